@@ -1,0 +1,89 @@
+# Shuzhi (数智) build. See README.md: `make run` and `make check`.
+# Every Debian library comes through pkg-config.
+
+PKGS      := libzip libxml-2.0 jansson libpcre2-32
+CC        ?= cc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla -Werror
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CFLAGS_COMMON := $(CSTD) $(WARN) -Isrc $(PKG_CFLAGS) -MMD -MP
+REL_CFLAGS  := $(CFLAGS_COMMON) -O2 -g
+ASAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ASAN_CFLAGS := $(CFLAGS_COMMON) -O1 -g $(ASAN_FLAGS)
+
+LIB_SRC  := $(sort $(shell find src -name '*.c' ! -name main.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+
+REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=build/asan/%.o)
+
+BIN      := build/shuzhi
+ASAN_BIN := build/asan/shuzhi
+UNIT_BIN := build/asan/unit-tests
+
+FUZZ_SRC     := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS    := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+FUZZ_CFLAGS  := $(CSTD) -Wall -Wextra -Werror -Isrc $(PKG_CFLAGS) -O1 -g \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -DSHUZHI_FUZZ
+
+.PHONY: all deps run demo check test unit integration lint format fuzz fuzz-build bench clean
+
+all: $(BIN)
+
+deps:
+	@scripts/install-deps.sh
+
+$(BIN): $(REL_OBJ) build/rel/src/main.o
+	$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(ASAN_BIN): $(ASAN_OBJ) build/asan/src/main.o
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(UNIT_BIN): $(ASAN_OBJ) $(UNIT_OBJ)
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -c -o $@ $<
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+
+build/fuzz/%: fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+# make run: install what is missing, build, demonstrate the CLI on a sample.
+run: deps $(BIN)
+	@scripts/demo.sh $(BIN)
+
+# make check: everything, sanitizers on; last line "N passed, N failed".
+check: deps $(BIN) $(ASAN_BIN) $(UNIT_BIN) $(FUZZ_BINS)
+	@tests/run-all.sh
+
+unit: $(UNIT_BIN)
+	@$(UNIT_BIN)
+
+lint:
+	@scripts/lint.sh
+
+format:
+	@clang-format -i $$(find src tests/unit fuzz bench -name '*.[ch]')
+
+fuzz-build: $(FUZZ_BINS)
+
+# Long fuzzing run: FUZZ_SECONDS per target (default 600).
+fuzz: $(FUZZ_BINS)
+	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),600)
+
+bench: $(BIN)
+	@bench/gongwen/run.sh $(BIN)
+
+clean:
+	rm -rf build
+
+-include $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d

@@ -1,0 +1,87 @@
+/*
+ * base: allocation, errors, bounded buffers and logging shared by every module.
+ *
+ * Invariants:
+ *  - xmalloc()/xcalloc()/xrealloc()/xstrdup() never return NULL: on OOM they
+ *    print a message and abort (internal allocations, tmux xmalloc.c style).
+ *    Sizes derived from outside input must be checked *before* allocating.
+ *  - A struct buf has a hard maximum (curl dynbuf style). Appending past it
+ *    fails with BASE_E_LIMIT and leaves the buffer unchanged.
+ *  - Functions return 0 or a negative BASE_E_* code; the human-readable reason
+ *    goes into a struct err owned by the caller.
+ */
+#ifndef SHUZHI_BASE_H
+#define SHUZHI_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Error codes. One table (base_err_exit_code) maps them to CLI exit codes. */
+enum {
+	BASE_OK = 0,
+	BASE_E_IO = -1,      /* cannot read/write a file */
+	BASE_E_FORMAT = -2,  /* input is not what it claims to be */
+	BASE_E_LIMIT = -3,   /* a size or count limit was exceeded */
+	BASE_E_UNSAFE = -4,  /* hostile construct: DTD, entity, path traversal, bomb */
+	BASE_E_USAGE = -5,   /* bad command line or arguments */
+	BASE_E_INTERNAL = -6 /* a bug or an unexpected library failure */
+};
+
+struct err {
+	int code;
+	char msg[512];
+};
+
+/* Record an error (first one wins unless err->code is 0). Returns code. */
+int err_set(struct err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void err_clear(struct err *e);
+/* Short Chinese name of an error code, for messages. */
+const char *base_err_name(int code);
+/* CLI exit code for an error code: 2 for input/usage problems, 3 internal. */
+int base_err_exit_code(int code);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grow an array: *cap doubled until it holds need elements of size each. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Bounded, NUL-terminated growable byte buffer. */
+struct buf {
+	char *p;
+	size_t len;
+	size_t cap;
+	size_t max;
+};
+
+void buf_init(struct buf *b, size_t max);
+void buf_free(struct buf *b);
+void buf_reset(struct buf *b);
+int buf_add(struct buf *b, const void *data, size_t len);
+int buf_adds(struct buf *b, const char *s);
+int buf_addc(struct buf *b, char c);
+int buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Hand the bytes to the caller (NUL-terminated, never NULL); b is reset. */
+char *buf_detach(struct buf *b, size_t *len);
+
+/* Read a whole file, refusing files larger than max bytes. */
+int base_read_file(const char *path, size_t max, char **data, size_t *len, struct err *e);
+/* Write via a temporary file in the same directory and rename(2) into place. */
+int base_write_file_atomic(const char *path, const void *data, size_t len, struct err *e);
+
+/* Logging to stderr; level filter set once at start-up. */
+enum { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+void base_log_set_level(int level);
+void base_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Monotonic clock in nanoseconds, for benchmarks and timeouts. */
+uint64_t base_now_ns(void);
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,15 @@
+/*
+ * cli: the `shuzhi` subcommands. Each returns the process exit code:
+ * 0 success, 1 findings / failed check, 2 bad usage or unreadable input.
+ */
+#ifndef SHUZHI_CLI_H
+#define SHUZHI_CLI_H
+
+#include <stdio.h>
+
+#define CLI_VERSION "0.1.0"
+
+void cli_usage(FILE *out);
+int cli_gongwen(int argc, char **argv);
+
+#endif

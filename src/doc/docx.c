@@ -1,0 +1,780 @@
+/* doc/docx: loading, effective properties and text of a .docx. See docx.h. */
+#include "doc/docx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_STYLE_DEPTH 32
+
+/* Resolve a relationship target against the source part's folder. */
+static char *resolve_target(const char *base_dir, const char *target)
+{
+	char *joined;
+	char *segs[256];
+	size_t nseg = 0;
+	struct buf out;
+	char *save = NULL;
+	char *tok;
+
+	if (target[0] == '/') {
+		joined = xstrdup(target + 1);
+	} else {
+		size_t n = strlen(base_dir) + strlen(target) + 2;
+
+		joined = xmalloc(n);
+		snprintf(joined, n, "%s%s%s", base_dir, base_dir[0] ? "/" : "", target);
+	}
+	for (tok = strtok_r(joined, "/", &save); tok != NULL; tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0 || tok[0] == '\0')
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			if (nseg > 0)
+				nseg--;
+			continue;
+		}
+		if (nseg < ARRAY_LEN(segs))
+			segs[nseg++] = tok;
+	}
+	buf_init(&out, 4096);
+	for (size_t i = 0; i < nseg; i++) {
+		if (i > 0)
+			buf_addc(&out, '/');
+		buf_adds(&out, segs[i]);
+	}
+	free(joined);
+	return buf_detach(&out, NULL);
+}
+
+static char *dir_of(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+
+	return slash ? xstrndup(name, (size_t)(slash - name)) : xstrdup("");
+}
+
+static char *xml_strdup_attr(const xmlNode *n, const char *ns, const char *local)
+{
+	xmlChar *v = doc_xml_attr(n, ns, local);
+	char *s;
+
+	if (v == NULL)
+		return NULL;
+	s = xstrdup((const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e)
+{
+	char *data;
+	size_t len;
+	xmlDocPtr doc;
+	struct err local = {0};
+
+	for (size_t i = 0; i < d->nparts; i++) {
+		if (strcasecmp(d->parts[i].name, name) == 0)
+			return d->parts[i].doc;
+	}
+	if (doc_zip_read(d->zip, name, &data, &len, e ? e : &local) != 0)
+		return NULL;
+	if (doc_xml_parse(data, len, name, &doc, e ? e : &local) != 0) {
+		free(data);
+		return NULL;
+	}
+	free(data);
+	d->parts = xgrow(d->parts, &d->parts_cap, d->nparts + 1, sizeof(*d->parts));
+	d->parts[d->nparts].name = xstrdup(name);
+	d->parts[d->nparts].doc = doc;
+	d->parts[d->nparts].dirty = false;
+	d->nparts++;
+	return doc;
+}
+
+void doc_docx_part_dirty(struct doc_docx *d, const char *name)
+{
+	for (size_t i = 0; i < d->nparts; i++) {
+		if (strcasecmp(d->parts[i].name, name) == 0)
+			d->parts[i].dirty = true;
+	}
+}
+
+void doc_docx_mark_dirty(struct doc_docx *d)
+{
+	doc_docx_part_dirty(d, d->main_name);
+}
+
+static int load_main_name(struct doc_docx *d, struct err *e)
+{
+	xmlDocPtr rels = doc_docx_part(d, "_rels/.rels", NULL);
+	xmlNodePtr root;
+
+	if (rels == NULL) {
+		if (doc_zip_find(d->zip, "word/document.xml") < 0)
+			return err_set(e, BASE_E_FORMAT, "%s: 不是Word文档（缺少 word/document.xml）",
+				       d->path);
+		d->main_name = xstrdup("word/document.xml");
+		return 0;
+	}
+	root = xmlDocGetRootElement(rels);
+	for (xmlNodePtr r = root->children; r != NULL; r = r->next) {
+		char *type;
+		char *target;
+
+		if (!doc_xml_is(r, NS_PR, "Relationship"))
+			continue;
+		type = xml_strdup_attr(r, NULL, "Type");
+		target = xml_strdup_attr(r, NULL, "Target");
+		if (type != NULL && target != NULL && strlen(type) > 15 &&
+		    strcmp(type + strlen(type) - 15, "/officeDocument") == 0 && d->main_name == NULL)
+			d->main_name = resolve_target("", target);
+		free(type);
+		free(target);
+	}
+	if (d->main_name == NULL)
+		return err_set(e, BASE_E_FORMAT, "%s: 不是Word文档（找不到主文档部件）", d->path);
+	return 0;
+}
+
+static void load_rels(struct doc_docx *d)
+{
+	char *dir = dir_of(d->main_name);
+	const char *base = strrchr(d->main_name, '/');
+	char relname[512];
+	xmlDocPtr rels;
+	size_t cap = 0;
+
+	snprintf(relname, sizeof(relname), "%s%s_rels/%s.rels", dir, dir[0] ? "/" : "",
+		 base ? base + 1 : d->main_name);
+	rels = doc_docx_part(d, relname, NULL);
+	if (rels != NULL) {
+		for (xmlNodePtr r = xmlDocGetRootElement(rels)->children; r != NULL; r = r->next) {
+			struct doc_rel *rel;
+			char *target;
+
+			if (!doc_xml_is(r, NS_PR, "Relationship"))
+				continue;
+			d->rels = xgrow(d->rels, &cap, d->nrels + 1, sizeof(*d->rels));
+			rel = &d->rels[d->nrels++];
+			rel->id = xml_strdup_attr(r, NULL, "Id");
+			rel->type = xml_strdup_attr(r, NULL, "Type");
+			target = xml_strdup_attr(r, NULL, "Target");
+			if (rel->id == NULL)
+				rel->id = xstrdup("");
+			if (rel->type == NULL)
+				rel->type = xstrdup("");
+			if (target == NULL || doc_xml_attr_eq(r, NULL, "TargetMode", "External"))
+				rel->target = xstrdup("");
+			else
+				rel->target = resolve_target(dir, target);
+			free(target);
+		}
+	}
+	free(dir);
+}
+
+const struct doc_rel *doc_docx_rel_by_type(const struct doc_docx *d, const char *suffix, size_t i)
+{
+	size_t sl = strlen(suffix);
+
+	for (size_t k = 0; k < d->nrels; k++) {
+		size_t tl = strlen(d->rels[k].type);
+
+		if (tl >= sl && strcmp(d->rels[k].type + tl - sl, suffix) == 0 &&
+		    d->rels[k].target[0] != '\0') {
+			if (i == 0)
+				return &d->rels[k];
+			i--;
+		}
+	}
+	return NULL;
+}
+
+const char *doc_docx_rel_target(const struct doc_docx *d, const char *rid)
+{
+	for (size_t k = 0; k < d->nrels; k++) {
+		if (strcmp(d->rels[k].id, rid) == 0)
+			return d->rels[k].target[0] ? d->rels[k].target : NULL;
+	}
+	return NULL;
+}
+
+static void load_styles(struct doc_docx *d)
+{
+	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/styles", 0);
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	size_t cap = 0;
+
+	if (rel == NULL)
+		return;
+	doc = doc_docx_part(d, rel->target, NULL);
+	if (doc == NULL)
+		return;
+	root = xmlDocGetRootElement(doc);
+	for (xmlNodePtr n = root->children; n != NULL; n = n->next) {
+		if (doc_xml_is(n, NS_W, "docDefaults")) {
+			xmlNodePtr x = doc_xml_child(n, NS_W, "rPrDefault");
+
+			if (x != NULL)
+				d->dd_rpr = doc_xml_child(x, NS_W, "rPr");
+			x = doc_xml_child(n, NS_W, "pPrDefault");
+			if (x != NULL)
+				d->dd_ppr = doc_xml_child(x, NS_W, "pPr");
+		} else if (doc_xml_is(n, NS_W, "style")) {
+			struct doc_style *st;
+			xmlNodePtr b;
+			xmlNodePtr nm;
+
+			d->styles = xgrow(d->styles, &cap, d->nstyles + 1, sizeof(*d->styles));
+			st = &d->styles[d->nstyles++];
+			memset(st, 0, sizeof(*st));
+			st->id = xml_strdup_attr(n, NS_W, "styleId");
+			if (st->id == NULL)
+				st->id = xstrdup("");
+			st->type = xml_strdup_attr(n, NS_W, "type");
+			if (st->type == NULL)
+				st->type = xstrdup("paragraph");
+			b = doc_xml_child(n, NS_W, "basedOn");
+			st->based_on = b ? xml_strdup_attr(b, NS_W, "val") : NULL;
+			nm = doc_xml_child(n, NS_W, "name");
+			st->name = nm ? xml_strdup_attr(nm, NS_W, "val") : NULL;
+			st->ppr = doc_xml_child(n, NS_W, "pPr");
+			st->rpr = doc_xml_child(n, NS_W, "rPr");
+			st->is_default = doc_xml_attr_eq(n, NS_W, "default", "1") ||
+					 doc_xml_attr_eq(n, NS_W, "default", "true") ||
+					 doc_xml_attr_eq(n, NS_W, "default", "on");
+			if (st->is_default && strcmp(st->type, "paragraph") == 0)
+				d->default_pstyle = st->id;
+		}
+	}
+}
+
+static char *theme_font(xmlNodePtr font_el, bool ea)
+{
+	xmlNodePtr x;
+
+	if (font_el == NULL)
+		return NULL;
+	if (!ea) {
+		x = doc_xml_child(font_el, NS_A, "latin");
+		return x ? xml_strdup_attr(x, NULL, "typeface") : NULL;
+	}
+	x = doc_xml_child(font_el, NS_A, "ea");
+	if (x != NULL) {
+		char *v = xml_strdup_attr(x, NULL, "typeface");
+
+		if (v != NULL && v[0] != '\0')
+			return v;
+		free(v);
+	}
+	for (x = font_el->children; x != NULL; x = x->next) {
+		if (doc_xml_is(x, NS_A, "font") && doc_xml_attr_eq(x, NULL, "script", "Hans"))
+			return xml_strdup_attr(x, NULL, "typeface");
+	}
+	return xstrdup("");
+}
+
+static xmlNodePtr find_desc(xmlNodePtr n, const char *ns, const char *local)
+{
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		xmlNodePtr f;
+
+		if (doc_xml_is(c, ns, local))
+			return c;
+		f = find_desc(c, ns, local);
+		if (f != NULL)
+			return f;
+	}
+	return NULL;
+}
+
+static void load_theme(struct doc_docx *d)
+{
+	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/theme", 0);
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	xmlNodePtr minor;
+	xmlNodePtr major;
+
+	if (rel == NULL)
+		return;
+	doc = doc_docx_part(d, rel->target, NULL);
+	if (doc == NULL)
+		return;
+	root = xmlDocGetRootElement(doc);
+	minor = find_desc(root, NS_A, "minorFont");
+	major = find_desc(root, NS_A, "majorFont");
+	d->theme_minor_ea = theme_font(minor, true);
+	d->theme_major_ea = theme_font(major, true);
+	d->theme_minor_latin = theme_font(minor, false);
+	d->theme_major_latin = theme_font(major, false);
+}
+
+static void collect_paras(struct doc_docx *d)
+{
+	size_t cap = 0;
+
+	for (xmlNodePtr n = d->body->children; n != NULL; n = n->next) {
+		if (doc_xml_is(n, NS_W, "p")) {
+			d->paras = xgrow(d->paras, &cap, d->npara + 1, sizeof(*d->paras));
+			d->paras[d->npara++] = n;
+		}
+	}
+}
+
+static int docx_load(struct doc_docx *d, struct err *e)
+{
+	xmlNodePtr root;
+	int rc;
+
+	rc = load_main_name(d, e);
+	if (rc != 0)
+		return rc;
+	d->doc = doc_docx_part(d, d->main_name, e);
+	if (d->doc == NULL)
+		return e && e->code ? e->code : BASE_E_FORMAT;
+	root = xmlDocGetRootElement(d->doc);
+	if (!doc_xml_is(root, NS_W, "document"))
+		return err_set(e, BASE_E_FORMAT, "%s: 主文档不是 WordprocessingML", d->path);
+	d->body = doc_xml_child(root, NS_W, "body");
+	if (d->body == NULL)
+		return err_set(e, BASE_E_FORMAT, "%s: 文档缺少正文（w:body）", d->path);
+	load_rels(d);
+	load_styles(d);
+	load_theme(d);
+	collect_paras(d);
+	return 0;
+}
+
+int doc_docx_open_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
+		      struct err *e)
+{
+	struct doc_docx *d = xcalloc(1, sizeof(*d));
+	int rc;
+
+	*out = NULL;
+	d->path = xstrdup(label);
+	rc = doc_zip_open_mem(data, len, label, NULL, &d->zip, e);
+	if (rc == 0)
+		rc = docx_load(d, e);
+	if (rc != 0) {
+		doc_docx_free(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+int doc_docx_open(const char *path, struct doc_docx **out, struct err *e)
+{
+	struct doc_zip_limits l;
+	char *data;
+	size_t len;
+	int rc;
+
+	doc_zip_default_limits(&l);
+	rc = base_read_file(path, l.max_file, &data, &len, e);
+	if (rc != 0)
+		return rc;
+	rc = doc_docx_open_mem(data, len, path, out, e);
+	free(data);
+	return rc;
+}
+
+void doc_docx_free(struct doc_docx *d)
+{
+	if (d == NULL)
+		return;
+	for (size_t i = 0; i < d->nparts; i++) {
+		xmlFreeDoc(d->parts[i].doc);
+		free(d->parts[i].name);
+	}
+	free(d->parts);
+	for (size_t i = 0; i < d->nrels; i++) {
+		free(d->rels[i].id);
+		free(d->rels[i].type);
+		free(d->rels[i].target);
+	}
+	free(d->rels);
+	for (size_t i = 0; i < d->nstyles; i++) {
+		free(d->styles[i].id);
+		free(d->styles[i].type);
+		free(d->styles[i].based_on);
+		free(d->styles[i].name);
+	}
+	free(d->styles);
+	free(d->theme_minor_ea);
+	free(d->theme_major_ea);
+	free(d->theme_minor_latin);
+	free(d->theme_major_latin);
+	free(d->paras);
+	free(d->main_name);
+	doc_zip_close(d->zip);
+	free(d->path);
+	free(d);
+}
+
+const struct doc_style *doc_docx_style(const struct doc_docx *d, const char *id)
+{
+	if (id == NULL)
+		return NULL;
+	for (size_t i = 0; i < d->nstyles; i++) {
+		if (strcmp(d->styles[i].id, id) == 0)
+			return &d->styles[i];
+	}
+	return NULL;
+}
+
+/* The style chain from the root ancestor down to id (at most MAX_STYLE_DEPTH,
+ * cycles cut). Returns the count written into chain[]. */
+static size_t style_chain(const struct doc_docx *d, const char *id,
+			  const struct doc_style **chain)
+{
+	const struct doc_style *tmp[MAX_STYLE_DEPTH];
+	size_t n = 0;
+
+	while (id != NULL && n < MAX_STYLE_DEPTH) {
+		const struct doc_style *st = doc_docx_style(d, id);
+		bool seen = false;
+
+		if (st == NULL)
+			break;
+		for (size_t i = 0; i < n; i++)
+			seen = seen || tmp[i] == st;
+		if (seen)
+			break;
+		tmp[n++] = st;
+		id = st->based_on;
+	}
+	for (size_t i = 0; i < n; i++)
+		chain[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static char *para_style_id(const struct doc_docx *d, xmlNodePtr p, char *out, size_t outsz)
+{
+	xmlNodePtr ppr = doc_xml_child(p, NS_W, "pPr");
+	xmlNodePtr ps = ppr ? doc_xml_child(ppr, NS_W, "pStyle") : NULL;
+
+	out[0] = '\0';
+	if (ps != NULL) {
+		xmlChar *v = doc_xml_attr(ps, NS_W, "val");
+
+		if (v != NULL) {
+			snprintf(out, outsz, "%s", (const char *)v);
+			xmlFree(v);
+			return out;
+		}
+	}
+	if (d->default_pstyle != NULL) {
+		snprintf(out, outsz, "%s", d->default_pstyle);
+		return out;
+	}
+	return NULL;
+}
+
+static void copy_attr(const xmlNode *n, const char *local, char *out, size_t outsz)
+{
+	xmlChar *v = doc_xml_attr(n, NS_W, local);
+
+	if (v != NULL) {
+		snprintf(out, outsz, "%s", (const char *)v);
+		xmlFree(v);
+	}
+}
+
+static const char *theme_lookup(const struct doc_docx *d, const char *th)
+{
+	const char *v = NULL;
+
+	if (strcmp(th, "minorEastAsia") == 0)
+		v = d->theme_minor_ea;
+	else if (strcmp(th, "majorEastAsia") == 0)
+		v = d->theme_major_ea;
+	else if (strcmp(th, "minorHAnsi") == 0 || strcmp(th, "minorAscii") == 0)
+		v = d->theme_minor_latin;
+	else if (strcmp(th, "majorHAnsi") == 0 || strcmp(th, "majorAscii") == 0)
+		v = d->theme_major_latin;
+	return v ? v : th;
+}
+
+static bool on_off(const xmlNode *n)
+{
+	xmlChar *v = doc_xml_attr(n, NS_W, "val");
+	bool on = true;
+
+	if (v != NULL) {
+		on = !(strcmp((const char *)v, "0") == 0 || strcmp((const char *)v, "false") == 0 ||
+		       strcmp((const char *)v, "off") == 0);
+		xmlFree(v);
+	}
+	return on;
+}
+
+static void font_slot(const struct doc_docx *d, xmlNodePtr rf, const char *theme_attr,
+		      const char *attr, char *out, size_t outsz)
+{
+	xmlChar *th = doc_xml_attr(rf, NS_W, theme_attr);
+
+	if (th != NULL && th[0] != '\0') {
+		snprintf(out, outsz, "%s", theme_lookup(d, (const char *)th));
+		xmlFree(th);
+		return;
+	}
+	xmlFree(th);
+	copy_attr(rf, attr, out, outsz);
+}
+
+static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprops *o)
+{
+	for (xmlNodePtr c = rpr->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || c->ns == NULL ||
+		    strcmp((const char *)c->ns->href, NS_W) != 0)
+			continue;
+		if (strcmp((const char *)c->name, "rFonts") == 0) {
+			font_slot(d, c, "eastAsiaTheme", "eastAsia", o->ea, sizeof(o->ea));
+			font_slot(d, c, "asciiTheme", "ascii", o->ascii, sizeof(o->ascii));
+			font_slot(d, c, "hAnsiTheme", "hAnsi", o->hansi, sizeof(o->hansi));
+			if (doc_xml_attr_eq(c, NS_W, "hint", "eastAsia"))
+				o->hint_ea = true;
+		} else if (strcmp((const char *)c->name, "sz") == 0) {
+			long v;
+
+			if (doc_xml_attr_long(c, NS_W, "val", &v))
+				o->sz = (int)v;
+		} else if (strcmp((const char *)c->name, "b") == 0) {
+			o->bold = on_off(c);
+		} else if (strcmp((const char *)c->name, "i") == 0) {
+			o->italic = on_off(c);
+		} else if (strcmp((const char *)c->name, "strike") == 0) {
+			o->strike = on_off(c);
+		} else if (strcmp((const char *)c->name, "u") == 0) {
+			o->underline = !doc_xml_attr_eq(c, NS_W, "val", "none");
+		} else if (strcmp((const char *)c->name, "color") == 0) {
+			copy_attr(c, "val", o->color, sizeof(o->color));
+		} else if (strcmp((const char *)c->name, "highlight") == 0) {
+			copy_attr(c, "val", o->highlight, sizeof(o->highlight));
+		}
+	}
+}
+
+void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
+			struct doc_rprops *out)
+{
+	const struct doc_style *chain[MAX_STYLE_DEPTH];
+	char sid[96];
+	xmlNodePtr rpr;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (d->dd_rpr != NULL)
+		apply_rpr(d, d->dd_rpr, out);
+	n = style_chain(d, para_style_id(d, p, sid, sizeof(sid)), chain);
+	for (size_t i = 0; i < n; i++) {
+		if (chain[i]->rpr != NULL)
+			apply_rpr(d, chain[i]->rpr, out);
+	}
+	rpr = r ? doc_xml_child(r, NS_W, "rPr") : NULL;
+	if (rpr != NULL) {
+		xmlNodePtr rs = doc_xml_child(rpr, NS_W, "rStyle");
+
+		if (rs != NULL) {
+			xmlChar *v = doc_xml_attr(rs, NS_W, "val");
+
+			n = style_chain(d, (const char *)v, chain);
+			for (size_t i = 0; i < n; i++) {
+				if (chain[i]->rpr != NULL)
+					apply_rpr(d, chain[i]->rpr, out);
+			}
+			xmlFree(v);
+		}
+		apply_rpr(d, rpr, out);
+	}
+}
+
+/* One level's w:ind (oracle semantics: the properties it mentions override;
+ * non-zero *Chars win over twips; hanging wins over firstLine). */
+static void apply_ind(xmlNodePtr ind, struct doc_pprops *o)
+{
+	long v;
+	long lc = 0;
+	long rc = 0;
+	long hc = 0;
+	long fc = 0;
+	bool has_lc = doc_xml_attr_long(ind, NS_W, "leftChars", &lc);
+	bool has_rc = doc_xml_attr_long(ind, NS_W, "rightChars", &rc);
+	bool has_hc = doc_xml_attr_long(ind, NS_W, "hangingChars", &hc);
+	bool has_fc = doc_xml_attr_long(ind, NS_W, "firstLineChars", &fc);
+	bool has_h;
+	bool has_f;
+	long h = 0;
+	long f = 0;
+
+	if (has_lc && lc != 0)
+		o->left = lc * 320 / 100;
+	else if (doc_xml_attr_long(ind, NS_W, "left", &v) || doc_xml_attr_long(ind, NS_W, "start", &v))
+		o->left = v;
+	else if (has_lc)
+		o->left = 0;
+	if (has_rc && rc != 0)
+		o->right = rc * 320 / 100;
+	else if (doc_xml_attr_long(ind, NS_W, "right", &v) || doc_xml_attr_long(ind, NS_W, "end", &v))
+		o->right = v;
+	else if (has_rc)
+		o->right = 0;
+	has_h = doc_xml_attr_long(ind, NS_W, "hanging", &h);
+	has_f = doc_xml_attr_long(ind, NS_W, "firstLine", &f);
+	if (!(has_h || has_f || has_hc || has_fc))
+		return;
+	if (has_hc && hc != 0)
+		o->first = -(hc * 320 / 100);
+	else if (has_h && h != 0)
+		o->first = -h;
+	else if (has_fc && fc != 0)
+		o->first = fc * 320 / 100;
+	else
+		o->first = has_f ? f : 0;
+}
+
+static void apply_ppr(xmlNodePtr ppr, struct doc_pprops *o)
+{
+	for (xmlNodePtr c = ppr->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || c->ns == NULL ||
+		    strcmp((const char *)c->ns->href, NS_W) != 0)
+			continue;
+		if (strcmp((const char *)c->name, "jc") == 0) {
+			copy_attr(c, "val", o->jc, sizeof(o->jc));
+		} else if (strcmp((const char *)c->name, "ind") == 0) {
+			apply_ind(c, o);
+		} else if (strcmp((const char *)c->name, "spacing") == 0) {
+			long v;
+
+			if (doc_xml_attr_long(c, NS_W, "line", &v)) {
+				o->line = v;
+				o->has_line = true;
+				snprintf(o->line_rule, sizeof(o->line_rule), "auto");
+			}
+			copy_attr(c, "lineRule", o->line_rule, sizeof(o->line_rule));
+		} else if (strcmp((const char *)c->name, "numPr") == 0) {
+			xmlNodePtr x = doc_xml_child(c, NS_W, "numId");
+			long v;
+
+			if (x != NULL && doc_xml_attr_long(x, NS_W, "val", &v))
+				o->num_id = (int)v;
+			x = doc_xml_child(c, NS_W, "ilvl");
+			if (x != NULL && doc_xml_attr_long(x, NS_W, "val", &v))
+				o->num_ilvl = (int)v;
+		}
+	}
+}
+
+void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
+{
+	const struct doc_style *chain[MAX_STYLE_DEPTH];
+	xmlNodePtr ppr;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (d->dd_ppr != NULL)
+		apply_ppr(d->dd_ppr, out);
+	n = style_chain(d, para_style_id(d, p, out->style_id, sizeof(out->style_id)), chain);
+	for (size_t i = 0; i < n; i++) {
+		if (chain[i]->ppr != NULL)
+			apply_ppr(chain[i]->ppr, out);
+	}
+	ppr = doc_xml_child(p, NS_W, "pPr");
+	if (ppr != NULL)
+		apply_ppr(ppr, out);
+}
+
+void doc_ptext_init(struct doc_ptext *t)
+{
+	memset(t, 0, sizeof(*t));
+	ustr_init(&t->text);
+}
+
+void doc_ptext_free(struct doc_ptext *t)
+{
+	ustr_free(&t->text);
+	free(t->segs);
+	doc_ptext_init(t);
+}
+
+static void add_seg(struct doc_ptext *t, xmlNodePtr run, xmlNodePtr node, size_t start, int kind)
+{
+	struct doc_seg *s;
+
+	t->segs = xgrow(t->segs, &t->segs_cap, t->nsegs + 1, sizeof(*t->segs));
+	s = &t->segs[t->nsegs++];
+	s->run = run;
+	s->node = node;
+	s->start = start;
+	s->len = t->text.len - start;
+	s->kind = kind;
+}
+
+static void run_text(xmlNodePtr r, struct doc_ptext *t)
+{
+	for (xmlNodePtr c = r->children; c != NULL; c = c->next) {
+		size_t start = t->text.len;
+
+		if (doc_xml_is(c, NS_W, "t")) {
+			xmlChar *s = xmlNodeGetContent(c);
+
+			if (s != NULL) {
+				ustr_add_utf8(&t->text, (const char *)s, strlen((const char *)s));
+				xmlFree(s);
+			}
+			add_seg(t, r, c, start, DOC_SEG_TEXT);
+		} else if (doc_xml_is(c, NS_W, "tab")) {
+			ustr_push(&t->text, '\t');
+			add_seg(t, r, c, start, DOC_SEG_TAB);
+		} else if (doc_xml_is(c, NS_W, "br") || doc_xml_is(c, NS_W, "cr")) {
+			ustr_push(&t->text, '\n');
+			add_seg(t, r, c, start, DOC_SEG_BREAK);
+		}
+	}
+}
+
+static void walk_text(xmlNodePtr n, bool deleted, struct doc_ptext *t)
+{
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		bool del = deleted;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (doc_xml_is(c, NS_W, "del") || doc_xml_is(c, NS_W, "moveFrom"))
+			del = true;
+		if (doc_xml_is(c, NS_W, "r") && !del)
+			run_text(c, t);
+		walk_text(c, del, t);
+	}
+}
+
+void doc_docx_para_text(xmlNodePtr p, struct doc_ptext *out)
+{
+	doc_ptext_free(out);
+	walk_text(p, false, out);
+}
+
+size_t doc_docx_sections(const struct doc_docx *d, xmlNodePtr *out, size_t max)
+{
+	size_t n = 0;
+
+	for (xmlNodePtr c = d->body->children; c != NULL; c = c->next) {
+		xmlNodePtr ppr;
+		xmlNodePtr s;
+
+		if (doc_xml_is(c, NS_W, "p")) {
+			ppr = doc_xml_child(c, NS_W, "pPr");
+			s = ppr ? doc_xml_child(ppr, NS_W, "sectPr") : NULL;
+			if (s != NULL && n < max)
+				out[n++] = s;
+		} else if (doc_xml_is(c, NS_W, "sectPr") && n < max) {
+			out[n++] = c;
+		}
+	}
+	return n;
+}

@@ -1,0 +1,183 @@
+/*
+ * doc/docx: the .docx document model.
+ *
+ * A struct doc_docx holds the package (safe ZIP), the parsed main part, its
+ * relationships, styles, theme fonts and the parts loaded on demand (footers,
+ * settings). Paragraphs are the direct w:p children of w:body, in order.
+ *
+ * Effective properties follow ECMA-376 §17.7.2: docDefaults -> paragraph
+ * style chain (w:basedOn) -> character style chain -> direct formatting;
+ * w:*Theme font attributes resolve through the theme (a:minorFont/a:ea, else
+ * the "Hans" script font) and win over explicit names.
+ *
+ * Editing happens in the DOM; doc_docx_save() writes a new package with every
+ * untouched part copied byte for byte. The input file is never written.
+ * Ownership: everything hangs off struct doc_docx and is freed by
+ * doc_docx_free(); returned strings are owned by the caller unless noted.
+ */
+#ifndef SHUZHI_DOC_DOCX_H
+#define SHUZHI_DOC_DOCX_H
+
+#include <libxml/tree.h>
+#include <stdbool.h>
+
+#include "base/base.h"
+#include "doc/xml.h"
+#include "doc/zip.h"
+#include "text/text.h"
+
+struct doc_style {
+	char *id;
+	char *type; /* "paragraph", "character", "table", "numbering" */
+	char *based_on;
+	char *name;
+	xmlNodePtr ppr;
+	xmlNodePtr rpr;
+	bool is_default;
+};
+
+struct doc_rel {
+	char *id;
+	char *type;   /* full relationship type URI */
+	char *target; /* resolved part name, "" for external */
+};
+
+struct doc_part {
+	char *name;
+	xmlDocPtr doc;
+	bool dirty;
+};
+
+struct doc_docx {
+	char *path;
+	struct doc_zip *zip;
+	char *main_name;
+	xmlDocPtr doc;
+	xmlNodePtr body;
+	xmlNodePtr *paras;
+	size_t npara;
+	struct doc_rel *rels;
+	size_t nrels;
+	struct doc_style *styles;
+	size_t nstyles;
+	const char *default_pstyle;
+	xmlNodePtr dd_rpr;
+	xmlNodePtr dd_ppr;
+	char *theme_minor_ea;
+	char *theme_major_ea;
+	char *theme_minor_latin;
+	char *theme_major_latin;
+	struct doc_part *parts; /* other XML parts loaded for reading/editing */
+	size_t nparts;
+	size_t parts_cap;
+};
+
+/* Effective run properties. Strings are "" when unset. */
+struct doc_rprops {
+	char ea[96];
+	char ascii[96];
+	char hansi[96];
+	int sz; /* half-points; 0 when unset anywhere */
+	bool bold;
+	bool italic;
+	bool underline;
+	bool strike;
+	char color[16];
+	char highlight[16];
+	bool hint_ea;
+};
+
+/* Effective paragraph properties. Indents in twips with character units
+ * converted at 320 twips per character (3号), the convention of GB/T 9704. */
+struct doc_pprops {
+	char jc[16];
+	long left;
+	long first; /* first-line offset: > 0 first-line indent, < 0 hanging */
+	long right;
+	long line;
+	char line_rule[12];
+	bool has_line;
+	char style_id[96];
+	int num_id;
+	int num_ilvl;
+};
+
+/* A text segment of a paragraph: one w:t, w:tab or w:br/w:cr. */
+enum { DOC_SEG_TEXT, DOC_SEG_TAB, DOC_SEG_BREAK };
+struct doc_seg {
+	xmlNodePtr run;
+	xmlNodePtr node;
+	size_t start; /* code-point offset in the paragraph text */
+	size_t len;
+	int kind;
+};
+
+struct doc_ptext {
+	struct ustr text;
+	struct doc_seg *segs;
+	size_t nsegs;
+	size_t segs_cap;
+};
+
+/* Open and parse a .docx. Errors name the file and the reason. */
+int doc_docx_open(const char *path, struct doc_docx **out, struct err *e);
+int doc_docx_open_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
+		      struct err *e);
+void doc_docx_free(struct doc_docx *d);
+
+/* Paragraph text as python-docx/oracle see it: every w:r descendant not
+ * inside w:del/w:moveFrom; w:t text, w:tab -> '\t', w:br/w:cr -> '\n'. */
+void doc_ptext_init(struct doc_ptext *t);
+void doc_ptext_free(struct doc_ptext *t);
+void doc_docx_para_text(xmlNodePtr p, struct doc_ptext *out);
+
+void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
+			struct doc_rprops *out);
+void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out);
+const struct doc_style *doc_docx_style(const struct doc_docx *d, const char *id);
+
+/* Relationship target of the main part by id (NULL if unknown/external). */
+const char *doc_docx_rel_target(const struct doc_docx *d, const char *rid);
+/* Relationship of the main part by type suffix (e.g. "/footer"); i-th match. */
+const struct doc_rel *doc_docx_rel_by_type(const struct doc_docx *d, const char *suffix, size_t i);
+/* Load (once) and return an XML part; NULL with e set when absent/bad. */
+xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e);
+void doc_docx_part_dirty(struct doc_docx *d, const char *name);
+/* All w:sectPr of the body (paragraph-level first, the body's last). */
+size_t doc_docx_sections(const struct doc_docx *d, xmlNodePtr *out, size_t max);
+
+/* --- editing -------------------------------------------------------- */
+
+/* Replace paragraph text [start,end) by rep[0..n). The range must lie in
+ * text segments (no tab/break inside); the replacement goes into the run
+ * holding `start`. Returns BASE_E_USAGE when the range is not editable. */
+int doc_docx_replace_text(struct doc_docx *d, xmlNodePtr p, size_t start, size_t end,
+			  const uint32_t *rep, size_t n);
+/* Direct-formatting setters (w:pPr / w:rPr created in schema order). */
+xmlNodePtr doc_docx_ppr(xmlNodePtr p);
+xmlNodePtr doc_docx_rpr(xmlNodePtr r);
+void doc_docx_set_jc(xmlNodePtr p, const char *jc);
+/* Set indents: left, first-line offset (negative = hanging), right (twips);
+ * clears the *Chars variants so the twips values take effect. */
+void doc_docx_set_ind(xmlNodePtr p, long left, long first, long right);
+void doc_docx_set_line_exact(xmlNodePtr p, long twips);
+/* Set all four font slots, clearing theme attributes (gongwen-rules §2.2). */
+void doc_docx_set_run_font(xmlNodePtr r, const char *ea, const char *latin);
+void doc_docx_set_run_size(xmlNodePtr r, int half_points);
+void doc_docx_set_run_bold(xmlNodePtr r, bool on);
+void doc_docx_set_run_color(xmlNodePtr r, const char *hex_or_null);
+void doc_docx_set_run_hint_ea(xmlNodePtr r);
+/* Split run r at code-point offset `at` of its text; returns the new second
+ * run (or r itself when at is 0, NULL when at >= its length). */
+xmlNodePtr doc_docx_split_run(xmlNodePtr r, size_t at);
+/* Mark the main document part as changed. */
+void doc_docx_mark_dirty(struct doc_docx *d);
+
+/* Attach a Word comment to paragraph p (whole paragraph range). */
+int doc_docx_add_comment(struct doc_docx *d, xmlNodePtr p, const char *author, const char *text,
+			 struct err *e);
+
+/* Write the (edited) package to path; path must differ from the input. */
+int doc_docx_save(struct doc_docx *d, const char *path, struct err *e);
+
+#endif

@@ -1,0 +1,234 @@
+/* doc/xml: safe parsing and DOM helpers. See xml.h. */
+#include "doc/xml.h"
+
+#include <libxml/parser.h>
+#include <libxml/xmlsave.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void silent_error(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+void doc_xml_init(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	done = 1;
+	xmlInitParser();
+	xmlSetGenericErrorFunc(NULL, silent_error);
+}
+
+void doc_xml_cleanup(void)
+{
+	xmlCleanupParser();
+}
+
+/* A DOCTYPE anywhere is refused: OOXML never has one, and it is the door to
+ * entity expansion attacks. Scan the raw bytes (UTF-8 or ASCII-compatible);
+ * UTF-16 input is refused separately by requiring an ASCII-compatible start. */
+static bool has_doctype(const char *data, size_t len)
+{
+	static const char *const needles[] = {"<!DOCTYPE", "<!ENTITY", "<!doctype"};
+
+	for (size_t k = 0; k < ARRAY_LEN(needles); k++) {
+		size_t nl = strlen(needles[k]);
+
+		for (size_t i = 0; i + nl <= len; i++) {
+			if (data[i] == '<' && memcmp(data + i, needles[k], nl) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+int doc_xml_parse(const char *data, size_t len, const char *label, xmlDocPtr *out, struct err *e)
+{
+	xmlParserCtxtPtr ctx;
+	xmlDocPtr doc;
+	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+
+	*out = NULL;
+	doc_xml_init();
+	if (len > (size_t)INT32_MAX)
+		return err_set(e, BASE_E_LIMIT, "%s: XML过大", label);
+	if (len >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
+			 ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)))
+		return err_set(e, BASE_E_FORMAT, "%s: 不支持UTF-16编码的XML", label);
+	if (has_doctype(data, len))
+		return err_set(e, BASE_E_UNSAFE, "%s: XML含DTD/实体声明，已拒绝", label);
+	ctx = xmlNewParserCtxt();
+	if (ctx == NULL)
+		return err_set(e, BASE_E_INTERNAL, "%s: 无法创建XML解析器", label);
+	doc = xmlCtxtReadMemory(ctx, data, (int)len, NULL, NULL, opts);
+	if (doc == NULL || !ctx->wellFormed) {
+		const xmlError *xe = xmlCtxtGetLastError(ctx);
+		int line = xe ? xe->line : 0;
+
+		if (doc != NULL)
+			xmlFreeDoc(doc);
+		xmlFreeParserCtxt(ctx);
+		return err_set(e, BASE_E_FORMAT, "%s: XML格式错误（第 %d 行）", label, line);
+	}
+	xmlFreeParserCtxt(ctx);
+	if (doc->intSubset != NULL || doc->extSubset != NULL || xmlDocGetRootElement(doc) == NULL) {
+		xmlFreeDoc(doc);
+		return err_set(e, BASE_E_UNSAFE, "%s: XML含DTD或没有根元素", label);
+	}
+	*out = doc;
+	return 0;
+}
+
+int doc_xml_serialize(xmlDocPtr doc, char **data, size_t *len, struct err *e)
+{
+	xmlChar *mem = NULL;
+	int size = 0;
+
+	doc->standalone = 1;
+	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
+	if (mem == NULL)
+		return err_set(e, BASE_E_INTERNAL, "XML序列化失败");
+	*data = xstrndup((const char *)mem, (size_t)size);
+	*len = (size_t)size;
+	xmlFree(mem);
+	return 0;
+}
+
+bool doc_xml_is(const xmlNode *n, const char *ns, const char *local)
+{
+	if (n == NULL || n->type != XML_ELEMENT_NODE)
+		return false;
+	if (strcmp((const char *)n->name, local) != 0)
+		return false;
+	if (ns == NULL)
+		return n->ns == NULL;
+	return n->ns != NULL && n->ns->href != NULL && strcmp((const char *)n->ns->href, ns) == 0;
+}
+
+xmlNodePtr doc_xml_child(const xmlNode *n, const char *ns, const char *local)
+{
+	if (n == NULL)
+		return NULL;
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		if (doc_xml_is(c, ns, local))
+			return c;
+	}
+	return NULL;
+}
+
+xmlNodePtr doc_xml_next(const xmlNode *n, const char *ns, const char *local)
+{
+	for (xmlNodePtr c = n->next; c != NULL; c = c->next) {
+		if (doc_xml_is(c, ns, local))
+			return c;
+	}
+	return NULL;
+}
+
+xmlChar *doc_xml_attr(const xmlNode *n, const char *ns, const char *local)
+{
+	if (n == NULL)
+		return NULL;
+	if (ns == NULL)
+		return xmlGetNoNsProp(n, (const xmlChar *)local);
+	return xmlGetNsProp(n, (const xmlChar *)local, (const xmlChar *)ns);
+}
+
+bool doc_xml_attr_long(const xmlNode *n, const char *ns, const char *local, long *out)
+{
+	xmlChar *v = doc_xml_attr(n, ns, local);
+	char *end;
+	double d;
+	bool ok = false;
+
+	if (v == NULL)
+		return false;
+	d = strtod((const char *)v, &end);
+	if (end != (char *)v && d > -1e9 && d < 1e9) {
+		*out = (long)d;
+		ok = true;
+	}
+	xmlFree(v);
+	return ok;
+}
+
+bool doc_xml_attr_eq(const xmlNode *n, const char *ns, const char *local, const char *s)
+{
+	xmlChar *v = doc_xml_attr(n, ns, local);
+	bool eq = v != NULL && strcmp((const char *)v, s) == 0;
+
+	xmlFree(v);
+	return eq;
+}
+
+xmlNsPtr doc_xml_wns(xmlNodePtr n)
+{
+	xmlNsPtr ns = xmlSearchNsByHref(n->doc, n, (const xmlChar *)NS_W);
+
+	if (ns == NULL) {
+		xmlNodePtr root = xmlDocGetRootElement(n->doc);
+
+		ns = xmlNewNs(root, (const xmlChar *)NS_W, (const xmlChar *)"w");
+	}
+	return ns;
+}
+
+void doc_xml_set_wattr(xmlNodePtr n, const char *local, const char *value)
+{
+	xmlSetNsProp(n, doc_xml_wns(n), (const xmlChar *)local, (const xmlChar *)value);
+}
+
+void doc_xml_set_wattr_long(xmlNodePtr n, const char *local, long value)
+{
+	char tmp[32];
+
+	snprintf(tmp, sizeof(tmp), "%ld", value);
+	doc_xml_set_wattr(n, local, tmp);
+}
+
+void doc_xml_unset_wattr(xmlNodePtr n, const char *local)
+{
+	xmlAttrPtr a = xmlHasNsProp(n, (const xmlChar *)local, (const xmlChar *)NS_W);
+
+	if (a != NULL)
+		xmlRemoveProp(a);
+}
+
+static int order_index(const char *const *order, const char *local)
+{
+	for (int i = 0; order != NULL && order[i] != NULL; i++) {
+		if (strcmp(order[i], local) == 0)
+			return i;
+	}
+	return -1;
+}
+
+xmlNodePtr doc_xml_wchild_ensure(xmlNodePtr parent, const char *local, const char *const *order)
+{
+	xmlNodePtr c = doc_xml_child(parent, NS_W, local);
+	int want;
+	xmlNodePtr n;
+
+	if (c != NULL)
+		return c;
+	n = xmlNewDocNode(parent->doc, doc_xml_wns(parent), (const xmlChar *)local, NULL);
+	want = order_index(order, local);
+	if (want >= 0) {
+		for (c = parent->children; c != NULL; c = c->next) {
+			int have;
+
+			if (c->type != XML_ELEMENT_NODE || c->ns == NULL ||
+			    strcmp((const char *)c->ns->href, NS_W) != 0)
+				continue;
+			have = order_index(order, (const char *)c->name);
+			if (have > want)
+				return xmlAddPrevSibling(c, n);
+		}
+	}
+	return xmlAddChild(parent, n);
+}

@@ -1,0 +1,380 @@
+/* doc/zip: safe ZIP reading (libzip) and atomic writing. See zip.h. */
+#include "doc/zip.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <zip.h>
+
+struct zentry {
+	char *name;
+	zip_uint64_t index;
+	size_t size;
+};
+
+struct doc_zip {
+	char *label;
+	char *mem; /* the archive bytes; libzip reads from them */
+	zip_t *za;
+	struct zentry *entries;
+	size_t n;
+};
+
+void doc_zip_default_limits(struct doc_zip_limits *l)
+{
+	l->max_file = 50u << 20;
+	l->max_entries = 4096;
+	l->max_part = 32u << 20;
+	l->max_total = 96u << 20;
+	l->max_ratio = 100;
+}
+
+/* OPC part names: no absolute paths, no "..", no backslash, no control chars. */
+static const char *bad_name_reason(const char *name)
+{
+	const char *p;
+
+	if (name[0] == '\0')
+		return "条目名称为空";
+	if (name[0] == '/' || name[0] == '\\')
+		return "条目使用绝对路径";
+	for (p = name; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == '\\')
+			return "条目名称含非法字符";
+	}
+	for (p = name; p != NULL; p = strchr(p, '/')) {
+		if (*p == '/')
+			p++;
+		if (strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0'))
+			return "条目名称含“..”路径穿越";
+	}
+	return NULL;
+}
+
+static int cmp_entry_name(const void *a, const void *b)
+{
+	const struct zentry *x = a;
+	const struct zentry *y = b;
+
+	return strcasecmp(x->name, y->name);
+}
+
+static int scan_entries(struct doc_zip *z, const struct doc_zip_limits *l, struct err *e)
+{
+	zip_int64_t n = zip_get_num_entries(z->za, 0);
+	size_t total = 0;
+	struct zentry *sorted;
+
+	if (n < 0)
+		return err_set(e, BASE_E_FORMAT, "%s: 不是有效的ZIP文件", z->label);
+	if ((size_t)n > l->max_entries)
+		return err_set(e, BASE_E_LIMIT, "%s: ZIP条目过多（%lld，上限 %zu）", z->label,
+			       (long long)n, l->max_entries);
+	z->entries = xcalloc((size_t)n, sizeof(*z->entries));
+	for (zip_int64_t i = 0; i < n; i++) {
+		zip_stat_t st;
+		const char *why;
+
+		zip_stat_init(&st);
+		if (zip_stat_index(z->za, (zip_uint64_t)i, 0, &st) != 0 ||
+		    !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE))
+			return err_set(e, BASE_E_FORMAT, "%s: ZIP目录损坏", z->label);
+		why = bad_name_reason(st.name);
+		if (why != NULL)
+			return err_set(e, BASE_E_UNSAFE, "%s: %s（%.80s）", z->label, why, st.name);
+		if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
+			return err_set(e, BASE_E_UNSAFE, "%s: 含加密条目（%.80s），无法检查", z->label,
+				       st.name);
+		if ((st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method != ZIP_CM_STORE &&
+		    st.comp_method != ZIP_CM_DEFLATE)
+			return err_set(e, BASE_E_FORMAT, "%s: 不支持的压缩方式（%.80s）", z->label,
+				       st.name);
+		if (st.size > l->max_part)
+			return err_set(e, BASE_E_LIMIT, "%s: 部件 %.80s 解压后过大（%llu 字节）",
+				       z->label, st.name, (unsigned long long)st.size);
+		if (st.size > (1u << 20) && (st.valid & ZIP_STAT_COMP_SIZE) &&
+		    st.size / (st.comp_size ? st.comp_size : 1) > l->max_ratio)
+			return err_set(e, BASE_E_UNSAFE, "%s: 疑似ZIP炸弹（%.80s 压缩比过高）",
+				       z->label, st.name);
+		total += (size_t)st.size;
+		if (total > l->max_total)
+			return err_set(e, BASE_E_UNSAFE, "%s: 疑似ZIP炸弹（解压总量超过 %zu 字节）",
+				       z->label, l->max_total);
+		z->entries[z->n].name = xstrdup(st.name);
+		z->entries[z->n].index = (zip_uint64_t)i;
+		z->entries[z->n].size = (size_t)st.size;
+		z->n++;
+	}
+	sorted = xmalloc((z->n ? z->n : 1) * sizeof(*sorted));
+	if (z->n > 0)
+		memcpy(sorted, z->entries, z->n * sizeof(*sorted));
+	qsort(sorted, z->n, sizeof(*sorted), cmp_entry_name);
+	for (size_t i = 1; i < z->n; i++) {
+		if (strcasecmp(sorted[i - 1].name, sorted[i].name) == 0) {
+			err_set(e, BASE_E_UNSAFE, "%s: 部件名称重复（%.80s）", z->label,
+				sorted[i].name);
+			free(sorted);
+			return BASE_E_UNSAFE;
+		}
+	}
+	free(sorted);
+	return 0;
+}
+
+int doc_zip_open_mem(const void *data, size_t len, const char *label,
+		     const struct doc_zip_limits *l, struct doc_zip **out, struct err *e)
+{
+	struct doc_zip_limits def;
+	struct doc_zip *z;
+	zip_source_t *src;
+	zip_error_t zerr;
+	int rc;
+
+	if (l == NULL) {
+		doc_zip_default_limits(&def);
+		l = &def;
+	}
+	*out = NULL;
+	if (len > l->max_file)
+		return err_set(e, BASE_E_LIMIT, "%s: 文件过大（%zu 字节，上限 %zu 字节）", label, len,
+			       l->max_file);
+	if (len < 22 || memcmp(data, "PK", 2) != 0)
+		return err_set(e, BASE_E_FORMAT, "%s: 不是ZIP/OOXML文件%s", label,
+			       len == 0 ? "（文件为空）" : "");
+	z = xcalloc(1, sizeof(*z));
+	z->label = xstrdup(label);
+	z->mem = xmalloc(len);
+	memcpy(z->mem, data, len);
+	zip_error_init(&zerr);
+	src = zip_source_buffer_create(z->mem, len, 0, &zerr);
+	if (src == NULL) {
+		zip_error_fini(&zerr);
+		doc_zip_close(z);
+		return err_set(e, BASE_E_INTERNAL, "%s: 无法读取ZIP", label);
+	}
+	z->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+	if (z->za == NULL) {
+		int ze = zip_error_code_zip(&zerr);
+
+		zip_source_free(src);
+		zip_error_fini(&zerr);
+		doc_zip_close(z);
+		if (ze == ZIP_ER_NOZIP || ze == ZIP_ER_INCONS)
+			return err_set(e, BASE_E_FORMAT, "%s: ZIP结构损坏或文件被截断", label);
+		return err_set(e, BASE_E_FORMAT, "%s: 不是有效的ZIP文件（%s）", label,
+			       ze == ZIP_ER_SEEK || ze == ZIP_ER_READ ? "文件被截断" : "结构错误");
+	}
+	zip_error_fini(&zerr);
+	rc = scan_entries(z, l, e);
+	if (rc != 0) {
+		doc_zip_close(z);
+		return rc;
+	}
+	*out = z;
+	return 0;
+}
+
+int doc_zip_open_file(const char *path, const struct doc_zip_limits *l, struct doc_zip **out,
+		      struct err *e)
+{
+	struct doc_zip_limits def;
+	char *data;
+	size_t len;
+	int rc;
+
+	if (l == NULL) {
+		doc_zip_default_limits(&def);
+		l = &def;
+	}
+	*out = NULL;
+	rc = base_read_file(path, l->max_file, &data, &len, e);
+	if (rc != 0)
+		return rc;
+	rc = doc_zip_open_mem(data, len, path, l, out, e);
+	free(data);
+	return rc;
+}
+
+void doc_zip_close(struct doc_zip *z)
+{
+	if (z == NULL)
+		return;
+	if (z->za != NULL)
+		zip_discard(z->za);
+	for (size_t i = 0; i < z->n; i++)
+		free(z->entries[i].name);
+	free(z->entries);
+	free(z->mem);
+	free(z->label);
+	free(z);
+}
+
+size_t doc_zip_count(const struct doc_zip *z)
+{
+	return z->n;
+}
+
+const char *doc_zip_name(const struct doc_zip *z, size_t i)
+{
+	return i < z->n ? z->entries[i].name : NULL;
+}
+
+long doc_zip_find(const struct doc_zip *z, const char *name)
+{
+	while (*name == '/')
+		name++;
+	for (size_t i = 0; i < z->n; i++) {
+		if (strcasecmp(z->entries[i].name, name) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, struct err *e)
+{
+	const struct zentry *ent;
+	zip_file_t *f;
+	char *p;
+	size_t got = 0;
+	char extra;
+
+	if (i >= z->n)
+		return err_set(e, BASE_E_FORMAT, "%s: 部件不存在", z->label);
+	ent = &z->entries[i];
+	f = zip_fopen_index(z->za, ent->index, 0);
+	if (f == NULL)
+		return err_set(e, BASE_E_FORMAT, "%s: 无法读取部件 %.80s", z->label, ent->name);
+	p = xmalloc(ent->size + 1);
+	while (got < ent->size) {
+		zip_int64_t n = zip_fread(f, p + got, ent->size - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	/* A part that inflates past its declared size is a bomb or corrupt. */
+	if (got != ent->size || zip_fread(f, &extra, 1) != 0) {
+		zip_fclose(f);
+		free(p);
+		return err_set(e, BASE_E_FORMAT, "%s: 部件 %.80s 数据损坏（大小或校验和不符）",
+			       z->label, ent->name);
+	}
+	if (zip_fclose(f) != 0) {
+		free(p);
+		return err_set(e, BASE_E_FORMAT, "%s: 部件 %.80s 校验和错误", z->label, ent->name);
+	}
+	p[got] = '\0';
+	*data = p;
+	*len = got;
+	return 0;
+}
+
+int doc_zip_read(struct doc_zip *z, const char *name, char **data, size_t *len, struct err *e)
+{
+	long i = doc_zip_find(z, name);
+
+	if (i < 0)
+		return err_set(e, BASE_E_FORMAT, "%s: 缺少部件 %.80s", z->label, name);
+	return doc_zip_read_index(z, (size_t)i, data, len, e);
+}
+
+struct wpart {
+	char *name;
+	char *data;
+	size_t len;
+};
+
+struct doc_zip_writer {
+	struct wpart *parts;
+	size_t n;
+	size_t cap;
+};
+
+struct doc_zip_writer *doc_zip_writer_new(void)
+{
+	return xcalloc(1, sizeof(struct doc_zip_writer));
+}
+
+void doc_zip_writer_add(struct doc_zip_writer *w, const char *name, const void *data, size_t len)
+{
+	struct wpart *p = NULL;
+
+	for (size_t i = 0; i < w->n; i++) {
+		if (strcasecmp(w->parts[i].name, name) == 0) {
+			p = &w->parts[i];
+			free(p->data);
+			break;
+		}
+	}
+	if (p == NULL) {
+		w->parts = xgrow(w->parts, &w->cap, w->n + 1, sizeof(*w->parts));
+		p = &w->parts[w->n++];
+		p->name = xstrdup(name);
+	}
+	p->data = xmalloc(len + 1);
+	if (len > 0)
+		memcpy(p->data, data, len);
+	p->len = len;
+}
+
+int doc_zip_writer_save(struct doc_zip_writer *w, const char *path, struct err *e)
+{
+	size_t plen = strlen(path);
+	char *tmp = xmalloc(plen + 32);
+	zip_t *za;
+	int zerr = 0;
+
+	snprintf(tmp, plen + 32, "%s.tmp%ld", path, (long)getpid());
+	za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	if (za == NULL) {
+		free(tmp);
+		return err_set(e, BASE_E_IO, "%s: 无法创建输出文件", path);
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		zip_source_t *s = zip_source_buffer(za, w->parts[i].data, w->parts[i].len, 0);
+		zip_int64_t idx;
+
+		if (s == NULL)
+			goto out_discard;
+		idx = zip_file_add(za, w->parts[i].name, s, ZIP_FL_ENC_UTF_8);
+		if (idx < 0) {
+			zip_source_free(s);
+			goto out_discard;
+		}
+		zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6);
+		zip_file_set_mtime(za, (zip_uint64_t)idx, 315532800 + 86400, 0);
+	}
+	if (zip_close(za) != 0) {
+		zip_discard(za);
+		unlink(tmp);
+		free(tmp);
+		return err_set(e, BASE_E_IO, "%s: 写入失败", path);
+	}
+	if (rename(tmp, path) != 0) {
+		unlink(tmp);
+		free(tmp);
+		return err_set(e, BASE_E_IO, "%s: 无法写入输出文件", path);
+	}
+	free(tmp);
+	return 0;
+out_discard:
+	zip_discard(za);
+	unlink(tmp);
+	free(tmp);
+	return err_set(e, BASE_E_INTERNAL, "%s: 打包失败", path);
+}
+
+void doc_zip_writer_free(struct doc_zip_writer *w)
+{
+	if (w == NULL)
+		return;
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->parts[i].name);
+		free(w->parts[i].data);
+	}
+	free(w->parts);
+	free(w);
+}

@@ -1,0 +1,59 @@
+/*
+ * doc/zip: a safe reader and a simple writer for ZIP packages (OPC).
+ *
+ * The reader refuses, with a clear reason, everything a hostile package can
+ * use: files over the size limit, too many entries, encrypted entries,
+ * compression other than store/deflate, names that are absolute, contain
+ * "..", backslashes or control characters, duplicate part names (OPC names
+ * are case-insensitive), declared sizes over the per-part or total limits,
+ * and compression ratios typical of zip bombs. Reading a part never returns
+ * more bytes than its checked declared size.
+ *
+ * Ownership: doc_zip_open() returns a reader the caller frees with
+ * doc_zip_close(); doc_zip_read() returns a malloc'd, NUL-terminated buffer.
+ */
+#ifndef SHUZHI_DOC_ZIP_H
+#define SHUZHI_DOC_ZIP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+
+struct doc_zip_limits {
+	size_t max_file;     /* bytes of the .zip itself */
+	size_t max_entries;  /* number of entries */
+	size_t max_part;     /* uncompressed bytes of one part */
+	size_t max_total;    /* uncompressed bytes of all parts */
+	unsigned max_ratio;  /* uncompressed/compressed, for parts over 1 MB */
+};
+
+/* Defaults for .docx/.pptx: 50 MB file, 4096 entries, 32 MB part, 96 MB total, 100:1. */
+void doc_zip_default_limits(struct doc_zip_limits *l);
+
+struct doc_zip;
+
+/* Open from a file (size checked before reading) or from memory (copied). */
+int doc_zip_open_file(const char *path, const struct doc_zip_limits *l, struct doc_zip **out,
+		      struct err *e);
+int doc_zip_open_mem(const void *data, size_t len, const char *label,
+		     const struct doc_zip_limits *l, struct doc_zip **out, struct err *e);
+void doc_zip_close(struct doc_zip *z);
+
+size_t doc_zip_count(const struct doc_zip *z);
+const char *doc_zip_name(const struct doc_zip *z, size_t i);
+/* Index of a part by name (case-insensitive, leading "/" ignored), or -1. */
+long doc_zip_find(const struct doc_zip *z, const char *name);
+/* Read a part. Returns BASE_E_FORMAT if absent. */
+int doc_zip_read(struct doc_zip *z, const char *name, char **data, size_t *len, struct err *e);
+int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, struct err *e);
+
+/* Writer: collects parts in memory and writes a deflated ZIP atomically. */
+struct doc_zip_writer;
+struct doc_zip_writer *doc_zip_writer_new(void);
+/* Add or replace a part; data is copied. */
+void doc_zip_writer_add(struct doc_zip_writer *w, const char *name, const void *data, size_t len);
+int doc_zip_writer_save(struct doc_zip_writer *w, const char *path, struct err *e);
+void doc_zip_writer_free(struct doc_zip_writer *w);
+
+#endif

@@ -1,0 +1,373 @@
+/* gongwen/core: documents, findings, the check driver. See gongwen.h. */
+#include "gongwen/gongwen.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "text/regex.h"
+
+#define TXT_MAX_BYTES (16u << 20)
+#define TXT_MAX_LINES 200000
+#define TXT_MAX_LINE (1u << 20)
+
+const char *const gw_doc_types[15] = {"决议", "决定", "命令", "公报", "公告",
+				      "通告", "意见", "通知", "通报", "报告",
+				      "请示", "批复", "议案", "函",   "纪要"};
+
+bool gw_doc_type_upward(int t)
+{
+	return t == 9 || t == 10; /* 报告, 请示 */
+}
+
+static const char *const fangsong_fonts[] = {"仿宋_GB2312",  "仿宋",	       "FangSong",
+					     "FangSong_GB2312", "方正仿宋_GBK", "方正仿宋简体",
+					     "方正仿宋_GB2312", "华文仿宋",     "STFangsong"};
+static const char *const hei_fonts[] = {"黑体",	     "SimHei",	       "方正黑体_GBK", "方正黑体简体",
+					"方正黑体_GB2312", "华文黑体", "STHeiti"};
+static const char *const kai_fonts[] = {"楷体_GB2312",	   "楷体",	      "KaiTi",
+					"KaiTi_GB2312",	   "方正楷体_GBK", "方正楷体简体",
+					"方正楷体_GB2312", "华文楷体",	      "STKaiti"};
+static const char *const xbs_fonts[] = {"方正小标宋简体", "方正小标宋_GBK", "方正小标宋_GB2312",
+					"方正小标宋",	  "小标宋",	    "小标宋体",
+					"FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05"};
+static const char *const song_fonts[] = {"宋体", "SimSun", "新宋体", "NSimSun"};
+
+static bool in_list(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(name, list[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+int gw_font_category(const char *name)
+{
+	if (name == NULL || name[0] == '\0')
+		return GW_FONT_OTHER;
+	if (in_list(name, fangsong_fonts, ARRAY_LEN(fangsong_fonts)))
+		return GW_FONT_FANGSONG;
+	if (in_list(name, hei_fonts, ARRAY_LEN(hei_fonts)))
+		return GW_FONT_HEI;
+	if (in_list(name, kai_fonts, ARRAY_LEN(kai_fonts)))
+		return GW_FONT_KAI;
+	if (in_list(name, xbs_fonts, ARRAY_LEN(xbs_fonts)))
+		return GW_FONT_XBS;
+	if (in_list(name, song_fonts, ARRAY_LEN(song_fonts)))
+		return GW_FONT_SONG;
+	return GW_FONT_OTHER;
+}
+
+const char *gw_severity_name(int sev)
+{
+	switch (sev) {
+	case GW_SEV_ERROR:
+		return "error";
+	case GW_SEV_WARNING:
+		return "warning";
+	default:
+		return "info";
+	}
+}
+
+/* --- documents -------------------------------------------------------- */
+
+static void add_para(struct gw_doc *doc, size_t *cap, const char *s, size_t len, xmlNodePtr node)
+{
+	struct gw_para *p;
+
+	doc->paras = xgrow(doc->paras, cap, doc->n + 1, sizeof(*doc->paras));
+	p = &doc->paras[doc->n++];
+	memset(p, 0, sizeof(*p));
+	ustr_init(&p->text);
+	if (s != NULL)
+		ustr_add_utf8(&p->text, s, len);
+	p->node = node;
+	p->number = -1;
+}
+
+static int open_txt(const char *path, struct gw_doc *doc, struct err *e)
+{
+	char *data;
+	size_t len;
+	size_t bad;
+	size_t cap = 0;
+	const char *p;
+	const char *end;
+	int rc = base_read_file(path, TXT_MAX_BYTES, &data, &len, e);
+
+	if (rc != 0)
+		return rc;
+	p = data;
+	end = data + len;
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	if (!text_utf8_valid(p, (size_t)(end - p), &bad)) {
+		free(data);
+		return err_set(e, BASE_E_FORMAT, "%s: 不是有效的UTF-8文本（第 %zu 字节处编码错误）",
+			       path, (size_t)(p - data) + bad);
+	}
+	if (memchr(p, '\0', (size_t)(end - p)) != NULL) {
+		free(data);
+		return err_set(e, BASE_E_FORMAT, "%s: 含NUL字节，不是文本文件", path);
+	}
+	doc->final_newline = len > 0 && end[-1] == '\n';
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		size_t l = (size_t)(le - p);
+
+		if (l > 0 && p[l - 1] == '\r') {
+			l--;
+			doc->crlf = true;
+		}
+		if (l > TXT_MAX_LINE || doc->n >= TXT_MAX_LINES) {
+			free(data);
+			return err_set(e, BASE_E_LIMIT, "%s: 行过长或行数过多（单行上限 %u 字节，%u 行）",
+				       path, TXT_MAX_LINE, TXT_MAX_LINES);
+		}
+		add_para(doc, &cap, p, l, NULL);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	free(data);
+	return 0;
+}
+
+static void load_docx_texts(struct gw_doc *doc)
+{
+	struct doc_ptext pt;
+	size_t cap = 0;
+
+	doc_ptext_init(&pt);
+	for (size_t i = 0; i < doc->docx->npara; i++) {
+		doc_docx_para_text(doc->docx->paras[i], &pt);
+		add_para(doc, &cap, NULL, 0, doc->docx->paras[i]);
+		ustr_add(&doc->paras[doc->n - 1].text, pt.text.p, pt.text.len);
+	}
+	doc_ptext_free(&pt);
+}
+
+static bool has_suffix(const char *s, const char *suf)
+{
+	size_t a = strlen(s);
+	size_t b = strlen(suf);
+
+	return a >= b && strcasecmp(s + a - b, suf) == 0;
+}
+
+int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *doc,
+		struct err *e)
+{
+	int rc;
+
+	memset(doc, 0, sizeof(*doc));
+	doc->file = path;
+	doc->profile = prof;
+	if (has_suffix(path, ".docx") || has_suffix(path, ".docm") || has_suffix(path, ".wps")) {
+		doc->is_docx = true;
+		rc = doc_docx_open(path, &doc->docx, e);
+		if (rc != 0)
+			return rc;
+		load_docx_texts(doc);
+	} else if (has_suffix(path, ".txt") || has_suffix(path, ".text")) {
+		rc = open_txt(path, doc, e);
+		if (rc != 0) {
+			gw_doc_free(doc);
+			return rc;
+		}
+	} else if (has_suffix(path, ".doc")) {
+		return err_set(e, BASE_E_FORMAT,
+			       "%s: 不支持旧版 .doc 格式，请在 Word/WPS 中另存为 .docx", path);
+	} else {
+		return err_set(e, BASE_E_FORMAT, "%s: 不支持的文件类型（仅支持 .docx 和 .txt）",
+			       path);
+	}
+	gw_detect_roles(doc);
+	return 0;
+}
+
+void gw_doc_free(struct gw_doc *doc)
+{
+	for (size_t i = 0; i < doc->n; i++)
+		ustr_free(&doc->paras[i].text);
+	free(doc->paras);
+	doc_docx_free(doc->docx);
+	doc->paras = NULL;
+	doc->docx = NULL;
+	doc->n = 0;
+}
+
+void gw_doc_refresh(struct gw_doc *doc)
+{
+	if (doc->is_docx) {
+		struct doc_ptext pt;
+
+		doc_ptext_init(&pt);
+		for (size_t i = 0; i < doc->n; i++) {
+			doc_docx_para_text(doc->paras[i].node, &pt);
+			doc->paras[i].text.len = 0;
+			ustr_add(&doc->paras[i].text, pt.text.p, pt.text.len);
+		}
+		doc_ptext_free(&pt);
+	}
+	gw_detect_roles(doc);
+}
+
+/* --- findings --------------------------------------------------------- */
+
+void gw_findings_init(struct gw_findings *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+static void finding_free(struct gw_finding *fd)
+{
+	free(fd->excerpt);
+	free(fd->message);
+	free(fd->suggestion);
+	for (size_t i = 0; i < fd->nedits; i++)
+		free(fd->edits[i].rep);
+	free(fd->edits);
+}
+
+void gw_findings_free(struct gw_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		finding_free(&f->v[i]);
+	free(f->v);
+	gw_findings_init(f);
+}
+
+struct gw_finding *gw_add(struct gw_findings *f, const char *rule, int sev, long para, int fix,
+			  const char *excerpt, const char *fmt, ...)
+{
+	struct gw_finding *fd;
+	struct buf b;
+	va_list ap;
+
+	f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof(*f->v));
+	fd = &f->v[f->n++];
+	memset(fd, 0, sizeof(*fd));
+	fd->rule = rule;
+	fd->severity = sev;
+	fd->para = para;
+	fd->fix = fix;
+	fd->excerpt = xstrdup(excerpt ? excerpt : "");
+	buf_init(&b, 4096);
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	fd->message = buf_detach(&b, NULL);
+	return fd;
+}
+
+void gw_finding_edit_ucs(struct gw_finding *fd, size_t start, size_t end, const uint32_t *rep,
+			 size_t n)
+{
+	struct gw_edit *ed;
+
+	fd->edits = xgrow(fd->edits, &fd->edits_cap, fd->nedits + 1, sizeof(*fd->edits));
+	ed = &fd->edits[fd->nedits++];
+	ed->start = start;
+	ed->end = end;
+	ed->nrep = n;
+	ed->rep = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	if (n > 0)
+		memcpy(ed->rep, rep, n * sizeof(uint32_t));
+}
+
+void gw_finding_edit(struct gw_finding *fd, size_t start, size_t end, const char *rep_utf8)
+{
+	struct ustr u;
+
+	ustr_init(&u);
+	ustr_add_cstr(&u, rep_utf8);
+	gw_finding_edit_ucs(fd, start, end, u.p, u.len);
+	ustr_free(&u);
+}
+
+void gw_finding_suggest(struct gw_finding *fd, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+
+	buf_init(&b, 4096);
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	free(fd->suggestion);
+	fd->suggestion = buf_detach(&b, NULL);
+}
+
+char *gw_excerpt(const struct gw_para *p, size_t start, size_t end)
+{
+	size_t a = start > 8 ? start - 8 : 0;
+	size_t b = end + 8 < p->text.len ? end + 8 : p->text.len;
+
+	if (end > p->text.len)
+		end = p->text.len;
+	if (b - a > 60)
+		b = a + 60;
+	return ustr_to_utf8(&p->text, a, b);
+}
+
+static int cmp_finding(const void *x, const void *y)
+{
+	const struct gw_finding *a = x;
+	const struct gw_finding *b = y;
+	int c;
+
+	if (a->para != b->para)
+		return a->para < b->para ? -1 : 1;
+	c = strcmp(a->rule, b->rule);
+	if (c != 0)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void gw_check(struct gw_doc *doc, struct gw_findings *out)
+{
+	size_t w = 0;
+
+	gw_rules_head(doc, out);
+	gw_rules_body(doc, out);
+	gw_rules_tail(doc, out);
+	gw_rules_punc(doc, out);
+	gw_rules_num(doc, out);
+	gw_rules_lexicon(doc, out);
+	if (doc->is_docx)
+		gw_rules_docx(doc, out);
+	/* Stable order; keep the first finding of each (rule, paragraph) but
+	 * merge the edits of later duplicates into it. */
+	for (size_t i = 0; i < out->n; i++)
+		out->v[i].seq = i;
+	qsort(out->v, out->n, sizeof(*out->v), cmp_finding);
+	for (size_t i = 0; i < out->n; i++) {
+		if (w > 0 && out->v[w - 1].para == out->v[i].para &&
+		    strcmp(out->v[w - 1].rule, out->v[i].rule) == 0) {
+			struct gw_finding *keep = &out->v[w - 1];
+
+			for (size_t k = 0; k < out->v[i].nedits; k++)
+				gw_finding_edit_ucs(keep, out->v[i].edits[k].start,
+						    out->v[i].edits[k].end, out->v[i].edits[k].rep,
+						    out->v[i].edits[k].nrep);
+			finding_free(&out->v[i]);
+			continue;
+		}
+		out->v[w++] = out->v[i];
+	}
+	out->n = w;
+}
+
+bool gw_has_errors(const struct gw_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		if (f->v[i].severity == GW_SEV_ERROR)
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,281 @@
+/* gongwen/docx_util: .docx views used by the rules and the fixer. */
+#include "gongwen/docx_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/regex.h"
+
+static void collect_sects(xmlNodePtr n, xmlNodePtr *out, size_t max, size_t *k)
+{
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (doc_xml_is(c, NS_W, "sectPr")) {
+			if (*k < max)
+				out[(*k)++] = c;
+			continue;
+		}
+		collect_sects(c, out, max, k);
+	}
+}
+
+size_t gw_docx_all_sections(const struct doc_docx *d, xmlNodePtr *out, size_t max)
+{
+	size_t k = 0;
+
+	collect_sects(d->body, out, max, &k);
+	return k;
+}
+
+void gw_docx_page(xmlNodePtr sect, struct gw_page *pg)
+{
+	xmlNodePtr sz = doc_xml_child(sect, NS_W, "pgSz");
+	xmlNodePtr mar = doc_xml_child(sect, NS_W, "pgMar");
+
+	memset(pg, 0, sizeof(*pg));
+	if (sz != NULL) {
+		pg->has_sz = true;
+		doc_xml_attr_long(sz, NS_W, "w", &pg->w);
+		doc_xml_attr_long(sz, NS_W, "h", &pg->h);
+		pg->landscape = doc_xml_attr_eq(sz, NS_W, "orient", "landscape");
+	}
+	if (mar != NULL) {
+		pg->has_mar = true;
+		doc_xml_attr_long(mar, NS_W, "top", &pg->top);
+		doc_xml_attr_long(mar, NS_W, "bottom", &pg->bottom);
+		doc_xml_attr_long(mar, NS_W, "left", &pg->left);
+		doc_xml_attr_long(mar, NS_W, "right", &pg->right);
+		doc_xml_attr_long(mar, NS_W, "gutter", &pg->gutter);
+		doc_xml_attr_long(mar, NS_W, "footer", &pg->footer);
+	}
+}
+
+size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max)
+{
+	struct doc_ptext pt;
+	size_t n = 0;
+	xmlNodePtr p = doc->paras[i].node;
+
+	doc_ptext_init(&pt);
+	doc_docx_para_text(p, &pt);
+	for (size_t k = 0; k < pt.nsegs;) {
+		xmlNodePtr r = pt.segs[k].run;
+		size_t start = pt.segs[k].start;
+		size_t end = start;
+		bool text = false;
+
+		while (k < pt.nsegs && pt.segs[k].run == r) {
+			end = pt.segs[k].start + pt.segs[k].len;
+			k++;
+		}
+		for (size_t j = start; j < end; j++)
+			text = text || !text_is_ws(pt.text.p[j]);
+		if (!text || n >= max)
+			continue;
+		out[n].run = r;
+		out[n].start = start;
+		out[n].end = end;
+		doc_docx_run_props(doc->docx, p, r, &out[n].props);
+		n++;
+	}
+	doc_ptext_free(&pt);
+	return n;
+}
+
+size_t gw_heading_span(const struct gw_para *p)
+{
+	long k = text_ucs_find(p->text.p, p->text.len, 0, "。");
+
+	return k < 0 ? p->text.len : (size_t)k + 1;
+}
+
+bool gw_run_has_ambiguous_punct(const struct gw_para *p, const struct gw_run_info *r)
+{
+	for (size_t k = r->start; k < r->end && k < p->text.len; k++) {
+		uint32_t c = p->text.p[k];
+
+		if (c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || c == 0x2014 ||
+		    c == 0x2026 || c == 0x00B7)
+			return true;
+	}
+	return false;
+}
+
+static void field_code(const char *instr, struct buf *b)
+{
+	size_t i = 0;
+	size_t j;
+
+	while (instr[i] == ' ' || instr[i] == '\t')
+		i++;
+	j = i;
+	while (instr[j] != '\0' && instr[j] != ' ' && instr[j] != '\t')
+		j++;
+	if (j - i == 4 && strncasecmp(instr + i, "PAGE", 4) == 0)
+		buf_addc(b, '#');
+	else if (j - i == 8 && strncasecmp(instr + i, "NUMPAGES", 8) == 0)
+		buf_addc(b, '%');
+	else
+		buf_addc(b, '?');
+}
+
+struct fld_state {
+	struct buf *out;
+	struct buf instr[8];
+	size_t depth;
+};
+
+static void footer_walk(xmlNodePtr n, struct fld_state *st)
+{
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (doc_xml_is(c, NS_W, "fldSimple")) {
+			xmlChar *ins = doc_xml_attr(c, NS_W, "instr");
+
+			field_code(ins ? (const char *)ins : "", st->out);
+			xmlFree(ins);
+			continue; /* its result text is not part of the pattern */
+		}
+		if (doc_xml_is(c, NS_W, "fldChar")) {
+			xmlChar *t = doc_xml_attr(c, NS_W, "fldCharType");
+
+			if (t != NULL && strcmp((const char *)t, "begin") == 0) {
+				if (st->depth < ARRAY_LEN(st->instr))
+					buf_reset(&st->instr[st->depth]);
+				st->depth++;
+			} else if (t != NULL && strcmp((const char *)t, "end") == 0 && st->depth > 0) {
+				st->depth--;
+				if (st->depth < ARRAY_LEN(st->instr))
+					field_code(st->instr[st->depth].p ? st->instr[st->depth].p : "",
+						   st->out);
+			}
+			xmlFree(t);
+		} else if (doc_xml_is(c, NS_W, "instrText")) {
+			if (st->depth > 0 && st->depth <= ARRAY_LEN(st->instr)) {
+				xmlChar *s = xmlNodeGetContent(c);
+
+				buf_adds(&st->instr[st->depth - 1], s ? (const char *)s : "");
+				xmlFree(s);
+			}
+		} else if (doc_xml_is(c, NS_W, "t")) {
+			if (st->depth == 0) {
+				xmlChar *s = xmlNodeGetContent(c);
+
+				buf_adds(st->out, s ? (const char *)s : "");
+				xmlFree(s);
+			}
+		} else if (doc_xml_is(c, NS_W, "tab") && c->parent != NULL &&
+			   doc_xml_is(c->parent, NS_W, "r")) {
+			if (st->depth == 0)
+				buf_addc(st->out, '\t');
+		}
+		footer_walk(c, st);
+	}
+}
+
+static void collect_paras(xmlNodePtr n, xmlNodePtr *out, size_t max, size_t *k)
+{
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (doc_xml_is(c, NS_W, "p") && *k < max)
+			out[(*k)++] = c;
+		collect_paras(c, out, max, k);
+	}
+}
+
+static bool blank_utf8(const char *s)
+{
+	for (; *s; s++) {
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	}
+	return true;
+}
+
+char *gw_footer_pattern(xmlNodePtr root)
+{
+	xmlNodePtr paras[256];
+	size_t np = 0;
+	struct buf all;
+	struct buf line;
+
+	buf_init(&all, 1 << 20);
+	buf_init(&line, 1 << 20);
+	collect_paras(root, paras, ARRAY_LEN(paras), &np);
+	for (size_t k = 0; k < np; k++) {
+		struct fld_state st;
+
+		memset(&st, 0, sizeof(st));
+		st.out = &line;
+		for (size_t j = 0; j < ARRAY_LEN(st.instr); j++)
+			buf_init(&st.instr[j], 4096);
+		buf_reset(&line);
+		footer_walk(paras[k], &st);
+		for (size_t j = 0; j < ARRAY_LEN(st.instr); j++)
+			buf_free(&st.instr[j]);
+		if (line.p != NULL && !blank_utf8(line.p)) {
+			if (all.len > 0)
+				buf_addc(&all, '\n');
+			buf_adds(&all, line.p);
+		}
+	}
+	buf_free(&line);
+	return buf_detach(&all, NULL);
+}
+
+bool gw_pgno_pattern_ok(const char *pattern)
+{
+	struct ustr u;
+	bool ok;
+
+	ustr_init(&u);
+	ustr_add_cstr(&u, pattern);
+	ok = text_re_has("^\\s*—\\s*#\\s*—\\s*$", u.p, u.len);
+	ustr_free(&u);
+	return ok;
+}
+
+size_t gw_docx_footers(struct gw_doc *doc, struct gw_footer *out, size_t max)
+{
+	xmlNodePtr sects[64];
+	size_t ns = gw_docx_all_sections(doc->docx, sects, ARRAY_LEN(sects));
+	size_t n = 0;
+
+	for (size_t k = 0; k < ns; k++) {
+		for (xmlNodePtr c = sects[k]->children; c != NULL; c = c->next) {
+			xmlChar *rid;
+			const char *target;
+			xmlDocPtr fdoc;
+			bool dup = false;
+
+			if (!doc_xml_is(c, NS_W, "footerReference"))
+				continue;
+			rid = doc_xml_attr(c, NS_R, "id");
+			target = rid ? doc_docx_rel_target(doc->docx, (const char *)rid) : NULL;
+			xmlFree(rid);
+			if (target == NULL)
+				continue;
+			for (size_t j = 0; j < n; j++)
+				dup = dup || strcmp(out[j].part, target) == 0;
+			if (dup || n >= max)
+				continue;
+			fdoc = doc_docx_part(doc->docx, target, NULL);
+			if (fdoc == NULL)
+				continue;
+			out[n].part = xstrdup(target);
+			out[n].doc = fdoc;
+			out[n].pattern = gw_footer_pattern(xmlDocGetRootElement(fdoc));
+			n++;
+		}
+	}
+	return n;
+}
+
+void gw_footer_free(struct gw_footer *f)
+{
+	free(f->part);
+	free(f->pattern);
+}

@@ -1,0 +1,44 @@
+/* gongwen/docx_util: .docx views used by the rules and the fixer (internal). */
+#ifndef SHUZHI_GONGWEN_DOCX_UTIL_H
+#define SHUZHI_GONGWEN_DOCX_UTIL_H
+
+#include "gongwen/gongwen.h"
+
+#define GW_MAX_RUNS 512
+
+struct gw_page {
+	long w, h, top, bottom, left, right, gutter, footer;
+	bool landscape;
+	bool has_sz;
+	bool has_mar;
+};
+
+/* A text-carrying run of a paragraph: [start,end) in the paragraph text. */
+struct gw_run_info {
+	xmlNodePtr run;
+	size_t start;
+	size_t end;
+	struct doc_rprops props;
+};
+
+struct gw_footer {
+	char *part;
+	char *pattern; /* text with PAGE -> '#', NUMPAGES -> '%', other fields '?' */
+	xmlDocPtr doc;
+};
+
+/* Every w:sectPr in the body (any depth). */
+size_t gw_docx_all_sections(const struct doc_docx *d, xmlNodePtr *out, size_t max);
+void gw_docx_page(xmlNodePtr sect, struct gw_page *pg);
+/* Runs whose text is not only whitespace (at most max). */
+size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max);
+/* Heading part of a run-in heading: up to and including the first "。". */
+size_t gw_heading_span(const struct gw_para *p);
+bool gw_run_has_ambiguous_punct(const struct gw_para *p, const struct gw_run_info *r);
+/* Footers referenced by any section, with their page-number pattern. */
+size_t gw_docx_footers(struct gw_doc *doc, struct gw_footer *out, size_t max);
+void gw_footer_free(struct gw_footer *f);
+char *gw_footer_pattern(xmlNodePtr root);
+bool gw_pgno_pattern_ok(const char *pattern);
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * gongwen: GB/T 9704-2012 公文 checking and fixing.
+ *
+ * Flow: a .docx (doc/docx) or .txt becomes a struct gw_doc (paragraph texts
+ * plus, for .docx, the DOM nodes) -> role detection (gongwen-rules.md §4) ->
+ * rules (ids of gongwen-rules.md §3) append struct gw_finding -> reports.
+ * Fixing applies the auto-fixes (class A) of the findings, re-checks, and
+ * repeats until nothing auto-fixable is left; suggest/manual findings become
+ * Word comments. The input file is never written.
+ *
+ * Paragraph indices: 0-based among the direct w:p children of w:body for
+ * .docx, 0-based line numbers for .txt; -1 means document level (JSON null).
+ */
+#ifndef SHUZHI_GONGWEN_H
+#define SHUZHI_GONGWEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/base.h"
+#include "doc/docx.h"
+#include "text/text.h"
+
+enum gw_severity { GW_SEV_ERROR, GW_SEV_WARNING, GW_SEV_INFO };
+enum gw_fixclass { GW_FIX_AUTO, GW_FIX_SUGGEST, GW_FIX_MANUAL };
+
+enum gw_role {
+	GW_ROLE_BLANK,
+	GW_ROLE_MARK,     /* 发文机关标志 (and 份号/密级/紧急程度 above the 文号) */
+	GW_ROLE_COPYNO,   /* 份号 */
+	GW_ROLE_SECRET,   /* 密级和保密期限 */
+	GW_ROLE_URGENCY,  /* 紧急程度 */
+	GW_ROLE_DOCNO,    /* 发文字号 (with 签发人 on the same line for 上行文) */
+	GW_ROLE_TITLE,
+	GW_ROLE_TO,       /* 主送机关 */
+	GW_ROLE_H1,
+	GW_ROLE_H2,
+	GW_ROLE_H3,
+	GW_ROLE_H4,
+	GW_ROLE_BODY,
+	GW_ROLE_ATT,      /* 附件说明 */
+	GW_ROLE_SIG,      /* 发文机关署名 */
+	GW_ROLE_DATE,     /* 成文日期 */
+	GW_ROLE_NOTE,     /* 附注 */
+	GW_ROLE_CC,       /* 版记: 抄送 */
+	GW_ROLE_PRINT,    /* 版记: 印发机关和印发日期 */
+	GW_ROLE_ATTEND,   /* 纪要: 出席/请假/列席 */
+	GW_ROLE_OTHER
+};
+
+/* A text edit in a paragraph, code-point offsets into its current text. */
+struct gw_edit {
+	size_t start;
+	size_t end;
+	uint32_t *rep;
+	size_t nrep;
+};
+
+struct gw_finding {
+	const char *rule;     /* static rule id, e.g. "GW-HEAD-007" */
+	int severity;
+	long para;            /* -1: document level */
+	int fix;              /* enum gw_fixclass */
+	char *excerpt;
+	char *message;
+	char *suggestion;
+	struct gw_edit *edits; /* auto text edits (may be empty for property fixes) */
+	size_t nedits;
+	size_t edits_cap;
+	size_t seq; /* insertion order, keeps sorting stable */
+};
+
+struct gw_findings {
+	struct gw_finding *v;
+	size_t n;
+	size_t cap;
+};
+
+struct gw_para {
+	struct ustr text;
+	int role;
+	int level;      /* heading level 1..4, 0 otherwise */
+	int number;     /* heading number, -1 when unparsable */
+	bool label_ok;
+	xmlNodePtr node; /* NULL for .txt */
+};
+
+/* Profile: the parameters rules check against (gbt9704-2012 by default). */
+struct gw_profile {
+	char name[64];
+	bool is_national;
+	long page_w, page_h, page_tol;       /* twips */
+	long margin_top, margin_left, margin_right, margin_bottom, margin_tol;
+	long type_w, type_h, type_tol;       /* 版心 */
+	int body_sz, title_sz, heading_sz, note_sz, pgno_sz; /* half-points */
+	long first_line;                      /* twips (2 chars of 3号) */
+	long first_line_min, first_line_max;
+	long line_exact;                      /* twips */
+	char body_font[64], title_font[64], h1_font[64], h2_font[64], latin_font[64];
+	char pgno_font[64];
+	/* Deviations from the national profile, listed as GW-PAGE-012 info. */
+	char deviations[1024];
+};
+
+struct gw_doc {
+	const char *file;
+	bool is_docx;
+	bool crlf;                     /* .txt used CRLF line ends */
+	bool final_newline;            /* .txt ended with a newline */
+	struct doc_docx *docx;
+	struct gw_para *paras;
+	size_t n;
+	const struct gw_profile *profile;
+	int doc_type;                  /* index into gw_doc_types, -1 unknown */
+	long docno, title, to, date, sig; /* paragraph indices or -1 */
+};
+
+/* The 15 法定文种 (条例 第八条), in gw_doc_types order. */
+extern const char *const gw_doc_types[15];
+/* Upward (上行文): 请示, 报告 (and 意见 when sent up). */
+bool gw_doc_type_upward(int t);
+
+void gw_profile_national(struct gw_profile *p);
+/* Load a unit profile (JSON); starts from the national one. */
+int gw_profile_load(const char *path, struct gw_profile *p, struct err *e);
+/* Find a built-in profile by name, or load a JSON file when name ends in .json. */
+int gw_profile_resolve(const char *name, struct gw_profile *p, struct err *e);
+
+/* Build a gw_doc from a file (.docx or UTF-8 .txt). Limits: .docx per
+ * doc/zip, .txt 16 MB, 200,000 lines, 1 MB per line. */
+int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *doc,
+		struct err *e);
+void gw_doc_free(struct gw_doc *doc);
+/* Re-read paragraph texts from the DOM (after edits) and re-detect roles. */
+void gw_doc_refresh(struct gw_doc *doc);
+
+/* Role detection (gongwen-rules.md §4). */
+void gw_detect_roles(struct gw_doc *doc);
+const char *gw_role_name(int role);
+/* Heading label parsing: returns level 1..4 or 0; sets number / form ok. */
+int gw_parse_label(const uint32_t *p, size_t n, int *number, bool *ok, size_t *label_len);
+
+void gw_findings_init(struct gw_findings *f);
+void gw_findings_free(struct gw_findings *f);
+struct gw_finding *gw_add(struct gw_findings *f, const char *rule, int sev, long para, int fix,
+			  const char *excerpt, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+void gw_finding_edit(struct gw_finding *fd, size_t start, size_t end, const char *rep_utf8);
+void gw_finding_edit_ucs(struct gw_finding *fd, size_t start, size_t end, const uint32_t *rep,
+			 size_t n);
+void gw_finding_suggest(struct gw_finding *fd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Excerpt of paragraph text around [start,end) (caller frees). */
+char *gw_excerpt(const struct gw_para *p, size_t start, size_t end);
+
+/* Run every rule. Findings are sorted (document-level first, then by
+ * paragraph, then rule id) and de-duplicated by (rule, paragraph). */
+void gw_check(struct gw_doc *doc, struct gw_findings *out);
+
+/* Rule groups (one function per group; see rules_*.c). */
+void gw_rules_head(struct gw_doc *doc, struct gw_findings *out);
+void gw_rules_body(struct gw_doc *doc, struct gw_findings *out);
+void gw_rules_tail(struct gw_doc *doc, struct gw_findings *out);
+void gw_rules_punc(struct gw_doc *doc, struct gw_findings *out);
+void gw_rules_num(struct gw_doc *doc, struct gw_findings *out);
+void gw_rules_lexicon(struct gw_doc *doc, struct gw_findings *out);
+void gw_rules_docx(struct gw_doc *doc, struct gw_findings *out);
+
+/* Fix: apply auto fixes until none is left (at most a few passes).
+ * `changes` (optional) receives one human-readable line per change. */
+struct gw_fix_report {
+	size_t applied;
+	size_t commented;
+	struct buf log;
+};
+int gw_fix(struct gw_doc *doc, bool add_comments, struct gw_fix_report *rep, struct err *e);
+/* Write the fixed document (.docx package or .txt lines). */
+int gw_doc_save(struct gw_doc *doc, const char *path, struct err *e);
+
+/* Reports. */
+void gw_report_json(const struct gw_doc *doc, const struct gw_findings *f, struct buf *out);
+void gw_report_text(const struct gw_doc *doc, const struct gw_findings *f, struct buf *out);
+bool gw_has_errors(const struct gw_findings *f);
+const char *gw_severity_name(int sev);
+
+/* Font alias categories (gongwen-rules.md §1.3). */
+enum { GW_FONT_OTHER, GW_FONT_FANGSONG, GW_FONT_HEI, GW_FONT_KAI, GW_FONT_XBS, GW_FONT_SONG };
+int gw_font_category(const char *name);
+
+#endif

@@ -1,0 +1,398 @@
+/*
+ * gongwen/roles: which paragraph plays which part of a 公文
+ * (gongwen-rules.md §4). Text signals only, so .docx paragraphs and .txt
+ * lines get the same roles:
+ *   版头: paragraphs before the 发文字号 (the first of the first six
+ *         non-empty paragraphs that, before a tab / 签发人, ends in a number
+ *         + 号) are the 发文机关标志 block (份号/密级/紧急程度 recognised in it);
+ *   标题: the next non-empty paragraph; 主送: the following one when it ends
+ *         with a colon, is not a sentence and not a numbered heading;
+ *   版记: 抄送… / …印发 lines; 纪要 attendance lists;
+ *   tail: 成文日期 = last paragraph before the 版记 (after 附注 lines) that
+ *         looks like a date in any form; 署名 = the short line before it;
+ *   附件说明: "附件：" and its numbered continuation lines;
+ *   body: everything else, headings by their 序号.
+ */
+#include <string.h>
+
+#include "gongwen/gongwen.h"
+#include "text/regex.h"
+
+static const char *const role_names[] = {
+	"blank", "mark", "copyno", "secret", "urgency", "docno", "title", "to",    "h1",
+	"h2",	 "h3",	 "h4",	   "body",   "att",	"sig",	 "date",  "note", "cc",
+	"print", "attend", "other"};
+
+const char *gw_role_name(int role)
+{
+	if (role < 0 || (size_t)role >= ARRAY_LEN(role_names))
+		return "?";
+	return role_names[role];
+}
+
+/* [*a,*b) = p with leading/trailing WS (space, tab, U+3000, U+00A0) removed. */
+static void strip_ws(const struct ustr *u, size_t *a, size_t *b)
+{
+	size_t i = 0;
+	size_t j = u->len;
+
+	while (i < j && text_is_ws(u->p[i]))
+		i++;
+	while (j > i && text_is_ws(u->p[j - 1]))
+		j--;
+	*a = i;
+	*b = j;
+}
+
+static bool is_blank(const struct ustr *u)
+{
+	for (size_t i = 0; i < u->len; i++) {
+		if (!text_is_ws(u->p[i]) && u->p[i] != '\r' && u->p[i] != '\n')
+			return false;
+	}
+	return true;
+}
+
+static bool re_match_range(const char *pat, const uint32_t *p, size_t a, size_t b)
+{
+	size_t s;
+	size_t e;
+
+	return text_re_search(text_re_get(pat), p + a, b - a, 0, &s, &e, NULL, 0);
+}
+
+int gw_parse_label(const uint32_t *text, size_t n, int *number, bool *ok, size_t *label_len)
+{
+	long g[8];
+	size_t s;
+	size_t e;
+	size_t off = 0;
+	const uint32_t *p;
+
+	while (off < n && text_is_ws(text[off]))
+		off++;
+	p = text + off;
+	n -= off;
+	*number = -1;
+	*ok = false;
+	if (text_re_search(text_re_get("^([一二三四五六七八九十]{1,3})\\s*([、.．，,：:])"), p, n, 0,
+			   &s, &e, g, 2)) {
+		*number = text_cn_number(p + g[0], (size_t)(g[1] - g[0]));
+		*ok = p[g[2]] == 0x3001; /* 、 */
+		*label_len = off + e;
+		return 1;
+	}
+	if (text_re_search(
+		    text_re_get("^([（(])\\s*([一二三四五六七八九十]{1,3})\\s*([）)])\\s*([、.．，,]?)"),
+		    p, n, 0, &s, &e, g, 4)) {
+		*number = text_cn_number(p + g[2], (size_t)(g[3] - g[2]));
+		*ok = p[g[0]] == 0xFF08 && p[g[4]] == 0xFF09 && g[7] == g[6];
+		*label_len = off + e;
+		return 2;
+	}
+	if (text_re_search(text_re_get("^([（(])\\s*([0-9]{1,2})\\s*([）)])\\s*([、.．，,]?)"), p,
+			   n, 0, &s, &e, g, 4)) {
+		*number = 0;
+		for (long i = g[2]; i < g[3]; i++)
+			*number = *number * 10 + (int)(p[i] - '0');
+		*ok = p[g[0]] == 0xFF08 && p[g[4]] == 0xFF09 && g[7] == g[6];
+		*label_len = off + e;
+		return 4;
+	}
+	if (text_re_search(text_re_get("^([0-9]{1,2})([)）])"), p, n, 0, &s, &e, g, 2)) {
+		*number = 0;
+		for (long i = g[0]; i < g[1]; i++)
+			*number = *number * 10 + (int)(p[i] - '0');
+		*ok = false;
+		*label_len = off + e;
+		return 4;
+	}
+	if (text_re_search(text_re_get("^([0-9]{1,2})\\s*([.．、，,])(?![0-9])"), p, n, 0, &s, &e,
+			   g, 2)) {
+		*number = 0;
+		for (long i = g[0]; i < g[1]; i++)
+			*number = *number * 10 + (int)(p[i] - '0');
+		*ok = p[g[2]] == '.';
+		*label_len = off + e;
+		return 3;
+	}
+	return 0;
+}
+
+/* Length of the 发文字号 part: text before a tab, 2+ spaces, U+3000 or 签发人. */
+static size_t docno_head_end(const struct ustr *u)
+{
+	size_t end = u->len;
+	long k = text_ucs_find(u->p, u->len, 0, "签发人");
+	size_t s;
+	size_t e;
+
+	if (k >= 0)
+		end = (size_t)k;
+	for (size_t i = 0; i < end; i++) {
+		if (u->p[i] == '\t' || u->p[i] == 0x3000) {
+			end = i;
+			break;
+		}
+	}
+	if (text_re_search(text_re_get("\\s{2,}"), u->p, end, 0, &s, &e, NULL, 0))
+		end = s;
+	return end;
+}
+
+static bool looks_like_docno(const struct ustr *u)
+{
+	size_t end = docno_head_end(u);
+	size_t a = 0;
+
+	while (a < end && text_is_ws(u->p[a]))
+		a++;
+	while (end > a && text_is_ws(u->p[end - 1]))
+		end--;
+	return re_match_range("^\\S.{0,24}?[0-9０-９〇零一二三四五六七八九十]+\\s*号$", u->p, a, end);
+}
+
+static const char *const date_lenient =
+	"^([0-9０-９]{2,4}|[〇零○Ｏ一二三四五六七八九]{2,4})\\s*(年|[-./／])\\s*"
+	"([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*(月|[-./／])\\s*"
+	"([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*日?$";
+
+static void detect_doc_type(struct gw_doc *doc)
+{
+	doc->doc_type = -1;
+	if (doc->title >= 0) {
+		const struct ustr *t = &doc->paras[doc->title].text;
+		size_t a;
+		size_t b;
+
+		strip_ws(t, &a, &b);
+		/* trailing punctuation does not hide the 文种 */
+		while (b > a && (text_is_cjk_punct(t->p[b - 1]) || t->p[b - 1] < 0x80) &&
+		       !text_is_han(t->p[b - 1]))
+			b--;
+		for (size_t k = 0; k < ARRAY_LEN(gw_doc_types); k++) {
+			if (text_ucs_has_suffix(t->p + a, b - a, gw_doc_types[k])) {
+				doc->doc_type = (int)k;
+				return;
+			}
+		}
+		if (text_ucs_has_suffix(t->p + a, b - a, "令"))
+			doc->doc_type = 2;
+	}
+	for (size_t i = 0; i < doc->n && doc->doc_type < 0; i++) {
+		if (doc->paras[i].role == GW_ROLE_MARK &&
+		    text_ucs_has_suffix(doc->paras[i].text.p, doc->paras[i].text.len, "纪要"))
+			doc->doc_type = 14;
+	}
+}
+
+static void classify_mark(struct gw_para *p)
+{
+	size_t a;
+	size_t b;
+
+	strip_ws(&p->text, &a, &b);
+	if (re_match_range("^[0-9]{3,6}$", p->text.p, a, b))
+		p->role = GW_ROLE_COPYNO;
+	else if (re_match_range("^(绝|机|秘)\\s*密(★.*)?$", p->text.p, a, b))
+		p->role = GW_ROLE_SECRET;
+	else if (re_match_range("^(特\\s*急|加\\s*急|特\\s*提|平\\s*急|急\\s*件)$", p->text.p, a, b))
+		p->role = GW_ROLE_URGENCY;
+}
+
+void gw_detect_roles(struct gw_doc *doc)
+{
+	size_t n = doc->n;
+	size_t *ne = xmalloc((n ? n : 1) * sizeof(size_t));
+	size_t nne = 0;
+	size_t *cand = xmalloc((n ? n : 1) * sizeof(size_t));
+	size_t ncand = 0;
+	size_t *notes = xmalloc((n ? n : 1) * sizeof(size_t));
+	size_t nnotes = 0;
+	long docno = -1;
+	size_t start = 0;
+	size_t body_start;
+	size_t tail_start = n;
+	size_t end_body;
+	size_t k;
+	long att_first = -1;
+	struct gw_para *P = doc->paras;
+
+	doc->docno = doc->title = doc->to = doc->date = doc->sig = -1;
+	for (size_t i = 0; i < n; i++) {
+		P[i].role = is_blank(&P[i].text) ? GW_ROLE_BLANK : -1;
+		P[i].level = 0;
+		P[i].number = -1;
+		P[i].label_ok = false;
+		if (P[i].role < 0)
+			ne[nne++] = i;
+	}
+	for (k = 0; k < nne && k < 6; k++) {
+		if (looks_like_docno(&P[ne[k]].text)) {
+			docno = (long)ne[k];
+			break;
+		}
+	}
+	if (docno >= 0) {
+		for (k = 0; k < nne && ne[k] < (size_t)docno; k++) {
+			P[ne[k]].role = GW_ROLE_MARK;
+			classify_mark(&P[ne[k]]);
+		}
+		P[docno].role = GW_ROLE_DOCNO;
+		doc->docno = docno;
+		start = (size_t)docno + 1;
+	}
+	for (k = 0; k < nne && ne[k] < start; k++)
+		;
+	if (k >= nne)
+		goto out;
+	P[ne[k]].role = GW_ROLE_TITLE;
+	doc->title = (long)ne[k];
+	body_start = ne[k] + 1;
+	k++;
+	if (k < nne) {
+		const struct ustr *t = &P[ne[k]].text;
+		size_t a;
+		size_t b;
+		int num;
+		bool ok;
+		size_t ll;
+
+		strip_ws(t, &a, &b);
+		if (b > a && (t->p[b - 1] == 0xFF1A || t->p[b - 1] == ':') &&
+		    text_ucs_find(t->p + a, b - a, 0, "。") < 0 &&
+		    text_ucs_find(t->p + a, b - a, 0, "如下") < 0 && b - a <= 120 &&
+		    gw_parse_label(t->p + a, b - a, &num, &ok, &ll) == 0) {
+			P[ne[k]].role = GW_ROLE_TO;
+			doc->to = (long)ne[k];
+			body_start = ne[k] + 1;
+		}
+	}
+	/* 版记 and 纪要 attendance lists */
+	for (k = 0; k < nne; k++) {
+		size_t i = ne[k];
+		size_t a;
+		size_t b;
+
+		if (i < body_start)
+			continue;
+		strip_ws(&P[i].text, &a, &b);
+		if (re_match_range("^抄\\s*送\\s*[:：]?", P[i].text.p, a, b)) {
+			P[i].role = GW_ROLE_CC;
+		} else if (re_match_range("印发$", P[i].text.p, a, b) && b - a < 60) {
+			P[i].role = GW_ROLE_PRINT;
+		} else if (re_match_range("^(出席|请假|列席)\\s*[:：]", P[i].text.p, a, b)) {
+			P[i].role = GW_ROLE_ATTEND;
+		} else {
+			continue;
+		}
+		if (i < tail_start)
+			tail_start = i;
+	}
+	for (k = 0; k < nne; k++) {
+		if (ne[k] >= body_start && ne[k] < tail_start)
+			cand[ncand++] = ne[k];
+	}
+	/* 附注 lines, then 成文日期 and 署名 */
+	while (ncand > 1) {
+		size_t a;
+		size_t b;
+		size_t i = cand[ncand - 1];
+
+		strip_ws(&P[i].text, &a, &b);
+		if (!re_match_range("^[（(].*[)）]$", P[i].text.p, a, b))
+			break;
+		notes[nnotes++] = i;
+		ncand--;
+	}
+	end_body = tail_start;
+	if (ncand > 0) {
+		size_t i = cand[ncand - 1];
+		size_t a;
+		size_t b;
+
+		strip_ws(&P[i].text, &a, &b);
+		if (re_match_range(date_lenient, P[i].text.p, a, b)) {
+			ncand--;
+			P[i].role = GW_ROLE_DATE;
+			doc->date = (long)i;
+			end_body = i;
+			for (size_t m = 0; m < nnotes; m++)
+				P[notes[m]].role = GW_ROLE_NOTE;
+			if (ncand > 0) {
+				size_t s = cand[ncand - 1];
+				const struct ustr *t = &P[s].text;
+				int num;
+				bool ok;
+				size_t ll;
+
+				strip_ws(t, &a, &b);
+				if (b - a <= 30 && b > a &&
+				    !text_re_has("[。：:；;，,]$", t->p + a, b - a) &&
+				    gw_parse_label(t->p + a, b - a, &num, &ok, &ll) == 0) {
+					P[s].role = GW_ROLE_SIG;
+					doc->sig = (long)s;
+					ncand--;
+					end_body = s;
+				}
+			}
+		}
+	}
+	/* 附件说明 */
+	for (k = 0; k < ncand; k++) {
+		size_t a;
+		size_t b;
+		size_t i = cand[k];
+
+		strip_ws(&P[i].text, &a, &b);
+		if (re_match_range("^附\\s*件\\s*[:：]", P[i].text.p, a, b)) {
+			att_first = (long)i;
+			break;
+		}
+	}
+	if (att_first >= 0) {
+		size_t j = (size_t)att_first + 1;
+
+		P[att_first].role = GW_ROLE_ATT;
+		while (j < end_body && P[j].role < 0) {
+			size_t a;
+			size_t b;
+
+			strip_ws(&P[j].text, &a, &b);
+			if (!re_match_range("^[0-9]{1,2}\\s*[.．、]", P[j].text.p, a, b))
+				break;
+			P[j].role = GW_ROLE_ATT;
+			j++;
+		}
+		if ((size_t)att_first < end_body)
+			end_body = (size_t)att_first;
+	}
+	for (k = 0; k < nne; k++) {
+		size_t i = ne[k];
+		int num;
+		bool ok;
+		size_t ll;
+		int lvl;
+
+		if (i < body_start || i >= end_body || P[i].role >= 0)
+			continue;
+		lvl = gw_parse_label(P[i].text.p, P[i].text.len, &num, &ok, &ll);
+		if (lvl > 0) {
+			P[i].role = GW_ROLE_H1 + lvl - 1;
+			P[i].level = lvl;
+			P[i].number = num;
+			P[i].label_ok = ok;
+		} else {
+			P[i].role = GW_ROLE_BODY;
+		}
+	}
+out:
+	for (size_t i = 0; i < n; i++) {
+		if (P[i].role < 0)
+			P[i].role = GW_ROLE_OTHER;
+	}
+	detect_doc_type(doc);
+	free(ne);
+	free(cand);
+	free(notes);
+}

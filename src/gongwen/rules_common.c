@@ -1,0 +1,49 @@
+/* gongwen/rules_common: helpers shared by the rule files. */
+#include "gongwen/rules_common.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+struct gw_finding *gw_at(struct gw_findings *out, const struct gw_doc *doc, size_t i,
+			 size_t start, size_t end, const char *rule, int sev, int fix,
+			 const char *fmt, ...)
+{
+	char *ex = gw_excerpt(&doc->paras[i], start, end);
+	struct gw_finding *fd = gw_add(out, rule, sev, (long)i, fix, ex, "%s", "");
+	struct buf b;
+	va_list ap;
+
+	free(ex);
+	buf_init(&b, 4096);
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	free(fd->message);
+	fd->message = buf_detach(&b, NULL);
+	return fd;
+}
+
+void gw_strip(const struct gw_para *p, size_t *a, size_t *b)
+{
+	size_t i = 0;
+	size_t j = p->text.len;
+
+	while (i < j && text_is_ws(p->text.p[i]))
+		i++;
+	while (j > i && text_is_ws(p->text.p[j - 1]))
+		j--;
+	*a = i;
+	*b = j;
+}
+
+bool gw_re(const char *pat, const struct gw_para *p, size_t from, size_t *s, size_t *e,
+	   long *groups, int ngroups)
+{
+	return text_re_search(text_re_get(pat), p->text.p, p->text.len, from, s, e, groups,
+			      ngroups);
+}
+
+bool gw_role_is_text(int role)
+{
+	return role != GW_ROLE_BLANK;
+}

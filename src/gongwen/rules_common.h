@@ -1,0 +1,20 @@
+/* gongwen/rules_common: helpers shared by the rule files (internal). */
+#ifndef SHUZHI_GONGWEN_RULES_COMMON_H
+#define SHUZHI_GONGWEN_RULES_COMMON_H
+
+#include "gongwen/gongwen.h"
+#include "text/regex.h"
+
+/* Add a finding located at [start,end) of paragraph i (excerpt taken there). */
+struct gw_finding *gw_at(struct gw_findings *out, const struct gw_doc *doc, size_t i,
+			 size_t start, size_t end, const char *rule, int sev, int fix,
+			 const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+/* Stripped range of a paragraph (WS = space, tab, U+3000, U+00A0). */
+void gw_strip(const struct gw_para *p, size_t *a, size_t *b);
+/* Regex search in paragraph i from offset `from`. */
+bool gw_re(const char *pat, const struct gw_para *p, size_t from, size_t *s, size_t *e,
+	   long *groups, int ngroups);
+/* True for roles whose text is prose (rules of GB/T 15834/15835 apply). */
+bool gw_role_is_text(int role);
+
+#endif

@@ -1,0 +1,154 @@
+/* gongwen/rules_num: GB/T 15835-2011 numbers (GW-NUM) and date forms. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gongwen/rules_common.h"
+
+#define E GW_SEV_ERROR
+#define W GW_SEV_WARNING
+#define I GW_SEV_INFO
+
+/* GW-NUM-003: the year is never abbreviated ("25年底" -> "2025年底"). */
+static void rule_short_year(struct gw_doc *doc, size_t i, struct gw_findings *out)
+{
+	const struct gw_para *p = &doc->paras[i];
+	size_t s;
+	size_t e;
+
+	if (gw_re("(?<![0-9〔第])[0-9]{2}年(?=[0-9]{1,2}月|底|末|初|度|上半年|下半年)", p, 0, &s, &e,
+		  NULL, 0)) {
+		struct gw_finding *fd = gw_at(out, doc, i, s, e, "GW-NUM-003", E, GW_FIX_SUGGEST,
+					      "年份不得简写，应写全4位");
+		gw_finding_suggest(fd, "请确认年代后改为4位年份，如“20%c%c年”", (char)p->text.p[s],
+				   (char)p->text.p[s + 1]);
+	}
+}
+
+/* GW-NUM-004: no leading zero in month/day ("03月05日" -> "3月5日"). */
+static void rule_zero_pad(struct gw_doc *doc, size_t i, struct gw_findings *out)
+{
+	const struct gw_para *p = &doc->paras[i];
+	struct gw_finding *fd = NULL;
+	size_t from = 0;
+	size_t s;
+	size_t e;
+
+	while (gw_re("(?<=年)0(?=[1-9]月)|(?<![0-9])0(?=[1-9]月)|(?<=月)0(?=[1-9]日)", p, from, &s,
+		     &e, NULL, 0)) {
+		if (fd == NULL)
+			fd = gw_at(out, doc, i, s, s + 3, "GW-NUM-004", E, GW_FIX_AUTO,
+				   "月、日不编虚位（如“3月5日”，不写“03月05日”）");
+		gw_finding_edit(fd, s, e, "");
+		from = e;
+	}
+}
+
+/* GW-NUM-008: ranges keep the unit on both numbers ("15%～30%", "3万～5万"). */
+static void rule_range_units(struct gw_doc *doc, size_t i, struct gw_findings *out)
+{
+	const struct gw_para *p = &doc->paras[i];
+	struct gw_finding *fd = NULL;
+	size_t from = 0;
+	size_t s;
+	size_t e;
+	long g[6];
+
+	while (gw_re("(?<![0-9.])([0-9]+(?:\\.[0-9]+)?)\\s*[～~\\-－—至到]\\s*[0-9]+(?:\\.[0-9]+)?"
+		     "\\s*([%％万亿])",
+		     p, from, &s, &e, g, 2)) {
+		uint32_t unit = p->text.p[g[2]];
+
+		if (fd == NULL)
+			fd = gw_at(out, doc, i, s, e, "GW-NUM-008", W, GW_FIX_AUTO,
+				   "范围的前后两个数值都应带单位（如“15%%～30%%”“3万～5万”）");
+		gw_finding_edit_ucs(fd, (size_t)g[1], (size_t)g[1], &unit, 1);
+		from = e;
+	}
+}
+
+/* GW-NUM-011: Arabic digits are half-width. */
+static void rule_fullwidth_digits(struct gw_doc *doc, size_t i, struct gw_findings *out)
+{
+	const struct gw_para *p = &doc->paras[i];
+	struct gw_finding *fd = NULL;
+
+	for (size_t k = 0; k < p->text.len; k++) {
+		uint32_t c = p->text.p[k];
+		uint32_t h;
+
+		if (!text_is_fullwidth_digit(c))
+			continue;
+		if (fd == NULL)
+			fd = gw_at(out, doc, i, k, k + 1, "GW-NUM-011", E, GW_FIX_AUTO,
+				   "阿拉伯数字应使用半角字符");
+		h = text_halfwidth(c);
+		gw_finding_edit_ucs(fd, k, k + 1, &h, 1);
+	}
+}
+
+/* GW-NUM-010: pure decimals write the leading 0; the decimal point is ".". */
+static void rule_decimal(struct gw_doc *doc, size_t i, struct gw_findings *out)
+{
+	const struct gw_para *p = &doc->paras[i];
+	size_t s;
+	size_t e;
+
+	if (gw_re("(?<=[0-9])[·．](?=[0-9])", p, 0, &s, &e, NULL, 0)) {
+		struct gw_finding *fd = gw_at(out, doc, i, s, e, "GW-NUM-010", E, GW_FIX_AUTO,
+					      "小数点应使用“.”");
+
+		gw_finding_edit(fd, s, e, ".");
+	}
+}
+
+/* GW-NUM-015: "日" not "号" in dates. GW-NUM-014: 约…左右 redundancy. */
+static void rule_date_words(struct gw_doc *doc, size_t i, struct gw_findings *out)
+{
+	const struct gw_para *p = &doc->paras[i];
+	size_t s;
+	size_t e;
+	struct gw_finding *fd;
+
+	if (p->role != GW_ROLE_DOCNO && gw_re("(?<![0-9])[0-9]{1,2}月[0-9]{1,2}号", p, 0, &s, &e, NULL, 0)) {
+		fd = gw_at(out, doc, i, s, e, "GW-NUM-015", W, GW_FIX_AUTO, "公文日期用“日”不用“号”");
+		gw_finding_edit(fd, e - 1, e, "日");
+	}
+	if (gw_re("(大?约|近)[^，。；]{0,8}左右", p, 0, &s, &e, NULL, 0))
+		gw_at(out, doc, i, s, e, "GW-NUM-014", W, GW_FIX_SUGGEST,
+		      "“约”“近”与“左右”语义重复，保留其一");
+	if (gw_re("(降低|减少|下降)了?[0-9一二三四五六七八九十]+倍", p, 0, &s, &e, NULL, 0))
+		gw_at(out, doc, i, s, e, "GW-NUM-016", W, GW_FIX_MANUAL,
+		      "减少不能用“倍”表示，应改用百分数");
+}
+
+/* GW-NUM-005: one date, one numeral system; 〇 not 零/O in Chinese years. */
+static void rule_mixed_date(struct gw_doc *doc, size_t i, struct gw_findings *out)
+{
+	const struct gw_para *p = &doc->paras[i];
+	size_t s;
+	size_t e;
+
+	if (p->role == GW_ROLE_DATE)
+		return;
+	if (gw_re("[〇零一二三四五六七八九]{4}年[0-9]|[0-9]{4}年[一二三四五六七八九十]{1,2}月", p, 0,
+		  &s, &e, NULL, 0) ||
+	    gw_re("二[O0０零][一二三四五六七八九〇零O0０]{2}年", p, 0, &s, &e, NULL, 0))
+		gw_at(out, doc, i, s, e, "GW-NUM-005", E, GW_FIX_SUGGEST,
+		      "同一日期应使用同一种数字；汉字年份中的零写作“〇”");
+}
+
+void gw_rules_num(struct gw_doc *doc, struct gw_findings *out)
+{
+	for (size_t i = 0; i < doc->n; i++) {
+		if (doc->paras[i].role == GW_ROLE_BLANK)
+			continue;
+		rule_short_year(doc, i, out);
+		rule_zero_pad(doc, i, out);
+		rule_range_units(doc, i, out);
+		rule_fullwidth_digits(doc, i, out);
+		rule_decimal(doc, i, out);
+		rule_date_words(doc, i, out);
+		rule_mixed_date(doc, i, out);
+	}
+}

@@ -1,0 +1,365 @@
+/*
+ * gongwen/rules_punc: GB/T 15834-2011 punctuation (GW-PUNC). Every rule
+ * skips URLs and e-mail addresses (GW-PUNC-020).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gongwen/rules_common.h"
+
+#define E GW_SEV_ERROR
+#define W GW_SEV_WARNING
+#define I GW_SEV_INFO
+
+static const char *const url_re =
+	"(https?://[\\x21-\\x7e]+|www\\.[A-Za-z0-9.\\-/_%?=&]+|"
+	"[A-Za-z0-9._%+\\-]+@[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,})";
+
+/* Copy of the text with URLs/e-mails blanked to spaces (same length). */
+static void mask_urls(const struct gw_para *p, struct ustr *m)
+{
+	size_t from = 0;
+	size_t s;
+	size_t e;
+
+	ustr_init(m);
+	ustr_add(m, p->text.p, p->text.len);
+	while (from < m->len &&
+	       text_re_search(text_re_get(url_re), m->p, m->len, from, &s, &e, NULL, 0)) {
+		for (size_t k = s; k < e; k++)
+			m->p[k] = ' ';
+		from = e > s ? e : s + 1;
+	}
+}
+
+static uint32_t prev_nonspace(const struct ustr *m, size_t i)
+{
+	while (i > 0) {
+		i--;
+		if (m->p[i] != ' ' && m->p[i] != '\t')
+			return m->p[i];
+	}
+	return 0;
+}
+
+static uint32_t next_nonspace(const struct ustr *m, size_t i)
+{
+	for (i++; i < m->len; i++) {
+		if (m->p[i] != ' ' && m->p[i] != '\t')
+			return m->p[i];
+	}
+	return 0;
+}
+
+static bool is_unicode_digit(uint32_t c)
+{
+	return text_is_digit(c) || text_is_fullwidth_digit(c) || (c >= 0x660 && c <= 0x669);
+}
+
+/* GW-PUNC-001: half-width marks in Chinese context. */
+static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
+			   struct gw_findings *out)
+{
+	struct gw_finding *fd = NULL;
+	const struct gw_para *p = &doc->paras[i];
+	int dq = 0;
+	int sq = 0;
+	size_t from = 0;
+	size_t s;
+	size_t e;
+
+	/* Count straight quotes already open before deciding curly direction. */
+	for (size_t k = 0; k < m->len; k++) {
+		uint32_t c = m->p[k];
+		const char *rep = NULL;
+
+		if (c == ',' || c == ';' || c == ':' || c == '?' || c == '!') {
+			uint32_t a = prev_nonspace(m, k);
+			uint32_t b = next_nonspace(m, k);
+
+			if ((a && text_is_cjk(a)) || (b && text_is_cjk(b)))
+				rep = c == ',' ? "，" : c == ';' ? "；" : c == ':' ? "：" : c == '?' ? "？" : "！";
+		} else if (c == '.') {
+			uint32_t a = k > 0 ? m->p[k - 1] : 0;
+			uint32_t b = k + 1 < m->len ? m->p[k + 1] : 0;
+
+			if (a && text_is_cjk(a) && !is_unicode_digit(b))
+				rep = "。";
+		} else if (c == '"' || c == '\'') {
+			uint32_t a = prev_nonspace(m, k);
+			uint32_t b = next_nonspace(m, k);
+			int *cnt = c == '"' ? &dq : &sq;
+
+			if ((a && text_is_han(a)) || (b && text_is_han(b))) {
+				if (c == '"')
+					rep = (*cnt % 2 == 0) ? "“" : "”";
+				else
+					rep = (*cnt % 2 == 0) ? "‘" : "’";
+			}
+			(*cnt)++;
+		}
+		if (rep == NULL)
+			continue;
+		if (fd == NULL)
+			fd = gw_at(out, doc, i, k, k + 1, "GW-PUNC-001", E, GW_FIX_AUTO,
+				   "中文语境中使用了半角标点，应使用全角标点");
+		gw_finding_edit(fd, k, k + 1, rep);
+	}
+	while (text_re_search(text_re_get("\\(([^()]*)\\)"), m->p, m->len, from, &s, &e, NULL, 0)) {
+		bool han = false;
+
+		for (size_t k = s + 1; k + 1 < e; k++)
+			han = han || text_is_han(m->p[k]);
+		if (han) {
+			if (fd == NULL)
+				fd = gw_at(out, doc, i, s, e, "GW-PUNC-001", E, GW_FIX_AUTO,
+					   "中文语境中使用了半角括号，应使用全角括号“（）”");
+			gw_finding_edit(fd, s, s + 1, "（");
+			gw_finding_edit(fd, e - 1, e, "）");
+		}
+		from = e;
+	}
+	(void)p;
+}
+
+/* GW-PUNC-002: repeated marks. */
+static void rule_repeated(struct gw_doc *doc, size_t i, struct gw_findings *out)
+{
+	const struct gw_para *p = &doc->paras[i];
+	struct gw_finding *fd = NULL;
+	size_t from = 0;
+	size_t s;
+	size_t e;
+
+	while (gw_re("([，。、；：！？])\\1+", p, from, &s, &e, NULL, 0)) {
+		uint32_t one = p->text.p[s];
+
+		if (fd == NULL)
+			fd = gw_at(out, doc, i, s, e, "GW-PUNC-002", E, GW_FIX_AUTO, "标点符号重复");
+		gw_finding_edit_ucs(fd, s, e, &one, 1);
+		from = e;
+	}
+}
+
+/* GW-PUNC-003: conflicting adjacent point marks. */
+static void rule_conflict(struct gw_doc *doc, size_t i, struct gw_findings *out)
+{
+	const struct gw_para *p = &doc->paras[i];
+	size_t s;
+	size_t e;
+
+	if (gw_re("[，、；：][。！？]|[。][，、；]|、，", p, 0, &s, &e, NULL, 0)) {
+		struct gw_finding *fd = gw_at(out, doc, i, s, e, "GW-PUNC-003", E, GW_FIX_SUGGEST,
+					      "相邻点号冲突，应只保留一个");
+		gw_finding_suggest(fd, "保留句末点号或句内点号之一");
+	}
+}
+
+/* GW-PUNC-004: 省略号 is two U+2026. GW-PUNC-005: 破折号 is two U+2014. */
+static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *m,
+			       struct gw_findings *out)
+{
+	const struct gw_para *p = &doc->paras[i];
+	struct gw_finding *fd = NULL;
+	size_t from = 0;
+	size_t s;
+	size_t e;
+
+	while (text_re_search(text_re_get("(?<![.0-9A-Za-z])\\.{3,6}(?![.0-9A-Za-z])|。{3,}|"
+					  "(?<!…)…(?!…)|…{3,}"),
+			      m->p, m->len, from, &s, &e, NULL, 0)) {
+		bool cjk_ctx = (s > 0 && text_is_cjk(m->p[s - 1])) ||
+			       (e < m->len && text_is_cjk(m->p[e])) || m->p[s] != '.';
+
+		if (cjk_ctx) {
+			if (fd == NULL)
+				fd = gw_at(out, doc, i, s, e, "GW-PUNC-004", E, GW_FIX_AUTO,
+					   "省略号应为两个“…”（……）");
+			gw_finding_edit(fd, s, e, "……");
+		}
+		from = e;
+	}
+	if (gw_re("……等", p, 0, &s, &e, NULL, 0))
+		gw_at(out, doc, i, s, e, "GW-PUNC-004", E, GW_FIX_SUGGEST,
+		      "省略号后不再用“等”");
+	fd = NULL;
+	from = 0;
+	while (text_re_search(text_re_get("(?<=[\\x{4E00}-\\x{9FFF}])(--|－－|―{1,2}|—(?!—))"
+					  "(?=[\\x{4E00}-\\x{9FFF}“])"),
+			      m->p, m->len, from, &s, &e, NULL, 0)) {
+		/* a single U+2014 between two Han chars is a 连接号 when both
+		 * sides are place or time names; treat only doubled/ASCII forms
+		 * and U+2015 as dash errors */
+		if (!(e - s == 1 && m->p[s] == 0x2014)) {
+			if (fd == NULL)
+				fd = gw_at(out, doc, i, s, e, "GW-PUNC-005", E, GW_FIX_AUTO,
+					   "破折号应为两个一字线“——”");
+			gw_finding_edit(fd, s, e, "——");
+		}
+		from = e;
+	}
+}
+
+/* GW-PUNC-006: ranges — years take 一字线 "—", numbers take 浪纹线 "～". */
+#define RANGE_UNITS                                                                             \
+	"平方米|平方公里|公里|千米|米|公斤|千克|克|周岁|小时|分钟|秒|个工作日|工作日|个月|天|个|" \
+	"人次|人|名|家|次|万|亿|元|年|月|日|%|％|岁|项|所|户|处|座|亩|吨|台|辆|件|份|周|倍|度|张|" \
+	"条|篇|期|批|间|栋|床|岗|场|班|课时|学时|分"
+static const char *const num_range_re =
+	"(?<![0-9.])[0-9]+(?:\\.[0-9]+)?(\\s*[-－~]\\s*)[0-9]+(?:\\.[0-9]+)?\\s*(?:" RANGE_UNITS ")";
+
+static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
+{
+	const struct gw_para *p = &doc->paras[i];
+	struct gw_finding *fd = NULL;
+	size_t from = 0;
+	size_t s;
+	size_t e;
+	long g[4];
+
+	while (gw_re("(?<![0-9])[0-9]{4}(\\s*[-－~]\\s*)[0-9]{4}\\s*年", p, from, &s, &e, g, 1)) {
+		if (fd == NULL)
+			fd = gw_at(out, doc, i, s, e, "GW-PUNC-006", W, GW_FIX_AUTO,
+				   "年份起止应使用一字线“—”");
+		gw_finding_edit(fd, (size_t)g[0], (size_t)g[1], "—");
+		from = e;
+	}
+	from = 0;
+	while (text_re_search(text_re_get(num_range_re), p->text.p, p->text.len, from, &s, &e, g, 1)) {
+		bool year = false;
+		size_t s2;
+		size_t e2;
+
+		/* already reported as a year range above */
+		if (gw_re("(?<![0-9])[0-9]{4}\\s*[-－~]\\s*[0-9]{4}\\s*年", p, s, &s2, &e2, NULL, 0) &&
+		    s2 == s)
+			year = true;
+		if (!year) {
+			if (fd == NULL)
+				fd = gw_at(out, doc, i, s, e, "GW-PUNC-006", W, GW_FIX_AUTO,
+					   "数值范围应使用浪纹线“～”");
+			gw_finding_edit(fd, (size_t)g[0], (size_t)g[1], "～");
+		}
+		from = e;
+	}
+}
+
+/* GW-PUNC-007: no 顿号 before 等. GW-PUNC-008: none between 》《 / ”“. */
+static void rule_dunhao(struct gw_doc *doc, size_t i, struct gw_findings *out)
+{
+	const struct gw_para *p = &doc->paras[i];
+	struct gw_finding *fd = NULL;
+	size_t from = 0;
+	size_t s;
+	size_t e;
+
+	while (gw_re("、\\s*(?=等)", p, from, &s, &e, NULL, 0)) {
+		if (fd == NULL)
+			fd = gw_at(out, doc, i, s, e + 1, "GW-PUNC-007", E, GW_FIX_AUTO,
+				   "“等”前不加顿号");
+		gw_finding_edit(fd, s, e, "");
+		from = e + 1;
+	}
+	fd = NULL;
+	from = 0;
+	while (gw_re("(?<=[》”])、(?=[《“])", p, from, &s, &e, NULL, 0)) {
+		if (fd == NULL)
+			fd = gw_at(out, doc, i, s > 0 ? s - 1 : s, e + 1, "GW-PUNC-008", W,
+				   GW_FIX_AUTO, "并列的书名号、引号之间一般不用顿号");
+		gw_finding_edit(fd, s, e, "");
+		from = e;
+	}
+}
+
+/* GW-PUNC-011: paired marks balanced and properly nested. */
+static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
+{
+	static const uint32_t open[] = {0x201C, 0x2018, 0x300A, 0x3008, 0xFF08, 0x3014, 0x3010};
+	static const uint32_t close[] = {0x201D, 0x2019, 0x300B, 0x3009, 0xFF09, 0x3015, 0x3011};
+	const struct gw_para *p = &doc->paras[i];
+	uint32_t stack[64];
+	size_t pos[64];
+	size_t depth = 0;
+
+	for (size_t k = 0; k < p->text.len; k++) {
+		uint32_t c = p->text.p[k];
+
+		for (size_t t = 0; t < ARRAY_LEN(open); t++) {
+			if (c == open[t]) {
+				if (depth < ARRAY_LEN(stack)) {
+					stack[depth] = close[t];
+					pos[depth] = k;
+				}
+				depth++;
+				goto next;
+			}
+		}
+		for (size_t t = 0; t < ARRAY_LEN(close); t++) {
+			if (c != close[t])
+				continue;
+			if (depth == 0 || depth > ARRAY_LEN(stack) || stack[depth - 1] != c) {
+				gw_at(out, doc, i, k, k + 1, "GW-PUNC-011", E, GW_FIX_MANUAL,
+				      depth == 0 ? "成对标点缺少前半部分" : "成对标点交叉或不匹配");
+				return;
+			}
+			depth--;
+			goto next;
+		}
+next:;
+	}
+	if (depth > 0 && depth <= ARRAY_LEN(stack))
+		gw_at(out, doc, i, pos[depth - 1], pos[depth - 1] + 1, "GW-PUNC-011", E,
+		      GW_FIX_MANUAL, "成对标点缺少后半部分");
+}
+
+/* GW-PUNC-016: 间隔号 is U+00B7. GW-PUNC-018: stray spaces between Han chars. */
+static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *out)
+{
+	const struct gw_para *p = &doc->paras[i];
+	struct gw_finding *fd = NULL;
+	size_t from = 0;
+	size_t s;
+	size_t e;
+
+	while (gw_re("(?<=[\\x{4E00}-\\x{9FFF}])[•・](?=[\\x{4E00}-\\x{9FFF}])", p, from, &s, &e,
+		     NULL, 0)) {
+		if (fd == NULL)
+			fd = gw_at(out, doc, i, s, e, "GW-PUNC-016", W, GW_FIX_AUTO,
+				   "间隔号应为“·”");
+		gw_finding_edit(fd, s, e, "·");
+		from = e;
+	}
+	fd = NULL;
+	from = 0;
+	while (gw_re("(?<=[\\x{4E00}-\\x{9FFF}，。；：、])[ \\x{3000}]+(?=[\\x{4E00}-\\x{9FFF}])", p,
+		     from, &s, &e, NULL, 0)) {
+		if (s > 0 && p->role != GW_ROLE_DOCNO && p->role != GW_ROLE_MARK &&
+		    p->role != GW_ROLE_SIG && p->role != GW_ROLE_PRINT && p->role != GW_ROLE_ATTEND &&
+		    p->role != GW_ROLE_TITLE) {
+			if (fd == NULL)
+				fd = gw_at(out, doc, i, s, e, "GW-PUNC-018", W, GW_FIX_SUGGEST,
+					   "汉字之间有多余空格");
+		}
+		from = e;
+	}
+}
+
+void gw_rules_punc(struct gw_doc *doc, struct gw_findings *out)
+{
+	for (size_t i = 0; i < doc->n; i++) {
+		struct ustr m;
+
+		if (doc->paras[i].role == GW_ROLE_BLANK)
+			continue;
+		mask_urls(&doc->paras[i], &m);
+		rule_halfwidth(doc, i, &m, out);
+		rule_repeated(doc, i, out);
+		rule_conflict(doc, i, out);
+		rule_ellipsis_dash(doc, i, &m, out);
+		rule_range(doc, i, out);
+		rule_dunhao(doc, i, out);
+		rule_pairs(doc, i, out);
+		rule_dots_spaces(doc, i, out);
+		ustr_free(&m);
+	}
+}

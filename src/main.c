@@ -1,0 +1,21 @@
+/* shuzhi: argument dispatch only. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		cli_usage(stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("shuzhi %s\n", CLI_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "gongwen") == 0)
+		return cli_gongwen(argc - 1, argv + 1);
+	fprintf(stderr, "shuzhi: 未知命令“%s”（运行 shuzhi --help 查看用法）\n", argv[1]);
+	return 2;
+}

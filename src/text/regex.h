@@ -1,0 +1,30 @@
+/*
+ * text/regex: PCRE2 (32-bit code units, UTF mode) over code-point strings, so
+ * match offsets are code-point offsets like everything else in text/.
+ *
+ * Patterns are UTF-8 literals compiled once (text_re_get caches by pointer;
+ * callers pass string literals). Compile failures are programming errors and
+ * abort with the pattern and PCRE2's message.
+ */
+#ifndef SHUZHI_TEXT_REGEX_H
+#define SHUZHI_TEXT_REGEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct text_re;
+
+/* Compiled regex for a UTF-8 pattern literal (cached; never freed before exit). */
+struct text_re *text_re_get(const char *pattern);
+/* Search p[0..n) from offset `from`. On a match returns true and sets
+ * [*s,*e) of group 0 and, when groups != NULL, ngroups pairs of group
+ * offsets (-1,-1 for unset groups). */
+bool text_re_search(struct text_re *re, const uint32_t *p, size_t n, size_t from, size_t *s,
+		    size_t *e, long *groups, int ngroups);
+/* Convenience: does pattern match anywhere in p[0..n)? */
+bool text_re_has(const char *pattern, const uint32_t *p, size_t n);
+/* Free the cache (tests, leak checking). */
+void text_re_cleanup(void);
+
+#endif

@@ -1,0 +1,376 @@
+/* text: UTF-8, code-point strings and Chinese character classes. */
+#include "text/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool text_utf8_valid(const char *s, size_t len, size_t *bad_at)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = u[i];
+		size_t need;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			need = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			need = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			need = 3;
+			cp = c & 0x07;
+		} else {
+			goto bad;
+		}
+		if (len - i <= need)
+			goto bad;
+		for (size_t k = 1; k <= need; k++) {
+			if ((u[i + k] & 0xC0) != 0x80)
+				goto bad;
+			cp = (cp << 6) | (u[i + k] & 0x3F);
+		}
+		if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			goto bad;
+		i += need + 1;
+	}
+	return true;
+bad:
+	if (bad_at != NULL)
+		*bad_at = i;
+	return false;
+}
+
+size_t text_utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t need;
+	uint32_t c;
+
+	if (len == 0)
+		return 0;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if (u[0] >= 0xC2 && u[0] <= 0xDF) {
+		need = 1;
+		c = u[0] & 0x1F;
+	} else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
+		need = 2;
+		c = u[0] & 0x0F;
+	} else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
+		need = 3;
+		c = u[0] & 0x07;
+	} else {
+		goto bad;
+	}
+	if (len <= need)
+		goto bad;
+	for (size_t k = 1; k <= need; k++) {
+		if ((u[k] & 0xC0) != 0x80)
+			goto bad;
+		c = (c << 6) | (u[k] & 0x3F);
+	}
+	if ((need == 2 && c < 0x800) || (need == 3 && c < 0x10000) || c > 0x10FFFF ||
+	    (c >= 0xD800 && c <= 0xDFFF))
+		goto bad;
+	*cp = c;
+	return need + 1;
+bad:
+	*cp = 0xFFFD;
+	return 1;
+}
+
+size_t text_utf8_encode(uint32_t cp, char *out)
+{
+	unsigned char *o = (unsigned char *)out;
+
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | (cp >> 6));
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp >= 0xD800 && cp <= 0xDFFF)
+		cp = 0xFFFD;
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | (cp >> 12));
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	if (cp > 0x10FFFF)
+		return text_utf8_encode(0xFFFD, out);
+	o[0] = (unsigned char)(0xF0 | (cp >> 18));
+	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+void ustr_init(struct ustr *u)
+{
+	u->p = NULL;
+	u->len = 0;
+	u->cap = 0;
+}
+
+void ustr_free(struct ustr *u)
+{
+	free(u->p);
+	ustr_init(u);
+}
+
+void ustr_push(struct ustr *u, uint32_t cp)
+{
+	u->p = xgrow(u->p, &u->cap, u->len + 1, sizeof(uint32_t));
+	u->p[u->len++] = cp;
+}
+
+void ustr_add_utf8(struct ustr *u, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	u->p = xgrow(u->p, &u->cap, u->len + len, sizeof(uint32_t));
+	while (i < len) {
+		uint32_t cp;
+
+		i += text_utf8_decode(s + i, len - i, &cp);
+		u->p[u->len++] = cp;
+	}
+}
+
+void ustr_add_cstr(struct ustr *u, const char *s)
+{
+	ustr_add_utf8(u, s, strlen(s));
+}
+
+void ustr_add(struct ustr *u, const uint32_t *p, size_t n)
+{
+	u->p = xgrow(u->p, &u->cap, u->len + n, sizeof(uint32_t));
+	if (n > 0)
+		memcpy(u->p + u->len, p, n * sizeof(uint32_t));
+	u->len += n;
+}
+
+void ustr_splice(struct ustr *u, size_t start, size_t end, const uint32_t *rep, size_t n)
+{
+	size_t tail;
+
+	if (end > u->len)
+		end = u->len;
+	if (start > end)
+		start = end;
+	tail = u->len - end;
+	u->p = xgrow(u->p, &u->cap, start + n + tail, sizeof(uint32_t));
+	memmove(u->p + start + n, u->p + end, tail * sizeof(uint32_t));
+	if (n > 0)
+		memcpy(u->p + start, rep, n * sizeof(uint32_t));
+	u->len = start + n + tail;
+}
+
+char *ustr_to_utf8(const struct ustr *u, size_t start, size_t end)
+{
+	struct buf b;
+
+	buf_init(&b, (size_t)-1 / 2);
+	if (end > u->len)
+		end = u->len;
+	if (start < end)
+		text_buf_add_ucs(&b, u->p + start, end - start);
+	return buf_detach(&b, NULL);
+}
+
+int text_buf_add_ucs(struct buf *b, const uint32_t *p, size_t n)
+{
+	char tmp[4];
+
+	for (size_t i = 0; i < n; i++) {
+		size_t k = text_utf8_encode(p[i], tmp);
+		int rc = buf_add(b, tmp, k);
+
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Decode a short UTF-8 literal into a fixed array; returns its length. */
+static size_t lit_decode(const char *utf8, uint32_t *out, size_t max)
+{
+	size_t len = strlen(utf8);
+	size_t i = 0;
+	size_t n = 0;
+
+	while (i < len && n < max) {
+		uint32_t cp;
+
+		i += text_utf8_decode(utf8 + i, len - i, &cp);
+		out[n++] = cp;
+	}
+	return n;
+}
+
+size_t text_ucs_len(const char *utf8)
+{
+	size_t len = strlen(utf8);
+	size_t i = 0;
+	size_t n = 0;
+
+	while (i < len) {
+		uint32_t cp;
+
+		i += text_utf8_decode(utf8 + i, len - i, &cp);
+		n++;
+	}
+	return n;
+}
+
+bool text_ucs_eq(const uint32_t *p, size_t n, const char *utf8)
+{
+	uint32_t lit[128];
+	size_t k = lit_decode(utf8, lit, ARRAY_LEN(lit));
+
+	return k == n && (n == 0 || memcmp(p, lit, n * sizeof(uint32_t)) == 0);
+}
+
+bool text_ucs_has_prefix(const uint32_t *p, size_t n, const char *utf8)
+{
+	uint32_t lit[128];
+	size_t k = lit_decode(utf8, lit, ARRAY_LEN(lit));
+
+	return k <= n && memcmp(p, lit, k * sizeof(uint32_t)) == 0;
+}
+
+bool text_ucs_has_suffix(const uint32_t *p, size_t n, const char *utf8)
+{
+	uint32_t lit[128];
+	size_t k = lit_decode(utf8, lit, ARRAY_LEN(lit));
+
+	return k <= n && memcmp(p + n - k, lit, k * sizeof(uint32_t)) == 0;
+}
+
+long text_ucs_find(const uint32_t *p, size_t n, size_t from, const char *utf8)
+{
+	uint32_t lit[128];
+	size_t k = lit_decode(utf8, lit, ARRAY_LEN(lit));
+
+	if (k == 0)
+		return (long)from;
+	for (size_t i = from; i + k <= n; i++) {
+		if (p[i] == lit[0] && memcmp(p + i, lit, k * sizeof(uint32_t)) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+bool text_is_han(uint32_t c)
+{
+	return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+	       (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3134F);
+}
+
+bool text_is_cjk_punct(uint32_t c)
+{
+	return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF0F) ||
+	       (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
+	       (c >= 0xFF5B && c <= 0xFF65) || c == 0x2018 || c == 0x2019 || c == 0x201C ||
+	       c == 0x201D || c == 0x2014 || c == 0x2026 || c == 0x00B7;
+}
+
+bool text_is_cjk(uint32_t c)
+{
+	return text_is_han(c) || text_is_cjk_punct(c);
+}
+
+bool text_is_ws(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == 0x3000 || c == 0x00A0;
+}
+
+bool text_is_digit(uint32_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+bool text_is_fullwidth_digit(uint32_t c)
+{
+	return c >= 0xFF10 && c <= 0xFF19;
+}
+
+int text_cn_digit(uint32_t c)
+{
+	static const uint32_t digits[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
+					  0x516D, 0x4E03, 0x516B, 0x4E5D};
+
+	for (size_t i = 0; i < ARRAY_LEN(digits); i++) {
+		if (c == digits[i])
+			return (int)i + 1;
+	}
+	if (c == 0x5341) /* 十 */
+		return 10;
+	if (c == 0x3007 || c == 0x96F6) /* 〇 零 */
+		return 0;
+	return -1;
+}
+
+int text_cn_number(const uint32_t *p, size_t n)
+{
+	int a;
+	int b;
+
+	if (n == 1) {
+		a = text_cn_digit(p[0]);
+		return a >= 1 ? a : -1;
+	}
+	if (n == 2 && p[0] == 0x5341) { /* 十X */
+		b = text_cn_digit(p[1]);
+		return (b >= 1 && b <= 9) ? 10 + b : -1;
+	}
+	if (n == 2 && p[1] == 0x5341) { /* X十 */
+		a = text_cn_digit(p[0]);
+		return (a >= 1 && a <= 9) ? a * 10 : -1;
+	}
+	if (n == 3 && p[1] == 0x5341) {
+		a = text_cn_digit(p[0]);
+		b = text_cn_digit(p[2]);
+		return (a >= 1 && a <= 9 && b >= 1 && b <= 9) ? a * 10 + b : -1;
+	}
+	return -1;
+}
+
+void text_cn_format(int v, char *out, size_t outsz)
+{
+	static const char *d[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+
+	if (v <= 0 || v > 99) {
+		snprintf(out, outsz, "%d", v);
+		return;
+	}
+	if (v < 10)
+		snprintf(out, outsz, "%s", d[v]);
+	else if (v < 20)
+		snprintf(out, outsz, "十%s", d[v % 10]);
+	else
+		snprintf(out, outsz, "%s十%s", d[v / 10], d[v % 10]);
+}
+
+uint32_t text_halfwidth(uint32_t c)
+{
+	if (c >= 0xFF01 && c <= 0xFF5E)
+		return c - 0xFEE0;
+	return c;
+}
