@@ -341,11 +341,13 @@ void gw_check(struct gw_doc *doc, struct gw_findings *out)
 	gw_rules_lexicon(doc, out);
 	if (doc->is_docx)
 		gw_rules_docx(doc, out);
+	gw_rules_layout(doc, out);
 	/* Stable order; keep the first finding of each (rule, paragraph) but
 	 * merge the edits of later duplicates into it. */
 	for (size_t i = 0; i < out->n; i++)
 		out->v[i].seq = i;
-	qsort(out->v, out->n, sizeof(*out->v), cmp_finding);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_finding);
 	for (size_t i = 0; i < out->n; i++) {
 		if (w > 0 && out->v[w - 1].para == out->v[i].para &&
 		    strcmp(out->v[w - 1].rule, out->v[i].rule) == 0) {

@@ -167,6 +167,7 @@ void gw_rules_punc(struct gw_doc *doc, struct gw_findings *out);
 void gw_rules_num(struct gw_doc *doc, struct gw_findings *out);
 void gw_rules_lexicon(struct gw_doc *doc, struct gw_findings *out);
 void gw_rules_docx(struct gw_doc *doc, struct gw_findings *out);
+void gw_rules_layout(struct gw_doc *doc, struct gw_findings *out);
 
 /* Fix: apply auto fixes until none is left (at most a few passes).
  * `changes` (optional) receives one human-readable line per change. */
