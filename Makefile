@@ -37,25 +37,31 @@ deps:
 	@scripts/install-deps.sh
 
 $(BIN): $(REL_OBJ) build/rel/src/main.o
-	$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(ASAN_BIN): $(ASAN_OBJ) build/asan/src/main.o
-	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(ASAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(UNIT_BIN): $(ASAN_OBJ) $(UNIT_OBJ)
-	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(ASAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(REL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(REL_CFLAGS) -c -o $@ $<
 
 build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+	@echo "  CC asan $<"
+	@$(CC) $(ASAN_CFLAGS) -c -o $@ $<
 
 build/fuzz/%: fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+	@echo "  FUZZ    $@"
+	@clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
 
 # make run: install what is missing, build, demonstrate the CLI on a sample.
 run: deps $(BIN)
@@ -80,10 +86,15 @@ fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),600)
 
-bench: $(BIN)
+bench: $(BIN) build/bench-gongwen
 	@bench/gongwen/run.sh $(BIN)
+
+# In-process timing (no process start-up) for the benchmarks.
+build/bench-gongwen: $(REL_OBJ) build/rel/bench/gongwen/inproc.o
+	@echo "  LINK    $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 clean:
 	rm -rf build
 
--include $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d
+-include build/rel/bench/gongwen/inproc.d $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d

@@ -200,18 +200,47 @@ const char *doc_docx_rel_target(const struct doc_docx *d, const char *rid)
 	return NULL;
 }
 
+/* Only what effective properties need: docDefaults and paragraph/character
+ * styles with their name, basedOn, pPr and rPr (table styles, latent styles
+ * and the rest are skipped while parsing: they are most of styles.xml). */
+static bool keep_style_parts(int depth, const char *ns, const char *local, const char *type,
+			     void *ud)
+{
+	(void)ud;
+	if (depth == 0)
+		return true;
+	if (ns == NULL || strcmp(ns, NS_W) != 0)
+		return false;
+	if (depth == 1)
+		return strcmp(local, "docDefaults") == 0 ||
+		       (strcmp(local, "style") == 0 &&
+			(type == NULL || strcmp(type, "paragraph") == 0 ||
+			 strcmp(type, "character") == 0));
+	if (depth == 2)
+		return strcmp(local, "name") == 0 || strcmp(local, "basedOn") == 0 ||
+		       strcmp(local, "pPr") == 0 || strcmp(local, "rPr") == 0 ||
+		       strcmp(local, "rPrDefault") == 0 || strcmp(local, "pPrDefault") == 0;
+	return true;
+}
+
 static void load_styles(struct doc_docx *d)
 {
 	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/styles", 0);
 	xmlDocPtr doc;
 	xmlNodePtr root;
 	size_t cap = 0;
+	char *data;
+	size_t len;
 
-	if (rel == NULL)
+	if (rel == NULL || doc_zip_read(d->zip, rel->target, &data, &len, NULL) != 0)
 		return;
-	doc = doc_docx_part(d, rel->target, NULL);
-	if (doc == NULL)
+	if (doc_xml_parse_filtered(data, len, rel->target, keep_style_parts, NULL, &doc, NULL) !=
+	    0) {
+		free(data);
 		return;
+	}
+	free(data);
+	d->styles_doc = doc;
 	root = xmlDocGetRootElement(doc);
 	for (xmlNodePtr n = root->children; n != NULL; n = n->next) {
 		if (doc_xml_is(n, NS_W, "docDefaults")) {
@@ -392,6 +421,8 @@ void doc_docx_free(struct doc_docx *d)
 		free(d->parts[i].name);
 	}
 	free(d->parts);
+	if (d->styles_doc != NULL)
+		xmlFreeDoc(d->styles_doc);
 	for (size_t i = 0; i < d->nrels; i++) {
 		free(d->rels[i].id);
 		free(d->rels[i].type);

@@ -2,6 +2,7 @@
 #include "doc/xml.h"
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlsave.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,15 +35,15 @@ void doc_xml_cleanup(void)
  * UTF-16 input is refused separately by requiring an ASCII-compatible start. */
 static bool has_doctype(const char *data, size_t len)
 {
-	static const char *const needles[] = {"<!DOCTYPE", "<!ENTITY", "<!doctype"};
+	const char *p = data;
+	const char *end = data + len;
 
-	for (size_t k = 0; k < ARRAY_LEN(needles); k++) {
-		size_t nl = strlen(needles[k]);
-
-		for (size_t i = 0; i + nl <= len; i++) {
-			if (data[i] == '<' && memcmp(data + i, needles[k], nl) == 0)
-				return true;
-		}
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		if (end - p >= 9 && p[1] == '!' &&
+		    (memcmp(p, "<!DOCTYPE", 9) == 0 || memcmp(p, "<!doctype", 9) == 0 ||
+		     memcmp(p, "<!ENTITY", 8) == 0))
+			return true;
+		p++;
 	}
 	return false;
 }
@@ -81,6 +82,154 @@ int doc_xml_parse(const char *data, size_t len, const char *label, xmlDocPtr *ou
 		return err_set(e, BASE_E_UNSAFE, "%s: XML含DTD或没有根元素", label);
 	}
 	*out = doc;
+	return 0;
+}
+
+struct filter_state {
+	xmlDocPtr doc;
+	xmlNodePtr cur;
+	int depth;
+	int skip_from; /* depth where skipping started, -1 when building */
+	doc_xml_keep_fn keep;
+	void *ud;
+};
+
+static xmlNsPtr filter_ns(struct filter_state *st, xmlNodePtr at, const xmlChar *uri,
+			  const xmlChar *prefix)
+{
+	xmlNodePtr root = xmlDocGetRootElement(st->doc);
+	xmlNsPtr ns;
+
+	if (uri == NULL)
+		return NULL;
+	ns = xmlSearchNsByHref(st->doc, at ? at : root, uri);
+	if (ns == NULL)
+		ns = xmlNewNs(root ? root : at, uri, prefix);
+	return ns;
+}
+
+static void filter_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
+			 const xmlChar *uri, int nb_ns, const xmlChar **nss, int nb_attrs,
+			 int nb_defaulted, const xmlChar **attrs)
+{
+	struct filter_state *st = ((xmlParserCtxtPtr)ctx)->_private;
+	char type[32] = "";
+	bool has_type = false;
+	xmlNodePtr n;
+
+	(void)nb_ns;
+	(void)nss;
+	(void)nb_defaulted;
+	if (st->skip_from >= 0) {
+		st->depth++;
+		return;
+	}
+	for (int i = 0; i < nb_attrs; i++) {
+		const xmlChar **a = attrs + 5 * i;
+
+		if (strcmp((const char *)a[0], "type") == 0 && a[2] != NULL &&
+		    strcmp((const char *)a[2], NS_W) == 0) {
+			size_t l = (size_t)(a[4] - a[3]);
+
+			if (l >= sizeof(type))
+				l = sizeof(type) - 1;
+			memcpy(type, a[3], l);
+			type[l] = '\0';
+			has_type = true;
+		}
+	}
+	if (!st->keep(st->depth, uri ? (const char *)uri : NULL, (const char *)local,
+		      has_type ? type : NULL, st->ud)) {
+		st->skip_from = st->depth;
+		st->depth++;
+		return;
+	}
+	n = xmlNewDocNode(st->doc, NULL, local, NULL);
+	if (st->cur == NULL)
+		xmlDocSetRootElement(st->doc, n);
+	else
+		xmlAddChild(st->cur, n);
+	if (uri != NULL)
+		xmlSetNs(n, filter_ns(st, n, uri, prefix));
+	for (int i = 0; i < nb_attrs; i++) {
+		const xmlChar **a = attrs + 5 * i;
+		xmlChar *v = xmlStrndup(a[3], (int)(a[4] - a[3]));
+
+		if (a[2] != NULL)
+			xmlNewNsProp(n, filter_ns(st, n, a[2], a[1]), a[0], v);
+		else
+			xmlNewProp(n, a[0], v);
+		xmlFree(v);
+	}
+	st->cur = n;
+	st->depth++;
+}
+
+static void filter_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	struct filter_state *st = ((xmlParserCtxtPtr)ctx)->_private;
+
+	(void)local;
+	(void)prefix;
+	(void)uri;
+	st->depth--;
+	if (st->skip_from >= 0) {
+		if (st->depth == st->skip_from)
+			st->skip_from = -1;
+		return;
+	}
+	if (st->cur != NULL)
+		st->cur = st->cur->parent && st->cur->parent->type == XML_ELEMENT_NODE
+				  ? st->cur->parent
+				  : NULL;
+}
+
+static void filter_chars(void *ctx, const xmlChar *ch, int len)
+{
+	struct filter_state *st = ((xmlParserCtxtPtr)ctx)->_private;
+
+	if (st->skip_from < 0 && st->cur != NULL)
+		xmlNodeAddContentLen(st->cur, ch, len);
+}
+
+int doc_xml_parse_filtered(const char *data, size_t len, const char *label, doc_xml_keep_fn keep,
+			   void *ud, xmlDocPtr *out, struct err *e)
+{
+	struct filter_state st;
+	xmlParserCtxtPtr ctx;
+	int ok;
+
+	*out = NULL;
+	doc_xml_init();
+	if (len > (size_t)INT32_MAX)
+		return err_set(e, BASE_E_LIMIT, "%s: XML过大", label);
+	if (has_doctype(data, len))
+		return err_set(e, BASE_E_UNSAFE, "%s: XML含DTD/实体声明，已拒绝", label);
+	ctx = xmlCreateMemoryParserCtxt(data, (int)len);
+	if (ctx == NULL)
+		return err_set(e, BASE_E_FORMAT, "%s: 无法解析XML", label);
+	xmlCtxtUseOptions(ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	memset(ctx->sax, 0, sizeof(*ctx->sax));
+	ctx->sax->initialized = XML_SAX2_MAGIC;
+	ctx->sax->startElementNs = filter_start;
+	ctx->sax->endElementNs = filter_end;
+	ctx->sax->characters = filter_chars;
+	memset(&st, 0, sizeof(st));
+	st.doc = xmlNewDoc((const xmlChar *)"1.0");
+	st.skip_from = -1;
+	st.keep = keep;
+	st.ud = ud;
+	ctx->_private = &st;
+	xmlParseDocument(ctx);
+	ok = ctx->wellFormed && ctx->myDoc == NULL;
+	if (ctx->myDoc != NULL)
+		xmlFreeDoc(ctx->myDoc);
+	xmlFreeParserCtxt(ctx);
+	if (!ok || xmlDocGetRootElement(st.doc) == NULL) {
+		xmlFreeDoc(st.doc);
+		return err_set(e, BASE_E_FORMAT, "%s: XML格式错误", label);
+	}
+	*out = st.doc;
 	return 0;
 }
 

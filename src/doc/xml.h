@@ -27,6 +27,14 @@ void doc_xml_init(void);
 void doc_xml_cleanup(void);
 
 int doc_xml_parse(const char *data, size_t len, const char *label, xmlDocPtr *out, struct err *e);
+/* Like doc_xml_parse, but builds only the element subtrees keep() accepts:
+ * keep(depth, ns_uri, local, type_attr, ud) is asked for every element whose
+ * parent was kept (depth 0 = root); type_attr is the value of its w:type
+ * attribute or NULL. Skipped subtrees cost no allocation. Text is kept. */
+typedef bool (*doc_xml_keep_fn)(int depth, const char *ns, const char *local,
+				const char *type_attr, void *ud);
+int doc_xml_parse_filtered(const char *data, size_t len, const char *label, doc_xml_keep_fn keep,
+			   void *ud, xmlDocPtr *out, struct err *e);
 /* Serialize with an XML declaration (UTF-8, standalone="yes"). */
 int doc_xml_serialize(xmlDocPtr doc, char **data, size_t *len, struct err *e);
 

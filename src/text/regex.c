@@ -57,9 +57,14 @@ struct text_re *text_re_get(const char *pattern)
 	struct text_re *re;
 
 	pthread_mutex_lock(&cache_lock);
+	/* Callers pass literals: the pointer finds the entry without strcmp. */
 	for (re = cache; re != NULL; re = re->next) {
-		if (re->key == pattern || strcmp(re->key, pattern) == 0)
+		if (re->key == pattern)
 			break;
+	}
+	for (struct text_re *x = cache; re == NULL && x != NULL; x = x->next) {
+		if (strcmp(x->key, pattern) == 0)
+			re = x;
 	}
 	if (re == NULL) {
 		re = compile(pattern);
