@@ -419,7 +419,11 @@ static size_t fix_pass(struct gw_doc *doc, const struct gw_findings *fs,
 
 		if (f->fix != GW_FIX_AUTO || !doc->is_docx)
 			continue;
-		if (strncmp(f->rule, "GW-PAGE-00", 10) == 0 && f->para < 0) {
+		if (gw_layout_fix(doc, f)) {
+			doc_docx_mark_dirty(doc->docx);
+			logf_change(rep, f, "已按规范调整");
+			applied++;
+		} else if (strncmp(f->rule, "GW-PAGE-00", 10) == 0 && f->para < 0) {
 			if (!page_done) {
 				fix_page(doc);
 				page_done = true;

@@ -168,6 +168,8 @@ void gw_rules_num(struct gw_doc *doc, struct gw_findings *out);
 void gw_rules_lexicon(struct gw_doc *doc, struct gw_findings *out);
 void gw_rules_docx(struct gw_doc *doc, struct gw_findings *out);
 void gw_rules_layout(struct gw_doc *doc, struct gw_findings *out);
+/* Property fix of a layout rule (rules_layout.c); false when not its rule. */
+bool gw_layout_fix(struct gw_doc *doc, const struct gw_finding *f);
 
 /* Fix: apply auto fixes until none is left (at most a few passes).
  * `changes` (optional) receives one human-readable line per change. */

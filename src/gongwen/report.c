@@ -67,10 +67,20 @@ void gw_report_text(const struct gw_doc *doc, const struct gw_findings *f, struc
 
 	buf_addf(out, "文件：%s（规范：%s；文种：%s）\n", doc->file, doc->profile->name,
 		 doc->doc_type >= 0 ? gw_doc_types[doc->doc_type] : "未识别");
+	struct buf render;
+
+	buf_init(&render, 1 << 16);
 	for (size_t i = 0; i < f->n; i++) {
 		const struct gw_finding *x = &f->v[i];
 
 		counts[x->severity]++;
+		/* Layout items that need rendering: one compact line at the end. */
+		if (x->severity == GW_SEV_INFO && x->para < 0 &&
+		    strncmp(x->message, "需渲染核验：", strlen("需渲染核验：")) == 0) {
+			buf_addf(&render, "%s%s（%s）", render.len ? "；" : "",
+				 x->message + strlen("需渲染核验："), x->rule);
+			continue;
+		}
 		if (x->fix == GW_FIX_AUTO)
 			autofix++;
 		if (x->para >= 0)
@@ -90,6 +100,9 @@ void gw_report_text(const struct gw_doc *doc, const struct gw_findings *f, struc
 		else
 			buf_addf(out, "         处理：需人工修改\n");
 	}
+	if (render.len > 0)
+		buf_addf(out, "  需渲染核验（版面位置类，请打印预览确认）：%s\n", render.p);
+	buf_free(&render);
 	if (f->n == 0)
 		buf_addf(out, "  未发现问题。\n");
 	else
