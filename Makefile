@@ -61,7 +61,7 @@ build/asan/%.o: %.c
 build/fuzz/%: fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	@clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+	@clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS) -lz
 
 # make run: install what is missing, build, demonstrate the CLI on a sample.
 run: deps $(BIN)

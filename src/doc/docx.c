@@ -79,9 +79,19 @@ xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e)
 	}
 	if (doc_zip_read(d->zip, name, &data, &len, e ? e : &local) != 0)
 		return NULL;
-	if (doc_xml_parse(data, len, name, &doc, e ? e : &local) != 0) {
-		free(data);
-		return NULL;
+	{
+		/* errors name the file and the part */
+		size_t ll = strlen(d->path) + strlen(name) + 8;
+		char *label = xmalloc(ll);
+		int rc;
+
+		snprintf(label, ll, "%s（%s）", d->path, name);
+		rc = doc_xml_parse(data, len, label, &doc, e ? e : &local);
+		free(label);
+		if (rc != 0) {
+			free(data);
+			return NULL;
+		}
 	}
 	free(data);
 	d->parts = xgrow(d->parts, &d->parts_cap, d->nparts + 1, sizeof(*d->parts));

@@ -48,6 +48,34 @@ static bool has_doctype(const char *data, size_t len)
 	return false;
 }
 
+/* libxml2 2.9 writes namespace URIs without escaping "<", so a document
+ * with xmlns="a&lt;b" would serialize to XML that does not parse. OOXML
+ * namespace URIs never contain it: refuse at the edge. The walk is
+ * iterative because the depth comes from the input. */
+static bool has_unwritable_namespace(xmlNodePtr root)
+{
+	xmlNodePtr n = root;
+
+	while (n != NULL) {
+		if (n->type == XML_ELEMENT_NODE) {
+			for (xmlNsPtr ns = n->nsDef; ns != NULL; ns = ns->next) {
+				if (ns->href != NULL && strchr((const char *)ns->href, '<') != NULL)
+					return true;
+			}
+			if (n->children != NULL) {
+				n = n->children;
+				continue;
+			}
+		}
+		while (n != root && n->next == NULL)
+			n = n->parent;
+		if (n == root)
+			break;
+		n = n->next;
+	}
+	return false;
+}
+
 int doc_xml_parse(const char *data, size_t len, const char *label, xmlDocPtr *out, struct err *e)
 {
 	xmlParserCtxtPtr ctx;
@@ -66,7 +94,9 @@ int doc_xml_parse(const char *data, size_t len, const char *label, xmlDocPtr *ou
 	ctx = xmlNewParserCtxt();
 	if (ctx == NULL)
 		return err_set(e, BASE_E_INTERNAL, "%s: 无法创建XML解析器", label);
-	doc = xmlCtxtReadMemory(ctx, data, (int)len, NULL, NULL, opts);
+	/* Decode as UTF-8 whatever the declaration says: otherwise encoding="UTF-7"
+	 * or BOM-less UTF-16 hides a DOCTYPE from has_doctype(). */
+	doc = xmlCtxtReadMemory(ctx, data, (int)len, NULL, "UTF-8", opts | XML_PARSE_IGNORE_ENC);
 	if (doc == NULL || !ctx->wellFormed) {
 		const xmlError *xe = xmlCtxtGetLastError(ctx);
 		int line = xe ? xe->line : 0;
@@ -80,6 +110,10 @@ int doc_xml_parse(const char *data, size_t len, const char *label, xmlDocPtr *ou
 	if (doc->intSubset != NULL || doc->extSubset != NULL || xmlDocGetRootElement(doc) == NULL) {
 		xmlFreeDoc(doc);
 		return err_set(e, BASE_E_UNSAFE, "%s: XML含DTD或没有根元素", label);
+	}
+	if (has_unwritable_namespace(xmlDocGetRootElement(doc))) {
+		xmlFreeDoc(doc);
+		return err_set(e, BASE_E_FORMAT, "%s: XML命名空间URI含“<”", label);
 	}
 	*out = doc;
 	return 0;
@@ -208,7 +242,9 @@ int doc_xml_parse_filtered(const char *data, size_t len, const char *label, doc_
 	ctx = xmlCreateMemoryParserCtxt(data, (int)len);
 	if (ctx == NULL)
 		return err_set(e, BASE_E_FORMAT, "%s: 无法解析XML", label);
-	xmlCtxtUseOptions(ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlCtxtUseOptions(ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+				       XML_PARSE_IGNORE_ENC);
+	xmlSwitchEncoding(ctx, XML_CHAR_ENCODING_UTF8);
 	memset(ctx->sax, 0, sizeof(*ctx->sax));
 	ctx->sax->initialized = XML_SAX2_MAGIC;
 	ctx->sax->startElementNs = filter_start;

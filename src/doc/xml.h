@@ -4,7 +4,7 @@
  * doc_xml_parse() refuses any document type declaration (so no DTD, no
  * external or internal entities, no billion laughs), never touches the
  * network, keeps libxml2's default depth/size limits (no XML_PARSE_HUGE),
- * and requires well-formed UTF-8/UTF-16 XML. Errors name the part.
+ * and requires well-formed UTF-8 XML (the declared encoding is ignored). Errors name the part.
  *
  * Helpers match elements by namespace URI + local name, never by prefix.
  */

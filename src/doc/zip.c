@@ -54,6 +54,19 @@ static const char *bad_name_reason(const char *name)
 	return NULL;
 }
 
+/* Bytes of name to quote in a message: at most 80, never ending inside a
+ * UTF-8 sequence (libzip hands out names as UTF-8). */
+static int quote_len(const char *name)
+{
+	size_t n = strnlen(name, 80);
+
+	if (name[n] != '\0') {
+		while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+			n--;
+	}
+	return (int)n;
+}
+
 static int cmp_entry_name(const void *a, const void *b)
 {
 	const struct zentry *x = a;
@@ -84,21 +97,24 @@ static int scan_entries(struct doc_zip *z, const struct doc_zip_limits *l, struc
 			return err_set(e, BASE_E_FORMAT, "%s: ZIP目录损坏", z->label);
 		why = bad_name_reason(st.name);
 		if (why != NULL)
-			return err_set(e, BASE_E_UNSAFE, "%s: %s（%.80s）", z->label, why, st.name);
+			return err_set(e, BASE_E_UNSAFE, "%s: %s（%.*s）", z->label, why,
+				       quote_len(st.name), st.name);
 		if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
-			return err_set(e, BASE_E_UNSAFE, "%s: 含加密条目（%.80s），无法检查", z->label,
-				       st.name);
+			return err_set(e, BASE_E_UNSAFE, "%s: 含加密条目（%.*s），无法检查",
+				       z->label, quote_len(st.name), st.name);
 		if ((st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method != ZIP_CM_STORE &&
 		    st.comp_method != ZIP_CM_DEFLATE)
-			return err_set(e, BASE_E_FORMAT, "%s: 不支持的压缩方式（%.80s）", z->label,
-				       st.name);
-		if (st.size > l->max_part)
-			return err_set(e, BASE_E_LIMIT, "%s: 部件 %.80s 解压后过大（%llu 字节）",
-				       z->label, st.name, (unsigned long long)st.size);
+			return err_set(e, BASE_E_FORMAT, "%s: 不支持的压缩方式（%.*s）", z->label,
+				       quote_len(st.name), st.name);
+		/* Ratio first: a 200 MB part of zeros is a bomb, not just a big part. */
 		if (st.size > (1u << 20) && (st.valid & ZIP_STAT_COMP_SIZE) &&
 		    st.size / (st.comp_size ? st.comp_size : 1) > l->max_ratio)
-			return err_set(e, BASE_E_UNSAFE, "%s: 疑似ZIP炸弹（%.80s 压缩比过高）",
-				       z->label, st.name);
+			return err_set(e, BASE_E_UNSAFE, "%s: 疑似ZIP炸弹（%.*s 压缩比过高）",
+				       z->label, quote_len(st.name), st.name);
+		if (st.size > l->max_part)
+			return err_set(e, BASE_E_LIMIT, "%s: 部件 %.*s 解压后过大（%llu 字节）",
+				       z->label, quote_len(st.name), st.name,
+				       (unsigned long long)st.size);
 		total += (size_t)st.size;
 		if (total > l->max_total)
 			return err_set(e, BASE_E_UNSAFE, "%s: 疑似ZIP炸弹（解压总量超过 %zu 字节）",
@@ -114,8 +130,8 @@ static int scan_entries(struct doc_zip *z, const struct doc_zip_limits *l, struc
 	qsort(sorted, z->n, sizeof(*sorted), cmp_entry_name);
 	for (size_t i = 1; i < z->n; i++) {
 		if (strcasecmp(sorted[i - 1].name, sorted[i].name) == 0) {
-			err_set(e, BASE_E_UNSAFE, "%s: 部件名称重复（%.80s）", z->label,
-				sorted[i].name);
+			err_set(e, BASE_E_UNSAFE, "%s: 部件名称重复（%.*s）", z->label,
+				quote_len(sorted[i].name), sorted[i].name);
 			free(sorted);
 			return BASE_E_UNSAFE;
 		}
@@ -139,8 +155,8 @@ int doc_zip_open_mem(const void *data, size_t len, const char *label,
 	}
 	*out = NULL;
 	if (len > l->max_file)
-		return err_set(e, BASE_E_LIMIT, "%s: 文件过大（%zu 字节，上限 %zu 字节）", label, len,
-			       l->max_file);
+		return err_set(e, BASE_E_LIMIT, "%s: 文件过大（%zu 字节，上限 %zu 字节）", label,
+			       len, l->max_file);
 	if (len < 22 || memcmp(data, "PK", 2) != 0)
 		return err_set(e, BASE_E_FORMAT, "%s: 不是ZIP/OOXML文件%s", label,
 			       len == 0 ? "（文件为空）" : "");
@@ -162,6 +178,10 @@ int doc_zip_open_mem(const void *data, size_t len, const char *label,
 		zip_source_free(src);
 		zip_error_fini(&zerr);
 		doc_zip_close(z);
+		/* ZIP_CHECKCONS makes libzip fail on an exact duplicate name before
+		 * scan_entries() can see it; report it like a case-only duplicate. */
+		if (ze == ZIP_ER_EXISTS)
+			return err_set(e, BASE_E_UNSAFE, "%s: 部件名称重复", label);
 		if (ze == ZIP_ER_NOZIP || ze == ZIP_ER_INCONS)
 			return err_set(e, BASE_E_FORMAT, "%s: ZIP结构损坏或文件被截断", label);
 		return err_set(e, BASE_E_FORMAT, "%s: 不是有效的ZIP文件（%s）", label,
@@ -239,6 +259,7 @@ int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, st
 	zip_file_t *f;
 	char *p;
 	size_t got = 0;
+	zip_int64_t more;
 	char extra;
 
 	if (i >= z->n)
@@ -246,7 +267,8 @@ int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, st
 	ent = &z->entries[i];
 	f = zip_fopen_index(z->za, ent->index, 0);
 	if (f == NULL)
-		return err_set(e, BASE_E_FORMAT, "%s: 无法读取部件 %.80s", z->label, ent->name);
+		return err_set(e, BASE_E_FORMAT, "%s: 无法读取部件 %.*s", z->label,
+			       quote_len(ent->name), ent->name);
 	p = xmalloc(ent->size + 1);
 	while (got < ent->size) {
 		zip_int64_t n = zip_fread(f, p + got, ent->size - got);
@@ -255,16 +277,23 @@ int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, st
 			break;
 		got += (size_t)n;
 	}
-	/* A part that inflates past its declared size is a bomb or corrupt. */
-	if (got != ent->size || zip_fread(f, &extra, 1) != 0) {
+	/* Output past the declared size is a bomb (libzip does not stop at it);
+	 * short output or a CRC error at the end is corruption. */
+	more = got == ent->size ? zip_fread(f, &extra, 1) : -1;
+	if (more != 0) {
 		zip_fclose(f);
 		free(p);
-		return err_set(e, BASE_E_FORMAT, "%s: 部件 %.80s 数据损坏（大小或校验和不符）",
-			       z->label, ent->name);
+		if (more > 0)
+			return err_set(e, BASE_E_UNSAFE,
+				       "%s: 疑似ZIP炸弹（部件 %.*s 解压后超过声明的 %zu 字节）",
+				       z->label, quote_len(ent->name), ent->name, ent->size);
+		return err_set(e, BASE_E_FORMAT, "%s: 部件 %.*s 数据损坏（大小或校验和不符）",
+			       z->label, quote_len(ent->name), ent->name);
 	}
 	if (zip_fclose(f) != 0) {
 		free(p);
-		return err_set(e, BASE_E_FORMAT, "%s: 部件 %.80s 校验和错误", z->label, ent->name);
+		return err_set(e, BASE_E_FORMAT, "%s: 部件 %.*s 校验和错误", z->label,
+			       quote_len(ent->name), ent->name);
 	}
 	p[got] = '\0';
 	*data = p;
@@ -277,7 +306,8 @@ int doc_zip_read(struct doc_zip *z, const char *name, char **data, size_t *len, 
 	long i = doc_zip_find(z, name);
 
 	if (i < 0)
-		return err_set(e, BASE_E_FORMAT, "%s: 缺少部件 %.80s", z->label, name);
+		return err_set(e, BASE_E_FORMAT, "%s: 缺少部件 %.*s", z->label, quote_len(name),
+			       name);
 	return doc_zip_read_index(z, (size_t)i, data, len, e);
 }
 

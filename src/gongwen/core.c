@@ -100,6 +100,10 @@ static int open_txt(const char *path, struct gw_doc *doc, struct err *e)
 
 	if (rc != 0)
 		return rc;
+	if (len == 0) {
+		free(data);
+		return err_set(e, BASE_E_FORMAT, "%s: 文件为空", path);
+	}
 	p = data;
 	end = data + len;
 	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
@@ -168,11 +172,13 @@ int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *
 	doc->file = path;
 	doc->profile = prof;
 	if (has_suffix(path, ".docx") || has_suffix(path, ".docm") || has_suffix(path, ".wps")) {
-		doc->is_docx = true;
-		rc = doc_docx_open(path, &doc->docx, e);
+		struct doc_docx *d;
+
+		rc = doc_docx_open(path, &d, e);
 		if (rc != 0)
 			return rc;
-		load_docx_texts(doc);
+		gw_doc_from_docx(d, path, prof, doc);
+		return 0;
 	} else if (has_suffix(path, ".txt") || has_suffix(path, ".text")) {
 		rc = open_txt(path, doc, e);
 		if (rc != 0) {
@@ -188,6 +194,18 @@ int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *
 	}
 	gw_detect_roles(doc);
 	return 0;
+}
+
+void gw_doc_from_docx(struct doc_docx *d, const char *label, const struct gw_profile *prof,
+		      struct gw_doc *doc)
+{
+	memset(doc, 0, sizeof(*doc));
+	doc->file = label;
+	doc->profile = prof;
+	doc->is_docx = true;
+	doc->docx = d;
+	load_docx_texts(doc);
+	gw_detect_roles(doc);
 }
 
 void gw_doc_free(struct gw_doc *doc)
