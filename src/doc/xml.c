@@ -353,13 +353,21 @@ bool doc_xml_attr_eq(const xmlNode *n, const char *ns, const char *local, const 
 
 xmlNsPtr doc_xml_wns(xmlNodePtr n)
 {
-	xmlNsPtr ns = xmlSearchNsByHref(n->doc, n, (const xmlChar *)NS_W);
+	xmlNodePtr root = xmlDocGetRootElement(n->doc);
+	xmlNsPtr ns;
 
-	if (ns == NULL) {
-		xmlNodePtr root = xmlDocGetRootElement(n->doc);
-
+	/* A node created with the w namespace but not yet in the tree carries
+	 * it itself; otherwise look it up here, then at the root. */
+	if (n->type == XML_ELEMENT_NODE && n->ns != NULL && n->ns->href != NULL &&
+	    strcmp((const char *)n->ns->href, NS_W) == 0)
+		return n->ns;
+	ns = xmlSearchNsByHref(n->doc, n, (const xmlChar *)NS_W);
+	if (ns == NULL && root != NULL)
+		ns = xmlSearchNsByHref(n->doc, root, (const xmlChar *)NS_W);
+	if (ns == NULL && root != NULL)
 		ns = xmlNewNs(root, (const xmlChar *)NS_W, (const xmlChar *)"w");
-	}
+	if (ns == NULL && root != NULL) /* "w" taken by another URI */
+		ns = xmlNewNs(root, (const xmlChar *)NS_W, (const xmlChar *)"sw");
 	return ns;
 }
 

@@ -204,7 +204,10 @@ char *gw_footer_pattern(xmlNodePtr root)
 
 	buf_init(&all, 1 << 20);
 	buf_init(&line, 1 << 20);
-	collect_paras(root, paras, ARRAY_LEN(paras), &np);
+	if (doc_xml_is(root, NS_W, "p"))
+		paras[np++] = root;
+	else
+		collect_paras(root, paras, ARRAY_LEN(paras), &np);
 	for (size_t k = 0; k < np; k++) {
 		struct fld_state st;
 

@@ -82,113 +82,82 @@ static void fix_page(struct gw_doc *doc)
 	doc_docx_mark_dirty(doc->docx);
 }
 
-static xmlNodePtr new_text_run(xmlNodePtr like, const char *text)
+/* Does the paragraph hold a PAGE field (simple or complex, any depth)? */
+static bool has_page_field(xmlNodePtr p)
 {
-	xmlNodePtr r = xmlNewDocNode(like->doc, doc_xml_wns(like), (const xmlChar *)"r", NULL);
-	xmlNodePtr rpr = doc_xml_child(like, NS_W, "rPr");
-	xmlNodePtr t;
+	char *pat = gw_footer_pattern(p);
+	bool yes = strchr(pat, '#') != NULL;
 
-	if (rpr != NULL)
-		xmlAddChild(r, xmlDocCopyNode(rpr, like->doc, 1));
-	t = xmlNewDocNode(like->doc, doc_xml_wns(like), (const xmlChar *)"t", NULL);
-	xmlNodeAddContent(t, (const xmlChar *)text);
-	xmlNodeSetSpacePreserve(t, 1);
-	xmlAddChild(r, t);
-	return r;
+	free(pat);
+	return yes;
 }
 
-/* Is n inside a field result or the field itself? Track complex fields. */
-static bool footer_para_fix(xmlNodePtr p, const char *font, int sz)
+/* Rebuild a footer paragraph as "— " PAGE " —" (GB/T 9704 §7.5), keeping
+ * its paragraph properties (the odd/even alignment) and the run format of
+ * its first run; every other field (NUMPAGES …) and text goes. */
+static void footer_para_rebuild(xmlNodePtr p, const char *font, int sz)
 {
-	xmlNodePtr first = NULL; /* first node of the PAGE field at paragraph level */
-	xmlNodePtr last = NULL;
-	int depth = 0;
-	bool page = false;
-	xmlNodePtr begin_run = NULL;
-	struct buf instr;
+	xmlNodePtr like_rpr = NULL;
+	xmlNodePtr c;
+	xmlNodePtr next;
+	xmlNsPtr ns = doc_xml_wns(p);
+	xmlNodePtr fld;
+	xmlNodePtr r;
+	static const char *const parts[] = {"— ", NULL, " —"};
 
-	buf_init(&instr, 4096);
-	for (xmlNodePtr c = p->children; c != NULL && last == NULL; c = c->next) {
-		if (doc_xml_is(c, NS_W, "fldSimple")) {
-			xmlChar *ins = doc_xml_attr(c, NS_W, "instr");
-			bool is_page = ins && strstr((const char *)ins, "PAGE") != NULL &&
-				       strstr((const char *)ins, "NUMPAGES") == NULL;
+	for (c = p->children; c != NULL && like_rpr == NULL; c = c->next) {
+		xmlNodePtr r0 = doc_xml_is(c, NS_W, "r") ? c : doc_xml_child(c, NS_W, "r");
 
-			xmlFree(ins);
-			if (is_page && depth == 0) {
-				first = c;
-				last = c;
-			}
+		if (r0 != NULL && doc_xml_child(r0, NS_W, "rPr") != NULL)
+			like_rpr = xmlDocCopyNode(doc_xml_child(r0, NS_W, "rPr"), p->doc, 1);
+	}
+	for (c = p->children; c != NULL; c = next) {
+		next = c->next;
+		if (doc_xml_is(c, NS_W, "pPr"))
+			continue;
+		xmlUnlinkNode(c);
+		xmlFreeNode(c);
+	}
+	for (size_t k = 0; k < ARRAY_LEN(parts); k++) {
+		if (parts[k] == NULL) {
+			fld = xmlNewDocNode(p->doc, ns, (const xmlChar *)"fldSimple", NULL);
+			doc_xml_set_wattr(fld, "instr", " PAGE ");
+			r = xmlNewDocNode(p->doc, ns, (const xmlChar *)"r", NULL);
+			xmlAddChild(fld, r);
+			xmlAddChild(r, xmlNewDocNode(p->doc, ns, (const xmlChar *)"t",
+						     (const xmlChar *)"1"));
+			xmlAddChild(p, fld);
+		} else {
+			xmlNodePtr t;
+
+			r = xmlNewDocNode(p->doc, ns, (const xmlChar *)"r", NULL);
+			xmlAddChild(p, r);
+			t = xmlNewDocNode(p->doc, ns, (const xmlChar *)"t", NULL);
+			xmlNodeAddContent(t, (const xmlChar *)parts[k]);
+			xmlNodeSetSpacePreserve(t, 1);
+			xmlAddChild(r, t);
+		}
+		if (like_rpr != NULL)
+			xmlAddPrevSibling(r->children, xmlDocCopyNode(like_rpr, p->doc, 1));
+		doc_docx_set_run_font(r, font, font);
+		doc_docx_set_run_size(r, sz);
+	}
+	if (like_rpr != NULL)
+		xmlFreeNode(like_rpr);
+}
+
+/* Clear the text of a footer paragraph without a page number. */
+static void footer_para_clear(xmlNodePtr p)
+{
+	for (xmlNodePtr c = p->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (doc_xml_is(c, NS_W, "t")) {
+			xmlNodeSetContent(c, (const xmlChar *)"");
 			continue;
 		}
-		if (!doc_xml_is(c, NS_W, "r"))
-			continue;
-		for (xmlNodePtr x = c->children; x != NULL; x = x->next) {
-			if (doc_xml_is(x, NS_W, "fldChar")) {
-				xmlChar *t = doc_xml_attr(x, NS_W, "fldCharType");
-
-				if (t && strcmp((const char *)t, "begin") == 0) {
-					if (depth == 0) {
-						begin_run = c;
-						buf_reset(&instr);
-					}
-					depth++;
-				} else if (t && strcmp((const char *)t, "end") == 0 && depth > 0) {
-					depth--;
-					if (depth == 0 && page) {
-						first = begin_run;
-						last = c;
-					}
-				}
-				xmlFree(t);
-			} else if (doc_xml_is(x, NS_W, "instrText") && depth == 1) {
-				xmlChar *s = xmlNodeGetContent(x);
-
-				buf_adds(&instr, s ? (const char *)s : "");
-				xmlFree(s);
-				page = instr.p && strstr(instr.p, "PAGE") != NULL &&
-				       strstr(instr.p, "NUMPAGES") == NULL;
-			}
-		}
+		footer_para_clear(c);
 	}
-	buf_free(&instr);
-	if (first == NULL)
-		return false;
-	/* Clear every text outside the field, then put "— " and " —" around it. */
-	{
-		bool inside = false;
-
-		for (xmlNodePtr c = p->children; c != NULL; c = c->next) {
-			if (c == first)
-				inside = true;
-			if (!inside && doc_xml_is(c, NS_W, "r")) {
-				for (xmlNodePtr x = c->children; x != NULL; x = x->next) {
-					if (doc_xml_is(x, NS_W, "t"))
-						xmlNodeSetContent(x, (const xmlChar *)"");
-				}
-			}
-			if (c == last)
-				inside = false;
-		}
-	}
-	{
-		xmlNodePtr like = doc_xml_is(first, NS_W, "r") ? first
-							       : doc_xml_child(first, NS_W, "r");
-		xmlNodePtr before;
-		xmlNodePtr after;
-
-		if (like == NULL)
-			like = first;
-		before = new_text_run(like, "— ");
-		after = new_text_run(like, " —");
-		doc_docx_set_run_font(before, font, font);
-		doc_docx_set_run_size(before, sz);
-		doc_docx_set_run_font(after, font, font);
-		doc_docx_set_run_size(after, sz);
-		xmlAddPrevSibling(first, before);
-		xmlAddNextSibling(last, after);
-	}
-	return true;
 }
 
 static void fix_footers(struct gw_doc *doc)
@@ -200,7 +169,7 @@ static void fix_footers(struct gw_doc *doc)
 		xmlNodePtr paras[64];
 		size_t np = 0;
 		xmlNodePtr root = xmlDocGetRootElement(fts[k].doc);
-		bool changed = false;
+		bool done = false;
 
 		if (strchr(fts[k].pattern, '#') == NULL || gw_pgno_pattern_ok(fts[k].pattern)) {
 			gw_footer_free(&fts[k]);
@@ -210,12 +179,16 @@ static void fix_footers(struct gw_doc *doc)
 			if (doc_xml_is(c, NS_W, "p"))
 				paras[np++] = c;
 		}
-		for (size_t j = 0; j < np; j++)
-			changed = footer_para_fix(paras[j], doc->profile->pgno_font,
-						  doc->profile->pgno_sz) ||
-				  changed;
-		if (changed)
-			doc_docx_part_dirty(doc->docx, fts[k].part);
+		for (size_t j = 0; j < np; j++) {
+			if (!done && has_page_field(paras[j])) {
+				footer_para_rebuild(paras[j], doc->profile->pgno_font,
+						    doc->profile->pgno_sz);
+				done = true;
+			} else {
+				footer_para_clear(paras[j]);
+			}
+		}
+		doc_docx_part_dirty(doc->docx, fts[k].part);
 		gw_footer_free(&fts[k]);
 	}
 }

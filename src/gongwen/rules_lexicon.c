@@ -71,22 +71,22 @@ struct lex_class_info {
 };
 
 static const struct lex_class_info lex_classes[LX_NCLASS] = {
-	[LX_TYPO] = {"GW-LANG-001", E, GW_FIX_AUTO, "错别字：", "", true},
-	[LX_STYLE] = {"GW-LANG-002", W, GW_FIX_AUTO, "公文用字不规范：", "", true},
-	[LX_CONTEXT] = {"GW-LANG-003", W, GW_FIX_SUGGEST, "易混词：", "（请结合语境确认）", true},
-	[LX_VARIANT] = {"GW-LANG-006", W, GW_FIX_AUTO, "繁体字或异体字：", "", true},
-	[LX_EMPTY] = {"GW-LANG-008", I, GW_FIX_MANUAL, "空泛表述：",
-		      "。宜写明具体措施、责任和时限，或予精简", false},
-	[LX_REQUEST] = {"GW-TYPE-002", E, GW_FIX_MANUAL, "非请示性公文不得夹带请示事项：",
-			"。请求批准的事项应另行请示（条例第十五条）", false},
-	[LX_ADDR_DOWN] = {"GW-TYPE-011", W, GW_FIX_SUGGEST, "称谓不当：",
-			  "只用于下行文，平行文用“贵…”，上行文直称机关名称", false},
-	[LX_ADDR_RESP] = {"GW-TYPE-011", W, GW_FIX_SUGGEST, "称谓不当：",
-			  "是平行文敬称，下行文应称“你…”或机关名称", false},
-	[LX_COMMAND] = {"GW-TYPE-012", I, GW_FIX_SUGGEST, "函是平行文，不宜用指令性语气：",
-			"，宜改为商洽语气（如“请予支持”“请研究函复”）", false},
-	[LX_RELTIME] = {"GW-TYPE-017", I, GW_FIX_MANUAL, "相对时间：",
-			"。公文宜写明具体日期，以免时过境迁后产生歧义", false},
+    [LX_TYPO] = {"GW-LANG-001", E, GW_FIX_AUTO, "错别字：", "", true},
+    [LX_STYLE] = {"GW-LANG-002", W, GW_FIX_AUTO, "公文用字不规范：", "", true},
+    [LX_CONTEXT] = {"GW-LANG-003", W, GW_FIX_SUGGEST, "易混词：", "（请结合语境确认）", true},
+    [LX_VARIANT] = {"GW-LANG-006", W, GW_FIX_AUTO, "繁体字或异体字：", "", true},
+    [LX_EMPTY] = {"GW-LANG-008", I, GW_FIX_MANUAL, "空泛表述：",
+		  "。宜写明具体措施、责任和时限，或予精简", false},
+    [LX_REQUEST] = {"GW-TYPE-002", E, GW_FIX_MANUAL, "非请示性公文不得夹带请示事项：",
+		    "。请求批准的事项应另行请示（条例第十五条）", false},
+    [LX_ADDR_DOWN] = {"GW-TYPE-011", W, GW_FIX_SUGGEST, "称谓不当：",
+		      "只用于下行文，平行文用“贵…”，上行文直称机关名称", false},
+    [LX_ADDR_RESP] = {"GW-TYPE-011", W, GW_FIX_SUGGEST, "称谓不当：",
+		      "是平行文敬称，下行文应称“你…”或机关名称", false},
+    [LX_COMMAND] = {"GW-TYPE-012", I, GW_FIX_SUGGEST, "函是平行文，不宜用指令性语气：",
+		    "，宜改为商洽语气（如“请予支持”“请研究函复”）", false},
+    [LX_RELTIME] = {"GW-TYPE-017", I, GW_FIX_MANUAL, "相对时间：",
+		    "。公文宜写明具体日期，以免时过境迁后产生歧义", false},
 };
 
 /* LEXF_END: the next character may not be a Han character (the phrase ends
@@ -99,456 +99,462 @@ static const struct lex_class_info lex_classes[LX_NCLASS] = {
  * pronoun ("日前，市政府印发…", "我局日前收到…"); "选举日前", "之日前",
  * "6月30日前" are deadlines. */
 #define LEXF_AFTER_ORGAN 4u
-#define ORGAN_END        "局委府厅部办院会市县区省司处队组们我"
+#define ORGAN_END	 "局委府厅部办院会市县区省司处队组们我"
 
 struct lex_entry {
 	unsigned char cls;
 	unsigned char flags;
 	const char *wrong;
-	const char *right;      /* NULL for the classes that only report */
+	const char *right;	/* NULL for the classes that only report */
 	const char *not_before; /* characters that may not precede the match */
-	const char *not_after;  /* characters that may not follow it */
+	const char *not_after;	/* characters that may not follow it */
 };
 
-#define T(w, r)             {LX_TYPO, 0, w, r, NULL, NULL}
-#define TG(w, r, nb, na)    {LX_TYPO, 0, w, r, nb, na}
-#define S(w, r)             {LX_STYLE, 0, w, r, NULL, NULL}
-#define SG(w, r, nb, na)    {LX_STYLE, 0, w, r, nb, na}
-#define V(w, r)             {LX_VARIANT, 0, w, r, NULL, NULL}
-#define VG(w, r, nb, na)    {LX_VARIANT, 0, w, r, nb, na}
-#define R(c, w)             {c, 0, w, NULL, NULL, NULL}
-#define RG(c, w, nb, na, f) {c, f, w, NULL, nb, na}
+#define LEX(...)                                                                                   \
+	{                                                                                          \
+		__VA_ARGS__                                                                        \
+	}
+#define T(w, r)		    LEX(LX_TYPO, 0, w, r, NULL, NULL)
+#define TG(w, r, nb, na)    LEX(LX_TYPO, 0, w, r, nb, na)
+#define S(w, r)		    LEX(LX_STYLE, 0, w, r, NULL, NULL)
+#define SG(w, r, nb, na)    LEX(LX_STYLE, 0, w, r, nb, na)
+#define C(w, r, nb, na)	    LEX(LX_CONTEXT, 0, w, r, nb, na)
+#define V(w, r)		    LEX(LX_VARIANT, 0, w, r, NULL, NULL)
+#define VG(w, r, nb, na)    LEX(LX_VARIANT, 0, w, r, nb, na)
+#define R(c, w)		    LEX(c, 0, w, NULL, NULL, NULL)
+#define RG(c, w, nb, na, f) LEX(c, f, w, NULL, nb, na)
 
 /* Characters of the literary works and the words that end in 著 (著作,
  * 显著, 名著 …): 著 after them is not the particle 着. */
 #define ZHU_WORD_BEFORE "显卓昭名编土巨专原论合遗拙译新著"
-#define ZHU_WORD_AFTER  "名作称述录书者"
+#define ZHU_WORD_AFTER	"名作称述录书者"
 /* 帐 words of 帐篷/帐幕 stay (only the money sense is 账). */
 #define ZHANG_AFTER "篷幕幔钩子顶"
 #define DIGITS_CN   "0123456789０１２３４５６７８９〇零一二三四五六七八九十百千两几数多"
 
 static const struct lex_entry lex_table[] = {
-	/* GW-LANG-001: the catalog list (gongwen-rules.md §3.14) ... */
-	TG("按装", "安装", NULL, "机修备载卸饰配车箱订运置船入货"),
-	TG("布署", "部署", "公颁发宣散遍分摆密开遵", NULL),
-	T("贯切", "贯彻"),
-	TG("座落", "坐落", NULL, "成地后实"),
-	TG("部份", "部分", NULL, "额"),
-	TG("签定", "签订", NULL, "点期额向金价稿位"),
-	TG("报导", "报道", NULL, "致向师游航体线弹则"),
-	T("分岐", "分歧"),
-	TG("消毁", "销毁", "取抵撤", NULL),
-	T("再接再励", "再接再厉"),
-	T("按步就班", "按部就班"),
-	T("一如继往", "一如既往"),
-	T("迫不急待", "迫不及待"),
-	T("默守成规", "墨守成规"),
-	T("既往不究", "既往不咎"),
-	T("穿流不息", "川流不息"),
-	T("出谋画策", "出谋划策"),
-	T("励行节约", "厉行节约"),
-	T("急待解决", "亟待解决"),
-	TG("必竟", "毕竟", NULL, "然"),
-	TG("凑和", "凑合", "拼紧杂西", NULL),
-	T("精减机构", "精简机构"),
-	TG("松驰", "松弛", NULL, "骋名援"),
-	/* ... and common non-words of the 公文 proofreading lists. */
-	T("甘败下风", "甘拜下风"),
-	T("自抱自弃", "自暴自弃"),
-	T("针贬时弊", "针砭时弊"),
-	T("一愁莫展", "一筹莫展"),
-	T("震憾", "震撼"),
-	T("脉膊", "脉搏"),
-	T("谈笑风声", "谈笑风生"),
-	T("世外桃园", "世外桃源"),
-	T("走头无路", "走投无路"),
-	T("人情事故", "人情世故"),
-	T("涣然一新", "焕然一新"),
-	T("不径而走", "不胫而走"),
-	T("一股作气", "一鼓作气"),
-	T("委屈求全", "委曲求全"),
-	T("金榜提名", "金榜题名"),
-	T("出奇不意", "出其不意"),
-	T("食不裹腹", "食不果腹"),
-	T("美仑美奂", "美轮美奂"),
-	T("变本加利", "变本加厉"),
-	T("直接了当", "直截了当"),
-	T("哀声叹气", "唉声叹气"),
-	T("心心相映", "心心相印"),
-	T("貌和神离", "貌合神离"),
-	T("天翻地复", "天翻地覆"),
-	T("言简意骇", "言简意赅"),
-	T("坚苦卓绝", "艰苦卓绝"),
-	T("破斧沉舟", "破釜沉舟"),
-	T("鬼计多端", "诡计多端"),
-	T("蛛丝蚂迹", "蛛丝马迹"),
-	T("好高鹜远", "好高骛远"),
-	T("声名雀起", "声名鹊起"),
-	T("入场卷", "入场券"),
-	TG("优惠卷", "优惠券", NULL, "烟"),
-	T("国库卷", "国库券"),
-	TG("决择", "抉择", "判表裁否", NULL),
-	T("眩耀", "炫耀"),
-	TG("幅射", "辐射", "一两几画", NULL),
-	T("辐员", "幅员"),
-	TG("气慨", "气概", "生怒", "叹然"),
-	T("渲泄", "宣泄"),
-	T("寒喧", "寒暄"),
-	TG("迁徒", "迁徙", NULL, "步手劳刑"),
-	T("膺品", "赝品"),
-	T("蜇伏", "蛰伏"),
-	TG("编篡", "编纂", NULL, "改夺位权"),
-	T("璀灿", "璀璨"),
-	T("荟粹", "荟萃"),
-	TG("防碍", "妨碍", "消预国边海布设严联人民提堤城空", NULL),
-	T("急燥", "急躁"),
-	T("暴燥", "暴躁"),
-	T("烦燥", "烦躁"),
-	TG("陷井", "陷阱", "塌沉凹下", "盖口下道壁筒喷"),
-	T("国藉", "国籍"),
-	T("书藉", "书籍"),
-	TG("坐阵", "坐镇", "静围", "地营容线"),
-	T("装璜", "装潢"),
-	T("装祯", "装帧"),
-	T("脉胳", "脉络"),
-	T("讫今", "迄今"),
-	TG("宏扬", "弘扬", "恢", NULL),
-	T("膨涨", "膨胀"),
-	T("追朔", "追溯"),
-	T("侯车室", "候车室"),
-	T("以身做则", "以身作则"),
-	T("各抒已见", "各抒己见"),
-	T("迫不得己", "迫不得已"),
-	T("蜂涌而至", "蜂拥而至"),
-	T("一泄千里", "一泻千里"),
-	T("循私舞弊", "徇私舞弊"),
-	T("循私枉法", "徇私枉法"),
-	T("贪脏枉法", "贪赃枉法"),
-	T("鞠躬尽粹", "鞠躬尽瘁"),
-	T("以逸代劳", "以逸待劳"),
-	T("有持无恐", "有恃无恐"),
-	T("趋之若骛", "趋之若鹜"),
-	T("沤心沥血", "呕心沥血"),
-	T("一张一驰", "一张一弛"),
-	T("融汇贯通", "融会贯通"),
-	T("真知卓见", "真知灼见"),
-	T("竞竞业业", "兢兢业业"),
-	T("娇揉造作", "矫揉造作"),
-	T("出类拔粹", "出类拔萃"),
-	T("因地治宜", "因地制宜"),
-	T("相辅相承", "相辅相成"),
-	T("不可思意", "不可思议"),
-	T("绿草如荫", "绿草如茵"),
-	T("事过景迁", "事过境迁"),
-	T("入不付出", "入不敷出"),
-	T("名列前矛", "名列前茅"),
-	T("再所难免", "在所难免"),
-	T("再所不惜", "在所不惜"),
-	T("黄梁美梦", "黄粱美梦"),
-	T("不落巢臼", "不落窠臼"),
-	T("自立更生", "自力更生"),
-	T("暇不掩瑜", "瑕不掩瑜"),
-	T("草管人命", "草菅人命"),
-	T("滥芋充数", "滥竽充数"),
-	T("披星带月", "披星戴月"),
-	T("仗义直言", "仗义执言"),
-	T("穷兵渎武", "穷兵黩武"),
-	T("各行其事", "各行其是"),
-	T("歪风斜气", "歪风邪气"),
-	T("严惩不待", "严惩不贷"),
-	T("一视同人", "一视同仁"),
-	T("振聋发馈", "振聋发聩"),
-	T("震聋发聩", "振聋发聩"),
-	T("直言不诲", "直言不讳"),
-	T("精兵减政", "精兵简政"),
-	T("毛骨耸然", "毛骨悚然"),
-	T("心弛神往", "心驰神往"),
-	T("饮鸠止渴", "饮鸩止渴"),
-	T("情不自尽", "情不自禁"),
-	T("相形见拙", "相形见绌"),
-	T("一劳永益", "一劳永逸"),
-	T("心无旁鹜", "心无旁骛"),
-	T("格尽职守", "恪尽职守"),
-	T("烩炙人口", "脍炙人口"),
-	T("事必恭亲", "事必躬亲"),
-	T("闻名暇迩", "闻名遐迩"),
-	T("凤毛鳞角", "凤毛麟角"),
-	T("通货膨涨", "通货膨胀"),
-	T("顶力相助", "鼎力相助"),
-	T("情有独衷", "情有独钟"),
-	T("关怀倍至", "关怀备至"),
-	T("重蹈复辙", "重蹈覆辙"),
-	T("拾金不寐", "拾金不昧"),
-	T("莫明其妙", "莫名其妙"),
-	T("大相经庭", "大相径庭"),
-	T("旁证博引", "旁征博引"),
-	T("励兵秣马", "厉兵秣马"),
-	T("厉精图治", "励精图治"),
-	T("不言而愈", "不言而喻"),
-	T("竭泽而鱼", "竭泽而渔"),
-	T("按耐不住", "按捺不住"),
-	T("调以轻心", "掉以轻心"),
-	T("渊远流长", "源远流长"),
-	T("成绩蜚然", "成绩斐然"),
-	T("抑扬顿错", "抑扬顿挫"),
-	T("粗制烂造", "粗制滥造"),
-	T("沧海一栗", "沧海一粟"),
-	T("招聘启示", "招聘启事"),
-	T("既日起", "即日起"),
+    /* GW-LANG-001: the catalog list (gongwen-rules.md §3.14) ... */
+    TG("按装", "安装", NULL, "机修备载卸饰配车箱订运置船入货"),
+    TG("布署", "部署", "公颁发宣散遍分摆密开遵", NULL),
+    T("贯切", "贯彻"),
+    TG("座落", "坐落", NULL, "成地后实"),
+    TG("部份", "部分", NULL, "额"),
+    TG("签定", "签订", NULL, "点期额向金价稿位"),
+    TG("报导", "报道", NULL, "致向师游航体线弹则"),
+    T("分岐", "分歧"),
+    TG("消毁", "销毁", "取抵撤", NULL),
+    T("再接再励", "再接再厉"),
+    T("按步就班", "按部就班"),
+    T("一如继往", "一如既往"),
+    T("迫不急待", "迫不及待"),
+    T("默守成规", "墨守成规"),
+    T("既往不究", "既往不咎"),
+    T("穿流不息", "川流不息"),
+    T("出谋画策", "出谋划策"),
+    T("励行节约", "厉行节约"),
+    T("急待解决", "亟待解决"),
+    TG("必竟", "毕竟", NULL, "然"),
+    TG("凑和", "凑合", "拼紧杂西", NULL),
+    T("精减机构", "精简机构"),
+    TG("松驰", "松弛", NULL, "骋名援"),
+    /* ... and common non-words of the 公文 proofreading lists. */
+    T("甘败下风", "甘拜下风"),
+    T("自抱自弃", "自暴自弃"),
+    T("针贬时弊", "针砭时弊"),
+    T("一愁莫展", "一筹莫展"),
+    T("震憾", "震撼"),
+    T("脉膊", "脉搏"),
+    T("谈笑风声", "谈笑风生"),
+    T("世外桃园", "世外桃源"),
+    T("走头无路", "走投无路"),
+    T("人情事故", "人情世故"),
+    T("涣然一新", "焕然一新"),
+    T("不径而走", "不胫而走"),
+    T("一股作气", "一鼓作气"),
+    T("委屈求全", "委曲求全"),
+    T("金榜提名", "金榜题名"),
+    T("出奇不意", "出其不意"),
+    T("食不裹腹", "食不果腹"),
+    T("美仑美奂", "美轮美奂"),
+    T("变本加利", "变本加厉"),
+    T("直接了当", "直截了当"),
+    T("哀声叹气", "唉声叹气"),
+    T("心心相映", "心心相印"),
+    T("貌和神离", "貌合神离"),
+    T("天翻地复", "天翻地覆"),
+    T("言简意骇", "言简意赅"),
+    T("坚苦卓绝", "艰苦卓绝"),
+    T("破斧沉舟", "破釜沉舟"),
+    T("鬼计多端", "诡计多端"),
+    T("蛛丝蚂迹", "蛛丝马迹"),
+    T("好高鹜远", "好高骛远"),
+    T("声名雀起", "声名鹊起"),
+    T("入场卷", "入场券"),
+    TG("优惠卷", "优惠券", NULL, "烟"),
+    T("国库卷", "国库券"),
+    TG("决择", "抉择", "判表裁否", NULL),
+    T("眩耀", "炫耀"),
+    TG("幅射", "辐射", "一两几画", NULL),
+    T("辐员", "幅员"),
+    TG("气慨", "气概", "生怒", "叹然"),
+    T("渲泄", "宣泄"),
+    T("寒喧", "寒暄"),
+    TG("迁徒", "迁徙", NULL, "步手劳刑"),
+    T("膺品", "赝品"),
+    T("蜇伏", "蛰伏"),
+    TG("编篡", "编纂", NULL, "改夺位权"),
+    T("璀灿", "璀璨"),
+    T("荟粹", "荟萃"),
+    TG("防碍", "妨碍", "消预国边海布设严联人民提堤城空", NULL),
+    T("急燥", "急躁"),
+    T("暴燥", "暴躁"),
+    T("烦燥", "烦躁"),
+    TG("陷井", "陷阱", "塌沉凹下", "盖口下道壁筒喷"),
+    T("国藉", "国籍"),
+    T("书藉", "书籍"),
+    TG("坐阵", "坐镇", "静围", "地营容线"),
+    T("装璜", "装潢"),
+    T("装祯", "装帧"),
+    T("脉胳", "脉络"),
+    T("讫今", "迄今"),
+    TG("宏扬", "弘扬", "恢", NULL),
+    T("膨涨", "膨胀"),
+    T("追朔", "追溯"),
+    T("侯车室", "候车室"),
+    T("以身做则", "以身作则"),
+    T("各抒已见", "各抒己见"),
+    T("迫不得己", "迫不得已"),
+    T("蜂涌而至", "蜂拥而至"),
+    T("一泄千里", "一泻千里"),
+    T("循私舞弊", "徇私舞弊"),
+    T("循私枉法", "徇私枉法"),
+    T("贪脏枉法", "贪赃枉法"),
+    T("鞠躬尽粹", "鞠躬尽瘁"),
+    T("以逸代劳", "以逸待劳"),
+    T("有持无恐", "有恃无恐"),
+    T("趋之若骛", "趋之若鹜"),
+    T("沤心沥血", "呕心沥血"),
+    T("一张一驰", "一张一弛"),
+    T("融汇贯通", "融会贯通"),
+    T("真知卓见", "真知灼见"),
+    T("竞竞业业", "兢兢业业"),
+    T("娇揉造作", "矫揉造作"),
+    T("出类拔粹", "出类拔萃"),
+    T("因地治宜", "因地制宜"),
+    T("相辅相承", "相辅相成"),
+    T("不可思意", "不可思议"),
+    T("绿草如荫", "绿草如茵"),
+    T("事过景迁", "事过境迁"),
+    T("入不付出", "入不敷出"),
+    T("名列前矛", "名列前茅"),
+    T("再所难免", "在所难免"),
+    T("再所不惜", "在所不惜"),
+    T("黄梁美梦", "黄粱美梦"),
+    T("不落巢臼", "不落窠臼"),
+    T("自立更生", "自力更生"),
+    T("暇不掩瑜", "瑕不掩瑜"),
+    T("草管人命", "草菅人命"),
+    T("滥芋充数", "滥竽充数"),
+    T("披星带月", "披星戴月"),
+    T("仗义直言", "仗义执言"),
+    T("穷兵渎武", "穷兵黩武"),
+    T("各行其事", "各行其是"),
+    T("歪风斜气", "歪风邪气"),
+    T("严惩不待", "严惩不贷"),
+    T("一视同人", "一视同仁"),
+    T("振聋发馈", "振聋发聩"),
+    T("震聋发聩", "振聋发聩"),
+    T("直言不诲", "直言不讳"),
+    T("精兵减政", "精兵简政"),
+    T("毛骨耸然", "毛骨悚然"),
+    T("心弛神往", "心驰神往"),
+    T("饮鸠止渴", "饮鸩止渴"),
+    T("情不自尽", "情不自禁"),
+    T("相形见拙", "相形见绌"),
+    T("一劳永益", "一劳永逸"),
+    T("心无旁鹜", "心无旁骛"),
+    T("格尽职守", "恪尽职守"),
+    T("烩炙人口", "脍炙人口"),
+    T("事必恭亲", "事必躬亲"),
+    T("闻名暇迩", "闻名遐迩"),
+    T("凤毛鳞角", "凤毛麟角"),
+    T("通货膨涨", "通货膨胀"),
+    T("顶力相助", "鼎力相助"),
+    T("情有独衷", "情有独钟"),
+    T("关怀倍至", "关怀备至"),
+    T("重蹈复辙", "重蹈覆辙"),
+    T("拾金不寐", "拾金不昧"),
+    T("莫明其妙", "莫名其妙"),
+    T("大相经庭", "大相径庭"),
+    T("旁证博引", "旁征博引"),
+    T("励兵秣马", "厉兵秣马"),
+    T("厉精图治", "励精图治"),
+    T("不言而愈", "不言而喻"),
+    T("竭泽而鱼", "竭泽而渔"),
+    T("按耐不住", "按捺不住"),
+    T("调以轻心", "掉以轻心"),
+    T("渊远流长", "源远流长"),
+    T("成绩蜚然", "成绩斐然"),
+    T("抑扬顿错", "抑扬顿挫"),
+    T("粗制烂造", "粗制滥造"),
+    T("沧海一栗", "沧海一粟"),
+    T("招聘启示", "招聘启事"),
+    T("既日起", "即日起"),
 
-	/* GW-LANG-002: house style (psknlr lexicon `wording`, 第一批异形词整理表). */
-	SG("其它", "其他", "尤极", "们"),
-	SG("交待", "交代", "提移递转上呈送缴结社", "遇审办处批议查核签收发续补定"),
-	S("通讯畅通", "通信畅通"),
-	SG("藉此", "借此", "狼慰枕", NULL),
-	S("想像", "想象"),
-	SG("成份", "成分", NULL, "额"),
-	S("拚搏", "拼搏"),
-	S("拚命", "拼命"),
-	SG("帐户", "账户", NULL, ZHANG_AFTER),
-	SG("帐号", "账号", NULL, ZHANG_AFTER),
-	SG("帐目", "账目", NULL, ZHANG_AFTER),
-	SG("帐务", "账务", NULL, ZHANG_AFTER),
-	SG("帐款", "账款", NULL, ZHANG_AFTER),
-	SG("帐本", "账本", NULL, ZHANG_AFTER),
-	SG("帐簿", "账簿", NULL, ZHANG_AFTER),
-	SG("帐册", "账册", NULL, ZHANG_AFTER),
-	SG("帐面", "账面", NULL, ZHANG_AFTER),
-	SG("记帐", "记账", NULL, ZHANG_AFTER),
-	SG("对帐", "对账", NULL, ZHANG_AFTER),
-	SG("查帐", "查账", NULL, ZHANG_AFTER),
-	SG("报帐", "报账", NULL, ZHANG_AFTER),
-	SG("转帐", "转账", NULL, ZHANG_AFTER),
-	SG("结帐", "结账", NULL, ZHANG_AFTER),
-	SG("挂帐", "挂账", NULL, ZHANG_AFTER),
-	SG("台帐", "台账", "舞平讲", ZHANG_AFTER),
-	SG("算帐", "算账", NULL, ZHANG_AFTER),
-	SG("入帐", "入账", NULL, ZHANG_AFTER),
-	SG("销帐", "销账", NULL, ZHANG_AFTER),
-	SG("做帐", "做账", NULL, ZHANG_AFTER),
-	SG("赖帐", "赖账", NULL, ZHANG_AFTER),
-	SG("欠帐", "欠账", NULL, ZHANG_AFTER),
+    /* GW-LANG-002: house style (psknlr lexicon `wording`, 第一批异形词整理表). */
+    SG("其它", "其他", "尤极", "们"),
+    SG("交待", "交代", "提移递转上呈送缴结社", "遇审办处批议查核签收发续补定"),
+    S("通讯畅通", "通信畅通"),
+    SG("藉此", "借此", "狼慰枕", NULL),
+    S("想像", "想象"),
+    SG("成份", "成分", NULL, "额"),
+    S("拚搏", "拼搏"),
+    S("拚命", "拼命"),
+    SG("帐户", "账户", NULL, ZHANG_AFTER),
+    SG("帐号", "账号", NULL, ZHANG_AFTER),
+    SG("帐目", "账目", NULL, ZHANG_AFTER),
+    SG("帐务", "账务", NULL, ZHANG_AFTER),
+    SG("帐款", "账款", NULL, ZHANG_AFTER),
+    SG("帐本", "账本", NULL, ZHANG_AFTER),
+    SG("帐簿", "账簿", NULL, ZHANG_AFTER),
+    SG("帐册", "账册", NULL, ZHANG_AFTER),
+    SG("帐面", "账面", NULL, ZHANG_AFTER),
+    SG("记帐", "记账", NULL, ZHANG_AFTER),
+    SG("对帐", "对账", NULL, ZHANG_AFTER),
+    SG("查帐", "查账", NULL, ZHANG_AFTER),
+    SG("报帐", "报账", NULL, ZHANG_AFTER),
+    SG("转帐", "转账", NULL, ZHANG_AFTER),
+    SG("结帐", "结账", NULL, ZHANG_AFTER),
+    SG("挂帐", "挂账", NULL, ZHANG_AFTER),
+    SG("台帐", "台账", "舞平讲", ZHANG_AFTER),
+    SG("算帐", "算账", NULL, ZHANG_AFTER),
+    SG("入帐", "入账", NULL, ZHANG_AFTER),
+    SG("销帐", "销账", NULL, ZHANG_AFTER),
+    SG("做帐", "做账", NULL, ZHANG_AFTER),
+    SG("赖帐", "赖账", NULL, ZHANG_AFTER),
+    SG("欠帐", "欠账", NULL, ZHANG_AFTER),
 
-	/* GW-LANG-003 with a fixed context (more in lang_context_res). */
-	{LX_CONTEXT, 0, "截止至", "截至", NULL, NULL},
-	{LX_CONTEXT, 0, "所必须的", "所必需的", NULL, NULL},
-	{LX_CONTEXT, 0, "需知", "须知", "所急必亟无不", "识晓道悉会"},
+    /* GW-LANG-003 with a fixed context (more in lang_context_res). */
+    C("截止至", "截至", NULL, NULL),
+    C("所必须的", "所必需的", NULL, NULL),
+    C("需知", "须知", "所急必亟无不", "识晓道悉会"),
 
-	/* GW-LANG-006: characters of traditional script (never simplified
-	 * forms), and 著 where it is the particle 着. */
-	V("於", "于"),
-	V("裡", "里"),
-	V("裏", "里"),
-	V("們", "们"),
-	V("這", "这"),
-	V("個", "个"),
-	V("為", "为"),
-	V("與", "与"),
-	V("會", "会"),
-	V("發", "发"),
-	V("國", "国"),
-	V("說", "说"),
-	V("對", "对"),
-	V("來", "来"),
-	V("時", "时"),
-	V("關", "关"),
-	V("進", "进"),
-	V("經", "经"),
-	V("實", "实"),
-	V("機", "机"),
-	V("產", "产"),
-	V("業", "业"),
-	V("現", "现"),
-	V("開", "开"),
-	V("問", "问"),
-	V("題", "题"),
-	V("還", "还"),
-	V("見", "见"),
-	V("門", "门"),
-	V("間", "间"),
-	V("東", "东"),
-	V("當", "当"),
-	V("體", "体"),
-	V("點", "点"),
-	V("學", "学"),
-	V("從", "从"),
-	V("萬", "万"),
-	V("號", "号"),
-	V("區", "区"),
-	V("縣", "县"),
-	V("書", "书"),
-	V("員", "员"),
-	V("務", "务"),
-	V("報", "报"),
-	V("處", "处"),
-	V("應", "应"),
-	V("該", "该"),
-	V("將", "将"),
-	V("並", "并"),
-	V("後", "后"),
-	V("議", "议"),
-	V("設", "设"),
-	V("計", "计"),
-	V("歷", "历"),
-	V("傳", "传"),
-	V("總", "总"),
-	V("辦", "办"),
-	V("認", "认"),
-	V("識", "识"),
-	V("標", "标"),
-	V("準", "准"),
-	V("導", "导"),
-	V("領", "领"),
-	V("組", "组"),
-	V("織", "织"),
-	V("級", "级"),
-	V("規", "规"),
-	V("劃", "划"),
-	V("項", "项"),
-	V("資", "资"),
-	V("費", "费"),
-	V("環", "环"),
-	V("衛", "卫"),
-	V("廣", "广"),
-	V("黨", "党"),
-	V("屬", "属"),
-	V("權", "权"),
-	V("條", "条"),
-	V("週", "周"),
-	V("佈", "布"),
-	V("彙", "汇"),
-	V("纔", "才"),
-	V("瞭解", "了解"),
-	VG("随著", "随着", NULL, ZHU_WORD_AFTER),
-	VG("沿著", "沿着", NULL, ZHU_WORD_AFTER),
-	VG("本著", "本着", "日剧", ZHU_WORD_AFTER),
-	VG("意味著", "意味着", NULL, ZHU_WORD_AFTER),
-	VG("接著", "接着", NULL, ZHU_WORD_AFTER),
-	VG("顺著", "顺着", NULL, ZHU_WORD_AFTER),
-	VG("朝著", "朝着", NULL, ZHU_WORD_AFTER),
-	VG("向著", "向着", "方", ZHU_WORD_AFTER),
-	VG("看著", "看着", NULL, ZHU_WORD_AFTER),
-	VG("带著", "带着", NULL, ZHU_WORD_AFTER),
-	VG("怀著", "怀着", NULL, ZHU_WORD_AFTER),
-	VG("有著", "有着", NULL, ZHU_WORD_AFTER),
-	VG("起著", "起着", NULL, ZHU_WORD_AFTER),
-	VG("围绕著", "围绕着", NULL, ZHU_WORD_AFTER),
-	VG("发挥著", "发挥着", NULL, ZHU_WORD_AFTER),
-	VG("面临著", "面临着", NULL, ZHU_WORD_AFTER),
-	VG("担负著", "担负着", NULL, ZHU_WORD_AFTER),
-	VG("承担著", "承担着", NULL, ZHU_WORD_AFTER),
-	VG("肩负著", "肩负着", NULL, ZHU_WORD_AFTER),
-	VG("影响著", "影响着", NULL, ZHU_WORD_AFTER),
-	VG("推动著", "推动着", NULL, ZHU_WORD_AFTER),
-	VG("关系著", "关系着", NULL, ZHU_WORD_AFTER),
-	VG("标志著", "标志着", NULL, ZHU_WORD_AFTER),
-	VG("著重", "着重", ZHU_WORD_BEFORE, NULL),
-	VG("著力", "着力", ZHU_WORD_BEFORE, NULL),
-	VG("著手", "着手", ZHU_WORD_BEFORE, NULL),
-	VG("著眼", "着眼", ZHU_WORD_BEFORE, NULL),
-	VG("著想", "着想", ZHU_WORD_BEFORE, NULL),
-	VG("著落", "着落", ZHU_WORD_BEFORE, NULL),
-	VG("著陆", "着陆", ZHU_WORD_BEFORE, NULL),
-	VG("著急", "着急", ZHU_WORD_BEFORE, NULL),
-	VG("著装", "着装", ZHU_WORD_BEFORE, NULL),
-	VG("著实", "着实", ZHU_WORD_BEFORE, NULL),
+    /* GW-LANG-006: characters of traditional script (never simplified
+     * forms), and 著 where it is the particle 着. */
+    V("於", "于"),
+    V("裡", "里"),
+    V("裏", "里"),
+    V("們", "们"),
+    V("這", "这"),
+    V("個", "个"),
+    V("為", "为"),
+    V("與", "与"),
+    V("會", "会"),
+    V("發", "发"),
+    V("國", "国"),
+    V("說", "说"),
+    V("對", "对"),
+    V("來", "来"),
+    V("時", "时"),
+    V("關", "关"),
+    V("進", "进"),
+    V("經", "经"),
+    V("實", "实"),
+    V("機", "机"),
+    V("產", "产"),
+    V("業", "业"),
+    V("現", "现"),
+    V("開", "开"),
+    V("問", "问"),
+    V("題", "题"),
+    V("還", "还"),
+    V("見", "见"),
+    V("門", "门"),
+    V("間", "间"),
+    V("東", "东"),
+    V("當", "当"),
+    V("體", "体"),
+    V("點", "点"),
+    V("學", "学"),
+    V("從", "从"),
+    V("萬", "万"),
+    V("號", "号"),
+    V("區", "区"),
+    V("縣", "县"),
+    V("書", "书"),
+    V("員", "员"),
+    V("務", "务"),
+    V("報", "报"),
+    V("處", "处"),
+    V("應", "应"),
+    V("該", "该"),
+    V("將", "将"),
+    V("並", "并"),
+    V("後", "后"),
+    V("議", "议"),
+    V("設", "设"),
+    V("計", "计"),
+    V("歷", "历"),
+    V("傳", "传"),
+    V("總", "总"),
+    V("辦", "办"),
+    V("認", "认"),
+    V("識", "识"),
+    V("標", "标"),
+    V("準", "准"),
+    V("導", "导"),
+    V("領", "领"),
+    V("組", "组"),
+    V("織", "织"),
+    V("級", "级"),
+    V("規", "规"),
+    V("劃", "划"),
+    V("項", "项"),
+    V("資", "资"),
+    V("費", "费"),
+    V("環", "环"),
+    V("衛", "卫"),
+    V("廣", "广"),
+    V("黨", "党"),
+    V("屬", "属"),
+    V("權", "权"),
+    V("條", "条"),
+    V("週", "周"),
+    V("佈", "布"),
+    V("彙", "汇"),
+    V("纔", "才"),
+    V("瞭解", "了解"),
+    VG("随著", "随着", NULL, ZHU_WORD_AFTER),
+    VG("沿著", "沿着", NULL, ZHU_WORD_AFTER),
+    VG("本著", "本着", "日剧", ZHU_WORD_AFTER),
+    VG("意味著", "意味着", NULL, ZHU_WORD_AFTER),
+    VG("接著", "接着", NULL, ZHU_WORD_AFTER),
+    VG("顺著", "顺着", NULL, ZHU_WORD_AFTER),
+    VG("朝著", "朝着", NULL, ZHU_WORD_AFTER),
+    VG("向著", "向着", "方", ZHU_WORD_AFTER),
+    VG("看著", "看着", NULL, ZHU_WORD_AFTER),
+    VG("带著", "带着", NULL, ZHU_WORD_AFTER),
+    VG("怀著", "怀着", NULL, ZHU_WORD_AFTER),
+    VG("有著", "有着", NULL, ZHU_WORD_AFTER),
+    VG("起著", "起着", NULL, ZHU_WORD_AFTER),
+    VG("围绕著", "围绕着", NULL, ZHU_WORD_AFTER),
+    VG("发挥著", "发挥着", NULL, ZHU_WORD_AFTER),
+    VG("面临著", "面临着", NULL, ZHU_WORD_AFTER),
+    VG("担负著", "担负着", NULL, ZHU_WORD_AFTER),
+    VG("承担著", "承担着", NULL, ZHU_WORD_AFTER),
+    VG("肩负著", "肩负着", NULL, ZHU_WORD_AFTER),
+    VG("影响著", "影响着", NULL, ZHU_WORD_AFTER),
+    VG("推动著", "推动着", NULL, ZHU_WORD_AFTER),
+    VG("关系著", "关系着", NULL, ZHU_WORD_AFTER),
+    VG("标志著", "标志着", NULL, ZHU_WORD_AFTER),
+    VG("著重", "着重", ZHU_WORD_BEFORE, NULL),
+    VG("著力", "着力", ZHU_WORD_BEFORE, NULL),
+    VG("著手", "着手", ZHU_WORD_BEFORE, NULL),
+    VG("著眼", "着眼", ZHU_WORD_BEFORE, NULL),
+    VG("著想", "着想", ZHU_WORD_BEFORE, NULL),
+    VG("著落", "着落", ZHU_WORD_BEFORE, NULL),
+    VG("著陆", "着陆", ZHU_WORD_BEFORE, NULL),
+    VG("著急", "着急", ZHU_WORD_BEFORE, NULL),
+    VG("著装", "着装", ZHU_WORD_BEFORE, NULL),
+    VG("著实", "着实", ZHU_WORD_BEFORE, NULL),
 
-	/* GW-LANG-008 (psknlr lexicon `empty_phrases`). */
-	R(LX_EMPTY, "高度重视"),
-	R(LX_EMPTY, "切实加强"),
-	R(LX_EMPTY, "进一步提高认识"),
-	R(LX_EMPTY, "采取有力措施"),
-	R(LX_EMPTY, "确保取得实效"),
-	R(LX_EMPTY, "扎实推进"),
-	R(LX_EMPTY, "狠抓落实"),
-	R(LX_EMPTY, "务求实效"),
-	R(LX_EMPTY, "落到实处"),
-	R(LX_EMPTY, "抓紧抓实"),
-	R(LX_EMPTY, "提高政治站位"),
-	R(LX_EMPTY, "营造良好氛围"),
-	R(LX_EMPTY, "精心组织"),
-	R(LX_EMPTY, "周密部署"),
-	R(LX_EMPTY, "精心部署"),
-	R(LX_EMPTY, "抓实抓细"),
-	R(LX_EMPTY, "抓出成效"),
-	R(LX_EMPTY, "见到实效"),
-	R(LX_EMPTY, "全力以赴"),
-	R(LX_EMPTY, "高位推动"),
+    /* GW-LANG-008 (psknlr lexicon `empty_phrases`). */
+    R(LX_EMPTY, "高度重视"),
+    R(LX_EMPTY, "切实加强"),
+    R(LX_EMPTY, "进一步提高认识"),
+    R(LX_EMPTY, "采取有力措施"),
+    R(LX_EMPTY, "确保取得实效"),
+    R(LX_EMPTY, "扎实推进"),
+    R(LX_EMPTY, "狠抓落实"),
+    R(LX_EMPTY, "务求实效"),
+    R(LX_EMPTY, "落到实处"),
+    R(LX_EMPTY, "抓紧抓实"),
+    R(LX_EMPTY, "提高政治站位"),
+    R(LX_EMPTY, "营造良好氛围"),
+    R(LX_EMPTY, "精心组织"),
+    R(LX_EMPTY, "周密部署"),
+    R(LX_EMPTY, "精心部署"),
+    R(LX_EMPTY, "抓实抓细"),
+    R(LX_EMPTY, "抓出成效"),
+    R(LX_EMPTY, "见到实效"),
+    R(LX_EMPTY, "全力以赴"),
+    R(LX_EMPTY, "高位推动"),
 
-	/* GW-TYPE-002 (psknlr lexicon `request_phrases`). 报请/提请/呈请 …
-	 * describe someone else's request and are fine. */
-	RG(LX_REQUEST, "请批示", "报提呈转送", NULL, 0),
-	RG(LX_REQUEST, "请批复", "报提呈转送", NULL, LEXF_END),
-	RG(LX_REQUEST, "请予批准", "报提呈转送", NULL, 0),
-	RG(LX_REQUEST, "请审批", "报提呈转送", NULL, LEXF_END),
-	RG(LX_REQUEST, "请予审批", "报提呈转送", NULL, 0),
-	RG(LX_REQUEST, "请予批复", "报提呈转送", NULL, 0),
-	RG(LX_REQUEST, "请审定", "报提呈转送", NULL, LEXF_END),
-	RG(LX_REQUEST, "恳请批准", NULL, NULL, 0),
-	RG(LX_REQUEST, "请予核拨", "报提呈转送", NULL, 0),
-	RG(LX_REQUEST, "妥否", NULL, "则定认决", 0),
-	RG(LX_REQUEST, "当否", "应相适恰正", "则定认决", 0),
+    /* GW-TYPE-002 (psknlr lexicon `request_phrases`). 报请/提请/呈请 …
+     * describe someone else's request and are fine. */
+    RG(LX_REQUEST, "请批示", "报提呈转送", NULL, 0),
+    RG(LX_REQUEST, "请批复", "报提呈转送", NULL, LEXF_END),
+    RG(LX_REQUEST, "请予批准", "报提呈转送", NULL, 0),
+    RG(LX_REQUEST, "请审批", "报提呈转送", NULL, LEXF_END),
+    RG(LX_REQUEST, "请予审批", "报提呈转送", NULL, 0),
+    RG(LX_REQUEST, "请予批复", "报提呈转送", NULL, 0),
+    RG(LX_REQUEST, "请审定", "报提呈转送", NULL, LEXF_END),
+    RG(LX_REQUEST, "恳请批准", NULL, NULL, 0),
+    RG(LX_REQUEST, "请予核拨", "报提呈转送", NULL, 0),
+    RG(LX_REQUEST, "妥否", NULL, "则定认决", 0),
+    RG(LX_REQUEST, "当否", "应相适恰正", "则定认决", 0),
 
-	/* GW-TYPE-011 (psknlr lexicon `address`); 贵X guarded against
-	 * 昂贵/珍贵/宝贵 + a following word. */
-	R(LX_ADDR_DOWN, "你部"),
-	R(LX_ADDR_DOWN, "你局"),
-	R(LX_ADDR_DOWN, "你委"),
-	R(LX_ADDR_DOWN, "你厅"),
-	R(LX_ADDR_DOWN, "你办"),
-	R(LX_ADDR_DOWN, "你单位"),
-	R(LX_ADDR_DOWN, "你院"),
-	R(LX_ADDR_DOWN, "你校"),
-	R(LX_ADDR_DOWN, "你省"),
-	R(LX_ADDR_DOWN, "你市"),
-	R(LX_ADDR_DOWN, "你区"),
-	R(LX_ADDR_DOWN, "你县"),
-	RG(LX_ADDR_DOWN, "你们", NULL, NULL, LEXF_UPWARD),
-	R(LX_ADDR_DOWN, "你公司"),
-	RG(LX_ADDR_RESP, "贵部", "昂珍宝名富尊高权显可华矜", NULL, 0),
-	RG(LX_ADDR_RESP, "贵局", "昂珍宝名富尊高权显可华矜", NULL, 0),
-	RG(LX_ADDR_RESP, "贵委", "昂珍宝名富尊高权显可华矜", NULL, 0),
-	RG(LX_ADDR_RESP, "贵厅", "昂珍宝名富尊高权显可华矜", NULL, 0),
-	RG(LX_ADDR_RESP, "贵办", "昂珍宝名富尊高权显可华矜", NULL, 0),
-	RG(LX_ADDR_RESP, "贵单位", "昂珍宝名富尊高权显可华矜", NULL, 0),
-	RG(LX_ADDR_RESP, "贵院", "昂珍宝名富尊高权显可华矜", NULL, 0),
-	RG(LX_ADDR_RESP, "贵校", "昂珍宝名富尊高权显可华矜", NULL, 0),
-	RG(LX_ADDR_RESP, "贵司", "昂珍宝名富尊高权显可华矜", NULL, 0),
-	RG(LX_ADDR_RESP, "贵公司", "昂珍宝名富尊高权显可华矜", NULL, 0),
+    /* GW-TYPE-011 (psknlr lexicon `address`); 贵X guarded against
+     * 昂贵/珍贵/宝贵 + a following word. */
+    R(LX_ADDR_DOWN, "你部"),
+    R(LX_ADDR_DOWN, "你局"),
+    R(LX_ADDR_DOWN, "你委"),
+    R(LX_ADDR_DOWN, "你厅"),
+    R(LX_ADDR_DOWN, "你办"),
+    R(LX_ADDR_DOWN, "你单位"),
+    R(LX_ADDR_DOWN, "你院"),
+    R(LX_ADDR_DOWN, "你校"),
+    R(LX_ADDR_DOWN, "你省"),
+    R(LX_ADDR_DOWN, "你市"),
+    R(LX_ADDR_DOWN, "你区"),
+    R(LX_ADDR_DOWN, "你县"),
+    RG(LX_ADDR_DOWN, "你们", NULL, NULL, LEXF_UPWARD),
+    R(LX_ADDR_DOWN, "你公司"),
+    RG(LX_ADDR_RESP, "贵部", "昂珍宝名富尊高权显可华矜", NULL, 0),
+    RG(LX_ADDR_RESP, "贵局", "昂珍宝名富尊高权显可华矜", NULL, 0),
+    RG(LX_ADDR_RESP, "贵委", "昂珍宝名富尊高权显可华矜", NULL, 0),
+    RG(LX_ADDR_RESP, "贵厅", "昂珍宝名富尊高权显可华矜", NULL, 0),
+    RG(LX_ADDR_RESP, "贵办", "昂珍宝名富尊高权显可华矜", NULL, 0),
+    RG(LX_ADDR_RESP, "贵单位", "昂珍宝名富尊高权显可华矜", NULL, 0),
+    RG(LX_ADDR_RESP, "贵院", "昂珍宝名富尊高权显可华矜", NULL, 0),
+    RG(LX_ADDR_RESP, "贵校", "昂珍宝名富尊高权显可华矜", NULL, 0),
+    RG(LX_ADDR_RESP, "贵司", "昂珍宝名富尊高权显可华矜", NULL, 0),
+    RG(LX_ADDR_RESP, "贵公司", "昂珍宝名富尊高权显可华矜", NULL, 0),
 
-	/* GW-TYPE-012 (psknlr lexicon `command_tone`). */
-	R(LX_COMMAND, "请遵照执行"),
-	R(LX_COMMAND, "请认真贯彻执行"),
-	R(LX_COMMAND, "请贯彻落实"),
-	R(LX_COMMAND, "请严格执行"),
-	R(LX_COMMAND, "务必"),
-	R(LX_COMMAND, "必须按时"),
-	R(LX_COMMAND, "不得有误"),
+    /* GW-TYPE-012 (psknlr lexicon `command_tone`). */
+    R(LX_COMMAND, "请遵照执行"),
+    R(LX_COMMAND, "请认真贯彻执行"),
+    R(LX_COMMAND, "请贯彻落实"),
+    R(LX_COMMAND, "请严格执行"),
+    R(LX_COMMAND, "务必"),
+    R(LX_COMMAND, "必须按时"),
+    R(LX_COMMAND, "不得有误"),
 
-	/* GW-TYPE-017 (psknlr lexicon `relative_time`); "6月30日前" is a
-	 * deadline, not 日前. */
-	R(LX_RELTIME, "今年"),
-	R(LX_RELTIME, "去年"),
-	RG(LX_RELTIME, "前年", DIGITS_CN "之以", NULL, 0),
-	RG(LX_RELTIME, "明年", "注标说证表声指阐查辨聪英透鲜光文精高简分申开清严发失照神贤", "、月",
-	   0),
-	R(LX_RELTIME, "本月"),
-	R(LX_RELTIME, "上月"),
-	R(LX_RELTIME, "下月"),
-	R(LX_RELTIME, "本周"),
-	R(LX_RELTIME, "上周"),
-	R(LX_RELTIME, "下周"),
-	RG(LX_RELTIME, "日前", NULL, NULL, LEXF_AFTER_ORGAN),
-	R(LX_RELTIME, "近日"),
-	R(LX_RELTIME, "昨天"),
-	R(LX_RELTIME, "今天"),
-	R(LX_RELTIME, "明天"),
+    /* GW-TYPE-017 (psknlr lexicon `relative_time`); "6月30日前" is a
+     * deadline, not 日前. */
+    R(LX_RELTIME, "今年"),
+    R(LX_RELTIME, "去年"),
+    RG(LX_RELTIME, "前年", DIGITS_CN "之以", NULL, 0),
+    RG(LX_RELTIME, "明年", "注标说证表声指阐查辨聪英透鲜光文精高简分申开清严发失照神贤", "、月", 0),
+    R(LX_RELTIME, "本月"),
+    R(LX_RELTIME, "上月"),
+    R(LX_RELTIME, "下月"),
+    R(LX_RELTIME, "本周"),
+    R(LX_RELTIME, "上周"),
+    R(LX_RELTIME, "下周"),
+    RG(LX_RELTIME, "日前", NULL, NULL, LEXF_AFTER_ORGAN),
+    R(LX_RELTIME, "近日"),
+    R(LX_RELTIME, "昨天"),
+    R(LX_RELTIME, "今天"),
+    R(LX_RELTIME, "明天"),
 };
 
+#undef LEX
 #undef T
 #undef TG
 #undef S
 #undef SG
+#undef C
 #undef V
 #undef VG
 #undef R
@@ -671,41 +677,51 @@ struct para_scan {
 	size_t i;
 	unsigned char *quoted; /* 1 inside 《》〈〉 or quotation marks */
 	size_t quoted_cap;
-	bool han_down;        /* a 函 answering a subordinate's 请示/报告 */
+	bool han_down;	      /* a 函 answering a subordinate's 请示/报告 */
 	long fidx[LX_NCLASS]; /* finding of each class in this paragraph, -1 none */
 	struct buf items[LX_NCLASS];
 	size_t nitems[LX_NCLASS];
 };
+
+/* +1 for an opening 《〈“‘「『, -1 for its closing mark, 0 otherwise. */
+static int quote_mark(uint32_t c)
+{
+	switch (c) {
+	case 0x300A: /* 《 */
+	case 0x3008: /* 〈 */
+	case 0x201C: /* “ */
+	case 0x2018: /* ‘ */
+	case 0x300C: /* 「 */
+	case 0x300E: /* 『 */
+		return 1;
+	case 0x300B:
+	case 0x3009:
+	case 0x201D:
+	case 0x2019:
+	case 0x300D:
+	case 0x300F:
+		return -1;
+	default:
+		return 0;
+	}
+}
 
 /* Mark the characters inside 《》〈〉 “”‘’「」『』 (delimiters included). A
  * quotation left open runs to the end of the paragraph (a quotation over
  * several paragraphs opens each of them). */
 static void mark_quoted(struct para_scan *ps, const struct gw_para *p)
 {
-	int book = 0;
-	int quote = 0;
+	int depth = 0;
 
 	ps->quoted = xgrow(ps->quoted, &ps->quoted_cap, p->text.len + 1, 1);
 	for (size_t k = 0; k < p->text.len; k++) {
-		uint32_t c = p->text.p[k];
-		bool open = c == 0x300A || c == 0x3008 || c == 0x201C || c == 0x2018 ||
-			    c == 0x300C || c == 0x300E;
-		bool close = c == 0x300B || c == 0x3009 || c == 0x201D || c == 0x2019 ||
-			     c == 0x300D || c == 0x300F;
+		int q = quote_mark(p->text.p[k]);
 
-		if (open) {
-			if (c == 0x300A || c == 0x3008)
-				book++;
-			else
-				quote++;
-		}
-		ps->quoted[k] = (book > 0 || quote > 0 || close) ? 1 : 0;
-		if (close) {
-			if (c == 0x300B || c == 0x3009)
-				book = book > 0 ? book - 1 : 0;
-			else
-				quote = quote > 0 ? quote - 1 : 0;
-		}
+		if (q > 0)
+			depth++;
+		ps->quoted[k] = depth > 0 || q < 0;
+		if (q < 0 && depth > 0)
+			depth--;
 	}
 }
 
@@ -867,7 +883,8 @@ static void lex_scan(struct para_scan *ps)
 /* --- context patterns ------------------------------------------------------ */
 
 /* One pattern rule: the first capture group is the wrong part (every
- * pattern has one: PCRE2 leaves the offsets of absent groups stale); `right` replaces it (auto) or is suggested. */
+ * pattern has one: PCRE2 leaves the offsets of absent groups stale); `right` replaces it (auto) or
+ * is suggested. */
 struct ctx_rule {
 	const char *pattern;
 	const char *rule;
@@ -878,83 +895,81 @@ struct ctx_rule {
 };
 
 /* Verbs and adverbs of the 的/地/得 patterns (gongwen-rules.md §3.14). */
-#define DE_VERB                                                                                    \
+#define DE_VERB                                                                                                                   \
 	"(?:做|干|办|抓|搞|写|讲|学|完成|落实|执行|开展|推进|进行|准备|处理|解决|组织|安排|发挥|" \
 	"贯彻|宣传|配合|衔接|掌握|把握|领会|体现|整改)"
-#define DE_RESULT                                                                                  \
-	"(?:好|差|快|慢|扎实|到位|出色|顺利|及时|认真|仔细|细致|充分|明显|突出|成功|圆满|彻底|"   \
+#define DE_RESULT                                                                                                               \
+	"(?:好|差|快|慢|扎实|到位|出色|顺利|及时|认真|仔细|细致|充分|明显|突出|成功|圆满|彻底|" \
 	"深入|全面|有力|有效|实|细|准|透)"
-#define DI_ADV  "(?:认真|积极|扎实|切实|稳妥|有效|全面|深入|坚决|持续|大力|有序|主动|及时|严格)"
-#define DI_VERB "(?:推进|开展|落实|做好|抓好|加强|推动|解决|完成|实施|执行|贯彻|处理|整改)"
-#define DI_OBJECT                                                                                  \
-	"(?=了|着|过|各|有关|相关|这|此|该|好|中央|上级|党|国家|省|市|县|区|全|我|其)"
+#define DI_ADV	  "(?:认真|积极|扎实|切实|稳妥|有效|全面|深入|坚决|持续|大力|有序|主动|及时|严格)"
+#define DI_VERB	  "(?:推进|开展|落实|做好|抓好|加强|推动|解决|完成|实施|执行|贯彻|处理|整改)"
+#define DI_OBJECT "(?=了|着|过|各|有关|相关|这|此|该|好|中央|上级|党|国家|省|市|县|区|全|我|其)"
 
 static const struct ctx_rule ctx_rules[] = {
-	/* GW-LANG-003: 截至 takes a time object, 截止 none ("截止到" is
-	 * correct usage and left alone). */
-	{"(截止)(?=[0-9]{4}年|[0-9]{1,2}月|目前|今年|本月|当前|现在|今天|年底|年末|上半年|本周)",
-	 "GW-LANG-003", W, GW_FIX_SUGGEST, "截至", "“截止”不带时间宾语，表示“到某时为止”用“截至”"},
-	{"(必需)(?=遵守|执行|落实|做到|坚持|加强|按照|严格|切实|认真|报送|配合|确保|及时|依法|依照|"
-	 "符合|具备|提交|采取|进行|保证)",
-	 "GW-LANG-003", W, GW_FIX_SUGGEST, "必须", "副词“必须”修饰动词，“必需”表示不可缺少"},
-	{"(必须品)(?![质牌德种])", "GW-LANG-003", W, GW_FIX_SUGGEST, "必需品",
-	 "“必需品”指不可缺少的物品"},
-	{"(?:如实|及时|真实|集中|充分|积极|主动|向上级|向有关部门)(反应)(?=了?(?:情况|问题|意见|"
-	 "诉求))",
-	 "GW-LANG-003", W, GW_FIX_SUGGEST, "反映", "表示把情况、意见告知上级用“反映”"},
-	{"情况(反应)(?=[，。；、]|给|到|上来)", "GW-LANG-003", W, GW_FIX_SUGGEST, "反映",
-	 "表示把情况、意见告知上级用“反映”"},
-	{"(做出)(?=了?(?:重大|重要|突出|积极|应有|巨大|新的|更大|杰出)?(?:决定|决策|部署|规定|批示|"
-	 "指示|结论|处理|处罚|答复|解释|判决|裁定|裁决))",
-	 "GW-LANG-003", W, GW_FIX_SUGGEST, "作出", "决定、部署、处理等抽象事物用“作出”"},
-	{"(以至)(?=于?(?:造成|导致|酿成|延误|贻误|引发)了?(?:严重|重大|较大|不良|恶劣|人员|财产|"
-	 "安全|事故|损失|后果|伤亡))",
-	 "GW-LANG-003", W, GW_FIX_SUGGEST, "以致", "引出不良结果用“以致”"},
-	{"(渡过)(?=了?(?:[0-9一二三四五六七八九十两几]+个?)?(?:春节|假期|寒假|暑假|节日|晚年|童年|"
-	 "青春|岁月|时光|一生|假日|周末))",
-	 "GW-LANG-003", W, GW_FIX_SUGGEST, "度过", "经过一段时间用“度过”"},
-	{"(度过)(?=了?(?:难关|危机|险关|困境))", "GW-LANG-003", W, GW_FIX_SUGGEST, "渡过",
-	 "通过困难、危机用“渡过”"},
-	{"(泄漏)(?=了?(?:国家|工作|商业|个人|内幕|考试)?(?:秘密|机密|隐私)|了?个人信息)",
-	 "GW-LANG-003", W, GW_FIX_SUGGEST, "泄露", "秘密、信息用“泄露”，液体、气体用“泄漏”"},
-	{"(泄露)(?=了?(?:天然气|煤气|燃气|危险化学品|有毒气体|油品))", "GW-LANG-003", W,
-	 GW_FIX_SUGGEST, "泄漏", "秘密、信息用“泄露”，液体、气体用“泄漏”"},
-	{"(?:实地|出国|出境|外出)(考查)|考查(?=干部|人选|调研)", "GW-LANG-003", W, GW_FIX_SUGGEST,
-	 "考察", "实地调查、考核干部用“考察”，按标准检查用“考查”"},
-	{"(起用)(?=(?:新的?)?(?:印章|公章|系统|平台|设备|账号|账户|新版|电子|号段|场馆|预案))",
-	 "GW-LANG-003", W, GW_FIX_SUGGEST, "启用", "开始使用物品、设施用“启用”，任用人员用“起用”"},
-	{"(启用)(?=了?(?:一批)?(?:年轻|优秀)?(?:干部|人才|新人))", "GW-LANG-003", W, GW_FIX_SUGGEST,
-	 "起用", "开始使用物品、设施用“启用”，任用人员用“起用”"},
+    /* GW-LANG-003: 截至 takes a time object, 截止 none ("截止到" is
+     * correct usage and left alone). */
+    {"(截止)(?=[0-9]{4}年|[0-9]{1,2}月|目前|今年|本月|当前|现在|今天|年底|年末|上半年|本周)",
+     "GW-LANG-003", W, GW_FIX_SUGGEST, "截至", "“截止”不带时间宾语，表示“到某时为止”用“截至”"},
+    {"(必需)(?=遵守|执行|落实|做到|坚持|加强|按照|严格|切实|认真|报送|配合|确保|及时|依法|依照|"
+     "符合|具备|提交|采取|进行|保证)",
+     "GW-LANG-003", W, GW_FIX_SUGGEST, "必须", "副词“必须”修饰动词，“必需”表示不可缺少"},
+    {"(必须品)(?![质牌德种])", "GW-LANG-003", W, GW_FIX_SUGGEST, "必需品",
+     "“必需品”指不可缺少的物品"},
+    {"(?:如实|及时|真实|集中|充分|积极|主动|向上级|向有关部门)(反应)(?=了?(?:情况|问题|意见|"
+     "诉求))",
+     "GW-LANG-003", W, GW_FIX_SUGGEST, "反映", "表示把情况、意见告知上级用“反映”"},
+    {"情况(反应)(?=[，。；、]|给|到|上来)", "GW-LANG-003", W, GW_FIX_SUGGEST, "反映",
+     "表示把情况、意见告知上级用“反映”"},
+    {"(做出)(?=了?(?:重大|重要|突出|积极|应有|巨大|新的|更大|杰出)?(?:决定|决策|部署|规定|批示|"
+     "指示|结论|处理|处罚|答复|解释|判决|裁定|裁决))",
+     "GW-LANG-003", W, GW_FIX_SUGGEST, "作出", "决定、部署、处理等抽象事物用“作出”"},
+    {"(以至)(?=于?(?:造成|导致|酿成|延误|贻误|引发)了?(?:严重|重大|较大|不良|恶劣|人员|财产|"
+     "安全|事故|损失|后果|伤亡))",
+     "GW-LANG-003", W, GW_FIX_SUGGEST, "以致", "引出不良结果用“以致”"},
+    {"(渡过)(?=了?(?:[0-9一二三四五六七八九十两几]+个?)?(?:春节|假期|寒假|暑假|节日|晚年|童年|"
+     "青春|岁月|时光|一生|假日|周末))",
+     "GW-LANG-003", W, GW_FIX_SUGGEST, "度过", "经过一段时间用“度过”"},
+    {"(度过)(?=了?(?:难关|危机|险关|困境))", "GW-LANG-003", W, GW_FIX_SUGGEST, "渡过",
+     "通过困难、危机用“渡过”"},
+    {"(泄漏)(?=了?(?:国家|工作|商业|个人|内幕|考试)?(?:秘密|机密|隐私)|了?个人信息)", "GW-LANG-003",
+     W, GW_FIX_SUGGEST, "泄露", "秘密、信息用“泄露”，液体、气体用“泄漏”"},
+    {"(泄露)(?=了?(?:天然气|煤气|燃气|危险化学品|有毒气体|油品))", "GW-LANG-003", W, GW_FIX_SUGGEST,
+     "泄漏", "秘密、信息用“泄露”，液体、气体用“泄漏”"},
+    {"(?:实地|出国|出境|外出)(考查)|考查(?=干部|人选|调研)", "GW-LANG-003", W, GW_FIX_SUGGEST,
+     "考察", "实地调查、考核干部用“考察”，按标准检查用“考查”"},
+    {"(起用)(?=(?:新的?)?(?:印章|公章|系统|平台|设备|账号|账户|新版|电子|号段|场馆|预案))",
+     "GW-LANG-003", W, GW_FIX_SUGGEST, "启用", "开始使用物品、设施用“启用”，任用人员用“起用”"},
+    {"(启用)(?=了?(?:一批)?(?:年轻|优秀)?(?:干部|人才|新人))", "GW-LANG-003", W, GW_FIX_SUGGEST,
+     "起用", "开始使用物品、设施用“启用”，任用人员用“起用”"},
 
-	/* GW-LANG-002: 像 as the verb "resemble" (…一样/一般/似的); 象
-	 * inside 形象/现象/对象 … is left alone by the left context. */
-	{"(?:^|[，。；：、]|就|好|不|很|也|都|正|更)(象)(?![征棋形牙])(?=[^，。；]{1,12}"
-	 "(?:一样|一般|似的))",
-	 "GW-LANG-002", W, GW_FIX_SUGGEST, "像", "表示比喻、相似用“像”"},
+    /* GW-LANG-002: 像 as the verb "resemble" (…一样/一般/似的); 象
+     * inside 形象/现象/对象 … is left alone by the left context. */
+    {"(?:^|[，。；：、]|就|好|不|很|也|都|正|更)(象)(?![征棋形牙])(?=[^，。；]{1,12}"
+     "(?:一样|一般|似的))",
+     "GW-LANG-002", W, GW_FIX_SUGGEST, "像", "表示比喻、相似用“像”"},
 
-	/* GW-LANG-004: verb + 的 + degree + result -> 得. */
-	{DE_VERB "(的)(?:很|非常|十分|特别|比较|较为?|相当|更加?|最)" DE_RESULT
-		 "(?=[，。；、！]|了|$)",
-	 "GW-LANG-004", W, GW_FIX_SUGGEST, "得", "动词后接程度补语用“得”"},
-	{DE_VERB "(的)(?:不够|不好|不到位|不扎实|不彻底|不充分|不及时)(?!的)", "GW-LANG-004", W,
-	 GW_FIX_SUGGEST, "得", "动词后接补语用“得”"},
-	/* adverb + 的 + verb -> 地, only when the verb takes an object or
-	 * an aspect particle ("有效的解决办法" is a noun phrase) ... */
-	{DI_ADV "(的)" DI_VERB DI_OBJECT, "GW-LANG-004", W, GW_FIX_SUGGEST, "地",
-	 "状语修饰动词用“地”"},
-	/* ... or follows a modal ("要认真的落实。"). */
-	{"(?:要|应|应当|必须|须|将|继续|进一步|并|都|也|还)" DI_ADV "(的)" DI_VERB "(?=[，。；！]|$)",
-	 "GW-LANG-004", W, GW_FIX_SUGGEST, "地", "状语修饰动词用“地”"},
+    /* GW-LANG-004: verb + 的 + degree + result -> 得. */
+    {DE_VERB "(的)(?:很|非常|十分|特别|比较|较为?|相当|更加?|最)" DE_RESULT "(?=[，。；、！]|了|$)",
+     "GW-LANG-004", W, GW_FIX_SUGGEST, "得", "动词后接程度补语用“得”"},
+    {DE_VERB "(的)(?:不够|不好|不到位|不扎实|不彻底|不充分|不及时)(?!的)", "GW-LANG-004", W,
+     GW_FIX_SUGGEST, "得", "动词后接补语用“得”"},
+    /* adverb + 的 + verb -> 地, only when the verb takes an object or
+     * an aspect particle ("有效的解决办法" is a noun phrase) ... */
+    {DI_ADV "(的)" DI_VERB DI_OBJECT, "GW-LANG-004", W, GW_FIX_SUGGEST, "地", "状语修饰动词用“地”"},
+    /* ... or follows a modal ("要认真的落实。"). */
+    {"(?:要|应|应当|必须|须|将|继续|进一步|并|都|也|还)" DI_ADV "(的)" DI_VERB "(?=[，。；！]|$)",
+     "GW-LANG-004", W, GW_FIX_SUGGEST, "地", "状语修饰动词用“地”"},
 
-	/* GW-LANG-005: a word typed twice (none of these reduplicates). */
-	{"(进一步|加强|推进|落实|我们|通过|按照|根据|进行|开展|有关|相关|以及|同时|"
-	 "对于|关于|各级|认真|切实|其中|已经|如果|因为|所以|但是|并且|应当|可以|不得|必须|"
-	 "做好|建立|完善|健全|提高|确保|严格|全面|深入)\\1",
-	 "GW-LANG-005", W, GW_FIX_SUGGEST, NULL, "词语重复"},
+    /* GW-LANG-005: a word typed twice (none of these reduplicates). */
+    {"(进一步|加强|推进|落实|我们|通过|按照|根据|进行|开展|有关|相关|以及|同时|"
+     "对于|关于|各级|认真|切实|其中|已经|如果|因为|所以|但是|并且|应当|可以|不得|必须|"
+     "做好|建立|完善|健全|提高|确保|严格|全面|深入)\\1",
+     "GW-LANG-005", W, GW_FIX_SUGGEST, NULL, "词语重复"},
 
-	/* GW-TYPE-015: 先引标题，后引发文字号. */
-	{"([〔\\[【][0-9]{4}[〕\\]】]\\s*[0-9]+\\s*号\\s*[）)]?\\s*(?:文件|文)?\\s*《)", "GW-TYPE-015", I,
-	 GW_FIX_SUGGEST, NULL, "引用公文应先引标题，后引发文字号，如“《关于……的通知》（×发〔2025〕3号）”"},
+    /* GW-TYPE-015: 先引标题，后引发文字号. */
+    {"([〔\\[【][0-9]{4}[〕\\]】]\\s*[0-9]+\\s*号\\s*[）)]?\\s*(?:文件|文)?\\s*《)", "GW-TYPE-015",
+     I, GW_FIX_SUGGEST, NULL,
+     "引用公文应先引标题，后引发文字号，如“《关于……的通知》（×发〔2025〕3号）”"},
 };
 
 static void ctx_scan(struct para_scan *ps)
@@ -1006,15 +1021,15 @@ struct dup_guard {
 };
 
 static const struct dup_guard dup_guards[] = {
-	{"的", "目标端鹄", "确士哥姐"},
-	{"了", "不小", "解结却断如然无得之悟事清"},
-	{"在", "实存所自现内外潜健正好旨意志贵重难妙不还仍都也就只却又",
-	 "线场职岗案编建校逃押读册途世意乎于内外先即望握座野执"},
-	{"与", "参赠给授干相", "会其否"},
-	{"及", "涉普以不危企波顾论提触遍来", "时早格至"},
-	{"于", NULL, "是"},
-	{"和", "温平缓总饱调柔谐随附融中亲祥暖违共议讲人求清宽掺应搀说唱隆",
-	 "气美睦谐顺平解约善蔼煦缓局声弦田亲"},
+    {"的", "目标端鹄", "确士哥姐"},
+    {"了", "不小", "解结却断如然无得之悟事清"},
+    {"在", "实存所自现内外潜健正好旨意志贵重难妙不还仍都也就只却又",
+     "线场职岗案编建校逃押读册途世意乎于内外先即望握座野执"},
+    {"与", "参赠给授干相", "会其否"},
+    {"及", "涉普以不危企波顾论提触遍来", "时早格至"},
+    {"于", NULL, "是"},
+    {"和", "温平缓总饱调柔谐随附融中亲祥暖违共议讲人求清宽掺应搀说唱隆",
+     "气美睦谐顺平解约善蔼煦缓局声弦田亲"},
 };
 
 static void dup_scan(struct para_scan *ps)
@@ -1069,10 +1084,11 @@ static void rule_one_request(struct gw_doc *doc, struct gw_findings *out)
 
 		if (!body_role(p->role))
 			continue;
-		if (para_has(p,
-			     "同时请示|一并请示|另行请示|同时(?:恳请|申请|请求)|另外(?:恳请|申请|请求)|"
-			     "此外，?(?:恳请|申请|请求)|并(?:恳请|请求)",
-			     &s, &e)) {
+		if (para_has(
+			p,
+			"同时请示|一并请示|另行请示|同时(?:恳请|申请|请求)|另外(?:恳请|申请|请求)|"
+			"此外，?(?:恳请|申请|请求)|并(?:恳请|请求)",
+			&s, &e)) {
 			char *what = ustr_to_utf8(&p->text, s, e);
 
 			gw_at(out, doc, i, s, e, "GW-TYPE-001", E, GW_FIX_MANUAL,
@@ -1080,10 +1096,12 @@ static void rule_one_request(struct gw_doc *doc, struct gw_findings *out)
 			free(what);
 			return;
 		}
-		while (from < p->text.len &&
-		       gw_re("[^。；！]*(?:恳请|请求(?:批准|解决|安排|支持|核拨)|请予(?:批准|审批|核拨|"
-			     "同意|安排|解决)|申请(?:安排|拨付|核拨|批准))[^。；！]*",
-			     p, from, &s, &e, NULL, 0)) {
+		while (
+		    from < p->text.len &&
+		    gw_re(
+			"[^。；！]*(?:恳请|请求(?:批准|解决|安排|支持|核拨)|请予(?:批准|审批|核拨|"
+			"同意|安排|解决)|申请(?:安排|拨付|核拨|批准))[^。；！]*",
+			p, from, &s, &e, NULL, 0)) {
 			size_t s2;
 			size_t e2;
 
@@ -1159,7 +1177,8 @@ static void rule_upward_to(struct gw_doc *doc, struct gw_findings *out)
 				   NULL, 0)) {
 			gw_at(out, doc, (size_t)doc->to, names[k][0], names[k][1], "GW-TYPE-007", E,
 			      GW_FIX_MANUAL,
-			      "不得以本机关名义向上级机关负责人报送公文，主送应为机关（条例第十五条）");
+			      "不得以本机关名义向上级机关负责人报送公文，主送应为机关（条例第十五条"
+			      "）");
 			break;
 		}
 	}
@@ -1181,10 +1200,11 @@ static void rule_internal_organ(struct gw_doc *doc, struct gw_findings *out)
 		if (p->role == GW_ROLE_MARK && text_ucs_has_suffix(p->text.p + a, b - a, "文件"))
 			b -= 2;
 		/* An organ name, then a unit of it: "示例市财政局预算处". */
-		if (b > a && text_re_search(text_re_get("(?:局|厅|委|部|院|署|办|政府|公司|大学|学院|"
-							"学校|中心|集团|银行)[^\\s局厅委部院署]{1,10}"
-							"[处科股室]$(?<!办公室|研究室|办事处)"),
-					    p->text.p + a, b - a, 0, &s, &e, NULL, 0)) {
+		if (b > a &&
+		    text_re_search(text_re_get("(?:局|厅|委|部|院|署|办|政府|公司|大学|学院|"
+					       "学校|中心|集团|银行)[^\\s局厅委部院署]{1,10}"
+					       "[处科股室]$(?<!办公室|研究室|办事处)"),
+				   p->text.p + a, b - a, 0, &s, &e, NULL, 0)) {
 			gw_at(out, doc, i, a, b, "GW-TYPE-008", W, GW_FIX_MANUAL,
 			      "部门内设机构（办公厅、办公室除外）不得对外正式行文（条例第十七条）");
 			return;
@@ -1214,8 +1234,10 @@ static void rule_forwarded_request(struct gw_doc *doc, struct gw_findings *out)
 			ae = e;
 		}
 		if (body_role(p->role) &&
-		    para_has(p, "建议|拟同意|同意|经审核|经研究|审核意见|我[局委厅部府市县区办]认为|倾向",
-			     &s, &e))
+		    para_has(
+			p,
+			"建议|拟同意|同意|经审核|经研究|审核意见|我[局委厅部府市县区办]认为|倾向",
+			&s, &e))
 			return;
 	}
 	if (at >= 0)
@@ -1245,16 +1267,21 @@ static void rule_reply_cites(struct gw_doc *doc, struct gw_findings *out)
 		gw_strip(p, &a, &b);
 		if (b == a ||
 		    (p->text.p[b - 1] == 0xFF1A && text_ucs_find(p->text.p, b, a, "。") < 0) ||
-		    para_has(p, "^[（(]?[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|(?:通过|施行)[）)]?$", &s, &e))
+		    para_has(p, "^[（(]?[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|(?:通过|施行)[）)]?$",
+			     &s, &e))
 			continue;
 		title = para_has(p, "《[^》]*请示》", &s, &e);
-		number = para_has(p, "[〔\\[【(（][0-9]{4}[〕\\]】)）]\\s*[0-9]+\\s*号", &s, &e);
+		number = para_has(p, "[〔\\[【(（][0-9０-９]{4}[〕\\]】)）]\\s*[0-9０-９]+\\s*号",
+				  &s, &e);
 		if (title && number)
 			return;
-		gw_at(out, doc, i, 0, p->text.len, "GW-TYPE-009", W, GW_FIX_MANUAL,
-		      "批复开头应引述来文标题和发文字号，如“你局《关于……的请示》（×〔2025〕×号）收悉”"
-		      "（本段缺%s）",
-		      !title && !number ? "来文标题和发文字号" : !title ? "《……请示》" : "发文字号");
+		gw_at(
+		    out, doc, i, 0, p->text.len, "GW-TYPE-009", W, GW_FIX_MANUAL,
+		    "批复开头应引述来文标题和发文字号，如“你局《关于……的请示》（×〔2025〕×号）收悉”"
+		    "（本段缺%s）",
+		    !title && !number ? "来文标题和发文字号"
+		    : !title	      ? "《……请示》"
+				      : "发文字号");
 		return;
 	}
 }
@@ -1265,8 +1292,8 @@ static int closing_type(const uint32_t *p, size_t n)
 	static const struct {
 		const char *word;
 		int type;
-	} map[] = {{"报告", DT_BAOGAO}, {"请示", DT_QINGSHI}, {"函告", DT_HAN},
-		   {"函复", DT_HAN},    {"函达", DT_HAN},     {"批复", DT_PIFU},
+	} map[] = {{"报告", DT_BAOGAO},	 {"请示", DT_QINGSHI}, {"函告", DT_HAN},
+		   {"函复", DT_HAN},	 {"函达", DT_HAN},     {"批复", DT_PIFU},
 		   {"通知", DT_TONGZHI}, {"通报", DT_TONGBAO}, {"公告", DT_GONGGAO},
 		   {"通告", DT_TONGGAO}, {"决定", DT_JUEDING}};
 
@@ -1321,7 +1348,8 @@ static void rule_closing(struct gw_doc *doc, struct gw_findings *out)
 	if (last < 0)
 		return;
 	p = &doc->paras[last];
-	if (!gw_re("(?:特此(报告|请示|函告|函复|函达|批复|通知|通报|公告|通告|决定)|(此复))[。！]?\\s*$",
+	if (!gw_re("(?:特此(报告|请示|函告|函复|函达|批复|通知|通报|公告|通告|决定)|(此复))[。！]?"
+		   "\\s*$",
 		   p, 0, &s, &e, g, 2))
 		return;
 	if (g[2] >= 0)
@@ -1331,10 +1359,9 @@ static void rule_closing(struct gw_doc *doc, struct gw_findings *out)
 	if (got < 0 || got == t || (t == DT_HAN && got == DT_PIFU && g[2] >= 0))
 		return;
 	{
-		struct gw_finding *fd =
-			gw_at(out, doc, (size_t)last, s, e, "GW-TYPE-010", W, GW_FIX_SUGGEST,
-			      "结束语与文种不符：%s不用“%s”", gw_doc_types[t],
-			      g[2] >= 0 ? "此复" : "特此…");
+		struct gw_finding *fd = gw_at(out, doc, (size_t)last, s, e, "GW-TYPE-010", W,
+					      GW_FIX_SUGGEST, "结束语与文种不符：%s不用“%s”",
+					      gw_doc_types[t], g[2] >= 0 ? "此复" : "特此…");
 		gw_finding_suggest(fd, "%s", closing_for(t));
 	}
 }
@@ -1350,7 +1377,8 @@ static void rule_minutes(struct gw_doc *doc, struct gw_findings *out)
 
 		if (body_role(doc->paras[i].role) &&
 		    para_has(&doc->paras[i],
-			     "会议(?:原则)?(?:议定|决定|同意|通过|确定|明确|要求|强调|指出|认为)|议定事项",
+			     "会议(?:原则)?(?:议定|决定|同意|通过|确定|明确|要求|强调|指出|认为)|"
+			     "议定事项",
 			     &s, &e))
 			return;
 	}
@@ -1359,20 +1387,17 @@ static void rule_minutes(struct gw_doc *doc, struct gw_findings *out)
 	      "纪要应写明会议议定事项（“会议议定/决定/同意/要求……”），区分讨论情况与决定事项");
 }
 
-/* Is position k of p inside 《》 or quotation marks? (See mark_quoted.) */
+/* Is position k of p inside 《》 or quotation marks? (As mark_quoted.) */
 static bool pos_quoted(const struct gw_para *p, size_t k)
 {
 	int depth = 0;
 
 	for (size_t j = 0; j < k && j < p->text.len; j++) {
-		uint32_t c = p->text.p[j];
+		int q = quote_mark(p->text.p[j]);
 
-		if (c == 0x300A || c == 0x3008 || c == 0x201C || c == 0x2018 || c == 0x300C ||
-		    c == 0x300E)
+		if (q > 0)
 			depth++;
-		else if ((c == 0x300B || c == 0x3009 || c == 0x201D || c == 0x2019 ||
-			  c == 0x300D || c == 0x300F) &&
-			 depth > 0)
+		else if (q < 0 && depth > 0)
 			depth--;
 	}
 	return depth > 0;
@@ -1406,9 +1431,10 @@ static void rule_abbreviation(struct gw_doc *doc, struct gw_findings *out)
 
 		if (!prose_role(p->role))
 			continue;
-		while (gw_re("[（(]\\s*(?:以下)?简称\\s*(?:“([^”）)，。、]{2,12})”|(《[^》）)]{1,12}》))"
-			     "\\s*[）)]",
-			     p, from, &s, &e, g, 2)) {
+		while (gw_re(
+		    "[（(]\\s*(?:以下)?简称\\s*(?:“([^”）)，。、]{2,12})”|(《[^》）)]{1,12}》))"
+		    "\\s*[）)]",
+		    p, from, &s, &e, g, 2)) {
 			bool book = g[0] < 0;
 			size_t a0 = (size_t)(book ? g[2] : g[0]);
 			size_t alen = (size_t)(book ? g[3] - g[2] : g[1] - g[0]);
@@ -1433,8 +1459,8 @@ static void rule_abbreviation(struct gw_doc *doc, struct gw_findings *out)
 						      (text_is_han(before) &&
 						       !cp_in(WORD_START_BEFORE, before))))
 						continue;
-					gw_at(out, doc, j, (size_t)k, (size_t)k + alen, "GW-LANG-009",
-					      I, GW_FIX_MANUAL,
+					gw_at(out, doc, j, (size_t)k, (size_t)k + alen,
+					      "GW-LANG-009", I, GW_FIX_MANUAL,
 					      "简称在第%zu段定义（“以下简称”）之前已经使用，"
 					      "首次出现时应使用全称",
 					      i);

@@ -53,7 +53,7 @@ static void rule_docno(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	fd = gw_at(out, doc, i, a, b, "GW-HEAD-007", E, GW_FIX_MANUAL,
 		   "发文字号应为“机关代字〔年份〕序号号”：六角括号〔〕、年份写全、不加“第”、不编虚位");
 	if (text_re_search(text_re_get("^(.+?)\\s*[\\[［【(（〈﹝〔<《]\\s*([0-9０-９]{2,4})\\s*"
-				       "[\\]］】)）〉﹞〕>》]\\s*第?\\s*0*([1-9][0-9]*)\\s*号$"),
+				       "[\\]］】)）〉﹞〕>》]\\s*第?\\s*[0０]*([1-9１-９][0-9０-９]*)\\s*号$"),
 			   p->text.p + a, b - a, 0, &s, &e, g, 3)) {
 		struct ustr fixed;
 		size_t ylen = (size_t)(g[3] - g[2]);
@@ -65,7 +65,8 @@ static void rule_docno(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		for (long j = g[2]; j < g[3]; j++)
 			ustr_push(&fixed, text_halfwidth(p->text.p[a + j]));
 		ustr_add_cstr(&fixed, "〕");
-		ustr_add(&fixed, p->text.p + a + g[4], (size_t)(g[5] - g[4]));
+		for (long j = g[4]; j < g[5]; j++)
+			ustr_push(&fixed, text_halfwidth(p->text.p[a + j]));
 		ustr_add_cstr(&fixed, "号");
 		sug = ustr_to_utf8(&fixed, 0, fixed.len);
 		if (ylen == 4) {
@@ -94,7 +95,7 @@ static void rule_signer(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		return;
 	fd = gw_at(out, doc, i, (size_t)k, (size_t)k + 3, "GW-HEAD-010", E, GW_FIX_MANUAL,
 		   "“签发人”后应为全角冒号“：”，其后紧接签发人姓名");
-	if (gw_re("签发人[ \\t\\x{3000}]*[:：]?[ \\t\\x{3000}]*(?=[^\\s：:])", p, (size_t)k, &s, &e,
+	if (gw_re("签发人[ \\t\\x{3000}]*[:：]*[ \\t\\x{3000}]*(?=[^\\s：:])", p, (size_t)k, &s, &e,
 		  NULL, 0) &&
 	    s == (size_t)k) {
 		fd->fix = GW_FIX_AUTO;
