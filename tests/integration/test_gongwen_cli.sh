@@ -86,3 +86,27 @@ printf 'abc\xff\xfe\n' >"$TMP/bad.txt"
 "$BIN" gongwen check "$TMP/bad.txt" >/dev/null 2>"$TMP/err"
 check cli_invalid_utf8_exit_2 test $? = 2
 check cli_invalid_utf8_message grep -q 'UTF-8' "$TMP/err"
+
+# unit profile: parameters change, deviations are reported as GW-PAGE-012
+cat >"$TMP/unit.json" <<'JSON'
+{"name": "某市办公室规范", "page": {"top_mm": 28, "bottom_mm": 28, "left_mm": 25, "right_mm": 27},
+ "line_spacing_pt": 28, "fonts": {"body": "仿宋"}}
+JSON
+"$BIN" gongwen check "$dev/clean/b01-direct.docx" --profile "$TMP/unit.json" --format json >"$TMP/p.json"
+check cli_profile_applies /usr/bin/python3 - "$TMP/p.json" <<'PY'
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["profile"] == "某市办公室规范", o["profile"]
+rules = {f["rule"] for f in o["findings"]}
+# the national margins now deviate from the unit's own
+assert "GW-PAGE-002" in rules and "GW-PAGE-003" in rules, rules
+dev = [f for f in o["findings"] if f["rule"] == "GW-PAGE-012"]
+assert dev and "偏离国标" in dev[0]["message"] and "天头" in dev[0]["message"], dev
+assert "仿宋" not in dev[0]["message"]  # same font category is not a deviation
+PY
+echo '{"page": {"top_mm": "x"}}' >"$TMP/bad.json"
+"$BIN" gongwen check "$dev/clean/b01-direct.docx" --profile "$TMP/bad.json" >/dev/null 2>"$TMP/err"
+check cli_bad_profile_exit_2 test $? = 2
+check cli_bad_profile_message grep -q 'bad.json' "$TMP/err"
+"$BIN" gongwen check "$dev/clean/b01-direct.docx" --profile nosuch >/dev/null 2>&1
+check cli_unknown_profile_exit_2 test $? = 2
