@@ -384,6 +384,8 @@ static int docx_load(struct doc_docx *d, struct err *e)
 	load_styles(d);
 	load_theme(d);
 	collect_paras(d);
+	if (doc_docx_rel_by_type(d, "/numbering", 0) != NULL)
+		doc_docx_numbering_ppr(d, 0, 0); /* loads the numbering part */
 	return 0;
 }
 
@@ -433,6 +435,7 @@ void doc_docx_free(struct doc_docx *d)
 	free(d->parts);
 	if (d->styles_doc != NULL)
 		xmlFreeDoc(d->styles_doc);
+	doc_numbering_free(d->numbering);
 	for (size_t i = 0; i < d->nrels; i++) {
 		free(d->rels[i].id);
 		free(d->rels[i].type);
@@ -728,6 +731,34 @@ void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_ppro
 	ppr = doc_xml_child(p, NS_W, "pPr");
 	if (ppr != NULL)
 		apply_ppr(ppr, out);
+	/* ECMA-376 §17.7.2: numbering properties sit between the defaults and
+	 * the paragraph styles; apply them in that place when the paragraph is
+	 * numbered (rare in 公文: labels are usually typed). */
+	if (out->num_id > 0 && d->numbering != NULL) {
+		xmlNodePtr nppr = doc_docx_numbering_ppr((struct doc_docx *)d, out->num_id,
+							 out->num_ilvl);
+
+		if (nppr != NULL) {
+			int id = out->num_id;
+			int il = out->num_ilvl;
+
+			memset(out, 0, sizeof(*out));
+			if (d->dd_ppr != NULL)
+				apply_ppr(d->dd_ppr, out);
+			apply_ppr(nppr, out);
+			n = style_chain(d, para_style_id(d, p, out->style_id,
+							 sizeof(out->style_id)),
+					chain);
+			for (size_t i = 0; i < n; i++) {
+				if (chain[i]->ppr != NULL)
+					apply_ppr(chain[i]->ppr, out);
+			}
+			if (ppr != NULL)
+				apply_ppr(ppr, out);
+			out->num_id = id;
+			out->num_ilvl = il;
+		}
+	}
 }
 
 void doc_ptext_init(struct doc_ptext *t)

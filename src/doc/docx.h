@@ -48,6 +48,8 @@ struct doc_part {
 	bool dirty;
 };
 
+struct doc_numbering;
+
 struct doc_docx {
 	char *path;
 	struct doc_zip *zip;
@@ -68,6 +70,7 @@ struct doc_docx {
 	char *theme_minor_latin;
 	char *theme_major_latin;
 	xmlDocPtr styles_doc;   /* filtered view of styles.xml (read-only) */
+	struct doc_numbering *numbering; /* loaded on first use */
 	struct doc_part *parts; /* other XML parts loaded for reading/editing */
 	size_t nparts;
 	size_t parts_cap;
@@ -136,6 +139,13 @@ void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
 			struct doc_rprops *out);
 void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out);
 const struct doc_style *doc_docx_style(const struct doc_docx *d, const char *id);
+
+/* Automatic numbering (doc/numbering.c): the rendered label of every body
+ * paragraph (labels[i] malloc'd UTF-8 or NULL; free each and the array),
+ * and the pPr of a numbering level (NULL if none). */
+char **doc_docx_numbering_labels(struct doc_docx *d);
+xmlNodePtr doc_docx_numbering_ppr(struct doc_docx *d, int num_id, int ilvl);
+void doc_numbering_free(struct doc_numbering *nb);
 
 /* Relationship target of the main part by id (NULL if unknown/external). */
 const char *doc_docx_rel_target(const struct doc_docx *d, const char *rid);

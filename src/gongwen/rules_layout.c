@@ -260,6 +260,35 @@ static void rule_tables(struct gw_doc *doc, struct gw_findings *out)
 	}
 }
 
+/* gongwen-rules.md §2.8: labels drawn by automatic numbering are not in the
+ * text; name them so reviewers see the real 序号 and can 固化 them. */
+static void rule_auto_numbering(struct gw_doc *doc, struct gw_findings *out)
+{
+	char **labels = doc_docx_numbering_labels(doc->docx);
+
+	for (size_t i = 0; i < doc->n && i < doc->docx->npara; i++) {
+		struct ustr u;
+		int num;
+		bool ok;
+		size_t ll;
+		int lvl;
+
+		if (labels[i] == NULL)
+			continue;
+		ustr_init(&u);
+		ustr_add_cstr(&u, labels[i]);
+		lvl = gw_parse_label(u.p, u.len, &num, &ok, &ll);
+		if (lvl > 0)
+			gw_at(out, doc, i, 0, doc->paras[i].text.len, "GW-BODY-011", I,
+			      GW_FIX_MANUAL,
+			      "层次序号“%s”由自动编号生成%s；建议固化为文字，避免在其他软件中显示不同",
+			      labels[i], ok ? "" : "且形式不规范");
+		ustr_free(&u);
+		free(labels[i]);
+	}
+	free(labels);
+}
+
 static void rule_needs_render(struct gw_doc *doc, struct gw_findings *out)
 {
 	static const struct {
@@ -291,6 +320,7 @@ void gw_rules_layout(struct gw_doc *doc, struct gw_findings *out)
 	rule_pgno_sides(doc, out);
 	rule_print_line(doc, out);
 	rule_tables(doc, out);
+	rule_auto_numbering(doc, out);
 	rule_needs_render(doc, out);
 }
 
@@ -319,7 +349,7 @@ bool gw_layout_fix(struct gw_doc *doc, const struct gw_finding *f)
 		for (size_t i = 0; i < doc->n; i++) {
 			int r = doc->paras[i].role;
 
-			if (r == GW_ROLE_BODY || (r >= GW_ROLE_H1 && r <= GW_ROLE_H4) ||
+			if (r == GW_ROLE_BODY || r == GW_ROLE_TITLE || (r >= GW_ROLE_H1 && r <= GW_ROLE_H4) ||
 			    r == GW_ROLE_TO || r == GW_ROLE_ATT || r == GW_ROLE_SIG ||
 			    r == GW_ROLE_DATE || r == GW_ROLE_NOTE || r == GW_ROLE_BLANK)
 				doc_docx_set_line_exact(doc->paras[i].node, doc->profile->line_exact);

@@ -100,6 +100,8 @@ static const struct lex_class_info lex_classes[LX_NCLASS] = {
  * "6月30日前" are deadlines. */
 #define LEXF_AFTER_ORGAN 4u
 #define ORGAN_END	 "局委府厅部办院会市县区省司处队组们我"
+/* LEXF_REPORT: only in a 报告 ("请予支持" is a courtesy in a 通知). */
+#define LEXF_REPORT 8u
 
 struct lex_entry {
 	unsigned char cls;
@@ -235,8 +237,6 @@ static const struct lex_entry lex_table[] = {
     T("趋之若骛", "趋之若鹜"),
     T("沤心沥血", "呕心沥血"),
     T("一张一驰", "一张一弛"),
-    T("融汇贯通", "融会贯通"),
-    T("真知卓见", "真知灼见"),
     T("竞竞业业", "兢兢业业"),
     T("娇揉造作", "矫揉造作"),
     T("出类拔粹", "出类拔萃"),
@@ -258,7 +258,6 @@ static const struct lex_entry lex_table[] = {
     T("披星带月", "披星戴月"),
     T("仗义直言", "仗义执言"),
     T("穷兵渎武", "穷兵黩武"),
-    T("各行其事", "各行其是"),
     T("歪风斜气", "歪风邪气"),
     T("严惩不待", "严惩不贷"),
     T("一视同人", "一视同仁"),
@@ -284,7 +283,6 @@ static const struct lex_entry lex_table[] = {
     T("关怀倍至", "关怀备至"),
     T("重蹈复辙", "重蹈覆辙"),
     T("拾金不寐", "拾金不昧"),
-    T("莫明其妙", "莫名其妙"),
     T("大相经庭", "大相径庭"),
     T("旁证博引", "旁征博引"),
     T("励兵秣马", "厉兵秣马"),
@@ -334,7 +332,7 @@ static const struct lex_entry lex_table[] = {
     SG("赖帐", "赖账", NULL, ZHANG_AFTER),
     SG("欠帐", "欠账", NULL, ZHANG_AFTER),
 
-    /* GW-LANG-003 with a fixed context (more in lang_context_res). */
+    /* GW-LANG-003 with a fixed context (the others are in ctx_rules). */
     C("截止至", "截至", NULL, NULL),
     C("所必须的", "所必需的", NULL, NULL),
     C("需知", "须知", "所急必亟无不", "识晓道悉会"),
@@ -491,6 +489,8 @@ static const struct lex_entry lex_table[] = {
     RG(LX_REQUEST, "请审定", "报提呈转送", NULL, LEXF_END),
     RG(LX_REQUEST, "恳请批准", NULL, NULL, 0),
     RG(LX_REQUEST, "请予核拨", "报提呈转送", NULL, 0),
+    RG(LX_REQUEST, "请予支持", "报提呈转送", NULL, LEXF_REPORT),
+    RG(LX_REQUEST, "请予同意", "报提呈转送", NULL, LEXF_REPORT),
     RG(LX_REQUEST, "妥否", NULL, "则定认决", 0),
     RG(LX_REQUEST, "当否", "应相适恰正", "则定认决", 0),
 
@@ -599,7 +599,10 @@ static void lex_build(void)
 		while (at < n) {
 			uint32_t cp;
 
+			/* the table outgrew the pool: raise LEX_POOL_MAX */
 			assert(used < LEX_POOL_MAX);
+			if (used >= LEX_POOL_MAX)
+				abort();
 			at += text_utf8_decode(s + at, n - at, &cp);
 			lex_pool[used++] = cp;
 		}
@@ -870,6 +873,8 @@ static void lex_scan(struct para_scan *ps)
 				continue;
 			if ((en->flags & LEXF_UPWARD) && !gw_doc_type_upward(ps->doc->doc_type))
 				continue;
+			if ((en->flags & LEXF_REPORT) && ps->doc->doc_type != DT_BAOGAO)
+				continue;
 			if (en->cls == LX_RELTIME && recurring(t, k))
 				continue;
 			if (span_quoted(ps, k, e) || !class_applies(ps, en->cls))
@@ -883,8 +888,8 @@ static void lex_scan(struct para_scan *ps)
 /* --- context patterns ------------------------------------------------------ */
 
 /* One pattern rule: the first capture group is the wrong part (every
- * pattern has one: PCRE2 leaves the offsets of absent groups stale); `right` replaces it (auto) or
- * is suggested. */
+ * pattern has one, as PCRE2 leaves the offsets of absent groups stale);
+ * `right` replaces it (auto fixes) or is suggested. */
 struct ctx_rule {
 	const char *pattern;
 	const char *rule;
@@ -942,10 +947,11 @@ static const struct ctx_rule ctx_rules[] = {
     {"(启用)(?=了?(?:一批)?(?:年轻|优秀)?(?:干部|人才|新人))", "GW-LANG-003", W, GW_FIX_SUGGEST,
      "起用", "开始使用物品、设施用“启用”，任用人员用“起用”"},
 
-    /* GW-LANG-002: 像 as the verb "resemble" (…一样/一般/似的); 象
-     * inside 形象/现象/对象 … is left alone by the left context. */
+    /* GW-LANG-002: 像 as the verb "resemble" (像…一样/似的); 象 inside
+     * 形象/现象/对象 … is left alone by the left context, and "一般" is not
+     * a cue ("象这样的一般性问题"). Suggested only: the context is wide. */
     {"(?:^|[，。；：、]|就|好|不|很|也|都|正|更)(象)(?![征棋形牙])(?=[^，。；]{1,12}"
-     "(?:一样|一般|似的))",
+     "(?:一样|似的))",
      "GW-LANG-002", W, GW_FIX_SUGGEST, "像", "表示比喻、相似用“像”"},
 
     /* GW-LANG-004: verb + 的 + degree + result -> 得. */
