@@ -18,31 +18,33 @@
 #include "doc/docx.h"
 #include "gongwen/gongwen.h"
 
-#define W_NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" " \
-	     "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
+#define W_NS                                                                                       \
+	"xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "                \
+	"xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
 
 static const char ct[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types "
-	"xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default "
-	"Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
-	"<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>";
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types "
+    "xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default "
+    "Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+    "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>";
 static const char rels[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships "
-	"xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
-	"Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-	"officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships "
+    "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
+    "Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    "officeDocument\" Target=\"word/document.xml\"/></Relationships>";
 static const char doc_rels[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships "
-	"xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-	"<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-	"relationships/styles\" Target=\"styles.xml\"/>"
-	"<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-	"relationships/footer\" Target=\"footer1.xml\"/></Relationships>";
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships "
+    "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/styles\" Target=\"styles.xml\"/>"
+    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/footer\" Target=\"footer1.xml\"/></Relationships>";
 static const char def_doc[] = "<w:document " W_NS "><w:body><w:p><w:r><w:t>示例</w:t></w:r></w:p>"
 			      "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId2\"/>"
 			      "</w:sectPr></w:body></w:document>";
 static const char def_styles[] = "<w:styles " W_NS "/>";
-static const char def_footer[] = "<w:ftr " W_NS "><w:p><w:fldSimple w:instr=\"PAGE\"/></w:p></w:ftr>";
+static const char def_footer[] =
+    "<w:ftr " W_NS "><w:p><w:fldSimple w:instr=\"PAGE\"/></w:p></w:ftr>";
 
 struct zbuf {
 	unsigned char *p;
@@ -162,12 +164,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *p = (const char *)data;
 	const char *end = p + size;
 	struct part parts[6] = {
-		{"[Content_Types].xml", ct, sizeof(ct) - 1},
-		{"_rels/.rels", rels, sizeof(rels) - 1},
-		{"word/_rels/document.xml.rels", doc_rels, sizeof(doc_rels) - 1},
-		{"word/document.xml", def_doc, sizeof(def_doc) - 1},
-		{"word/styles.xml", def_styles, sizeof(def_styles) - 1},
-		{"word/footer1.xml", def_footer, sizeof(def_footer) - 1},
+	    {"[Content_Types].xml", ct, sizeof(ct) - 1},
+	    {"_rels/.rels", rels, sizeof(rels) - 1},
+	    {"word/_rels/document.xml.rels", doc_rels, sizeof(doc_rels) - 1},
+	    {"word/document.xml", def_doc, sizeof(def_doc) - 1},
+	    {"word/styles.xml", def_styles, sizeof(def_styles) - 1},
+	    {"word/footer1.xml", def_footer, sizeof(def_footer) - 1},
 	};
 	struct zbuf z = {0};
 	struct doc_docx *d = NULL;

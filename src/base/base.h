@@ -20,7 +20,7 @@
 /* Error codes. One table (base_err_exit_code) maps them to CLI exit codes. */
 enum {
 	BASE_OK = 0,
-	BASE_E_IO = -1,      /* cannot read/write a file */
+	BASE_E_IO = -1,	     /* cannot read/write a file */
 	BASE_E_FORMAT = -2,  /* input is not what it claims to be */
 	BASE_E_LIMIT = -3,   /* a size or count limit was exceeded */
 	BASE_E_UNSAFE = -4,  /* hostile construct: DTD, entity, path traversal, bomb */
@@ -34,8 +34,7 @@ struct err {
 };
 
 /* Record an error (first one wins unless err->code is 0). Returns code. */
-int err_set(struct err *e, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int err_set(struct err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void err_clear(struct err *e);
 /* Short Chinese name of an error code, for messages. */
 const char *base_err_name(int code);

@@ -154,8 +154,8 @@ static int cmd_fix(int argc, char **argv)
 			fprintf(stderr, "shuzhi: %s\n", e.msg);
 			rc = 2;
 		} else {
-			fprintf(stderr, "已写入 %s：自动修正 %zu 项，批注 %zu 条\n", outp, rep.applied,
-				rep.commented);
+			fprintf(stderr, "已写入 %s：自动修正 %zu 项，批注 %zu 条\n", outp,
+				rep.applied, rep.commented);
 		}
 	}
 	buf_free(&rep.log);

@@ -122,8 +122,8 @@ static int load_main_name(struct doc_docx *d, struct err *e)
 
 	if (rels == NULL) {
 		if (doc_zip_find(d->zip, "word/document.xml") < 0)
-			return err_set(e, BASE_E_FORMAT, "%s: 不是Word文档（缺少 word/document.xml）",
-				       d->path);
+			return err_set(e, BASE_E_FORMAT,
+				       "%s: 不是Word文档（缺少 word/document.xml）", d->path);
 		d->main_name = xstrdup("word/document.xml");
 		return 0;
 	}
@@ -137,7 +137,8 @@ static int load_main_name(struct doc_docx *d, struct err *e)
 		type = xml_strdup_attr(r, NULL, "Type");
 		target = xml_strdup_attr(r, NULL, "Target");
 		if (type != NULL && target != NULL && strlen(type) > 15 &&
-		    strcmp(type + strlen(type) - 15, "/officeDocument") == 0 && d->main_name == NULL)
+		    strcmp(type + strlen(type) - 15, "/officeDocument") == 0 &&
+		    d->main_name == NULL)
 			d->main_name = resolve_target("", target);
 		free(type);
 		free(target);
@@ -473,8 +474,7 @@ const struct doc_style *doc_docx_style(const struct doc_docx *d, const char *id)
 
 /* The style chain from the root ancestor down to id (at most MAX_STYLE_DEPTH,
  * cycles cut). Returns the count written into chain[]. */
-static size_t style_chain(const struct doc_docx *d, const char *id,
-			  const struct doc_style **chain)
+static size_t style_chain(const struct doc_docx *d, const char *id, const struct doc_style **chain)
 {
 	const struct doc_style *tmp[MAX_STYLE_DEPTH];
 	size_t n = 0;
@@ -658,13 +658,15 @@ static void apply_ind(xmlNodePtr ind, struct doc_pprops *o)
 
 	if (has_lc && lc != 0)
 		o->left = lc * 320 / 100;
-	else if (doc_xml_attr_long(ind, NS_W, "left", &v) || doc_xml_attr_long(ind, NS_W, "start", &v))
+	else if (doc_xml_attr_long(ind, NS_W, "left", &v) ||
+		 doc_xml_attr_long(ind, NS_W, "start", &v))
 		o->left = v;
 	else if (has_lc)
 		o->left = 0;
 	if (has_rc && rc != 0)
 		o->right = rc * 320 / 100;
-	else if (doc_xml_attr_long(ind, NS_W, "right", &v) || doc_xml_attr_long(ind, NS_W, "end", &v))
+	else if (doc_xml_attr_long(ind, NS_W, "right", &v) ||
+		 doc_xml_attr_long(ind, NS_W, "end", &v))
 		o->right = v;
 	else if (has_rc)
 		o->right = 0;
@@ -735,8 +737,8 @@ void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_ppro
 	 * the paragraph styles; apply them in that place when the paragraph is
 	 * numbered (rare in 公文: labels are usually typed). */
 	if (out->num_id > 0 && d->numbering != NULL) {
-		xmlNodePtr nppr = doc_docx_numbering_ppr((struct doc_docx *)d, out->num_id,
-							 out->num_ilvl);
+		xmlNodePtr nppr =
+		    doc_docx_numbering_ppr((struct doc_docx *)d, out->num_id, out->num_ilvl);
 
 		if (nppr != NULL) {
 			int id = out->num_id;
@@ -746,9 +748,8 @@ void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_ppro
 			if (d->dd_ppr != NULL)
 				apply_ppr(d->dd_ppr, out);
 			apply_ppr(nppr, out);
-			n = style_chain(d, para_style_id(d, p, out->style_id,
-							 sizeof(out->style_id)),
-					chain);
+			n = style_chain(
+			    d, para_style_id(d, p, out->style_id, sizeof(out->style_id)), chain);
 			for (size_t i = 0; i < n; i++) {
 				if (chain[i]->ppr != NULL)
 					apply_ppr(chain[i]->ppr, out);

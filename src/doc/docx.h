@@ -69,9 +69,9 @@ struct doc_docx {
 	char *theme_major_ea;
 	char *theme_minor_latin;
 	char *theme_major_latin;
-	xmlDocPtr styles_doc;   /* filtered view of styles.xml (read-only) */
+	xmlDocPtr styles_doc;		 /* filtered view of styles.xml (read-only) */
 	struct doc_numbering *numbering; /* loaded on first use */
-	struct doc_part *parts; /* other XML parts loaded for reading/editing */
+	struct doc_part *parts;		 /* other XML parts loaded for reading/editing */
 	size_t nparts;
 	size_t parts_cap;
 };

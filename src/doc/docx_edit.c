@@ -8,24 +8,86 @@
 #include <time.h>
 
 /* ECMA-376 CT_PPrBase / CT_PPr child order. */
-static const char *const ppr_order[] = {
-	"pStyle",	   "keepNext",	  "keepLines",	     "pageBreakBefore", "framePr",
-	"widowControl",	   "numPr",	  "suppressLineNumbers", "pBdr",	"shd",
-	"tabs",		   "suppressAutoHyphens", "kinsoku", "wordWrap",	"overflowPunct",
-	"topLinePunct",	   "autoSpaceDE", "autoSpaceDN",     "bidi",		"adjustRightInd",
-	"snapToGrid",	   "spacing",	  "ind",	     "contextualSpacing", "mirrorIndents",
-	"suppressOverlap", "jc",	  "textDirection",   "textAlignment",	"textboxTightWrap",
-	"outlineLvl",	   "divId",	  "cnfStyle",	     "rPr",		"sectPr",
-	"pPrChange",	   NULL};
+static const char *const ppr_order[] = {"pStyle",
+					"keepNext",
+					"keepLines",
+					"pageBreakBefore",
+					"framePr",
+					"widowControl",
+					"numPr",
+					"suppressLineNumbers",
+					"pBdr",
+					"shd",
+					"tabs",
+					"suppressAutoHyphens",
+					"kinsoku",
+					"wordWrap",
+					"overflowPunct",
+					"topLinePunct",
+					"autoSpaceDE",
+					"autoSpaceDN",
+					"bidi",
+					"adjustRightInd",
+					"snapToGrid",
+					"spacing",
+					"ind",
+					"contextualSpacing",
+					"mirrorIndents",
+					"suppressOverlap",
+					"jc",
+					"textDirection",
+					"textAlignment",
+					"textboxTightWrap",
+					"outlineLvl",
+					"divId",
+					"cnfStyle",
+					"rPr",
+					"sectPr",
+					"pPrChange",
+					NULL};
 
 /* ECMA-376 EG_RPrBase child order. */
-static const char *const rpr_order[] = {
-	"rStyle", "rFonts", "b",      "bCs",	 "i",	    "iCs",	  "caps",
-	"smallCaps", "strike", "dstrike", "outline", "shadow",  "emboss",	  "imprint",
-	"noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",	  "w",
-	"kern",	  "position", "sz",	"szCs",	 "highlight", "u",	  "effect",
-	"bdr",	  "shd",      "fitText", "vertAlign", "rtl",	"cs",	  "em",
-	"lang",	  "eastAsianLayout", "specVanish", "oMath", "rPrChange", NULL};
+static const char *const rpr_order[] = {"rStyle",
+					"rFonts",
+					"b",
+					"bCs",
+					"i",
+					"iCs",
+					"caps",
+					"smallCaps",
+					"strike",
+					"dstrike",
+					"outline",
+					"shadow",
+					"emboss",
+					"imprint",
+					"noProof",
+					"snapToGrid",
+					"vanish",
+					"webHidden",
+					"color",
+					"spacing",
+					"w",
+					"kern",
+					"position",
+					"sz",
+					"szCs",
+					"highlight",
+					"u",
+					"effect",
+					"bdr",
+					"shd",
+					"fitText",
+					"vertAlign",
+					"rtl",
+					"cs",
+					"em",
+					"lang",
+					"eastAsianLayout",
+					"specVanish",
+					"oMath",
+					"rPrChange",
+					NULL};
 
 xmlNodePtr doc_docx_ppr(xmlNodePtr p)
 {
@@ -65,9 +127,9 @@ void doc_docx_set_jc(xmlNodePtr p, const char *jc)
 void doc_docx_set_ind(xmlNodePtr p, long left, long first, long right)
 {
 	xmlNodePtr n = doc_xml_wchild_ensure(doc_docx_ppr(p), "ind", ppr_order);
-	static const char *const clear[] = {"leftChars", "rightChars", "startChars", "endChars",
-					    "firstLineChars", "hangingChars", "start", "end",
-					    "hanging", "firstLine"};
+	static const char *const clear[] = {
+	    "leftChars",    "rightChars", "startChars", "endChars", "firstLineChars",
+	    "hangingChars", "start",	  "end",	"hanging",  "firstLine"};
 
 	for (size_t i = 0; i < ARRAY_LEN(clear); i++)
 		doc_xml_unset_wattr(n, clear[i]);
@@ -322,7 +384,7 @@ xmlNodePtr doc_docx_split_run(xmlNodePtr r, size_t at)
 /* --- comments ------------------------------------------------------- */
 
 #define REL_COMMENTS "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
-#define CT_COMMENTS "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+#define CT_COMMENTS  "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 
 static char *main_rels_name(const struct doc_docx *d)
 {
@@ -542,8 +604,7 @@ static struct doc_part *find_part(struct doc_docx *d, const char *name)
 	return NULL;
 }
 
-static int add_serialized(struct doc_zip_writer *w, const char *name, xmlDocPtr doc,
-			  struct err *e)
+static int add_serialized(struct doc_zip_writer *w, const char *name, xmlDocPtr doc, struct err *e)
 {
 	char *data;
 	size_t len;

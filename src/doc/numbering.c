@@ -46,7 +46,8 @@ static void read_level(xmlNodePtr lvl, struct num_level *out)
 	long v;
 
 	out->start = 1;
-	if ((x = doc_xml_child(lvl, NS_W, "start")) != NULL && doc_xml_attr_long(x, NS_W, "val", &v))
+	if ((x = doc_xml_child(lvl, NS_W, "start")) != NULL &&
+	    doc_xml_attr_long(x, NS_W, "val", &v))
 		out->start = (int)v;
 	if ((x = doc_xml_child(lvl, NS_W, "numFmt")) != NULL) {
 		xmlChar *s = doc_xml_attr(x, NS_W, "val");
@@ -91,8 +92,9 @@ static struct doc_numbering *load(struct doc_docx *d)
 			for (xmlNodePtr l = c->children; l != NULL; l = l->next) {
 				long il;
 
-				if (doc_xml_is(l, NS_W, "lvl") && doc_xml_attr_long(l, NS_W, "ilvl", &il) &&
-				    il >= 0 && il < NUM_LEVELS)
+				if (doc_xml_is(l, NS_W, "lvl") &&
+				    doc_xml_attr_long(l, NS_W, "ilvl", &il) && il >= 0 &&
+				    il < NUM_LEVELS)
 					read_level(l, &a->lvl[il]);
 			}
 		} else if (doc_xml_is(c, NS_W, "num") && doc_xml_attr_long(c, NS_W, "numId", &v)) {
@@ -115,7 +117,8 @@ static struct doc_numbering *load(struct doc_docx *d)
 				xmlNodePtr so;
 
 				if (!doc_xml_is(o, NS_W, "lvlOverride") ||
-				    !doc_xml_attr_long(o, NS_W, "ilvl", &il) || il < 0 || il >= NUM_LEVELS)
+				    !doc_xml_attr_long(o, NS_W, "ilvl", &il) || il < 0 ||
+				    il >= NUM_LEVELS)
 					continue;
 				so = doc_xml_child(o, NS_W, "startOverride");
 				if (so != NULL && doc_xml_attr_long(so, NS_W, "val", &sv))
@@ -162,7 +165,8 @@ xmlNodePtr doc_docx_numbering_ppr(struct doc_docx *d, int num_id, int ilvl)
 static void format_value(int v, const char *fmt, struct buf *out)
 {
 	static const char *const circled[] = {"①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩"};
-	static const char *const tiangan[] = {"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"};
+	static const char *const tiangan[] = {"甲", "乙", "丙", "丁", "戊",
+					      "己", "庚", "辛", "壬", "癸"};
 	char tmp[64];
 
 	if (strncmp(fmt, "chineseCounting", 15) == 0 || strcmp(fmt, "taiwaneseCounting") == 0 ||
@@ -217,7 +221,8 @@ char **doc_docx_numbering_labels(struct doc_docx *d)
 			continue;
 		il = pp.num_ilvl >= 0 && pp.num_ilvl < NUM_LEVELS ? pp.num_ilvl : 0;
 		if (!n->started[il]) {
-			int st = n->start_override[il] >= 0 ? n->start_override[il] : a->lvl[il].start;
+			int st =
+			    n->start_override[il] >= 0 ? n->start_override[il] : a->lvl[il].start;
 
 			n->counters[il] = st - 1;
 			n->started[il] = true;

@@ -142,9 +142,9 @@ static xmlNsPtr filter_ns(struct filter_state *st, xmlNodePtr at, const xmlChar 
 	return ns;
 }
 
-static void filter_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
-			 const xmlChar *uri, int nb_ns, const xmlChar **nss, int nb_attrs,
-			 int nb_defaulted, const xmlChar **attrs)
+static void filter_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+			 int nb_ns, const xmlChar **nss, int nb_attrs, int nb_defaulted,
+			 const xmlChar **attrs)
 {
 	struct filter_state *st = ((xmlParserCtxtPtr)ctx)->_private;
 	char type[32] = "";
@@ -214,8 +214,8 @@ static void filter_end(void *ctx, const xmlChar *local, const xmlChar *prefix, c
 	}
 	if (st->cur != NULL)
 		st->cur = st->cur->parent && st->cur->parent->type == XML_ELEMENT_NODE
-				  ? st->cur->parent
-				  : NULL;
+			      ? st->cur->parent
+			      : NULL;
 }
 
 static void filter_chars(void *ctx, const xmlChar *ch, int len)
@@ -243,7 +243,7 @@ int doc_xml_parse_filtered(const char *data, size_t len, const char *label, doc_
 	if (ctx == NULL)
 		return err_set(e, BASE_E_FORMAT, "%s: 无法解析XML", label);
 	xmlCtxtUseOptions(ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-				       XML_PARSE_IGNORE_ENC);
+				   XML_PARSE_IGNORE_ENC);
 	xmlSwitchEncoding(ctx, XML_CHAR_ENCODING_UTF8);
 	memset(ctx->sax, 0, sizeof(*ctx->sax));
 	ctx->sax->initialized = XML_SAX2_MAGIC;

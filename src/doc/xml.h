@@ -16,9 +16,9 @@
 
 #include "base/base.h"
 
-#define NS_W "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-#define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-#define NS_A "http://schemas.openxmlformats.org/drawingml/2006/main"
+#define NS_W  "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define NS_R  "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define NS_A  "http://schemas.openxmlformats.org/drawingml/2006/main"
 #define NS_PR "http://schemas.openxmlformats.org/package/2006/relationships"
 #define NS_CT "http://schemas.openxmlformats.org/package/2006/content-types"
 
@@ -31,8 +31,8 @@ int doc_xml_parse(const char *data, size_t len, const char *label, xmlDocPtr *ou
  * keep(depth, ns_uri, local, type_attr, ud) is asked for every element whose
  * parent was kept (depth 0 = root); type_attr is the value of its w:type
  * attribute or NULL. Skipped subtrees cost no allocation. Text is kept. */
-typedef bool (*doc_xml_keep_fn)(int depth, const char *ns, const char *local,
-				const char *type_attr, void *ud);
+typedef bool (*doc_xml_keep_fn)(int depth, const char *ns, const char *local, const char *type_attr,
+				void *ud);
 int doc_xml_parse_filtered(const char *data, size_t len, const char *label, doc_xml_keep_fn keep,
 			   void *ud, xmlDocPtr *out, struct err *e);
 /* Serialize with an XML declaration (UTF-8, standalone="yes"). */

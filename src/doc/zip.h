@@ -21,11 +21,11 @@
 #include "base/base.h"
 
 struct doc_zip_limits {
-	size_t max_file;     /* bytes of the .zip itself */
-	size_t max_entries;  /* number of entries */
-	size_t max_part;     /* uncompressed bytes of one part */
-	size_t max_total;    /* uncompressed bytes of all parts */
-	unsigned max_ratio;  /* uncompressed/compressed, for parts over 1 MB */
+	size_t max_file;    /* bytes of the .zip itself */
+	size_t max_entries; /* number of entries */
+	size_t max_part;    /* uncompressed bytes of one part */
+	size_t max_total;   /* uncompressed bytes of all parts */
+	unsigned max_ratio; /* uncompressed/compressed, for parts over 1 MB */
 };
 
 /* Defaults for .docx/.pptx: 50 MB file, 4096 entries, 32 MB part, 96 MB total, 100:1. */

@@ -10,7 +10,7 @@
 
 #define TXT_MAX_BYTES (16u << 20)
 #define TXT_MAX_LINES 200000
-#define TXT_MAX_LINE (1u << 20)
+#define TXT_MAX_LINE  (1u << 20)
 
 const char *const gw_doc_types[15] = {"决议", "决定", "命令", "公报", "公告",
 				      "通告", "意见", "通知", "通报", "报告",
@@ -21,17 +21,17 @@ bool gw_doc_type_upward(int t)
 	return t == 9 || t == 10; /* 报告, 请示 */
 }
 
-static const char *const fangsong_fonts[] = {"仿宋_GB2312",  "仿宋",	       "FangSong",
+static const char *const fangsong_fonts[] = {"仿宋_GB2312",	"仿宋",		"FangSong",
 					     "FangSong_GB2312", "方正仿宋_GBK", "方正仿宋简体",
-					     "方正仿宋_GB2312", "华文仿宋",     "STFangsong"};
-static const char *const hei_fonts[] = {"黑体",	     "SimHei",	       "方正黑体_GBK", "方正黑体简体",
-					"方正黑体_GB2312", "华文黑体", "STHeiti"};
-static const char *const kai_fonts[] = {"楷体_GB2312",	   "楷体",	      "KaiTi",
+					     "方正仿宋_GB2312", "华文仿宋",	"STFangsong"};
+static const char *const hei_fonts[] = {
+    "黑体", "SimHei", "方正黑体_GBK", "方正黑体简体", "方正黑体_GB2312", "华文黑体", "STHeiti"};
+static const char *const kai_fonts[] = {"楷体_GB2312",	   "楷体",	   "KaiTi",
 					"KaiTi_GB2312",	   "方正楷体_GBK", "方正楷体简体",
-					"方正楷体_GB2312", "华文楷体",	      "STKaiti"};
-static const char *const xbs_fonts[] = {"方正小标宋简体", "方正小标宋_GBK", "方正小标宋_GB2312",
-					"方正小标宋",	  "小标宋",	    "小标宋体",
-					"FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05"};
+					"方正楷体_GB2312", "华文楷体",	   "STKaiti"};
+static const char *const xbs_fonts[] = {
+    "方正小标宋简体", "方正小标宋_GBK", "方正小标宋_GB2312",   "方正小标宋",
+    "小标宋",	      "小标宋体",	"FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05"};
 static const char *const song_fonts[] = {"宋体", "SimSun", "新宋体", "NSimSun"};
 
 static bool in_list(const char *name, const char *const *list, size_t n)
@@ -129,8 +129,9 @@ static int open_txt(const char *path, struct gw_doc *doc, struct err *e)
 		}
 		if (l > TXT_MAX_LINE || doc->n >= TXT_MAX_LINES) {
 			free(data);
-			return err_set(e, BASE_E_LIMIT, "%s: 行过长或行数过多（单行上限 %u 字节，%u 行）",
-				       path, TXT_MAX_LINE, TXT_MAX_LINES);
+			return err_set(e, BASE_E_LIMIT,
+				       "%s: 行过长或行数过多（单行上限 %u 字节，%u 行）", path,
+				       TXT_MAX_LINE, TXT_MAX_LINES);
 		}
 		add_para(doc, &cap, p, l, NULL);
 		if (nl == NULL)
@@ -163,8 +164,7 @@ static bool has_suffix(const char *s, const char *suf)
 	return a >= b && strcasecmp(s + a - b, suf) == 0;
 }
 
-int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *doc,
-		struct err *e)
+int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *doc, struct err *e)
 {
 	int rc;
 

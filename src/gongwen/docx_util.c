@@ -145,10 +145,12 @@ static void footer_walk(xmlNodePtr n, struct fld_state *st)
 				if (st->depth < ARRAY_LEN(st->instr))
 					buf_reset(&st->instr[st->depth]);
 				st->depth++;
-			} else if (t != NULL && strcmp((const char *)t, "end") == 0 && st->depth > 0) {
+			} else if (t != NULL && strcmp((const char *)t, "end") == 0 &&
+				   st->depth > 0) {
 				st->depth--;
 				if (st->depth < ARRAY_LEN(st->instr))
-					field_code(st->instr[st->depth].p ? st->instr[st->depth].p : "",
+					field_code(st->instr[st->depth].p ? st->instr[st->depth].p
+									  : "",
 						   st->out);
 			}
 			xmlFree(t);

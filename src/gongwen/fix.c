@@ -54,12 +54,29 @@ static void fix_page(struct gw_doc *doc)
 	const struct gw_profile *pf = doc->profile;
 	xmlNodePtr sects[64];
 	size_t ns = gw_docx_all_sections(doc->docx, sects, ARRAY_LEN(sects));
-	static const char *const sect_order[] = {
-		"headerReference", "footerReference", "footnotePr", "endnotePr", "type",
-		"pgSz",		   "pgMar",	      "paperSrc",   "pgBorders", "lnNumType",
-		"pgNumType",	   "cols",	      "formProt",   "vAlign",	 "noEndnote",
-		"titlePg",	   "textDirection",   "bidi",	    "rtlGutter", "docGrid",
-		"printerSettings", "sectPrChange",    NULL};
+	static const char *const sect_order[] = {"headerReference",
+						 "footerReference",
+						 "footnotePr",
+						 "endnotePr",
+						 "type",
+						 "pgSz",
+						 "pgMar",
+						 "paperSrc",
+						 "pgBorders",
+						 "lnNumType",
+						 "pgNumType",
+						 "cols",
+						 "formProt",
+						 "vAlign",
+						 "noEndnote",
+						 "titlePg",
+						 "textDirection",
+						 "bidi",
+						 "rtlGutter",
+						 "docGrid",
+						 "printerSettings",
+						 "sectPrChange",
+						 NULL};
 
 	for (size_t k = 0; k < ns; k++) {
 		xmlNodePtr sz = doc_xml_wchild_ensure(sects[k], "pgSz", sect_order);
@@ -175,7 +192,8 @@ static void fix_footers(struct gw_doc *doc)
 			gw_footer_free(&fts[k]);
 			continue;
 		}
-		for (xmlNodePtr c = root->children; c != NULL && np < ARRAY_LEN(paras); c = c->next) {
+		for (xmlNodePtr c = root->children; c != NULL && np < ARRAY_LEN(paras);
+		     c = c->next) {
 			if (doc_xml_is(c, NS_W, "p"))
 				paras[np++] = c;
 		}
@@ -222,10 +240,9 @@ static void fix_para_fonts(struct gw_doc *doc, size_t i, const char *rule)
 		for (size_t k = 0; k < nr; k++) {
 			if (runs[k].start >= span)
 				continue;
-			set_run_font_size(runs[k].run, &runs[k].props,
-					  h1 ? GW_FONT_HEI : GW_FONT_KAI,
-					  h1 ? pf->h1_font : pf->h2_font, pf->latin_font,
-					  pf->heading_sz);
+			set_run_font_size(
+			    runs[k].run, &runs[k].props, h1 ? GW_FONT_HEI : GW_FONT_KAI,
+			    h1 ? pf->h1_font : pf->h2_font, pf->latin_font, pf->heading_sz);
 		}
 		return;
 	}
@@ -308,8 +325,8 @@ static int cmp_start_desc(const void *x, const void *y)
 static bool overlaps(const struct gw_edit *a, const struct gw_edit *b)
 {
 	if (a->start == a->end || b->start == b->end) /* insertions */
-		return a->start >= b->start && a->start <= b->end &&
-		       b->start >= a->start && b->start <= a->end;
+		return a->start >= b->start && a->start <= b->end && b->start >= a->start &&
+		       b->start <= a->end;
 	return a->start < b->end && b->start < a->end;
 }
 
@@ -380,8 +397,7 @@ static size_t apply_para_edits(struct gw_doc *doc, long para, const struct gw_fi
 	return applied;
 }
 
-static size_t fix_pass(struct gw_doc *doc, const struct gw_findings *fs,
-		       struct gw_fix_report *rep)
+static size_t fix_pass(struct gw_doc *doc, const struct gw_findings *fs, struct gw_fix_report *rep)
 {
 	size_t applied = 0;
 	bool page_done = false;
@@ -416,8 +432,9 @@ static size_t fix_pass(struct gw_doc *doc, const struct gw_findings *fs,
 			doc_docx_mark_dirty(doc->docx);
 			logf_change(rep, f, "已改字体字号");
 			applied++;
-		} else if (f->para >= 0 && (rule_is(f, "GW-BODY-010") || rule_is(f, "GW-BODY-006") ||
-					    rule_is(f, "GW-ATT-001"))) {
+		} else if (f->para >= 0 &&
+			   (rule_is(f, "GW-BODY-010") || rule_is(f, "GW-BODY-006") ||
+			    rule_is(f, "GW-ATT-001"))) {
 			fix_para_indent(doc, (size_t)f->para, f->rule);
 			doc_docx_mark_dirty(doc->docx);
 			if (f->nedits == 0) {

@@ -28,25 +28,25 @@ enum gw_fixclass { GW_FIX_AUTO, GW_FIX_SUGGEST, GW_FIX_MANUAL };
 
 enum gw_role {
 	GW_ROLE_BLANK,
-	GW_ROLE_MARK,     /* 发文机关标志 (and 份号/密级/紧急程度 above the 文号) */
-	GW_ROLE_COPYNO,   /* 份号 */
-	GW_ROLE_SECRET,   /* 密级和保密期限 */
-	GW_ROLE_URGENCY,  /* 紧急程度 */
-	GW_ROLE_DOCNO,    /* 发文字号 (with 签发人 on the same line for 上行文) */
+	GW_ROLE_MARK,	 /* 发文机关标志 (and 份号/密级/紧急程度 above the 文号) */
+	GW_ROLE_COPYNO,	 /* 份号 */
+	GW_ROLE_SECRET,	 /* 密级和保密期限 */
+	GW_ROLE_URGENCY, /* 紧急程度 */
+	GW_ROLE_DOCNO,	 /* 发文字号 (with 签发人 on the same line for 上行文) */
 	GW_ROLE_TITLE,
-	GW_ROLE_TO,       /* 主送机关 */
+	GW_ROLE_TO, /* 主送机关 */
 	GW_ROLE_H1,
 	GW_ROLE_H2,
 	GW_ROLE_H3,
 	GW_ROLE_H4,
 	GW_ROLE_BODY,
-	GW_ROLE_ATT,      /* 附件说明 */
-	GW_ROLE_SIG,      /* 发文机关署名 */
-	GW_ROLE_DATE,     /* 成文日期 */
-	GW_ROLE_NOTE,     /* 附注 */
-	GW_ROLE_CC,       /* 版记: 抄送 */
-	GW_ROLE_PRINT,    /* 版记: 印发机关和印发日期 */
-	GW_ROLE_ATTEND,   /* 纪要: 出席/请假/列席 */
+	GW_ROLE_ATT,	/* 附件说明 */
+	GW_ROLE_SIG,	/* 发文机关署名 */
+	GW_ROLE_DATE,	/* 成文日期 */
+	GW_ROLE_NOTE,	/* 附注 */
+	GW_ROLE_CC,	/* 版记: 抄送 */
+	GW_ROLE_PRINT,	/* 版记: 印发机关和印发日期 */
+	GW_ROLE_ATTEND, /* 纪要: 出席/请假/列席 */
 	GW_ROLE_OTHER
 };
 
@@ -59,10 +59,10 @@ struct gw_edit {
 };
 
 struct gw_finding {
-	const char *rule;     /* static rule id, e.g. "GW-HEAD-007" */
+	const char *rule; /* static rule id, e.g. "GW-HEAD-007" */
 	int severity;
-	long para;            /* -1: document level */
-	int fix;              /* enum gw_fixclass */
+	long para; /* -1: document level */
+	int fix;   /* enum gw_fixclass */
 	char *excerpt;
 	char *message;
 	char *suggestion;
@@ -81,8 +81,8 @@ struct gw_findings {
 struct gw_para {
 	struct ustr text;
 	int role;
-	int level;      /* heading level 1..4, 0 otherwise */
-	int number;     /* heading number, -1 when unparsable */
+	int level;  /* heading level 1..4, 0 otherwise */
+	int number; /* heading number, -1 when unparsable */
 	bool label_ok;
 	xmlNodePtr node; /* NULL for .txt */
 };
@@ -91,13 +91,13 @@ struct gw_para {
 struct gw_profile {
 	char name[64];
 	bool is_national;
-	long page_w, page_h, page_tol;       /* twips */
+	long page_w, page_h, page_tol; /* twips */
 	long margin_top, margin_left, margin_right, margin_bottom, margin_tol;
-	long type_w, type_h, type_tol;       /* 版心 */
+	long type_w, type_h, type_tol;			     /* 版心 */
 	int body_sz, title_sz, heading_sz, note_sz, pgno_sz; /* half-points */
-	long first_line;                      /* twips (2 chars of 3号) */
+	long first_line;				     /* twips (2 chars of 3号) */
 	long first_line_min, first_line_max;
-	long line_exact;                      /* twips */
+	long line_exact; /* twips */
 	char body_font[64], title_font[64], h1_font[64], h2_font[64], latin_font[64];
 	char pgno_font[64];
 	/* Deviations from the national profile, listed as GW-PAGE-012 info. */
@@ -107,13 +107,13 @@ struct gw_profile {
 struct gw_doc {
 	const char *file;
 	bool is_docx;
-	bool crlf;                     /* .txt used CRLF line ends */
-	bool final_newline;            /* .txt ended with a newline */
+	bool crlf;	    /* .txt used CRLF line ends */
+	bool final_newline; /* .txt ended with a newline */
 	struct doc_docx *docx;
 	struct gw_para *paras;
 	size_t n;
 	const struct gw_profile *profile;
-	int doc_type;                  /* index into gw_doc_types, -1 unknown */
+	int doc_type;			  /* index into gw_doc_types, -1 unknown */
 	long docno, title, to, date, sig; /* paragraph indices or -1 */
 };
 
@@ -130,8 +130,7 @@ int gw_profile_resolve(const char *name, struct gw_profile *p, struct err *e);
 
 /* Build a gw_doc from a file (.docx or UTF-8 .txt). Limits: .docx per
  * doc/zip, .txt 16 MB, 200,000 lines, 1 MB per line. */
-int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *doc,
-		struct err *e);
+int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *doc, struct err *e);
 /* Build a gw_doc from an opened .docx; the gw_doc takes ownership of d. */
 void gw_doc_from_docx(struct doc_docx *d, const char *label, const struct gw_profile *prof,
 		      struct gw_doc *doc);
@@ -149,12 +148,12 @@ void gw_findings_init(struct gw_findings *f);
 void gw_findings_free(struct gw_findings *f);
 struct gw_finding *gw_add(struct gw_findings *f, const char *rule, int sev, long para, int fix,
 			  const char *excerpt, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+    __attribute__((format(printf, 7, 8)));
 void gw_finding_edit(struct gw_finding *fd, size_t start, size_t end, const char *rep_utf8);
 void gw_finding_edit_ucs(struct gw_finding *fd, size_t start, size_t end, const uint32_t *rep,
 			 size_t n);
 void gw_finding_suggest(struct gw_finding *fd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Excerpt of paragraph text around [start,end) (caller frees). */
 char *gw_excerpt(const struct gw_para *p, size_t start, size_t end);
 

@@ -36,10 +36,10 @@ void gw_profile_national(struct gw_profile *p)
 	p->type_w = 8845;
 	p->type_h = 12756;
 	p->type_tol = 57;
-	p->body_sz = 32;    /* 3号 */
-	p->title_sz = 44;   /* 2号 */
+	p->body_sz = 32;  /* 3号 */
+	p->title_sz = 44; /* 2号 */
 	p->heading_sz = 32;
-	p->note_sz = 28;    /* 4号 */
+	p->note_sz = 28; /* 4号 */
 	p->pgno_sz = 28;
 	p->first_line = 640; /* 2 chars of 3号 */
 	p->first_line_min = 560;
@@ -126,8 +126,8 @@ int gw_profile_load(const char *path, struct gw_profile *p, struct err *e)
 	free(data);
 	if (root == NULL || !json_is_object(root)) {
 		json_decref(root);
-		return err_set(e, BASE_E_FORMAT, "%s: 单位规范不是有效的JSON对象（第 %d 行：%s）", path,
-			       je.line, je.text);
+		return err_set(e, BASE_E_FORMAT, "%s: 单位规范不是有效的JSON对象（第 %d 行：%s）",
+			       path, je.line, je.text);
 	}
 	v = json_object_get(root, "name");
 	snprintf(p->name, sizeof(p->name), "%s",
@@ -167,10 +167,11 @@ int gw_profile_load(const char *path, struct gw_profile *p, struct err *e)
 	}
 	fonts = json_object_get(root, "fonts");
 	if (fonts != NULL && json_is_object(fonts)) {
-		rc = font_field(fonts, "body", p->body_font, sizeof(p->body_font), "正文", p, path, e);
+		rc = font_field(fonts, "body", p->body_font, sizeof(p->body_font), "正文", p, path,
+				e);
 		if (rc == 0)
-			rc = font_field(fonts, "title", p->title_font, sizeof(p->title_font), "标题",
-					p, path, e);
+			rc = font_field(fonts, "title", p->title_font, sizeof(p->title_font),
+					"标题", p, path, e);
 		if (rc == 0)
 			rc = font_field(fonts, "h1", p->h1_font, sizeof(p->h1_font), "一级标题", p,
 					path, e);

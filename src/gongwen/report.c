@@ -39,9 +39,9 @@ void gw_report_json(const struct gw_doc *doc, const struct gw_findings *f, struc
 
 	json_object_set_new(root, "file", json_string(doc->file));
 	json_object_set_new(root, "profile", json_string(doc->profile->name));
-	json_object_set_new(root, "doc_type", doc->doc_type >= 0
-						      ? json_string(gw_doc_types[doc->doc_type])
-						      : json_null());
+	json_object_set_new(root, "doc_type",
+			    doc->doc_type >= 0 ? json_string(gw_doc_types[doc->doc_type])
+					       : json_null());
 	for (size_t i = 0; i < f->n; i++)
 		json_array_append_new(arr, finding_json(&f->v[i]));
 	json_object_set_new(root, "findings", arr);
@@ -106,6 +106,8 @@ void gw_report_text(const struct gw_doc *doc, const struct gw_findings *f, struc
 	if (f->n == 0)
 		buf_addf(out, "  未发现问题。\n");
 	else
-		buf_addf(out, "共 %zu 处：错误 %zu，警告 %zu，提示 %zu；其中 %zu 处可自动修正（shuzhi gongwen fix）。\n",
+		buf_addf(out,
+			 "共 %zu 处：错误 %zu，警告 %zu，提示 %zu；其中 %zu 处可自动修正（shuzhi "
+			 "gongwen fix）。\n",
 			 f->n, counts[0], counts[1], counts[2], autofix);
 }

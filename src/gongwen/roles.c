@@ -18,10 +18,10 @@
 #include "gongwen/gongwen.h"
 #include "text/regex.h"
 
-static const char *const role_names[] = {
-	"blank", "mark", "copyno", "secret", "urgency", "docno", "title", "to",    "h1",
-	"h2",	 "h3",	 "h4",	   "body",   "att",	"sig",	 "date",  "note", "cc",
-	"print", "attend", "other"};
+static const char *const role_names[] = {"blank", "mark",   "copyno", "secret", "urgency", "docno",
+					 "title", "to",	    "h1",     "h2",	"h3",	   "h4",
+					 "body",  "att",    "sig",    "date",	"note",	   "cc",
+					 "print", "attend", "other"};
 
 const char *gw_role_name(int role)
 {
@@ -75,16 +75,17 @@ int gw_parse_label(const uint32_t *text, size_t n, int *number, bool *ok, size_t
 	n -= off;
 	*number = -1;
 	*ok = false;
-	if (text_re_search(text_re_get("^([一二三四五六七八九十]{1,3})\\s*([、.．，,：:])"), p, n, 0,
-			   &s, &e, g, 2)) {
+	if (text_re_search(text_re_get("^([一二三四五六七八九十]{1,3})\\s*([、.．，,：:])"), p, n,
+			   0, &s, &e, g, 2)) {
 		*number = text_cn_number(p + g[0], (size_t)(g[1] - g[0]));
 		*ok = p[g[2]] == 0x3001; /* 、 */
 		*label_len = off + e;
 		return 1;
 	}
 	if (text_re_search(
-		    text_re_get("^([（(])\\s*([一二三四五六七八九十]{1,3})\\s*([）)])\\s*([、.．，,]?)"),
-		    p, n, 0, &s, &e, g, 4)) {
+		text_re_get(
+		    "^([（(])\\s*([一二三四五六七八九十]{1,3})\\s*([）)])\\s*([、.．，,]?)"),
+		p, n, 0, &s, &e, g, 4)) {
 		*number = text_cn_number(p + g[2], (size_t)(g[3] - g[2]));
 		*ok = p[g[0]] == 0xFF08 && p[g[4]] == 0xFF09 && g[7] == g[6];
 		*label_len = off + e;
@@ -149,13 +150,14 @@ static bool looks_like_docno(const struct ustr *u)
 		a++;
 	while (end > a && text_is_ws(u->p[end - 1]))
 		end--;
-	return re_match_range("^\\S.{0,24}?[0-9０-９〇零一二三四五六七八九十]+\\s*号$", u->p, a, end);
+	return re_match_range("^\\S.{0,24}?[0-9０-９〇零一二三四五六七八九十]+\\s*号$", u->p, a,
+			      end);
 }
 
 static const char *const date_lenient =
-	"^([0-9０-９]{2,4}|[〇零○Ｏ一二三四五六七八九]{2,4})\\s*(年|[-./／])\\s*"
-	"([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*(月|[-./／])\\s*"
-	"([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*日?$";
+    "^([0-9０-９]{2,4}|[〇零○Ｏ一二三四五六七八九]{2,4})\\s*(年|[-./／])\\s*"
+    "([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*(月|[-./／])\\s*"
+    "([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*日?$";
 
 static void detect_doc_type(struct gw_doc *doc)
 {
@@ -196,7 +198,8 @@ static void classify_mark(struct gw_para *p)
 		p->role = GW_ROLE_COPYNO;
 	else if (re_match_range("^(绝|机|秘)\\s*密(★.*)?$", p->text.p, a, b))
 		p->role = GW_ROLE_SECRET;
-	else if (re_match_range("^(特\\s*急|加\\s*急|特\\s*提|平\\s*急|急\\s*件)$", p->text.p, a, b))
+	else if (re_match_range("^(特\\s*急|加\\s*急|特\\s*提|平\\s*急|急\\s*件)$", p->text.p, a,
+				b))
 		p->role = GW_ROLE_URGENCY;
 }
 

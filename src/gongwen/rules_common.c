@@ -4,9 +4,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-struct gw_finding *gw_at(struct gw_findings *out, const struct gw_doc *doc, size_t i,
-			 size_t start, size_t end, const char *rule, int sev, int fix,
-			 const char *fmt, ...)
+struct gw_finding *gw_at(struct gw_findings *out, const struct gw_doc *doc, size_t i, size_t start,
+			 size_t end, const char *rule, int sev, int fix, const char *fmt, ...)
 {
 	char *ex = gw_excerpt(&doc->paras[i], start, end);
 	struct gw_finding *fd = gw_add(out, rule, sev, (long)i, fix, ex, "%s", "");

@@ -6,9 +6,9 @@
 #include "text/regex.h"
 
 /* Add a finding located at [start,end) of paragraph i (excerpt taken there). */
-struct gw_finding *gw_at(struct gw_findings *out, const struct gw_doc *doc, size_t i,
-			 size_t start, size_t end, const char *rule, int sev, int fix,
-			 const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+struct gw_finding *gw_at(struct gw_findings *out, const struct gw_doc *doc, size_t i, size_t start,
+			 size_t end, const char *rule, int sev, int fix, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
 /* Stripped range of a paragraph (WS = space, tab, U+3000, U+00A0). */
 void gw_strip(const struct gw_para *p, size_t *a, size_t *b);
 /* Regex search in paragraph i from offset `from`. */

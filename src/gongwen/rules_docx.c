@@ -29,7 +29,8 @@ static void rule_page(struct gw_doc *doc, struct gw_findings *out)
 	bool flagged[5] = {false, false, false, false, false};
 
 	if (ns == 0) {
-		gw_add(out, "GW-PAGE-001", E, -1, GW_FIX_AUTO, "", "文档未设置页面（缺少 w:sectPr），应为A4纵向");
+		gw_add(out, "GW-PAGE-001", E, -1, GW_FIX_AUTO, "",
+		       "文档未设置页面（缺少 w:sectPr），应为A4纵向");
 		return;
 	}
 	for (size_t k = 0; k < ns; k++) {
@@ -54,12 +55,12 @@ static void rule_page(struct gw_doc *doc, struct gw_findings *out)
 		if (!flagged[3] && labs_(pg.left - pf->margin_left) > pf->margin_tol) {
 			flagged[3] = true;
 			gw_add(out, "GW-PAGE-003", E, -1, GW_FIX_AUTO, "",
-			       "订口（左白边）应为%.0fmm±1mm，实为%.1fmm", pf->margin_left / 56.6929,
-			       pg.left / 56.6929);
+			       "订口（左白边）应为%.0fmm±1mm，实为%.1fmm",
+			       pf->margin_left / 56.6929, pg.left / 56.6929);
 		}
-		if (!flagged[4] && (labs_(pg.w - pg.left - pg.right - pf->type_w) > pf->type_tol ||
-				    labs_(pg.h - labs_(pg.top) - labs_(pg.bottom) - pf->type_h) >
-					    pf->type_tol)) {
+		if (!flagged[4] &&
+		    (labs_(pg.w - pg.left - pg.right - pf->type_w) > pf->type_tol ||
+		     labs_(pg.h - labs_(pg.top) - labs_(pg.bottom) - pf->type_h) > pf->type_tol)) {
 			flagged[4] = true;
 			gw_add(out, "GW-PAGE-004", E, -1, GW_FIX_AUTO, "",
 			       "版心应为156mm×225mm（右白边26mm、下白边35mm），实为%.1fmm×%.1fmm",
@@ -73,8 +74,8 @@ static void rule_page(struct gw_doc *doc, struct gw_findings *out)
 		}
 	}
 	if (pf->deviations[0] != '\0')
-		gw_add(out, "GW-PAGE-012", I, -1, GW_FIX_MANUAL, "", "使用单位规范“%s”，偏离国标：%s",
-		       pf->name, pf->deviations);
+		gw_add(out, "GW-PAGE-012", I, -1, GW_FIX_MANUAL, "",
+		       "使用单位规范“%s”，偏离国标：%s", pf->name, pf->deviations);
 }
 
 /* --- fonts and indents per role ------------------------------------- */
@@ -118,8 +119,8 @@ static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		}
 		for (size_t k = 0; k < nr; k++) {
 			if (runs[k].props.sz != pf->title_sz) {
-				snprintf(why + strlen(why), sizeof(why) - strlen(why), "字号%.1f磅；",
-					 runs[k].props.sz / 2.0);
+				snprintf(why + strlen(why), sizeof(why) - strlen(why),
+					 "字号%.1f磅；", runs[k].props.sz / 2.0);
 				break;
 			}
 		}
@@ -144,8 +145,8 @@ static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
 			if (gw_font_category(runs[k].props.ea) != want ||
 			    runs[k].props.sz != pf->heading_sz) {
 				gw_at(out, doc, i, runs[k].start, runs[k].end,
-				      r == GW_ROLE_H1 ? "GW-FONT-003" : "GW-FONT-004", W, GW_FIX_AUTO,
-				      "%s应为3号%s，实为%s %.1f磅",
+				      r == GW_ROLE_H1 ? "GW-FONT-003" : "GW-FONT-004", W,
+				      GW_FIX_AUTO, "%s应为3号%s，实为%s %.1f磅",
 				      r == GW_ROLE_H1 ? "一级标题" : "二级标题",
 				      r == GW_ROLE_H1 ? "黑体" : "楷体",
 				      runs[k].props.ea[0] ? runs[k].props.ea : "（未设置字体）",
@@ -155,8 +156,7 @@ static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		}
 		/* GW-BODY-016: the run-in text after the heading stays 仿宋. */
 		for (size_t k = 0; k < nr; k++) {
-			if (runs[k].start >= span &&
-			    gw_font_category(runs[k].props.ea) == want) {
+			if (runs[k].start >= span && gw_font_category(runs[k].props.ea) == want) {
 				gw_at(out, doc, i, runs[k].start, runs[k].end, "GW-BODY-016", W,
 				      GW_FIX_MANUAL, "标题后的正文文字应为仿宋，不随标题字体");
 				break;
@@ -177,10 +177,11 @@ static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		for (size_t k = 0; k < nr; k++) {
 			if (!runs[k].props.hint_ea && gw_run_has_ambiguous_punct(p, &runs[k]) &&
 			    gw_font_category(runs[k].props.hansi) == GW_FONT_OTHER) {
-				gw_at(out, doc, i, runs[k].start, runs[k].end, "GW-FONT-007", W,
-				      GW_FIX_AUTO,
-				      "引号、破折号、省略号会以西文字体（%s）显示，应按中文字体显示",
-				      runs[k].props.hansi[0] ? runs[k].props.hansi : "默认");
+				gw_at(
+				    out, doc, i, runs[k].start, runs[k].end, "GW-FONT-007", W,
+				    GW_FIX_AUTO,
+				    "引号、破折号、省略号会以西文字体（%s）显示，应按中文字体显示",
+				    runs[k].props.hansi[0] ? runs[k].props.hansi : "默认");
 				break;
 			}
 		}
@@ -191,7 +192,8 @@ static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
 			if (runs[k].props.color[0] && strcmp(runs[k].props.color, "auto") != 0 &&
 			    strcmp(runs[k].props.color, "000000") != 0) {
 				gw_at(out, doc, i, runs[k].start, runs[k].end, "GW-PAGE-008", W,
-				      GW_FIX_AUTO, "公文文字应为黑色（发文机关标志除外），此处为 #%s",
+				      GW_FIX_AUTO,
+				      "公文文字应为黑色（发文机关标志除外），此处为 #%s",
 				      runs[k].props.color);
 				break;
 			}
@@ -246,7 +248,8 @@ static void rule_pgno(struct gw_doc *doc, struct gw_findings *out)
 		       "页脚中没有页码；页码应为“— N —”（4号半角宋体阿拉伯数字，两侧一字线）");
 	else if (bad != NULL)
 		gw_add(out, "GW-PGNO-001", W, -1, GW_FIX_AUTO, bad,
-		       "页码形式不规范（%s），应为“— N —”（4号半角宋体阿拉伯数字，两侧一字线）", bad);
+		       "页码形式不规范（%s），应为“— N —”（4号半角宋体阿拉伯数字，两侧一字线）",
+		       bad);
 	for (size_t k = 0; k < nf; k++)
 		gw_footer_free(&fts[k]);
 }

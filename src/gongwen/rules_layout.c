@@ -160,7 +160,8 @@ static void rule_grid(struct gw_doc *doc, struct gw_findings *out)
 			       best / 20.0, lines, pf->line_exact / 20.0);
 	} else if (non_exact) {
 		gw_add(out, "GW-PAGE-006", I, -1, GW_FIX_SUGGEST, "",
-		       "需渲染核验：正文未使用固定行距，每页行数取决于字体；一般每页22行（固定值%.2f磅）",
+		       "需渲染核验：正文未使用固定行距，每页行数取决于字体；一般每页22行（固定值%."
+		       "2f磅）",
 		       pf->line_exact / 20.0);
 	}
 	gw_add(out, "GW-PAGE-007", I, -1, GW_FIX_MANUAL, "",
@@ -225,11 +226,11 @@ static void rule_print_line(struct gw_doc *doc, struct gw_findings *out)
 
 		if (p->role != GW_ROLE_PRINT)
 			continue;
-		if (gw_re("((19|20)[0-9]{2})年([1-9]|1[0-2])月([1-9]|[12][0-9]|3[01])日印发\\s*$", p, 0,
-			  &s, &e, NULL, 0))
+		if (gw_re("((19|20)[0-9]{2})年([1-9]|1[0-2])月([1-9]|[12][0-9]|3[01])日印发\\s*$",
+			  p, 0, &s, &e, NULL, 0))
 			continue;
-		if (gw_re("[0-9０-９〇零一二三四五六七八九十.\\-/年月日]+\\s*印发\\s*$", p, 0, &s, &e, NULL,
-			  0))
+		if (gw_re("[0-9０-９〇零一二三四五六七八九十.\\-/年月日]+\\s*印发\\s*$", p, 0, &s,
+			  &e, NULL, 0))
 			gw_at(out, doc, i, s, e, "GW-NOTE-005", E, GW_FIX_MANUAL,
 			      "印发日期应用阿拉伯数字标全年月日，后加“印发”（如2025年3月5日印发）");
 	}
@@ -281,7 +282,8 @@ static void rule_auto_numbering(struct gw_doc *doc, struct gw_findings *out)
 		if (lvl > 0)
 			gw_at(out, doc, i, 0, doc->paras[i].text.len, "GW-BODY-011", I,
 			      GW_FIX_MANUAL,
-			      "层次序号“%s”由自动编号生成%s；建议固化为文字，避免在其他软件中显示不同",
+			      "层次序号“%s”由自动编号生成%"
+			      "s；建议固化为文字，避免在其他软件中显示不同",
 			      labels[i], ok ? "" : "且形式不规范");
 		ustr_free(&u);
 		free(labels[i]);
@@ -295,12 +297,12 @@ static void rule_needs_render(struct gw_doc *doc, struct gw_findings *out)
 		const char *rule;
 		const char *what;
 	} r[] = {
-		{"GW-HEAD-012", "标题位于红色分隔线下空二行"},
-		{"GW-BODY-009", "公文首页必须显示正文"},
-		{"GW-NOTE-001", "版记位于公文最后一页"},
-		{"GW-PGNO-002", "页码一字线距版心下边缘7mm"},
-		{"GW-PGNO-004", "版记页前有空白页时均不编页码"},
-		{"GW-SIGN-007", "署名和成文日期不单独成页"},
+	    {"GW-HEAD-012", "标题位于红色分隔线下空二行"},
+	    {"GW-BODY-009", "公文首页必须显示正文"},
+	    {"GW-NOTE-001", "版记位于公文最后一页"},
+	    {"GW-PGNO-002", "页码一字线距版心下边缘7mm"},
+	    {"GW-PGNO-004", "版记页前有空白页时均不编页码"},
+	    {"GW-SIGN-007", "署名和成文日期不单独成页"},
 	};
 
 	if (!doc->is_docx)
@@ -349,10 +351,12 @@ bool gw_layout_fix(struct gw_doc *doc, const struct gw_finding *f)
 		for (size_t i = 0; i < doc->n; i++) {
 			int r = doc->paras[i].role;
 
-			if (r == GW_ROLE_BODY || r == GW_ROLE_TITLE || (r >= GW_ROLE_H1 && r <= GW_ROLE_H4) ||
-			    r == GW_ROLE_TO || r == GW_ROLE_ATT || r == GW_ROLE_SIG ||
-			    r == GW_ROLE_DATE || r == GW_ROLE_NOTE || r == GW_ROLE_BLANK)
-				doc_docx_set_line_exact(doc->paras[i].node, doc->profile->line_exact);
+			if (r == GW_ROLE_BODY || r == GW_ROLE_TITLE ||
+			    (r >= GW_ROLE_H1 && r <= GW_ROLE_H4) || r == GW_ROLE_TO ||
+			    r == GW_ROLE_ATT || r == GW_ROLE_SIG || r == GW_ROLE_DATE ||
+			    r == GW_ROLE_NOTE || r == GW_ROLE_BLANK)
+				doc_docx_set_line_exact(doc->paras[i].node,
+							doc->profile->line_exact);
 		}
 		return true;
 	}

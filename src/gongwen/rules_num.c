@@ -16,8 +16,8 @@ static void rule_short_year(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	size_t s;
 	size_t e;
 
-	if (gw_re("(?<![0-9〔第])[0-9]{2}年(?=[0-9]{1,2}月|底|末|初|度|上半年|下半年)", p, 0, &s, &e,
-		  NULL, 0)) {
+	if (gw_re("(?<![0-9〔第])[0-9]{2}年(?=[0-9]{1,2}月|底|末|初|度|上半年|下半年)", p, 0, &s,
+		  &e, NULL, 0)) {
 		struct gw_finding *fd = gw_at(out, doc, i, s, e, "GW-NUM-003", E, GW_FIX_SUGGEST,
 					      "年份不得简写，应写全4位");
 		gw_finding_suggest(fd, "请确认年代后改为4位年份，如“20%c%c年”", (char)p->text.p[s],
@@ -95,8 +95,8 @@ static void rule_decimal(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t e;
 
 	if (gw_re("(?<=[0-9])[·．](?=[0-9])", p, 0, &s, &e, NULL, 0)) {
-		struct gw_finding *fd = gw_at(out, doc, i, s, e, "GW-NUM-010", E, GW_FIX_AUTO,
-					      "小数点应使用“.”");
+		struct gw_finding *fd =
+		    gw_at(out, doc, i, s, e, "GW-NUM-010", E, GW_FIX_AUTO, "小数点应使用“.”");
 
 		gw_finding_edit(fd, s, e, ".");
 	}
@@ -110,8 +110,10 @@ static void rule_date_words(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	size_t e;
 	struct gw_finding *fd;
 
-	if (p->role != GW_ROLE_DOCNO && gw_re("(?<![0-9])[0-9]{1,2}月[0-9]{1,2}号", p, 0, &s, &e, NULL, 0)) {
-		fd = gw_at(out, doc, i, s, e, "GW-NUM-015", W, GW_FIX_AUTO, "公文日期用“日”不用“号”");
+	if (p->role != GW_ROLE_DOCNO &&
+	    gw_re("(?<![0-9])[0-9]{1,2}月[0-9]{1,2}号", p, 0, &s, &e, NULL, 0)) {
+		fd = gw_at(out, doc, i, s, e, "GW-NUM-015", W, GW_FIX_AUTO,
+			   "公文日期用“日”不用“号”");
 		gw_finding_edit(fd, e - 1, e, "日");
 	}
 	if (gw_re("(大?约|近)[^，。；]{0,8}左右", p, 0, &s, &e, NULL, 0))
@@ -131,8 +133,8 @@ static void rule_mixed_date(struct gw_doc *doc, size_t i, struct gw_findings *ou
 
 	if (p->role == GW_ROLE_DATE)
 		return;
-	if (gw_re("[〇零一二三四五六七八九]{4}年[0-9]|[0-9]{4}年[一二三四五六七八九十]{1,2}月", p, 0,
-		  &s, &e, NULL, 0) ||
+	if (gw_re("[〇零一二三四五六七八九]{4}年[0-9]|[0-9]{4}年[一二三四五六七八九十]{1,2}月", p,
+		  0, &s, &e, NULL, 0) ||
 	    gw_re("二[O0０零][一二三四五六七八九〇零O0０]{2}年", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-005", E, GW_FIX_SUGGEST,
 		      "同一日期应使用同一种数字；汉字年份中的零写作“〇”");

@@ -11,9 +11,8 @@
 #define W GW_SEV_WARNING
 #define I GW_SEV_INFO
 
-static const char *const url_re =
-	"(https?://[\\x21-\\x7e]+|www\\.[A-Za-z0-9.\\-/_%?=&]+|"
-	"[A-Za-z0-9._%+\\-]+@[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,})";
+static const char *const url_re = "(https?://[\\x21-\\x7e]+|www\\.[A-Za-z0-9.\\-/_%?=&]+|"
+				  "[A-Za-z0-9._%+\\-]+@[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,})";
 
 /* Copy of the text with URLs/e-mails blanked to spaces (same length). */
 static void mask_urls(const struct gw_para *p, struct ustr *m)
@@ -78,7 +77,11 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
 			uint32_t b = next_nonspace(m, k);
 
 			if ((a && text_is_cjk(a)) || (b && text_is_cjk(b)))
-				rep = c == ',' ? "，" : c == ';' ? "；" : c == ':' ? "：" : c == '?' ? "？" : "！";
+				rep = c == ','	 ? "，"
+				      : c == ';' ? "；"
+				      : c == ':' ? "："
+				      : c == '?' ? "？"
+						 : "！";
 		} else if (c == '.') {
 			uint32_t a = k > 0 ? m->p[k - 1] : 0;
 			uint32_t b = k + 1 < m->len ? m->p[k + 1] : 0;
@@ -135,7 +138,8 @@ static void rule_repeated(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		uint32_t one = p->text.p[s];
 
 		if (fd == NULL)
-			fd = gw_at(out, doc, i, s, e, "GW-PUNC-002", E, GW_FIX_AUTO, "标点符号重复");
+			fd =
+			    gw_at(out, doc, i, s, e, "GW-PUNC-002", E, GW_FIX_AUTO, "标点符号重复");
 		gw_finding_edit_ucs(fd, s, e, &one, 1);
 		from = e;
 	}
@@ -180,8 +184,7 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 		from = e;
 	}
 	if (gw_re("……等", p, 0, &s, &e, NULL, 0))
-		gw_at(out, doc, i, s, e, "GW-PUNC-004", E, GW_FIX_SUGGEST,
-		      "省略号后不再用“等”");
+		gw_at(out, doc, i, s, e, "GW-PUNC-004", E, GW_FIX_SUGGEST, "省略号后不再用“等”");
 	fd = NULL;
 	from = 0;
 	while (text_re_search(text_re_get("(?<=[\\x{4E00}-\\x{9FFF}])(--|－－|―{1,2}|—(?!—))"
@@ -201,12 +204,12 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 }
 
 /* GW-PUNC-006: ranges — years take 一字线 "—", numbers take 浪纹线 "～". */
-#define RANGE_UNITS                                                                             \
+#define RANGE_UNITS                                                                                                                  \
 	"平方米|平方公里|公里|千米|米|公斤|千克|克|周岁|小时|分钟|秒|个工作日|工作日|个月|天|个|" \
-	"人次|人|名|家|次|万|亿|元|年|月|日|%|％|岁|项|所|户|处|座|亩|吨|台|辆|件|份|周|倍|度|张|" \
+	"人次|人|名|家|次|万|亿|元|年|月|日|%|％|岁|项|所|户|处|座|亩|吨|台|辆|件|份|周|倍|度|张|"      \
 	"条|篇|期|批|间|栋|床|岗|场|班|课时|学时|分"
 static const char *const num_range_re =
-	"(?<![0-9.])[0-9]+(?:\\.[0-9]+)?(\\s*[-－~]\\s*)[0-9]+(?:\\.[0-9]+)?\\s*(?:" RANGE_UNITS ")";
+    "(?<![0-9.])[0-9]+(?:\\.[0-9]+)?(\\s*[-－~]\\s*)[0-9]+(?:\\.[0-9]+)?\\s*(?:" RANGE_UNITS ")";
 
 static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
@@ -225,13 +228,15 @@ static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		from = e;
 	}
 	from = 0;
-	while (text_re_search(text_re_get(num_range_re), p->text.p, p->text.len, from, &s, &e, g, 1)) {
+	while (
+	    text_re_search(text_re_get(num_range_re), p->text.p, p->text.len, from, &s, &e, g, 1)) {
 		bool year = false;
 		size_t s2;
 		size_t e2;
 
 		/* already reported as a year range above */
-		if (gw_re("(?<![0-9])[0-9]{4}\\s*[-－~]\\s*[0-9]{4}\\s*年", p, s, &s2, &e2, NULL, 0) &&
+		if (gw_re("(?<![0-9])[0-9]{4}\\s*[-－~]\\s*[0-9]{4}\\s*年", p, s, &s2, &e2, NULL,
+			  0) &&
 		    s2 == s)
 			year = true;
 		if (!year) {
@@ -305,7 +310,7 @@ static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
 			depth--;
 			goto next;
 		}
-next:;
+	next:;
 	}
 	if (depth > 0 && depth <= ARRAY_LEN(stack))
 		gw_at(out, doc, i, pos[depth - 1], pos[depth - 1] + 1, "GW-PUNC-011", E,
@@ -331,11 +336,11 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 	}
 	fd = NULL;
 	from = 0;
-	while (gw_re("(?<=[\\x{4E00}-\\x{9FFF}，。；：、])[ \\x{3000}]+(?=[\\x{4E00}-\\x{9FFF}])", p,
-		     from, &s, &e, NULL, 0)) {
+	while (gw_re("(?<=[\\x{4E00}-\\x{9FFF}，。；：、])[ \\x{3000}]+(?=[\\x{4E00}-\\x{9FFF}])",
+		     p, from, &s, &e, NULL, 0)) {
 		if (s > 0 && p->role != GW_ROLE_DOCNO && p->role != GW_ROLE_MARK &&
-		    p->role != GW_ROLE_SIG && p->role != GW_ROLE_PRINT && p->role != GW_ROLE_ATTEND &&
-		    p->role != GW_ROLE_TITLE) {
+		    p->role != GW_ROLE_SIG && p->role != GW_ROLE_PRINT &&
+		    p->role != GW_ROLE_ATTEND && p->role != GW_ROLE_TITLE) {
 			if (fd == NULL)
 				fd = gw_at(out, doc, i, s, e, "GW-PUNC-018", W, GW_FIX_SUGGEST,
 					   "汉字之间有多余空格");

@@ -41,20 +41,23 @@ static void rule_docno(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		a++;
 	while (b > a && text_is_ws(p->text.p[b - 1]))
 		b--;
-	if (text_re_search(text_re_get("^[\\x{3400}-\\x{4DBF}\\x{4E00}-\\x{9FFF}\\x{F900}-\\x{FAFF}]"
-				       "[\\x{3400}-\\x{4DBF}\\x{4E00}-\\x{9FFF}\\x{F900}-\\x{FAFF}"
-				       "A-Za-z0-9]*〔(19|20)[0-9]{2}〕[1-9][0-9]*号$"),
-			   p->text.p + a, b - a, 0, &s, &e, NULL, 0))
+	if (text_re_search(
+		text_re_get("^[\\x{3400}-\\x{4DBF}\\x{4E00}-\\x{9FFF}\\x{F900}-\\x{FAFF}]"
+			    "[\\x{3400}-\\x{4DBF}\\x{4E00}-\\x{9FFF}\\x{F900}-\\x{FAFF}"
+			    "A-Za-z0-9]*〔(19|20)[0-9]{2}〕[1-9][0-9]*号$"),
+		p->text.p + a, b - a, 0, &s, &e, NULL, 0))
 		return;
 	/* GB/T 9704 §10.3 (命令): the 令号 is legitimately "第N号". */
-	if (doc->doc_type == 2 &&
-	    text_re_search(text_re_get("^第[1-9][0-9]*号$"), p->text.p + a, b - a, 0, &s, &e, NULL, 0))
+	if (doc->doc_type == 2 && text_re_search(text_re_get("^第[1-9][0-9]*号$"), p->text.p + a,
+						 b - a, 0, &s, &e, NULL, 0))
 		return;
-	fd = gw_at(out, doc, i, a, b, "GW-HEAD-007", E, GW_FIX_MANUAL,
-		   "发文字号应为“机关代字〔年份〕序号号”：六角括号〔〕、年份写全、不加“第”、不编虚位");
-	if (text_re_search(text_re_get("^(.+?)\\s*[\\[［【(（〈﹝〔<《]\\s*([0-9０-９]{2,4})\\s*"
-				       "[\\]］】)）〉﹞〕>》]\\s*第?\\s*[0０]*([1-9１-９][0-9０-９]*)\\s*号$"),
-			   p->text.p + a, b - a, 0, &s, &e, g, 3)) {
+	fd = gw_at(
+	    out, doc, i, a, b, "GW-HEAD-007", E, GW_FIX_MANUAL,
+	    "发文字号应为“机关代字〔年份〕序号号”：六角括号〔〕、年份写全、不加“第”、不编虚位");
+	if (text_re_search(
+		text_re_get("^(.+?)\\s*[\\[［【(（〈﹝〔<《]\\s*([0-9０-９]{2,4})\\s*"
+			    "[\\]］】)）〉﹞〕>》]\\s*第?\\s*[0０]*([1-9１-９][0-9０-９]*)\\s*号$"),
+		p->text.p + a, b - a, 0, &s, &e, g, 3)) {
 		struct ustr fixed;
 		size_t ylen = (size_t)(g[3] - g[2]);
 		char *sug;
@@ -147,15 +150,15 @@ void gw_rules_head(struct gw_doc *doc, struct gw_findings *out)
 		}
 		if (r == GW_ROLE_COPYNO || r == GW_ROLE_SECRET || r == GW_ROLE_URGENCY)
 			rule_head_marks(doc, i, out);
-		if (r <= GW_ROLE_DOCNO && text_ucs_find(doc->paras[i].text.p,
-							doc->paras[i].text.len, 0, "签发人") >= 0)
+		if (r <= GW_ROLE_DOCNO &&
+		    text_ucs_find(doc->paras[i].text.p, doc->paras[i].text.len, 0, "签发人") >= 0)
 			has_signer = true;
 	}
 	/* GW-HEAD-009: 上行文 must show 签发人 (条例 第九条(六)). */
 	if (gw_doc_type_upward(doc->doc_type) && doc->docno >= 0 && !has_signer) {
 		struct gw_finding *fd =
-			gw_at(out, doc, (size_t)doc->docno, 0, doc->paras[doc->docno].text.len,
-			      "GW-HEAD-009", E, GW_FIX_SUGGEST, "上行文（请示、报告）应标注签发人");
+		    gw_at(out, doc, (size_t)doc->docno, 0, doc->paras[doc->docno].text.len,
+			  "GW-HEAD-009", E, GW_FIX_SUGGEST, "上行文（请示、报告）应标注签发人");
 		gw_finding_suggest(fd, "在发文字号同一行右侧加“签发人：（姓名）”");
 	}
 }
@@ -175,8 +178,8 @@ static void rule_title(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	while (c > a && text_re_has("^[。．.：:；;，,、！!？?]$", p->text.p + c - 1, 1))
 		c--;
 	if (c < b) {
-		fd = gw_at(out, doc, i, c, b, "GW-BODY-003", W, GW_FIX_AUTO,
-			   "标题末尾不加标点符号");
+		fd =
+		    gw_at(out, doc, i, c, b, "GW-BODY-003", W, GW_FIX_AUTO, "标题末尾不加标点符号");
 		gw_finding_edit(fd, c, b, "");
 	}
 	if (doc->doc_type < 0) {
@@ -364,8 +367,9 @@ static void rule_attachments(struct gw_doc *doc, struct gw_findings *out)
 		}
 		long gg[4];
 
-		if (text_re_search(text_re_get("^([0-9]{1,2})\\s*([.．、])\\s*"), p->text.p + name_a,
-				   b > name_a ? b - name_a : 0, 0, &s, &e, gg, 2)) {
+		if (text_re_search(text_re_get("^([0-9]{1,2})\\s*([.．、])\\s*"),
+				   p->text.p + name_a, b > name_a ? b - name_a : 0, 0, &s, &e, gg,
+				   2)) {
 			int num = 0;
 
 			for (long j = gg[0]; j < gg[1]; j++)
@@ -461,8 +465,9 @@ static void rule_date(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	struct gw_finding *fd;
 
 	gw_strip(p, &a, &b);
-	if (text_re_search(text_re_get("^((19|20)[0-9]{2})年([1-9]|1[0-2])月([1-9]|[12][0-9]|3[01])日$"),
-			   p->text.p + a, b - a, 0, &s, &e, g, 4)) {
+	if (text_re_search(
+		text_re_get("^((19|20)[0-9]{2})年([1-9]|1[0-2])月([1-9]|[12][0-9]|3[01])日$"),
+		p->text.p + a, b - a, 0, &s, &e, g, 4)) {
 		int y = field_value(p->text.p + a + g[0], (size_t)(g[1] - g[0]), true);
 		int m = field_value(p->text.p + a + g[4], (size_t)(g[5] - g[4]), true);
 		int d = field_value(p->text.p + a + g[6], (size_t)(g[7] - g[6]), true);
@@ -473,12 +478,15 @@ static void rule_date(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		      "成文日期不是有效日期（%d年%d月%d日）", y, m, d);
 		return;
 	}
-	fd = gw_at(out, doc, i, a, b, "GW-SIGN-001", E, GW_FIX_MANUAL,
-		   "成文日期应用阿拉伯数字将年、月、日标全，年份写全，月、日不编虚位（如2025年3月5日）");
-	if (text_re_search(text_re_get("^([0-9０-９]{2,4}|[〇零○Ｏ一二三四五六七八九]{2,4})\\s*(?:年|[-./／])"
-				       "\\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*(?:月|[-./／])\\s*"
-				       "([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*日?$"),
-			   p->text.p + a, b - a, 0, &s, &e, g, 3)) {
+	fd = gw_at(
+	    out, doc, i, a, b, "GW-SIGN-001", E, GW_FIX_MANUAL,
+	    "成文日期应用阿拉伯数字将年、月、日标全，年份写全，月、日不编虚位（如2025年3月5日）");
+	if (text_re_search(
+		text_re_get(
+		    "^([0-9０-９]{2,4}|[〇零○Ｏ一二三四五六七八九]{2,4})\\s*(?:年|[-./／])"
+		    "\\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*(?:月|[-./／])\\s*"
+		    "([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*日?$"),
+		p->text.p + a, b - a, 0, &s, &e, g, 3)) {
 		size_t yl = (size_t)(g[1] - g[0]);
 		int y = field_value(p->text.p + a + g[0], yl, true);
 		int m = field_value(p->text.p + a + g[2], (size_t)(g[3] - g[2]), false);
@@ -492,8 +500,8 @@ static void rule_date(struct gw_doc *doc, size_t i, struct gw_findings *out)
 			gw_finding_suggest(fd, "%s", fixed);
 		} else if (yl == 2) {
 			fd->fix = GW_FIX_SUGGEST;
-			gw_finding_suggest(fd, "年份应写全4位，请确认年代后改为“20%02d年%d月%d日”", y,
-					   m, d);
+			gw_finding_suggest(fd, "年份应写全4位，请确认年代后改为“20%02d年%d月%d日”",
+					   y, m, d);
 		}
 	}
 }

@@ -31,8 +31,8 @@ static struct text_re *compile(const char *pattern)
 
 	ustr_init(&u);
 	ustr_add_cstr(&u, pattern);
-	re->code = pcre2_compile((PCRE2_SPTR)u.p, u.len, PCRE2_UTF | PCRE2_UCP, &errcode, &erroff,
-				 NULL);
+	re->code =
+	    pcre2_compile((PCRE2_SPTR)u.p, u.len, PCRE2_UTF | PCRE2_UCP, &errcode, &erroff, NULL);
 	ustr_free(&u);
 	if (re->code == NULL) {
 		PCRE2_UCHAR msg[256];
@@ -44,7 +44,8 @@ static struct text_re *compile(const char *pattern)
 		for (size_t i = 0; i < 256 && msg[i]; i++)
 			ustr_push(&m, msg[i]);
 		s = ustr_to_utf8(&m, 0, m.len);
-		fprintf(stderr, "shuzhi: bad regex \"%s\" at %zu: %s\n", pattern, (size_t)erroff, s);
+		fprintf(stderr, "shuzhi: bad regex \"%s\" at %zu: %s\n", pattern, (size_t)erroff,
+			s);
 		abort();
 	}
 	pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);

@@ -17,56 +17,55 @@
 typedef void (*test_fn)(void);
 void test_register(const char *name, const char *file, test_fn fn);
 
-#define TEST(name)                                                                   \
-	static void test_##name(void);                                               \
-	__attribute__((constructor)) static void test_register_##name(void)          \
-	{                                                                            \
-		test_register(#name, __FILE__, test_##name);                         \
-	}                                                                            \
+#define TEST(name)                                                                                 \
+	static void test_##name(void);                                                             \
+	__attribute__((constructor)) static void test_register_##name(void)                        \
+	{                                                                                          \
+		test_register(#name, __FILE__, test_##name);                                       \
+	}                                                                                          \
 	static void test_##name(void)
 
-#define TEST_FAIL_AT(...)                                                            \
-	do {                                                                         \
-		fprintf(stderr, "  %s:%d: ", __FILE__, __LINE__);                    \
-		fprintf(stderr, __VA_ARGS__);                                        \
-		fputc('\n', stderr);                                                 \
-		exit(1);                                                             \
+#define TEST_FAIL_AT(...)                                                                          \
+	do {                                                                                       \
+		fprintf(stderr, "  %s:%d: ", __FILE__, __LINE__);                                  \
+		fprintf(stderr, __VA_ARGS__);                                                      \
+		fputc('\n', stderr);                                                               \
+		exit(1);                                                                           \
 	} while (0)
 
-#define ASSERT(cond)                                                                 \
-	do {                                                                         \
-		if (!(cond))                                                         \
-			TEST_FAIL_AT("assertion failed: %s", #cond);                  \
+#define ASSERT(cond)                                                                               \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			TEST_FAIL_AT("assertion failed: %s", #cond);                               \
 	} while (0)
 
-#define ASSERT_EQ(a, b)                                                              \
-	do {                                                                         \
-		intmax_t a_ = (intmax_t)(a), b_ = (intmax_t)(b);                     \
-		if (a_ != b_)                                                        \
-			TEST_FAIL_AT("%s == %s: %jd != %jd", #a, #b, a_, b_);         \
+#define ASSERT_EQ(a, b)                                                                            \
+	do {                                                                                       \
+		intmax_t a_ = (intmax_t)(a), b_ = (intmax_t)(b);                                   \
+		if (a_ != b_)                                                                      \
+			TEST_FAIL_AT("%s == %s: %jd != %jd", #a, #b, a_, b_);                      \
 	} while (0)
 
-#define ASSERT_NE(a, b)                                                              \
-	do {                                                                         \
-		intmax_t a_ = (intmax_t)(a), b_ = (intmax_t)(b);                     \
-		if (a_ == b_)                                                        \
-			TEST_FAIL_AT("%s != %s: both %jd", #a, #b, a_);               \
+#define ASSERT_NE(a, b)                                                                            \
+	do {                                                                                       \
+		intmax_t a_ = (intmax_t)(a), b_ = (intmax_t)(b);                                   \
+		if (a_ == b_)                                                                      \
+			TEST_FAIL_AT("%s != %s: both %jd", #a, #b, a_);                            \
 	} while (0)
 
-#define ASSERT_STR_EQ(a, b)                                                          \
-	do {                                                                         \
-		const char *a_ = (a), *b_ = (b);                                     \
-		if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)                 \
-			TEST_FAIL_AT("%s == %s: \"%s\" != \"%s\"", #a, #b,            \
-				     a_ ? a_ : "(null)", b_ ? b_ : "(null)");         \
+#define ASSERT_STR_EQ(a, b)                                                                        \
+	do {                                                                                       \
+		const char *a_ = (a), *b_ = (b);                                                   \
+		if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)                               \
+			TEST_FAIL_AT("%s == %s: \"%s\" != \"%s\"", #a, #b, a_ ? a_ : "(null)",     \
+				     b_ ? b_ : "(null)");                                          \
 	} while (0)
 
-#define ASSERT_CONTAINS(hay, needle)                                                 \
-	do {                                                                         \
-		const char *h_ = (hay), *n_ = (needle);                              \
-		if (h_ == NULL || strstr(h_, n_) == NULL)                            \
-			TEST_FAIL_AT("\"%s\" does not contain \"%s\"",                \
-				     h_ ? h_ : "(null)", n_);                         \
+#define ASSERT_CONTAINS(hay, needle)                                                               \
+	do {                                                                                       \
+		const char *h_ = (hay), *n_ = (needle);                                            \
+		if (h_ == NULL || strstr(h_, n_) == NULL)                                          \
+			TEST_FAIL_AT("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_);    \
 	} while (0)
 
 /* Path of the repository's test data and of the shared corpus. */

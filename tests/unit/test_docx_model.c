@@ -13,56 +13,75 @@
 #define A_NS "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\""
 
 static const char ct[] =
-	"<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-	"<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
-	"<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>";
+    "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+    "<Default Extension=\"rels\" "
+    "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+    "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>";
 static const char rels[] =
-	"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-	"<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-	"relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
 static const char doc_rels[] =
-	"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-	"<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
-	"<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme\" Target=\"theme/theme1.xml\"/>"
-	"<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" Target=\"numbering.xml\"/>"
-	"</Relationships>";
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
+    "Target=\"styles.xml\"/>"
+    "<Relationship Id=\"rId2\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme\" "
+    "Target=\"theme/theme1.xml\"/>"
+    "<Relationship Id=\"rId3\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" "
+    "Target=\"numbering.xml\"/>"
+    "</Relationships>";
 static const char styles[] =
-	"<w:styles " W_NS "><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val=\"21\"/></w:rPr>"
-	"</w:rPrDefault></w:docDefaults>"
-	"<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"a\"><w:name w:val=\"Normal\"/>"
-	"<w:pPr><w:ind w:firstLineChars=\"200\"/></w:pPr><w:rPr><w:rFonts w:eastAsiaTheme=\"minorEastAsia\"/>"
-	"<w:sz w:val=\"32\"/></w:rPr></w:style>"
-	"<w:style w:type=\"paragraph\" w:styleId=\"h\"><w:basedOn w:val=\"a\"/><w:pPr><w:jc w:val=\"center\"/>"
-	"</w:pPr><w:rPr><w:rFonts w:eastAsia=\"黑体\"/><w:b/></w:rPr></w:style>"
-	"<w:style w:type=\"character\" w:styleId=\"k\"><w:rPr><w:rFonts w:eastAsia=\"楷体\"/></w:rPr></w:style>"
-	"<w:style w:type=\"table\" w:styleId=\"t\"><w:tblPr/><w:rPr><w:sz w:val=\"99\"/></w:rPr></w:style>"
-	"</w:styles>";
-static const char theme[] = "<a:theme " A_NS "><a:themeElements><a:fontScheme><a:majorFont>"
-			    "<a:latin typeface=\"Arial\"/><a:ea typeface=\"\"/><a:font script=\"Hans\" "
-			    "typeface=\"黑体\"/></a:majorFont><a:minorFont><a:latin typeface=\"Times\"/>"
-			    "<a:ea typeface=\"仿宋_GB2312\"/></a:minorFont></a:fontScheme></a:themeElements>"
-			    "</a:theme>";
+    "<w:styles " W_NS "><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val=\"21\"/></w:rPr>"
+    "</w:rPrDefault></w:docDefaults>"
+    "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"a\"><w:name w:val=\"Normal\"/>"
+    "<w:pPr><w:ind w:firstLineChars=\"200\"/></w:pPr><w:rPr><w:rFonts "
+    "w:eastAsiaTheme=\"minorEastAsia\"/>"
+    "<w:sz w:val=\"32\"/></w:rPr></w:style>"
+    "<w:style w:type=\"paragraph\" w:styleId=\"h\"><w:basedOn w:val=\"a\"/><w:pPr><w:jc "
+    "w:val=\"center\"/>"
+    "</w:pPr><w:rPr><w:rFonts w:eastAsia=\"黑体\"/><w:b/></w:rPr></w:style>"
+    "<w:style w:type=\"character\" w:styleId=\"k\"><w:rPr><w:rFonts "
+    "w:eastAsia=\"楷体\"/></w:rPr></w:style>"
+    "<w:style w:type=\"table\" w:styleId=\"t\"><w:tblPr/><w:rPr><w:sz "
+    "w:val=\"99\"/></w:rPr></w:style>"
+    "</w:styles>";
+static const char theme[] =
+    "<a:theme " A_NS "><a:themeElements><a:fontScheme><a:majorFont>"
+    "<a:latin typeface=\"Arial\"/><a:ea typeface=\"\"/><a:font script=\"Hans\" "
+    "typeface=\"黑体\"/></a:majorFont><a:minorFont><a:latin typeface=\"Times\"/>"
+    "<a:ea typeface=\"仿宋_GB2312\"/></a:minorFont></a:fontScheme></a:themeElements>"
+    "</a:theme>";
 static const char numbering[] =
-	"<w:numbering " W_NS "><w:abstractNum w:abstractNumId=\"7\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
-	"<w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"%1、\"/></w:lvl><w:lvl w:ilvl=\"1\">"
-	"<w:start w:val=\"1\"/><w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"（%2）\"/></w:lvl>"
-	"</w:abstractNum><w:num w:numId=\"3\"><w:abstractNumId w:val=\"7\"/></w:num></w:numbering>";
+    "<w:numbering " W_NS
+    "><w:abstractNum w:abstractNumId=\"7\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
+    "<w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"%1、\"/></w:lvl><w:lvl w:ilvl=\"1\">"
+    "<w:start w:val=\"1\"/><w:numFmt w:val=\"chineseCounting\"/><w:lvlText "
+    "w:val=\"（%2）\"/></w:lvl>"
+    "</w:abstractNum><w:num w:numId=\"3\"><w:abstractNumId w:val=\"7\"/></w:num></w:numbering>";
 static const char document[] =
-	"<w:document " W_NS "><w:body>"
-	/* 0: Normal via default style: theme 仿宋, sz 32, firstLine 640 */
-	"<w:p><w:r><w:t>正文</w:t></w:r><w:r><w:rPr><w:rStyle w:val=\"k\"/></w:rPr><w:t>楷</w:t></w:r></w:p>"
-	/* 1: style h (basedOn a): 黑体 bold centred, direct hanging 0 wins */
-	"<w:p><w:pPr><w:pStyle w:val=\"h\"/><w:ind w:hanging=\"0\"/></w:pPr><w:r><w:t>标</w:t></w:r>"
-	"<w:r><w:rPr><w:b w:val=\"0\"/></w:rPr><w:t>题</w:t></w:r></w:p>"
-	/* 2, 3, 4: numbered 一、 （一） 二、 */
-	"<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"3\"/></w:numPr></w:pPr><w:r><w:t>总则</w:t></w:r></w:p>"
-	"<w:p><w:pPr><w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"3\"/></w:numPr></w:pPr><w:r><w:t>目标</w:t></w:r></w:p>"
-	"<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"3\"/></w:numPr></w:pPr><w:r><w:t>措施</w:t></w:r></w:p>"
-	/* 5: split runs, a deletion, a tab, a hyperlink */
-	"<w:p><w:r><w:t>示政</w:t></w:r><w:del><w:r><w:delText>X</w:delText><w:t>删</w:t></w:r></w:del>"
-	"<w:hyperlink><w:r><w:t>发[2025]</w:t></w:r></w:hyperlink><w:r><w:t>6号</w:t><w:tab/><w:t>尾</w:t></w:r></w:p>"
-	"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>表内</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
-	"<w:sectPr/></w:body></w:document>";
+    "<w:document " W_NS "><w:body>"
+    /* 0: Normal via default style: theme 仿宋, sz 32, firstLine 640 */
+    "<w:p><w:r><w:t>正文</w:t></w:r><w:r><w:rPr><w:rStyle "
+    "w:val=\"k\"/></w:rPr><w:t>楷</w:t></w:r></w:p>"
+    /* 1: style h (basedOn a): 黑体 bold centred, direct hanging 0 wins */
+    "<w:p><w:pPr><w:pStyle w:val=\"h\"/><w:ind w:hanging=\"0\"/></w:pPr><w:r><w:t>标</w:t></w:r>"
+    "<w:r><w:rPr><w:b w:val=\"0\"/></w:rPr><w:t>题</w:t></w:r></w:p>"
+    /* 2, 3, 4: numbered 一、 （一） 二、 */
+    "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId "
+    "w:val=\"3\"/></w:numPr></w:pPr><w:r><w:t>总则</w:t></w:r></w:p>"
+    "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"1\"/><w:numId "
+    "w:val=\"3\"/></w:numPr></w:pPr><w:r><w:t>目标</w:t></w:r></w:p>"
+    "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId "
+    "w:val=\"3\"/></w:numPr></w:pPr><w:r><w:t>措施</w:t></w:r></w:p>"
+    /* 5: split runs, a deletion, a tab, a hyperlink */
+    "<w:p><w:r><w:t>示政</w:t></w:r><w:del><w:r><w:delText>X</w:delText><w:t>删</w:t></w:r></w:del>"
+    "<w:hyperlink><w:r><w:t>发[2025]</w:t></w:r></w:hyperlink><w:r><w:t>6号</w:t><w:tab/><w:t>尾</"
+    "w:t></w:r></w:p>"
+    "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>表内</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    "<w:sectPr/></w:body></w:document>";
 
 static char tmpdir[64];
 
@@ -120,7 +139,7 @@ TEST(docx_effective_props_style_chain_and_theme)
 	r = doc_xml_child(d->paras[0], NS_W, "r");
 	doc_docx_run_props(d, d->paras[0], r, &rp);
 	ASSERT_STR_EQ(rp.ea, "仿宋_GB2312"); /* eastAsiaTheme -> a:minorFont/a:ea */
-	ASSERT_EQ(rp.sz, 32);                /* style beats docDefaults */
+	ASSERT_EQ(rp.sz, 32);		     /* style beats docDefaults */
 	doc_docx_run_props(d, d->paras[0], doc_xml_next(r, NS_W, "r"), &rp);
 	ASSERT_STR_EQ(rp.ea, "楷体"); /* character style */
 	doc_docx_para_props(d, d->paras[0], &pp);

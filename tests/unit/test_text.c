@@ -10,7 +10,7 @@ TEST(text_utf8_validation)
 	ASSERT(!text_utf8_valid("a\xC0\xAF", 3, &at)); /* overlong '/' */
 	ASSERT_EQ(at, 1);
 	ASSERT(!text_utf8_valid("\xED\xA0\x80", 3, NULL)); /* surrogate */
-	ASSERT(!text_utf8_valid("\xE5\x85", 2, NULL));     /* truncated */
+	ASSERT(!text_utf8_valid("\xE5\x85", 2, NULL));	   /* truncated */
 	ASSERT(!text_utf8_valid("\xF5\x80\x80\x80", 4, NULL));
 }
 
