@@ -46,3 +46,22 @@ bool gw_role_is_text(int role)
 {
 	return role != GW_ROLE_BLANK;
 }
+
+struct gw_finding *gw_replace_all(struct gw_findings *out, const struct gw_doc *doc, size_t i,
+				  const char *pat, const char *rep, const char *rule, int sev,
+				  const char *msg)
+{
+	const struct gw_para *p = &doc->paras[i];
+	struct gw_finding *fd = NULL;
+	size_t from = 0;
+	size_t s;
+	size_t e;
+
+	while (from <= p->text.len && gw_re(pat, p, from, &s, &e, NULL, 0)) {
+		if (fd == NULL)
+			fd = gw_at(out, doc, i, s, e, rule, sev, GW_FIX_AUTO, "%s", msg);
+		gw_finding_edit(fd, s, e, rep);
+		from = e > s ? e : s + 1;
+	}
+	return fd;
+}

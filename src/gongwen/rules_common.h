@@ -14,6 +14,11 @@ void gw_strip(const struct gw_para *p, size_t *a, size_t *b);
 /* Regex search in paragraph i from offset `from`. */
 bool gw_re(const char *pat, const struct gw_para *p, size_t from, size_t *s, size_t *e,
 	   long *groups, int ngroups);
+/* Every match of pat in paragraph i becomes an auto edit to rep, all in one
+ * finding (rule, sev, msg); returns it, or NULL when nothing matched. */
+struct gw_finding *gw_replace_all(struct gw_findings *out, const struct gw_doc *doc, size_t i,
+				  const char *pat, const char *rep, const char *rule, int sev,
+				  const char *msg);
 /* True for roles whose text is prose (rules of GB/T 15834/15835 apply). */
 bool gw_role_is_text(int role);
 

@@ -28,20 +28,9 @@ static void rule_short_year(struct gw_doc *doc, size_t i, struct gw_findings *ou
 /* GW-NUM-004: no leading zero in month/day ("03月05日" -> "3月5日"). */
 static void rule_zero_pad(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
-	const struct gw_para *p = &doc->paras[i];
-	struct gw_finding *fd = NULL;
-	size_t from = 0;
-	size_t s;
-	size_t e;
-
-	while (gw_re("(?<=年)0(?=[1-9]月)|(?<![0-9])0(?=[1-9]月)|(?<=月)0(?=[1-9]日)", p, from, &s,
-		     &e, NULL, 0)) {
-		if (fd == NULL)
-			fd = gw_at(out, doc, i, s, s + 3, "GW-NUM-004", E, GW_FIX_AUTO,
-				   "月、日不编虚位（如“3月5日”，不写“03月05日”）");
-		gw_finding_edit(fd, s, e, "");
-		from = e;
-	}
+	gw_replace_all(out, doc, i,
+		       "(?<=年)0(?=[1-9]月)|(?<![0-9])0(?=[1-9]月)|(?<=月)0(?=[1-9]日)", "",
+		       "GW-NUM-004", E, "月、日不编虚位（如“3月5日”，不写“03月05日”）");
 }
 
 /* GW-NUM-008: ranges keep the unit on both numbers ("15%～30%", "3万～5万"). */

@@ -252,28 +252,9 @@ static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
 /* GW-PUNC-007: no 顿号 before 等. GW-PUNC-008: none between 》《 / ”“. */
 static void rule_dunhao(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
-	const struct gw_para *p = &doc->paras[i];
-	struct gw_finding *fd = NULL;
-	size_t from = 0;
-	size_t s;
-	size_t e;
-
-	while (gw_re("、\\s*(?=等)", p, from, &s, &e, NULL, 0)) {
-		if (fd == NULL)
-			fd = gw_at(out, doc, i, s, e + 1, "GW-PUNC-007", E, GW_FIX_AUTO,
-				   "“等”前不加顿号");
-		gw_finding_edit(fd, s, e, "");
-		from = e + 1;
-	}
-	fd = NULL;
-	from = 0;
-	while (gw_re("(?<=[》”])、(?=[《“])", p, from, &s, &e, NULL, 0)) {
-		if (fd == NULL)
-			fd = gw_at(out, doc, i, s > 0 ? s - 1 : s, e + 1, "GW-PUNC-008", W,
-				   GW_FIX_AUTO, "并列的书名号、引号之间一般不用顿号");
-		gw_finding_edit(fd, s, e, "");
-		from = e;
-	}
+	gw_replace_all(out, doc, i, "、\\s*(?=等)", "", "GW-PUNC-007", E, "“等”前不加顿号");
+	gw_replace_all(out, doc, i, "(?<=[》”])、(?=[《“])", "", "GW-PUNC-008", W,
+		       "并列的书名号、引号之间一般不用顿号");
 }
 
 /* GW-PUNC-011: paired marks balanced and properly nested. */
@@ -321,32 +302,17 @@ static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
 static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	const struct gw_para *p = &doc->paras[i];
-	struct gw_finding *fd = NULL;
-	size_t from = 0;
 	size_t s;
 	size_t e;
 
-	while (gw_re("(?<=[\\x{4E00}-\\x{9FFF}])[•・](?=[\\x{4E00}-\\x{9FFF}])", p, from, &s, &e,
-		     NULL, 0)) {
-		if (fd == NULL)
-			fd = gw_at(out, doc, i, s, e, "GW-PUNC-016", W, GW_FIX_AUTO,
-				   "间隔号应为“·”");
-		gw_finding_edit(fd, s, e, "·");
-		from = e;
-	}
-	fd = NULL;
-	from = 0;
-	while (gw_re("(?<=[\\x{4E00}-\\x{9FFF}，。；：、])[ \\x{3000}]+(?=[\\x{4E00}-\\x{9FFF}])",
-		     p, from, &s, &e, NULL, 0)) {
-		if (s > 0 && p->role != GW_ROLE_DOCNO && p->role != GW_ROLE_MARK &&
-		    p->role != GW_ROLE_SIG && p->role != GW_ROLE_PRINT &&
-		    p->role != GW_ROLE_ATTEND && p->role != GW_ROLE_TITLE) {
-			if (fd == NULL)
-				fd = gw_at(out, doc, i, s, e, "GW-PUNC-018", W, GW_FIX_SUGGEST,
-					   "汉字之间有多余空格");
-		}
-		from = e;
-	}
+	gw_replace_all(out, doc, i, "(?<=[\\x{4E00}-\\x{9FFF}])[•・](?=[\\x{4E00}-\\x{9FFF}])", "·",
+		       "GW-PUNC-016", W, "间隔号应为“·”");
+	if (p->role == GW_ROLE_DOCNO || p->role == GW_ROLE_MARK || p->role == GW_ROLE_SIG ||
+	    p->role == GW_ROLE_PRINT || p->role == GW_ROLE_ATTEND || p->role == GW_ROLE_TITLE)
+		return;
+	if (gw_re("(?<=[\\x{4E00}-\\x{9FFF}，。；：、])[ \\x{3000}]+(?=[\\x{4E00}-\\x{9FFF}])", p,
+		  1, &s, &e, NULL, 0))
+		gw_at(out, doc, i, s, e, "GW-PUNC-018", W, GW_FIX_SUGGEST, "汉字之间有多余空格");
 }
 
 void gw_rules_punc(struct gw_doc *doc, struct gw_findings *out)
