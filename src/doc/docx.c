@@ -234,6 +234,112 @@ static bool keep_style_parts(int depth, const char *ns, const char *local, const
 	return true;
 }
 
+/* Find "needle" in [p,end). */
+static const char *find_bytes(const char *p, const char *end, const char *needle)
+{
+	size_t nl = strlen(needle);
+
+	while (p < end && (p = memchr(p, needle[0], (size_t)(end - p))) != NULL) {
+		if ((size_t)(end - p) >= nl && memcmp(p, needle, nl) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/* Table and numbering styles and w:latentStyles are ~90% of a typical
+ * styles.xml and carry nothing the checks read. Cut them out textually
+ * before parsing (style elements never nest). Returns NULL when the input
+ * does not look as expected; the caller then parses the whole part, so a
+ * bad cut can only cost time, and the parser still validates what is kept. */
+static char *shrink_styles(const char *data, size_t len, size_t *out_len)
+{
+	const char *end = data + len;
+	const char *ns = find_bytes(data, end, "=\"" NS_W "\"");
+	const char *q;
+	char prefix[32];
+	char open_style[48];
+	char close_style[48];
+	char open_latent[48];
+	char close_latent[48];
+	char type_attr[48];
+	struct buf out;
+	const char *p = data;
+
+	if (ns == NULL)
+		return NULL;
+	/* xmlns:PFX="...wordprocessingml..." */
+	q = ns;
+	while (q > data && q[-1] != ':' && q[-1] != ' ' && ns - q < 30)
+		q--;
+	if (q <= data || q[-1] != ':' || (size_t)(ns - q) >= sizeof(prefix))
+		return NULL;
+	memcpy(prefix, q, (size_t)(ns - q));
+	prefix[ns - q] = '\0';
+	snprintf(open_style, sizeof(open_style), "<%s:style", prefix);
+	snprintf(close_style, sizeof(close_style), "</%s:style>", prefix);
+	snprintf(open_latent, sizeof(open_latent), "<%s:latentStyles", prefix);
+	snprintf(close_latent, sizeof(close_latent), "</%s:latentStyles>", prefix);
+	snprintf(type_attr, sizeof(type_attr), "%s:type=\"", prefix);
+	buf_init(&out, len + 1);
+	while (p < end) {
+		const char *lt = memchr(p, '<', (size_t)(end - p));
+		const char *gt;
+		const char *skip_to = NULL;
+
+		if (lt == NULL) {
+			buf_add(&out, p, (size_t)(end - p));
+			break;
+		}
+		buf_add(&out, p, (size_t)(lt - p));
+		p = lt;
+		if ((size_t)(end - p) > strlen(open_style) &&
+		    memcmp(p, open_style, strlen(open_style)) == 0 &&
+		    (p[strlen(open_style)] == ' ' || p[strlen(open_style)] == '>')) {
+			const char *t;
+
+			gt = memchr(p, '>', (size_t)(end - p));
+			if (gt == NULL)
+				goto out_fail;
+			t = find_bytes(p, gt, type_attr);
+			if (t != NULL && (memcmp(t + strlen(type_attr), "table\"", 6) == 0 ||
+					  memcmp(t + strlen(type_attr), "numbering\"", 10) == 0)) {
+				if (gt[-1] == '/') {
+					skip_to = gt + 1;
+				} else {
+					skip_to = find_bytes(gt, end, close_style);
+					if (skip_to == NULL)
+						goto out_fail;
+					skip_to += strlen(close_style);
+				}
+			}
+		} else if ((size_t)(end - p) > strlen(open_latent) &&
+			   memcmp(p, open_latent, strlen(open_latent)) == 0) {
+			gt = memchr(p, '>', (size_t)(end - p));
+			if (gt == NULL)
+				goto out_fail;
+			if (gt[-1] == '/') {
+				skip_to = gt + 1;
+			} else {
+				skip_to = find_bytes(gt, end, close_latent);
+				if (skip_to == NULL)
+					goto out_fail;
+				skip_to += strlen(close_latent);
+			}
+		}
+		if (skip_to != NULL) {
+			p = skip_to;
+			continue;
+		}
+		buf_addc(&out, '<');
+		p++;
+	}
+	return buf_detach(&out, out_len);
+out_fail:
+	buf_free(&out);
+	return NULL;
+}
+
 static void load_styles(struct doc_docx *d)
 {
 	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/styles", 0);
@@ -245,12 +351,21 @@ static void load_styles(struct doc_docx *d)
 
 	if (rel == NULL || doc_zip_read(d->zip, rel->target, &data, &len, NULL) != 0)
 		return;
-	if (doc_xml_parse_filtered(data, len, rel->target, keep_style_parts, NULL, &doc, NULL) !=
-	    0) {
-		free(data);
-		return;
+	{
+		size_t slen;
+		char *small = shrink_styles(data, len, &slen);
+
+		if (small == NULL || doc_xml_parse_filtered(small, slen, rel->target,
+							    keep_style_parts, NULL, &doc, NULL) != 0) {
+			if (doc_xml_parse_filtered(data, len, rel->target, keep_style_parts, NULL,
+						   &doc, NULL) != 0)
+				doc = NULL;
+		}
+		free(small);
 	}
 	free(data);
+	if (doc == NULL)
+		return;
 	d->styles_doc = doc;
 	root = xmlDocGetRootElement(doc);
 	for (xmlNodePtr n = root->children; n != NULL; n = n->next) {
