@@ -978,6 +978,27 @@ static const struct ctx_rule ctx_rules[] = {
      "引用公文应先引标题，后引发文字号，如“《关于……的通知》（×发〔2025〕3号）”"},
 };
 
+/* A literal each context rule needs (same order as ctx_rules): paragraphs
+ * without it skip the regex, which is most of them. */
+static const char *const ctx_need[] = {
+	"截止", "必需", "必须品", "反应", "反应", "做出", "以至", "渡过", "度过", "泄漏", "泄露",
+	"考查", "起用", "启用", "象",	"的",	"的",	  "的",	  "的",	  NULL,	  "《",
+};
+_Static_assert(ARRAY_LEN(ctx_need) == ARRAY_LEN(ctx_rules), "one literal per context rule");
+
+/* "ABAB" or "ABCABC" somewhere: the only texts the word-doubling rule
+ * (GW-LANG-005, the rule without a literal above) can match. */
+static bool has_adjacent_repeat(const uint32_t *t, size_t n)
+{
+	for (size_t i = 0; i + 4 <= n; i++) {
+		if (t[i] == t[i + 2] && t[i + 1] == t[i + 3])
+			return true;
+		if (i + 6 <= n && t[i] == t[i + 3] && t[i + 1] == t[i + 4] && t[i + 2] == t[i + 5])
+			return true;
+	}
+	return false;
+}
+
 static void ctx_scan(struct para_scan *ps)
 {
 	const struct gw_para *p = &ps->doc->paras[ps->i];
@@ -988,6 +1009,11 @@ static void ctx_scan(struct para_scan *ps)
 		size_t s;
 		size_t e;
 		long g[2];
+
+		if (ctx_need[r] != NULL && text_ucs_find(p->text.p, p->text.len, 0, ctx_need[r]) < 0)
+			continue;
+		if (ctx_need[r] == NULL && !has_adjacent_repeat(p->text.p, p->text.len))
+			continue;
 
 		while (from <= p->text.len && gw_re(cr->pattern, p, from, &s, &e, g, 1)) {
 			bool dup = strcmp(cr->rule, "GW-LANG-005") == 0;
