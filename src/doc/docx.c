@@ -355,8 +355,9 @@ static void load_styles(struct doc_docx *d)
 		size_t slen;
 		char *small = shrink_styles(data, len, &slen);
 
-		if (small == NULL || doc_xml_parse_filtered(small, slen, rel->target,
-							    keep_style_parts, NULL, &doc, NULL) != 0) {
+		if (small == NULL ||
+		    doc_xml_parse_filtered(small, slen, rel->target, keep_style_parts, NULL, &doc,
+					   NULL) != 0) {
 			if (doc_xml_parse_filtered(data, len, rel->target, keep_style_parts, NULL,
 						   &doc, NULL) != 0)
 				doc = NULL;
@@ -500,8 +501,6 @@ static int docx_load(struct doc_docx *d, struct err *e)
 	load_styles(d);
 	load_theme(d);
 	collect_paras(d);
-	if (doc_docx_rel_by_type(d, "/numbering", 0) != NULL)
-		doc_docx_numbering_ppr(d, 0, 0); /* loads the numbering part */
 	return 0;
 }
 
@@ -848,33 +847,6 @@ void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_ppro
 	ppr = doc_xml_child(p, NS_W, "pPr");
 	if (ppr != NULL)
 		apply_ppr(ppr, out);
-	/* ECMA-376 §17.7.2: numbering properties sit between the defaults and
-	 * the paragraph styles; apply them in that place when the paragraph is
-	 * numbered (rare in 公文: labels are usually typed). */
-	if (out->num_id > 0 && d->numbering != NULL) {
-		xmlNodePtr nppr =
-		    doc_docx_numbering_ppr((struct doc_docx *)d, out->num_id, out->num_ilvl);
-
-		if (nppr != NULL) {
-			int id = out->num_id;
-			int il = out->num_ilvl;
-
-			memset(out, 0, sizeof(*out));
-			if (d->dd_ppr != NULL)
-				apply_ppr(d->dd_ppr, out);
-			apply_ppr(nppr, out);
-			n = style_chain(
-			    d, para_style_id(d, p, out->style_id, sizeof(out->style_id)), chain);
-			for (size_t i = 0; i < n; i++) {
-				if (chain[i]->ppr != NULL)
-					apply_ppr(chain[i]->ppr, out);
-			}
-			if (ppr != NULL)
-				apply_ppr(ppr, out);
-			out->num_id = id;
-			out->num_ilvl = il;
-		}
-	}
 }
 
 void doc_ptext_init(struct doc_ptext *t)

@@ -1,6 +1,8 @@
 /* doc/xml: safe parsing and DOM helpers. See xml.h. */
 #include "doc/xml.h"
 
+#include "text/text.h"
+
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlsave.h>
@@ -76,6 +78,63 @@ static bool has_unwritable_namespace(xmlNodePtr root)
 	return false;
 }
 
+/* OPC allows UTF-16 parts (with a byte order mark, or detectable from
+ * "<?" as in XML 1.0 Appendix F): 1 little-endian, 2 big-endian, 0 not. */
+static int xml_is_utf16(const char *data, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)data;
+
+	if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+		return 1;
+	if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+		return 2;
+	if (len >= 4 && u[0] == '<' && u[1] == 0 && u[2] == '?' && u[3] == 0)
+		return 1;
+	if (len >= 4 && u[0] == 0 && u[1] == '<' && u[2] == 0 && u[3] == '?')
+		return 2;
+	return 0;
+}
+
+/* Decode UTF-16 (BOM dropped, surrogates checked) into new UTF-8 bytes. */
+static int utf16_to_utf8(const char *data, size_t len, char **out, size_t *out_len)
+{
+	const unsigned char *u = (const unsigned char *)data;
+	int kind = xml_is_utf16(data, len);
+	size_t i = (u[0] == 0xFF || u[0] == 0xFE) ? 2 : 0;
+	struct buf b;
+
+	buf_init(&b, len * 2 + 16);
+	while (i + 1 < len) {
+		uint32_t c = kind == 1 ? (uint32_t)(u[i] | (u[i + 1] << 8))
+				       : (uint32_t)((u[i] << 8) | u[i + 1]);
+		char tmp[4];
+
+		i += 2;
+		if (c >= 0xD800 && c <= 0xDBFF) {
+			uint32_t lo;
+
+			if (i + 1 >= len)
+				goto out_bad;
+			lo = kind == 1 ? (uint32_t)(u[i] | (u[i + 1] << 8))
+				       : (uint32_t)((u[i] << 8) | u[i + 1]);
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				goto out_bad;
+			i += 2;
+			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+		} else if (c >= 0xDC00 && c <= 0xDFFF) {
+			goto out_bad;
+		}
+		buf_add(&b, tmp, text_utf8_encode(c, tmp));
+	}
+	if (i != len)
+		goto out_bad;
+	*out = buf_detach(&b, out_len);
+	return 0;
+out_bad:
+	buf_free(&b);
+	return BASE_E_FORMAT;
+}
+
 int doc_xml_parse(const char *data, size_t len, const char *label, xmlDocPtr *out, struct err *e)
 {
 	xmlParserCtxtPtr ctx;
@@ -86,9 +145,17 @@ int doc_xml_parse(const char *data, size_t len, const char *label, xmlDocPtr *ou
 	doc_xml_init();
 	if (len > (size_t)INT32_MAX)
 		return err_set(e, BASE_E_LIMIT, "%s: XML过大", label);
-	if (len >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
-			 ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)))
-		return err_set(e, BASE_E_FORMAT, "%s: 不支持UTF-16编码的XML", label);
+	if (xml_is_utf16(data, len) != 0) {
+		char *u8;
+		size_t u8len;
+		int rc;
+
+		if (utf16_to_utf8(data, len, &u8, &u8len) != 0)
+			return err_set(e, BASE_E_FORMAT, "%s: UTF-16编码错误", label);
+		rc = doc_xml_parse(u8, u8len, label, out, e);
+		free(u8);
+		return rc;
+	}
 	if (has_doctype(data, len))
 		return err_set(e, BASE_E_UNSAFE, "%s: XML含DTD/实体声明，已拒绝", label);
 	ctx = xmlNewParserCtxt();
@@ -237,6 +304,16 @@ int doc_xml_parse_filtered(const char *data, size_t len, const char *label, doc_
 	doc_xml_init();
 	if (len > (size_t)INT32_MAX)
 		return err_set(e, BASE_E_LIMIT, "%s: XML过大", label);
+	if (xml_is_utf16(data, len) != 0) {
+		char *u8;
+		size_t u8len;
+
+		if (utf16_to_utf8(data, len, &u8, &u8len) != 0)
+			return err_set(e, BASE_E_FORMAT, "%s: UTF-16编码错误", label);
+		ok = doc_xml_parse_filtered(u8, u8len, label, keep, ud, out, e);
+		free(u8);
+		return ok;
+	}
 	if (has_doctype(data, len))
 		return err_set(e, BASE_E_UNSAFE, "%s: XML含DTD/实体声明，已拒绝", label);
 	ctx = xmlCreateMemoryParserCtxt(data, (int)len);
@@ -371,9 +448,36 @@ xmlNsPtr doc_xml_wns(xmlNodePtr n)
 	return ns;
 }
 
+/* Attributes need a prefixed declaration: an unprefixed attribute is in no
+ * namespace even where W is the default namespace of the elements. */
+static xmlNsPtr wns_prefixed(xmlNodePtr n)
+{
+	xmlNsPtr ns = doc_xml_wns(n);
+	xmlNodePtr root = xmlDocGetRootElement(n->doc);
+
+	if (ns != NULL && ns->prefix != NULL)
+		return ns;
+	for (xmlNodePtr a = n; a != NULL && a->type == XML_ELEMENT_NODE; a = a->parent) {
+		for (xmlNsPtr x = a->nsDef; x != NULL; x = x->next) {
+			if (x->prefix != NULL && x->href != NULL &&
+			    strcmp((const char *)x->href, NS_W) == 0)
+				return x;
+		}
+	}
+	for (xmlNsPtr x = root ? root->nsDef : NULL; x != NULL; x = x->next) {
+		if (x->prefix != NULL && x->href != NULL &&
+		    strcmp((const char *)x->href, NS_W) == 0)
+			return x;
+	}
+	ns = root ? xmlNewNs(root, (const xmlChar *)NS_W, (const xmlChar *)"w") : NULL;
+	if (ns == NULL && root != NULL)
+		ns = xmlNewNs(root, (const xmlChar *)NS_W, (const xmlChar *)"sw");
+	return ns;
+}
+
 void doc_xml_set_wattr(xmlNodePtr n, const char *local, const char *value)
 {
-	xmlSetNsProp(n, doc_xml_wns(n), (const xmlChar *)local, (const xmlChar *)value);
+	xmlSetNsProp(n, wns_prefixed(n), (const xmlChar *)local, (const xmlChar *)value);
 }
 
 void doc_xml_set_wattr_long(xmlNodePtr n, const char *local, long value)

@@ -188,6 +188,14 @@ static void collect_paras(xmlNodePtr n, xmlNodePtr *out, size_t max, size_t *k)
 	}
 }
 
+size_t gw_xml_paras(xmlNodePtr root, xmlNodePtr *out, size_t max)
+{
+	size_t k = 0;
+
+	collect_paras(root, out, max, &k);
+	return k;
+}
+
 static bool blank_utf8(const char *s)
 {
 	for (; *s; s++) {

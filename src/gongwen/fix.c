@@ -192,11 +192,9 @@ static void fix_footers(struct gw_doc *doc)
 			gw_footer_free(&fts[k]);
 			continue;
 		}
-		for (xmlNodePtr c = root->children; c != NULL && np < ARRAY_LEN(paras);
-		     c = c->next) {
-			if (doc_xml_is(c, NS_W, "p"))
-				paras[np++] = c;
-		}
+		/* paragraphs may sit in content controls or tables (Word's
+		 * "Page Numbers" building block is a w:sdt) */
+		np = gw_xml_paras(root, paras, ARRAY_LEN(paras));
 		for (size_t j = 0; j < np; j++) {
 			if (!done && has_page_field(paras[j])) {
 				footer_para_rebuild(paras[j], doc->profile->pgno_font,
@@ -478,6 +476,7 @@ int gw_fix(struct gw_doc *doc, bool add_comments_flag, struct gw_fix_report *rep
 {
 	struct gw_findings fs;
 
+	doc->fixing = true;
 	for (int pass = 0; pass < GW_FIX_PASSES; pass++) {
 		size_t applied;
 
@@ -491,6 +490,7 @@ int gw_fix(struct gw_doc *doc, bool add_comments_flag, struct gw_fix_report *rep
 			break;
 		gw_doc_refresh(doc);
 	}
+	doc->fixing = false;
 	if (doc->is_docx && add_comments_flag) {
 		gw_findings_init(&fs);
 		gw_check(doc, &fs);

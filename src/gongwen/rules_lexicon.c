@@ -981,8 +981,8 @@ static const struct ctx_rule ctx_rules[] = {
 /* A literal each context rule needs (same order as ctx_rules): paragraphs
  * without it skip the regex, which is most of them. */
 static const char *const ctx_need[] = {
-	"截止", "必需", "必须品", "反应", "反应", "做出", "以至", "渡过", "度过", "泄漏", "泄露",
-	"考查", "起用", "启用", "象",	"的",	"的",	  "的",	  "的",	  NULL,	  "《",
+    "截止", "必需", "必须品", "反应", "反应", "做出", "以至", "渡过", "度过", "泄漏", "泄露",
+    "考查", "起用", "启用",   "象",   "的",   "的",   "的",   "的",   NULL,   "《",
 };
 _Static_assert(ARRAY_LEN(ctx_need) == ARRAY_LEN(ctx_rules), "one literal per context rule");
 
@@ -1010,7 +1010,8 @@ static void ctx_scan(struct para_scan *ps)
 		size_t e;
 		long g[2];
 
-		if (ctx_need[r] != NULL && text_ucs_find(p->text.p, p->text.len, 0, ctx_need[r]) < 0)
+		if (ctx_need[r] != NULL &&
+		    text_ucs_find(p->text.p, p->text.len, 0, ctx_need[r]) < 0)
 			continue;
 		if (ctx_need[r] == NULL && !has_adjacent_repeat(p->text.p, p->text.len))
 			continue;

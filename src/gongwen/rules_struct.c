@@ -266,6 +266,7 @@ static size_t label_span(const struct gw_para *p, size_t *start)
 static void rule_headings(struct gw_doc *doc, struct gw_findings *out)
 {
 	int last[5] = {0, 0, 0, 0, 0};
+	int fixed[5] = {0, 0, 0, 0, 0}; /* numbers after renumbering (fix mode) */
 	int prev_level = 0;
 
 	for (size_t i = 0; i < doc->n; i++) {
@@ -291,7 +292,21 @@ static void rule_headings(struct gw_doc *doc, struct gw_findings *out)
 				gw_finding_suggest(fd, "%s", lab);
 			}
 		}
-		if (p->number >= 0) {
+		if (p->number >= 0 && doc->fixing) {
+			/* Renumber the whole run in one pass: a deleted section
+			 * shifts every following sibling, which check reports only
+			 * at the first one (the others follow their predecessor). */
+			want = fixed[p->level] + 1;
+			if (p->number != want) {
+				fd = gw_at(out, doc, i, a, e, "GW-BODY-013", W, GW_FIX_AUTO,
+					   "同级序号应连续：此处应为第%d项", want);
+				canonical_label(p->level, want, lab, sizeof(lab));
+				gw_finding_edit(fd, a, e, lab);
+			}
+			fixed[p->level] = want;
+			for (int k = p->level + 1; k <= 4; k++)
+				fixed[k] = 0;
+		} else if (p->number >= 0) {
 			want = last[p->level] + 1;
 			if (p->number != want) {
 				fd = gw_at(out, doc, i, a, e, "GW-BODY-013", W, GW_FIX_AUTO,
