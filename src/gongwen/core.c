@@ -360,6 +360,7 @@ void gw_check(struct gw_doc *doc, struct gw_findings *out)
 	if (doc->is_docx)
 		gw_rules_docx(doc, out);
 	gw_rules_layout(doc, out);
+	gw_rules_extra(doc, out);
 	/* Stable order; keep the first finding of each (rule, paragraph) but
 	 * merge the edits of later duplicates into it. */
 	for (size_t i = 0; i < out->n; i++)

@@ -406,7 +406,7 @@ static size_t fix_pass(struct gw_doc *doc, const struct gw_findings *fs, struct 
 
 		if (f->fix != GW_FIX_AUTO || !doc->is_docx)
 			continue;
-		if (gw_layout_fix(doc, f)) {
+		if (gw_layout_fix(doc, f) || gw_extra_fix(doc, f)) {
 			doc_docx_mark_dirty(doc->docx);
 			logf_change(rep, f, "已按规范调整");
 			applied++;

@@ -171,6 +171,9 @@ void gw_rules_num(struct gw_doc *doc, struct gw_findings *out);
 void gw_rules_lexicon(struct gw_doc *doc, struct gw_findings *out);
 void gw_rules_docx(struct gw_doc *doc, struct gw_findings *out);
 void gw_rules_layout(struct gw_doc *doc, struct gw_findings *out);
+/* The remaining catalog rules (rules_extra.c) and their property fixes. */
+void gw_rules_extra(struct gw_doc *doc, struct gw_findings *out);
+bool gw_extra_fix(struct gw_doc *doc, const struct gw_finding *f);
 /* Property fix of a layout rule (rules_layout.c); false when not its rule. */
 bool gw_layout_fix(struct gw_doc *doc, const struct gw_finding *f);
 
