@@ -9,6 +9,7 @@ pkgs=(
 	python3 python3-lxml python3-docx
 	libreoffice-writer-nogui poppler-utils fonts-noto-cjk
 	zip unzip
+	libsqlite3-dev libsodium-dev sqlite3
 )
 
 missing=()

@@ -46,6 +46,16 @@ const char *base_err_name(int code)
 		return "不安全的内容";
 	case BASE_E_USAGE:
 		return "用法错误";
+	case BASE_E_NOTFOUND:
+		return "不存在";
+	case BASE_E_CONFLICT:
+		return "冲突";
+	case BASE_E_AUTH:
+		return "认证失败";
+	case BASE_E_LOCKED:
+		return "账号已锁定";
+	case BASE_E_BUSY:
+		return "资源忙";
 	default:
 		return "内部错误";
 	}

@@ -20,12 +20,17 @@
 /* Error codes. One table (base_err_exit_code) maps them to CLI exit codes. */
 enum {
 	BASE_OK = 0,
-	BASE_E_IO = -1,	     /* cannot read/write a file */
-	BASE_E_FORMAT = -2,  /* input is not what it claims to be */
-	BASE_E_LIMIT = -3,   /* a size or count limit was exceeded */
-	BASE_E_UNSAFE = -4,  /* hostile construct: DTD, entity, path traversal, bomb */
-	BASE_E_USAGE = -5,   /* bad command line or arguments */
-	BASE_E_INTERNAL = -6 /* a bug or an unexpected library failure */
+	BASE_E_IO = -1,	      /* cannot read/write a file */
+	BASE_E_FORMAT = -2,   /* input is not what it claims to be */
+	BASE_E_LIMIT = -3,    /* a size or count limit was exceeded */
+	BASE_E_UNSAFE = -4,   /* hostile construct: DTD, entity, path traversal, bomb */
+	BASE_E_USAGE = -5,    /* bad command line or arguments */
+	BASE_E_INTERNAL = -6, /* a bug or an unexpected library failure */
+	BASE_E_NOTFOUND = -7, /* no such user, department, record */
+	BASE_E_CONFLICT = -8, /* already exists, or still referenced */
+	BASE_E_AUTH = -9,     /* wrong credentials or disabled account */
+	BASE_E_LOCKED = -10,  /* account locked after repeated failures */
+	BASE_E_BUSY = -11     /* resource busy (database locked), retry later */
 };
 
 struct err {
