@@ -16,6 +16,12 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "gongwen") == 0)
 		return cli_gongwen(argc - 1, argv + 1);
+	if (strcmp(argv[1], "user") == 0)
+		return cli_user(argc - 1, argv + 1);
+	if (strcmp(argv[1], "dept") == 0)
+		return cli_dept(argc - 1, argv + 1);
+	if (strcmp(argv[1], "audit") == 0)
+		return cli_audit(argc - 1, argv + 1);
 	fprintf(stderr, "shuzhi: 未知命令“%s”（运行 shuzhi --help 查看用法）\n", argv[1]);
 	return 2;
 }

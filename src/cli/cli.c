@@ -12,6 +12,15 @@ void cli_usage(FILE *out)
 	      "  shuzhi gongwen fix IN.docx -o OUT.docx [--dry-run] [--profile NAME] "
 	      "[--no-comments]\n"
 	      "      自动修正可机械修正的问题，其余问题以批注写入 OUT；不会改动 IN。\n"
+	      "  shuzhi user add 用户名 --role admin|guardian|staff|auditor [--dept 部门] "
+	      "[--display 显示名称]\n"
+	      "  shuzhi user passwd|disable|enable 用户名    shuzhi user list [--json]\n"
+	      "      管理用户；密码从终端（不回显）或标准输入读取，从不经命令行参数传递。\n"
+	      "  shuzhi dept add 名称 [--parent 上级部门]    shuzhi dept list [--json]\n"
+	      "  shuzhi audit verify [--json]\n"
+	      "      校验哈希链审计日志。退出码：0 完整，1 断裂（指出第一个断点），2 无法读取。\n"
+	      "  shuzhi audit list [--json] [--user 用户] [--action 操作] [--limit N]\n"
+	      "      以上命令均接受 --db 路径（默认 $SHUZHI_DB 或 ./shuzhi.db）。\n"
 	      "  shuzhi --version\n",
 	      out);
 }

@@ -11,5 +11,8 @@
 
 void cli_usage(FILE *out);
 int cli_gongwen(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_dept(int argc, char **argv);
+int cli_audit(int argc, char **argv);
 
 #endif
