@@ -900,13 +900,17 @@ struct ctx_rule {
 };
 
 /* Verbs and adverbs of the 的/地/得 patterns (gongwen-rules.md §3.14). */
-#define DE_VERB                                                                                                                   \
-	"(?:做|干|办|抓|搞|写|讲|学|完成|落实|执行|开展|推进|进行|准备|处理|解决|组织|安排|发挥|" \
-	"贯彻|宣传|配合|衔接|掌握|把握|领会|体现|整改)"
 #define DE_RESULT                                                                                                               \
 	"(?:好|差|快|慢|扎实|到位|出色|顺利|及时|认真|仔细|细致|充分|明显|突出|成功|圆满|彻底|" \
 	"深入|全面|有力|有效|实|细|准|透)"
-#define DI_ADV	  "(?:认真|积极|扎实|切实|稳妥|有效|全面|深入|坚决|持续|大力|有序|主动|及时|严格)"
+#define DI_ADV_ALTS "认真|积极|扎实|切实|稳妥|有效|全面|深入|坚决|持续|大力|有序|主动|及时|严格"
+#define DI_ADV	    "(?:" DI_ADV_ALTS ")"
+/* The same words as a lookbehind (top-level branches of fixed length), so
+ * the match starts at "的" and PCRE2 can skip ahead to it. */
+#define DE_VERB_LB                                                                                                                 \
+	"(?<=做|干|办|抓|搞|写|讲|学|完成|落实|执行|开展|推进|进行|准备|处理|解决|组织|安排|发挥|" \
+	"贯彻|宣传|配合|衔接|掌握|把握|领会|体现|整改)"
+#define DI_ADV_LB "(?<=" DI_ADV_ALTS ")"
 #define DI_VERB	  "(?:推进|开展|落实|做好|抓好|加强|推动|解决|完成|实施|执行|贯彻|处理|整改)"
 #define DI_OBJECT "(?=了|着|过|各|有关|相关|这|此|该|好|中央|上级|党|国家|省|市|县|区|全|我|其)"
 
@@ -955,13 +959,15 @@ static const struct ctx_rule ctx_rules[] = {
      "GW-LANG-002", W, GW_FIX_SUGGEST, "像", "表示比喻、相似用“像”"},
 
     /* GW-LANG-004: verb + 的 + degree + result -> 得. */
-    {DE_VERB "(的)(?:很|非常|十分|特别|比较|较为?|相当|更加?|最)" DE_RESULT "(?=[，。；、！]|了|$)",
+    {DE_VERB_LB "(的)(?:很|非常|十分|特别|比较|较为?|相当|更加?|最)" DE_RESULT
+		"(?=[，。；、！]|了|$)",
      "GW-LANG-004", W, GW_FIX_SUGGEST, "得", "动词后接程度补语用“得”"},
-    {DE_VERB "(的)(?:不够|不好|不到位|不扎实|不彻底|不充分|不及时)(?!的)", "GW-LANG-004", W,
+    {DE_VERB_LB "(的)(?:不够|不好|不到位|不扎实|不彻底|不充分|不及时)(?!的)", "GW-LANG-004", W,
      GW_FIX_SUGGEST, "得", "动词后接补语用“得”"},
     /* adverb + 的 + verb -> 地, only when the verb takes an object or
      * an aspect particle ("有效的解决办法" is a noun phrase) ... */
-    {DI_ADV "(的)" DI_VERB DI_OBJECT, "GW-LANG-004", W, GW_FIX_SUGGEST, "地", "状语修饰动词用“地”"},
+    {DI_ADV_LB "(的)" DI_VERB DI_OBJECT, "GW-LANG-004", W, GW_FIX_SUGGEST, "地",
+     "状语修饰动词用“地”"},
     /* ... or follows a modal ("要认真的落实。"). */
     {"(?:要|应|应当|必须|须|将|继续|进一步|并|都|也|还)" DI_ADV "(的)" DI_VERB "(?=[，。；！]|$)",
      "GW-LANG-004", W, GW_FIX_SUGGEST, "地", "状语修饰动词用“地”"},
