@@ -117,6 +117,44 @@ int store_user_iter(struct store *st, store_user_cb cb, void *arg, struct err *e
 	return st->ops->user_iter(st, cb, arg, e);
 }
 
+int store_user_get_id(struct store *st, int64_t id, struct store_user *out, struct err *e)
+{
+	return st->ops->user_get_id(st, id, out, e);
+}
+
+int store_session_insert(struct store *st, const struct store_session *s, int64_t *id,
+			 struct err *e)
+{
+	return st->ops->session_insert(st, s, id, e);
+}
+
+int store_session_find(struct store *st, const char *token_hash, struct store_session *out,
+		       struct err *e)
+{
+	return st->ops->session_find(st, token_hash, out, e);
+}
+
+int store_session_touch(struct store *st, int64_t id, int64_t now, struct err *e)
+{
+	return st->ops->session_touch(st, id, now, e);
+}
+
+int store_session_delete(struct store *st, const char *token_hash, struct err *e)
+{
+	return st->ops->session_delete(st, token_hash, e);
+}
+
+int store_session_delete_user(struct store *st, int64_t user_id, size_t *count, struct err *e)
+{
+	return st->ops->session_delete_user(st, user_id, count, e);
+}
+
+int store_session_delete_expired(struct store *st, int64_t now, int64_t idle_before, size_t *count,
+				 struct err *e)
+{
+	return st->ops->session_delete_expired(st, now, idle_before, count, e);
+}
+
 int store_token_insert(struct store *st, const struct store_token *t, int64_t *id, struct err *e)
 {
 	return st->ops->token_insert(st, t, id, e);

@@ -88,6 +88,19 @@ struct store_audit {
 	char hash[STORE_HASH_HEX + 1];
 };
 
+/* A web session. Only the BLAKE2b-256 of the cookie secret is stored. The
+ * CSRF token is not a credential on its own (it is useless without the
+ * cookie) and is stored as is, so /api/me can return it again. */
+struct store_session {
+	int64_t id;
+	char token_hash[STORE_HASH_HEX + 1];
+	int64_t user_id;
+	char csrf[STORE_HASH_HEX + 1];
+	int64_t created_at;
+	int64_t last_seen_at;
+	int64_t expires_at; /* absolute expiry */
+};
+
 /* Filter for store_audit_iter; zero/NULL fields do not filter. */
 struct store_audit_filter {
 	const char *user;   /* actor equal to user, "user:"+user or "cli:"+user */
@@ -140,10 +153,25 @@ int store_user_set_login_state(struct store *st, const struct store_user *u, int
 			       struct err *e);
 int store_user_iter(struct store *st, store_user_cb cb, void *arg, struct err *e);
 
+int store_user_get_id(struct store *st, int64_t id, struct store_user *out, struct err *e);
+
 /* API tokens (only their hashes are stored) */
 int store_token_insert(struct store *st, const struct store_token *t, int64_t *id, struct err *e);
 int store_token_find(struct store *st, const char *token_hash, struct store_token *out,
 		     struct err *e);
+
+/* Sessions. find: BASE_E_NOTFOUND when no row has token_hash (expiry is
+ * the caller's decision). delete_*: *count rows removed (count may be NULL). */
+int store_session_insert(struct store *st, const struct store_session *s, int64_t *id,
+			 struct err *e);
+int store_session_find(struct store *st, const char *token_hash, struct store_session *out,
+		       struct err *e);
+int store_session_touch(struct store *st, int64_t id, int64_t now, struct err *e);
+int store_session_delete(struct store *st, const char *token_hash, struct err *e);
+int store_session_delete_user(struct store *st, int64_t user_id, size_t *count, struct err *e);
+/* Remove sessions past expires_at or idle since before idle_before. */
+int store_session_delete_expired(struct store *st, int64_t now, int64_t idle_before, size_t *count,
+				 struct err *e);
 
 /* Audit log. head: the last entry's id and hash (id 0 and NULL-free empty
  * hash when the log is empty). insert: the caller chose id = head + 1. */

@@ -31,6 +31,16 @@ struct store_ops {
 	int (*user_set_login_state)(struct store *st, const struct store_user *u, int64_t now,
 				    struct err *e);
 	int (*user_iter)(struct store *st, store_user_cb cb, void *arg, struct err *e);
+	int (*user_get_id)(struct store *st, int64_t id, struct store_user *out, struct err *e);
+	int (*session_insert)(struct store *st, const struct store_session *s, int64_t *id,
+			      struct err *e);
+	int (*session_find)(struct store *st, const char *token_hash, struct store_session *out,
+			    struct err *e);
+	int (*session_touch)(struct store *st, int64_t id, int64_t now, struct err *e);
+	int (*session_delete)(struct store *st, const char *token_hash, struct err *e);
+	int (*session_delete_user)(struct store *st, int64_t user_id, size_t *count, struct err *e);
+	int (*session_delete_expired)(struct store *st, int64_t now, int64_t idle_before,
+				      size_t *count, struct err *e);
 	int (*token_insert)(struct store *st, const struct store_token *t, int64_t *id,
 			    struct err *e);
 	int (*token_find)(struct store *st, const char *token_hash, struct store_token *out,

@@ -78,6 +78,17 @@ static const struct store_migration sq_migrations[] = {
      " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
      "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
      " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"},
+    {2, "sessions",
+     "CREATE TABLE sessions ("
+     " id INTEGER PRIMARY KEY,"
+     " token_hash TEXT NOT NULL UNIQUE,"
+     " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " csrf TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL,"
+     " last_seen_at INTEGER NOT NULL,"
+     " expires_at INTEGER NOT NULL);"
+     "CREATE INDEX sessions_user ON sessions(user_id);"
+     "CREATE INDEX sessions_expires ON sessions(expires_at);"},
 };
 
 static struct sq *sq_of(struct store *st)
@@ -626,6 +637,160 @@ static int sq_user_iter(struct store *st, store_user_cb cb, void *arg, struct er
 	return ret;
 }
 
+static int sq_user_get_id(struct store *st, int64_t id, struct store_user *out, struct err *e)
+{
+	struct sq *s = sq_of(st);
+	char sql[512];
+	sqlite3_stmt *stmt;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "%s WHERE id = ?1", sq_user_cols);
+	rc = sq_prepare(s, sql, &stmt, e);
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		rc = sq_user_row(stmt, out, e);
+	else if (rc == SQLITE_DONE)
+		rc = err_set(e, BASE_E_NOTFOUND, "用户不存在");
+	else
+		rc = sq_fail(s, sqlite3_extended_errcode(s->db), NULL, e);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* ---- sessions ---- */
+
+static int sq_session_insert(struct store *st, const struct store_session *ss, int64_t *id,
+			     struct err *e)
+{
+	struct sq *s = sq_of(st);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sq_prepare(s,
+			"INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at,"
+			" expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+			&stmt, e);
+	if (rc != 0)
+		return rc;
+	sq_bind_text(stmt, 1, ss->token_hash);
+	sqlite3_bind_int64(stmt, 2, ss->user_id);
+	sq_bind_text(stmt, 3, ss->csrf);
+	sqlite3_bind_int64(stmt, 4, ss->created_at);
+	sqlite3_bind_int64(stmt, 5, ss->last_seen_at);
+	sqlite3_bind_int64(stmt, 6, ss->expires_at);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		rc = sqlite3_extended_errcode(s->db);
+		return sq_fail(s, rc,
+			       rc == SQLITE_CONSTRAINT_FOREIGNKEY ? "用户不存在" : "会话已存在", e);
+	}
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int sq_session_find(struct store *st, const char *token_hash, struct store_session *out,
+			   struct err *e)
+{
+	struct sq *s = sq_of(st);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sq_prepare(s,
+			"SELECT id, token_hash, user_id, csrf, created_at, last_seen_at, expires_at"
+			" FROM sessions WHERE token_hash = ?1",
+			&stmt, e);
+	if (rc != 0)
+		return rc;
+	sq_bind_text(stmt, 1, token_hash);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(stmt, 0);
+		out->user_id = sqlite3_column_int64(stmt, 2);
+		out->created_at = sqlite3_column_int64(stmt, 4);
+		out->last_seen_at = sqlite3_column_int64(stmt, 5);
+		out->expires_at = sqlite3_column_int64(stmt, 6);
+		rc = sq_copy_text(stmt, 1, out->token_hash, sizeof(out->token_hash), e);
+		if (rc == 0)
+			rc = sq_copy_text(stmt, 3, out->csrf, sizeof(out->csrf), e);
+	} else if (rc == SQLITE_DONE) {
+		rc = err_set(e, BASE_E_NOTFOUND, "会话不存在或已过期");
+	} else {
+		rc = sq_fail(s, sqlite3_extended_errcode(s->db), NULL, e);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int sq_session_touch(struct store *st, int64_t id, int64_t now, struct err *e)
+{
+	struct sq *s = sq_of(st);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sq_prepare(s, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2", &stmt, e);
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, now);
+	sqlite3_bind_int64(stmt, 2, id);
+	return sq_exec_stmt(s, stmt, NULL, e);
+}
+
+/* Run a DELETE and report how many rows went. */
+static int sq_delete_count(struct sq *s, sqlite3_stmt *stmt, size_t *count, struct err *e)
+{
+	int rc = sq_exec_stmt(s, stmt, NULL, e);
+
+	if (rc == 0 && count != NULL)
+		*count = (size_t)sqlite3_changes(s->db);
+	return rc;
+}
+
+static int sq_session_delete(struct store *st, const char *token_hash, struct err *e)
+{
+	struct sq *s = sq_of(st);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sq_prepare(s, "DELETE FROM sessions WHERE token_hash = ?1", &stmt, e);
+	if (rc != 0)
+		return rc;
+	sq_bind_text(stmt, 1, token_hash);
+	return sq_delete_count(s, stmt, NULL, e);
+}
+
+static int sq_session_delete_user(struct store *st, int64_t user_id, size_t *count, struct err *e)
+{
+	struct sq *s = sq_of(st);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sq_prepare(s, "DELETE FROM sessions WHERE user_id = ?1", &stmt, e);
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, user_id);
+	return sq_delete_count(s, stmt, count, e);
+}
+
+static int sq_session_delete_expired(struct store *st, int64_t now, int64_t idle_before,
+				     size_t *count, struct err *e)
+{
+	struct sq *s = sq_of(st);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sq_prepare(s, "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at < ?2",
+			&stmt, e);
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, now);
+	sqlite3_bind_int64(stmt, 2, idle_before);
+	return sq_delete_count(s, stmt, count, e);
+}
+
 /* ---- API tokens ---- */
 
 static int sq_token_insert(struct store *st, const struct store_token *t, int64_t *id,
@@ -816,6 +981,13 @@ static const struct store_ops sq_ops = {
     .user_set_disabled = sq_user_set_disabled,
     .user_set_login_state = sq_user_set_login_state,
     .user_iter = sq_user_iter,
+    .user_get_id = sq_user_get_id,
+    .session_insert = sq_session_insert,
+    .session_find = sq_session_find,
+    .session_touch = sq_session_touch,
+    .session_delete = sq_session_delete,
+    .session_delete_user = sq_session_delete_user,
+    .session_delete_expired = sq_session_delete_expired,
     .token_insert = sq_token_insert,
     .token_find = sq_token_find,
     .audit_head = sq_audit_head,
