@@ -1,7 +1,7 @@
 # Shuzhi (数智) build. See README.md: `make run` and `make check`.
 # Every Debian library comes through pkg-config.
 
-PKGS      := libzip libxml-2.0 jansson libpcre2-32 sqlite3 libsodium
+PKGS      := libzip libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent
 CC        ?= cc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
@@ -16,8 +16,12 @@ ASAN_CFLAGS := $(CFLAGS_COMMON) -O1 -g $(ASAN_FLAGS)
 LIB_SRC  := $(sort $(shell find src -name '*.c' ! -name main.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
-REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
-ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
+# web/ is embedded in the binary: scripts/embed-web.py writes one C file.
+WEB_SRC  := $(sort $(shell find web -type f ! -name '.*' 2>/dev/null))
+WEB_GEN  := build/gen/web_assets.c
+
+REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o) build/rel/gen/web_assets.o
+ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o) build/asan/gen/web_assets.o
 UNIT_OBJ := $(UNIT_SRC:%.c=build/asan/%.o)
 
 BIN      := build/shuzhi
@@ -58,12 +62,26 @@ build/asan/%.o: %.c
 	@echo "  CC asan $<"
 	@$(CC) $(ASAN_CFLAGS) -c -o $@ $<
 
-build/fuzz/%: fuzz/%.c $(LIB_SRC)
+$(WEB_GEN): $(WEB_SRC) scripts/embed-web.py
+	@mkdir -p $(dir $@)
+	@echo "  EMBED   web/ -> $@"
+	@python3 scripts/embed-web.py web $@
+
+build/rel/gen/web_assets.o: $(WEB_GEN)
+	@mkdir -p $(dir $@)
+	@$(CC) $(REL_CFLAGS) -c -o $@ $<
+
+build/asan/gen/web_assets.o: $(WEB_GEN)
+	@mkdir -p $(dir $@)
+	@$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+
+build/fuzz/%: fuzz/%.c $(LIB_SRC) $(WEB_GEN)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	@clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS) -lz
+	@clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(WEB_GEN) $(PKG_LIBS) -lz
 
-# make run: install what is missing, build, demonstrate the CLI on a sample.
+# make run: install what is missing, build, demonstrate the CLI on a sample,
+# create a demo database and start the server on 127.0.0.1:8080.
 run: deps $(BIN)
 	@scripts/demo.sh $(BIN)
 

@@ -10,6 +10,7 @@ pkgs=(
 	libreoffice-writer-nogui poppler-utils fonts-noto-cjk
 	zip unzip
 	libsqlite3-dev libsodium-dev sqlite3
+	libevent-dev curl
 )
 
 missing=()

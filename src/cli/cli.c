@@ -20,6 +20,8 @@ void cli_usage(FILE *out)
 	      "  shuzhi audit verify [--json]\n"
 	      "      校验哈希链审计日志。退出码：0 完整，1 断裂（指出第一个断点），2 无法读取。\n"
 	      "  shuzhi audit list [--json] [--user 用户] [--action 操作] [--limit N]\n"
+	      "  shuzhi serve [--listen 地址:端口] [--behind-tls] [--print-routes]\n"
+	      "      启动网页与 HTTP API（默认 127.0.0.1:8080）；SIGTERM/SIGINT 平稳停止。\n"
 	      "      以上命令均接受 --db 路径（默认 $SHUZHI_DB 或 ./shuzhi.db）。\n"
 	      "  shuzhi --version\n",
 	      out);

@@ -1,0 +1,415 @@
+/*
+ * server/api: the route table and the JSON handlers. Every state change
+ * goes through work/ (which writes its audit entry in the same
+ * transaction); reads go to store/ directly.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server/server_internal.h"
+#include "work/audit.h"
+#include "work/users.h"
+
+#define A SERVER_ROLE_ADMIN
+#define U SERVER_ROLE_ANY_USER
+#define P SERVER_ROLE_PUBLIC
+
+static const struct server_route api_routes[] = {
+    {"GET", "/healthz", P, server_api_healthz, "健康检查"},
+    {"POST", "/api/login", P, server_auth_login, "登录，返回会话 Cookie 与 CSRF 令牌"},
+    {"POST", "/api/logout", U, server_auth_logout, "退出登录"},
+    {"GET", "/api/me", U, server_auth_me, "当前用户与 CSRF 令牌"},
+    {"GET", "/api/departments", U, server_api_depts_list, "部门列表"},
+    {"POST", "/api/departments", A, server_api_depts_add, "新增部门"},
+    {"GET", "/api/users", A, server_api_users_list, "用户列表"},
+    {"POST", "/api/users", A, server_api_users_add, "新增用户"},
+    {"POST", "/api/users/{id}/disable", A, server_api_users_disable, "停用用户"},
+    {"GET", "/api/audit", A | SERVER_ROLE_AUDITOR, server_api_audit_list, "审计日志查询"},
+    {"GET", "/api/audit.csv", A | SERVER_ROLE_AUDITOR, server_api_audit_csv, "审计日志导出 CSV"},
+    {"GET", "/api/audit/verify", A | SERVER_ROLE_AUDITOR, server_api_audit_verify,
+     "校验审计哈希链"},
+    {"GET", "/*", P, server_static, "网页与静态文件"},
+};
+
+#undef A
+#undef U
+#undef P
+
+const struct server_route *server_routes(size_t *n)
+{
+	*n = ARRAY_LEN(api_routes);
+	return api_routes;
+}
+
+void server_api_healthz(struct server_req *r)
+{
+	struct err e = {0};
+	int version;
+
+	if (store_schema_version(server_store(r), &version, &e) != 0) {
+		server_reply_error(r, 503, "busy", "数据库不可用");
+		return;
+	}
+	server_reply_json(r, 200, json_pack("{s:s,s:i}", "status", "ok", "schema", version));
+}
+
+/* ---- departments ---- */
+
+static int api_dept_cb(const struct store_dept *d, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I,s:I,s:s,s:I}", "id", (json_int_t)d->id,
+					     "parent_id", (json_int_t)d->parent_id, "name", d->name,
+					     "created_at", (json_int_t)d->created_at));
+	return 0;
+}
+
+void server_api_depts_list(struct server_req *r)
+{
+	json_t *list = json_array();
+	struct err e = {0};
+
+	if (store_dept_iter(server_store(r), api_dept_cb, list, &e) != 0) {
+		json_decref(list);
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 200, json_pack("{s:o}", "departments", list));
+}
+
+/* The "上级/下级" path of department id, which work/ resolves unambiguously. */
+static int api_dept_path(struct server_req *r, int64_t id, char *out, size_t cap, struct err *e)
+{
+	struct store_dept chain[16];
+	size_t n = 0;
+	size_t o = 0;
+
+	while (id > 0) {
+		if (n == ARRAY_LEN(chain))
+			return err_set(e, BASE_E_LIMIT, "部门层级过深");
+		if (store_dept_get(server_store(r), id, &chain[n], e) != 0)
+			return e->code;
+		id = chain[n++].parent_id;
+	}
+	out[0] = '\0';
+	while (n > 0) {
+		int w = snprintf(out + o, cap - o, "%s%s", o ? "/" : "", chain[--n].name);
+
+		if (w < 0 || (size_t)w >= cap - o)
+			return err_set(e, BASE_E_LIMIT, "部门路径过长");
+		o += (size_t)w;
+	}
+	return 0;
+}
+
+/* A department named by "<key>_id" (an integer) or "<key>" (name or path):
+ * *out NULL when neither is given. */
+static int api_dept_arg(struct server_req *r, json_t *body, const char *key, char *buf, size_t cap,
+			const char **out, struct err *e)
+{
+	char idkey[32];
+	json_t *idv;
+	json_t *sv = json_object_get(body, key);
+
+	snprintf(idkey, sizeof(idkey), "%s_id", key);
+	idv = json_object_get(body, idkey);
+	*out = NULL;
+	if (idv != NULL && !json_is_null(idv)) {
+		if (!json_is_integer(idv) || json_integer_value(idv) < 0)
+			return err_set(e, BASE_E_USAGE, "%s 必须是部门编号", idkey);
+		if (json_integer_value(idv) == 0)
+			return 0;
+		if (api_dept_path(r, json_integer_value(idv), buf, cap, e) != 0)
+			return e->code;
+		*out = buf;
+		return 0;
+	}
+	if (sv != NULL && !json_is_null(sv)) {
+		if (!json_is_string(sv))
+			return err_set(e, BASE_E_USAGE, "%s 必须是部门名称", key);
+		if (json_string_length(sv) > 0)
+			*out = json_string_value(sv);
+	}
+	return 0;
+}
+
+void server_api_depts_add(struct server_req *r)
+{
+	json_t *body = server_body_json(r);
+	const char *name, *parent;
+	char path[2048];
+	int64_t id = 0;
+	struct err e = {0};
+
+	if (body == NULL)
+		return;
+	name = json_string_value(json_object_get(body, "name"));
+	if (name == NULL)
+		err_set(&e, BASE_E_USAGE, "请填写部门名称");
+	else if (api_dept_arg(r, body, "parent", path, sizeof(path), &parent, &e) == 0)
+		work_dept_add(&r->ctx, name, parent, &id, &e);
+	json_decref(body);
+	if (e.code != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+/* ---- users ---- */
+
+struct api_users {
+	struct server_req *r;
+	json_t *list;
+};
+
+static int api_user_cb(const struct store_user *u, void *arg)
+{
+	struct api_users *a = arg;
+
+	json_array_append_new(a->list, server_user_json(a->r, u));
+	return 0;
+}
+
+void server_api_users_list(struct server_req *r)
+{
+	struct api_users a = {r, json_array()};
+	struct err e = {0};
+
+	if (store_user_iter(server_store(r), api_user_cb, &a, &e) != 0) {
+		json_decref(a.list);
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 200, json_pack("{s:o}", "users", a.list));
+}
+
+void server_api_users_add(struct server_req *r)
+{
+	json_t *body = server_body_json(r);
+	struct work_user_new nu = {0};
+	const char *pw;
+	char path[2048];
+	int64_t id = 0;
+	struct err e = {0};
+
+	if (body == NULL)
+		return;
+	nu.username = json_string_value(json_object_get(body, "username"));
+	nu.display_name = json_string_value(json_object_get(body, "display_name"));
+	nu.role = json_string_value(json_object_get(body, "role"));
+	pw = json_string_value(json_object_get(body, "password"));
+	if (nu.display_name != NULL && nu.display_name[0] == '\0')
+		nu.display_name = NULL;
+	if (nu.username == NULL || nu.role == NULL || pw == NULL)
+		err_set(&e, BASE_E_USAGE, "请填写用户名、角色和初始密码");
+	else if (api_dept_arg(r, body, "department", path, sizeof(path), &nu.dept, &e) == 0)
+		work_user_add(&r->ctx, &nu, pw, strlen(pw), &id, &e);
+	json_decref(body);
+	if (e.code != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+void server_api_users_disable(struct server_req *r)
+{
+	struct store_user u;
+	struct err e = {0};
+	size_t ended = 0;
+
+	if (store_user_get_id(server_store(r), r->id, &u, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	if (u.id == r->user.id) {
+		server_reply_error(r, 409, "conflict", "不能停用自己的账号");
+		return;
+	}
+	if (work_user_set_disabled(&r->ctx, u.username, true, &e) != 0 ||
+	    store_session_delete_user(server_store(r), u.id, &ended, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 200,
+			  json_pack("{s:b,s:I}", "ok", 1, "sessions_ended", (json_int_t)ended));
+}
+
+/* ---- audit ---- */
+
+/* A time bound: Unix ms, or YYYY-MM-DD (local midnight). 0 when absent. */
+static int api_time_arg(const char *s, const char *name, int64_t *out, struct err *e)
+{
+	char *end = NULL;
+	long long v;
+	struct tm tm = {0};
+
+	*out = 0;
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
+		v = strtoll(s, &end, 10);
+		tm.tm_year = (int)v - 1900;
+		tm.tm_mon = (int)strtol(s + 5, &end, 10) - 1;
+		tm.tm_mday = (int)strtol(s + 8, &end, 10);
+		tm.tm_isdst = -1;
+		if (*end != '\0' || v < 1970 || v > 9999 || tm.tm_mon < 0 || tm.tm_mon > 11 ||
+		    tm.tm_mday < 1 || tm.tm_mday > 31)
+			return err_set(e, BASE_E_USAGE, "%s 不是有效日期（YYYY-MM-DD）", name);
+		*out = (int64_t)mktime(&tm) * 1000;
+		return 0;
+	}
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || v < 0)
+		return err_set(e, BASE_E_USAGE, "%s 应为日期（YYYY-MM-DD）或毫秒时间戳", name);
+	*out = v;
+	return 0;
+}
+
+static int api_audit_filter(struct server_req *r, struct store_audit_filter *f, size_t def_limit,
+			    size_t max_limit, struct err *e)
+{
+	const char *limit = server_query(r, "limit");
+	char *end = NULL;
+	long long n;
+
+	memset(f, 0, sizeof(*f));
+	f->user = server_query(r, "user");
+	f->action = server_query(r, "action");
+	if (f->user != NULL && f->user[0] == '\0')
+		f->user = NULL;
+	if (f->action != NULL && f->action[0] == '\0')
+		f->action = NULL;
+	f->newest_first = true;
+	f->limit = def_limit;
+	if (api_time_arg(server_query(r, "since"), "since", &f->since, e) != 0 ||
+	    api_time_arg(server_query(r, "until"), "until", &f->until, e) != 0)
+		return e->code;
+	if (limit != NULL) {
+		n = strtoll(limit, &end, 10);
+		if (*end != '\0' || n < 1 || (size_t)n > max_limit)
+			return err_set(e, BASE_E_USAGE, "limit 应为 1–%zu", max_limit);
+		f->limit = (size_t)n;
+	}
+	return 0;
+}
+
+static int api_audit_json_cb(const struct store_audit *a, void *arg)
+{
+	json_t *detail = json_loads(a->detail, 0, NULL);
+
+	json_array_append_new(
+	    arg, json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:s}", "id", (json_int_t)a->id, "ts",
+			   (json_int_t)a->ts, "actor", a->actor, "action", a->action, "target",
+			   a->target, "detail", detail ? detail : json_object(), "hash", a->hash));
+	return 0;
+}
+
+void server_api_audit_list(struct server_req *r)
+{
+	struct store_audit_filter f;
+	struct err e = {0};
+	json_t *list;
+
+	if (api_audit_filter(r, &f, 200, SERVER_AUDIT_LIMIT_MAX, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	list = json_array();
+	if (store_audit_iter(server_store(r), &f, api_audit_json_cb, list, &e) != 0) {
+		json_decref(list);
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 200, json_pack("{s:o}", "entries", list));
+}
+
+static int api_audit_csv_cb(const struct store_audit *a, void *arg)
+{
+	struct buf *b = arg;
+	char when[40];
+	time_t t = (time_t)(a->ts / 1000);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		when[0] = '\0';
+	if (buf_addf(b, "%lld,%s,", (long long)a->id, when) != 0 ||
+	    server_csv_field(b, a->actor) != 0 || buf_addc(b, ',') != 0 ||
+	    server_csv_field(b, a->action) != 0 || buf_addc(b, ',') != 0 ||
+	    server_csv_field(b, a->target) != 0 || buf_addc(b, ',') != 0 ||
+	    server_csv_field(b, a->detail) != 0 || buf_addf(b, ",%s\r\n", a->hash) != 0)
+		return BASE_E_LIMIT;
+	return 0;
+}
+
+void server_api_audit_csv(struct server_req *r)
+{
+	struct store_audit_filter f;
+	struct err e = {0};
+	struct buf b;
+	int rc;
+
+	if (api_audit_filter(r, &f, SERVER_AUDIT_CSV_MAX_ROWS, SERVER_AUDIT_CSV_MAX_ROWS, &e) !=
+	    0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	buf_init(&b, 256u * 1024 * 1024);
+	/* UTF-8 byte order mark: spreadsheet programs then read the Chinese right. */
+	buf_adds(&b, "\xEF\xBB\xBFid,时间,操作者,操作,对象,详情,哈希\r\n");
+	rc = store_audit_iter(server_store(r), &f, api_audit_csv_cb, &b, &e);
+	if (rc != 0) {
+		buf_free(&b);
+		if (rc == BASE_E_LIMIT)
+			err_set(&e, BASE_E_LIMIT, "导出内容过大，请缩小时间范围");
+		server_reply_err(r, &e);
+		return;
+	}
+	server_add_header(r, "Content-Disposition", "attachment; filename=\"audit.csv\"");
+	server_reply_raw(r, 200, "text/csv; charset=utf-8", b.p, b.len);
+	buf_free(&b);
+}
+
+void server_api_audit_verify(struct server_req *r)
+{
+	struct work_audit_report rep;
+	struct err e = {0};
+
+	if (work_audit_verify(server_store(r), &rep, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(
+	    r, 200,
+	    json_pack("{s:b,s:s,s:I,s:I,s:I,s:s,s:s}", "intact", rep.reason == WORK_AUDIT_INTACT,
+		      "reason", work_audit_reason_key(rep.reason), "entries",
+		      (json_int_t)rep.entries, "broken_id", (json_int_t)rep.broken_id, "head_id",
+		      (json_int_t)rep.head_id, "head_hash", rep.head_hash, "message", rep.message));
+}
+
+/* ---- static files ---- */
+
+void server_static(struct server_req *r)
+{
+	const struct server_asset *a = server_asset_find(r->path);
+	const char *type;
+
+	if (a == NULL) {
+		server_reply_error(r, 404, "not_found", "页面不存在");
+		return;
+	}
+	type = server_content_type(a->path);
+	/* Pages are always revalidated so a new binary shows at once; their
+	 * assets are small and change with the binary too. */
+	server_add_header(r, "Cache-Control",
+			  strncmp(type, "text/html", 9) == 0 ? "no-cache" : "public, max-age=300");
+	if (strncmp(type, "text/html", 9) == 0)
+		server_add_header(r, "Content-Security-Policy",
+				  "default-src 'self'; script-src 'self'; style-src 'self'; "
+				  "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
+				  "form-action 'self'");
+	server_reply_raw(r, 200, type, a->data, a->len);
+}

@@ -1,0 +1,461 @@
+/*
+ * server/http: the event loop, the dispatcher (route → session → policy →
+ * CSRF → handler), reply helpers and the access log. One thread: handlers
+ * run to completion on the loop, so "in flight" means a reply still being
+ * written; shutdown waits for those (bounded by SERVER_SHUTDOWN_GRACE_MS).
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <sodium.h>
+
+#include "server/server_internal.h"
+
+struct server {
+	const struct server_config *cfg;
+	struct store *st;
+	struct event_base *base;
+	struct evhttp *http;
+	struct evhttp_bound_socket *bound;
+	struct server_ratelimit *login_rl;
+	long inflight;
+	bool stopping;
+};
+
+struct store *server_store(struct server_req *r)
+{
+	return r->srv->st;
+}
+
+bool server_behind_tls(struct server_req *r)
+{
+	return r->srv->cfg->behind_tls;
+}
+
+static int64_t http_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool server_login_allowed(struct server_req *r, int64_t *retry_ms)
+{
+	return server_ratelimit_take(r->srv->login_rl, r->ip, http_now_ms(), retry_ms);
+}
+
+/* ---- replies ---- */
+
+static const char *http_reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 304:
+		return "Not Modified";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 413:
+		return "Payload Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 429:
+		return "Too Many Requests";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return status >= 500 ? "Internal Server Error" : "Error";
+	}
+}
+
+static void http_access_log(struct server_req *r, int status)
+{
+	char path[256];
+	char when[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	double ms = (double)(base_now_ns() - r->start_ns) / 1e6;
+
+	server_log_path(evhttp_request_get_uri(r->ev), path, sizeof(path));
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		when[0] = '\0';
+	fprintf(stderr, "%s %s %s %s %d %.2fms %s\n", when, r->ip, r->method, path, status, ms,
+		r->logged_in ? r->user.username : "-");
+}
+
+void server_add_header(struct server_req *r, const char *name, const char *value)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(r->ev), name, value);
+}
+
+const char *server_header(struct server_req *r, const char *name)
+{
+	return evhttp_find_header(evhttp_request_get_input_headers(r->ev), name);
+}
+
+void server_reply_raw(struct server_req *r, int status, const char *type, const void *data,
+		      size_t len)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+
+	if (r->replied) {
+		base_log(LOG_ERROR, "server: second reply to %s %s", r->method, r->path);
+		return;
+	}
+	r->replied = true;
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "X-Frame-Options", "DENY");
+	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	if (evhttp_find_header(h, "Cache-Control") == NULL)
+		evhttp_add_header(h, "Cache-Control", "no-store");
+	if (len > 0)
+		evbuffer_add(evhttp_request_get_output_buffer(r->ev), data, len);
+	evhttp_send_reply(r->ev, status, http_reason(status), NULL);
+	http_access_log(r, status);
+}
+
+void server_reply_json(struct server_req *r, int status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+
+	json_decref(body);
+	if (text == NULL) {
+		server_reply_raw(
+		    r, 500, "application/json",
+		    "{\"error\":{\"code\":\"internal\",\"message\":\"服务器内部错误\"}}",
+		    strlen("{\"error\":{\"code\":\"internal\",\"message\":"
+			   "\"服务器内部错误\"}}"));
+		return;
+	}
+	server_reply_raw(r, status, "application/json", text, strlen(text));
+	free(text);
+}
+
+void server_reply_error(struct server_req *r, int status, const char *key, const char *msg)
+{
+	server_reply_json(r, status,
+			  json_pack("{s:{s:s,s:s}}", "error", "code", key, "message", msg));
+}
+
+void server_reply_err(struct server_req *r, const struct err *e)
+{
+	int status = server_http_status(e->code);
+
+	if (status >= 500 && e->code != BASE_E_BUSY) {
+		base_log(LOG_ERROR, "server: %s %s: %s", r->method, r->path, e->msg);
+		server_reply_error(r, status, server_error_key(e->code), "服务器内部错误");
+		return;
+	}
+	server_reply_error(r, status, server_error_key(e->code),
+			   e->msg[0] ? e->msg : base_err_name(e->code));
+}
+
+json_t *server_body_json(struct server_req *r)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
+	size_t len = evbuffer_get_length(in);
+	const char *type = server_header(r, "Content-Type");
+	json_error_t jerr;
+	json_t *v;
+
+	if (len > SERVER_MAX_BODY) {
+		server_reply_error(r, 413, "too_large", "请求体超过 1 MB");
+		return NULL;
+	}
+	if (type == NULL || strncmp(type, "application/json", 16) != 0) {
+		server_reply_error(r, 415, "unsupported_media_type",
+				   "请求体必须是 JSON（Content-Type: application/json）");
+		return NULL;
+	}
+	v = json_loadb((const char *)evbuffer_pullup(in, -1), len, JSON_REJECT_DUPLICATES, &jerr);
+	if (v == NULL || !json_is_object(v)) {
+		json_decref(v);
+		server_reply_error(r, 400, "bad_json", "请求体不是有效的 JSON 对象");
+		return NULL;
+	}
+	return v;
+}
+
+const char *server_query(struct server_req *r, const char *name)
+{
+	const char *q;
+
+	if (r->query == NULL) {
+		q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(r->ev));
+		r->query = xcalloc(1, sizeof(struct evkeyvalq));
+		TAILQ_INIT((struct evkeyvalq *)r->query);
+		if (q != NULL && evhttp_parse_query_str(q, r->query) != 0)
+			evhttp_clear_headers(r->query);
+	}
+	return evhttp_find_header(r->query, name);
+}
+
+/* ---- dispatch ---- */
+
+static const char *http_method(enum evhttp_cmd_type cmd)
+{
+	switch (cmd) {
+	case EVHTTP_REQ_GET:
+		return "GET";
+	case EVHTTP_REQ_POST:
+		return "POST";
+	case EVHTTP_REQ_HEAD:
+		return "HEAD";
+	case EVHTTP_REQ_PUT:
+		return "PUT";
+	case EVHTTP_REQ_DELETE:
+		return "DELETE";
+	case EVHTTP_REQ_PATCH:
+		return "PATCH";
+	default:
+		return "OTHER";
+	}
+}
+
+static void http_on_complete(struct evhttp_request *req, void *arg)
+{
+	struct server *srv = arg;
+
+	(void)req;
+	srv->inflight--;
+	if (srv->stopping && srv->inflight <= 0)
+		event_base_loopexit(srv->base, NULL);
+}
+
+static void http_dispatch(struct server_req *r)
+{
+	const struct server_route *route;
+	const char *token;
+	int rc;
+
+	rc = server_route_find(r->method, r->path, &route, &r->id);
+	if (rc == SERVER_E_METHOD) {
+		server_reply_error(r, 405, "method_not_allowed", "不支持该请求方法");
+		return;
+	}
+	if (rc != 0) {
+		server_reply_error(r, 404, "not_found", "没有这个接口");
+		return;
+	}
+	server_auth_load(r);
+	rc = server_policy(route, r->logged_in ? r->user.role : NULL);
+	if (rc == 401) {
+		server_reply_error(r, 401, "unauthenticated", "请先登录");
+		return;
+	}
+	if (rc == 403) {
+		server_reply_error(r, 403, "forbidden", "无权访问");
+		return;
+	}
+	/* Public routes have no session to bind a token to (login only). */
+	if (server_method_changes_state(r->method) && !(route->roles & SERVER_ROLE_PUBLIC)) {
+		token = server_header(r, "X-CSRF-Token");
+		if (token == NULL || strlen(token) != strlen(r->session.csrf) ||
+		    sodium_memcmp(token, r->session.csrf, strlen(token)) != 0) {
+			server_reply_error(r, 403, "csrf", "缺少或错误的 CSRF 令牌，请刷新页面");
+			return;
+		}
+	}
+	route->handler(r);
+}
+
+static void http_peer(struct evhttp_request *req, char *out, size_t cap)
+{
+	struct evhttp_connection *con = evhttp_request_get_connection(req);
+	char *addr = NULL;
+	ev_uint16_t port = 0;
+
+	if (con != NULL)
+		evhttp_connection_get_peer(con, &addr, &port);
+	snprintf(out, cap, "%s", addr ? addr : "-");
+}
+
+static void http_on_request(struct evhttp_request *req, void *arg)
+{
+	struct server *srv = arg;
+	struct server_req *r = xcalloc(1, sizeof(*r));
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+
+	srv->inflight++;
+	evhttp_request_set_on_complete_cb(req, http_on_complete, srv);
+	r->srv = srv;
+	r->ev = req;
+	r->start_ns = base_now_ns();
+	r->method = http_method(evhttp_request_get_command(req));
+	http_peer(req, r->ip, sizeof(r->ip));
+	snprintf(r->actor, sizeof(r->actor), "web:%s", r->ip);
+	r->ctx.st = srv->st;
+	r->ctx.actor = r->actor;
+	if (path == NULL || path[0] == '\0')
+		path = "/";
+	if (strlen(path) >= sizeof(r->path))
+		server_reply_error(r, 404, "not_found", "路径过长");
+	else if (srv->stopping)
+		server_reply_error(r, 503, "busy", "服务正在停止");
+	else {
+		memcpy(r->path, path, strlen(path) + 1);
+		http_dispatch(r);
+	}
+	if (!r->replied)
+		server_reply_error(r, 500, "internal", "服务器内部错误");
+	if (r->query != NULL) {
+		evhttp_clear_headers(r->query);
+		free(r->query);
+	}
+	sodium_memzero(r, sizeof(*r));
+	free(r);
+}
+
+/* ---- lifecycle ---- */
+
+static void http_on_grace_over(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+
+	(void)fd;
+	(void)what;
+	base_log(LOG_WARN, "server: %ld replies unfinished after the grace period", srv->inflight);
+	event_base_loopexit(srv->base, NULL);
+}
+
+static void http_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *srv = arg;
+	struct timeval grace = {SERVER_SHUTDOWN_GRACE_MS / 1000, 0};
+
+	(void)what;
+	if (srv->stopping)
+		return;
+	srv->stopping = true;
+	fprintf(stderr, "shuzhi serve: 收到信号 %d，停止接受新连接，等待进行中的请求完成\n",
+		(int)sig);
+	if (srv->bound != NULL) {
+		evhttp_del_accept_socket(srv->http, srv->bound);
+		srv->bound = NULL;
+	}
+	if (srv->inflight <= 0)
+		event_base_loopexit(srv->base, NULL);
+	else
+		event_base_once(srv->base, -1, EV_TIMEOUT, http_on_grace_over, srv, &grace);
+}
+
+static int http_bound_port(struct evhttp_bound_socket *b)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	evutil_socket_t fd = evhttp_bound_socket_get_fd(b);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+		return -1;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return -1;
+}
+
+static int http_check_routes(struct err *e)
+{
+	size_t n;
+	const struct server_route *rt = server_routes(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		if (rt[i].roles == 0 || (rt[i].roles & ~(unsigned)SERVER_ROLE_ALL) != 0 ||
+		    rt[i].handler == NULL)
+			return err_set(e, BASE_E_INTERNAL, "路由 %s %s 没有声明允许的角色",
+				       rt[i].method, rt[i].pattern);
+	}
+	return 0;
+}
+
+int server_run(const struct server_config *cfg, struct err *e)
+{
+	struct server srv = {0};
+	struct event *sigterm = NULL, *sigint = NULL;
+	const char *addr = cfg->addr ? cfg->addr : SERVER_DEFAULT_ADDR;
+	int port = cfg->port > 0 ? cfg->port : (cfg->port == 0 ? SERVER_DEFAULT_PORT : 0);
+	int rc;
+
+	rc = http_check_routes(e);
+	if (rc != 0)
+		return rc;
+	if (sodium_init() < 0)
+		return err_set(e, BASE_E_INTERNAL, "libsodium 初始化失败");
+	signal(SIGPIPE, SIG_IGN);
+	srv.cfg = cfg;
+	rc = store_open(cfg->db_path, STORE_OPEN_CREATE, &srv.st, e);
+	if (rc != 0)
+		return rc;
+	srv.login_rl =
+	    server_ratelimit_new(4096, cfg->login_burst > 0 ? cfg->login_burst : SERVER_LOGIN_BURST,
+				 SERVER_LOGIN_REFILL_MS);
+	srv.base = event_base_new();
+	srv.http = srv.base ? evhttp_new(srv.base) : NULL;
+	if (srv.http == NULL) {
+		rc = err_set(e, BASE_E_INTERNAL, "无法创建事件循环");
+		goto out_free;
+	}
+	evhttp_set_max_body_size(srv.http, SERVER_MAX_BODY);
+	evhttp_set_max_headers_size(srv.http, SERVER_MAX_HEADERS);
+	evhttp_set_timeout(srv.http, SERVER_TIMEOUT_S);
+	evhttp_set_allowed_methods(srv.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+						 EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+						 EVHTTP_REQ_PATCH);
+	evhttp_set_gencb(srv.http, http_on_request, &srv);
+	srv.bound = evhttp_bind_socket_with_handle(srv.http, addr, (ev_uint16_t)port);
+	if (srv.bound == NULL) {
+		rc = err_set(e, BASE_E_IO, "无法监听 %s:%d（地址无效或端口已被占用）", addr, port);
+		goto out_free;
+	}
+	sigterm = evsignal_new(srv.base, SIGTERM, http_on_signal, &srv);
+	sigint = evsignal_new(srv.base, SIGINT, http_on_signal, &srv);
+	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) != 0 ||
+	    evsignal_add(sigint, NULL) != 0) {
+		rc = err_set(e, BASE_E_INTERNAL, "无法安装信号处理");
+		goto out_free;
+	}
+	if (cfg->on_listen != NULL)
+		cfg->on_listen(addr, http_bound_port(srv.bound), cfg->on_listen_arg);
+	if (event_base_dispatch(srv.base) < 0)
+		rc = err_set(e, BASE_E_INTERNAL, "事件循环异常退出");
+
+out_free:
+	if (sigterm != NULL)
+		event_free(sigterm);
+	if (sigint != NULL)
+		event_free(sigint);
+	if (srv.http != NULL)
+		evhttp_free(srv.http);
+	if (srv.base != NULL)
+		event_base_free(srv.base);
+	server_ratelimit_free(srv.login_rl);
+	store_close(srv.st);
+	return rc;
+}

@@ -1,0 +1,136 @@
+/*
+ * server: `shuzhi serve`, the HTTP API and the embedded web pages (libevent
+ * evhttp on one event loop).
+ *
+ * Invariants:
+ *  - Every route in the table declares the roles allowed (a bit mask of
+ *    SERVER_ROLE_*); server_run() refuses to start when a route declares
+ *    none, and the dispatcher answers 401 (not logged in) or 403 (role not
+ *    allowed) before a handler runs.
+ *  - Every state-changing request (POST/PUT/PATCH/DELETE) except login
+ *    carries the session's CSRF token in X-CSRF-Token, and a JSON body
+ *    with Content-Type application/json.
+ *  - Every error response is {"error":{"code":"...","message":"..."}} with
+ *    the status of server_http_status(); messages come from struct err
+ *    (client-safe by store/ and work/ contracts) or are generic for
+ *    internal and I/O errors, whose details go to the error log only.
+ *  - Every state change goes through work/, which audits it.
+ *  - Session cookies hold 32 random bytes (hex); only their BLAKE2b-256
+ *    hash is stored. Sessions end after SERVER_SESSION_IDLE_MS without a
+ *    request or SERVER_SESSION_MAX_MS after login, whichever is first.
+ */
+#ifndef SHUZHI_SERVER_H
+#define SHUZHI_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+
+#define SERVER_DEFAULT_ADDR	  "127.0.0.1"
+#define SERVER_DEFAULT_PORT	  8080
+#define SERVER_MAX_BODY		  (1024 * 1024) /* JSON request bodies */
+#define SERVER_MAX_HEADERS	  (16 * 1024)	/* all request headers together */
+#define SERVER_TIMEOUT_S	  30		/* read/write per request and idle keep-alive */
+#define SERVER_SESSION_IDLE_MS	  (30LL * 60 * 1000)
+#define SERVER_SESSION_MAX_MS	  (12LL * 60 * 60 * 1000)
+#define SERVER_SESSION_TOUCH_MS	  (60 * 1000) /* write last_seen_at at most this often */
+#define SERVER_LOGIN_BURST	  10	      /* login attempts per IP at once … */
+#define SERVER_LOGIN_REFILL_MS	  6000	      /* … then one more every 6 s (10/min) */
+#define SERVER_SHUTDOWN_GRACE_MS  10000	      /* in-flight replies get this long */
+#define SERVER_AUDIT_LIMIT_MAX	  1000	      /* rows per /api/audit page */
+#define SERVER_AUDIT_CSV_MAX_ROWS 100000
+
+/* Roles as bits; a route's mask lists who may call it. */
+enum {
+	SERVER_ROLE_PUBLIC = 1 << 0, /* anonymous: no session needed */
+	SERVER_ROLE_ADMIN = 1 << 1,
+	SERVER_ROLE_GUARDIAN = 1 << 2,
+	SERVER_ROLE_STAFF = 1 << 3,
+	SERVER_ROLE_AUDITOR = 1 << 4
+};
+#define SERVER_ROLE_ANY_USER                                                                       \
+	(SERVER_ROLE_ADMIN | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF | SERVER_ROLE_AUDITOR)
+#define SERVER_ROLE_ALL (SERVER_ROLE_PUBLIC | SERVER_ROLE_ANY_USER)
+
+struct server_config {
+	const char *addr; /* NULL: SERVER_DEFAULT_ADDR */
+	int port;	  /* 0: SERVER_DEFAULT_PORT, -1: any free port */
+	const char *db_path;
+	bool behind_tls; /* a TLS proxy is in front: cookies get Secure */
+	int login_burst; /* login attempts per IP before the rate limit; 0: SERVER_LOGIN_BURST */
+	/* Called once listening, with the bound port (useful with port 0). */
+	void (*on_listen)(const char *addr, int port, void *arg);
+	void *on_listen_arg;
+};
+
+struct server_req; /* one request being handled (server_internal.h) */
+
+struct server_route {
+	const char *method;  /* "GET", "POST" … */
+	const char *pattern; /* "/api/users/{id}/disable"; static files: "/" then "*" */
+	unsigned roles;	     /* SERVER_ROLE_* mask; 0 is a bug the tests catch */
+	void (*handler)(struct server_req *r);
+	const char *summary; /* Chinese, for --print-routes and docs */
+};
+
+/* Run until SIGTERM/SIGINT; 0 after a clean shutdown. */
+int server_run(const struct server_config *cfg, struct err *e);
+
+/* The route table (for the dispatcher, the tests and --print-routes). */
+const struct server_route *server_routes(size_t *n);
+/* Role name ("admin" …) to its bit; 0 for anything else. NULL: public. */
+unsigned server_role_bit(const char *role);
+/* "admin,auditor" style list of a mask, into out. */
+void server_roles_format(unsigned roles, char *out, size_t cap);
+
+/*
+ * Find the route for method and path (path without the query). *id gets the
+ * {id} segment when the pattern has one. Returns 0, BASE_E_NOTFOUND (no
+ * route has this path) or SERVER_E_METHOD (a route has the path, not the
+ * method).
+ */
+#define SERVER_E_METHOD (-100)
+int server_route_find(const char *method, const char *path, const struct server_route **out,
+		      int64_t *id);
+/* The policy decision: 0 allowed, 401 not logged in, 403 role not allowed.
+ * role is the session user's role, NULL when anonymous. */
+int server_policy(const struct server_route *route, const char *role);
+/* Whether a method changes state (and so needs the CSRF token). */
+bool server_method_changes_state(const char *method);
+
+/* HTTP status and stable error code key for a BASE_E_* code. */
+int server_http_status(int code);
+const char *server_error_key(int code);
+
+/* Escaping. html: & < > " ' as entities. csv: one RFC 4180 field, quoted
+ * when needed, a leading = + - @ TAB CR defused with ' (spreadsheet formula
+ * injection). log: the path for the access log — the query string dropped
+ * (it may hold secrets), bytes outside printable ASCII as %XX. */
+int server_html_escape(struct buf *b, const char *s);
+int server_csv_field(struct buf *b, const char *s);
+void server_log_path(const char *uri, char *out, size_t cap);
+
+/* Per-IP token bucket for /api/login (fixed table, oldest entry evicted). */
+struct server_ratelimit;
+struct server_ratelimit *server_ratelimit_new(size_t slots, int burst, int64_t refill_ms);
+void server_ratelimit_free(struct server_ratelimit *rl);
+/* true: allowed (a token taken); false: over the limit, *retry_ms set. */
+bool server_ratelimit_take(struct server_ratelimit *rl, const char *key, int64_t now_ms,
+			   int64_t *retry_ms);
+
+/* Embedded web/ files (generated at build time from web/). */
+struct server_asset {
+	const char *path; /* "/index.html" */
+	const unsigned char *data;
+	size_t len;
+};
+extern const struct server_asset server_assets[];
+extern const size_t server_assets_count;
+/* Look up a request path ("/" means /index.html); NULL when absent. */
+const struct server_asset *server_asset_find(const char *path);
+/* Content type by extension ("text/html; charset=utf-8" …). */
+const char *server_content_type(const char *path);
+
+#endif

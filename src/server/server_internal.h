@@ -1,0 +1,79 @@
+/*
+ * server internals: the per-request context handlers receive, and the reply
+ * helpers every handler uses. Only src/server/ includes this.
+ *
+ * A handler answers exactly once through server_reply_json(),
+ * server_reply_error*() or server_reply_raw(); the helpers write the
+ * access-log line.
+ */
+#ifndef SHUZHI_SERVER_INTERNAL_H
+#define SHUZHI_SERVER_INTERNAL_H
+
+#include <jansson.h>
+
+#include "server/server.h"
+#include "store/store.h"
+#include "work/work.h"
+
+struct evhttp_request;
+struct server;
+
+struct server_req {
+	struct server *srv;
+	struct evhttp_request *ev;
+	const char *method;
+	char path[512]; /* decoded-free raw path, no query */
+	int64_t id;	/* the {id} segment, 0 when none */
+	uint64_t start_ns;
+	char ip[48];
+	/* Session (logged_in false: anonymous). */
+	bool logged_in;
+	struct store_user user;
+	struct store_session session;
+	char actor[STORE_NAME_MAX + 8]; /* "user:NAME" or "web:IP" */
+	struct work_ctx ctx;		/* st, actor for work/ calls */
+	void *query;			/* parsed query string (struct evkeyvalq), on first use */
+	bool replied;
+};
+
+struct store *server_store(struct server_req *r);
+bool server_behind_tls(struct server_req *r);
+bool server_login_allowed(struct server_req *r, int64_t *retry_ms);
+
+/* Reply with a JSON value (stolen) and status. */
+void server_reply_json(struct server_req *r, int status, json_t *body);
+/* Reply {"error":{"code":key,"message":msg}}. */
+void server_reply_error(struct server_req *r, int status, const char *key, const char *msg);
+/* Map e->code to status and key; internal and I/O details are logged, not sent. */
+void server_reply_err(struct server_req *r, const struct err *e);
+/* Reply with bytes and a content type; extra headers may be set before. */
+void server_reply_raw(struct server_req *r, int status, const char *type, const void *data,
+		      size_t len);
+void server_add_header(struct server_req *r, const char *name, const char *value);
+const char *server_header(struct server_req *r, const char *name);
+/* The request's JSON object body: NULL after replying 400/413/415. */
+json_t *server_body_json(struct server_req *r);
+/* A query parameter (decoded), or NULL. Valid until the reply. */
+const char *server_query(struct server_req *r, const char *name);
+
+/* Sessions (auth.c). */
+void server_auth_load(struct server_req *r); /* from the cookie, if any */
+void server_auth_login(struct server_req *r);
+void server_auth_logout(struct server_req *r);
+void server_auth_me(struct server_req *r);
+/* json for a user as the API shows it (no hash, no counters). */
+json_t *server_user_json(struct server_req *r, const struct store_user *u);
+
+/* Handlers (api.c). */
+void server_api_healthz(struct server_req *r);
+void server_api_depts_list(struct server_req *r);
+void server_api_depts_add(struct server_req *r);
+void server_api_users_list(struct server_req *r);
+void server_api_users_add(struct server_req *r);
+void server_api_users_disable(struct server_req *r);
+void server_api_audit_list(struct server_req *r);
+void server_api_audit_csv(struct server_req *r);
+void server_api_audit_verify(struct server_req *r);
+void server_static(struct server_req *r);
+
+#endif
