@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# make run (until the server exists): a short demonstration of the CLI on a
-# sample 公文 — check it, fix it into build/demo/, check the fixed copy.
+# make run: a short demonstration of the CLI on a sample 公文 — check it, fix
+# it into build/demo/, check the fixed copy — then a demo database
+# build/demo/shuzhi.db (made once: an admin, two departments, a guardian, two
+# staff) and `shuzhi serve` on 127.0.0.1:8080 in the foreground (Ctrl-C stops).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-build/shuzhi}
@@ -18,4 +20,25 @@ echo
 echo "== 4. 复查修正后的文件"
 "$BIN" gongwen check build/demo/sample-fixed.docx || true
 echo
-echo "演示完成。JSON 输出：$BIN gongwen check FILE --format json"
+echo "公文演示完成。JSON 输出：$BIN gongwen check FILE --format json"
+echo
+
+DB=build/demo/shuzhi.db
+ADMIN_PW='Shuzhi-Admin-2025'
+USER_PW='Shuzhi-Demo-2025'
+if [ ! -e "$DB" ]; then
+	echo "== 5. 创建演示数据库 $DB"
+	"$BIN" dept add 办公室 --db "$DB" >/dev/null
+	"$BIN" dept add 政务服务中心 --db "$DB" >/dev/null
+	printf '%s\n' "$ADMIN_PW" | "$BIN" user add admin --role admin --display 系统管理员 --dept 办公室 --db "$DB" >/dev/null
+	printf '%s\n' "$USER_PW" | "$BIN" user add jianhu --role guardian --display 王监护 --dept 办公室 --db "$DB" >/dev/null
+	printf '%s\n' "$USER_PW" | "$BIN" user add zhangsan --role staff --display 张三 --dept 政务服务中心 --db "$DB" >/dev/null
+	printf '%s\n' "$USER_PW" | "$BIN" user add lisi --role staff --display 李四 --dept 政务服务中心 --db "$DB" >/dev/null
+fi
+echo "== 演示账号（数据库 $DB）"
+echo "   管理员  admin     密码 $ADMIN_PW"
+echo "   监护人  jianhu    密码 $USER_PW"
+echo "   工作人员 zhangsan / lisi  密码 $USER_PW"
+echo
+echo "== 6. 启动服务：在浏览器中打开 http://127.0.0.1:8080/ （Ctrl-C 停止）"
+exec "$BIN" serve --listen 127.0.0.1:8080 --db "$DB"
