@@ -164,6 +164,8 @@ size_t doc_docx_sections(const struct doc_docx *d, xmlNodePtr *out, size_t max);
  * holding `start`. Returns BASE_E_USAGE when the range is not editable. */
 int doc_docx_replace_text(struct doc_docx *d, xmlNodePtr p, size_t start, size_t end,
 			  const uint32_t *rep, size_t n);
+/* ECMA-376 child order of w:pPr, for doc_xml_wchild_ensure (NULL-terminated). */
+extern const char *const doc_docx_ppr_order[];
 /* Direct-formatting setters (w:pPr / w:rPr created in schema order). */
 xmlNodePtr doc_docx_ppr(xmlNodePtr p);
 xmlNodePtr doc_docx_rpr(xmlNodePtr r);

@@ -8,43 +8,43 @@
 #include <time.h>
 
 /* ECMA-376 CT_PPrBase / CT_PPr child order. */
-static const char *const ppr_order[] = {"pStyle",
-					"keepNext",
-					"keepLines",
-					"pageBreakBefore",
-					"framePr",
-					"widowControl",
-					"numPr",
-					"suppressLineNumbers",
-					"pBdr",
-					"shd",
-					"tabs",
-					"suppressAutoHyphens",
-					"kinsoku",
-					"wordWrap",
-					"overflowPunct",
-					"topLinePunct",
-					"autoSpaceDE",
-					"autoSpaceDN",
-					"bidi",
-					"adjustRightInd",
-					"snapToGrid",
-					"spacing",
-					"ind",
-					"contextualSpacing",
-					"mirrorIndents",
-					"suppressOverlap",
-					"jc",
-					"textDirection",
-					"textAlignment",
-					"textboxTightWrap",
-					"outlineLvl",
-					"divId",
-					"cnfStyle",
-					"rPr",
-					"sectPr",
-					"pPrChange",
-					NULL};
+const char *const doc_docx_ppr_order[] = {"pStyle",
+					  "keepNext",
+					  "keepLines",
+					  "pageBreakBefore",
+					  "framePr",
+					  "widowControl",
+					  "numPr",
+					  "suppressLineNumbers",
+					  "pBdr",
+					  "shd",
+					  "tabs",
+					  "suppressAutoHyphens",
+					  "kinsoku",
+					  "wordWrap",
+					  "overflowPunct",
+					  "topLinePunct",
+					  "autoSpaceDE",
+					  "autoSpaceDN",
+					  "bidi",
+					  "adjustRightInd",
+					  "snapToGrid",
+					  "spacing",
+					  "ind",
+					  "contextualSpacing",
+					  "mirrorIndents",
+					  "suppressOverlap",
+					  "jc",
+					  "textDirection",
+					  "textAlignment",
+					  "textboxTightWrap",
+					  "outlineLvl",
+					  "divId",
+					  "cnfStyle",
+					  "rPr",
+					  "sectPr",
+					  "pPrChange",
+					  NULL};
 
 /* ECMA-376 EG_RPrBase child order. */
 static const char *const rpr_order[] = {"rStyle",
@@ -119,14 +119,14 @@ xmlNodePtr doc_docx_rpr(xmlNodePtr r)
 
 void doc_docx_set_jc(xmlNodePtr p, const char *jc)
 {
-	xmlNodePtr n = doc_xml_wchild_ensure(doc_docx_ppr(p), "jc", ppr_order);
+	xmlNodePtr n = doc_xml_wchild_ensure(doc_docx_ppr(p), "jc", doc_docx_ppr_order);
 
 	doc_xml_set_wattr(n, "val", jc);
 }
 
 void doc_docx_set_ind(xmlNodePtr p, long left, long first, long right)
 {
-	xmlNodePtr n = doc_xml_wchild_ensure(doc_docx_ppr(p), "ind", ppr_order);
+	xmlNodePtr n = doc_xml_wchild_ensure(doc_docx_ppr(p), "ind", doc_docx_ppr_order);
 	static const char *const clear[] = {
 	    "leftChars",    "rightChars", "startChars", "endChars", "firstLineChars",
 	    "hangingChars", "start",	  "end",	"hanging",  "firstLine"};
@@ -147,7 +147,7 @@ void doc_docx_set_ind(xmlNodePtr p, long left, long first, long right)
 
 void doc_docx_set_line_exact(xmlNodePtr p, long twips)
 {
-	xmlNodePtr n = doc_xml_wchild_ensure(doc_docx_ppr(p), "spacing", ppr_order);
+	xmlNodePtr n = doc_xml_wchild_ensure(doc_docx_ppr(p), "spacing", doc_docx_ppr_order);
 
 	doc_xml_set_wattr_long(n, "line", twips);
 	doc_xml_set_wattr(n, "lineRule", "exact");

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "gongwen/docx_util.h"
 #include "text/regex.h"
 
 #define TXT_MAX_BYTES (16u << 20)
@@ -351,6 +352,7 @@ void gw_check(struct gw_doc *doc, struct gw_findings *out)
 {
 	size_t w = 0;
 
+	gw_run_cache_begin(doc);
 	gw_rules_head(doc, out);
 	gw_rules_body(doc, out);
 	gw_rules_tail(doc, out);
@@ -361,6 +363,7 @@ void gw_check(struct gw_doc *doc, struct gw_findings *out)
 		gw_rules_docx(doc, out);
 	gw_rules_layout(doc, out);
 	gw_rules_extra(doc, out);
+	gw_run_cache_end(doc);
 	/* Stable order; keep the first finding of each (rule, paragraph) but
 	 * merge the edits of later duplicates into it. */
 	for (size_t i = 0; i < out->n; i++)

@@ -51,7 +51,52 @@ void gw_docx_page(xmlNodePtr sect, struct gw_page *pg)
 	}
 }
 
+struct run_cache_entry {
+	bool valid;
+	size_t n;
+	struct gw_run_info *runs;
+};
+
+void gw_run_cache_begin(struct gw_doc *doc)
+{
+	if (doc->is_docx && doc->run_cache == NULL)
+		doc->run_cache = xcalloc(doc->n ? doc->n : 1, sizeof(struct run_cache_entry));
+}
+
+void gw_run_cache_end(struct gw_doc *doc)
+{
+	struct run_cache_entry *c = doc->run_cache;
+
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < doc->n; i++)
+		free(c[i].runs);
+	free(c);
+	doc->run_cache = NULL;
+}
+
+static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max);
+
 size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max)
+{
+	struct run_cache_entry *c = doc->run_cache;
+	size_t n;
+
+	if (c == NULL)
+		return runs_compute(doc, i, out, max);
+	if (!c[i].valid) {
+		struct gw_run_info *tmp = xmalloc(GW_MAX_RUNS * sizeof(*tmp));
+
+		c[i].n = runs_compute(doc, i, tmp, GW_MAX_RUNS);
+		c[i].runs = xrealloc(tmp, (c[i].n ? c[i].n : 1) * sizeof(*tmp));
+		c[i].valid = true;
+	}
+	n = c[i].n < max ? c[i].n : max;
+	memcpy(out, c[i].runs, n * sizeof(*out));
+	return n;
+}
+
+static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max)
 {
 	struct doc_ptext pt;
 	size_t n = 0;

@@ -115,7 +115,8 @@ struct gw_doc {
 	const struct gw_profile *profile;
 	int doc_type;			  /* index into gw_doc_types, -1 unknown */
 	long docno, title, to, date, sig; /* paragraph indices or -1 */
-	bool fixing; /* set by gw_fix: rules may plan fixes beyond what they report */
+	bool fixing;	 /* set by gw_fix: rules may plan fixes beyond what they report */
+	void *run_cache; /* per-paragraph run properties, alive only inside gw_check */
 };
 
 /* The 15 法定文种 (条例 第八条), in gw_doc_types order. */
