@@ -74,7 +74,6 @@
 #define TOL_TW		   80  /* a quarter character */
 #define MAX_ATT		   64
 
-
 static bool is_prose(int role)
 {
 	return role == GW_ROLE_BODY || (role >= GW_ROLE_H1 && role <= GW_ROLE_H4);
