@@ -5,60 +5,8 @@
 #include <unistd.h>
 
 #include "gongwen/gongwen.h"
+#include "gwtest.h"
 #include "test.h"
-
-struct xcase {
-	char path[64];
-	struct gw_profile prof;
-	struct gw_doc doc;
-	struct gw_findings f;
-};
-
-static void x_open(struct xcase *c, const char *text)
-{
-	struct err e = {0};
-	int fd;
-
-	snprintf(c->path, sizeof(c->path), "/tmp/shuzhi-gwx-XXXXXX.txt");
-	fd = mkstemps(c->path, 4);
-	ASSERT(fd >= 0);
-	ASSERT_EQ(write(fd, text, strlen(text)), (long)strlen(text));
-	close(fd);
-	gw_profile_national(&c->prof);
-	ASSERT_EQ(gw_doc_open(c->path, &c->prof, &c->doc, &e), 0);
-	gw_findings_init(&c->f);
-	gw_check(&c->doc, &c->f);
-}
-
-static void x_close(struct xcase *c)
-{
-	gw_findings_free(&c->f);
-	gw_doc_free(&c->doc);
-	unlink(c->path);
-}
-
-/* Any finding of rule (any paragraph, any severity). */
-static const struct gw_finding *x_find(const struct xcase *c, const char *rule)
-{
-	for (size_t i = 0; i < c->f.n; i++) {
-		if (strcmp(c->f.v[i].rule, rule) == 0)
-			return &c->f.v[i];
-	}
-	return NULL;
-}
-
-static char *x_fixed_line(struct xcase *c, size_t para)
-{
-	struct gw_fix_report rep;
-	struct err e = {0};
-
-	memset(&rep, 0, sizeof(rep));
-	buf_init(&rep.log, 1 << 20);
-	ASSERT_EQ(gw_fix(&c->doc, false, &rep, &e), 0);
-	buf_free(&rep.log);
-	ASSERT(para < c->doc.n);
-	return ustr_to_utf8(&c->doc.paras[para].text, 0, c->doc.paras[para].text.len);
-}
 
 #define XHEAD                                                                                      \
 	"示例市人民政府文件\n示政发〔2025〕6号\n关于做好防汛工作的通知\n各县（区）人民政府：\n"
@@ -69,40 +17,41 @@ static char *x_fixed_line(struct xcase *c, size_t para)
 /* Check `body` (lines after the 主送) for rule; expect it or not. */
 static void x_expect(const char *body, const char *rule, bool want)
 {
-	struct xcase c;
+	struct gwtest c;
 	char text[2048];
 
 	snprintf(text, sizeof(text), "%s%s%s", XHEAD, body, XTAIL);
-	x_open(&c, text);
-	if (want && x_find(&c, rule) == NULL)
+	gwtest_open(&c, text);
+	if (want && gwtest_find_any(&c, rule) == NULL)
 		TEST_FAIL_AT("%s expected on: %s", rule, body);
-	if (!want && x_find(&c, rule) != NULL)
-		TEST_FAIL_AT("%s unexpected on: %s (%s)", rule, body, x_find(&c, rule)->message);
-	x_close(&c);
+	if (!want && gwtest_find_any(&c, rule) != NULL)
+		TEST_FAIL_AT("%s unexpected on: %s (%s)", rule, body,
+			     gwtest_find_any(&c, rule)->message);
+	gwtest_close(&c);
 }
 
 /* Fix `body` and compare its first line (paragraph 4) with `fixed`. */
 static void x_expect_fix(const char *body, const char *fixed)
 {
-	struct xcase c;
+	struct gwtest c;
 	char text[2048];
 	char *s;
 
 	snprintf(text, sizeof(text), "%s%s%s", XHEAD, body, XTAIL);
-	x_open(&c, text);
-	s = x_fixed_line(&c, 4);
+	gwtest_open(&c, text);
+	s = gwtest_fixed_line(&c, 4);
 	ASSERT_STR_EQ(s, fixed);
 	free(s);
-	x_close(&c);
+	gwtest_close(&c);
 }
 
 TEST(gwx_clean_notice_has_no_extra_findings)
 {
-	struct xcase c;
+	struct gwtest c;
 
-	x_open(&c,
-	       XHEAD "现将有关事项通知如下：\n一、总体要求\n（一）压实责任。各地要落实。\n附件："
-		     "1.防汛责任清单\n2.值班表\n" XTAIL "附件1\n防汛责任清单\n附件2\n值班表\n");
+	gwtest_open(&c, XHEAD
+		    "现将有关事项通知如下：\n一、总体要求\n（一）压实责任。各地要落实。\n附件："
+		    "1.防汛责任清单\n2.值班表\n" XTAIL "附件1\n防汛责任清单\n附件2\n值班表\n");
 	for (size_t i = 0; i < c.f.n; i++) {
 		const char *r = c.f.v[i].rule;
 
@@ -110,34 +59,35 @@ TEST(gwx_clean_notice_has_no_extra_findings)
 			   r))
 			TEST_FAIL_AT("unexpected %s: %s", r, c.f.v[i].message);
 	}
-	x_close(&c);
+	gwtest_close(&c);
 }
 
 TEST(gwx_body_005_stacked_notice)
 {
-	struct xcase c;
+	struct gwtest c;
 
-	x_open(&c,
-	       "示例市人民政府文件\n示政发〔2025〕6号\n关于转发省政府关于做好防汛工作的通知的通知"
-	       "\n各县（区）人民政府：\n正文。\n");
-	ASSERT(x_find(&c, "GW-BODY-005") != NULL);
-	x_close(&c);
-	x_open(&c,
-	       "示例市人民政府文件\n示政发〔2025〕6号\n关于转发《省政府防汛工作方案》的通知\n各县"
-	       "（区）人民政府：\n正文。\n");
-	ASSERT(x_find(&c, "GW-BODY-005") == NULL);
-	x_close(&c);
+	gwtest_open(
+	    &c, "示例市人民政府文件\n示政发〔2025〕6号\n关于转发省政府关于做好防汛工作的通知的通知"
+		"\n各县（区）人民政府：\n正文。\n");
+	ASSERT(gwtest_find_any(&c, "GW-BODY-005") != NULL);
+	gwtest_close(&c);
+	gwtest_open(
+	    &c, "示例市人民政府文件\n示政发〔2025〕6号\n关于转发《省政府防汛工作方案》的通知\n各县"
+		"（区）人民政府：\n正文。\n");
+	ASSERT(gwtest_find_any(&c, "GW-BODY-005") == NULL);
+	gwtest_close(&c);
 }
 
 TEST(gwx_body_007_to_separators)
 {
-	struct xcase c;
+	struct gwtest c;
 
-	x_open(&c,
-	       "示例市人民政府文件\n示政发〔2025〕6号\n关于做好防汛工作的通知\n各县（区）人民政府；"
-	       "市政府各部门：\n正文。\n");
-	ASSERT(x_find(&c, "GW-BODY-007") != NULL);
-	x_close(&c);
+	gwtest_open(
+	    &c,
+	    "示例市人民政府文件\n示政发〔2025〕6号\n关于做好防汛工作的通知\n各县（区）人民政府；"
+	    "市政府各部门：\n正文。\n");
+	ASSERT(gwtest_find_any(&c, "GW-BODY-007") != NULL);
+	gwtest_close(&c);
 	x_expect("正文。\n", "GW-BODY-007", false);
 }
 
@@ -159,34 +109,34 @@ TEST(gwx_body_015_enumerator_comma)
 
 TEST(gwx_att_006_007_labels_and_titles)
 {
-	struct xcase c;
+	struct gwtest c;
 	const struct gw_finding *f;
 	char *s;
 
-	x_open(&c, XHEAD "正文。\n附件：1.防汛责任清单\n2.值班表\n" XTAIL
-			 "附件1：\n防汛工作清单\n附件二\n值班表\n");
-	f = x_find(&c, "GW-ATT-006");
+	gwtest_open(&c, XHEAD "正文。\n附件：1.防汛责任清单\n2.值班表\n" XTAIL
+			      "附件1：\n防汛工作清单\n附件二\n值班表\n");
+	f = gwtest_find_any(&c, "GW-ATT-006");
 	ASSERT(f != NULL);
 	ASSERT_EQ(f->fix, GW_FIX_AUTO);
-	f = x_find(&c, "GW-ATT-007");
+	f = gwtest_find_any(&c, "GW-ATT-007");
 	ASSERT(f != NULL);
 	ASSERT_EQ(f->para, 12);
-	s = x_fixed_line(&c, 11);
+	s = gwtest_fixed_line(&c, 11);
 	ASSERT_STR_EQ(s, "附件1");
 	free(s);
 	s = ustr_to_utf8(&c.doc.paras[13].text, 0, c.doc.paras[13].text.len);
 	ASSERT_STR_EQ(s, "附件2");
 	free(s);
-	x_close(&c);
+	gwtest_close(&c);
 }
 
 TEST(gwx_att_007_missing_attachment_number)
 {
-	struct xcase c;
+	struct gwtest c;
 
-	x_open(&c, XHEAD "正文。\n附件：1.防汛责任清单\n2.值班表\n" XTAIL "附件3\n物资清单\n");
-	ASSERT(x_find(&c, "GW-ATT-007") != NULL);
-	x_close(&c);
+	gwtest_open(&c, XHEAD "正文。\n附件：1.防汛责任清单\n2.值班表\n" XTAIL "附件3\n物资清单\n");
+	ASSERT(gwtest_find_any(&c, "GW-ATT-007") != NULL);
+	gwtest_close(&c);
 }
 
 TEST(gwx_att_009_reference_beyond_list)
@@ -198,47 +148,47 @@ TEST(gwx_att_009_reference_beyond_list)
 
 TEST(gwx_sign_009_request_contact)
 {
-	struct xcase c;
+	struct gwtest c;
 
-	x_open(&c,
-	       "示例市教育局文件\n示教〔2025〕6号 签发人：张某\n示例市教育局关于拨付经费的请示\n"
-	       "示例市人民政府：\n妥否，请批示。\n示例市教育局\n2025年3月5日\n");
-	ASSERT(x_find(&c, "GW-SIGN-009") != NULL);
-	x_close(&c);
-	x_open(&c,
-	       "示例市教育局文件\n示教〔2025〕6号 签发人：张某\n示例市教育局关于拨付经费的请示\n"
-	       "示例市人民政府：\n妥否，请批示。\n示例市教育局\n2025年3月5日\n（联系人：李某，"
-	       "联系电话：0123-4567890）\n");
-	ASSERT(x_find(&c, "GW-SIGN-009") == NULL);
-	x_close(&c);
+	gwtest_open(
+	    &c, "示例市教育局文件\n示教〔2025〕6号 签发人：张某\n示例市教育局关于拨付经费的请示\n"
+		"示例市人民政府：\n妥否，请批示。\n示例市教育局\n2025年3月5日\n");
+	ASSERT(gwtest_find_any(&c, "GW-SIGN-009") != NULL);
+	gwtest_close(&c);
+	gwtest_open(
+	    &c, "示例市教育局文件\n示教〔2025〕6号 签发人：张某\n示例市教育局关于拨付经费的请示\n"
+		"示例市人民政府：\n妥否，请批示。\n示例市教育局\n2025年3月5日\n（联系人：李某，"
+		"联系电话：0123-4567890）\n");
+	ASSERT(gwtest_find_any(&c, "GW-SIGN-009") == NULL);
+	gwtest_close(&c);
 }
 
 TEST(gwx_sign_010_signature_matches_mark)
 {
-	struct xcase c;
+	struct gwtest c;
 
-	x_open(&c, XHEAD "正文。\n示例市交通运输局\n2025年3月5日\n");
-	ASSERT(x_find(&c, "GW-SIGN-010") != NULL);
-	x_close(&c);
-	x_open(&c, XHEAD "正文。\n市政府\n2025年3月5日\n");
-	ASSERT(x_find(&c, "GW-SIGN-010") == NULL);
-	x_close(&c);
+	gwtest_open(&c, XHEAD "正文。\n示例市交通运输局\n2025年3月5日\n");
+	ASSERT(gwtest_find_any(&c, "GW-SIGN-010") != NULL);
+	gwtest_close(&c);
+	gwtest_open(&c, XHEAD "正文。\n市政府\n2025年3月5日\n");
+	ASSERT(gwtest_find_any(&c, "GW-SIGN-010") == NULL);
+	gwtest_close(&c);
 }
 
 TEST(gwx_note_004_main_recipients_above_cc)
 {
-	struct xcase c;
+	struct gwtest c;
 
-	x_open(&c,
-	       XHEAD "正文。\n示例市人民政府\n2025年3月5日\n抄送：市委办公室。\n主送：各县政府。\n"
-		     "示例市人民政府办公室 2025年3月5日印发\n");
-	ASSERT(x_find(&c, "GW-NOTE-004") != NULL);
-	x_close(&c);
-	x_open(&c,
-	       XHEAD "正文。\n示例市人民政府\n2025年3月5日\n主送：各县政府。\n抄送：市委办公室。\n"
-		     "示例市人民政府办公室 2025年3月5日印发\n");
-	ASSERT(x_find(&c, "GW-NOTE-004") == NULL);
-	x_close(&c);
+	gwtest_open(&c, XHEAD
+		    "正文。\n示例市人民政府\n2025年3月5日\n抄送：市委办公室。\n主送：各县政府。\n"
+		    "示例市人民政府办公室 2025年3月5日印发\n");
+	ASSERT(gwtest_find_any(&c, "GW-NOTE-004") != NULL);
+	gwtest_close(&c);
+	gwtest_open(&c, XHEAD
+		    "正文。\n示例市人民政府\n2025年3月5日\n主送：各县政府。\n抄送：市委办公室。\n"
+		    "示例市人民政府办公室 2025年3月5日印发\n");
+	ASSERT(gwtest_find_any(&c, "GW-NOTE-004") == NULL);
+	gwtest_close(&c);
 }
 
 TEST(gwx_punc_009_approximate_numerals)
@@ -301,16 +251,17 @@ TEST(gwx_num_009_013_017_number_forms)
 
 TEST(gwx_spec_005_minutes_labels)
 {
-	struct xcase c;
+	struct gwtest c;
 	char *s;
 
-	x_open(&c,
-	       "示例市人民政府常务会议纪要\n示府纪〔2025〕6号\n示例市人民政府第十八次常务会议纪要\n"
-	       "会议研究了有关事项。\n出席:张某某、李某某\n抄送：市委办公室。\n示例市人民政府办公"
-	       "室 2025年4月10日印发\n");
-	ASSERT(x_find(&c, "GW-SPEC-005") != NULL);
-	s = x_fixed_line(&c, 4);
+	gwtest_open(
+	    &c,
+	    "示例市人民政府常务会议纪要\n示府纪〔2025〕6号\n示例市人民政府第十八次常务会议纪要\n"
+	    "会议研究了有关事项。\n出席:张某某、李某某\n抄送：市委办公室。\n示例市人民政府办公"
+	    "室 2025年4月10日印发\n");
+	ASSERT(gwtest_find_any(&c, "GW-SPEC-005") != NULL);
+	s = gwtest_fixed_line(&c, 4);
 	ASSERT_STR_EQ(s, "出席：张某某、李某某");
 	free(s);
-	x_close(&c);
+	gwtest_close(&c);
 }

@@ -5,67 +5,8 @@
 #include <unistd.h>
 
 #include "gongwen/gongwen.h"
+#include "gwtest.h"
 #include "test.h"
-
-struct tcase {
-	char path[64];
-	struct gw_profile prof;
-	struct gw_doc doc;
-	struct gw_findings f;
-};
-
-/* Write the text as a .txt and check it. */
-static void t_open(struct tcase *c, const char *text)
-{
-	struct err e = {0};
-	int fd;
-
-	snprintf(c->path, sizeof(c->path), "/tmp/shuzhi-gw-XXXXXX.txt");
-	fd = mkstemps(c->path, 4);
-	ASSERT(fd >= 0);
-	ASSERT_EQ(write(fd, text, strlen(text)), (long)strlen(text));
-	close(fd);
-	gw_profile_national(&c->prof);
-	ASSERT_EQ(gw_doc_open(c->path, &c->prof, &c->doc, &e), 0);
-	gw_findings_init(&c->f);
-	gw_check(&c->doc, &c->f);
-}
-
-static void t_close(struct tcase *c)
-{
-	gw_findings_free(&c->f);
-	gw_doc_free(&c->doc);
-	unlink(c->path);
-}
-
-static const struct gw_finding *t_find(const struct tcase *c, const char *rule, long para)
-{
-	for (size_t i = 0; i < c->f.n; i++) {
-		if (strcmp(c->f.v[i].rule, rule) == 0 && c->f.v[i].para == para &&
-		    c->f.v[i].severity != GW_SEV_INFO)
-			return &c->f.v[i];
-	}
-	return NULL;
-}
-
-static char *t_line(const struct tcase *c, size_t para)
-{
-	ASSERT(para < c->doc.n);
-	return ustr_to_utf8(&c->doc.paras[para].text, 0, c->doc.paras[para].text.len);
-}
-
-/* Fix the document and return line `para` of the result (caller frees). */
-static char *t_fixed_line(struct tcase *c, size_t para)
-{
-	struct gw_fix_report rep;
-	struct err e = {0};
-
-	memset(&rep, 0, sizeof(rep));
-	buf_init(&rep.log, 1 << 20);
-	ASSERT_EQ(gw_fix(&c->doc, false, &rep, &e), 0);
-	buf_free(&rep.log);
-	return t_line(c, para);
-}
 
 #define HEAD                                                                                                                          \
 	"示例市人民政府文件\n\n示政发〔2025〕6号\n\n关于做好防汛工作的通知\n各县（区）人民政府：" \
@@ -77,10 +18,11 @@ static char *t_fixed_line(struct tcase *c, size_t para)
 
 TEST(gw_roles_of_a_standard_notice)
 {
-	struct tcase c;
+	struct gwtest c;
 
-	t_open(&c, HEAD "现将有关事项通知如下：\n一、总体要求\n（一）压实责任。各地要落实。\n1."
-			"细化方案\n（1）明确分工\n附件：1.防汛责任清单\n2.值班表\n" TAIL);
+	gwtest_open(&c,
+		    HEAD "现将有关事项通知如下：\n一、总体要求\n（一）压实责任。各地要落实。\n1."
+			 "细化方案\n（1）明确分工\n附件：1.防汛责任清单\n2.值班表\n" TAIL);
 	ASSERT_EQ(c.doc.paras[0].role, GW_ROLE_MARK);
 	ASSERT_EQ(c.doc.paras[2].role, GW_ROLE_DOCNO);
 	ASSERT_EQ(c.doc.paras[4].role, GW_ROLE_TITLE);
@@ -104,7 +46,7 @@ TEST(gw_roles_of_a_standard_notice)
 			TEST_FAIL_AT("unexpected %s at %ld: %s", c.f.v[i].rule, c.f.v[i].para,
 				     c.f.v[i].message);
 	}
-	t_close(&c);
+	gwtest_close(&c);
 }
 
 TEST(gw_docno_variants_and_fixes)
@@ -120,53 +62,53 @@ TEST(gw_docno_variants_and_fixes)
 	};
 
 	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
-		struct tcase c;
+		struct gwtest c;
 		char text[512];
 		const struct gw_finding *f;
 
 		snprintf(text, sizeof(text), "示例市人民政府文件\n%s\n关于做好防汛工作的通知\n",
 			 cases[k].line);
-		t_open(&c, text);
+		gwtest_open(&c, text);
 		ASSERT_EQ(c.doc.paras[1].role, GW_ROLE_DOCNO);
-		f = t_find(&c, "GW-HEAD-007", 1);
+		f = gwtest_find(&c, "GW-HEAD-007", 1);
 		ASSERT(f != NULL);
 		ASSERT_EQ(f->fix, cases[k].fixed ? GW_FIX_AUTO : GW_FIX_SUGGEST);
 		if (cases[k].fixed != NULL) {
-			char *s = t_fixed_line(&c, 1);
+			char *s = gwtest_fixed_line(&c, 1);
 
 			ASSERT_STR_EQ(s, cases[k].fixed);
 			free(s);
 		}
-		t_close(&c);
+		gwtest_close(&c);
 	}
 }
 
 TEST(gw_order_decree_number_is_legitimate)
 {
-	struct tcase c;
+	struct gwtest c;
 
 	/* GB/T 9704 §10.3: a 命令's 令号 is "第N号" */
-	t_open(&c, "示例市人民政府令\n第12号\n示例市人民政府令\n");
-	ASSERT(t_find(&c, "GW-HEAD-007", 1) == NULL);
-	t_close(&c);
+	gwtest_open(&c, "示例市人民政府令\n第12号\n示例市人民政府令\n");
+	ASSERT(gwtest_find(&c, "GW-HEAD-007", 1) == NULL);
+	gwtest_close(&c);
 }
 
 TEST(gw_headings_renumbered_in_cascade)
 {
-	struct tcase c;
+	struct gwtest c;
 	char *s;
 
 	/* a deleted section: 一 三 四 -> the first wrong one is flagged, fix renumbers all */
-	t_open(&c, HEAD "一、甲\n三、乙\n四、丙\n");
-	ASSERT(t_find(&c, "GW-BODY-013", 7) != NULL);
-	ASSERT(t_find(&c, "GW-BODY-013", 8) == NULL);
-	s = t_fixed_line(&c, 8);
+	gwtest_open(&c, HEAD "一、甲\n三、乙\n四、丙\n");
+	ASSERT(gwtest_find(&c, "GW-BODY-013", 7) != NULL);
+	ASSERT(gwtest_find(&c, "GW-BODY-013", 8) == NULL);
+	s = gwtest_fixed_line(&c, 8);
 	ASSERT_STR_EQ(s, "三、丙");
 	free(s);
-	s = t_line(&c, 7);
+	s = gwtest_line(&c, 7);
 	ASSERT_STR_EQ(s, "二、乙");
 	free(s);
-	t_close(&c);
+	gwtest_close(&c);
 }
 
 TEST(gw_label_forms)
@@ -185,111 +127,114 @@ TEST(gw_label_forms)
 	};
 
 	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
-		struct tcase c;
+		struct gwtest c;
 		char text[512];
 		char *s;
 
 		snprintf(text, sizeof(text), HEAD "%s%s\n", cases[k].pre, cases[k].line);
-		t_open(&c, text);
-		ASSERT(t_find(&c, "GW-BODY-011", (long)cases[k].idx) != NULL);
-		s = t_fixed_line(&c, cases[k].idx);
+		gwtest_open(&c, text);
+		ASSERT(gwtest_find(&c, "GW-BODY-011", (long)cases[k].idx) != NULL);
+		s = gwtest_fixed_line(&c, cases[k].idx);
 		ASSERT_STR_EQ(s, cases[k].fixed);
 		free(s);
-		t_close(&c);
+		gwtest_close(&c);
 	}
 }
 
 TEST(gw_dates_and_numbers)
 {
-	struct tcase c;
+	struct gwtest c;
 	char *s;
 
-	t_open(&c, HEAD "于2025年03月05日前完成，压减30～50%，预算3～5万元，共１２项。\n"
-			"\n示例市人民政府\n二〇二五年三月十一日\n");
-	ASSERT(t_find(&c, "GW-NUM-004", 6) != NULL);
-	ASSERT(t_find(&c, "GW-NUM-008", 6) != NULL);
-	ASSERT(t_find(&c, "GW-NUM-011", 6) != NULL);
+	gwtest_open(&c, HEAD "于2025年03月05日前完成，压减30～50%，预算3～5万元，共１２项。\n"
+			     "\n示例市人民政府\n二〇二五年三月十一日\n");
+	ASSERT(gwtest_find(&c, "GW-NUM-004", 6) != NULL);
+	ASSERT(gwtest_find(&c, "GW-NUM-008", 6) != NULL);
+	ASSERT(gwtest_find(&c, "GW-NUM-011", 6) != NULL);
 	ASSERT_EQ(c.doc.paras[9].role, GW_ROLE_DATE);
-	ASSERT(t_find(&c, "GW-SIGN-001", 9) != NULL);
-	s = t_fixed_line(&c, 6);
+	ASSERT(gwtest_find(&c, "GW-SIGN-001", 9) != NULL);
+	s = gwtest_fixed_line(&c, 6);
 	ASSERT_STR_EQ(s, "于2025年3月5日前完成，压减30%～50%，预算3万～5万元，共12项。");
 	free(s);
-	s = t_line(&c, 9);
+	s = gwtest_line(&c, 9);
 	ASSERT_STR_EQ(s, "2025年3月11日");
 	free(s);
-	t_close(&c);
+	gwtest_close(&c);
 }
 
 TEST(gw_invalid_calendar_date_is_not_auto_fixed)
 {
-	struct tcase c;
+	struct gwtest c;
 	const struct gw_finding *f;
 
-	t_open(&c, HEAD "正文。\n\n示例市人民政府\n2025年2月29日\n");
-	f = t_find(&c, "GW-SIGN-001", 9);
+	gwtest_open(&c, HEAD "正文。\n\n示例市人民政府\n2025年2月29日\n");
+	f = gwtest_find(&c, "GW-SIGN-001", 9);
 	ASSERT(f != NULL);
 	ASSERT_NE(f->fix, GW_FIX_AUTO);
-	t_close(&c);
+	gwtest_close(&c);
 }
 
 TEST(gw_punctuation_fixes_keep_urls)
 {
-	struct tcase c;
+	struct gwtest c;
 	char *s;
 
-	t_open(&c, HEAD "详见网站https://example.gov.cn/a,b?x=1,请各单位于2021-2025年落实,并在3-5个"
-			"工作日内报送\"情况\"(含附表)、等材料。。\n");
-	ASSERT(t_find(&c, "GW-PUNC-001", 6) != NULL);
-	ASSERT(t_find(&c, "GW-PUNC-006", 6) != NULL);
-	ASSERT(t_find(&c, "GW-PUNC-007", 6) != NULL);
-	ASSERT(t_find(&c, "GW-PUNC-002", 6) != NULL);
-	s = t_fixed_line(&c, 6);
+	gwtest_open(&c, HEAD
+		    "详见网站https://example.gov.cn/a,b?x=1,请各单位于2021-2025年落实,并在3-5个"
+		    "工作日内报送\"情况\"(含附表)、等材料。。\n");
+	ASSERT(gwtest_find(&c, "GW-PUNC-001", 6) != NULL);
+	ASSERT(gwtest_find(&c, "GW-PUNC-006", 6) != NULL);
+	ASSERT(gwtest_find(&c, "GW-PUNC-007", 6) != NULL);
+	ASSERT(gwtest_find(&c, "GW-PUNC-002", 6) != NULL);
+	s = gwtest_fixed_line(&c, 6);
 	/* the URL runs to the first non-ASCII character, so the comma right
 	 * after it is taken as part of it and left alone (GW-PUNC-020) */
 	ASSERT_STR_EQ(s,
 		      "详见网站https://example.gov.cn/a,b?x=1,请各单位于2021—2025年落实，并在3～5个"
 		      "工作日内报送“情况”（含附表）等材料。");
 	free(s);
-	t_close(&c);
+	gwtest_close(&c);
 }
 
 TEST(gw_tail_fixes)
 {
-	struct tcase c;
+	struct gwtest c;
 	char *s;
 
-	t_open(&c, HEAD
-	       "正文。\n附件:《防汛责任清单》。\n\n示例市人民政府\n2025年3月5日\n(此件公开发布)"
-	       "\n抄送 市委办公室，市人大常委会办公室\n");
-	ASSERT(t_find(&c, "GW-ATT-001", 7) != NULL);
-	ASSERT(t_find(&c, "GW-ATT-003", 7) != NULL);
-	ASSERT(t_find(&c, "GW-SIGN-008", 11) != NULL);
-	ASSERT(t_find(&c, "GW-NOTE-003", 12) != NULL);
-	s = t_fixed_line(&c, 7);
+	gwtest_open(
+	    &c,
+	    HEAD "正文。\n附件:《防汛责任清单》。\n\n示例市人民政府\n2025年3月5日\n(此件公开发布)"
+		 "\n抄送 市委办公室，市人大常委会办公室\n");
+	ASSERT(gwtest_find(&c, "GW-ATT-001", 7) != NULL);
+	ASSERT(gwtest_find(&c, "GW-ATT-003", 7) != NULL);
+	ASSERT(gwtest_find(&c, "GW-SIGN-008", 11) != NULL);
+	ASSERT(gwtest_find(&c, "GW-NOTE-003", 12) != NULL);
+	s = gwtest_fixed_line(&c, 7);
 	ASSERT_STR_EQ(s, "附件：防汛责任清单");
 	free(s);
-	s = t_line(&c, 11);
+	s = gwtest_line(&c, 11);
 	ASSERT_STR_EQ(s, "（此件公开发布）");
 	free(s);
-	s = t_line(&c, 12);
+	s = gwtest_line(&c, 12);
 	ASSERT_STR_EQ(s, "抄送：市委办公室，市人大常委会办公室。");
 	free(s);
-	t_close(&c);
+	gwtest_close(&c);
 }
 
 TEST(gw_upward_document_needs_signer)
 {
-	struct tcase c;
+	struct gwtest c;
 
-	t_open(&c, "示例县人民政府文件\n示县发〔2025〕3号\n示例县人民政府关于申请防汛资金的请示\n"
-		   "示例市人民政府：\n妥否，请批示。\n");
+	gwtest_open(&c,
+		    "示例县人民政府文件\n示县发〔2025〕3号\n示例县人民政府关于申请防汛资金的请示\n"
+		    "示例市人民政府：\n妥否，请批示。\n");
 	ASSERT_STR_EQ(gw_doc_types[c.doc.doc_type], "请示");
-	ASSERT(t_find(&c, "GW-HEAD-009", 1) != NULL);
-	t_close(&c);
-	t_open(&c,
-	       "示例县人民政府文件\n示县发〔2025〕3号\t签发人：张某某\n示例县人民政府关于申请防汛"
-	       "资金的请示\n示例市人民政府：\n妥否，请批示。\n");
-	ASSERT(t_find(&c, "GW-HEAD-009", 1) == NULL);
-	ASSERT(t_find(&c, "GW-HEAD-010", 1) == NULL);
-	t_close(&c);
+	ASSERT(gwtest_find(&c, "GW-HEAD-009", 1) != NULL);
+	gwtest_close(&c);
+	gwtest_open(
+	    &c, "示例县人民政府文件\n示县发〔2025〕3号\t签发人：张某某\n示例县人民政府关于申请防汛"
+		"资金的请示\n示例市人民政府：\n妥否，请批示。\n");
+	ASSERT(gwtest_find(&c, "GW-HEAD-009", 1) == NULL);
+	ASSERT(gwtest_find(&c, "GW-HEAD-010", 1) == NULL);
+	gwtest_close(&c);
 }
