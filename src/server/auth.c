@@ -10,7 +10,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -19,14 +18,6 @@
 #include "work/users.h"
 
 #define AUTH_COOKIE "sz_session"
-
-static int64_t auth_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* hex(BLAKE2b-256(raw)) */
 static void auth_hash(const unsigned char raw[32], char out[STORE_HASH_HEX + 1])
@@ -74,7 +65,7 @@ json_t *server_user_json(struct server_req *r, const struct store_user *u)
 	return json_pack("{s:I,s:s,s:s,s:s,s:I,s:o,s:b,s:b,s:I}", "id", (json_int_t)u->id,
 			 "username", u->username, "display_name", u->display_name, "role", u->role,
 			 "department_id", (json_int_t)u->department_id, "department", dept,
-			 "disabled", u->disabled, "locked", u->locked_until > auth_now(),
+			 "disabled", u->disabled, "locked", u->locked_until > work_now(&r->ctx),
 			 "created_at", (json_int_t)u->created_at);
 }
 
@@ -84,7 +75,7 @@ void server_auth_load(struct server_req *r)
 	unsigned char raw[32];
 	char hash[STORE_HASH_HEX + 1];
 	struct err e = {0};
-	int64_t now = auth_now();
+	int64_t now = work_now(&r->ctx);
 
 	if (!auth_cookie(r, raw))
 		return;
@@ -121,7 +112,7 @@ static int auth_session_new(struct server_req *r, const struct store_user *u, ch
 {
 	unsigned char raw[32];
 	unsigned char csrf[32];
-	int64_t now = auth_now();
+	int64_t now = work_now(&r->ctx);
 	int64_t id;
 	struct err ignore = {0};
 

@@ -43,17 +43,9 @@ bool server_behind_tls(struct server_req *r)
 	return r->srv->cfg->behind_tls;
 }
 
-static int64_t http_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 bool server_login_allowed(struct server_req *r, int64_t *retry_ms)
 {
-	return server_ratelimit_take(r->srv->login_rl, r->ip, http_now_ms(), retry_ms);
+	return server_ratelimit_take(r->srv->login_rl, r->ip, work_now(&r->ctx), retry_ms);
 }
 
 /* ---- replies ---- */
