@@ -84,7 +84,18 @@ struct gw_para {
 	int level;  /* heading level 1..4, 0 otherwise */
 	int number; /* heading number, -1 when unparsable */
 	bool label_ok;
+	unsigned chars;	 /* GW_C_* bits: which character classes occur (rule prefilter) */
 	xmlNodePtr node; /* NULL for .txt */
+};
+
+/* Character classes present in a paragraph, so rules that need e.g. a digit
+ * skip paragraphs without one before running any regular expression. */
+enum {
+	GW_C_DIGIT = 1u << 0,	/* 0-9 */
+	GW_C_FWDIGIT = 1u << 1, /* ０-９ */
+	GW_C_APUNCT = 1u << 2,	/* ASCII , ; : ? ! . " ' ( ) */
+	GW_C_NIAN = 1u << 3,	/* 年 */
+	GW_C_DUNHAO = 1u << 4	/* 、 */
 };
 
 /* Profile: the parameters rules check against (gbt9704-2012 by default). */

@@ -223,6 +223,23 @@ void gw_detect_roles(struct gw_doc *doc)
 
 	doc->docno = doc->title = doc->to = doc->date = doc->sig = -1;
 	for (size_t i = 0; i < n; i++) {
+		unsigned c = 0;
+
+		for (size_t j = 0; j < P[i].text.len; j++) {
+			uint32_t ch = P[i].text.p[j];
+
+			if (ch >= '0' && ch <= '9')
+				c |= GW_C_DIGIT;
+			else if (ch < 0x80 && strchr(",;:?!.\"'()", (int)ch) != NULL && ch != 0)
+				c |= GW_C_APUNCT;
+			else if (ch >= 0xFF10 && ch <= 0xFF19)
+				c |= GW_C_FWDIGIT;
+			else if (ch == 0x5E74)
+				c |= GW_C_NIAN;
+			else if (ch == 0x3001)
+				c |= GW_C_DUNHAO;
+		}
+		P[i].chars = c;
 		P[i].role = is_blank(&P[i].text) ? GW_ROLE_BLANK : -1;
 		P[i].level = 0;
 		P[i].number = -1;

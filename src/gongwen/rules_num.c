@@ -132,14 +132,21 @@ static void rule_mixed_date(struct gw_doc *doc, size_t i, struct gw_findings *ou
 void gw_rules_num(struct gw_doc *doc, struct gw_findings *out)
 {
 	for (size_t i = 0; i < doc->n; i++) {
+		unsigned c = doc->paras[i].chars;
+
 		if (doc->paras[i].role == GW_ROLE_BLANK)
 			continue;
-		rule_short_year(doc, i, out);
-		rule_zero_pad(doc, i, out);
-		rule_range_units(doc, i, out);
-		rule_fullwidth_digits(doc, i, out);
-		rule_decimal(doc, i, out);
+		if ((c & GW_C_DIGIT) && (c & GW_C_NIAN))
+			rule_short_year(doc, i, out);
+		if (c & GW_C_DIGIT) {
+			rule_zero_pad(doc, i, out);
+			rule_range_units(doc, i, out);
+			rule_decimal(doc, i, out);
+		}
+		if (c & GW_C_FWDIGIT)
+			rule_fullwidth_digits(doc, i, out);
 		rule_date_words(doc, i, out);
-		rule_mixed_date(doc, i, out);
+		if (c & GW_C_NIAN)
+			rule_mixed_date(doc, i, out);
 	}
 }

@@ -108,7 +108,8 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
 				   "中文语境中使用了半角标点，应使用全角标点");
 		gw_finding_edit(fd, k, k + 1, rep);
 	}
-	while (text_re_search(text_re_get("\\(([^()]*)\\)"), m->p, m->len, from, &s, &e, NULL, 0)) {
+	while ((p->chars & GW_C_APUNCT) &&
+	       text_re_search(text_re_get("\\(([^()]*)\\)"), m->p, m->len, from, &s, &e, NULL, 0)) {
 		bool han = false;
 
 		for (size_t k = s + 1; k + 1 < e; k++)
@@ -122,7 +123,6 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
 		}
 		from = e;
 	}
-	(void)p;
 }
 
 /* GW-PUNC-002: repeated marks. */
@@ -327,8 +327,10 @@ void gw_rules_punc(struct gw_doc *doc, struct gw_findings *out)
 		rule_repeated(doc, i, out);
 		rule_conflict(doc, i, out);
 		rule_ellipsis_dash(doc, i, &m, out);
-		rule_range(doc, i, out);
-		rule_dunhao(doc, i, out);
+		if (doc->paras[i].chars & GW_C_DIGIT)
+			rule_range(doc, i, out);
+		if (doc->paras[i].chars & GW_C_DUNHAO)
+			rule_dunhao(doc, i, out);
 		rule_pairs(doc, i, out);
 		rule_dots_spaces(doc, i, out);
 		ustr_free(&m);
