@@ -135,35 +135,49 @@ out_bad:
 	return BASE_E_FORMAT;
 }
 
+/* The checks every parse starts with: size, UTF-16 converted to UTF-8 (the
+ * bytes to parse are then *owned, freed by the caller), no DOCTYPE. */
+static int xml_precheck(const char **data, size_t *len, char **owned, const char *label,
+			struct err *e)
+{
+	*owned = NULL;
+	doc_xml_init();
+	if (*len > (size_t)INT32_MAX)
+		return err_set(e, BASE_E_LIMIT, "%s: XML过大", label);
+	if (xml_is_utf16(*data, *len) != 0) {
+		if (utf16_to_utf8(*data, *len, owned, len) != 0)
+			return err_set(e, BASE_E_FORMAT, "%s: UTF-16编码错误", label);
+		*data = *owned;
+	}
+	if (has_doctype(*data, *len))
+		return err_set(e, BASE_E_UNSAFE, "%s: XML含DTD/实体声明，已拒绝", label);
+	return 0;
+}
+
 int doc_xml_parse(const char *data, size_t len, const char *label, xmlDocPtr *out, struct err *e)
 {
 	xmlParserCtxtPtr ctx;
 	xmlDocPtr doc;
 	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
 
-	*out = NULL;
-	doc_xml_init();
-	if (len > (size_t)INT32_MAX)
-		return err_set(e, BASE_E_LIMIT, "%s: XML过大", label);
-	if (xml_is_utf16(data, len) != 0) {
-		char *u8;
-		size_t u8len;
-		int rc;
+	char *owned;
+	int rc;
 
-		if (utf16_to_utf8(data, len, &u8, &u8len) != 0)
-			return err_set(e, BASE_E_FORMAT, "%s: UTF-16编码错误", label);
-		rc = doc_xml_parse(u8, u8len, label, out, e);
-		free(u8);
+	*out = NULL;
+	rc = xml_precheck(&data, &len, &owned, label, e);
+	if (rc != 0) {
+		free(owned);
 		return rc;
 	}
-	if (has_doctype(data, len))
-		return err_set(e, BASE_E_UNSAFE, "%s: XML含DTD/实体声明，已拒绝", label);
 	ctx = xmlNewParserCtxt();
-	if (ctx == NULL)
+	if (ctx == NULL) {
+		free(owned);
 		return err_set(e, BASE_E_INTERNAL, "%s: 无法创建XML解析器", label);
+	}
 	/* Decode as UTF-8 whatever the declaration says: otherwise encoding="UTF-7"
 	 * or BOM-less UTF-16 hides a DOCTYPE from has_doctype(). */
 	doc = xmlCtxtReadMemory(ctx, data, (int)len, NULL, "UTF-8", opts | XML_PARSE_IGNORE_ENC);
+	free(owned);
 	if (doc == NULL || !ctx->wellFormed) {
 		const xmlError *xe = xmlCtxtGetLastError(ctx);
 		int line = xe ? xe->line : 0;
@@ -300,25 +314,19 @@ int doc_xml_parse_filtered(const char *data, size_t len, const char *label, doc_
 	xmlParserCtxtPtr ctx;
 	int ok;
 
-	*out = NULL;
-	doc_xml_init();
-	if (len > (size_t)INT32_MAX)
-		return err_set(e, BASE_E_LIMIT, "%s: XML过大", label);
-	if (xml_is_utf16(data, len) != 0) {
-		char *u8;
-		size_t u8len;
+	char *owned;
 
-		if (utf16_to_utf8(data, len, &u8, &u8len) != 0)
-			return err_set(e, BASE_E_FORMAT, "%s: UTF-16编码错误", label);
-		ok = doc_xml_parse_filtered(u8, u8len, label, keep, ud, out, e);
-		free(u8);
+	*out = NULL;
+	ok = xml_precheck(&data, &len, &owned, label, e);
+	if (ok != 0) {
+		free(owned);
 		return ok;
 	}
-	if (has_doctype(data, len))
-		return err_set(e, BASE_E_UNSAFE, "%s: XML含DTD/实体声明，已拒绝", label);
 	ctx = xmlCreateMemoryParserCtxt(data, (int)len);
-	if (ctx == NULL)
+	if (ctx == NULL) {
+		free(owned);
 		return err_set(e, BASE_E_FORMAT, "%s: 无法解析XML", label);
+	}
 	xmlCtxtUseOptions(ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 				   XML_PARSE_IGNORE_ENC);
 	xmlSwitchEncoding(ctx, XML_CHAR_ENCODING_UTF8);
@@ -334,6 +342,7 @@ int doc_xml_parse_filtered(const char *data, size_t len, const char *label, doc_
 	st.ud = ud;
 	ctx->_private = &st;
 	xmlParseDocument(ctx);
+	free(owned);
 	ok = ctx->wellFormed && ctx->myDoc == NULL;
 	if (ctx->myDoc != NULL)
 		xmlFreeDoc(ctx->myDoc);
