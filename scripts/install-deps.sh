@@ -11,7 +11,11 @@ pkgs=(
 	zip unzip
 	libsqlite3-dev libsodium-dev sqlite3
 	libevent-dev curl
+	chromium
 )
+# node/npm may come from elsewhere (NodeSource's nodejs carries npm; Debian's
+# npm would conflict with it): ask Debian only when there is no npm at all.
+command -v npm >/dev/null || pkgs+=(nodejs npm)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -19,10 +23,18 @@ for p in "${pkgs[@]}"; do
 		missing+=("$p")
 	fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "安装缺少的软件包: ${missing[*]}"
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "安装缺少的软件包: ${missing[*]}"
+	SUDO=""
+	[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# playwright-core for tests/browser (pinned by its package-lock.json).
+cd "$(dirname "$0")/.."
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+	echo "安装 tests/browser 的 npm 依赖"
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null
+fi
