@@ -6,41 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/cli_db.h"
 #include "server/server.h"
-
-/* "ADDR:PORT", "[V6]:PORT" or ":PORT" into addr (cap bytes) and port;
- * port 0 becomes -1 (any free port, see struct server_config). */
-static int serve_parse_listen(const char *s, char *addr, size_t cap, int *port)
-{
-	const char *colon = strrchr(s, ':');
-	const char *a = s;
-	size_t alen;
-	char *end = NULL;
-	long p;
-
-	if (colon == NULL)
-		return -1;
-	alen = (size_t)(colon - s);
-	if (alen >= 2 && s[0] == '[' && s[alen - 1] == ']') {
-		a = s + 1;
-		alen -= 2;
-	}
-	if (alen == 0) {
-		a = SERVER_DEFAULT_ADDR;
-		alen = strlen(a);
-	}
-	if (alen >= cap)
-		return -1;
-	memcpy(addr, a, alen);
-	addr[alen] = '\0';
-	errno = 0;
-	p = strtol(colon + 1, &end, 10);
-	if (errno != 0 || end == colon + 1 || *end != '\0' || p < 0 || p > 65535)
-		return -1;
-	*port = p == 0 ? -1 : (int)p;
-	return 0;
-}
 
 static void serve_print_routes(void)
 {
@@ -61,50 +27,107 @@ static void serve_on_listen(const char *addr, int port, void *arg)
 	fprintf(stderr, "shuzhi serve: 正在监听 http://%s:%d/\n", addr, port);
 }
 
-int cli_serve(int argc, char **argv)
+/* --name VALUE / --name=VALUE for a key of the config file ("--login-burst"
+ * for login_burst); --behind-tls alone means true. Returns 1 when argv[*i]
+ * is such an option (and sets it), 0 when not, 2 on a bad value. */
+static int serve_setting_opt(struct server_config *cfg, int argc, char **argv, int *i)
 {
-	struct server_config cfg = {0};
-	char addr[256] = SERVER_DEFAULT_ADDR;
-	const char *db = NULL;
-	const char *v;
+	const char *arg = argv[*i];
+	const char *eq = strchr(arg, '=');
+	char key[64], src[80];
+	const char *val;
+	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
 	struct err e = {0};
 
-	cfg.port = SERVER_DEFAULT_PORT;
+	if (strncmp(arg, "--", 2) != 0 || n - 2 >= sizeof(key) || n <= 2)
+		return 0;
+	memcpy(key, arg + 2, n - 2);
+	key[n - 2] = '\0';
+	for (char *p = key; *p; p++) {
+		if (*p == '_')
+			return 0; /* flags are spelt with '-' */
+		if (*p == '-')
+			*p = '_';
+	}
+	if (!server_config_has_key(key))
+		return 0;
+	snprintf(src, sizeof(src), "选项 --%.*s", (int)(n - 2), arg + 2);
+	if (eq != NULL) {
+		val = eq + 1;
+	} else if (strcmp(key, "behind_tls") == 0) {
+		val = "true";
+	} else if (*i + 1 < argc) {
+		val = argv[++*i];
+	} else {
+		fprintf(stderr, "shuzhi serve: %s 需要一个值\n", src);
+		return 2;
+	}
+	if (server_config_set(cfg, key, val, src, &e) != 0) {
+		fprintf(stderr, "shuzhi serve: %s\n", e.msg);
+		return 2;
+	}
+	return 1;
+}
+
+int cli_serve(int argc, char **argv)
+{
+	struct server_config cfg;
+	const char *config_file = NULL;
+	bool print_config = false;
+	struct err e = {0};
+
+	server_config_defaults(&cfg);
+	/* Layers: defaults < config file < environment < command line. */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--print-routes") == 0) {
 			serve_print_routes();
 			return 0;
-		} else if (strcmp(argv[i], "--behind-tls") == 0) {
-			cfg.behind_tls = true;
-		} else if (cli_db_opt(argc, argv, &i, "--listen", &v)) {
-			if (v == NULL ||
-			    serve_parse_listen(v, addr, sizeof(addr), &cfg.port) != 0) {
-				fprintf(stderr, "shuzhi serve: --listen 需要 地址:端口，例如 "
-						"127.0.0.1:8080\n");
-				return 2;
-			}
-		} else if (cli_db_opt(argc, argv, &i, "--login-burst", &v)) {
-			char *end = NULL;
-			long n = v ? strtol(v, &end, 10) : 0;
+		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			config_file = argv[++i];
+		} else if (strncmp(argv[i], "--config=", 9) == 0) {
+			config_file = argv[i] + 9;
+		} else if (strcmp(argv[i], "--config") == 0) {
+			fprintf(stderr, "shuzhi serve: --config 需要文件路径\n");
+			return 2;
+		}
+	}
+	if ((config_file != NULL && server_config_load_file(&cfg, config_file, &e) != 0) ||
+	    server_config_apply_env(&cfg, &e) != 0) {
+		fprintf(stderr, "shuzhi serve: %s\n", e.msg);
+		return 2;
+	}
+	for (int i = 1; i < argc; i++) {
+		int rc;
 
-			if (v == NULL || *end != '\0' || n < 1 || n > 1000) {
-				fprintf(stderr, "shuzhi serve: --login-burst 需要 1–1000\n");
-				return 2;
-			}
-			cfg.login_burst = (int)n;
-		} else if (cli_db_opt(argc, argv, &i, "--db", &v)) {
-			if (v == NULL) {
-				fprintf(stderr, "shuzhi serve: --db 需要路径\n");
-				return 2;
-			}
-			db = v;
-		} else {
+		if (strcmp(argv[i], "--print-config") == 0) {
+			print_config = true;
+			continue;
+		}
+		if (strcmp(argv[i], "--config") == 0) {
+			i++;
+			continue;
+		}
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			continue;
+		rc = serve_setting_opt(&cfg, argc, argv, &i);
+		if (rc == 2)
+			return 2;
+		if (rc == 0) {
 			fprintf(stderr, "shuzhi serve: 未知选项“%s”\n", argv[i]);
 			return 2;
 		}
 	}
-	cfg.addr = addr;
-	cfg.db_path = cli_db_path(db);
+	if (server_config_check(&cfg, &e) != 0) {
+		fprintf(stderr, "shuzhi serve: %s\n", e.msg);
+		return 2;
+	}
+	if (print_config) {
+		char *s = server_config_json(&cfg);
+
+		printf("%s\n", s);
+		free(s);
+		return 0;
+	}
 	cfg.on_listen = serve_on_listen;
 	if (server_run(&cfg, &e) != 0) {
 		fprintf(stderr, "shuzhi serve: %s: %s\n", cfg.db_path, e.msg);

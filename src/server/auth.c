@@ -84,7 +84,7 @@ void server_auth_load(struct server_req *r)
 	if (store_session_find(st, hash, &r->session, &e) != 0)
 		return;
 	if (now >= r->session.expires_at ||
-	    now - r->session.last_seen_at >= SERVER_SESSION_IDLE_MS ||
+	    now - r->session.last_seen_at >= server_session_idle_ms(r) ||
 	    store_user_get_id(st, r->session.user_id, &r->user, &e) != 0 || r->user.disabled) {
 		store_session_delete(st, hash, &e);
 		memset(&r->session, 0, sizeof(r->session));
@@ -117,7 +117,7 @@ static int auth_session_new(struct server_req *r, const struct store_user *u, ch
 	struct err ignore = {0};
 
 	/* Expired sessions go at each login: no timer, and the table stays small. */
-	store_session_delete_expired(server_store(r), now, now - SERVER_SESSION_IDLE_MS, NULL,
+	store_session_delete_expired(server_store(r), now, now - server_session_idle_ms(r), NULL,
 				     &ignore);
 	randombytes_buf(raw, sizeof(raw));
 	randombytes_buf(csrf, sizeof(csrf));
@@ -129,7 +129,7 @@ static int auth_session_new(struct server_req *r, const struct store_user *u, ch
 	s->user_id = u->id;
 	s->created_at = now;
 	s->last_seen_at = now;
-	s->expires_at = now + SERVER_SESSION_MAX_MS;
+	s->expires_at = now + server_session_max_ms(r);
 	return store_session_insert(server_store(r), s, &id, e);
 }
 
@@ -169,7 +169,7 @@ void server_auth_login(struct server_req *r)
 	json_decref(body);
 	r->logged_in = true;
 	r->user = u;
-	auth_set_cookie(r, token, (long)(SERVER_SESSION_MAX_MS / 1000));
+	auth_set_cookie(r, token, (long)(server_session_max_ms(r) / 1000));
 	sodium_memzero(token, sizeof(token));
 	server_reply_json(r, 200,
 			  json_pack("{s:o,s:s,s:I}", "user", server_user_json(r, &u), "csrf",

@@ -43,6 +43,25 @@ bool server_behind_tls(struct server_req *r)
 	return r->srv->cfg->behind_tls;
 }
 
+int64_t server_session_idle_ms(struct server_req *r)
+{
+	long long s = r->srv->cfg->session_idle_s;
+
+	return (s > 0 ? s : SERVER_SESSION_IDLE_S) * 1000;
+}
+
+int64_t server_session_max_ms(struct server_req *r)
+{
+	long long s = r->srv->cfg->session_max_s;
+
+	return (s > 0 ? s : SERVER_SESSION_MAX_S) * 1000;
+}
+
+static long long http_max_body(const struct server_config *cfg)
+{
+	return cfg->max_body_bytes > 0 ? cfg->max_body_bytes : SERVER_MAX_BODY;
+}
+
 bool server_login_allowed(struct server_req *r, int64_t *retry_ms)
 {
 	return server_ratelimit_take(r->srv->login_rl, r->ip, work_now(&r->ctx), retry_ms);
@@ -176,8 +195,15 @@ json_t *server_body_json(struct server_req *r)
 	json_error_t jerr;
 	json_t *v;
 
-	if (len > SERVER_MAX_BODY) {
-		server_reply_error(r, 413, "too_large", "请求体超过 1 MB");
+	if ((long long)len > http_max_body(r->srv->cfg)) {
+		char msg[96];
+		long long max = http_max_body(r->srv->cfg);
+
+		if (max % (1024 * 1024) == 0)
+			snprintf(msg, sizeof(msg), "请求体超过 %lld MB", max / (1024 * 1024));
+		else
+			snprintf(msg, sizeof(msg), "请求体超过 %lld 字节", max);
+		server_reply_error(r, 413, "too_large", msg);
 		return NULL;
 	}
 	if (type == NULL || strncmp(type, "application/json", 16) != 0) {
@@ -391,7 +417,7 @@ int server_run(const struct server_config *cfg, struct err *e)
 {
 	struct server srv = {0};
 	struct event *sigterm = NULL, *sigint = NULL;
-	const char *addr = cfg->addr ? cfg->addr : SERVER_DEFAULT_ADDR;
+	const char *addr = cfg->addr[0] ? cfg->addr : SERVER_DEFAULT_ADDR;
 	int port = cfg->port > 0 ? cfg->port : (cfg->port == 0 ? SERVER_DEFAULT_PORT : 0);
 	int rc;
 
@@ -414,9 +440,12 @@ int server_run(const struct server_config *cfg, struct err *e)
 		rc = err_set(e, BASE_E_INTERNAL, "无法创建事件循环");
 		goto out_free;
 	}
-	evhttp_set_max_body_size(srv.http, SERVER_MAX_BODY);
-	evhttp_set_max_headers_size(srv.http, SERVER_MAX_HEADERS);
-	evhttp_set_timeout(srv.http, SERVER_TIMEOUT_S);
+	evhttp_set_max_body_size(srv.http, (ev_ssize_t)http_max_body(cfg));
+	evhttp_set_max_headers_size(
+	    srv.http,
+	    (ev_ssize_t)(cfg->max_header_bytes > 0 ? cfg->max_header_bytes : SERVER_MAX_HEADERS));
+	evhttp_set_timeout(srv.http, (int)(cfg->request_timeout_s > 0 ? cfg->request_timeout_s
+								      : SERVER_TIMEOUT_S));
 	evhttp_set_allowed_methods(srv.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
 						 EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 						 EVHTTP_REQ_PATCH);

@@ -16,8 +16,9 @@
  *    internal and I/O errors, whose details go to the error log only.
  *  - Every state change goes through work/, which audits it.
  *  - Session cookies hold 32 random bytes (hex); only their BLAKE2b-256
- *    hash is stored. Sessions end after SERVER_SESSION_IDLE_MS without a
- *    request or SERVER_SESSION_MAX_MS after login, whichever is first.
+ *    hash is stored. Sessions end after session_idle_s without a
+ *    request or session_max_s after login, whichever is first (struct
+ *    server_config; defaults SERVER_SESSION_IDLE_S and SERVER_SESSION_MAX_S).
  */
 #ifndef SHUZHI_SERVER_H
 #define SHUZHI_SERVER_H
@@ -28,13 +29,16 @@
 
 #include "base/base.h"
 
-#define SERVER_DEFAULT_ADDR	  "127.0.0.1"
-#define SERVER_DEFAULT_PORT	  8080
+#define SERVER_DEFAULT_ADDR "127.0.0.1"
+#define SERVER_DEFAULT_PORT 8080
+/* Defaults of the settings in struct server_config. */
 #define SERVER_MAX_BODY		  (1024 * 1024) /* JSON request bodies */
 #define SERVER_MAX_HEADERS	  (16 * 1024)	/* all request headers together */
 #define SERVER_TIMEOUT_S	  30		/* read/write per request and idle keep-alive */
-#define SERVER_SESSION_IDLE_MS	  (30LL * 60 * 1000)
-#define SERVER_SESSION_MAX_MS	  (12LL * 60 * 60 * 1000)
+#define SERVER_DEFAULT_DB	  "shuzhi.db"
+#define SERVER_SESSION_IDLE_S	  (30LL * 60)
+#define SERVER_SESSION_MAX_S	  (12LL * 60 * 60)
+#define SERVER_CONFIG_MAX	  (64 * 1024) /* config file size */
 #define SERVER_SESSION_TOUCH_MS	  (60 * 1000) /* write last_seen_at at most this often */
 #define SERVER_LOGIN_BURST	  10	      /* login attempts per IP at once … */
 #define SERVER_LOGIN_REFILL_MS	  6000	      /* … then one more every 6 s (10/min) */
@@ -54,16 +58,52 @@ enum {
 	(SERVER_ROLE_ADMIN | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF | SERVER_ROLE_AUDITOR)
 #define SERVER_ROLE_ALL (SERVER_ROLE_PUBLIC | SERVER_ROLE_ANY_USER)
 
+/*
+ * Settings of `shuzhi serve`. server_config_defaults() fills every field;
+ * a zero numeric field also means its default (for callers that build the
+ * struct by hand). Layers, each overriding the one before: defaults, the
+ * JSON config file (server_config_load_file), the environment
+ * (server_config_apply_env), the command line (server_config_set).
+ */
 struct server_config {
-	const char *addr; /* NULL: SERVER_DEFAULT_ADDR */
-	int port;	  /* 0: SERVER_DEFAULT_PORT, -1: any free port */
-	const char *db_path;
-	bool behind_tls; /* a TLS proxy is in front: cookies get Secure */
-	int login_burst; /* login attempts per IP before the rate limit; 0: SERVER_LOGIN_BURST */
+	char addr[256];	    /* "": SERVER_DEFAULT_ADDR */
+	int port;	    /* 0: SERVER_DEFAULT_PORT, -1: any free port */
+	char db_path[4096]; /* may hold a URL with a password: never log it */
+	bool behind_tls;    /* a TLS proxy is in front: cookies get Secure */
+	int login_burst;    /* login attempts per IP before the rate limit */
+	long long max_body_bytes;
+	long long max_header_bytes;
+	long long request_timeout_s;
+	long long session_idle_s;
+	long long session_max_s;
 	/* Called once listening, with the bound port (useful with port 0). */
 	void (*on_listen)(const char *addr, int port, void *arg);
 	void *on_listen_arg;
 };
+
+void server_config_defaults(struct server_config *c);
+/* Parse a config file (at most SERVER_CONFIG_MAX bytes, a JSON object of
+ * the keys in docs/OPERATIONS.md) over c. Unknown keys, wrong types and
+ * values out of range are errors naming the file and the key. name is the
+ * file name for messages. */
+int server_config_load_json(struct server_config *c, const char *data, size_t len, const char *name,
+			    struct err *e);
+int server_config_load_file(struct server_config *c, const char *path, struct err *e);
+/* SHUZHI_LISTEN, SHUZHI_DB, SHUZHI_BEHIND_TLS … over c (empty ones ignored). */
+int server_config_apply_env(struct server_config *c, struct err *e);
+/* Set one key from text ("true", "30", "127.0.0.1:0"); src names where the
+ * text came from, for the message. */
+int server_config_set(struct server_config *c, const char *key, const char *text, const char *src,
+		      struct err *e);
+bool server_config_has_key(const char *key);
+/* Checks across keys (session_idle_s <= session_max_s), after all layers. */
+int server_config_check(const struct server_config *c, struct err *e);
+/* The settings as a JSON config file (malloc'd; a password in db shown as
+ * ***). Loading it back gives the same settings. */
+char *server_config_json(const struct server_config *c);
+/* "ADDR:PORT", "[V6]:PORT" or ":PORT" into addr (cap bytes) and port;
+ * port 0 becomes -1. 0 or -1 when malformed. */
+int server_parse_listen(const char *s, char *addr, size_t cap, int *port);
 
 struct server_req; /* one request being handled (server_internal.h) */
 

@@ -38,6 +38,9 @@ struct server_req {
 
 struct store *server_store(struct server_req *r);
 bool server_behind_tls(struct server_req *r);
+/* Session lifetimes of the running configuration, in ms. */
+int64_t server_session_idle_ms(struct server_req *r);
+int64_t server_session_max_ms(struct server_req *r);
 bool server_login_allowed(struct server_req *r, int64_t *retry_ms);
 
 /* Reply with a JSON value (stolen) and status. */

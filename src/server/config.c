@@ -1,0 +1,327 @@
+/* server: settings of `shuzhi serve` from defaults, a JSON config file, the
+ * environment and the command line (see server.h, docs/OPERATIONS.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "server/server.h"
+
+enum cfg_kind { CFG_LISTEN, CFG_DB, CFG_BOOL, CFG_INT };
+
+enum cfg_id {
+	K_LISTEN,
+	K_DB,
+	K_BEHIND_TLS,
+	K_LOGIN_BURST,
+	K_MAX_BODY,
+	K_MAX_HEADER,
+	K_TIMEOUT,
+	K_SESSION_IDLE,
+	K_SESSION_MAX
+};
+
+struct cfg_key {
+	enum cfg_id id;
+	const char *key;
+	const char *env;
+	enum cfg_kind kind;
+	long long min, max;
+};
+
+/* One row per setting; the order is the order of --print-config. */
+static const struct cfg_key cfg_keys[] = {
+    {K_LISTEN, "listen", "SHUZHI_LISTEN", CFG_LISTEN, 0, 0},
+    {K_DB, "db", "SHUZHI_DB", CFG_DB, 0, 0},
+    {K_BEHIND_TLS, "behind_tls", "SHUZHI_BEHIND_TLS", CFG_BOOL, 0, 1},
+    {K_LOGIN_BURST, "login_burst", "SHUZHI_LOGIN_BURST", CFG_INT, 1, 1000},
+    {K_MAX_BODY, "max_body_bytes", "SHUZHI_MAX_BODY_BYTES", CFG_INT, 1024, 64LL * 1024 * 1024},
+    {K_MAX_HEADER, "max_header_bytes", "SHUZHI_MAX_HEADER_BYTES", CFG_INT, 1024, 1024 * 1024},
+    {K_TIMEOUT, "request_timeout_s", "SHUZHI_REQUEST_TIMEOUT_S", CFG_INT, 1, 3600},
+    {K_SESSION_IDLE, "session_idle_s", "SHUZHI_SESSION_IDLE_S", CFG_INT, 60, 86400},
+    {K_SESSION_MAX, "session_max_s", "SHUZHI_SESSION_MAX_S", CFG_INT, 60, 30LL * 86400},
+};
+
+static const struct cfg_key *cfg_find(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_LEN(cfg_keys); i++)
+		if (strcmp(cfg_keys[i].key, key) == 0)
+			return &cfg_keys[i];
+	return NULL;
+}
+
+void server_config_defaults(struct server_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->addr, sizeof(c->addr), "%s", SERVER_DEFAULT_ADDR);
+	c->port = SERVER_DEFAULT_PORT;
+	snprintf(c->db_path, sizeof(c->db_path), "%s", SERVER_DEFAULT_DB);
+	c->login_burst = SERVER_LOGIN_BURST;
+	c->max_body_bytes = SERVER_MAX_BODY;
+	c->max_header_bytes = SERVER_MAX_HEADERS;
+	c->request_timeout_s = SERVER_TIMEOUT_S;
+	c->session_idle_s = SERVER_SESSION_IDLE_S;
+	c->session_max_s = SERVER_SESSION_MAX_S;
+}
+
+bool server_config_has_key(const char *key)
+{
+	return cfg_find(key) != NULL;
+}
+
+int server_parse_listen(const char *s, char *addr, size_t cap, int *port)
+{
+	const char *colon = strrchr(s, ':');
+	const char *a = s;
+	size_t alen;
+	char *end = NULL;
+	long p;
+
+	if (colon == NULL)
+		return -1;
+	alen = (size_t)(colon - s);
+	if (alen >= 2 && s[0] == '[' && s[alen - 1] == ']') {
+		a = s + 1;
+		alen -= 2;
+	}
+	if (alen == 0) {
+		a = SERVER_DEFAULT_ADDR;
+		alen = strlen(a);
+	}
+	if (alen >= cap)
+		return -1;
+	errno = 0;
+	p = strtol(colon + 1, &end, 10);
+	if (errno != 0 || end == colon + 1 || *end != '\0' || p < 0 || p > 65535)
+		return -1;
+	memcpy(addr, a, alen);
+	addr[alen] = '\0';
+	*port = p == 0 ? -1 : (int)p;
+	return 0;
+}
+
+static int cfg_set_int(struct server_config *c, const struct cfg_key *k, long long v,
+		       const char *src, struct err *e)
+{
+	if (v < k->min || v > k->max)
+		return err_set(e, BASE_E_USAGE, "%s：“%s”须在 %lld–%lld 之间（现为 %lld）", src,
+			       k->key, k->min, k->max, v);
+	switch (k->id) {
+	case K_LOGIN_BURST:
+		c->login_burst = (int)v;
+		break;
+	case K_MAX_BODY:
+		c->max_body_bytes = v;
+		break;
+	case K_MAX_HEADER:
+		c->max_header_bytes = v;
+		break;
+	case K_TIMEOUT:
+		c->request_timeout_s = v;
+		break;
+	case K_SESSION_IDLE:
+		c->session_idle_s = v;
+		break;
+	case K_SESSION_MAX:
+		c->session_max_s = v;
+		break;
+	default:
+		return err_set(e, BASE_E_INTERNAL, "配置项 %s 不是整数", k->key);
+	}
+	return 0;
+}
+
+static int cfg_set_str(struct server_config *c, const struct cfg_key *k, const char *s,
+		       const char *src, struct err *e)
+{
+	if (k->kind == CFG_LISTEN) {
+		if (server_parse_listen(s, c->addr, sizeof(c->addr), &c->port) != 0)
+			return err_set(
+			    e, BASE_E_USAGE,
+			    "%s：“listen”须为 地址:端口，例如 127.0.0.1:8080（现为“%s”）", src, s);
+		return 0;
+	}
+	if (s[0] == '\0')
+		return err_set(e, BASE_E_USAGE, "%s：“db”不能为空", src);
+	if (strlen(s) >= sizeof(c->db_path))
+		return err_set(e, BASE_E_USAGE, "%s：“db”路径过长（上限 %zu 字节）", src,
+			       sizeof(c->db_path) - 1);
+	snprintf(c->db_path, sizeof(c->db_path), "%s", s);
+	return 0;
+}
+
+int server_config_set(struct server_config *c, const char *key, const char *text, const char *src,
+		      struct err *e)
+{
+	const struct cfg_key *k = cfg_find(key);
+	char *end = NULL;
+	long long v;
+
+	if (k == NULL)
+		return err_set(e, BASE_E_USAGE, "%s：未知的配置项“%s”", src, key);
+	if (k->kind == CFG_LISTEN || k->kind == CFG_DB)
+		return cfg_set_str(c, k, text, src, e);
+	if (k->kind == CFG_BOOL) {
+		if (strcmp(text, "1") == 0 || strcmp(text, "true") == 0 ||
+		    strcmp(text, "yes") == 0 || strcmp(text, "on") == 0)
+			c->behind_tls = true;
+		else if (strcmp(text, "0") == 0 || strcmp(text, "false") == 0 ||
+			 strcmp(text, "no") == 0 || strcmp(text, "off") == 0)
+			c->behind_tls = false;
+		else
+			return err_set(
+			    e, BASE_E_USAGE,
+			    "%s：“%s”须为 true/false（或 1/0、yes/no、on/off），现为“%s”", src,
+			    k->key, text);
+		return 0;
+	}
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0')
+		return err_set(e, BASE_E_USAGE, "%s：“%s”须为整数（现为“%s”）", src, k->key, text);
+	return cfg_set_int(c, k, v, src, e);
+}
+
+int server_config_load_json(struct server_config *c, const char *data, size_t len, const char *name,
+			    struct err *e)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	const char *key;
+	json_t *val;
+	char src[600];
+	int rc = 0;
+
+	snprintf(src, sizeof(src), "配置文件 %s", name);
+	if (root == NULL)
+		return err_set(e, BASE_E_FORMAT,
+			       "%s：不是有效的 JSON（UTF-8）：第 %d 行第 %d 列：%s", src, jerr.line,
+			       jerr.column, jerr.text);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return err_set(e, BASE_E_FORMAT, "%s：顶层须为 JSON 对象 {…}", src);
+	}
+	json_object_foreach(root, key, val)
+	{
+		const struct cfg_key *k = cfg_find(key);
+
+		if (k == NULL) {
+			rc = err_set(e, BASE_E_USAGE, "%s：未知的配置项“%s”", src, key);
+			break;
+		}
+		if (k->kind == CFG_BOOL) {
+			if (!json_is_boolean(val)) {
+				rc = err_set(e, BASE_E_USAGE, "%s：“%s”须为 true 或 false", src,
+					     key);
+				break;
+			}
+			c->behind_tls = json_is_true(val);
+		} else if (k->kind == CFG_INT) {
+			if (!json_is_integer(val)) {
+				rc = err_set(e, BASE_E_USAGE, "%s：“%s”须为整数", src, key);
+				break;
+			}
+			rc = cfg_set_int(c, k, (long long)json_integer_value(val), src, e);
+		} else {
+			if (!json_is_string(val) ||
+			    strlen(json_string_value(val)) != json_string_length(val)) {
+				rc = err_set(e, BASE_E_USAGE, "%s：“%s”须为字符串", src, key);
+				break;
+			}
+			rc = cfg_set_str(c, k, json_string_value(val), src, e);
+		}
+		if (rc != 0)
+			break;
+	}
+	json_decref(root);
+	return rc;
+}
+
+int server_config_load_file(struct server_config *c, const char *path, struct err *e)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc = base_read_file(path, SERVER_CONFIG_MAX, &data, &len, e);
+
+	if (rc != 0)
+		return rc;
+	rc = server_config_load_json(c, data, len, path, e);
+	free(data);
+	return rc;
+}
+
+int server_config_apply_env(struct server_config *c, struct err *e)
+{
+	for (size_t i = 0; i < ARRAY_LEN(cfg_keys); i++) {
+		const char *v = getenv(cfg_keys[i].env);
+		char src[64];
+		int rc;
+
+		if (v == NULL || v[0] == '\0')
+			continue;
+		snprintf(src, sizeof(src), "环境变量 %s", cfg_keys[i].env);
+		rc = server_config_set(c, cfg_keys[i].key, v, src, e);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int server_config_check(const struct server_config *c, struct err *e)
+{
+	if (c->session_idle_s > c->session_max_s)
+		return err_set(e, BASE_E_USAGE,
+			       "session_idle_s（%lld）不能大于 session_max_s（%lld）",
+			       c->session_idle_s, c->session_max_s);
+	return 0;
+}
+
+/* A database URL's password ("scheme://user:secret@host/…") as "***". */
+static void cfg_redact_db(const char *db, char *out, size_t cap)
+{
+	const char *scheme = strstr(db, "://");
+	const char *at, *colon, *slash;
+
+	snprintf(out, cap, "%s", db);
+	if (scheme == NULL)
+		return;
+	slash = strchr(scheme + 3, '/');
+	at = strchr(scheme + 3, '@');
+	if (at == NULL || (slash != NULL && at > slash))
+		return;
+	colon = memchr(scheme + 3, ':', (size_t)(at - (scheme + 3)));
+	if (colon == NULL)
+		return;
+	snprintf(out, cap, "%.*s***%s", (int)(colon + 1 - db), db, at);
+}
+
+char *server_config_json(const struct server_config *c)
+{
+	json_t *o = json_object();
+	char listen[300], db[sizeof(c->db_path) + 8];
+	char *s;
+
+	if (strchr(c->addr, ':') != NULL)
+		snprintf(listen, sizeof(listen), "[%s]:%d", c->addr, c->port < 0 ? 0 : c->port);
+	else
+		snprintf(listen, sizeof(listen), "%s:%d", c->addr, c->port < 0 ? 0 : c->port);
+	cfg_redact_db(c->db_path, db, sizeof(db));
+	json_object_set_new(o, "listen", json_string(listen));
+	json_object_set_new(o, "db", json_string(db));
+	json_object_set_new(o, "behind_tls", json_boolean(c->behind_tls));
+	json_object_set_new(o, "login_burst", json_integer(c->login_burst));
+	json_object_set_new(o, "max_body_bytes", json_integer(c->max_body_bytes));
+	json_object_set_new(o, "max_header_bytes", json_integer(c->max_header_bytes));
+	json_object_set_new(o, "request_timeout_s", json_integer(c->request_timeout_s));
+	json_object_set_new(o, "session_idle_s", json_integer(c->session_idle_s));
+	json_object_set_new(o, "session_max_s", json_integer(c->session_max_s));
+	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (s == NULL) {
+		fprintf(stderr, "shuzhi: out of memory\n");
+		abort();
+	}
+	return s;
+}
