@@ -11,3 +11,25 @@ check() {
 	shift
 	if "$@"; then ok "$name"; else fail "$name"; fi
 }
+
+# start_server LOG [serve options...]: run "$BIN serve" on a free loopback
+# port with its log in LOG; sets SERVER (pid) and PORT and prints the
+# server-start line; returns 1 when the server did not come up.
+start_server() {
+	local log=$1
+	shift
+	"$BIN" serve --listen 127.0.0.1:0 "$@" 2>"$log" &
+	SERVER=$!
+	PORT=
+	for _ in $(seq 1 100); do
+		PORT=$(sed -n 's|.*正在监听 http://127.0.0.1:\([0-9][0-9]*\)/$|\1|p' "$log")
+		[ -n "$PORT" ] && break
+		sleep 0.1
+	done
+	if [ -z "$PORT" ]; then
+		fail server-start "$(cat "$log")"
+		kill "$SERVER" 2>/dev/null
+		return 1
+	fi
+	ok server-start
+}

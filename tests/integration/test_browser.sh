@@ -27,19 +27,7 @@ LOG=$TMP/serve.log
 add_user() { printf '%s\n' "$PW" | "$BIN" user add "$1" --role "$2" >/dev/null; }
 check cli-users bash -c "$(declare -f add_user); BIN='$BIN' PW='$PW'; add_user admin admin && add_user staff1 staff"
 
-"$BIN" serve --listen 127.0.0.1:0 --login-burst 30 2>"$LOG" &
-SERVER=$!
-for _ in $(seq 1 100); do
-	PORT=$(sed -n 's|.*正在监听 http://127.0.0.1:\([0-9][0-9]*\)/$|\1|p' "$LOG")
-	[ -n "$PORT" ] && break
-	sleep 0.1
-done
-if [ -z "${PORT:-}" ]; then
-	fail server-start "$(cat "$LOG")"
-	kill "$SERVER" 2>/dev/null
-	exit 1
-fi
-ok server-start
+start_server "$LOG" --login-burst 30 || exit 1
 
 mkdir -p tests/artifacts
 rm -f tests/artifacts/browser-*.png
