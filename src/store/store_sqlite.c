@@ -349,6 +349,27 @@ static int sq_dept_row(sqlite3_stmt *stmt, struct store_dept *d, struct err *e)
 	return sq_copy_text(stmt, 2, d->name, sizeof(d->name), e);
 }
 
+/* Run a prepared INSERT (finalized here) and hand back the new row id. A
+ * failed foreign key gets fk_msg, a failed CHECK check_msg (if not NULL, as a
+ * format error), anything else conflict_msg. */
+static int sq_insert_step(struct sq *s, sqlite3_stmt *stmt, const char *fk_msg,
+			  const char *check_msg, const char *conflict_msg, int64_t *id,
+			  struct err *e)
+{
+	int rc = sqlite3_step(stmt);
+
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		rc = sqlite3_extended_errcode(s->db);
+		if (check_msg != NULL && rc == SQLITE_CONSTRAINT_CHECK)
+			return err_set(e, BASE_E_FORMAT, "%s", check_msg);
+		return sq_fail(s, rc, rc == SQLITE_CONSTRAINT_FOREIGNKEY ? fk_msg : conflict_msg,
+			       e);
+	}
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
 static int sq_dept_insert(struct store *st, const struct store_dept *d, int64_t *id, struct err *e)
 {
 	struct sq *s = sq_of(st);
@@ -363,17 +384,7 @@ static int sq_dept_insert(struct store *st, const struct store_dept *d, int64_t 
 	sq_bind_id_or_null(stmt, 1, d->parent_id);
 	sq_bind_text(stmt, 2, d->name);
 	sqlite3_bind_int64(stmt, 3, d->created_at);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		rc = sqlite3_extended_errcode(s->db);
-		return sq_fail(s, rc,
-			       rc == SQLITE_CONSTRAINT_FOREIGNKEY ? "上级部门不存在"
-								  : "同一上级部门下已有同名部门",
-			       e);
-	}
-	*id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return sq_insert_step(s, stmt, "上级部门不存在", NULL, "同一上级部门下已有同名部门", id, e);
 }
 
 static int sq_dept_get(struct store *st, int64_t id, struct store_dept *out, struct err *e)
@@ -506,17 +517,7 @@ static int sq_user_insert(struct store *st, const struct store_user *u, int64_t 
 	sq_bind_text(stmt, 5, u->password_hash);
 	sqlite3_bind_int(stmt, 6, u->disabled ? 1 : 0);
 	sqlite3_bind_int64(stmt, 7, u->created_at);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		rc = sqlite3_extended_errcode(s->db);
-		if (rc == SQLITE_CONSTRAINT_CHECK)
-			return err_set(e, BASE_E_FORMAT, "角色无效");
-		return sq_fail(
-		    s, rc, rc == SQLITE_CONSTRAINT_FOREIGNKEY ? "部门不存在" : "用户名已存在", e);
-	}
-	*id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return sq_insert_step(s, stmt, "部门不存在", "角色无效", "用户名已存在", id, e);
 }
 
 static int sq_user_get(struct store *st, const char *username, struct store_user *out,
@@ -681,15 +682,7 @@ static int sq_session_insert(struct store *st, const struct store_session *ss, i
 	sqlite3_bind_int64(stmt, 4, ss->created_at);
 	sqlite3_bind_int64(stmt, 5, ss->last_seen_at);
 	sqlite3_bind_int64(stmt, 6, ss->expires_at);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		rc = sqlite3_extended_errcode(s->db);
-		return sq_fail(s, rc,
-			       rc == SQLITE_CONSTRAINT_FOREIGNKEY ? "用户不存在" : "会话已存在", e);
-	}
-	*id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return sq_insert_step(s, stmt, "用户不存在", NULL, "会话已存在", id, e);
 }
 
 static int sq_session_find(struct store *st, const char *token_hash, struct store_session *out,
@@ -811,15 +804,7 @@ static int sq_token_insert(struct store *st, const struct store_token *t, int64_
 	sq_bind_text(stmt, 3, t->token_hash);
 	sqlite3_bind_int64(stmt, 4, t->created_at);
 	sqlite3_bind_int64(stmt, 5, t->expires_at);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		rc = sqlite3_extended_errcode(s->db);
-		return sq_fail(s, rc,
-			       rc == SQLITE_CONSTRAINT_FOREIGNKEY ? "用户不存在" : "令牌已存在", e);
-	}
-	*id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return sq_insert_step(s, stmt, "用户不存在", NULL, "令牌已存在", id, e);
 }
 
 static int sq_token_find(struct store *st, const char *token_hash, struct store_token *out,
