@@ -30,6 +30,10 @@ static const struct server_route api_routes[] = {
     {"GET", "/api/audit.csv", A | SERVER_ROLE_AUDITOR, server_api_audit_csv, "审计日志导出 CSV"},
     {"GET", "/api/audit/verify", A | SERVER_ROLE_AUDITOR, server_api_audit_verify,
      "校验审计哈希链"},
+    {"GET", "/api/tokens", U, server_api_tokens_list, "本人的 API 令牌（管理员：全部）"},
+    {"POST", "/api/tokens", U, server_api_tokens_add, "创建 API 令牌（只显示一次）"},
+    {"POST", "/api/tokens/{id}/revoke", U, server_api_tokens_revoke,
+     "撤销 API 令牌（本人的；管理员：任何人的）"},
     {"GET", "/*", P, server_static, "网页与静态文件"},
 };
 

@@ -15,18 +15,10 @@
 
 #include "server/server_internal.h"
 #include "work/audit.h"
+#include "work/tokens.h"
 #include "work/users.h"
 
 #define AUTH_COOKIE "sz_session"
-
-/* hex(BLAKE2b-256(raw)) */
-static void auth_hash(const unsigned char raw[32], char out[STORE_HASH_HEX + 1])
-{
-	unsigned char h[32];
-
-	crypto_generichash(h, sizeof(h), raw, 32, NULL, 0);
-	sodium_bin2hex(out, STORE_HASH_HEX + 1, h, sizeof(h));
-}
 
 /* The sz_session value from the Cookie header, decoded; false if absent or
  * malformed. */
@@ -69,6 +61,25 @@ json_t *server_user_json(struct server_req *r, const struct store_user *u)
 			 "created_at", (json_int_t)u->created_at);
 }
 
+/* "Authorization: Bearer szt_…": the token's user, no session, no CSRF
+ * (see work/tokens.h). A present but unusable token leaves the request
+ * anonymous, so protected routes answer 401. */
+static void auth_load_token(struct server_req *r, const char *authz)
+{
+	struct store_token t;
+	struct err e = {0};
+
+	if (strncmp(authz, "Bearer ", 7) != 0)
+		return;
+	if (work_token_authenticate(&r->ctx, authz + 7, &r->user, &t, &e) != 0) {
+		memset(&r->user, 0, sizeof(r->user));
+		return;
+	}
+	r->logged_in = true;
+	r->via_token = true;
+	snprintf(r->actor, sizeof(r->actor), "user:%s", r->user.username);
+}
+
 void server_auth_load(struct server_req *r)
 {
 	struct store *st = server_store(r);
@@ -76,10 +87,15 @@ void server_auth_load(struct server_req *r)
 	char hash[STORE_HASH_HEX + 1];
 	struct err e = {0};
 	int64_t now = work_now(&r->ctx);
+	const char *authz = server_header(r, "Authorization");
 
+	if (authz != NULL) {
+		auth_load_token(r, authz);
+		return;
+	}
 	if (!auth_cookie(r, raw))
 		return;
-	auth_hash(raw, hash);
+	work_secret_hash(raw, hash);
 	sodium_memzero(raw, sizeof(raw));
 	if (store_session_find(st, hash, &r->session, &e) != 0)
 		return;
@@ -123,7 +139,7 @@ static int auth_session_new(struct server_req *r, const struct store_user *u, ch
 	randombytes_buf(csrf, sizeof(csrf));
 	memset(s, 0, sizeof(*s));
 	sodium_bin2hex(token, 65, raw, sizeof(raw));
-	auth_hash(raw, s->token_hash);
+	work_secret_hash(raw, s->token_hash);
 	sodium_bin2hex(s->csrf, sizeof(s->csrf), csrf, sizeof(csrf));
 	sodium_memzero(raw, sizeof(raw));
 	s->user_id = u->id;
@@ -182,6 +198,11 @@ void server_auth_logout(struct server_req *r)
 	char via[64];
 	json_t *detail;
 
+	if (r->via_token) {
+		server_reply_error(r, 400, "bad_request",
+				   "API 令牌没有会话可退出；要作废令牌，请撤销它");
+		return;
+	}
 	snprintf(via, sizeof(via), "web:%s", r->ip);
 	detail = json_pack("{s:s}", "via", via);
 	if (store_session_delete(server_store(r), r->session.token_hash, &e) != 0 ||

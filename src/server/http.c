@@ -291,8 +291,10 @@ static void http_dispatch(struct server_req *r)
 		server_reply_error(r, 403, "forbidden", "无权访问");
 		return;
 	}
-	/* Public routes have no session to bind a token to (login only). */
-	if (server_method_changes_state(r->method) && !(route->roles & SERVER_ROLE_PUBLIC)) {
+	/* Public routes have no session to bind a token to (login only); API
+	 * tokens are not ambient credentials (work/tokens.h). */
+	if (server_method_changes_state(r->method) && !(route->roles & SERVER_ROLE_PUBLIC) &&
+	    !r->via_token) {
 		token = server_header(r, "X-CSRF-Token");
 		if (token == NULL || strlen(token) != strlen(r->session.csrf) ||
 		    sodium_memcmp(token, r->session.csrf, strlen(token)) != 0) {

@@ -28,6 +28,7 @@ struct server_req {
 	char ip[48];
 	/* Session (logged_in false: anonymous). */
 	bool logged_in;
+	bool via_token; /* authenticated by an API token, not a session cookie */
 	struct store_user user;
 	struct store_session session;
 	char actor[STORE_NAME_MAX + 8]; /* "user:NAME" or "web:IP" */
@@ -77,6 +78,9 @@ void server_api_users_disable(struct server_req *r);
 void server_api_audit_list(struct server_req *r);
 void server_api_audit_csv(struct server_req *r);
 void server_api_audit_verify(struct server_req *r);
+void server_api_tokens_list(struct server_req *r);
+void server_api_tokens_add(struct server_req *r);
+void server_api_tokens_revoke(struct server_req *r);
 void server_static(struct server_req *r);
 
 #endif

@@ -166,6 +166,26 @@ int store_token_find(struct store *st, const char *token_hash, struct store_toke
 	return st->ops->token_find(st, token_hash, out, e);
 }
 
+int store_token_get(struct store *st, int64_t id, struct store_token *out, struct err *e)
+{
+	return st->ops->token_get(st, id, out, e);
+}
+
+int store_token_iter(struct store *st, int64_t user_id, store_token_cb cb, void *arg, struct err *e)
+{
+	return st->ops->token_iter(st, user_id, cb, arg, e);
+}
+
+int store_token_revoke(struct store *st, int64_t id, struct err *e)
+{
+	return st->ops->token_revoke(st, id, e);
+}
+
+int store_token_touch(struct store *st, int64_t id, int64_t now, struct err *e)
+{
+	return st->ops->token_touch(st, id, now, e);
+}
+
 int store_audit_head(struct store *st, int64_t *id, char hash[STORE_HASH_HEX + 1], struct err *e)
 {
 	return st->ops->audit_head(st, id, hash, e);

@@ -73,7 +73,8 @@ struct store_token {
 	char name[STORE_NAME_MAX + 1];
 	char token_hash[STORE_HASH_HEX + 1]; /* BLAKE2b-256 of the secret; never the secret */
 	int64_t created_at;
-	int64_t expires_at; /* 0: never */
+	int64_t expires_at;   /* 0: never */
+	int64_t last_used_at; /* 0: never used */
 	bool revoked;
 };
 
@@ -159,6 +160,13 @@ int store_user_get_id(struct store *st, int64_t id, struct store_user *out, stru
 int store_token_insert(struct store *st, const struct store_token *t, int64_t *id, struct err *e);
 int store_token_find(struct store *st, const char *token_hash, struct store_token *out,
 		     struct err *e);
+int store_token_get(struct store *st, int64_t id, struct store_token *out, struct err *e);
+/* Tokens of user_id (0: every user's), newest first. */
+typedef int (*store_token_cb)(const struct store_token *t, void *arg);
+int store_token_iter(struct store *st, int64_t user_id, store_token_cb cb, void *arg,
+		     struct err *e);
+int store_token_revoke(struct store *st, int64_t id, struct err *e);
+int store_token_touch(struct store *st, int64_t id, int64_t now, struct err *e);
 
 /* Sessions. find: BASE_E_NOTFOUND when no row has token_hash (expiry is
  * the caller's decision). delete_*: *count rows removed (count may be NULL). */

@@ -45,6 +45,11 @@ struct store_ops {
 			    struct err *e);
 	int (*token_find)(struct store *st, const char *token_hash, struct store_token *out,
 			  struct err *e);
+	int (*token_get)(struct store *st, int64_t id, struct store_token *out, struct err *e);
+	int (*token_iter)(struct store *st, int64_t user_id, store_token_cb cb, void *arg,
+			  struct err *e);
+	int (*token_revoke)(struct store *st, int64_t id, struct err *e);
+	int (*token_touch)(struct store *st, int64_t id, int64_t now, struct err *e);
 	int (*audit_head)(struct store *st, int64_t *id, char *hash, struct err *e);
 	int (*audit_insert)(struct store *st, const struct store_audit *a, struct err *e);
 	int (*audit_iter)(struct store *st, const struct store_audit_filter *f, store_audit_cb cb,

@@ -807,37 +807,123 @@ static int sq_token_insert(struct store *st, const struct store_token *t, int64_
 	return sq_insert_step(s, stmt, "用户不存在", NULL, "令牌已存在", id, e);
 }
 
+#define SQ_TOKEN_COLS                                                                              \
+	"SELECT id, user_id, name, token_hash, created_at, expires_at, last_used_at, revoked"      \
+	" FROM api_tokens"
+
+static int sq_token_row(sqlite3_stmt *stmt, struct store_token *out, struct err *e)
+{
+	int rc;
+
+	out->id = sqlite3_column_int64(stmt, 0);
+	out->user_id = sqlite3_column_int64(stmt, 1);
+	out->created_at = sqlite3_column_int64(stmt, 4);
+	out->expires_at = sqlite3_column_int64(stmt, 5);
+	out->last_used_at = sqlite3_column_int64(stmt, 6);
+	out->revoked = sqlite3_column_int(stmt, 7) != 0;
+	rc = sq_copy_text(stmt, 2, out->name, sizeof(out->name), e);
+	if (rc == 0)
+		rc = sq_copy_text(stmt, 3, out->token_hash, sizeof(out->token_hash), e);
+	return rc;
+}
+
+/* One token by a bound key (?1): text when key_text, else key_id. */
+static int sq_token_one(struct sq *s, const char *where, const char *key_text, int64_t key_id,
+			struct store_token *out, struct err *e)
+{
+	char sql[256];
+	sqlite3_stmt *stmt;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "%s WHERE %s = ?1", SQ_TOKEN_COLS, where);
+	rc = sq_prepare(s, sql, &stmt, e);
+	if (rc != 0)
+		return rc;
+	if (key_text != NULL)
+		sq_bind_text(stmt, 1, key_text);
+	else
+		sqlite3_bind_int64(stmt, 1, key_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		rc = sq_token_row(stmt, out, e);
+	else if (rc == SQLITE_DONE)
+		rc = err_set(e, BASE_E_NOTFOUND, "令牌不存在");
+	else
+		rc = sq_fail(s, sqlite3_extended_errcode(s->db), NULL, e);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 static int sq_token_find(struct store *st, const char *token_hash, struct store_token *out,
+			 struct err *e)
+{
+	return sq_token_one(sq_of(st), "token_hash", token_hash, 0, out, e);
+}
+
+static int sq_token_get(struct store *st, int64_t id, struct store_token *out, struct err *e)
+{
+	return sq_token_one(sq_of(st), "id", NULL, id, out, e);
+}
+
+static int sq_token_iter(struct store *st, int64_t user_id, store_token_cb cb, void *arg,
 			 struct err *e)
 {
 	struct sq *s = sq_of(st);
 	sqlite3_stmt *stmt;
+	struct store_token t;
 	int rc;
+	int ret = 0;
 
-	rc = sq_prepare(s,
-			"SELECT id, user_id, name, token_hash, created_at, expires_at, revoked"
-			" FROM api_tokens WHERE token_hash = ?1",
-			&stmt, e);
+	rc =
+	    sq_prepare(s, SQ_TOKEN_COLS " WHERE ?1 = 0 OR user_id = ?1 ORDER BY id DESC", &stmt, e);
 	if (rc != 0)
 		return rc;
-	sq_bind_text(stmt, 1, token_hash);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(stmt, 0);
-		out->user_id = sqlite3_column_int64(stmt, 1);
-		out->created_at = sqlite3_column_int64(stmt, 4);
-		out->expires_at = sqlite3_column_int64(stmt, 5);
-		out->revoked = sqlite3_column_int(stmt, 6) != 0;
-		rc = sq_copy_text(stmt, 2, out->name, sizeof(out->name), e);
-		if (rc == 0)
-			rc = sq_copy_text(stmt, 3, out->token_hash, sizeof(out->token_hash), e);
-	} else if (rc == SQLITE_DONE) {
-		rc = err_set(e, BASE_E_NOTFOUND, "令牌不存在");
-	} else {
-		rc = sq_fail(s, sqlite3_extended_errcode(s->db), NULL, e);
+	sqlite3_bind_int64(stmt, 1, user_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ret = sq_token_row(stmt, &t, e);
+		if (ret == 0)
+			ret = cb(&t, arg);
+		if (ret != 0)
+			break;
 	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = sq_fail(s, sqlite3_extended_errcode(s->db), NULL, e);
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+/* UPDATE api_tokens SET <set> WHERE id = ?1 with ?2 = v; NOTFOUND when no row. */
+static int sq_token_update(struct sq *s, const char *sql, int64_t id, int64_t v, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sq_prepare(s, sql, &stmt, e);
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, v);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE)
+		rc = sq_fail(s, sqlite3_extended_errcode(s->db), NULL, e);
+	else if (sqlite3_changes(s->db) == 0)
+		rc = err_set(e, BASE_E_NOTFOUND, "令牌不存在");
+	else
+		rc = 0;
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+static int sq_token_revoke(struct store *st, int64_t id, struct err *e)
+{
+	return sq_token_update(sq_of(st), "UPDATE api_tokens SET revoked = ?2 WHERE id = ?1", id, 1,
+			       e);
+}
+
+static int sq_token_touch(struct store *st, int64_t id, int64_t now, struct err *e)
+{
+	return sq_token_update(sq_of(st), "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1",
+			       id, now, e);
 }
 
 /* ---- audit log ---- */
@@ -975,6 +1061,10 @@ static const struct store_ops sq_ops = {
     .session_delete_expired = sq_session_delete_expired,
     .token_insert = sq_token_insert,
     .token_find = sq_token_find,
+    .token_get = sq_token_get,
+    .token_iter = sq_token_iter,
+    .token_revoke = sq_token_revoke,
+    .token_touch = sq_token_touch,
     .audit_head = sq_audit_head,
     .audit_insert = sq_audit_insert,
     .audit_iter = sq_audit_iter,

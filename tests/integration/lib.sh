@@ -11,6 +11,14 @@ check() {
 	shift
 	if "$@"; then ok "$name"; else fail "$name"; fi
 }
+# check_status NAME WANT COMMAND...: ok when the command exits with WANT
+check_status() {
+	local name=$1 want=$2 got
+	shift 2
+	"$@" >/dev/null 2>&1
+	got=$?
+	if [ "$got" = "$want" ]; then ok "$name"; else fail "$name" "exit $got, want $want"; fi
+}
 
 # start_server LOG [serve options...]: run "$BIN serve" on a free loopback
 # port with its log in LOG; sets SERVER (pid) and PORT and prints the

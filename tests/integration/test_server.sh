@@ -94,6 +94,40 @@ req staff-dept-add-403 403 '' -b "$TMP/staff.jar" "${JSON[@]}" -H "X-CSRF-Token:
 req staff-audit-403 403 '' -b "$TMP/staff.jar" "$URL/api/audit"
 req staff-departments-read 200 '' -b "$TMP/staff.jar" "$URL/api/departments"
 
+# API tokens: made with a session, shown once, stored hashed; a token acts
+# as its user without CSRF, cannot manage tokens, and dies when revoked.
+SH=(-b "$TMP/staff.jar" "${JSON[@]}" -H "X-CSRF-Token: $STAFF_CSRF")
+req token-create 201 'j["token"].startswith("szt_") and len(j["token"])==68' "${SH[@]}" -d '{"name":"统计脚本","days":30}' "$URL/api/tokens"
+STAFF_TOKEN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$TMP/body")
+STAFF_TOKEN_ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$TMP/body")
+req token-bad-days-400 400 '' "${SH[@]}" -d '{"name":"x","days":99999}' "$URL/api/tokens"
+req token-empty-name-400 400 '' "${SH[@]}" -d '{"name":""}' "$URL/api/tokens"
+req token-bearer-me 200 'j["user"]["username"]=="staff1"' -H "Authorization: Bearer $STAFF_TOKEN" "$URL/api/me"
+req token-bearer-keeps-role-403 403 'j["error"]["code"]=="forbidden"' -H "Authorization: Bearer $STAFF_TOKEN" "$URL/api/users"
+req token-cannot-manage-tokens 403 '"令牌" in j["error"]["message"]' -H "Authorization: Bearer $STAFF_TOKEN" "${JSON[@]}" -d '{"name":"y"}' "$URL/api/tokens"
+req token-malformed-401 401 '' -H "Authorization: Bearer szt_123" "$URL/api/me"
+req token-list-own 200 '[t["name"] for t in j["tokens"]]==["统计脚本"] and j["tokens"][0]["state"]=="active" and "token_hash" not in j["tokens"][0]' -b "$TMP/staff.jar" "$URL/api/tokens"
+req admin-token-create 201 '' "${AH[@]}" -d '{"name":"运维","days":0}' "$URL/api/tokens"
+ADMIN_TOKEN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$TMP/body")
+ADMIN_TOKEN_ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$TMP/body")
+req token-post-without-csrf 201 'j["id"]>0' -H "Authorization: Bearer $ADMIN_TOKEN" "${JSON[@]}" -d '{"name":"令牌建的部门"}' "$URL/api/departments"
+req token-cookie-still-needs-csrf 403 'j["error"]["code"]=="csrf"' "${A[@]}" "${JSON[@]}" -d '{"name":"无令牌"}' "$URL/api/departments"
+req token-staff-cannot-revoke-others 404 '' "${SH[@]}" -d '{}' "$URL/api/tokens/$ADMIN_TOKEN_ID/revoke"
+req token-admin-lists-all 200 '{"统计脚本","运维"} <= {t["name"] for t in j["tokens"]}' "${A[@]}" "$URL/api/tokens"
+check token-secret-not-stored bash -c "! sqlite3 '$SHUZHI_DB' 'SELECT * FROM api_tokens; SELECT detail FROM audit_log' | grep -q '${STAFF_TOKEN#szt_}'"
+check token-secret-not-logged bash -c "! grep -q '${STAFF_TOKEN#szt_}' '$LOG'"
+req token-revoke 200 '' "${SH[@]}" -d '{}' "$URL/api/tokens/$STAFF_TOKEN_ID/revoke"
+req token-revoked-401 401 '' -H "Authorization: Bearer $STAFF_TOKEN" "$URL/api/me"
+req token-revoke-twice-409 409 '' "${SH[@]}" -d '{}' "$URL/api/tokens/$STAFF_TOKEN_ID/revoke"
+req token-audited 200 '{"token.create","token.revoke"} <= {a["action"] for a in j["entries"]}' "${A[@]}" "$URL/api/audit"
+CLI_TOKEN=$("$BIN" token add staff1 命令行脚本 --days 7 2>/dev/null)
+check cli-token-add bash -c "[[ '$CLI_TOKEN' == szt_* ]] && '${CURL[0]}' -s --noproxy '*' -H 'Authorization: Bearer $CLI_TOKEN' '$URL/api/me' | grep -q staff1"
+check cli-token-list bash -c "'$BIN' token list staff1 --json | python3 -c 'import json,sys; j=json.load(sys.stdin); assert {t[\"name\"] for t in j[\"tokens\"]}=={\"统计脚本\",\"命令行脚本\"}'"
+CLI_TOKEN_ID=$("$BIN" token list staff1 --json | python3 -c 'import json,sys; print([t["id"] for t in json.load(sys.stdin)["tokens"] if t["name"]=="命令行脚本"][0])')
+check cli-token-revoke bash -c "'$BIN' token revoke $CLI_TOKEN_ID >/dev/null && [ \"\$('${CURL[0]}' -s --noproxy '*' -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer $CLI_TOKEN' '$URL/api/me')\" = 401 ]"
+check_status cli-token-unknown-user 2 "$BIN" token add nobody x
+check_status cli-token-bad-days 2 "$BIN" token add staff1 x --days -3
+
 # Every route in the table × every role: allowed (anything but 401/403),
 # 401 anonymous, 403 logged in without the role.
 GUARD_CSRF=$(login guard "$TMP/guardian.jar")
