@@ -66,6 +66,14 @@ async function loadMe() {
     await api("POST", "/api/logout").catch(() => {});
     location.href = "/";
   });
+  const here = PAGES.find((p) => p.href === location.pathname);
+  if (here && !here.roles.includes(me.user.role)) {
+    // Reached by a typed URL: say so instead of showing forms that would fail.
+    const msg = el("p", "无权访问此页面（需要角色：" + here.roles.map((r) => ROLE_NAMES[r]).join("、") + "）。", "error");
+    msg.id = "forbidden";
+    document.querySelector("main").replaceChildren(el("h2", here.title), msg);
+    throw new Error("无权访问此页面");
+  }
   return me.user;
 }
 
@@ -99,10 +107,47 @@ async function dashboard() {
     ul.append(li);
   }
   if (!ul.children.length) ul.append(el("li", "更多功能（公文、数智员工）将在后续版本加入。"));
+  await tokens();
+}
+
+const TOKEN_STATES = { active: "有效", expired: "已过期", revoked: "已撤销" };
+
+async function tokens() {
+  const form = document.getElementById("token-form");
+  const shown = document.getElementById("new-token");
+  async function refresh() {
+    const { tokens } = await api("GET", "/api/tokens");
+    document.getElementById("tokens").replaceChildren(...tokens.map((t) => {
+      const td = el("td");
+      if (t.state === "active") {
+        const b = el("button", "撤销");
+        b.type = "button";
+        b.addEventListener("click", () => act(() => api("POST", "/api/tokens/" + t.id + "/revoke")));
+        td.append(b);
+      }
+      return row([t.id, t.name, TOKEN_STATES[t.state] || t.state, fmtTime(t.created_at),
+        t.expires_at ? fmtTime(t.expires_at) : "不过期", t.last_used_at ? fmtTime(t.last_used_at) : "从未使用", td]);
+    }));
+  }
+  async function act(fn) {
+    showError("");
+    try { await fn(); await refresh(); } catch (e) { showError(e.message); }
+  }
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const f = new FormData(form);
+    act(async () => {
+      const t = await api("POST", "/api/tokens", { name: f.get("name"), days: Number(f.get("days")) });
+      shown.textContent = "新令牌（只显示这一次，请立即保存）：" + t.token;
+      shown.hidden = false;
+      form.reset();
+    });
+  });
+  await act(async () => {});
 }
 
 async function admin() {
-  await loadMe();
+  const me = await loadMe();
   const deptForm = document.getElementById("dept-form");
   const userForm = document.getElementById("user-form");
   async function refresh() {
@@ -123,7 +168,7 @@ async function admin() {
     const { users } = await api("GET", "/api/users");
     document.getElementById("users").replaceChildren(...users.map((u) => {
       const td = el("td");
-      if (!u.disabled) {
+      if (!u.disabled && u.id !== me.id) {
         const b = el("button", "停用");
         b.type = "button";
         b.addEventListener("click", () => act(() => api("POST", "/api/users/" + u.id + "/disable")));

@@ -37,8 +37,7 @@ const page = context.pages()[0] || await context.newPage();
 const jsErrors = [];
 page.on("pageerror", (e) => jsErrors.push(e.message));
 // Console errors other than failed loads; failed loads are checked by URL
-// below (the console only says "status of 404"). Chromium's own /favicon.ico
-// request (404: web/ has none) is thus ignored: Playwright does not report it.
+// below (the console only says "status of 404"); every page links /favicon.svg.
 page.on("console", (m) => {
   if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) jsErrors.push(m.text());
 });
@@ -167,12 +166,28 @@ try {
         "admin link shown to staff");
       await shot(page, "dashboard-staff");
     });
-    await step("staff-admin-page-denied-403", async () => {
-      const denied = page.waitForResponse((r) => r.url().endsWith("/api/users") && r.status() === 403);
+    await step("staff-api-token-create-and-revoke", async () => {
+      const name = "脚本" + stamp;
+      await page.fill('#token-form input[name="name"]', name);
+      await page.fill('#token-form input[name="days"]', "30");
+      await page.click('#token-form button[type="submit"]');
+      await page.locator("#new-token", { hasText: "szt_" }).waitFor();
+      const tr = page.locator("#tokens tr", { hasText: name });
+      await tr.filter({ hasText: "有效" }).waitFor();
+      const secret = (await page.textContent("#new-token")).match(/szt_[0-9a-f]{64}/)[0];
+      const me = await page.evaluate(async (t) => (await fetch("/api/me", { headers: { Authorization: "Bearer " + t } })).status, secret);
+      expect(me === 200, "token did not authenticate: " + me);
+      expect(!(await tr.textContent()).includes(secret), "secret shown in the list");
+      await shot(page, "dashboard-tokens");
+      await tr.locator("button", { hasText: "撤销" }).click();
+      await tr.filter({ hasText: "已撤销" }).waitFor();
+      const after = await page.evaluate(async (t) => (await fetch("/api/me", { headers: { Authorization: "Bearer " + t } })).status, secret);
+      expect(after === 401, "revoked token still works: " + after);
+    });
+    await step("staff-admin-page-says-forbidden", async () => {
       await page.goto(BASE + "/admin.html");
-      await denied;
-      await page.locator("#message", { hasText: "无权访问" }).waitFor();
-      expect(await page.locator("#users tr").count() === 0, "user list shown to staff");
+      await page.locator("#forbidden", { hasText: "无权访问此页面" }).waitFor();
+      expect(await page.locator("#user-form, #dept-form").count() === 0, "admin forms shown to staff");
       await shot(page, "admin-denied");
     });
     await step("staff-logout", async () => {
