@@ -136,6 +136,7 @@ declare -A CSRF_OF=([admin]=$ADMIN_CSRF [staff]=$STAFF_CSRF [guardian]=$GUARD_CS
 cp "$TMP/admin.jar" "$TMP/admin.keep"
 "$BIN" serve --print-routes >"$TMP/routes"
 check print-routes-nonempty test "$(wc -l <"$TMP/routes")" -ge 13
+check api-doc-lists-every-route python3 scripts/api-doc.py "$BIN" --check
 matrix_bad=""
 while read -r method pattern roles _; do
 	path=${pattern//\{id\}/999999}
