@@ -89,6 +89,66 @@ static const struct store_migration sq_migrations[] = {
      " expires_at INTEGER NOT NULL);"
      "CREATE INDEX sessions_user ON sessions(user_id);"
      "CREATE INDEX sessions_expires ON sessions(expires_at);"},
+    {8, "digital employees, versions, tasks, task events, notifications",
+     "CREATE TABLE employees ("
+     " id INTEGER PRIMARY KEY,"
+     " name TEXT NOT NULL UNIQUE,"
+     " department_id INTEGER REFERENCES departments(id) ON DELETE RESTRICT,"
+     " guardian_id INTEGER NOT NULL REFERENCES users(id) ON DELETE RESTRICT,"
+     " deputy_id INTEGER REFERENCES users(id) ON DELETE RESTRICT,"
+     " state TEXT NOT NULL CHECK (state IN ('draft','pending','active','paused','retired')),"
+     " version INTEGER NOT NULL,"
+     " config TEXT NOT NULL,"
+     " acceptance TEXT,"
+     " acceptance_version INTEGER NOT NULL DEFAULT 0,"
+     " created_at INTEGER NOT NULL,"
+     " updated_at INTEGER NOT NULL);"
+     "CREATE TABLE employee_versions ("
+     " employee_id INTEGER NOT NULL REFERENCES employees(id) ON DELETE RESTRICT,"
+     " version INTEGER NOT NULL,"
+     " config TEXT NOT NULL,"
+     " actor TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL,"
+     " PRIMARY KEY (employee_id, version));"
+     "CREATE TABLE tasks ("
+     " id INTEGER PRIMARY KEY,"
+     " employee_id INTEGER NOT NULL REFERENCES employees(id) ON DELETE RESTRICT,"
+     " employee_version INTEGER NOT NULL,"
+     " scenario TEXT NOT NULL,"
+     " scenario_version TEXT NOT NULL,"
+     " requester_id INTEGER NOT NULL REFERENCES users(id) ON DELETE RESTRICT,"
+     " department_id INTEGER,"
+     " state TEXT NOT NULL CHECK (state IN"
+     "  ('running','draft','approved','rejected','returned','cancelled','failed')),"
+     " inputs TEXT NOT NULL,"
+     " result TEXT,"
+     " final_text TEXT,"
+     " reason TEXT,"
+     " decided_by INTEGER REFERENCES users(id),"
+     " edit_distance INTEGER,"
+     " created_at INTEGER NOT NULL,"
+     " drafted_at INTEGER NOT NULL DEFAULT 0,"
+     " decided_at INTEGER NOT NULL DEFAULT 0);"
+     "CREATE INDEX tasks_employee ON tasks(employee_id, state);"
+     "CREATE INDEX tasks_requester ON tasks(requester_id);"
+     "CREATE TABLE task_events ("
+     " id INTEGER PRIMARY KEY,"
+     " task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE RESTRICT,"
+     " ts INTEGER NOT NULL,"
+     " actor TEXT NOT NULL,"
+     " kind TEXT NOT NULL,"
+     " detail TEXT NOT NULL,"
+     " digest TEXT NOT NULL,"
+     " audit_id INTEGER NOT NULL);"
+     "CREATE INDEX task_events_task ON task_events(task_id);"
+     "CREATE TABLE notifications ("
+     " id INTEGER PRIMARY KEY,"
+     " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " task_id INTEGER REFERENCES tasks(id) ON DELETE RESTRICT,"
+     " message TEXT NOT NULL,"
+     " read INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)),"
+     " created_at INTEGER NOT NULL);"
+     "CREATE INDEX notifications_user ON notifications(user_id, read);"},
 };
 
 static struct sq *sq_of(struct store *st)
@@ -1069,6 +1129,16 @@ static const struct store_ops sq_ops = {
     .audit_insert = sq_audit_insert,
     .audit_iter = sq_audit_iter,
 };
+
+sqlite3 *store_sqlite_db(struct store *st)
+{
+	return st != NULL && st->ops == &sq_ops ? sq_of(st)->db : NULL;
+}
+
+int store_sqlite_fail(struct store *st, int rc, const char *conflict_msg, struct err *e)
+{
+	return sq_fail(sq_of(st), rc, conflict_msg, e);
+}
 
 int store_sqlite_open(const char *path, int flags, struct store **out, struct err *e)
 {
