@@ -27,6 +27,9 @@ static const struct {
     {"GET", "/api/audit", A | AU},
     {"GET", "/api/audit.csv", A | AU},
     {"GET", "/api/audit/verify", A | AU},
+    {"GET", "/api/tokens", U},
+    {"POST", "/api/tokens", U},
+    {"POST", "/api/tokens/{id}/revoke", U},
     {"GET", "/*", P},
 };
 
