@@ -89,35 +89,27 @@ static void add_para(struct gw_doc *doc, size_t *cap, const char *s, size_t len,
 	p->number = -1;
 }
 
-static int open_txt(const char *path, struct gw_doc *doc, struct err *e)
+/* Split UTF-8 text into paragraphs (one per line); label names it in errors. */
+static int load_text(const char *label, const char *data, size_t len, struct gw_doc *doc,
+		     struct err *e)
 {
-	char *data;
-	size_t len;
 	size_t bad;
 	size_t cap = 0;
-	const char *p;
-	const char *end;
-	int rc = base_read_file(path, TXT_MAX_BYTES, &data, &len, e);
+	const char *p = data;
+	const char *end = data + len;
 
-	if (rc != 0)
-		return rc;
-	if (len == 0) {
-		free(data);
-		return err_set(e, BASE_E_FORMAT, "%s: 文件为空", path);
-	}
-	p = data;
-	end = data + len;
+	if (len == 0)
+		return err_set(e, BASE_E_FORMAT, "%s: 文件为空", label);
+	if (len > TXT_MAX_BYTES)
+		return err_set(e, BASE_E_LIMIT, "%s: 文本过大（上限 %u 字节）", label,
+			       (unsigned)TXT_MAX_BYTES);
 	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
-	if (!text_utf8_valid(p, (size_t)(end - p), &bad)) {
-		free(data);
+	if (!text_utf8_valid(p, (size_t)(end - p), &bad))
 		return err_set(e, BASE_E_FORMAT, "%s: 不是有效的UTF-8文本（第 %zu 字节处编码错误）",
-			       path, (size_t)(p - data) + bad);
-	}
-	if (memchr(p, '\0', (size_t)(end - p)) != NULL) {
-		free(data);
-		return err_set(e, BASE_E_FORMAT, "%s: 含NUL字节，不是文本文件", path);
-	}
+			       label, (size_t)(p - data) + bad);
+	if (memchr(p, '\0', (size_t)(end - p)) != NULL)
+		return err_set(e, BASE_E_FORMAT, "%s: 含NUL字节，不是文本文件", label);
 	doc->final_newline = len > 0 && end[-1] == '\n';
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -128,18 +120,45 @@ static int open_txt(const char *path, struct gw_doc *doc, struct err *e)
 			l--;
 			doc->crlf = true;
 		}
-		if (l > TXT_MAX_LINE || doc->n >= TXT_MAX_LINES) {
-			free(data);
+		if (l > TXT_MAX_LINE || doc->n >= TXT_MAX_LINES)
 			return err_set(e, BASE_E_LIMIT,
-				       "%s: 行过长或行数过多（单行上限 %u 字节，%u 行）", path,
+				       "%s: 行过长或行数过多（单行上限 %u 字节，%u 行）", label,
 				       TXT_MAX_LINE, TXT_MAX_LINES);
-		}
 		add_para(doc, &cap, p, l, NULL);
 		if (nl == NULL)
 			break;
 		p = nl + 1;
 	}
+	return 0;
+}
+
+static int open_txt(const char *path, struct gw_doc *doc, struct err *e)
+{
+	char *data;
+	size_t len;
+	int rc = base_read_file(path, TXT_MAX_BYTES, &data, &len, e);
+
+	if (rc != 0)
+		return rc;
+	rc = load_text(path, data, len, doc, e);
 	free(data);
+	return rc;
+}
+
+int gw_doc_from_text(const char *label, const char *text, size_t len, const struct gw_profile *prof,
+		     struct gw_doc *doc, struct err *e)
+{
+	int rc;
+
+	memset(doc, 0, sizeof(*doc));
+	doc->file = label;
+	doc->profile = prof;
+	rc = load_text(label, text, len, doc, e);
+	if (rc != 0) {
+		gw_doc_free(doc);
+		return rc;
+	}
+	gw_detect_roles(doc);
 	return 0;
 }
 

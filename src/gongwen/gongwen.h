@@ -145,6 +145,10 @@ int gw_profile_resolve(const char *name, struct gw_profile *p, struct err *e);
  * doc/zip, .txt 16 MB, 200,000 lines, 1 MB per line. */
 int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *doc, struct err *e);
 /* Build a gw_doc from an opened .docx; the gw_doc takes ownership of d. */
+/* The same for UTF-8 text in memory, one paragraph per line (as a .txt);
+ * label names it in messages and must outlive doc. */
+int gw_doc_from_text(const char *label, const char *text, size_t len, const struct gw_profile *prof,
+		     struct gw_doc *doc, struct err *e);
 void gw_doc_from_docx(struct doc_docx *d, const char *label, const struct gw_profile *prof,
 		      struct gw_doc *doc);
 void gw_doc_free(struct gw_doc *doc);

@@ -12,9 +12,12 @@
 #include "work/audit.h"
 #include "work/users.h"
 
-#define A SERVER_ROLE_ADMIN
-#define U SERVER_ROLE_ANY_USER
-#define P SERVER_ROLE_PUBLIC
+#define A  SERVER_ROLE_ADMIN
+#define U  SERVER_ROLE_ANY_USER
+#define P  SERVER_ROLE_PUBLIC
+#define G  SERVER_ROLE_GUARDIAN
+#define AU SERVER_ROLE_AUDITOR
+#define S  SERVER_ROLE_STAFF
 
 static const struct server_route api_routes[] = {
     {"GET", "/healthz", P, server_api_healthz, "健康检查"},
@@ -34,12 +37,40 @@ static const struct server_route api_routes[] = {
     {"POST", "/api/tokens", U, server_api_tokens_add, "创建 API 令牌（只显示一次）"},
     {"POST", "/api/tokens/{id}/revoke", U, server_api_tokens_revoke,
      "撤销 API 令牌（本人的；管理员：任何人的）"},
+    {"GET", "/api/scenarios", U, server_api_scenarios, "场景目录"},
+    {"GET", "/api/employees", U, server_api_employees_list, "数智员工列表"},
+    {"POST", "/api/employees", A, server_api_employees_add, "新建数智员工（草稿）"},
+    {"GET", "/api/employees/{id}", U, server_api_employee_get, "数智员工详情与版本"},
+    {"POST", "/api/employees/{id}", A, server_api_employee_update, "修改数智员工（生成新版本）"},
+    {"POST", "/api/employees/{id}/submit", A | G, server_api_employee_submit,
+     "运行上岗考核并提交审批"},
+    {"POST", "/api/employees/{id}/approve", G, server_api_employee_approve, "监护人批准上岗"},
+    {"POST", "/api/employees/{id}/pause", A | G, server_api_employee_pause,
+     "暂停（刹车），停止其进行中的任务"},
+    {"POST", "/api/employees/{id}/resume", G, server_api_employee_resume, "监护人恢复上岗"},
+    {"POST", "/api/employees/{id}/retire", A, server_api_employee_retire, "退役"},
+    {"GET", "/api/tasks", U, server_api_tasks_list,
+     "任务列表（mine 本人 / queue 审核队列 / all 全部）"},
+    {"POST", "/api/tasks", A | G | S, server_api_tasks_add, "请数智员工执行场景任务"},
+    {"GET", "/api/tasks/{id}", U, server_api_task_get, "任务详情（相关人员可见）"},
+    {"POST", "/api/tasks/{id}/edit", G, server_api_task_edit, "监护人修改草稿"},
+    {"POST", "/api/tasks/{id}/decide", G, server_api_task_decide, "监护人审核：通过、驳回或退回"},
+    {"GET", "/api/tasks/{id}/export", U, server_api_task_export,
+     "导出审核通过的结果（记录审核人）"},
+    {"GET", "/api/tasks/{id}/provenance", U, server_api_task_provenance, "任务全过程记录"},
+    {"GET", "/api/notifications", U, server_api_notifications, "我的通知"},
+    {"POST", "/api/notifications/{id}/read", U, server_api_notification_read, "标记通知已读"},
+    {"GET", "/api/metrics", A | G | AU, server_api_metrics, "成效统计"},
+    {"GET", "/api/metrics.csv", A | G | AU, server_api_metrics_csv, "成效统计导出 CSV"},
     {"GET", "/*", P, server_static, "网页与静态文件"},
 };
 
 #undef A
 #undef U
 #undef P
+#undef G
+#undef AU
+#undef S
 
 const struct server_route *server_routes(size_t *n)
 {

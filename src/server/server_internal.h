@@ -81,6 +81,27 @@ void server_api_audit_verify(struct server_req *r);
 void server_api_tokens_list(struct server_req *r);
 void server_api_tokens_add(struct server_req *r);
 void server_api_tokens_revoke(struct server_req *r);
+void server_api_scenarios(struct server_req *r);
+void server_api_employees_list(struct server_req *r);
+void server_api_employees_add(struct server_req *r);
+void server_api_employee_get(struct server_req *r);
+void server_api_employee_update(struct server_req *r);
+void server_api_employee_submit(struct server_req *r);
+void server_api_employee_approve(struct server_req *r);
+void server_api_employee_pause(struct server_req *r);
+void server_api_employee_resume(struct server_req *r);
+void server_api_employee_retire(struct server_req *r);
+void server_api_tasks_list(struct server_req *r);
+void server_api_tasks_add(struct server_req *r);
+void server_api_task_get(struct server_req *r);
+void server_api_task_edit(struct server_req *r);
+void server_api_task_decide(struct server_req *r);
+void server_api_task_export(struct server_req *r);
+void server_api_task_provenance(struct server_req *r);
+void server_api_notifications(struct server_req *r);
+void server_api_notification_read(struct server_req *r);
+void server_api_metrics(struct server_req *r);
+void server_api_metrics_csv(struct server_req *r);
 void server_static(struct server_req *r);
 
 #endif

@@ -1,0 +1,227 @@
+/* run/runner: the scenario catalog and runs (see runner.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "gongwen/gongwen.h"
+#include "run/runner.h"
+
+/* ---- built in: 公文格式校对 ---- */
+
+static const char run_gw_sample_bad[] = "关于做好2025年防汛工作的通知\n"
+					"各区人民政府:\n"
+					"为切实做好防汛工作,现通知如下.\n"
+					"1、提高思想认识\n"
+					"2025年5月6日\n";
+static const char run_gw_sample_good[] = "××市人民政府办公室关于做好2025年防汛工作的通知\n"
+					 "各区人民政府，市政府各部门：\n"
+					 "为切实做好防汛工作，现将有关事项通知如下。\n"
+					 "一、提高思想认识\n"
+					 "各单位要充分认识防汛工作的重要性，落实防汛责任制。\n"
+					 "××市人民政府办公室\n"
+					 "2025年5月6日\n";
+
+static json_t *run_gw_entry(void)
+{
+	return json_pack(
+	    "{s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s,s:s,s:b,s:i}],s:[{s:s,s:{s:s},s:{s:i}},{s:s,s:{s:s},"
+	    "s:{s:i}}]}",
+	    "id", "gongwen.check", "name", "公文格式校对", "category", "公文处理", "version", "1",
+	    "description",
+	    "按 GB/T 9704-2012 检查公文全文：标题、主送、层次序号、标点、数字、落款、成文日期等，"
+	    "列出问题与修改建议。",
+	    "form", "name", "text", "label", "公文全文（每段一行）", "type", "textarea", "required",
+	    1, "max_length", 200000, "samples", "name", "有格式错误的通知", "input", "text",
+	    run_gw_sample_bad, "expect", "min_errors", 1, "name", "规范的通知", "input", "text",
+	    run_gw_sample_good, "expect", "max_errors", 0);
+}
+
+static int run_gw_check(const json_t *inputs, json_t **result, struct err *e)
+{
+	const char *text = json_string_value(json_object_get(inputs, "text"));
+	struct gw_profile prof;
+	struct gw_doc doc;
+	struct gw_findings f;
+	struct buf report, js;
+	json_t *parsed, *findings;
+	size_t errors = 0, warnings = 0, i;
+	json_t *fd;
+	char msg[128];
+	int rc;
+
+	if (text == NULL || text[0] == '\0')
+		return err_set(e, BASE_E_USAGE, "请填写“公文全文”");
+	gw_profile_national(&prof);
+	rc = gw_doc_from_text("公文全文", text, strlen(text), &prof, &doc, e);
+	if (rc != 0)
+		return rc;
+	gw_findings_init(&f);
+	gw_check(&doc, &f);
+	buf_init(&report, 8u << 20);
+	buf_init(&js, 8u << 20);
+	gw_report_text(&doc, &f, &report);
+	gw_report_json(&doc, &f, &js);
+	parsed = json_loadb(js.p ? js.p : "", js.len, 0, NULL);
+	findings = json_incref(json_object_get(parsed, "findings"));
+	if (findings == NULL)
+		findings = json_array();
+	json_array_foreach(findings, i, fd)
+	{
+		const char *sev = json_string_value(json_object_get(fd, "severity"));
+
+		errors += sev && strcmp(sev, "error") == 0;
+		warnings += sev && strcmp(sev, "warning") == 0;
+	}
+	snprintf(msg, sizeof(msg), "错误 %zu 项，警告 %zu 项，共 %zu 项", errors, warnings,
+		 json_array_size(findings));
+	*result = json_pack("{s:s%,s:s,s:[{s:s,s:b,s:s}],s:[],s:n,s:s,s:o,s:O}", "text",
+			    report.p ? report.p : "", report.len, "kind", "txt", "validators", "id",
+			    "gongwen.errors", "ok", errors == 0, "message", msg, "sources", "model",
+			    "path", "deterministic", "findings", findings, "doc_type",
+			    json_object_get(parsed, "doc_type"));
+	json_decref(parsed);
+	buf_free(&report);
+	buf_free(&js);
+	gw_findings_free(&f);
+	gw_doc_free(&doc);
+	return 0;
+}
+
+/* ---- the catalog ---- */
+
+json_t *run_catalog(void)
+{
+	json_t *all = json_array();
+
+	json_array_append_new(all, run_gw_entry());
+	return all;
+}
+
+json_t *run_describe(const char *id)
+{
+	json_t *all = run_catalog();
+	json_t *found = NULL;
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(all, i, v)
+	{
+		if (id != NULL && strcmp(json_string_value(json_object_get(v, "id")), id) == 0)
+			found = json_incref(v);
+	}
+	json_decref(all);
+	return found;
+}
+
+int run_scenario(const char *id, const json_t *inputs, json_t **result, struct err *e)
+{
+	if (!json_is_object(inputs))
+		return err_set(e, BASE_E_USAGE, "任务输入必须是 JSON 对象");
+	if (id != NULL && strcmp(id, "gongwen.check") == 0)
+		return run_gw_check(inputs, result, e);
+	return err_set(e, BASE_E_NOTFOUND, "场景“%s”不存在", id ? id : "");
+}
+
+/* ---- 上岗考核 ---- */
+
+static size_t run_count_errors(const json_t *result)
+{
+	size_t n = 0, i;
+	json_t *fd;
+
+	json_array_foreach(json_object_get(result, "findings"), i, fd)
+	{
+		const char *sev = json_string_value(json_object_get(fd, "severity"));
+
+		n += sev && strcmp(sev, "error") == 0;
+	}
+	return n;
+}
+
+/* Check result against expect: {"min_errors", "max_errors", "contains":
+ * [texts], "validators_ok": true}. Appends {what, ok, detail} to checks. */
+static bool run_expect(const json_t *expect, const json_t *result, json_t *checks)
+{
+	const char *text = json_string_value(json_object_get(result, "text"));
+	size_t errors = run_count_errors(result), i;
+	json_t *v;
+	bool all = true;
+	char detail[160];
+
+	if (json_is_integer(json_object_get(expect, "min_errors"))) {
+		json_int_t want = json_integer_value(json_object_get(expect, "min_errors"));
+		bool ok = (json_int_t)errors >= want;
+
+		snprintf(detail, sizeof(detail), "发现错误 %zu 项（应至少 %lld 项）", errors,
+			 (long long)want);
+		json_array_append_new(checks, json_pack("{s:s,s:b,s:s}", "what", "min_errors", "ok",
+							ok, "detail", detail));
+		all = all && ok;
+	}
+	if (json_is_integer(json_object_get(expect, "max_errors"))) {
+		json_int_t want = json_integer_value(json_object_get(expect, "max_errors"));
+		bool ok = (json_int_t)errors <= want;
+
+		snprintf(detail, sizeof(detail), "发现错误 %zu 项（应至多 %lld 项）", errors,
+			 (long long)want);
+		json_array_append_new(checks, json_pack("{s:s,s:b,s:s}", "what", "max_errors", "ok",
+							ok, "detail", detail));
+		all = all && ok;
+	}
+	json_array_foreach(json_object_get(expect, "contains"), i, v)
+	{
+		const char *want = json_string_value(v);
+		bool ok = want != NULL && text != NULL && strstr(text, want) != NULL;
+
+		snprintf(detail, sizeof(detail), "结果包含“%.100s”", want ? want : "");
+		json_array_append_new(checks, json_pack("{s:s,s:b,s:s}", "what", "contains", "ok",
+							ok, "detail", detail));
+		all = all && ok;
+	}
+	return all;
+}
+
+json_t *run_acceptance(const json_t *scenarios)
+{
+	json_t *results = json_array();
+	bool passed = json_array_size(scenarios) > 0;
+	size_t i, k;
+	json_t *id, *sample;
+
+	json_array_foreach(scenarios, i, id)
+	{
+		json_t *entry = run_describe(json_string_value(id));
+
+		if (entry == NULL) {
+			json_array_append_new(
+			    results, json_pack("{s:O,s:s,s:b,s:[{s:s,s:b,s:s}]}", "scenario", id,
+					       "sample", "—", "ok", 0, "checks", "what", "exists",
+					       "ok", 0, "detail", "场景不存在"));
+			passed = false;
+			continue;
+		}
+		json_array_foreach(json_object_get(entry, "samples"), k, sample)
+		{
+			json_t *result = NULL, *checks = json_array();
+			struct err e = {0};
+			bool ok;
+
+			if (run_scenario(json_string_value(id), json_object_get(sample, "input"),
+					 &result, &e) != 0) {
+				json_array_append_new(checks,
+						      json_pack("{s:s,s:b,s:s}", "what", "run",
+								"ok", 0, "detail", e.msg));
+				ok = false;
+			} else {
+				ok = run_expect(json_object_get(sample, "expect"), result, checks);
+			}
+			json_array_append_new(results,
+					      json_pack("{s:O,s:O,s:b,s:o}", "scenario", id,
+							"sample", json_object_get(sample, "name"),
+							"ok", ok, "checks", checks));
+			passed = passed && ok;
+			json_decref(result);
+		}
+		json_decref(entry);
+	}
+	return json_pack("{s:b,s:o}", "passed", passed, "results", results);
+}

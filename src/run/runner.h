@@ -1,0 +1,34 @@
+/*
+ * run/runner: what a digital employee can do — the scenario catalog, running
+ * one scenario on inputs to produce a draft, and the 上岗考核 (acceptance
+ * test: every scenario's sample inputs, run and checked against their
+ * expected properties).
+ *
+ * Built in: "gongwen.check" (公文格式校对: the GB/T 9704 checker over pasted
+ * text). The scenario library (scenario/) adds the data-defined scenarios.
+ * Everything here is the deterministic path; a configured model improves the
+ * prose elsewhere, never here.
+ *
+ * Results are JSON the caller owns: {"text", "kind", "validators": [{"id",
+ * "ok", "message"}], "sources": [], "model": null, "path": "deterministic",
+ * ...scenario specific}.
+ */
+#ifndef SHUZHI_RUN_RUNNER_H
+#define SHUZHI_RUN_RUNNER_H
+
+#include <jansson.h>
+
+#include "base/base.h"
+
+/* [{id, name, category, version, description, form: [{name, label, type,
+ * required}]}] — the scenarios an employee may be given. */
+json_t *run_catalog(void);
+/* One catalog entry (new reference) or NULL when id is unknown. */
+json_t *run_describe(const char *id);
+/* Run scenario id on inputs (a JSON object of form fields). */
+int run_scenario(const char *id, const json_t *inputs, json_t **result, struct err *e);
+/* Acceptance of a list of scenario ids: {"passed": bool, "results": [{scenario,
+ * sample, ok, checks: [{what, ok, detail}]}]}. Unknown ids fail. */
+json_t *run_acceptance(const json_t *scenarios);
+
+#endif

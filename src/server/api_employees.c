@@ -1,0 +1,445 @@
+/*
+ * server/api_employees: digital employees, their tasks, the guardian's
+ * review queue, provenance, notifications and metrics over HTTP.
+ *
+ * Route roles are the first gate (api.c); the object checks here are the
+ * second: a task is visible to its requester, the employee's guardian and
+ * deputy, admins and auditors; only the guardian or deputy reviews; the
+ * rules themselves (lifecycle, who decides) are in work/employees.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "run/runner.h"
+#include "server/server_internal.h"
+#include "store/employee_store.h"
+#include "work/employees.h"
+
+static bool emp_role(struct server_req *r, const char *role)
+{
+	return strcmp(r->user.role, role) == 0;
+}
+
+/* Add the Chinese state names the pages show. */
+static json_t *emp_decorate(json_t *emp)
+{
+	json_object_set_new(
+	    emp, "state_zh",
+	    json_string(work_emp_state_zh(json_string_value(json_object_get(emp, "state")))));
+	return emp;
+}
+
+static json_t *emp_task_decorate(json_t *t)
+{
+	json_object_set_new(
+	    t, "state_zh",
+	    json_string(work_task_state_zh(json_string_value(json_object_get(t, "state")))));
+	json_object_set_new(t, "text", json_string(work_task_text(t)));
+	return t;
+}
+
+void server_api_scenarios(struct server_req *r)
+{
+	server_reply_json(r, 200, json_pack("{s:o}", "scenarios", run_catalog()));
+}
+
+void server_api_employees_list(struct server_req *r)
+{
+	json_t *list = NULL;
+	struct err e = {0};
+	size_t i;
+	json_t *v;
+
+	if (store_emp_list(server_store(r), &list, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	json_array_foreach(list, i, v)
+	{
+		emp_decorate(v);
+		json_object_set_new(v, "mine", json_boolean(work_emp_guards(v, r->user.id)));
+	}
+	server_reply_json(r, 200, json_pack("{s:o}", "employees", list));
+}
+
+void server_api_employees_add(struct server_req *r)
+{
+	json_t *body = server_body_json(r);
+	struct err e = {0};
+	int64_t id = 0;
+
+	if (body == NULL)
+		return;
+	if (work_emp_create(&r->ctx, body, &id, &e) != 0) {
+		json_decref(body);
+		server_reply_err(r, &e);
+		return;
+	}
+	json_decref(body);
+	server_reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+void server_api_employee_get(struct server_req *r)
+{
+	json_t *emp = NULL, *versions = NULL;
+	struct err e = {0};
+
+	if (store_emp_get(server_store(r), r->id, &emp, &e) != 0 ||
+	    store_emp_versions(server_store(r), r->id, &versions, &e) != 0) {
+		json_decref(emp);
+		server_reply_err(r, &e);
+		return;
+	}
+	emp_decorate(emp);
+	json_object_set_new(emp, "mine", json_boolean(work_emp_guards(emp, r->user.id)));
+	json_object_set_new(emp, "versions", versions);
+	server_reply_json(r, 200, json_pack("{s:o}", "employee", emp));
+}
+
+void server_api_employee_update(struct server_req *r)
+{
+	json_t *body = server_body_json(r);
+	struct err e = {0};
+
+	if (body == NULL)
+		return;
+	if (work_emp_update(&r->ctx, r->id, body, &e) != 0) {
+		json_decref(body);
+		server_reply_err(r, &e);
+		return;
+	}
+	json_decref(body);
+	server_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/* 上岗考核: run every scenario's samples against this employee's
+ * configuration, store the results with the version they were run on. */
+void server_api_employee_submit(struct server_req *r)
+{
+	json_t *emp = NULL, *acc;
+	struct err e = {0};
+
+	if (store_emp_get(server_store(r), r->id, &emp, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	acc = run_acceptance(json_object_get(json_object_get(emp, "config"), "scenarios"));
+	json_decref(emp);
+	if (work_emp_submit(&r->ctx, r->id, &r->user, acc, &e) != 0) {
+		json_decref(acc);
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 200, json_pack("{s:o}", "acceptance", acc));
+}
+
+static void emp_transition(struct server_req *r, const char *action)
+{
+	json_t *body = NULL;
+	const char *reason = NULL;
+	size_t cancelled = 0;
+	struct err e = {0};
+
+	if (strcmp(action, "pause") == 0 || strcmp(action, "retire") == 0) {
+		body = server_body_json(r);
+		if (body == NULL)
+			return;
+		reason = json_string_value(json_object_get(body, "reason"));
+	}
+	if (work_emp_transition(&r->ctx, r->id, &r->user, action, reason, &cancelled, &e) != 0) {
+		json_decref(body);
+		server_reply_err(r, &e);
+		return;
+	}
+	json_decref(body);
+	server_reply_json(
+	    r, 200, json_pack("{s:b,s:I}", "ok", 1, "cancelled_tasks", (json_int_t)cancelled));
+}
+
+void server_api_employee_approve(struct server_req *r)
+{
+	emp_transition(r, "approve");
+}
+
+void server_api_employee_pause(struct server_req *r)
+{
+	emp_transition(r, "pause");
+}
+
+void server_api_employee_resume(struct server_req *r)
+{
+	emp_transition(r, "resume");
+}
+
+void server_api_employee_retire(struct server_req *r)
+{
+	emp_transition(r, "retire");
+}
+
+/* ---- tasks ---- */
+
+/* May r's user see task t? */
+static bool emp_task_visible(struct server_req *r, const json_t *t)
+{
+	return emp_role(r, "admin") || emp_role(r, "auditor") ||
+	       json_integer_value(json_object_get(t, "requester_id")) == r->user.id ||
+	       json_integer_value(json_object_get(t, "guardian_id")) == r->user.id ||
+	       json_integer_value(json_object_get(t, "deputy_id")) == r->user.id;
+}
+
+/* Load task r->id when visible; replies and returns NULL otherwise. */
+static json_t *emp_task_load(struct server_req *r)
+{
+	json_t *t = NULL;
+	struct err e = {0};
+
+	if (store_task_get(server_store(r), r->id, &t, &e) != 0) {
+		server_reply_err(r, &e);
+		return NULL;
+	}
+	if (!emp_task_visible(r, t)) {
+		json_decref(t);
+		server_reply_error(r, 404, "not_found", "任务不存在");
+		return NULL;
+	}
+	return t;
+}
+
+void server_api_tasks_list(struct server_req *r)
+{
+	struct store_task_filter f = {0};
+	const char *scope = server_query(r, "scope");
+	const char *state = server_query(r, "state");
+	const char *emp = server_query(r, "employee");
+	json_t *list = NULL;
+	struct err e = {0};
+	size_t i;
+	json_t *v;
+	char *end = NULL;
+
+	if (scope == NULL)
+		scope = emp_role(r, "guardian") ? "queue" : "mine";
+	if (strcmp(scope, "queue") == 0) {
+		f.guardian_id = r->user.id;
+	} else if (strcmp(scope, "all") == 0) {
+		if (!emp_role(r, "admin") && !emp_role(r, "auditor")) {
+			server_reply_error(r, 403, "forbidden",
+					   "只有管理员和审计员可以查看全部任务");
+			return;
+		}
+	} else if (strcmp(scope, "mine") == 0) {
+		f.requester_id = r->user.id;
+	} else {
+		server_reply_error(r, 400, "bad_request", "scope 应为 mine、queue 或 all");
+		return;
+	}
+	if (state != NULL && state[0] != '\0')
+		f.state = state;
+	if (emp != NULL && emp[0] != '\0') {
+		f.employee_id = strtoll(emp, &end, 10);
+		if (*end != '\0' || f.employee_id <= 0) {
+			server_reply_error(r, 400, "bad_request", "employee 应为员工编号");
+			return;
+		}
+	}
+	if (store_task_list(server_store(r), &f, &list, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	json_array_foreach(list, i, v)
+	{
+		/* The list shows states and who, not contents. */
+		emp_task_decorate(v);
+		json_object_del(v, "result");
+		json_object_del(v, "final_text");
+		json_object_set_new(v, "text", json_null());
+	}
+	server_reply_json(r, 200, json_pack("{s:o,s:s}", "tasks", list, "scope", scope));
+}
+
+void server_api_tasks_add(struct server_req *r)
+{
+	json_t *body = server_body_json(r);
+	json_t *inputs, *result = NULL, *entry;
+	const char *scenario;
+	json_int_t emp;
+	int64_t id = 0;
+	struct err e = {0}, e2 = {0};
+
+	if (body == NULL)
+		return;
+	scenario = json_string_value(json_object_get(body, "scenario"));
+	emp = json_integer_value(json_object_get(body, "employee_id"));
+	inputs = json_object_get(body, "inputs");
+	entry = run_describe(scenario);
+	if (entry == NULL) {
+		json_decref(body);
+		server_reply_error(r, 400, "bad_request", "场景不存在");
+		return;
+	}
+	if (work_task_start(&r->ctx, &r->user, emp, scenario,
+			    json_string_value(json_object_get(entry, "version")), inputs, &id,
+			    &e) != 0) {
+		json_decref(entry);
+		json_decref(body);
+		server_reply_err(r, &e);
+		return;
+	}
+	json_decref(entry);
+	if (run_scenario(scenario, inputs, &result, &e) != 0) {
+		work_task_failed(&r->ctx, id, e.msg, &e2);
+		json_decref(body);
+		server_reply_json(r, 201,
+				  json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "state",
+					    "failed", "message", e.msg));
+		return;
+	}
+	json_decref(body);
+	if (work_task_drafted(&r->ctx, id, result, &e) != 0) {
+		json_decref(result);
+		server_reply_err(r, &e);
+		return;
+	}
+	json_decref(result);
+	server_reply_json(r, 201, json_pack("{s:I,s:s}", "id", (json_int_t)id, "state", "draft"));
+}
+
+void server_api_task_get(struct server_req *r)
+{
+	json_t *t = emp_task_load(r);
+
+	if (t == NULL)
+		return;
+	emp_task_decorate(t);
+	/* Reasoning is for the audit record and the guardian, not for others. */
+	if (json_integer_value(json_object_get(t, "guardian_id")) != r->user.id &&
+	    json_integer_value(json_object_get(t, "deputy_id")) != r->user.id &&
+	    !emp_role(r, "auditor"))
+		json_object_del(json_object_get(t, "result"), "reasoning");
+	json_object_set_new(
+	    t, "can_review",
+	    json_boolean(json_integer_value(json_object_get(t, "guardian_id")) == r->user.id ||
+			 json_integer_value(json_object_get(t, "deputy_id")) == r->user.id));
+	server_reply_json(r, 200, json_pack("{s:o}", "task", t));
+}
+
+void server_api_task_edit(struct server_req *r)
+{
+	json_t *body = server_body_json(r);
+	struct err e = {0};
+
+	if (body == NULL)
+		return;
+	if (work_task_edit(&r->ctx, r->id, &r->user,
+			   json_string_value(json_object_get(body, "text")), &e) != 0) {
+		json_decref(body);
+		server_reply_err(r, &e);
+		return;
+	}
+	json_decref(body);
+	server_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+void server_api_task_decide(struct server_req *r)
+{
+	json_t *body = server_body_json(r);
+	struct err e = {0};
+
+	if (body == NULL)
+		return;
+	if (work_task_decide(&r->ctx, r->id, &r->user,
+			     json_string_value(json_object_get(body, "decision")),
+			     json_string_value(json_object_get(body, "reason")), &e) != 0) {
+		json_decref(body);
+		server_reply_err(r, &e);
+		return;
+	}
+	json_decref(body);
+	server_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+void server_api_task_export(struct server_req *r)
+{
+	json_t *t = emp_task_load(r);
+	const char *format = server_query(r, "format");
+	struct buf b;
+	struct err e = {0};
+	char when[32], disp[96];
+	time_t secs;
+	struct tm tm;
+
+	if (t == NULL)
+		return;
+	if (format == NULL)
+		format = "txt";
+	if (strcmp(format, "txt") != 0) {
+		json_decref(t);
+		server_reply_error(r, 400, "bad_request", "目前支持导出 txt");
+		return;
+	}
+	if (work_task_exported(&r->ctx, r->id, &r->user, format, &e) != 0) {
+		json_decref(t);
+		server_reply_err(r, &e);
+		return;
+	}
+	secs = (time_t)(json_integer_value(json_object_get(t, "decided_at")) / 1000);
+	if (localtime_r(&secs, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm) == 0)
+		when[0] = '\0';
+	buf_init(&b, 8u << 20);
+	buf_adds(&b, work_task_text(t));
+	buf_addf(
+	    &b,
+	    "\n\n——\n由数智员工“%s”（第 %lld 版）起草，监护人 %s 于 %s 审核通过（任务 #%lld）。\n",
+	    json_string_value(json_object_get(t, "employee")),
+	    (long long)json_integer_value(json_object_get(t, "employee_version")),
+	    json_string_value(json_object_get(t, "decider")), when, (long long)r->id);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"task-%lld.txt\"", (long long)r->id);
+	server_add_header(r, "Content-Disposition", disp);
+	server_reply_raw(r, 200, "text/plain; charset=utf-8", b.p, b.len);
+	buf_free(&b);
+	json_decref(t);
+}
+
+void server_api_task_provenance(struct server_req *r)
+{
+	json_t *t = emp_task_load(r), *prov = NULL;
+	struct err e = {0};
+
+	if (t == NULL)
+		return;
+	json_decref(t);
+	if (work_task_provenance(&r->ctx, r->id, &prov, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	emp_task_decorate(json_object_get(prov, "task"));
+	server_reply_json(r, 200, prov);
+}
+
+/* ---- notifications ---- */
+
+void server_api_notifications(struct server_req *r)
+{
+	json_t *list = NULL;
+	struct err e = {0};
+
+	if (store_notice_list(server_store(r), r->user.id, &list, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 200, json_pack("{s:o}", "notifications", list));
+}
+
+void server_api_notification_read(struct server_req *r)
+{
+	struct err e = {0};
+
+	if (store_notice_read(server_store(r), r->id, r->user.id, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
