@@ -6,6 +6,10 @@ let csrf = "";
 const ROLE_NAMES = { admin: "管理员", guardian: "监护人", staff: "工作人员", auditor: "审计员" };
 const PAGES = [
   { href: "/dashboard.html", title: "工作台", roles: ["admin", "guardian", "staff", "auditor"] },
+  { href: "/employees.html", title: "数智员工", roles: ["admin", "guardian", "staff", "auditor"] },
+  { href: "/tasks.html", title: "任务", roles: ["admin", "guardian", "staff"] },
+  { href: "/review.html", title: "审核队列", roles: ["guardian"] },
+  { href: "/metrics.html", title: "成效统计", roles: ["admin", "guardian", "auditor"] },
   { href: "/admin.html", title: "用户与部门", roles: ["admin"] },
   { href: "/audit.html", title: "审计日志", roles: ["admin", "auditor"] },
 ];
@@ -19,7 +23,11 @@ function el(tag, text, cls) {
 
 function row(cells) {
   const tr = el("tr");
-  for (const c of cells) tr.append(c instanceof Node ? c : el("td", c));
+  for (const c of cells) {
+    if (c instanceof Node && c.nodeName === "TD") tr.append(c);
+    else if (c instanceof Node) { const td = el("td"); td.append(c); tr.append(td); }
+    else tr.append(el("td", c));
+  }
   return tr;
 }
 
@@ -229,6 +237,274 @@ async function audit() {
   await query();
 }
 
-const pages = { login, dashboard, admin, audit };
+function fmtAge(ms) {
+  const m = Math.max(0, Math.round((Date.now() - ms) / 60000));
+  if (m < 60) return m + " 分钟";
+  if (m < 1440) return Math.round(m / 60) + " 小时";
+  return Math.round(m / 1440) + " 天";
+}
+
+function button(text, onClick, cls) {
+  const b = el("button", text, cls);
+  b.type = "button";
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function link(text, href) {
+  const a = el("a", text);
+  a.href = href;
+  return a;
+}
+
+async function employees() {
+  const me = await loadMe();
+  const isAdmin = me.role === "admin";
+  const { scenarios } = await api("GET", "/api/scenarios");
+  const scenarioName = new Map(scenarios.map((s) => [s.id, s.name]));
+  let selected = Number(new URLSearchParams(location.search).get("id")) || 0;
+  async function act(fn) {
+    showError("");
+    try { await fn(); await refresh(); } catch (e) { showError(e.message); }
+  }
+  async function showDetail(id) {
+    selected = id;
+    const { employee: m } = await api("GET", "/api/employees/" + id);
+    document.getElementById("detail").hidden = false;
+    document.getElementById("d-name").textContent = (m.config.avatar ? m.config.avatar + " " : "") + m.name;
+    const facts = [["状态", m.state_zh], ["版本", "第 " + m.version + " 版"], ["监护人", m.guardian_name || m.guardian],
+      ["副监护人", m.deputy || "—"], ["部门", m.department || "—"], ["职责说明", m.config.description || "—"],
+      ["场景", (m.config.scenarios || []).map((x) => scenarioName.get(x) || x).join("、") || "—"]];
+    document.getElementById("d-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", k), el("dd", v)]));
+    const acts = document.getElementById("d-actions");
+    acts.replaceChildren();
+    const mine = m.mine;
+    const post = (path, body) => act(() => api("POST", "/api/employees/" + id + path, body || {}));
+    if ((isAdmin || mine) && (m.state === "draft" || m.state === "pending"))
+      acts.append(button("运行上岗考核", () => post("/submit")));
+    if (mine && m.state === "pending") acts.append(button("批准上岗", () => post("/approve")));
+    if ((mine || isAdmin) && m.state === "active") {
+      acts.append(button("暂停（刹车）", () => {
+        const reason = prompt("暂停原因（必填）：");
+        if (reason) post("/pause", { reason });
+      }, "secondary"));
+    }
+    if (mine && m.state === "paused") acts.append(button("恢复上岗", () => post("/resume")));
+    if (isAdmin && m.state !== "retired") {
+      acts.append(button("退役", () => { if (confirm("确定让该数智员工退役？此操作不可撤销。")) post("/retire", {}); }, "secondary"));
+    }
+    const acc = m.acceptance;
+    const sum = document.getElementById("d-acc-summary");
+    if (!acc) { sum.textContent = "尚未进行上岗考核。"; sum.className = "status"; }
+    else {
+      const current = m.acceptance_version === m.version;
+      sum.textContent = (acc.passed ? "考核通过" : "考核未通过") + "（第 " + m.acceptance_version + " 版" + (current ? "" : "，非当前版本") + "）";
+      sum.className = "status " + (acc.passed && current ? "ok" : "bad");
+    }
+    document.getElementById("d-acc").replaceChildren(...((acc && acc.results) || []).map((r) =>
+      row([scenarioName.get(r.scenario) || r.scenario, r.sample, r.ok ? "通过" : "未通过",
+        r.checks.map((c) => (c.ok ? "✓ " : "✗ ") + c.detail).join("；")])));
+    document.getElementById("d-versions").replaceChildren(...m.versions.map((v) =>
+      row([v.version, v.actor, fmtTime(v.created_at), el("td", JSON.stringify(v.config), "detail")])));
+  }
+  async function refresh() {
+    const { employees: list } = await api("GET", "/api/employees");
+    document.getElementById("employees").replaceChildren(...list.map((m) => {
+      const tr = row([el("td", m.config.avatar || Array.from(m.name)[0], "avatar"), link(m.name, "?id=" + m.id),
+        el("td", m.state_zh, "state-" + m.state), m.version, m.guardian_name || m.guardian, m.department || "—",
+        (m.config.scenarios || []).map((x) => scenarioName.get(x) || x).join("、")]);
+      tr.querySelector("a").addEventListener("click", (ev) => { ev.preventDefault(); history.replaceState(null, "", "?id=" + m.id); showDetail(m.id).catch((e) => showError(e.message)); });
+      if (m.id === selected) tr.className = "selected";
+      return tr;
+    }));
+    if (selected) await showDetail(selected);
+  }
+  if (isAdmin) {
+    document.getElementById("create-card").hidden = false;
+    const { departments } = await api("GET", "/api/departments");
+    const { users } = await api("GET", "/api/users");
+    for (const sel of document.querySelectorAll(".dept-select")) {
+      sel.replaceChildren(el("option", "（无）"), ...departments.map((d) => { const o = el("option", d.name); o.value = String(d.id); return o; }));
+      sel.firstChild.value = "0";
+    }
+    for (const sel of document.querySelectorAll(".guardian-select")) {
+      const opts = users.filter((u) => u.role === "guardian" && !u.disabled).map((u) => { const o = el("option", u.display_name + "（" + u.username + "）"); o.value = u.username; return o; });
+      if (sel.classList.contains("optional")) { const none = el("option", "（无）"); none.value = ""; opts.unshift(none); }
+      sel.replaceChildren(...opts);
+    }
+    document.getElementById("scenario-select").replaceChildren(...scenarios.map((x) => { const o = el("option", x.name + "（" + x.category + "）"); o.value = x.id; return o; }));
+    const form = document.getElementById("emp-form");
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const f = new FormData(form);
+      act(async () => {
+        const body = { name: f.get("name"), avatar: f.get("avatar"), guardian: f.get("guardian"),
+          department_id: Number(f.get("department_id")), scenarios: f.getAll("scenarios"),
+          description: f.get("description"), minutes_saved: Number(f.get("minutes_saved")) };
+        if (f.get("deputy")) body.deputy = f.get("deputy");
+        const { id } = await api("POST", "/api/employees", body);
+        selected = id;
+        form.reset();
+      });
+    });
+  }
+  await act(async () => {});
+}
+
+function noticeList(list) {
+  document.getElementById("notices").replaceChildren(...(list.length ? list : [{ message: "暂无通知", read: 1 }]).map((n) => {
+    const li = el("li", (n.created_at ? fmtTime(n.created_at) + "  " : "") + n.message, n.read ? "" : "unread");
+    if (n.task_id) {
+      li.append(" ", link("查看", "/task.html?id=" + n.task_id));
+      if (!n.read) li.append(" ", button("已读", async () => { await api("POST", "/api/notifications/" + n.id + "/read"); li.className = ""; }, "secondary"));
+    }
+    return li;
+  }));
+}
+
+async function tasks() {
+  await loadMe();
+  const { scenarios } = await api("GET", "/api/scenarios");
+  const byId = new Map(scenarios.map((s) => [s.id, s]));
+  const { employees: emps } = await api("GET", "/api/employees");
+  const live = emps.filter((m) => m.state === "active");
+  const empSel = document.getElementById("task-emp");
+  const scnSel = document.getElementById("task-scenario");
+  const fields = document.getElementById("task-fields");
+  empSel.replaceChildren(...live.map((m) => { const o = el("option", m.name); o.value = String(m.id); return o; }));
+  function fillScenarios() {
+    const m = live.find((x) => String(x.id) === empSel.value);
+    scnSel.replaceChildren(...((m && m.config.scenarios) || []).filter((id) => byId.has(id)).map((id) => { const o = el("option", byId.get(id).name); o.value = id; return o; }));
+    fillFields();
+  }
+  function fillFields() {
+    const s = byId.get(scnSel.value);
+    fields.replaceChildren(...((s && s.form) || []).map((f) => {
+      const lab = el("label", f.label || f.name);
+      const input = el(f.type === "textarea" ? "textarea" : "input");
+      input.name = f.name;
+      if (f.type === "textarea") input.rows = 10;
+      if (f.required) input.required = true;
+      if (f.max_length) input.maxLength = f.max_length;
+      lab.append(input);
+      return lab;
+    }));
+  }
+  empSel.addEventListener("change", fillScenarios);
+  scnSel.addEventListener("change", fillFields);
+  fillScenarios();
+  if (!live.length) document.getElementById("task-status").textContent = "目前没有在岗的数智员工。";
+  async function refresh() {
+    const { tasks: list } = await api("GET", "/api/tasks?scope=mine");
+    document.getElementById("tasks").replaceChildren(...list.map((t) => row([t.id, t.employee, (byId.get(t.scenario) || {}).name || t.scenario,
+      t.state_zh, fmtTime(t.created_at), t.reason || "—", link("详情", "/task.html?id=" + t.id)])));
+    const { notifications } = await api("GET", "/api/notifications");
+    noticeList(notifications);
+  }
+  const form = document.getElementById("task-form");
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    showError("");
+    const inputs = {};
+    for (const i of fields.querySelectorAll("input, textarea")) inputs[i.name] = i.value;
+    const st = document.getElementById("task-status");
+    st.textContent = "正在生成……";
+    try {
+      const r = await api("POST", "/api/tasks", { employee_id: Number(empSel.value), scenario: scnSel.value, inputs });
+      st.textContent = r.state === "draft" ? "任务 #" + r.id + " 已生成草稿，等待监护人审核。" : "任务 #" + r.id + " 未能生成：" + (r.message || "");
+      await refresh();
+    } catch (e) { st.textContent = ""; showError(e.message); }
+  });
+  await refresh();
+}
+
+async function review() {
+  await loadMe();
+  const form = document.getElementById("queue-form");
+  async function refresh() {
+    showError("");
+    const state = new FormData(form).get("state");
+    try {
+      const { tasks: list } = await api("GET", "/api/tasks?scope=queue" + (state ? "&state=" + encodeURIComponent(state) : ""));
+      document.getElementById("queue-count").textContent = "共 " + list.length + " 项";
+      document.getElementById("queue").replaceChildren(...list.map((t) => row([t.id, t.employee, t.scenario,
+        t.requester_name || t.requester, t.state_zh, t.state === "draft" ? fmtAge(t.drafted_at || t.created_at) : "—",
+        link(t.state === "draft" ? "审核" : "查看", "/task.html?id=" + t.id)])));
+    } catch (e) { showError(e.message); }
+  }
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); refresh(); });
+  await refresh();
+}
+
+const EVENT_NAMES = { create: "提交任务", draft: "生成草稿", edit: "监护人修改", approve: "审核通过", reject: "驳回",
+  return: "退回补充", export: "导出正式结果", fail: "生成失败" };
+
+async function task() {
+  await loadMe();
+  const id = Number(new URLSearchParams(location.search).get("id"));
+  async function refresh() {
+    const { task: t } = await api("GET", "/api/tasks/" + id);
+    document.querySelector("main h2").textContent = "任务 #" + t.id + " · " + t.state_zh;
+    const facts = [["数智员工", t.employee + "（第 " + t.employee_version + " 版）"], ["场景", t.scenario + "（第 " + t.scenario_version + " 版）"],
+      ["提交人", t.requester_name || t.requester], ["部门", t.department || "—"], ["提交时间", fmtTime(t.created_at)],
+      ["审核", t.decider ? t.decider + "，" + fmtTime(t.decided_at) : "—"], ["意见", t.reason || "—"],
+      ["生成方式", t.result && t.result.path === "deterministic" ? "确定性模板（未使用模型）" : ((t.result && t.result.model) || "—")]];
+    document.getElementById("t-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", k), el("dd", v)]));
+    document.getElementById("t-inputs").textContent = Object.entries(t.inputs || {}).map(([k, v]) => k + "：\n" + v).join("\n\n");
+    document.getElementById("t-validators").replaceChildren(...((t.result && t.result.validators) || []).map((v) => el("li", (v.ok ? "✓ " : "✗ ") + v.message, v.ok ? "status ok" : "status bad")));
+    const ta = document.getElementById("t-text");
+    ta.value = t.text || "";
+    const reviewing = t.can_review && t.state === "draft";
+    ta.readOnly = !reviewing;
+    document.getElementById("t-review").hidden = !reviewing;
+    document.getElementById("t-edit-hint").textContent = reviewing ? "（可直接修改后保存，再审核）" : "";
+    document.getElementById("t-export").hidden = t.state !== "approved";
+    document.getElementById("t-export-link").href = "/api/tasks/" + id + "/export?format=txt";
+    const p = await api("GET", "/api/tasks/" + id + "/provenance");
+    const intact = document.getElementById("t-intact");
+    intact.textContent = p.intact ? "（记录完整，已锚定审计链）" : "（记录与审计链不符！）";
+    intact.className = "status " + (p.intact ? "ok" : "bad");
+    document.getElementById("t-timeline").replaceChildren(...p.events.map((e) => {
+      const li = el("li");
+      li.append(el("span", fmtTime(e.ts), "when"), el("strong", EVENT_NAMES[e.kind] || e.kind), " · " + e.actor + (e.anchored ? "" : " ⚠ 与审计记录不符"));
+      if (e.kind === "edit" && Array.isArray(e.detail.diff)) {
+        const d = el("div", null, "diff");
+        for (const l of e.detail.diff) {
+          if (l.op === "+" || l.op === "-") d.append(el("div", l.op + " " + l.line, l.op === "+" ? "add" : "del"));
+          else if (l.op === "=") d.append(el("div", "…（" + l.lines + " 行未变）"));
+        }
+        li.append(d);
+      } else if (e.detail.reason) li.append(" · 理由：" + e.detail.reason);
+      return li;
+    }));
+  }
+  async function act(fn) {
+    showError("");
+    try { await fn(); await refresh(); } catch (e) { showError(e.message); }
+  }
+  const decide = (decision) => act(() => api("POST", "/api/tasks/" + id + "/decide", { decision, reason: document.getElementById("t-reason").value }));
+  document.getElementById("t-save").addEventListener("click", () => act(() => api("POST", "/api/tasks/" + id + "/edit", { text: document.getElementById("t-text").value })));
+  document.getElementById("t-approve").addEventListener("click", () => decide("approve"));
+  document.getElementById("t-reject").addEventListener("click", () => decide("reject"));
+  document.getElementById("t-return").addEventListener("click", () => decide("return"));
+  await act(async () => {});
+}
+
+async function metrics() {
+  await loadMe();
+  const m = await api("GET", "/api/metrics");
+  document.getElementById("metrics-total").textContent = "共 " + m.tasks + " 项任务";
+  const pct = (x) => (x * 100).toFixed(1) + "%";
+  for (const key of ["by_employee", "by_scenario", "by_department", "guardians"]) {
+    const t = document.getElementById("m-" + key);
+    const head = el("tr");
+    for (const h of ["名称", "任务", "待审核", "通过", "驳回", "退回", "采纳率", "平均修改字数", "平均审核用时（分钟）", "节省（小时）"]) head.append(el("th", h));
+    t.replaceChildren(head, ...m[key].map((r) => row([r.name, r.tasks, r.pending, r.approved, r.rejected, r.returned, pct(r.acceptance_rate),
+      r.mean_edit_distance.toFixed(1), r.mean_decision_minutes.toFixed(1), r.hours_saved.toFixed(2)])));
+    if (!m[key].length) t.append(row(["暂无数据"]));
+  }
+}
+
+const pages = { login, dashboard, admin, audit, employees, tasks, review, task, metrics };
 const run = pages[document.body.dataset.page];
 if (run) Promise.resolve(run()).catch((e) => showError(e.message));

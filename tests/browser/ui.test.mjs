@@ -195,6 +195,94 @@ try {
       await page.waitForURL(BASE + "/");
     });
   }
+  // Digital employees end to end: admin creates one with a guardian and runs
+  // its 上岗考核; the guardian takes it live; staff runs a task; the guardian
+  // edits and approves it, sees the provenance, brakes the employee and
+  // reads the metrics.
+  const EMP = "公文校对员" + stamp;
+  let empLive = false, taskDone = false;
+  if (await login("emp-admin-login", "admin")) {
+    await step("emp-create-and-acceptance", async () => {
+      await page.goto(BASE + "/employees.html");
+      await page.locator("#create-card:not([hidden])").waitFor();
+      await page.fill('#emp-form input[name="name"]', EMP);
+      await page.selectOption('#emp-form select[name="guardian"]', "guard");
+      await page.selectOption("#scenario-select", "gongwen.check");
+      await page.fill('#emp-form textarea[name="description"]', "按国标校对公文格式");
+      await page.click('#emp-form button[type="submit"]');
+      await page.locator("#employees tr", { hasText: EMP }).filter({ hasText: "草稿" }).waitFor();
+      await page.locator("#d-name", { hasText: EMP }).waitFor();
+      await page.click('#d-actions button:has-text("运行上岗考核")');
+      await page.locator("#d-acc-summary.ok", { hasText: "考核通过" }).waitFor();
+      expect(await page.locator("#d-acc tr").count() >= 2, "acceptance rows missing");
+      expect(await page.locator('#d-actions button:has-text("批准上岗")').count() === 0, "admin offered 批准上岗");
+      await shot(page, "employees-admin");
+    });
+    await step("emp-admin-logout", async () => { await page.click("#logout"); await page.waitForURL(BASE + "/"); });
+  }
+  if (await login("emp-guardian-login", "guard")) {
+    empLive = await step("emp-guardian-approves", async () => {
+      await page.goto(BASE + "/employees.html");
+      await page.click(`#employees a:has-text("${EMP}")`);
+      await page.locator("#d-acc-summary.ok", { hasText: "考核通过" }).waitFor();
+      await page.click('#d-actions button:has-text("批准上岗")');
+      await page.locator("#employees tr", { hasText: EMP }).filter({ hasText: "在岗" }).waitFor();
+    });
+    await step("emp-guardian-logout", async () => { await page.click("#logout"); await page.waitForURL(BASE + "/"); });
+  }
+  if (empLive && await login("emp-staff-login", "staff1")) {
+    taskDone = await step("emp-staff-runs-task", async () => {
+      await page.goto(BASE + "/tasks.html");
+      await page.selectOption("#task-emp", { label: EMP });
+      await page.selectOption("#task-scenario", "gongwen.check");
+      await page.fill('#task-fields textarea[name="text"]', "关于做好2025年防汛工作的通知\n各区人民政府:\n为切实做好防汛工作,现通知如下.\n2025年5月6日");
+      await page.click('#task-form button[type="submit"]');
+      await page.locator("#task-status", { hasText: "等待监护人审核" }).waitFor();
+      await page.locator("#tasks tr", { hasText: EMP }).filter({ hasText: "待审核" }).waitFor();
+      await shot(page, "tasks-staff");
+    });
+    await step("emp-staff-logout", async () => { await page.click("#logout"); await page.waitForURL(BASE + "/"); });
+  }
+  if (taskDone && await login("emp-guardian-login-2", "guard")) {
+    await step("emp-guardian-reviews-and-approves", async () => {
+      await page.goto(BASE + "/review.html");
+      const tr = page.locator("#queue tr", { hasText: EMP });
+      await tr.waitFor();
+      await tr.locator("a", { hasText: "审核" }).click();
+      await page.waitForURL("**/task.html?id=*");
+      await page.locator("#t-review:not([hidden])").waitFor();
+      const text = await page.inputValue("#t-text");
+      expect(text.includes("GW-PUNC-001"), "draft lacks the punctuation finding");
+      await page.fill("#t-text", text + "\n监护人意见：请按上述问题修改后重新报送。");
+      await page.click("#t-save");
+      await page.locator("#t-timeline li", { hasText: "监护人修改" }).waitFor();
+      await page.click("#t-approve");
+      await page.locator("main h2", { hasText: "已通过" }).waitFor();
+      await page.locator("#t-timeline li", { hasText: "审核通过" }).waitFor();
+      await page.locator("#t-intact.ok").waitFor();
+      await page.locator("#t-timeline .diff .add", { hasText: "监护人意见" }).waitFor();
+      await page.locator("#t-export:not([hidden])").waitFor();
+      expect(await page.locator("#t-review").isHidden(), "review buttons still shown after approval");
+      expect(await page.locator("#t-text").getAttribute("readonly") !== null, "approved text still editable");
+      await shot(page, "task-provenance");
+    });
+    await step("emp-guardian-brakes", async () => {
+      page.once("dialog", (d) => d.accept("校对结果需复核"));
+      await page.goto(BASE + "/employees.html");
+      await page.click(`#employees a:has-text("${EMP}")`);
+      await page.click('#d-actions button:has-text("暂停（刹车）")');
+      await page.locator("#employees tr", { hasText: EMP }).filter({ hasText: "暂停" }).waitFor();
+    });
+    await step("emp-guardian-sees-metrics", async () => {
+      await page.goto(BASE + "/metrics.html");
+      const tr = page.locator("#m-by_employee tr", { hasText: EMP });
+      await tr.waitFor();
+      const cells = await tr.locator("td").allTextContents();
+      expect(cells[3] === "1" && cells[6] === "100.0%", "metrics row: " + cells.join("|"));
+      await shot(page, "metrics");
+    });
+    await step("emp-guardian-logout", async () => { await page.click("#logout"); await page.waitForURL(BASE + "/"); });
+  }
   await step("no-js-errors", async () => {
     expect(jsErrors.length === 0, jsErrors.join(" | "));
   });

@@ -25,7 +25,7 @@ export SHUZHI_DB=$TMP/shuzhi.db
 PW='Chunjie-2024!'
 LOG=$TMP/serve.log
 add_user() { printf '%s\n' "$PW" | "$BIN" user add "$1" --role "$2" >/dev/null; }
-check cli-users bash -c "$(declare -f add_user); BIN='$BIN' PW='$PW'; add_user admin admin && add_user staff1 staff"
+check cli-users bash -c "$(declare -f add_user); BIN='$BIN' PW='$PW'; add_user admin admin && add_user staff1 staff && add_user guard guardian"
 
 start_server "$LOG" --login-burst 30 || exit 1
 
