@@ -23,10 +23,13 @@ echo
 echo "公文演示完成。JSON 输出：$BIN gongwen check FILE --format json"
 echo
 
-DB=build/demo/shuzhi.db
+DB=${SHUZHI_DEMO_DB:-build/demo/shuzhi.db}
+PORT=${SHUZHI_DEMO_PORT:-8080}
 ADMIN_PW='Shuzhi-Admin-2025'
 USER_PW='Shuzhi-Demo-2025'
+SEED=0
 if [ ! -e "$DB" ]; then
+	SEED=1
 	echo "== 5. 创建演示数据库 $DB"
 	"$BIN" dept add 办公室 --db "$DB" >/dev/null
 	"$BIN" dept add 政务服务中心 --db "$DB" >/dev/null
@@ -40,5 +43,16 @@ echo "   管理员  admin     密码 $ADMIN_PW"
 echo "   监护人  jianhu    密码 $USER_PW"
 echo "   工作人员 zhangsan / lisi  密码 $USER_PW"
 echo
-echo "== 6. 启动服务：在浏览器中打开 http://127.0.0.1:8080/ （Ctrl-C 停止）"
-exec "$BIN" serve --listen 127.0.0.1:8080 --db "$DB"
+echo "== 6. 启动服务：在浏览器中打开 http://127.0.0.1:$PORT/ （Ctrl-C 停止）"
+"$BIN" serve --listen 127.0.0.1:$PORT --db "$DB" &
+SERVER=$!
+trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER' INT TERM
+if [ "$SEED" = 1 ]; then
+	# Employees and tasks go in through the real API, as a person would.
+	for _ in $(seq 1 50); do
+		curl -s --noproxy '*' -o /dev/null http://127.0.0.1:$PORT/healthz && break
+		sleep 0.1
+	done
+	python3 scripts/demo-seed.py http://127.0.0.1:$PORT "$ADMIN_PW" "$USER_PW" || echo "（演示数据未能全部写入）"
+fi
+wait $SERVER
