@@ -256,9 +256,37 @@ static void names_before_titles(const uint32_t *q, size_t n, struct privacy_span
 	}
 }
 
+/* A few labels are also written without a colon (来电人张伟反映 …); then
+ * the name must be followed by punctuation or a title. */
+static const char re_name_label_bare[] =
+    "(?:来电人|来信人|信访人|投诉人|举报人|联系人|当事人|户主)(?=\\p{Han})";
+
+static void names_after_bare_labels(const uint32_t *q, size_t n, struct privacy_spans *cand)
+{
+	struct text_re *re = text_re_get(re_name_label_bare);
+	size_t pos = 0;
+	size_t s;
+	size_t e;
+
+	while (pos < n && text_re_search(re, q, n, pos, &s, &e, NULL, 0)) {
+		size_t run = han_run(q, n, e);
+		size_t sl = surname_at(q, n, e);
+
+		for (size_t len = sl + 2; sl > 0 && len >= sl + 1; len--) {
+			if (len <= run && name_shape(q, n, e, e + len) &&
+			    (len == run || follower_at(q, n, e + len))) {
+				privacy_span_add(cand, e, e + len, PRIVACY_PII_NAME);
+				break;
+			}
+		}
+		pos = e;
+	}
+}
+
 void privacy_scan_names(const uint32_t *q, size_t n, struct privacy_spans *cand)
 {
 	names_after_labels(q, n, cand);
+	names_after_bare_labels(q, n, cand);
 	names_before_titles(q, n, cand);
 }
 
@@ -326,8 +354,9 @@ static const char *const cities[] = {
 
 /* Characters that are not part of a place name but often stand right in
  * front of one (家住, 位于, 反映, 停放在 …). */
-static const char place_stop[] = "的住在于址是为从自到往向至系即及和与其家居所映诉报现搬迁落坐位租"
-				 "去来我他她您你请经对将把被，。、";
+static const char place_stop[] =
+    "的住在于址是为从自到往向至系即及和与其家居所映诉报现搬迁落坐位租地"
+    "去来我他她您你请经对将把被，。、";
 
 static bool run_char(uint32_t c)
 {
