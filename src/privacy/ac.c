@@ -164,10 +164,12 @@ int privacy_ac_add(struct privacy_ac *ac, const char *word, size_t len, const ch
 	ustr_init(&u);
 	ustr_add_utf8(&u, word, len);
 	if (u.len == 0 || u.len > PRIVACY_AC_WORD_LEN_MAX) {
+		bool empty = u.len == 0;
+
 		ustr_free(&u);
-		return err_set(e, u.len == 0 ? BASE_E_FORMAT : BASE_E_LIMIT,
-			       u.len == 0 ? "敏感词为空" : "敏感词超过 %d 个字符",
-			       PRIVACY_AC_WORD_LEN_MAX);
+		if (empty)
+			return err_set(e, BASE_E_FORMAT, "敏感词为空");
+		return err_set(e, BASE_E_LIMIT, "敏感词超过 %d 个字符", PRIVACY_AC_WORD_LEN_MAX);
 	}
 	for (size_t i = 0; i < u.len; i++) {
 		uint32_t c = fold(u.p[i]);
