@@ -86,7 +86,8 @@ int privacy_mask(const char *s, size_t len, struct privacy_map *map, char **mask
 		free(value);
 		at = sp->end;
 	}
-	text_buf_add_ucs(&out, u.p + at, u.len - at);
+	if (u.len > at)
+		text_buf_add_ucs(&out, u.p + at, u.len - at);
 	*masked = buf_detach(&out, NULL);
 	free(text);
 	privacy_spans_free(&spans);
