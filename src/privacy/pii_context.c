@@ -2,10 +2,65 @@
  * privacy/pii_context: personal names and detailed addresses, found from
  * their context (see privacy.h). Works on the normalized text q.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "privacy/pii_internal.h"
 #include "text/regex.h"
+
+/* ---- literal lists, decoded once ---- */
+
+#define LIT_MAX 16 /* code points of the longest literal in the lists below */
+
+struct lits {
+	const char *const *src;
+	size_t n;
+	uint32_t (*cp)[LIT_MAX];
+	uint8_t *len;
+};
+
+static void lits_decode(struct lits *l)
+{
+	l->cp = xcalloc(l->n, sizeof(*l->cp));
+	l->len = xcalloc(l->n, 1);
+	for (size_t k = 0; k < l->n; k++) {
+		const char *s = l->src[k];
+		size_t slen = strlen(s);
+		size_t i = 0;
+
+		while (i < slen && l->len[k] < LIT_MAX) {
+			uint32_t c;
+
+			i += text_utf8_decode(s + i, slen - i, &c);
+			l->cp[k][l->len[k]++] = c;
+		}
+	}
+}
+
+/* Length of the first literal of l that starts q[i..n), or 0. */
+static size_t lits_prefix(const struct lits *l, const uint32_t *q, size_t n, size_t i)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		size_t len = l->len[k];
+
+		if (len <= n - i && q[i] == l->cp[k][0] &&
+		    memcmp(q + i, l->cp[k], len * sizeof(uint32_t)) == 0)
+			return len;
+	}
+	return 0;
+}
+
+/* Does q[0..a) end with one of l? */
+static bool lits_suffix(const struct lits *l, const uint32_t *q, size_t a)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		size_t len = l->len[k];
+
+		if (len <= a && memcmp(q + a - len, l->cp[k], len * sizeof(uint32_t)) == 0)
+			return true;
+	}
+	return false;
+}
 
 /* ---- surnames ---- */
 
@@ -39,13 +94,18 @@ static const char given_stop[] =
  * word of their own (由崔然同志 is 崔然). */
 static const char weak_surname[] = "由向和与及请对经让将把被从自以为是在同给问据称系即并或到等于";
 
+static struct lits lit_compound = {compound_surnames, ARRAY_LEN(compound_surnames), NULL, NULL};
+static struct lits lit_followers;
+static struct lits lit_titles;
+static struct lits lit_cues;
+static struct lits lit_provinces;
+static struct lits lit_cities;
+static pthread_once_t lits_once = PTHREAD_ONCE_INIT;
+static void lits_init(void);
+
 static size_t compound_at(const uint32_t *q, size_t n, size_t i)
 {
-	for (size_t k = 0; k < ARRAY_LEN(compound_surnames); k++) {
-		if (text_ucs_has_prefix(q + i, n - i, compound_surnames[k]))
-			return 2;
-	}
-	return 0;
+	return lits_prefix(&lit_compound, q, n, i) ? 2 : 0;
 }
 
 static bool is_surname(uint32_t c)
@@ -105,22 +165,14 @@ static const char *const name_followers[] = {
 
 static bool follower_at(const uint32_t *q, size_t n, size_t i)
 {
-	for (size_t k = 0; k < ARRAY_LEN(name_followers); k++) {
-		if (text_ucs_has_prefix(q + i, n - i, name_followers[k]))
-			return true;
-	}
-	return false;
+	return lits_prefix(&lit_followers, q, n, i) > 0;
 }
 
 static const char *const titles[] = {"同志", "先生", "女士"};
 
 static size_t title_at(const uint32_t *q, size_t n, size_t i)
 {
-	for (size_t k = 0; k < ARRAY_LEN(titles); k++) {
-		if (text_ucs_has_prefix(q + i, n - i, titles[k]))
-			return 2;
-	}
-	return 0;
+	return lits_prefix(&lit_titles, q, n, i);
 }
 
 /* A name right after a label: the whole Han run when it has the shape of a
@@ -197,11 +249,7 @@ static bool cue_before(const uint32_t *q, size_t a)
 {
 	if (a == 0 || !text_is_han(q[a - 1]))
 		return true;
-	for (size_t k = 0; k < ARRAY_LEN(name_cues); k++) {
-		if (text_ucs_has_suffix(q, a, name_cues[k]))
-			return true;
-	}
-	return false;
+	return lits_suffix(&lit_cues, q, a);
 }
 
 /* A name written before 同志/先生/女士 ending at t. */
@@ -285,6 +333,7 @@ static void names_after_bare_labels(const uint32_t *q, size_t n, struct privacy_
 
 void privacy_scan_names(const uint32_t *q, size_t n, struct privacy_spans *cand)
 {
+	pthread_once(&lits_once, lits_init);
 	names_after_labels(q, n, cand);
 	names_after_bare_labels(q, n, cand);
 	names_before_titles(q, n, cand);
@@ -369,14 +418,26 @@ static bool is_digit(uint32_t c)
 	return c >= '0' && c <= '9';
 }
 
-static size_t gazetteer_at(const uint32_t *q, size_t n, size_t s, const char *const *list,
-			   size_t count)
+static void lits_init(void)
 {
-	for (size_t k = 0; k < count; k++) {
-		if (text_ucs_has_prefix(q + s, n - s, list[k]))
-			return text_ucs_len(list[k]);
+	static const struct {
+		struct lits *l;
+		const char *const *src;
+		size_t n;
+	} all[] = {
+	    {&lit_compound, compound_surnames, ARRAY_LEN(compound_surnames)},
+	    {&lit_followers, name_followers, ARRAY_LEN(name_followers)},
+	    {&lit_titles, titles, ARRAY_LEN(titles)},
+	    {&lit_cues, name_cues, ARRAY_LEN(name_cues)},
+	    {&lit_provinces, provinces, ARRAY_LEN(provinces)},
+	    {&lit_cities, cities, ARRAY_LEN(cities)},
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(all); i++) {
+		all[i].l->src = all[i].src;
+		all[i].l->n = all[i].n;
+		lits_decode(all[i].l);
 	}
-	return 0;
 }
 
 /* An administrative part starts at s (returns its length, 0 if not): a
@@ -384,11 +445,11 @@ static size_t gazetteer_at(const uint32_t *q, size_t n, size_t s, const char *co
  * when what comes before s is not part of a name. */
 static size_t admin_at(const uint32_t *q, size_t n, size_t rs, size_t re, size_t s)
 {
-	size_t len = gazetteer_at(q, re, s, provinces, ARRAY_LEN(provinces));
+	size_t len = lits_prefix(&lit_provinces, q, re, s);
 
 	(void)n;
 	if (len == 0)
-		len = gazetteer_at(q, re, s, cities, ARRAY_LEN(cities));
+		len = lits_prefix(&lit_cities, q, re, s);
 	if (len > 0)
 		return len;
 	if (s > rs && !privacy_char_in(place_stop, q[s - 1]))
@@ -492,6 +553,7 @@ static void addresses_in_run(const uint32_t *q, size_t n, size_t rs, size_t re,
 
 void privacy_scan_addresses(const uint32_t *q, size_t n, struct privacy_spans *cand)
 {
+	pthread_once(&lits_once, lits_init);
 	size_t i = 0;
 
 	while (i < n) {
