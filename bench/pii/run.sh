@@ -37,7 +37,7 @@ while size < mb * 1024 * 1024:
     t = rng.choice(recs) + "\n"
     parts.append(t)
     size += len(t.encode())
-open(text, "w", encoding="utf-8").write("".join(parts)[: int(mb * 1024 * 1024 // 3) * 3 // 3 * 1 or 1] if False else "".join(parts))
+open(text, "w", encoding="utf-8").write("".join(parts))
 # 2,000 words: 1,990 random Han bigrams/trigrams that rarely occur, 10 that do.
 han = [chr(c) for c in range(0x4E00, 0x9FA5)]
 ws = set()

@@ -87,8 +87,9 @@ static const char *const compound_surnames[] = {
  * organisation suffixes): a run containing one is not a name. */
 static const char given_stop[] =
     "的了是在和与及或等们这那其某之所为被把从向对给让着过吗呢吧啊年月日"
-    "时分号室栋区市县省镇村路街道公司局委办院厅部处科会体位些种员方名"
-    "人家您我你他她它各该本每此某领导负责主要有关相关全体广大";
+    "时分号室栋区市县省镇村路街道公司局委办院厅部处科会体位些种员名"
+    "人家您我你他她它各该本每此某领导负责主要有关相关全体广大当应须需将已"
+    "未不没无也还再又就都只老";
 
 /* Characters that may be a surname but in front of a name are usually a
  * word of their own (由崔然同志 is 崔然). */
@@ -145,7 +146,8 @@ static bool name_shape(const uint32_t *q, size_t n, size_t a, size_t b)
 		if (privacy_char_in(given_stop, q[i]))
 			return false;
 	}
-	return true;
+	/* 张先生, 李女士: a surname and a title, not a full name. */
+	return lits_prefix(&lit_titles, q, b, a + sl) == 0;
 }
 
 static size_t han_run(const uint32_t *q, size_t n, size_t i)
@@ -202,7 +204,9 @@ static const char re_name_label[] =
     "委托代理人|代理人|当事人|寄件人|收件人|受送达人|送达人|原告|被告|第三人|被上诉人|上诉人|"
     "申请执行人|被执行人|被申请人|监护人|签名|签字|出席|列席|参加人员|参会人员|记录人|主持人|"
     "承办人|见证人|被询问人|询问人|检查人|业主|车主|租户|房东|患者|家长|报案人|受害人|"
-    "嫌疑人|驾驶人|驾驶员|收款人|付款人|领款人|代办人|紧急联系人|担保人|借款人|出借人)"
+    "嫌疑人|驾驶人|驾驶员|收款人|付款人|领款人|代办人|紧急联系人|担保人|借款人|出借人|"
+    "签收人|填表人|报告人|申报人|办理人|受理人|调查人|被调查人|被检查人|陪同人|证人|户主|"
+    "配偶|法人代表|经营者|承租人|出租人|缴款人|领取人|申领人|持证人|被投诉人|被举报人)"
     "(?:[（(][^）)\\n]{0,10}[）)])?[ \\t　]*[：:][ \\t　]*"
     "|【(?:来电人|联系人|申请人|反映人|投诉人|举报人|当事人|姓名|户名|信访人|来信人|寄件人|"
     "收件人)】[ \\t　]*";
@@ -287,8 +291,23 @@ static void name_before_title(const uint32_t *q, size_t n, size_t t, struct priv
 		best = 3;
 	else if (v2 && privacy_char_in(surnames_common, q[t - 2]))
 		best = 2;
-	if (best > 0)
-		privacy_span_add(cand, t - best, t, PRIVACY_PII_NAME);
+	if (best == 0)
+		return;
+	privacy_span_add(cand, t - best, t, PRIVACY_PII_NAME);
+	/* 王五、赵六同志: earlier names of a 、-list share the title. */
+	for (size_t a = t - best; a > 0 && q[a - 1] == 0x3001;) {
+		size_t len = 0;
+
+		for (size_t l = 3; l >= 2 && len == 0; l--) {
+			if (a - 1 >= l && name_shape(q, n, a - 1 - l, a - 1) &&
+			    (cue_before(q, a - 1 - l) || q[a - 2 - l] == 0x3001))
+				len = l;
+		}
+		if (len == 0)
+			break;
+		privacy_span_add(cand, a - 1 - len, a - 1, PRIVACY_PII_NAME);
+		a = a - 1 - len;
+	}
 }
 
 static void names_before_titles(const uint32_t *q, size_t n, struct privacy_spans *cand)
@@ -307,7 +326,8 @@ static void names_before_titles(const uint32_t *q, size_t n, struct privacy_span
 /* A few labels are also written without a colon (来电人张伟反映 …); then
  * the name must be followed by punctuation or a title. */
 static const char re_name_label_bare[] =
-    "(?:来电人|来信人|信访人|投诉人|举报人|联系人|当事人|户主)(?=\\p{Han})";
+    "(?:来电人|来信人|信访人|投诉人|举报人|联系人|当事人|户主|被申请人|申请人|法定代表人|"
+    "负责人|经办人|签收人|驾驶人)(?=\\p{Han})";
 
 static void names_after_bare_labels(const uint32_t *q, size_t n, struct privacy_spans *cand)
 {
