@@ -103,7 +103,11 @@ TEST(privacy_names_in_context)
 		    "name:崔然|name:廖秀伟|name:崔然");
 	ASSERT_SCAN("市民侯欣女士来电；经办人苏涛先生；车主董涛晨先生",
 		    "name:侯欣|name:苏涛|name:董涛晨");
+	ASSERT_SCAN("王五、赵六同志参加。", "name:王五|name:赵六");
+	ASSERT_SCAN("经核实，申请人黄丽华（女）。来电人张伟反映噪音。", "name:黄丽华|name:张伟");
+	ASSERT_SCAN("申请人应当在期限内提交，来电人反映噪音。", "");
 	/* Surname only, organisations and generic references are not names. */
+	ASSERT_SCAN("联系人：张先生。刘老先生来电。", "");
 	ASSERT_SCAN("王先生来电咨询。", "");
 	ASSERT_SCAN("经街道主要负责同志签字，全体同志参加。", "");
 	ASSERT_SCAN("被告：无锡市新吴区鑫源食品有限公司", "");
