@@ -361,9 +361,8 @@ static bool check_plate(const uint32_t *q, size_t s, size_t e)
 	return letters <= 2;
 }
 
-/* Every match of pattern (group 1 when group1) that passes check. */
-static void scan_re(const char *pattern, const uint32_t *q, size_t n, int type, bool group1,
-		    value_check check, struct privacy_spans *cand)
+void privacy_re_each(const char *pattern, const uint32_t *q, size_t n, privacy_match_fn fn,
+		     void *arg)
 {
 	struct text_re *re = text_re_get(pattern);
 	size_t pos = 0;
@@ -372,17 +371,38 @@ static void scan_re(const char *pattern, const uint32_t *q, size_t n, int type, 
 	long g[2];
 
 	while (pos < n && text_re_search(re, q, n, pos, &s, &e, g, 1)) {
-		size_t a = s;
-		size_t b = e;
-
-		if (group1 && g[0] >= 0) {
-			a = (size_t)g[0];
-			b = (size_t)g[1];
-		}
-		if (check == NULL || check(q, a, b))
-			privacy_span_add(cand, a, b, type);
+		fn(q, n, s, e, g, arg);
 		pos = e > s ? e : s + 1;
 	}
+}
+
+struct scan_ctx {
+	int type;
+	bool group1;
+	value_check check;
+	struct privacy_spans *cand;
+};
+
+static void scan_match(const uint32_t *q, size_t n, size_t s, size_t e, const long *g, void *arg)
+{
+	const struct scan_ctx *c = arg;
+
+	(void)n;
+	if (c->group1 && g[0] >= 0) {
+		s = (size_t)g[0];
+		e = (size_t)g[1];
+	}
+	if (c->check == NULL || c->check(q, s, e))
+		privacy_span_add(c->cand, s, e, c->type);
+}
+
+/* Every match of pattern (group 1 when group1) that passes check. */
+static void scan_re(const char *pattern, const uint32_t *q, size_t n, int type, bool group1,
+		    value_check check, struct privacy_spans *cand)
+{
+	struct scan_ctx c = {type, group1, check, cand};
+
+	privacy_re_each(pattern, q, n, scan_match, &c);
 }
 
 static const char *const type_keys[PRIVACY_PII_NTYPES] = {

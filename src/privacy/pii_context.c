@@ -211,31 +211,26 @@ static const char re_name_label[] =
     "|【(?:来电人|联系人|申请人|反映人|投诉人|举报人|当事人|姓名|户名|信访人|来信人|寄件人|"
     "收件人)】[ \\t　]*";
 
-static void names_after_labels(const uint32_t *q, size_t n, struct privacy_spans *cand)
+/* One label match: the name(s) after it. */
+static void label_match(const uint32_t *q, size_t n, size_t s, size_t e, const long *g, void *arg)
 {
-	struct text_re *re = text_re_get(re_name_label);
-	size_t pos = 0;
-	size_t s;
-	size_t e;
+	struct privacy_spans *cand = arg;
+	size_t at = e;
 
-	while (pos < n && text_re_search(re, q, n, pos, &s, &e, NULL, 0)) {
-		size_t at = e;
+	(void)s;
+	(void)g;
+	for (;;) {
+		size_t end = label_name(q, n, at);
 
-		for (;;) {
-			size_t end = label_name(q, n, at);
-
-			if (end == 0)
-				break;
-			privacy_span_add(cand, at, end, PRIVACY_PII_NAME);
-			at = end + title_at(q, n, end);
-			/* Lists: 送达人：张三、李四 */
-			if (at < n && (q[at] == 0x3001 || q[at] == ',' || q[at] == 0xFF0C) &&
-			    at + 1 < n && surname_at(q, n, at + 1) > 0 && q[at] == 0x3001)
-				at++;
-			else
-				break;
-		}
-		pos = e > s ? e : s + 1;
+		if (end == 0)
+			break;
+		privacy_span_add(cand, at, end, PRIVACY_PII_NAME);
+		at = end + title_at(q, n, end);
+		/* Lists: 送达人：张三、李四 */
+		if (at + 1 < n && q[at] == 0x3001 && surname_at(q, n, at + 1) > 0)
+			at++;
+		else
+			break;
 	}
 }
 
@@ -310,17 +305,11 @@ static void name_before_title(const uint32_t *q, size_t n, size_t t, struct priv
 	}
 }
 
-static void names_before_titles(const uint32_t *q, size_t n, struct privacy_spans *cand)
+static void title_match(const uint32_t *q, size_t n, size_t s, size_t e, const long *g, void *arg)
 {
-	struct text_re *re = text_re_get("同志|先生|女士");
-	size_t pos = 0;
-	size_t s;
-	size_t e;
-
-	while (pos < n && text_re_search(re, q, n, pos, &s, &e, NULL, 0)) {
-		name_before_title(q, n, s, cand);
-		pos = e;
-	}
+	(void)e;
+	(void)g;
+	name_before_title(q, n, s, arg);
 }
 
 /* A few labels are also written without a colon (来电人张伟反映 …); then
@@ -329,34 +318,29 @@ static const char re_name_label_bare[] =
     "(?:来电人|来信人|信访人|投诉人|举报人|联系人|当事人|户主|被申请人|申请人|法定代表人|"
     "负责人|经办人|签收人|驾驶人)(?=\\p{Han})";
 
-static void names_after_bare_labels(const uint32_t *q, size_t n, struct privacy_spans *cand)
+static void bare_label_match(const uint32_t *q, size_t n, size_t s, size_t e, const long *g,
+			     void *arg)
 {
-	struct text_re *re = text_re_get(re_name_label_bare);
-	size_t pos = 0;
-	size_t s;
-	size_t e;
+	size_t run = han_run(q, n, e);
+	size_t sl = surname_at(q, n, e);
 
-	while (pos < n && text_re_search(re, q, n, pos, &s, &e, NULL, 0)) {
-		size_t run = han_run(q, n, e);
-		size_t sl = surname_at(q, n, e);
-
-		for (size_t len = sl + 2; sl > 0 && len >= sl + 1; len--) {
-			if (len <= run && name_shape(q, n, e, e + len) &&
-			    (len == run || follower_at(q, n, e + len))) {
-				privacy_span_add(cand, e, e + len, PRIVACY_PII_NAME);
-				break;
-			}
+	(void)s;
+	(void)g;
+	for (size_t len = sl + 2; sl > 0 && len >= sl + 1; len--) {
+		if (len <= run && name_shape(q, n, e, e + len) &&
+		    (len == run || follower_at(q, n, e + len))) {
+			privacy_span_add(arg, e, e + len, PRIVACY_PII_NAME);
+			break;
 		}
-		pos = e;
 	}
 }
 
 void privacy_scan_names(const uint32_t *q, size_t n, struct privacy_spans *cand)
 {
 	pthread_once(&lits_once, lits_init);
-	names_after_labels(q, n, cand);
-	names_after_bare_labels(q, n, cand);
-	names_before_titles(q, n, cand);
+	privacy_re_each(re_name_label, q, n, label_match, cand);
+	privacy_re_each(re_name_label_bare, q, n, bare_label_match, cand);
+	privacy_re_each("同志|先生|女士", q, n, title_match, cand);
 }
 
 /* ---- addresses ---- */

@@ -152,6 +152,79 @@ int store_word_remove(struct store *st, const char *list, const char *word, size
 	return rc > 0 ? 0 : err_set(e, BASE_E_NOTFOUND, "没有找到这个敏感词");
 }
 
+/* Step through stmt (finalized here), calling row for each row; a non-zero
+ * return of row stops the walk and is returned. */
+static int each_row(struct store *st, sqlite3_stmt *stmt, int (*row)(sqlite3_stmt *, void *),
+		    void *arg, struct err *e)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int stop = row(stmt, arg);
+
+		if (stop != 0) {
+			sqlite3_finalize(stmt);
+			return stop;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		rc = store_sqlite_fail(st, sqlite3_extended_errcode(store_sqlite_db(st)), NULL, e);
+	else
+		rc = 0;
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static const char *col_text(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *v = sqlite3_column_text(stmt, col);
+
+	return v ? (const char *)v : "";
+}
+
+struct word_rows {
+	store_word_cb cb;
+	void *arg;
+};
+
+static int word_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct word_rows *r = arg;
+	struct store_word w = {
+	    .id = sqlite3_column_int64(stmt, 0),
+	    .list = col_text(stmt, 1),
+	    .word = col_text(stmt, 2),
+	    .category = col_text(stmt, 3),
+	    .created_by = col_text(stmt, 4),
+	    .created_at = sqlite3_column_int64(stmt, 5),
+	};
+
+	return r->cb(&w, r->arg);
+}
+
+struct hit_rows {
+	store_word_hit_cb cb;
+	void *arg;
+};
+
+static int hit_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct hit_rows *r = arg;
+	struct store_word_hit h = {
+	    .id = sqlite3_column_int64(stmt, 0),
+	    .ts = sqlite3_column_int64(stmt, 1),
+	    .actor = col_text(stmt, 2),
+	    .place = col_text(stmt, 3),
+	    .direction = col_text(stmt, 4),
+	    .word_id = sqlite3_column_int64(stmt, 5),
+	    .word = col_text(stmt, 6),
+	    .category = col_text(stmt, 7),
+	    .context = col_text(stmt, 8),
+	};
+
+	return r->cb(&h, r->arg);
+}
+
 int store_word_iter(struct store *st, const char *list, store_word_cb cb, void *arg, struct err *e)
 {
 	sqlite3_stmt *stmt;
@@ -171,28 +244,9 @@ int store_word_iter(struct store *st, const char *list, store_word_cb cb, void *
 		bind_text(stmt, 1, list);
 	else
 		sqlite3_bind_null(stmt, 1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct store_word w = {
-		    .id = sqlite3_column_int64(stmt, 0),
-		    .list = (const char *)sqlite3_column_text(stmt, 1),
-		    .word = (const char *)sqlite3_column_text(stmt, 2),
-		    .category = (const char *)sqlite3_column_text(stmt, 3),
-		    .created_by = (const char *)sqlite3_column_text(stmt, 4),
-		    .created_at = sqlite3_column_int64(stmt, 5),
-		};
-		int stop = cb(&w, arg);
+	struct word_rows r = {cb, arg};
 
-		if (stop != 0) {
-			sqlite3_finalize(stmt);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		rc = store_sqlite_fail(st, sqlite3_extended_errcode(store_sqlite_db(st)), NULL, e);
-	else
-		rc = 0;
-	sqlite3_finalize(stmt);
-	return rc;
+	return each_row(st, stmt, word_row, &r, e);
 }
 
 int store_word_hit_add(struct store *st, const struct store_word_hit *h, int64_t *id, struct err *e)
@@ -253,29 +307,7 @@ int store_word_hit_iter(struct store *st, size_t limit, store_word_hit_cb cb, vo
 	if (rc != 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, limit > 0 ? (int64_t)limit : -1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct store_word_hit h = {
-		    .id = sqlite3_column_int64(stmt, 0),
-		    .ts = sqlite3_column_int64(stmt, 1),
-		    .actor = (const char *)sqlite3_column_text(stmt, 2),
-		    .place = (const char *)sqlite3_column_text(stmt, 3),
-		    .direction = (const char *)sqlite3_column_text(stmt, 4),
-		    .word_id = sqlite3_column_int64(stmt, 5),
-		    .word = (const char *)sqlite3_column_text(stmt, 6),
-		    .category = (const char *)sqlite3_column_text(stmt, 7),
-		    .context = (const char *)sqlite3_column_text(stmt, 8),
-		};
-		int stop = cb(&h, arg);
+	struct hit_rows r = {cb, arg};
 
-		if (stop != 0) {
-			sqlite3_finalize(stmt);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		rc = store_sqlite_fail(st, sqlite3_extended_errcode(store_sqlite_db(st)), NULL, e);
-	else
-		rc = 0;
-	sqlite3_finalize(stmt);
-	return rc;
+	return each_row(st, stmt, hit_row, &r, e);
 }
