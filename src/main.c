@@ -26,6 +26,10 @@ int main(int argc, char **argv)
 		return cli_token(argc - 1, argv + 1);
 	if (strcmp(argv[1], "serve") == 0)
 		return cli_serve(argc - 1, argv + 1);
+	if (strcmp(argv[1], "pii") == 0)
+		return cli_pii(argc - 1, argv + 1);
+	if (strcmp(argv[1], "words") == 0)
+		return cli_words(argc - 1, argv + 1);
 	fprintf(stderr, "shuzhi: 未知命令“%s”（运行 shuzhi --help 查看用法）\n", argv[1]);
 	return 2;
 }

@@ -29,6 +29,21 @@ void cli_usage(FILE *out)
 	    "      启动网页与 HTTP API（默认 127.0.0.1:8080）；SIGTERM/SIGINT 平稳停止。\n"
 	    "      设置：选项 > 环境变量 SHUZHI_* > 配置文件 > 默认值（见 docs/OPERATIONS.md）。\n"
 	    "      以上命令均接受 --db 路径（默认 $SHUZHI_DB 或 ./shuzhi.db）。\n"
+	    "  shuzhi pii scan [文件] [--json]\n"
+	    "      "
+	    "识别个人信息（身份证号、手机、座机、银行卡、统一社会信用代码、邮箱、车牌、护照、\n"
+	    "      姓名、详细地址）；无文件时读标准输入；位置按字符（码点）计。上限 10 MB。\n"
+	    "  shuzhi pii mask [文件] [--json]    shuzhi pii unmask --map 映射.json [文件]\n"
+	    "      用〔姓名1〕〔身份证1〕等占位符替换个人信息（--json "
+	    "同时输出映射），或还原占位符。\n"
+	    "  shuzhi words add 词… [--category 类别] [--list 词表]    shuzhi words rm 词 [--list "
+	    "词表]\n"
+	    "  shuzhi words list [--list 词表] [--json]    shuzhi words import 文件 [--list 词表] "
+	    "[--category 类别]\n"
+	    "  shuzhi words check [文件] [--record] [--place 位置] [--json]    shuzhi words hits "
+	    "[--json] [--limit N]\n"
+	    "      管理敏感词表（每行“词”或“词,类别”）；check 退出码 1 表示命中，--record "
+	    "记录命中。\n"
 	    "  shuzhi --version\n",
 	    out);
 }

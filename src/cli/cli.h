@@ -16,5 +16,7 @@ int cli_dept(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_token(int argc, char **argv);
+int cli_pii(int argc, char **argv);
+int cli_words(int argc, char **argv);
 
 #endif

@@ -63,12 +63,6 @@ struct store {
 };
 
 int store_sqlite_open(const char *path, int flags, struct store **out, struct err *e);
-/* For the per-domain SQL files (sq_<domain>.c): the connection of a SQLite
- * store (NULL for another backend), and the error mapping of store_sqlite.c
- * (rc: an extended SQLite result code). */
-struct sqlite3;
-struct sqlite3 *store_sqlite_db(struct store *st);
-int store_sqlite_fail(struct store *st, int rc, const char *conflict_msg, struct err *e);
 
 /* A versioned migration: statements run in one transaction, then
  * a row (version, description, applied_at) is added to schema_version. */
@@ -82,5 +76,30 @@ struct store_migration {
  * their own lists to check idempotence and rollback). */
 int store_sqlite_migrate(struct store *st, const struct store_migration *m, size_t n,
 			 struct err *e);
+
+/*
+ * SQLite helpers for the backend's per-domain files (src/store/sq_<domain>.c):
+ * the connection of a store opened with the SQLite backend (NULL for any
+ * other backend), and the same prepare / fail / insert-step / copy helpers
+ * store_sqlite.c uses, so every file maps errors the same way.
+ */
+struct sqlite3;
+struct sqlite3_stmt;
+struct sqlite3 *store_sqlite_db(struct store *st);
+int store_sqlite_prepare(struct store *st, const char *sql, struct sqlite3_stmt **stmt,
+			 struct err *e);
+int store_sqlite_fail(struct store *st, int rc, const char *conflict_msg, struct err *e);
+/* sq_insert_step: run (and finalize) an INSERT, new row id in *id. */
+int store_sqlite_insert_step(struct store *st, struct sqlite3_stmt *stmt, const char *fk_msg,
+			     const char *check_msg, const char *conflict_msg, int64_t *id,
+			     struct err *e);
+/* Run (and finalize) a statement that returns no rows. */
+int store_sqlite_exec_stmt(struct store *st, struct sqlite3_stmt *stmt, const char *conflict_msg,
+			   struct err *e);
+int store_sqlite_copy_text(struct sqlite3_stmt *stmt, int col, char *dst, size_t cap,
+			   struct err *e);
+
+/* Schema of the sensitive-word lists (sq_privacy.c), migration 6. */
+extern const char store_sq_privacy_schema[];
 
 #endif

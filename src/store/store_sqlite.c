@@ -89,6 +89,7 @@ static const struct store_migration sq_migrations[] = {
      " expires_at INTEGER NOT NULL);"
      "CREATE INDEX sessions_user ON sessions(user_id);"
      "CREATE INDEX sessions_expires ON sessions(expires_at);"},
+    {6, "sensitive word lists, words and hits", store_sq_privacy_schema},
     {8, "digital employees, versions, tasks, task events, notifications",
      "CREATE TABLE employees ("
      " id INTEGER PRIMARY KEY,"
@@ -1130,16 +1131,6 @@ static const struct store_ops sq_ops = {
     .audit_iter = sq_audit_iter,
 };
 
-sqlite3 *store_sqlite_db(struct store *st)
-{
-	return st != NULL && st->ops == &sq_ops ? sq_of(st)->db : NULL;
-}
-
-int store_sqlite_fail(struct store *st, int rc, const char *conflict_msg, struct err *e)
-{
-	return sq_fail(sq_of(st), rc, conflict_msg, e);
-}
-
 int store_sqlite_open(const char *path, int flags, struct store **out, struct err *e)
 {
 	struct sq *s;
@@ -1188,4 +1179,39 @@ out_close:
 	sqlite3_close_v2(s->db);
 	free(s);
 	return rc;
+}
+
+/* ---- helpers for sq_<domain>.c (store_internal.h) ---- */
+
+struct sqlite3 *store_sqlite_db(struct store *st)
+{
+	return st != NULL && st->ops == &sq_ops ? sq_of(st)->db : NULL;
+}
+
+int store_sqlite_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt, struct err *e)
+{
+	return sq_prepare(sq_of(st), sql, stmt, e);
+}
+
+int store_sqlite_fail(struct store *st, int rc, const char *conflict_msg, struct err *e)
+{
+	return sq_fail(sq_of(st), rc, conflict_msg, e);
+}
+
+int store_sqlite_insert_step(struct store *st, sqlite3_stmt *stmt, const char *fk_msg,
+			     const char *check_msg, const char *conflict_msg, int64_t *id,
+			     struct err *e)
+{
+	return sq_insert_step(sq_of(st), stmt, fk_msg, check_msg, conflict_msg, id, e);
+}
+
+int store_sqlite_exec_stmt(struct store *st, sqlite3_stmt *stmt, const char *conflict_msg,
+			   struct err *e)
+{
+	return sq_exec_stmt(sq_of(st), stmt, conflict_msg, e);
+}
+
+int store_sqlite_copy_text(sqlite3_stmt *stmt, int col, char *dst, size_t cap, struct err *e)
+{
+	return sq_copy_text(stmt, col, dst, cap, e);
 }
