@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "privacy/privacy.h"
 #include "run/runner.h"
 #include "server/server_internal.h"
 #include "store/employee_store.h"
@@ -180,6 +181,59 @@ void server_api_employee_retire(struct server_req *r)
 
 /* ---- tasks ---- */
 
+/* Replace personal data in every string of v (recursively) by placeholders
+ * (〔姓名1〕 …): the view of a task's inputs for those who do not need the
+ * originals. A string that cannot be scanned is withheld. */
+static void emp_mask(json_t *v)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, item)
+		{
+			if (json_is_string(item)) {
+				struct privacy_map map = {0};
+				struct err e = {0};
+				char *masked = NULL;
+
+				if (privacy_mask(json_string_value(item), json_string_length(item),
+						 &map, &masked, &e) == 0)
+					json_object_set_new(v, key, json_string(masked));
+				else
+					json_object_set_new(v, key, json_string("〔已隐藏〕"));
+				free(masked);
+				privacy_map_free(&map);
+			} else {
+				emp_mask(item);
+			}
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+		{
+			if (json_is_string(item)) {
+				json_t *wrap = json_pack("{s:O}", "v", item);
+
+				emp_mask(wrap);
+				json_array_set(v, i, json_object_get(wrap, "v"));
+				json_decref(wrap);
+			} else {
+				emp_mask(item);
+			}
+		}
+	}
+}
+
+/* The requester and the reviewers see the original inputs; admins and
+ * auditors see them masked. */
+static bool emp_sees_originals(struct server_req *r, const json_t *t)
+{
+	return json_integer_value(json_object_get(t, "requester_id")) == r->user.id ||
+	       json_integer_value(json_object_get(t, "guardian_id")) == r->user.id ||
+	       json_integer_value(json_object_get(t, "deputy_id")) == r->user.id;
+}
+
 /* May r's user see task t? */
 static bool emp_task_visible(struct server_req *r, const json_t *t)
 {
@@ -318,6 +372,10 @@ void server_api_task_get(struct server_req *r)
 	    json_integer_value(json_object_get(t, "deputy_id")) != r->user.id &&
 	    !emp_role(r, "auditor"))
 		json_object_del(json_object_get(t, "result"), "reasoning");
+	if (!emp_sees_originals(r, t)) {
+		emp_mask(json_object_get(t, "inputs"));
+		json_object_set_new(t, "inputs_masked", json_true());
+	}
 	json_object_set_new(
 	    t, "can_review",
 	    json_boolean(json_integer_value(json_object_get(t, "guardian_id")) == r->user.id ||
@@ -408,12 +466,24 @@ void server_api_task_provenance(struct server_req *r)
 	json_t *t = emp_task_load(r), *prov = NULL;
 	struct err e = {0};
 
+	bool originals;
+
 	if (t == NULL)
 		return;
+	originals = emp_sees_originals(r, t);
 	json_decref(t);
 	if (work_task_provenance(&r->ctx, r->id, &prov, &e) != 0) {
 		server_reply_err(r, &e);
 		return;
+	}
+	if (!originals) {
+		size_t i;
+		json_t *ev;
+
+		emp_mask(json_object_get(json_object_get(prov, "task"), "inputs"));
+		json_array_foreach(json_object_get(prov, "events"), i, ev)
+			emp_mask(json_object_get(json_object_get(ev, "detail"), "inputs"));
+		json_object_set_new(prov, "inputs_masked", json_true());
 	}
 	emp_task_decorate(json_object_get(prov, "task"));
 	server_reply_json(r, 200, prov);

@@ -90,10 +90,17 @@ check export-records-approver bash -c "grep -q '监护人 guard' '$TMP/export.tx
 req provenance-timeline 200 'j["intact"] is True and [e["kind"] for e in j["events"]]==["create","draft","edit","approve","export"] and all(e["anchored"] for e in j["events"]) and any(l["op"]=="+" for l in j["events"][2]["detail"]["diff"])' "${H[@]}" "$URL/api/tasks/$TASK/provenance"
 as aud
 req auditor-reads-provenance 200 'j["intact"] is True' "${H[@]}" "$URL/api/tasks/$TASK/provenance"
+as staff1
+req task-with-personal-data 201 '' "${H[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"gongwen.check\",\"inputs\":{\"text\":\"关于张三同志的情况报告\\n联系电话：13812345678\"}}" "$URL/api/tasks"
+PTASK=$(val 'j["id"]')
+req requester-sees-originals 200 '"13812345678" in j["task"]["inputs"]["text"] and "inputs_masked" not in j["task"]' "${H[@]}" "$URL/api/tasks/$PTASK"
+as aud
+req auditor-sees-masked-inputs 200 '"13812345678" not in json.dumps(j["task"]["inputs"], ensure_ascii=False) and j["task"]["inputs_masked"]' "${H[@]}" "$URL/api/tasks/$PTASK"
+req auditor-provenance-masked 200 '"13812345678" not in json.dumps(j["events"][0]["detail"]["inputs"], ensure_ascii=False) and j["intact"]' "${H[@]}" "$URL/api/tasks/$PTASK/provenance"
 req auditor-cannot-run-task 403 '' "${H[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"gongwen.check\",\"inputs\":{\"text\":\"x\"}}" "$URL/api/tasks"
 req metrics 200 'j["by_employee"][0]["name"]=="公文校对员" and j["by_employee"][0]["approved"]==1 and j["by_employee"][0]["acceptance_rate"]==1.0 and abs(j["by_employee"][0]["hours_saved"]-25/60)<1e-6 and j["guardians"][0]["name"]=="guard"' "${H[@]}" "$URL/api/metrics"
 "${CURL[@]}" "${H[@]}" -o "$TMP/metrics.csv" "$URL/api/metrics.csv"
-check metrics-csv bash -c "grep -q '^数智员工,公文校对员,2,0,1,0,0,1,1.000' <(sed '1s/^\xEF\xBB\xBF//' '$TMP/metrics.csv')"
+check metrics-csv bash -c "grep -q '^数智员工,公文校对员,3,1,1,0,0,1,1.000' <(sed '1s/^\xEF\xBB\xBF//' '$TMP/metrics.csv')"
 as staff1
 req staff-no-metrics 403 '' "${H[@]}" "$URL/api/metrics"
 
