@@ -86,7 +86,7 @@ run: deps $(BIN)
 	@scripts/demo.sh $(BIN)
 
 # make check: everything, sanitizers on; last line "N passed, N failed".
-check: deps $(BIN) $(ASAN_BIN) $(UNIT_BIN) $(FUZZ_BINS)
+check: deps $(BIN) $(ASAN_BIN) $(UNIT_BIN) $(FUZZ_BINS) build/standin
 	@tests/run-all.sh
 
 unit: $(UNIT_BIN)
@@ -112,6 +112,12 @@ bench: $(BIN) build/bench-gongwen
 build/bench-gongwen: $(REL_OBJ) build/rel/bench/gongwen/inproc.o
 	@echo "  LINK    $@"
 	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The stand-in model server of the tests and bench/gateway (never shipped).
+build/standin: tests/standin/standin.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $< $(PKG_LIBS)
 
 clean:
 	rm -rf build

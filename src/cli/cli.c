@@ -25,6 +25,11 @@ void cli_usage(FILE *out)
 	    "               [--print-config] [--login-burst N] [--request-timeout-s N] …\n"
 	    "      启动网页与 HTTP API（默认 127.0.0.1:8080）；SIGTERM/SIGINT 平稳停止。\n"
 	    "      设置：选项 > 环境变量 SHUZHI_* > 配置文件 > 默认值（见 docs/OPERATIONS.md）。\n"
+	    "  shuzhi chat \"问题\" [--config 文件] [--no-reasoning]\n"
+	    "      向配置的模型提问并流式输出回答；推理过程以灰色写到标准错误。\n"
+	    "  shuzhi model test [--config 文件]\n"
+	    "      诊断模型端点：连通性、模型列表、简短对话、是否输出推理。\n"
+	    "      模型设置取自配置文件的 \"model\" 项（或环境变量 SHUZHI_CONFIG 指向的文件）。\n"
 	    "      以上命令均接受 --db 路径（默认 $SHUZHI_DB 或 ./shuzhi.db）。\n"
 	    "  shuzhi --version\n",
 	    out);

@@ -164,4 +164,44 @@ void model_utf8_clip(char *s);
 /* Whether a status is worth retrying (before the first token). */
 bool model_status_retryable(int status);
 
+/* ---- streaming client: libcurl multi on a libevent loop ---- */
+
+struct event_base;
+struct model_client;
+struct model_call;
+
+/* Callbacks of one call. on_event gets REASONING/DELTA/USAGE/DONE events
+ * as they arrive; on_end comes exactly once (not after model_call_cancel):
+ * rc 0 when the stream ended properly, else e says why in Chinese and
+ * started tells whether any text had been forwarded (after that there is
+ * no retry: the answer is marked truncated). */
+struct model_call_cbs {
+	model_event_cb on_event;
+	void (*on_end)(int rc, const struct err *e, bool started, void *arg);
+	void *arg;
+};
+
+/* A client on base (the server's loop, or a CLI's own). */
+struct model_client *model_client_new(struct event_base *base);
+/* Cancels the calls still running (no on_end for them). */
+void model_client_free(struct model_client *c);
+/* Start a streamed chat call; body is the JSON request (copied). Retries
+ * 429/500/502/503/504 and connection failures before the first token with
+ * jittered exponential backoff (p->retries, p->retry_base_ms); connect
+ * timeout p->connect_timeout_ms, idle-read timeout p->idle_timeout_s, no
+ * total timeout. p must outlive the call. */
+struct model_call *model_call_start(struct model_client *c, const struct model_provider *p,
+				    const char *body, const struct model_call_cbs *cbs);
+/* Abort: the upstream connection is closed at once (from inside a
+ * callback: as soon as it returns). No on_end follows. */
+void model_call_cancel(struct model_call *call);
+/* Number of calls in flight (tests, stats). */
+size_t model_client_active(const struct model_client *c);
+
+/* A blocking GET (the CLI's diagnosis): status and body (malloc'd, at most
+ * MODEL_MAX_ERRBODY bytes kept). rc != 0 with a Chinese reason when no
+ * HTTP answer came. */
+int model_http_get(const struct model_provider *p, const char *url, int *status, char **body,
+		   struct err *e);
+
 #endif
