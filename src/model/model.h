@@ -204,4 +204,35 @@ size_t model_client_active(const struct model_client *c);
 int model_http_get(const struct model_provider *p, const char *url, int *status, char **body,
 		   struct err *e);
 
+/* ---- gateway: one bounded queue per model endpoint ---- */
+
+/* At most p->max_streams calls run at once; up to p->max_queue more wait.
+ * The next to start is the waiting request whose group (department) has
+ * the fewest running streams, the earliest among equals: one department
+ * cannot starve the others. Waiting requests learn their position. */
+struct model_gateway;
+struct model_ticket;
+
+struct model_ticket_cbs {
+	/* position 1.. while waiting (called again when it changes) */
+	void (*on_queued)(size_t position, void *arg);
+	model_event_cb on_event;
+	/* exactly once, unless cancelled; also when the gateway is freed */
+	void (*on_end)(int rc, const struct err *e, bool started, void *arg);
+	void *arg;
+};
+
+struct model_gateway *model_gateway_new(struct event_base *base, const struct model_provider *p);
+/* Ends every ticket (on_end with BASE_E_BUSY "服务正在停止"). */
+void model_gateway_free(struct model_gateway *gw);
+const struct model_provider *model_gateway_provider(const struct model_gateway *gw);
+/* Queue a call (body copied). BASE_E_BUSY when the queue is full. */
+int model_gateway_submit(struct model_gateway *gw, int64_t group, const char *body,
+			 const struct model_ticket_cbs *cbs, struct model_ticket **out,
+			 struct err *e);
+/* Withdraw: waiting tickets leave the queue, running calls are aborted
+ * (upstream connection closed at once). No on_end follows. */
+void model_ticket_cancel(struct model_ticket *t);
+void model_gateway_stats(const struct model_gateway *gw, size_t *running, size_t *waiting);
+
 #endif

@@ -30,6 +30,8 @@ static const struct server_route api_routes[] = {
     {"GET", "/api/audit.csv", A | SERVER_ROLE_AUDITOR, server_api_audit_csv, "审计日志导出 CSV"},
     {"GET", "/api/audit/verify", A | SERVER_ROLE_AUDITOR, server_api_audit_verify,
      "校验审计哈希链"},
+    {"POST", "/api/chat", U, server_api_chat,
+     "与模型对话（SSE：queued/reasoning/delta/done/error）"},
     {"GET", "/*", P, server_static, "网页与静态文件"},
 };
 

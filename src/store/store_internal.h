@@ -72,4 +72,15 @@ struct store_migration {
 int store_sqlite_migrate(struct store *st, const struct store_migration *m, size_t n,
 			 struct err *e);
 
+/* For the per-domain SQL files (sq_<domain>.c) of the SQLite backend:
+ * prepare on st's connection, run an INSERT (FK / CHECK messages, new row
+ * id; the statement is finalized), map the last error to a BASE_E_* code.
+ * st must be an SQLite store. */
+struct sqlite3_stmt;
+int store_sqlite_prepare(struct store *st, const char *sql, struct sqlite3_stmt **stmt,
+			 struct err *e);
+int store_sqlite_insert(struct store *st, struct sqlite3_stmt *stmt, const char *fk_msg,
+			const char *check_msg, int64_t *id, struct err *e);
+int store_sqlite_fail(struct store *st, struct err *e);
+
 #endif

@@ -89,6 +89,22 @@ static const struct store_migration sq_migrations[] = {
      " expires_at INTEGER NOT NULL);"
      "CREATE INDEX sessions_user ON sessions(user_id);"
      "CREATE INDEX sessions_expires ON sessions(expires_at);"},
+    {5, "model_usage: tokens per model call (gateway), reasoning kept for the record",
+     "CREATE TABLE model_usage ("
+     " id INTEGER PRIMARY KEY,"
+     " ts INTEGER NOT NULL,"
+     " user_id INTEGER REFERENCES users(id) ON DELETE RESTRICT,"
+     " department_id INTEGER,"
+     " provider TEXT NOT NULL,"
+     " model TEXT NOT NULL,"
+     " status TEXT NOT NULL CHECK (status IN ('done', 'error', 'aborted')),"
+     " prompt_tokens INTEGER NOT NULL DEFAULT 0 CHECK (prompt_tokens >= 0),"
+     " completion_tokens INTEGER NOT NULL DEFAULT 0 CHECK (completion_tokens >= 0),"
+     " reasoning_tokens INTEGER NOT NULL DEFAULT 0 CHECK (reasoning_tokens >= 0),"
+     " first_token_ms INTEGER NOT NULL DEFAULT 0,"
+     " duration_ms INTEGER NOT NULL DEFAULT 0,"
+     " reasoning TEXT NOT NULL DEFAULT '');"
+     "CREATE INDEX model_usage_user_ts ON model_usage(user_id, ts);"},
 };
 
 static struct sq *sq_of(struct store *st)
@@ -368,6 +384,26 @@ static int sq_insert_step(struct sq *s, sqlite3_stmt *stmt, const char *fk_msg,
 	}
 	*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
+}
+
+/* For the per-domain SQL files (sq_<domain>.c, store_internal.h). */
+int store_sqlite_prepare(struct store *st, const char *sql, struct sqlite3_stmt **stmt,
+			 struct err *e)
+{
+	return sq_prepare(sq_of(st), sql, stmt, e);
+}
+
+int store_sqlite_insert(struct store *st, struct sqlite3_stmt *stmt, const char *fk_msg,
+			const char *check_msg, int64_t *id, struct err *e)
+{
+	return sq_insert_step(sq_of(st), stmt, fk_msg, check_msg, NULL, id, e);
+}
+
+int store_sqlite_fail(struct store *st, struct err *e)
+{
+	struct sq *s = sq_of(st);
+
+	return sq_fail(s, sqlite3_extended_errcode(s->db), NULL, e);
 }
 
 static int sq_dept_insert(struct store *st, const struct store_dept *d, int64_t *id, struct err *e)
