@@ -107,6 +107,7 @@ fuzz: $(FUZZ_BINS)
 bench: $(BIN) build/bench-gongwen
 	@bench/gongwen/run.sh $(BIN)
 	@bench/http/run.sh $(BIN)
+	@bench/gateway/run.sh $(BIN)
 
 # In-process timing (no process start-up) for the benchmarks.
 build/bench-gongwen: $(REL_OBJ) build/rel/bench/gongwen/inproc.o
@@ -115,6 +116,11 @@ build/bench-gongwen: $(REL_OBJ) build/rel/bench/gongwen/inproc.o
 
 # The stand-in model server of the tests and bench/gateway (never shipped).
 build/standin: tests/standin/standin.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+build/bench-loadgen: bench/gateway/loadgen.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(REL_CFLAGS) -o $@ $< $(PKG_LIBS)

@@ -32,6 +32,7 @@ struct chat_stream {
 	struct evhttp_connection *con;
 	struct server *srv;
 	struct store *st;
+	struct event_base *base;
 	struct model_ticket *ticket;
 	struct event *ping;
 	int64_t user_id, dept_id;
@@ -57,34 +58,128 @@ static void chat_send(struct chat_stream *s, const char *name, json_t *data)
 	s->last_write_ns = base_now_ns();
 }
 
+/* "event: NAME\ndata: {"text":"…"}\n\n" without building a JSON tree (the
+ * per-token path): the text is valid UTF-8 from the decoder; quotes,
+ * backslashes and control characters are escaped. */
 static void chat_send_text(struct chat_stream *s, const char *name, const char *p, size_t n)
 {
-	chat_send(s, name, json_pack("{s:s%}", "text", p, n));
+	static const char hex[] = "0123456789abcdef";
+	char esc[8];
+	size_t run = 0;
+
+	evbuffer_add_printf(s->out, "event: %s\ndata: {\"text\":\"", name);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		evbuffer_add(s->out, p + run, i - run);
+		run = i + 1;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			evbuffer_add(s->out, esc, 2);
+		} else if (c == '\n') {
+			evbuffer_add(s->out, "\\n", 2);
+		} else {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			evbuffer_add(s->out, esc, 6);
+		}
+	}
+	evbuffer_add(s->out, p + run, n - run);
+	evbuffer_add(s->out, "\"}\n\n", 4);
+	evhttp_send_reply_chunk(s->req, s->out);
+	s->last_write_ns = base_now_ns();
+}
+
+/*
+ * Usage rows are written in batches: one transaction (one fsync with
+ * synchronous=FULL) per CHAT_FLUSH_MS or CHAT_BATCH_MAX rows, so a
+ * thousand streams ending together do not stall the loop a thousand
+ * times. server_api_chat_flush() writes what is pending (shutdown).
+ */
+#define CHAT_FLUSH_MS  200
+#define CHAT_BATCH_MAX 256
+
+static struct {
+	struct store *st;
+	struct event *timer;
+	struct store_model_usage rows[CHAT_BATCH_MAX];
+	size_t n;
+} chat_batch;
+
+static void chat_flush_rows(void)
+{
+	struct err e = {0};
+	int64_t id;
+	size_t i;
+
+	if (chat_batch.n == 0)
+		return;
+	if (store_tx_begin(chat_batch.st, &e) == 0) {
+		for (i = 0; i < chat_batch.n; i++)
+			if (store_model_usage_add(chat_batch.st, &chat_batch.rows[i], &id, &e) != 0)
+				base_log(LOG_ERROR, "chat: 用量记录失败：%s", e.msg);
+		if (store_tx_commit(chat_batch.st, &e) != 0)
+			base_log(LOG_ERROR, "chat: 用量记录提交失败：%s", e.msg);
+	} else {
+		base_log(LOG_ERROR, "chat: 用量记录失败：%s", e.msg);
+	}
+	for (i = 0; i < chat_batch.n; i++) {
+		free((char *)chat_batch.rows[i].provider);
+		free((char *)chat_batch.rows[i].model);
+		free((char *)chat_batch.rows[i].reasoning);
+	}
+	chat_batch.n = 0;
+}
+
+static void chat_on_flush(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	chat_flush_rows();
+}
+
+void server_api_chat_flush(void)
+{
+	chat_flush_rows();
+	if (chat_batch.timer != NULL)
+		event_free(chat_batch.timer);
+	chat_batch.timer = NULL;
 }
 
 static void chat_record(struct chat_stream *s, const char *status)
 {
-	struct store_model_usage u = {0};
-	struct err e = {0};
-	uint64_t now = base_now_ns();
+	struct store_model_usage *u;
 	struct work_ctx wall = {s->st, NULL, NULL, NULL};
-	int64_t id;
+	struct timeval tv = {0, CHAT_FLUSH_MS * 1000};
+	uint64_t now = base_now_ns();
 
-	u.ts = work_now(&wall);
-	u.user_id = s->user_id;
-	u.department_id = s->dept_id;
-	u.provider = s->provider;
-	u.model = s->model;
-	u.status = status;
-	u.prompt_tokens = s->usage.prompt_tokens;
-	u.completion_tokens = s->usage.completion_tokens;
-	u.reasoning_tokens = s->usage.reasoning_tokens;
-	u.first_token_ms = s->first_ns ? (int64_t)((s->first_ns - s->start_ns) / 1000000) : 0;
-	u.duration_ms = (int64_t)((now - s->start_ns) / 1000000);
+	if (chat_batch.n == CHAT_BATCH_MAX || (chat_batch.n > 0 && chat_batch.st != s->st))
+		chat_flush_rows();
+	chat_batch.st = s->st;
+	u = &chat_batch.rows[chat_batch.n++];
+	memset(u, 0, sizeof(*u));
+	u->ts = work_now(&wall);
+	u->user_id = s->user_id;
+	u->department_id = s->dept_id;
+	u->provider = xstrdup(s->provider);
+	u->model = xstrdup(s->model);
+	u->status = status; /* a string literal */
+	u->prompt_tokens = s->usage.prompt_tokens;
+	u->completion_tokens = s->usage.completion_tokens;
+	u->reasoning_tokens = s->usage.reasoning_tokens;
+	u->first_token_ms = s->first_ns ? (int64_t)((s->first_ns - s->start_ns) / 1000000) : 0;
+	u->duration_ms = (int64_t)((now - s->start_ns) / 1000000);
 	buf_addc(&s->reasoning, '\0');
-	u.reasoning = s->reasoning.p;
-	if (store_model_usage_add(s->st, &u, &id, &e) != 0)
-		base_log(LOG_ERROR, "chat: 用量记录失败：%s", e.msg);
+	u->reasoning = xstrdup(s->reasoning.p);
+	if (chat_batch.timer == NULL)
+		chat_batch.timer = evtimer_new(s->base, chat_on_flush, NULL);
+	if (!evtimer_pending(chat_batch.timer, NULL))
+		evtimer_add(chat_batch.timer, &tv);
 }
 
 static void chat_free(struct chat_stream *s)
@@ -294,6 +389,7 @@ void server_api_chat(struct server_req *r)
 	s = xcalloc(1, sizeof(*s));
 	s->srv = r->srv;
 	s->st = server_store(r);
+	s->base = server_event_base(r);
 	s->user_id = r->user.id;
 	s->dept_id = r->user.department_id;
 	snprintf(s->provider, sizeof(s->provider), "%s", p->name);

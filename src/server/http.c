@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -166,7 +168,14 @@ void server_reply_raw(struct server_req *r, int status, const char *type, const 
 struct evhttp_request *server_reply_stream_start(struct server_req *r, const char *type)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+	struct evhttp_connection *con = evhttp_request_get_connection(r->ev);
+	int one = 1;
 
+	/* Small events must leave at once: without this, Nagle's algorithm
+	 * and the peer's delayed ACK hold each event up to 40 ms. */
+	if (con != NULL)
+		setsockopt(bufferevent_getfd(evhttp_connection_get_bufferevent(con)), IPPROTO_TCP,
+			   TCP_NODELAY, &one, sizeof(one));
 	r->replied = true;
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
@@ -518,6 +527,7 @@ out_free:
 	if (sigint != NULL)
 		event_free(sigint);
 	model_gateway_free(srv.gw); /* ends open streams while the store is open */
+	server_api_chat_flush();
 	if (srv.http != NULL)
 		evhttp_free(srv.http);
 	if (srv.base != NULL)

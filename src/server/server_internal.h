@@ -91,5 +91,7 @@ void server_api_audit_csv(struct server_req *r);
 void server_api_audit_verify(struct server_req *r);
 void server_static(struct server_req *r);
 void server_api_chat(struct server_req *r); /* api_chat.c */
+/* Write the usage rows still pending (before the store closes). */
+void server_api_chat_flush(void);
 
 #endif

@@ -30,6 +30,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -461,6 +462,14 @@ static void on_chat(struct evhttp_request *req, bool ollama)
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  ollama ? "application/x-ndjson" : "text/event-stream; charset=utf-8");
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Cache-Control", "no-cache");
+	{
+		int one = 1;
+
+		/* As model servers do (uvicorn, Ollama): no Nagle delay per chunk. */
+		setsockopt(bufferevent_getfd(evhttp_connection_get_bufferevent(
+			       evhttp_request_get_connection(req))),
+			   IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
 	evhttp_send_reply_start(req, 200, "OK");
 	{
 		struct timeval tv = {s->delay_ms / 1000, (s->delay_ms % 1000) * 1000};
