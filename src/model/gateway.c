@@ -179,7 +179,7 @@ int model_gateway_submit(struct model_gateway *gw, int64_t group, const char *bo
 	struct model_ticket *t;
 
 	*out = NULL;
-	if (gw->nrunning >= (size_t)gw->p.max_streams && gw->nwaiting >= (size_t)gw->p.max_queue)
+	if (gw->nrunning + gw->nwaiting >= (size_t)gw->p.max_streams + (size_t)gw->p.max_queue)
 		return err_set(e, BASE_E_BUSY, "模型排队已满（%d 路进行中，%d 人等待），请稍后再试",
 			       gw->p.max_streams, gw->p.max_queue);
 	t = xcalloc(1, sizeof(*t));

@@ -409,3 +409,93 @@ TEST(model_request_body_shape)
 	ASSERT(strstr(s, "stream_options") == NULL);
 	free(s);
 }
+
+/* ---- gateway queue (no model server: calls fail at connect) ---- */
+
+#include <event2/event.h>
+
+struct gw_probe {
+	char name[8];
+	int queued_first; /* first position reported, 0 if never queued */
+	int ended;
+	int *order;
+	int *norder;
+	struct event_base *base;
+	int *left;
+};
+
+static void gw_probe_queued(size_t position, void *arg)
+{
+	struct gw_probe *p = arg;
+
+	if (p->queued_first == 0)
+		p->queued_first = (int)position;
+}
+
+static int gw_probe_event(const struct model_event *ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+	return 0;
+}
+
+static void gw_probe_end(int rc, const struct err *e, bool started, void *arg)
+{
+	struct gw_probe *p = arg;
+
+	ASSERT_NE(rc, 0);
+	ASSERT_CONTAINS(e->msg, "无法连接模型服务");
+	ASSERT(!started);
+	p->ended++;
+	if (--*p->left == 0)
+		event_base_loopbreak(p->base);
+}
+
+TEST(model_gateway_fair_queue)
+{
+	struct model_provider pv;
+	struct event_base *base = event_base_new();
+	struct model_gateway *gw;
+	struct gw_probe probes[5];
+	struct model_ticket *t[5];
+	struct err e = {0};
+	int left = 4;
+	/* Department 1 asks three times, department 2 once. */
+	const int64_t group[] = {1, 1, 1, 2, 3};
+
+	model_provider_defaults(&pv);
+	snprintf(pv.base_url, sizeof(pv.base_url), "http://127.0.0.1:1/v1");
+	snprintf(pv.model, sizeof(pv.model), "m");
+	pv.max_streams = 2;
+	pv.max_queue = 2;
+	pv.retries = 0;
+	gw = model_gateway_new(base, &pv);
+	memset(probes, 0, sizeof(probes));
+	for (int i = 0; i < 5; i++) {
+		struct model_ticket_cbs cbs = {gw_probe_queued, gw_probe_event, gw_probe_end,
+					       &probes[i]};
+
+		probes[i].base = base;
+		probes[i].left = &left;
+		if (i < 4) {
+			ASSERT_EQ(model_gateway_submit(gw, group[i], "{}", &cbs, &t[i], &e), 0);
+		} else {
+			/* Nothing started yet (the loop has not run): 4 waiting
+			 * > max_streams + max_queue is refused. */
+			ASSERT_EQ(model_gateway_submit(gw, group[i], "{}", &cbs, &t[i], &e),
+				  BASE_E_BUSY);
+			ASSERT_CONTAINS(e.msg, "排队已满");
+		}
+	}
+	event_base_dispatch(base);
+	/* The first pump starts 1/#1 and 2/#1 (its department had nothing
+	 * running), not the second request of department 1. */
+	ASSERT_EQ(probes[0].queued_first, 0);
+	ASSERT_EQ(probes[3].queued_first, 0);
+	ASSERT_EQ(probes[1].queued_first, 1);
+	ASSERT_EQ(probes[2].queued_first, 2);
+	for (int i = 0; i < 4; i++)
+		ASSERT_EQ(probes[i].ended, 1);
+	model_gateway_free(gw);
+	event_base_free(base);
+}
