@@ -27,6 +27,7 @@ static const struct {
     {"GET", "/api/audit", A | AU},
     {"GET", "/api/audit.csv", A | AU},
     {"GET", "/api/audit/verify", A | AU},
+    {"POST", "/api/chat", U}, /* every logged-in user may ask the model */
     {"GET", "/*", P},
 };
 
