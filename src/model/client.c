@@ -42,7 +42,7 @@ struct model_call {
 
 struct client_sock {
 	struct event *ev;
-	struct model_client *c;
+	short kind; /* the events asked for, to skip no-op changes */
 };
 
 static void client_check_done(struct model_client *c);
@@ -105,11 +105,13 @@ static int client_sock_cb(CURL *easy, curl_socket_t s, int what, void *userp, vo
 		kind |= EV_WRITE;
 	if (cs == NULL) {
 		cs = xcalloc(1, sizeof(*cs));
-		cs->c = c;
 		curl_multi_assign(c->multi, s, cs);
+	} else if (cs->kind == kind) {
+		return 0; /* each epoll_ctl is a system call: none for no change */
 	} else {
 		event_free(cs->ev);
 	}
+	cs->kind = kind;
 	cs->ev = event_new(c->base, s, kind, client_on_sock, c);
 	event_add(cs->ev, NULL);
 	return 0;

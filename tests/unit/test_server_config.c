@@ -185,9 +185,9 @@ TEST(server_config_model_object)
 	ASSERT(strstr(js, "sk-hidden-42") == NULL);
 	free(js);
 	/* Checked when loaded, with the key named. */
-	ASSERT_EQ(load(&c, "{\"model\":{\"base_url\":\"http://x\",\"model\":\"m\",\"kind\":\"x\"}}",
-		       &e),
-		  BASE_E_USAGE);
+	ASSERT_EQ(
+	    load(&c, "{\"model\":{\"base_url\":\"http://x\",\"model\":\"m\",\"kind\":\"x\"}}", &e),
+	    BASE_E_USAGE);
 	ASSERT_CONTAINS(e.msg, "model.kind");
 	err_clear(&e);
 	ASSERT_EQ(load(&c, "{\"model\":\"http://x\"}", &e), BASE_E_USAGE);

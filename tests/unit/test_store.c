@@ -49,7 +49,8 @@ TEST(store_migrations_idempotent)
 	}
 	/* One row per migration, none twice (versions may skip numbers). */
 	ASSERT_EQ(count_rows(&f, "SELECT max(version) FROM schema_version"), v);
-	ASSERT_EQ(count_rows(&f, "SELECT count(*) - count(DISTINCT version) FROM schema_version"), 0);
+	ASSERT_EQ(count_rows(&f, "SELECT count(*) - count(DISTINCT version) FROM schema_version"),
+		  0);
 	db_fixture_close(&f);
 }
 
