@@ -1,7 +1,7 @@
 # Shuzhi (数智) build. See README.md: `make run` and `make check`.
 # Every Debian library comes through pkg-config.
 
-PKGS      := libzip libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent
+PKGS      := libzip libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent libcurl
 CC        ?= cc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
@@ -86,7 +86,7 @@ run: deps $(BIN)
 	@scripts/demo.sh $(BIN)
 
 # make check: everything, sanitizers on; last line "N passed, N failed".
-check: deps $(BIN) $(ASAN_BIN) $(UNIT_BIN) $(FUZZ_BINS)
+check: deps $(BIN) $(ASAN_BIN) $(UNIT_BIN) $(FUZZ_BINS) build/standin
 	@tests/run-all.sh
 
 unit: $(UNIT_BIN)
@@ -108,11 +108,23 @@ bench: $(BIN) build/bench-gongwen
 	@bench/gongwen/run.sh $(BIN)
 	@bench/http/run.sh $(BIN)
 	@bench/pii/run.sh $(BIN)
+	@bench/gateway/run.sh $(BIN)
 
 # In-process timing (no process start-up) for the benchmarks.
 build/bench-gongwen: $(REL_OBJ) build/rel/bench/gongwen/inproc.o
 	@echo "  LINK    $@"
 	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The stand-in model server of the tests and bench/gateway (never shipped).
+build/standin: tests/standin/standin.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+build/bench-loadgen: bench/gateway/loadgen.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $< $(PKG_LIBS)
 
 clean:
 	rm -rf build

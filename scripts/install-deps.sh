@@ -10,7 +10,7 @@ pkgs=(
 	libreoffice-writer-nogui poppler-utils fonts-noto-cjk
 	zip unzip
 	libsqlite3-dev libsodium-dev sqlite3
-	libevent-dev curl
+	libevent-dev curl libcurl4-openssl-dev
 	chromium
 )
 # node/npm may come from elsewhere (NodeSource's nodejs carries npm; Debian's

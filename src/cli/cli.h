@@ -18,5 +18,7 @@ int cli_serve(int argc, char **argv);
 int cli_token(int argc, char **argv);
 int cli_pii(int argc, char **argv);
 int cli_words(int argc, char **argv);
+int cli_chat(int argc, char **argv);
+int cli_model(int argc, char **argv);
 
 #endif

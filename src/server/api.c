@@ -62,6 +62,8 @@ static const struct server_route api_routes[] = {
     {"POST", "/api/notifications/{id}/read", U, server_api_notification_read, "标记通知已读"},
     {"GET", "/api/metrics", A | G | AU, server_api_metrics, "成效统计"},
     {"GET", "/api/metrics.csv", A | G | AU, server_api_metrics_csv, "成效统计导出 CSV"},
+    {"POST", "/api/chat", U, server_api_chat,
+     "与模型对话（SSE：queued/reasoning/delta/done/error）"},
     {"GET", "/*", P, server_static, "网页与静态文件"},
 };
 

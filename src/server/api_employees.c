@@ -482,7 +482,7 @@ void server_api_task_provenance(struct server_req *r)
 
 		emp_mask(json_object_get(json_object_get(prov, "task"), "inputs"));
 		json_array_foreach(json_object_get(prov, "events"), i, ev)
-			emp_mask(json_object_get(json_object_get(ev, "detail"), "inputs"));
+		    emp_mask(json_object_get(json_object_get(ev, "detail"), "inputs"));
 		json_object_set_new(prov, "inputs_masked", json_true());
 	}
 	emp_task_decorate(json_object_get(prov, "task"));

@@ -7,9 +7,10 @@
 
 #include <jansson.h>
 
+#include "model/model.h"
 #include "server/server.h"
 
-enum cfg_kind { CFG_LISTEN, CFG_DB, CFG_BOOL, CFG_INT };
+enum cfg_kind { CFG_LISTEN, CFG_DB, CFG_BOOL, CFG_INT, CFG_MODEL };
 
 enum cfg_id {
 	K_LISTEN,
@@ -20,7 +21,8 @@ enum cfg_id {
 	K_MAX_HEADER,
 	K_TIMEOUT,
 	K_SESSION_IDLE,
-	K_SESSION_MAX
+	K_SESSION_MAX,
+	K_MODEL
 };
 
 struct cfg_key {
@@ -42,6 +44,7 @@ static const struct cfg_key cfg_keys[] = {
     {K_TIMEOUT, "request_timeout_s", "SHUZHI_REQUEST_TIMEOUT_S", CFG_INT, 1, 3600},
     {K_SESSION_IDLE, "session_idle_s", "SHUZHI_SESSION_IDLE_S", CFG_INT, 60, 86400},
     {K_SESSION_MAX, "session_max_s", "SHUZHI_SESSION_MAX_S", CFG_INT, 60, 30LL * 86400},
+    {K_MODEL, "model", "SHUZHI_MODEL", CFG_MODEL, 0, 0},
 };
 
 static const struct cfg_key *cfg_find(const char *key)
@@ -133,9 +136,29 @@ static int cfg_set_int(struct server_config *c, const struct cfg_key *k, long lo
 	return 0;
 }
 
+/* The model object: checked by model/ now, kept as compact JSON text. */
+static int cfg_set_model(struct server_config *c, const char *s, const char *src, struct err *e)
+{
+	struct model_provider p;
+
+	if (s[0] == '\0') {
+		c->model[0] = '\0';
+		return 0;
+	}
+	if (strlen(s) >= sizeof(c->model))
+		return err_set(e, BASE_E_USAGE, "%s：“model”设置过长（上限 %zu 字节）", src,
+			       sizeof(c->model) - 1);
+	if (model_provider_parse(&p, s, strlen(s), src, e) != 0)
+		return e->code;
+	snprintf(c->model, sizeof(c->model), "%s", s);
+	return 0;
+}
+
 static int cfg_set_str(struct server_config *c, const struct cfg_key *k, const char *s,
 		       const char *src, struct err *e)
 {
+	if (k->kind == CFG_MODEL)
+		return cfg_set_model(c, s, src, e);
 	if (k->kind == CFG_LISTEN) {
 		if (server_parse_listen(s, c->addr, sizeof(c->addr), &c->port) != 0)
 			return err_set(
@@ -161,7 +184,7 @@ int server_config_set(struct server_config *c, const char *key, const char *text
 
 	if (k == NULL)
 		return err_set(e, BASE_E_USAGE, "%s：未知的配置项“%s”", src, key);
-	if (k->kind == CFG_LISTEN || k->kind == CFG_DB)
+	if (k->kind == CFG_LISTEN || k->kind == CFG_DB || k->kind == CFG_MODEL)
 		return cfg_set_str(c, k, text, src, e);
 	if (k->kind == CFG_BOOL) {
 		if (strcmp(text, "1") == 0 || strcmp(text, "true") == 0 ||
@@ -224,6 +247,15 @@ int server_config_load_json(struct server_config *c, const char *data, size_t le
 				break;
 			}
 			rc = cfg_set_int(c, k, (long long)json_integer_value(val), src, e);
+		} else if (k->kind == CFG_MODEL) {
+			char *text = json_is_object(val) ? json_dumps(val, JSON_COMPACT) : NULL;
+
+			if (text == NULL && !json_is_null(val)) {
+				rc = err_set(e, BASE_E_USAGE, "%s：“model”须为 JSON 对象", src);
+				break;
+			}
+			rc = cfg_set_model(c, text ? text : "", src, e);
+			free(text);
 		} else {
 			if (!json_is_string(val) ||
 			    strlen(json_string_value(val)) != json_string_length(val)) {
@@ -317,6 +349,17 @@ char *server_config_json(const struct server_config *c)
 	json_object_set_new(o, "request_timeout_s", json_integer(c->request_timeout_s));
 	json_object_set_new(o, "session_idle_s", json_integer(c->session_idle_s));
 	json_object_set_new(o, "session_max_s", json_integer(c->session_max_s));
+	if (c->model[0] != '\0') {
+		struct model_provider p;
+		struct err e = {0};
+
+		if (model_provider_parse(&p, c->model, strlen(c->model), "model", &e) == 0) {
+			char *m = model_provider_json(&p); /* api_key as *** */
+
+			json_object_set_new(o, "model", json_loads(m, 0, NULL));
+			free(m);
+		}
+	}
 	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (s == NULL) {

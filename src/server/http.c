@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +16,13 @@
 #include <time.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <sodium.h>
 
+#include "model/model.h"
 #include "server/server_internal.h"
 
 struct server {
@@ -29,6 +32,7 @@ struct server {
 	struct evhttp *http;
 	struct evhttp_bound_socket *bound;
 	struct server_ratelimit *login_rl;
+	struct model_gateway *gw; /* NULL: no model configured */
 	long inflight;
 	bool stopping;
 };
@@ -60,6 +64,16 @@ int64_t server_session_max_ms(struct server_req *r)
 static long long http_max_body(const struct server_config *cfg)
 {
 	return cfg->max_body_bytes > 0 ? cfg->max_body_bytes : SERVER_MAX_BODY;
+}
+
+struct event_base *server_event_base(struct server_req *r)
+{
+	return r->srv->base;
+}
+
+struct model_gateway *server_gateway(struct server_req *r)
+{
+	return r->srv->gw;
 }
 
 bool server_login_allowed(struct server_req *r, int64_t *retry_ms)
@@ -149,6 +163,28 @@ void server_reply_raw(struct server_req *r, int status, const char *type, const 
 		evbuffer_add(evhttp_request_get_output_buffer(r->ev), data, len);
 	evhttp_send_reply(r->ev, status, http_reason(status), NULL);
 	http_access_log(r, status);
+}
+
+struct evhttp_request *server_reply_stream_start(struct server_req *r, const char *type)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+	struct evhttp_connection *con = evhttp_request_get_connection(r->ev);
+	int one = 1;
+
+	/* Small events must leave at once: without this, Nagle's algorithm
+	 * and the peer's delayed ACK hold each event up to 40 ms. */
+	if (con != NULL)
+		setsockopt(bufferevent_getfd(evhttp_connection_get_bufferevent(con)), IPPROTO_TCP,
+			   TCP_NODELAY, &one, sizeof(one));
+	r->replied = true;
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	/* nginx in front: pass each event on at once. */
+	evhttp_add_header(h, "X-Accel-Buffering", "no");
+	evhttp_send_reply_start(r->ev, 200, "OK");
+	http_access_log(r, 200);
+	return r->ev;
 }
 
 void server_reply_json(struct server_req *r, int status, json_t *body)
@@ -256,14 +292,24 @@ static const char *http_method(enum evhttp_cmd_type cmd)
 	}
 }
 
+static void http_inflight_done(struct server *srv)
+{
+	srv->inflight--;
+	if (srv->stopping && srv->inflight <= 0)
+		event_base_loopexit(srv->base, NULL);
+}
+
+void server_stream_abandoned(struct server *srv)
+{
+	http_inflight_done(srv);
+}
+
 static void http_on_complete(struct evhttp_request *req, void *arg)
 {
 	struct server *srv = arg;
 
 	(void)req;
-	srv->inflight--;
-	if (srv->stopping && srv->inflight <= 0)
-		event_base_loopexit(srv->base, NULL);
+	http_inflight_done(srv);
 }
 
 static void http_dispatch(struct server_req *r)
@@ -464,6 +510,14 @@ int server_run(const struct server_config *cfg, struct err *e)
 		rc = err_set(e, BASE_E_INTERNAL, "无法安装信号处理");
 		goto out_free;
 	}
+	if (cfg->model[0] != '\0') {
+		struct model_provider mp;
+
+		rc = model_provider_parse(&mp, cfg->model, strlen(cfg->model), "model", e);
+		if (rc != 0)
+			goto out_free;
+		srv.gw = model_gateway_new(srv.base, &mp);
+	}
 	if (cfg->on_listen != NULL)
 		cfg->on_listen(addr, http_bound_port(srv.bound), cfg->on_listen_arg);
 	if (event_base_dispatch(srv.base) < 0)
@@ -474,6 +528,8 @@ out_free:
 		event_free(sigterm);
 	if (sigint != NULL)
 		event_free(sigint);
+	model_gateway_free(srv.gw); /* ends open streams while the store is open */
+	server_api_chat_flush();
 	if (srv.http != NULL)
 		evhttp_free(srv.http);
 	if (srv.base != NULL)

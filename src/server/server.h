@@ -76,6 +76,9 @@ struct server_config {
 	long long request_timeout_s;
 	long long session_idle_s;
 	long long session_max_s;
+	/* The model endpoint: the "model" object (model/model.h) as JSON text;
+	 * "" when no model is configured. May hold an API key: never log it. */
+	char model[8192];
 	/* Called once listening, with the bound port (useful with port 0). */
 	void (*on_listen)(const char *addr, int port, void *arg);
 	void *on_listen_arg;

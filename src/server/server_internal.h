@@ -16,6 +16,8 @@
 #include "work/work.h"
 
 struct evhttp_request;
+struct event_base;
+struct model_gateway;
 struct server;
 
 struct server_req {
@@ -43,6 +45,16 @@ bool server_behind_tls(struct server_req *r);
 int64_t server_session_idle_ms(struct server_req *r);
 int64_t server_session_max_ms(struct server_req *r);
 bool server_login_allowed(struct server_req *r, int64_t *retry_ms);
+/* The loop, and the model gateway (NULL when no model is configured). */
+struct event_base *server_event_base(struct server_req *r);
+struct model_gateway *server_gateway(struct server_req *r);
+/* Take the request over for a streamed reply: status 200 and type sent
+ * now (access-logged), chunks follow with evhttp_send_reply_chunk() and
+ * evhttp_send_reply_end(). r itself is gone when the handler returns. */
+struct evhttp_request *server_reply_stream_start(struct server_req *r, const char *type);
+/* A streamed reply whose client went away (evhttp does not complete it):
+ * no longer counted as in flight. */
+void server_stream_abandoned(struct server *srv);
 
 /* Reply with a JSON value (stolen) and status. */
 void server_reply_json(struct server_req *r, int status, json_t *body);
@@ -103,5 +115,8 @@ void server_api_notification_read(struct server_req *r);
 void server_api_metrics(struct server_req *r);
 void server_api_metrics_csv(struct server_req *r);
 void server_static(struct server_req *r);
+void server_api_chat(struct server_req *r); /* api_chat.c */
+/* Write the usage rows still pending (before the store closes). */
+void server_api_chat_flush(void);
 
 #endif

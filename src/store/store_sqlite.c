@@ -89,6 +89,22 @@ static const struct store_migration sq_migrations[] = {
      " expires_at INTEGER NOT NULL);"
      "CREATE INDEX sessions_user ON sessions(user_id);"
      "CREATE INDEX sessions_expires ON sessions(expires_at);"},
+    {5, "model_usage: tokens per model call (gateway), reasoning kept for the record",
+     "CREATE TABLE model_usage ("
+     " id INTEGER PRIMARY KEY,"
+     " ts INTEGER NOT NULL,"
+     " user_id INTEGER REFERENCES users(id) ON DELETE RESTRICT,"
+     " department_id INTEGER,"
+     " provider TEXT NOT NULL,"
+     " model TEXT NOT NULL,"
+     " status TEXT NOT NULL CHECK (status IN ('done', 'error', 'aborted')),"
+     " prompt_tokens INTEGER NOT NULL DEFAULT 0 CHECK (prompt_tokens >= 0),"
+     " completion_tokens INTEGER NOT NULL DEFAULT 0 CHECK (completion_tokens >= 0),"
+     " reasoning_tokens INTEGER NOT NULL DEFAULT 0 CHECK (reasoning_tokens >= 0),"
+     " first_token_ms INTEGER NOT NULL DEFAULT 0,"
+     " duration_ms INTEGER NOT NULL DEFAULT 0,"
+     " reasoning TEXT NOT NULL DEFAULT '');"
+     "CREATE INDEX model_usage_user_ts ON model_usage(user_id, ts);"},
     {6, "sensitive word lists, words and hits", store_sq_privacy_schema},
     {8, "digital employees, versions, tasks, task events, notifications",
      "CREATE TABLE employees ("

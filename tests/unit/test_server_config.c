@@ -167,3 +167,32 @@ TEST(server_config_env_and_flags_override)
 	ASSERT(strstr(s, "postgres://u:***@db/shuzhi") != NULL);
 	free(s);
 }
+
+TEST(server_config_model_object)
+{
+	struct server_config c;
+	struct err e = {0};
+	char *js;
+
+	ASSERT_EQ(load(&c,
+		       "{\"model\":{\"base_url\":\"http://10.0.0.5:8000/v1\",\"model\":"
+		       "\"deepseek-r1\",\"api_key\":\"sk-hidden-42\",\"max_streams\":8}}",
+		       &e),
+		  0);
+	ASSERT_CONTAINS(c.model, "deepseek-r1");
+	js = server_config_json(&c);
+	ASSERT_CONTAINS(js, "\"max_streams\": 8");
+	ASSERT(strstr(js, "sk-hidden-42") == NULL);
+	free(js);
+	/* Checked when loaded, with the key named. */
+	ASSERT_EQ(
+	    load(&c, "{\"model\":{\"base_url\":\"http://x\",\"model\":\"m\",\"kind\":\"x\"}}", &e),
+	    BASE_E_USAGE);
+	ASSERT_CONTAINS(e.msg, "model.kind");
+	err_clear(&e);
+	ASSERT_EQ(load(&c, "{\"model\":\"http://x\"}", &e), BASE_E_USAGE);
+	err_clear(&e);
+	/* null: no model. */
+	ASSERT_EQ(load(&c, "{\"model\":null}", &e), 0);
+	ASSERT_STR_EQ(c.model, "");
+}

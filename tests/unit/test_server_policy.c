@@ -51,6 +51,7 @@ static const struct {
     {"POST", "/api/notifications/{id}/read", U},
     {"GET", "/api/metrics", A | SERVER_ROLE_GUARDIAN | AU},
     {"GET", "/api/metrics.csv", A | SERVER_ROLE_GUARDIAN | AU},
+    {"POST", "/api/chat", U}, /* every logged-in user may ask the model */
     {"GET", "/*", P},
 };
 

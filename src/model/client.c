@@ -1,0 +1,501 @@
+/* model/client: streamed chat calls with libcurl's multi interface driven by
+ * a libevent loop (socket-action API, one timer), spec/stack.md §2.3: no
+ * total timeout, a connect timeout, an idle-read stall detector, retries
+ * before the first token only, cancellation that closes the connection. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "model/model.h"
+
+struct model_client {
+	struct event_base *base;
+	CURLM *multi;
+	struct event *timer;
+	struct model_call *calls; /* list of calls in flight or waiting to retry */
+	size_t ncalls;
+};
+
+struct model_call {
+	struct model_client *c;
+	const struct model_provider *p;
+	struct model_call_cbs cbs;
+	CURL *easy;
+	struct curl_slist *headers;
+	char *body;
+	struct event *retry_timer;
+	struct model_decoder dec;
+	struct buf errbody;
+	long status; /* HTTP status of this attempt, 0 before the first byte */
+	int attempt;
+	bool started;	/* text forwarded */
+	bool in_cb;	/* inside a curl or user callback */
+	bool cancelled; /* cancel asked from inside a callback */
+	bool failed;	/* the decoder refused: e holds why */
+	struct err e;
+	struct model_call *next, *prev;
+};
+
+struct client_sock {
+	struct event *ev;
+	short kind; /* the events asked for, to skip no-op changes */
+};
+
+static void client_check_done(struct model_client *c);
+
+static void client_global_init(void)
+{
+	static bool done;
+
+	if (!done) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		done = true;
+	}
+}
+
+/* ---- libcurl <-> libevent glue ---- */
+
+static void client_on_sock(evutil_socket_t fd, short what, void *arg)
+{
+	struct model_client *c = arg;
+	int flags = 0;
+	int running;
+
+	if (what & EV_READ)
+		flags |= CURL_CSELECT_IN;
+	if (what & EV_WRITE)
+		flags |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(c->multi, fd, flags, &running);
+	client_check_done(c);
+}
+
+static void client_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct model_client *c = arg;
+	int running;
+
+	(void)fd;
+	(void)what;
+	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	client_check_done(c);
+}
+
+static int client_sock_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+	struct model_client *c = userp;
+	struct client_sock *cs = socketp;
+	short kind = EV_PERSIST;
+
+	(void)easy;
+	if (what == CURL_POLL_REMOVE) {
+		if (cs != NULL) {
+			event_free(cs->ev);
+			free(cs);
+			curl_multi_assign(c->multi, s, NULL);
+		}
+		return 0;
+	}
+	if (what & CURL_POLL_IN)
+		kind |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		kind |= EV_WRITE;
+	if (cs == NULL) {
+		cs = xcalloc(1, sizeof(*cs));
+		curl_multi_assign(c->multi, s, cs);
+	} else if (cs->kind == kind) {
+		return 0; /* each epoll_ctl is a system call: none for no change */
+	} else {
+		event_free(cs->ev);
+	}
+	cs->kind = kind;
+	cs->ev = event_new(c->base, s, kind, client_on_sock, c);
+	event_add(cs->ev, NULL);
+	return 0;
+}
+
+static int client_timer_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct model_client *c = userp;
+	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+
+	(void)multi;
+	if (timeout_ms < 0)
+		evtimer_del(c->timer);
+	else
+		evtimer_add(c->timer, &tv);
+	return 0;
+}
+
+struct model_client *model_client_new(struct event_base *base)
+{
+	struct model_client *c = xcalloc(1, sizeof(*c));
+
+	client_global_init();
+	c->base = base;
+	c->multi = curl_multi_init();
+	c->timer = evtimer_new(base, client_on_timer, c);
+	if (c->multi == NULL || c->timer == NULL) {
+		fprintf(stderr, "shuzhi: libcurl/libevent initialisation failed\n");
+		abort();
+	}
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, client_sock_cb);
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, client_timer_cb);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	return c;
+}
+
+size_t model_client_active(const struct model_client *c)
+{
+	return c->ncalls;
+}
+
+/* ---- one call ---- */
+
+static void call_free(struct model_call *call)
+{
+	struct model_client *c = call->c;
+
+	if (call->easy != NULL) {
+		curl_multi_remove_handle(c->multi, call->easy);
+		curl_easy_cleanup(call->easy);
+	}
+	if (call->retry_timer != NULL)
+		event_free(call->retry_timer);
+	curl_slist_free_all(call->headers);
+	model_decoder_free(&call->dec);
+	buf_free(&call->errbody);
+	if (call->prev != NULL)
+		call->prev->next = call->next;
+	else
+		c->calls = call->next;
+	if (call->next != NULL)
+		call->next->prev = call->prev;
+	c->ncalls--;
+	free(call->body);
+	free(call);
+}
+
+void model_client_free(struct model_client *c)
+{
+	if (c == NULL)
+		return;
+	while (c->calls != NULL)
+		call_free(c->calls);
+	event_free(c->timer);
+	curl_multi_cleanup(c->multi);
+	free(c);
+}
+
+static int call_on_event(const struct model_event *ev, void *arg)
+{
+	struct model_call *call = arg;
+
+	if (call->cancelled)
+		return BASE_E_INTERNAL;
+	if (ev->type == MODEL_EV_DELTA || ev->type == MODEL_EV_REASONING)
+		call->started = true;
+	return call->cbs.on_event(ev, call->cbs.arg);
+}
+
+static size_t call_on_write(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct model_call *call = userdata;
+	size_t n = size * nmemb;
+	int rc;
+
+	if (call->cancelled)
+		return 0;
+	if (call->status == 0)
+		curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
+	if (call->status != 200) {
+		size_t room = MODEL_MAX_ERRBODY - call->errbody.len;
+
+		buf_add(&call->errbody, ptr, n < room ? n : room);
+		return n;
+	}
+	call->in_cb = true;
+	rc = model_decoder_feed(&call->dec, ptr, n, &call->e);
+	call->in_cb = false;
+	if (rc != 0 || call->cancelled) {
+		call->failed = !call->cancelled;
+		return 0; /* CURLE_WRITE_ERROR: the transfer stops */
+	}
+	return n;
+}
+
+static int call_attempt(struct model_call *call)
+{
+	const struct model_provider *p = call->p;
+	char url[700];
+	CURL *h;
+
+	if (model_url(p, "chat", url, sizeof(url)) != 0)
+		return err_set(&call->e, BASE_E_USAGE, "模型地址过长");
+	h = curl_easy_init();
+	if (h == NULL)
+		return err_set(&call->e, BASE_E_INTERNAL, "libcurl 初始化失败");
+	call->easy = h;
+	call->status = 0;
+	buf_reset(&call->errbody);
+	model_decoder_free(&call->dec);
+	model_decoder_init(&call->dec, p, call_on_event, call);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, call->body);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, call->headers);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, call_on_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, call);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, call);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)p->connect_timeout_ms);
+	/* A stall detector, not a total timeout: long answers go on. */
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)p->idle_timeout_s);
+	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* Only the configured endpoint: no proxies from the environment. */
+	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+	if (curl_multi_add_handle(call->c->multi, h) != CURLM_OK)
+		return err_set(&call->e, BASE_E_INTERNAL, "libcurl 无法加入请求");
+	return 0;
+}
+
+static void call_on_retry(evutil_socket_t fd, short what, void *arg)
+{
+	struct model_call *call = arg;
+	struct model_client *c = call->c;
+
+	(void)fd;
+	(void)what;
+	if (call_attempt(call) != 0) {
+		call->in_cb = true;
+		call->cbs.on_end(call->e.code, &call->e, false, call->cbs.arg);
+		call->in_cb = false;
+		call_free(call);
+	}
+	client_check_done(c);
+}
+
+struct model_call *model_call_start(struct model_client *c, const struct model_provider *p,
+				    const char *body, const struct model_call_cbs *cbs)
+{
+	struct model_call *call = xcalloc(1, sizeof(*call));
+	char auth[600];
+
+	call->c = c;
+	call->p = p;
+	call->cbs = *cbs;
+	call->body = xstrdup(body);
+	buf_init(&call->errbody, MODEL_MAX_ERRBODY + 1);
+	model_decoder_init(&call->dec, p, call_on_event, call);
+	call->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	call->headers = curl_slist_append(call->headers, p->kind == MODEL_KIND_OLLAMA
+							     ? "Accept: application/x-ndjson"
+							     : "Accept: text/event-stream");
+	if (p->api_key[0] != '\0') {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->api_key);
+		call->headers = curl_slist_append(call->headers, auth);
+		sodium_memzero(auth, sizeof(auth));
+	}
+	/* No "Expect: 100-continue" round trip on larger prompts. */
+	call->headers = curl_slist_append(call->headers, "Expect:");
+	call->next = c->calls;
+	if (c->calls != NULL)
+		c->calls->prev = call;
+	c->calls = call;
+	c->ncalls++;
+	if (call_attempt(call) != 0) {
+		/* Reported from the loop, so callers see on_end after start returns. */
+		struct timeval now = {0, 0};
+
+		if (call->easy != NULL) {
+			curl_easy_cleanup(call->easy);
+			call->easy = NULL;
+		}
+		call->attempt = p->retries; /* no retry for a local failure */
+		call->retry_timer = evtimer_new(c->base, call_on_retry, call);
+		evtimer_add(call->retry_timer, &now);
+	}
+	return call;
+}
+
+void model_call_cancel(struct model_call *call)
+{
+	if (call->in_cb) {
+		call->cancelled = true;
+		return;
+	}
+	call_free(call);
+}
+
+/* Jittered exponential backoff: base * 2^attempt * [0.5, 1.5). */
+static long call_backoff_ms(const struct model_call *call)
+{
+	double ms = (double)call->p->retry_base_ms *
+		    (double)(1u << (call->attempt < 10 ? call->attempt : 10));
+
+	return (long)(ms * (0.5 + (double)randombytes_uniform(1000) / 1000.0));
+}
+
+/* Decide what an ended transfer means: retry, or on_end. */
+static void call_finished(struct model_call *call, CURLcode res)
+{
+	struct err e = {0};
+	const struct model_provider *p = call->p;
+	bool retry = false;
+	curl_off_t connect_us = 0;
+	int rc;
+
+	curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
+	curl_easy_getinfo(call->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+	if (call->failed) {
+		e = call->e;
+		rc = e.code;
+	} else if (res == CURLE_OK && call->status == 200) {
+		rc = model_decoder_finish(&call->dec, &e);
+	} else if (res == CURLE_OK || (call->status != 0 && call->status != 200)) {
+		char msg[400];
+
+		buf_addc(&call->errbody, '\0');
+		model_http_error((int)call->status, call->errbody.p, call->errbody.len - 1, msg,
+				 sizeof(msg));
+		rc = err_set(&e,
+			     call->status == 401 || call->status == 402 ? BASE_E_AUTH : BASE_E_BUSY,
+			     "%s", msg);
+		retry = model_status_retryable((int)call->status);
+	} else if (res == CURLE_COULDNT_CONNECT || res == CURLE_COULDNT_RESOLVE_HOST ||
+		   (res == CURLE_OPERATION_TIMEDOUT && call->status == 0 && !call->started &&
+		    call->dec.total == 0 && call->errbody.len == 0 && connect_us == 0)) {
+		char url[700];
+
+		model_url(p, "chat", url, sizeof(url));
+		if (res == CURLE_COULDNT_RESOLVE_HOST)
+			rc = err_set(&e, BASE_E_BUSY,
+				     "无法解析模型服务地址（%s），请检查 model.base_url",
+				     p->base_url);
+		else if (res == CURLE_OPERATION_TIMEDOUT)
+			rc = err_set(&e, BASE_E_BUSY, "连接模型服务超时（%d 毫秒）：%s",
+				     p->connect_timeout_ms, p->base_url);
+		else
+			rc = err_set(&e, BASE_E_BUSY,
+				     "无法连接模型服务 %s（连接被拒绝：服务未启动或端口错误）",
+				     p->base_url);
+		retry = true;
+	} else if (res == CURLE_OPERATION_TIMEDOUT) {
+		rc = err_set(&e, BASE_E_BUSY, "模型服务 %d 秒没有输出（空闲超时）%s",
+			     p->idle_timeout_s, call->started ? "，回答不完整" : "");
+	} else if (call->started || call->dec.total > 0) {
+		rc = err_set(&e, BASE_E_BUSY, "模型连接中断，回答不完整（%s）",
+			     curl_easy_strerror(res));
+	} else {
+		rc = err_set(&e, BASE_E_BUSY, "模型服务请求失败：%s", curl_easy_strerror(res));
+		retry =
+		    res == CURLE_GOT_NOTHING || res == CURLE_RECV_ERROR || res == CURLE_SEND_ERROR;
+	}
+	curl_multi_remove_handle(call->c->multi, call->easy);
+	curl_easy_cleanup(call->easy);
+	call->easy = NULL;
+	if (rc != 0 && retry && !call->started && call->attempt < p->retries) {
+		long ms = call_backoff_ms(call);
+		struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+
+		base_log(LOG_INFO, "model: %s，%ld 毫秒后第 %d 次重试", e.msg, ms,
+			 call->attempt + 1);
+		call->attempt++;
+		err_clear(&call->e);
+		if (call->retry_timer == NULL)
+			call->retry_timer = evtimer_new(call->c->base, call_on_retry, call);
+		evtimer_add(call->retry_timer, &tv);
+		return;
+	}
+	call->in_cb = true;
+	call->cbs.on_end(rc, &e, call->started, call->cbs.arg);
+	call->in_cb = false;
+	call_free(call);
+}
+
+static void client_check_done(struct model_client *c)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(c->multi, &left)) != NULL) {
+		struct model_call *call = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&call);
+		if (call->cancelled) {
+			call_free(call);
+			continue;
+		}
+		call_finished(call, msg->data.result);
+	}
+}
+
+/* ---- blocking GET for diagnoses ---- */
+
+static size_t get_on_write(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct buf *b = userdata;
+	size_t n = size * nmemb;
+	size_t room = MODEL_MAX_ERRBODY - b->len;
+
+	buf_add(b, ptr, n < room ? n : room);
+	return n;
+}
+
+int model_http_get(const struct model_provider *p, const char *url, int *status, char **body,
+		   struct err *e)
+{
+	CURL *h;
+	struct curl_slist *hdr = NULL;
+	struct buf b;
+	char auth[600];
+	long code = 0;
+	CURLcode res;
+
+	client_global_init();
+	*status = 0;
+	*body = NULL;
+	h = curl_easy_init();
+	if (h == NULL)
+		return err_set(e, BASE_E_INTERNAL, "libcurl 初始化失败");
+	buf_init(&b, MODEL_MAX_ERRBODY + 1);
+	if (p->api_key[0] != '\0') {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->api_key);
+		hdr = curl_slist_append(hdr, auth);
+		sodium_memzero(auth, sizeof(auth));
+	}
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, get_on_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)p->connect_timeout_ms);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)p->idle_timeout_s);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+	res = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_cleanup(h);
+	curl_slist_free_all(hdr);
+	if (res != CURLE_OK) {
+		buf_free(&b);
+		if (res == CURLE_COULDNT_CONNECT)
+			return err_set(e, BASE_E_IO, "连接被拒绝：服务未启动或端口错误");
+		if (res == CURLE_COULDNT_RESOLVE_HOST)
+			return err_set(e, BASE_E_IO, "无法解析主机名");
+		if (res == CURLE_OPERATION_TIMEDOUT)
+			return err_set(e, BASE_E_IO, "超时无响应");
+		return err_set(e, BASE_E_IO, "%s", curl_easy_strerror(res));
+	}
+	*status = (int)code;
+	*body = buf_detach(&b, NULL);
+	return 0;
+}

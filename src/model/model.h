@@ -1,0 +1,238 @@
+/*
+ * model: the gateway to language models — provider capability records,
+ * incremental stream decoding (OpenAI/DeepSeek SSE, Ollama NDJSON) and the
+ * separation of reasoning from the answer.
+ *
+ * Invariants:
+ *  - A provider record comes from configuration, never from special cases
+ *    in code: kind (openai|ollama), reasoning field, think-tag mode, JSON
+ *    mode, tools, limits and timeouts. api_key is never logged or printed
+ *    (model_provider_json shows it as "***").
+ *  - The decoder takes bytes in any chunking (a split anywhere, even inside
+ *    a UTF-8 character or a "</think>" tag) and produces the same events as
+ *    when fed all at once; lines are capped at MODEL_MAX_LINE bytes.
+ *  - Event text is borrowed: valid only during the callback.
+ *  - Reasoning (reasoning_content, reasoning, message.thinking or <think>
+ *    tags) arrives only as MODEL_EV_REASONING, never inside MODEL_EV_DELTA,
+ *    so callers can keep it for the audit record and out of documents and
+ *    of the history sent back to the model.
+ */
+#ifndef SHUZHI_MODEL_H
+#define SHUZHI_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+
+#define MODEL_MAX_LINE	  (1024 * 1024)	     /* one SSE/NDJSON line */
+#define MODEL_MAX_ERRBODY (64 * 1024)	     /* an HTTP error body kept for its message */
+#define MODEL_CONFIG_MAX  (64 * 1024)	     /* the "model" object of a config file */
+#define MODEL_MAX_STREAM  (64 * 1024 * 1024) /* total bytes of one response */
+
+enum model_kind { MODEL_KIND_OPENAI, MODEL_KIND_OLLAMA };
+
+/* How <think> tags in the answer text are treated. */
+enum model_think {
+	MODEL_THINK_AUTO, /* a leading <think>…</think> is reasoning; a stray </think> dropped */
+	MODEL_THINK_OPEN, /* R1 templates open the tag in the prompt: text up to </think> is
+			     reasoning */
+	MODEL_THINK_OFF	  /* tags are ordinary text */
+};
+
+/* A provider capability record (the "model" object of the config file). */
+struct model_provider {
+	char name[64];
+	enum model_kind kind;
+	char base_url[512]; /* "http://10.0.0.5:8000/v1", "http://host:11434" */
+	char model[128];
+	char api_key[512];	  /* secret: never logged */
+	char reasoning_field[32]; /* "" accepts reasoning_content and reasoning */
+	enum model_think think;
+	bool json_mode;	 /* response_format json_object supported */
+	bool tools;	 /* function calling supported */
+	int max_streams; /* concurrent streams to this endpoint */
+	int max_queue;	 /* waiting requests beyond that */
+	int connect_timeout_ms;
+	int idle_timeout_s;   /* no byte for this long: stalled (no total timeout) */
+	int retries;	      /* 429/503/500/connect failures before the first token */
+	int retry_base_ms;    /* backoff: base * 2^attempt, jittered */
+	int max_tokens;	      /* 0: the server's default */
+	int64_t daily_tokens; /* per user and day; 0: no quota */
+};
+
+/* Defaults for every field (kind openai, think auto, 16 streams …). */
+void model_provider_defaults(struct model_provider *p);
+/* Parse the JSON object text of a "model" setting over defaults. Unknown
+ * keys, wrong types and values out of range are errors naming src and the
+ * key. */
+int model_provider_parse(struct model_provider *p, const char *json, size_t len, const char *src,
+			 struct err *e);
+/* Read a config file (the server's) and parse its "model" object; returns
+ * BASE_E_NOTFOUND when the file has none. */
+int model_provider_load_file(struct model_provider *p, const char *path, struct err *e);
+/* The record as JSON text (malloc'd), api_key shown as "***". */
+char *model_provider_json(const struct model_provider *p);
+const char *model_kind_name(enum model_kind k);
+const char *model_think_name(enum model_think t);
+
+/* ---- stream events ---- */
+
+enum model_ev_type {
+	MODEL_EV_REASONING, /* text: chain of thought */
+	MODEL_EV_DELTA,	    /* text: answer */
+	MODEL_EV_USAGE,	    /* usage */
+	MODEL_EV_DONE,	    /* finish_reason; the stream ended properly */
+	MODEL_EV_ERROR	    /* text: a message from the model server inside the stream */
+};
+
+struct model_usage {
+	int64_t prompt_tokens;
+	int64_t completion_tokens;
+	int64_t reasoning_tokens;
+	int64_t cache_hit_tokens;
+};
+
+struct model_event {
+	enum model_ev_type type;
+	const char *text; /* REASONING, DELTA, ERROR */
+	size_t len;
+	struct model_usage usage; /* USAGE */
+	const char *finish;	  /* DONE: "stop", "length" … ("" unknown) */
+};
+
+/* Return 0 to go on; anything else stops the decoder with that code. */
+typedef int (*model_event_cb)(const struct model_event *ev, void *arg);
+
+/* <think> splitter: text in, REASONING/DELTA events out. Between calls it
+ * remembers how many bytes of a tag matched so far (the bytes themselves
+ * are the tag's), so a tag split anywhere is recognised. */
+struct model_think_split {
+	enum model_think mode;
+	int state;
+	size_t matched;
+};
+void model_think_init(struct model_think_split *t, enum model_think mode);
+int model_think_feed(struct model_think_split *t, const char *s, size_t n, model_event_cb cb,
+		     void *arg);
+/* Flush held-back bytes at the end of the stream. */
+int model_think_finish(struct model_think_split *t, model_event_cb cb, void *arg);
+
+/* Incremental decoder of a streamed chat response body. */
+struct model_decoder {
+	enum model_kind kind;
+	char reasoning_field[32];
+	struct model_think_split think;
+	struct buf line;
+	struct buf data; /* SSE: data lines of the event being read */
+	char finish[32];
+	size_t total;
+	bool done;   /* [DONE] or done:true seen */
+	bool failed; /* a parse error or a callback stop: further feeds refused */
+	model_event_cb cb;
+	void *arg;
+};
+
+void model_decoder_init(struct model_decoder *d, const struct model_provider *p, model_event_cb cb,
+			void *arg);
+void model_decoder_free(struct model_decoder *d);
+/* Feed bytes; BASE_E_FORMAT / BASE_E_LIMIT with a Chinese message on
+ * malformed or oversized input, or the callback's non-zero code. */
+int model_decoder_feed(struct model_decoder *d, const char *p, size_t n, struct err *e);
+/* End of body: BASE_E_FORMAT "连接中断" unless the stream ended properly. */
+int model_decoder_finish(struct model_decoder *d, struct err *e);
+
+/* ---- requests and error bodies ---- */
+
+/* One chat message (content only; reasoning is never sent back). */
+struct model_msg {
+	const char *role; /* "system", "user", "assistant" */
+	const char *content;
+};
+
+/* The JSON request body for a streamed chat completion (malloc'd). */
+char *model_request_body(const struct model_provider *p, const struct model_msg *msgs, size_t n,
+			 bool stream);
+/* The URL of the chat endpoint, the model list and the like into out. */
+int model_url(const struct model_provider *p, const char *what, char *out, size_t cap);
+/* A clear Chinese diagnosis of an HTTP error status and body from the
+ * model server (the server's own message appended when it has one). */
+void model_http_error(int status, const char *body, size_t len, char *out, size_t cap);
+/* Cut s at its first invalid UTF-8 byte (a character split by truncation). */
+void model_utf8_clip(char *s);
+/* Whether a status is worth retrying (before the first token). */
+bool model_status_retryable(int status);
+
+/* ---- streaming client: libcurl multi on a libevent loop ---- */
+
+struct event_base;
+struct model_client;
+struct model_call;
+
+/* Callbacks of one call. on_event gets REASONING/DELTA/USAGE/DONE events
+ * as they arrive; on_end comes exactly once (not after model_call_cancel):
+ * rc 0 when the stream ended properly, else e says why in Chinese and
+ * started tells whether any text had been forwarded (after that there is
+ * no retry: the answer is marked truncated). */
+struct model_call_cbs {
+	model_event_cb on_event;
+	void (*on_end)(int rc, const struct err *e, bool started, void *arg);
+	void *arg;
+};
+
+/* A client on base (the server's loop, or a CLI's own). */
+struct model_client *model_client_new(struct event_base *base);
+/* Cancels the calls still running (no on_end for them). */
+void model_client_free(struct model_client *c);
+/* Start a streamed chat call; body is the JSON request (copied). Retries
+ * 429/500/502/503/504 and connection failures before the first token with
+ * jittered exponential backoff (p->retries, p->retry_base_ms); connect
+ * timeout p->connect_timeout_ms, idle-read timeout p->idle_timeout_s, no
+ * total timeout. p must outlive the call. */
+struct model_call *model_call_start(struct model_client *c, const struct model_provider *p,
+				    const char *body, const struct model_call_cbs *cbs);
+/* Abort: the upstream connection is closed at once (from inside a
+ * callback: as soon as it returns). No on_end follows. */
+void model_call_cancel(struct model_call *call);
+/* Number of calls in flight (tests, stats). */
+size_t model_client_active(const struct model_client *c);
+
+/* A blocking GET (the CLI's diagnosis): status and body (malloc'd, at most
+ * MODEL_MAX_ERRBODY bytes kept). rc != 0 with a Chinese reason when no
+ * HTTP answer came. */
+int model_http_get(const struct model_provider *p, const char *url, int *status, char **body,
+		   struct err *e);
+
+/* ---- gateway: one bounded queue per model endpoint ---- */
+
+/* At most p->max_streams calls run at once; up to p->max_queue more wait.
+ * The next to start is the waiting request whose group (department) has
+ * the fewest running streams, the earliest among equals: one department
+ * cannot starve the others. Waiting requests learn their position. */
+struct model_gateway;
+struct model_ticket;
+
+struct model_ticket_cbs {
+	/* position 1.. while waiting (called again when it changes) */
+	void (*on_queued)(size_t position, void *arg);
+	model_event_cb on_event;
+	/* exactly once, unless cancelled; also when the gateway is freed */
+	void (*on_end)(int rc, const struct err *e, bool started, void *arg);
+	void *arg;
+};
+
+struct model_gateway *model_gateway_new(struct event_base *base, const struct model_provider *p);
+/* Ends every ticket (on_end with BASE_E_BUSY "服务正在停止"). */
+void model_gateway_free(struct model_gateway *gw);
+const struct model_provider *model_gateway_provider(const struct model_gateway *gw);
+/* Queue a call (body copied). BASE_E_BUSY when the queue is full. */
+int model_gateway_submit(struct model_gateway *gw, int64_t group, const char *body,
+			 const struct model_ticket_cbs *cbs, struct model_ticket **out,
+			 struct err *e);
+/* Withdraw: waiting tickets leave the queue, running calls are aborted
+ * (upstream connection closed at once). No on_end follows. */
+void model_ticket_cancel(struct model_ticket *t);
+void model_gateway_stats(const struct model_gateway *gw, size_t *running, size_t *waiting);
+
+#endif
