@@ -15,5 +15,7 @@ int cli_user(int argc, char **argv);
 int cli_dept(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_serve(int argc, char **argv);
+int cli_extract(int argc, char **argv);
+int cli_enforce(int argc, char **argv);
 
 #endif
