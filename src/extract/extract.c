@@ -1419,6 +1419,25 @@ static bool admissions(const struct tx *t)
 
 /* ------------------------------------------------------------------ */
 
+/* The enforcement organ as the record names it (not scored; used by drafts). */
+static char *organ(const struct tx *t)
+{
+	size_t s, e;
+	long g[4];
+
+	if (re_at("^\\s*([^\\n：:]{4,40}(?:局|大队|支队|中队|委员会|管理所|监管所|执法队|办公室))"
+		  "\\s*\\n",
+		  &t->u, 0, t->hdr_e, &s, &e, g, 2))
+		return sub8(&t->u, (size_t)g[2], (size_t)g[3]);
+	for (size_t i = 0; i < t->nsp && i < 4; i++) {
+		if (t->sp[i].kind == 'Q' && re_at("我们是([^，,。的]{4,40}(?:局|大队|支队|中队|"
+						  "委员会|所|队))(?:的|[^，,。]{0,12}的)?执法人员",
+						  &t->u, t->sp[i].s, t->sp[i].e, &s, &e, g, 2))
+			return sub8(&t->u, (size_t)g[2], (size_t)g[3]);
+	}
+	return NULL;
+}
+
 static json_t *str_or_null(char *s)
 {
 	json_t *v = s ? json_string(s) : json_null();
@@ -1616,6 +1635,7 @@ int extract_transcript(const char *text, size_t len, json_t **result, struct err
 	free(ms);
 	json_object_set_new(o, "evidence", evidence(&t));
 	json_object_set_new(o, "admissions", json_boolean(admissions(&t)));
+	json_object_set_new(o, "organ", str_or_null(organ(&t)));
 	json_object_set_new(o, "law_articles", json_null());
 	json_object_set_new(o, "penalty_amount", json_null());
 	json_object_set_new(o, "document_number", json_null());
@@ -1629,23 +1649,31 @@ int extract_transcript(const char *text, size_t len, json_t **result, struct err
 	return 0;
 }
 
-int extract_transcript_bytes(const void *data, size_t len, const char *label, json_t **result,
-			     struct err *e)
+int extract_read_text(const void *data, size_t len, const char *label, char **text, size_t *tlen,
+		      struct err *e)
 {
 	struct doc_docx *d = NULL;
 	struct buf b;
 	int rc;
 
-	*result = NULL;
+	*text = NULL;
+	*tlen = 0;
 	if (len > EXTRACT_MAX_INPUT)
 		return err_set(e, BASE_E_LIMIT, "%s：文件过大（%zu 字节，上限 %zu 字节）", label,
 			       len, EXTRACT_MAX_INPUT);
-	if (len < 4 || memcmp(data, "PK\x03\x04", 4) != 0)
-		return extract_transcript(data, len, result, e);
-	rc = doc_docx_open_mem(data, len, label, &d, e);
-	if (rc != 0)
-		return rc;
 	buf_init(&b, EXTRACT_MAX_INPUT);
+	if (len < 4 || memcmp(data, "PK\x03\x04", 4) != 0) {
+		buf_add(&b, data, len);
+		buf_addc(&b, '\0');
+		*tlen = len;
+		*text = buf_detach(&b, NULL);
+		return 0;
+	}
+	rc = doc_docx_open_mem(data, len, label, &d, e);
+	if (rc != 0) {
+		buf_free(&b);
+		return rc;
+	}
 	for (size_t i = 0; i < d->npara; i++) {
 		struct doc_ptext pt;
 		doc_ptext_init(&pt);
@@ -1659,8 +1687,25 @@ int extract_transcript_bytes(const void *data, size_t len, const char *label, js
 		doc_ptext_free(&pt);
 	}
 	doc_docx_free(d);
-	rc = extract_transcript(b.p ? b.p : "", b.len, result, e);
-	buf_free(&b);
+	*tlen = b.len;
+	buf_addc(&b, '\0');
+	*text = buf_detach(&b, NULL);
+	return 0;
+}
+
+int extract_transcript_bytes(const void *data, size_t len, const char *label, json_t **result,
+			     struct err *e)
+{
+	char *text;
+	size_t tlen;
+	int rc;
+
+	*result = NULL;
+	rc = extract_read_text(data, len, label, &text, &tlen, e);
+	if (rc != 0)
+		return rc;
+	rc = extract_transcript(text, tlen, result, e);
+	free(text);
 	return rc;
 }
 

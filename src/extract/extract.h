@@ -31,6 +31,11 @@ int extract_transcript_file(const char *path, json_t **result, struct err *e);
 int extract_transcript_bytes(const void *data, size_t len, const char *label, json_t **result,
 			     struct err *e);
 
+/* Text of a .docx package (paragraphs joined by newlines) or of plain text
+ * bytes; *text is NUL-terminated and malloc'd. */
+int extract_read_text(const void *data, size_t len, const char *label, char **text,
+		      size_t *tlen, struct err *e);
+
 /* Check digits. s must be exactly 18 characters (upper case for letters). */
 bool extract_uscc_valid(const char *s);
 bool extract_idcard_valid(const char *s);
