@@ -418,6 +418,20 @@ static size_t find_dates(const struct tx *t, size_t from, size_t to, struct date
 		if (!covered(out, n, s, e) && date_ok(d.y, d.m, d.d) && d.d > 0)
 			out[n++] = d;
 	}
+	/* 10.1 style month.day in a date context */
+	pos = from;
+	while (n < max && t->ry &&
+	       re_at("(?<=从|于|自|是|在|到|至|、|，|,)(\\d{1,2})\\.(\\d{1,2})(?![0-9.])(?=\\s*(?:"
+		     "开始|起|至|到|"
+		     "那天|当天|号|日|国庆|前|后|[—\\-~～]|[，,。]))",
+		     &t->u, pos, to, &s, &e, g, 3)) {
+		struct date d = {s, e, t->ry, 0, 0};
+		pos = e;
+		d.m = comp_num(&t->u, g[2], g[3]);
+		d.d = comp_num(&t->u, g[4], g[5]);
+		if (!covered(out, n, s, e) && date_ok(d.y, d.m, d.d) && d.d > 0)
+			out[n++] = d;
+	}
 	/* year + month */
 	pos = from;
 	while (n < max && re_at("([0-9]{4}|[零〇○一二三四五六七八九]{4})\\s*年\\s*(" NUMC
@@ -790,7 +804,7 @@ static char *strip_name(char *s)
 
 static char *org_name(const struct tx *t)
 {
-	size_t s, e;
+	size_t s, e, pos;
 	long g[4];
 
 	if (re_at("(?:更名为|改名为|改名叫|现名为?|名称变更为|变更为|现在叫|现用名)\\s*[“\"「]?([^"
@@ -798,13 +812,20 @@ static char *org_name(const struct tx *t)
 		  "；;\\s“”\"」（(）)]{3,40})",
 		  &t->u, 0, t->u.len, &s, &e, g, 2))
 		return sub8(&t->u, (size_t)g[2], (size_t)g[3]);
-	if (re_at("(?<!原|曾用|原来的)(?:全称(?:是|为|叫)?|名称(?:是|为|叫|：|:)|(?:公司|单位|企业|"
+	pos = 0;
+	while (
+	    re_at("(?<!原|曾用|原来的)(?:全称(?:是|为|叫)?|名称(?:是|为|叫|：|:)|(?:公司|单位|企业|"
 		  "店|店铺)"
 		  "(?:名字)?叫|字号(?:是|为|叫|：|:)|被检查(?:单位|人)(?:名称)?\\s*[：:]|当事人(?:"
 		  "名称)?"
 		  "\\s*[：:])\\s*[“\"「]?([^，,。；;\\s“”\"」（(）)]{3,40})",
-		  &t->u, 0, t->u.len, &s, &e, g, 2)) {
+		  &t->u, pos, t->u.len, &s, &e, g, 2)) {
 		char *n = sub8(&t->u, (size_t)g[2], (size_t)g[3]);
+		pos = e;
+		if (strstr(n, "什么") || strstr(n, "？") || strstr(n, "?") || strstr(n, "哪")) {
+			free(n);
+			continue;
+		}
 		return strip_name(n);
 	}
 	if (re_at("([^，,。；;：:？?！!\\n]{3,40})[，,]?\\s*(?:统一社会信用代码|信用代码)", &t->u,
@@ -817,12 +838,14 @@ static char *org_name(const struct tx *t)
 
 static char *org_address(const struct tx *t, bool sole)
 {
-	static const char *const first_unit[] = {
-	    "(?<![现家居户])(?:住所|注册地址|注册地)\\s*(?:是|在|为|位于|：|:)\\s*([^，,。；;\\s（("
-	    "]{4,60})",
-	    "(?:经营场所|经营地址|营业场所)\\s*(?:是|在|为|位于|：|:)\\s*([^，,。；;\\s（(]{4,60})",
-	    "(?<![住送达])(?:地址|位于)\\s*(?:是|在|为|：|:)?\\s*([^，,。；;\\s（(]{4,60})"};
-	static const char *const first_sole[] = {first_unit[1], first_unit[0], first_unit[2]};
+#define ADDR_REG                                                                                                          \
+	"(?<![现家居户])(?:住所|注册地址|注册地)\\s*(?:是|在|为|位于|：|:)\\s*([^，,。；;\\s（(]{" \
+	"4,60})"
+#define ADDR_BIZ                                                                                   \
+	"(?:经营场所|经营地址|营业场所)\\s*(?:是|在|为|位于|：|:)\\s*([^，,。；;\\s（(]{4,60})"
+#define ADDR_ANY "(?<![住送达])(?:地址|位于)\\s*(?:是|在|为|：|:)?\\s*([^，,。；;\\s（(]{4,60})"
+	static const char *const first_unit[] = {ADDR_REG, ADDR_BIZ, ADDR_ANY};
+	static const char *const first_sole[] = {ADDR_BIZ, ADDR_REG, ADDR_ANY};
 	const char *const *order = sole ? first_sole : first_unit;
 
 	for (int i = 0; i < 3; i++) {
@@ -1092,7 +1115,9 @@ static json_t *quantities(const struct tx *t, const struct money_span *ms, size_
 		if (t->sp[i].kind == 'Q')
 			continue;
 		while (re_at(
-		    "(?<![0-9.第每按其中])(" CNUM "+(?:[.点][0-9零〇一二三四五六七八九]+)?)(?:米("
+		    "(?<![0-9."
+		    "第每按其中零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟])(?<!每["
+		    "\\x{4e00}-\\x{9fff}])(" CNUM "+(?:[.点][0-9零〇一二三四五六七八九]+)?)(?:米("
 		    "[一二三四五六七八九]))?(来|多|余)?\\s*("
 		    "平方米|平米|个平方|平方|立方米|立方|公斤|千克|公里|厘米|毫升|米(?!["
 		    "一二三四五六七八九])|"
@@ -1275,7 +1300,11 @@ static json_t *evidence(const struct tx *t)
 			if (re_at("^(?:执法人员)?(?:在现场)?", &t->u, xs, (size_t)g[3], &s2, &e2,
 				  NULL, 0))
 				xs = e2;
-			ev_split(t, arr, xs, (size_t)g[3], false);
+			if (re_at("记录|笔录|照片|视频|录像|截图|证|书|单|表|材料|合同|凭证|票|"
+				  "清单|报告|档案|"
+				  "台账|明细",
+				  &t->u, xs, (size_t)g[3], &s2, &e2, NULL, 0))
+				ev_split(t, arr, xs, (size_t)g[3], false);
 		}
 		/* objects collected: 复印了 / 调取了 / 导出了 */
 		pos = t->sp[i].s;
