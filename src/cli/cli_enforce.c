@@ -1,4 +1,5 @@
 /* cli: `shuzhi enforce draft|validate`. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,8 @@ static int usage(const char *msg)
 	fprintf(stderr, "shuzhi enforce: %s\n", msg);
 	fprintf(
 	    stderr,
-	    "用法：shuzhi enforce draft KIND --from EXTRACT.json|TRANSCRIPT -o OUT.docx|OUT.txt\n"
+	    "用法：shuzhi enforce draft KIND --from EXTRACT.json|TRANSCRIPT... -o OUT.docx|OUT.txt|DIR "
+			"[--timing]\n"
 	    "      shuzhi enforce validate DRAFT.docx|DRAFT.txt [--notice NOTICE] [--json]\n"
 	    "KIND：notice（行政处罚告知书）、decision（行政处罚决定书）、order（责令改正通知书）、"
 	    "report（案件调查终结报告）\n");
@@ -44,56 +46,93 @@ static int load_extract(const char *path, json_t **out, struct err *e)
 	return extract_transcript_file(path, out, e);
 }
 
-static int cmd_draft(int argc, char **argv)
+static int draft_one(enum enforce_kind kind, const char *from, const char *outp, struct err *e)
 {
-	enum enforce_kind kind;
-	const char *from = NULL, *outp = NULL;
 	json_t *x = NULL;
-	struct err e = {0};
 	int rc;
 
-	if (argc < 2 || !enforce_kind_parse(argv[1], &kind))
-		return usage("未知或缺少文书种类");
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
-			from = argv[++i];
-		else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-			outp = argv[++i];
-		else
-			return usage("未知选项");
-	}
-	if (from == NULL || outp == NULL)
-		return usage("缺少 --from 或 -o");
-	if (load_extract(from, &x, &e) != 0) {
-		fprintf(stderr, "shuzhi: %s\n", e.msg);
+	if (load_extract(from, &x, e) != 0)
 		return 2;
-	}
 	if (ends_with(outp, ".txt") || strcmp(outp, "-") == 0) {
 		struct buf b;
 		buf_init(&b, (size_t)64 << 20);
-		rc = enforce_draft_text(kind, x, &b, &e);
+		rc = enforce_draft_text(kind, x, &b, e);
 		if (rc == 0) {
 			if (strcmp(outp, "-") == 0)
 				fwrite(b.p, 1, b.len, stdout);
 			else
-				rc = base_write_file_atomic(outp, b.p, b.len, &e);
+				rc = base_write_file_atomic(outp, b.p, b.len, e);
 		}
 		buf_free(&b);
 	} else {
 		char *docx = NULL;
 		size_t len = 0;
-		rc = enforce_draft(kind, x, &docx, &len, &e);
+		rc = enforce_draft(kind, x, &docx, &len, e);
 		if (rc == 0)
-			rc = base_write_file_atomic(outp, docx, len, &e);
+			rc = base_write_file_atomic(outp, docx, len, e);
 		free(docx);
 	}
 	json_decref(x);
-	text_re_cleanup();
-	if (rc != 0) {
-		fprintf(stderr, "shuzhi: %s\n", e.msg);
-		return 2;
+	return rc != 0 ? 2 : 0;
+}
+
+static int cmd_draft(int argc, char **argv)
+{
+	enum enforce_kind kind;
+	const char **from = xcalloc((size_t)argc, sizeof(char *));
+	const char *outp = NULL;
+	size_t nfrom = 0;
+	bool timing = false;
+	int worst = 0;
+
+	if (argc < 2 || !enforce_kind_parse(argv[1], &kind)) {
+		free(from);
+		return usage("未知或缺少文书种类");
 	}
-	return 0;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+			from[nfrom++] = argv[++i];
+		else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			outp = argv[++i];
+		else if (strcmp(argv[i], "--timing") == 0)
+			timing = true;
+		else {
+			free(from);
+			return usage("未知选项");
+		}
+	}
+	if (nfrom == 0 || outp == NULL) {
+		free(from);
+		return usage("缺少 --from 或 -o");
+	}
+	for (size_t k = 0; k < nfrom; k++) {
+		struct err e = {0};
+		char path[4096];
+		const char *target = outp;
+		uint64_t t0 = base_now_ns();
+		int rc;
+
+		if (nfrom > 1) { /* several inputs: -o is a directory */
+			const char *b = strrchr(from[k], '/');
+			const char *dot;
+			b = b ? b + 1 : from[k];
+			dot = strrchr(b, '.');
+			snprintf(path, sizeof(path), "%s/%.*s-%s.docx", outp,
+				 (int)(dot ? (size_t)(dot - b) : strlen(b)), b, argv[1]);
+			target = path;
+		}
+		rc = draft_one(kind, from[k], target, &e);
+		if (rc != 0) {
+			fprintf(stderr, "shuzhi: %s\n", e.msg);
+			worst = 2;
+		} else if (timing) {
+			fprintf(stderr, "计时 %s %.3f ms\n", from[k],
+				(double)(base_now_ns() - t0) / 1e6);
+		}
+	}
+	free(from);
+	text_re_cleanup();
+	return worst;
 }
 
 static int cmd_validate(int argc, char **argv)

@@ -986,13 +986,35 @@ static char *role_value(const struct tx *t, const char *party_type)
 
 #define CNUM "[0-9零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]"
 
+static bool is_clause_stop(uint32_t c, bool colon)
+{
+	switch (c) {
+	case 0xFF0C: /* ， */
+	case ',':
+	case 0x3002: /* 。 */
+	case 0xFF1B: /* ； */
+	case ';':
+	case 0xFF1F: /* ？ */
+	case '?':
+	case 0xFF01: /* ！ */
+	case '!':
+	case '\n':
+		return true;
+	case 0xFF1A: /* ： */
+	case ':':
+		return colon;
+	default:
+		return false;
+	}
+}
+
 static bool clause_has(const struct tx *t, size_t at, const char *pat)
 {
 	size_t s = at, e = at, ms, me;
 
-	while (s > 0 && !re_at("[，,。；;？?！!\\n：:]", &t->u, s - 1, s, &ms, &me, NULL, 0))
+	while (s > 0 && !is_clause_stop(t->u.p[s - 1], true))
 		s--;
-	while (e < t->u.len && !re_at("[，,。；;？?！!\\n]", &t->u, e, e + 1, &ms, &me, NULL, 0))
+	while (e < t->u.len && !is_clause_stop(t->u.p[e], false))
 		e++;
 	return re_at(pat, &t->u, s, e, &ms, &me, NULL, 0);
 }
@@ -1021,10 +1043,10 @@ static json_t *num_json(double v)
 
 static char *item_before(const struct tx *t, size_t at)
 {
-	size_t s = at, ms, me;
+	size_t s = at;
 
-	while (s > 0 && at - s < 12 &&
-	       !re_at("[，,。；;？?！!\\n：:、]", &t->u, s - 1, s, &ms, &me, NULL, 0))
+	while (s > 0 && at - s < 12 && !is_clause_stop(t->u.p[s - 1], true) &&
+	       t->u.p[s - 1] != 0x3001)
 		s--;
 	return sub8(&t->u, s, at);
 }
