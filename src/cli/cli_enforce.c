@@ -14,8 +14,9 @@ static int usage(const char *msg)
 	fprintf(stderr, "shuzhi enforce: %s\n", msg);
 	fprintf(
 	    stderr,
-	    "用法：shuzhi enforce draft KIND --from EXTRACT.json|TRANSCRIPT... -o OUT.docx|OUT.txt|DIR "
-			"[--timing]\n"
+	    "用法：shuzhi enforce draft KIND --from EXTRACT.json|TRANSCRIPT... -o "
+	    "OUT.docx|OUT.txt|DIR "
+	    "[--timing]\n"
 	    "      shuzhi enforce validate DRAFT.docx|DRAFT.txt [--notice NOTICE] [--json]\n"
 	    "KIND：notice（行政处罚告知书）、decision（行政处罚决定书）、order（责令改正通知书）、"
 	    "report（案件调查终结报告）\n");

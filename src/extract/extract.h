@@ -33,8 +33,8 @@ int extract_transcript_bytes(const void *data, size_t len, const char *label, js
 
 /* Text of a .docx package (paragraphs joined by newlines) or of plain text
  * bytes; *text is NUL-terminated and malloc'd. */
-int extract_read_text(const void *data, size_t len, const char *label, char **text,
-		      size_t *tlen, struct err *e);
+int extract_read_text(const void *data, size_t len, const char *label, char **text, size_t *tlen,
+		      struct err *e);
 
 /* Check digits. s must be exactly 18 characters (upper case for letters). */
 bool extract_uscc_valid(const char *s);
