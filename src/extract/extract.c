@@ -1459,7 +1459,8 @@ static bool admissions(const struct tx *t)
 		pos = t->sp[i].s;
 		while (re_at(
 		    "不承认|否认|不认可|不属实|(?<![没无])有异议|不是事实|没有违法|不存在违法|"
-		    "不是我的责任|没有卖过|从来没有|不知道这回事|冤枉|诬告",
+		    "不是我的责任|没有卖过|从来没有|不知道这回事|没有这回事|没这回事|冤枉|诬告|"
+		    "不是我们(?:干|做|卖|放)的",
 		    &t->u, pos, t->sp[i].e, &s, &e, NULL, 0)) {
 			pos = e;
 			no++;
@@ -1553,14 +1554,11 @@ int extract_transcript(const char *text, size_t len, json_t **result, struct err
 
 	/* party */
 	pname = org_name(&t);
-	if (uscc != NULL || (pname != NULL && !t.inspection) || t.inspection) {
+	/* an organisation when a code or a registered name is stated, else a person */
+	if (uscc != NULL || pname != NULL) {
 		bool sole = (uscc != NULL && strncmp(uscc, "92", 2) == 0) ||
 			    text_re_has("个体工商户|个体户", t.u.p, t.u.len);
-		if (pname == NULL && !t.inspection && uscc == NULL) {
-			ptype = "个人";
-		} else {
-			ptype = sole ? "个体工商户" : "单位";
-		}
+		ptype = sole ? "个体工商户" : "单位";
 	} else {
 		ptype = "个人";
 	}
