@@ -1138,7 +1138,8 @@ static json_t *quantities(const struct tx *t, const struct money_span *ms, size_
 			continue;
 		while (re_at(
 		    "(?<![0-9."
-		    "第每按其中零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟])(?<!每["
+		    "第每按其中上下这那零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]"
+		    ")(?<!每["
 		    "\\x{4e00}-\\x{9fff}])(" CNUM "+(?:[.点][0-9零〇一二三四五六七八九]+)?)(?:米("
 		    "[一二三四五六七八九]))?(来|多|余)?\\s*("
 		    "平方米|平米|个平方|平方|立方米|立方|公斤|千克|公里|厘米|毫升|米(?!["
@@ -1172,7 +1173,8 @@ static json_t *quantities(const struct tx *t, const struct money_span *ms, size_
 					  &t->u, e, t->sp[i].e, &s2, &e2, NULL, 0)) {
 					free(unit);
 					unit = xstrdup("人");
-				} else if (!re_at("^[\\x{3400}-\\x{4dbf}\\x{4e00}-\\x{9fff}]{0,3}?["
+				} else if (v < 2 ||
+					   !re_at("^[\\x{3400}-\\x{4dbf}\\x{4e00}-\\x{9fff}]{0,3}?["
 						  "桶筐箱罐瓶袋包]",
 						  &t->u, e, t->sp[i].e, &s2, &e2, NULL, 0)) {
 					free(unit);
@@ -1182,7 +1184,15 @@ static json_t *quantities(const struct tx *t, const struct money_span *ms, size_
 			if (clause_has(
 				t, (size_t)g[2],
 				"照片|录像|视频|页|编号|笔录|复印|不少于|至少|"
-				"以上|年龄|岁|学时|课时|每个?(?:礼拜|星期|周|月|年|天|日)")) {
+				"以上|年龄|岁|学时|课时|每个?(?:礼拜|星期|周|月|年|天|日)|"
+				"一共就|总共就|全厂|全公司|员工总数|职工总数|总人数|厂房面积|"
+				"就我和|我和我")) {
+				free(unit);
+				continue;
+			}
+			/* how often a lawful routine happens is no count of the violation */
+			if (strcmp(unit, "次") == 0 &&
+			    clause_has(t, (size_t)g[2], "一年|每年|一个月|每月|每周|一周|每季度")) {
 				free(unit);
 				continue;
 			}
