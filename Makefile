@@ -109,6 +109,7 @@ bench: $(BIN) build/bench-gongwen
 	@bench/http/run.sh $(BIN)
 	@bench/pii/run.sh $(BIN)
 	@bench/gateway/run.sh $(BIN)
+	@bench/scenario/run.sh $(BIN)
 
 # In-process timing (no process start-up) for the benchmarks.
 build/bench-gongwen: $(REL_OBJ) build/rel/bench/gongwen/inproc.o

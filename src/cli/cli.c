@@ -49,6 +49,15 @@ void cli_usage(FILE *out)
 	    "[--json] [--limit N]\n"
 	    "      管理敏感词表（每行“词”或“词,类别”）；check 退出码 1 表示命中，--record "
 	    "记录命中。\n"
+	    "  shuzhi extract transcript FILE [--json]\n"
+	    "      从询问笔录或现场检查笔录（.txt 或 "
+	    ".docx）提取当事人、日期、地点、数量、金额、证据等。\n"
+	    "  shuzhi enforce draft notice|decision|order|report --from EXTRACT.json|笔录... "
+	    "-o OUT.docx|OUT.txt|DIR [--timing]\n"
+	    "      生成行政处罚告知书、决定书、责令改正通知书、案件调查终结报告初稿；\n"
+	    "      法律条款、罚款数额、文号等笔录无法提供的内容留作黄色标注的待填写项。\n"
+	    "  shuzhi enforce validate 文书.docx|.txt [--notice 告知书] [--json]\n"
+	    "      列出缺少或不一致的要素。退出码：0 无问题，1 有缺项/待填写，2 无法读取。\n"
 	    "  shuzhi --version\n",
 	    out);
 }

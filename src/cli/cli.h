@@ -20,5 +20,7 @@ int cli_pii(int argc, char **argv);
 int cli_words(int argc, char **argv);
 int cli_chat(int argc, char **argv);
 int cli_model(int argc, char **argv);
+int cli_extract(int argc, char **argv);
+int cli_enforce(int argc, char **argv);
 
 #endif

@@ -397,6 +397,73 @@ out_discard:
 	return err_set(e, BASE_E_INTERNAL, "%s: 打包失败", path);
 }
 
+int doc_zip_writer_bytes(struct doc_zip_writer *w, char **data, size_t *len, struct err *e)
+{
+	zip_error_t ze;
+	zip_source_t *src;
+	zip_t *za;
+	zip_int64_t n;
+
+	*data = NULL;
+	*len = 0;
+	zip_error_init(&ze);
+	src = zip_source_buffer_create(NULL, 0, 0, &ze);
+	if (src == NULL)
+		return err_set(e, BASE_E_INTERNAL, "无法创建内存中的 ZIP");
+	zip_source_keep(src);
+	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+	if (za == NULL) {
+		zip_source_free(src);
+		zip_error_fini(&ze);
+		return err_set(e, BASE_E_INTERNAL, "无法创建内存中的 ZIP");
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		zip_source_t *s = zip_source_buffer(za, w->parts[i].data, w->parts[i].len, 0);
+		zip_int64_t idx;
+
+		if (s == NULL)
+			goto fail;
+		idx = zip_file_add(za, w->parts[i].name, s, ZIP_FL_ENC_UTF_8);
+		if (idx < 0) {
+			zip_source_free(s);
+			goto fail;
+		}
+		zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6);
+		zip_file_set_mtime(za, (zip_uint64_t)idx, 315532800 + 86400, 0);
+	}
+	if (zip_close(za) != 0) {
+		zip_discard(za);
+		zip_source_free(src);
+		zip_error_fini(&ze);
+		return err_set(e, BASE_E_INTERNAL, "打包失败");
+	}
+	if (zip_source_open(src) < 0 || zip_source_seek(src, 0, SEEK_END) < 0 ||
+	    (n = zip_source_tell(src)) < 0 || zip_source_seek(src, 0, SEEK_SET) < 0) {
+		zip_source_free(src);
+		zip_error_fini(&ze);
+		return err_set(e, BASE_E_INTERNAL, "打包失败");
+	}
+	*data = xmalloc((size_t)n + 1);
+	if (zip_source_read(src, *data, (zip_uint64_t)n) != n) {
+		free(*data);
+		*data = NULL;
+		zip_source_close(src);
+		zip_source_free(src);
+		zip_error_fini(&ze);
+		return err_set(e, BASE_E_INTERNAL, "打包失败");
+	}
+	*len = (size_t)n;
+	zip_source_close(src);
+	zip_source_free(src);
+	zip_error_fini(&ze);
+	return 0;
+fail:
+	zip_discard(za);
+	zip_source_free(src);
+	zip_error_fini(&ze);
+	return err_set(e, BASE_E_INTERNAL, "打包失败");
+}
+
 void doc_zip_writer_free(struct doc_zip_writer *w)
 {
 	if (w == NULL)
