@@ -503,9 +503,11 @@ static size_t last_number_end(const uint32_t *q, size_t from, size_t limit)
 	return best;
 }
 
+/* A road, street, community or building part before the first number
+ * (福田区地铁2号线 has none: 地铁 is not a place below the district). */
 static bool has_street_part(const uint32_t *q, size_t a, size_t b)
 {
-	for (size_t i = a; i < b; i++) {
+	for (size_t i = a; i < b && !is_digit(q[i]); i++) {
 		if (privacy_char_in(street_chars, q[i]))
 			return true;
 	}

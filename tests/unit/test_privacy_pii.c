@@ -124,6 +124,9 @@ TEST(privacy_addresses)
 	/* Roads, intersections and organisations without a number. */
 	ASSERT_SCAN("在红荔路与华富路交叉口", "");
 	ASSERT_SCAN("深圳市福田区住房和建设局", "");
+	ASSERT_SCAN("乘坐福田区地铁2号线", "");
+	ASSERT_SCAN("住所：北京市朝阳区建国路88号院3号楼2单元501室。",
+		    "address:北京市朝阳区建国路88号院3号楼2单元501室");
 }
 
 TEST(privacy_text_load_limits)
