@@ -22,6 +22,8 @@ int main(int argc, char **argv)
 		return cli_dept(argc - 1, argv + 1);
 	if (strcmp(argv[1], "audit") == 0)
 		return cli_audit(argc - 1, argv + 1);
+	if (strcmp(argv[1], "scenario") == 0)
+		return cli_scenario(argc - 1, argv + 1);
 	if (strcmp(argv[1], "serve") == 0)
 		return cli_serve(argc - 1, argv + 1);
 	fprintf(stderr, "shuzhi: 未知命令“%s”（运行 shuzhi --help 查看用法）\n", argv[1]);

@@ -26,6 +26,11 @@ void cli_usage(FILE *out)
 	    "      启动网页与 HTTP API（默认 127.0.0.1:8080）；SIGTERM/SIGINT 平稳停止。\n"
 	    "      设置：选项 > 环境变量 SHUZHI_* > 配置文件 > 默认值（见 docs/OPERATIONS.md）。\n"
 	    "      以上命令均接受 --db 路径（默认 $SHUZHI_DB 或 ./shuzhi.db）。\n"
+	    "  shuzhi scenario list [--json] [--category 类别]    shuzhi scenario show ID [--json]\n"
+	    "  shuzhi scenario run ID --input 输入.json -o 输出 [--format docx|txt] [--json]\n"
+	    "  shuzhi scenario test [ID...]\n"
+	    "      场景库（scenarios/，或 $SHUZHI_SCENARIOS，或 --dir）：列出、查看、生成文稿、\n"
+	    "      运行验收样例。run 退出码：0 成功，1 校验发现错误，2 输入不符合表单。\n"
 	    "  shuzhi --version\n",
 	    out);
 }
