@@ -164,6 +164,9 @@ static void ppr(struct doc_dw *w, const struct doc_dw_pfmt *pf, const struct doc
 		if (pf->tab_right > 0)
 			putf(w, "<w:tabs><w:tab w:val=\"right\" w:pos=\"%ld\"/></w:tabs>",
 			     pf->tab_right);
+		/* table text keeps single spacing: no snapping to the 579-twip line grid */
+		if (w->in_table)
+			put(w, "<w:snapToGrid w:val=\"0\"/>");
 		if (pf->line > 0)
 			putf(w,
 			     "<w:spacing w:before=\"%ld\" w:after=\"%ld\" w:line=\"%ld\" "

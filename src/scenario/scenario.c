@@ -1414,12 +1414,24 @@ void scn_result_free(struct scn_result *r)
 
 #define F_BODY "仿宋_GB2312"
 
+/* Display width in tenths of a character (ASCII counts half). */
+static long width10(const char *s)
+{
+	long w = 0;
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c < 0x80)
+			w += 5;
+		else if ((*c & 0xC0) != 0x80)
+			w += 10;
+	}
+	return w;
+}
+
 static void doc_table(struct doc_dw *w, char **rows, size_t nrows)
 {
 	size_t ncols = 0;
-	long widths[32];
-	size_t maxw[32] = {0};
-	long total = 0;
+	long widths[32], minw[32], weight[32], maxw[32] = {0};
+	long total_min = 0, total_extra = 0, avail;
 	struct doc_dw_pfmt pf = {0};
 	struct doc_dw_rfmt rf = {F_BODY, NULL, 24, false, NULL, false, 0};
 	struct doc_dw_rfmt hf = {"黑体", NULL, 24, false, NULL, false, 0};
@@ -1430,7 +1442,7 @@ static void doc_table(struct doc_dw *w, char **rows, size_t nrows)
 		while (*s && c < 32) {
 			size_t k = strcspn(s, "|");
 			char *cell = xstrndup(s, k);
-			size_t wc = cp_len(cell);
+			long wc = width10(cell);
 			if (wc > maxw[c])
 				maxw[c] = wc;
 			free(cell);
@@ -1444,13 +1456,24 @@ static void doc_table(struct doc_dw *w, char **rows, size_t nrows)
 	}
 	if (ncols == 0)
 		return;
+	/* 小四 (12 pt = 240 twips) text: 8840 twips hold 36.8 characters. Short
+	 * columns get their full width (up to 4.5 characters), the rest is shared
+	 * in proportion to the longest cell (capped at 20 characters). */
 	for (size_t c = 0; c < ncols; c++) {
-		size_t m = maxw[c] < 2 ? 2 : maxw[c] > 30 ? 30 : maxw[c];
-		widths[c] = (long)m;
-		total += (long)m;
+		minw[c] = (maxw[c] < 45 ? maxw[c] : 45) + 7;
+		weight[c] = (maxw[c] < 200 ? maxw[c] : 200) + 7 - minw[c];
+		total_min += minw[c];
+		total_extra += weight[c];
 	}
-	for (size_t c = 0; c < ncols; c++)
-		widths[c] = widths[c] * 8840 / total;
+	avail = 368 - total_min;
+	for (size_t c = 0; c < ncols; c++) {
+		long tenths = minw[c];
+		if (avail > 0 && total_extra > 0)
+			tenths += avail * weight[c] / total_extra;
+		else if (avail < 0)
+			tenths = minw[c] * 368 / total_min;
+		widths[c] = tenths * 24;
+	}
 	doc_dw_table_begin(w, ncols, widths);
 	for (size_t r = 0; r < nrows; r++) {
 		bool header = rows[r][1] == '!' || r == 0;
