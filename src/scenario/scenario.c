@@ -424,9 +424,11 @@ static int parse_rules(struct ld *l, json_t *root, const struct scn_def *d)
 {
 	static const char *const vkeys[] = {"type",    "text",	"pattern", "fields", "before",
 					    "after",   "items", "field",   "total",  "severity",
-					    "message", "max",	"id",	   NULL};
-	static const char *const vtypes[] = {"required",   "contains", "not_contains", "regex",
-					     "date_order", "sum",      "max_chars",    NULL};
+					    "message", "max",	"id",	   "left",   "op",
+					    "right",   NULL};
+	static const char *const vtypes[] = {"required",  "contains",	"not_contains",
+					     "regex",	  "date_order", "sum",
+					     "max_chars", "compare",	NULL};
 	static const char *const ekeys[] = {"field", "from", "pattern", "group", "all", NULL};
 	static const char *const pkeys[] = {"part", "instruction", "system", NULL};
 	json_t *a = json_object_get(root, "extract");
@@ -483,7 +485,7 @@ static int parse_rules(struct ld *l, json_t *root, const struct scn_def *d)
 			return lerr(
 			    l, p,
 			    "未知的校验类型“%.40s”（可用 required contains not_contains regex "
-			    "date_order sum max_chars）",
+			    "date_order sum max_chars compare）",
 			    t);
 		sev = json_string_value(json_object_get(o, "severity"));
 		if (sev != NULL && strcmp(sev, "error") != 0 && strcmp(sev, "warning") != 0)
@@ -510,6 +512,15 @@ static int parse_rules(struct ld *l, json_t *root, const struct scn_def *d)
 					      get_str(l, o, "field", p, true) == NULL ||
 					      get_str(l, o, "total", p, true) == NULL))
 			return l->e->code;
+		if (strcmp(t, "compare") == 0) {
+			const char *op = get_str(l, o, "op", p, true);
+			if (op == NULL || get_str(l, o, "left", p, true) == NULL ||
+			    get_str(l, o, "right", p, true) == NULL)
+				return l->e->code;
+			if (strcmp(op, "<") != 0 && strcmp(op, "<=") != 0 &&
+			    strcmp(op, "==") != 0 && strcmp(op, ">=") != 0 && strcmp(op, ">") != 0)
+				return lerr(l, p, "“op”应为 < <= == >= > 之一");
+		}
 		if (strcmp(t, "max_chars") == 0 && !json_is_integer(json_object_get(o, "max")))
 			return lerr(l, p, "max_chars 校验需要整数“max”");
 	}
@@ -1317,6 +1328,22 @@ static void run_validators(const struct scn_def *d, struct scn_result *r)
 				bad = true;
 				snprintf(detail, sizeof(detail), "分项合计 %.2f 与总数 %.2f 不一致",
 					 sum, num_of(tot));
+			}
+		} else if (strcmp(t, "compare") == 0) {
+			json_t *lv =
+			    json_object_get(r->ctx, json_string_value(json_object_get(o, "left")));
+			json_t *rv =
+			    json_object_get(r->ctx, json_string_value(json_object_get(o, "right")));
+			const char *op = json_string_value(json_object_get(o, "op"));
+			double x = num_of(lv), y = num_of(rv);
+			bool holds = strcmp(op, "<") == 0    ? x < y
+				     : strcmp(op, "<=") == 0 ? x <= y
+				     : strcmp(op, "==") == 0 ? x == y
+				     : strcmp(op, ">=") == 0 ? x >= y
+							     : x > y;
+			if (lv != NULL && rv != NULL && !holds) {
+				bad = true;
+				snprintf(detail, sizeof(detail), "%g %s %g 不成立", x, op, y);
 			}
 		} else if (strcmp(t, "max_chars") == 0) {
 			size_t n = cp_len(r->text);
