@@ -1262,6 +1262,23 @@ static double num_of(json_t *v)
 	return 0;
 }
 
+/* Value at a dotted path ("data.max_hosts") of the context. */
+static json_t *ctx_path(json_t *ctx, const char *path)
+{
+	char key[130];
+	json_t *v = ctx;
+	while (v != NULL && path != NULL && *path) {
+		size_t n = strcspn(path, ".");
+		if (n >= sizeof(key))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		v = json_object_get(v, key);
+		path += n + (path[n] == '.');
+	}
+	return v;
+}
+
 static void run_validators(const struct scn_def *d, struct scn_result *r)
 {
 	json_t *a = json_object_get(d->root, "validators");
@@ -1331,9 +1348,9 @@ static void run_validators(const struct scn_def *d, struct scn_result *r)
 			}
 		} else if (strcmp(t, "compare") == 0) {
 			json_t *lv =
-			    json_object_get(r->ctx, json_string_value(json_object_get(o, "left")));
+			    ctx_path(r->ctx, json_string_value(json_object_get(o, "left")));
 			json_t *rv =
-			    json_object_get(r->ctx, json_string_value(json_object_get(o, "right")));
+			    ctx_path(r->ctx, json_string_value(json_object_get(o, "right")));
 			const char *op = json_string_value(json_object_get(o, "op"));
 			double x = num_of(lv), y = num_of(rv);
 			bool holds = strcmp(op, "<") == 0    ? x < y
