@@ -391,7 +391,7 @@ static int load_tmpl(struct ld *l, json_t *obj, const char *path, const char *in
 
 struct names_ctx {
 	const struct scn_def *d;
-	const char *missing;
+	char missing[130]; /* first unknown name ("" when none) */
 };
 
 static void name_check(const char *name, void *arg)
@@ -404,18 +404,18 @@ static void name_check(const char *name, void *arg)
 		ok = strcmp(c->d->fields[i].name, name) == 0;
 	g = c->d->generator != NULL ? scn_generator_find(c->d->generator) : NULL;
 	ok = ok || g != NULL; /* generators add fields of their own */
-	if (!ok && c->missing == NULL)
-		c->missing = name;
+	if (!ok && c->missing[0] == '\0')
+		snprintf(c->missing, sizeof(c->missing), "%s", name);
 }
 
 static int check_names(struct ld *l, const struct scn_def *d, const struct scn_tmpl *t,
 		       const char *path)
 {
-	struct names_ctx c = {d, NULL};
+	struct names_ctx c = {d, ""};
 	if (t == NULL)
 		return 0;
 	scn_tmpl_names(t, name_check, &c);
-	if (c.missing != NULL)
+	if (c.missing[0] != '\0')
 		return lerr(l, path, "模板引用了表单中没有的字段“%.60s”", c.missing);
 	return 0;
 }
@@ -1074,6 +1074,62 @@ static void check_value(const struct scn_field *f, json_t *v, const char *where,
 	}
 }
 
+/* Neutralise document markup inside a string: '|' becomes the full-width
+ * '｜' and a line that starts with #, >, @ or | gets the full-width form of
+ * that character, so input text can never open a table cell, a heading or a
+ * directive of the document layout. */
+static json_t *defuse_string(const char *s)
+{
+	struct buf b;
+	bool line_start = true;
+	json_t *out;
+
+	buf_init(&b, SCN_MAX_INPUT_BYTES * 4);
+	for (const char *c = s; *c; c++) {
+		bool lead = line_start;
+		line_start = *c == '\n';
+		if (lead && (*c == ' '))
+			line_start = true;
+		if (*c == '|')
+			buf_adds(&b, "｜");
+		else if (lead && *c == '#')
+			buf_adds(&b, "＃");
+		else if (lead && *c == '>')
+			buf_adds(&b, "＞");
+		else if (lead && *c == '@')
+			buf_adds(&b, "＠");
+		else
+			buf_addc(&b, *c);
+	}
+	out = json_stringn(b.p != NULL ? b.p : "", b.len);
+	buf_free(&b);
+	return out;
+}
+
+static void defuse_markup(json_t *v)
+{
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		void *tmp;
+		json_object_foreach_safe(v, tmp, k, x)
+		{
+			if (json_is_string(x))
+				json_object_set_new(v, k, defuse_string(json_string_value(x)));
+			else
+				defuse_markup(x);
+		}
+	} else if (json_is_array(v)) {
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			json_t *x = json_array_get(v, i);
+			if (json_is_string(x))
+				json_array_set_new(v, i, defuse_string(json_string_value(x)));
+			else
+				defuse_markup(x);
+		}
+	}
+}
+
 static void apply_extract(const struct scn_def *d, json_t *ctx)
 {
 	json_t *a = json_object_get(d->root, "extract");
@@ -1401,6 +1457,21 @@ int scn_run(const struct scn_def *d, json_t *input, struct scn_result *r, struct
 		rc = g->fn(d, r->ctx, e);
 		if (rc != 0)
 			return rc;
+	}
+	if (d->layout == SCN_LAYOUT_DOCUMENT) {
+		/* user text must not become layout: no table cells, no directives */
+		const char *k;
+		json_t *v;
+		void *tmp;
+		json_object_foreach_safe(r->ctx, tmp, k, v)
+		{
+			if (strcmp(k, "data") == 0)
+				continue;
+			if (json_is_string(v))
+				json_object_set_new(r->ctx, k, defuse_string(json_string_value(v)));
+			else
+				defuse_markup(v);
+		}
 	}
 	rc = render(d->body, r->ctx, &r->markup, e);
 	if (rc != 0)
