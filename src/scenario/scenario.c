@@ -1529,17 +1529,22 @@ void scn_result_free(struct scn_result *r)
 
 #define F_BODY "仿宋_GB2312"
 
-/* Display width in tenths of a character (ASCII counts half). */
+/* Display width in tenths of a character (ASCII counts half) of the
+ * longest line of a cell (lines are separated by the two characters \n). */
 static long width10(const char *s)
 {
-	long w = 0;
+	long w = 0, best = 0;
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c < 0x80)
+		if (c[0] == '\\' && c[1] == 'n') {
+			best = w > best ? w : best;
+			w = 0;
+			c++;
+		} else if (*c < 0x80)
 			w += 5;
 		else if ((*c & 0xC0) != 0x80)
 			w += 10;
 	}
-	return w;
+	return w > best ? w : best;
 }
 
 static void doc_table(struct doc_dw *w, char **rows, size_t nrows)
@@ -1572,11 +1577,11 @@ static void doc_table(struct doc_dw *w, char **rows, size_t nrows)
 	if (ncols == 0)
 		return;
 	/* 小四 (12 pt = 240 twips) text: 8840 twips hold 36.8 characters. Short
-	 * columns get their full width (up to 4.5 characters), the rest is shared
-	 * in proportion to the longest cell (capped at 20 characters). */
+	 * columns (up to 6 characters) get their full width so they never wrap,
+	 * the rest is shared in proportion to the longest cell (capped at 20). */
 	for (size_t c = 0; c < ncols; c++) {
-		minw[c] = (maxw[c] < 45 ? maxw[c] : 45) + 7;
-		weight[c] = (maxw[c] < 200 ? maxw[c] : 200) + 7 - minw[c];
+		minw[c] = maxw[c] <= 60 ? maxw[c] + 8 : 50;
+		weight[c] = maxw[c] <= 60 ? 0 : (maxw[c] < 200 ? maxw[c] : 200);
 		total_min += minw[c];
 		total_extra += weight[c];
 	}
