@@ -16,5 +16,8 @@ int cli_dept(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_scenario(int argc, char **argv);
+/* Validate every scenario definition (start-up of serve): 0 when all load or
+ * the directory does not exist; otherwise prints the problems, returns 2. */
+int cli_scenario_startup_check(void);
 
 #endif

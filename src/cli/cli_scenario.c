@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -20,17 +21,23 @@ static int usage(void)
 	return 2;
 }
 
-/* Load the library; definition problems are printed and make it fail. */
-static int load(const char *dir, struct scn_lib *lib, bool quiet_ok)
+/* Load the library (or only definition id); definition problems are
+ * printed and make it fail. */
+static int load_ids(const char *dir, const char *id, struct scn_lib *lib, bool quiet_ok)
 {
 	struct buf probs;
 	int rc;
 	buf_init(&probs, 1 << 20);
-	rc = scn_lib_load(dir, lib, &probs);
+	rc = id != NULL ? scn_lib_load_one(dir, id, lib, &probs) : scn_lib_load(dir, lib, &probs);
 	if (rc != 0 && !quiet_ok)
 		fprintf(stderr, "shuzhi: 场景定义有误：\n%s", probs.p != NULL ? probs.p : "");
 	buf_free(&probs);
 	return rc;
+}
+
+static int load(const char *dir, struct scn_lib *lib, bool quiet_ok)
+{
+	return load_ids(dir, NULL, lib, quiet_ok);
 }
 
 static json_t *summary(const struct scn_def *d)
@@ -87,7 +94,7 @@ static int cmd_show(const char *dir, const char *id, bool as_json)
 {
 	struct scn_lib lib;
 	const struct scn_def *d;
-	load(dir, &lib, true);
+	load_ids(dir, id, &lib, false);
 	d = scn_lib_find(&lib, id);
 	if (d == NULL) {
 		fprintf(stderr, "shuzhi: 没有场景“%s”（运行 shuzhi scenario list 查看）\n", id);
@@ -146,7 +153,7 @@ static int cmd_run(const char *dir, const char *id, const char *input, const cha
 	json_error_t jerr;
 	int rc;
 
-	load(dir, &lib, true);
+	load_ids(dir, id, &lib, false);
 	d = scn_lib_find(&lib, id);
 	if (d == NULL) {
 		fprintf(stderr, "shuzhi: 没有场景“%s”（运行 shuzhi scenario list 查看）\n", id);
@@ -290,6 +297,20 @@ static int cmd_test(const char *dir, char **ids, int nids)
 	}
 	scn_lib_free(&lib);
 	return failed == 0 ? 0 : 1;
+}
+
+int cli_scenario_startup_check(void)
+{
+	struct scn_lib lib;
+	struct stat st;
+	const char *dir = scn_default_dir();
+	int rc;
+
+	if (stat(dir, &st) != 0)
+		return 0; /* no scenario library installed here */
+	rc = load(dir, &lib, false);
+	scn_lib_free(&lib);
+	return rc == 0 ? 0 : 2;
 }
 
 int cli_scenario(int argc, char **argv)

@@ -796,7 +796,8 @@ static char **list_dir(const char *dir, size_t *n)
 	return v;
 }
 
-int scn_lib_load(const char *dir, struct scn_lib *lib, struct buf *problems)
+/* Load the definitions under dir; only <id>.json when only_id is not NULL. */
+static int lib_load(const char *dir, const char *only_id, struct scn_lib *lib, struct buf *problems)
 {
 	size_t ncat = 0, cap = 0;
 	char **cats = list_dir(dir, &ncat);
@@ -826,6 +827,9 @@ int scn_lib_load(const char *dir, struct scn_lib *lib, struct buf *problems)
 			struct scn_def d;
 
 			if (k < 6 || strcmp(files[f] + k - 5, ".json") != 0)
+				continue;
+			if (only_id != NULL &&
+			    (strlen(only_id) != k - 5 || strncmp(files[f], only_id, k - 5) != 0))
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", cdir, files[f]);
 			if (lib->n >= SCN_MAX_DEFS) {
@@ -867,6 +871,16 @@ int scn_lib_load(const char *dir, struct scn_lib *lib, struct buf *problems)
 		free(cats[c]);
 	free(cats);
 	return nprob == 0 ? 0 : -1;
+}
+
+int scn_lib_load(const char *dir, struct scn_lib *lib, struct buf *problems)
+{
+	return lib_load(dir, NULL, lib, problems);
+}
+
+int scn_lib_load_one(const char *dir, const char *id, struct scn_lib *lib, struct buf *problems)
+{
+	return lib_load(dir, id, lib, problems);
 }
 
 const struct scn_def *scn_lib_find(const struct scn_lib *lib, const char *id)

@@ -87,6 +87,8 @@ void scn_def_free(struct scn_def *d);
  * collected in *problems (one per line); returns 0 only when there is none.
  * Definitions that load are kept in lib even when others fail. */
 int scn_lib_load(const char *dir, struct scn_lib *lib, struct buf *problems);
+/* The same for the one definition <category>/<id>.json (CLI run/show). */
+int scn_lib_load_one(const char *dir, const char *id, struct scn_lib *lib, struct buf *problems);
 void scn_lib_free(struct scn_lib *lib);
 const struct scn_def *scn_lib_find(const struct scn_lib *lib, const char *id);
 /* Default directory: $SHUZHI_SCENARIOS, else ./scenarios. */
