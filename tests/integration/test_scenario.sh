@@ -222,3 +222,11 @@ json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
 "$BIN" scenario test --dir "$TMP/neg" >"$TMP/neg.log" 2>&1
 check scenario_false_expectation_fails sh -c "test $? = 1 && grep -q '缺少“这句话不在输出里”' '$TMP/neg.log'"
+
+# start-up: `shuzhi serve` validates the library and refuses to start with a broken one
+mkdir -p "$TMP/srv/综合办公"
+echo '{' >"$TMP/srv/综合办公/broken.json"
+SHUZHI_SCENARIOS="$TMP/srv" timeout 20 "$BIN" serve --listen 127.0.0.1:0 --db "$TMP/srv.db" \
+	>/dev/null 2>"$TMP/srv.err"
+rc=$?
+check scenario_serve_refuses_broken_library sh -c "test $rc = 2 && grep -q 'broken.json: JSON 语法错误' '$TMP/srv.err'"
