@@ -40,6 +40,17 @@ static int load(const char *dir, struct scn_lib *lib, bool quiet_ok)
 	return load_ids(dir, NULL, lib, quiet_ok);
 }
 
+/* Load definition id (problems printed); NULL with a message when absent. */
+static const struct scn_def *find_one(const char *dir, const char *id, struct scn_lib *lib)
+{
+	const struct scn_def *d;
+	load_ids(dir, id, lib, false);
+	d = scn_lib_find(lib, id);
+	if (d == NULL)
+		fprintf(stderr, "shuzhi: 没有场景“%s”（运行 shuzhi scenario list 查看）\n", id);
+	return d;
+}
+
 static json_t *summary(const struct scn_def *d)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", d->id, "name", d->name, "category",
@@ -94,10 +105,8 @@ static int cmd_show(const char *dir, const char *id, bool as_json)
 {
 	struct scn_lib lib;
 	const struct scn_def *d;
-	load_ids(dir, id, &lib, false);
-	d = scn_lib_find(&lib, id);
+	d = find_one(dir, id, &lib);
 	if (d == NULL) {
-		fprintf(stderr, "shuzhi: 没有场景“%s”（运行 shuzhi scenario list 查看）\n", id);
 		scn_lib_free(&lib);
 		return 2;
 	}
@@ -153,10 +162,8 @@ static int cmd_run(const char *dir, const char *id, const char *input, const cha
 	json_error_t jerr;
 	int rc;
 
-	load_ids(dir, id, &lib, false);
-	d = scn_lib_find(&lib, id);
+	d = find_one(dir, id, &lib);
 	if (d == NULL) {
-		fprintf(stderr, "shuzhi: 没有场景“%s”（运行 shuzhi scenario list 查看）\n", id);
 		scn_lib_free(&lib);
 		return 2;
 	}

@@ -1,9 +1,7 @@
 /* scenario: loading, validating and running definitions (see scenario.h). */
-#define PCRE2_CODE_UNIT_WIDTH 32
 #include "scenario/scenario.h"
 
 #include <dirent.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +12,7 @@
 #include "gongwen/draft.h"
 #include "gongwen/gongwen.h"
 #include "scenario/tmpl.h"
+#include "text/regex.h"
 #include "text/text.h"
 
 /* The official list of Futian's 11 categories is not published
@@ -55,7 +54,7 @@ struct scn_field {
 	char *label;
 	int type;
 	bool required;
-	pcre2_code *re;
+	struct text_re *re;
 	json_t *options; /* enum */
 	long min_len, max_len;
 	double min, max;
@@ -68,71 +67,33 @@ struct scn_field {
 
 /* --- regular expressions of definitions ----------------------------------- */
 
-static pcre2_code *re_compile(const char *pat, char *msg, size_t msgsz)
-{
-	struct ustr u;
-	int code;
-	PCRE2_SIZE off;
-	pcre2_code *re;
-
-	if (strlen(pat) > 1024) {
-		snprintf(msg, msgsz, "正则表达式过长（超过 1024 字节）");
-		return NULL;
-	}
-	ustr_init(&u);
-	ustr_add_cstr(&u, pat);
-	re = pcre2_compile((PCRE2_SPTR)u.p, u.len, PCRE2_UTF | PCRE2_UCP, &code, &off, NULL);
-	ustr_free(&u);
-	if (re == NULL) {
-		PCRE2_UCHAR m[256];
-		struct ustr mu;
-		char *s;
-		pcre2_get_error_message(code, m, 256);
-		ustr_init(&mu);
-		for (size_t i = 0; i < 256 && m[i]; i++)
-			ustr_push(&mu, m[i]);
-		s = ustr_to_utf8(&mu, 0, mu.len);
-		snprintf(msg, msgsz, "正则表达式无法编译（位置 %zu）：%s", (size_t)off, s);
-		free(s);
-		ustr_free(&mu);
-	}
-	return re;
-}
-
-/* Match re in UTF-8 s; full = anchored at both ends. Group g copied to *out
- * (malloc'd) when out != NULL. A match limit bounds the work (ReDoS). */
-static bool re_match(pcre2_code *re, const char *s, bool full, int g, char **out, size_t from,
+/* Match re in UTF-8 s from code point `from`; group g copied to *out
+ * (malloc'd) when out != NULL; *next = where the next search starts. */
+static bool re_match(struct text_re *re, const char *s, int g, char **out, size_t from,
 		     size_t *next)
 {
 	struct ustr u;
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-	pcre2_match_context *mc = pcre2_match_context_create(NULL);
-	int rc;
-	bool ok = false;
+	long groups[20];
+	size_t ms, me;
+	bool ok;
 
-	pcre2_set_match_limit(mc, 200000);
-	pcre2_set_depth_limit(mc, 2000);
 	ustr_init(&u);
 	ustr_add_cstr(&u, s);
-	if (from <= u.len) {
-		rc = pcre2_match(re, (PCRE2_SPTR)u.p, u.len, from,
-				 full ? PCRE2_ANCHORED | PCRE2_ENDANCHORED : 0, md, mc);
-		if (rc > 0) {
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-			ok = true;
-			if (next != NULL)
-				*next = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
-			if (out != NULL) {
-				if (g < rc && ov[2 * g] != PCRE2_UNSET)
-					*out = ustr_to_utf8(&u, ov[2 * g], ov[2 * g + 1]);
-				else
-					*out = xstrdup("");
-			}
+	ok = text_re_search(re, u.p, u.len, from, &ms, &me, groups, 9);
+	if (ok) {
+		if (next != NULL)
+			*next = me > ms ? me : me + 1;
+		if (out != NULL) {
+			if (g == 0)
+				*out = ustr_to_utf8(&u, ms, me);
+			else if (groups[2 * (g - 1)] >= 0)
+				*out = ustr_to_utf8(&u, (size_t)groups[2 * (g - 1)],
+						    (size_t)groups[2 * (g - 1) + 1]);
+			else
+				*out = xstrdup("");
 		}
 	}
 	ustr_free(&u);
-	pcre2_match_context_free(mc);
-	pcre2_match_data_free(md);
 	return ok;
 }
 
@@ -210,7 +171,7 @@ static void fields_free(struct scn_field *f, size_t n)
 		free(f[i].name);
 		free(f[i].label);
 		if (f[i].re != NULL)
-			pcre2_code_free(f[i].re);
+			text_re_free(f[i].re);
 		json_decref(f[i].options);
 		json_decref(f[i].def);
 		fields_free(f[i].sub, f[i].nsub);
@@ -283,7 +244,7 @@ static int parse_fields(struct ld *l, json_t *arr, const char *path, int depth,
 			char m[300];
 			if (s == NULL)
 				return lerr(l, p, "“pattern”应为字符串");
-			f[i].re = re_compile(s, m, sizeof(m));
+			f[i].re = text_re_compile(s, true, m, sizeof(m));
 			if (f[i].re == NULL)
 				return lerr(l, p, "pattern: %s", m);
 		}
@@ -439,7 +400,7 @@ static int parse_rules(struct ld *l, json_t *root, const struct scn_def *d)
 	for (size_t i = 0; a != NULL && i < json_array_size(a); i++) {
 		json_t *o = json_array_get(a, i);
 		const char *pat;
-		pcre2_code *re;
+		struct text_re *re;
 		snprintf(p, sizeof(p), "$.extract[%zu]", i);
 		if (!json_is_object(o))
 			return lerr(l, p, "应为对象");
@@ -449,10 +410,10 @@ static int parse_rules(struct ld *l, json_t *root, const struct scn_def *d)
 		pat = get_str(l, o, "pattern", p, true);
 		if (pat == NULL)
 			return l->e->code;
-		re = re_compile(pat, m, sizeof(m));
+		re = text_re_compile(pat, false, m, sizeof(m));
 		if (re == NULL)
 			return lerr(l, p, "pattern: %s", m);
-		pcre2_code_free(re);
+		text_re_free(re);
 		for (int k = 0; k < 2; k++) {
 			const char *fname =
 			    json_string_value(json_object_get(o, k ? "from" : "field"));
@@ -495,13 +456,13 @@ static int parse_rules(struct ld *l, json_t *root, const struct scn_def *d)
 			return l->e->code;
 		if (strcmp(t, "regex") == 0) {
 			const char *pat = get_str(l, o, "pattern", p, true);
-			pcre2_code *re;
+			struct text_re *re;
 			if (pat == NULL)
 				return l->e->code;
-			re = re_compile(pat, m, sizeof(m));
+			re = text_re_compile(pat, false, m, sizeof(m));
 			if (re == NULL)
 				return lerr(l, p, "pattern: %s", m);
-			pcre2_code_free(re);
+			text_re_free(re);
 		}
 		if (strcmp(t, "required") == 0 && !json_is_array(json_object_get(o, "fields")))
 			return lerr(l, p, "required 校验需要“fields”数组");
@@ -1011,7 +972,7 @@ static void check_value(const struct scn_field *f, json_t *v, const char *where,
 				return;
 			}
 		}
-		if (f->re != NULL && !re_match(f->re, s, true, 0, NULL, 0, NULL)) {
+		if (f->re != NULL && !re_match(f->re, s, 0, NULL, 0, NULL)) {
 			add_issue(r, 0, where, "“%s”格式不符合要求", f->label);
 			return;
 		}
@@ -1068,7 +1029,7 @@ static void check_value(const struct scn_field *f, json_t *v, const char *where,
 						  f->label, f->max_len);
 					continue;
 				}
-				if (f->re != NULL && !re_match(f->re, s, true, 0, NULL, 0, NULL)) {
+				if (f->re != NULL && !re_match(f->re, s, 0, NULL, 0, NULL)) {
 					add_issue(r, 0, p, "“%s”格式不符合要求", f->label);
 					continue;
 				}
@@ -1156,12 +1117,13 @@ static void apply_extract(const struct scn_def *d, json_t *ctx)
 		int group = json_is_integer(g) ? (int)json_integer_value(g) : 0;
 		bool all = json_is_true(json_object_get(o, "all"));
 		char m[300];
-		pcre2_code *re;
+		struct text_re *re;
 
 		if (from == NULL || !empty_value(json_object_get(ctx, field)) || group < 0 ||
 		    group > 9)
 			continue;
-		re = re_compile(json_string_value(json_object_get(o, "pattern")), m, sizeof(m));
+		re = text_re_compile(json_string_value(json_object_get(o, "pattern")), false, m,
+				     sizeof(m));
 		if (re == NULL)
 			continue;
 		if (all) {
@@ -1169,7 +1131,7 @@ static void apply_extract(const struct scn_def *d, json_t *ctx)
 			size_t pos = 0, next = 0;
 			char *hit = NULL;
 			while (json_array_size(arr) < 200 &&
-			       re_match(re, from, false, group, &hit, pos, &next)) {
+			       re_match(re, from, group, &hit, pos, &next)) {
 				if (*hit)
 					json_array_append_new(arr, json_string(hit));
 				free(hit);
@@ -1182,11 +1144,11 @@ static void apply_extract(const struct scn_def *d, json_t *ctx)
 				json_decref(arr);
 		} else {
 			char *hit = NULL;
-			if (re_match(re, from, false, group, &hit, 0, NULL) && *hit)
+			if (re_match(re, from, group, &hit, 0, NULL) && *hit)
 				json_object_set_new(ctx, field, json_string(hit));
 			free(hit);
 		}
-		pcre2_code_free(re);
+		text_re_free(re);
 	}
 }
 
@@ -1383,12 +1345,12 @@ static void run_validators(const struct scn_def *d, struct scn_result *r)
 			snprintf(detail, sizeof(detail), "%s“%.80s”", has ? "出现了" : "缺少", x);
 		} else if (strcmp(t, "regex") == 0) {
 			char m[300];
-			pcre2_code *re = re_compile(
-			    json_string_value(json_object_get(o, "pattern")), m, sizeof(m));
-			bad = re == NULL || !re_match(re, r->text, false, 0, NULL, 0, NULL);
+			struct text_re *re = text_re_compile(
+			    json_string_value(json_object_get(o, "pattern")), false, m, sizeof(m));
+			bad = re == NULL || !re_match(re, r->text, 0, NULL, 0, NULL);
 			snprintf(detail, sizeof(detail), "没有符合要求的内容");
 			if (re != NULL)
-				pcre2_code_free(re);
+				text_re_free(re);
 		} else if (strcmp(t, "date_order") == 0) {
 			const char *b = json_string_value(json_object_get(
 			    r->ctx, json_string_value(json_object_get(o, "before"))));

@@ -9,6 +9,8 @@
 #include "gongwen/draft.h"
 #include "scenario/scenario.h"
 #include "scenario/tmpl.h"
+#include "text/regex.h"
+#include "text/text.h"
 #include "test.h"
 
 static char *render(const char *tmpl, const char *json, int *rc_out, char *errmsg)
@@ -409,4 +411,31 @@ TEST(draft_txt_layout)
 	ASSERT_CONTAINS(b.p, "\n附件：1.甲表\n2.乙表\n\n\n示例局\n2025年3月1日\n");
 	ASSERT_CONTAINS(b.p, "示例局办公室\t2025年3月1日印发\n");
 	buf_free(&b);
+}
+
+TEST(regex_from_definitions_is_bounded)
+{
+	char msg[256];
+	struct text_re *re = text_re_compile("(a+)+b", true, msg, sizeof(msg));
+	struct ustr u;
+	size_t s, e;
+
+	ASSERT(re != NULL);
+	ustr_init(&u);
+	for (int i = 0; i < 40; i++)
+		ustr_push(&u, 'a');
+	ustr_push(&u, 'c');
+	/* catastrophic backtracking stops at the match limit: no match, no hang */
+	ASSERT(!text_re_search(re, u.p, u.len, 0, &s, &e, NULL, 0));
+	ustr_free(&u);
+	text_re_free(re);
+	/* whole = anchored at both ends; a broken pattern is refused with a reason */
+	re = text_re_compile("\\d{3}", true, msg, sizeof(msg));
+	ustr_init(&u);
+	ustr_add_cstr(&u, "1234");
+	ASSERT(!text_re_search(re, u.p, u.len, 0, &s, &e, NULL, 0));
+	ustr_free(&u);
+	text_re_free(re);
+	ASSERT(text_re_compile("a)(b", true, msg, sizeof(msg)) == NULL);
+	ASSERT_CONTAINS(msg, "无法编译");
 }
