@@ -24,6 +24,8 @@ int main(int argc, char **argv)
 		return cli_audit(argc - 1, argv + 1);
 	if (strcmp(argv[1], "token") == 0)
 		return cli_token(argc - 1, argv + 1);
+	if (strcmp(argv[1], "scenario") == 0)
+		return cli_scenario(argc - 1, argv + 1);
 	if (strcmp(argv[1], "serve") == 0)
 		return cli_serve(argc - 1, argv + 1);
 	if (strcmp(argv[1], "pii") == 0)

@@ -58,6 +58,12 @@ void cli_usage(FILE *out)
 	    "      法律条款、罚款数额、文号等笔录无法提供的内容留作黄色标注的待填写项。\n"
 	    "  shuzhi enforce validate 文书.docx|.txt [--notice 告知书] [--json]\n"
 	    "      列出缺少或不一致的要素。退出码：0 无问题，1 有缺项/待填写，2 无法读取。\n"
+	    "  shuzhi scenario list [--json] [--category 类别]    shuzhi scenario show ID "
+	    "[--json]\n"
+	    "  shuzhi scenario run ID --input 输入.json -o 输出 [--format docx|txt] [--json]\n"
+	    "  shuzhi scenario test [ID...]\n"
+	    "      场景库（scenarios/，或 $SHUZHI_SCENARIOS，或 --dir）：列出、查看、生成文稿、\n"
+	    "      运行验收样例。run 退出码：0 成功，1 校验发现错误，2 输入不符合表单。\n"
 	    "  shuzhi --version\n",
 	    out);
 }

@@ -22,5 +22,9 @@ int cli_chat(int argc, char **argv);
 int cli_model(int argc, char **argv);
 int cli_extract(int argc, char **argv);
 int cli_enforce(int argc, char **argv);
+int cli_scenario(int argc, char **argv);
+/* Validate every scenario definition (start-up of serve): 0 when all load or
+ * the directory does not exist; otherwise prints the problems, returns 2. */
+int cli_scenario_startup_check(void);
 
 #endif

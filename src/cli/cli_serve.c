@@ -128,6 +128,8 @@ int cli_serve(int argc, char **argv)
 		free(s);
 		return 0;
 	}
+	if (cli_scenario_startup_check() != 0)
+		return 2;
 	cfg.on_listen = serve_on_listen;
 	if (server_run(&cfg, &e) != 0) {
 		fprintf(stderr, "shuzhi serve: %s: %s\n", cfg.db_path, e.msg);

@@ -374,7 +374,10 @@ int doc_zip_writer_save(struct doc_zip_writer *w, const char *path, struct err *
 			zip_source_free(s);
 			goto out_discard;
 		}
-		zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6);
+		/* small parts are stored: a deflate stream costs more to set up
+		 * (zlib allocates and clears ~300 KB per stream) than it saves */
+		zip_set_file_compression(za, (zip_uint64_t)idx,
+					 w->parts[i].len < 4096 ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 6);
 		zip_file_set_mtime(za, (zip_uint64_t)idx, 315532800 + 86400, 0);
 	}
 	if (zip_close(za) != 0) {

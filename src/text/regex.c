@@ -15,42 +15,104 @@ struct text_re {
 	const char *key;
 	pcre2_code *code;
 	struct text_re *next;
+	bool limited; /* pattern from outside input: bounded matching */
 };
 
 static struct text_re *cache;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Match data per thread (32 groups is more than any pattern here uses). */
 static __thread pcre2_match_data *tls_md;
+/* Match limits for patterns from outside input (catastrophic backtracking). */
+static __thread pcre2_match_context *tls_mc;
 
-static struct text_re *compile(const char *pattern)
+/* Compile a UTF-8 pattern; on failure NULL and PCRE2's reason in msg. */
+static pcre2_code *compile_code(const char *pattern, char *msg, size_t msgsz, size_t *erroff)
 {
 	struct ustr u;
 	int errcode;
-	PCRE2_SIZE erroff;
-	struct text_re *re = xcalloc(1, sizeof(*re));
+	PCRE2_SIZE off = 0;
+	pcre2_code *code;
 
 	ustr_init(&u);
 	ustr_add_cstr(&u, pattern);
-	re->code =
-	    pcre2_compile((PCRE2_SPTR)u.p, u.len, PCRE2_UTF | PCRE2_UCP, &errcode, &erroff, NULL);
+	code = pcre2_compile((PCRE2_SPTR)u.p, u.len, PCRE2_UTF | PCRE2_UCP, &errcode, &off, NULL);
 	ustr_free(&u);
-	if (re->code == NULL) {
-		PCRE2_UCHAR msg[256];
-		struct ustr m;
+	*erroff = (size_t)off;
+	if (code == NULL) {
+		PCRE2_UCHAR m[256];
+		struct ustr mu;
 		char *s;
 
-		pcre2_get_error_message(errcode, msg, 256);
-		ustr_init(&m);
-		for (size_t i = 0; i < 256 && msg[i]; i++)
-			ustr_push(&m, msg[i]);
-		s = ustr_to_utf8(&m, 0, m.len);
-		fprintf(stderr, "shuzhi: bad regex \"%s\" at %zu: %s\n", pattern, (size_t)erroff,
-			s);
+		pcre2_get_error_message(errcode, m, 256);
+		ustr_init(&mu);
+		for (size_t i = 0; i < 256 && m[i]; i++)
+			ustr_push(&mu, m[i]);
+		s = ustr_to_utf8(&mu, 0, mu.len);
+		snprintf(msg, msgsz, "%s", s);
+		free(s);
+		ustr_free(&mu);
+		return NULL;
+	}
+	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	return code;
+}
+
+static struct text_re *compile(const char *pattern)
+{
+	struct text_re *re = xcalloc(1, sizeof(*re));
+	char msg[256];
+	size_t off;
+
+	re->code = compile_code(pattern, msg, sizeof(msg), &off);
+	if (re->code == NULL) {
+		fprintf(stderr, "shuzhi: bad regex \"%s\" at %zu: %s\n", pattern, off, msg);
 		abort();
 	}
-	pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 	re->key = pattern;
 	return re;
+}
+
+struct text_re *text_re_compile(const char *pattern, bool whole, char *msg, size_t msgsz)
+{
+	struct text_re *re;
+	pcre2_code *code;
+	char why[256];
+	size_t off;
+
+	if (strlen(pattern) > TEXT_RE_MAX_PATTERN) {
+		snprintf(msg, msgsz, "正则表达式过长（超过 %d 字节）", TEXT_RE_MAX_PATTERN);
+		return NULL;
+	}
+	code = compile_code(pattern, why, sizeof(why), &off);
+	if (code == NULL) {
+		snprintf(msg, msgsz, "正则表达式无法编译（位置 %zu）：%s", off, why);
+		return NULL;
+	}
+	if (whole) {
+		/* the pattern is valid on its own; now anchor it at both ends */
+		size_t n = strlen(pattern) + 16;
+		char *w = xmalloc(n);
+		pcre2_code_free(code);
+		snprintf(w, n, "^(?:%s)\\z", pattern);
+		code = compile_code(w, why, sizeof(why), &off);
+		free(w);
+		if (code == NULL) {
+			snprintf(msg, msgsz, "正则表达式无法编译：%s", why);
+			return NULL;
+		}
+	}
+	re = xcalloc(1, sizeof(*re));
+	re->code = code;
+	re->limited = true;
+	return re;
+}
+
+void text_re_free(struct text_re *re)
+{
+	if (re == NULL)
+		return;
+	pcre2_code_free(re->code);
+	free(re);
 }
 
 struct text_re *text_re_get(const char *pattern)
@@ -89,8 +151,13 @@ bool text_re_search(struct text_re *re, const uint32_t *p, size_t n, size_t from
 	if (tls_md == NULL)
 		tls_md = pcre2_match_data_create(32, NULL);
 	md = tls_md;
+	if (re->limited && tls_mc == NULL) {
+		tls_mc = pcre2_match_context_create(NULL);
+		pcre2_set_match_limit(tls_mc, 200000);
+		pcre2_set_depth_limit(tls_mc, 2000);
+	}
 	rc = pcre2_match(re->code, (PCRE2_SPTR)(p ? p : empty), n, from, PCRE2_NO_UTF_CHECK, md,
-			 NULL);
+			 re->limited ? tls_mc : NULL);
 	if (rc < 0)
 		return false;
 	ov = pcre2_get_ovector_pointer(md);
@@ -131,4 +198,6 @@ void text_re_cleanup(void)
 	pthread_mutex_unlock(&cache_lock);
 	pcre2_match_data_free(tls_md);
 	tls_md = NULL;
+	pcre2_match_context_free(tls_mc);
+	tls_mc = NULL;
 }

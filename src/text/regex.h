@@ -22,6 +22,13 @@ struct text_re *text_re_get(const char *pattern);
  * offsets (-1,-1 for unset groups). */
 bool text_re_search(struct text_re *re, const uint32_t *p, size_t n, size_t from, size_t *s,
 		    size_t *e, long *groups, int ngroups);
+/* A pattern from outside input (scenario definitions): compiled on its own,
+ * NULL with a Chinese reason in msg when it does not compile or is longer
+ * than TEXT_RE_MAX_PATTERN bytes; whole = anchored at both ends. Searches on
+ * it run with PCRE2 match and depth limits. Free with text_re_free(). */
+#define TEXT_RE_MAX_PATTERN 1024
+struct text_re *text_re_compile(const char *pattern, bool whole, char *msg, size_t msgsz);
+void text_re_free(struct text_re *re);
 /* Convenience: does pattern match anywhere in p[0..n)? */
 bool text_re_has(const char *pattern, const uint32_t *p, size_t n);
 /* Free the cache (tests, leak checking). */

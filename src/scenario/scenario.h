@@ -1,0 +1,122 @@
+/*
+ * scenario: the scenario library — data-driven definitions
+ * scenarios/<category>/<id>.json (+ template files next to them).
+ *
+ * A definition names the scenario, its category (one of the 11 of
+ * scn_categories), an input form (typed fields with required / pattern /
+ * enum / length / range rules), extraction rules (regular expressions that
+ * fill empty fields from free text), an optional built-in generator
+ * ("drill.script", later "enforce.notice" …) that derives more fields, the
+ * output (layout "gongwen" = a GB/T 9704 公文 through gongwen/draft, or
+ * "document" = a line markup rendered to .docx/.txt), validators, model
+ * prompts for the prose parts, and sample inputs with expected properties
+ * (the acceptance tests run by `shuzhi scenario test`). The format is
+ * described in docs/SCENARIOS.md.
+ *
+ * The loader refuses a definition with a Chinese message naming the file and
+ * the JSON path ("$.form[2].pattern"). Limits: 1 MB per definition file,
+ * 256 KB per template, 1 MB input, 500 definitions.
+ * Ownership: struct scn_lib owns its definitions; scn_lib_free() frees them.
+ */
+#ifndef SHUZHI_SCENARIO_H
+#define SHUZHI_SCENARIO_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/base.h"
+
+#define SCN_MAX_DEF_BYTES   (1u << 20)
+#define SCN_MAX_INPUT_BYTES (1u << 20)
+#define SCN_MAX_DEFS	    500
+
+extern const char *const scn_categories[11];
+
+struct scn_field;
+struct scn_tmpl;
+
+enum { SCN_LAYOUT_DOCUMENT, SCN_LAYOUT_GONGWEN };
+
+struct scn_def {
+	char *path; /* file it came from */
+	char *id;
+	char *name;
+	char *category;
+	char *description;
+	char *generator; /* NULL = plain template */
+	int layout;
+	bool fmt_docx, fmt_txt;
+	struct scn_field *fields;
+	size_t nfields;
+	struct scn_tmpl *body;	 /* document markup, or the 公文 body */
+	struct scn_tmpl *gw[16]; /* 公文 parts (gongwen layout), see scenario.c */
+	json_t *root;		 /* the definition as read (show, prompts, samples, data) */
+};
+
+struct scn_lib {
+	struct scn_def *v;
+	size_t n;
+};
+
+/* A finding of the validators (or a refused input field). */
+struct scn_issue {
+	int severity; /* 0 error, 1 warning */
+	char *where;  /* field path or validator id */
+	char *msg;
+};
+
+struct scn_result {
+	json_t *ctx;  /* input after defaults, extraction and the generator */
+	char *text;   /* plain-text rendering (what the .txt output holds) */
+	char *markup; /* document layout: rendered markup; gongwen: the body */
+	struct scn_issue *issues;
+	size_t nissues;
+	size_t nerrors;
+	bool input_rejected; /* the input failed the form's validation */
+	char *parts[16];     /* gongwen layout: rendered 公文 parts */
+};
+
+/* Parse one definition from memory. dir (may be NULL) is where template
+ * files are looked up; label names it in errors. */
+int scn_def_parse(const char *data, size_t len, const char *label, const char *dir,
+		  struct scn_def *out, struct err *e);
+void scn_def_free(struct scn_def *d);
+
+/* Load every scenarios/<category>/<id>.json under dir. All problems are
+ * collected in *problems (one per line); returns 0 only when there is none.
+ * Definitions that load are kept in lib even when others fail. */
+int scn_lib_load(const char *dir, struct scn_lib *lib, struct buf *problems);
+/* The same for the one definition <category>/<id>.json (CLI run/show). */
+int scn_lib_load_one(const char *dir, const char *id, struct scn_lib *lib, struct buf *problems);
+void scn_lib_free(struct scn_lib *lib);
+const struct scn_def *scn_lib_find(const struct scn_lib *lib, const char *id);
+/* Default directory: $SHUZHI_SCENARIOS, else ./scenarios. */
+const char *scn_default_dir(void);
+
+/* Run a scenario on an input object (not consumed). Input problems make
+ * res->input_rejected true with the issues listed (return 0); other
+ * failures return a negative code. */
+int scn_run(const struct scn_def *d, json_t *input, struct scn_result *res, struct err *e);
+void scn_result_free(struct scn_result *res);
+/* Write the result as "docx" or "txt". */
+int scn_write(const struct scn_def *d, const struct scn_result *res, const char *format,
+	      const char *path, struct err *e);
+
+/* Acceptance tests of one definition: runs every sample, checks its
+ * expectations (and, for 公文 output, that `gongwen check` finds no error).
+ * Appends one "ok ID/sample" or "FAIL ID/sample: reason" line per sample to
+ * log; returns the number of failures. tmpdir receives the drafts. */
+size_t scn_test(const struct scn_def *d, const char *tmpdir, struct buf *log);
+
+/* Built-in generators (scenario/generators.c). */
+struct scn_generator {
+	const char *name;
+	const char *what;
+	int (*fn)(const struct scn_def *d, json_t *ctx, struct err *e);
+};
+const struct scn_generator *scn_generator_find(const char *name);
+extern const struct scn_generator scn_generators[];
+extern const size_t scn_ngenerators;
+
+#endif
