@@ -377,18 +377,73 @@ async function tasks() {
     scnSel.replaceChildren(...((m && m.config.scenarios) || []).filter((id) => byId.has(id)).map((id) => { const o = el("option", byId.get(id).name); o.value = id; return o; }));
     fillFields();
   }
+  // One input per form field of the scenario (types of docs/SCENARIOS.md):
+  // text → textarea; list → one item per line; table → one row per line,
+  // cells separated by "|"; enum → select; bool → checkbox.
   function fillFields() {
     const s = byId.get(scnSel.value);
-    fields.replaceChildren(...((s && s.form) || []).map((f) => {
-      const lab = el("label", f.label || f.name);
-      const input = el(f.type === "textarea" ? "textarea" : "input");
+    const hint = el("p", s ? s.description : "", "hint");
+    const sampleBtn = button("填入样例", () => fillSample(s), "secondary");
+    fields.replaceChildren(hint, ...((s && s.form) || []).map((f) => {
+      const lab = el("label", (f.label || f.name) + (f.required ? "（必填）" : ""));
+      let input;
+      if (f.type === "enum") {
+        input = el("select");
+        if (!f.required) input.append(el("option", ""));
+        for (const v of f.enum || []) input.append(el("option", v));
+      } else if (f.type === "text" || f.type === "textarea" || f.type === "list" || f.type === "table") {
+        input = el("textarea");
+        input.rows = f.type === "text" || f.type === "textarea" ? 6 : 3;
+        if (f.type === "list") input.placeholder = "每行一项";
+        if (f.type === "table") input.placeholder = "每行一条，各列用 | 分隔：" + (f.fields || []).map((c) => c.label || c.name).join(" | ");
+      } else {
+        input = el("input");
+        input.type = f.type === "date" ? "date" : (f.type === "number" || f.type === "integer") ? "number" : f.type === "bool" ? "checkbox" : "text";
+        if (f.placeholder) input.placeholder = f.placeholder;
+        if (f.type === "integer") input.step = "1";
+        if (f.type === "number") input.step = "any";
+      }
       input.name = f.name;
-      if (f.type === "textarea") input.rows = 10;
-      if (f.required) input.required = true;
-      if (f.max_length) input.maxLength = f.max_length;
+      input.dataset.type = f.type;
+      if (f.required && f.type !== "bool") input.required = true;
+      if (f.max_len || f.max_length) input.maxLength = f.max_len || f.max_length;
+      if (f.default !== undefined) setField(input, f, f.default);
       lab.append(input);
       return lab;
     }));
+    if (s && s.samples && s.samples.length) fields.prepend(sampleBtn);
+  }
+  function setField(input, f, v) {
+    if (f.type === "bool") input.checked = !!v;
+    else if (f.type === "list") input.value = (v || []).join("\n");
+    else if (f.type === "table") input.value = (v || []).map((r) => (f.fields || []).map((c) => r[c.name] ?? "").join(" | ")).join("\n");
+    else input.value = v ?? "";
+  }
+  function fillSample(s) {
+    const sample = s.samples[0].input || {};
+    for (const f of s.form || []) {
+      const input = fields.querySelector(`[name="${CSS.escape(f.name)}"]`);
+      if (input && sample[f.name] !== undefined) setField(input, f, sample[f.name]);
+    }
+  }
+  function readFields() {
+    const s = byId.get(scnSel.value);
+    const out = {};
+    for (const f of (s && s.form) || []) {
+      const input = fields.querySelector(`[name="${CSS.escape(f.name)}"]`);
+      if (!input) continue;
+      const raw = input.value;
+      if (f.type === "bool") out[f.name] = input.checked;
+      else if (raw === "") continue;
+      else if (f.type === "number" || f.type === "integer") out[f.name] = Number(raw);
+      else if (f.type === "list") out[f.name] = raw.split("\n").map((x) => x.trim()).filter(Boolean);
+      else if (f.type === "table") out[f.name] = raw.split("\n").filter((l) => l.trim()).map((l) => {
+        const cells = l.split("|").map((x) => x.trim());
+        return Object.fromEntries((f.fields || []).map((c, i) => [c.name, cells[i] ?? ""]));
+      });
+      else out[f.name] = raw;
+    }
+    return out;
   }
   empSel.addEventListener("change", fillScenarios);
   scnSel.addEventListener("change", fillFields);
@@ -405,8 +460,7 @@ async function tasks() {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     showError("");
-    const inputs = {};
-    for (const i of fields.querySelectorAll("input, textarea")) inputs[i.name] = i.value;
+    const inputs = readFields();
     const st = document.getElementById("task-status");
     st.textContent = "正在生成……";
     try {

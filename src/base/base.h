@@ -74,6 +74,10 @@ int buf_vaddf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(
 char *buf_detach(struct buf *b, size_t *len);
 
 /* Read a whole file, refusing files larger than max bytes. */
+/* Remove the regular files directly inside dir, then dir itself (for the
+ * temporary directories of tests and acceptance runs; never recursive,
+ * never follows links). Returns 0 when dir is gone. */
+int base_remove_tmpdir(const char *dir);
 int base_read_file(const char *path, size_t max, char **data, size_t *len, struct err *e);
 /* Write via a temporary file in the same directory and rename(2) into place. */
 int base_write_file_atomic(const char *path, const void *data, size_t len, struct err *e);

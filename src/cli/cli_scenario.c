@@ -285,23 +285,7 @@ static int cmd_test(const char *dir, char **ids, int nids)
 	}
 	printf("%zu passed, %zu failed\n", passed, failed);
 	buf_free(&log);
-	{
-		char cmd[128];
-		/* remove the drafts: only files we wrote, then the directory */
-		size_t n = 0;
-		(void)n;
-		snprintf(cmd, sizeof(cmd), "%s", tmpdir);
-		for (size_t i = 0; i < lib.n; i++)
-			for (size_t s = 0;
-			     s < json_array_size(json_object_get(lib.v[i].root, "samples")); s++) {
-				char p[4200];
-				snprintf(p, sizeof(p), "%s/%s-%zu.docx", cmd, lib.v[i].id, s);
-				unlink(p);
-				snprintf(p, sizeof(p), "%s/%s-%zu.txt", cmd, lib.v[i].id, s);
-				unlink(p);
-			}
-		rmdir(cmd);
-	}
+	base_remove_tmpdir(tmpdir); /* the drafts written by the samples */
 	scn_lib_free(&lib);
 	return failed == 0 ? 0 : 1;
 }

@@ -1,9 +1,143 @@
 /* run/runner: the scenario catalog and runs (see runner.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base/base.h"
 #include "gongwen/gongwen.h"
 #include "run/runner.h"
+#include "scenario/scenario.h"
+
+/* The scenario library, loaded once per process from scn_default_dir()
+ * (the server refuses to start when a definition is broken; here the ones
+ * that load are used). Kept for the life of the process. */
+static struct scn_lib run_lib;
+static bool run_lib_loaded;
+
+static const struct scn_lib *run_library(void)
+{
+	struct buf problems;
+
+	if (!run_lib_loaded) {
+		buf_init(&problems, 1u << 20);
+		if (scn_lib_load(scn_default_dir(), &run_lib, &problems) != 0 && problems.len > 0)
+			base_log(LOG_WARN, "场景库：%.*s", (int)problems.len, problems.p);
+		buf_free(&problems);
+		run_lib_loaded = true;
+	}
+	return &run_lib;
+}
+
+/* A library definition as a catalog entry (the form and samples as the
+ * definition has them; see docs/SCENARIOS.md). */
+static json_t *run_def_entry(const struct scn_def *d)
+{
+	json_t *version = json_object_get(d->root, "version");
+	char v[32];
+
+	if (json_is_integer(version))
+		snprintf(v, sizeof(v), "%lld", (long long)json_integer_value(version));
+	else
+		snprintf(v, sizeof(v), "%s",
+			 json_is_string(version) ? json_string_value(version) : "1");
+	return json_pack(
+	    "{s:s,s:s,s:s,s:s,s:s,s:O,s:O,s:s}", "id", d->id, "name", d->name, "category",
+	    d->category, "version", v, "description", d->description ? d->description : "", "form",
+	    json_object_get(d->root, "form"), "samples", json_object_get(d->root, "samples"),
+	    "output", d->fmt_docx ? "docx" : "txt");
+}
+
+/* Run a library scenario: the text, the form's refusals or the validators'
+ * findings as validator entries. */
+static int run_def(const struct scn_def *d, const json_t *inputs, json_t **result, struct err *e)
+{
+	struct scn_result res;
+	json_t *validators = json_array();
+	json_t *copy = json_deep_copy(inputs);
+	char msg[160];
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	rc = scn_run(d, copy, &res, e);
+	json_decref(copy);
+	if (rc != 0) {
+		json_decref(validators);
+		scn_result_free(&res);
+		return rc;
+	}
+	if (res.input_rejected) {
+		struct buf why;
+
+		buf_init(&why, 8192);
+		for (size_t i = 0; i < res.nissues; i++)
+			buf_addf(&why, "%s%s：%s", i ? "；" : "", res.issues[i].where,
+				 res.issues[i].msg);
+		rc = err_set(e, BASE_E_USAGE, "输入不符合要求：%.400s", why.p ? why.p : "");
+		buf_free(&why);
+		json_decref(validators);
+		scn_result_free(&res);
+		return rc;
+	}
+	for (size_t i = 0; i < res.nissues; i++)
+		json_array_append_new(
+		    validators, json_pack("{s:s,s:b,s:s,s:s}", "id", res.issues[i].where, "ok", 0,
+					  "severity", res.issues[i].severity ? "warning" : "error",
+					  "message", res.issues[i].msg));
+	snprintf(msg, sizeof(msg), "要素校验：错误 %zu 项，提示 %zu 项", res.nerrors,
+		 res.nissues - res.nerrors);
+	json_array_insert_new(validators, 0,
+			      json_pack("{s:s,s:b,s:s}", "id", "scenario.validators", "ok",
+					res.nerrors == 0, "message", msg));
+	*result = json_pack("{s:s,s:s,s:o,s:[],s:n,s:s}", "text", res.text ? res.text : "", "kind",
+			    d->fmt_docx ? "docx" : "txt", "validators", validators, "sources",
+			    "model", "path", "deterministic");
+	scn_result_free(&res);
+	return 0;
+}
+
+/* 上岗考核 of a library scenario: scn_test's own sample checks (including
+ * `gongwen check` of 公文 output), one result per sample. */
+static void run_def_acceptance(const struct scn_def *d, json_t *results, bool *passed)
+{
+	char dir[] = "/tmp/shuzhi-acceptance.XXXXXX";
+	struct buf log;
+	const char *line;
+
+	buf_init(&log, 4u << 20);
+	if (mkdtemp(dir) == NULL) {
+		json_array_append_new(results,
+				      json_pack("{s:s,s:s,s:b,s:[{s:s,s:b,s:s}]}", "scenario",
+						d->id, "sample", "—", "ok", 0, "checks", "what",
+						"run", "ok", 0, "detail", "无法创建临时目录"));
+		*passed = false;
+		buf_free(&log);
+		return;
+	}
+	scn_test(d, dir, &log);
+	base_remove_tmpdir(dir);
+	for (line = log.p; line != NULL && *line != '\0';) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		bool ok = n > 3 && strncmp(line, "ok ", 3) == 0;
+		const char *name = memchr(line, '/', n);
+		const char *colon = ok ? NULL : memchr(line, ':', n);
+		const char *name_end = colon ? colon : line + n;
+		json_t *sample =
+		    name ? json_stringn(name + 1, (size_t)(name_end - name - 1)) : NULL;
+
+		json_array_append_new(
+		    results, json_pack("{s:s,s:o,s:b,s:[{s:s,s:b,s:s%}]}", "scenario", d->id,
+				       "sample", sample ? sample : json_string("—"), "ok", ok,
+				       "checks", "what", "samples", "ok", ok, "detail",
+				       ok ? "样例检查全部通过" : (colon ? colon + 1 : line),
+				       ok ? strlen("样例检查全部通过")
+					  : (size_t)(line + n - (colon ? colon + 1 : line))));
+		*passed = *passed && ok;
+		line = nl ? nl + 1 : NULL;
+	}
+	buf_free(&log);
+}
 
 /* ---- built in: 公文格式校对 ---- */
 
@@ -92,7 +226,11 @@ json_t *run_catalog(void)
 {
 	json_t *all = json_array();
 
+	const struct scn_lib *lib = run_library();
+
 	json_array_append_new(all, run_gw_entry());
+	for (size_t i = 0; i < lib->n; i++)
+		json_array_append_new(all, run_def_entry(&lib->v[i]));
 	return all;
 }
 
@@ -116,8 +254,13 @@ int run_scenario(const char *id, const json_t *inputs, json_t **result, struct e
 {
 	if (!json_is_object(inputs))
 		return err_set(e, BASE_E_USAGE, "任务输入必须是 JSON 对象");
+	const struct scn_def *d;
+
 	if (id != NULL && strcmp(id, "gongwen.check") == 0)
 		return run_gw_check(inputs, result, e);
+	d = id != NULL ? scn_lib_find(run_library(), id) : NULL;
+	if (d != NULL)
+		return run_def(d, inputs, result, e);
 	return err_set(e, BASE_E_NOTFOUND, "场景“%s”不存在", id ? id : "");
 }
 
@@ -189,7 +332,15 @@ json_t *run_acceptance(const json_t *scenarios)
 
 	json_array_foreach(scenarios, i, id)
 	{
-		json_t *entry = run_describe(json_string_value(id));
+		const struct scn_def *d =
+		    json_is_string(id) ? scn_lib_find(run_library(), json_string_value(id)) : NULL;
+		json_t *entry;
+
+		if (d != NULL) {
+			run_def_acceptance(d, results, &passed);
+			continue;
+		}
+		entry = run_describe(json_string_value(id));
 
 		if (entry == NULL) {
 			json_array_append_new(

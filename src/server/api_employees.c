@@ -321,6 +321,7 @@ void server_api_tasks_add(struct server_req *r)
 	json_int_t emp;
 	int64_t id = 0;
 	struct err e = {0}, e2 = {0};
+	int rc;
 
 	if (body == NULL)
 		return;
@@ -333,24 +334,35 @@ void server_api_tasks_add(struct server_req *r)
 		server_reply_error(r, 400, "bad_request", "场景不存在");
 		return;
 	}
-	if (work_task_start(&r->ctx, &r->user, emp, scenario,
-			    json_string_value(json_object_get(entry, "version")), inputs, &id,
-			    &e) != 0) {
+	/* The deterministic path runs in the request; input the form refuses
+	 * is the requester's to fix (400) and makes no task. */
+	rc = run_scenario(scenario, inputs, &result, &e);
+	if (rc == BASE_E_USAGE) {
 		json_decref(entry);
 		json_decref(body);
 		server_reply_err(r, &e);
 		return;
 	}
-	json_decref(entry);
-	if (run_scenario(scenario, inputs, &result, &e) != 0) {
-		work_task_failed(&r->ctx, id, e.msg, &e2);
+	if (work_task_start(&r->ctx, &r->user, emp, scenario,
+			    json_string_value(json_object_get(entry, "version")), inputs, &id,
+			    &e2) != 0) {
+		json_decref(result);
+		json_decref(entry);
 		json_decref(body);
+		server_reply_err(r, &e2);
+		return;
+	}
+	json_decref(entry);
+	json_decref(body);
+	if (rc != 0) {
+		struct err e3 = {0};
+
+		work_task_failed(&r->ctx, id, e.msg, &e3);
 		server_reply_json(r, 201,
 				  json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "state",
 					    "failed", "message", e.msg));
 		return;
 	}
-	json_decref(body);
 	if (work_task_drafted(&r->ctx, id, result, &e) != 0) {
 		json_decref(result);
 		server_reply_err(r, &e);

@@ -207,7 +207,7 @@ try {
       await page.locator("#create-card:not([hidden])").waitFor();
       await page.fill('#emp-form input[name="name"]', EMP);
       await page.selectOption('#emp-form select[name="guardian"]', "guard");
-      await page.selectOption("#scenario-select", "gongwen.check");
+      await page.selectOption("#scenario-select", ["gongwen.check", "gongwen-tongzhi"]);
       await page.fill('#emp-form textarea[name="description"]', "按国标校对公文格式");
       await page.click('#emp-form button[type="submit"]');
       await page.locator("#employees tr", { hasText: EMP }).filter({ hasText: "草稿" }).waitFor();
@@ -239,6 +239,13 @@ try {
       await page.click('#task-form button[type="submit"]');
       await page.locator("#task-status", { hasText: "等待监护人审核" }).waitFor();
       await page.locator("#tasks tr", { hasText: EMP }).filter({ hasText: "待审核" }).waitFor();
+      // A library scenario: its form comes from the definition, 填入样例 fills it.
+      await page.selectOption("#task-scenario", "gongwen-tongzhi");
+      await page.locator('#task-fields input[name="doc_no"]').waitFor();
+      await page.click('#task-fields button:has-text("填入样例")');
+      expect((await page.inputValue('#task-fields input[name="doc_no"]')).includes("〔"), "sample not filled");
+      await page.click('#task-form button[type="submit"]');
+      await page.locator("#tasks tr", { hasText: "通知（公文起草）" }).filter({ hasText: "待审核" }).waitFor();
       await shot(page, "tasks-staff");
     });
     await step("emp-staff-logout", async () => { await page.click("#logout"); await page.waitForURL(BASE + "/"); });
@@ -246,8 +253,9 @@ try {
   if (taskDone && await login("emp-guardian-login-2", "guard")) {
     await step("emp-guardian-reviews-and-approves", async () => {
       await page.goto(BASE + "/review.html");
-      const tr = page.locator("#queue tr", { hasText: EMP });
+      const tr = page.locator("#queue tr", { hasText: EMP }).filter({ hasText: "gongwen.check" });
       await tr.waitFor();
+      expect(await page.locator("#queue tr", { hasText: "gongwen-tongzhi" }).count() === 1, "library task not queued");
       await tr.locator("a", { hasText: "审核" }).click();
       await page.waitForURL("**/task.html?id=*");
       await page.locator("#t-review:not([hidden])").waitFor();
