@@ -1,7 +1,7 @@
 # Shuzhi (数智) build. See README.md: `make run` and `make check`.
 # Every Debian library comes through pkg-config.
 
-PKGS      := libzip libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent
+PKGS      := libzip libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent icu-uc
 CC        ?= cc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread

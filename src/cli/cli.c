@@ -25,6 +25,14 @@ void cli_usage(FILE *out)
 	    "               [--print-config] [--login-burst N] [--request-timeout-s N] …\n"
 	    "      启动网页与 HTTP API（默认 127.0.0.1:8080）；SIGTERM/SIGINT 平稳停止。\n"
 	    "      设置：选项 > 环境变量 SHUZHI_* > 配置文件 > 默认值（见 docs/OPERATIONS.md）。\n"
+	    "  shuzhi enterprise import 目录 [--issues 问题.csv] [--quiet]\n"
+	    "      导入公共数据导出的企业数据（12 个 "
+	    "CSV），校验统一社会信用代码、规范日期与金额，\n"
+	    "      逐行报告拒收与修正；重复导入幂等（只写入变化）。\n"
+	    "  shuzhi enterprise export --json [--as-of YYYY-MM-DD]\n"
+	    "      "
+	    "按指定日期（默认今天）输出创新型中小企业评分、专精特新基本条件、风险预警与信用等级。\n"
+	    "  shuzhi enterprise issues [--import N]    列出某次导入的逐行问题（默认最近一次）。\n"
 	    "      以上命令均接受 --db 路径（默认 $SHUZHI_DB 或 ./shuzhi.db）。\n"
 	    "  shuzhi --version\n",
 	    out);

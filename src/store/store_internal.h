@@ -58,6 +58,12 @@ struct store {
 };
 
 int store_sqlite_open(const char *path, int flags, struct store **out, struct err *e);
+/* For the per-domain SQL files (sq_<domain>.c): the connection of a SQLite
+ * store (NULL for another backend), and the error mapping of store_sqlite.c
+ * (rc: an extended SQLite result code). */
+struct sqlite3;
+struct sqlite3 *store_sqlite_db(struct store *st);
+int store_sqlite_fail(struct store *st, int rc, const char *conflict_msg, struct err *e);
 
 /* A versioned migration: statements run in one transaction, then
  * a row (version, description, applied_at) is added to schema_version. */

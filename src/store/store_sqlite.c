@@ -89,6 +89,40 @@ static const struct store_migration sq_migrations[] = {
      " expires_at INTEGER NOT NULL);"
      "CREATE INDEX sessions_user ON sessions(user_id);"
      "CREATE INDEX sessions_expires ON sessions(expires_at);"},
+    {3, "enterprise profiles: imports, enterprises, records, issues",
+     "CREATE TABLE ent_import ("
+     " id INTEGER PRIMARY KEY,"
+     " dir TEXT NOT NULL,"
+     " started_at INTEGER NOT NULL,"
+     " finished_at INTEGER NOT NULL DEFAULT 0,"
+     " stats TEXT NOT NULL DEFAULT '{}');"
+     "CREATE TABLE ent_enterprise ("
+     " id INTEGER PRIMARY KEY,"
+     " uscc TEXT NOT NULL UNIQUE,"
+     " ord INTEGER NOT NULL,"
+     " line INTEGER NOT NULL,"
+     " import_id INTEGER NOT NULL REFERENCES ent_import(id),"
+     " repaired INTEGER NOT NULL CHECK (repaired IN (0, 1)),"
+     " canon TEXT NOT NULL);"
+     "CREATE TABLE ent_record ("
+     " id INTEGER PRIMARY KEY,"
+     " ent_id INTEGER NOT NULL REFERENCES ent_enterprise(id) ON DELETE CASCADE,"
+     " file INTEGER NOT NULL CHECK (file BETWEEN 1 AND 11),"
+     " rkey TEXT,"
+     " canon TEXT NOT NULL,"
+     " line INTEGER NOT NULL,"
+     " import_id INTEGER NOT NULL REFERENCES ent_import(id),"
+     " repaired INTEGER NOT NULL CHECK (repaired IN (0, 1)));"
+     "CREATE UNIQUE INDEX ent_record_key ON ent_record(ent_id, file, rkey);"
+     "CREATE TABLE ent_issue ("
+     " id INTEGER PRIMARY KEY,"
+     " import_id INTEGER NOT NULL REFERENCES ent_import(id) ON DELETE CASCADE,"
+     " file TEXT NOT NULL,"
+     " line INTEGER NOT NULL,"
+     " kind TEXT NOT NULL,"
+     " reason TEXT NOT NULL,"
+     " detail TEXT NOT NULL);"
+     "CREATE INDEX ent_issue_import ON ent_issue(import_id);"},
 };
 
 static struct sq *sq_of(struct store *st)
@@ -979,6 +1013,16 @@ static const struct store_ops sq_ops = {
     .audit_insert = sq_audit_insert,
     .audit_iter = sq_audit_iter,
 };
+
+sqlite3 *store_sqlite_db(struct store *st)
+{
+	return st != NULL && st->ops == &sq_ops ? sq_of(st)->db : NULL;
+}
+
+int store_sqlite_fail(struct store *st, int rc, const char *conflict_msg, struct err *e)
+{
+	return sq_fail(sq_of(st), rc, conflict_msg, e);
+}
 
 int store_sqlite_open(const char *path, int flags, struct store **out, struct err *e)
 {
