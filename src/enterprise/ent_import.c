@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "enterprise/ent_csv.h"
@@ -728,9 +729,16 @@ int ent_import_dir(struct store *st, const char *dir, const struct ent_import_op
 {
 	struct importer im = {0};
 	struct stat sb;
+	int64_t now = o->now_ms;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	if (now <= 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	}
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
 		return err_set(e, BASE_E_IO, "%s: 不是可读取的目录", dir);
 	im.st = st;
@@ -746,13 +754,13 @@ int ent_import_dir(struct store *st, const char *dir, const struct ent_import_op
 	if (rc == 0)
 		rc = load_db(&im);
 	if (rc == 0)
-		rc = store_ent_import_add(im.w, dir, o->now_ms, &im.import_id, e);
+		rc = store_ent_import_add(im.w, dir, now, &im.import_id, e);
 	for (int f = 0; rc == 0 && f < ENT_NFILES; f++)
 		rc = import_file(&im, dir, f);
 	if (rc == 0) {
 		res->stats_json = stats_json(&im, res);
 		res->import_id = im.import_id;
-		rc = store_ent_import_finish(im.w, im.import_id, res->stats_json, o->now_ms, e);
+		rc = store_ent_import_finish(im.w, im.import_id, res->stats_json, now, e);
 	}
 	store_ent_writer_close(im.w);
 	if (rc == 0)
