@@ -107,6 +107,7 @@ fuzz: $(FUZZ_BINS)
 bench: $(BIN) build/bench-gongwen
 	@bench/gongwen/run.sh $(BIN)
 	@bench/http/run.sh $(BIN)
+	@bench/enterprise/run.sh $(BIN)
 
 # In-process timing (no process start-up) for the benchmarks.
 build/bench-gongwen: $(REL_OBJ) build/rel/bench/gongwen/inproc.o

@@ -9,6 +9,7 @@
 #include "cli/cli_db.h"
 #include "enterprise/enterprise.h"
 #include "store/enterprise_store.h"
+#include "work/work.h"
 
 struct ent_opts {
 	const char *db;
@@ -72,6 +73,8 @@ static int cmd_import(struct ent_opts *o)
 {
 	struct ent_import_opts io = {0};
 	struct ent_import_result res;
+	struct work_ctx ctx = {0};
+	char actor[96];
 	struct store *st;
 	struct err e = {0};
 	const char *path = cli_db_path(o->db);
@@ -95,6 +98,10 @@ static int cmd_import(struct ent_opts *o)
 			fclose(issues);
 		return rc;
 	}
+	cli_db_actor(actor, sizeof(actor));
+	ctx.st = st;
+	ctx.actor = actor;
+	io.audit = &ctx;
 	io.progress = !o->quiet;
 	io.issues_csv = issues;
 	io.now_ms = now_ms();

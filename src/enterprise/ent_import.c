@@ -12,6 +12,7 @@
 #include "enterprise/ent_csv.h"
 #include "enterprise/ent_internal.h"
 #include "store/enterprise_store.h"
+#include "work/audit.h"
 
 #define DETAIL_MAX 1024 /* bytes of one issue's explanation */
 #define RAW_SHOWN  48	/* bytes of a raw value quoted in a message */
@@ -49,6 +50,7 @@ struct importer {
 	struct ent_map *db_keys; /* "file\x1e" key or canonical row -> index in db */
 	struct db_row *db;
 	size_t ndb, dbcap;
+	size_t ndb_loaded; /* rows that were in the database before this import */
 	struct file_stats fs[ENT_NFILES];
 	uint64_t last_progress;
 	struct err *e;
@@ -243,6 +245,7 @@ static int load_db(struct importer *im)
 	rc = store_ent_iter_enterprises(im->st, load_ent_cb, &lc, im->e);
 	if (rc == 0)
 		rc = store_ent_iter_records(im->st, load_rec_cb, &lc, im->e);
+	im->ndb_loaded = im->ndb;
 	for (size_t i = 0; i < lc.nuscc; i++)
 		free(lc.uscc_of[i]);
 	free(lc.uscc_of);
@@ -540,8 +543,11 @@ static int merge(struct file_run *fr)
 			if (rc != 0)
 				break;
 		}
-		db_key(&key, fr->file, k->uscc, k->rkey, k->canon);
-		slot = ent_map_get(im->db_keys, key.p, key.len);
+		slot = NULL;
+		if (im->ndb_loaded > 0) {
+			db_key(&key, fr->file, k->uscc, k->rkey, k->canon);
+			slot = ent_map_get(im->db_keys, key.p, key.len);
+		}
 		r.file = fr->file;
 		r.uscc = k->uscc;
 		r.rkey = k->rkey;
@@ -573,22 +579,15 @@ static int merge(struct file_run *fr)
 			int64_t id;
 
 			r.ord = im->next_ord++;
+			/* Keys are unique within a file and carry the file, so a
+			 * row inserted now is never looked up again in this import. */
 			rc = store_ent_enterprise_insert(im->w, &r, &id, im->e);
-			if (rc == 0) {
-				size_t idx = db_add(im, id, k->canon, k->line);
-
+			if (rc == 0)
 				*ent_map_put(im->ent_ids, k->uscc, strlen(k->uscc), id, &found) =
 				    id;
-				*ent_map_put(im->db_keys, key.p, key.len, 0, &found) = (int64_t)idx;
-			}
 		} else {
 			r.ent_id = *ent_map_get(im->ent_ids, k->uscc, strlen(k->uscc));
 			rc = store_ent_record_insert(im->w, &r, im->e);
-			if (rc == 0) {
-				size_t idx = db_add(im, 0, k->canon, k->line);
-
-				*ent_map_put(im->db_keys, key.p, key.len, 0, &found) = (int64_t)idx;
-			}
 		}
 	}
 	buf_free(&key);
@@ -761,6 +760,16 @@ int ent_import_dir(struct store *st, const char *dir, const struct ent_import_op
 		res->stats_json = stats_json(&im, res);
 		res->import_id = im.import_id;
 		rc = store_ent_import_finish(im.w, im.import_id, res->stats_json, now, e);
+	}
+	if (rc == 0 && o->audit != NULL) {
+		json_t *d = json_pack(
+		    "{sI sI sI sI sI sI sI}", "import_id", (json_int_t)im.import_id, "rows",
+		    (json_int_t)res->rows, "rejected", (json_int_t)res->rejected, "repaired",
+		    (json_int_t)res->repaired, "inserted", (json_int_t)res->inserted, "updated",
+		    (json_int_t)res->updated, "unchanged", (json_int_t)res->unchanged);
+
+		rc = work_audit_append_tx(o->audit, "enterprise.import", dir, d, e);
+		json_decref(d);
 	}
 	store_ent_writer_close(im.w);
 	if (rc == 0)

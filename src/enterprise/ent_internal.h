@@ -70,6 +70,7 @@ struct ent_company {
 	int64_t v[ENT_COLS_MAX]; /* typed values of enterprises.csv */
 	char *name;		 /* canonical text (malloc'ed) */
 	char industry[6];	 /* 2017 code or "" */
+	char region[7];		 /* GB/T 2260 code or "" */
 };
 
 struct ent_dataset {
@@ -77,6 +78,60 @@ struct ent_dataset {
 	struct ent_company *c;
 	struct ent_table t[ENT_NFILES];
 };
+
+/* Evaluation (README R3-R7). */
+enum {
+	ENT_R_DISHONEST,
+	ENT_R_TAX_D,
+	ENT_R_STATUS,
+	ENT_R_ABNORMAL,
+	ENT_R_SI_ARREARS,
+	ENT_R_PENALTIES,
+	ENT_R_LITIGATION_30,
+	ENT_R_HEADCOUNT,
+	ENT_R_ELECTRICITY,
+	ENT_R_TAX_C,
+	ENT_R_LITIGATION_3,
+	ENT_R_COUNT
+};
+
+struct ent_rule {
+	const char *rule;
+	const char *level; /* red | orange | yellow */
+};
+extern const struct ent_rule ent_rules[ENT_R_COUNT];
+
+#define ENT_EV_MAX 256 /* evidence rows kept per flag */
+struct ent_flag {
+	bool on;
+	size_t n;
+	int file[ENT_EV_MAX];
+	long line[ENT_EV_MAX];
+};
+
+struct ent_ctx {
+	int64_t as_of, y1, y2, y3; /* YYYYMMDD: the date and 1/2/3 years back */
+	int64_t am;		   /* month index of as_of */
+	int last_fy;		   /* latest usable financial / tax year */
+};
+
+struct ent_result {
+	int cx_score, ind[6]; /* ip, rd_ratio, growth, debt_ratio, strategic, main_business_share */
+	bool cx_pass, direct_cert, direct_equity;
+	int year; /* latest financial year L, -1: none */
+	bool age_ok, rd_ok, rev_ok;
+	int credit, dim[5];
+	char grade, base;
+	bool red;
+	int64_t revenue;   /* year L, fixed point (ENT_UNKNOWN) */
+	int64_t headcount; /* latest insured_count in 12 months (ENT_UNKNOWN) */
+	int64_t growth_bp; /* MBR growth in 1/100 % (ENT_UNKNOWN) */
+	struct ent_flag fl[ENT_R_COUNT];
+};
+
+void ent_ctx_init(struct ent_ctx *x, int64_t as_of);
+void ent_eval_one(const struct ent_dataset *d, const struct ent_ctx *x, size_t i,
+		  struct ent_result *res);
 
 /* Split a canonical row into typed values (v[0] unused for the uscc). */
 int ent_canon_parse(int file, const char *canon, int64_t *v, const char **fields, size_t *flen);

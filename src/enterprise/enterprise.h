@@ -27,7 +27,12 @@
 #define ENT_FILE_MAX	  ((size_t)16 << 30) /* bytes per CSV file */
 #define ENT_DEFAULT_AS_OF 20250630
 
+struct work_ctx;
+
 struct ent_import_opts {
+	/* when set: an "enterprise.import" audit entry in the import's
+	 * transaction (actor and clock from it) */
+	const struct work_ctx *audit;
 	bool progress;	  /* progress lines on stderr (about every 2 s) */
 	FILE *issues_csv; /* when set: every issue as CSV (file,line,kind,reason,detail) */
 	int64_t now_ms;	  /* import time stamp */
