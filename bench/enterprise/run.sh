@@ -55,11 +55,11 @@ gen() { # gen N -> folder
     echo "$dir"
 }
 
-# measure LABEL CMD...: GNU time -> "wall user sys maxrss_kb"
+# measure LABEL STDOUT_FILE CMD...: GNU time -> "wall user sys maxrss_kb"
 measure() {
-    local label=$1
-    shift
-    /usr/bin/time -f "%e %U %S %M" -o "$OUT/time.$label" "$@"
+    local label=$1 out=$2
+    shift 2
+    /usr/bin/time -f "%e %U %S %M" -o "$OUT/time.$label" "$@" >"$out"
     cat "$OUT/time.$label"
 }
 
@@ -68,10 +68,10 @@ run_scale() {
     dir=$(gen "$n")
     db="$OUT/enterprise-$n.db"
     rm -f "$db" "$db-wal" "$db-shm"
-    read -r iw iu is ir < <(measure "imp$n" "$BIN" enterprise import "$dir" --db "$db" --quiet >"$OUT/import-$n.json")
-    read -r rw ru rs rr < <(measure "reimp$n" "$BIN" enterprise import "$dir" --db "$db" --quiet >"$OUT/reimport-$n.json")
-    read -r ew eu es er < <(SHUZHI_ENT_TIMING=1 measure "exp$n" "$BIN" enterprise export --db "$db" --json --as-of "$AS_OF" \
-        2>"$OUT/export-$n.timing" >"$OUT/export-$n.json")
+    read -r iw iu is ir < <(measure "imp$n" "$OUT/import-$n.json" "$BIN" enterprise import "$dir" --db "$db" --quiet)
+    read -r rw ru rs rr < <(measure "reimp$n" "$OUT/reimport-$n.json" "$BIN" enterprise import "$dir" --db "$db" --quiet)
+    read -r ew eu es er < <(SHUZHI_ENT_TIMING=1 measure "exp$n" "$OUT/export-$n.json" \
+        "$BIN" enterprise export --db "$db" --json --as-of "$AS_OF" 2>"$OUT/export-$n.timing")
     timing=$(grep enterprise-timing "$OUT/export-$n.timing" | sed 's/enterprise-timing: //')
     rows=$("$PY" -c 'import json,sys; print(sum(f["rows"] for f in json.load(open(sys.argv[1]))["import"]["files"].values()))' "$OUT/import-$n.json")
     written=$("$PY" -c 'import json,sys; f=json.load(open(sys.argv[1]))["import"]["files"].values(); print(sum(x["database"]["inserted"]+x["database"]["updated"] for x in f))' "$OUT/reimport-$n.json")

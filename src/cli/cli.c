@@ -33,6 +33,16 @@ void cli_usage(FILE *out)
 	    "      "
 	    "按指定日期（默认今天）输出创新型中小企业评分、专精特新基本条件、风险预警与信用等级。\n"
 	    "  shuzhi enterprise issues [--import N]    列出某次导入的逐行问题（默认最近一次）。\n"
+	    "  shuzhi enterprise screen [--industry C39,I65 | --chain 产业链.json --node 节点]\n"
+	    "               [--region 4403] [--min-capital 万元] [--min-revenue 万元] "
+	    "[--min-headcount N]\n"
+	    "               [--min-growth 百分比] [--cxzx-pass] [--zjtx] [--min-grade B] [--cert "
+	    "高新技术企业]\n"
+	    "               [--no-red] [--sort credit|cxzx|revenue|growth|headcount] [--limit N] "
+	    "[--out F.csv]\n"
+	    "      "
+	    "招商筛选：按行业、地区、规模、成长性、评价结果与资质筛选并排序，可剔除红色预警企业，输"
+	    "出 CSV。\n"
 	    "      以上命令均接受 --db 路径（默认 $SHUZHI_DB 或 ./shuzhi.db）。\n"
 	    "  shuzhi --version\n",
 	    out);

@@ -188,6 +188,7 @@ void ent_eval_one(const struct ent_dataset *d, const struct ent_ctx *x, size_t i
 			to = ent_date_add_days(
 			    ent_date_add_years(from, kind == ENT_CERT_TECHSME ? 1 : 3), -1);
 		if (from <= x->as_of && x->as_of <= to) {
+			res->certs |= 1u << kind;
 			if (kind == ENT_CERT_HIGHTECH)
 				hightech = true;
 			else if (kind == ENT_CERT_TECHSME)

@@ -123,6 +123,7 @@ struct ent_result {
 	int credit, dim[5];
 	char grade, base;
 	bool red;
+	unsigned certs;	   /* bit ENT_CERT_* set: a certification of that kind valid at as_of */
 	int64_t revenue;   /* year L, fixed point (ENT_UNKNOWN) */
 	int64_t headcount; /* latest insured_count in 12 months (ENT_UNKNOWN) */
 	int64_t growth_bp; /* MBR growth in 1/100 % (ENT_UNKNOWN) */

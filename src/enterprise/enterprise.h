@@ -55,6 +55,30 @@ void ent_import_result_free(struct ent_import_result *res);
  * README R8 JSON object to out. */
 int ent_export_json(struct store *st, int64_t as_of, FILE *out, struct err *e);
 
+/* 招商 screening: filter and rank the stored enterprises as of a date. */
+enum { ENT_SORT_CREDIT, ENT_SORT_CXZX, ENT_SORT_REVENUE, ENT_SORT_GROWTH, ENT_SORT_HEADCOUNT };
+
+struct ent_screen_opts {
+	const char *industry; /* comma list of GB/T 4754-2017 prefixes: C, C39, C397, C3973
+			       * (the letter may be left out); NULL: any */
+	const char *region;   /* comma list of GB/T 2260 prefixes (44, 4403, 440304) */
+	int64_t min_capital;  /* 万元, fixed point (ENT_SCALE); <0: no minimum */
+	int64_t min_revenue;  /* 万元 in the latest financial year */
+	int64_t min_headcount;
+	int64_t min_growth_bp; /* main business revenue growth in 1/100 %; INT64_MIN: none */
+	bool cxzx_pass, zjtx_base;
+	char min_grade;	   /* 'A'..'D' or 0 */
+	unsigned certs;	   /* every kind in this mask must be valid (bit = ENT_CERT_*) */
+	bool knockout_red; /* drop enterprises with a red flag */
+	int sort;	   /* ENT_SORT_* (descending) */
+	size_t limit;	   /* 0: all */
+};
+
+/* Write the matching enterprises as CSV (header + one ranked row each) to
+ * out; *matched receives the number of matches before the limit. */
+int ent_screen(struct store *st, int64_t as_of, const struct ent_screen_opts *o, FILE *out,
+	       size_t *matched, struct err *e);
+
 /* Parse YYYY-MM-DD into YYYYMMDD; -1 when not a real date. */
 int64_t ent_parse_as_of(const char *s);
 

@@ -106,3 +106,30 @@ check enterprise_unreadable_dir_exit_2 test $? = 2
 check enterprise_unreadable_dir_message grep -q '不是可读取的目录' "$TMP/nodir.err"
 "$BIN" enterprise export --db "$TMP/h.db" --json --as-of 2025-02-30 >/dev/null 2>&1
 check enterprise_bad_as_of_exit_2 test $? = 2
+
+# 招商 screening agrees with the export: filters hold, red flags knocked out,
+# ranked by credit score, and the export's own counts match.
+"$BIN" enterprise screen --db "$db" --as-of 2025-06-30 --industry C39,I65 --region 44 --no-red \
+	--cxzx-pass --quiet >"$TMP/screen.csv"
+check enterprise_screen_exit_0 test $? = 0
+screen_ok() {
+	python3 - "$TMP/screen.csv" "$TMP/exp2.json" <<'PYEOF'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+ex = {e["uscc"]: e for e in json.load(open(sys.argv[2]))["enterprises"]}
+want = [e for e in ex.values() if (e["industry_code"] or "")[:3] in ("C39", "I65")
+        and not any(f["level"] == "red" for f in e["flags"]) and e["cxzx"]["pass"]]
+assert rows, "no rows"
+for r in rows:
+    e = ex[r["uscc"]]
+    assert r["industry_code"][:3] in ("C39", "I65") and r["region_code"].startswith("44"), r
+    assert not any(f["level"] == "red" for f in e["flags"]), r
+    assert e["cxzx"]["pass"] and r["grade"] == e["grade"] and int(r["credit_score"]) == e["credit"]["score"], r
+scores = [int(r["credit_score"]) for r in rows]
+assert scores == sorted(scores, reverse=True), scores
+
+PYEOF
+}
+check enterprise_screen_filters_and_ranks screen_ok
+"$BIN" enterprise screen --db "$db" --sort nonsense >/dev/null 2>&1
+check enterprise_screen_bad_sort_exit_2 test $? = 2
