@@ -142,6 +142,15 @@ static int cmd_import(struct ent_opts *o)
 	ctx.actor = actor;
 	io.audit = &ctx;
 	io.progress = !o->quiet;
+	if (o->as_of != NULL) {
+		io.as_of = ent_parse_as_of(o->as_of);
+		if (io.as_of < 0) {
+			store_close(st);
+			if (issues != NULL)
+				fclose(issues);
+			return usage_error("--as-of 应为 YYYY-MM-DD 格式的真实日期");
+		}
+	}
 	io.issues_csv = issues;
 	io.now_ms = now_ms();
 	rc = ent_import_dir(st, o->dir, &io, &res, &e);
@@ -383,6 +392,43 @@ static int print_issue(const struct store_ent_issue *i, void *arg)
 	return 0;
 }
 
+static int cmd_warnings(struct ent_opts *o)
+{
+	struct store *st;
+	struct err e = {0};
+	int64_t id = 0;
+	char *stats = NULL;
+	long added, cleared;
+	int rc;
+
+	rc = cli_db_open(cli_db_path(o->db), STORE_OPEN_READONLY, &st);
+	if (rc != 0)
+		return rc;
+	if (o->import_id != NULL) {
+		char *end;
+
+		id = strtoll(o->import_id, &end, 10);
+		if (*end != '\0' || id <= 0) {
+			store_close(st);
+			return usage_error("--import 应为正整数");
+		}
+	} else {
+		rc = store_ent_last_import(st, &id, &stats, &e);
+		free(stats);
+	}
+	if (rc == 0)
+		rc = ent_warnings_feed(st, id, o->json, stdout, &added, &cleared, &e);
+	store_close(st);
+	if (rc != 0) {
+		fprintf(stderr, "shuzhi enterprise warnings: %s\n", e.msg);
+		return base_err_exit_code(e.code);
+	}
+	if (!o->quiet)
+		fprintf(stderr, "第 %lld 次导入：新增预警 %ld 条，解除 %ld 条。\n", (long long)id,
+			added, cleared);
+	return 0;
+}
+
 static int cmd_issues(struct ent_opts *o)
 {
 	struct store *st;
@@ -422,7 +468,7 @@ int cli_enterprise(int argc, char **argv)
 	int rc;
 
 	if (argc < 2)
-		return usage_error("缺少子命令（import、export、issues 或 screen）");
+		return usage_error("缺少子命令（import、export、issues、screen 或 warnings）");
 	rc = parse_opts(argc, argv, &o);
 	if (rc != 0)
 		return rc;
@@ -434,5 +480,7 @@ int cli_enterprise(int argc, char **argv)
 		return cmd_issues(&o);
 	if (strcmp(argv[1], "screen") == 0)
 		return cmd_screen(&o);
+	if (strcmp(argv[1], "warnings") == 0)
+		return cmd_warnings(&o);
 	return usage_error("未知子命令");
 }

@@ -723,6 +723,56 @@ static char *stats_json(struct importer *im, struct ent_import_result *res)
 	return buf_detach(&b, NULL);
 }
 
+static int64_t today(int64_t now_ms)
+{
+	time_t t = (time_t)(now_ms / 1000);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return (int64_t)(tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+/* The flags of every enterprise as of the import date, for the warnings
+ * feed (new and cleared warnings between two imports). */
+static int snapshot_warnings(struct importer *im, int64_t as_of)
+{
+	struct ent_dataset d;
+	struct ent_ctx x;
+	struct ent_result *res;
+	struct buf ev;
+	int rc;
+
+	rc = ent_dataset_load(im->st, &d, im->e);
+	if (rc != 0)
+		return rc;
+	ent_ctx_init(&x, as_of);
+	res = xmalloc(sizeof(*res));
+	buf_init(&ev, 1 << 20);
+	for (size_t i = 0; i < d.n && rc == 0; i++) {
+		ent_eval_one(&d, &x, i, res);
+		for (int r = 0; r < ENT_R_COUNT && rc == 0; r++) {
+			struct store_ent_warning w;
+
+			if (!res->fl[r].on)
+				continue;
+			buf_reset(&ev);
+			for (size_t k = 0; k < res->fl[r].n; k++)
+				buf_addf(&ev, "%s%s:%ld", k ? ", " : "",
+					 ent_files[res->fl[r].file[k]].name, res->fl[r].line[k]);
+			w.import_id = im->import_id;
+			w.uscc = d.c[i].uscc;
+			w.rule = ent_rules[r].rule;
+			w.level = ent_rules[r].level;
+			w.evidence = ev.p != NULL ? ev.p : "";
+			rc = store_ent_warning_add(im->w, &w, im->e);
+		}
+	}
+	buf_free(&ev);
+	free(res);
+	ent_dataset_free(&d);
+	return rc;
+}
+
 int ent_import_dir(struct store *st, const char *dir, const struct ent_import_opts *o,
 		   struct ent_import_result *res, struct err *e)
 {
@@ -761,6 +811,8 @@ int ent_import_dir(struct store *st, const char *dir, const struct ent_import_op
 		res->import_id = im.import_id;
 		rc = store_ent_import_finish(im.w, im.import_id, res->stats_json, now, e);
 	}
+	if (rc == 0)
+		rc = snapshot_warnings(&im, o->as_of > 0 ? o->as_of : today(now));
 	if (rc == 0 && o->audit != NULL) {
 		json_t *d = json_pack(
 		    "{sI sI sI sI sI sI sI}", "import_id", (json_int_t)im.import_id, "rows",

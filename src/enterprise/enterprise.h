@@ -35,7 +35,8 @@ struct ent_import_opts {
 	const struct work_ctx *audit;
 	bool progress;	  /* progress lines on stderr (about every 2 s) */
 	FILE *issues_csv; /* when set: every issue as CSV (file,line,kind,reason,detail) */
-	int64_t now_ms;	  /* import time stamp */
+	int64_t now_ms;	  /* import time stamp (0: now) */
+	int64_t as_of;	  /* YYYYMMDD of the warnings snapshot (0: the import day) */
 };
 
 struct ent_import_result {
@@ -78,6 +79,12 @@ struct ent_screen_opts {
  * out; *matched receives the number of matches before the limit. */
 int ent_screen(struct store *st, int64_t as_of, const struct ent_screen_opts *o, FILE *out,
 	       size_t *matched, struct err *e);
+
+/* Warnings feed: the flags raised after import import_id (as of its date)
+ * that the previous import did not have ("新增" / "new") and those it had
+ * that are gone ("解除" / "cleared"); text lines or a JSON object. */
+int ent_warnings_feed(struct store *st, int64_t import_id, bool json, FILE *out, long *added,
+		      long *cleared, struct err *e);
 
 /* Parse YYYY-MM-DD into YYYYMMDD; -1 when not a real date. */
 int64_t ent_parse_as_of(const char *s);

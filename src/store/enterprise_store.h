@@ -10,6 +10,8 @@
  *                   row, source line, import)
  *   ent_issue       every rejected, repaired, duplicate or superseded row
  *                   of an import with its file, line and reason
+ *   ent_warning     the risk flags raised right after an import (as of its
+ *                   date): the warnings feed compares two imports
  *
  * A canonical row is the row's fields in their canonical spelling joined by
  * U+001F (README R1.6); enterprise/ parses it, store/ only keeps it.
@@ -50,6 +52,15 @@ struct store_ent_issue {
 	const char *detail; /* Chinese explanation */
 };
 
+struct store_ent_warning {
+	int64_t import_id;
+	const char *uscc;
+	const char *rule;
+	const char *level;
+	const char *evidence; /* "file.csv:LINE" items joined by ", " */
+};
+
+typedef int (*store_ent_warning_cb)(const struct store_ent_warning *w, void *arg);
 typedef int (*store_ent_row_cb)(const struct store_ent_row *r, void *arg);
 typedef int (*store_ent_issue_cb)(const struct store_ent_issue *i, void *arg);
 
@@ -70,6 +81,8 @@ int store_ent_record_insert(struct store_ent_writer *w, const struct store_ent_r
 int store_ent_record_update(struct store_ent_writer *w, const struct store_ent_row *r,
 			    struct err *e);
 int store_ent_issue_add(struct store_ent_writer *w, const struct store_ent_issue *i, struct err *e);
+int store_ent_warning_add(struct store_ent_writer *w, const struct store_ent_warning *wa,
+			  struct err *e);
 
 /* Enterprises in output order; records in id order. */
 int store_ent_iter_enterprises(struct store *st, store_ent_row_cb cb, void *arg, struct err *e);
@@ -80,5 +93,10 @@ int store_ent_last_import(struct store *st, int64_t *id, char **json, struct err
 /* Issues of one import in (file order, line) order. */
 int store_ent_iter_issues(struct store *st, int64_t import_id, store_ent_issue_cb cb, void *arg,
 			  struct err *e);
+/* Warnings of one import, by uscc and rule. */
+int store_ent_iter_warnings(struct store *st, int64_t import_id, store_ent_warning_cb cb, void *arg,
+			    struct err *e);
+/* The finished import before import_id (0 when none). */
+int store_ent_previous_import(struct store *st, int64_t import_id, int64_t *prev, struct err *e);
 
 #endif

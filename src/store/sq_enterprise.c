@@ -15,6 +15,7 @@ enum {
 	W_REC_INSERT,
 	W_REC_UPDATE,
 	W_ISSUE_ADD,
+	W_WARNING_ADD,
 	W_COUNT
 };
 
@@ -30,6 +31,7 @@ static const char *const w_sql[W_COUNT] = {
     "UPDATE ent_record SET canon = ?2, line = ?3, import_id = ?4, repaired = ?5 WHERE id = ?1",
     "INSERT INTO ent_issue (import_id, file, line, kind, reason, detail)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO ent_warning (import_id, uscc, rule, level, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 struct store_ent_writer {
@@ -203,8 +205,8 @@ static const char *col_text(sqlite3_stmt *stmt, int col)
 }
 
 /* Run a SELECT and hand every row to fill + cb. */
-static int iter_rows(struct store *st, const char *sql, int64_t param, bool is_ent,
-		     store_ent_row_cb cb, void *arg, struct err *e)
+static int iter_rows(struct store *st, const char *sql, bool is_ent, store_ent_row_cb cb, void *arg,
+		     struct err *e)
 {
 	sqlite3 *db = store_sqlite_db(st);
 	sqlite3_stmt *stmt;
@@ -216,7 +218,6 @@ static int iter_rows(struct store *st, const char *sql, int64_t param, bool is_e
 	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
-	(void)param;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct store_ent_row r = {0};
 		const char *canon = col_text(stmt, 3);
@@ -249,7 +250,7 @@ int store_ent_iter_enterprises(struct store *st, store_ent_row_cb cb, void *arg,
 	return iter_rows(st,
 			 "SELECT id, uscc, ord, canon, line, import_id, repaired"
 			 " FROM ent_enterprise ORDER BY ord",
-			 0, true, cb, arg, e);
+			 true, cb, arg, e);
 }
 
 int store_ent_iter_records(struct store *st, store_ent_row_cb cb, void *arg, struct err *e)
@@ -257,7 +258,7 @@ int store_ent_iter_records(struct store *st, store_ent_row_cb cb, void *arg, str
 	return iter_rows(st,
 			 "SELECT id, ent_id, file, canon, line, import_id, repaired, rkey"
 			 " FROM ent_record ORDER BY id",
-			 0, false, cb, arg, e);
+			 false, cb, arg, e);
 }
 
 int store_ent_last_import(struct store *st, int64_t *id, char **json, struct err *e)
@@ -326,4 +327,79 @@ int store_ent_iter_issues(struct store *st, int64_t import_id, store_ent_issue_c
 		ret = store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
 	sqlite3_finalize(stmt);
 	return ret;
+}
+
+int store_ent_warning_add(struct store_ent_writer *w, const struct store_ent_warning *wa,
+			  struct err *e)
+{
+	sqlite3_stmt *stmt = w->stmt[W_WARNING_ADD];
+
+	sqlite3_bind_int64(stmt, 1, wa->import_id);
+	bind_text(stmt, 2, wa->uscc);
+	bind_text(stmt, 3, wa->rule);
+	bind_text(stmt, 4, wa->level);
+	bind_text(stmt, 5, wa->evidence);
+	return w_step(w, stmt, e);
+}
+
+int store_ent_iter_warnings(struct store *st, int64_t import_id, store_ent_warning_cb cb, void *arg,
+			    struct err *e)
+{
+	sqlite3 *db = store_sqlite_db(st);
+	sqlite3_stmt *stmt;
+	int rc;
+	int ret = 0;
+
+	if (db == NULL)
+		return no_sqlite(e);
+	rc = sqlite3_prepare_v2(db,
+				"SELECT import_id, uscc, rule, level, evidence FROM ent_warning"
+				" WHERE import_id = ?1 ORDER BY uscc, rule",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
+	sqlite3_bind_int64(stmt, 1, import_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_ent_warning w;
+
+		w.import_id = sqlite3_column_int64(stmt, 0);
+		w.uscc = col_text(stmt, 1);
+		w.rule = col_text(stmt, 2);
+		w.level = col_text(stmt, 3);
+		w.evidence = col_text(stmt, 4);
+		if (w.uscc == NULL || w.rule == NULL || w.level == NULL || w.evidence == NULL)
+			continue;
+		ret = cb(&w, arg);
+		if (ret != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int store_ent_previous_import(struct store *st, int64_t import_id, int64_t *prev, struct err *e)
+{
+	sqlite3 *db = store_sqlite_db(st);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*prev = 0;
+	if (db == NULL)
+		return no_sqlite(e);
+	rc = sqlite3_prepare_v2(db,
+				"SELECT COALESCE(MAX(id), 0) FROM ent_import"
+				" WHERE id < ?1 AND finished_at > 0",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
+	sqlite3_bind_int64(stmt, 1, import_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*prev = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
+	return 0;
 }

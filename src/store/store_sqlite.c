@@ -89,7 +89,7 @@ static const struct store_migration sq_migrations[] = {
      " expires_at INTEGER NOT NULL);"
      "CREATE INDEX sessions_user ON sessions(user_id);"
      "CREATE INDEX sessions_expires ON sessions(expires_at);"},
-    {3, "enterprise profiles: imports, enterprises, records, issues",
+    {3, "enterprise profiles: imports, enterprises, records, issues, warnings",
      "CREATE TABLE ent_import ("
      " id INTEGER PRIMARY KEY,"
      " dir TEXT NOT NULL,"
@@ -122,7 +122,14 @@ static const struct store_migration sq_migrations[] = {
      " kind TEXT NOT NULL,"
      " reason TEXT NOT NULL,"
      " detail TEXT NOT NULL);"
-     "CREATE INDEX ent_issue_import ON ent_issue(import_id);"},
+     "CREATE INDEX ent_issue_import ON ent_issue(import_id);"
+     "CREATE TABLE ent_warning ("
+     " import_id INTEGER NOT NULL REFERENCES ent_import(id) ON DELETE CASCADE,"
+     " uscc TEXT NOT NULL,"
+     " rule TEXT NOT NULL,"
+     " level TEXT NOT NULL CHECK (level IN ('red', 'orange', 'yellow')),"
+     " evidence TEXT NOT NULL,"
+     " PRIMARY KEY (import_id, uscc, rule));"},
 };
 
 static struct sq *sq_of(struct store *st)

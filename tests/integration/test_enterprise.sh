@@ -27,9 +27,9 @@ check enterprise_import_counts_exact grep -q 'import counts exact (repaired, dup
 
 # Re-import of the same folder changes nothing; the export is identical.
 db=$TMP/ent.db
-"$BIN" enterprise import "$set_dir" --db "$db" --quiet >"$TMP/imp1.json" 2>"$TMP/imp1.err"
+"$BIN" enterprise import "$set_dir" --db "$db" --quiet --as-of 2025-06-30 >"$TMP/imp1.json" 2>"$TMP/imp1.err"
 "$BIN" enterprise export --db "$db" --json --as-of 2025-06-30 >"$TMP/exp1.json"
-"$BIN" enterprise import "$set_dir" --db "$db" --quiet >"$TMP/imp2.json" 2>"$TMP/imp2.err"
+"$BIN" enterprise import "$set_dir" --db "$db" --quiet --as-of 2025-06-30 >"$TMP/imp2.json" 2>"$TMP/imp2.err"
 "$BIN" enterprise export --db "$db" --json --as-of 2025-06-30 >"$TMP/exp2.json"
 idem() {
 	python3 - "$TMP/imp2.json" <<'EOF'
@@ -45,6 +45,8 @@ same_export() {
 		"$TMP/exp1.json" "$TMP/exp2.json"
 }
 check enterprise_reimport_same_export same_export
+"$BIN" enterprise warnings --db "$db" --quiet >"$TMP/feed2.txt"
+check enterprise_reimport_no_warning_changes test ! -s "$TMP/feed2.txt"
 
 # A correction arrives in a later export: the keyed row is updated, the
 # enterprise's grade follows, nothing else changes.
@@ -52,7 +54,7 @@ delta=$TMP/delta
 mkdir -p "$delta"
 u=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["enterprises"][0]["uscc"])' "$TMP/exp1.json")
 printf 'uscc,year,grade\n%s,2024,D\n' "$u" >"$delta/tax_credit.csv"
-"$BIN" enterprise import "$delta" --db "$db" --quiet >"$TMP/imp3.json" 2>/dev/null
+"$BIN" enterprise import "$delta" --db "$db" --quiet --as-of 2025-06-30 >"$TMP/imp3.json" 2>/dev/null
 "$BIN" enterprise export --db "$db" --json --as-of 2025-06-30 >"$TMP/exp3.json"
 delta_ok() {
 	python3 - "$TMP/exp3.json" "$u" <<'EOF'
@@ -62,6 +64,8 @@ assert e["grade"] == "D" and any(f["rule"] == "tax_grade_d" for f in e["flags"])
 EOF
 }
 check enterprise_delta_import_updates delta_ok
+"$BIN" enterprise warnings --db "$db" --quiet >"$TMP/feed3.txt"
+check enterprise_feed_shows_new_red grep -q "^新增	红色	tax_grade_d	$u	tax_credit.csv:2$" "$TMP/feed3.txt"
 
 # Hostile CSV: every bad row is reported with its line, good rows stay.
 h=$TMP/hostile
