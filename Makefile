@@ -1,7 +1,7 @@
 # Shuzhi (数智) build. See README.md: `make run` and `make check`.
 # Every Debian library comes through pkg-config.
 
-PKGS      := libzip libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent libcurl
+PKGS      := libzip libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent libcurl icu-uc
 CC        ?= cc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
@@ -110,6 +110,7 @@ bench: $(BIN) build/bench-gongwen build/bench-scenario
 	@bench/pii/run.sh $(BIN)
 	@bench/gateway/run.sh $(BIN)
 	@bench/scenario/run.sh $(BIN)
+	@bench/enterprise/run.sh $(BIN)
 
 # In-process timing (no process start-up) for the benchmarks.
 build/bench-gongwen: $(REL_OBJ) build/rel/bench/gongwen/inproc.o

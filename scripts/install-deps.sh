@@ -11,6 +11,7 @@ pkgs=(
 	zip unzip
 	libsqlite3-dev libsodium-dev sqlite3
 	libevent-dev curl libcurl4-openssl-dev
+	libicu-dev
 	chromium
 )
 # node/npm may come from elsewhere (NodeSource's nodejs carries npm; Debian's

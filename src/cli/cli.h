@@ -26,5 +26,6 @@ int cli_scenario(int argc, char **argv);
 /* Validate every scenario definition (start-up of serve): 0 when all load or
  * the directory does not exist; otherwise prints the problems, returns 2. */
 int cli_scenario_startup_check(void);
+int cli_enterprise(int argc, char **argv);
 
 #endif

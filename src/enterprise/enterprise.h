@@ -1,0 +1,92 @@
+/*
+ * enterprise: enterprise profiles from a 公共数据 export — import with
+ * validation and repair (README R1–R2 of the enterprise data set), the
+ * 创新型中小企业 score, 专精特新 base conditions, risk flags and the credit
+ * grade evaluated as of a date (R3–R7), and the JSON export (R8).
+ *
+ * Import is incremental and idempotent: rows of the folder are normalised
+ * and de-duplicated within each file (R1.6), then merged into the database —
+ * a keyed row (enterprise, financial year, tax year, month, IP kind)
+ * replaces the stored row with the same key, an event row is added unless
+ * the same canonical row is stored already. Rows absent from the folder are
+ * kept (an export may be a delta). Importing the same folder twice changes
+ * nothing. Every rejected, repaired, duplicate or superseded row is stored
+ * as an issue (file, line, reason) of that import.
+ */
+#ifndef SHUZHI_ENTERPRISE_H
+#define SHUZHI_ENTERPRISE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/base.h"
+#include "store/store.h"
+
+#define ENT_NFILES	  12
+#define ENT_FILE_MAX	  ((size_t)16 << 30) /* bytes per CSV file */
+#define ENT_DEFAULT_AS_OF 20250630
+
+struct work_ctx;
+
+struct ent_import_opts {
+	/* when set: an "enterprise.import" audit entry in the import's
+	 * transaction (actor and clock from it) */
+	const struct work_ctx *audit;
+	bool progress;	  /* progress lines on stderr (about every 2 s) */
+	FILE *issues_csv; /* when set: every issue as CSV (file,line,kind,reason,detail) */
+	int64_t now_ms;	  /* import time stamp (0: now) */
+	int64_t as_of;	  /* YYYYMMDD of the warnings snapshot (0: the import day) */
+};
+
+struct ent_import_result {
+	int64_t import_id;
+	char *stats_json; /* {"files": {...}, "database": {...}} (malloc'ed) */
+	long rows, rejected, repaired, inserted, updated, unchanged;
+};
+
+/* Import every known file of dir (README §1) into st. Fails (nothing
+ * written) only when the folder or a file cannot be read or the database
+ * fails; bad rows are issues, never errors. */
+int ent_import_dir(struct store *st, const char *dir, const struct ent_import_opts *o,
+		   struct ent_import_result *res, struct err *e);
+void ent_import_result_free(struct ent_import_result *res);
+
+/* Evaluate every stored enterprise as of as_of (YYYYMMDD) and print the
+ * README R8 JSON object to out. */
+int ent_export_json(struct store *st, int64_t as_of, FILE *out, struct err *e);
+
+/* 招商 screening: filter and rank the stored enterprises as of a date. */
+enum { ENT_SORT_CREDIT, ENT_SORT_CXZX, ENT_SORT_REVENUE, ENT_SORT_GROWTH, ENT_SORT_HEADCOUNT };
+
+struct ent_screen_opts {
+	const char *industry; /* comma list of GB/T 4754-2017 prefixes: C, C39, C397, C3973
+			       * (the letter may be left out); NULL: any */
+	const char *region;   /* comma list of GB/T 2260 prefixes (44, 4403, 440304) */
+	int64_t min_capital;  /* 万元, fixed point (ENT_SCALE); <0: no minimum */
+	int64_t min_revenue;  /* 万元 in the latest financial year */
+	int64_t min_headcount;
+	int64_t min_growth_bp; /* main business revenue growth in 1/100 %; INT64_MIN: none */
+	bool cxzx_pass, zjtx_base;
+	char min_grade;	   /* 'A'..'D' or 0 */
+	unsigned certs;	   /* every kind in this mask must be valid (bit = ENT_CERT_*) */
+	bool knockout_red; /* drop enterprises with a red flag */
+	int sort;	   /* ENT_SORT_* (descending) */
+	size_t limit;	   /* 0: all */
+};
+
+/* Write the matching enterprises as CSV (header + one ranked row each) to
+ * out; *matched receives the number of matches before the limit. */
+int ent_screen(struct store *st, int64_t as_of, const struct ent_screen_opts *o, FILE *out,
+	       size_t *matched, struct err *e);
+
+/* Warnings feed: the flags raised after import import_id (as of its date)
+ * that the previous import did not have ("新增" / "new") and those it had
+ * that are gone ("解除" / "cleared"); text lines or a JSON object. */
+int ent_warnings_feed(struct store *st, int64_t import_id, bool json, FILE *out, long *added,
+		      long *cleared, struct err *e);
+
+/* Parse YYYY-MM-DD into YYYYMMDD; -1 when not a real date. */
+int64_t ent_parse_as_of(const char *s);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * store/enterprise: tables of the enterprise-profile module (migration 3).
+ *
+ *   ent_import      one row per `shuzhi enterprise import` (folder, times,
+ *                   the per-file counters as JSON text)
+ *   ent_enterprise  one row per enterprise (normalised USCC, order of first
+ *                   appearance, canonical row, source line, import)
+ *   ent_record      the accepted child rows of the other eleven files
+ *                   (file number, enterprise, key for keyed files, canonical
+ *                   row, source line, import)
+ *   ent_issue       every rejected, repaired, duplicate or superseded row
+ *                   of an import with its file, line and reason
+ *   ent_warning     the risk flags raised right after an import (as of its
+ *                   date): the warnings feed compares two imports
+ *
+ * A canonical row is the row's fields in their canonical spelling joined by
+ * U+001F (README R1.6); enterprise/ parses it, store/ only keeps it.
+ * SQLite only: the functions fail with BASE_E_USAGE on another backend.
+ * The writer keeps its prepared statements for a whole import; call it
+ * inside store_tx_begin()/store_tx_commit(). Iteration callbacks borrow the
+ * row's strings for the call only.
+ */
+#ifndef SHUZHI_ENTERPRISE_STORE_H
+#define SHUZHI_ENTERPRISE_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct store_ent_writer;
+
+struct store_ent_row {
+	int64_t id;
+	int file;	   /* 0 = enterprises.csv; 1..11 child files */
+	int64_t ent_id;	   /* enterprise row id (records) */
+	const char *uscc;  /* enterprises */
+	const char *rkey;  /* records of keyed files, else NULL */
+	const char *canon; /* canonical row */
+	long line;	   /* physical line in the import's file */
+	int64_t import_id;
+	int64_t ord; /* enterprises: output order */
+	bool repaired;
+};
+
+struct store_ent_issue {
+	int64_t import_id;
+	const char *file;
+	long line;
+	const char *kind;   /* rejected | repaired | duplicate | superseded */
+	const char *reason; /* malformed, bad_uscc, bad_field, orphan, … */
+	const char *detail; /* Chinese explanation */
+};
+
+struct store_ent_warning {
+	int64_t import_id;
+	const char *uscc;
+	const char *rule;
+	const char *level;
+	const char *evidence; /* "file.csv:LINE" items joined by ", " */
+};
+
+typedef int (*store_ent_warning_cb)(const struct store_ent_warning *w, void *arg);
+typedef int (*store_ent_row_cb)(const struct store_ent_row *r, void *arg);
+typedef int (*store_ent_issue_cb)(const struct store_ent_issue *i, void *arg);
+
+int store_ent_writer_open(struct store *st, struct store_ent_writer **w, struct err *e);
+void store_ent_writer_close(struct store_ent_writer *w);
+
+int store_ent_import_add(struct store_ent_writer *w, const char *dir, int64_t now, int64_t *id,
+			 struct err *e);
+int store_ent_import_finish(struct store_ent_writer *w, int64_t id, const char *stats_json,
+			    int64_t now, struct err *e);
+int store_ent_enterprise_insert(struct store_ent_writer *w, const struct store_ent_row *r,
+				int64_t *id, struct err *e);
+/* Set canon, line, import and repaired of row r->id. */
+int store_ent_enterprise_update(struct store_ent_writer *w, const struct store_ent_row *r,
+				struct err *e);
+int store_ent_record_insert(struct store_ent_writer *w, const struct store_ent_row *r,
+			    struct err *e);
+int store_ent_record_update(struct store_ent_writer *w, const struct store_ent_row *r,
+			    struct err *e);
+int store_ent_issue_add(struct store_ent_writer *w, const struct store_ent_issue *i, struct err *e);
+int store_ent_warning_add(struct store_ent_writer *w, const struct store_ent_warning *wa,
+			  struct err *e);
+
+/* Enterprises in output order; records in id order. */
+int store_ent_iter_enterprises(struct store *st, store_ent_row_cb cb, void *arg, struct err *e);
+int store_ent_iter_records(struct store *st, store_ent_row_cb cb, void *arg, struct err *e);
+/* Counters JSON of the newest finished import (*json malloc'ed; NULL and
+ * *id 0 when there is none). */
+int store_ent_last_import(struct store *st, int64_t *id, char **json, struct err *e);
+/* Issues of one import in (file order, line) order. */
+int store_ent_iter_issues(struct store *st, int64_t import_id, store_ent_issue_cb cb, void *arg,
+			  struct err *e);
+/* Warnings of one import, by uscc and rule. */
+int store_ent_iter_warnings(struct store *st, int64_t import_id, store_ent_warning_cb cb, void *arg,
+			    struct err *e);
+/* The finished import before import_id (0 when none). */
+int store_ent_previous_import(struct store *st, int64_t import_id, int64_t *prev, struct err *e);
+
+#endif
