@@ -22,6 +22,9 @@ int main(int argc, char **argv)
 		return cli_dept(argc - 1, argv + 1);
 	if (strcmp(argv[1], "audit") == 0)
 		return cli_audit(argc - 1, argv + 1);
+	if (strcmp(argv[1], "kb") == 0 || strcmp(argv[1], "search") == 0)
+		return argv[1][0] == 'k' ? cli_kb(argc - 1, argv + 1)
+					 : cli_search(argc - 1, argv + 1);
 	if (strcmp(argv[1], "serve") == 0)
 		return cli_serve(argc - 1, argv + 1);
 	fprintf(stderr, "shuzhi: 未知命令“%s”（运行 shuzhi --help 查看用法）\n", argv[1]);

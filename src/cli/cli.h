@@ -15,5 +15,7 @@ int cli_user(int argc, char **argv);
 int cli_dept(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_serve(int argc, char **argv);
+int cli_kb(int argc, char **argv);
+int cli_search(int argc, char **argv);
 
 #endif

@@ -59,6 +59,15 @@ struct store {
 
 int store_sqlite_open(const char *path, int flags, struct store **out, struct err *e);
 
+/* For the domain files store/sq_<domain>.c: the SQLite handle of a store
+ * (NULL when st is another backend) and the result-code mapping. */
+struct sqlite3;
+struct sqlite3 *store_sqlite_db(struct store *st);
+int store_sqlite_fail(struct store *st, int rc, const char *conflict_msg, struct err *e);
+/* store/sq_kb.c: register the `cjk` FTS5 tokenizer on a new connection
+ * (before migrations: the kb index is declared with it). */
+int sq_kb_register(struct sqlite3 *db);
+
 /* A versioned migration: statements run in one transaction, then
  * a row (version, description, applied_at) is added to schema_version. */
 struct store_migration {
