@@ -113,7 +113,12 @@ build/bench-gongwen: $(REL_OBJ) build/rel/bench/gongwen/inproc.o
 	@echo "  LINK    $@"
 	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# In-process search timing and run file (bench/search/run.sh, the kb gate).
+build/bench-search: $(REL_OBJ) build/rel/bench/search/inproc.o
+	@echo "  LINK    $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
 clean:
 	rm -rf build
 
--include build/rel/bench/gongwen/inproc.d $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d
+-include build/rel/bench/gongwen/inproc.d build/rel/bench/search/inproc.d $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d

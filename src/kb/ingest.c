@@ -426,6 +426,8 @@ static int ingest_paths(struct store *st, int64_t kb_id, const char *const *path
 	}
 	if (rc == 0)
 		rc = kb_store_validity_refresh(st, kb_id, e);
+	if (rc == 0)
+		rc = kb_store_terms_refresh(st, e);
 	kb_store_writer_close(g.w);
 	ingest_reset(&g);
 	return rc;
@@ -522,6 +524,8 @@ int kb_remove(struct store *st, const char *name, struct err *e)
 	rc = kb_store_kb_find(st, name, &id, e);
 	if (rc == 0)
 		rc = kb_store_kb_delete(st, id, e);
+	if (rc == 0)
+		rc = kb_store_terms_refresh(st, e);
 	if (rc != 0) {
 		store_tx_rollback(st);
 		return rc;

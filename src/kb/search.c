@@ -8,12 +8,14 @@
  *    bigrams, ASCII words stay whole; everyday words add the statutory words
  *    of kb_thesaurus. Terms found nowhere are dropped, and the rarest
  *    KB_TERMS_MAX are kept (IDF from the index's vocabulary).
- * 3. FTS5 ranks chunks by BM25 over (title, heading, body) with the title
- *    heavier — any of the terms may match (OR), rare terms weigh most.
- * 4. Re-ranking: a chunk gains a share of its document's score (a law that
+ * 3. Candidates: the posting lists (FTS5, `cjk` tokenizer) of the rarer
+ *    terms, ranked by summed IDF; the best KB_CANDIDATES are read.
+ * 4. Ranking: BM25F-style over title and body with the title heavier and
+ *    title terms discounted in the body, scaled by the share of the query
+ *    covered; a chunk gains a share of its document's score (a law that
  *    matches in many articles is more likely the right law), older versions
  *    (已修改) and repealed texts (已废止) are demoted, and at most
- *    KB_PER_DOC passages of one document are shown.
+ *    KB_PER_DOC passages of one document (one of a case) are shown.
  */
 #include <math.h>
 #include <stdio.h>
@@ -28,16 +30,29 @@
 #include "text/tokenize.h"
 
 #define KB_TERMS_MAX	 32
-#define KB_CANDIDATES	 300
+#define KB_MATCH_MIN	 6
+#define KB_CANDIDATES	 200
 #define KB_PER_DOC	 3
 #define KB_SNIPPET_CHARS 120
 #define KB_TERM_BYTES	 (TEXT_TOK_WORD_MAX + 1)
 
 /* Ranking weights (see the header comment). */
-static const double kb_col_weights[3] = {4.0, 1.0, 1.0}; /* title, heading, body */
-#define KB_DOC_SHARE	0.35
-#define KB_STALE_FACTOR 0.7
-#define KB_GONE_FACTOR	0.4
+#define KB_DOC_SHARE	    0.35
+#define KB_STALE_FACTOR	    0.7
+#define KB_GONE_FACTOR	    0.4
+#define KB_PIECE_FACTOR	    0.8
+#define KB_K1		    1.2
+#define KB_B		    0.75
+#define KB_TITLE_WEIGHT	    1.5
+#define KB_TITLE_BODY_SHARE 0.3
+#define KB_EXPANSION_WEIGHT 0.8
+#define KB_COVERAGE_EXP	    1.0
+/* Candidates come from terms in at most this share of the chunks (and at
+ * least KB_MATCH_DF_MIN chunks, so small kbs use every term). */
+#define KB_MATCH_DF	0.005
+#define KB_MATCH_DF_MIN 200
+/* answerable: the best passage covers this share of the query's weight. */
+#define KB_ANSWERABLE 0.4
 
 struct term {
 	char tok[KB_TERM_BYTES];
@@ -92,6 +107,49 @@ static int term_cb_exp(void *arg, const char *tok, size_t len, size_t start, siz
 	return 0;
 }
 
+static bool is_cn_numeral(uint32_t c)
+{
+	return text_cn_digit(c) >= 0 || c == 0x4E24 || c == 0x767E || c == 0x5343;
+}
+
+/* Statutes write quantities both ways (满10年, 十六周岁): a Chinese numeral
+ * followed by a unit character also gives the term "<digits><unit>", and
+ * digits followed by a unit give the Chinese form. */
+static void numeral_terms(const struct ustr *q, struct terms *ts)
+{
+	for (size_t i = 0; i < q->len;) {
+		size_t j = i;
+		char t[KB_TERM_BYTES];
+		int v;
+		size_t n;
+
+		if (is_cn_numeral(q->p[i])) {
+			while (j < q->len && j - i < 8 && is_cn_numeral(q->p[j]))
+				j++;
+		} else if (text_is_digit(q->p[i])) {
+			while (j < q->len && j - i < 4 && text_is_digit(q->p[j]))
+				j++;
+		} else {
+			i++;
+			continue;
+		}
+		v = text_cn_integer(q->p + i, j - i);
+		if (v > 0 && j < q->len && text_is_han(q->p[j]) && !is_cn_numeral(q->p[j])) {
+			char unit[8];
+			size_t ul = text_utf8_encode(q->p[j], unit);
+
+			if (text_is_digit(q->p[i]) && v < 100)
+				text_cn_format(v, t, sizeof(t) - ul);
+			else
+				snprintf(t, sizeof(t) - ul, "%d", v);
+			n = strlen(t);
+			memcpy(t + n, unit, ul);
+			terms_add(ts, t, n + ul, false);
+		}
+		i = j;
+	}
+}
+
 /* Split the folded query at stop words; tokenize each piece in query mode. */
 static void query_terms(const struct ustr *q, struct terms *ts)
 {
@@ -125,6 +183,7 @@ static void query_terms(const struct ustr *q, struct terms *ts)
 	}
 	buf_free(&piece);
 	free(sep);
+	numeral_terms(q, ts);
 	/* Everyday words add statutory ones. */
 	for (size_t s = 0; s < kb_thesaurus_len; s++) {
 		if (text_ucs_find(q->p, q->len, 0, kb_thesaurus[s].from) < 0)
@@ -150,15 +209,32 @@ static int cmp_idf(const void *a, const void *b)
 }
 
 /* Look up document frequencies, drop unknown terms, keep the rarest. */
-static int weigh_terms(struct store *st, struct terms *ts, int64_t nchunks, struct err *e)
+static int weigh_terms(struct kb_store_reader *rd, struct terms *ts, int64_t nchunks, struct err *e)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < ts->n; i++) {
-		int rc = kb_store_term_df(st, ts->t[i].tok, &ts->t[i].df, e);
+		int rc = kb_store_reader_df(rd, ts->t[i].tok, &ts->t[i].df, e);
 
 		if (rc != 0)
 			return rc;
+		if (ts->t[i].df == 0 && text_is_digit((unsigned char)ts->t[i].tok[0])) {
+			/* "10年" is a phrase, not one token: estimate from its
+			 * number, which is at least as common. */
+			char num[KB_TERM_BYTES];
+			size_t nd = 0;
+
+			while (text_is_digit((unsigned char)ts->t[i].tok[nd]) &&
+			       nd + 1 < sizeof(num)) {
+				num[nd] = ts->t[i].tok[nd];
+				nd++;
+			}
+			num[nd] = '\0';
+			rc = kb_store_reader_df(rd, num, &ts->t[i].df, e);
+			if (rc != 0)
+				return rc;
+			ts->t[i].df = ts->t[i].df / 2 + 1;
+		}
 		if (ts->t[i].df == 0)
 			continue;
 		ts->t[i].idf = log(1.0 + ((double)nchunks - (double)ts->t[i].df + 0.5) /
@@ -172,25 +248,112 @@ static int weigh_terms(struct store *st, struct terms *ts, int64_t nchunks, stru
 	return 0;
 }
 
-/* FTS5 expression: "t1" OR "t2" … (quotes doubled; user text never becomes
- * an operator). */
-static char *match_expr(const struct terms *ts)
+/* One term as an FTS5 string (quotes doubled: user text never becomes an
+ * operator; a multi-token term is matched as a phrase). */
+static void fts_quote(const char *tok, char *out, size_t cap)
 {
-	struct buf b;
+	size_t n = 0;
 
-	buf_init(&b, 64 * 1024);
-	for (size_t i = 0; i < ts->n; i++) {
-		if (i > 0)
-			buf_adds(&b, " OR ");
-		buf_addc(&b, '"');
-		for (const char *c = ts->t[i].tok; *c; c++) {
-			if (*c == '"')
-				buf_addc(&b, '"');
-			buf_addc(&b, *c);
-		}
-		buf_addc(&b, '"');
+	out[n++] = '"';
+	for (const char *c = tok; *c && n + 3 < cap; c++) {
+		if (*c == '"')
+			out[n++] = '"';
+		out[n++] = *c;
 	}
-	return buf_detach(&b, NULL);
+	out[n++] = '"';
+	out[n] = '\0';
+}
+
+/* Candidate id -> summed IDF of the terms matching it (open addressing). */
+struct cand {
+	int64_t id;
+	double score;
+};
+
+struct candmap {
+	struct cand *slot;
+	size_t mask;
+	size_t n;
+};
+
+static void cand_add(struct candmap *m, int64_t id, double w)
+{
+	size_t i = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull >> 20) & m->mask;
+
+	while (m->slot[i].id != 0 && m->slot[i].id != id)
+		i = (i + 1) & m->mask;
+	if (m->slot[i].id == 0) {
+		m->slot[i].id = id;
+		m->n++;
+	}
+	m->slot[i].score += w;
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+	double x = ((const struct cand *)a)->score;
+	double y = ((const struct cand *)b)->score;
+	int64_t p = ((const struct cand *)a)->id;
+	int64_t q = ((const struct cand *)b)->id;
+
+	if (x != y)
+		return x < y ? 1 : -1;
+	return p < q ? -1 : p > q;
+}
+
+/*
+ * Candidates: the chunks matching the rarer terms (document frequency at
+ * most max_df; the rarest KB_MATCH_MIN always count), ranked by the summed
+ * IDF of the terms they contain, best KB_CANDIDATES kept. Reading posting
+ * lists without FTS5's ranking costs nothing per row beyond the list; common
+ * bigrams would select most of the index, and the re-ranking counts them.
+ */
+static int candidates(struct kb_store_reader *rd, const struct terms *ts, int64_t max_df,
+		      struct cand **out, size_t *nout, struct err *e)
+{
+	int64_t **ids = xcalloc(ts->n + 1, sizeof(*ids));
+	size_t *nids = xcalloc(ts->n + 1, sizeof(*nids));
+	size_t total = 0;
+	struct candmap m;
+	size_t k = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*nout = 0;
+	for (size_t i = 0; i < ts->n && rc == 0; i++) {
+		char q[2 * KB_TERM_BYTES + 4];
+
+		if (i >= KB_MATCH_MIN && ts->t[i].df > max_df)
+			continue;
+		fts_quote(ts->t[i].tok, q, sizeof(q));
+		rc = kb_store_reader_postings(rd, q, &ids[i], &nids[i], e);
+		total += nids[i];
+	}
+	if (rc == 0 && total > 0) {
+		size_t cap = 16;
+
+		while (cap < 2 * total)
+			cap <<= 1;
+		m.slot = xcalloc(cap, sizeof(*m.slot));
+		m.mask = cap - 1;
+		m.n = 0;
+		for (size_t i = 0; i < ts->n; i++) {
+			for (size_t j = 0; j < nids[i]; j++)
+				cand_add(&m, ids[i][j], ts->t[i].idf);
+		}
+		for (size_t i = 0; i <= m.mask; i++) {
+			if (m.slot[i].id != 0)
+				m.slot[k++] = m.slot[i];
+		}
+		qsort(m.slot, k, sizeof(*m.slot), cmp_cand);
+		*out = m.slot;
+		*nout = k < KB_CANDIDATES ? k : KB_CANDIDATES;
+	}
+	for (size_t i = 0; i < ts->n; i++)
+		free(ids[i]);
+	free(ids);
+	free(nids);
+	return rc;
 }
 
 /* ---- results ---- */
@@ -406,18 +569,73 @@ static int cmp_hit(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-static void rerank(struct kb_store_hit *h, size_t n, struct docagg **aggp, size_t *naggp)
+static size_t count_in(const char *text, const char *tok, size_t max)
+{
+	size_t n = 0;
+	size_t tl = strlen(tok);
+
+	for (const char *s = strstr(text, tok); s != NULL && n < max; s = strstr(s + tl, tok))
+		n++;
+	return n;
+}
+
+/*
+ * Score one candidate (BM25F-like, on the candidate set): a term in the
+ * document title counts once for the title and only a fraction in the body
+ * (every article of 住房公积金管理条例 says 住房公积金; what tells them apart
+ * is the rest of the query); body terms saturate (k1) and long chunks are
+ * normalised (b); the share of the query's weight covered scales the sum.
+ */
+static double score_hit(const struct kb_store_hit *h, const struct terms *ts, double avglen)
+{
+	double len = (double)strlen(h->text) / 3.0 + 1.0;
+	double norm = KB_K1 * (1.0 - KB_B + KB_B * len / avglen);
+	double sum = 0;
+	double all = 0;
+	double got = 0;
+
+	for (size_t i = 0; i < ts->n; i++) {
+		const struct term *t = &ts->t[i];
+		double w = t->expansion ? KB_EXPANSION_WEIGHT : 1.0;
+		bool in_title = strstr(h->title, t->tok) != NULL;
+		double tf = (double)count_in(h->text, t->tok, 50);
+		double part = 0;
+
+		if (in_title)
+			part += KB_TITLE_WEIGHT;
+		if (tf > 0)
+			part += (in_title ? KB_TITLE_BODY_SHARE : 1.0) * tf * (KB_K1 + 1.0) /
+				(tf + norm);
+		sum += w * t->idf * part;
+		all += w * t->idf;
+		if (part > 0)
+			got += w * t->idf;
+	}
+	if (all <= 0)
+		return 0;
+	return sum * pow(got / all, KB_COVERAGE_EXP);
+}
+
+static void rerank(struct kb_store_hit *h, size_t n, const struct terms *ts, struct docagg **aggp,
+		   size_t *naggp)
 {
 	struct docagg *agg = xcalloc(n + 1, sizeof(*agg));
 	size_t nagg = 0;
+	double avglen = 0;
 
+	for (size_t i = 0; i < n; i++)
+		avglen += (double)strlen(h[i].text) / 3.0 + 1.0;
+	avglen = n > 0 ? avglen / (double)n : 1.0;
 	for (size_t i = 0; i < n; i++) {
 		struct docagg *a = agg_find(agg, nagg, h[i].doc_id);
 
+		h[i].score = score_hit(&h[i], ts, avglen);
 		if (h[i].stale == 1)
 			h[i].score *= KB_STALE_FACTOR;
 		else if (h[i].stale == 2)
 			h[i].score *= KB_GONE_FACTOR;
+		if (!h[i].article)
+			h[i].score *= KB_PIECE_FACTOR;
 		if (a == NULL) {
 			a = &agg[nagg++];
 			a->doc_id = h[i].doc_id;
@@ -477,20 +695,68 @@ static int resolve_kbs(struct store *st, const char *const *names, size_t n, int
 	return 0;
 }
 
+static int64_t match_df_cap(int64_t nchunks)
+{
+	int64_t cap = (int64_t)((double)nchunks * KB_MATCH_DF);
+
+	return cap > KB_MATCH_DF_MIN ? cap : KB_MATCH_DF_MIN;
+}
+
+static bool kb_allowed(const int64_t *ids, size_t n, int64_t kb_id)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ids[i] == kb_id)
+			return true;
+	}
+	return n == 0;
+}
+
+/* Load the candidates (only those of the allowed kbs). */
+static int load_hits(struct kb_store_reader *rd, const struct cand *c, size_t n, const int64_t *ids,
+		     size_t nids, struct kb_store_hit **hits, size_t *nhits, struct err *e)
+{
+	int rc = 0;
+
+	*hits = xcalloc(n + 1, sizeof(**hits));
+	*nhits = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct kb_store_hit *h = &(*hits)[*nhits];
+		int64_t kb_id = 0;
+
+		rc = kb_store_reader_load(rd, c[i].id, h, &kb_id, e);
+		if (rc == BASE_E_NOTFOUND) {
+			err_clear(e);
+			rc = 0;
+			continue;
+		}
+		if (rc != 0)
+			break;
+		if (!kb_allowed(ids, nids, kb_id)) {
+			free(h->title);
+			free(h->text);
+			continue;
+		}
+		(*nhits)++;
+	}
+	return rc;
+}
+
 int kb_search(struct store *st, const char *query, const char *const *kbs, size_t nkbs,
 	      size_t limit, struct kb_results *out, struct err *e)
 {
 	struct terms ts = {NULL, 0, 0};
 	struct collect col;
 	struct ustr q;
+	struct kb_store_reader *rd = NULL;
 	struct kb_store_hit *hits = NULL;
 	size_t nhits = 0;
+	struct cand *cands = NULL;
+	size_t ncands = 0;
 	struct docagg *agg = NULL;
 	size_t nagg = 0;
 	int64_t *ids = NULL;
 	int64_t nchunks = 0;
 	size_t qlen = strlen(query);
-	char *match = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -503,6 +769,11 @@ int kb_search(struct store *st, const char *query, const char *const *kbs, size_
 	rc = resolve_kbs(st, kbs, nkbs, &ids, e);
 	if (rc != 0)
 		return rc;
+	rc = kb_store_reader_open(st, &rd, e);
+	if (rc != 0) {
+		free(ids);
+		return rc;
+	}
 	ustr_init(&q);
 	ustr_add_utf8(&q, query, qlen);
 	for (size_t i = 0; i < q.len; i++) {
@@ -518,24 +789,25 @@ int kb_search(struct store *st, const char *query, const char *const *kbs, size_
 	query_terms(&q, &ts);
 	rc = kb_store_chunk_count(st, &nchunks, e);
 	if (rc == 0)
-		rc = weigh_terms(st, &ts, nchunks, e);
+		rc = weigh_terms(rd, &ts, nchunks, e);
 	col.ts = &ts;
 	if (rc == 0)
 		rc = exact_citations(st, &q, ids, nkbs, &col, e);
 	if (rc == 0)
 		rc = exact_docnum(st, query, ids, nkbs, &col, e);
-	if (rc == 0 && ts.n > 0) {
-		match = match_expr(&ts);
-		rc = kb_store_fts(st, match, kb_col_weights, ids, nkbs, KB_CANDIDATES, &hits,
-				  &nhits, e);
-	}
+	if (rc == 0 && ts.n > 0)
+		rc = candidates(rd, &ts, match_df_cap(nchunks), &cands, &ncands, e);
+	if (rc == 0 && ncands > 0)
+		rc = load_hits(rd, cands, ncands, ids, nkbs, &hits, &nhits, e);
 	if (rc == 0 && nhits > 0) {
-		rerank(hits, nhits, &agg, &nagg);
+		rerank(hits, nhits, &ts, &agg, &nagg);
 		col.exact = false;
 		for (size_t i = 0; i < nhits && out->n < limit && rc == 0; i++) {
 			struct docagg *a = agg_find(agg, nagg, hits[i].doc_id);
 
-			if (a->shown >= KB_PER_DOC)
+			/* An article-less document (a case, a notice) is one
+			 * answer: show its best piece only. */
+			if (a->shown >= KB_PER_DOC || (a->shown > 0 && !hits[i].article))
 				continue;
 			a->shown++;
 			col.score = hits[i].score;
@@ -554,13 +826,14 @@ int kb_search(struct store *st, const char *query, const char *const *kbs, size_
 			if (out->p[i].exact)
 				out->p[i].score = top + 1.0;
 		}
-		out->answerable = out->p[0].exact || coverage(&out->p[0], &ts) >= 0.5;
+		out->answerable = out->p[0].exact || coverage(&out->p[0], &ts) >= KB_ANSWERABLE;
 	}
 	free(agg);
-	free(hits);
-	free(match);
+	kb_store_hits_free(hits, nhits);
+	free(cands);
 	free(ts.t);
 	free(ids);
+	kb_store_reader_close(rd);
 	ustr_free(&q);
 	if (rc != 0)
 		kb_results_free(out);

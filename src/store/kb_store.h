@@ -100,22 +100,40 @@ int kb_store_writer_open(struct store *st, struct kb_store_writer **w, struct er
 int kb_store_chunk_add(struct kb_store_writer *w, const struct kb_store_chunk *c, struct err *e);
 void kb_store_writer_close(struct kb_store_writer *w);
 
-/* Full-text query. match is an FTS5 expression built by kb/ (quoted
- * terms only). kbs[0..nkb) restricts the kbs (nkb 0: all). Hits come in
- * bm25 order (best first) with score = -bm25 (higher is better); weights
- * for the title, heading and body columns. */
+/* A search candidate (kb_store_reader_load). */
 struct kb_store_hit {
 	int64_t chunk_id;
 	int64_t doc_id;
 	double score;
-	int stale; /* 0 现行/unknown, 1 已修改, 2 已废止 */
+	int stale;    /* 0 现行/unknown, 1 已修改, 2 已废止 */
+	bool article; /* the chunk is an article (第X条) */
+	char *title;  /* indexed title (owned; kb_store_hits_free) */
+	char *text;   /* heading + "\n" + body (owned) */
 };
+void kb_store_hits_free(struct kb_store_hit *h, size_t n);
+void kb_store_hits_free(struct kb_store_hit *h, size_t n);
 int kb_store_fts(struct store *st, const char *match, const double weights[3], const int64_t *kbs,
 		 size_t nkb, size_t limit, struct kb_store_hit **hits, size_t *nhits,
 		 struct err *e);
-/* Number of chunks containing a token (document frequency), and the total
- * number of chunks. */
-int kb_store_term_df(struct store *st, const char *token, int64_t *df, struct err *e);
+/*
+ * Reader with prepared statements kept across calls (one search):
+ *  - df: chunks containing a token (kb_term, refreshed after each ingest);
+ *  - postings: ids of the chunks matching an FTS5 expression, in id order
+ *    (no ranking, so no per-row cost beyond the posting list);
+ *  - load: a candidate's document, validity and text (kb_id filled in).
+ */
+struct kb_store_reader;
+int kb_store_reader_open(struct store *st, struct kb_store_reader **r, struct err *e);
+void kb_store_reader_close(struct kb_store_reader *r);
+int kb_store_reader_df(struct kb_store_reader *r, const char *token, int64_t *df, struct err *e);
+int kb_store_reader_postings(struct kb_store_reader *r, const char *match, int64_t **ids, size_t *n,
+			     struct err *e);
+int kb_store_reader_load(struct kb_store_reader *r, int64_t chunk_id, struct kb_store_hit *h,
+			 int64_t *kb_id, struct err *e);
+/* Copy the token document frequencies from the index (after an ingest). */
+int kb_store_terms_refresh(struct store *st, struct err *e);
+
+/* Upper bound of the number of chunks (the highest chunk id). */
 int kb_store_chunk_count(struct store *st, int64_t *n, struct err *e);
 
 /* Read chunks with their documents. */

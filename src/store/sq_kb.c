@@ -575,90 +575,146 @@ int kb_store_chunk_add(struct kb_store_writer *w, const struct kb_store_chunk *c
 
 #define KB_STALE "CASE d.validity WHEN '已修改' THEN 1 WHEN '已废止' THEN 2 ELSE 0 END"
 
-int kb_store_fts(struct store *st, const char *match, const double weights[3], const int64_t *kbs,
-		 size_t nkb, size_t limit, struct kb_store_hit **hits, size_t *nhits, struct err *e)
+void kb_store_hits_free(struct kb_store_hit *h, size_t n)
 {
-	sqlite3 *db = kdb(st, e);
-	sqlite3_stmt *stmt;
-	char sql[1024];
-	size_t cap = 0;
-	int rc;
-
-	*hits = NULL;
-	*nhits = 0;
-	if (db == NULL)
-		return e->code;
-	if (nkb == 0)
-		snprintf(sql, sizeof(sql),
-			 "SELECT f.rowid, c.doc_id, f.s, " KB_STALE " FROM (SELECT rowid,"
-			 " bm25(kb_fts, ?2, ?3, ?4) AS s FROM kb_fts WHERE kb_fts MATCH ?1"
-			 " ORDER BY s LIMIT ?5) f JOIN kb_chunk c ON c.id = f.rowid"
-			 " JOIN kb_doc d ON d.id = c.doc_id ORDER BY f.s");
-	else
-		snprintf(sql, sizeof(sql),
-			 "SELECT f.rowid, c.doc_id, bm25(kb_fts, ?2, ?3, ?4) AS s, " KB_STALE
-			 " FROM kb_fts f"
-			 " JOIN kb_chunk c ON c.id = f.rowid JOIN kb_doc d ON d.id = c.doc_id"
-			 " WHERE kb_fts MATCH ?1");
-	rc = kin(sql, sizeof(sql), nkb, 6, e);
-	if (rc != 0)
-		return rc;
-	if (nkb > 0)
-		snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql), " ORDER BY s LIMIT ?5");
-	rc = kprep(st, db, sql, &stmt, e);
-	if (rc != 0)
-		return rc;
-	kbind(stmt, 1, match);
-	for (int i = 0; i < 3; i++)
-		sqlite3_bind_double(stmt, 2 + i, weights[i]);
-	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)limit);
-	kbind_kbs(stmt, kbs, nkb, 6);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*hits = xgrow(*hits, &cap, *nhits + 1, sizeof(**hits));
-		(*hits)[*nhits].chunk_id = sqlite3_column_int64(stmt, 0);
-		(*hits)[*nhits].doc_id = sqlite3_column_int64(stmt, 1);
-		(*hits)[*nhits].score = -sqlite3_column_double(stmt, 2);
-		(*hits)[*nhits].stale = sqlite3_column_int(stmt, 3);
-		(*nhits)++;
+	for (size_t i = 0; h != NULL && i < n; i++) {
+		free(h[i].title);
+		free(h[i].text);
 	}
-	if (rc != SQLITE_DONE) {
-		int x = sqlite3_extended_errcode(db);
-
-		/* A malformed MATCH expression is the caller's input. */
-		if ((x & 0xff) == SQLITE_ERROR)
-			rc = err_set(e, BASE_E_FORMAT, "检索表达式无效");
-		else
-			rc = store_sqlite_fail(st, x, NULL, e);
-		free(*hits);
-		*hits = NULL;
-		*nhits = 0;
-	} else {
-		rc = 0;
-	}
-	sqlite3_finalize(stmt);
-	return rc;
+	free(h);
 }
 
-int kb_store_term_df(struct store *st, const char *token, int64_t *df, struct err *e)
+struct kb_store_reader {
+	struct store *st;
+	sqlite3 *db;
+	sqlite3_stmt *df;
+	sqlite3_stmt *post;
+	sqlite3_stmt *load;
+	bool own_tx;
+};
+
+int kb_store_reader_open(struct store *st, struct kb_store_reader **out, struct err *e)
 {
+	struct kb_store_reader *r;
 	sqlite3 *db = kdb(st, e);
-	sqlite3_stmt *stmt;
+	int rc;
+
+	*out = NULL;
+	if (db == NULL)
+		return e->code;
+	r = xcalloc(1, sizeof(*r));
+	r->st = st;
+	r->db = db;
+	/* Candidates are read all over the file: map it instead of copying
+	 * pages through the page cache (read-only use; ignored if unsupported). */
+	sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
+	/* One read transaction for the whole search: a consistent snapshot,
+	 * and one lock instead of a lock per statement (hundreds of rows). */
+	if (sqlite3_get_autocommit(db))
+		r->own_tx = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	rc = kprep(st, db, "SELECT df FROM kb_term WHERE term = ?1", &r->df, e);
+	if (rc == 0)
+		rc = kprep(st, db, "SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?1", &r->post, e);
+	if (rc == 0)
+		rc = kprep(st, db,
+			   "SELECT c.doc_id, d.kb_id, " KB_STALE ", c.art_no, c.title,"
+			   " c.heading || char(10) || c.body FROM kb_chunk c"
+			   " JOIN kb_doc d ON d.id = c.doc_id WHERE c.id = ?1",
+			   &r->load, e);
+	if (rc != 0) {
+		kb_store_reader_close(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+void kb_store_reader_close(struct kb_store_reader *r)
+{
+	if (r == NULL)
+		return;
+	sqlite3_finalize(r->df);
+	sqlite3_finalize(r->post);
+	sqlite3_finalize(r->load);
+	if (r->own_tx)
+		sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+	free(r);
+}
+
+int kb_store_reader_df(struct kb_store_reader *r, const char *token, int64_t *df, struct err *e)
+{
 	int rc;
 
 	*df = 0;
-	if (db == NULL)
-		return e->code;
-	rc = kprep(st, db, "SELECT doc FROM kb_fts_vocab WHERE term = ?1", &stmt, e);
-	if (rc != 0)
-		return rc;
-	kbind(stmt, 1, token);
-	rc = sqlite3_step(stmt);
+	kbind(r->df, 1, token);
+	rc = sqlite3_step(r->df);
 	if (rc == SQLITE_ROW)
-		*df = sqlite3_column_int64(stmt, 0);
-	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		 ? 0
-		 : store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
-	sqlite3_finalize(stmt);
+		*df = sqlite3_column_int64(r->df, 0);
+	sqlite3_reset(r->df);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlite_fail(r->st, sqlite3_extended_errcode(r->db), NULL, e);
+	return 0;
+}
+
+int kb_store_reader_postings(struct kb_store_reader *r, const char *match, int64_t **ids, size_t *n,
+			     struct err *e)
+{
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	kbind(r->post, 1, match);
+	while ((rc = sqlite3_step(r->post)) == SQLITE_ROW) {
+		*ids = xgrow(*ids, &cap, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = sqlite3_column_int64(r->post, 0);
+	}
+	sqlite3_reset(r->post);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		if ((sqlite3_extended_errcode(r->db) & 0xff) == SQLITE_ERROR)
+			return err_set(e, BASE_E_FORMAT, "检索表达式无效");
+		return store_sqlite_fail(r->st, sqlite3_extended_errcode(r->db), NULL, e);
+	}
+	return 0;
+}
+
+int kb_store_reader_load(struct kb_store_reader *r, int64_t chunk_id, struct kb_store_hit *h,
+			 int64_t *kb_id, struct err *e)
+{
+	int rc;
+
+	sqlite3_bind_int64(r->load, 1, chunk_id);
+	rc = sqlite3_step(r->load);
+	if (rc == SQLITE_ROW) {
+		h->chunk_id = chunk_id;
+		h->doc_id = sqlite3_column_int64(r->load, 0);
+		*kb_id = sqlite3_column_int64(r->load, 1);
+		h->stale = sqlite3_column_int(r->load, 2);
+		h->article = sqlite3_column_int(r->load, 3) > 0;
+		h->title = xstrdup(ktext(r->load, 4));
+		h->text = xstrdup(ktext(r->load, 5));
+		h->score = 0;
+	}
+	sqlite3_reset(r->load);
+	if (rc == SQLITE_DONE)
+		return err_set(e, BASE_E_NOTFOUND, "分块不存在");
+	if (rc != SQLITE_ROW)
+		return store_sqlite_fail(r->st, sqlite3_extended_errcode(r->db), NULL, e);
+	return 0;
+}
+
+int kb_store_terms_refresh(struct store *st, struct err *e)
+{
+	int rc = kexec(st, "DELETE FROM kb_term WHERE ?1 = ?1", 0, e);
+
+	if (rc == 0)
+		rc = kexec(st,
+			   "INSERT INTO kb_term (term, df) SELECT term, doc FROM kb_fts_vocab"
+			   " WHERE ?1 = ?1",
+			   0, e);
 	return rc;
 }
 

@@ -138,7 +138,10 @@ static const struct store_migration sq_migrations[] = {
      "CREATE INDEX kb_chunk_doc ON kb_chunk(doc_id, art_no);"
      "CREATE VIRTUAL TABLE kb_fts USING fts5(title, heading, body,"
      " content='kb_chunk', content_rowid='id', tokenize='cjk');"
-     "CREATE VIRTUAL TABLE kb_fts_vocab USING fts5vocab(kb_fts, 'row');"},
+     "CREATE VIRTUAL TABLE kb_fts_vocab USING fts5vocab(kb_fts, 'row');"
+     /* Document frequency per token, copied from kb_fts_vocab after each
+      * ingest: a point lookup here is a B-tree seek, on the vocab table a scan. */
+     "CREATE TABLE kb_term (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;"},
 };
 
 static struct sq *sq_of(struct store *st)
