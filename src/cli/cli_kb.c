@@ -132,7 +132,7 @@ static int cmd_add(int argc, char **argv, bool reindex)
 	}
 	if (!o.quiet)
 		print_stats(o.args[0], &stats, (double)(base_now_ns() - t0) / 1e9);
-	return stats.failed > 0 ? 1 : 0;
+	return stats.failed > 0 ? 2 : 0; /* some input was unreadable (named on stderr) */
 }
 
 static int list_one(const struct kb_store_kb *k, void *arg)

@@ -284,6 +284,8 @@ static struct old_doc *old_find(struct ingest *g, const char *rel)
 	struct old_doc key;
 
 	key.rel = (char *)rel;
+	if (g->nold == 0)
+		return NULL;
 	return bsearch(&key, g->old, g->nold, sizeof(*g->old), cmp_old);
 }
 
@@ -382,13 +384,15 @@ static int ingest_root(struct ingest *g, const char *path, struct err *e)
 	if (rc != 0)
 		return rc;
 	g->root = rootbuf;
-	rc = kb_store_root_add(g->st, g->kb_id, S_ISDIR(sb.st_mode) ? abs : abs, e);
+	rc = kb_store_root_add(g->st, g->kb_id, abs, e);
 	if (rc == 0)
 		rc = kb_store_doc_iter(g->st, g->kb_id, rootbuf, collect_old, g, e);
 	if (rc != 0)
 		return rc;
-	qsort(g->files, g->nfiles, sizeof(*g->files), cmp_file);
-	qsort(g->old, g->nold, sizeof(*g->old), cmp_old);
+	if (g->nfiles > 0)
+		qsort(g->files, g->nfiles, sizeof(*g->files), cmp_file);
+	if (g->nold > 0)
+		qsort(g->old, g->nold, sizeof(*g->old), cmp_old);
 	for (size_t i = 0; i < g->nfiles && rc == 0; i++) {
 		g->stats->files++;
 		rc = ingest_file(g, &g->files[i], e);

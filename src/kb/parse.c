@@ -335,7 +335,7 @@ char *kb_find_doc_number(const char *p, size_t n)
 				continue;
 			return xstrndup(p + start, j + 3 - start);
 		}
-		if (memcmp(p + i, "令第", 6) == 0) {
+		if (n - i >= 6 && memcmp(p + i, "令第", 6) == 0) {
 			j = i + 6;
 			start = j;
 			while (j < n && p[j] >= '0' && p[j] <= '9')
@@ -373,6 +373,16 @@ static char *find_issuer(const char *p, size_t n)
 		l.p = day;
 		l.n = end ? (size_t)(end - day) : (size_t)(p + n - day);
 		l = trim(l);
+		/* "第十三届全国人民代表大会常务委员会…": the term comes first. */
+		if (starts(l, "第")) {
+			for (size_t i = 3; i + 3 <= l.n && i < 30; i++) {
+				if (memcmp(l.p + i, "届", 3) == 0) {
+					l.p += i + 3;
+					l.n -= i + 3;
+					break;
+				}
+			}
+		}
 		best = l.n;
 		for (size_t s = 0; s < ARRAY_LEN(stops); s++) {
 			size_t m = strlen(stops[s]);

@@ -242,7 +242,8 @@ static int weigh_terms(struct kb_store_reader *rd, struct terms *ts, int64_t nch
 		ts->t[k++] = ts->t[i];
 	}
 	ts->n = k;
-	qsort(ts->t, ts->n, sizeof(*ts->t), cmp_idf);
+	if (ts->n > 1)
+		qsort(ts->t, ts->n, sizeof(*ts->t), cmp_idf);
 	if (ts->n > KB_TERMS_MAX)
 		ts->n = KB_TERMS_MAX;
 	return 0;
