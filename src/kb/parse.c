@@ -424,11 +424,12 @@ struct heads {
 
 static void heads_set(char *dst, size_t cap, struct line l)
 {
-	if (l.n >= cap)
+	if (l.n >= cap) {
 		l.n = cap - 1;
-	/* do not cut a UTF-8 sequence */
-	while (l.n > 0 && ((unsigned char)l.p[l.n] & 0xC0) == 0x80)
-		l.n--;
+		/* do not cut a UTF-8 sequence */
+		while (l.n > 0 && ((unsigned char)l.p[l.n] & 0xC0) == 0x80)
+			l.n--;
+	}
 	memcpy(dst, l.p, l.n);
 	dst[l.n] = '\0';
 }

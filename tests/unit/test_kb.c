@@ -177,6 +177,9 @@ TEST(kb_parse_refuses_hostile_text)
 	kb_parsed_free(&p);
 	ASSERT_EQ(kb_parse_text("第", 3, "c.md", &p, &e), 0);
 	kb_parsed_free(&p);
+	/* Found by fuzz_kb_ingest: a heading at the very end of the input. */
+	ASSERT_EQ(kb_parse_text("#4", 2, "d.md", &p, &e), 0);
+	kb_parsed_free(&p);
 	ASSERT_EQ(kb_parse_text("", 0, "", &p, &e), 0);
 	ASSERT_EQ(p.nchunks, 0);
 	kb_parsed_free(&p);
