@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -21,6 +22,21 @@ static int cmp_double(const void *a, const void *b)
 	double y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double pct(const double *v, size_t n, size_t p)
+{
+	size_t i = n * p / 100;
+
+	return v[i < n ? i : n - 1];
 }
 
 static void write_run(FILE *f, const char *id, const struct kb_results *r)
@@ -50,6 +66,7 @@ int main(int argc, char **argv)
 	size_t nq = 0;
 	size_t cap = 0;
 	double *lat;
+	double *cpu;
 	size_t nlat = 0;
 	double sum = 0;
 	FILE *qf;
@@ -97,11 +114,13 @@ int main(int argc, char **argv)
 		}
 	}
 	lat = xcalloc(nq * (size_t)iters + 1, sizeof(*lat));
+	cpu = xcalloc(nq * (size_t)iters + 1, sizeof(*cpu));
 	for (int it = 0; it <= iters; it++) {
 		for (size_t i = 0; i < nq; i++) {
 			const char *query = json_string_value(json_object_get(qs[i], "query"));
 			struct kb_results r;
 			uint64_t t0 = base_now_ns();
+			double c0 = cpu_ms();
 
 			if (query == NULL)
 				continue;
@@ -110,6 +129,7 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			if (it > 0) {
+				cpu[nlat] = cpu_ms() - c0;
 				lat[nlat] = (double)(base_now_ns() - t0) / 1e6;
 				sum += lat[nlat++];
 			} else if (rf != NULL) {
@@ -121,11 +141,14 @@ int main(int argc, char **argv)
 	if (rf != NULL)
 		fclose(rf);
 	qsort(lat, nlat, sizeof(*lat), cmp_double);
+	qsort(cpu, nlat, sizeof(*cpu), cmp_double);
 	if (nlat > 0)
-		printf("queries=%zu runs=%zu p50_ms=%.2f p99_ms=%.2f mean_ms=%.2f\n", nq, nlat,
-		       lat[nlat / 2], lat[(nlat * 99) / 100 < nlat ? (nlat * 99) / 100 : nlat - 1],
-		       sum / (double)nlat);
+		printf("queries=%zu runs=%zu p50_ms=%.2f p99_ms=%.2f mean_ms=%.2f cpu_p50_ms=%.2f "
+		       "cpu_p99_ms=%.2f\n",
+		       nq, nlat, pct(lat, nlat, 50), pct(lat, nlat, 99), sum / (double)nlat,
+		       pct(cpu, nlat, 50), pct(cpu, nlat, 99));
 	free(lat);
+	free(cpu);
 	for (size_t i = 0; i < nq; i++)
 		json_decref(qs[i]);
 	free(qs);
