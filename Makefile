@@ -104,8 +104,9 @@ fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),600)
 
-bench: $(BIN) build/bench-gongwen
+bench: $(BIN) build/bench-gongwen build/bench-search
 	@bench/gongwen/run.sh $(BIN)
+	@bench/search/run.sh $(BIN)
 	@bench/http/run.sh $(BIN)
 
 # In-process timing (no process start-up) for the benchmarks.

@@ -268,6 +268,17 @@ TEST(kb_ingest_search_reingest_dedup)
 		  1);
 	kb_results_free(&r);
 
+	/* Extractive answer: the matching sentence with its citation. */
+	{
+		char *ans;
+
+		ASSERT_EQ(kb_search(f.st, "要求听证要在几天内提出", NULL, 0, 5, &r, &e), 0);
+		ans = kb_extractive_answer("要求听证要在几天内提出", &r, 200);
+		ASSERT_CONTAINS(ans, "应当在行政机关告知后五日内提出。[1]");
+		free(ans);
+		kb_results_free(&r);
+	}
+
 	/* Citation lookup, with an Arabic article number. */
 	ASSERT_EQ(kb_search(f.st, "《示例法》第64条", NULL, 0, 3, &r, &e), 0);
 	ASSERT(r.n >= 1);
