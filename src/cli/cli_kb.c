@@ -12,6 +12,7 @@
 #include "cli/cli_db.h"
 #include "kb/kb.h"
 #include "store/kb_store.h"
+#include "work/audit.h"
 
 #define KB_ARGS_MAX 4096
 
@@ -84,6 +85,30 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct kb_opts *o)
 	return 0;
 }
 
+/* Record a knowledge-base change in the audit log (its own transaction,
+ * after the change committed). A failure is reported, not fatal. */
+static void audit_kb(struct store *st, const char *action, const char *name,
+		     const struct kb_ingest_stats *s)
+{
+	char actor[128];
+	struct work_ctx ctx;
+	struct err e = {0};
+	json_t *detail =
+	    s ? json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "files", (json_int_t)s->files, "added",
+			  (json_int_t)s->added, "updated", (json_int_t)s->updated, "removed",
+			  (json_int_t)s->removed, "failed", (json_int_t)s->failed, "chunks",
+			  (json_int_t)s->chunks)
+	      : NULL;
+
+	memset(&ctx, 0, sizeof(ctx));
+	cli_db_actor(actor, sizeof(actor));
+	ctx.st = st;
+	ctx.actor = actor;
+	if (work_audit_append(&ctx, action, name, detail, &e) != 0)
+		fprintf(stderr, "shuzhi: 审计日志写入失败：%s\n", e.msg);
+	json_decref(detail);
+}
+
 static void print_stats(const char *name, const struct kb_ingest_stats *s, double secs)
 {
 	fprintf(stderr,
@@ -125,6 +150,8 @@ static int cmd_add(int argc, char **argv, bool reindex)
 		rc = kb_reindex(st, o.args[0], &io, &stats, &e);
 	else
 		rc = kb_add(st, o.args[0], o.args + 1, o.nargs - 1, &io, &stats, &e);
+	if (rc == 0)
+		audit_kb(st, reindex ? "kb.reindex" : "kb.add", o.args[0], &stats);
 	store_close(st);
 	if (rc != 0) {
 		fprintf(stderr, "shuzhi %s: %s\n", cmd, e.msg);
@@ -196,6 +223,8 @@ static int cmd_rm(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	rc = kb_remove(st, o.args[0], &e);
+	if (rc == 0)
+		audit_kb(st, "kb.rm", o.args[0], NULL);
 	store_close(st);
 	if (rc != 0) {
 		fprintf(stderr, "shuzhi kb rm: %s\n", e.msg);

@@ -93,6 +93,10 @@ check search_unknown_kb_message grep -q '不存在' "$TMP/err"
 check search_bad_limit_exit_2 test $? = 2
 "$BIN" search --db "$db" "$(python3 -c "print('长' * 2000)")" 2>"$TMP/err"
 check search_long_query_exit_2 test $? = 2
+"$BIN" audit list --json --db "$db" >"$TMP/audit.json"
+check kb_audited python3 -c "
+import json; a=[x['action'] for x in json.load(open('$TMP/audit.json'))]
+assert 'kb.add' in a and 'kb.reindex' in a, a"
 "$BIN" kb rm 坏库 --db "$db" 2>/dev/null
 check kb_rm python3 -c "
 import subprocess,json
