@@ -92,6 +92,26 @@ static bool is_numeral(uint32_t c)
 	       text_is_digit(text_halfwidth(c));
 }
 
+/* Numeral characters of l from byte i: their value (text_cn_integer, -1
+ * if none or invalid); *end receives the byte after them. */
+static int numeral_at(struct line l, size_t i, size_t *end)
+{
+	uint32_t num[16];
+	size_t nn = 0;
+
+	while (i < l.n && nn < ARRAY_LEN(num)) {
+		uint32_t c;
+		size_t k = text_utf8_decode(l.p + i, l.n - i, &c);
+
+		if (!is_numeral(c))
+			break;
+		num[nn++] = c;
+		i += k;
+	}
+	*end = i;
+	return nn > 0 ? text_cn_integer(num, nn) : -1;
+}
+
 /*
  * "第" numeral unit ["之" numeral] at the start of l, followed by white
  * space, '：', ':' or the end of the line. unit is 条, or one of 编章节 for
@@ -99,27 +119,15 @@ static bool is_numeral(uint32_t c)
  */
 static size_t label_at(struct line l, uint32_t *unit, int *no, int *sub)
 {
-	uint32_t num[16];
-	size_t nn = 0;
-	size_t i = 0;
+	size_t i;
 	uint32_t c;
 	size_t k;
 
 	k = text_utf8_decode(l.p, l.n, &c);
 	if (k == 0 || c != 0x7B2C) /* 第 */
 		return 0;
-	i = k;
-	while (i < l.n) {
-		k = text_utf8_decode(l.p + i, l.n - i, &c);
-		if (!is_numeral(c) || nn >= ARRAY_LEN(num))
-			break;
-		num[nn++] = c;
-		i += k;
-	}
-	if (nn == 0 || i >= l.n)
-		return 0;
-	*no = text_cn_integer(num, nn);
-	if (*no <= 0)
+	*no = numeral_at(l, k, &i);
+	if (*no <= 0 || i >= l.n)
 		return 0;
 	k = text_utf8_decode(l.p + i, l.n - i, &c);
 	if (c != 0x6761 && c != 0x7F16 && c != 0x7AE0 && c != 0x8282) /* 条编章节 */
@@ -128,25 +136,14 @@ static size_t label_at(struct line l, uint32_t *unit, int *no, int *sub)
 	i += k;
 	*sub = 0;
 	if (c == 0x6761 && i < l.n) {
-		size_t j = i;
-		uint32_t d;
+		size_t j;
+		int v;
 
-		k = text_utf8_decode(l.p + j, l.n - j, &d);
-		if (d == 0x4E4B) { /* 之 */
-			size_t s0 = nn;
-
-			j += k;
-			nn = 0;
-			while (j < l.n) {
-				k = text_utf8_decode(l.p + j, l.n - j, &d);
-				if (!is_numeral(d) || nn >= ARRAY_LEN(num))
-					break;
-				num[nn++] = d;
-				j += k;
-			}
-			(void)s0;
-			if (nn > 0 && text_cn_integer(num, nn) > 0) {
-				*sub = text_cn_integer(num, nn);
+		k = text_utf8_decode(l.p + i, l.n - i, &c);
+		if (c == 0x4E4B) { /* 之 */
+			v = numeral_at(l, i + k, &j);
+			if (v > 0) {
+				*sub = v;
 				i = j;
 			}
 		}
