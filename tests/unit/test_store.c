@@ -33,11 +33,15 @@ TEST(store_migrations_idempotent)
 	struct db_fixture f;
 	struct err e = {0};
 	int v = 0;
+	int rows;
 
 	db_fixture_open(&f);
 	ASSERT_EQ(store_schema_version(f.st, &v, &e), 0);
 	ASSERT_EQ(v, store_schema_latest(f.st));
 	ASSERT(v >= 1);
+	/* Versions may skip numbers (one per branch): count the rows. */
+	rows = count_rows(&f, "SELECT count(*) FROM schema_version");
+	ASSERT(rows >= 1 && rows <= v);
 	store_close(f.st);
 	/* Reopening (twice) applies nothing new. */
 	for (int i = 0; i < 2; i++) {
@@ -47,7 +51,7 @@ TEST(store_migrations_idempotent)
 		if (i == 0)
 			store_close(f.st);
 	}
-	ASSERT_EQ(count_rows(&f, "SELECT count(*) FROM schema_version"), v);
+	ASSERT_EQ(count_rows(&f, "SELECT count(*) FROM schema_version"), rows);
 	db_fixture_close(&f);
 }
 
