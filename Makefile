@@ -104,8 +104,9 @@ fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),600)
 
-bench: $(BIN) build/bench-gongwen build/bench-scenario
+bench: $(BIN) build/bench-gongwen build/bench-scenario build/bench-search
 	@bench/gongwen/run.sh $(BIN)
+	@bench/search/run.sh $(BIN)
 	@bench/http/run.sh $(BIN)
 	@bench/pii/run.sh $(BIN)
 	@bench/gateway/run.sh $(BIN)
@@ -127,11 +128,17 @@ build/bench-loadgen: bench/gateway/loadgen.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(REL_CFLAGS) -o $@ $< $(PKG_LIBS)
+
 build/bench-scenario: $(REL_OBJ) build/rel/bench/scenario/inproc.o
+	@echo "  LINK    $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# In-process search timing and run file (bench/search/run.sh, the kb gate).
+build/bench-search: $(REL_OBJ) build/rel/bench/search/inproc.o
 	@echo "  LINK    $@"
 	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 clean:
 	rm -rf build
 
--include build/rel/bench/gongwen/inproc.d build/rel/bench/scenario/inproc.d $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d
+-include build/rel/bench/gongwen/inproc.d build/rel/bench/scenario/inproc.d build/rel/bench/search/inproc.d $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d

@@ -26,6 +26,9 @@ int main(int argc, char **argv)
 		return cli_token(argc - 1, argv + 1);
 	if (strcmp(argv[1], "scenario") == 0)
 		return cli_scenario(argc - 1, argv + 1);
+	if (strcmp(argv[1], "kb") == 0 || strcmp(argv[1], "search") == 0)
+		return argv[1][0] == 'k' ? cli_kb(argc - 1, argv + 1)
+					 : cli_search(argc - 1, argv + 1);
 	if (strcmp(argv[1], "serve") == 0)
 		return cli_serve(argc - 1, argv + 1);
 	if (strcmp(argv[1], "pii") == 0)

@@ -27,5 +27,7 @@ int cli_scenario(int argc, char **argv);
  * the directory does not exist; otherwise prints the problems, returns 2. */
 int cli_scenario_startup_check(void);
 int cli_enterprise(int argc, char **argv);
+int cli_kb(int argc, char **argv);
+int cli_search(int argc, char **argv);
 
 #endif

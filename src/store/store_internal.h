@@ -64,6 +64,11 @@ struct store {
 
 int store_sqlite_open(const char *path, int flags, struct store **out, struct err *e);
 
+struct sqlite3;
+/* store/sq_kb.c: register the `cjk` FTS5 tokenizer on a new connection
+ * (before migrations: the kb index is declared with it). */
+int sq_kb_register(struct sqlite3 *db);
+
 /* A versioned migration: statements run in one transaction, then
  * a row (version, description, applied_at) is added to schema_version. */
 struct store_migration {

@@ -130,6 +130,59 @@ static const struct store_migration sq_migrations[] = {
      " level TEXT NOT NULL CHECK (level IN ('red', 'orange', 'yellow')),"
      " evidence TEXT NOT NULL,"
      " PRIMARY KEY (import_id, uscc, rule));"},
+    /* Knowledge bases (store/sq_kb.c). kb_fts indexes kb_chunk through the
+     * `cjk` tokenizer (external content: the text is stored once). */
+    {4, "knowledge bases, documents, chunks, full-text index",
+     "CREATE TABLE kb ("
+     " id INTEGER PRIMARY KEY,"
+     " name TEXT NOT NULL UNIQUE,"
+     " department_id INTEGER REFERENCES departments(id) ON DELETE RESTRICT,"
+     " visibility TEXT NOT NULL DEFAULT 'internal'"
+     "  CHECK (visibility IN ('public', 'internal', 'department')),"
+     " created_at INTEGER NOT NULL);"
+     "CREATE TABLE kb_root ("
+     " id INTEGER PRIMARY KEY,"
+     " kb_id INTEGER NOT NULL REFERENCES kb(id) ON DELETE CASCADE,"
+     " path TEXT NOT NULL,"
+     " UNIQUE (kb_id, path));"
+     "CREATE TABLE kb_doc ("
+     " id INTEGER PRIMARY KEY,"
+     " kb_id INTEGER NOT NULL REFERENCES kb(id) ON DELETE CASCADE,"
+     " root TEXT NOT NULL,"
+     " relpath TEXT NOT NULL,"
+     " title TEXT NOT NULL,"
+     " base_title TEXT NOT NULL,"
+     " doc_number TEXT NOT NULL DEFAULT '',"
+     " issuer TEXT NOT NULL DEFAULT '',"
+     " doc_date TEXT NOT NULL DEFAULT '',"
+     " validity TEXT NOT NULL DEFAULT '',"
+     " validity_stated INTEGER NOT NULL DEFAULT 0,"
+     " category TEXT NOT NULL DEFAULT '',"
+     " content_hash TEXT NOT NULL,"
+     " size INTEGER NOT NULL,"
+     " mtime INTEGER NOT NULL,"
+     " dup_of INTEGER REFERENCES kb_doc(id) ON DELETE SET NULL,"
+     " UNIQUE (kb_id, root, relpath));"
+     "CREATE INDEX kb_doc_hash ON kb_doc(kb_id, content_hash);"
+     "CREATE INDEX kb_doc_base_title ON kb_doc(kb_id, base_title);"
+     "CREATE INDEX kb_doc_number ON kb_doc(doc_number) WHERE doc_number != '';"
+     "CREATE TABLE kb_chunk ("
+     " id INTEGER PRIMARY KEY,"
+     " doc_id INTEGER NOT NULL REFERENCES kb_doc(id) ON DELETE CASCADE,"
+     " seq INTEGER NOT NULL,"
+     " article TEXT,"
+     " art_no INTEGER NOT NULL DEFAULT 0,"
+     " art_sub INTEGER NOT NULL DEFAULT 0,"
+     " title TEXT NOT NULL,"
+     " heading TEXT NOT NULL,"
+     " body TEXT NOT NULL);"
+     "CREATE INDEX kb_chunk_doc ON kb_chunk(doc_id, art_no);"
+     "CREATE VIRTUAL TABLE kb_fts USING fts5(title, heading, body,"
+     " content='kb_chunk', content_rowid='id', tokenize='cjk');"
+     "CREATE VIRTUAL TABLE kb_fts_vocab USING fts5vocab(kb_fts, 'row');"
+     /* Document frequency per token, copied from kb_fts_vocab after each
+      * ingest: a point lookup here is a B-tree seek, on the vocab table a scan. */
+     "CREATE TABLE kb_term (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;"},
     {5, "model_usage: tokens per model call (gateway), reasoning kept for the record",
      "CREATE TABLE model_usage ("
      " id INTEGER PRIMARY KEY,"
@@ -213,6 +266,8 @@ static struct sq *sq_of(struct store *st)
 {
 	return (struct sq *)st;
 }
+
+static const struct store_ops sq_ops;
 
 /* Map an SQLite result code to a BASE_E_* code and a message fit for an
  * HTTP client; the library's own message (which may quote SQL) is logged. */
@@ -1215,6 +1270,10 @@ int store_sqlite_open(const char *path, int flags, struct store **out, struct er
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, SQ_BUSY_TIMEOUT_MS);
+	if (sq_kb_register(s->db) != 0) {
+		rc = err_set(e, BASE_E_INTERNAL, "无法注册全文检索分词器");
+		goto out_close;
+	}
 	rc = sq_exec_plain(s, "PRAGMA foreign_keys = ON", e);
 	if (rc == 0 && !s->readonly)
 		rc = sq_exec_plain(s, "PRAGMA journal_mode = WAL", e);

@@ -352,6 +352,43 @@ int text_cn_number(const uint32_t *p, size_t n)
 	return -1;
 }
 
+int text_cn_integer(const uint32_t *p, size_t n)
+{
+	int total = 0;
+	int num = -1;
+	bool digits = n > 0;
+
+	if (n == 0 || n > 12)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		digits = digits && text_is_digit(text_halfwidth(p[i]));
+	if (digits) {
+		if (n > 4)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			total = total * 10 + (int)(text_halfwidth(p[i]) - '0');
+		return total;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int d = p[i] == 0x4E24 ? 2 : text_cn_digit(p[i]); /* 两 */
+		int unit = p[i] == 0x5341 ? 10 : p[i] == 0x767E ? 100 : p[i] == 0x5343 ? 1000 : 0;
+
+		if (unit > 0) {
+			total += (num < 0 ? 1 : num) * unit;
+			num = -1;
+		} else if (d >= 0 && d <= 9) {
+			if (num > 0)
+				return -1; /* two digits in a row: 一二 */
+			num = d;
+		} else {
+			return -1;
+		}
+	}
+	if (num > 0)
+		total += num;
+	return total <= 9999 ? total : -1;
+}
+
 void text_cn_format(int v, char *out, size_t outsz)
 {
 	static const char *d[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};

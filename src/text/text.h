@@ -65,6 +65,9 @@ bool text_is_fullwidth_digit(uint32_t c);
 int text_cn_digit(uint32_t c);
 /* Parse a Chinese numeral of up to 99 ("三", "十二", "二十一"); -1 if not. */
 int text_cn_number(const uint32_t *p, size_t n);
+/* Parse an integer of 0..9999 written in ASCII digits or as a Chinese
+ * numeral with 十/百/千 (一千零七十七, 两百, 一百三十三); -1 if not one. */
+int text_cn_integer(const uint32_t *p, size_t n);
 /* Write the Chinese numeral of 1..99 into out as UTF-8. */
 void text_cn_format(int v, char *out, size_t outsz);
 /* Full-width ASCII variant (U+FF01..U+FF5E) -> ASCII; other chars unchanged. */

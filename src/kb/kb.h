@@ -1,0 +1,131 @@
+/*
+ * kb: knowledge bases — ingest (.md/.txt/.docx/.html), law-aware chunking
+ * (编/章/节/条: an article is a chunk), metadata, de-duplication, re-ingest,
+ * and retrieval with ranking (kb_search) for the CLI and the portal.
+ *
+ * Ownership: every struct filled by a kb_* function is freed by its
+ * matching *_free(). Text is UTF-8; ingest refuses invalid UTF-8 and files
+ * over KB_FILE_MAX with a Chinese message naming the file.
+ */
+#ifndef SHUZHI_KB_H
+#define SHUZHI_KB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+#include "store/store.h"
+
+#define KB_FILE_MAX  (16u << 20) /* bytes of one input file */
+#define KB_HTML_MAX  (8u << 20)	 /* bytes of one HTML file */
+#define KB_QUERY_MAX 1024	 /* bytes of a query */
+#define KB_LIMIT_MAX 100	 /* results per query */
+#define KB_PIECE_MAX 600	 /* code points of a chunk cut from article-less text */
+#define KB_NAME_MAX  96		 /* bytes of a knowledge-base name */
+
+/* ---- parsing (pure functions, no database) ---- */
+
+struct kb_chunk {
+	char *article; /* "第六十四条" or NULL */
+	int art_no;    /* 64, 0 when no article */
+	int art_sub;   /* 1 for 之一 */
+	char *heading; /* "第一编 总则 第二章 …" or "" */
+	char *body;    /* the text (article label included) */
+};
+
+struct kb_parsed {
+	char *title;	  /* document title */
+	char *doc_number; /* 文号, "" when none found */
+	char *issuer;	  /* "" when not found */
+	char *date;	  /* YYYY-MM-DD of this version, "" when unknown */
+	char *validity;	  /* 已废止 / 已修改 when the text says so, else "" */
+	struct kb_chunk *chunks;
+	size_t nchunks;
+	size_t cap;
+};
+
+/* Parse Markdown or plain text (UTF-8, len bytes). name is the file name
+ * (used for the title and version date when the text has none). */
+int kb_parse_text(const char *text, size_t len, const char *name, struct kb_parsed *out,
+		  struct err *e);
+/* HTML -> text with '#' headings (libxml2's HTML parser, no network, no
+ * entities from outside); the <title> becomes the first line. */
+int kb_html_to_text(const char *html, size_t len, char **text, size_t *tlen, struct err *e);
+/* .docx -> text, one paragraph a line (doc/docx reader). */
+int kb_docx_to_text(const char *path, char **text, size_t *tlen, struct err *e);
+void kb_parsed_free(struct kb_parsed *p);
+
+/* ---- knowledge bases ---- */
+
+struct kb_ingest_stats {
+	size_t files;	   /* files looked at */
+	size_t added;	   /* new documents */
+	size_t updated;	   /* changed documents re-read */
+	size_t unchanged;  /* skipped: same size and time, or same content */
+	size_t removed;	   /* documents whose file vanished */
+	size_t duplicates; /* same content as another document of the kb */
+	size_t failed;	   /* unreadable files (reported on stderr, skipped) */
+	size_t chunks;	   /* chunks written */
+};
+
+struct kb_ingest_opts {
+	bool progress;		/* progress lines on stderr */
+	const char *visibility; /* for a new kb: public | internal | department */
+	int64_t now;		/* Unix ms */
+};
+
+/* Create kb `name` when missing, then ingest every path (files or folders,
+ * recursively; .md .markdown .txt .docx .html .htm). Files under a folder
+ * are named relative to that folder; a file given directly relative to its
+ * own folder. Re-adding a path updates changed files and removes vanished
+ * ones. One transaction per call. */
+int kb_add(struct store *st, const char *name, const char *const *paths, size_t npaths,
+	   const struct kb_ingest_opts *o, struct kb_ingest_stats *stats, struct err *e);
+/* Re-ingest every root of kb `name`. */
+int kb_reindex(struct store *st, const char *name, const struct kb_ingest_opts *o,
+	       struct kb_ingest_stats *stats, struct err *e);
+int kb_remove(struct store *st, const char *name, struct err *e);
+
+/* ---- search ---- */
+
+/* A highlighted span: byte offsets into kb_passage.snippet. */
+struct kb_span {
+	size_t start;
+	size_t len;
+};
+
+struct kb_passage {
+	int64_t chunk_id;
+	char *file;	       /* path relative to the ingested root */
+	char *article;	       /* "第六十四条" or NULL */
+	char *title;	       /* document title */
+	char *heading;	       /* 编/章/节 path */
+	char *validity;	       /* 现行 / 已修改 / 已废止 / "" */
+	char *category;	       /* first folder under the root */
+	char *snippet;	       /* plain text around the best match */
+	char *text;	       /* the whole chunk text */
+	struct kb_span *spans; /* query-term matches inside snippet */
+	size_t nspans;
+	double score;
+	bool exact; /* found by a citation or 文号 lookup */
+};
+
+struct kb_results {
+	struct kb_passage *p;
+	size_t n;
+	bool answerable; /* false: nothing in the kbs answers the query well */
+};
+
+/* Search kbs[0..nkbs) (names; nkbs 0: every kb) for query; at most limit
+ * (1..KB_LIMIT_MAX) passages, best first. */
+int kb_search(struct store *st, const char *query, const char *const *kbs, size_t nkbs,
+	      size_t limit, struct kb_results *out, struct err *e);
+void kb_results_free(struct kb_results *r);
+
+/* Extractive answer from the best passages (no model): up to max_chars
+ * code points of the sentences that match the query best, each followed by
+ * a [n] citation to passage n (1-based). Returns a new string. */
+char *kb_extractive_answer(const char *query, const struct kb_results *r, size_t max_chars);
+
+#endif
