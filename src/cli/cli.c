@@ -26,6 +26,10 @@ void cli_usage(FILE *out)
 	    "      启动网页与 HTTP API（默认 127.0.0.1:8080）；SIGTERM/SIGINT 平稳停止。\n"
 	    "      设置：选项 > 环境变量 SHUZHI_* > 配置文件 > 默认值（见 docs/OPERATIONS.md）。\n"
 	    "      以上命令均接受 --db 路径（默认 $SHUZHI_DB 或 ./shuzhi.db）。\n"
+	    "  shuzhi slides 输入文件 -o 输出.pptx [--template 政务红|科技蓝|简约] "
+	    "[--outline-only]\n"
+	    "      由文本（.txt/.md/.docx，或以“% 标题:”开头的大纲文件）生成可编辑的 .pptx；\n"
+	    "      --outline-only 只打印提取的大纲（可编辑后再作为输入）。\n"
 	    "  shuzhi --version\n",
 	    out);
 }

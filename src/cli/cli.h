@@ -15,5 +15,6 @@ int cli_user(int argc, char **argv);
 int cli_dept(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_serve(int argc, char **argv);
+int cli_slides(int argc, char **argv);
 
 #endif

@@ -350,6 +350,26 @@ void doc_zip_writer_add(struct doc_zip_writer *w, const char *name, const void *
 	p->len = len;
 }
 
+/* Add every part to za (deflated, fixed mtime for reproducible output). */
+static int writer_fill(struct doc_zip_writer *w, zip_t *za)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		zip_source_t *s = zip_source_buffer(za, w->parts[i].data, w->parts[i].len, 0);
+		zip_int64_t idx;
+
+		if (s == NULL)
+			return -1;
+		idx = zip_file_add(za, w->parts[i].name, s, ZIP_FL_ENC_UTF_8);
+		if (idx < 0) {
+			zip_source_free(s);
+			return -1;
+		}
+		zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6);
+		zip_file_set_mtime(za, (zip_uint64_t)idx, 315532800 + 86400, 0);
+	}
+	return 0;
+}
+
 int doc_zip_writer_save(struct doc_zip_writer *w, const char *path, struct err *e)
 {
 	size_t plen = strlen(path);
@@ -363,20 +383,8 @@ int doc_zip_writer_save(struct doc_zip_writer *w, const char *path, struct err *
 		free(tmp);
 		return err_set(e, BASE_E_IO, "%s: 无法创建输出文件", path);
 	}
-	for (size_t i = 0; i < w->n; i++) {
-		zip_source_t *s = zip_source_buffer(za, w->parts[i].data, w->parts[i].len, 0);
-		zip_int64_t idx;
-
-		if (s == NULL)
-			goto out_discard;
-		idx = zip_file_add(za, w->parts[i].name, s, ZIP_FL_ENC_UTF_8);
-		if (idx < 0) {
-			zip_source_free(s);
-			goto out_discard;
-		}
-		zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6);
-		zip_file_set_mtime(za, (zip_uint64_t)idx, 315532800 + 86400, 0);
-	}
+	if (writer_fill(w, za) != 0)
+		goto out_discard;
 	if (zip_close(za) != 0) {
 		zip_discard(za);
 		unlink(tmp);
@@ -395,6 +403,54 @@ out_discard:
 	unlink(tmp);
 	free(tmp);
 	return err_set(e, BASE_E_INTERNAL, "%s: 打包失败", path);
+}
+
+int doc_zip_writer_bytes(struct doc_zip_writer *w, char **data, size_t *len, struct err *e)
+{
+	zip_error_t ze;
+	zip_source_t *src;
+	zip_t *za;
+	zip_stat_t st;
+	char *out = NULL;
+
+	*data = NULL;
+	*len = 0;
+	zip_error_init(&ze);
+	src = zip_source_buffer_create(NULL, 0, 0, &ze);
+	if (src == NULL)
+		goto out_error;
+	/* keep the source alive after zip_close() to read the archive back */
+	zip_source_keep(src);
+	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+	if (za == NULL) {
+		zip_source_free(src);
+		goto out_error;
+	}
+	if (writer_fill(w, za) != 0 || zip_close(za) != 0) {
+		zip_discard(za);
+		zip_source_free(src);
+		goto out_error;
+	}
+	if (zip_source_stat(src, &st) != 0 || zip_source_open(src) != 0) {
+		zip_source_free(src);
+		goto out_error;
+	}
+	out = xmalloc((size_t)st.size + 1);
+	if (zip_source_read(src, out, st.size) != (zip_int64_t)st.size) {
+		zip_source_close(src);
+		zip_source_free(src);
+		free(out);
+		goto out_error;
+	}
+	zip_source_close(src);
+	zip_source_free(src);
+	*data = out;
+	*len = (size_t)st.size;
+	zip_error_fini(&ze);
+	return 0;
+out_error:
+	zip_error_fini(&ze);
+	return err_set(e, BASE_E_INTERNAL, "打包失败");
 }
 
 void doc_zip_writer_free(struct doc_zip_writer *w)
