@@ -103,7 +103,14 @@ static char *clean(const char *s, size_t n, const char *bad)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 
-		if ((unsigned char)c < 0x20 || c == 0x7f || (bad != NULL && strchr(bad, c) != NULL))
+		/* bad lists ASCII characters; a full-width comma counts as ',' */
+		if (bad != NULL && strchr(bad, ',') != NULL && n - i >= 3 &&
+		    memcmp(s + i, "，", 3) == 0) {
+			c = ' ';
+			i += 2;
+		}
+		if ((unsigned char)c < 0x20 || c == 0x7f ||
+		    (bad != NULL && (unsigned char)c < 0x80 && strchr(bad, c) != NULL))
 			c = ' ';
 		if (c == ' ') {
 			if (sp)
@@ -505,9 +512,18 @@ static bool clause_datum(const char *s, size_t n, struct datum *d)
 			break;
 		}
 	}
-	if (d->unit == NULL)
+	if (d->unit == NULL || strcmp(d->unit, "个百分点") == 0)
 		return false;
-	lab = clean(s, ns, ",，|");
+	{
+		/* the unit must end the quantity: "3个工作日" is not 3 个 */
+		size_t after = ne + strlen(d->unit);
+		uint32_t c = 0;
+
+		if (after < n && text_utf8_decode(s + after, n - after, &c) > 0 && text_is_han(c) &&
+		    c != 0x4EE5 /* 以(上) */ && c != 0x5DE6 /* 左(右) */)
+			return false;
+	}
+	lab = clean(s, ns, ",|");
 	for (bool again = true; again;) {
 		size_t ll = strlen(lab);
 
@@ -532,7 +548,14 @@ static bool clause_datum(const char *s, size_t n, struct datum *d)
 		while (ll > 0 && lab[ll - 1] == ' ')
 			lab[--ll] = '\0';
 	}
-	if (cp_len(lab) < 2 || cp_len(lab) > 14) {
+	static const char *const stop[] = {"累计", "同比", "其中", "全区", "比上年", "全年",
+					   "总数", "共计", "合计", "平均"};
+	bool stopped = false;
+
+	for (size_t k = 0; k < ARRAY_LEN(stop); k++)
+		stopped = stopped || strcmp(lab, stop[k]) == 0;
+	if (stopped || cp_len(lab) < 2 || cp_len(lab) > 14 ||
+	    (strlen(lab) >= 3 && strcmp(lab + strlen(lab) - 3, "的") == 0)) {
 		free(lab);
 		return false;
 	}
@@ -791,6 +814,7 @@ static void build(struct paras *ps, struct buf *o)
 	int sec_level = 0, slide_level = 0, nlev = 0;
 	struct emitter em = {0};
 	size_t first = 0;
+	const char *sec_title = NULL;
 
 	em.o = o;
 	buf_init(&em.bullets, (size_t)1 << 20);
@@ -831,6 +855,7 @@ static void build(struct paras *ps, struct buf *o)
 
 		if (p->level > 0 && p->level == sec_level) {
 			flush_slide(&em);
+			sec_title = p->text;
 			if (em.nsections < SLIDES_MAX_SECTIONS) {
 				emit_title_line(o, "# ", p->text);
 				buf_adds(o, "\n");
@@ -850,7 +875,10 @@ static void build(struct paras *ps, struct buf *o)
 				add_bullet(&em, p->text, strlen(p->text));
 			continue;
 		}
-		if (em.title == NULL || (slide_level == 0 && !p->list && !p->table)) {
+		if (em.title == NULL && sec_title != NULL && slide_level != 0) {
+			/* text right under a section heading: a slide named after it */
+			open_slide(&em, sec_title);
+		} else if (em.title == NULL || (slide_level == 0 && !p->list && !p->table)) {
 			char *t = para_title(p->text);
 
 			open_slide(&em, t[0] != '\0' ? t : "要点");

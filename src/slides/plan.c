@@ -18,9 +18,7 @@
 
 /* ---- measuring ------------------------------------------------------ */
 
-/* Exact line spacing (a:spcPts) is 1.2 x size everywhere, so heights do not
- * depend on the font a viewer substitutes. */
-#define LINE_FACTOR 1.2
+#define LINE_FACTOR (SL_LINE_PCT / 100.0)
 #define FILL	    0.94 /* aim below 100 % of the box (presenton PR #916) */
 
 double sl_bullet_indent_pt(int level)
@@ -68,7 +66,10 @@ static double box_h_pt(const struct sl_box *b)
 
 double sl_items_height(const struct sl_item *it, size_t n, const struct sl_box *box, int sz0)
 {
-	double h = 0;
+	/* LibreOffice takes what exact spacing lacks of the font height from the
+	 * top of the line, so the last line's descenders reach ~0.16 em below
+	 * it: keep 0.2 em spare. */
+	double h = n > 0 ? sz0 * 0.2 : 0;
 
 	for (size_t i = 0; i < n; i++)
 		h += sl_para_height(&it[i], box_w_pt(box), sz0);
@@ -96,7 +97,7 @@ int sl_title_size(const char *s, const struct sl_box *box, int max, int min)
 	for (int sz = max; sz > min; sz -= 2) {
 		int lines = sl_text_lines_pt(s, w, sz);
 
-		if (lines * sz * LINE_FACTOR <= h)
+		if (lines * sz * LINE_FACTOR + sz * 0.2 <= h)
 			return sz;
 	}
 	return min;

@@ -109,7 +109,7 @@ static void para(struct writer *w, const char *text, const struct para_style *ps
 
 	buf_addf(b, "<a:p><a:pPr marL=\"%ld\" indent=\"%ld\" algn=\"%s\">", mar,
 		 ps->level >= 0 ? -(ps->level == 0 ? 342900L : 285750L) : 0L, ps->algn);
-	buf_addf(b, "<a:lnSpc><a:spcPts val=\"%d\"/></a:lnSpc>", ps->sz * 120);
+	buf_addf(b, "<a:lnSpc><a:spcPts val=\"%d\"/></a:lnSpc>", ps->sz * SL_LINE_PCT);
 	buf_addf(b, "<a:spcBef><a:spcPts val=\"%d\"/></a:spcBef>", (int)(ps->space_before * 100));
 	if (ps->level >= 0)
 		buf_addf(b,
@@ -201,9 +201,7 @@ static void title_shape(struct writer *w, const struct sl_pslide *s, const struc
 		ps.sz = sl_title_size(s->title, &g->title, 32, 14);
 	}
 	text_box(w, "Title", ph, &g->title,
-		 s->layout == SLIDES_TITLE || s->layout == SLIDES_CLOSING ? "b"
-		 : s->layout == SLIDES_SECTION				  ? "t"
-									  : "ctr",
+		 s->layout == SLIDES_SECTION ? "t" : "ctr",
 		 s->title, &ps);
 }
 
@@ -260,7 +258,7 @@ static void hero_body(struct writer *w, const struct sl_pslide *s, const struct 
 	sp_open(w, "Subtitle",
 		s->layout == SLIDES_SECTION ? "type=\"body\" idx=\"1\""
 					    : "type=\"subTitle\" idx=\"1\"",
-		&g->body[0], s->layout == SLIDES_SECTION ? "b" : "t");
+		&g->body[0], s->layout == SLIDES_SECTION ? "ctr" : "t");
 	if (s->nitems == 0)
 		buf_adds(&w->x, "<a:p><a:endParaRPr lang=\"zh-CN\"/></a:p>");
 	for (size_t i = 0; i < s->nitems; i++) {

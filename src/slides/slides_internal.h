@@ -23,6 +23,11 @@
 #define SL_INS_X   91440L /* text box insets */
 #define SL_INS_Y   45720L
 #define SL_EMU_PT  12700L
+/* Exact line spacing (a:spcPts), in percent of the font size, everywhere:
+ * heights then do not depend on the font a viewer substitutes. 130 % holds
+ * the ascent + descent of the CJK fonts in use (Noto Sans CJK 1.3 em in
+ * LibreOffice's PDF), so glyphs stay inside their line. */
+#define SL_LINE_PCT 130
 
 struct slides_template {
 	const char *id;
