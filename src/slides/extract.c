@@ -548,8 +548,8 @@ static bool clause_datum(const char *s, size_t n, struct datum *d)
 		while (ll > 0 && lab[ll - 1] == ' ')
 			lab[--ll] = '\0';
 	}
-	static const char *const stop[] = {"累计", "同比", "其中", "全区", "比上年", "全年",
-					   "总数", "共计", "合计", "平均"};
+	static const char *const stop[] = {"累计", "同比", "其中", "全区", "比上年",
+					   "全年", "总数", "共计", "合计", "平均"};
 	bool stopped = false;
 
 	for (size_t k = 0; k < ARRAY_LEN(stop); k++)
@@ -653,10 +653,41 @@ static void emit_title_line(struct buf *o, const char *prefix, const char *s)
 	free(t);
 }
 
+/* The table rows of a slide pass only when the outline parser accepts
+ * them as one table (same cell rules); otherwise they go to the notes. */
+static void check_table(struct emitter *em)
+{
+	struct slides_outline *o = NULL;
+	struct err e = {0};
+	struct buf t;
+
+	if (em->table.len == 0)
+		return;
+	buf_init(&t, (size_t)2 << 20);
+	buf_adds(&t, "## t\n");
+	buf_add(&t, em->table.p, em->table.len);
+	if (slides_outline_parse(t.p, t.len, &o, &e) != 0 || o->slides[0].table == NULL) {
+		const char *q = em->table.p;
+
+		while (*q != '\0') {
+			const char *nl = strchr(q, '\n');
+			size_t n = nl != NULL ? (size_t)(nl - q) : strlen(q);
+
+			if (em->notes.len + n + 8 <= MAX_NOTES)
+				buf_addf(&em->notes, "> %.*s\n", (int)n, q);
+			q += n + (nl != NULL ? 1 : 0);
+		}
+		buf_reset(&em->table);
+	}
+	slides_outline_free(o);
+	buf_free(&t);
+}
+
 static void flush_slide(struct emitter *em)
 {
 	if (em->title == NULL)
 		return;
+	check_table(em);
 	if (em->nslides < SLIDES_MAX_SLIDES - 1) {
 		emit_title_line(em->o, "## ", em->title);
 		buf_add(em->o, em->bullets.p, em->bullets.len);

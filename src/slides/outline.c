@@ -382,6 +382,8 @@ static int on_table_row(struct parser *p, struct slides_slide *s, const char *t,
 
 	if (k < 0)
 		return perr(p, BASE_E_LIMIT, "表格列数过多（最多 8 列）");
+	if (k == 0)
+		return perr(p, BASE_E_FORMAT, "表格行没有单元格");
 	if (is_separator_row(cell, clen, k))
 		return 0;
 	if (tb == NULL) {

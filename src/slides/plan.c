@@ -627,10 +627,12 @@ static void plan_slide(struct sl_plan *p, const struct slides_slide *s)
 		chart = table_chart(p, s->table);
 		table_done = chart != NULL;
 	}
+	/* a pin whose content is missing falls back to what the content asks for */
 	if ((lay == SLIDES_CHART && chart == NULL) || (lay == SLIDES_TABLE && s->table == NULL) ||
 	    (lay == SLIDES_IMAGE_TEXT && s->image_path == NULL) ||
-	    (lay == SLIDES_TIMELINE && s->nbullets == 0))
-		lay = SLIDES_BULLETS;
+	    (lay == SLIDES_TIMELINE && s->nbullets == 0) ||
+	    (lay == SLIDES_TWO_COLUMN && s->nbullets == 0 && s->ncolumns == 0))
+		lay = auto_layout(s);
 	switch (lay) {
 	case SLIDES_TITLE:
 	case SLIDES_CLOSING:

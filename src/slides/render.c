@@ -200,9 +200,8 @@ static void title_shape(struct writer *w, const struct sl_pslide *s, const struc
 	} else {
 		ps.sz = sl_title_size(s->title, &g->title, 32, 14);
 	}
-	text_box(w, "Title", ph, &g->title,
-		 s->layout == SLIDES_SECTION ? "t" : "ctr",
-		 s->title, &ps);
+	text_box(w, "Title", ph, &g->title, s->layout == SLIDES_SECTION ? "t" : "ctr", s->title,
+		 &ps);
 }
 
 /* ---- layouts ---------------------------------------------------------- */
