@@ -1,7 +1,7 @@
 # Shuzhi (数智) build. See README.md: `make run` and `make check`.
 # Every Debian library comes through pkg-config.
 
-PKGS      := libzip libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent
+PKGS      := libzip zlib libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent
 CC        ?= cc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
@@ -104,16 +104,21 @@ fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),600)
 
-bench: $(BIN) build/bench-gongwen
+bench: $(BIN) build/bench-gongwen build/bench-slides
 	@bench/gongwen/run.sh $(BIN)
 	@bench/http/run.sh $(BIN)
+	@bench/slides/run.sh $(BIN)
 
 # In-process timing (no process start-up) for the benchmarks.
 build/bench-gongwen: $(REL_OBJ) build/rel/bench/gongwen/inproc.o
 	@echo "  LINK    $@"
 	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
+build/bench-slides: $(REL_OBJ) build/rel/bench/slides/inproc.o
+	@echo "  LINK    $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
 clean:
 	rm -rf build
 
--include build/rel/bench/gongwen/inproc.d $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d
+-include build/rel/bench/gongwen/inproc.d build/rel/bench/slides/inproc.d $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d
