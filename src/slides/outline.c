@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "slides/slides.h"
+#include "slides/slides_internal.h"
 #include "text/text.h"
 
 static const char *const layout_names[SLIDES_NLAYOUTS] = {
@@ -46,7 +46,7 @@ static void table_free(struct slides_table *t)
 	free(t);
 }
 
-static void chart_free(struct slides_chart *c)
+void slides_chart_free(struct slides_chart *c)
 {
 	if (c == NULL)
 		return;
@@ -73,7 +73,7 @@ void slides_outline_free(struct slides_outline *o)
 		free(s->col_heading[0]);
 		free(s->col_heading[1]);
 		table_free(s->table);
-		chart_free(s->chart);
+		slides_chart_free(s->chart);
 		free(s->image_path);
 		free(s->image_alt);
 		free(s->notes);

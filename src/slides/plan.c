@@ -148,19 +148,8 @@ void sl_plan_free(struct sl_plan *p)
 		free(p->slides[i].title);
 	}
 	free(p->slides);
-	for (size_t i = 0; i < p->nowned; i++) {
-		struct slides_chart *c = p->owned[i];
-
-		for (size_t k = 0; k < c->ncats; k++)
-			free(c->cats[k]);
-		for (size_t k = 0; k < c->nseries; k++)
-			free(c->series[k]);
-		free(c->cats);
-		free(c->series);
-		free(c->values);
-		free(c->cat_label);
-		free(c);
-	}
+	for (size_t i = 0; i < p->nowned; i++)
+		slides_chart_free(p->owned[i]);
 	free(p->owned);
 	memset(p, 0, sizeof(*p));
 }
@@ -709,6 +698,16 @@ static void plan_agenda(struct sl_plan *p, const struct slides_outline *o)
 	}
 }
 
+static void plan_section(struct sl_plan *p, const struct slides_outline *o, int sec)
+{
+	struct sl_pslide *ps = new_slide(p, SLIDES_SECTION, NULL, o->sections[sec], 0);
+	char num[16];
+
+	snprintf(num, sizeof(num), "%02d", sec + 1);
+	add_item(ps, num, strlen(num), -1, 0);
+	ps->section = sec;
+}
+
 static const char *deck_title(const struct slides_outline *o)
 {
 	if (o->title != NULL)
@@ -748,30 +747,13 @@ void sl_plan_build(const struct slides_outline *o, struct sl_plan *p)
 	if (o->nsections >= 3)
 		plan_agenda(p, o);
 	for (; i < o->nslides; i++) {
-		const struct slides_slide *s = &o->slides[i];
-
-		while (sec < s->section) {
-			struct sl_pslide *ps;
-			char num[16];
-
-			sec++;
-			ps = new_slide(p, SLIDES_SECTION, NULL, o->sections[sec], 0);
-			snprintf(num, sizeof(num), "%02d", sec + 1);
-			add_item(ps, num, strlen(num), -1, 0);
-			ps->section = sec;
-		}
-		plan_slide(p, s);
+		while (sec < o->slides[i].section)
+			plan_section(p, o, ++sec);
+		plan_slide(p, &o->slides[i]);
 	}
-	while (sec + 1 < (int)o->nsections) {
-		struct sl_pslide *ps;
-		char num[16];
-
-		sec++;
-		ps = new_slide(p, SLIDES_SECTION, NULL, o->sections[sec], 0);
-		snprintf(num, sizeof(num), "%02d", sec + 1);
-		add_item(ps, num, strlen(num), -1, 0);
-		ps->section = sec;
-	}
+	/* sections without slides still get their section slide */
+	while (sec + 1 < (int)o->nsections)
+		plan_section(p, o, ++sec);
 	if (!closing) {
 		struct sl_pslide *ps = new_slide(p, SLIDES_CLOSING, NULL, "谢谢！", 0);
 

@@ -68,6 +68,9 @@ void sl_xesc(struct buf *b, const char *s);
 void sl_rpr(struct buf *b, const struct slides_template *t, const char *text, int sz100, bool bold,
 	    const char *color, bool major);
 
+/* Free a chart and everything in it (outline.c). */
+void slides_chart_free(struct slides_chart *c);
+
 /* Parts of the template. */
 void slides_tpl_theme(const struct slides_template *t, struct buf *b);
 void slides_tpl_master(const struct slides_template *t, struct buf *b);
