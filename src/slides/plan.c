@@ -456,6 +456,36 @@ static void plan_two_column(struct sl_plan *p, const struct slides_slide *s, siz
 	}
 }
 
+void sl_timeline_boxes(size_t n, struct sl_box *date, struct sl_box *label)
+{
+	long slot = n > 0 ? SL_CW / (long)n : SL_CW;
+	long axis_y = SL_BODY_Y + 1463040;
+
+	*date = (struct sl_box){0, SL_BODY_Y + 137160, slot - 91440, 1143000};
+	*label = (struct sl_box){0, axis_y + 365760, slot - 91440,
+				 SL_BODY_Y + SL_BODY_H - axis_y - 365760};
+}
+
+/* Every milestone's date and label fit their boxes at the smallest sizes
+ * the writer uses (12 and 10 pt) with `per` milestones on a slide. */
+static bool timeline_fits(const struct slides_slide *s, size_t per)
+{
+	struct sl_box dbox, lbox;
+
+	sl_timeline_boxes(per, &dbox, &lbox);
+	for (size_t i = 0; i < s->nbullets; i++) {
+		size_t sep = 0, dl = sl_date_prefix(s->bullets[i].text, &sep);
+		char *d = xstrndup(s->bullets[i].text, dl);
+		struct sl_item di = {d, -1, 0}, li = {s->bullets[i].text + sep, -1, 0};
+		bool ok = sl_items_fit(&di, 1, &dbox, 12) && sl_items_fit(&li, 1, &lbox, 10);
+
+		free(d);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 static void plan_timeline(struct sl_plan *p, const struct slides_slide *s, size_t *part)
 {
 	size_t n = 0, per, k;
@@ -466,6 +496,11 @@ static void plan_timeline(struct sl_plan *p, const struct slides_slide *s, size_
 	if (k == 0)
 		k = 1;
 	per = (n + k - 1) / k;
+	if (!timeline_fits(s, per)) {
+		/* milestones too long for the timeline's boxes: a bullet list */
+		plan_bullets(p, s, SLIDES_BULLETS, part);
+		return;
+	}
 	for (size_t c = 0, i = 0; c < k; c++) {
 		struct sl_pslide *ps = new_slide(p, SLIDES_TIMELINE, s, s->title, (*part)++);
 		size_t got = 0;

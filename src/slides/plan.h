@@ -60,6 +60,9 @@ int sl_title_size(const char *s, const struct sl_box *box, int max, int min);
 /* Leading date of a timeline bullet: returns its byte length (0 if none);
  * *sep = bytes up to the label. */
 size_t sl_date_prefix(const char *s, size_t *sep);
+/* Date and label boxes of a timeline slide with n milestones (x set by the
+ * writer per milestone). */
+void sl_timeline_boxes(size_t n, struct sl_box *date, struct sl_box *label);
 void sl_table_cols(const struct slides_table *t, long *w);
 double sl_table_row_h(const struct slides_table *t, size_t r, const long *w, int sz);
 int sl_table_size(const struct slides_table *t, const long *w);

@@ -192,10 +192,10 @@ static void title_shape(struct writer *w, const struct sl_pslide *s, const struc
 	if (s->layout == SLIDES_TITLE || s->layout == SLIDES_CLOSING) {
 		ph = "type=\"ctrTitle\"";
 		ps.algn = "ctr";
-		ps.sz = sl_title_size(s->title, &g->title, 44, 20);
+		ps.sz = sl_title_size(s->title, &g->title, 44, 14);
 		ps.color = w->t->hero_fg;
 	} else if (s->layout == SLIDES_SECTION) {
-		ps.sz = sl_title_size(s->title, &g->title, 40, 20);
+		ps.sz = sl_title_size(s->title, &g->title, 40, 14);
 		ps.color = w->t->hero_fg;
 	} else {
 		ps.sz = sl_title_size(s->title, &g->title, 32, 14);
@@ -515,9 +515,9 @@ static void timeline(struct writer *w, const struct sl_pslide *s)
 	long slot = n > 0 ? SL_CW / (long)n : SL_CW;
 	long axis_y = SL_BODY_Y + 1463040;
 	int dsz = 24, lsz = 20;
-	struct sl_box dbox = {0, SL_BODY_Y + 137160, slot - 91440, 1143000};
-	struct sl_box lbox = {0, axis_y + 365760, slot - 91440,
-			      SL_BODY_Y + SL_BODY_H - axis_y - 365760};
+	struct sl_box dbox, lbox;
+
+	sl_timeline_boxes(n, &dbox, &lbox);
 
 	/* one size for all dates and one for all labels, the largest that fits each */
 	for (size_t i = 0; i < n; i++) {

@@ -510,3 +510,23 @@ TEST(slides_render_package)
 	ASSERT_EQ(slides_template_count(), 3);
 	slides_outline_free(o);
 }
+
+TEST(slides_timeline_too_long_becomes_bullets)
+{
+	struct buf b;
+	struct slides_outline *o;
+	struct sl_plan p;
+
+	buf_init(&b, 1 << 20);
+	buf_adds(&b, "## 进程\n- 2023年3月：");
+	for (int i = 0; i < 800; i++)
+		buf_adds(&b, "长");
+	buf_adds(&b, "\n- 2024年1月：上线\n- 2025年1月：推广\n");
+	o = parse_ok(b.p);
+	sl_plan_build(o, &p);
+	ASSERT_EQ(count_layout(&p, SLIDES_TIMELINE), 0);
+	ASSERT(count_layout(&p, SLIDES_BULLETS) >= 1);
+	sl_plan_free(&p);
+	slides_outline_free(o);
+	buf_free(&b);
+}
