@@ -1,7 +1,7 @@
 # Shuzhi (数智) build. See README.md: `make run` and `make check`.
 # Every Debian library comes through pkg-config.
 
-PKGS      := libzip libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent libcurl icu-uc
+PKGS      := libzip zlib libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent libcurl icu-uc
 CC        ?= cc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
@@ -104,7 +104,7 @@ fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),600)
 
-bench: $(BIN) build/bench-gongwen build/bench-scenario build/bench-search
+bench: $(BIN) build/bench-gongwen build/bench-scenario build/bench-search build/bench-slides
 	@bench/gongwen/run.sh $(BIN)
 	@bench/search/run.sh $(BIN)
 	@bench/http/run.sh $(BIN)
@@ -112,6 +112,7 @@ bench: $(BIN) build/bench-gongwen build/bench-scenario build/bench-search
 	@bench/gateway/run.sh $(BIN)
 	@bench/scenario/run.sh $(BIN)
 	@bench/enterprise/run.sh $(BIN)
+	@bench/slides/run.sh $(BIN)
 
 # In-process timing (no process start-up) for the benchmarks.
 build/bench-gongwen: $(REL_OBJ) build/rel/bench/gongwen/inproc.o
@@ -138,7 +139,11 @@ build/bench-search: $(REL_OBJ) build/rel/bench/search/inproc.o
 	@echo "  LINK    $@"
 	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
+build/bench-slides: $(REL_OBJ) build/rel/bench/slides/inproc.o
+	@echo "  LINK    $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
 clean:
 	rm -rf build
 
--include build/rel/bench/gongwen/inproc.d build/rel/bench/scenario/inproc.d build/rel/bench/search/inproc.d $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d
+-include build/rel/bench/gongwen/inproc.d build/rel/bench/scenario/inproc.d build/rel/bench/search/inproc.d build/rel/bench/slides/inproc.d $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d

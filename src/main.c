@@ -45,6 +45,8 @@ int main(int argc, char **argv)
 		return cli_enforce(argc - 1, argv + 1);
 	if (strcmp(argv[1], "enterprise") == 0)
 		return cli_enterprise(argc - 1, argv + 1);
+	if (strcmp(argv[1], "slides") == 0)
+		return cli_slides(argc - 1, argv + 1);
 	fprintf(stderr, "shuzhi: 未知命令“%s”（运行 shuzhi --help 查看用法）\n", argv[1]);
 	return 2;
 }

@@ -91,6 +91,10 @@ void cli_usage(FILE *out)
 	    "  shuzhi scenario test [ID...]\n"
 	    "      场景库（scenarios/，或 $SHUZHI_SCENARIOS，或 --dir）：列出、查看、生成文稿、\n"
 	    "      运行验收样例。run 退出码：0 成功，1 校验发现错误，2 输入不符合表单。\n"
+	    "  shuzhi slides 输入文件 -o 输出.pptx [--template 政务红|科技蓝|简约] "
+	    "[--outline-only]\n"
+	    "      由文本（.txt/.md/.docx，或以“% 标题:”开头的大纲文件）生成可编辑的 .pptx；\n"
+	    "      --outline-only 只打印提取的大纲（可编辑后再作为输入）。\n"
 	    "  shuzhi --version\n",
 	    out);
 }

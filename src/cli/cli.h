@@ -29,5 +29,6 @@ int cli_scenario_startup_check(void);
 int cli_enterprise(int argc, char **argv);
 int cli_kb(int argc, char **argv);
 int cli_search(int argc, char **argv);
+int cli_slides(int argc, char **argv);
 
 #endif

@@ -54,7 +54,7 @@ struct doc_zip_writer *doc_zip_writer_new(void);
 /* Add or replace a part; data is copied. */
 void doc_zip_writer_add(struct doc_zip_writer *w, const char *name, const void *data, size_t len);
 int doc_zip_writer_save(struct doc_zip_writer *w, const char *path, struct err *e);
-/* The same package in memory: *data (malloc'd) and *len. */
+/* The same package as malloc'd bytes (for nested packages and HTTP). */
 int doc_zip_writer_bytes(struct doc_zip_writer *w, char **data, size_t *len, struct err *e);
 void doc_zip_writer_free(struct doc_zip_writer *w);
 

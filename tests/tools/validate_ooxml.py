@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Validate a .docx package against the ISO/IEC 29500 transitional schemas.
+"""Validate a .docx or .pptx package against the ISO/IEC 29500 transitional schemas.
 
     /usr/bin/python3 tests/tools/validate_ooxml.py [options] FILE.docx...
 
@@ -68,6 +68,9 @@ RT_OFFICE_DOC = R + "/officeDocument"
 RT_COMMENTS = R + "/comments"
 
 WML_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+PML_CT = "application/vnd.openxmlformats-officedocument.presentationml."
+SML_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 # content type -> (schema key, expected root {ns}local)
 CONTENT_TYPES = {
     WML_CT + "document.main+xml": ("wml", "{%s}document" % W),
@@ -96,6 +99,22 @@ CONTENT_TYPES = {
         ("customxml", "{http://schemas.openxmlformats.org/officeDocument/2006/customXml}datastoreItem"),
     "application/vnd.openxmlformats-package.relationships+xml":
         ("rels", "{%s}Relationships" % PR),
+    # PresentationML (.pptx) and DrawingML charts
+    PML_CT + "presentation.main+xml": ("pml", "{%s}presentation" % P),
+    PML_CT + "slide+xml": ("pml", "{%s}sld" % P),
+    PML_CT + "slideLayout+xml": ("pml", "{%s}sldLayout" % P),
+    PML_CT + "slideMaster+xml": ("pml", "{%s}sldMaster" % P),
+    PML_CT + "notesMaster+xml": ("pml", "{%s}notesMaster" % P),
+    PML_CT + "notesSlide+xml": ("pml", "{%s}notes" % P),
+    PML_CT + "presProps+xml": ("pml", "{%s}presentationPr" % P),
+    PML_CT + "viewProps+xml": ("pml", "{%s}viewPr" % P),
+    PML_CT + "tableStyles+xml": ("dml", "{http://schemas.openxmlformats.org/drawingml/2006/main}tblStyleLst"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml":
+        ("sml", "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}workbook"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml":
+        ("sml", "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}worksheet"),
+    "application/vnd.openxmlformats-officedocument.drawingml.chart+xml":
+        ("chart", "{http://schemas.openxmlformats.org/drawingml/2006/chart}chartSpace"),
 }
 # plain application/xml parts (custom XML data) are validated when their root is known
 ROOT_SCHEMAS = {
@@ -104,6 +123,9 @@ ROOT_SCHEMAS = {
 SCHEMA_FILES = {  # key -> list of schema files imported by the wrapper
     "wml": ["wml.xsd", "vml-main.xsd"],
     "dml": ["dml-main.xsd"],
+    "pml": ["pml.xsd"],
+    "chart": ["dml-chart.xsd"],
+    "sml": ["sml.xsd"],
     "core": ["opc-coreProperties.xsd"],
     "app": ["shared-documentPropertiesExtended.xsd"],
     "custom": ["shared-documentPropertiesCustom.xsd"],
@@ -500,7 +522,7 @@ def check_file(path, schemas, work, baseline=None, only=None, quiet=False):
         errors.append("_rels/.rels: %d officeDocument relationships (need exactly 1)" % len(offdoc))
     elif offdoc[0][1] in parts:
         main = offdoc[0][1]
-        if ctypes.get(main) and not ctypes[main].startswith(WML_CT):
+        if ctypes.get(main) and not ctypes[main].startswith((WML_CT, PML_CT, SML_CT)):
             errors.append("main part %s has content type %s" % (main, ctypes[main]))
 
     # XML parts: well-formedness, r:* references, MC processing, schema selection
