@@ -64,6 +64,8 @@ static const struct server_route api_routes[] = {
     {"GET", "/api/metrics.csv", A | G | AU, server_api_metrics_csv, "成效统计导出 CSV"},
     {"POST", "/api/chat", U, server_api_chat,
      "与模型对话（SSE：queued/reasoning/delta/done/error）"},
+    {"GET", "/api/portal/search", P, server_api_portal_search,
+     "政策问答检索：摘录式回答在上、原文结果在下（公开知识库；登录后含内部知识库）"},
     {"GET", "/*", P, server_static, "网页与静态文件"},
 };
 

@@ -32,6 +32,7 @@ struct server {
 	struct evhttp *http;
 	struct evhttp_bound_socket *bound;
 	struct server_ratelimit *login_rl;
+	struct server_ratelimit *portal_rl;
 	struct model_gateway *gw; /* NULL: no model configured */
 	long inflight;
 	bool stopping;
@@ -74,6 +75,11 @@ struct event_base *server_event_base(struct server_req *r)
 struct model_gateway *server_gateway(struct server_req *r)
 {
 	return r->srv->gw;
+}
+
+bool server_portal_allowed(struct server_req *r, int64_t *retry_ms)
+{
+	return server_ratelimit_take(r->srv->portal_rl, r->ip, work_now(&r->ctx), retry_ms);
 }
 
 bool server_login_allowed(struct server_req *r, int64_t *retry_ms)
@@ -479,6 +485,7 @@ int server_run(const struct server_config *cfg, struct err *e)
 	rc = store_open(cfg->db_path, STORE_OPEN_CREATE, &srv.st, e);
 	if (rc != 0)
 		return rc;
+	srv.portal_rl = server_ratelimit_new(4096, SERVER_PORTAL_BURST, SERVER_PORTAL_REFILL_MS);
 	srv.login_rl =
 	    server_ratelimit_new(4096, cfg->login_burst > 0 ? cfg->login_burst : SERVER_LOGIN_BURST,
 				 SERVER_LOGIN_REFILL_MS);
@@ -535,6 +542,7 @@ out_free:
 	if (srv.base != NULL)
 		event_base_free(srv.base);
 	server_ratelimit_free(srv.login_rl);
+	server_ratelimit_free(srv.portal_rl);
 	store_close(srv.st);
 	return rc;
 }

@@ -41,6 +41,8 @@
 #define SERVER_CONFIG_MAX	  (64 * 1024) /* config file size */
 #define SERVER_SESSION_TOUCH_MS	  (60 * 1000) /* write last_seen_at at most this often */
 #define SERVER_LOGIN_BURST	  10	      /* login attempts per IP at once … */
+#define SERVER_PORTAL_BURST	  30	      /* public searches per IP at once … */
+#define SERVER_PORTAL_REFILL_MS	  1000	      /* … then one more a second */
 #define SERVER_LOGIN_REFILL_MS	  6000	      /* … then one more every 6 s (10/min) */
 #define SERVER_SHUTDOWN_GRACE_MS  10000	      /* in-flight replies get this long */
 #define SERVER_AUDIT_LIMIT_MAX	  1000	      /* rows per /api/audit page */

@@ -45,6 +45,7 @@ bool server_behind_tls(struct server_req *r);
 int64_t server_session_idle_ms(struct server_req *r);
 int64_t server_session_max_ms(struct server_req *r);
 bool server_login_allowed(struct server_req *r, int64_t *retry_ms);
+bool server_portal_allowed(struct server_req *r, int64_t *retry_ms);
 /* The loop, and the model gateway (NULL when no model is configured). */
 struct event_base *server_event_base(struct server_req *r);
 struct model_gateway *server_gateway(struct server_req *r);
@@ -114,6 +115,7 @@ void server_api_notifications(struct server_req *r);
 void server_api_notification_read(struct server_req *r);
 void server_api_metrics(struct server_req *r);
 void server_api_metrics_csv(struct server_req *r);
+void server_api_portal_search(struct server_req *r);
 void server_static(struct server_req *r);
 void server_api_chat(struct server_req *r); /* api_chat.c */
 /* Write the usage rows still pending (before the store closes). */

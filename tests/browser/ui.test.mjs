@@ -63,6 +63,31 @@ const USER = "zhang" + stamp;
 const DISPLAY = "张三" + stamp;
 
 try {
+  // The public portal: no login; the answer on top with [n] citations that
+  // open their article, classic results below with highlights and filters.
+  await step("portal-answer-and-results", async () => {
+    await page.goto(BASE + "/portal.html");
+    await page.fill("#q", "当事人要求听证的，应当在告知后几日内提出");
+    await page.click('#portal-form button[type="submit"]');
+    await page.locator("#answer-text a.cite").first().waitFor();
+    expect((await page.textContent("#answer-note")).includes("未使用模型"), "extractive answer not labelled");
+    await page.locator("#results li").first().waitFor();
+    expect(await page.locator("#results mark").count() > 0, "no highlighted terms");
+    expect((await page.textContent("#results")).includes("第六十四条"), "article 64 not among the results");
+    await shot(page, "portal");
+  });
+  await step("portal-citation-opens-article", async () => {
+    await page.click("#answer-text a.cite >> nth=0");
+    const full = page.locator("#results li.flash pre.fulltext");
+    await full.waitFor();
+    expect((await full.textContent()).length > 20, "article text empty");
+  });
+  await step("portal-filter-validity", async () => {
+    await page.selectOption("#f-validity", "已废止");
+    await page.locator("#total", { hasText: "共 0 条" }).waitFor();
+    await page.selectOption("#f-validity", "");
+    await page.waitForFunction(() => document.querySelectorAll("#results li").length > 0);
+  });
   await step("login-page-renders", async () => {
     await page.goto(BASE + "/");
     await page.locator("#login-form").waitFor();

@@ -87,6 +87,14 @@ check static-js-type bash -c "'${CURL[0]}' -s --noproxy '*' -D - -o /dev/null '$
 req static-missing-404 404 '' "$URL/nope.html"
 check errors-leak-nothing bash -c "! grep -qiE 'sqlite|select |/tmp/|\\.c:' '$TMP/body'"
 
+# The public portal: no login; no public knowledge base yet is an honest
+# answer, not an error; bad input is a 400; a burst from one address is 429.
+req portal-anonymous-no-kb 200 'j["answer"]["kind"]=="none" and j["results"]==[]' "$URL/api/portal/search?q=%E5%90%AC%E8%AF%81"
+req portal-empty-query-400 400 '"问题" in j["error"]["message"]' "$URL/api/portal/search?q="
+req portal-bad-page-400 400 '' "$URL/api/portal/search?q=x&page=99"
+for _ in $(seq 1 40); do "${CURL[@]}" -o /dev/null "$URL/api/portal/search?q=x"; done
+req portal-rate-limited-429 429 'j["error"]["code"]=="rate_limited"' "$URL/api/portal/search?q=x"
+
 # Staff: logged in, but no admin routes.
 STAFF_CSRF=$(login staff1 "$TMP/staff.jar")
 req staff-users-403 403 'j["error"]["code"]=="forbidden"' -b "$TMP/staff.jar" "$URL/api/users"

@@ -52,6 +52,7 @@ static const struct {
     {"GET", "/api/metrics", A | SERVER_ROLE_GUARDIAN | AU},
     {"GET", "/api/metrics.csv", A | SERVER_ROLE_GUARDIAN | AU},
     {"POST", "/api/chat", U}, /* every logged-in user may ask the model */
+    {"GET", "/api/portal/search", P},
     {"GET", "/*", P},
 };
 
