@@ -515,6 +515,7 @@ async function task() {
     document.getElementById("t-edit-hint").textContent = reviewing ? "（可直接修改后保存，再审核）" : "";
     document.getElementById("t-export").hidden = t.state !== "approved";
     document.getElementById("t-export-link").href = "/api/tasks/" + id + "/export?format=txt";
+    document.getElementById("t-export-docx").href = "/api/tasks/" + id + "/export?format=docx";
     const p = await api("GET", "/api/tasks/" + id + "/provenance");
     const intact = document.getElementById("t-intact");
     intact.textContent = p.intact ? "（记录完整，已锚定审计链）" : "（记录与审计链不符！）";

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "doc/docx_write.h"
 #include "privacy/privacy.h"
 #include "run/runner.h"
 #include "server/server_internal.h"
@@ -430,6 +432,48 @@ void server_api_task_decide(struct server_req *r)
 	server_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
+/* The approved text as a .docx on the GB/T 9704 page: one paragraph per
+ * line (3号仿宋, first-line indent of two characters), then the approval
+ * line. Written to a private temporary file, read back, removed. */
+static int emp_export_docx(const char *text, const char *approval, char **data, size_t *len,
+			   struct err *e)
+{
+	struct doc_dw_page pg;
+	struct doc_dw_pfmt body = {.jc = "both", .first = 640, .set_ind = true, .line = 560};
+	struct doc_dw_pfmt foot = {.jc = "right", .before = 240};
+	struct doc_dw_rfmt rf = {.ea = "仿宋_GB2312", .sz = 32};
+	struct doc_dw_rfmt small = {.ea = "仿宋_GB2312", .sz = 24};
+	struct doc_dw *w;
+	char path[] = "/tmp/shuzhi-export.XXXXXX";
+	const char *p = text;
+	int fd, rc;
+
+	doc_dw_page_gongwen(&pg);
+	w = doc_dw_new(&pg);
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+
+		doc_dw_para(w, &body, &rf, line);
+		free(line);
+		p += n + (nl ? 1 : 0);
+	}
+	doc_dw_para(w, &foot, &small, approval);
+	fd = mkstemp(path);
+	if (fd < 0) {
+		doc_dw_free(w);
+		return err_set(e, BASE_E_IO, "无法生成导出文件");
+	}
+	close(fd);
+	rc = doc_dw_save(w, path, e);
+	doc_dw_free(w);
+	if (rc == 0)
+		rc = base_read_file(path, 64u << 20, data, len, e);
+	unlink(path);
+	return rc;
+}
+
 void server_api_task_export(struct server_req *r)
 {
 	json_t *t = emp_task_load(r);
@@ -437,6 +481,8 @@ void server_api_task_export(struct server_req *r)
 	struct buf b;
 	struct err e = {0};
 	char when[32], disp[96];
+	char *docx = NULL;
+	size_t docx_len = 0;
 	time_t secs;
 	struct tm tm;
 
@@ -444,14 +490,15 @@ void server_api_task_export(struct server_req *r)
 		return;
 	if (format == NULL)
 		format = "txt";
-	if (strcmp(format, "txt") != 0) {
+	if (strcmp(format, "txt") != 0 && strcmp(format, "docx") != 0) {
 		json_decref(t);
-		server_reply_error(r, 400, "bad_request", "目前支持导出 txt");
+		server_reply_error(r, 400, "bad_request", "导出格式应为 txt 或 docx");
 		return;
 	}
-	if (work_task_exported(&r->ctx, r->id, &r->user, format, &e) != 0) {
+	if (strcmp(json_string_value(json_object_get(t, "state")), "approved") != 0) {
 		json_decref(t);
-		server_reply_err(r, &e);
+		server_reply_error(r, 409, "conflict",
+				   "只有监护人审核通过的任务可以导出为正式结果");
 		return;
 	}
 	secs = (time_t)(json_integer_value(json_object_get(t, "decided_at")) / 1000);
@@ -459,16 +506,42 @@ void server_api_task_export(struct server_req *r)
 	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm) == 0)
 		when[0] = '\0';
 	buf_init(&b, 8u << 20);
-	buf_adds(&b, work_task_text(t));
-	buf_addf(
-	    &b,
-	    "\n\n——\n由数智员工“%s”（第 %lld 版）起草，监护人 %s 于 %s 审核通过（任务 #%lld）。\n",
-	    json_string_value(json_object_get(t, "employee")),
-	    (long long)json_integer_value(json_object_get(t, "employee_version")),
-	    json_string_value(json_object_get(t, "decider")), when, (long long)r->id);
-	snprintf(disp, sizeof(disp), "attachment; filename=\"task-%lld.txt\"", (long long)r->id);
+	buf_addf(&b, "由数智员工“%s”（第 %lld 版）起草，监护人 %s 于 %s 审核通过（任务 #%lld）。",
+		 json_string_value(json_object_get(t, "employee")),
+		 (long long)json_integer_value(json_object_get(t, "employee_version")),
+		 json_string_value(json_object_get(t, "decider")), when, (long long)r->id);
+	if (strcmp(format, "docx") == 0 &&
+	    emp_export_docx(work_task_text(t), b.p, &docx, &docx_len, &e) != 0) {
+		buf_free(&b);
+		json_decref(t);
+		server_reply_err(r, &e);
+		return;
+	}
+	if (work_task_exported(&r->ctx, r->id, &r->user, format, &e) != 0) {
+		free(docx);
+		buf_free(&b);
+		json_decref(t);
+		server_reply_err(r, &e);
+		return;
+	}
+	snprintf(disp, sizeof(disp), "attachment; filename=\"task-%lld.%s\"", (long long)r->id,
+		 format);
 	server_add_header(r, "Content-Disposition", disp);
-	server_reply_raw(r, 200, "text/plain; charset=utf-8", b.p, b.len);
+	if (docx != NULL) {
+		server_reply_raw(r, 200,
+				 "application/"
+				 "vnd.openxmlformats-officedocument.wordprocessingml.document",
+				 docx, docx_len);
+	} else {
+		struct buf out;
+
+		buf_init(&out, 8u << 20);
+		buf_adds(&out, work_task_text(t));
+		buf_addf(&out, "\n\n——\n%s\n", b.p);
+		server_reply_raw(r, 200, "text/plain; charset=utf-8", out.p, out.len);
+		buf_free(&out);
+	}
+	free(docx);
 	buf_free(&b);
 	json_decref(t);
 }

@@ -87,7 +87,11 @@ as staff1
 req staff-notified-of-decision 200 'any(n["task_id"]=='"$TASK"' and "通过" in n["message"] for n in j["notifications"])' "${H[@]}" "$URL/api/notifications"
 "${CURL[@]}" "${H[@]}" -D "$TMP/exp.h" -o "$TMP/export.txt" "$URL/api/tasks/$TASK/export"
 check export-records-approver bash -c "grep -q '监护人 guard' '$TMP/export.txt' && grep -q '监护人补充' '$TMP/export.txt' && grep -qi 'content-disposition: attachment' '$TMP/exp.h'"
-req provenance-timeline 200 'j["intact"] is True and [e["kind"] for e in j["events"]]==["create","draft","edit","approve","export"] and all(e["anchored"] for e in j["events"]) and any(l["op"]=="+" for l in j["events"][2]["detail"]["diff"])' "${H[@]}" "$URL/api/tasks/$TASK/provenance"
+"${CURL[@]}" "${H[@]}" -o "$TMP/export.docx" "$URL/api/tasks/$TASK/export?format=docx"
+check export-docx-valid /usr/bin/python3 tests/tools/validate_ooxml.py --xsd "$SHARED/ooxml-xsd" "$TMP/export.docx"
+check export-docx-approver bash -c "unzip -p '$TMP/export.docx' word/document.xml | grep -q '监护人 guard'"
+req export-bad-format-400 400 '' "${H[@]}" "$URL/api/tasks/$TASK/export?format=pdf"
+req provenance-timeline 200 'j["intact"] is True and [e["kind"] for e in j["events"]]==["create","draft","edit","approve","export","export"] and all(e["anchored"] for e in j["events"]) and any(l["op"]=="+" for l in j["events"][2]["detail"]["diff"])' "${H[@]}" "$URL/api/tasks/$TASK/provenance"
 as aud
 req auditor-reads-provenance 200 'j["intact"] is True' "${H[@]}" "$URL/api/tasks/$TASK/provenance"
 as staff1
