@@ -7,6 +7,7 @@ const ROLE_NAMES = { admin: "管理员", guardian: "监护人", staff: "工作�
 const PAGES = [
   { href: "/dashboard.html", title: "工作台", roles: ["admin", "guardian", "staff", "auditor"] },
   { href: "/portal.html", title: "政策问答", roles: ["admin", "guardian", "staff", "auditor"] },
+  { href: "/scenarios.html", title: "场景库", roles: ["admin", "guardian", "staff", "auditor"] },
   { href: "/employees.html", title: "数智员工", roles: ["admin", "guardian", "staff", "auditor"] },
   { href: "/tasks.html", title: "任务", roles: ["admin", "guardian", "staff"] },
   { href: "/review.html", title: "审核队列", roles: ["guardian"] },
@@ -448,7 +449,13 @@ async function tasks() {
   }
   empSel.addEventListener("change", fillScenarios);
   scnSel.addEventListener("change", fillFields);
+  const want = new URLSearchParams(location.search);
+  if (want.get("employee") && live.some((m) => String(m.id) === want.get("employee"))) empSel.value = want.get("employee");
   fillScenarios();
+  if (want.get("scenario") && [...scnSel.options].some((o) => o.value === want.get("scenario"))) {
+    scnSel.value = want.get("scenario");
+    fillFields();
+  }
   if (!live.length) document.getElementById("task-status").textContent = "目前没有在岗的数智员工。";
   async function refresh() {
     const { tasks: list } = await api("GET", "/api/tasks?scope=mine");
@@ -655,6 +662,42 @@ async function portal() {
   if (q.value) await run();
 }
 
-const pages = { login, dashboard, admin, audit, employees, tasks, review, task, metrics, portal };
+async function scenarios() {
+  await loadMe();
+  const { scenarios: all } = await api("GET", "/api/scenarios");
+  const { employees: emps } = await api("GET", "/api/employees");
+  const qIn = document.getElementById("s-q");
+  const cat = document.getElementById("s-cat");
+  const cats = [...new Set(all.map((x) => x.category))];
+  cat.append(...cats.map((c) => el("option", c)));
+  function render() {
+    const q = qIn.value.trim();
+    const shown = all.filter((x) => (!cat.value || x.category === cat.value) &&
+      (!q || (x.name + x.description + x.id).includes(q)));
+    document.getElementById("s-count").textContent = "共 " + shown.length + " 个场景";
+    document.getElementById("gallery").replaceChildren(...cats.filter((c) => shown.some((x) => x.category === c)).map((c) => {
+      const sec = el("section", null, "gallery-cat");
+      sec.append(el("h3", c));
+      const grid = el("div", null, "cards");
+      for (const x of shown.filter((y) => y.category === c)) {
+        const card = el("div", null, "scn");
+        card.dataset.id = x.id;
+        const who = emps.filter((m) => m.state === "active" && (m.config.scenarios || []).includes(x.id));
+        card.append(el("h4", x.name), el("p", x.description),
+          el("p", "输入项：" + (x.form || []).map((f) => f.label || f.name).join("、")),
+          el("p", who.length ? "在岗数智员工：" + who.map((m) => m.name).join("、") : "暂无在岗数智员工承担此场景"));
+        if (who.length) card.append(link("请数智员工办理", "/tasks.html?employee=" + who[0].id + "&scenario=" + encodeURIComponent(x.id)));
+        grid.append(card);
+      }
+      sec.append(grid);
+      return sec;
+    }));
+  }
+  qIn.addEventListener("input", render);
+  cat.addEventListener("change", render);
+  render();
+}
+
+const pages = { login, dashboard, admin, audit, employees, tasks, review, task, metrics, portal, scenarios };
 const run = pages[document.body.dataset.page];
 if (run) Promise.resolve(run()).catch((e) => showError(e.message));

@@ -256,6 +256,21 @@ try {
     await step("emp-guardian-logout", async () => { await page.click("#logout"); await page.waitForURL(BASE + "/"); });
   }
   if (empLive && await login("emp-staff-login", "staff1")) {
+    await step("scenario-gallery-search-and-link", async () => {
+      await page.goto(BASE + "/scenarios.html");
+      await page.locator(".scn").first().waitFor();
+      const total = await page.locator(".scn").count();
+      expect(total >= 40, "gallery shows " + total + " scenarios");
+      await page.fill("#s-q", "演练");
+      await page.waitForFunction((n) => document.querySelectorAll(".scn").length < n, total);
+      await page.fill("#s-q", "通知（公文起草）");
+      const card = page.locator('.scn[data-id="gongwen-tongzhi"]');
+      await card.locator("a", { hasText: "请数智员工办理" }).click();
+      await page.waitForURL("**/tasks.html?*");
+      await page.locator('#task-fields input[name="doc_no"]').waitFor();
+      expect(await page.inputValue("#task-scenario") === "gongwen-tongzhi", "scenario not preselected");
+      await shot(page, "scenarios");
+    });
     taskDone = await step("emp-staff-runs-task", async () => {
       await page.goto(BASE + "/tasks.html");
       await page.selectOption("#task-emp", { label: EMP });
