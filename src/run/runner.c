@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "enforce/enforce.h"
+#include "extract/extract.h"
 #include "gongwen/gongwen.h"
 #include "run/runner.h"
 #include "scenario/scenario.h"
@@ -220,6 +222,117 @@ static int run_gw_check(const json_t *inputs, json_t **result, struct err *e)
 	return 0;
 }
 
+/* ---- built in: 执法文书 from a 询问笔录 / 现场检查笔录 ---- */
+
+/* A transcript written for this repository (tests/data/transcripts/h02.txt). */
+static const char run_enf_sample[] =
+    "询 问 笔 录\n"
+    "第 1 页 共 1 页\n"
+    "时间：2025年10月12日9时至9时50分\n"
+    "地点：武汉市江汉区城市管理执法局\n"
+    "询问人：周斌　执法证号：42010323015\n"
+    "记录人：吴敏　执法证号：42010323022\n"
+    "被询问人：邓丽　性别：女　年龄：33岁\n"
+    "身份证号：420106199207087143\n"
+    "工作单位及职务：江汉区邓记烧烤店　经营者\n"
+    "住址：湖北省武汉市江汉区唐家墩街道菱角湖路8号\n"
+    "\n"
+    "问1：我们是江汉区城市管理执法局的执法人员，请你如实回答。是否申请回避？\n"
+    "答1：不申请。\n"
+    "问2：你的店叫什么？有没有营业执照？\n"
+    "答2：字号是江汉区邓记烧烤店，类型是个体工商户，营业执照是老的，注册号420103600123456，经营场所"
+    "在江汉区新华路218号。\n"
+    "问3：昨天晚上执法人员检查时发现了什么？\n"
+    "答3：我们在店门口人行道上摆了六张桌子，占了大概二十平方，从10.1国庆开始就一直这么摆。\n"
+    "问4：每天营业额多少？\n"
+    "答4：一晚上大概两千块左右。\n"
+    "问5：你对占道经营的事实有无异议？\n"
+    "答5：没有异议，我错了。\n"
+    "（以下空白）\n"
+    "被询问人签名：邓丽　2025.10.12\n"
+    "\n";
+
+static const char *const run_enf_ids[ENFORCE_NKINDS] = {"enforce-notice", "enforce-decision",
+							"enforce-order", "enforce-report"};
+
+static int run_enf_kind(const char *id)
+{
+	for (int k = 0; k < ENFORCE_NKINDS; k++) {
+		if (id != NULL && strcmp(id, run_enf_ids[k]) == 0)
+			return k;
+	}
+	return -1;
+}
+
+static json_t *run_enf_entry(enum enforce_kind k)
+{
+	char name[96], desc[320];
+
+	snprintf(name, sizeof(name), "%s（由笔录生成）", enforce_kind_title(k));
+	snprintf(desc, sizeof(desc),
+		 "粘贴询问笔录或现场检查笔录，提取当事人、时间地点、违法事实、数量金额与证据，"
+		 "按《行政处罚法》生成%s初稿；法律条款、罚款数额、文号等笔录无法提供的内容留作"
+		 "〔待填写〕，由执法人员填写。",
+		 enforce_kind_title(k));
+	return json_pack(
+	    "{s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s,s:s,s:b,s:i}],s:[{s:s,s:{s:s},s:{s:[s,s]}}],"
+	    "s:s}",
+	    "id", run_enf_ids[k], "name", name, "category", "行政执法", "version", "1",
+	    "description", desc, "form", "name", "transcript", "label",
+	    "询问笔录或现场检查笔录全文", "type", "text", "required", 1, "max_len", 1000000,
+	    "samples", "name", "占道经营询问笔录", "input", "transcript", run_enf_sample, "expect",
+	    "contains", "江汉区邓记烧烤店", ENFORCE_BLANK_OPEN, "output", "docx");
+}
+
+static int run_enf(enum enforce_kind k, const json_t *inputs, json_t **result, struct err *e)
+{
+	const char *text = json_string_value(json_object_get(inputs, "transcript"));
+	json_t *ex = NULL, *validators;
+	struct enforce_report rep = {0};
+	struct buf out;
+	size_t blanks = 0, errors = 0;
+	char msg[160];
+	int rc;
+
+	if (text == NULL || text[0] == '\0')
+		return err_set(e, BASE_E_USAGE, "请粘贴“询问笔录或现场检查笔录全文”");
+	rc = extract_transcript(text, strlen(text), &ex, e);
+	if (rc != 0)
+		return rc == BASE_E_FORMAT || rc == BASE_E_LIMIT
+			   ? err_set(e, BASE_E_USAGE, "%s", e->msg)
+			   : rc;
+	buf_init(&out, 4u << 20);
+	rc = enforce_draft_text(k, ex, &out, e);
+	if (rc != 0) {
+		buf_free(&out);
+		json_decref(ex);
+		return rc;
+	}
+	enforce_validate_text(out.p ? out.p : "", out.len, NULL, 0, &rep);
+	validators = json_array();
+	for (size_t i = 0; i < rep.n; i++) {
+		bool blank = strcmp(rep.f[i].severity, "blank") == 0;
+
+		blanks += blank;
+		errors += strcmp(rep.f[i].severity, "error") == 0;
+		json_array_append_new(validators, json_pack("{s:s,s:b,s:s,s:s}", "id",
+							    rep.f[i].element, "ok", 0, "severity",
+							    blank ? "warning" : rep.f[i].severity,
+							    "message", rep.f[i].message));
+	}
+	snprintf(msg, sizeof(msg), "要素校验：缺项或不一致 %zu 处，待执法人员填写 %zu 处", errors,
+		 blanks);
+	json_array_insert_new(validators, 0,
+			      json_pack("{s:s,s:b,s:s}", "id", "enforce.elements", "ok",
+					errors == 0, "message", msg));
+	*result = json_pack("{s:s%,s:s,s:o,s:[],s:n,s:s,s:o}", "text", out.p ? out.p : "", out.len,
+			    "kind", "docx", "validators", validators, "sources", "model", "path",
+			    "deterministic", "extract", ex);
+	enforce_report_free(&rep);
+	buf_free(&out);
+	return 0;
+}
+
 /* ---- the catalog ---- */
 
 json_t *run_catalog(void)
@@ -229,6 +342,8 @@ json_t *run_catalog(void)
 	const struct scn_lib *lib = run_library();
 
 	json_array_append_new(all, run_gw_entry());
+	for (int k = 0; k < ENFORCE_NKINDS; k++)
+		json_array_append_new(all, run_enf_entry((enum enforce_kind)k));
 	for (size_t i = 0; i < lib->n; i++)
 		json_array_append_new(all, run_def_entry(&lib->v[i]));
 	return all;
@@ -258,6 +373,8 @@ int run_scenario(const char *id, const json_t *inputs, json_t **result, struct e
 
 	if (id != NULL && strcmp(id, "gongwen.check") == 0)
 		return run_gw_check(inputs, result, e);
+	if (run_enf_kind(id) >= 0)
+		return run_enf((enum enforce_kind)run_enf_kind(id), inputs, result, e);
 	d = id != NULL ? scn_lib_find(run_library(), id) : NULL;
 	if (d != NULL)
 		return run_def(d, inputs, result, e);
