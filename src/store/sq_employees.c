@@ -9,16 +9,10 @@
 
 static int emp_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt, struct err *e)
 {
-	sqlite3 *db = store_sqlite_db(st);
-	int rc;
-
 	*stmt = NULL;
-	if (db == NULL)
+	if (store_sqlite_db(st) == NULL)
 		return err_set(e, BASE_E_INTERNAL, "数智员工目前只支持 SQLite 存储");
-	rc = sqlite3_prepare_v2(db, sql, -1, stmt, NULL);
-	if (rc != SQLITE_OK)
-		return store_sqlite_fail(st, rc, NULL, e);
-	return 0;
+	return store_sqlite_prepare(st, sql, stmt, e);
 }
 
 static void emp_text(sqlite3_stmt *stmt, int i, const char *v)
@@ -117,21 +111,6 @@ static int emp_collect(struct store *st, sqlite3_stmt *stmt, bool one, const cha
 	return 0;
 }
 
-/* Step a write; id (may be NULL) gets the new row id. */
-static int emp_write(struct store *st, sqlite3_stmt *stmt, const char *conflict_msg, int64_t *id,
-		     struct err *e)
-{
-	sqlite3 *db = sqlite3_db_handle(stmt);
-	int rc = sqlite3_step(stmt);
-
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return store_sqlite_fail(st, sqlite3_extended_errcode(db), conflict_msg, e);
-	if (id != NULL)
-		*id = sqlite3_last_insert_rowid(db);
-	return 0;
-}
-
 static void emp_bind(sqlite3_stmt *stmt, const struct store_emp *m)
 {
 	emp_text(stmt, 1, m->name);
@@ -160,7 +139,7 @@ int store_emp_insert(struct store *st, const struct store_emp *m, int64_t *id, s
 	if (rc != 0)
 		return rc;
 	emp_bind(stmt, m);
-	return emp_write(st, stmt, "已有同名的数智员工", id, e);
+	return store_sqlite_insert_step(st, stmt, NULL, NULL, "已有同名的数智员工", id, e);
 }
 
 int store_emp_update(struct store *st, const struct store_emp *m, struct err *e)
@@ -177,7 +156,7 @@ int store_emp_update(struct store *st, const struct store_emp *m, struct err *e)
 		return rc;
 	emp_bind(stmt, m);
 	sqlite3_bind_int64(stmt, 11, m->id);
-	return emp_write(st, stmt, "已有同名的数智员工", NULL, e);
+	return store_sqlite_exec_stmt(st, stmt, "已有同名的数智员工", e);
 }
 
 #define EMP_COLS                                                                                   \
@@ -228,7 +207,7 @@ int store_emp_version_insert(struct store *st, int64_t emp_id, int version, cons
 	emp_text(stmt, 3, config);
 	emp_text(stmt, 4, actor);
 	sqlite3_bind_int64(stmt, 5, now);
-	return emp_write(st, stmt, "该版本已存在", NULL, e);
+	return store_sqlite_exec_stmt(st, stmt, "该版本已存在", e);
 }
 
 int store_emp_versions(struct store *st, int64_t emp_id, json_t **out, struct err *e)
@@ -285,7 +264,7 @@ int store_task_insert(struct store *st, const struct store_task *t, int64_t *id,
 	if (rc != 0)
 		return rc;
 	task_bind(stmt, t);
-	return emp_write(st, stmt, NULL, id, e);
+	return store_sqlite_insert_step(st, stmt, NULL, NULL, NULL, id, e);
 }
 
 int store_task_update(struct store *st, const struct store_task *t, struct err *e)
@@ -305,7 +284,7 @@ int store_task_update(struct store *st, const struct store_task *t, struct err *
 		return rc;
 	task_bind(stmt, t);
 	sqlite3_bind_int64(stmt, 17, t->id);
-	return emp_write(st, stmt, NULL, NULL, e);
+	return store_sqlite_exec_stmt(st, stmt, NULL, e);
 }
 
 #define TASK_COLS                                                                                  \
@@ -368,7 +347,7 @@ int store_task_cancel_running(struct store *st, int64_t emp_id, int64_t now, siz
 		return rc;
 	sqlite3_bind_int64(stmt, 1, emp_id);
 	sqlite3_bind_int64(stmt, 2, now);
-	rc = emp_write(st, stmt, NULL, NULL, e);
+	rc = store_sqlite_exec_stmt(st, stmt, NULL, e);
 	if (rc == 0 && count != NULL)
 		*count = (size_t)sqlite3_changes(store_sqlite_db(st));
 	return rc;
@@ -395,7 +374,7 @@ int store_task_event_insert(struct store *st, int64_t task_id, int64_t ts, const
 	emp_text(stmt, 5, detail);
 	emp_text(stmt, 6, digest);
 	sqlite3_bind_int64(stmt, 7, audit_id);
-	return emp_write(st, stmt, NULL, NULL, e);
+	return store_sqlite_exec_stmt(st, stmt, NULL, e);
 }
 
 int store_task_events(struct store *st, int64_t task_id, json_t **out, struct err *e)
@@ -431,7 +410,7 @@ int store_notice_insert(struct store *st, int64_t user_id, int64_t task_id, cons
 	emp_id(stmt, 2, task_id);
 	emp_text(stmt, 3, message);
 	sqlite3_bind_int64(stmt, 4, now);
-	return emp_write(st, stmt, NULL, NULL, e);
+	return store_sqlite_exec_stmt(st, stmt, NULL, e);
 }
 
 int store_notice_list(struct store *st, int64_t user_id, json_t **out, struct err *e)
@@ -460,7 +439,7 @@ int store_notice_read(struct store *st, int64_t id, int64_t user_id, struct err 
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
 	sqlite3_bind_int64(stmt, 2, user_id);
-	rc = emp_write(st, stmt, NULL, NULL, e);
+	rc = store_sqlite_exec_stmt(st, stmt, NULL, e);
 	if (rc == 0 && sqlite3_changes(store_sqlite_db(st)) == 0)
 		rc = err_set(e, BASE_E_NOTFOUND, "通知不存在");
 	return rc;
