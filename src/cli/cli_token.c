@@ -120,9 +120,10 @@ static int token_list_cb(const struct store_token *t, void *arg)
 	struct store_user u;
 	struct err e = {0};
 	char created[32], expires[32] = "不过期", used[32] = "从未使用";
-	const char *state = t->revoked					     ? "已撤销"
-			    : (t->expires_at > 0 && l->now >= t->expires_at) ? "已过期"
-									     : "有效";
+	const char *key = work_token_state(t, l->now);
+	const char *state = strcmp(key, "revoked") == 0	  ? "已撤销"
+			    : strcmp(key, "expired") == 0 ? "已过期"
+							  : "有效";
 
 	if (store_user_get_id(l->st, t->user_id, &u, &e) != 0)
 		snprintf(u.username, sizeof(u.username), "#%lld", (long long)t->user_id);

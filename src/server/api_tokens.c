@@ -35,10 +35,7 @@ static int tokens_list_cb(const struct store_token *t, void *arg)
 	struct tokens_list *l = arg;
 	struct store_user u;
 	struct err e = {0};
-	int64_t now = work_now(&l->r->ctx);
-	const char *state = t->revoked					  ? "revoked"
-			    : (t->expires_at > 0 && now >= t->expires_at) ? "expired"
-									  : "active";
+	const char *state = work_token_state(t, work_now(&l->r->ctx));
 
 	if (store_user_get_id(server_store(l->r), t->user_id, &u, &e) != 0)
 		snprintf(u.username, sizeof(u.username), "#%lld", (long long)t->user_id);

@@ -11,6 +11,13 @@
 
 #define TOKENS_TOUCH_MS (60 * 1000)
 
+const char *work_token_state(const struct store_token *t, int64_t now)
+{
+	if (t->revoked)
+		return "revoked";
+	return t->expires_at > 0 && now >= t->expires_at ? "expired" : "active";
+}
+
 void work_secret_hash(const unsigned char raw[32], char out[STORE_HASH_HEX + 1])
 {
 	unsigned char h[32];
@@ -145,8 +152,8 @@ int work_token_authenticate(const struct work_ctx *ctx, const char *secret, stru
 		return err_set(e, BASE_E_AUTH, "%s", bad);
 	work_secret_hash(raw, hash);
 	sodium_memzero(raw, sizeof(raw));
-	if (store_token_find(ctx->st, hash, token, &ignored) != 0 || token->revoked ||
-	    (token->expires_at > 0 && now >= token->expires_at) ||
+	if (store_token_find(ctx->st, hash, token, &ignored) != 0 ||
+	    strcmp(work_token_state(token, now), "active") != 0 ||
 	    store_user_get_id(ctx->st, token->user_id, user, &ignored) != 0 || user->disabled)
 		return err_set(e, BASE_E_AUTH, "%s", bad);
 	if (now - token->last_used_at >= TOKENS_TOUCH_MS &&

@@ -21,6 +21,9 @@
 #define WORK_TOKEN_NAME_MAX 64	     /* characters */
 #define WORK_TOKEN_DAYS_MAX 3650     /* ten years */
 
+/* "active", "expired" or "revoked" at time now (Unix ms). */
+const char *work_token_state(const struct store_token *t, int64_t now);
+
 /* hex(BLAKE2b-256(raw)): how session cookies and tokens are stored. */
 void work_secret_hash(const unsigned char raw[32], char out[STORE_HASH_HEX + 1]);
 
