@@ -88,6 +88,28 @@ static uint32_t *diff_lcs(const struct diff_lines *a, const struct diff_lines *b
 	return t;
 }
 
+/* Walk a shortest edit script of a -> b: fn(op, line index, arg) with op
+ * ' ' (same; index into a), '-' (index into a) or '+' (index into b). */
+static void diff_walk(const struct diff_lines *a, const struct diff_lines *b,
+		      void (*fn)(char op, size_t i, void *arg), void *arg)
+{
+	uint32_t *t = diff_lcs(a, b);
+	size_t i = 0, j = 0, w = b->n + 1;
+
+	while (i < a->n || j < b->n) {
+		if (i < a->n && j < b->n && diff_same(a, i, b, j)) {
+			fn(' ', i, arg);
+			i++;
+			j++;
+		} else if (j < b->n && (i == a->n || t[i * w + j + 1] >= t[(i + 1) * w + j])) {
+			fn('+', j++, arg);
+		} else {
+			fn('-', i++, arg);
+		}
+	}
+	free(t);
+}
+
 static size_t diff_cp_len(const char *s, size_t n)
 {
 	size_t c = 0;
@@ -95,6 +117,21 @@ static size_t diff_cp_len(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		c += ((unsigned char)s[i] & 0xc0) != 0x80;
 	return c;
+}
+
+struct diff_count {
+	const struct diff_lines *a, *b;
+	size_t changed; /* code points of the lines removed or added */
+};
+
+static void diff_count_op(char op, size_t i, void *arg)
+{
+	struct diff_count *c = arg;
+
+	if (op == '-')
+		c->changed += diff_cp_len(c->a->p[i], c->a->len[i]);
+	else if (op == '+')
+		c->changed += diff_cp_len(c->b->p[i], c->b->len[i]);
 }
 
 size_t text_edit_distance(const char *a, const char *b)
@@ -116,23 +153,10 @@ size_t text_edit_distance(const char *a, const char *b)
 		if (la.n > TEXT_DIFF_MAX_LINES || lb.n > TEXT_DIFF_MAX_LINES) {
 			d = ua.len > ub.len ? ua.len : ub.len;
 		} else {
-			uint32_t *t = diff_lcs(&la, &lb);
-			size_t i = 0, j = 0, w = lb.n + 1;
+			struct diff_count c = {&la, &lb, 0};
 
-			while (i < la.n || j < lb.n) {
-				if (i < la.n && j < lb.n && diff_same(&la, i, &lb, j)) {
-					i++;
-					j++;
-				} else if (j < lb.n &&
-					   (i == la.n || t[i * w + j + 1] >= t[(i + 1) * w + j])) {
-					d += diff_cp_len(lb.p[j], lb.len[j]);
-					j++;
-				} else {
-					d += diff_cp_len(la.p[i], la.len[i]);
-					i++;
-				}
-			}
-			free(t);
+			diff_walk(&la, &lb, diff_count_op, &c);
+			d = c.changed;
 		}
 		diff_free(&la);
 		diff_free(&lb);
@@ -162,6 +186,33 @@ static void diff_flush_same(json_t *out, const struct diff_lines *a, size_t from
 			      json_pack("{s:s,s:I}", "op", "=", "lines", (json_int_t)(to - from)));
 }
 
+struct diff_emit_state {
+	const struct diff_lines *a, *b;
+	json_t *out;
+	size_t same_from, same_to; /* the pending run of unchanged lines of a */
+	bool in_same;
+};
+
+static void diff_emit_op(char op, size_t i, void *arg)
+{
+	struct diff_emit_state *st = arg;
+
+	if (op == ' ') {
+		if (!st->in_same)
+			st->same_from = i;
+		st->in_same = true;
+		st->same_to = i + 1;
+		return;
+	}
+	if (st->in_same)
+		diff_flush_same(st->out, st->a, st->same_from, st->same_to);
+	st->in_same = false;
+	if (op == '+')
+		diff_emit(st->out, "+", st->b->p[i], st->b->len[i]);
+	else
+		diff_emit(st->out, "-", st->a->p[i], st->a->len[i]);
+}
+
 json_t *text_line_diff(const char *a, const char *b)
 {
 	struct diff_lines la, lb;
@@ -174,35 +225,11 @@ json_t *text_line_diff(const char *a, const char *b)
 				      json_pack("{s:s,s:I,s:I}", "op", "replace", "old_lines",
 						(json_int_t)la.n, "new_lines", (json_int_t)lb.n));
 	} else {
-		uint32_t *t = diff_lcs(&la, &lb);
-		size_t i = 0, j = 0, w = lb.n + 1, same_from = 0;
-		bool in_same = false;
+		struct diff_emit_state st = {&la, &lb, out, 0, 0, false};
 
-		while (i < la.n || j < lb.n) {
-			if (i < la.n && j < lb.n && diff_same(&la, i, &lb, j)) {
-				if (!in_same) {
-					same_from = i;
-					in_same = true;
-				}
-				i++;
-				j++;
-				continue;
-			}
-			if (in_same) {
-				diff_flush_same(out, &la, same_from, i);
-				in_same = false;
-			}
-			if (j < lb.n && (i == la.n || t[i * w + j + 1] >= t[(i + 1) * w + j])) {
-				diff_emit(out, "+", lb.p[j], lb.len[j]);
-				j++;
-			} else {
-				diff_emit(out, "-", la.p[i], la.len[i]);
-				i++;
-			}
-		}
-		if (in_same)
-			diff_flush_same(out, &la, same_from, i);
-		free(t);
+		diff_walk(&la, &lb, diff_emit_op, &st);
+		if (st.in_same)
+			diff_flush_same(out, &la, st.same_from, st.same_to);
 	}
 	diff_free(&la);
 	diff_free(&lb);
