@@ -232,17 +232,13 @@ static void emp_mask(json_t *v)
 static bool emp_sees_originals(struct server_req *r, const json_t *t)
 {
 	return json_integer_value(json_object_get(t, "requester_id")) == r->user.id ||
-	       json_integer_value(json_object_get(t, "guardian_id")) == r->user.id ||
-	       json_integer_value(json_object_get(t, "deputy_id")) == r->user.id;
+	       work_emp_guards(t, r->user.id);
 }
 
 /* May r's user see task t? */
 static bool emp_task_visible(struct server_req *r, const json_t *t)
 {
-	return emp_role(r, "admin") || emp_role(r, "auditor") ||
-	       json_integer_value(json_object_get(t, "requester_id")) == r->user.id ||
-	       json_integer_value(json_object_get(t, "guardian_id")) == r->user.id ||
-	       json_integer_value(json_object_get(t, "deputy_id")) == r->user.id;
+	return emp_role(r, "admin") || emp_role(r, "auditor") || emp_sees_originals(r, t);
 }
 
 /* Load task r->id when visible; replies and returns NULL otherwise. */
@@ -382,18 +378,13 @@ void server_api_task_get(struct server_req *r)
 		return;
 	emp_task_decorate(t);
 	/* Reasoning is for the audit record and the guardian, not for others. */
-	if (json_integer_value(json_object_get(t, "guardian_id")) != r->user.id &&
-	    json_integer_value(json_object_get(t, "deputy_id")) != r->user.id &&
-	    !emp_role(r, "auditor"))
+	if (!work_emp_guards(t, r->user.id) && !emp_role(r, "auditor"))
 		json_object_del(json_object_get(t, "result"), "reasoning");
 	if (!emp_sees_originals(r, t)) {
 		emp_mask(json_object_get(t, "inputs"));
 		json_object_set_new(t, "inputs_masked", json_true());
 	}
-	json_object_set_new(
-	    t, "can_review",
-	    json_boolean(json_integer_value(json_object_get(t, "guardian_id")) == r->user.id ||
-			 json_integer_value(json_object_get(t, "deputy_id")) == r->user.id));
+	json_object_set_new(t, "can_review", json_boolean(work_emp_guards(t, r->user.id)));
 	server_reply_json(r, 200, json_pack("{s:o}", "task", t));
 }
 

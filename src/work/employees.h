@@ -62,7 +62,8 @@ int work_emp_submit(const struct work_ctx *ctx, int64_t id, const struct store_u
  * (pause needs one). *cancelled (may be NULL): tasks the brake stopped. */
 int work_emp_transition(const struct work_ctx *ctx, int64_t id, const struct store_user *who,
 			const char *action, const char *reason, size_t *cancelled, struct err *e);
-/* Whether user_id is emp's guardian or deputy (emp: a store_emp_get row). */
+/* Whether user_id is the guardian or deputy in row (a store_emp_get or
+ * store_task_get row: both carry guardian_id and deputy_id). */
 bool work_emp_guards(const json_t *emp, int64_t user_id);
 
 /* Start a task: emp must be active and handle scenario. State running. */

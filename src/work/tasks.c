@@ -292,8 +292,7 @@ const char *work_task_text(const json_t *task)
 /* who may review row: the guardian or deputy of its employee. */
 static int task_reviewer(const json_t *row, const struct store_user *who, struct err *e)
 {
-	if (json_integer_value(json_object_get(row, "guardian_id")) == who->id ||
-	    json_integer_value(json_object_get(row, "deputy_id")) == who->id)
+	if (work_emp_guards(row, who->id))
 		return 0;
 	return err_set(e, BASE_E_AUTH, "只有该数智员工的监护人可以审核它的任务");
 }
