@@ -17,6 +17,8 @@ enum cfg_id {
 	K_DB,
 	K_BEHIND_TLS,
 	K_LOGIN_BURST,
+	K_PORTAL_BURST,
+	K_PORTAL_PER_MIN,
 	K_MAX_BODY,
 	K_MAX_HEADER,
 	K_TIMEOUT,
@@ -39,6 +41,8 @@ static const struct cfg_key cfg_keys[] = {
     {K_DB, "db", "SHUZHI_DB", CFG_DB, 0, 0},
     {K_BEHIND_TLS, "behind_tls", "SHUZHI_BEHIND_TLS", CFG_BOOL, 0, 1},
     {K_LOGIN_BURST, "login_burst", "SHUZHI_LOGIN_BURST", CFG_INT, 1, 1000},
+    {K_PORTAL_BURST, "portal_burst", "SHUZHI_PORTAL_BURST", CFG_INT, 1, 100000},
+    {K_PORTAL_PER_MIN, "portal_per_minute", "SHUZHI_PORTAL_PER_MINUTE", CFG_INT, 1, 60000},
     {K_MAX_BODY, "max_body_bytes", "SHUZHI_MAX_BODY_BYTES", CFG_INT, 1024, 64LL * 1024 * 1024},
     {K_MAX_HEADER, "max_header_bytes", "SHUZHI_MAX_HEADER_BYTES", CFG_INT, 1024, 1024 * 1024},
     {K_TIMEOUT, "request_timeout_s", "SHUZHI_REQUEST_TIMEOUT_S", CFG_INT, 1, 3600},
@@ -62,6 +66,8 @@ void server_config_defaults(struct server_config *c)
 	c->port = SERVER_DEFAULT_PORT;
 	snprintf(c->db_path, sizeof(c->db_path), "%s", SERVER_DEFAULT_DB);
 	c->login_burst = SERVER_LOGIN_BURST;
+	c->portal_burst = SERVER_PORTAL_BURST;
+	c->portal_per_minute = SERVER_PORTAL_PER_MINUTE;
 	c->max_body_bytes = SERVER_MAX_BODY;
 	c->max_header_bytes = SERVER_MAX_HEADERS;
 	c->request_timeout_s = SERVER_TIMEOUT_S;
@@ -114,6 +120,12 @@ static int cfg_set_int(struct server_config *c, const struct cfg_key *k, long lo
 	switch (k->id) {
 	case K_LOGIN_BURST:
 		c->login_burst = (int)v;
+		break;
+	case K_PORTAL_BURST:
+		c->portal_burst = (int)v;
+		break;
+	case K_PORTAL_PER_MIN:
+		c->portal_per_minute = (int)v;
 		break;
 	case K_MAX_BODY:
 		c->max_body_bytes = v;
@@ -344,6 +356,8 @@ char *server_config_json(const struct server_config *c)
 	json_object_set_new(o, "db", json_string(db));
 	json_object_set_new(o, "behind_tls", json_boolean(c->behind_tls));
 	json_object_set_new(o, "login_burst", json_integer(c->login_burst));
+	json_object_set_new(o, "portal_burst", json_integer(c->portal_burst));
+	json_object_set_new(o, "portal_per_minute", json_integer(c->portal_per_minute));
 	json_object_set_new(o, "max_body_bytes", json_integer(c->max_body_bytes));
 	json_object_set_new(o, "max_header_bytes", json_integer(c->max_header_bytes));
 	json_object_set_new(o, "request_timeout_s", json_integer(c->request_timeout_s));

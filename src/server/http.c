@@ -485,7 +485,10 @@ int server_run(const struct server_config *cfg, struct err *e)
 	rc = store_open(cfg->db_path, STORE_OPEN_CREATE, &srv.st, e);
 	if (rc != 0)
 		return rc;
-	srv.portal_rl = server_ratelimit_new(4096, SERVER_PORTAL_BURST, SERVER_PORTAL_REFILL_MS);
+	srv.portal_rl = server_ratelimit_new(
+	    4096, cfg->portal_burst > 0 ? cfg->portal_burst : SERVER_PORTAL_BURST,
+	    60000 /
+		(cfg->portal_per_minute > 0 ? cfg->portal_per_minute : SERVER_PORTAL_PER_MINUTE));
 	srv.login_rl =
 	    server_ratelimit_new(4096, cfg->login_burst > 0 ? cfg->login_burst : SERVER_LOGIN_BURST,
 				 SERVER_LOGIN_REFILL_MS);

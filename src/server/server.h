@@ -42,7 +42,7 @@
 #define SERVER_SESSION_TOUCH_MS	  (60 * 1000) /* write last_seen_at at most this often */
 #define SERVER_LOGIN_BURST	  10	      /* login attempts per IP at once … */
 #define SERVER_PORTAL_BURST	  30	      /* public searches per IP at once … */
-#define SERVER_PORTAL_REFILL_MS	  1000	      /* … then one more a second */
+#define SERVER_PORTAL_PER_MINUTE  60	      /* … then this many a minute */
 #define SERVER_LOGIN_REFILL_MS	  6000	      /* … then one more every 6 s (10/min) */
 #define SERVER_SHUTDOWN_GRACE_MS  10000	      /* in-flight replies get this long */
 #define SERVER_AUDIT_LIMIT_MAX	  1000	      /* rows per /api/audit page */
@@ -68,11 +68,13 @@ enum {
  * (server_config_apply_env), the command line (server_config_set).
  */
 struct server_config {
-	char addr[256];	    /* "": SERVER_DEFAULT_ADDR */
-	int port;	    /* 0: SERVER_DEFAULT_PORT, -1: any free port */
-	char db_path[4096]; /* may hold a URL with a password: never log it */
-	bool behind_tls;    /* a TLS proxy is in front: cookies get Secure */
-	int login_burst;    /* login attempts per IP before the rate limit */
+	char addr[256];	       /* "": SERVER_DEFAULT_ADDR */
+	int port;	       /* 0: SERVER_DEFAULT_PORT, -1: any free port */
+	char db_path[4096];    /* may hold a URL with a password: never log it */
+	bool behind_tls;       /* a TLS proxy is in front: cookies get Secure */
+	int login_burst;       /* login attempts per IP before the rate limit */
+	int portal_burst;      /* public searches per IP at once … */
+	int portal_per_minute; /* … then this many a minute */
 	long long max_body_bytes;
 	long long max_header_bytes;
 	long long request_timeout_s;

@@ -32,6 +32,10 @@ out=$("$BIN" serve --config "$TMP/bad.json" --print-config 2>&1)
 [ $? -eq 2 ] && [[ $out == *bad.json* ]] && [[ $out == *login_brust* ]] && ok config-unknown-key || fail config-unknown-key "$out"
 out=$(SHUZHI_LOGIN_BURST=abc "$BIN" serve --print-config 2>&1)
 [ $? -eq 2 ] && [[ $out == *SHUZHI_LOGIN_BURST* ]] && ok config-bad-env || fail config-bad-env "$out"
+out=$(SHUZHI_PORTAL_PER_MINUTE=0 "$BIN" serve --print-config 2>&1)
+[ $? -eq 2 ] && [[ $out == *portal_per_minute* ]] && ok config-portal-rate-range || fail config-portal-rate-range "$out"
+[ "$(get "$TMP/p0" portal_burst)" = 30 ] && [ "$(get "$TMP/p0" portal_per_minute)" = 60 ] &&
+	ok config-portal-defaults || fail config-portal-defaults "$(cat "$TMP/p0")"
 
 LOG=$TMP/serve.log
 "$BIN" serve --config "$CFG" 2>"$LOG" &

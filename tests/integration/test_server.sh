@@ -15,7 +15,7 @@ add_user() { printf '%s\n' "$PW" | "$BIN" user add "$1" --role "$2" >/dev/null; 
 check cli-users bash -c "$(declare -f add_user); BIN='$BIN' PW='$PW'; add_user admin admin && add_user guard guardian && add_user staff1 staff && add_user aud auditor"
 
 # --login-burst: this test logs in ~20 times from one address.
-start_server "$LOG" --login-burst 30 || exit 1
+start_server "$LOG" --login-burst 30 --portal-per-minute 1 || exit 1
 URL=http://127.0.0.1:$PORT
 
 # req NAME WANT_STATUS JQ_PY CURL_ARGS...: status and (optionally) a Python
