@@ -20,6 +20,7 @@ enum cfg_id {
 	K_PORTAL_BURST,
 	K_PORTAL_PER_MIN,
 	K_MAX_BODY,
+	K_MAX_UPLOAD,
 	K_MAX_HEADER,
 	K_TIMEOUT,
 	K_SESSION_IDLE,
@@ -44,6 +45,8 @@ static const struct cfg_key cfg_keys[] = {
     {K_PORTAL_BURST, "portal_burst", "SHUZHI_PORTAL_BURST", CFG_INT, 1, 100000},
     {K_PORTAL_PER_MIN, "portal_per_minute", "SHUZHI_PORTAL_PER_MINUTE", CFG_INT, 1, 60000},
     {K_MAX_BODY, "max_body_bytes", "SHUZHI_MAX_BODY_BYTES", CFG_INT, 1024, 64LL * 1024 * 1024},
+    {K_MAX_UPLOAD, "max_upload_bytes", "SHUZHI_MAX_UPLOAD_BYTES", CFG_INT, 1024,
+     4LL * 1024 * 1024 * 1024},
     {K_MAX_HEADER, "max_header_bytes", "SHUZHI_MAX_HEADER_BYTES", CFG_INT, 1024, 1024 * 1024},
     {K_TIMEOUT, "request_timeout_s", "SHUZHI_REQUEST_TIMEOUT_S", CFG_INT, 1, 3600},
     {K_SESSION_IDLE, "session_idle_s", "SHUZHI_SESSION_IDLE_S", CFG_INT, 60, 86400},
@@ -69,6 +72,7 @@ void server_config_defaults(struct server_config *c)
 	c->portal_burst = SERVER_PORTAL_BURST;
 	c->portal_per_minute = SERVER_PORTAL_PER_MINUTE;
 	c->max_body_bytes = SERVER_MAX_BODY;
+	c->max_upload_bytes = SERVER_MAX_UPLOAD;
 	c->max_header_bytes = SERVER_MAX_HEADERS;
 	c->request_timeout_s = SERVER_TIMEOUT_S;
 	c->session_idle_s = SERVER_SESSION_IDLE_S;
@@ -129,6 +133,9 @@ static int cfg_set_int(struct server_config *c, const struct cfg_key *k, long lo
 		break;
 	case K_MAX_BODY:
 		c->max_body_bytes = v;
+		break;
+	case K_MAX_UPLOAD:
+		c->max_upload_bytes = v;
 		break;
 	case K_MAX_HEADER:
 		c->max_header_bytes = v;
@@ -359,6 +366,7 @@ char *server_config_json(const struct server_config *c)
 	json_object_set_new(o, "portal_burst", json_integer(c->portal_burst));
 	json_object_set_new(o, "portal_per_minute", json_integer(c->portal_per_minute));
 	json_object_set_new(o, "max_body_bytes", json_integer(c->max_body_bytes));
+	json_object_set_new(o, "max_upload_bytes", json_integer(c->max_upload_bytes));
 	json_object_set_new(o, "max_header_bytes", json_integer(c->max_header_bytes));
 	json_object_set_new(o, "request_timeout_s", json_integer(c->request_timeout_s));
 	json_object_set_new(o, "session_idle_s", json_integer(c->session_idle_s));

@@ -14,6 +14,9 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
+#include <ctype.h>
+#include <errno.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -24,6 +27,7 @@
 
 #include "model/model.h"
 #include "server/server_internal.h"
+#include "text/text.h"
 
 struct server {
 	const struct server_config *cfg;
@@ -65,6 +69,23 @@ int64_t server_session_max_ms(struct server_req *r)
 static long long http_max_body(const struct server_config *cfg)
 {
 	return cfg->max_body_bytes > 0 ? cfg->max_body_bytes : SERVER_MAX_BODY;
+}
+
+static long long http_max_upload(const struct server_config *cfg)
+{
+	return cfg->max_upload_bytes > 0 ? cfg->max_upload_bytes : SERVER_MAX_UPLOAD;
+}
+
+/* 413 naming the limit in MB when it is whole MB. */
+static void http_too_large(struct server_req *r, long long max)
+{
+	char msg[96];
+
+	if (max % (1024 * 1024) == 0)
+		snprintf(msg, sizeof(msg), "请求体超过 %lld MB", max / (1024 * 1024));
+	else
+		snprintf(msg, sizeof(msg), "请求体超过 %lld 字节", max);
+	server_reply_error(r, 413, "too_large", msg);
 }
 
 struct event_base *server_event_base(struct server_req *r)
@@ -238,14 +259,7 @@ json_t *server_body_json(struct server_req *r)
 	json_t *v;
 
 	if ((long long)len > http_max_body(r->srv->cfg)) {
-		char msg[96];
-		long long max = http_max_body(r->srv->cfg);
-
-		if (max % (1024 * 1024) == 0)
-			snprintf(msg, sizeof(msg), "请求体超过 %lld MB", max / (1024 * 1024));
-		else
-			snprintf(msg, sizeof(msg), "请求体超过 %lld 字节", max);
-		server_reply_error(r, 413, "too_large", msg);
+		http_too_large(r, http_max_body(r->srv->cfg));
 		return NULL;
 	}
 	if (type == NULL || strncmp(type, "application/json", 16) != 0) {
@@ -260,6 +274,97 @@ json_t *server_body_json(struct server_req *r)
 		return NULL;
 	}
 	return v;
+}
+
+const char *server_upload(struct server_req *r, int64_t *size)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
+	size_t len = evbuffer_get_length(in);
+	const char *dir = getenv("TMPDIR");
+	const char *name = server_upload_name(r);
+	const char *dot = name ? strrchr(name, '.') : NULL;
+	char path[4096], ext[10] = "";
+	int fd;
+
+	if (r->upload_path != NULL) {
+		*size = (int64_t)len;
+		return r->upload_path;
+	}
+	if ((long long)len > http_max_upload(r->srv->cfg)) {
+		http_too_large(r, http_max_upload(r->srv->cfg));
+		return NULL;
+	}
+	if (len == 0) {
+		server_reply_error(r, 400, "empty_upload", "上传的文件为空");
+		return NULL;
+	}
+	if (dir == NULL || dir[0] != '/')
+		dir = "/tmp";
+	/* keep a short alphanumeric extension: readers go by it (.docx, .txt) */
+	if (dot != NULL && strlen(dot) >= 2 && strlen(dot) < sizeof(ext)) {
+		snprintf(ext, sizeof(ext), "%s", dot);
+		for (size_t i = 1; ext[i] != '\0'; i++)
+			if (!isalnum((unsigned char)ext[i]))
+				ext[0] = '\0';
+	}
+	snprintf(path, sizeof(path), "%s/shuzhi-upload-XXXXXX%s", dir, ext[0] ? ext : "");
+	fd = mkstemps(path, ext[0] ? (int)strlen(ext) : 0); /* mode 0600 */
+	if (fd < 0) {
+		base_log(LOG_ERROR, "server: upload spool %s: %s", path, strerror(errno));
+		server_reply_error(r, 500, "internal", "无法保存上传的文件");
+		return NULL;
+	}
+	while (evbuffer_get_length(in) > 0) {
+		if (evbuffer_write(in, fd) < 0 && errno != EINTR) {
+			base_log(LOG_ERROR, "server: upload spool %s: %s", path, strerror(errno));
+			close(fd);
+			unlink(path);
+			server_reply_error(r, 500, "internal", "无法保存上传的文件");
+			return NULL;
+		}
+	}
+	if (close(fd) != 0) {
+		unlink(path);
+		server_reply_error(r, 500, "internal", "无法保存上传的文件");
+		return NULL;
+	}
+	r->upload_path = xstrdup(path);
+	*size = (int64_t)len;
+	return r->upload_path;
+}
+
+const char *server_upload_name(struct server_req *r)
+{
+	const char *h = server_header(r, "X-File-Name");
+	const char *base;
+	size_t n;
+	char *dec;
+
+	if (r->upload_name[0] != '\0')
+		return r->upload_name;
+	if (h == NULL || strlen(h) > 3 * 255)
+		return NULL;
+	dec = evhttp_uridecode(h, 0, &n);
+	if (dec == NULL)
+		return NULL;
+	base = strrchr(dec, '/');
+	base = base ? base + 1 : dec;
+	if (strrchr(base, '\\') != NULL)
+		base = strrchr(base, '\\') + 1;
+	n = strlen(base);
+	if (n == 0 || n >= sizeof(r->upload_name) || !text_utf8_valid(base, n, NULL) ||
+	    strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+		free(dec);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)base[i] < 0x20 || base[i] == 0x7f) {
+			free(dec);
+			return NULL;
+		}
+	memcpy(r->upload_name, base, n + 1);
+	free(dec);
+	return r->upload_name;
 }
 
 const char *server_query(struct server_req *r, const char *name)
@@ -333,6 +438,7 @@ static void http_dispatch(struct server_req *r)
 		server_reply_error(r, 404, "not_found", "没有这个接口");
 		return;
 	}
+	r->route = route;
 	server_auth_load(r);
 	rc = server_policy(route, r->logged_in ? r->user.role : NULL);
 	if (rc == 401) {
@@ -353,6 +459,12 @@ static void http_dispatch(struct server_req *r)
 			server_reply_error(r, 403, "csrf", "缺少或错误的 CSRF 令牌，请刷新页面");
 			return;
 		}
+	}
+	if (!(route->flags & SERVER_ROUTE_UPLOAD) &&
+	    (long long)evbuffer_get_length(evhttp_request_get_input_buffer(r->ev)) >
+		http_max_body(r->srv->cfg)) {
+		http_too_large(r, http_max_body(r->srv->cfg));
+		return;
 	}
 	route->handler(r);
 }
@@ -400,6 +512,10 @@ static void http_on_request(struct evhttp_request *req, void *arg)
 	if (r->query != NULL) {
 		evhttp_clear_headers(r->query);
 		free(r->query);
+	}
+	if (r->upload_path != NULL) {
+		unlink(r->upload_path);
+		free(r->upload_path);
 	}
 	sodium_memzero(r, sizeof(*r));
 	free(r);
@@ -498,7 +614,9 @@ int server_run(const struct server_config *cfg, struct err *e)
 		rc = err_set(e, BASE_E_INTERNAL, "无法创建事件循环");
 		goto out_free;
 	}
-	evhttp_set_max_body_size(srv.http, (ev_ssize_t)http_max_body(cfg));
+	evhttp_set_max_body_size(srv.http, (ev_ssize_t)(http_max_upload(cfg) > http_max_body(cfg)
+							    ? http_max_upload(cfg)
+							    : http_max_body(cfg)));
 	evhttp_set_max_headers_size(
 	    srv.http,
 	    (ev_ssize_t)(cfg->max_header_bytes > 0 ? cfg->max_header_bytes : SERVER_MAX_HEADERS));

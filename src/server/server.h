@@ -32,9 +32,10 @@
 #define SERVER_DEFAULT_ADDR "127.0.0.1"
 #define SERVER_DEFAULT_PORT 8080
 /* Defaults of the settings in struct server_config. */
-#define SERVER_MAX_BODY		  (1024 * 1024) /* JSON request bodies */
-#define SERVER_MAX_HEADERS	  (16 * 1024)	/* all request headers together */
-#define SERVER_TIMEOUT_S	  30		/* read/write per request and idle keep-alive */
+#define SERVER_MAX_BODY		  (1024 * 1024)	       /* JSON request bodies */
+#define SERVER_MAX_UPLOAD	  (50LL * 1024 * 1024) /* file uploads (SERVER_ROUTE_UPLOAD) */
+#define SERVER_MAX_HEADERS	  (16 * 1024)	       /* all request headers together */
+#define SERVER_TIMEOUT_S	  30 /* read/write per request and idle keep-alive */
 #define SERVER_DEFAULT_DB	  "shuzhi.db"
 #define SERVER_SESSION_IDLE_S	  (30LL * 60)
 #define SERVER_SESSION_MAX_S	  (12LL * 60 * 60)
@@ -76,6 +77,7 @@ struct server_config {
 	int portal_burst;      /* public searches per IP at once … */
 	int portal_per_minute; /* … then this many a minute */
 	long long max_body_bytes;
+	long long max_upload_bytes; /* bodies of SERVER_ROUTE_UPLOAD routes */
 	long long max_header_bytes;
 	long long request_timeout_s;
 	long long session_idle_s;
@@ -120,7 +122,11 @@ struct server_route {
 	unsigned roles;	     /* SERVER_ROLE_* mask; 0 is a bug the tests catch */
 	void (*handler)(struct server_req *r);
 	const char *summary; /* Chinese, for --print-routes and docs */
+	unsigned flags;	     /* SERVER_ROUTE_* */
 };
+/* The body is a file (raw bytes, up to max_upload_bytes) that the handler
+ * takes with server_upload(); other routes' bodies stop at max_body_bytes. */
+#define SERVER_ROUTE_UPLOAD 1u
 
 /* Run until SIGTERM/SIGINT; 0 after a clean shutdown. */
 int server_run(const struct server_config *cfg, struct err *e);

@@ -36,6 +36,9 @@ struct server_req {
 	char actor[STORE_NAME_MAX + 8]; /* "user:NAME" or "web:IP" */
 	struct work_ctx ctx;		/* st, actor for work/ calls */
 	void *query;			/* parsed query string (struct evkeyvalq), on first use */
+	const struct server_route *route;
+	char *upload_path; /* server_upload()'s spool file, removed at the end */
+	char upload_name[256];
 	bool replied;
 };
 
@@ -70,6 +73,20 @@ void server_add_header(struct server_req *r, const char *name, const char *value
 const char *server_header(struct server_req *r, const char *name);
 /* The request's JSON object body: NULL after replying 400/413/415. */
 json_t *server_body_json(struct server_req *r);
+/*
+ * Upload routes (SERVER_ROUTE_UPLOAD): the request body is the file's raw
+ * bytes (any Content-Type), its name in the X-File-Name header as
+ * percent-encoded UTF-8 (encodeURIComponent). server_upload() saves the
+ * body as a private (0600) file in the spool directory ($TMPDIR or /tmp)
+ * and returns its path, removed when the request ends (copy or rename it
+ * to keep it); it ends in the name's extension (".docx") when that is
+ * short and alphanumeric. *size gets its length. NULL after replying 400 (empty) or
+ * 413 (over max_upload_bytes) or 500.
+ * server_upload_name(): the file's base name from X-File-Name, checked
+ * (valid UTF-8, no control characters, at most 255 bytes), or NULL.
+ */
+const char *server_upload(struct server_req *r, int64_t *size);
+const char *server_upload_name(struct server_req *r);
 /* A query parameter (decoded), or NULL. Valid until the reply. */
 const char *server_query(struct server_req *r, const char *name);
 
@@ -95,6 +112,7 @@ void server_api_tokens_list(struct server_req *r);
 void server_api_tokens_add(struct server_req *r);
 void server_api_tokens_revoke(struct server_req *r);
 void server_api_scenarios(struct server_req *r);
+void server_api_gongwen_check(struct server_req *r);
 void server_api_employees_list(struct server_req *r);
 void server_api_employees_add(struct server_req *r);
 void server_api_employee_get(struct server_req *r);

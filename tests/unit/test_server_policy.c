@@ -31,6 +31,7 @@ static const struct {
     {"POST", "/api/tokens", U},
     {"POST", "/api/tokens/{id}/revoke", U},
     {"GET", "/api/scenarios", U},
+    {"POST", "/api/gongwen/check", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
     {"GET", "/api/employees", U},
     {"POST", "/api/employees", A},
     {"GET", "/api/employees/{id}", U},
