@@ -698,6 +698,20 @@ async function scenarios() {
   render();
 }
 
+// For the page modules in their own files (web/<page>.js import these).
+async function upload(path, file) {
+  const res = await fetch(path, {
+    method: "POST", credentials: "same-origin", body: file,
+    headers: { "X-CSRF-Token": csrf, "Content-Type": "application/octet-stream",
+      "X-File-Name": encodeURIComponent(file.name) },
+  });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error((data.error && data.error.message) || "上传失败（" + res.status + "）");
+  return data;
+}
+function getCsrf() { return csrf; }
+export { el, row, fmtTime, fmtAge, showError, api, upload, getCsrf, loadMe, button, link, highlighted, noticeList };
+
 const pages = { login, dashboard, admin, audit, employees, tasks, review, task, metrics, portal, scenarios };
 const run = pages[document.body.dataset.page];
 if (run) Promise.resolve(run()).catch((e) => showError(e.message));

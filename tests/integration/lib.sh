@@ -41,3 +41,27 @@ start_server() {
 	fi
 	ok server-start
 }
+
+# run_browser FILE.mjs: run one browser test (tests/browser/lib.mjs) against
+# the server at $PORT with a fresh Chromium profile; its ok/FAIL lines go to
+# stdout. Needs chromium, node and tests/browser/node_modules
+# (scripts/install-deps.sh).
+run_browser() {
+	local file=$1 out=$TMP/browser-$(basename "$1" .mjs).out rc
+	if [ ! -x /usr/bin/chromium ] || ! command -v node >/dev/null ||
+		[ ! -d tests/browser/node_modules/playwright-core ]; then
+		fail browser-prereqs "chromium, node or tests/browser/node_modules missing (run scripts/install-deps.sh)"
+		return 1
+	fi
+	mkdir -p tests/artifacts
+	SHUZHI_URL=http://127.0.0.1:$PORT SHUZHI_PW=${PW:-} SHUZHI_ARTIFACTS=tests/artifacts \
+		SHUZHI_PROFILE=$(mktemp -d "$TMP/chromium.XXXXXX") NO_PROXY='*' no_proxy='*' \
+		timeout 120 node "$file" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	if [ $rc -eq 124 ]; then
+		fail "browser-timeout-$(basename "$file" .mjs)" "$file ran over 120 s"
+	elif [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out"; then
+		fail "browser-run-$(basename "$file" .mjs)" "node exited $rc: $(grep -m1 -E 'Error|error' "$out")"
+	fi
+}
