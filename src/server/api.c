@@ -40,6 +40,8 @@ static const struct server_route api_routes[] = {
     {"GET", "/api/scenarios", U, server_api_scenarios, "场景目录", 0},
     {"POST", "/api/gongwen/check", A | G | S, server_api_gongwen_check,
      "公文格式校对（上传 .docx/.txt，按 GB/T 9704-2012 检查）", SERVER_ROUTE_UPLOAD},
+    {"POST", "/api/gongwen/fix", A | G | S, server_api_gongwen_fix,
+     "公文自动修正（上传 .docx/.txt，返回修正后的文件，其余问题为批注）", SERVER_ROUTE_UPLOAD},
     {"GET", "/api/employees", U, server_api_employees_list, "数智员工列表", 0},
     {"POST", "/api/employees", A, server_api_employees_add, "新建数智员工（草稿）", 0},
     {"GET", "/api/employees/{id}", U, server_api_employee_get, "数智员工详情与版本", 0},

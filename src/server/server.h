@@ -163,6 +163,10 @@ const char *server_error_key(int code);
  * (it may hold secrets), bytes outside printable ASCII as %XX. */
 int server_html_escape(struct buf *b, const char *s);
 int server_csv_field(struct buf *b, const char *s);
+/* Content-Disposition for a download named name (UTF-8): an ASCII fallback
+ * (non-ASCII, quotes, backslashes and controls as '_') and the exact name
+ * as RFC 5987 filename*=UTF-8''…; out holds at least 64 bytes. */
+void server_content_disposition(const char *name, char *out, size_t cap);
 void server_log_path(const char *uri, char *out, size_t cap);
 
 /* Per-IP token bucket for /api/login (fixed table, oldest entry evicted). */

@@ -113,6 +113,7 @@ void server_api_tokens_add(struct server_req *r);
 void server_api_tokens_revoke(struct server_req *r);
 void server_api_scenarios(struct server_req *r);
 void server_api_gongwen_check(struct server_req *r);
+void server_api_gongwen_fix(struct server_req *r);
 void server_api_employees_list(struct server_req *r);
 void server_api_employees_add(struct server_req *r);
 void server_api_employee_get(struct server_req *r);

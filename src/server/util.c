@@ -1,5 +1,6 @@
 /* server: routing, policy, status mapping, escaping, rate limit, assets —
  * the pure parts, unit-tested without a socket (see server.h). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,34 @@ int server_csv_field(struct buf *b, const char *s)
 	if (rc == 0 && (quote || defuse))
 		rc = buf_addc(b, '"');
 	return rc;
+}
+
+void server_content_disposition(const char *name, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0, k;
+	int w;
+
+	w = snprintf(out, cap, "attachment; filename=\"");
+	n = w > 0 ? (size_t)w : 0;
+	for (k = 0; name[k] != '\0' && n + 40 < cap / 2; k++) {
+		unsigned char c = (unsigned char)name[k];
+
+		out[n++] = (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') ? '_' : (char)c;
+	}
+	n += (size_t)snprintf(out + n, cap - n, "\"; filename*=UTF-8''");
+	for (k = 0; name[k] != '\0' && n + 4 < cap; k++) {
+		unsigned char c = (unsigned char)name[k];
+
+		if (isalnum(c) || strchr("!#$&+-.^_`|~", c) != NULL)
+			out[n++] = (char)c;
+		else {
+			out[n++] = '%';
+			out[n++] = hex[c >> 4];
+			out[n++] = hex[c & 15];
+		}
+	}
+	out[n < cap ? n : cap - 1] = '\0';
 }
 
 void server_log_path(const char *uri, char *out, size_t cap)

@@ -44,6 +44,17 @@ assert sys.argv[3] == "200", sys.argv[3]
 assert web["file"] == "关于印发通知.docx", web["file"]
 assert web["findings"] == cli["findings"] and web["doc_type"] == cli["doc_type"]
 PY
+# fix: the fixed document comes back; it has fewer error findings than the
+# upload and the same number the CLI's fix leaves
+"${CURL[@]}" -D "$TMP/fix.h" -o "$TMP/fixed.docx" -H 'Content-Type: application/octet-stream' \
+	-H "X-File-Name: $enc" --data-binary "@$DOCX" "${S[@]}" "$URL/api/gongwen/fix"
+"$BIN" gongwen fix "$DOCX" -o "$TMP/cli-fixed.docx" 2>/dev/null
+count_errors() { "$BIN" gongwen check "$1" --format json | python3 -c 'import json,sys; print(sum(f["severity"]=="error" for f in json.load(sys.stdin)["findings"]))'; }
+before=$(count_errors "$DOCX")
+after=$(count_errors "$TMP/fixed.docx")
+check upload-fix-returns-fixed bash -c "[ $after -lt $before ] && [ $after = $(count_errors "$TMP/cli-fixed.docx") ] &&
+	grep -qi '^x-shuzhi-fixed: [1-9]' '$TMP/fix.h' &&
+	grep -qi \"^content-disposition: attachment; .*filename\\*=UTF-8''%E5%85%B3%E4%BA%8E.*%E5%B7%B2%E4%BF%AE%E6%AD%A3\" '$TMP/fix.h'"
 printf '一、总体要求\n' >"$TMP/a.txt"
 st=$(up a.txt "$TMP/a.txt" "${S[@]}")
 check upload-txt [ "$st" = 200 ]

@@ -32,6 +32,7 @@ static const struct {
     {"POST", "/api/tokens/{id}/revoke", U},
     {"GET", "/api/scenarios", U},
     {"POST", "/api/gongwen/check", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
+    {"POST", "/api/gongwen/fix", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
     {"GET", "/api/employees", U},
     {"POST", "/api/employees", A},
     {"GET", "/api/employees/{id}", U},
@@ -154,6 +155,21 @@ TEST(server_error_status_mapping)
 	ASSERT_EQ(server_http_status(BASE_E_INTERNAL), 500);
 	ASSERT_STR_EQ(server_error_key(BASE_E_LOCKED), "locked");
 	ASSERT_STR_EQ(server_error_key(BASE_E_IO), "internal");
+}
+
+TEST(server_content_disposition_encodes)
+{
+	char out[256];
+
+	server_content_disposition("通知 a\"b.docx", out, sizeof(out));
+	ASSERT_STR_EQ(out, "attachment; filename=\"______ a_b.docx\"; "
+			   "filename*=UTF-8''%E9%80%9A%E7%9F%A5%20a%22b.docx");
+	server_content_disposition("x\r\nSet-Cookie: y", out, sizeof(out));
+	ASSERT(strchr(out, '\r') == NULL && strchr(out, '\n') == NULL);
+	/* a long name is cut, never overflows, stays terminated */
+	server_content_disposition(
+	    "长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长", out, 64);
+	ASSERT(strlen(out) < 64);
 }
 
 TEST(server_escaping)
