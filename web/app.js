@@ -7,6 +7,7 @@ const ROLE_NAMES = { admin: "管理员", guardian: "监护人", staff: "工作�
 const PAGES = [
   { href: "/dashboard.html", title: "工作台", roles: ["admin", "guardian", "staff", "auditor"] },
   { href: "/portal.html", title: "政策问答", roles: ["admin", "guardian", "staff", "auditor"] },
+  { href: "/gongwen.html", title: "公文校对", roles: ["admin", "guardian", "staff"] },
   { href: "/scenarios.html", title: "场景库", roles: ["admin", "guardian", "staff", "auditor"] },
   { href: "/employees.html", title: "数智员工", roles: ["admin", "guardian", "staff", "auditor"] },
   { href: "/tasks.html", title: "任务", roles: ["admin", "guardian", "staff"] },
