@@ -52,6 +52,7 @@ export async function launch() {
 // Log in through the login form as user (password SHUZHI_PW); lands on 工作台.
 export async function login(page, user) {
   await page.goto(BASE + "/");
+  expect((await page.title()).includes("登录"), "title " + (await page.title()));
   await page.fill('#login-form input[name="username"]', user);
   await page.fill('#login-form input[name="password"]', PW);
   await page.click('#login-form button[type="submit"]');

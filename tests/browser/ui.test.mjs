@@ -3,57 +3,14 @@
 // server and passes SHUZHI_URL, SHUZHI_PW, SHUZHI_ARTIFACTS and a fresh
 // SHUZHI_PROFILE. Prints "ok NAME" / "FAIL NAME: reason" lines; a failed step
 // stops the steps that depend on it.
-import { chromium } from "playwright-core";
+import { BASE, PW, step, expect, shot, fail, failed, launch, login as loginAs } from "./lib.mjs";
 
-const BASE = process.env.SHUZHI_URL;
-const PW = process.env.SHUZHI_PW;
-const ART = process.env.SHUZHI_ARTIFACTS || "tests/artifacts";
-const PROFILE = process.env.SHUZHI_PROFILE;
-const T = 10000; // per wait, ms
-
-let failures = 0;
-function ok(name) { console.log("ok " + name); }
-function fail(name, why) {
-  failures++;
-  console.log("FAIL " + name + ": " + String(why).split("\n")[0].slice(0, 300));
-}
-// step NAME FN: run FN, print ok/FAIL; returns whether it passed.
-async function step(name, fn) {
-  try { await fn(); ok(name); return true; } catch (e) { fail(name, e.message || e); return false; }
-}
-function expect(cond, why) { if (!cond) throw new Error(why); }
-const shot = (page, name) => page.screenshot({ path: `${ART}/browser-${name}.png`, fullPage: true });
-
-const context = await chromium.launchPersistentContext(PROFILE, {
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  locale: "zh-CN",
-  viewport: { width: 1280, height: 800 },
-});
-context.setDefaultTimeout(T);
-const page = context.pages()[0] || await context.newPage();
-const jsErrors = [];
-page.on("pageerror", (e) => jsErrors.push(e.message));
-// Console errors other than failed loads; failed loads are checked by URL
-// below (the console only says "status of 404"); every page links /favicon.svg.
-page.on("console", (m) => {
-  if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) jsErrors.push(m.text());
-});
-const badLoads = [];
-page.on("response", (r) => { if (r.status() >= 400) badLoads.push(r.status() + " " + new URL(r.url()).pathname); });
+const { context, page, jsErrors, badLoads } = await launch();
 
 async function login(name, user) {
   return step(name, async () => {
-    await page.goto(BASE + "/");
-    expect((await page.title()).includes("登录"), "title " + (await page.title()));
-    await page.fill('#login-form input[name="username"]', user);
-    await page.fill('#login-form input[name="password"]', PW);
-    await page.click('#login-form button[type="submit"]');
-    await page.waitForURL("**/dashboard.html");
+    await loginAs(page, user);
     await page.locator("main h2", { hasText: "工作台" }).waitFor();
-    await page.locator("#me dd", { hasText: user }).first().waitFor();
   });
 }
 
@@ -345,4 +302,4 @@ try {
 } finally {
   await context.close();
 }
-process.exit(failures ? 1 : 0);
+process.exit(failed() ? 1 : 0);

@@ -8,19 +8,6 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 
-if [ ! -x /usr/bin/chromium ]; then
-	fail browser-prereqs "/usr/bin/chromium missing (Debian package chromium; run scripts/install-deps.sh)"
-	exit 1
-fi
-if ! command -v node >/dev/null; then
-	fail browser-prereqs "node missing (run scripts/install-deps.sh)"
-	exit 1
-fi
-if [ ! -d tests/browser/node_modules/playwright-core ]; then
-	fail browser-prereqs "tests/browser/node_modules missing (run scripts/install-deps.sh, or npm ci --prefix tests/browser)"
-	exit 1
-fi
-
 export SHUZHI_DB=$TMP/shuzhi.db
 PW='Chunjie-2024!'
 LOG=$TMP/serve.log
@@ -34,18 +21,8 @@ check kb-public "$BIN" kb add 政策法规 "$TMP/kb" --visibility public
 
 start_server "$LOG" --login-burst 30 || exit 1
 
-mkdir -p tests/artifacts
 rm -f tests/artifacts/browser-*.png
-SHUZHI_URL=http://127.0.0.1:$PORT SHUZHI_PW=$PW SHUZHI_ARTIFACTS=tests/artifacts \
-	SHUZHI_PROFILE=$TMP/chromium-profile NO_PROXY='*' no_proxy='*' \
-	timeout 90 node tests/browser/ui.test.mjs >"$TMP/ui.out" 2>&1
-rc=$?
-cat "$TMP/ui.out"
-if [ $rc -eq 124 ]; then
-	fail browser-timeout "ui.test.mjs ran over 90 s"
-elif [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$TMP/ui.out"; then
-	fail browser-run "node exited $rc: $(grep -m1 -E 'Error|error' "$TMP/ui.out")"
-fi
+run_browser tests/browser/ui.test.mjs
 
 check audit-chain-intact-after "$BIN" audit verify --db "$SHUZHI_DB"
 kill -TERM "$SERVER"
