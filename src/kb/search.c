@@ -667,9 +667,10 @@ static double coverage(const struct kb_passage *p, const struct terms *ts)
 	double all = 0;
 	double got = 0;
 
+	/* Expansions count: they are the legal words for the query's
+	 * colloquial ones (thesaurus.c), and the colloquial bigrams rarely
+	 * occur in the law text at all. */
 	for (size_t i = 0; i < ts->n; i++) {
-		if (ts->t[i].expansion)
-			continue;
 		all += ts->t[i].idf;
 		if (strstr(p->text, ts->t[i].tok) != NULL || strstr(p->title, ts->t[i].tok) != NULL)
 			got += ts->t[i].idf;
