@@ -37,6 +37,23 @@ if [ ! -e "$DB" ]; then
 	printf '%s\n' "$USER_PW" | "$BIN" user add jianhu --role guardian --display 王监护 --dept 办公室 --db "$DB" >/dev/null
 	printf '%s\n' "$USER_PW" | "$BIN" user add zhangsan --role staff --display 张三 --dept 政务服务中心 --db "$DB" >/dev/null
 	printf '%s\n' "$USER_PW" | "$BIN" user add lisi --role staff --display 李四 --dept 政务服务中心 --db "$DB" >/dev/null
+	# Real data when the shared corpus sits beside the repository (../shared):
+	# a public knowledge base of laws for 政策问答 and a city's enterprise export
+	# for 企业画像. Without it those pages start empty and say so.
+	LAWS=../shared/corpus/laws
+	if [ -d "$LAWS/行政法" ]; then
+		"$BIN" kb add 政策法规 "$LAWS/行政法" "$LAWS/社会法" "$LAWS/民法典" --visibility public --db "$DB" --quiet &&
+			echo "   知识库“政策法规”（公开）：行政法、社会法、民法典"
+	else
+		echo "   （未找到 $LAWS：知识库为空，可用 shuzhi kb add 导入）"
+	fi
+	ENT=../shared/corpus/enterprises-dev
+	if [ -f "$ENT/enterprises.csv" ]; then
+		"$BIN" enterprise import "$ENT" --db "$DB" >/dev/null 2>&1 &&
+			echo "   企业数据：已导入 $ENT"
+	else
+		echo "   （未找到 $ENT：企业画像为空，可用 shuzhi enterprise import 导入）"
+	fi
 fi
 echo "== 演示账号（数据库 $DB）"
 echo "   管理员  admin     密码 $ADMIN_PW"

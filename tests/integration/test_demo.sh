@@ -17,6 +17,10 @@ check demo-cli-part grep -q '复查修正后的文件' "$TMP/demo.out"
 check demo-seeded grep -q '演示数据：2 名数智员工' "$TMP/demo.out"
 check demo-db-has-employees bash -c "[ \"\$(sqlite3 '$TMP/demo.db' \"SELECT count(*) FROM employees WHERE state='active'\")\" = 2 ]"
 check demo-db-has-finished-tasks bash -c "[ \"\$(sqlite3 '$TMP/demo.db' \"SELECT count(*) FROM tasks WHERE state='approved'\")\" = 2 ]"
+if [ -d "$SHARED/corpus/laws/行政法" ] && [ "$(cd "$SHARED" && pwd)" = "$(cd ../shared 2>/dev/null && pwd)" ]; then
+	check demo-db-has-public-kb bash -c "[ \"\$(sqlite3 '$TMP/demo.db' \"SELECT count(*) FROM kb_doc\")\" -gt 100 ]"
+	check demo-db-has-enterprises bash -c "[ \"\$(sqlite3 '$TMP/demo.db' \"SELECT count(*) FROM ent_enterprise\")\" -gt 100 ]"
+fi
 check demo-serves curl -sf --noproxy '*' -o /dev/null "http://127.0.0.1:$PORT/healthz"
 kill -TERM "$DEMO" # (SIGINT is ignored by background jobs of a script)
 wait "$DEMO"
