@@ -88,6 +88,8 @@ void cli_usage(FILE *out)
 	    "  shuzhi scenario list [--json] [--category 类别]    shuzhi scenario show ID "
 	    "[--json]\n"
 	    "  shuzhi scenario run ID --input 输入.json -o 输出 [--format docx|txt] [--json]\n"
+	    "                      [--config 文件 | --no-model]  配置了模型时，有模型提示的场景\n"
+	    "      由模型撰写正文（个人信息脱敏后发送），未通过校验则改用模板稿。\n"
 	    "  shuzhi scenario test [ID...]\n"
 	    "      场景库（scenarios/，或 $SHUZHI_SCENARIOS，或 --dir）：列出、查看、生成文稿、\n"
 	    "      运行验收样例。run 退出码：0 成功，1 校验发现错误，2 输入不符合表单。\n"

@@ -19,6 +19,10 @@ int cli_token(int argc, char **argv);
 int cli_pii(int argc, char **argv);
 int cli_words(int argc, char **argv);
 int cli_chat(int argc, char **argv);
+struct model_provider;
+/* The model of --config FILE or $SHUZHI_CONFIG for command cmd; 2 with a
+ * message on stderr when none is configured or it does not load. */
+int cli_model_provider(const char *cmd, const char *config, struct model_provider *p);
 int cli_model(int argc, char **argv);
 int cli_extract(int argc, char **argv);
 int cli_enforce(int argc, char **argv);

@@ -96,7 +96,7 @@ static int chat_once(const struct model_provider *p, const char *question, struc
 }
 
 /* --config FILE or $SHUZHI_CONFIG; 2 (message printed) when no model. */
-static int chat_provider(const char *cmd, const char *config, struct model_provider *p)
+int cli_model_provider(const char *cmd, const char *config, struct model_provider *p)
 {
 	struct err e = {0};
 	int rc;
@@ -148,7 +148,7 @@ int cli_chat(int argc, char **argv)
 		fprintf(stderr, "用法：shuzhi chat \"问题\" [--config 文件] [--no-reasoning]\n");
 		return 2;
 	}
-	rc = chat_provider("chat", config, &p);
+	rc = cli_model_provider("chat", config, &p);
 	if (rc != 0)
 		return rc;
 	r.dim = isatty(2);
@@ -195,7 +195,7 @@ int cli_model(int argc, char **argv)
 			return 2;
 		}
 	}
-	rc = chat_provider("model test", config, &p);
+	rc = cli_model_provider("model test", config, &p);
 	if (rc != 0)
 		return rc;
 	printf("模型端点：%s（%s 协议），模型 %s\n", p.base_url,

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "model/model.h"
+#include "privacy/privacy.h"
 #include "scenario/scenario.h"
 #include "text/text.h"
 
@@ -16,6 +18,7 @@ static int usage(void)
 	    "用法：shuzhi scenario list [--json] [--category 类别] [--dir 目录]\n"
 	    "      shuzhi scenario show ID [--json]\n"
 	    "      shuzhi scenario run ID --input 输入.json -o 输出 [--format docx|txt] [--json]\n"
+	    "                          [--config 文件 | --no-model]\n"
 	    "      shuzhi scenario test [ID...]\n",
 	    stderr);
 	return 2;
@@ -149,9 +152,55 @@ static void print_issues(const struct scn_result *r)
 			r->issues[i].where, r->issues[i].msg);
 }
 
-static int cmd_run(const char *dir, const char *id, const char *input, const char *out,
-		   const char *format, bool as_json)
+/* Model prose (scn_prose): the part's instruction and the template draft
+ * go to the model with the input, personal data masked on the way out and
+ * restored in the answer; reasoning is dropped. */
+static int run_prose_write(void *arg, const char *instruction, const char *draft, const json_t *ctx,
+			   char **out, struct err *e)
 {
+	const struct model_provider *p = arg;
+	json_t *facts = json_deep_copy(ctx);
+	struct privacy_map map;
+	struct buf sys, user, answer;
+	char *masked = NULL, *facts_s;
+	int rc;
+
+	json_object_del(facts, "data");
+	facts_s = json_dumps(facts, JSON_INDENT(1) | JSON_SORT_KEYS);
+	json_decref(facts);
+	buf_init(&sys, 1 << 16);
+	buf_addf(&sys,
+		 "你是政府机关的文字工作助手。%s\n"
+		 "只依据用户给出的信息写作，不得编造事实、数字、人名、文号和日期；"
+		 "信息不足之处写“〔待补充：……〕”。只输出正文，每段一行，不要标题、主送机关、"
+		 "落款和成文日期，不要使用 Markdown。形如〔姓名1〕的占位符原样保留。",
+		 instruction);
+	buf_init(&user, 4u << 20);
+	buf_addf(&user, "信息（JSON）：\n%s\n\n模板稿（可在此基础上改写、润色、补充衔接）：\n%s",
+		 facts_s ? facts_s : "{}", draft ? draft : "");
+	free(facts_s);
+	memset(&map, 0, sizeof(map));
+	rc = privacy_mask(user.p, user.len, &map, &masked, e);
+	buf_free(&user);
+	if (rc == 0) {
+		struct model_msg msgs[] = {{"system", sys.p}, {"user", masked}};
+
+		buf_init(&answer, SCN_PROSE_MAX);
+		rc = model_complete(p, msgs, 2, &answer, NULL, NULL, e);
+		if (rc == 0)
+			*out = privacy_unmask(answer.p ? answer.p : "", answer.len, &map);
+		buf_free(&answer);
+	}
+	free(masked);
+	privacy_map_free(&map);
+	buf_free(&sys);
+	return rc;
+}
+
+static int cmd_run(const char *dir, const char *id, const char *input, const char *out,
+		   const char *format, bool as_json, const struct model_provider *model)
+{
+	struct scn_prose prose = {run_prose_write, (void *)model};
 	struct scn_lib lib;
 	const struct scn_def *d;
 	struct scn_result r;
@@ -190,7 +239,7 @@ static int cmd_run(const char *dir, const char *id, const char *input, const cha
 		size_t k = strlen(out);
 		format = k > 4 && strcmp(out + k - 4, ".txt") == 0 ? "txt" : "docx";
 	}
-	rc = scn_run(d, in, &r, &e);
+	rc = scn_run_prose(d, in, model ? &prose : NULL, &r, &e);
 	json_decref(in);
 	if (rc != 0) {
 		fprintf(stderr, "shuzhi: %s\n", e.msg);
@@ -223,12 +272,27 @@ static int cmd_run(const char *dir, const char *id, const char *input, const cha
 					 r.issues[i].severity == 0 ? "error" : "warning", "where",
 					 r.issues[i].where, "message", r.issues[i].msg));
 		json_object_set_new(o, "issues", a);
+		json_object_set_new(o, "prose",
+				    json_string(r.prose == SCN_PROSE_MODEL ? "model"
+						: r.prose == SCN_PROSE_FALLBACK
+						    ? "template_fallback"
+						    : "template"));
+		if (r.prose_note != NULL)
+			json_object_set_new(o, "prose_note", json_string(r.prose_note));
 		s = json_dumps(o, JSON_INDENT(2));
 		puts(s);
 		free(s);
 		json_decref(o);
 	} else {
 		print_issues(&r);
+		if (r.prose == SCN_PROSE_MODEL)
+			printf("正文由模型撰写，已通过校验；请人工审核。\n");
+		else if (r.prose == SCN_PROSE_FALLBACK)
+			printf("正文按模板生成：%s\n",
+			       r.prose_note ? r.prose_note : "模型稿不可用");
+		else if (model == NULL && scn_prompt(d, "body") != NULL)
+			printf("未配置模型：正文按模板生成（--config 文件或 SHUZHI_CONFIG "
+			       "可配置模型）。\n");
 		printf("已生成 %s（%s，%zu 个错误，%zu 个提示）\n", out, d->name, r.nerrors,
 		       r.nissues - r.nerrors);
 	}
@@ -307,8 +371,9 @@ int cli_scenario_startup_check(void)
 int cli_scenario(int argc, char **argv)
 {
 	const char *dir = scn_default_dir();
-	const char *input = NULL, *out = NULL, *format = NULL, *cat = NULL;
-	bool as_json = false;
+	const char *input = NULL, *out = NULL, *format = NULL, *cat = NULL, *config = NULL;
+	struct model_provider model;
+	bool as_json = false, no_model = false;
 	char *pos[64];
 	int npos = 0;
 
@@ -318,6 +383,10 @@ int cli_scenario(int argc, char **argv)
 		const char *a = argv[i];
 		if (strcmp(a, "--json") == 0)
 			as_json = true;
+		else if (strcmp(a, "--no-model") == 0)
+			no_model = true;
+		else if (strcmp(a, "--config") == 0 && i + 1 < argc)
+			config = argv[++i];
 		else if ((strcmp(a, "--dir") == 0 || strcmp(a, "--input") == 0 ||
 			  strcmp(a, "-o") == 0 || strcmp(a, "--format") == 0 ||
 			  strcmp(a, "--category") == 0) &&
@@ -343,8 +412,15 @@ int cli_scenario(int argc, char **argv)
 		return cmd_list(dir, as_json, cat);
 	if (strcmp(argv[1], "show") == 0 && npos == 1)
 		return cmd_show(dir, pos[0], as_json);
-	if (strcmp(argv[1], "run") == 0 && npos == 1 && input != NULL && out != NULL)
-		return cmd_run(dir, pos[0], input, out, format, as_json);
+	if (strcmp(argv[1], "run") == 0 && npos == 1 && input != NULL && out != NULL) {
+		const char *cfg = config ? config : getenv("SHUZHI_CONFIG");
+
+		if (no_model || cfg == NULL || cfg[0] == '\0')
+			return cmd_run(dir, pos[0], input, out, format, as_json, NULL);
+		if (cli_model_provider("scenario run", cfg, &model) != 0)
+			return 2;
+		return cmd_run(dir, pos[0], input, out, format, as_json, &model);
+	}
 	if (strcmp(argv[1], "test") == 0)
 		return cmd_test(dir, pos, npos);
 	return usage();

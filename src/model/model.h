@@ -198,6 +198,14 @@ void model_call_cancel(struct model_call *call);
 /* Number of calls in flight (tests, stats). */
 size_t model_client_active(const struct model_client *c);
 
+/* One call to the end on a private loop (blocking; CLI use): the answer
+ * text appended to answer (BASE_E_LIMIT past its max), reasoning (may be
+ * NULL) and usage (may be NULL) as they come. 0, or the call's error with
+ * a Chinese message. */
+int model_complete(const struct model_provider *p, const struct model_msg *msgs, size_t n,
+		   struct buf *answer, struct buf *reasoning, struct model_usage *usage,
+		   struct err *e);
+
 /* A blocking GET (the CLI's diagnosis): status and body (malloc'd, at most
  * MODEL_MAX_ERRBODY bytes kept). rc != 0 with a Chinese reason when no
  * HTTP answer came. */

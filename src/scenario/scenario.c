@@ -1407,7 +1407,159 @@ static void run_validators(const struct scn_def *d, struct scn_result *r)
 		add_issue(r, 1, "output", "输出中含有未替换的“{{”或“}}”，请检查输入内容");
 }
 
+const char *scn_prompt(const struct scn_def *d, const char *part)
+{
+	json_t *a = json_object_get(d->root, "prompts");
+
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		json_t *o = json_array_get(a, i);
+
+		if (strcmp(json_string_value(json_object_get(o, "part")), part) == 0)
+			return json_string_value(json_object_get(o, "instruction"));
+	}
+	return NULL;
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t' && *s != '\r')
+			return true;
+	return false;
+}
+
+/* The model's text for one part (trimmed, checked; malloc'd), or NULL with
+ * r->prose_note saying why the template text stays. */
+static char *prose_text(const struct scn_prose *prose, struct scn_result *r, const char *instr,
+			const char *draft)
+{
+	struct err pe = {0};
+	char *out = NULL;
+	char *s, *end, *res;
+
+	if (prose->write(prose->arg, instr, draft, r->ctx, &out, &pe) != 0) {
+		free(r->prose_note);
+		r->prose_note = xstrdup(pe.msg[0] ? pe.msg : "模型调用失败");
+		free(out);
+		return NULL;
+	}
+	s = out ? out : "";
+	while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\r' || end[-1] == '\t'))
+		end--;
+	*end = '\0';
+	if (s[0] == '\0' || strlen(s) > SCN_PROSE_MAX || !text_utf8_valid(s, strlen(s), NULL) ||
+	    has_control(s)) {
+		free(r->prose_note);
+		r->prose_note =
+		    xstrdup(s[0] == '\0' ? "模型未给出正文" : "模型给出的正文过长或含无效字符");
+		free(out);
+		return NULL;
+	}
+	res = xstrdup(s);
+	free(out);
+	return res;
+}
+
+/* Model prose for the parts named after input fields ("facts"): the
+ * field's text is the draft and the model's text replaces it before the
+ * template renders (defused for the document layout like any input). */
+static void prose_fields(const struct scn_def *d, const struct scn_prose *prose,
+			 struct scn_result *r)
+{
+	json_t *a = json_object_get(d->root, "prompts");
+
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		json_t *o = json_array_get(a, i);
+		const char *part = json_string_value(json_object_get(o, "part"));
+		json_t *v = json_object_get(r->ctx, part);
+		char *t;
+
+		if (strcmp(part, "body") == 0 || !json_is_string(v))
+			continue;
+		t = prose_text(prose, r, json_string_value(json_object_get(o, "instruction")),
+			       json_string_value(v));
+		if (t == NULL) {
+			r->prose = SCN_PROSE_FALLBACK;
+			continue;
+		}
+		if (r->prose == SCN_PROSE_TEMPLATE)
+			r->prose = SCN_PROSE_MODEL;
+		json_object_set_new(r->ctx, part,
+				    d->layout == SCN_LAYOUT_DOCUMENT ? defuse_string(t)
+								     : json_string(t));
+		free(t);
+	}
+}
+
+/* The body part ("body": the document markup or the 公文 正文). */
+static void prose_body(const struct scn_def *d, const struct scn_prose *prose, struct scn_result *r)
+{
+	const char *instr = scn_prompt(d, "body");
+	char *t;
+
+	if (instr == NULL)
+		return;
+	t = prose_text(prose, r, instr, r->markup);
+	if (t == NULL) {
+		r->prose = SCN_PROSE_FALLBACK;
+		return;
+	}
+	if (r->prose == SCN_PROSE_TEMPLATE)
+		r->prose = SCN_PROSE_MODEL;
+	free(r->markup);
+	if (d->layout == SCN_LAYOUT_DOCUMENT) {
+		json_t *safe = defuse_string(t);
+
+		r->markup = xstrdup(json_string_value(safe));
+		json_decref(safe);
+	} else
+		r->markup = xstrdup(t);
+	free(t);
+}
+
 int scn_run(const struct scn_def *d, json_t *input, struct scn_result *r, struct err *e)
+{
+	return scn_run_prose(d, input, NULL, r, e);
+}
+
+static int run_one(const struct scn_def *d, json_t *input, const struct scn_prose *prose,
+		   struct scn_result *r, struct err *e);
+
+int scn_run_prose(const struct scn_def *d, json_t *input, const struct scn_prose *prose,
+		  struct scn_result *r, struct err *e)
+{
+	char *note;
+	int rc = run_one(d, input, prose, r, e);
+
+	if (rc != 0 || r->input_rejected || r->prose != SCN_PROSE_MODEL || r->nerrors == 0)
+		return rc;
+	/* the model's text fails a check the template text may pass: keep the
+	 * template result, say why */
+	note = xstrdup(r->nissues > 0 ? r->issues[0].msg : "校验未通过");
+	for (size_t i = 0; i < r->nissues; i++)
+		if (r->issues[i].severity == 0) {
+			free(note);
+			note = xstrdup(r->issues[i].msg);
+			break;
+		}
+	scn_result_free(r);
+	rc = run_one(d, input, NULL, r, e);
+	if (rc == 0) {
+		size_t n = strlen(note) + 64;
+
+		r->prose = SCN_PROSE_FALLBACK;
+		r->prose_note = xmalloc(n);
+		snprintf(r->prose_note, n, "模型稿未通过校验（%s），已改用模板稿", note);
+	}
+	free(note);
+	return rc;
+}
+
+static int run_one(const struct scn_def *d, json_t *input, const struct scn_prose *prose,
+		   struct scn_result *r, struct err *e)
 {
 	json_t *data;
 	int rc;
@@ -1449,9 +1601,13 @@ int scn_run(const struct scn_def *d, json_t *input, struct scn_result *r, struct
 				defuse_markup(v);
 		}
 	}
+	if (prose != NULL && prose->write != NULL)
+		prose_fields(d, prose, r);
 	rc = render(d->body, r->ctx, &r->markup, e);
 	if (rc != 0)
 		return rc;
+	if (prose != NULL && prose->write != NULL)
+		prose_body(d, prose, r);
 	if (d->layout == SCN_LAYOUT_GONGWEN) {
 		struct gw_draft g;
 		struct gw_draft_issues is;
@@ -1488,6 +1644,7 @@ int scn_run(const struct scn_def *d, json_t *input, struct scn_result *r, struct
 
 void scn_result_free(struct scn_result *r)
 {
+	free(r->prose_note);
 	json_decref(r->ctx);
 	free(r->text);
 	free(r->markup);

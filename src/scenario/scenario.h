@@ -75,7 +75,30 @@ struct scn_result {
 	size_t nerrors;
 	bool input_rejected; /* the input failed the form's validation */
 	char *parts[16];     /* gongwen layout: rendered 公文 parts */
+	int prose;	     /* SCN_PROSE_*: who wrote the prose parts */
+	char *prose_note;    /* why the model's prose was not used (Chinese), or NULL */
 };
+
+enum { SCN_PROSE_TEMPLATE, SCN_PROSE_MODEL, SCN_PROSE_FALLBACK };
+
+/*
+ * Model prose for the prompts of a definition ("part": "body" — the
+ * document body, or the 公文 正文): write() gets the part's instruction,
+ * the template path's text of that part (a draft to improve) and the input
+ * context, and returns 0 with *out (malloc'd) or an error. The model's text
+ * replaces the part (defused like input for the document layout, through
+ * the 公文 text rules for the gongwen layout); when it is unusable or the
+ * validators find an error in it that the template text does not have,
+ * the template result is kept (prose SCN_PROSE_FALLBACK, prose_note says
+ * why). The template path stays the reference: a scenario works without a
+ * model.
+ */
+struct scn_prose {
+	int (*write)(void *arg, const char *instruction, const char *draft, const json_t *ctx,
+		     char **out, struct err *e);
+	void *arg;
+};
+#define SCN_PROSE_MAX (64u << 10) /* bytes of model prose per part */
 
 /* Parse one definition from memory. dir (may be NULL) is where template
  * files are looked up; label names it in errors. */
@@ -98,6 +121,11 @@ const char *scn_default_dir(void);
  * res->input_rejected true with the issues listed (return 0); other
  * failures return a negative code. */
 int scn_run(const struct scn_def *d, json_t *input, struct scn_result *res, struct err *e);
+/* The same with model prose (prose may be NULL: scn_run). */
+int scn_run_prose(const struct scn_def *d, json_t *input, const struct scn_prose *prose,
+		  struct scn_result *res, struct err *e);
+/* The instruction of a prompt part ("body"), or NULL when it has none. */
+const char *scn_prompt(const struct scn_def *d, const char *part);
 void scn_result_free(struct scn_result *res);
 /* Write the result as "docx" or "txt". */
 int scn_write(const struct scn_def *d, const struct scn_result *res, const char *format,

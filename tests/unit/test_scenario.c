@@ -336,6 +336,106 @@ TEST(scenario_extraction_and_markup_defused)
 	scn_result_free(&r);
 }
 
+/* The prose hook (scn_run_prose): a writer that answers a fixed text, or
+ * fails, stands where the model is; what is tested is what the scenario
+ * does with the answer. */
+struct fixed_writer {
+	const char *answer; /* NULL: the call fails */
+	int calls;
+	char seen_draft[256];
+};
+
+static int fixed_write(void *arg, const char *instruction, const char *draft, const json_t *ctx,
+		       char **out, struct err *e)
+{
+	struct fixed_writer *w = arg;
+
+	(void)ctx;
+	w->calls++;
+	snprintf(w->seen_draft, sizeof(w->seen_draft), "%s", draft ? draft : "");
+	if (instruction == NULL || w->answer == NULL)
+		return err_set(e, BASE_E_IO, "无法连接模型服务");
+	*out = xstrdup(w->answer);
+	return 0;
+}
+
+static void run_prose(const char *def, struct fixed_writer *w, struct scn_result *r)
+{
+	struct scn_def d;
+	struct err e = {0};
+	struct scn_prose prose = {fixed_write, w};
+	json_t *in = json_loads("{\"who\":\"张三\",\"txt\":\"原始事实\"}", 0, NULL);
+
+	ASSERT_EQ(parse_def(def, &d, &e), 0);
+	ASSERT_EQ(scn_run_prose(&d, in, &prose, r, &e), 0);
+	json_decref(in);
+	scn_def_free(&d);
+}
+
+TEST(scenario_prose_replaces_field_and_is_defused)
+{
+	char *def =
+	    variant("\"samples\":", "\"prompts\":[{\"part\":\"txt\",\"instruction\":\"改写事实\"}],"
+				    "\"samples\":");
+	struct fixed_writer w = {"  模型写的事实\n# 伪标题|x  \n", 0, ""};
+	struct scn_result r;
+
+	run_prose(def, &w, &r);
+	ASSERT_EQ(w.calls, 1);
+	ASSERT_STR_EQ(w.seen_draft, "原始事实"); /* the field's text is the draft */
+	ASSERT_EQ(r.prose, SCN_PROSE_MODEL);
+	ASSERT_CONTAINS(r.text, "模型写的事实");
+	ASSERT(strstr(r.text, "原始事实") == NULL);
+	ASSERT_CONTAINS(r.markup, "＃ 伪标题｜x"); /* model text cannot add layout */
+	ASSERT_EQ(r.nerrors, 0);
+	scn_result_free(&r);
+	free(def);
+}
+
+TEST(scenario_prose_failure_keeps_template)
+{
+	char *def =
+	    variant("\"samples\":", "\"prompts\":[{\"part\":\"txt\",\"instruction\":\"改写\"}],"
+				    "\"samples\":");
+	struct fixed_writer fail = {NULL, 0, ""}, empty = {" \n ", 0, ""};
+	struct scn_result r;
+
+	run_prose(def, &fail, &r);
+	ASSERT_EQ(r.prose, SCN_PROSE_FALLBACK);
+	ASSERT_CONTAINS(r.prose_note, "无法连接模型服务");
+	ASSERT_CONTAINS(r.text, "原始事实");
+	scn_result_free(&r);
+	run_prose(def, &empty, &r);
+	ASSERT_EQ(r.prose, SCN_PROSE_FALLBACK);
+	ASSERT_CONTAINS(r.prose_note, "模型未给出正文");
+	scn_result_free(&r);
+	free(def);
+}
+
+TEST(scenario_prose_failing_validators_falls_back)
+{
+	/* the body part replaces the whole document; without "标题" the
+	 * contains validator fails, so the template result is kept */
+	char *def =
+	    variant("\"samples\":", "\"prompts\":[{\"part\":\"body\",\"instruction\":\"写\"}],"
+				    "\"samples\":");
+	struct fixed_writer bad = {"没有那个词的正文", 0, ""}, good = {"含标题的模型正文", 0, ""};
+	struct scn_result r;
+
+	run_prose(def, &bad, &r);
+	ASSERT_EQ(r.prose, SCN_PROSE_FALLBACK);
+	ASSERT_CONTAINS(r.prose_note, "未通过校验");
+	ASSERT_EQ(r.nerrors, 0);
+	ASSERT(strstr(r.text, "没有那个词") == NULL);
+	scn_result_free(&r);
+	run_prose(def, &good, &r);
+	ASSERT_EQ(r.prose, SCN_PROSE_MODEL);
+	ASSERT_CONTAINS(r.text, "含标题的模型正文");
+	ASSERT(r.prose_note == NULL);
+	scn_result_free(&r);
+	free(def);
+}
+
 TEST(draft_closing_formula_per_wenzhong)
 {
 	static const struct {
