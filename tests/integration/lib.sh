@@ -65,3 +65,20 @@ run_browser() {
 		fail "browser-run-$(basename "$file" .mjs)" "node exited $rc: $(grep -m1 -E 'Error|error' "$out")"
 	fi
 }
+
+# start_standin: run the stand-in model server (build/standin) on a free
+# port; sets STANDIN_PID and SURL (http://127.0.0.1:PORT); returns 1 when it
+# did not come up. The caller kills $STANDIN_PID.
+start_standin() {
+	local bin=${SHUZHI_STANDIN:-build/standin} port=
+	[ -x "$bin" ] || make -s build/standin >/dev/null
+	"$bin" >"$TMP/standin.out" 2>&1 &
+	STANDIN_PID=$!
+	for _ in $(seq 1 50); do
+		port=$(awk '/listening on/{print $4}' "$TMP/standin.out")
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	SURL=http://127.0.0.1:$port
+	[ -n "$port" ]
+}
