@@ -89,7 +89,7 @@ void doc_xlsx_str(struct doc_xlsx *x, const char *s)
 	char r[32];
 
 	ref(x, r, sizeof(r));
-	buf_addf(&x->b, "<c r=\"%s\" t=\"inlineStr\"><is><t xml:space=\"preserve\">", r);
+	buf_addf(&x->b, "<c r=\"%s\" t=\"inlineStr\"><is><t>", r);
 	if (doc_dw_escape(&x->b, s != NULL ? s : "", s != NULL ? strlen(s) : 0) != 0 ||
 	    buf_adds(&x->b, "</t></is></c>") != 0)
 		x->over = true;
