@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { BASE, launch, login, step, expect, shot, failed } from "./lib.mjs";
 
 const FRAG = process.env.ENT_FRAG;       // a name fragment of the flagged enterprise
-const FLAGGED = process.env.ENT_USCC;    // its uscc (the enterprise with the most flags)
+const FLAGGED = process.env.ENT_USCC;    // its uscc (a flagged enterprise with monthly data)
 const { context, page, jsErrors, badLoads } = await launch();
 
 await step("ent_login_staff", () => login(page, "staff1"));
@@ -32,7 +32,7 @@ await step("ent_charts_drawn", async () => {
   expect(await charts.count() === 3, "three charts");
   const paths = await page.locator(".ent-chart svg path.ent-line").evaluateAll(
     (ps) => ps.map((p) => (p.getAttribute("d") || "").split(" L ").length));
-  expect(paths.length >= 2, "at least two charts with a line, got " + paths.length);
+  expect(paths.length === 3, "three charts with a line, got " + paths.length);
   expect(paths.every((n) => n >= 2), "each line has several points: " + paths.join(","));
   const ns = await page.locator(".ent-chart svg").first().evaluate((s) => s.namespaceURI);
   expect(ns === "http://www.w3.org/2000/svg", "svg namespace " + ns);
@@ -51,7 +51,7 @@ await step("ent_warnings_with_evidence", async () => {
   expect(/\.csv:\d+/.test(ev), "evidence cites file:line: " + ev);
   expect((await w.locator("summary").textContent()).includes("默认阈值"), "threshold labelled default");
 });
-await shot(page, "enterprise-profile");
+await shot(page, "enterprise-profile").catch(() => {});
 await step("ent_warnings_feed", async () => {
   await page.click("#tab-feed");
   await page.locator("#feed-table tbody tr").first().waitFor();
@@ -72,7 +72,7 @@ await step("ent_screening", async () => {
   const flags = await page.locator("#screen-table tbody tr td:nth-child(12)").allTextContents();
   expect(flags.every((f) => !f.includes("red:")), "red flagged firms knocked out");
 });
-await shot(page, "enterprise-screen");
+await shot(page, "enterprise-screen").catch(() => {}); // a long table may exceed the timeout
 await step("ent_screening_csv_download", async () => {
   const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#screen-csv")]);
   const text = readFileSync(await dl.path(), "utf8");

@@ -13,16 +13,23 @@ CURL=(curl -s --noproxy '*' --max-time 30)
 mkdir -p "$TMP/set"
 cp "$set_dir"/*.csv "$TMP/set/"
 head -301 "$set_dir/enterprises.csv" >"$TMP/set/enterprises.csv"
-check ent_browser_import "$BIN" enterprise import "$TMP/set" --quiet --as-of 2025-06-30
+check ent_browser_import "$BIN" enterprise import "$TMP/set" --quiet --as-of 2025-06-30 >/dev/null
 printf '%s\n' "$PW" | "$BIN" user add boss --role admin >/dev/null
 printf '%s\n' "$PW" | "$BIN" user add staff1 --role staff >/dev/null
-# the enterprise with the most flags and a fragment of its name (from the data)
+# a flagged enterprise with the most monthly rows (social insurance and
+# utilities) and a fragment of its name, both from the data
 "$BIN" enterprise export --json --as-of 2025-06-30 >"$TMP/exp.json"
-read -r ENT_USCC ENT_FRAG < <(python3 -c '
-import json, sys
+read -r ENT_USCC ENT_FRAG < <(python3 - "$TMP/exp.json" "$TMP/set" <<'PYEOF'
+import collections, csv, json, sys
 d = json.load(open(sys.argv[1]))["enterprises"]
-e = max(d, key=lambda e: (len(e["flags"]), e["uscc"]))
-print(e["uscc"], e["name"][3:6])' "$TMP/exp.json")
+rows = collections.Counter()
+for f in ("social_insurance.csv", "utilities.csv"):
+    for r in csv.reader(open(sys.argv[2] + "/" + f, encoding="utf-8")):
+        rows[r[0].strip().upper()] += 1
+e = max((e for e in d if e["flags"]), key=lambda e: (rows[e["uscc"]], e["uscc"]))
+print(e["uscc"], e["name"][3:6])
+PYEOF
+)
 export ENT_USCC ENT_FRAG
 start_server "$TMP/serve.log" --login-burst 30 || exit 1
 URL=http://127.0.0.1:$PORT
