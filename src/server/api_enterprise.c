@@ -483,13 +483,15 @@ static void reply_file(struct server_req *r, const char *path, const char *type,
 void server_api_ent_report(struct server_req *r)
 {
 	json_t *p = profile_audited(r, "enterprise.report");
-	char dir[] = "/tmp/shuzhi-entrep-XXXXXX";
-	char path[128], fname[64];
+	const char *tmp = getenv("TMPDIR");
+	char dir[512], path[600], fname[64];
 	struct err e = {0};
 	char *a;
 
 	if (p == NULL)
 		return;
+	snprintf(dir, sizeof(dir), "%s/shuzhi-entrep-XXXXXX",
+		 tmp != NULL && tmp[0] == '/' && strlen(tmp) < 400 ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL) {
 		json_decref(p);
 		err_set(&e, BASE_E_IO, "无法创建临时目录");
