@@ -15,6 +15,7 @@ const PAGES = [
   { href: "/metrics.html", title: "成效统计", roles: ["admin", "guardian", "auditor"] },
   { href: "/admin.html", title: "用户与部门", roles: ["admin"] },
   { href: "/audit.html", title: "审计日志", roles: ["admin", "auditor"] },
+  { href: "/enterprise.html", title: "企业画像", roles: ["admin", "guardian", "staff", "auditor"] },
 ];
 
 function el(tag, text, cls) {

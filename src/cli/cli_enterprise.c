@@ -1,4 +1,4 @@
-/* cli: `shuzhi enterprise import|export|issues|screen` (enterprise profiles). */
+/* cli: `shuzhi enterprise import|export|issues|screen|warnings|report` (enterprise profiles). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +69,8 @@ static int parse_opts(int argc, char **argv, struct ent_opts *o)
 			slot = &o->sort;
 		else if (cli_db_opt(argc, argv, &i, "--limit", &v))
 			slot = &o->limit;
-		else if (cli_db_opt(argc, argv, &i, "--out", &v))
+		else if (cli_db_opt(argc, argv, &i, "--out", &v) ||
+			 cli_db_opt(argc, argv, &i, "-o", &v))
 			slot = &o->out;
 		else if (cli_db_opt(argc, argv, &i, "--chain", &v))
 			slot = &o->chain;
@@ -462,13 +463,65 @@ static int cmd_issues(struct ent_opts *o)
 	return 0;
 }
 
+/* report CODE -o OUT.docx: the enterprise report (no model: the written
+ * analysis is the deterministic one). */
+static int cmd_report(struct ent_opts *o)
+{
+	struct store *st;
+	struct err e = {0};
+	json_t *prof = NULL;
+	char *analysis;
+	char code[32];
+	size_t n = 0;
+	int64_t as_of;
+	int rc;
+
+	if (o->dir == NULL)
+		return usage_error("缺少企业的统一社会信用代码");
+	if (o->out == NULL)
+		return usage_error("缺少 -o 输出文件（.docx）");
+	for (const char *p = o->dir; *p != '\0'; p++) {
+		if (*p == ' ' || *p == '-')
+			continue;
+		if (n + 1 >= sizeof(code))
+			return usage_error("统一社会信用代码应为 18 位");
+		code[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+	}
+	code[n] = '\0';
+	if (n != 18)
+		return usage_error("统一社会信用代码应为 18 位");
+	as_of = as_of_date(o->as_of);
+	if (as_of < 0)
+		return 2;
+	rc = cli_db_open(cli_db_path(o->db), STORE_OPEN_READONLY, &st);
+	if (rc != 0)
+		return rc;
+	rc = ent_profile(st, 0, code, as_of, &prof, &e);
+	store_close(st);
+	if (rc == 0) {
+		analysis = ent_profile_analysis(prof);
+		rc = ent_report_docx(prof, analysis, o->out, &e);
+		free(analysis);
+		json_decref(prof);
+	}
+	if (rc != 0) {
+		fprintf(stderr, "shuzhi enterprise report: %s\n", e.msg);
+		return base_err_exit_code(e.code);
+	}
+	if (!o->quiet)
+		fprintf(stderr, "已生成企业画像报告 %s（分析为规则生成，未使用大模型）。\n",
+			o->out);
+	return 0;
+}
+
 int cli_enterprise(int argc, char **argv)
 {
 	struct ent_opts o;
 	int rc;
 
 	if (argc < 2)
-		return usage_error("缺少子命令（import、export、issues、screen 或 warnings）");
+		return usage_error(
+		    "缺少子命令（import、export、issues、screen、warnings 或 report）");
 	rc = parse_opts(argc, argv, &o);
 	if (rc != 0)
 		return rc;
@@ -482,5 +535,7 @@ int cli_enterprise(int argc, char **argv)
 		return cmd_screen(&o);
 	if (strcmp(argv[1], "warnings") == 0)
 		return cmd_warnings(&o);
+	if (strcmp(argv[1], "report") == 0)
+		return cmd_report(&o);
 	return usage_error("未知子命令");
 }

@@ -602,6 +602,7 @@ static int load_ent(const struct store_ent_row *r, void *arg)
 		return 0;
 	}
 	memcpy(c->uscc, r->uscc, 19);
+	c->id = r->id;
 	c->line = r->line;
 	c->name = xstrndup(fields[1], flen[1]);
 	if (flen[8] < sizeof(c->region)) {
@@ -685,6 +686,27 @@ int ent_dataset_load(struct store *st, struct ent_dataset *d, struct err *e)
 	}
 	if (l.bad > 0)
 		base_log(LOG_WARN, "enterprise: %ld stored rows could not be read", l.bad);
+	ent_dataset_group(d);
+	return 0;
+}
+
+int ent_dataset_load_one(struct store *st, int64_t id, const char *uscc, struct ent_dataset *d,
+			 struct err *e)
+{
+	struct load l = {d, NULL, 0, 0, 0};
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	for (int f = 0; f < ENT_NFILES; f++)
+		d->t[f].stride = ent_files[f].ncols + 1;
+	rc = store_ent_get(st, id, uscc, load_ent, &l, e);
+	if (rc == 0 && d->n == 1)
+		rc = store_ent_iter_records_of(st, d->c[0].id, load_rec, &l, e);
+	free(l.index_of);
+	if (rc != 0) {
+		ent_dataset_free(d);
+		return rc;
+	}
 	ent_dataset_group(d);
 	return 0;
 }

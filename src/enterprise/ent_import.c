@@ -813,6 +813,16 @@ int ent_import_dir(struct store *st, const char *dir, const struct ent_import_op
 	}
 	if (rc == 0)
 		rc = snapshot_warnings(&im, o->as_of > 0 ? o->as_of : today(now));
+	if (rc == 0) {
+		/* the API's default evaluation date: the date of this snapshot */
+		int64_t d = o->as_of > 0 ? o->as_of : today(now);
+		char date[16];
+
+		snprintf(date, sizeof(date), "%04d-%02d-%02d", (int)(d / 10000),
+			 (int)(d / 100 % 100), (int)(d % 100));
+		rc = store_ent_setting_set(st, "last_as_of", date, now,
+					   o->audit != NULL ? o->audit->actor : "", e);
+	}
 	if (rc == 0 && o->audit != NULL) {
 		json_t *d = json_pack(
 		    "{sI sI sI sI sI sI sI}", "import_id", (json_int_t)im.import_id, "rows",

@@ -65,6 +65,7 @@ struct ent_table {
 };
 
 struct ent_company {
+	int64_t id; /* ent_enterprise row id (0 when not loaded from the store) */
 	char uscc[19];
 	long line;
 	int64_t v[ENT_COLS_MAX]; /* typed values of enterprises.csv */
@@ -139,6 +140,10 @@ int ent_canon_parse(int file, const char *canon, int64_t *v, const char **fields
 /* Load every stored enterprise and record, grouped (free with ent_dataset_free). */
 int ent_dataset_load(struct store *st, struct ent_dataset *d, struct err *e);
 void ent_dataset_free(struct ent_dataset *d);
+/* Load one stored enterprise (row id, or uscc when not NULL) and its
+ * records; d->n is 0 when there is none. */
+int ent_dataset_load_one(struct store *st, int64_t id, const char *uscc, struct ent_dataset *d,
+			 struct err *e);
 /* Group table rows by enterprise (counting sort, stable). */
 void ent_dataset_group(struct ent_dataset *d);
 /* Evaluate every enterprise as of as_of and write the JSON entries. */

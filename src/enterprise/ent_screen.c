@@ -149,8 +149,8 @@ static void csv_text(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* Fixed point with ENT_SCALE as a plain decimal ("1234.5"). */
-static void put_fixed(FILE *out, int64_t v, int64_t scale)
+/* Fixed point with scale as a plain decimal ("1234.5"). */
+static void put_fixed(struct buf *b, int64_t v, int64_t scale)
 {
 	int64_t ip, fp;
 	char frac[16];
@@ -159,62 +159,104 @@ static void put_fixed(FILE *out, int64_t v, int64_t scale)
 	if (v == ENT_UNKNOWN)
 		return;
 	if (v < 0) {
-		fputc('-', out);
+		buf_addc(b, '-');
 		v = -v;
 	}
 	ip = v / scale;
 	fp = v % scale;
-	fprintf(out, "%lld", (long long)ip);
+	buf_addf(b, "%lld", (long long)ip);
 	if (fp == 0)
 		return;
 	n = snprintf(frac, sizeof(frac), "%0*lld", scale == ENT_SCALE ? 6 : 2, (long long)fp);
 	while (n > 0 && frac[n - 1] == '0')
 		frac[--n] = '\0';
-	fprintf(out, ".%s", frac);
+	buf_addf(b, ".%s", frac);
 }
 
-static void write_row(FILE *out, size_t rank, const struct ent_company *c,
-		      const struct ent_result *r)
+static const char *const header[ENT_SCREEN_COLS] = {
+    "rank",	   "uscc",	   "name",	    "industry_code",  "region_code",
+    "grade",	   "credit_score", "cxzx_score",    "cxzx_pass",      "zjtx_base",
+    "revenue_wan", "growth_pct",   "insured_count", "certifications", "flags"};
+
+struct cells {
+	struct buf b;
+	size_t off[ENT_SCREEN_COLS];
+	size_t n;
+	const char *p[ENT_SCREEN_COLS];
+};
+
+static void cell_end(struct cells *c)
+{
+	buf_addc(&c->b, '\0');
+	if (c->n + 1 < ENT_SCREEN_COLS)
+		c->off[++c->n] = c->b.len;
+}
+
+static void make_row(struct cells *cl, size_t rank, const struct ent_company *c,
+		     const struct ent_result *r)
 {
 	bool first = true;
+	struct buf *b = &cl->b;
 
-	fprintf(out, "%zu,%s,", rank, c->uscc);
-	csv_text(out, c->name != NULL ? c->name : "");
-	fprintf(out, ",%s,%s,%c,%d,%d,%s,%s,", c->industry, c->region, r->grade, r->credit,
-		r->cx_score, r->cx_pass ? "是" : "否",
-		r->age_ok && r->rd_ok && r->rev_ok ? "是" : "否");
-	put_fixed(out, r->revenue, ENT_SCALE);
-	fputc(',', out);
-	put_fixed(out, r->growth_bp, 100);
-	fputc(',', out);
+	buf_reset(b);
+	cl->n = 0;
+	cl->off[0] = 0;
+	buf_addf(b, "%zu", rank);
+	cell_end(cl);
+	buf_adds(b, c->uscc);
+	cell_end(cl);
+	buf_adds(b, c->name != NULL ? c->name : "");
+	cell_end(cl);
+	buf_adds(b, c->industry);
+	cell_end(cl);
+	buf_adds(b, c->region);
+	cell_end(cl);
+	buf_addc(b, r->grade);
+	cell_end(cl);
+	buf_addf(b, "%d", r->credit);
+	cell_end(cl);
+	buf_addf(b, "%d", r->cx_score);
+	cell_end(cl);
+	buf_adds(b, r->cx_pass ? "是" : "否");
+	cell_end(cl);
+	buf_adds(b, r->age_ok && r->rd_ok && r->rev_ok ? "是" : "否");
+	cell_end(cl);
+	put_fixed(b, r->revenue, ENT_SCALE);
+	cell_end(cl);
+	put_fixed(b, r->growth_bp, 100);
+	cell_end(cl);
 	if (r->headcount != ENT_UNKNOWN)
-		fprintf(out, "%lld", (long long)r->headcount);
-	fputc(',', out);
+		buf_addf(b, "%lld", (long long)r->headcount);
+	cell_end(cl);
 	for (int k = 0; k < 4; k++) {
 		if (r->certs & (1u << k)) {
-			fprintf(out, "%s%s", first ? "" : ";", ent_cert_name(k));
+			buf_addf(b, "%s%s", first ? "" : ";", ent_cert_name(k));
 			first = false;
 		}
 	}
-	fputc(',', out);
+	cell_end(cl);
 	first = true;
 	for (int k = 0; k < ENT_R_COUNT; k++) {
 		if (r->fl[k].on) {
-			fprintf(out, "%s%s:%s", first ? "" : ";", ent_rules[k].level,
-				ent_rules[k].rule);
+			buf_addf(b, "%s%s:%s", first ? "" : ";", ent_rules[k].level,
+				 ent_rules[k].rule);
 			first = false;
 		}
 	}
-	fputc('\n', out);
+	buf_addc(b, '\0');
+	cl->n = ENT_SCREEN_COLS;
+	for (size_t k = 0; k < ENT_SCREEN_COLS; k++)
+		cl->p[k] = b->p + cl->off[k];
 }
 
-int ent_screen(struct store *st, int64_t as_of, const struct ent_screen_opts *o, FILE *out,
-	       size_t *matched, struct err *e)
+int ent_screen_rows(struct store *st, int64_t as_of, const struct ent_screen_opts *o,
+		    ent_screen_cb cb, void *arg, size_t *matched, struct err *e)
 {
 	struct ent_dataset d;
 	struct ent_ctx x;
 	struct ent_result *res;
 	struct hit *hits = NULL;
+	struct cells cl;
 	size_t nh = 0, cap = 0;
 	int rc;
 
@@ -238,15 +280,39 @@ int ent_screen(struct store *st, int64_t as_of, const struct ent_screen_opts *o,
 	if (nh > 0)
 		qsort(hits, nh, sizeof(*hits), cmp_hit);
 	*matched = nh;
-	fputs("rank,uscc,name,industry_code,region_code,grade,credit_score,cxzx_score,cxzx_pass,"
-	      "zjtx_base,revenue_wan,growth_pct,insured_count,certifications,flags\n",
-	      out);
-	for (size_t k = 0; k < nh && (o->limit == 0 || k < o->limit); k++) {
+	rc = cb(arg, 0, 0, header, ENT_SCREEN_COLS);
+	buf_init(&cl.b, (size_t)1 << 24);
+	for (size_t k = 0; rc == 0 && k < nh && (o->limit == 0 || k < o->limit); k++) {
 		ent_eval_one(&d, &x, hits[k].idx, res);
-		write_row(out, k + 1, &d.c[hits[k].idx], res);
+		make_row(&cl, k + 1, &d.c[hits[k].idx], res);
+		rc = cb(arg, k + 1, d.c[hits[k].idx].id, cl.p, ENT_SCREEN_COLS);
 	}
+	buf_free(&cl.b);
 	free(res);
 	free(hits);
 	ent_dataset_free(&d);
+	if (rc != 0)
+		return err_set(e, BASE_E_IO, "写入筛选结果失败");
 	return 0;
+}
+
+static int csv_cb(void *arg, size_t rank, int64_t id, const char *const *cells, size_t n)
+{
+	FILE *out = arg;
+
+	(void)rank;
+	(void)id;
+	for (size_t k = 0; k < n; k++) {
+		if (k > 0)
+			fputc(',', out);
+		csv_text(out, cells[k]);
+	}
+	fputc('\n', out);
+	return ferror(out) ? -1 : 0;
+}
+
+int ent_screen(struct store *st, int64_t as_of, const struct ent_screen_opts *o, FILE *out,
+	       size_t *matched, struct err *e)
+{
+	return ent_screen_rows(st, as_of, o, csv_cb, out, matched, e);
 }

@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "base/base.h"
 #include "store/store.h"
 
@@ -75,6 +77,14 @@ struct ent_screen_opts {
 	size_t limit;	   /* 0: all */
 };
 
+/* The same as rows of cells: cb gets the header first (rank 0, id 0), then
+ * one row per ranked match (id: the enterprise's row id), ENT_SCREEN_COLS
+ * cells each; a non-zero return stops the run (BASE_E_IO). */
+#define ENT_SCREEN_COLS 15
+typedef int (*ent_screen_cb)(void *arg, size_t rank, int64_t id, const char *const *cells,
+			     size_t n);
+int ent_screen_rows(struct store *st, int64_t as_of, const struct ent_screen_opts *o,
+		    ent_screen_cb cb, void *arg, size_t *matched, struct err *e);
 /* Write the matching enterprises as CSV (header + one ranked row each) to
  * out; *matched receives the number of matches before the limit. */
 int ent_screen(struct store *st, int64_t as_of, const struct ent_screen_opts *o, FILE *out,
@@ -85,6 +95,28 @@ int ent_screen(struct store *st, int64_t as_of, const struct ent_screen_opts *o,
  * that are gone ("解除" / "cleared"); text lines or a JSON object. */
 int ent_warnings_feed(struct store *st, int64_t import_id, bool json, FILE *out, long *added,
 		      long *cleared, struct err *e);
+
+/* The risk rules (README R6): id, level, Chinese name and the threshold,
+ * every one the README's default. */
+struct ent_rule_info {
+	const char *rule, *level, *name, *threshold;
+};
+const struct ent_rule_info *ent_rule_infos(size_t *n);
+json_t *ent_rules_json(void); /* [{rule, level, level_zh, name, threshold, default}] */
+const char *ent_level_zh(const char *level);
+
+/* One enterprise's profile as of as_of (row id, or uscc when not NULL):
+ * registration, size, innovation, compliance, series (headcount,
+ * electricity, revenue), scorecard, warnings with evidence rows, grade.
+ * BASE_E_NOTFOUND when there is no such enterprise. */
+int ent_profile(struct store *st, int64_t id, const char *uscc, int64_t as_of, json_t **out,
+		struct err *e);
+/* The deterministic written analysis of a profile: paragraphs separated by
+ * '\n' (malloc'ed). No model involved. */
+char *ent_profile_analysis(const json_t *profile);
+/* The enterprise report (.docx): profile, scorecard table, warnings with
+ * evidence and the analysis, written atomically to path. */
+int ent_report_docx(const json_t *profile, const char *analysis, const char *path, struct err *e);
 
 /* Parse YYYY-MM-DD into YYYYMMDD; -1 when not a real date. */
 int64_t ent_parse_as_of(const char *s);

@@ -136,6 +136,16 @@ void server_api_metrics(struct server_req *r);
 void server_api_metrics_csv(struct server_req *r);
 void server_api_portal_search(struct server_req *r);
 void server_static(struct server_req *r);
+/* Enterprise profiles (api_enterprise.c). */
+void server_api_ent_access_get(struct server_req *r);
+void server_api_ent_access_set(struct server_req *r);
+void server_api_ent_chains_get(struct server_req *r);
+void server_api_ent_chains_set(struct server_req *r);
+void server_api_ent_search(struct server_req *r);
+void server_api_ent_profile(struct server_req *r);
+void server_api_ent_report(struct server_req *r);
+void server_api_ent_warnings(struct server_req *r);
+void server_api_ent_screen(struct server_req *r);
 void server_api_chat(struct server_req *r); /* api_chat.c */
 /* Write the usage rows still pending (before the store closes). */
 void server_api_chat_flush(void);

@@ -7,13 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "doc/zip.h"
+#include "doc/xlsx_write.h"
 #include "slides/slides_internal.h"
 
 #define NS_C	 "http://schemas.openxmlformats.org/drawingml/2006/chart"
 #define NS_A	 "http://schemas.openxmlformats.org/drawingml/2006/main"
 #define NS_R	 "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-#define NS_S	 "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 
 static char col_letter(size_t i)
@@ -160,71 +159,25 @@ void slides_chart_xml(const struct slides_template *t, const struct slides_chart
 		 t->body_fg, t->minor_latin, t->minor_ea, t->minor_latin);
 }
 
-static void cell_str(struct buf *b, char col, size_t row, const char *s)
-{
-	buf_addf(b, "<c r=\"%c%zu\" t=\"inlineStr\"><is><t>", col, row);
-	sl_xesc(b, s);
-	buf_adds(b, "</t></is></c>");
-}
-
-/* Minimal workbook (spec/ooxml.md §2.7): inline strings, no shared strings
- * or styles part. */
+/* The embedded workbook (doc/xlsx_write): categories in column A, one
+ * column per series. */
 int slides_chart_xlsx(const struct slides_chart *c, size_t c0, size_t c1, size_t s0, size_t s1,
 		      char **data, size_t *len, struct err *e)
 {
-	struct doc_zip_writer *w = doc_zip_writer_new();
-	struct buf b;
+	struct doc_xlsx *x = doc_xlsx_new("Sheet1");
 	int rc;
 
-	buf_init(&b, (size_t)64 << 20);
-	buf_adds(&b, XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-			      "content-types\"><Default Extension=\"rels\" "
-			      "ContentType=\"application/vnd.openxmlformats-package.relationships+"
-			      "xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-			      "<Override PartName=\"/xl/workbook.xml\" "
-			      "ContentType=\"application/vnd.openxmlformats-officedocument."
-			      "spreadsheetml.sheet.main+xml\"/><Override "
-			      "PartName=\"/xl/worksheets/sheet1.xml\" "
-			      "ContentType=\"application/vnd.openxmlformats-officedocument."
-			      "spreadsheetml.worksheet+xml\"/></Types>");
-	doc_zip_writer_add(w, "[Content_Types].xml", b.p, b.len);
-	buf_reset(&b);
-	buf_adds(&b, XML_DECL "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/"
-			      "2006/relationships\"><Relationship Id=\"rId1\" Type=\"" NS_R
-			      "/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>");
-	doc_zip_writer_add(w, "_rels/.rels", b.p, b.len);
-	buf_reset(&b);
-	buf_adds(&b, XML_DECL "<workbook xmlns=\"" NS_S "\" xmlns:r=\"" NS_R
-			      "\"><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/>"
-			      "</sheets></workbook>");
-	doc_zip_writer_add(w, "xl/workbook.xml", b.p, b.len);
-	buf_reset(&b);
-	buf_adds(&b, XML_DECL "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/"
-			      "2006/relationships\"><Relationship Id=\"rId1\" Type=\"" NS_R
-			      "/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>");
-	doc_zip_writer_add(w, "xl/_rels/workbook.xml.rels", b.p, b.len);
-	buf_reset(&b);
-	buf_adds(&b, XML_DECL "<worksheet xmlns=\"" NS_S "\"><sheetData><row r=\"1\">");
-	cell_str(&b, 'A', 1, c->cat_label != NULL ? c->cat_label : "");
+	doc_xlsx_row(x);
+	doc_xlsx_str(x, c->cat_label != NULL ? c->cat_label : "");
 	for (size_t j = s0; j < s1; j++)
-		cell_str(&b, col_letter(j - s0 + 1), 1, c->series[j]);
-	buf_adds(&b, "</row>");
+		doc_xlsx_str(x, c->series[j]);
 	for (size_t i = c0; i < c1; i++) {
-		size_t row = i - c0 + 2;
-
-		buf_addf(&b, "<row r=\"%zu\">", row);
-		cell_str(&b, 'A', row, c->cats[i]);
-		for (size_t j = s0; j < s1; j++) {
-			buf_addf(&b, "<c r=\"%c%zu\"><v>", col_letter(j - s0 + 1), row);
-			num(&b, c->values[j * c->ncats + i]);
-			buf_adds(&b, "</v></c>");
-		}
-		buf_adds(&b, "</row>");
+		doc_xlsx_row(x);
+		doc_xlsx_str(x, c->cats[i]);
+		for (size_t j = s0; j < s1; j++)
+			doc_xlsx_num(x, c->values[j * c->ncats + i]);
 	}
-	buf_adds(&b, "</sheetData></worksheet>");
-	doc_zip_writer_add(w, "xl/worksheets/sheet1.xml", b.p, b.len);
-	buf_free(&b);
-	rc = doc_zip_writer_bytes(w, data, len, e);
-	doc_zip_writer_free(w);
+	rc = doc_xlsx_bytes(x, data, len, e);
+	doc_xlsx_free(x);
 	return rc;
 }

@@ -12,6 +12,9 @@
  *                   of an import with its file, line and reason
  *   ent_warning     the risk flags raised right after an import (as of its
  *                   date): the warnings feed compares two imports
+ *   ent_setting     (migration 9) key -> value text: "access" (JSON array of
+ *                   the roles granted read access to enterprise data) and
+ *                   "chains" (JSON object: 产业链 node -> industry codes)
  *
  * A canonical row is the row's fields in their canonical spelling joined by
  * U+001F (README R1.6); enterprise/ parses it, store/ only keeps it.
@@ -98,5 +101,23 @@ int store_ent_iter_warnings(struct store *st, int64_t import_id, store_ent_warni
 			    struct err *e);
 /* The finished import before import_id (0 when none). */
 int store_ent_previous_import(struct store *st, int64_t import_id, int64_t *prev, struct err *e);
+
+/* One enterprise by row id, or by normalised uscc when uscc != NULL (cb
+ * is not called when there is none). */
+int store_ent_get(struct store *st, int64_t id, const char *uscc, store_ent_row_cb cb, void *arg,
+		  struct err *e);
+/* The records of one enterprise, by file and line. */
+int store_ent_iter_records_of(struct store *st, int64_t ent_id, store_ent_row_cb cb, void *arg,
+			      struct err *e);
+/* Enterprises whose uscc starts with code_prefix or whose name contains
+ * name_part ("" matches all when both are ""), in output order, one page
+ * [offset, offset + limit); *total: all matches. */
+int store_ent_search(struct store *st, const char *code_prefix, const char *name_part,
+		     int64_t offset, int64_t limit, store_ent_row_cb cb, void *arg, int64_t *total,
+		     struct err *e);
+/* Settings: *value malloc'ed, NULL when the key was never set. */
+int store_ent_setting_get(struct store *st, const char *key, char **value, struct err *e);
+int store_ent_setting_set(struct store *st, const char *key, const char *value, int64_t now,
+			  const char *by, struct err *e);
 
 #endif

@@ -204,9 +204,10 @@ static const char *col_text(sqlite3_stmt *stmt, int col)
 	return v ? (const char *)v : NULL;
 }
 
-/* Run a SELECT and hand every row to fill + cb. */
-static int iter_rows(struct store *st, const char *sql, bool is_ent, store_ent_row_cb cb, void *arg,
-		     struct err *e)
+/* Run a SELECT with parameters ?1..?4 = a, b, t, u and hand every row to
+ * fill + cb (unused parameters are not bound). */
+static int iter_rows_p(struct store *st, const char *sql, bool is_ent, int64_t a, int64_t b,
+		       const char *t, const char *u, store_ent_row_cb cb, void *arg, struct err *e)
 {
 	sqlite3 *db = store_sqlite_db(st);
 	sqlite3_stmt *stmt;
@@ -218,6 +219,14 @@ static int iter_rows(struct store *st, const char *sql, bool is_ent, store_ent_r
 	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
+	if (sqlite3_bind_parameter_count(stmt) >= 1)
+		sqlite3_bind_int64(stmt, 1, a);
+	if (sqlite3_bind_parameter_count(stmt) >= 2)
+		sqlite3_bind_int64(stmt, 2, b);
+	if (sqlite3_bind_parameter_count(stmt) >= 3)
+		bind_text(stmt, 3, t);
+	if (sqlite3_bind_parameter_count(stmt) >= 4)
+		bind_text(stmt, 4, u);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct store_ent_row r = {0};
 		const char *canon = col_text(stmt, 3);
@@ -243,6 +252,12 @@ static int iter_rows(struct store *st, const char *sql, bool is_ent, store_ent_r
 		ret = store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
 	sqlite3_finalize(stmt);
 	return ret;
+}
+
+static int iter_rows(struct store *st, const char *sql, bool is_ent, store_ent_row_cb cb, void *arg,
+		     struct err *e)
+{
+	return iter_rows_p(st, sql, is_ent, 0, 0, NULL, NULL, cb, arg, e);
 }
 
 int store_ent_iter_enterprises(struct store *st, store_ent_row_cb cb, void *arg, struct err *e)
@@ -400,6 +415,119 @@ int store_ent_previous_import(struct store *st, int64_t import_id, int64_t *prev
 		*prev = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW)
+		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
+	return 0;
+}
+
+/* ---- reads for the API (profile, search) and settings ---- */
+
+#define ENT_COLS "SELECT id, uscc, ord, canon, line, import_id, repaired FROM ent_enterprise"
+/* The name is field 1 of the canonical row (after the 18-character uscc). */
+#define ENT_NAME "substr(canon, 20, instr(substr(canon, 20) || char(31), char(31)) - 1)"
+#define ENT_MATCH                                                                                  \
+	" WHERE (?3 = '' OR substr(uscc, 1, length(?3)) = ?3 OR instr(" ENT_NAME ", ?4) > 0)"
+
+int store_ent_get(struct store *st, int64_t id, const char *uscc, store_ent_row_cb cb, void *arg,
+		  struct err *e)
+{
+	if (uscc != NULL)
+		return iter_rows_p(st, ENT_COLS " WHERE ?1 = ?1 AND ?2 = ?2 AND uscc = ?3", true, 0,
+				   0, uscc, NULL, cb, arg, e);
+	return iter_rows_p(st, ENT_COLS " WHERE id = ?1", true, id, 0, NULL, NULL, cb, arg, e);
+}
+
+int store_ent_iter_records_of(struct store *st, int64_t ent_id, store_ent_row_cb cb, void *arg,
+			      struct err *e)
+{
+	return iter_rows_p(st,
+			   "SELECT id, ent_id, file, canon, line, import_id, repaired, rkey"
+			   " FROM ent_record WHERE ent_id = ?1 ORDER BY file, line, id",
+			   false, ent_id, 0, NULL, NULL, cb, arg, e);
+}
+
+int store_ent_search(struct store *st, const char *code_prefix, const char *name_part,
+		     int64_t offset, int64_t limit, store_ent_row_cb cb, void *arg, int64_t *total,
+		     struct err *e)
+{
+	sqlite3 *db = store_sqlite_db(st);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*total = 0;
+	if (db == NULL)
+		return no_sqlite(e);
+	rc = sqlite3_prepare_v2(db,
+				"SELECT COUNT(*) FROM ent_enterprise WHERE ?1 = ?1 AND ?2 = ?2 AND"
+				" (?3 = '' OR substr(uscc, 1, length(?3)) = ?3 OR instr(" ENT_NAME
+				", ?4) > 0)",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
+	sqlite3_bind_int64(stmt, 1, 0);
+	sqlite3_bind_int64(stmt, 2, 0);
+	bind_text(stmt, 3, code_prefix);
+	bind_text(stmt, 4, name_part);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*total = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
+	return iter_rows_p(st, ENT_COLS ENT_MATCH " ORDER BY ord LIMIT ?2 OFFSET ?1", true, offset,
+			   limit, code_prefix, name_part, cb, arg, e);
+}
+
+int store_ent_setting_get(struct store *st, const char *key, char **value, struct err *e)
+{
+	sqlite3 *db = store_sqlite_db(st);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*value = NULL;
+	if (db == NULL)
+		return no_sqlite(e);
+	rc =
+	    sqlite3_prepare_v2(db, "SELECT value FROM ent_setting WHERE key = ?1", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
+	bind_text(stmt, 1, key);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const char *v = col_text(stmt, 0);
+
+		*value = xstrdup(v != NULL ? v : "");
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
+	return 0;
+}
+
+int store_ent_setting_set(struct store *st, const char *key, const char *value, int64_t now,
+			  const char *by, struct err *e)
+{
+	sqlite3 *db = store_sqlite_db(st);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (db == NULL)
+		return no_sqlite(e);
+	rc = sqlite3_prepare_v2(db,
+				"INSERT INTO ent_setting (key, value, updated_at, updated_by)"
+				" VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO UPDATE SET"
+				" value = excluded.value, updated_at = excluded.updated_at,"
+				" updated_by = excluded.updated_by",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
+	bind_text(stmt, 1, key);
+	bind_text(stmt, 2, value);
+	sqlite3_bind_int64(stmt, 3, now);
+	bind_text(stmt, 4, by != NULL ? by : "");
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
 		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
 	return 0;
 }

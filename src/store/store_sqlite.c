@@ -260,6 +260,12 @@ static const struct store_migration sq_migrations[] = {
      " read INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)),"
      " created_at INTEGER NOT NULL);"
      "CREATE INDEX notifications_user ON notifications(user_id, read);"},
+    {9, "enterprise settings: who may read enterprise data, 产业链 nodes",
+     "CREATE TABLE ent_setting ("
+     " key TEXT PRIMARY KEY,"
+     " value TEXT NOT NULL,"
+     " updated_at INTEGER NOT NULL,"
+     " updated_by TEXT NOT NULL DEFAULT '');"},
 };
 
 static struct sq *sq_of(struct store *st)

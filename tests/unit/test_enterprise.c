@@ -8,6 +8,7 @@
 #include "db_fixture.h"
 #include "enterprise/ent_csv.h"
 #include "enterprise/ent_internal.h"
+#include "store/enterprise_store.h"
 #include "test.h"
 
 /* Canonical spelling of raw as type, or "ERR". */
@@ -412,6 +413,128 @@ TEST(enterprise_flags_windows_and_duplicates)
 	ASSERT_EQ(num_at(files, "tax_credit.csv", "superseded"), 1);
 	ASSERT_EQ(num_at(files, "social_insurance.csv", "duplicates"), 1);
 	json_decref(root);
+	folder_close(&fo);
+	db_fixture_close(&f);
+}
+
+/* ---- profile, search, settings (API building blocks) ---- */
+
+static int count_row(const struct store_ent_row *r, void *arg)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+TEST(enterprise_profile_series_evidence_and_search)
+{
+	struct db_fixture f;
+	struct folder fo;
+	struct err e = {0};
+	json_t *root, *p, *w, *ev, *hc;
+	int64_t total = 0;
+	int n = 0;
+	char *v = NULL;
+	long sum = 0;
+	size_t i;
+	json_t *x;
+
+	db_fixture_open(&f);
+	folder_open(&fo);
+	folder_write(&fo, ENT_F_ENTERPRISES,
+		     A_CODE ",甲乙科技有限公司,有限责任公司,存续,2010-01-05,500,C3973,2017,440304,"
+			    "地址,张三\n" B_CODE ",丙丁商贸有限公司,有限责任公司,存续,2018-01-05,"
+			    "100,F5174,2017,440305,地址,李四\n");
+	/* SI months written out of order: the series is sorted by month */
+	folder_write(&fo, ENT_F_SI,
+		     A_CODE ",2025-06,40,3\n" A_CODE ",2025-01,100,0\n" A_CODE ",2025-03,90,0\n");
+	folder_write(&fo, ENT_F_FINANCIALS,
+		     A_CODE ",2024,1000,900,60,1000,400,true,I\n" A_CODE
+			    ",2023,800,700,40,900,400,true,I\n");
+	folder_write(&fo, ENT_F_TAX, A_CODE ",2024,C\n");
+	root = import_export(&fo, ENT_DEFAULT_AS_OF, &f);
+	json_decref(root);
+
+	ASSERT_EQ(ent_profile(f.st, 0, A_CODE, ENT_DEFAULT_AS_OF, &p, &e), 0);
+	ASSERT_STR_EQ(json_string_value(json_object_get(p, "name")), "甲乙科技有限公司");
+	ASSERT_STR_EQ(
+	    json_string_value(json_object_get(json_object_get(p, "registration"), "legal_rep")),
+	    "张三");
+	hc = json_object_get(json_object_get(p, "series"), "headcount");
+	ASSERT_EQ(json_array_size(hc), 3);
+	ASSERT_STR_EQ(json_string_value(json_object_get(json_array_get(hc, 0), "t")), "2025-01");
+	ASSERT_STR_EQ(json_string_value(json_object_get(json_array_get(hc, 2), "t")), "2025-06");
+	ASSERT_EQ((long)json_real_value(json_object_get(json_array_get(hc, 2), "v")), 40);
+	ASSERT_EQ(json_array_size(json_object_get(json_object_get(p, "series"), "revenue")), 2);
+	/* scorecard points add up to the score */
+	json_array_foreach(json_object_get(json_object_get(p, "scorecard"), "indicators"), i, x)
+	    sum += (long)json_integer_value(json_object_get(x, "points"));
+	ASSERT_EQ(sum, (long)json_integer_value(
+			   json_object_get(json_object_get(p, "scorecard"), "score")));
+	/* tax grade C: a yellow warning whose evidence carries its source row */
+	w = NULL;
+	json_array_foreach(json_object_get(p, "warnings"), i, x)
+	{
+		if (strcmp(json_string_value(json_object_get(x, "rule")), "tax_grade_c") == 0)
+			w = x;
+	}
+	ASSERT(w != NULL);
+	ASSERT(json_is_true(json_object_get(w, "default")));
+	ev = json_array_get(json_object_get(w, "evidence"), 0);
+	ASSERT_STR_EQ(json_string_value(json_object_get(ev, "source")), "tax_credit.csv:2");
+	ASSERT_STR_EQ(json_string_value(json_object_get(json_object_get(ev, "row"), "grade")), "C");
+	{
+		/* the flags cap the grade (orange: SI arrears 3 months → C; yellow → B):
+		 * grade = worse of base and cap */
+		const char *g =
+		    json_string_value(json_object_get(json_object_get(p, "grade"), "grade"));
+		const char *b =
+		    json_string_value(json_object_get(json_object_get(p, "grade"), "base_grade"));
+		char cap = 'A';
+
+		json_array_foreach(json_object_get(p, "warnings"), i, x)
+		{
+			const char *lv = json_string_value(json_object_get(x, "level"));
+			char c = lv[0] == 'r' ? 'D' : lv[0] == 'o' ? 'C' : 'B';
+
+			cap = c > cap ? c : cap;
+		}
+		ASSERT_EQ(cap, 'C');
+		ASSERT_EQ(g[0], (b[0] > cap ? b[0] : cap));
+		ASSERT(b[0] >= cap || strstr(json_string_value(json_object_get(
+						 json_object_get(p, "grade"), "explanation")),
+					     "橙色预警") != NULL);
+	}
+	{
+		char *a = ent_profile_analysis(p);
+
+		ASSERT(strstr(a, "甲乙科技有限公司") != NULL);
+		ASSERT(strstr(a, "未使用大模型") != NULL);
+		free(a);
+	}
+	json_decref(p);
+	ASSERT_EQ(ent_profile(f.st, 0, "91000000000000000X", ENT_DEFAULT_AS_OF, &p, &e),
+		  BASE_E_NOTFOUND);
+
+	/* search: name substring, code prefix, both empty = all, paging */
+	ASSERT_EQ(store_ent_search(f.st, "科技", "科技", 0, 10, count_row, &n, &total, &e), 0);
+	ASSERT_EQ(total, 1);
+	ASSERT_EQ(n, 1);
+	n = 0;
+	ASSERT_EQ(store_ent_search(f.st, "", "", 1, 10, count_row, &n, &total, &e), 0);
+	ASSERT_EQ(total, 2);
+	ASSERT_EQ(n, 1);
+	n = 0;
+	ASSERT_EQ(store_ent_search(f.st, "地址", "地址", 0, 10, count_row, &n, &total, &e), 0);
+	ASSERT_EQ(total, 0); /* only the name field is searched */
+	/* settings */
+	ASSERT_EQ(store_ent_setting_get(f.st, "access", &v, &e), 0);
+	ASSERT(v == NULL);
+	ASSERT_EQ(store_ent_setting_set(f.st, "access", "[\"admin\"]", 1, "t", &e), 0);
+	ASSERT_EQ(store_ent_setting_set(f.st, "access", "[\"admin\",\"staff\"]", 2, "t", &e), 0);
+	ASSERT_EQ(store_ent_setting_get(f.st, "access", &v, &e), 0);
+	ASSERT_STR_EQ(v, "[\"admin\",\"staff\"]");
+	free(v);
 	folder_close(&fo);
 	db_fixture_close(&f);
 }

@@ -55,6 +55,15 @@ static const struct {
     {"GET", "/api/metrics.csv", A | SERVER_ROLE_GUARDIAN | AU},
     {"POST", "/api/chat", U}, /* every logged-in user may ask the model */
     {"GET", "/api/portal/search", P},
+    {"GET", "/api/enterprise/access", A},
+    {"POST", "/api/enterprise/access", A},
+    {"GET", "/api/enterprise/chains", U},
+    {"POST", "/api/enterprise/chains", A},
+    {"GET", "/api/enterprises", U},
+    {"GET", "/api/enterprises/{id}", U},
+    {"GET", "/api/enterprises/{id}/report.docx", U},
+    {"GET", "/api/enterprise/warnings", U},
+    {"POST", "/api/enterprise/screen", U},
     {"GET", "/*", P},
 };
 
