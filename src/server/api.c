@@ -69,6 +69,16 @@ static const struct server_route api_routes[] = {
      "与模型对话（SSE：queued/reasoning/delta/done/error）", 0},
     {"GET", "/api/portal/search", P, server_api_portal_search,
      "政策问答检索：摘录式回答在上、原文结果在下（公开知识库；登录后含内部知识库）", 0},
+    {"POST", "/api/slides/outline", A | G | S, server_api_slides_outline,
+     "演示文稿：上传 .txt/.md/.docx，提取大纲（规则，无模型）", SERVER_ROUTE_UPLOAD},
+    {"POST", "/api/slides/outline-text", A | G | S, server_api_slides_outline_text,
+     "演示文稿：粘贴文本生成大纲（use_model 且已配置模型时 SSE：queued/delta/done）", 0},
+    {"POST", "/api/slides/preview", A | G | S, server_api_slides_preview,
+     "演示文稿：大纲预览（版式、拆页、页数、错误行）", 0},
+    {"POST", "/api/slides/render", A | G | S, server_api_slides_render,
+     "演示文稿：按大纲与模板生成 .pptx（下载）", 0},
+    {"GET", "/api/slides/templates", A | G | S, server_api_slides_templates,
+     "演示文稿：模板列表与配色", 0},
     {"GET", "/*", P, server_static, "网页与静态文件", 0},
 };
 

@@ -136,6 +136,12 @@ void server_api_metrics_csv(struct server_req *r);
 void server_api_portal_search(struct server_req *r);
 void server_static(struct server_req *r);
 void server_api_chat(struct server_req *r); /* api_chat.c */
+/* api_slides.c */
+void server_api_slides_outline(struct server_req *r);
+void server_api_slides_outline_text(struct server_req *r);
+void server_api_slides_preview(struct server_req *r);
+void server_api_slides_render(struct server_req *r);
+void server_api_slides_templates(struct server_req *r);
 /* Write the usage rows still pending (before the store closes). */
 void server_api_chat_flush(void);
 

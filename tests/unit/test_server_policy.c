@@ -54,6 +54,12 @@ static const struct {
     {"GET", "/api/metrics.csv", A | SERVER_ROLE_GUARDIAN | AU},
     {"POST", "/api/chat", U}, /* every logged-in user may ask the model */
     {"GET", "/api/portal/search", P},
+    /* slides: the drafting roles; auditors only read */
+    {"POST", "/api/slides/outline", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
+    {"POST", "/api/slides/outline-text", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
+    {"POST", "/api/slides/preview", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
+    {"POST", "/api/slides/render", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
+    {"GET", "/api/slides/templates", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
     {"GET", "/*", P},
 };
 
