@@ -4,11 +4,48 @@
 // a template (thumbnail colours follow), download the .pptx and check it is a
 // zip with as many ppt/slides/slideN.xml as the preview counted; the model
 // button is disabled with its hint when no model is configured; no JS errors.
+// With SLIDES_MODEL_REPLY (the stand-in's reply=FILE, a model configured): the
+// model's outline streams into the page and lands in the editor, and an answer
+// that is not an outline falls back to the extractive outline, labelled.
 // Run by tests/integration/test_browser_slides.sh.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { launch, login, step, expect, shot, failed, fail, BASE, T } from "./lib.mjs";
 
 const MATERIAL = process.env.SLIDES_MATERIAL;
+const REPLY = process.env.SLIDES_MODEL_REPLY;
+const MODEL_OUTLINE = "% 标题: 模型拟定的汇报\n# 一、工作进展\n## 政务服务提速\n- 办理时限压缩三成\n" +
+  "- 一网通办覆盖全部事项\n> 讲清提速的做法\n## 下一步\n- 推进数据共享\n";
+
+async function modelSteps() {
+  await step("slides-model-enabled", async () => {
+    await page.goto(BASE + "/slides.html");
+    await page.locator("#sl-template option").nth(2).waitFor({ state: "attached" });
+    expect(!(await page.locator("#sl-model").isDisabled()), "model button disabled with a model");
+  });
+  await step("slides-model-streams-outline", async () => {
+    writeFileSync(REPLY, MODEL_OUTLINE);
+    await page.fill("#sl-text", readFileSync(MATERIAL, "utf8"));
+    await page.click("#sl-model");
+    // the text arrives piece by piece before the outline is set
+    await page.waitForFunction(() => {
+      const pre = document.getElementById("sl-stream");
+      return !pre.hidden && pre.textContent.length > 0 && !document.getElementById("sl-outline").value;
+    });
+    await shot(page, "slides-model-streaming");
+    await page.waitForFunction(() => document.getElementById("sl-outline").value.includes("模型拟定的汇报"));
+    expect((await page.textContent("#sl-source")).includes("模型生成"), await page.textContent("#sl-source"));
+    // title, section, two content slides, closing
+    expect(await countChanges(-1) === 5, "count " + await count());
+  });
+  await step("slides-model-invalid-falls-back", async () => {
+    writeFileSync(REPLY, "好的，以下是大纲：\n## 页\n@layout fancy\n");
+    await page.click("#sl-model");
+    await page.waitForFunction(() => document.getElementById("sl-source").textContent.includes("模型结果未采用"));
+    const text = await page.inputValue("#sl-outline");
+    expect(text.includes("## ") && !text.includes("模型拟定的汇报") && !text.includes("fancy"), "outline not the extractive one");
+    await page.locator(".sl-thumb").nth(3).waitFor();
+  });
+}
 const { context, page, jsErrors, badLoads } = await launch();
 
 // Entry names of a zip from its central directory (no dependencies).
@@ -43,6 +80,13 @@ async function countChanges(old) {
 try {
   await login(page, "staff1");
   let n0 = 0;
+  if (REPLY) {
+    await modelSteps();
+    await step("slides-no-js-errors", async () => { expect(jsErrors.length === 0, jsErrors.join(" | ")); });
+    await step("slides-no-http-errors", async () => { expect(badLoads.length === 0, badLoads.join(", ")); });
+    await context.close();
+    process.exit(failed() ? 1 : 0);
+  }
   await step("slides-nav", async () => {
     await page.click('#nav a:has-text("演示文稿")');
     await page.waitForURL("**/slides.html");
