@@ -12,8 +12,10 @@
  *   GET  /api/slides/templates     the templates and their colours
  * Outlines are bounded by the parser's SLIDES_MAX_INPUT; bodies by the
  * server's max_body_bytes / max_upload_bytes. Generating a deck is audited
- * (slides.render) with sizes and counts, never the text. Reasoning from the
- * model is kept out of the outline and is not forwarded.
+ * (slides.render) with sizes and counts, never the text. A model outline
+ * counts against the user's daily quota like /api/chat, leaves a
+ * model_usage row (reasoning kept there only: it is neither forwarded nor
+ * put in the outline) and an audit entry (slides.outline_model).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@
 #include "model/model.h"
 #include "server/server_internal.h"
 #include "slides/slides.h"
+#include "store/model_store.h"
 #include "text/text.h"
 #include "work/audit.h"
 
@@ -189,8 +192,12 @@ struct slides_stream {
 	struct model_ticket *ticket;
 	struct event *ping;
 	char actor[STORE_NAME_MAX + 8];
-	struct buf answer;   /* the model's answer text (no reasoning) */
-	struct buf fallback; /* the extractive outline */
+	int64_t user_id, dept_id;
+	char provider[64], model[128];
+	uint64_t start_ns, first_ns;
+	struct buf reasoning; /* kept for the usage record only */
+	struct buf answer;    /* the model's answer text (no reasoning) */
+	struct buf fallback;  /* the extractive outline */
 	size_t fallback_count;
 	size_t source_bytes;
 	bool over; /* the answer passed SLIDES_MAX_INPUT */
@@ -220,6 +227,7 @@ static void slides_stream_free(struct slides_stream *s)
 		evbuffer_free(s->out);
 	buf_free(&s->answer);
 	buf_free(&s->fallback);
+	buf_free(&s->reasoning);
 	free(s);
 }
 
@@ -234,8 +242,14 @@ static int slides_on_event(const struct model_event *ev, void *arg)
 
 	if (ev->type == MODEL_EV_USAGE)
 		s->usage = ev->usage;
+	if ((ev->type == MODEL_EV_DELTA || ev->type == MODEL_EV_REASONING) && s->first_ns == 0)
+		s->first_ns = base_now_ns();
+	/* reasoning stays out of the outline and of the page: the record only */
+	if (ev->type == MODEL_EV_REASONING &&
+	    s->reasoning.len + ev->len < STORE_MODEL_REASONING_MAX)
+		buf_add(&s->reasoning, ev->text, ev->len);
 	if (ev->type != MODEL_EV_DELTA || ev->len == 0)
-		return 0; /* reasoning stays out of the outline and of the page */
+		return 0;
 	if (s->answer.len + ev->len > SLIDES_MAX_INPUT) {
 		s->over = true;
 		return 0;
@@ -261,6 +275,32 @@ static void slides_unfence(const char **p, size_t *n)
 	}
 	*p = s;
 	*n = (size_t)(end - s);
+}
+
+/* A model_usage row, as /api/chat leaves one (tokens, timings, reasoning). */
+static void slides_usage(struct slides_stream *s, const char *status)
+{
+	struct work_ctx ctx = {s->st, s->actor, NULL, NULL};
+	struct store_model_usage u = {0};
+	struct err e = {0};
+	uint64_t now = base_now_ns();
+	int64_t id;
+
+	buf_addc(&s->reasoning, '\0');
+	u.ts = work_now(&ctx);
+	u.user_id = s->user_id;
+	u.department_id = s->dept_id;
+	u.provider = s->provider;
+	u.model = s->model;
+	u.status = status;
+	u.prompt_tokens = s->usage.prompt_tokens;
+	u.completion_tokens = s->usage.completion_tokens;
+	u.reasoning_tokens = s->usage.reasoning_tokens;
+	u.first_token_ms = s->first_ns ? (int64_t)((s->first_ns - s->start_ns) / 1000000) : 0;
+	u.duration_ms = (int64_t)((now - s->start_ns) / 1000000);
+	u.reasoning = s->reasoning.p != NULL ? s->reasoning.p : "";
+	if (store_model_usage_add(s->st, &u, &id, &e) != 0)
+		base_log(LOG_ERROR, "slides: 用量记录失败：%s", e.msg);
 }
 
 static void slides_audit_model(struct slides_stream *s, const char *source, size_t outline_bytes)
@@ -327,6 +367,7 @@ static void slides_on_end(int rc, const struct err *e, bool started, void *arg)
 
 	(void)started;
 	s->ticket = NULL;
+	slides_usage(s, rc == 0 ? "done" : "error");
 	if (rc != 0) {
 		snprintf(why, sizeof(why), "模型调用失败（%s）", e->msg);
 		slides_done(s, why);
@@ -341,8 +382,10 @@ static void slides_on_close(struct evhttp_connection *con, void *arg)
 	struct slides_stream *s = arg;
 
 	(void)con;
-	if (s->ticket != NULL)
+	if (s->ticket != NULL) {
 		model_ticket_cancel(s->ticket);
+		slides_usage(s, "aborted");
+	}
 	evhttp_send_reply_end(s->req);
 	server_stream_abandoned(s->srv);
 	slides_stream_free(s);
@@ -388,6 +431,11 @@ static void slides_stream_start(struct server_req *r, struct model_gateway *gw,
 	s->srv = r->srv;
 	s->st = server_store(r);
 	snprintf(s->actor, sizeof(s->actor), "%s", r->actor);
+	s->user_id = r->user.id;
+	s->dept_id = r->user.department_id;
+	snprintf(s->provider, sizeof(s->provider), "%s", model_gateway_provider(gw)->name);
+	snprintf(s->model, sizeof(s->model), "%s", model_gateway_provider(gw)->model);
+	s->start_ns = base_now_ns();
 	s->out = evbuffer_new();
 	s->last_write_ns = base_now_ns();
 	rc = model_gateway_submit(gw, r->user.department_id, body, &cbs, &s->ticket, &e);
@@ -432,6 +480,7 @@ void server_api_slides_outline_text(struct server_req *r)
 	s = xcalloc(1, sizeof(*s));
 	buf_init(&s->answer, SLIDES_MAX_INPUT + 1);
 	buf_init(&s->fallback, (size_t)8 << 20);
+	buf_init(&s->reasoning, STORE_MODEL_REASONING_MAX + 1);
 	s->source_bytes = len;
 	if (slides_extractive(text, len, slides_looks_md(text, len) ? "md" : "txt", "粘贴的文本",
 			      &s->fallback, &s->fallback_count, &e) != 0) {
@@ -441,6 +490,11 @@ void server_api_slides_outline_text(struct server_req *r)
 		return;
 	}
 	if (json_is_true(use) && gw != NULL) {
+		if (!server_model_quota_ok(r, model_gateway_provider(gw))) {
+			json_decref(body);
+			slides_stream_free(s);
+			return;
+		}
 		slides_stream_start(r, gw, s, text, len);
 		json_decref(body);
 		return;

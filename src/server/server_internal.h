@@ -18,6 +18,7 @@
 struct evhttp_request;
 struct event_base;
 struct model_gateway;
+struct model_provider;
 struct server;
 
 struct server_req {
@@ -136,6 +137,8 @@ void server_api_metrics_csv(struct server_req *r);
 void server_api_portal_search(struct server_req *r);
 void server_static(struct server_req *r);
 void server_api_chat(struct server_req *r); /* api_chat.c */
+/* The user's daily model quota (p->daily_tokens): false after replying 429. */
+bool server_model_quota_ok(struct server_req *r, const struct model_provider *p);
 /* api_slides.c */
 void server_api_slides_outline(struct server_req *r);
 void server_api_slides_outline_text(struct server_req *r);

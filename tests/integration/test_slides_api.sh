@@ -233,9 +233,9 @@ for _ in $(seq 1 50); do
 	sleep 0.1
 done
 check standin-start test -n "$SP"
-model_server() { # NAME MODEL
-	printf '{"model":{"base_url":"http://127.0.0.1:%s/v1","model":"%s","retries":0,"retry_base_ms":10}}\n' \
-		"$SP" "$2" >"$TMP/$1.json"
+model_server() { # NAME MODEL [EXTRA_JSON]
+	printf '{"model":{"base_url":"http://127.0.0.1:%s/v1","model":"%s","retries":0,"retry_base_ms":10%s}}\n' \
+		"$SP" "$2" "${3:-}" >"$TMP/$1.json"
 	serve "$1" --config "$TMP/$1.json"
 }
 sse() { # JSONFILE: the SSE reply of outline-text into $TMP/sse
@@ -313,6 +313,15 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 check slides_api_model_abort_on_disconnect [ "$a" -gt "$aborted0" ]
+
+# usage rows as /api/chat leaves them: 3 answers, 1 error, 1 abort; reasoning kept there only
+usage() { sqlite3 "$SHUZHI_DB" "SELECT count(*) FROM model_usage WHERE status='$1'"; }
+check slides_api_model_usage_rows bash -c "[ $(usage done) = 3 ] && [ $(usage error) = 1 ] && [ $(usage aborted) = 1 ]"
+check slides_api_model_usage_reasoning test "$(sqlite3 "$SHUZHI_DB" "SELECT count(*) FROM model_usage WHERE reasoning LIKE '%用户%'")" -ge 3
+# the daily quota of /api/chat applies
+model_server quota "deepseek:tokens=3:reply=$TMP/reply.txt" ',"daily_tokens":1'
+st=$("${CURL[@]}" -o "$TMP/body" -w '%{http_code}' "${S[@]}" "${JSON[@]}" --data-binary "@$TMP/model-req.json" "$URL/api/slides/outline-text")
+check slides_api_model_quota_429 bash -c "[ $st = 429 ] && grep -q '上限' '$TMP/body'"
 
 # every server stops cleanly, with no sanitizer report
 for p in "${SERVERS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
