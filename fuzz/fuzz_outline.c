@@ -5,7 +5,8 @@
  * Beyond "no crash, no leak", it aborts when a promise of slides.h is
  * broken: a refusal carries a negative code and a message; an accepted
  * outline written back parses again to the same text; the plan (layout
- * choice and splitting) can be built for it, and small ones render; and
+ * choice and splitting) can be built for it, its preview JSON (the web
+ * editor's) is valid JSON counting the plan's slides, small ones render; and
  * whatever slides_extract() makes of the bytes parses as an outline.
  */
 #include "slides/plan.h"
@@ -14,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 static void fuzz_fail(const char *what, const char *detail)
 {
@@ -62,6 +65,21 @@ static void check_extract(const uint8_t *data, size_t size, const char *kind)
 	buf_free(&out);
 }
 
+static void check_preview(const struct slides_outline *o, size_t n)
+{
+	struct buf b;
+	json_t *v;
+
+	buf_init(&b, (size_t)64 << 20);
+	slides_preview_json(o, NULL, &b);
+	v = json_loadb(b.p, b.len, 0, NULL);
+	if (v == NULL || json_integer_value(json_object_get(v, "count")) != (json_int_t)n ||
+	    json_array_size(json_object_get(v, "slides")) != n)
+		fuzz_fail("preview JSON invalid or its count differs from the plan", b.p);
+	json_decref(v);
+	buf_free(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -82,6 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sl_plan_build(o, &p);
 		if (p.n < 2)
 			fuzz_fail("a deck has at least a title and a closing slide", "");
+		check_preview(o, p.n);
 		sl_plan_free(&p);
 		if (size < 2048) {
 			char *pptx = NULL;

@@ -11,6 +11,7 @@ const PAGES = [
   { href: "/scenarios.html", title: "场景库", roles: ["admin", "guardian", "staff", "auditor"] },
   { href: "/employees.html", title: "数智员工", roles: ["admin", "guardian", "staff", "auditor"] },
   { href: "/tasks.html", title: "任务", roles: ["admin", "guardian", "staff"] },
+  { href: "/slides.html", title: "演示文稿", roles: ["admin", "guardian", "staff"] },
   { href: "/review.html", title: "审核队列", roles: ["guardian"] },
   { href: "/metrics.html", title: "成效统计", roles: ["admin", "guardian", "auditor"] },
   { href: "/admin.html", title: "用户与部门", roles: ["admin"] },

@@ -76,3 +76,34 @@ JSON
 if awk -v a="$our_ms" 'BEGIN { exit !(a >= 50) }'; then
 	echo "run.sh: over the 50 ms target" >&2
 fi
+
+# 4. The web editor's calls over HTTP (bench/slides/editor_calls.py): the release server on a
+#    temp database, one keep-alive connection; the same deck through POST
+#    /api/slides/preview and /api/slides/render, against GET /healthz (the bare round
+#    trip) and the PptxGenJS in-process figure above, in this run.
+HTTP_TMP=$(mktemp -d /tmp/shuzhi-bench-slides.XXXXXX)
+printf 'Bench-2024!\n' | SHUZHI_DB="$HTTP_TMP/db" "$BIN" user add bench --role staff >/dev/null
+SHUZHI_DB="$HTTP_TMP/db" "$BIN" serve --listen 127.0.0.1:0 2>"$HTTP_TMP/log" &
+HTTP_PID=$!
+trap 'kill "$HTTP_PID" 2>/dev/null; rm -rf "$HTTP_TMP"' EXIT
+port=
+for _ in $(seq 1 100); do
+	port=$(sed -n 's|.*正在监听 http://127.0.0.1:\([0-9][0-9]*\)/$|\1|p' "$HTTP_TMP/log")
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+http=$(NO_PROXY='*' /usr/bin/python3 "$HERE/editor_calls.py" "http://127.0.0.1:$port" bench 'Bench-2024!' \
+	"$OUT/deck30.outline" "$ITERS")
+kill "$HTTP_PID"
+wait "$HTTP_PID" 2>/dev/null || true
+rm -rf "$HTTP_TMP"
+h=() # healthz preview render
+for k in healthz_ms preview_ms render_ms; do
+	h+=("$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$http" "$k")")
+done
+ratio_http=$(awk -v a="$js_ms" -v b="${h[2]}" 'BEGIN { printf "%.1f", a / b }')
+printf '\nover HTTP, one keep-alive connection, median of %s (ms)\n' "$ITERS"
+printf '%-40s %10s\n' "GET /healthz (round trip)" "${h[0]}"
+printf '%-40s %10s\n' "POST /api/slides/preview" "${h[1]}"
+printf '%-40s %10s %10s %8s\n' "POST /api/slides/render (vs PptxGenJS)" "${h[2]}" "$js_ms" "${ratio_http}x"
+echo "$http" >"$OUT/slides-http.json"

@@ -88,6 +88,16 @@ static const struct server_route api_routes[] = {
      "预警动态：最近一次导入新增与解除的预警（可按等级筛选）", 0},
     {"POST", "/api/enterprise/screen", U, server_api_ent_screen,
      "招商筛选：按行业/产业链、地区、规模、成长、评分、资质筛选并排序，可导出 CSV/.xlsx", 0},
+    {"POST", "/api/slides/outline", A | G | S, server_api_slides_outline,
+     "演示文稿：上传 .txt/.md/.docx，提取大纲（规则，无模型）", SERVER_ROUTE_UPLOAD},
+    {"POST", "/api/slides/outline-text", A | G | S, server_api_slides_outline_text,
+     "演示文稿：粘贴文本生成大纲（use_model 且已配置模型时 SSE：queued/delta/done）", 0},
+    {"POST", "/api/slides/preview", A | G | S, server_api_slides_preview,
+     "演示文稿：大纲预览（版式、拆页、页数、错误行）", 0},
+    {"POST", "/api/slides/render", A | G | S, server_api_slides_render,
+     "演示文稿：按大纲与模板生成 .pptx（下载）", 0},
+    {"GET", "/api/slides/templates", A | G | S, server_api_slides_templates,
+     "演示文稿：模板列表与配色", 0},
     {"GET", "/*", P, server_static, "网页与静态文件", 0},
 };
 

@@ -340,7 +340,7 @@ static char *chat_request_body(struct server_req *r, const struct model_provider
 	return out;
 }
 
-static bool chat_quota_ok(struct server_req *r, const struct model_provider *p)
+bool server_model_quota_ok(struct server_req *r, const struct model_provider *p)
 {
 	int64_t now = work_now(&r->ctx);
 	int64_t used = 0;
@@ -381,7 +381,7 @@ void server_api_chat(struct server_req *r)
 		return;
 	}
 	p = model_gateway_provider(gw);
-	if (!chat_quota_ok(r, p))
+	if (!server_model_quota_ok(r, p))
 		return;
 	body = chat_request_body(r, p);
 	if (body == NULL)

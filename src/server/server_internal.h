@@ -18,6 +18,7 @@
 struct evhttp_request;
 struct event_base;
 struct model_gateway;
+struct model_provider;
 struct server;
 
 struct server_req {
@@ -147,6 +148,14 @@ void server_api_ent_report(struct server_req *r);
 void server_api_ent_warnings(struct server_req *r);
 void server_api_ent_screen(struct server_req *r);
 void server_api_chat(struct server_req *r); /* api_chat.c */
+/* The user's daily model quota (p->daily_tokens): false after replying 429. */
+bool server_model_quota_ok(struct server_req *r, const struct model_provider *p);
+/* api_slides.c */
+void server_api_slides_outline(struct server_req *r);
+void server_api_slides_outline_text(struct server_req *r);
+void server_api_slides_preview(struct server_req *r);
+void server_api_slides_render(struct server_req *r);
+void server_api_slides_templates(struct server_req *r);
 /* Write the usage rows still pending (before the store closes). */
 void server_api_chat_flush(void);
 

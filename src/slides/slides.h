@@ -159,6 +159,18 @@ struct slides_render_opts {
 	size_t *nslides_out;   /* when not NULL: slides written */
 };
 
+/* The planned deck as JSON text (preview.c), from the planner the writer
+ * uses: {"count","title","template","slides":[{"index","layout",
+ * "layout_label","title","items":[{"text","level","column"}],"part",
+ * "split","section","source_line","notes","table"?,"chart"?,"image"?}],
+ * "errors":[]}. */
+void slides_preview_json(const struct slides_outline *o, const struct slides_template *t,
+			 struct buf *out);
+/* {"templates":[{"id","name","colors":{…},"font","decoration"}],"default"}. */
+void slides_templates_json(struct buf *out);
+/* Chinese name of a layout ("要点"…). */
+const char *slides_layout_label(int layout);
+
 /* Lay out and write the .pptx. Returns 0 with *pptx (malloc'd) and *len. */
 int slides_render(const struct slides_outline *o, const struct slides_template *t,
 		  const struct slides_render_opts *opts, char **pptx, size_t *len, struct err *e);

@@ -22,7 +22,10 @@
  *   flaky-N    the first N requests of this name get 503, then deepseek
  *   stamp      every answer token is "<monotonic ns>;" (the benchmark)
  * keys: tokens=N (answer tokens, default 8), delay=MS (between chunks,
- * default 0), keepalive=N (comments before the first chunk, default 2).
+ * default 0), keepalive=N (comments before the first chunk, default 2),
+ * reply=PATH (the answer is that file's text, up to 256 KB, sent in
+ * `tokens` pieces cut at UTF-8 character boundaries; reasoning as the mode
+ * says — the slides tests give the model's outline this way).
  * /api/chat speaks NDJSON with message.thinking for the reasoning modes.
  *
  *   standin [--listen ADDR:PORT] [--api-key KEY]
@@ -60,6 +63,8 @@ struct stream {
 	bool cut;    /* drop: the connection is cut at the next tick */
 	int nchunks; /* planned */
 	char model[128];
+	char *reply; /* reply=PATH: the answer text (malloc'd), or NULL */
+	size_t reply_len;
 };
 
 static struct {
@@ -215,11 +220,28 @@ static int reasoning_count(const struct stream *s)
 }
 
 /* Write chunk number s->step into b; returns false when the stream ended. */
+/* Piece k of n of the reply file, cut at character boundaries. */
+static void reply_piece(const struct stream *s, int k, char *out, size_t cap)
+{
+	size_t a = s->reply_len * (size_t)k / (size_t)s->tokens;
+	size_t z = s->reply_len * (size_t)(k + 1) / (size_t)s->tokens;
+
+	while (a > 0 && a < s->reply_len && ((unsigned char)s->reply[a] & 0xC0) == 0x80)
+		a--;
+	while (z > 0 && z < s->reply_len && ((unsigned char)s->reply[z] & 0xC0) == 0x80)
+		z--;
+	if (z - a >= cap)
+		z = a + cap - 1;
+	memcpy(out, s->reply + a, z - a);
+	out[z - a] = '\0';
+}
+
 static bool next_chunk(struct stream *s, struct evbuffer *b)
 {
 	int k = s->step;
 	int nr = reasoning_count(s);
 	char stamp[32];
+	static char piece[256 * 1024 + 1];
 
 	if (k < s->keepalive && !s->ollama) {
 		evbuffer_add_printf(b, ": keep-alive\n\n");
@@ -252,6 +274,9 @@ static bool next_chunk(struct stream *s, struct evbuffer *b)
 		if (s->mode == M_STAMP) {
 			snprintf(stamp, sizeof(stamp), "%llu;", (unsigned long long)now_ns());
 			w = stamp;
+		} else if (s->reply != NULL) {
+			reply_piece(s, k, piece, sizeof(piece));
+			w = piece;
 		}
 		if (s->ollama)
 			ndjson_line(b, s->model, NULL, w, last, s->tokens);
@@ -286,6 +311,7 @@ static void stream_free(struct stream *s)
 {
 	if (s->timer)
 		event_free(s->timer);
+	free(s->reply);
 	sd.active--;
 	free(s);
 }
@@ -358,6 +384,18 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	event_add(s->timer, &tv);
 }
 
+/* reply=PATH: the answer text (at most 256 KB). */
+static void read_reply(struct stream *s, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+
+	free(s->reply);
+	s->reply = calloc(1, 256 * 1024 + 1);
+	s->reply_len = f != NULL ? fread(s->reply, 1, 256 * 1024, f) : 0;
+	if (f != NULL)
+		fclose(f);
+}
+
 /* "MODE[:k=v]..." into s; the err-NNN status into *err_code. */
 static void parse_mode(struct stream *s, const char *spec, int *err_code)
 {
@@ -378,6 +416,8 @@ static void parse_mode(struct stream *s, const char *spec, int *err_code)
 			s->delay_ms = (int)strtol(tok + 6, NULL, 10);
 		else if (strncmp(tok, "keepalive=", 10) == 0)
 			s->keepalive = (int)strtol(tok + 10, NULL, 10);
+		else if (strncmp(tok, "reply=", 6) == 0)
+			read_reply(s, tok + 6);
 		else if (strcmp(tok, "vllm") == 0)
 			s->mode = M_VLLM;
 		else if (strcmp(tok, "chat") == 0)
@@ -449,6 +489,7 @@ static void on_chat(struct evhttp_request *req, bool ollama)
 		s->keepalive = 0;
 	json_decref(body);
 	if (s->mode == M_ERR) {
+		free(s->reply);
 		free(s);
 		reply_error(req, err_code);
 		return;

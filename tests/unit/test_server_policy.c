@@ -64,6 +64,12 @@ static const struct {
     {"GET", "/api/enterprises/{id}/report.docx", U},
     {"GET", "/api/enterprise/warnings", U},
     {"POST", "/api/enterprise/screen", U},
+    /* slides: the drafting roles; auditors only read */
+    {"POST", "/api/slides/outline", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
+    {"POST", "/api/slides/outline-text", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
+    {"POST", "/api/slides/preview", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
+    {"POST", "/api/slides/render", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
+    {"GET", "/api/slides/templates", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
     {"GET", "/*", P},
 };
 
