@@ -82,6 +82,12 @@ struct kb_ingest_opts {
  * ones. One transaction per call. */
 int kb_add(struct store *st, const char *name, const char *const *paths, size_t npaths,
 	   const struct kb_ingest_opts *o, struct kb_ingest_stats *stats, struct err *e);
+/* Read and parse one file exactly as ingest would (name gives the type:
+ * .md .markdown .txt .docx .html .htm), storing nothing: the check before an
+ * uploaded file joins a kb. The error names `name`, not path. */
+int kb_check_file(const char *path, const char *name, struct err *e);
+/* Whether ingest reads a file of this name (extension, no leading . or _). */
+bool kb_supported_name(const char *name);
 /* Re-ingest every root of kb `name`. */
 int kb_reindex(struct store *st, const char *name, const struct kb_ingest_opts *o,
 	       struct kb_ingest_stats *stats, struct err *e);

@@ -54,6 +54,14 @@ static const struct {
     {"GET", "/api/metrics.csv", A | SERVER_ROLE_GUARDIAN | AU},
     {"POST", "/api/chat", U}, /* every logged-in user may ask the model */
     {"GET", "/api/portal/search", P},
+    {"GET", "/api/portal/answer", P}, /* same rate limit as the search */
+    {"GET", "/api/kb", U},		/* the handler shows only visible kbs */
+    {"POST", "/api/kb", A | SERVER_ROLE_GUARDIAN},
+    {"GET", "/api/kb/{id}/docs", U},
+    {"POST", "/api/kb/{id}/upload", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
+    {"POST", "/api/kb/{id}/reindex", A | SERVER_ROLE_GUARDIAN},
+    {"POST", "/api/kb/{id}/delete", A | SERVER_ROLE_GUARDIAN},
+    {"POST", "/api/kb/docs/{id}/delete", A | SERVER_ROLE_GUARDIAN},
     {"GET", "/*", P},
 };
 
