@@ -484,8 +484,8 @@ int kb_check_file(const char *path, const char *name, struct err *e)
 	int rc;
 
 	if (!supported(name))
-		return err_set(e, BASE_E_FORMAT, "%s: 不支持的文件类型（支持 .md .txt .docx .html）",
-			       name);
+		return err_set(e, BASE_E_FORMAT,
+			       "%s: 不支持的文件类型（支持 .md .txt .docx .html）", name);
 	rc = read_text(&f, &raw, &rawlen, &text, &tlen, &fe);
 	if (rc == 0)
 		rc = kb_parse_text(text, tlen, name, &p, &fe);

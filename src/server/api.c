@@ -78,8 +78,7 @@ static const struct server_route api_routes[] = {
      "上传文档入库（.md/.txt/.docx/.html；本部门的知识库）", SERVER_ROUTE_UPLOAD},
     {"POST", "/api/kb/{id}/reindex", A | G, server_api_kb_reindex, "重建知识库索引", 0},
     {"POST", "/api/kb/{id}/delete", A | G, server_api_kb_delete, "删除知识库", 0},
-    {"POST", "/api/kb/docs/{id}/delete", A | G, server_api_kb_doc_delete, "从知识库删除文档",
-     0},
+    {"POST", "/api/kb/docs/{id}/delete", A | G, server_api_kb_doc_delete, "从知识库删除文档", 0},
     {"GET", "/*", P, server_static, "网页与静态文件", 0},
 };
 

@@ -198,11 +198,11 @@ void server_api_kb_list(struct server_req *r)
 		server_reply_err(r, &e);
 		return;
 	}
-	server_reply_json(r, 200,
-			  json_pack("{s:o,s:b,s:I}", "kbs", l.arr, "can_create",
-				    role_is(r, "admin") ||
-					(role_is(r, "guardian") && r->user.department_id > 0),
-				    "department_id", (json_int_t)r->user.department_id));
+	server_reply_json(
+	    r, 200,
+	    json_pack("{s:o,s:b,s:I}", "kbs", l.arr, "can_create",
+		      role_is(r, "admin") || (role_is(r, "guardian") && r->user.department_id > 0),
+		      "department_id", (json_int_t)r->user.department_id));
 }
 
 /* ---- create ---- */
@@ -236,8 +236,9 @@ void server_api_kb_create(struct server_req *r)
 	}
 	if (strcmp(vis, "public") != 0 && strcmp(vis, "internal") != 0 &&
 	    strcmp(vis, "department") != 0) {
-		server_reply_error(r, 400, "bad_request",
-				   "可见范围须为 public（公开）、internal（内部）或 department（本部门）");
+		server_reply_error(
+		    r, 400, "bad_request",
+		    "可见范围须为 public（公开）、internal（内部）或 department（本部门）");
 		goto out;
 	}
 	if (role_is(r, "guardian")) {
@@ -309,14 +310,14 @@ static int kb_docs_cb(const struct kb_store_doc *d, void *arg)
 		return 0;
 	if (kb_store_doc_chunks(server_store(l->r), d->id, &chunks, &l->e) != 0)
 		return l->rc = l->e.code;
-	json_array_append_new(
-	    l->arr,
-	    json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:b}", "id", (json_int_t)d->id,
-		      "file", d->relpath, "title", d->title, "doc_number", d->doc_number, "issuer",
-		      d->issuer, "date", d->date, "validity", d->validity, "category", d->category,
-		      "size", (json_int_t)d->size, "chunks", (json_int_t)chunks, "duplicate_of",
-		      (json_int_t)d->dup_of, "uploaded",
-		      l->dir[0] != '\0' && strcmp(d->root, l->dir) == 0));
+	json_array_append_new(l->arr,
+			      json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:b}", "id",
+					(json_int_t)d->id, "file", d->relpath, "title", d->title,
+					"doc_number", d->doc_number, "issuer", d->issuer, "date",
+					d->date, "validity", d->validity, "category", d->category,
+					"size", (json_int_t)d->size, "chunks", (json_int_t)chunks,
+					"duplicate_of", (json_int_t)d->dup_of, "uploaded",
+					l->dir[0] != '\0' && strcmp(d->root, l->dir) == 0));
 	return 0;
 }
 
@@ -350,7 +351,8 @@ void server_api_kb_docs(struct server_req *r)
 	l.offset = query_long(r, "offset", 0, 0, 10000000, &ok1);
 	l.limit = query_long(r, "limit", 500, 1, KB_DOCS_MAX, &ok2);
 	if (!ok1 || !ok2) {
-		server_reply_error(r, 400, "bad_request", "offset 或 limit 无效（limit 为 1–5000）");
+		server_reply_error(r, 400, "bad_request",
+				   "offset 或 limit 无效（limit 为 1–5000）");
 		return;
 	}
 	if (kb_dir(r, &k, false, dir, sizeof(dir)) != 0 || realpath(dir, l.dir) == NULL)
@@ -405,8 +407,9 @@ void server_api_kb_upload(struct server_req *r)
 		return;
 	}
 	if (!kb_supported_name(name)) {
-		server_reply_error(r, 415, "unsupported_media_type",
-				   "只能上传 .md、.txt、.docx、.html 文件（文件名不能以 . 或 _ 开头）");
+		server_reply_error(
+		    r, 415, "unsupported_media_type",
+		    "只能上传 .md、.txt、.docx、.html 文件（文件名不能以 . 或 _ 开头）");
 		return;
 	}
 	if (!kb_load(r, r->id, &k))
@@ -512,8 +515,9 @@ void server_api_kb_doc_delete(struct server_req *r)
 	}
 	if (kb_dir(r, &k, false, dir, sizeof(dir)) != 0 || realpath(dir, real) == NULL ||
 	    strcmp(real, d.root) != 0) {
-		server_reply_error(r, 409, "conflict",
-				   "该文档由命令行从服务器目录导入：请在服务器上删除文件后重建索引");
+		server_reply_error(
+		    r, 409, "conflict",
+		    "该文档由命令行从服务器目录导入：请在服务器上删除文件后重建索引");
 		return;
 	}
 	snprintf(file, sizeof(file), "%s/%s", real, d.rel);
@@ -569,10 +573,10 @@ void server_api_kb_delete(struct server_req *r)
 		return;
 	}
 	if (kb_remove(server_store(r), k.name, &e) != 0 ||
-	    kb_audit(r, "kb.delete", &k,
-		     json_pack("{s:I,s:I}", "docs", (json_int_t)k.docs, "chunks",
-			       (json_int_t)k.chunks),
-		     &e) != 0) {
+	    kb_audit(
+		r, "kb.delete", &k,
+		json_pack("{s:I,s:I}", "docs", (json_int_t)k.docs, "chunks", (json_int_t)k.chunks),
+		&e) != 0) {
 		server_reply_err(r, &e);
 		return;
 	}

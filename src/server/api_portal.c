@@ -270,9 +270,9 @@ static void portal_send_extractive(struct evbuffer *out, const char *text, const
 		    json_pack("{s:s,s:s,s:s,s:b}", "text", none ? PORTAL_NOTHING : text, "note",
 			      none ? "" : PORTAL_NOTE_EXTRACTIVE, "reason", reason, "replace",
 			      replace));
-	portal_send(out, "done",
-		    json_pack("{s:s,s:i}", "kind", none ? "none" : "extractive",
-			      "dropped_citations", 0));
+	portal_send(
+	    out, "done",
+	    json_pack("{s:s,s:i}", "kind", none ? "none" : "extractive", "dropped_citations", 0));
 }
 
 /* Answer text through the citation check into b. */
@@ -443,7 +443,7 @@ static char *portal_prompt(const char *q, const struct portal_hits *h, size_t ci
 		const struct kb_passage *p = &h->kept.p[i];
 		const char *t = p->text ? p->text : p->snippet;
 		char *cut = xstrndup(t, strlen(t) > PORTAL_PASSAGE_BYTES ? PORTAL_PASSAGE_BYTES
-									: strlen(t));
+									 : strlen(t));
 
 		model_utf8_clip(cut);
 		buf_addf(&b, "[%zu] 《%s》%s%s\n%s\n\n", i + 1, p->title, p->article ? " " : "",
@@ -474,7 +474,8 @@ void server_api_portal_answer(struct server_req *r)
 	const char *q = server_query(r, "q");
 	struct model_gateway *gw = server_gateway(r);
 	struct model_ticket_cbs cbs = {portal_on_queued, portal_on_event, portal_on_end, NULL};
-	struct timeval first = {PORTAL_FIRST_TOKEN_MS / 1000, (PORTAL_FIRST_TOKEN_MS % 1000) * 1000};
+	struct timeval first = {PORTAL_FIRST_TOKEN_MS / 1000,
+				(PORTAL_FIRST_TOKEN_MS % 1000) * 1000};
 	struct timeval tick = {PORTAL_PING_MS / 1000, (PORTAL_PING_MS % 1000) * 1000};
 	struct model_msg msgs[2];
 	struct portal_stream *s;
@@ -495,7 +496,8 @@ void server_api_portal_answer(struct server_req *r)
 	cited = h.kept.n < PORTAL_CITED ? h.kept.n : PORTAL_CITED;
 	extractive = portal_extractive(q, &h);
 	if (gw == NULL || cited == 0) {
-		portal_reply_events(r, cited, extractive, gw == NULL ? "no_model" : "nothing_found");
+		portal_reply_events(r, cited, extractive,
+				    gw == NULL ? "no_model" : "nothing_found");
 		free(extractive);
 		portal_hits_free(&h);
 		return;
@@ -527,6 +529,7 @@ void server_api_portal_answer(struct server_req *r)
 	evtimer_add(s->timer, &first);
 	s->ping = event_new(server_event_base(r), -1, EV_PERSIST, portal_on_ping, s);
 	event_add(s->ping, &tick);
-	portal_send(s->out, "start", json_pack("{s:I,s:b}", "cited", (json_int_t)cited, "model", 1));
+	portal_send(s->out, "start",
+		    json_pack("{s:I,s:b}", "cited", (json_int_t)cited, "model", 1));
 	evhttp_send_reply_chunk(s->req, s->out);
 }

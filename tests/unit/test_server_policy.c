@@ -55,7 +55,7 @@ static const struct {
     {"POST", "/api/chat", U}, /* every logged-in user may ask the model */
     {"GET", "/api/portal/search", P},
     {"GET", "/api/portal/answer", P}, /* same rate limit as the search */
-    {"GET", "/api/kb", U},		/* the handler shows only visible kbs */
+    {"GET", "/api/kb", U},	      /* the handler shows only visible kbs */
     {"POST", "/api/kb", A | SERVER_ROLE_GUARDIAN},
     {"GET", "/api/kb/{id}/docs", U},
     {"POST", "/api/kb/{id}/upload", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
