@@ -134,4 +134,21 @@ void kb_results_free(struct kb_results *r);
  * a [n] citation to passage n (1-based). Returns a new string. */
 char *kb_extractive_answer(const char *query, const struct kb_results *r, size_t max_chars);
 
+/* ---- citations in a streamed model answer (cite.c) ---- */
+
+/* Markers "[n]" and "【n】" (1–3 digits) come out as "[n]" when 1 <= n <=
+ * max and are removed otherwise; other bytes pass through unchanged, in
+ * any chunking (a marker split across feeds is held back until decided). */
+struct kb_cite {
+	size_t max;
+	char hold[12]; /* bytes of a marker not yet decided */
+	size_t nhold;
+	size_t kept;
+	size_t dropped;
+};
+void kb_cite_init(struct kb_cite *c, size_t max);
+void kb_cite_feed(struct kb_cite *c, const char *p, size_t n, struct buf *out);
+/* End of the answer: held bytes are text. */
+void kb_cite_finish(struct kb_cite *c, struct buf *out);
+
 #endif

@@ -219,7 +219,8 @@ void server_api_portal_search(struct server_req *r)
  *   event: extractive  data: {"text":"…","note":"…","reason":"…","replace":bool}
  *   event: done        data: {"kind":"model"|"extractive"|"none","dropped_citations":N}
  * The model is told to answer only from passages [1]..[K] and to cite them;
- * a [n] outside 1..K is removed from the stream. With no model, a full
+ * a [n] or 【n】 outside 1..K is removed from the stream (kb_cite), 【n】
+ * becomes [n]. With no model, a full
  * queue, a connection failure, an error event, or no token within
  * PORTAL_FIRST_TOKEN_MS, the extractive answer comes instead (labelled);
  * if the model fails midway, it replaces the partial answer. The visitor
@@ -244,9 +245,7 @@ struct portal_stream {
 	struct evbuffer *out;
 	char *extractive;
 	size_t cited;
-	char hold[8]; /* a "[12" that may become a citation */
-	size_t nhold;
-	size_t dropped;
+	struct kb_cite cite; /* [n] outside 1..cited removed */
 	bool started, thinking;
 };
 
@@ -275,44 +274,12 @@ static void portal_send_extractive(struct evbuffer *out, const char *text, const
 	    json_pack("{s:s,s:i}", "kind", none ? "none" : "extractive", "dropped_citations", 0));
 }
 
-/* Answer text through the citation check into b. */
-static void portal_cite_feed(struct portal_stream *s, const char *p, size_t n, struct buf *b)
-{
-	for (size_t i = 0; i < n; i++) {
-		char c = p[i];
-
-		if (s->nhold > 0 && c >= '0' && c <= '9' && s->nhold < 5) {
-			s->hold[s->nhold++] = c;
-			continue;
-		}
-		if (s->nhold >= 2 && c == ']') {
-			long k = strtol(s->hold + 1, NULL, 10);
-
-			s->hold[s->nhold] = '\0';
-			if (k >= 1 && (size_t)k <= s->cited) {
-				buf_add(b, s->hold, s->nhold);
-				buf_addc(b, ']');
-			} else {
-				s->dropped++;
-			}
-			s->nhold = 0;
-			continue;
-		}
-		buf_add(b, s->hold, s->nhold);
-		s->nhold = 0;
-		if (c == '[')
-			s->hold[s->nhold++] = c;
-		else
-			buf_addc(b, c);
-	}
-}
-
 static void portal_send_delta(struct portal_stream *s, const char *text, size_t n)
 {
 	struct buf b;
 
 	buf_init(&b, MODEL_MAX_LINE);
-	portal_cite_feed(s, text, n, &b);
+	kb_cite_feed(&s->cite, text, n, &b);
 	if (b.len > 0) {
 		buf_addc(&b, '\0');
 		portal_send(s->out, "delta", json_pack("{s:s}", "text", b.p));
@@ -374,8 +341,7 @@ static void portal_on_end(int rc, const struct err *e, bool started, void *arg)
 		struct buf b;
 
 		buf_init(&b, 64);
-		buf_add(&b, s->hold, s->nhold); /* a "[1" at the very end is text */
-		s->nhold = 0;
+		kb_cite_finish(&s->cite, &b); /* a "[1" at the very end is text */
 		if (b.len > 0) {
 			buf_addc(&b, '\0');
 			portal_send(s->out, "delta", json_pack("{s:s}", "text", b.p));
@@ -383,7 +349,7 @@ static void portal_on_end(int rc, const struct err *e, bool started, void *arg)
 		buf_free(&b);
 		portal_send(s->out, "done",
 			    json_pack("{s:s,s:I}", "kind", "model", "dropped_citations",
-				      (json_int_t)s->dropped));
+				      (json_int_t)s->cite.dropped));
 	} else {
 		if (rc != 0)
 			base_log(LOG_WARN, "portal: 模型不可用，改用摘录式回答：%s", e->msg);
@@ -513,6 +479,7 @@ void server_api_portal_answer(struct server_req *r)
 	s->out = evbuffer_new();
 	s->extractive = extractive;
 	s->cited = cited;
+	kb_cite_init(&s->cite, cited);
 	cbs.arg = s;
 	if (model_gateway_submit(gw, r->logged_in ? r->user.department_id : 0, body, &cbs,
 				 &s->ticket, &e) != 0) {
