@@ -17,6 +17,7 @@ const PAGES = [
   { href: "/admin.html", title: "用户与部门", roles: ["admin"] },
   { href: "/audit.html", title: "审计日志", roles: ["admin", "auditor"] },
   { href: "/enterprise.html", title: "企业画像", roles: ["admin", "guardian", "staff", "auditor"] },
+  { href: "/kb.html", title: "知识库", roles: ["admin", "guardian", "staff", "auditor"] },
 ];
 
 function el(tag, text, cls) {
@@ -587,84 +588,6 @@ function highlighted(tag, text, spans) {
   return node;
 }
 
-async function portal() {
-  const form = document.getElementById("portal-form");
-  const q = document.getElementById("q");
-  const fv = document.getElementById("f-validity");
-  const fc = document.getElementById("f-category");
-  let page = 1, last = null;
-  const params = new URLSearchParams(location.search);
-  if (params.get("q")) q.value = params.get("q");
-  function cite(n) {
-    const li = document.getElementById("r-" + n);
-    if (!li) { page = 1; return run().then(() => cite(n)); }
-    const full = li.querySelector(".fulltext");
-    if (full) full.hidden = false;
-    li.classList.add("flash");
-    li.scrollIntoView({ block: "center" });
-    setTimeout(() => li.classList.remove("flash"), 1500);
-  }
-  function answerNode(text) {
-    const p = document.getElementById("answer-text");
-    p.replaceChildren();
-    for (const part of text.split(/(\[\d+\])/)) {
-      const m = part.match(/^\[(\d+)\]$/);
-      if (m) {
-        const a = el("a", part, "cite");
-        a.href = "#r-" + m[1];
-        a.addEventListener("click", (ev) => { ev.preventDefault(); cite(Number(m[1])); });
-        p.append(a);
-      } else p.append(part);
-    }
-  }
-  async function run() {
-    showError("");
-    const qs = new URLSearchParams({ q: q.value, page: String(page) });
-    if (fv.value) qs.set("validity", fv.value);
-    if (fc.value) qs.set("category", fc.value);
-    history.replaceState(null, "", "?q=" + encodeURIComponent(q.value));
-    let j;
-    try {
-      const res = await fetch("/api/portal/search?" + qs, { credentials: "same-origin" });
-      j = await res.json().catch(() => ({}));
-      if (!res.ok) throw new Error((j.error && j.error.message) || "查询失败，请稍后再试");
-    } catch (e) {
-      showError(e.message || "网络异常，请稍后再试");
-      return;
-    }
-    last = j;
-    document.getElementById("answer").hidden = false;
-    answerNode(j.answer.text);
-    document.getElementById("answer-note").textContent = j.answer.note || "";
-    const cats = new Set([...fc.options].map((o) => o.value));
-    for (const c of j.categories) if (!cats.has(c)) fc.append(el("option", c));
-    document.getElementById("results-card").hidden = false;
-    document.getElementById("total").textContent = "共 " + j.total + " 条";
-    document.getElementById("results").replaceChildren(...j.results.map((r) => {
-      const li = el("li");
-      li.id = "r-" + r.n;
-      const head = el("div");
-      head.append(el("strong", "[" + r.n + "] " + r.title + (r.article ? " " + r.article : "")));
-      if (r.validity) head.append(el("span", r.validity, "badge" + (r.validity === "已修改" ? " old" : r.validity === "已废止" ? " void" : "")));
-      li.append(head, el("div", [r.category, r.heading].filter(Boolean).join(" · "), "meta"), highlighted("p", r.snippet, r.spans));
-      const full = el("pre", r.text, "fulltext");
-      full.hidden = true;
-      li.append(button("展开原文", () => { full.hidden = !full.hidden; }, "secondary"), full);
-      return li;
-    }));
-    const pages = Math.max(1, Math.ceil(j.total / 10));
-    document.getElementById("pageinfo").textContent = "第 " + j.page + " / " + pages + " 页";
-    document.getElementById("prev").disabled = j.page <= 1;
-    document.getElementById("next").disabled = j.page >= pages;
-  }
-  form.addEventListener("submit", (ev) => { ev.preventDefault(); page = 1; run(); });
-  fv.addEventListener("change", () => { if (last) { page = 1; run(); } });
-  fc.addEventListener("change", () => { if (last) { page = 1; run(); } });
-  document.getElementById("prev").addEventListener("click", () => { page--; run(); });
-  document.getElementById("next").addEventListener("click", () => { page++; run(); });
-  if (q.value) await run();
-}
-
 async function scenarios() {
   await loadMe();
   const { scenarios: all } = await api("GET", "/api/scenarios");
@@ -715,6 +638,6 @@ async function upload(path, file) {
 function getCsrf() { return csrf; }
 export { el, row, fmtTime, fmtAge, showError, api, upload, getCsrf, loadMe, button, link, highlighted, noticeList };
 
-const pages = { login, dashboard, admin, audit, employees, tasks, review, task, metrics, portal, scenarios };
+const pages = { login, dashboard, admin, audit, employees, tasks, review, task, metrics, scenarios };
 const run = pages[document.body.dataset.page];
 if (run) Promise.resolve(run()).catch((e) => showError(e.message));

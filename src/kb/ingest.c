@@ -391,6 +391,26 @@ static int ingest_root(struct ingest *g, const char *path, struct err *e)
 		return rc;
 	if (g->nfiles > 0)
 		qsort(g->files, g->nfiles, sizeof(*g->files), cmp_file);
+	size_t gone = 0;
+
+	/* Documents whose file vanished go first, so that their duplicates
+	 * (marked changed by the delete) are read again in this pass. */
+	for (size_t i = 0; i < g->nold && rc == 0 && S_ISDIR(sb.st_mode); i++) {
+		struct file_ent key = {NULL, g->old[i].rel, 0, 0};
+
+		if (g->nfiles > 0 &&
+		    bsearch(&key, g->files, g->nfiles, sizeof(*g->files), cmp_file) != NULL)
+			continue;
+		rc = kb_store_doc_delete(g->st, g->old[i].id, e);
+		g->stats->removed++;
+		gone++;
+	}
+	if (rc == 0 && gone > 0) {
+		for (size_t i = 0; i < g->nold; i++)
+			free(g->old[i].rel);
+		g->nold = 0;
+		rc = kb_store_doc_iter(g->st, g->kb_id, rootbuf, collect_old, g, e);
+	}
 	if (g->nold > 0)
 		qsort(g->old, g->nold, sizeof(*g->old), cmp_old);
 	for (size_t i = 0; i < g->nfiles && rc == 0; i++) {
@@ -445,6 +465,46 @@ static int name_ok(const char *name, struct err *e)
 		return err_set(e, BASE_E_USAGE, "知识库名称须为 1–%d 字节的 UTF-8 文本",
 			       KB_NAME_MAX);
 	return 0;
+}
+
+bool kb_supported_name(const char *name)
+{
+	return supported(name);
+}
+
+int kb_check_file(const char *path, const char *name, struct err *e)
+{
+	struct file_ent f = {(char *)path, (char *)name, 0, 0};
+	struct kb_parsed p;
+	char *raw = NULL;
+	char *text = NULL;
+	size_t rawlen = 0;
+	size_t tlen = 0;
+	struct err fe = {0, ""};
+	int rc;
+
+	if (!supported(name))
+		return err_set(e, BASE_E_FORMAT,
+			       "%s: 不支持的文件类型（支持 .md .txt .docx .html）", name);
+	rc = read_text(&f, &raw, &rawlen, &text, &tlen, &fe);
+	if (rc == 0)
+		rc = kb_parse_text(text, tlen, name, &p, &fe);
+	free(raw);
+	free(text);
+	if (rc != 0) {
+		char *at = strstr(fe.msg, path);
+
+		/* Messages may name the file read; the caller knows it as name. */
+		if (at != NULL) {
+			*at = '\0';
+			return err_set(e, rc, "%s%s%s", fe.msg, name, at + strlen(path));
+		}
+		return err_set(e, rc, "%s: %s", name, fe.msg);
+	}
+	if (p.nchunks == 0)
+		rc = err_set(e, BASE_E_FORMAT, "%s: 文件没有可检索的正文", name);
+	kb_parsed_free(&p);
+	return rc;
 }
 
 int kb_add(struct store *st, const char *name, const char *const *paths, size_t npaths,

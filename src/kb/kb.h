@@ -82,6 +82,12 @@ struct kb_ingest_opts {
  * ones. One transaction per call. */
 int kb_add(struct store *st, const char *name, const char *const *paths, size_t npaths,
 	   const struct kb_ingest_opts *o, struct kb_ingest_stats *stats, struct err *e);
+/* Read and parse one file exactly as ingest would (name gives the type:
+ * .md .markdown .txt .docx .html .htm), storing nothing: the check before an
+ * uploaded file joins a kb. The error names `name`, not path. */
+int kb_check_file(const char *path, const char *name, struct err *e);
+/* Whether ingest reads a file of this name (extension, no leading . or _). */
+bool kb_supported_name(const char *name);
 /* Re-ingest every root of kb `name`. */
 int kb_reindex(struct store *st, const char *name, const struct kb_ingest_opts *o,
 	       struct kb_ingest_stats *stats, struct err *e);
@@ -127,5 +133,22 @@ void kb_results_free(struct kb_results *r);
  * code points of the sentences that match the query best, each followed by
  * a [n] citation to passage n (1-based). Returns a new string. */
 char *kb_extractive_answer(const char *query, const struct kb_results *r, size_t max_chars);
+
+/* ---- citations in a streamed model answer (cite.c) ---- */
+
+/* Markers "[n]" and "【n】" (1–3 digits) come out as "[n]" when 1 <= n <=
+ * max and are removed otherwise; other bytes pass through unchanged, in
+ * any chunking (a marker split across feeds is held back until decided). */
+struct kb_cite {
+	size_t max;
+	char hold[12]; /* bytes of a marker not yet decided */
+	size_t nhold;
+	size_t kept;
+	size_t dropped;
+};
+void kb_cite_init(struct kb_cite *c, size_t max);
+void kb_cite_feed(struct kb_cite *c, const char *p, size_t n, struct buf *out);
+/* End of the answer: held bytes are text. */
+void kb_cite_finish(struct kb_cite *c, struct buf *out);
 
 #endif

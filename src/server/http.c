@@ -103,6 +103,11 @@ bool server_portal_allowed(struct server_req *r, int64_t *retry_ms)
 	return server_ratelimit_take(r->srv->portal_rl, r->ip, work_now(&r->ctx), retry_ms);
 }
 
+const char *server_db_path(struct server_req *r)
+{
+	return r->srv->cfg->db_path;
+}
+
 bool server_login_allowed(struct server_req *r, int64_t *retry_ms)
 {
 	return server_ratelimit_take(r->srv->login_rl, r->ip, work_now(&r->ctx), retry_ms);

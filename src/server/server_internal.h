@@ -50,6 +50,9 @@ int64_t server_session_idle_ms(struct server_req *r);
 int64_t server_session_max_ms(struct server_req *r);
 bool server_login_allowed(struct server_req *r, int64_t *retry_ms);
 bool server_portal_allowed(struct server_req *r, int64_t *retry_ms);
+/* The database setting (a path, or "sqlite:PATH"); may hold a URL with a
+ * password: never log or send it. */
+const char *server_db_path(struct server_req *r);
 /* The loop, and the model gateway (NULL when no model is configured). */
 struct event_base *server_event_base(struct server_req *r);
 struct model_gateway *server_gateway(struct server_req *r);
@@ -136,6 +139,15 @@ void server_api_notification_read(struct server_req *r);
 void server_api_metrics(struct server_req *r);
 void server_api_metrics_csv(struct server_req *r);
 void server_api_portal_search(struct server_req *r);
+void server_api_portal_answer(struct server_req *r); /* api_portal.c: SSE */
+/* Knowledge bases (api_kb.c). */
+void server_api_kb_list(struct server_req *r);
+void server_api_kb_create(struct server_req *r);
+void server_api_kb_docs(struct server_req *r);
+void server_api_kb_upload(struct server_req *r);
+void server_api_kb_reindex(struct server_req *r);
+void server_api_kb_delete(struct server_req *r);
+void server_api_kb_doc_delete(struct server_req *r);
 void server_static(struct server_req *r);
 /* Enterprise profiles (api_enterprise.c). */
 void server_api_ent_access_get(struct server_req *r);

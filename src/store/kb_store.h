@@ -87,8 +87,12 @@ int kb_store_doc_iter(struct store *st, int64_t kb_id, const char *root, kb_stor
 int kb_store_doc_by_hash(struct store *st, int64_t kb_id, const char *hash, int64_t *id,
 			 struct err *e);
 int kb_store_doc_insert(struct store *st, const struct kb_store_doc *d, int64_t *id, struct err *e);
-/* Remove a document, its chunks and their index entries. */
+/* Remove a document, its chunks and their index entries; documents that
+ * were duplicates of it are marked changed (re-read by the next ingest). */
 int kb_store_doc_delete(struct store *st, int64_t id, struct err *e);
+/* One document by id (BASE_E_NOTFOUND when there is none); its chunk count. */
+int kb_store_doc_get(struct store *st, int64_t id, kb_store_doc_cb cb, void *arg, struct err *e);
+int kb_store_doc_chunks(struct store *st, int64_t doc_id, int64_t *n, struct err *e);
 int kb_store_doc_touch(struct store *st, int64_t id, int64_t size, int64_t mtime, struct err *e);
 /* Versions: among the documents of kb sharing a base_title, the one with the
  * newest date is 现行 and the others 已修改, unless the text stated it. */

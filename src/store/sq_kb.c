@@ -454,6 +454,10 @@ int kb_store_doc_delete(struct store *st, int64_t id, struct err *e)
 {
 	int rc = kb_fts_delete_where(st, "WHERE c.doc_id = ?1", id, e);
 
+	/* Its duplicates were never indexed: the next ingest re-reads them. */
+	if (rc == 0)
+		rc = kexec(st, "UPDATE kb_doc SET size = -1, content_hash = '' WHERE dup_of = ?1",
+			   id, e);
 	if (rc == 0)
 		rc = kexec(st, "DELETE FROM kb_doc WHERE id = ?1", id, e);
 	return rc;
@@ -845,4 +849,50 @@ int kb_store_docnum(struct store *st, const int64_t *kbs, size_t nkb, const char
 	kbind(stmt, 1, doc_number);
 	kbind_kbs(stmt, kbs, nkb, 2);
 	return kchunk_walk(st, db, stmt, cb, arg, e);
+}
+
+int kb_store_doc_get(struct store *st, int64_t id, kb_store_doc_cb cb, void *arg, struct err *e)
+{
+	sqlite3 *db = kdb(st, e);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (db == NULL)
+		return e->code;
+	rc = kprep(st, db, "SELECT " KB_DOC_COLS " FROM kb_doc d WHERE d.id = ?1", &stmt, e);
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		struct kb_store_doc d;
+
+		kdoc_row(stmt, 0, &d);
+		rc = cb(&d, arg);
+	} else if (rc == SQLITE_DONE) {
+		rc = err_set(e, BASE_E_NOTFOUND, "没有这个文档");
+	} else {
+		rc = store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int kb_store_doc_chunks(struct store *st, int64_t doc_id, int64_t *n, struct err *e)
+{
+	sqlite3 *db = kdb(st, e);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (db == NULL)
+		return e->code;
+	rc = kprep(st, db, "SELECT count(*) FROM kb_chunk WHERE doc_id = ?1", &stmt, e);
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, doc_id);
+	rc = sqlite3_step(stmt);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	rc = rc == SQLITE_ROW ? 0 : store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
+	sqlite3_finalize(stmt);
+	return rc;
 }

@@ -21,6 +21,8 @@
  *   err-NNN    HTTP NNN with DeepSeek's error body (400 401 402 422 429 500 503)
  *   flaky-N    the first N requests of this name get 503, then deepseek
  *   stamp      every answer token is "<monotonic ns>;" (the benchmark)
+ *   cite       no reasoning; the answer has citation markers [1], [2] (split
+ *              as "[" "2]") and [99] (out of range), 9 tokens a round
  * keys: tokens=N (answer tokens, default 8), delay=MS (between chunks,
  * default 0), keepalive=N (comments before the first chunk, default 2),
  * reply=PATH (the answer is that file's text, up to 256 KB, sent in
@@ -51,7 +53,8 @@
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
-enum mode { M_DEEPSEEK, M_VLLM, M_CHAT, M_THINK, M_THINK_OPEN, M_DROP, M_HANG, M_ERR, M_STAMP };
+enum mode { M_DEEPSEEK, M_VLLM, M_CHAT, M_THINK, M_THINK_OPEN, M_DROP, M_HANG, M_ERR, M_STAMP,
+	   M_CITE };
 
 struct stream {
 	struct evhttp_request *req; /* NULL once the connection is gone */
@@ -78,6 +81,9 @@ static struct {
 } sd;
 
 static const char *const answer_words[] = {"你好", "，", "我是", "替身", "模型", "。"};
+/* cite: citation markers, one split across chunks, one out of any range. */
+static const char *const cite_words[] = {"根据规定", "[1]", "，", "当事人", "[", "2]",
+					 "应当依法办理", "[99]", "。"};
 static const char *const reason_words[] = {"用户", "问候", "，", "礼貌", "回答"};
 
 static uint64_t now_ns(void)
@@ -271,6 +277,8 @@ static bool next_chunk(struct stream *s, struct evbuffer *b)
 		const char *w = answer_words[k % 6];
 		bool last = k == s->tokens - 1;
 
+		if (s->mode == M_CITE)
+			w = cite_words[k % (sizeof(cite_words) / sizeof(cite_words[0]))];
 		if (s->mode == M_STAMP) {
 			snprintf(stamp, sizeof(stamp), "%llu;", (unsigned long long)now_ns());
 			w = stamp;
@@ -432,6 +440,8 @@ static void parse_mode(struct stream *s, const char *spec, int *err_code)
 			s->mode = M_HANG;
 		else if (strcmp(tok, "stamp") == 0)
 			s->mode = M_STAMP;
+		else if (strcmp(tok, "cite") == 0)
+			s->mode = M_CITE;
 		else if (strncmp(tok, "err-", 4) == 0) {
 			s->mode = M_ERR;
 			*err_code = (int)strtol(tok + 4, NULL, 10);

@@ -70,6 +70,14 @@ static const struct {
     {"POST", "/api/slides/preview", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
     {"POST", "/api/slides/render", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
     {"GET", "/api/slides/templates", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
+    {"GET", "/api/portal/answer", P}, /* same rate limit as the search */
+    {"GET", "/api/kb", U},	      /* the handler shows only visible kbs */
+    {"POST", "/api/kb", A | SERVER_ROLE_GUARDIAN},
+    {"GET", "/api/kb/{id}/docs", U},
+    {"POST", "/api/kb/{id}/upload", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
+    {"POST", "/api/kb/{id}/reindex", A | SERVER_ROLE_GUARDIAN},
+    {"POST", "/api/kb/{id}/delete", A | SERVER_ROLE_GUARDIAN},
+    {"POST", "/api/kb/docs/{id}/delete", A | SERVER_ROLE_GUARDIAN},
     {"GET", "/*", P},
 };
 
