@@ -260,6 +260,7 @@ static const struct store_migration sq_migrations[] = {
      " read INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)),"
      " created_at INTEGER NOT NULL);"
      "CREATE INDEX notifications_user ON notifications(user_id, read);"},
+    {11, "task input files (originals as blobs, their text and digest)", store_sq_taskfile_schema},
 };
 
 static struct sq *sq_of(struct store *st)
