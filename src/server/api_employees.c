@@ -334,7 +334,8 @@ void server_api_tasks_add(struct server_req *r)
 		server_reply_error(r, 400, "bad_request", "场景不存在");
 		return;
 	}
-	if (server_task_files_resolve(r, entry, body, &attach) != 0) {
+	if (server_task_quota(r, emp) != 0 ||
+	    server_task_files_resolve(r, entry, body, &attach) != 0) {
 		json_decref(entry);
 		json_decref(body);
 		return;
@@ -372,6 +373,7 @@ void server_api_tasks_add(struct server_req *r)
 					    "failed", "message", e.msg));
 		return;
 	}
+	server_task_enrich(r, emp, result);
 	if (work_task_drafted(&r->ctx, id, result, &e) != 0) {
 		json_decref(result);
 		server_reply_err(r, &e);

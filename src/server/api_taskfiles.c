@@ -17,6 +17,12 @@
  * A file that cannot be read — a ".docx" that is not a ZIP package, a ZIP
  * that unpacks past the limits (zip bomb), a text file that is not UTF-8,
  * no text at all — is refused with 422 and nothing is stored.
+ *
+ * The employee's configuration applies to its tasks here too: a task is
+ * refused (429) once the model tokens spent for the employee today reach
+ * its daily_tokens; the sources of a draft are retrieved only from the
+ * knowledge bases the employee may read (config "kbs"; none configured:
+ * nothing is searched), and its model profile is recorded with the result.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +30,7 @@
 #include <strings.h>
 
 #include "extract/extract.h"
+#include "kb/kb.h"
 #include "privacy/privacy.h"
 #include "server/server_internal.h"
 #include "store/employee_store.h"
@@ -317,4 +324,132 @@ fail:
 	json_decref(*attach);
 	*attach = NULL;
 	return -1;
+}
+
+/* ---- the employee's configuration applied to its tasks ---- */
+
+/* The day starts at 00:00 UTC+8 (the offices' time zone), as for chat. */
+static int64_t tf_day_start(int64_t now)
+{
+	return now - (now + 8 * 3600000LL) % 86400000LL;
+}
+
+int server_task_quota(struct server_req *r, int64_t emp_id)
+{
+	json_t *emp = NULL;
+	struct err e = {0};
+	json_int_t quota;
+	int64_t used = 0;
+	char msg[200];
+
+	if (store_emp_get(server_store(r), emp_id, &emp, &e) != 0)
+		return 0; /* work_task_start says why */
+	quota = json_integer_value(json_object_get(json_object_get(emp, "config"), "daily_tokens"));
+	if (quota > 0 && store_emp_tokens_since(server_store(r), emp_id,
+						tf_day_start(work_now(&r->ctx)), &used, &e) != 0) {
+		json_decref(emp);
+		server_reply_err(r, &e);
+		return -1;
+	}
+	if (quota > 0 && used >= quota) {
+		snprintf(msg, sizeof(msg),
+			 "数智员工“%s”今日模型额度已用完（已用 %lld / 额度 %lld 词元），请明日再试"
+			 "或请管理员调整额度",
+			 json_string_value(json_object_get(emp, "name")), (long long)used,
+			 (long long)quota);
+		json_decref(emp);
+		server_reply_error(r, 429, "quota_exceeded", msg);
+		return -1;
+	}
+	json_decref(emp);
+	return 0;
+}
+
+/* At most max code points of s, cut at a character boundary. */
+static void tf_add_head(struct buf *b, const char *s, size_t max)
+{
+	size_t n = 0, i = 0;
+
+	while (s[i] != '\0' && n < max) {
+		i++;
+		while (((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		n++;
+	}
+	buf_add(b, s, i);
+}
+
+/* What the sources are searched with: the facts a 执法文书 extraction found,
+ * else the head of the draft. */
+static void tf_query(const json_t *result, struct buf *q)
+{
+	json_t *facts = json_object_get(json_object_get(result, "extract"), "violation_facts");
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(facts, i, v)
+	{
+		if (json_is_string(v) && q->len < 300) {
+			tf_add_head(q, json_string_value(v), 60);
+			buf_addc(q, ' ');
+		}
+	}
+	if (q->len == 0 && json_is_string(json_object_get(result, "text")))
+		tf_add_head(q, json_string_value(json_object_get(result, "text")), 60);
+}
+
+void server_task_enrich(struct server_req *r, int64_t emp_id, json_t *result)
+{
+	json_t *emp = NULL, *cfg, *kbs, *sources, *retrieval;
+	const char **names = NULL;
+	struct kb_results res = {0};
+	struct err e = {0};
+	struct buf q;
+	size_t n = 0, i;
+	json_t *v;
+
+	if (store_emp_get(server_store(r), emp_id, &emp, &e) != 0)
+		return;
+	cfg = json_object_get(emp, "config");
+	/* The model profile is recorded; the task path makes no model call. */
+	json_object_set(result, "model_profile",
+			json_is_string(json_object_get(cfg, "model")) &&
+				json_string_length(json_object_get(cfg, "model")) > 0
+			    ? json_object_get(cfg, "model")
+			    : json_null());
+	kbs = json_object_get(cfg, "kbs");
+	retrieval = json_pack("{s:O}", "kbs", json_is_array(kbs) ? kbs : json_array());
+	json_object_set_new(result, "retrieval", retrieval);
+	if (json_array_size(kbs) == 0) { /* no knowledge base: nothing is searched */
+		json_decref(emp);
+		return;
+	}
+	names = xcalloc(json_array_size(kbs), sizeof(*names));
+	json_array_foreach(kbs, i, v)
+	{
+		if (json_is_string(v))
+			names[n++] = json_string_value(v);
+	}
+	buf_init(&q, 4096);
+	tf_query(result, &q);
+	json_object_set_new(retrieval, "query", json_stringn(q.p ? q.p : "", q.len));
+	if (n > 0 && q.len > 0 && kb_search(server_store(r), q.p, names, n, 5, &res, &e) == 0) {
+		sources = json_array();
+		for (i = 0; i < res.n; i++) {
+			const struct kb_passage *p = &res.p[i];
+
+			json_array_append_new(
+			    sources, json_pack("{s:s,s:s?,s:s?,s:s?,s:s?,s:f}", "title",
+					       p->title ? p->title : "", "article", p->article,
+					       "heading", p->heading, "file", p->file, "snippet",
+					       p->snippet, "score", p->score));
+		}
+		json_object_set_new(result, "sources", sources);
+		kb_results_free(&res);
+	} else if (e.msg[0] != '\0') {
+		json_object_set_new(retrieval, "error", json_string(e.msg));
+	}
+	buf_free(&q);
+	free(names);
+	json_decref(emp);
 }

@@ -137,6 +137,12 @@ void server_api_task_file_get(struct server_req *r);
  * work_task_start_files (NULL without files). -1 after replying. */
 int server_task_files_resolve(struct server_req *r, const json_t *entry, json_t *body,
 			      json_t **attach);
+/* Refuse (429, -1 after replying) a task once the model tokens spent for
+ * employee emp_id today reach its daily_tokens. */
+int server_task_quota(struct server_req *r, int64_t emp_id);
+/* Record the employee's model profile in result and put the passages of
+ * its own knowledge bases that match the draft into result "sources". */
+void server_task_enrich(struct server_req *r, int64_t emp_id, json_t *result);
 void server_api_notifications(struct server_req *r);
 void server_api_notification_read(struct server_req *r);
 void server_api_metrics(struct server_req *r);

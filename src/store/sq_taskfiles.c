@@ -19,7 +19,10 @@ const char store_sq_taskfile_schema[] =
     " text TEXT NOT NULL,"
     " data BLOB NOT NULL,"
     " created_at INTEGER NOT NULL);"
-    "CREATE INDEX task_files_task ON task_files(task_id);";
+    "CREATE INDEX task_files_task ON task_files(task_id);"
+    /* model calls made for a digital employee count against its daily quota */
+    "ALTER TABLE model_usage ADD COLUMN employee_id INTEGER REFERENCES employees(id);"
+    "CREATE INDEX model_usage_employee_ts ON model_usage(employee_id, ts);";
 
 static int tf_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt, struct err *e)
 {
@@ -178,4 +181,28 @@ int store_taskfile_list(struct store *st, int64_t task_id, json_t **out, struct 
 		*out = NULL;
 	}
 	return rc;
+}
+
+int store_emp_tokens_since(struct store *st, int64_t emp_id, int64_t since, int64_t *tokens,
+			   struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc = tf_prepare(st,
+			    "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0)"
+			    " FROM model_usage WHERE employee_id = ?1 AND ts >= ?2",
+			    &stmt, e);
+
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, emp_id);
+	sqlite3_bind_int64(stmt, 2, since);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		rc = store_sqlite_fail(st, sqlite3_extended_errcode(store_sqlite_db(st)), NULL, e);
+		sqlite3_finalize(stmt);
+		return rc;
+	}
+	*tokens = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return 0;
 }

@@ -9,6 +9,9 @@
  * A file is attached once and never changed afterwards: the task's inputs
  * are immutable once it runs. Who may read a file is decided by the caller
  * (server/api_taskfiles.c); this file only stores.
+ *
+ * Migration 11 also gives model_usage an employee_id column, so the model
+ * tokens spent for a digital employee can be held against its daily quota.
  */
 #ifndef SHUZHI_TASKFILE_STORE_H
 #define SHUZHI_TASKFILE_STORE_H
@@ -45,5 +48,10 @@ int store_taskfile_attach(struct store *st, int64_t id, int64_t task_id, const c
 			  struct err *e);
 /* Files of a task (metadata without text), by id: an array. */
 int store_taskfile_list(struct store *st, int64_t task_id, json_t **out, struct err *e);
+
+/* Tokens (prompt + completion) of the model calls made for employee emp_id
+ * since a time (ms): model_usage.employee_id, added by migration 11. */
+int store_emp_tokens_since(struct store *st, int64_t emp_id, int64_t since, int64_t *tokens,
+			   struct err *e);
 
 #endif

@@ -19,6 +19,12 @@ for u in "admin admin" "guard guardian" "staff1 staff" "staff2 staff" "aud audit
 	set -- $u
 	printf '%s\n' "$PW" | "$BIN" user add "$1" --role "$2" >/dev/null || fail "user-add-$1"
 done
+# Two knowledge bases: the employee may read only 执法法规.
+mkdir -p "$TMP/kb1/行政法" "$TMP/kb2/社会法"
+cp "$SHARED/corpus/laws/行政法/行政处罚法(2021-01-22).md" "$SHARED/corpus/laws/行政法/道路交通安全法(2021-04-29).md" "$TMP/kb1/行政法/"
+cp "$SHARED/corpus/laws/社会法/公益事业捐赠法(1999-06-28).md" "$SHARED/corpus/laws/行政法/城市房地产管理法(2019-08-26).md" "$TMP/kb2/社会法/"
+check kb-add bash -c "\"$BIN\" kb add 执法法规 \"$TMP/kb1\" >/dev/null 2>&1"
+check kb-add-other bash -c "\"$BIN\" kb add 其他法规 \"$TMP/kb2\" >/dev/null 2>&1"
 start_server "$LOG" --login-burst 30 || exit 1
 URL=http://127.0.0.1:$PORT
 JSON=(-H 'Content-Type: application/json')
@@ -53,7 +59,7 @@ files_count() {
 
 # An employee for two 执法文书 scenarios, live.
 as admin
-req emp-create 201 '' "${H[@]}" "${JSON[@]}" -d '{"name":"执法文书助理","guardian":"guard","scenarios":["enforce-notice","enforce-decision"]}' "$URL/api/employees"
+req emp-create 201 '' "${H[@]}" "${JSON[@]}" -d '{"name":"执法文书助理","guardian":"guard","scenarios":["enforce-notice","enforce-decision"],"kbs":["执法法规"],"model":"deepseek-r1","daily_tokens":5000}' "$URL/api/employees"
 EMP=$(val 'j["id"]')
 req emp-submit 200 'j["acceptance"]["passed"]' "${H[@]}" "${JSON[@]}" -d '{}' "$URL/api/employees/$EMP/submit"
 as guard
@@ -85,6 +91,19 @@ req task-file-wrong-field 400 '"不接受文件" in j["error"]["message"]' "${H[
 req task-from-file 201 'j["state"]=="draft"' "${H[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enforce-decision\",\"files\":{\"transcript\":$F1}}" "$URL/api/tasks"
 TASK=$(val 'j["id"]')
 req draft-has-parties 200 '"江汉区邓记烧烤店" in j["task"]["text"] and "邓丽" in j["task"]["text"] and j["task"]["result"]["extract"]["party"]["name"]=="江汉区邓记烧烤店" and j["task"]["files"][0]["name"]=="询问笔录.txt" and j["task"]["files"][0]["field"]=="transcript"' "${H[@]}" "$URL/api/tasks/$TASK"
+req sources-from-own-kbs-only 200 'j["task"]["result"]["sources"] and all(s["file"].startswith("行政法/") for s in j["task"]["result"]["sources"]) and j["task"]["result"]["retrieval"]["kbs"]==["执法法规"] and j["task"]["result"]["model_profile"]=="deepseek-r1"' "${H[@]}" "$URL/api/tasks/$TASK"
+# The same transcript for an employee reading only 其他法规: its sources come
+# from there (one of the two would fail if retrieval ignored the setting).
+as admin
+req emp2-create 201 '' "${H[@]}" "${JSON[@]}" -d '{"name":"执法文书助理二","guardian":"guard","scenarios":["enforce-decision"],"kbs":["其他法规"]}' "$URL/api/employees"
+EMP2=$(val 'j["id"]')
+req emp2-submit 200 'j["acceptance"]["passed"]' "${H[@]}" "${JSON[@]}" -d '{}' "$URL/api/employees/$EMP2/submit"
+as guard
+req emp2-approve 200 '' "${H[@]}" "${JSON[@]}" -d '{}' "$URL/api/employees/$EMP2/approve"
+as staff1
+up upload-txt-again 201 '' "$TMP/询问笔录.txt"
+req emp2-task 201 '' "${H[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP2,\"scenario\":\"enforce-decision\",\"files\":{\"transcript\":$(val 'j["id"]')}}" "$URL/api/tasks"
+req emp2-sources-own-kb 200 'j["task"]["result"]["sources"] and all(s["file"].startswith("社会法/") for s in j["task"]["result"]["sources"]) and j["task"]["result"]["model_profile"] is None' "${H[@]}" "$URL/api/tasks/$(val 'j["id"]')"
 req file-used-once 409 '"已用于任务" in j["error"]["message"]' "${H[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enforce-notice\",\"files\":{\"transcript\":$F1}}" "$URL/api/tasks"
 req provenance-lists-file 200 'j["intact"] and j["events"][0]["detail"]["files"]==[{"id":'"$F1"',"field":"transcript","name":"询问笔录.txt","size":j["files"][0]["size"],"digest":"'"$D1"'"}]' "${H[@]}" "$URL/api/tasks/$TASK/provenance"
 "${CURL[@]}" "${H[@]}" -o "$TMP/dl.txt" "$URL/api/task-files/$F1"
@@ -138,6 +157,14 @@ assert \"江汉区邓记烧烤店\" in allx and \"guard\" in allx
 ' '$TMP/out.pptx'"
 req provenance-exports 200 '[e["detail"]["format"] for e in j["events"] if e["kind"]=="export"]==["docx","pptx"] and all(e["detail"]["approver"]=="guard" for e in j["events"] if e["kind"]=="export")' "${H[@]}" "$URL/api/tasks/$TASK/provenance"
 
+# The employee's daily model quota: tokens spent for it today (model_usage
+# rows with its employee_id) at or above daily_tokens refuse new tasks.
+NOW_MS=$(($(date +%s) * 1000))
+as staff1
+req quota-not-reached 201 '' "${H[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enforce-notice\",\"inputs\":{\"transcript\":$(python3 -c 'import json; print(json.dumps(open("tests/data/transcripts/h02.txt", encoding="utf-8").read()))')}}" "$URL/api/tasks"
+sqlite3 "$SHUZHI_DB" "INSERT INTO model_usage (ts, user_id, provider, model, status, prompt_tokens, completion_tokens, employee_id) VALUES ($NOW_MS, NULL, 'test', 'm', 'done', 3000, 2500, $EMP)"
+req quota-exceeded-429 429 '"额度已用完" in j["error"]["message"] and "5500" in j["error"]["message"]' "${H[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enforce-notice\",\"inputs\":{\"transcript\":\"x\"}}" "$URL/api/tasks"
+
 # Hostile files: refused, nothing stored.
 fx=$TMP/fx
 mkdir -p "$fx"
@@ -147,6 +174,7 @@ printf '这不是 Word 文件\n' >"$fx/plain.docx"
 printf '\n　　\n' >"$fx/blank.txt"
 head -c 5000000 /dev/zero | tr '\0' 'a' >"$fx/big.txt"
 BEFORE=$(files_count)
+ROWS=$(sqlite3 "$SHUZHI_DB" 'SELECT COUNT(*) FROM task_files')
 up hostile-not-a-zip-docx 422 '"不是 ZIP" in j["error"]["message"]' "$fx/plain.docx"
 up hostile-notzip-junk 422 '' "$fx/pk_junk.zip" junk.docx
 up hostile-zip-bomb 422 '' "$fx/bomb_200mb.zip" bomb.docx
@@ -158,7 +186,7 @@ up hostile-blank 422 '"没有文字" in j["error"]["message"]' "$fx/blank.txt"
 up hostile-too-large 413 '' "$fx/big.txt"
 up hostile-wrong-type 415 '' "$fx/plain.docx" plain.pdf
 check hostile-nothing-stored test "$(files_count)" = "$BEFORE"
-check hostile-table-unchanged test "$(sqlite3 "$SHUZHI_DB" 'SELECT COUNT(*) FROM task_files' 2>/dev/null || echo 2)" = 2
+check hostile-table-unchanged test "$(sqlite3 "$SHUZHI_DB" 'SELECT COUNT(*) FROM task_files')" = "$ROWS"
 as aud
 up auditor-cannot-upload 403 '' "$TMP/询问笔录.txt"
 
