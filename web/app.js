@@ -527,7 +527,8 @@ async function task() {
     const facts = [["数智员工", t.employee + "（第 " + t.employee_version + " 版）"], ["场景", t.scenario + "（第 " + t.scenario_version + " 版）"],
       ["提交人", t.requester_name || t.requester], ["部门", t.department || "—"], ["提交时间", fmtTime(t.created_at)],
       ["审核", t.decider ? t.decider + "，" + fmtTime(t.decided_at) : "—"], ["意见", t.reason || "—"],
-      ["生成方式", t.result && t.result.path === "deterministic" ? "确定性模板（未使用模型）" : ((t.result && t.result.model) || "—")]];
+      ["生成方式", t.result && t.result.path === "deterministic" ? "确定性模板（未使用模型）" : ((t.result && t.result.model) || "—")],
+      ["模型配置", (t.result && t.result.model_profile) ? t.result.model_profile + "（已记录；本任务未调用模型）" : "—"]];
     document.getElementById("t-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", k), el("dd", v)]));
     document.getElementById("t-inputs").textContent = Object.entries(t.inputs || {}).map(([k, v]) => k + "：\n" + v).join("\n\n");
     document.getElementById("t-files").replaceChildren(...(t.files || []).map((f) => {
@@ -536,6 +537,10 @@ async function task() {
       return li;
     }));
     document.getElementById("t-files-head").hidden = !(t.files || []).length;
+    const res = t.result || {};
+    const kbs = (res.retrieval && res.retrieval.kbs) || [];
+    document.getElementById("t-sources-head").textContent = kbs.length ? "依据（检索自本员工可读的知识库：" + kbs.join("、") + "）" : "依据（该数智员工未配置知识库，未检索）";
+    document.getElementById("t-sources").replaceChildren(...(res.sources || []).map((src) => el("li", [src.title, src.article, src.snippet].filter(Boolean).join(" · "))));
     document.getElementById("t-validators").replaceChildren(...((t.result && t.result.validators) || []).map((v) => el("li", (v.ok ? "✓ " : "✗ ") + v.message, v.ok ? "status ok" : "status bad")));
     const ta = document.getElementById("t-text");
     ta.value = t.text || "";
