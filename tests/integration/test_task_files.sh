@@ -95,7 +95,7 @@ req sources-from-own-kbs-only 200 'j["task"]["result"]["sources"] and all(s["fil
 # The same transcript for an employee reading only 其他法规: its sources come
 # from there (one of the two would fail if retrieval ignored the setting).
 as admin
-req emp2-create 201 '' "${H[@]}" "${JSON[@]}" -d '{"name":"执法文书助理二","guardian":"guard","scenarios":["enforce-decision"],"kbs":["其他法规"]}' "$URL/api/employees"
+req emp2-create 201 '' "${H[@]}" "${JSON[@]}" -d '{"name":"执法文书助理二","guardian":"guard","scenarios":["enforce-decision","yishi-jilu"],"kbs":["其他法规"]}' "$URL/api/employees"
 EMP2=$(val 'j["id"]')
 req emp2-submit 200 'j["acceptance"]["passed"]' "${H[@]}" "${JSON[@]}" -d '{}' "$URL/api/employees/$EMP2/submit"
 as guard
@@ -104,6 +104,13 @@ as staff1
 up upload-txt-again 201 '' "$TMP/询问笔录.txt"
 req emp2-task 201 '' "${H[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP2,\"scenario\":\"enforce-decision\",\"files\":{\"transcript\":$(val 'j["id"]')}}" "$URL/api/tasks"
 req emp2-sources-own-kb 200 'j["task"]["result"]["sources"] and all(s["file"].startswith("社会法/") for s in j["task"]["result"]["sources"]) and j["task"]["result"]["model_profile"] is None' "${H[@]}" "$URL/api/tasks/$(val 'j["id"]')"
+# A library scenario whose form declares a file field (data, not code).
+printf '代表们就电梯运行费用的分摊办法和施工期间老人出行安排进行了讨论。\n' >"$TMP/讨论.txt"
+up upload-discussion 201 '' "$TMP/讨论.txt"
+FD=$(val 'j["id"]')
+SAMPLE=$(python3 -c 'import json; d=json.load(open("scenarios/基层治理/yishi-jilu.json")); i=d["samples"][0]["input"]; i.pop("discussion"); print(json.dumps(i, ensure_ascii=False))')
+req lib-task-from-file 201 'j["state"]=="draft"' "${H[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP2,\"scenario\":\"yishi-jilu\",\"inputs\":$SAMPLE,\"files\":{\"discussion\":$FD}}" "$URL/api/tasks"
+req lib-draft-has-file-text 200 '"老人出行安排" in j["task"]["text"] and j["task"]["files"][0]["field"]=="discussion"' "${H[@]}" "$URL/api/tasks/$(val 'j["id"]')"
 req file-used-once 409 '"已用于任务" in j["error"]["message"]' "${H[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enforce-notice\",\"files\":{\"transcript\":$F1}}" "$URL/api/tasks"
 req provenance-lists-file 200 'j["intact"] and j["events"][0]["detail"]["files"]==[{"id":'"$F1"',"field":"transcript","name":"询问笔录.txt","size":j["files"][0]["size"],"digest":"'"$D1"'"}]' "${H[@]}" "$URL/api/tasks/$TASK/provenance"
 "${CURL[@]}" "${H[@]}" -o "$TMP/dl.txt" "$URL/api/task-files/$F1"
