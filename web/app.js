@@ -415,6 +415,16 @@ async function tasks() {
       if (f.max_len || f.max_length) input.maxLength = f.max_len || f.max_length;
       if (f.default !== undefined) setField(input, f, f.default);
       lab.append(input);
+      // A field that takes a file (.txt/.docx, e.g. the 询问笔录): the file's
+      // text fills it on the server; the original is kept with the task.
+      if (f.file) {
+        const pick = el("input");
+        pick.type = "file";
+        pick.accept = f.file;
+        pick.dataset.fileFor = f.name;
+        pick.addEventListener("change", () => { input.required = !!f.required && !pick.files.length; input.disabled = !!pick.files.length; });
+        lab.append(el("span", "或上传文件（" + f.file + "）：", "hint"), pick);
+      }
       return lab;
     }));
     if (s && s.samples && s.samples.length) fields.prepend(sampleBtn);
@@ -437,7 +447,7 @@ async function tasks() {
     const out = {};
     for (const f of (s && s.form) || []) {
       const input = fields.querySelector(`[name="${CSS.escape(f.name)}"]`);
-      if (!input) continue;
+      if (!input || input.disabled) continue;
       const raw = input.value;
       if (f.type === "bool") out[f.name] = input.checked;
       else if (raw === "") continue;
@@ -476,7 +486,14 @@ async function tasks() {
     const st = document.getElementById("task-status");
     st.textContent = "正在生成……";
     try {
-      const r = await api("POST", "/api/tasks", { employee_id: Number(empSel.value), scenario: scnSel.value, inputs });
+      const files = {};
+      for (const pick of fields.querySelectorAll("input[data-file-for]")) {
+        if (!pick.files.length) continue;
+        st.textContent = "正在上传 " + pick.files[0].name + "……";
+        files[pick.dataset.fileFor] = (await upload("/api/task-files", pick.files[0])).id;
+      }
+      st.textContent = "正在生成……";
+      const r = await api("POST", "/api/tasks", { employee_id: Number(empSel.value), scenario: scnSel.value, inputs, files });
       st.textContent = r.state === "draft" ? "任务 #" + r.id + " 已生成草稿，等待监护人审核。" : "任务 #" + r.id + " 未能生成：" + (r.message || "");
       await refresh();
     } catch (e) { st.textContent = ""; showError(e.message); }
@@ -514,9 +531,20 @@ async function task() {
     const facts = [["数智员工", t.employee + "（第 " + t.employee_version + " 版）"], ["场景", t.scenario + "（第 " + t.scenario_version + " 版）"],
       ["提交人", t.requester_name || t.requester], ["部门", t.department || "—"], ["提交时间", fmtTime(t.created_at)],
       ["审核", t.decider ? t.decider + "，" + fmtTime(t.decided_at) : "—"], ["意见", t.reason || "—"],
-      ["生成方式", t.result && t.result.path === "deterministic" ? "确定性模板（未使用模型）" : ((t.result && t.result.model) || "—")]];
+      ["生成方式", t.result && t.result.path === "deterministic" ? "确定性模板（未使用模型）" : ((t.result && t.result.model) || "—")],
+      ["模型配置", (t.result && t.result.model_profile) ? t.result.model_profile + "（已记录；本任务未调用模型）" : "—"]];
     document.getElementById("t-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", k), el("dd", v)]));
     document.getElementById("t-inputs").textContent = Object.entries(t.inputs || {}).map(([k, v]) => k + "：\n" + v).join("\n\n");
+    document.getElementById("t-files").replaceChildren(...(t.files || []).map((f) => {
+      const li = el("li");
+      li.append(link(f.name, "/api/task-files/" + f.id), " · " + f.field + " · " + f.size + " 字节 · BLAKE2b " + f.digest.slice(0, 16) + "…");
+      return li;
+    }));
+    document.getElementById("t-files-head").hidden = !(t.files || []).length;
+    const res = t.result || {};
+    const kbs = (res.retrieval && res.retrieval.kbs) || [];
+    document.getElementById("t-sources-head").textContent = kbs.length ? "依据（检索自本员工可读的知识库：" + kbs.join("、") + "）" : "依据（该数智员工未配置知识库，未检索）";
+    document.getElementById("t-sources").replaceChildren(...(res.sources || []).map((src) => el("li", [src.title, src.article, src.snippet].filter(Boolean).join(" · "))));
     document.getElementById("t-validators").replaceChildren(...((t.result && t.result.validators) || []).map((v) => el("li", (v.ok ? "✓ " : "✗ ") + v.message, v.ok ? "status ok" : "status bad")));
     const ta = document.getElementById("t-text");
     ta.value = t.text || "";
@@ -527,6 +555,7 @@ async function task() {
     document.getElementById("t-export").hidden = t.state !== "approved";
     document.getElementById("t-export-link").href = "/api/tasks/" + id + "/export?format=txt";
     document.getElementById("t-export-docx").href = "/api/tasks/" + id + "/export?format=docx";
+    document.getElementById("t-export-pptx").href = "/api/tasks/" + id + "/export?format=pptx";
     const p = await api("GET", "/api/tasks/" + id + "/provenance");
     const intact = document.getElementById("t-intact");
     intact.textContent = p.intact ? "（记录完整，已锚定审计链）" : "（记录与审计链不符！）";

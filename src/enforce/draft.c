@@ -6,6 +6,7 @@
 
 #include "doc/zip.h"
 #include "enforce/enforce.h"
+#include "text/text.h"
 
 #define FONT_BODY  "仿宋_GB2312"
 #define FONT_TITLE "方正小标宋简体"
@@ -841,23 +842,18 @@ static void footer(struct buf *b, const char *jc)
 	buf_adds(b, "</w:p></w:ftr>");
 }
 
-int enforce_draft(enum enforce_kind kind, json_t *extract, char **docx, size_t *len, struct err *e)
+/* The package around the body w built; frees w's buffers. */
+static int package(struct w *w, char **docx, size_t *len, struct err *e)
 {
-	struct w w;
 	struct buf doc, f1, f2;
 	struct doc_zip_writer *zw;
 	int rc;
 
-	*docx = NULL;
-	*len = 0;
-	if (!json_is_object(extract))
-		return err_set(e, BASE_E_FORMAT, "提取结果不是 JSON 对象");
-	build(kind, extract, &w);
 	buf_init(&doc, (size_t)64 << 20);
 	buf_adds(&doc,
 		 "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document " W_NS
 		 " " R_NS "><w:body>");
-	buf_add(&doc, w.x.p, w.x.len);
+	buf_add(&doc, w->x.p, w->x.len);
 	/* GB/T 9704: A4, 37/35/28/26 mm margins, 22 lines of 28 characters */
 	buf_adds(&doc, "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId3\"/>"
 		       "<w:footerReference w:type=\"even\" r:id=\"rId4\"/>"
@@ -885,9 +881,177 @@ int enforce_draft(enum enforce_kind kind, json_t *extract, char **docx, size_t *
 	buf_free(&doc);
 	buf_free(&f1);
 	buf_free(&f2);
-	buf_free(&w.x);
-	buf_free(&w.t);
+	buf_free(&w->x);
+	buf_free(&w->t);
 	return rc;
+}
+
+int enforce_draft(enum enforce_kind kind, json_t *extract, char **docx, size_t *len, struct err *e)
+{
+	struct w w;
+
+	*docx = NULL;
+	*len = 0;
+	if (!json_is_object(extract))
+		return err_set(e, BASE_E_FORMAT, "提取结果不是 JSON 对象");
+	build(kind, extract, &w);
+	return package(&w, docx, len, e);
+}
+
+/* One line of a draft's text as runs: each "〔待填写：…〕" (nested 〔〕
+ * allowed) highlighted, the rest plain. */
+static void text_line_runs(struct w *w, const char *s, size_t n)
+{
+	const size_t open_len = strlen(ENFORCE_BLANK_OPEN);
+	size_t i = 0;
+
+	while (i < n) {
+		const char *at = NULL;
+		size_t j = i;
+		char *piece;
+
+		for (; j + open_len <= n; j++) {
+			if (memcmp(s + j, ENFORCE_BLANK_OPEN, open_len) == 0) {
+				at = s + j;
+				break;
+			}
+		}
+		if (at == NULL)
+			j = n;
+		if (j > i) {
+			piece = xstrndup(s + i, j - i);
+			text(w, piece);
+			free(piece);
+		}
+		if (at == NULL)
+			break;
+		/* the closing 〕 that matches, or the end of the line */
+		{
+			size_t k = j + open_len;
+			int depth = 1;
+
+			while (k < n && depth > 0) {
+				if (k + 3 <= n && memcmp(s + k, "〔", 3) == 0) {
+					depth++;
+					k += 3;
+				} else if (k + 3 <= n && memcmp(s + k, "〕", 3) == 0) {
+					depth--;
+					k += 3;
+				} else {
+					k++;
+				}
+			}
+			piece = xstrndup(s + j, k - j);
+			run(w, piece, true);
+			free(piece);
+			i = k;
+		}
+	}
+}
+
+static bool line_is(const char *s, size_t n, const char *what)
+{
+	return n == strlen(what) && memcmp(s, what, n) == 0;
+}
+
+static bool line_starts(const char *s, size_t n, const char *what)
+{
+	size_t k = strlen(what);
+
+	return n >= k && memcmp(s, what, k) == 0;
+}
+
+static bool line_ends(const char *s, size_t n, const char *what)
+{
+	size_t k = strlen(what);
+
+	return n >= k && memcmp(s + n - k, what, k) == 0;
+}
+
+int enforce_draft_docx_text(enum enforce_kind kind, const char *text, size_t len, const char *note,
+			    char **docx, size_t *out_len, struct err *e)
+{
+	static const char indent[] = "　　";
+	const size_t ind = strlen(indent);
+	const char *title = enforce_kind_title(kind);
+	struct w w;
+	const char *p = text, *end = text + len;
+	size_t lineno = 0, title_at = 0;
+	bool right_next = false;
+
+	*docx = NULL;
+	*out_len = 0;
+	if (len > ENFORCE_TEXT_MAX)
+		return err_set(e, BASE_E_LIMIT, "文书文本过长（%zu 字节，上限 %zu 字节）", len,
+			       (size_t)ENFORCE_TEXT_MAX);
+	if (!text_utf8_valid(text, len, NULL))
+		return err_set(e, BASE_E_FORMAT, "文书文本不是有效的 UTF-8");
+	/* the title block ends at the line naming the kind (within the first
+	 * three lines); without one, the first line is the title */
+	title_at = 1;
+	for (const char *q = text; q < end && lineno < 3;) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+		size_t n = nl ? (size_t)(nl - q) : (size_t)(end - q);
+
+		lineno++;
+		if (line_is(q, n, title)) {
+			title_at = lineno;
+			break;
+		}
+		q = nl ? nl + 1 : end;
+	}
+	lineno = 0;
+	buf_init(&w.x, (size_t)64 << 20);
+	buf_init(&w.t, (size_t)64 << 20);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		enum pkind k;
+
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		lineno++;
+		if (lineno <= title_at) {
+			if (lineno == 1)
+				p_begin(&w, P_TITLE);
+			else {
+				buf_adds(&w.x, "<w:r><w:br/></w:r>");
+				buf_addc(&w.t, '\n');
+			}
+			text_line_runs(&w, p, n);
+			if (lineno == title_at)
+				p_end(&w);
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+		if (lineno == title_at + 1 && kind != ENFORCE_REPORT && line_ends(p, n, "号〕") &&
+		    n < 120)
+			k = P_DOCNO;
+		else if (lineno == title_at + 1 && kind != ENFORCE_REPORT && line_ends(p, n, "号"))
+			k = P_DOCNO;
+		else if (n >= ind && memcmp(p, indent, ind) == 0)
+			k = P_BODY;
+		else if (n > 0 && (right_next || line_ends(p, n, "（印章）") ||
+				   line_starts(p, n, "承办人：")))
+			k = P_RIGHT;
+		else
+			k = P_FLUSH;
+		/* the date line under the seal or the 承办人 is right-aligned too */
+		right_next =
+		    n > 0 && (line_ends(p, n, "（印章）") || line_starts(p, n, "承办人："));
+		p_begin(&w, k);
+		if (k == P_BODY)
+			text_line_runs(&w, p + ind, n - ind);
+		else
+			text_line_runs(&w, p, n);
+		p_end(&w);
+		p = nl ? nl + 1 : end;
+	}
+	if (note != NULL && note[0] != '\0') {
+		para(&w, P_FLUSH, "");
+		para(&w, P_FLUSH, note);
+	}
+	return package(&w, docx, out_len, e);
 }
 
 /* ------------------------------------------------------------------ */

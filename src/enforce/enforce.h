@@ -40,6 +40,15 @@ const char *enforce_kind_title(enum enforce_kind k);
 int enforce_draft(enum enforce_kind kind, json_t *extract, char **docx, size_t *len, struct err *e);
 /* The same draft as plain UTF-8 text (blanks as "〔待填写：…〕"). */
 int enforce_draft_text(enum enforce_kind kind, json_t *extract, struct buf *out, struct err *e);
+/* Largest draft text enforce_draft_docx_text() lays out (bytes). */
+#define ENFORCE_TEXT_MAX ((size_t)8 << 20)
+/* A draft's text (ours, possibly edited by the guardian) back into the same
+ * .docx layout: the title block down to the line naming the kind, the 文号
+ * line, indented body paragraphs, the right-aligned seal and date lines,
+ * every "〔待填写：…〕" still open highlighted in yellow; note (may be NULL)
+ * is appended as a last paragraph (the approval line). */
+int enforce_draft_docx_text(enum enforce_kind kind, const char *text, size_t len, const char *note,
+			    char **docx, size_t *out_len, struct err *e);
 
 /* A validator finding. */
 struct enforce_finding {

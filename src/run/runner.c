@@ -264,6 +264,11 @@ static int run_enf_kind(const char *id)
 	return -1;
 }
 
+int run_enforce_kind(const char *id)
+{
+	return run_enf_kind(id);
+}
+
 static json_t *run_enf_entry(enum enforce_kind k)
 {
 	char name[96], desc[320];
@@ -275,13 +280,14 @@ static json_t *run_enf_entry(enum enforce_kind k)
 		 "〔待填写〕，由执法人员填写。",
 		 enforce_kind_title(k));
 	return json_pack(
-	    "{s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s,s:s,s:b,s:i}],s:[{s:s,s:{s:s},s:{s:[s,s]}}],"
+	    "{s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s,s:s,s:b,s:i,s:s}],s:[{s:s,s:{s:s},s:{s:[s,s]}}],"
 	    "s:s}",
 	    "id", run_enf_ids[k], "name", name, "category", "行政执法", "version", "1",
 	    "description", desc, "form", "name", "transcript", "label",
-	    "询问笔录或现场检查笔录全文", "type", "text", "required", 1, "max_len", 1000000,
-	    "samples", "name", "占道经营询问笔录", "input", "transcript", run_enf_sample, "expect",
-	    "contains", "江汉区邓记烧烤店", ENFORCE_BLANK_OPEN, "output", "docx");
+	    "询问笔录或现场检查笔录全文", "type", "text", "required", 1, "max_len", 1000000, "file",
+	    ".txt,.docx", "samples", "name", "占道经营询问笔录", "input", "transcript",
+	    run_enf_sample, "expect", "contains", "江汉区邓记烧烤店", ENFORCE_BLANK_OPEN, "output",
+	    "docx");
 }
 
 static int run_enf(enum enforce_kind k, const json_t *inputs, json_t **result, struct err *e)

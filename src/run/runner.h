@@ -9,6 +9,9 @@
  * Everything here is the deterministic path; a configured model improves the
  * prose elsewhere, never here.
  *
+ * A form field with "file" (the accepted extensions, ".txt,.docx") may be
+ * filled from an uploaded file: the caller puts the file's text into it.
+ *
  * Results are JSON the caller owns: {"text", "kind", "validators": [{"id",
  * "ok", "message"}], "sources": [], "model": null, "path": "deterministic",
  * ...scenario specific}.
@@ -25,6 +28,9 @@
 json_t *run_catalog(void);
 /* One catalog entry (new reference) or NULL when id is unknown. */
 json_t *run_describe(const char *id);
+/* The 执法文书 kind (enum enforce_kind) scenario id drafts, or -1 when it is
+ * not one of the 执法文书 scenarios. */
+int run_enforce_kind(const char *id);
 /* Run scenario id on inputs (a JSON object of form fields). */
 int run_scenario(const char *id, const json_t *inputs, json_t **result, struct err *e);
 /* Acceptance of a list of scenario ids: {"passed": bool, "results": [{scenario,

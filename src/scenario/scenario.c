@@ -183,9 +183,9 @@ static int parse_fields(struct ld *l, json_t *arr, const char *path, int depth,
 			struct scn_field **out, size_t *nout)
 {
 	static const char *const keys[] = {
-	    "name",    "label",	  "type",   "required",	   "pattern",	"enum",
-	    "min_len", "max_len", "min",    "max",	   "min_items", "max_items",
-	    "default", "help",	  "fields", "placeholder", "example",	NULL};
+	    "name",    "label",	      "type",	 "required",  "pattern",   "enum",    "min_len",
+	    "max_len", "min",	      "max",	 "min_items", "max_items", "default", "help",
+	    "fields",  "placeholder", "example", "file",      NULL};
 	struct scn_field *f;
 	size_t n;
 
@@ -248,6 +248,16 @@ static int parse_fields(struct ld *l, json_t *arr, const char *path, int depth,
 			if (f[i].re == NULL)
 				return lerr(l, p, "pattern: %s", m);
 		}
+		/* "file": the text may come from an uploaded file (the server reads
+		 * .txt/.docx); only for free text */
+		v = json_object_get(o, "file");
+		if (v != NULL && (t != T_TEXT || !json_is_string(v) ||
+				  (strcmp(json_string_value(v), ".txt,.docx") != 0 &&
+				   strcmp(json_string_value(v), ".txt") != 0 &&
+				   strcmp(json_string_value(v), ".docx") != 0)))
+			return lerr(l, p,
+				    "“file”只能用于 text 字段，取值为 \".txt,.docx\"、\".txt\" 或 "
+				    "\".docx\"");
 		v = json_object_get(o, "enum");
 		if (t == T_ENUM) {
 			if (!json_is_array(v) || json_array_size(v) == 0)

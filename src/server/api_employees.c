@@ -14,10 +14,13 @@
 #include <unistd.h>
 
 #include "doc/docx_write.h"
+#include "enforce/enforce.h"
 #include "privacy/privacy.h"
 #include "run/runner.h"
 #include "server/server_internal.h"
+#include "slides/slides.h"
 #include "store/employee_store.h"
+#include "store/taskfile_store.h"
 #include "work/employees.h"
 
 static bool emp_role(struct server_req *r, const char *role)
@@ -314,7 +317,7 @@ void server_api_tasks_list(struct server_req *r)
 void server_api_tasks_add(struct server_req *r)
 {
 	json_t *body = server_body_json(r);
-	json_t *inputs, *result = NULL, *entry;
+	json_t *inputs, *result = NULL, *entry, *attach = NULL;
 	const char *scenario;
 	json_int_t emp;
 	int64_t id = 0;
@@ -325,31 +328,40 @@ void server_api_tasks_add(struct server_req *r)
 		return;
 	scenario = json_string_value(json_object_get(body, "scenario"));
 	emp = json_integer_value(json_object_get(body, "employee_id"));
-	inputs = json_object_get(body, "inputs");
 	entry = run_describe(scenario);
 	if (entry == NULL) {
 		json_decref(body);
 		server_reply_error(r, 400, "bad_request", "场景不存在");
 		return;
 	}
+	if (server_task_quota(r, emp) != 0 ||
+	    server_task_files_resolve(r, entry, body, &attach) != 0) {
+		json_decref(entry);
+		json_decref(body);
+		return;
+	}
+	inputs = json_object_get(body, "inputs");
 	/* The deterministic path runs in the request; input the form refuses
 	 * is the requester's to fix (400) and makes no task. */
 	rc = run_scenario(scenario, inputs, &result, &e);
 	if (rc == BASE_E_USAGE) {
+		json_decref(attach);
 		json_decref(entry);
 		json_decref(body);
 		server_reply_err(r, &e);
 		return;
 	}
-	if (work_task_start(&r->ctx, &r->user, emp, scenario,
-			    json_string_value(json_object_get(entry, "version")), inputs, &id,
-			    &e2) != 0) {
+	if (work_task_start_files(&r->ctx, &r->user, emp, scenario,
+				  json_string_value(json_object_get(entry, "version")), inputs,
+				  attach, &id, &e2) != 0) {
+		json_decref(attach);
 		json_decref(result);
 		json_decref(entry);
 		json_decref(body);
 		server_reply_err(r, &e2);
 		return;
 	}
+	json_decref(attach);
 	json_decref(entry);
 	json_decref(body);
 	if (rc != 0) {
@@ -361,6 +373,7 @@ void server_api_tasks_add(struct server_req *r)
 					    "failed", "message", e.msg));
 		return;
 	}
+	server_task_enrich(r, emp, result);
 	if (work_task_drafted(&r->ctx, id, result, &e) != 0) {
 		json_decref(result);
 		server_reply_err(r, &e);
@@ -368,6 +381,18 @@ void server_api_tasks_add(struct server_req *r)
 	}
 	json_decref(result);
 	server_reply_json(r, 201, json_pack("{s:I,s:s}", "id", (json_int_t)id, "state", "draft"));
+}
+
+/* The files attached to task id (name, size, digest; the text and the
+ * bytes through /api/task-files/{id}). */
+static json_t *emp_task_files(struct server_req *r, int64_t id)
+{
+	json_t *files = NULL;
+	struct err e = {0};
+
+	if (store_taskfile_list(server_store(r), id, &files, &e) != 0)
+		return json_array();
+	return files;
 }
 
 void server_api_task_get(struct server_req *r)
@@ -385,6 +410,7 @@ void server_api_task_get(struct server_req *r)
 		json_object_set_new(t, "inputs_masked", json_true());
 	}
 	json_object_set_new(t, "can_review", json_boolean(work_emp_guards(t, r->user.id)));
+	json_object_set_new(t, "files", emp_task_files(r, r->id));
 	server_reply_json(r, 200, json_pack("{s:o}", "task", t));
 }
 
@@ -465,6 +491,31 @@ static int emp_export_docx(const char *text, const char *approval, char **data, 
 	return rc;
 }
 
+/* The approved text as slides: the slides module's extractive outline of
+ * the text (headings and sections become slides), the approval on the
+ * title slide, the default template. */
+static int emp_export_pptx(const char *text, const char *approval, char **data, size_t *len,
+			   struct err *e)
+{
+	struct slides_outline *o = NULL;
+	struct buf ol;
+	int rc;
+
+	buf_init(&ol, SLIDES_MAX_INPUT);
+	rc = slides_extract(text, strlen(text), "txt", "任务结果", &ol, e);
+	if (rc == 0)
+		rc = slides_outline_parse(ol.p ? ol.p : "", ol.len, &o, e);
+	buf_free(&ol);
+	if (rc != 0)
+		return rc;
+	free(o->author);
+	o->author = xstrdup(approval);
+	rc = slides_render(o, slides_template_find(NULL), &(struct slides_render_opts){0}, data,
+			   len, e);
+	slides_outline_free(o);
+	return rc;
+}
+
 void server_api_task_export(struct server_req *r)
 {
 	json_t *t = emp_task_load(r);
@@ -472,8 +523,9 @@ void server_api_task_export(struct server_req *r)
 	struct buf b;
 	struct err e = {0};
 	char when[32], disp[96];
-	char *docx = NULL;
+	char *docx = NULL; /* the .docx or .pptx bytes */
 	size_t docx_len = 0;
+	int kind, rc = 0;
 	time_t secs;
 	struct tm tm;
 
@@ -481,9 +533,10 @@ void server_api_task_export(struct server_req *r)
 		return;
 	if (format == NULL)
 		format = "txt";
-	if (strcmp(format, "txt") != 0 && strcmp(format, "docx") != 0) {
+	if (strcmp(format, "txt") != 0 && strcmp(format, "docx") != 0 &&
+	    strcmp(format, "pptx") != 0) {
 		json_decref(t);
-		server_reply_error(r, 400, "bad_request", "导出格式应为 txt 或 docx");
+		server_reply_error(r, 400, "bad_request", "导出格式应为 txt、docx 或 pptx");
 		return;
 	}
 	if (strcmp(json_string_value(json_object_get(t, "state")), "approved") != 0) {
@@ -501,8 +554,15 @@ void server_api_task_export(struct server_req *r)
 		 json_string_value(json_object_get(t, "employee")),
 		 (long long)json_integer_value(json_object_get(t, "employee_version")),
 		 json_string_value(json_object_get(t, "decider")), when, (long long)r->id);
-	if (strcmp(format, "docx") == 0 &&
-	    emp_export_docx(work_task_text(t), b.p, &docx, &docx_len, &e) != 0) {
+	kind = run_enforce_kind(json_string_value(json_object_get(t, "scenario")));
+	if (strcmp(format, "docx") == 0 && kind >= 0)
+		rc = enforce_draft_docx_text((enum enforce_kind)kind, work_task_text(t),
+					     strlen(work_task_text(t)), b.p, &docx, &docx_len, &e);
+	else if (strcmp(format, "docx") == 0)
+		rc = emp_export_docx(work_task_text(t), b.p, &docx, &docx_len, &e);
+	else if (strcmp(format, "pptx") == 0)
+		rc = emp_export_pptx(work_task_text(t), b.p, &docx, &docx_len, &e);
+	if (rc != 0) {
 		buf_free(&b);
 		json_decref(t);
 		server_reply_err(r, &e);
@@ -519,10 +579,14 @@ void server_api_task_export(struct server_req *r)
 		 format);
 	server_add_header(r, "Content-Disposition", disp);
 	if (docx != NULL) {
-		server_reply_raw(r, 200,
-				 "application/"
-				 "vnd.openxmlformats-officedocument.wordprocessingml.document",
-				 docx, docx_len);
+		server_reply_raw(
+		    r, 200,
+		    strcmp(format, "pptx") == 0
+			? "application/"
+			  "vnd.openxmlformats-officedocument.presentationml.presentation"
+			: "application/"
+			  "vnd.openxmlformats-officedocument.wordprocessingml.document",
+		    docx, docx_len);
 	} else {
 		struct buf out;
 
@@ -562,6 +626,7 @@ void server_api_task_provenance(struct server_req *r)
 		json_object_set_new(prov, "inputs_masked", json_true());
 	}
 	emp_task_decorate(json_object_get(prov, "task"));
+	json_object_set_new(prov, "files", emp_task_files(r, r->id));
 	server_reply_json(r, 200, prov);
 }
 

@@ -134,6 +134,20 @@ void server_api_task_edit(struct server_req *r);
 void server_api_task_decide(struct server_req *r);
 void server_api_task_export(struct server_req *r);
 void server_api_task_provenance(struct server_req *r);
+void server_api_task_files_add(struct server_req *r); /* api_taskfiles.c */
+void server_api_task_file_get(struct server_req *r);
+/* Task creation with files (body {"files": {FIELD: id}}): each file must
+ * be the user's own unattached upload for a field of entry's form that takes
+ * a file; its text is put into body's inputs. *attach gets [{id, field}] for
+ * work_task_start_files (NULL without files). -1 after replying. */
+int server_task_files_resolve(struct server_req *r, const json_t *entry, json_t *body,
+			      json_t **attach);
+/* Refuse (429, -1 after replying) a task once the model tokens spent for
+ * employee emp_id today reach its daily_tokens. */
+int server_task_quota(struct server_req *r, int64_t emp_id);
+/* Record the employee's model profile in result and put the passages of
+ * its own knowledge bases that match the draft into result "sources". */
+void server_task_enrich(struct server_req *r, int64_t emp_id, json_t *result);
 void server_api_notifications(struct server_req *r);
 void server_api_notification_read(struct server_req *r);
 void server_api_metrics(struct server_req *r);

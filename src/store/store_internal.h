@@ -106,5 +106,7 @@ int store_sqlite_copy_text(struct sqlite3_stmt *stmt, int col, char *dst, size_t
 
 /* Schema of the sensitive-word lists (sq_privacy.c), migration 6. */
 extern const char store_sq_privacy_schema[];
+/* Schema of the task input files (sq_taskfiles.c), migration 11. */
+extern const char store_sq_taskfile_schema[];
 
 #endif

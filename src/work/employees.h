@@ -70,6 +70,20 @@ bool work_emp_guards(const json_t *emp, int64_t user_id);
 int work_task_start(const struct work_ctx *ctx, const struct store_user *requester, int64_t emp_id,
 		    const char *scenario, const char *scenario_version, const json_t *inputs,
 		    int64_t *task_id, struct err *e);
+/* The same with files: files is NULL or an array of {"id": file id,
+ * "field": form field}; each must be the requester's own upload, not yet
+ * used by a task. They are attached to the new task in the same
+ * transaction and listed (name, size, BLAKE2b digest) in its "create"
+ * provenance event; an attached file never changes. */
+int work_task_start_files(const struct work_ctx *ctx, const struct store_user *requester,
+			  int64_t emp_id, const char *scenario, const char *scenario_version,
+			  const json_t *inputs, const json_t *files, int64_t *task_id,
+			  struct err *e);
+/* Keep an uploaded file (bytes, their UTF-8 text) for owner; its BLAKE2b-256
+ * digest is computed here; audited as task_file.upload. */
+int work_task_file_add(const struct work_ctx *ctx, const struct store_user *owner, const char *name,
+		       const void *data, size_t size, const char *text, int64_t *file_id,
+		       struct err *e);
 /* The run finished: result {"text", "kind", "validators", "sources", "model",
  * "reasoning", ...}; running → draft; the guardian and deputy are notified.
  * A task cancelled meanwhile (the brake) stays cancelled: BASE_E_CONFLICT. */

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "store/employee_store.h"
+#include "store/taskfile_store.h"
 #include "text/diff.h"
 #include "work/audit.h"
 #include "work/employees.h"
@@ -112,10 +113,90 @@ static bool task_handles(const json_t *emp, const char *scenario)
 	return false;
 }
 
+/* Attach files ([{id, field}]) to task_id inside the open transaction;
+ * *listed gets [{id, field, name, size, digest}] for the provenance. */
+static int task_attach_files(const struct work_ctx *ctx, const struct store_user *requester,
+			     int64_t task_id, const json_t *files, json_t *listed, struct err *e)
+{
+	size_t i;
+	json_t *f;
+
+	json_array_foreach(files, i, f)
+	{
+		int64_t id = json_integer_value(json_object_get(f, "id"));
+		const char *field = json_string_value(json_object_get(f, "field"));
+		json_t *row = NULL;
+		int rc;
+
+		if (field == NULL)
+			return err_set(e, BASE_E_USAGE, "附件缺少对应的表单字段");
+		rc = store_taskfile_get(ctx->st, id, &row, e);
+		if (rc == 0 &&
+		    json_integer_value(json_object_get(row, "owner_id")) != requester->id)
+			rc = err_set(e, BASE_E_NOTFOUND, "附件不存在");
+		if (rc == 0)
+			rc = store_taskfile_attach(ctx->st, id, task_id, field, e);
+		if (rc == 0)
+			json_array_append_new(
+			    listed, json_pack("{s:I,s:s,s:O,s:O,s:O}", "id", (json_int_t)id,
+					      "field", field, "name", json_object_get(row, "name"),
+					      "size", json_object_get(row, "size"), "digest",
+					      json_object_get(row, "digest")));
+		json_decref(row);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int work_task_file_add(const struct work_ctx *ctx, const struct store_user *owner, const char *name,
+		       const void *data, size_t size, const char *text, int64_t *file_id,
+		       struct err *e)
+{
+	struct store_taskfile f = {0};
+	unsigned char h[32];
+	char digest[STORE_HASH_HEX + 1];
+	char target[48];
+	json_t *detail;
+	int rc;
+
+	crypto_generichash(h, sizeof(h), data, size, NULL, 0);
+	sodium_bin2hex(digest, sizeof(digest), h, sizeof(h));
+	f.owner_id = owner->id;
+	f.name = name;
+	f.digest = digest;
+	f.text = text;
+	f.data = data;
+	f.size = size;
+	f.created_at = work_now(ctx);
+	rc = store_tx_begin(ctx->st, e);
+	if (rc != 0)
+		return rc;
+	rc = store_taskfile_insert(ctx->st, &f, file_id, e);
+	if (rc == 0) {
+		snprintf(target, sizeof(target), "task_file:%lld", (long long)*file_id);
+		detail = json_pack("{s:s,s:I,s:s}", "name", name, "size", (json_int_t)size,
+				   "digest", digest);
+		rc = work_audit_append_tx(ctx, "task_file.upload", target, detail, e);
+		json_decref(detail);
+	}
+	return emp_finish(ctx, rc, e);
+}
+
 int work_task_start(const struct work_ctx *ctx, const struct store_user *requester, int64_t emp_id,
 		    const char *scenario, const char *scenario_version, const json_t *inputs,
 		    int64_t *task_id, struct err *e)
 {
+	return work_task_start_files(ctx, requester, emp_id, scenario, scenario_version, inputs,
+				     NULL, task_id, e);
+}
+
+int work_task_start_files(const struct work_ctx *ctx, const struct store_user *requester,
+			  int64_t emp_id, const char *scenario, const char *scenario_version,
+			  const json_t *inputs, const json_t *files, int64_t *task_id,
+			  struct err *e)
+{
+	json_t *listed = NULL;
 	struct store_task t = {0};
 	json_t *emp = NULL;
 	char *inputs_text = NULL;
@@ -152,15 +233,20 @@ int work_task_start(const struct work_ctx *ctx, const struct store_user *request
 		t.created_at = work_now(ctx);
 		rc = store_task_insert(ctx->st, &t, task_id, e);
 	}
+	listed = json_array();
+	if (rc == 0 && files != NULL)
+		rc = task_attach_files(ctx, requester, *task_id, files, listed, e);
 	if (rc == 0)
-		rc = task_event(
-		    ctx, *task_id, "create",
-		    json_pack("{s:s,s:I,s:s,s:I,s:s,s:s,s:O}", "requester", requester->username,
-			      "employee_id", (json_int_t)emp_id, "employee",
-			      json_string_value(json_object_get(emp, "name")), "employee_version",
-			      (json_int_t)t.employee_version, "scenario", scenario,
-			      "scenario_version", t.scenario_version, "inputs", inputs),
-		    e);
+		rc = task_event(ctx, *task_id, "create",
+				json_pack("{s:s,s:I,s:s,s:I,s:s,s:s,s:O,s:O}", "requester",
+					  requester->username, "employee_id", (json_int_t)emp_id,
+					  "employee",
+					  json_string_value(json_object_get(emp, "name")),
+					  "employee_version", (json_int_t)t.employee_version,
+					  "scenario", scenario, "scenario_version",
+					  t.scenario_version, "inputs", inputs, "files", listed),
+				e);
+	json_decref(listed);
 	free(inputs_text);
 	json_decref(emp);
 	return emp_finish(ctx, rc, e);

@@ -1,5 +1,6 @@
 #include <math.h>
 
+#include "doc/zip.h"
 #include "enforce/enforce.h"
 #include "extract/extract.h"
 #include "test.h"
@@ -214,6 +215,91 @@ TEST(enforce_drafts_leave_blanks)
 		ASSERT(len > 100 && memcmp(docx, "PK", 2) == 0);
 		free(docx);
 	}
+	json_decref(x);
+	text_re_cleanup();
+}
+
+/* Count of "<w:r>" runs in xml holding needle, with and without highlight. */
+static void count_blank_runs(const char *xml, size_t *lit, size_t *plain)
+{
+	const char *p = xml;
+
+	*lit = *plain = 0;
+	while ((p = strstr(p, "<w:r>")) != NULL) {
+		const char *end = strstr(p, "</w:r>");
+		char *one;
+
+		ASSERT(end != NULL);
+		one = strndup(p, (size_t)(end - p));
+		if (strstr(one, ENFORCE_BLANK_OPEN) != NULL) {
+			if (strstr(one, "<w:highlight") != NULL)
+				(*lit)++;
+			else
+				(*plain)++;
+		} else {
+			ASSERT(strstr(one, "<w:highlight") == NULL);
+		}
+		free(one);
+		p = end;
+	}
+}
+
+/* An edited draft's text back into the draft layout: every open blank
+ * highlighted, the edit kept, the note last; the same blanks as the draft
+ * built from the extraction. */
+TEST(enforce_docx_from_text)
+{
+	json_t *x = sample_extract();
+	struct buf b;
+	struct err e = {0};
+	struct doc_zip *z = NULL;
+	char *docx = NULL, *xml = NULL, *docx0 = NULL, *xml0 = NULL;
+	size_t len = 0, xlen = 0, len0 = 0, lit, plain, lit0, plain0;
+	char *edited;
+	const char *at;
+
+	buf_init(&b, 1 << 24);
+	ASSERT_EQ(enforce_draft_text(ENFORCE_DECISION, x, &b, &e), 0);
+	buf_addc(&b, '\0');
+	/* the officer fills in the fine: one blank fewer */
+	at = strstr(b.p, "〔待填写：罚款数额〕");
+	ASSERT(at != NULL);
+	edited = xmalloc(b.len + 64);
+	snprintf(edited, b.len + 64, "%.*s伍仟元%s", (int)(at - b.p), b.p,
+		 at + strlen("〔待填写：罚款数额〕"));
+	ASSERT_EQ(enforce_draft_docx_text(ENFORCE_DECISION, edited, strlen(edited), "审核通过：甲",
+					  &docx, &len, &e),
+		  0);
+	ASSERT_EQ(doc_zip_open_mem(docx, len, "t", NULL, &z, &e), 0);
+	ASSERT_EQ(doc_zip_read(z, "word/document.xml", &xml, &xlen, &e), 0);
+	doc_zip_close(z);
+	ASSERT_CONTAINS(xml, "伍仟元");
+	ASSERT_CONTAINS(xml, "审核通过：甲");
+	ASSERT_CONTAINS(xml, "方正小标宋简体");	      /* the title block */
+	ASSERT_CONTAINS(xml, "w:jc w:val=\"right\""); /* seal and date */
+	count_blank_runs(xml, &lit, &plain);
+	ASSERT_EQ(plain, 0);
+	ASSERT(lit > 3);
+	/* the layout from the extraction has exactly one highlighted blank more */
+	ASSERT_EQ(enforce_draft(ENFORCE_DECISION, x, &docx0, &len0, &e), 0);
+	ASSERT_EQ(doc_zip_open_mem(docx0, len0, "t0", NULL, &z, &e), 0);
+	ASSERT_EQ(doc_zip_read(z, "word/document.xml", &xml0, &xlen, &e), 0);
+	doc_zip_close(z);
+	count_blank_runs(xml0, &lit0, &plain0);
+	ASSERT_EQ(lit0, lit + 1);
+	free(docx0);
+	/* hostile text: refused with a reason */
+	ASSERT_EQ(enforce_draft_docx_text(ENFORCE_NOTICE, "\xff\xfe", 2, NULL, &docx0, &len0, &e),
+		  BASE_E_FORMAT);
+	ASSERT_CONTAINS(e.msg, "UTF-8");
+	ASSERT_EQ(enforce_draft_docx_text(ENFORCE_NOTICE, edited, ENFORCE_TEXT_MAX + 1, NULL,
+					  &docx0, &len0, &e),
+		  BASE_E_LIMIT);
+	free(xml0);
+	free(xml);
+	free(docx);
+	free(edited);
+	buf_free(&b);
 	json_decref(x);
 	text_re_cleanup();
 }

@@ -231,6 +231,17 @@ static char *variant(const char *from, const char *to)
 	return s;
 }
 
+TEST(scenario_loader_file_field)
+{
+	struct scn_def d;
+	struct err e = {0};
+	char *s = variant("\"type\":\"text\"}", "\"type\":\"text\",\"file\":\".txt,.docx\"}");
+
+	ASSERT_EQ(parse_def(s, &d, &e), 0);
+	scn_def_free(&d);
+	free(s);
+}
+
 TEST(scenario_loader_errors_name_file_and_path)
 {
 	static const struct {
@@ -253,6 +264,11 @@ TEST(scenario_loader_errors_name_file_and_path)
 	    {"\"from\":\"txt\"", "\"from\":\"none\"", "$.extract[0]"},
 	    {"\"id\":\"t-x\",", "\"id\":\"t-x\",\"evil\":1,", "$: 未知的键“evil”"},
 	    {"\"formats\":[\"docx\",\"txt\"]", "\"formats\":[\"pdf\"]", "$.output.formats"},
+	    /* a file may fill free text only, of the types the server reads */
+	    {"\"type\":\"string\",\"pattern\"", "\"type\":\"string\",\"file\":\".txt\",\"pattern\"",
+	     "$.form[3]: “file”只能用于 text 字段"},
+	    {"\"type\":\"text\"}", "\"type\":\"text\",\"file\":\".pdf\"}",
+	     "“file”只能用于 text 字段"},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		struct scn_def d;

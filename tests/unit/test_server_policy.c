@@ -49,6 +49,8 @@ static const struct {
     {"POST", "/api/tasks/{id}/decide", SERVER_ROLE_GUARDIAN},
     {"GET", "/api/tasks/{id}/export", U},
     {"GET", "/api/tasks/{id}/provenance", U},
+    {"POST", "/api/task-files", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
+    {"GET", "/api/task-files/{id}", U},
     {"GET", "/api/notifications", U},
     {"POST", "/api/notifications/{id}/read", U},
     {"GET", "/api/metrics", A | SERVER_ROLE_GUARDIAN | AU},
