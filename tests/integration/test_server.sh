@@ -150,6 +150,9 @@ while read -r method pattern roles _; do
 	path=${pattern//\{id\}/999999}
 	[ "$path" = "/*" ] && path=/index.html
 	for role in anonymous admin guardian staff auditor; do
+		# enterprise data: an object-level grant (default admin only) answers 403
+		# to roles the admin has not granted; test_enterprise_api.sh tests it
+		[[ "$pattern" == /api/enterprise* && "$role" != anonymous && "$role" != admin ]] && continue
 		args=(-X "$method")
 		if [ "$role" != anonymous ]; then
 			jar=$TMP/$role.jar
