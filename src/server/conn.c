@@ -75,6 +75,7 @@ struct conn {
 	struct bufferevent *under; /* the socket */
 	struct event *tick;	   /* after accept: count the IP; when closing: poll */
 	struct event *flush;	   /* evhttp's output waiting for the filter */
+	struct event *wev;	   /* the socket is writable again (conn_output) */
 	char ip[48];
 	bool counted, checked;
 	enum conn_state state;
@@ -542,6 +543,55 @@ static void conn_on_flush(evutil_socket_t fd, short what, void *arg)
 		bufferevent_flush(c->bev, EV_WRITE, BEV_FLUSH);
 }
 
+static void conn_on_writable(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	conn_on_flush(-1, 0, c);
+}
+
+/*
+ * Output: evhttp counts a reply as written (and may close the socket with
+ * shutdown()) once the filter's output is empty, so bytes only leave the
+ * filter when the kernel took them: written straight to the socket, the
+ * rest waits for it to become writable. Only when the filter's own
+ * replies sit in the socket bufferevent does output queue behind them.
+ */
+static enum bufferevent_filter_result conn_output(struct evbuffer *src, struct evbuffer *dst,
+						  ev_ssize_t limit,
+						  enum bufferevent_flush_mode mode, void *arg)
+{
+	struct conn *c = arg;
+	evutil_socket_t fd = bufferevent_getfd(c->under);
+
+	(void)limit;
+	(void)mode;
+	if (evbuffer_get_length(dst) > 0 || fd < 0) {
+		evbuffer_add_buffer(dst, src);
+		return BEV_OK;
+	}
+	while (evbuffer_get_length(src) > 0) {
+		int n = evbuffer_write(src, fd);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n <= 0)
+			return BEV_ERROR;
+	}
+	if (evbuffer_get_length(src) > 0) {
+		if (c->wev == NULL)
+			c->wev = event_new(bufferevent_get_base(c->under), fd, EV_WRITE,
+					   conn_on_writable, c);
+		if (c->wev != NULL)
+			event_add(c->wev, NULL);
+	}
+	return BEV_OK;
+}
+
 static void conn_on_output(struct evbuffer *b, const struct evbuffer_cb_info *info, void *arg)
 {
 	struct conn *c = arg;
@@ -574,6 +624,8 @@ static void conn_free(void *arg)
 		event_free(c->tick);
 	if (c->flush != NULL)
 		event_free(c->flush);
+	if (c->wev != NULL)
+		event_free(c->wev);
 	buf_free(&c->head);
 	buf_free(&c->held);
 	free(c);
@@ -583,7 +635,6 @@ struct bufferevent *server_conns_bevcb(struct event_base *base, void *arg)
 {
 	struct server_conns *cs = arg;
 	struct conn *c = xcalloc(1, sizeof(*c));
-	struct timeval zero = {0, 0};
 	long long maxh =
 	    cs->cfg->max_header_bytes > 0 ? cs->cfg->max_header_bytes : SERVER_MAX_HEADERS;
 
@@ -604,8 +655,8 @@ struct bufferevent *server_conns_bevcb(struct event_base *base, void *arg)
 		free(c);
 		return NULL;
 	}
-	c->bev =
-	    bufferevent_filter_new(c->under, conn_input, NULL, BEV_OPT_CLOSE_ON_FREE, conn_free, c);
+	c->bev = bufferevent_filter_new(c->under, conn_input, conn_output, BEV_OPT_CLOSE_ON_FREE,
+					conn_free, c);
 	if (c->bev == NULL) {
 		bufferevent_free(c->under);
 		event_free(c->tick);
@@ -614,8 +665,9 @@ struct bufferevent *server_conns_bevcb(struct event_base *base, void *arg)
 		return NULL;
 	}
 	evbuffer_add_cb(bufferevent_get_output(c->bev), conn_on_output, c);
-	/* evhttp sets the socket after this returns: look at it then */
-	evtimer_add(c->tick, &zero);
+	/* evhttp sets the socket after this returns: look at it then —
+	 * activated now, it runs before any I/O on the new socket */
+	event_active(c->tick, EV_TIMEOUT, 0);
 	return c->bev;
 }
 
