@@ -8,16 +8,16 @@ const PAGES = [
   { href: "/dashboard.html", title: "工作台", roles: ["admin", "guardian", "staff", "auditor"] },
   { href: "/portal.html", title: "政策问答", roles: ["admin", "guardian", "staff", "auditor"] },
   { href: "/gongwen.html", title: "公文校对", roles: ["admin", "guardian", "staff"] },
+  { href: "/slides.html", title: "演示文稿", roles: ["admin", "guardian", "staff"] },
   { href: "/scenarios.html", title: "场景库", roles: ["admin", "guardian", "staff", "auditor"] },
   { href: "/employees.html", title: "数智员工", roles: ["admin", "guardian", "staff", "auditor"] },
   { href: "/tasks.html", title: "任务", roles: ["admin", "guardian", "staff"] },
-  { href: "/slides.html", title: "演示文稿", roles: ["admin", "guardian", "staff"] },
   { href: "/review.html", title: "审核队列", roles: ["guardian"] },
+  { href: "/kb.html", title: "知识库", roles: ["admin", "guardian", "staff", "auditor"] },
+  { href: "/enterprise.html", title: "企业画像", roles: ["admin", "guardian", "staff", "auditor"] },
   { href: "/metrics.html", title: "成效统计", roles: ["admin", "guardian", "auditor"] },
   { href: "/admin.html", title: "用户与部门", roles: ["admin"] },
   { href: "/audit.html", title: "审计日志", roles: ["admin", "auditor"] },
-  { href: "/enterprise.html", title: "企业画像", roles: ["admin", "guardian", "staff", "auditor"] },
-  { href: "/kb.html", title: "知识库", roles: ["admin", "guardian", "staff", "auditor"] },
 ];
 
 function el(tag, text, cls) {
