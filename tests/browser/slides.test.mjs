@@ -25,14 +25,19 @@ async function modelSteps() {
   await step("slides-model-streams-outline", async () => {
     writeFileSync(REPLY, MODEL_OUTLINE);
     await page.fill("#sl-text", readFileSync(MATERIAL, "utf8"));
-    await page.click("#sl-model");
-    // the text arrives piece by piece before the outline is set
-    await page.waitForFunction(() => {
+    // record every text the stream box shows: the answer must arrive piece
+    // by piece (a snapshot of a passing moment would depend on timing)
+    await page.evaluate(() => {
+      window.__streamSeen = new Set();
       const pre = document.getElementById("sl-stream");
-      return !pre.hidden && pre.textContent.length > 0 && !document.getElementById("sl-outline").value;
+      new MutationObserver(() => { if (pre.textContent) window.__streamSeen.add(pre.textContent); })
+        .observe(pre, { childList: true, characterData: true, subtree: true });
     });
-    await shot(page, "slides-model-streaming");
-    await page.waitForFunction(() => document.getElementById("sl-outline").value.includes("模型拟定的汇报"));
+    await page.click("#sl-model");
+    await until(async () => (await page.inputValue("#sl-outline")).includes("模型拟定的汇报"), "model outline");
+    await shot(page, "slides-model-streamed");
+    const pieces = await page.evaluate(() => window.__streamSeen.size);
+    expect(pieces >= 2, "stream shown in " + pieces + " step(s)");
     expect((await page.textContent("#sl-source")).includes("模型生成"), await page.textContent("#sl-source"));
     // title, section, two content slides, closing
     expect(await countChanges(-1) === 5, "count " + await count());
@@ -40,11 +45,19 @@ async function modelSteps() {
   await step("slides-model-invalid-falls-back", async () => {
     writeFileSync(REPLY, "好的，以下是大纲：\n## 页\n@layout fancy\n");
     await page.click("#sl-model");
-    await page.waitForFunction(() => document.getElementById("sl-source").textContent.includes("模型结果未采用"));
+    await until(async () => (await page.textContent("#sl-source")).includes("模型结果未采用"), "fallback notice");
     const text = await page.inputValue("#sl-outline");
     expect(text.includes("## ") && !text.includes("模型拟定的汇报") && !text.includes("fancy"), "outline not the extractive one");
     await page.locator(".sl-thumb").nth(3).waitFor();
   });
+}
+// Poll cond (async, page calls) every 100 ms for up to 20 s.
+async function until(cond, what) {
+  for (let i = 0; i < 200; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("timed out waiting for " + what);
 }
 const { context, page, jsErrors, badLoads } = await launch();
 

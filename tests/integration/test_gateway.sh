@@ -134,6 +134,8 @@ printf '{"model":{"base_url":"%s/v1","model":"deepseek:delay=100:tokens=6","max_
 check print-config-redacts-key bash -c "grep -q '\"api_key\": \"\\*\\*\\*\"' '$TMP/pc.json' && ! grep -q sk-never '$TMP/pc.json'"
 start_server "$TMP/serve.log" --config "$TMP/serve.json" || exit 1
 CSRF=$(login)
+# streams of the fault checks above may still be winding down in the stand-in
+for _ in $(seq 1 100); do [ "$(requests active)" = 0 ] && break; sleep 0.1; done
 active0=$(requests active)
 chat '{"messages":[{"role":"user","content":"你好"}]}' >"$TMP/sse1" &
 c1=$!
