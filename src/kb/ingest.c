@@ -57,7 +57,7 @@ struct ingest {
 
 static bool supported(const char *name)
 {
-	static const char *exts[] = {".md", ".markdown", ".txt", ".docx", ".html", ".htm"};
+	static const char *exts[] = {".md", ".markdown", ".txt", ".docx", ".html", ".htm", ".pdf"};
 	const char *dot = strrchr(name, '.');
 
 	if (dot == NULL || name[0] == '.' || name[0] == '_')
@@ -164,7 +164,7 @@ static bool has_ext(const char *name, const char *ext)
 	return n >= m && strcasecmp(name + n - m, ext) == 0;
 }
 
-/* Read a file as UTF-8 text (converting .docx and .html). */
+/* Read a file as UTF-8 text (converting .docx, .html and .pdf). */
 static int read_text(const struct file_ent *f, char **raw, size_t *rawlen, char **text,
 		     size_t *tlen, struct err *e)
 {
@@ -176,6 +176,8 @@ static int read_text(const struct file_ent *f, char **raw, size_t *rawlen, char 
 		return rc;
 	if (has_ext(f->rel, ".docx"))
 		return kb_docx_to_text(f->abs, text, tlen, e);
+	if (has_ext(f->rel, ".pdf"))
+		return kb_pdf_to_text(f->abs, text, tlen, e);
 	if (has_ext(f->rel, ".html") || has_ext(f->rel, ".htm"))
 		return kb_html_to_text(*raw, *rawlen, text, tlen, e);
 	*text = xstrndup(*raw, *rawlen);
@@ -375,7 +377,7 @@ static int ingest_root(struct ingest *g, const char *path, struct err *e)
 		snprintf(rootbuf, sizeof(rootbuf), "%.*s", (int)(sl - abs), abs);
 		if (!supported(sl + 1))
 			return err_set(e, BASE_E_FORMAT,
-				       "%s: 不支持的文件类型（支持 .md .txt .docx .html）", path);
+				       "%s: 不支持的文件类型（支持 " KB_TYPES "）", path);
 		add_file(g, abs, sl + 1, &sb);
 		rc = 0;
 	} else {
@@ -484,8 +486,7 @@ int kb_check_file(const char *path, const char *name, struct err *e)
 	int rc;
 
 	if (!supported(name))
-		return err_set(e, BASE_E_FORMAT,
-			       "%s: 不支持的文件类型（支持 .md .txt .docx .html）", name);
+		return err_set(e, BASE_E_FORMAT, "%s: 不支持的文件类型（支持 " KB_TYPES "）", name);
 	rc = read_text(&f, &raw, &rawlen, &text, &tlen, &fe);
 	if (rc == 0)
 		rc = kb_parse_text(text, tlen, name, &p, &fe);

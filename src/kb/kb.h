@@ -1,5 +1,5 @@
 /*
- * kb: knowledge bases — ingest (.md/.txt/.docx/.html), law-aware chunking
+ * kb: knowledge bases — ingest (.md/.txt/.docx/.html/.pdf), law-aware chunking
  * (编/章/节/条: an article is a chunk), metadata, de-duplication, re-ingest,
  * and retrieval with ranking (kb_search) for the CLI and the portal.
  *
@@ -23,6 +23,8 @@
 #define KB_LIMIT_MAX 100	 /* results per query */
 #define KB_PIECE_MAX 600	 /* code points of a chunk cut from article-less text */
 #define KB_NAME_MAX  96		 /* bytes of a knowledge-base name */
+/* The file types ingest reads, for messages. */
+#define KB_TYPES ".md .txt .docx .html .pdf"
 
 /* ---- parsing (pure functions, no database) ---- */
 
@@ -54,6 +56,14 @@ int kb_parse_text(const char *text, size_t len, const char *name, struct kb_pars
 int kb_html_to_text(const char *html, size_t len, char **text, size_t *tlen, struct err *e);
 /* .docx -> text, one paragraph a line (doc/docx reader). */
 int kb_docx_to_text(const char *path, char **text, size_t *tlen, struct err *e);
+/* .pdf -> text through pdftotext (poppler-utils) in a child process with
+ * CPU, memory, output and wall-clock limits (kb/pdf.c); page breaks and
+ * page-number lines dropped. A PDF without text (a scan) is an error. */
+int kb_pdf_to_text(const char *path, char **text, size_t *tlen, struct err *e);
+/* The cleaning step of kb_pdf_to_text on pdftotext's output (fuzzed). */
+int kb_pdf_clean(const char *in, size_t n, char **text, size_t *tlen, struct err *e);
+/* Whether a line is only a page number ("— 3 —", "第3页 共9页", "3/9"). */
+bool kb_pdf_page_number_line(const char *p, size_t n);
 void kb_parsed_free(struct kb_parsed *p);
 
 /* ---- knowledge bases ---- */
@@ -76,14 +86,14 @@ struct kb_ingest_opts {
 };
 
 /* Create kb `name` when missing, then ingest every path (files or folders,
- * recursively; .md .markdown .txt .docx .html .htm). Files under a folder
+ * recursively; .md .markdown .txt .docx .html .htm .pdf). Files under a folder
  * are named relative to that folder; a file given directly relative to its
  * own folder. Re-adding a path updates changed files and removes vanished
  * ones. One transaction per call. */
 int kb_add(struct store *st, const char *name, const char *const *paths, size_t npaths,
 	   const struct kb_ingest_opts *o, struct kb_ingest_stats *stats, struct err *e);
 /* Read and parse one file exactly as ingest would (name gives the type:
- * .md .markdown .txt .docx .html .htm), storing nothing: the check before an
+ * .md .markdown .txt .docx .html .htm .pdf), storing nothing: the check before an
  * uploaded file joins a kb. The error names `name`, not path. */
 int kb_check_file(const char *path, const char *name, struct err *e);
 /* Whether ingest reads a file of this name (extension, no leading . or _). */

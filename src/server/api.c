@@ -108,7 +108,7 @@ static const struct server_route api_routes[] = {
     {"POST", "/api/kb", A | G, server_api_kb_create, "新建知识库（监护人：本部门的）", 0},
     {"GET", "/api/kb/{id}/docs", U, server_api_kb_docs, "知识库的文档与元数据", 0},
     {"POST", "/api/kb/{id}/upload", A | G | S, server_api_kb_upload,
-     "上传文档入库（.md/.txt/.docx/.html；本部门的知识库）", SERVER_ROUTE_UPLOAD},
+     "上传文档入库（.md/.txt/.docx/.html/.pdf；本部门的知识库）", SERVER_ROUTE_UPLOAD},
     {"POST", "/api/kb/{id}/reindex", A | G, server_api_kb_reindex, "重建知识库索引", 0},
     {"POST", "/api/kb/{id}/delete", A | G, server_api_kb_delete, "删除知识库", 0},
     {"POST", "/api/kb/docs/{id}/delete", A | G, server_api_kb_doc_delete, "从知识库删除文档", 0},

@@ -403,13 +403,13 @@ void server_api_kb_upload(struct server_req *r)
 
 	if (name == NULL) {
 		server_reply_error(r, 400, "bad_request",
-				   "请在 X-File-Name 中给出文件名（.md .txt .docx .html）");
+				   "请在 X-File-Name 中给出文件名（" KB_TYPES "）");
 		return;
 	}
 	if (!kb_supported_name(name)) {
 		server_reply_error(
 		    r, 415, "unsupported_media_type",
-		    "只能上传 .md、.txt、.docx、.html 文件（文件名不能以 . 或 _ 开头）");
+		    "只能上传 .md、.txt、.docx、.html、.pdf 文件（文件名不能以 . 或 _ 开头）");
 		return;
 	}
 	if (!kb_load(r, r->id, &k))

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # shuzhi kb / shuzhi search through the CLI, sanitizer build: every format
-# (.md .txt .html .docx), the JSON contract of `search --json`, citation
+# (.md .txt .html .docx, and .pdf written by LibreOffice), the JSON contract of `search --json`, citation
 # lookup, re-ingest, removal, and hostile files (invalid UTF-8, oversize,
-# deeply nested HTML, corrupt .docx): each is skipped with a message naming
+# deeply nested HTML, corrupt .docx, truncated / fake / text-less .pdf): each is skipped with a message naming
 # it, exit 2, and the good files are still searchable.
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
@@ -54,6 +54,32 @@ import json; r=json.load(open('$TMP/d.json'))['results']; assert r[0]['file']=='
 check search_html python3 -c "
 import json; r=json.load(open('$TMP/h.json'))['results']; assert r[0]['file']=='办法.html' and r[0]['article']=='第一条', r"
 
+# PDF: LibreOffice writes a Chinese law as PDF; pdftotext reads it back in
+# a limited child process, articles and their text survive line wrapping.
+pdfdir="$TMP/pdf"
+mkdir -p "$pdfdir"
+{
+	echo "中华人民共和国示例安全法"
+	echo "第一章 总则"
+	echo "第一条 为了加强示例安全工作，防止和减少示例安全事故，保障人民群众生命和财产安全，促进经济社会持续健康发展，根据宪法，制定本法。"
+	echo "第二条 在中华人民共和国领域内从事示例经营活动的单位的安全工作，适用本法；有关法律、行政法规对消防安全和道路交通安全另有规定的，适用其规定。"
+	echo "第三条 示例安全工作坚持中国共产党的领导，坚持以人为本，坚持人民至上、生命至上，把保护人民生命安全摆在首位。"
+} >"$pdfdir/示例安全法.txt"
+HOME="$TMP" timeout 120 soffice --headless --norestore -env:UserInstallation=file://"$TMP/lo" \
+	--convert-to pdf --outdir "$pdfdir" "$pdfdir/示例安全法.txt" >"$TMP/soffice.log" 2>&1
+rm -f "$pdfdir/示例安全法.txt"
+check pdf_written_by_libreoffice test -s "$pdfdir/示例安全法.pdf"
+"$BIN" kb add 文档库 "$pdfdir" --db "$db" 2>"$TMP/err"
+check kb_add_pdf_exit_0 test $? = 0
+"$BIN" search --db "$db" --json --kb 文档库 "《示例安全法》第二条" >"$TMP/p.json"
+check search_pdf_article python3 -c "
+import json; r=json.load(open('$TMP/p.json'))['results']
+assert r and r[0]['file']=='示例安全法.pdf' and r[0]['article']=='第二条', r"
+"$BIN" search --db "$db" --json --kb 文档库 "消防安全和道路交通安全另有规定" >"$TMP/p2.json"
+check search_pdf_text python3 -c "
+import json; r=json.load(open('$TMP/p2.json'))['results']
+assert r and r[0]['article']=='第二条', r"
+
 # Re-ingest: change one file, delete another.
 printf '关于开展示例检查的通知\n全新内容：请于二十日内报送。\n' >"$src/通知.txt"
 rm "$src/办法.html"
@@ -72,12 +98,27 @@ python3 -c "print('<div>' * 200000 + '第一条 嵌套' + '</div>' * 200000)" >"
 head -c 3000 tests/data/samples/sample-notice.docx >"$bad/truncated.docx"
 printf 'PK\003\004garbage' >"$bad/notzip.docx"
 printf '# 好文件\n\n第一条 这是一份正常的文件。\n' >"$bad/good.md"
+head -c 600 "$pdfdir/示例安全法.pdf" >"$bad/truncated.pdf"
+printf '<html>不是 PDF</html>' >"$bad/fake.pdf"
+python3 - "$bad/scan.pdf" <<'PY'
+import sys
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+out = bytearray(b"%PDF-1.4\n"); offs = []
+for i, o in enumerate(objs, 1):
+    offs.append(len(out)); out += b"%d 0 obj " % i + o + b" endobj\n"
+x = len(out)
+out += b"xref\n0 4\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offs)
+out += b"trailer << /Size 4 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % x
+open(sys.argv[1], "wb").write(out)
+PY
 "$BIN" kb add 坏库 "$bad" --db "$db" --quiet 2>"$TMP/err"
 rc=$?
 check kb_hostile_exit_2 test "$rc" = 2
-for f in badutf8.md huge.txt truncated.docx notzip.docx; do
+for f in badutf8.md huge.txt truncated.docx notzip.docx truncated.pdf fake.pdf scan.pdf; do
 	check "kb_hostile_named_$f" grep -q "$f" "$TMP/err"
 done
+check kb_hostile_pdf_reasons sh -c "grep -q '不是 PDF' '$TMP/err' && grep -q '扫描件' '$TMP/err' && grep -q '无法打开 PDF' '$TMP/err'"
 check kb_hostile_no_sanitizer_report sh -c "! grep -q 'Sanitizer\|runtime error' '$TMP/err'"
 "$BIN" search --db "$db" --json --kb 坏库 "正常的文件" >"$TMP/g.json"
 check kb_hostile_good_file_indexed python3 -c "
@@ -101,4 +142,4 @@ assert 'kb.add' in a and 'kb.reindex' in a, a"
 check kb_rm python3 -c "
 import subprocess,json
 k=json.loads(subprocess.run(['$BIN','kb','list','--json','--db','$db'],capture_output=True).stdout)
-assert [x['name'] for x in k]==['示例库'], k"
+assert sorted(x['name'] for x in k)==sorted(['示例库','文档库']), k"
