@@ -12,6 +12,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 mkdir -p tests/artifacts
 passed=0
 failed=0
+times=()
 
 count() { # count ok/FAIL lines of a log
 	local p f
@@ -37,9 +38,12 @@ for t in tests/integration/test_*.sh; do
 	name=$(basename "$t" .sh)
 	echo "== $name"
 	log=tests/artifacts/$name.log
+	start=$SECONDS
 	bash "$t" >"$log" 2>&1
 	rc=$?
 	grep -E '^(ok|FAIL) ' "$log"
+	echo "-- $name: $((SECONDS - start)) s"
+	times+=("$((SECONDS - start)) $name")
 	count "$log"
 	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$log"; then
 		echo "FAIL $name (exit $rc, see $log)"
@@ -47,5 +51,7 @@ for t in tests/integration/test_*.sh; do
 		failed=$((failed + 1))
 	fi
 done
+echo "== slowest integration tests (seconds)"
+printf '%s\n' "${times[@]}" | sort -rn | head -8
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
