@@ -1,6 +1,7 @@
 # Shuzhi (数智) build. See README.md: `make run` and `make check`.
 # Every Debian library comes through pkg-config.
 
+comma := ,
 PKGS      := libzip zlib libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent libcurl icu-uc
 CC        ?= cc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -32,6 +33,11 @@ FUZZ_SRC     := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 FUZZ_CFLAGS  := $(CSTD) -Wall -Wextra -Werror -Isrc $(PKG_CFLAGS) -O1 -g \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -DSHUZHI_FUZZ
+# The library is compiled once for all targets, with coverage but without
+# libFuzzer's main (fuzzer-no-link); each target links it with its own file.
+FUZZ_LIB_CFLAGS := $(subst -fsanitize=fuzzer$(comma),-fsanitize=fuzzer-no-link$(comma),$(FUZZ_CFLAGS)) -MMD -MP
+FUZZ_OBJ     := $(LIB_SRC:%.c=build/fuzzobj/%.o) build/fuzzobj/gen/web_assets.o
+.SECONDARY: $(FUZZ_OBJ)
 
 .PHONY: all deps run demo check test unit integration lint format fuzz fuzz-build bench clean
 
@@ -75,10 +81,19 @@ build/asan/gen/web_assets.o: $(WEB_GEN)
 	@mkdir -p $(dir $@)
 	@$(CC) $(ASAN_CFLAGS) -c -o $@ $<
 
-build/fuzz/%: fuzz/%.c $(LIB_SRC) $(WEB_GEN)
+build/fuzzobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	@clang $(FUZZ_LIB_CFLAGS) -c -o $@ $<
+
+build/fuzzobj/gen/web_assets.o: $(WEB_GEN)
+	@mkdir -p $(dir $@)
+	@clang $(FUZZ_LIB_CFLAGS) -c -o $@ $<
+
+build/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	@clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(WEB_GEN) $(PKG_LIBS) -lz
+	@clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lz
 
 # make run: install what is missing, build, demonstrate the CLI on a sample,
 # create a demo database and start the server on 127.0.0.1:8080.
@@ -146,4 +161,4 @@ build/bench-slides: $(REL_OBJ) build/rel/bench/slides/inproc.o
 clean:
 	rm -rf build
 
--include build/rel/bench/gongwen/inproc.d build/rel/bench/scenario/inproc.d build/rel/bench/search/inproc.d build/rel/bench/slides/inproc.d $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d
+-include build/rel/bench/gongwen/inproc.d build/rel/bench/scenario/inproc.d build/rel/bench/search/inproc.d build/rel/bench/slides/inproc.d $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d
