@@ -8,7 +8,7 @@ import { chromium } from "playwright-core";
 export const BASE = process.env.SHUZHI_URL;
 export const PW = process.env.SHUZHI_PW;
 export const ART = process.env.SHUZHI_ARTIFACTS || "tests/artifacts";
-export const T = 10000; // per wait, ms
+export const T = 30000; // per wait, ms (a loaded machine with sanitizer builds is slow)
 
 let failures = 0;
 export function ok(name) { console.log("ok " + name); }

@@ -9,8 +9,11 @@ cd "$(dirname "$0")/../.."
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 SHUZHI_DEMO_DB=$TMP/demo.db SHUZHI_DEMO_PORT=$PORT bash scripts/demo.sh "$BIN" >"$TMP/demo.out" 2>&1 &
 DEMO=$!
-for _ in $(seq 1 300); do
+# The demo ingests laws and imports enterprises (sanitizer build): wait for
+# it as long as it runs, up to 10 minutes.
+for _ in $(seq 1 6000); do
 	grep -q '演示数据：' "$TMP/demo.out" && break
+	kill -0 "$DEMO" 2>/dev/null || break
 	sleep 0.1
 done
 check demo-cli-part grep -q '复查修正后的文件' "$TMP/demo.out"
