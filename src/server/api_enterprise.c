@@ -306,6 +306,87 @@ void server_api_ent_chains_set(struct server_req *r)
 	json_decref(body);
 }
 
+/* ---- risk-warning rules ---- */
+
+static void reply_rules(struct server_req *r, const struct ent_rules *rs)
+{
+	json_t *diff = ent_rules_diff_json(rs);
+	bool all_default = json_object_size(diff) == 0;
+
+	server_reply_json(
+	    r, 200,
+	    json_pack("{s:o,s:o,s:b,s:s}", "rules", ent_rules_json(rs), "changes", diff,
+		      "all_default", all_default, "note",
+		      "默认值即企业数据说明（README R6）的规则；修改后导出、画像、预警和"
+		      "筛选剔除均按当前配置计算，预警动态按导入时的配置记录"));
+}
+
+void server_api_ent_rules_get(struct server_req *r)
+{
+	struct ent_rules rs;
+	struct err e = {0};
+
+	if (!ent_allowed(r))
+		return;
+	if (ent_rules_load(server_store(r), &rs, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	reply_rules(r, &rs);
+}
+
+/* PUT {"rules": {rule: {enabled, level, threshold}}} replaces the whole
+ * configuration (rules not named: default); {"reset": true} or
+ * {"rules": {}} restores the defaults. Audited with the differences. */
+void server_api_ent_rules_set(struct server_req *r)
+{
+	json_t *body = server_body_json(r);
+	struct ent_rules rs, old;
+	struct err e = {0};
+	json_t *diff, *d;
+	char *text;
+
+	if (body == NULL)
+		return;
+	if (json_is_true(json_object_get(body, "reset")) && json_object_size(body) == 1) {
+		ent_rules_default(&rs);
+	} else if (json_object_get(body, "rules") == NULL) {
+		json_decref(body);
+		server_reply_error(r, 400, "bad_request",
+				   "请求应为 {\"rules\": {…}} 或 {\"reset\": true}");
+		return;
+	} else if (ent_rules_from_json(body, &rs, &e) != 0) {
+		json_decref(body);
+		server_reply_error(r, 400, "bad_request", e.msg);
+		return;
+	}
+	json_decref(body);
+	if (ent_rules_load(server_store(r), &old, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	diff = ent_rules_diff_json(&rs);
+	text = json_dumps(diff, JSON_COMPACT | JSON_SORT_KEYS);
+	d = json_pack("{s:O,s:o,s:b}", "rules", diff, "previous", ent_rules_diff_json(&old),
+		      "reset", json_object_size(diff) == 0);
+	if (store_tx_begin(server_store(r), &e) == 0) {
+		if (store_ent_setting_set(server_store(r), "rules", text, work_now(&r->ctx),
+					  r->actor, &e) == 0 &&
+		    work_audit_append_tx(&r->ctx, "enterprise.rules", "enterprise", d, &e) == 0)
+			store_tx_commit(server_store(r), &e);
+		else
+			store_tx_rollback(server_store(r));
+	}
+	json_decref(d);
+	json_decref(diff);
+	free(text);
+	if (e.code != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	reply_rules(r, &rs);
+}
+
 /* ---- search ---- */
 
 static int search_cb(const struct store_ent_row *row, void *arg)
@@ -529,11 +610,16 @@ void server_api_ent_warnings(struct server_req *r)
 	int64_t id = 0;
 	FILE *f;
 	json_t *feed, *items, *out, *v;
+	struct ent_rules rules;
 	size_t i;
 	int rc;
 
 	if (!ent_allowed(r))
 		return;
+	if (ent_rules_load(server_store(r), &rules, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
 	if (level != NULL && level[0] != '\0' && strcmp(level, "red") != 0 &&
 	    strcmp(level, "orange") != 0 && strcmp(level, "yellow") != 0) {
 		server_reply_error(r, 400, "bad_request", "level 应为 red、orange 或 yellow");
@@ -556,7 +642,7 @@ void server_api_ent_warnings(struct server_req *r)
 		server_reply_json(r, 200,
 				  json_pack("{s:I,s:[],s:i,s:i,s:o}", "import", (json_int_t)0,
 					    "items", "new", 0, "cleared", 0, "rules",
-					    ent_rules_json()));
+					    ent_rules_json(&rules)));
 		return;
 	}
 	f = open_memstream(&buf, &len);
@@ -598,17 +684,16 @@ void server_api_ent_warnings(struct server_req *r)
 			json_object_set(v, "name", json_object_get(json_array_get(one, 0), "name"));
 		}
 		{
-			size_t n;
-			const struct ent_rule_info *ri = ent_rule_infos(&n);
 			const char *rule = json_string_value(json_object_get(v, "rule"));
 
-			for (size_t k = 0; rule != NULL && k < n; k++) {
-				if (strcmp(ri[k].rule, rule) == 0) {
-					json_object_set_new(v, "rule_name",
-							    json_string(ri[k].name));
-					json_object_set_new(v, "threshold",
-							    json_string(ri[k].threshold));
-				}
+			for (size_t k = 0; rule != NULL && ent_rule_id(k) != NULL; k++) {
+				char name[160], thr[400];
+
+				if (strcmp(ent_rule_id(k), rule) != 0)
+					continue;
+				ent_rule_text(&rules, k, name, sizeof(name), thr, sizeof(thr));
+				json_object_set_new(v, "rule_name", json_string(name));
+				json_object_set_new(v, "threshold", json_string(thr));
 			}
 		}
 		json_decref(one);
@@ -617,7 +702,7 @@ void server_api_ent_warnings(struct server_req *r)
 			json_object_get(feed, "previous") ? json_object_get(feed, "previous")
 							  : json_null(),
 			"items", items, "new", (json_int_t)added, "cleared", (json_int_t)cleared,
-			"rules", ent_rules_json());
+			"rules", ent_rules_json(&rules));
 	json_decref(feed);
 	server_reply_json(r, 200, out);
 }

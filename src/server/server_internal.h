@@ -168,6 +168,8 @@ void server_api_ent_access_get(struct server_req *r);
 void server_api_ent_access_set(struct server_req *r);
 void server_api_ent_chains_get(struct server_req *r);
 void server_api_ent_chains_set(struct server_req *r);
+void server_api_ent_rules_get(struct server_req *r);
+void server_api_ent_rules_set(struct server_req *r);
 void server_api_ent_search(struct server_req *r);
 void server_api_ent_profile(struct server_req *r);
 void server_api_ent_report(struct server_req *r);

@@ -61,6 +61,8 @@ static const struct {
     {"POST", "/api/enterprise/access", A},
     {"GET", "/api/enterprise/chains", U},
     {"POST", "/api/enterprise/chains", A},
+    {"GET", "/api/enterprise/rules", U},
+    {"PUT", "/api/enterprise/rules", A},
     {"GET", "/api/enterprises", U},
     {"GET", "/api/enterprises/{id}", U},
     {"GET", "/api/enterprises/{id}/report.docx", U},
