@@ -147,8 +147,16 @@ int ent_profile(struct store *st, int64_t id, const char *uscc, int64_t as_of, j
  * '\n' (malloc'ed). No model involved. */
 char *ent_profile_analysis(const json_t *profile);
 /* The enterprise report (.docx): profile, scorecard table, warnings with
- * evidence and the analysis, written atomically to path. */
-int ent_report_docx(const json_t *profile, const char *analysis, const char *path, struct err *e);
+ * evidence and the analysis under a note saying who wrote it (note may be
+ * NULL), written atomically to path. */
+int ent_report_docx(const json_t *profile, const char *analysis, const char *note, const char *path,
+		    struct err *e);
+/* The user message asking a model for the written analysis: the profile's
+ * figures (no legal representative, no address; evidence as sources) and
+ * the deterministic draft (malloc'ed). Mask it before it leaves. */
+char *ent_analysis_prompt(const json_t *profile, const char *draft);
+#define ENT_NOTE_RULES "（本节分析由规则生成，未使用大模型。）"
+#define ENT_NOTE_MODEL "（本节分析由大模型依据上文数据撰写，数据与结论以上文为准。）"
 
 /* Parse YYYY-MM-DD into YYYYMMDD; -1 when not a real date. */
 int64_t ent_parse_as_of(const char *s);

@@ -581,7 +581,13 @@ void server_api_ent_report(struct server_req *r)
 	}
 	snprintf(path, sizeof(path), "%s/report.docx", dir);
 	a = ent_profile_analysis(p);
-	if (ent_report_docx(p, a, path, &e) != 0) {
+	/* the server's report stays deterministic: a blocking model call
+	 * would stall the event loop (the CLI writes model prose) */
+	if (ent_report_docx(
+		p, a,
+		"（本节分析由规则生成；在线生成的报告不调用大模型，需要模型撰写的分析请用 "
+		"shuzhi enterprise report --config。）",
+		path, &e) != 0) {
 		server_reply_err(r, &e);
 	} else {
 		snprintf(fname, sizeof(fname), "enterprise-%s.docx",

@@ -9,9 +9,7 @@
 #include "store/store_internal.h"
 
 /* The enterprise name is field 1 of the canonical row (after the
- * 18-character uscc and U+001F), as in sq_enterprise.c. */
-#define NAME_OF(c) "substr(" c ", 20, instr(substr(" c ", 20) || char(31), char(31)) - 1)"
-
+ * 18-character uscc and U+001F): substr(canon, 20, …) as in sq_enterprise.c. */
 const char store_sq_entlist_schema[] =
     "CREATE TABLE ent_list ("
     " id INTEGER PRIMARY KEY,"
@@ -36,27 +34,24 @@ const char store_sq_entlist_schema[] =
     "CREATE INDEX ent_enterprise_ord ON ent_enterprise(ord);"
     "CREATE VIRTUAL TABLE ent_name_fts USING fts5(name, content='',"
     " tokenize='trigram case_sensitive 1');"
-    "INSERT INTO ent_name_fts (rowid, name) SELECT id, " NAME_OF(
-	"canon") " FROM ent_enterprise;"
-		 "CREATE TRIGGER ent_name_ai AFTER INSERT ON ent_enterprise BEGIN"
-		 " INSERT INTO ent_name_fts (rowid, name) VALUES (new.id, " NAME_OF(
-		     "new.canon") "); END;"
-				  "CREATE TRIGGER ent_name_au AFTER UPDATE OF canon ON "
-				  "ent_enterprise BEGIN"
-				  " INSERT INTO ent_name_fts (ent_name_fts, rowid, name) VALUES "
-				  "('delete', old.id, " NAME_OF(
-				      "old.canon") ");"
-						   " INSERT INTO ent_name_fts (rowid, name) VALUES "
-						   "(new.id, " NAME_OF(
-						       "new.canon") "); END;"
-								    "CREATE TRIGGER ent_name_ad "
-								    "AFTER DELETE ON "
-								    "ent_enterprise BEGIN"
-								    " INSERT INTO ent_name_fts "
-								    "(ent_name_fts, rowid, name) "
-								    "VALUES ('delete', "
-								    "old.id, " NAME_OF(
-									"old.canon") "); END;";
+    "INSERT INTO ent_name_fts (rowid, name)"
+    " SELECT id, substr(canon, 20, instr(substr(canon, 20) || char(31), char(31)) - 1) FROM "
+    "ent_enterprise;"
+    "CREATE TRIGGER ent_name_ai AFTER INSERT ON ent_enterprise BEGIN"
+    " INSERT INTO ent_name_fts (rowid, name)"
+    " VALUES (new.id, substr(new.canon, 20, instr(substr(new.canon, 20) || char(31), char(31)) - "
+    "1)); END;"
+    "CREATE TRIGGER ent_name_au AFTER UPDATE OF canon ON ent_enterprise BEGIN"
+    " INSERT INTO ent_name_fts (ent_name_fts, rowid, name)"
+    " VALUES ('delete', old.id, substr(old.canon, 20, instr(substr(old.canon, 20) || char(31), "
+    "char(31)) - 1));"
+    " INSERT INTO ent_name_fts (rowid, name)"
+    " VALUES (new.id, substr(new.canon, 20, instr(substr(new.canon, 20) || char(31), char(31)) - "
+    "1)); END;"
+    "CREATE TRIGGER ent_name_ad AFTER DELETE ON ent_enterprise BEGIN"
+    " INSERT INTO ent_name_fts (ent_name_fts, rowid, name)"
+    " VALUES ('delete', old.id, substr(old.canon, 20, instr(substr(old.canon, 20) || char(31), "
+    "char(31)) - 1)); END;";
 
 static int prep(struct store *st, const char *sql, sqlite3_stmt **stmt, struct err *e)
 {

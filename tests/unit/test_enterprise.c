@@ -690,3 +690,30 @@ TEST(enterprise_profile_series_evidence_and_search)
 	folder_close(&fo);
 	db_fixture_close(&f);
 }
+
+/* The model prompt of the report's analysis carries the figures and the
+ * draft but not the legal representative or the address. */
+TEST(enterprise_analysis_prompt_leaves_out_people)
+{
+	json_t *p = json_pack(
+	    "{s:s,s:s,s:{s:s,s:s,s:s},s:{s:i},s:[{s:s,s:s,s:s,s:[{s:s}]}],s:{s:s,s:i}}", "name",
+	    "甲科技有限公司", "as_of", "2025-06-30", "registration", "legal_rep", "张三丰",
+	    "address", "幸福路 8 号", "status", "存续", "scorecard", "score", 75, "warnings",
+	    "level_zh", "橙色", "name", "经营异常名录", "threshold", "列入且未移出", "evidence",
+	    "source", "abnormal_list.csv:7", "grade", "grade", "C", "credit_score", 64);
+	char *t = ent_analysis_prompt(p, "规则生成的草稿");
+
+	ASSERT(t != NULL);
+	ASSERT(strstr(t, "甲科技有限公司") != NULL);
+	ASSERT(strstr(t, "abnormal_list.csv:7") != NULL);
+	ASSERT(strstr(t, "规则生成的草稿") != NULL);
+	ASSERT(strstr(t, "\"score\": 75") != NULL);
+	ASSERT(strstr(t, "张三丰") == NULL);
+	ASSERT(strstr(t, "幸福路") == NULL);
+	/* the profile itself is unchanged */
+	ASSERT_STR_EQ(
+	    json_string_value(json_object_get(json_object_get(p, "registration"), "legal_rep")),
+	    "张三丰");
+	free(t);
+	json_decref(p);
+}
