@@ -162,8 +162,8 @@ char *ent_profile_analysis(const json_t *p)
 	else
 		buf_adds(&o, "风险较高，建议暂缓合作或扶持，并逐条核实预警所列原始记录。");
 	buf_adds(
-	    &o, "\n说明：本分析由规则根据公共数据自动生成（未使用大模型），预警与评级阈值为默认值，"
-		"每项结论均可追溯到所列原始记录。");
+	    &o, "\n说明：本分析由规则根据公共数据自动生成（未使用大模型），评级阈值为默认值，"
+		"预警规则按当前配置（是否为默认见预警表），每项结论均可追溯到所列原始记录。");
 	return buf_detach(&o, NULL);
 }
 
@@ -340,13 +340,14 @@ int ent_report_docx(const json_t *p, const char *analysis, const char *note, con
 		body(w, "按当前预警规则未发现预警。");
 	} else {
 		static const long wd[4] = {1000, 2300, 2945, 2600};
-		const char *row[4] = {"等级", "预警", "规则（默认阈值）", "证据（原始记录）"};
+		const char *row[4] = {"等级", "预警", "规则与阈值", "证据（原始记录）"};
 
 		doc_dw_table_begin(w, 4, wd);
 		cells(w, true, 4, row);
 		json_array_foreach(json_object_get(p, "warnings"), i, v)
 		{
 			struct buf ev;
+			char thr[600];
 			size_t k;
 			json_t *x;
 
@@ -355,7 +356,9 @@ int ent_report_docx(const json_t *p, const char *analysis, const char *note, con
 			    buf_addf(&ev, "%s%s", k ? "\n" : "", jstr(x, "source", ""));
 			row[0] = jstr(v, "level_zh", "");
 			row[1] = jstr(v, "name", "");
-			row[2] = jstr(v, "threshold", "");
+			snprintf(thr, sizeof(thr), "%s（%s）", jstr(v, "threshold", ""),
+				 json_is_false(json_object_get(v, "default")) ? "已调整" : "默认");
+			row[2] = thr;
 			row[3] = ev.p != NULL ? ev.p : "";
 			cells(w, false, 4, row);
 			buf_free(&ev);
