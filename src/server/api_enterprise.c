@@ -1,7 +1,8 @@
 /*
  * server: enterprise profiles over HTTP (issue 9) — search, profile (every
  * view audited), report .docx, warnings feed, 招商 screening with CSV and
- * .xlsx export, 产业链 nodes, and the access grant.
+ * .xlsx export, saved screening lists, 产业链 nodes, the risk-warning rules
+ * (README defaults, admin changes audited) and the access grant.
  *
  * Access: enterprise data is readable only by the roles the admin grants
  * (setting "access", a JSON array of role names). The default is admin
