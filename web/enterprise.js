@@ -281,12 +281,12 @@ async function access() {
 async function saveList() {
   showError("");
   const f = document.getElementById("save-form");
-  const name = f.name.value.trim();
+  const name = f.elements.list_name.value.trim();
   if (!name) { showError("请填写名单名称"); return; }
   const filter = screenBody("json");
   delete filter.format;
   try {
-    const d = await api("POST", "/api/enterprise/lists", { name, shared: f.shared.checked, filter });
+    const d = await api("POST", "/api/enterprise/lists", { name, shared: f.elements.shared.checked, filter });
     document.getElementById("save-msg").textContent = "已保存“" + name + "”：" + d.saved + " 家（符合 " + d.matched + " 家）";
   } catch (e) { showError(e.message); }
 }

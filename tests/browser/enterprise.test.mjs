@@ -73,7 +73,7 @@ await step("ent_screening", async () => {
   expect(flags.every((f) => !f.includes("red:")), "red flagged firms knocked out");
 });
 await step("ent_save_list", async () => {
-  await page.fill('#save-form input[name="name"]', "浏览器名单");
+  await page.fill('#save-form input[name="list_name"]', "浏览器名单");
   await page.click("#save-list");
   await page.waitForFunction(() => document.getElementById("save-msg").textContent.includes("已保存"));
   await page.click("#tab-lists");
