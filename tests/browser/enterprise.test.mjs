@@ -97,7 +97,9 @@ await step("ent_rules_read_only_for_staff", async () => {
 await page.click("#tab-screen");
 await shot(page, "enterprise-screen").catch(() => {}); // a long table may exceed the timeout
 await step("ent_screening_csv_download", async () => {
-  const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#screen-csv")]);
+  // the export evaluates every enterprise: on the sanitizer build of a loaded
+  // machine that can take longer than the default wait
+  const [dl] = await Promise.all([page.waitForEvent("download", { timeout: 60000 }), page.click("#screen-csv")]);
   const text = readFileSync(await dl.path(), "utf8");
   const lines = text.trim().split("\n");
   expect(lines[0].startsWith("rank,uscc,name"), "csv header: " + lines[0]);
