@@ -95,7 +95,6 @@ await step("ent_rules_read_only_for_staff", async () => {
   expect(await page.locator('#rules-edit tbody tr[data-rule="litigation_3_cases"] input[type="number"]').isDisabled(), "threshold read-only");
 });
 await page.click("#tab-screen");
-await shot(page, "enterprise-screen").catch(() => {}); // a long table may exceed the timeout
 await step("ent_screening_csv_download", async () => {
   // the export evaluates every enterprise: on the sanitizer build of a loaded
   // machine that can take longer than the default wait
@@ -105,6 +104,8 @@ await step("ent_screening_csv_download", async () => {
   expect(lines[0].startsWith("rank,uscc,name"), "csv header: " + lines[0]);
   expect(lines.length > 1 && lines.slice(1).every((l) => l.split(",")[3].startsWith("C") || l.includes('"')), "csv rows filtered");
 });
+// last: a full-page shot of a long table may time out and leave the page unusable
+await shot(page, "enterprise-screen").catch(() => {}); // a long table may exceed the timeout
 await step("ent_no_js_errors", () => expect(jsErrors.length === 0, jsErrors.join(" | ")));
 await step("ent_no_http_errors", () => expect(badLoads.length === 0, badLoads.join(" | ")));
 await context.close();
