@@ -109,11 +109,11 @@ async function openProfile(id) {
   st.append(row(["合计", sc.pass ? "通过" + (sc.direct.length ? "（直通：" + sc.direct.join("；") + "）" : "") : "未通过", sc.score, 100]));
 
   const ws = el("div", null, "ent-warnings");
-  if (p.warnings.length === 0) ws.append(el("p", "按默认规则未发现预警。", "hint"));
+  if (p.warnings.length === 0) ws.append(el("p", "按当前预警规则未发现预警。", "hint"));
   for (const w of p.warnings) {
     const item = el("details", null, "ent-warning ent-" + w.level);
     const sum = el("summary");
-    sum.append(el("span", w.level_zh, "ent-level ent-level-" + w.level), el("span", " " + w.name + " — " + w.threshold + "（默认阈值）"));
+    sum.append(el("span", w.level_zh, "ent-level ent-level-" + w.level), el("span", " " + w.name + " — " + w.threshold + (w.default ? "（默认阈值）" : "（已调整，非默认）")));
     item.append(sum);
     const ul = el("ul");
     for (const ev of w.evidence) {
@@ -176,7 +176,7 @@ async function feed() {
   document.getElementById("feed-count").textContent = "第 " + d.import + " 次导入：新增 " + d.new + " 条，解除 " + d.cleared + " 条" + (level ? "（已按等级筛选，显示 " + d.items.length + " 条）" : "");
   const rt = document.querySelector("#rules-table tbody");
   rt.replaceChildren();
-  for (const r of d.rules) rt.append(row([r.level_zh, r.name, r.threshold + (r.default ? "（默认）" : "")]));
+  for (const r of d.rules) rt.append(row([r.level_zh, r.name, r.threshold + (r.default ? "（默认）" : "（已调整）") + (r.enabled ? "" : "（已停用）")]));
 }
 
 function screenBody(format) {
@@ -227,8 +227,10 @@ async function download(format) {
   setTimeout(() => URL.revokeObjectURL(url), 5000);
 }
 
+const TABS = ["search", "feed", "screen", "lists", "rules", "access"];
+
 function show(name) {
-  for (const t of ["search", "feed", "screen", "access"]) {
+  for (const t of TABS) {
     document.getElementById("pane-" + t).hidden = t !== name;
     document.getElementById("tab-" + t).setAttribute("aria-selected", String(t === name));
   }
@@ -274,14 +276,151 @@ async function access() {
   });
 }
 
+// ---- saved lists ----
+
+async function saveList() {
+  showError("");
+  const f = document.getElementById("save-form");
+  const name = f.elements.list_name.value.trim();
+  if (!name) { showError("请填写名单名称"); return; }
+  const filter = screenBody("json");
+  delete filter.format;
+  try {
+    const d = await api("POST", "/api/enterprise/lists", { name, shared: f.elements.shared.checked, filter });
+    document.getElementById("save-msg").textContent = "已保存“" + name + "”：" + d.saved + " 家（符合 " + d.matched + " 家）";
+  } catch (e) { showError(e.message); }
+}
+
+function fileLink(text, href) {
+  const a = el("a", text);
+  a.href = href;
+  return a;
+}
+
+async function openList(id) {
+  showError("");
+  let d;
+  try { d = await api("GET", "/api/enterprise/lists/" + id); } catch (e) { showError(e.message); return; }
+  document.getElementById("list-title").textContent = d.name + "（" + d.owner + "，" + d.created + "）";
+  document.getElementById("list-filter").textContent = "筛选条件：" + JSON.stringify(d.filter) + "；评价日期 " + d.as_of + "；" + d.note;
+  const tb = document.querySelector("#list-rows tbody");
+  tb.replaceChildren();
+  for (const r of d.results) {
+    const name = r.id ? button(r.name || r.uscc, () => { show("search"); openProfile(r.id); }, "ent-pick") : (r.name || r.uscc);
+    tb.append(row([r.rank, name, r.industry_code, r.region_code, r.grade, r.credit_score, r.flags]));
+  }
+}
+
+async function lists() {
+  showError("");
+  let d;
+  try { d = await api("GET", "/api/enterprise/lists"); } catch (e) { showError(e.message); return; }
+  const tb = document.querySelector("#lists-table tbody");
+  tb.replaceChildren();
+  if (d.lists.length === 0) tb.append(row(["（还没有保存的名单：在“招商筛选”中筛选后保存）", "", "", "", "", "", ""]));
+  for (const l of d.lists) {
+    const ops = el("span", null, "inline");
+    ops.append(button("打开", () => openList(l.id)),
+      fileLink("CSV", "/api/enterprise/lists/" + l.id + "/export?format=csv"),
+      fileLink(".xlsx", "/api/enterprise/lists/" + l.id + "/export?format=xlsx"),
+      button("删除", async () => {
+        if (!confirm("删除名单“" + l.name + "”？")) return;
+        try { await api("DELETE", "/api/enterprise/lists/" + l.id); lists(); } catch (e) { showError(e.message); }
+      }));
+    tb.append(row([l.name, l.owner, l.created, l.as_of, l.matched, l.shared ? "本部门" : "仅本人", ops]));
+  }
+}
+
+// ---- risk rules ----
+
+let ruleRows = [];
+
+async function rules(admin) {
+  showError("");
+  let d;
+  try { d = await api("GET", "/api/enterprise/rules"); } catch (e) { showError(e.message); return; }
+  document.getElementById("rules-note").textContent = d.note + (admin ? "" : "（只有管理员可以修改）");
+  document.getElementById("rules-actions").hidden = !admin;
+  const tb = document.querySelector("#rules-edit tbody");
+  tb.replaceChildren();
+  ruleRows = [];
+  for (const r of d.rules) {
+    const on = el("input");
+    on.type = "checkbox";
+    on.checked = r.enabled;
+    on.disabled = !admin;
+    on.setAttribute("aria-label", "启用 " + r.name);
+    const lv = el("select");
+    for (const [k, v] of Object.entries(LEVEL)) {
+      const o = el("option", v);
+      o.value = k;
+      lv.append(o);
+    }
+    lv.value = r.level;
+    lv.disabled = !admin;
+    let th = el("span", "—");
+    if (r.param) {
+      th = el("input");
+      th.type = "number";
+      th.min = r.param.min;
+      th.max = r.param.max;
+      th.step = 1;
+      th.value = r.param.value;
+      th.disabled = !admin;
+      th.setAttribute("aria-label", "阈值 " + r.name);
+    }
+    const thCell = el("span");
+    thCell.append(th, el("span", r.param ? " " + r.param.unit : ""));
+    const dflt = r.defaults.level_zh + "；" + r.defaults.threshold + (r.param ? "（" + r.param.default + " " + r.param.unit + "）" : "");
+    const cur = el("span", r.threshold + (r.default ? "（默认）" : "（已调整）"), r.default ? "ent-rule-default" : "ent-rule-changed");
+    const tr = row([on, r.name, lv, thCell, cur, dflt]);
+    tr.dataset.rule = r.rule;
+    tb.append(tr);
+    ruleRows.push({ rule: r.rule, on, lv, th: r.param ? th : null, r });
+  }
+}
+
+async function saveRules(reset) {
+  showError("");
+  let body;
+  if (reset) {
+    if (!confirm("恢复全部预警规则的默认值？")) return;
+    body = { reset: true };
+  } else {
+    const rs = {};
+    for (const x of ruleRows) {
+      const c = {};
+      if (!x.on.checked) c.enabled = false;
+      if (x.lv.value !== x.r.defaults.level) c.level = x.lv.value;
+      if (x.th) {
+        const v = Number(x.th.value);
+        if (!Number.isInteger(v)) { showError(x.r.name + "：阈值应为整数"); return; }
+        if (v !== x.r.param.default) c.threshold = v;
+      }
+      if (Object.keys(c).length) rs[x.rule] = c;
+    }
+    body = { rules: rs };
+  }
+  try {
+    await api("PUT", "/api/enterprise/rules", body);
+    await rules(true);
+    document.getElementById("rules-msg").textContent = reset ? "已恢复默认" : "已保存";
+  } catch (e) { showError(e.message); }
+}
+
 async function main() {
   const me = await loadMe();
-  for (const t of ["search", "feed", "screen", "access"]) {
+  for (const t of TABS) {
     document.getElementById("tab-" + t).addEventListener("click", () => {
       show(t);
       if (t === "feed") feed();
+      if (t === "lists") lists();
+      if (t === "rules") rules(me.role === "admin");
     });
   }
+  document.getElementById("save-form").addEventListener("submit", (ev) => { ev.preventDefault(); saveList(); });
+  document.getElementById("rules-save").addEventListener("click", () => saveRules());
+  document.getElementById("rules-reset").addEventListener("click", () => saveRules(true));
   document.getElementById("ent-search").addEventListener("submit", (ev) => { ev.preventDefault(); page = 1; search(); });
   document.getElementById("ent-prev").addEventListener("click", () => { if (page > 1) { page--; search(); } });
   document.getElementById("ent-next").addEventListener("click", () => { if (page * PER < total) { page++; search(); } });

@@ -11,6 +11,9 @@
 #include "cli/cli_db.h"
 #include "enterprise/ent_field.h"
 #include "enterprise/enterprise.h"
+#include "model/model.h"
+#include "privacy/privacy.h"
+#include "text/text.h"
 #include "store/enterprise_store.h"
 #include "work/work.h"
 
@@ -26,6 +29,8 @@ struct ent_opts {
 	bool json;
 	bool quiet;
 	const char *dir;
+	const char *rules;  /* --rules FILE: risk rules for export / screen */
+	const char *config; /* --config FILE: the model for the report's analysis */
 };
 
 static int usage_error(const char *msg)
@@ -76,6 +81,10 @@ static int parse_opts(int argc, char **argv, struct ent_opts *o)
 			slot = &o->chain;
 		else if (cli_db_opt(argc, argv, &i, "--node", &v))
 			slot = &o->node;
+		else if (cli_db_opt(argc, argv, &i, "--rules", &v))
+			slot = &o->rules;
+		else if (cli_db_opt(argc, argv, &i, "--config", &v))
+			slot = &o->config;
 		if (slot != NULL) {
 			if (v == NULL)
 				return usage_error("选项缺少取值");
@@ -249,8 +258,34 @@ static int chain_codes(const char *file, const char *node, char **out)
 	return 0;
 }
 
+/* --rules FILE: the risk rules (README R6 defaults, changed as the file
+ * says); 0, 2 after a message. */
+static int rules_opt(const char *path, struct ent_rules *rs, const struct ent_rules **out)
+{
+	struct err e = {0};
+	char *text = NULL;
+	size_t len = 0;
+
+	*out = NULL;
+	if (path == NULL)
+		return 0;
+	if (base_read_file(path, ENT_RULES_MAX, &text, &len, &e) != 0) {
+		fprintf(stderr, "shuzhi enterprise: %s: 无法读取预警规则文件（%s）\n", path, e.msg);
+		return 2;
+	}
+	if (ent_rules_parse(text, len, rs, &e) != 0) {
+		fprintf(stderr, "shuzhi enterprise: %s: %s\n", path, e.msg);
+		free(text);
+		return 2;
+	}
+	free(text);
+	*out = rs;
+	return 0;
+}
+
 static int cmd_screen(struct ent_opts *o)
 {
+	struct ent_rules rules;
 	struct ent_screen_opts so = {0};
 	struct store *st;
 	struct err e = {0};
@@ -262,6 +297,8 @@ static int cmd_screen(struct ent_opts *o)
 	int rc;
 
 	if (as_of < 0)
+		return 2;
+	if (rules_opt(o->rules, &rules, &so.rules) != 0)
 		return 2;
 	so.min_capital = so.min_revenue = so.min_headcount = -1;
 	so.min_growth_bp = INT64_MIN;
@@ -364,6 +401,8 @@ static int cmd_screen(struct ent_opts *o)
 
 static int cmd_export(struct ent_opts *o)
 {
+	struct ent_rules rules;
+	const struct ent_rules *rp;
 	struct store *st;
 	struct err e = {0};
 	int64_t as_of;
@@ -374,10 +413,12 @@ static int cmd_export(struct ent_opts *o)
 	as_of = as_of_date(o->as_of);
 	if (as_of < 0)
 		return 2;
+	if (rules_opt(o->rules, &rules, &rp) != 0)
+		return 2;
 	rc = cli_db_open(cli_db_path(o->db), STORE_OPEN_READONLY, &st);
 	if (rc != 0)
 		return rc;
-	rc = ent_export_json(st, as_of, stdout, &e);
+	rc = ent_export_json_rules(st, as_of, rp, stdout, &e);
 	store_close(st);
 	if (rc != 0) {
 		fprintf(stderr, "shuzhi enterprise export: %s\n", e.msg);
@@ -463,15 +504,61 @@ static int cmd_issues(struct ent_opts *o)
 	return 0;
 }
 
-/* report CODE -o OUT.docx: the enterprise report (no model: the written
- * analysis is the deterministic one). */
+#define ENT_PROSE_MAX ((size_t)64 << 10) /* bytes of the model's analysis */
+
+/* The model's written analysis of prof (the deterministic one as its
+ * draft): the prompt masked on the way out (privacy/), restored in the
+ * answer, reasoning dropped. *out malloc'ed; an error with the reason. */
+static int model_analysis(const struct model_provider *p, const json_t *prof, const char *draft,
+			  char **out, struct err *e)
+{
+	char *user = ent_analysis_prompt(prof, draft);
+	char *masked = NULL;
+	struct privacy_map map;
+	struct buf answer;
+	int rc;
+
+	*out = NULL;
+	memset(&map, 0, sizeof(map));
+	rc = privacy_mask(user, strlen(user), &map, &masked, e);
+	free(user);
+	if (rc == 0) {
+		struct model_msg msgs[] = {
+		    {"system",
+		     "你是政府部门的企业分析助手，为招商和信用监管写企业画像报告的“分析”一节。"
+		     "只依据用户给出的数据写作，不得编造数字、日期、名称和事实；数据没有的写"
+		     "“数据未覆盖”。按“总体判断、经营与成长、创新与资质、风险与信用、建议关注"
+		     "事项”五段写，每段一行，不要标题，不要使用 Markdown。形如〔姓名1〕的占位符"
+		     "原样保留。"},
+		    {"user", masked}};
+
+		buf_init(&answer, ENT_PROSE_MAX);
+		rc = model_complete(p, msgs, 2, &answer, NULL, NULL, e);
+		if (rc == 0 && (answer.len == 0 || !text_utf8_valid(answer.p, answer.len, NULL)))
+			rc = err_set(e, BASE_E_FORMAT, "模型未返回有效的分析文字");
+		if (rc == 0)
+			*out = privacy_unmask(answer.p, answer.len, &map);
+		buf_free(&answer);
+	}
+	free(masked);
+	privacy_map_free(&map);
+	return rc;
+}
+
+/* report CODE -o OUT.docx: the enterprise report. With a model configured
+ * (--config or SHUZHI_CONFIG) its written analysis comes from the model,
+ * the deterministic one when the call fails; the report says which. */
 static int cmd_report(struct ent_opts *o)
 {
+	const char *cfg = o->config != NULL ? o->config : getenv("SHUZHI_CONFIG");
+	struct model_provider model;
+	bool use_model = cfg != NULL && cfg[0] != '\0';
 	struct store *st;
 	struct err e = {0};
 	json_t *prof = NULL;
-	char *analysis;
-	char code[32];
+	char *analysis, *prose = NULL;
+	const char *note = ENT_NOTE_RULES, *source = "rules";
+	char code[32], why[300] = "";
 	size_t n = 0;
 	int64_t as_of;
 	int rc;
@@ -493,6 +580,8 @@ static int cmd_report(struct ent_opts *o)
 	as_of = as_of_date(o->as_of);
 	if (as_of < 0)
 		return 2;
+	if (use_model && cli_model_provider("enterprise report", cfg, &model) != 0)
+		return 2;
 	rc = cli_db_open(cli_db_path(o->db), STORE_OPEN_READONLY, &st);
 	if (rc != 0)
 		return rc;
@@ -500,8 +589,31 @@ static int cmd_report(struct ent_opts *o)
 	store_close(st);
 	if (rc == 0) {
 		analysis = ent_profile_analysis(prof);
-		rc = ent_report_docx(prof, analysis, o->out, &e);
+		if (use_model) {
+			struct err me = {0};
+
+			if (model_analysis(&model, prof, analysis, &prose, &me) == 0) {
+				note = ENT_NOTE_MODEL;
+				source = "model";
+			} else {
+				size_t k = strlen(me.msg);
+
+				/* cut the reason at a character boundary */
+				if (k > 200) {
+					k = 200;
+					while (k > 0 && ((unsigned char)me.msg[k] & 0xC0) == 0x80)
+						k--;
+				}
+				snprintf(why, sizeof(why),
+					 "（模型调用失败：%.*s；本节分析改由规则生成。）", (int)k,
+					 me.msg);
+				note = why;
+				source = "rules_fallback";
+			}
+		}
+		rc = ent_report_docx(prof, prose != NULL ? prose : analysis, note, o->out, &e);
 		free(analysis);
+		free(prose);
 		json_decref(prof);
 	}
 	if (rc != 0) {
@@ -509,8 +621,19 @@ static int cmd_report(struct ent_opts *o)
 		return base_err_exit_code(e.code);
 	}
 	if (!o->quiet)
-		fprintf(stderr, "已生成企业画像报告 %s（分析为规则生成，未使用大模型）。\n",
-			o->out);
+		fprintf(stderr, "已生成企业画像报告 %s（%s）。\n", o->out,
+			strcmp(source, "model") == 0 ? "分析由大模型撰写，数据经脱敏后发送"
+			: strcmp(source, "rules") == 0 ? "分析为规则生成，未使用大模型"
+						       : why);
+	if (o->json) {
+		json_t *j =
+		    json_pack("{s:s,s:s,s:s}", "out", o->out, "analysis", source, "note", note);
+		char *t = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+		printf("%s\n", t != NULL ? t : "{}");
+		free(t);
+		json_decref(j);
+	}
 	return 0;
 }
 

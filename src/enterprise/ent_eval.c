@@ -11,24 +11,11 @@ typedef __int128 wide;
 
 #define S(x)	 ((int64_t)(x)*ENT_SCALE)
 #define KNOWN(x) ((x) != ENT_UNKNOWN)
+#define P(k)	 (x->rules->r[(k)].param) /* the configured threshold of rule r */
 
 /* Column c (>= 1) of row r; the row's line. */
 #define COL(t, r, c) ((t)->v[(r) * (t)->stride + 1 + (c)])
 #define LINE(t, r)   ((t)->v[(r) * (t)->stride + 1])
-
-const struct ent_rule ent_rules[ENT_R_COUNT] = {
-    {"dishonest_debtor", "red"},
-    {"tax_grade_d", "red"},
-    {"status_revoked_cancelled", "red"},
-    {"abnormal_list", "orange"},
-    {"social_insurance_arrears", "orange"},
-    {"admin_penalties_100k", "orange"},
-    {"litigation_30pct_revenue", "orange"},
-    {"headcount_drop_30pct", "yellow"},
-    {"electricity_drop_30pct_3m", "yellow"},
-    {"tax_grade_c", "yellow"},
-    {"litigation_3_cases", "yellow"},
-};
 
 static void ev(struct ent_flag *f, int file, long line)
 {
@@ -267,7 +254,7 @@ void ent_eval_one(const struct ent_dataset *d, const struct ent_ctx *x, size_t i
 		}
 	}
 	(void)si_count_row;
-	if (KNOWN(si_arrears) && si_arrears >= 3)
+	if (KNOWN(si_arrears) && si_arrears >= P(ENT_R_SI_ARREARS))
 		ev(&fl[ENT_R_SI_ARREARS], ENT_F_SI, LINE(si, si_arrears_row));
 	for (size_t r = pen->start[i]; r < pen->start[i + 1]; r++) {
 		int64_t dt = COL(pen, r, 1), amt = COL(pen, r, 3), repaired = COL(pen, r, 5);
@@ -278,7 +265,7 @@ void ent_eval_one(const struct ent_dataset *d, const struct ent_ctx *x, size_t i
 				pen_amount += amt;
 		}
 	}
-	if (pen_amount >= S(100000)) {
+	if (pen_amount >= S(P(ENT_R_PENALTIES))) {
 		for (size_t r = pen->start[i]; r < pen->start[i + 1]; r++) {
 			int64_t dt = COL(pen, r, 1), amt = COL(pen, r, 3),
 				repaired = COL(pen, r, 5);
@@ -299,7 +286,7 @@ void ent_eval_one(const struct ent_dataset *d, const struct ent_ctx *x, size_t i
 	{
 		wide rev_yuan = (KNOWN(rev) && rev > 0 ? (wide)rev : 0) * 10000;
 
-		if (def_amount > 0 && def_amount * 10 >= rev_yuan * 3) {
+		if (def_amount > 0 && def_amount * 100 >= rev_yuan * P(ENT_R_LITIGATION_30)) {
 			for (size_t r = court->start[i]; r < court->start[i + 1]; r++) {
 				int64_t dt = COL(court, r, 1), role = COL(court, r, 2),
 					amt = COL(court, r, 4);
@@ -332,7 +319,7 @@ void ent_eval_one(const struct ent_dataset *d, const struct ent_ctx *x, size_t i
 			}
 		}
 		if (n_last >= 2 && n_prev >= 2 && s_prev > 0 &&
-		    10 * s_last * n_prev <= 7 * s_prev * n_last) {
+		    100 * s_last * n_prev <= (100 - P(ENT_R_HEADCOUNT)) * s_prev * n_last) {
 			for (int k = 6; k <= 11; k++) {
 				long r = si_slot[k];
 
@@ -351,7 +338,8 @@ void ent_eval_one(const struct ent_dataset *d, const struct ent_ctx *x, size_t i
 
 			drop[k] = a >= 0 && b >= 0 && KNOWN(COL(ut, a, 2)) &&
 				  KNOWN(COL(ut, b, 2)) && COL(ut, b, 2) > 0 &&
-				  (wide)10 * COL(ut, a, 2) <= (wide)7 * COL(ut, b, 2);
+				  (wide)100 * COL(ut, a, 2) <=
+				      (wide)(100 - P(ENT_R_ELECTRICITY)) * COL(ut, b, 2);
 		}
 		for (int k = 0; k < 4; k++) {
 			if (drop[k] && drop[k + 1] && drop[k + 2])
@@ -366,7 +354,7 @@ void ent_eval_one(const struct ent_dataset *d, const struct ent_ctx *x, size_t i
 	}
 	if (grade_tax == 'C')
 		ev(&fl[ENT_R_TAX_C], ENT_F_TAX, LINE(tax, trow));
-	if (n_def12 >= 3) {
+	if (n_def12 >= (size_t)P(ENT_R_LITIGATION_3)) {
 		for (size_t r = court->start[i]; r < court->start[i + 1]; r++) {
 			int64_t dt = COL(court, r, 1), role = COL(court, r, 2);
 
@@ -453,13 +441,21 @@ void ent_eval_one(const struct ent_dataset *d, const struct ent_ctx *x, size_t i
 		d5 -= 5;
 	total = d1 + d2 + d3 + d4 + d5;
 	base = total >= 80 ? 'A' : total >= 60 ? 'B' : total >= 40 ? 'C' : 'D';
+	/* disabled rules raise nothing; the caps follow the configured levels */
 	capg = 'A';
+	res->red = false;
 	for (int r = 0; r < ENT_R_COUNT; r++) {
+		const char *lv = x->rules->r[r].level;
 		char c;
 
+		if (!x->rules->r[r].enabled) {
+			fl[r].on = false;
+			fl[r].n = 0;
+		}
 		if (!fl[r].on)
 			continue;
-		c = ent_rules[r].level[0] == 'r' ? 'D' : ent_rules[r].level[0] == 'o' ? 'C' : 'B';
+		c = lv[0] == 'r' ? 'D' : lv[0] == 'o' ? 'C' : 'B';
+		res->red |= lv[0] == 'r';
 		if (c > capg)
 			capg = c;
 	}
@@ -492,11 +488,10 @@ void ent_eval_one(const struct ent_dataset *d, const struct ent_ctx *x, size_t i
 	res->growth_bp = KNOWN(mbr) && KNOWN(mbr_prev) && mbr_prev > 0
 			     ? (int64_t)(((wide)mbr - mbr_prev) * 10000 / mbr_prev)
 			     : ENT_UNKNOWN;
-	res->red = fl[ENT_R_DISHONEST].on || fl[ENT_R_TAX_D].on || fl[ENT_R_STATUS].on;
 }
 
-static void write_json(const struct ent_company *co, const struct ent_result *res, FILE *out,
-		       bool first)
+static void write_json(const struct ent_company *co, const struct ent_result *res,
+		       const struct ent_rules *rules, FILE *out, bool first)
 {
 	const struct ent_flag *fl = res->fl;
 	bool direct_cert = res->direct_cert, direct_equity = res->direct_equity;
@@ -540,7 +535,7 @@ static void write_json(const struct ent_company *co, const struct ent_result *re
 			if (!fl[r].on)
 				continue;
 			fprintf(out, "%s{\"level\": \"%s\", \"rule\": \"%s\", \"evidence\": [",
-				ff ? "" : ", ", ent_rules[r].level, ent_rules[r].rule);
+				ff ? "" : ", ", rules->r[r].level, ent_rule_id((size_t)r));
 			for (size_t k = 0; k < fl[r].n; k++)
 				fprintf(out, "%s\"%s:%ld\"", k ? ", " : "",
 					ent_files[fl[r].file[k]].name, fl[r].line[k]);
@@ -559,18 +554,16 @@ void ent_ctx_init(struct ent_ctx *x, int64_t as_of)
 	x->y3 = ent_date_add_years(as_of, -3);
 	x->am = as_of / 10000 * 12 + as_of / 100 % 100 - 1;
 	x->last_fy = (int)(as_of / 10000) - 1;
+	x->rules = ent_rules_builtin();
 }
 
-void ent_eval_write(const struct ent_dataset *d, int64_t as_of, FILE *out)
+void ent_eval_write(const struct ent_dataset *d, const struct ent_ctx *x, FILE *out)
 {
-	struct ent_ctx x;
-
-	ent_ctx_init(&x, as_of);
 	struct ent_result *res = xmalloc(sizeof(*res));
 
 	for (size_t i = 0; i < d->n; i++) {
-		ent_eval_one(d, &x, i, res);
-		write_json(&d->c[i], res, out, i == 0);
+		ent_eval_one(d, x, i, res);
+		write_json(&d->c[i], res, x->rules, out, i == 0);
 	}
 	free(res);
 }
@@ -721,6 +714,14 @@ static uint64_t cpu_ns(void)
 
 int ent_export_json(struct store *st, int64_t as_of, FILE *out, struct err *e)
 {
+	return ent_export_json_rules(st, as_of, NULL, out, e);
+}
+
+int ent_export_json_rules(struct store *st, int64_t as_of, const struct ent_rules *rules, FILE *out,
+			  struct err *e)
+{
+	struct ent_rules stored;
+	struct ent_ctx x;
 	struct ent_dataset d;
 	int64_t import_id;
 	char *stats = NULL;
@@ -730,6 +731,11 @@ int ent_export_json(struct store *st, int64_t as_of, FILE *out, struct err *e)
 	uint64_t c0 = cpu_ns(), c1, c2;
 	size_t nrec = 0;
 
+	if (rules == NULL) {
+		if (ent_rules_load(st, &stored, e) != 0)
+			return -1;
+		rules = &stored;
+	}
 	rc = ent_dataset_load(st, &d, e);
 	if (rc != 0)
 		return rc;
@@ -742,7 +748,9 @@ int ent_export_json(struct store *st, int64_t as_of, FILE *out, struct err *e)
 	}
 	fprintf(out, "{\"as_of\": \"%04d-%02d-%02d\", \"enterprises\": [", (int)(as_of / 10000),
 		(int)(as_of / 100 % 100), (int)(as_of % 100));
-	ent_eval_write(&d, as_of, out);
+	ent_ctx_init(&x, as_of);
+	x.rules = rules;
+	ent_eval_write(&d, &x, out);
 	fprintf(out, "\n], \"import\": %s}\n", stats != NULL ? stats : "null");
 	fflush(out);
 	t2 = base_now_ns();

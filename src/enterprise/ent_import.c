@@ -738,14 +738,18 @@ static int snapshot_warnings(struct importer *im, int64_t as_of)
 {
 	struct ent_dataset d;
 	struct ent_ctx x;
+	struct ent_rules rules;
 	struct ent_result *res;
 	struct buf ev;
 	int rc;
 
+	if (ent_rules_load(im->st, &rules, im->e) != 0)
+		return -1;
 	rc = ent_dataset_load(im->st, &d, im->e);
 	if (rc != 0)
 		return rc;
 	ent_ctx_init(&x, as_of);
+	x.rules = &rules;
 	res = xmalloc(sizeof(*res));
 	buf_init(&ev, 1 << 20);
 	for (size_t i = 0; i < d.n && rc == 0; i++) {
@@ -761,8 +765,8 @@ static int snapshot_warnings(struct importer *im, int64_t as_of)
 					 ent_files[res->fl[r].file[k]].name, res->fl[r].line[k]);
 			w.import_id = im->import_id;
 			w.uscc = d.c[i].uscc;
-			w.rule = ent_rules[r].rule;
-			w.level = ent_rules[r].level;
+			w.rule = ent_rule_id((size_t)r);
+			w.level = rules.r[r].level;
 			w.evidence = ev.p != NULL ? ev.p : "";
 			rc = store_ent_warning_add(im->w, &w, im->e);
 		}

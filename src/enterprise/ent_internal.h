@@ -96,12 +96,6 @@ enum {
 	ENT_R_COUNT
 };
 
-struct ent_rule {
-	const char *rule;
-	const char *level; /* red | orange | yellow */
-};
-extern const struct ent_rule ent_rules[ENT_R_COUNT];
-
 #define ENT_EV_MAX 256 /* evidence rows kept per flag */
 struct ent_flag {
 	bool on;
@@ -111,9 +105,10 @@ struct ent_flag {
 };
 
 struct ent_ctx {
-	int64_t as_of, y1, y2, y3; /* YYYYMMDD: the date and 1/2/3 years back */
-	int64_t am;		   /* month index of as_of */
-	int last_fy;		   /* latest usable financial / tax year */
+	int64_t as_of, y1, y2, y3;     /* YYYYMMDD: the date and 1/2/3 years back */
+	int64_t am;		       /* month index of as_of */
+	int last_fy;		       /* latest usable financial / tax year */
+	const struct ent_rules *rules; /* the risk rules (ent_ctx_init: the defaults) */
 };
 
 struct ent_result {
@@ -147,6 +142,6 @@ int ent_dataset_load_one(struct store *st, int64_t id, const char *uscc, struct 
 /* Group table rows by enterprise (counting sort, stable). */
 void ent_dataset_group(struct ent_dataset *d);
 /* Evaluate every enterprise as of as_of and write the JSON entries. */
-void ent_eval_write(const struct ent_dataset *d, int64_t as_of, FILE *out);
+void ent_eval_write(const struct ent_dataset *d, const struct ent_ctx *x, FILE *out);
 
 #endif

@@ -14,50 +14,6 @@
 #include "enterprise/ent_internal.h"
 #include "store/enterprise_store.h"
 
-/* README R6 with the thresholds it fixes; all are the README's defaults
- * (configurable rules keep these as their defaults). */
-static const struct ent_rule_info rule_info[ENT_R_COUNT] = {
-    {"dishonest_debtor", "red", "失信被执行人", "列入失信被执行人名单且未移出"},
-    {"tax_grade_d", "red", "纳税信用 D 级", "最近一个纳税年度信用等级为 D"},
-    {"status_revoked_cancelled", "red", "吊销或注销", "登记状态为吊销或注销"},
-    {"abnormal_list", "orange", "经营异常名录", "列入经营异常名录且未移出"},
-    {"social_insurance_arrears", "orange", "社保欠缴", "近 12 个月最新一期社保连续欠缴 ≥ 3 个月"},
-    {"admin_penalties_100k", "orange", "行政处罚累计 10 万元",
-     "近 12 个月未信用修复的行政处罚金额合计 ≥ 100,000 元"},
-    {"litigation_30pct_revenue", "orange", "被诉金额超营收 30%",
-     "近 12 个月作为被告的涉诉金额 > 0 且 ≥ 上年营业收入的 30%（营收未知按 0）"},
-    {"headcount_drop_30pct", "yellow", "参保人数下降 30%",
-     "近 3 个月平均参保人数 ≤ 前 3 个月平均的 70%（每段至少 2 个月有数据）"},
-    {"electricity_drop_30pct_3m", "yellow", "用电量连续 3 个月下降 30%",
-     "近 6 个月内连续 3 个月用电量 ≤ 上年同月的 70%"},
-    {"tax_grade_c", "yellow", "纳税信用 C 级", "最近一个纳税年度信用等级为 C"},
-    {"litigation_3_cases", "yellow", "近 12 个月被诉 3 件以上", "近 12 个月作为被告的案件 ≥ 3 件"},
-};
-
-const struct ent_rule_info *ent_rule_infos(size_t *n)
-{
-	*n = ENT_R_COUNT;
-	return rule_info;
-}
-
-const char *ent_level_zh(const char *level)
-{
-	return strcmp(level, "red") == 0 ? "红色" : strcmp(level, "orange") == 0 ? "橙色" : "黄色";
-}
-
-json_t *ent_rules_json(void)
-{
-	json_t *a = json_array();
-
-	for (size_t k = 0; k < ENT_R_COUNT; k++)
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "rule",
-						   rule_info[k].rule, "level", rule_info[k].level,
-						   "level_zh", ent_level_zh(rule_info[k].level),
-						   "name", rule_info[k].name, "threshold",
-						   rule_info[k].threshold, "default", 1));
-	return a;
-}
-
 /* The stored rows of the enterprise: per file a JSON array of
  * {"line": N, "source": "file.csv:N", column: canonical text, …}. */
 struct rows {
@@ -238,12 +194,14 @@ int ent_profile(struct store *st, int64_t id, const char *uscc, int64_t as_of, j
 {
 	struct ent_dataset d;
 	struct ent_ctx x;
+	struct ent_rules rules;
 	struct ent_result *res;
 	struct rows rs;
 	const struct ent_company *c;
 	json_t *p, *reg, *warnings, *series, *hc, *el, *rev;
 	char src[96], date[16];
 	const char *cap = NULL;
+	int cap_sev = 0;
 	size_t i;
 	json_t *row;
 	int rc;
@@ -262,7 +220,11 @@ int ent_profile(struct store *st, int64_t id, const char *uscc, int64_t as_of, j
 	rc = store_ent_iter_records_of(st, c->id, rows_cb, &rs, e);
 	if (rc != 0)
 		goto done;
+	rc = ent_rules_load(st, &rules, e);
+	if (rc != 0)
+		goto done;
 	ent_ctx_init(&x, as_of);
+	x.rules = &rules;
 	res = xmalloc(sizeof(*res));
 	ent_eval_one(&d, &x, 0, res);
 
@@ -317,14 +279,23 @@ int ent_profile(struct store *st, int64_t id, const char *uscc, int64_t as_of, j
 
 	warnings = json_array();
 	for (int k = 0; k < ENT_R_COUNT; k++) {
+		const struct ent_rule_cfg *rc_ = &rules.r[k];
+		const struct ent_rule_cfg *dc = &ent_rules_builtin()->r[k];
+		char name[160], thr[400];
 		json_t *evid;
 
 		if (!res->fl[k].on)
 			continue;
-		if (cap == NULL)
-			cap = ent_rules[k].level[0] == 'r'   ? "红色预警"
-			      : ent_rules[k].level[0] == 'o' ? "橙色预警"
-							     : "黄色预警";
+		/* the cap comes from the worst level raised */
+		{
+			int sev = rc_->level[0] == 'r' ? 3 : rc_->level[0] == 'o' ? 2 : 1;
+
+			if (sev > cap_sev) {
+				cap_sev = sev;
+				cap = sev == 3 ? "红色预警" : sev == 2 ? "橙色预警" : "黄色预警";
+			}
+		}
+		ent_rule_text(&rules, (size_t)k, name, sizeof(name), thr, sizeof(thr));
 		evid = json_array();
 		for (size_t j = 0; j < res->fl[k].n; j++) {
 			int f = res->fl[k].file[j];
@@ -339,10 +310,11 @@ int ent_profile(struct store *st, int64_t id, const char *uscc, int64_t as_of, j
 		}
 		json_array_append_new(
 		    warnings,
-		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:o}", "rule", rule_info[k].rule, "level",
-			      rule_info[k].level, "level_zh", ent_level_zh(rule_info[k].level),
-			      "name", rule_info[k].name, "threshold", rule_info[k].threshold,
-			      "default", 1, "evidence", evid));
+		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:o}", "rule", ent_rule_id((size_t)k),
+			      "level", rc_->level, "level_zh", ent_level_zh(rc_->level), "name",
+			      name, "threshold", thr, "default",
+			      strcmp(rc_->level, dc->level) == 0 && rc_->param == dc->param,
+			      "evidence", evid));
 	}
 
 	snprintf(date, sizeof(date), "%04d-%02d-%02d", (int)(as_of / 10000),

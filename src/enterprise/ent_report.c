@@ -133,7 +133,7 @@ char *ent_profile_analysis(const json_t *p)
 		yellow += strcmp(lv, "yellow") == 0;
 	}
 	if (json_array_size(ws) == 0) {
-		buf_adds(&o, "风险预警：按默认规则未发现预警。\n");
+		buf_adds(&o, "风险预警：按当前预警规则未发现预警。\n");
 	} else {
 		buf_addf(&o, "风险预警：共 %zu 条（红色 %d、橙色 %d、黄色 %d）：",
 			 json_array_size(ws), red, orange, yellow);
@@ -161,9 +161,8 @@ char *ent_profile_analysis(const json_t *p)
 		buf_adds(&o, "存在需要关注的风险信号，建议核实预警所列原始记录后再作决定。");
 	else
 		buf_adds(&o, "风险较高，建议暂缓合作或扶持，并逐条核实预警所列原始记录。");
-	buf_adds(
-	    &o, "\n说明：本分析由规则根据公共数据自动生成（未使用大模型），预警与评级阈值为默认值，"
-		"每项结论均可追溯到所列原始记录。");
+	buf_adds(&o, "\n说明：本分析由规则根据公共数据自动生成（未使用大模型），评级阈值为默认值，"
+		     "预警规则按当前配置（是否为默认见预警表），每项结论均可追溯到所列原始记录。");
 	return buf_detach(&o, NULL);
 }
 
@@ -194,7 +193,69 @@ static void cells(struct doc_dw *w, bool header, size_t n, const char *const *t)
 	doc_dw_row_end(w);
 }
 
-int ent_report_docx(const json_t *p, const char *analysis, const char *path, struct err *e)
+char *ent_analysis_prompt(const json_t *p, const char *draft)
+{
+	json_t *f = json_object();
+	json_t *ws = json_array();
+	const json_t *sc = json_object_get(p, "scorecard");
+	struct buf o;
+	char *text;
+	size_t i;
+	json_t *v;
+
+	/* the figures the analysis may use; evidence as counts and sources only */
+	json_object_set(f, "name", json_object_get(p, "name"));
+	json_object_set(f, "as_of", json_object_get(p, "as_of"));
+	json_object_set_new(f, "registration", json_deep_copy(json_object_get(p, "registration")));
+	json_object_del(json_object_get(f, "registration"), "legal_rep");
+	json_object_del(json_object_get(f, "registration"), "address");
+	json_object_set(f, "size", json_object_get(p, "size"));
+	json_object_set_new(
+	    f, "scorecard",
+	    json_pack("{s:O*,s:O*,s:O*,s:O*,s:O*,s:O*}", "score", json_object_get(sc, "score"),
+		      "pass", json_object_get(sc, "pass"), "groups", json_object_get(sc, "groups"),
+		      "indicators", json_object_get(sc, "indicators"), "direct",
+		      json_object_get(sc, "direct"), "zjtx", json_object_get(sc, "zjtx")));
+	json_object_set(f, "valid_certifications",
+			json_object_get(json_object_get(p, "innovation"), "valid_certifications"));
+	json_array_foreach(json_object_get(p, "warnings"), i, v)
+	{
+		json_t *src = json_array();
+		size_t k;
+		json_t *ev;
+
+		json_array_foreach(json_object_get(v, "evidence"), k, ev)
+		    json_array_append(src, json_object_get(ev, "source"));
+		json_array_append_new(ws,
+				      json_pack("{s:O*,s:O*,s:O*,s:o}", "level_zh",
+						json_object_get(v, "level_zh"), "name",
+						json_object_get(v, "name"), "threshold",
+						json_object_get(v, "threshold"), "evidence", src));
+	}
+	json_object_set_new(f, "warnings", ws);
+	{
+		const json_t *gr = json_object_get(p, "grade");
+
+		json_object_set_new(f, "grade",
+				    json_pack("{s:O*,s:O*,s:O*,s:O*}", "grade",
+					      json_object_get(gr, "grade"), "credit_score",
+					      json_object_get(gr, "credit_score"), "dimensions",
+					      json_object_get(gr, "dimensions"), "explanation",
+					      json_object_get(gr, "explanation")));
+	}
+	text = json_dumps(f, JSON_INDENT(1) | JSON_SORT_KEYS);
+	json_decref(f);
+	buf_init(&o, (size_t)4 << 20);
+	buf_addf(&o,
+		 "企业画像数据（JSON，已按规则计算）：\n%s\n\n规则生成的分析（可在此基础上改写、"
+		 "归纳、补充衔接，结论不得与数据相反）：\n%s",
+		 text != NULL ? text : "{}", draft != NULL ? draft : "");
+	free(text);
+	return buf_detach(&o, NULL);
+}
+
+int ent_report_docx(const json_t *p, const char *analysis, const char *note, const char *path,
+		    struct err *e)
 {
 	struct doc_dw_page pg;
 	struct doc_dw *w;
@@ -275,16 +336,17 @@ int ent_report_docx(const json_t *p, const char *analysis, const char *path, str
 	}
 	heading(w, "三、风险预警");
 	if (json_array_size(json_object_get(p, "warnings")) == 0) {
-		body(w, "按默认规则未发现预警。");
+		body(w, "按当前预警规则未发现预警。");
 	} else {
 		static const long wd[4] = {1000, 2300, 2945, 2600};
-		const char *row[4] = {"等级", "预警", "规则（默认阈值）", "证据（原始记录）"};
+		const char *row[4] = {"等级", "预警", "规则与阈值", "证据（原始记录）"};
 
 		doc_dw_table_begin(w, 4, wd);
 		cells(w, true, 4, row);
 		json_array_foreach(json_object_get(p, "warnings"), i, v)
 		{
 			struct buf ev;
+			char thr[600];
 			size_t k;
 			json_t *x;
 
@@ -293,7 +355,9 @@ int ent_report_docx(const json_t *p, const char *analysis, const char *path, str
 			    buf_addf(&ev, "%s%s", k ? "\n" : "", jstr(x, "source", ""));
 			row[0] = jstr(v, "level_zh", "");
 			row[1] = jstr(v, "name", "");
-			row[2] = jstr(v, "threshold", "");
+			snprintf(thr, sizeof(thr), "%s（%s）", jstr(v, "threshold", ""),
+				 json_is_false(json_object_get(v, "default")) ? "已调整" : "默认");
+			row[2] = thr;
 			row[3] = ev.p != NULL ? ev.p : "";
 			cells(w, false, 4, row);
 			buf_free(&ev);
@@ -325,6 +389,8 @@ int ent_report_docx(const json_t *p, const char *analysis, const char *path, str
 		body(w, jstr(gr, "explanation", ""));
 	}
 	heading(w, "五、分析");
+	if (note != NULL && note[0] != '\0')
+		body(w, note);
 	{
 		const char *s = analysis != NULL ? analysis : "";
 

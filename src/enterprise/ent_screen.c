@@ -193,7 +193,7 @@ static void cell_end(struct cells *c)
 }
 
 static void make_row(struct cells *cl, size_t rank, const struct ent_company *c,
-		     const struct ent_result *r)
+		     const struct ent_result *r, const struct ent_rules *rules)
 {
 	bool first = true;
 	struct buf *b = &cl->b;
@@ -238,8 +238,8 @@ static void make_row(struct cells *cl, size_t rank, const struct ent_company *c,
 	first = true;
 	for (int k = 0; k < ENT_R_COUNT; k++) {
 		if (r->fl[k].on) {
-			buf_addf(b, "%s%s:%s", first ? "" : ";", ent_rules[k].level,
-				 ent_rules[k].rule);
+			buf_addf(b, "%s%s:%s", first ? "" : ";", rules->r[k].level,
+				 ent_rule_id((size_t)k));
 			first = false;
 		}
 	}
@@ -254,6 +254,7 @@ int ent_screen_rows(struct store *st, int64_t as_of, const struct ent_screen_opt
 {
 	struct ent_dataset d;
 	struct ent_ctx x;
+	struct ent_rules stored;
 	struct ent_result *res;
 	struct hit *hits = NULL;
 	struct cells cl;
@@ -261,10 +262,13 @@ int ent_screen_rows(struct store *st, int64_t as_of, const struct ent_screen_opt
 	int rc;
 
 	*matched = 0;
+	if (o->rules == NULL && ent_rules_load(st, &stored, e) != 0)
+		return -1;
 	rc = ent_dataset_load(st, &d, e);
 	if (rc != 0)
 		return rc;
 	ent_ctx_init(&x, as_of);
+	x.rules = o->rules != NULL ? o->rules : &stored;
 	res = xmalloc(sizeof(*res));
 	for (size_t i = 0; i < d.n; i++) {
 		ent_eval_one(&d, &x, i, res);
@@ -284,7 +288,7 @@ int ent_screen_rows(struct store *st, int64_t as_of, const struct ent_screen_opt
 	buf_init(&cl.b, (size_t)1 << 24);
 	for (size_t k = 0; rc == 0 && k < nh && (o->limit == 0 || k < o->limit); k++) {
 		ent_eval_one(&d, &x, hits[k].idx, res);
-		make_row(&cl, k + 1, &d.c[hits[k].idx], res);
+		make_row(&cl, k + 1, &d.c[hits[k].idx], res, x.rules);
 		rc = cb(arg, k + 1, d.c[hits[k].idx].id, cl.p, ENT_SCREEN_COLS);
 	}
 	buf_free(&cl.b);

@@ -30,6 +30,7 @@
 #define ENT_DEFAULT_AS_OF 20250630
 
 struct work_ctx;
+struct ent_rules;
 
 struct ent_import_opts {
 	/* when set: an "enterprise.import" audit entry in the import's
@@ -57,6 +58,9 @@ void ent_import_result_free(struct ent_import_result *res);
 /* Evaluate every stored enterprise as of as_of (YYYYMMDD) and print the
  * README R8 JSON object to out. */
 int ent_export_json(struct store *st, int64_t as_of, FILE *out, struct err *e);
+/* The same under the given rules (NULL: the stored configuration). */
+int ent_export_json_rules(struct store *st, int64_t as_of, const struct ent_rules *rules, FILE *out,
+			  struct err *e);
 
 /* 招商 screening: filter and rank the stored enterprises as of a date. */
 enum { ENT_SORT_CREDIT, ENT_SORT_CXZX, ENT_SORT_REVENUE, ENT_SORT_GROWTH, ENT_SORT_HEADCOUNT };
@@ -75,6 +79,7 @@ struct ent_screen_opts {
 	bool knockout_red; /* drop enterprises with a red flag */
 	int sort;	   /* ENT_SORT_* (descending) */
 	size_t limit;	   /* 0: all */
+	const struct ent_rules *rules; /* NULL: the stored configuration */
 };
 
 /* The same as rows of cells: cb gets the header first (rank 0, id 0), then
@@ -96,13 +101,40 @@ int ent_screen(struct store *st, int64_t as_of, const struct ent_screen_opts *o,
 int ent_warnings_feed(struct store *st, int64_t import_id, bool json, FILE *out, long *added,
 		      long *cleared, struct err *e);
 
-/* The risk rules (README R6): id, level, Chinese name and the threshold,
- * every one the README's default. */
-struct ent_rule_info {
-	const char *rule, *level, *name, *threshold;
+/* The risk rules (README R6), configurable (enterprise/ent_rules.c): per
+ * rule enabled, level (red | orange | yellow, a static string) and the
+ * threshold for the rules that have one (0 otherwise). The README's values
+ * are the defaults; the admin's changes live in the setting "rules". */
+#define ENT_NRULES    11
+#define ENT_RULES_MAX ((size_t)64 << 10) /* bytes of a rules text */
+struct ent_rule_cfg {
+	bool enabled;
+	const char *level;
+	int64_t param;
 };
-const struct ent_rule_info *ent_rule_infos(size_t *n);
-json_t *ent_rules_json(void); /* [{rule, level, level_zh, name, threshold, default}] */
+struct ent_rules {
+	struct ent_rule_cfg r[ENT_NRULES];
+};
+void ent_rules_default(struct ent_rules *rs);
+const struct ent_rules *ent_rules_builtin(void); /* the defaults */
+const char *ent_rule_id(size_t k);		 /* rule k's id, NULL past the end */
+/* Parse a rules text ({"rules": {rule: {enabled, level, threshold}}}, the
+ * outer object optional) over the defaults; BASE_E_FORMAT with a Chinese
+ * message (and *rs the defaults) when anything is wrong. */
+int ent_rules_parse(const char *text, size_t len, struct ent_rules *rs, struct err *e);
+int ent_rules_from_json(const json_t *root, struct ent_rules *rs, struct err *e);
+/* The differences from the defaults as {rule: {...}} (new reference). */
+json_t *ent_rules_diff_json(const struct ent_rules *rs);
+/* The stored configuration (defaults when none; an unreadable stored text
+ * is logged and ignored). */
+int ent_rules_load(struct store *st, struct ent_rules *rs, struct err *e);
+/* Name and threshold text of rule k under rs (NULL: defaults). */
+void ent_rule_text(const struct ent_rules *rs, size_t k, char *name, size_t nn, char *thr,
+		   size_t tn);
+/* [{rule, level, level_zh, name, threshold, enabled, default, defaults:
+ * {...}, param: {value, default, min, max, unit} | null}] (rs NULL: the
+ * defaults). */
+json_t *ent_rules_json(const struct ent_rules *rs);
 const char *ent_level_zh(const char *level);
 
 /* One enterprise's profile as of as_of (row id, or uscc when not NULL):
@@ -115,8 +147,16 @@ int ent_profile(struct store *st, int64_t id, const char *uscc, int64_t as_of, j
  * '\n' (malloc'ed). No model involved. */
 char *ent_profile_analysis(const json_t *profile);
 /* The enterprise report (.docx): profile, scorecard table, warnings with
- * evidence and the analysis, written atomically to path. */
-int ent_report_docx(const json_t *profile, const char *analysis, const char *path, struct err *e);
+ * evidence and the analysis under a note saying who wrote it (note may be
+ * NULL), written atomically to path. */
+int ent_report_docx(const json_t *profile, const char *analysis, const char *note, const char *path,
+		    struct err *e);
+/* The user message asking a model for the written analysis: the profile's
+ * figures (no legal representative, no address; evidence as sources) and
+ * the deterministic draft (malloc'ed). Mask it before it leaves. */
+char *ent_analysis_prompt(const json_t *profile, const char *draft);
+#define ENT_NOTE_RULES "（本节分析由规则生成，未使用大模型。）"
+#define ENT_NOTE_MODEL "（本节分析由大模型依据上文数据撰写，数据与结论以上文为准。）"
 
 /* Parse YYYY-MM-DD into YYYYMMDD; -1 when not a real date. */
 int64_t ent_parse_as_of(const char *s);

@@ -1,7 +1,8 @@
 /*
  * server: enterprise profiles over HTTP (issue 9) — search, profile (every
  * view audited), report .docx, warnings feed, 招商 screening with CSV and
- * .xlsx export, 产业链 nodes, and the access grant.
+ * .xlsx export, saved screening lists, 产业链 nodes, the risk-warning rules
+ * (README defaults, admin changes audited) and the access grant.
  *
  * Access: enterprise data is readable only by the roles the admin grants
  * (setting "access", a JSON array of role names). The default is admin
@@ -306,6 +307,87 @@ void server_api_ent_chains_set(struct server_req *r)
 	json_decref(body);
 }
 
+/* ---- risk-warning rules ---- */
+
+static void reply_rules(struct server_req *r, const struct ent_rules *rs)
+{
+	json_t *diff = ent_rules_diff_json(rs);
+	bool all_default = json_object_size(diff) == 0;
+
+	server_reply_json(
+	    r, 200,
+	    json_pack("{s:o,s:o,s:b,s:s}", "rules", ent_rules_json(rs), "changes", diff,
+		      "all_default", all_default, "note",
+		      "默认值即企业数据说明（README R6）的规则；修改后导出、画像、预警和"
+		      "筛选剔除均按当前配置计算，预警动态按导入时的配置记录"));
+}
+
+void server_api_ent_rules_get(struct server_req *r)
+{
+	struct ent_rules rs;
+	struct err e = {0};
+
+	if (!ent_allowed(r))
+		return;
+	if (ent_rules_load(server_store(r), &rs, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	reply_rules(r, &rs);
+}
+
+/* PUT {"rules": {rule: {enabled, level, threshold}}} replaces the whole
+ * configuration (rules not named: default); {"reset": true} or
+ * {"rules": {}} restores the defaults. Audited with the differences. */
+void server_api_ent_rules_set(struct server_req *r)
+{
+	json_t *body = server_body_json(r);
+	struct ent_rules rs, old;
+	struct err e = {0};
+	json_t *diff, *d;
+	char *text;
+
+	if (body == NULL)
+		return;
+	if (json_is_true(json_object_get(body, "reset")) && json_object_size(body) == 1) {
+		ent_rules_default(&rs);
+	} else if (json_object_get(body, "rules") == NULL) {
+		json_decref(body);
+		server_reply_error(r, 400, "bad_request",
+				   "请求应为 {\"rules\": {…}} 或 {\"reset\": true}");
+		return;
+	} else if (ent_rules_from_json(body, &rs, &e) != 0) {
+		json_decref(body);
+		server_reply_error(r, 400, "bad_request", e.msg);
+		return;
+	}
+	json_decref(body);
+	if (ent_rules_load(server_store(r), &old, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	diff = ent_rules_diff_json(&rs);
+	text = json_dumps(diff, JSON_COMPACT | JSON_SORT_KEYS);
+	d = json_pack("{s:O,s:o,s:b}", "rules", diff, "previous", ent_rules_diff_json(&old),
+		      "reset", json_object_size(diff) == 0);
+	if (store_tx_begin(server_store(r), &e) == 0) {
+		if (store_ent_setting_set(server_store(r), "rules", text, work_now(&r->ctx),
+					  r->actor, &e) == 0 &&
+		    work_audit_append_tx(&r->ctx, "enterprise.rules", "enterprise", d, &e) == 0)
+			store_tx_commit(server_store(r), &e);
+		else
+			store_tx_rollback(server_store(r));
+	}
+	json_decref(d);
+	json_decref(diff);
+	free(text);
+	if (e.code != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	reply_rules(r, &rs);
+}
+
 /* ---- search ---- */
 
 static int search_cb(const struct store_ent_row *row, void *arg)
@@ -500,7 +582,13 @@ void server_api_ent_report(struct server_req *r)
 	}
 	snprintf(path, sizeof(path), "%s/report.docx", dir);
 	a = ent_profile_analysis(p);
-	if (ent_report_docx(p, a, path, &e) != 0) {
+	/* the server's report stays deterministic: a blocking model call
+	 * would stall the event loop (the CLI writes model prose) */
+	if (ent_report_docx(
+		p, a,
+		"（本节分析由规则生成；在线生成的报告不调用大模型，需要模型撰写的分析请用 "
+		"shuzhi enterprise report --config。）",
+		path, &e) != 0) {
 		server_reply_err(r, &e);
 	} else {
 		snprintf(fname, sizeof(fname), "enterprise-%s.docx",
@@ -529,11 +617,16 @@ void server_api_ent_warnings(struct server_req *r)
 	int64_t id = 0;
 	FILE *f;
 	json_t *feed, *items, *out, *v;
+	struct ent_rules rules;
 	size_t i;
 	int rc;
 
 	if (!ent_allowed(r))
 		return;
+	if (ent_rules_load(server_store(r), &rules, &e) != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
 	if (level != NULL && level[0] != '\0' && strcmp(level, "red") != 0 &&
 	    strcmp(level, "orange") != 0 && strcmp(level, "yellow") != 0) {
 		server_reply_error(r, 400, "bad_request", "level 应为 red、orange 或 yellow");
@@ -556,7 +649,7 @@ void server_api_ent_warnings(struct server_req *r)
 		server_reply_json(r, 200,
 				  json_pack("{s:I,s:[],s:i,s:i,s:o}", "import", (json_int_t)0,
 					    "items", "new", 0, "cleared", 0, "rules",
-					    ent_rules_json()));
+					    ent_rules_json(&rules)));
 		return;
 	}
 	f = open_memstream(&buf, &len);
@@ -598,17 +691,16 @@ void server_api_ent_warnings(struct server_req *r)
 			json_object_set(v, "name", json_object_get(json_array_get(one, 0), "name"));
 		}
 		{
-			size_t n;
-			const struct ent_rule_info *ri = ent_rule_infos(&n);
 			const char *rule = json_string_value(json_object_get(v, "rule"));
 
-			for (size_t k = 0; rule != NULL && k < n; k++) {
-				if (strcmp(ri[k].rule, rule) == 0) {
-					json_object_set_new(v, "rule_name",
-							    json_string(ri[k].name));
-					json_object_set_new(v, "threshold",
-							    json_string(ri[k].threshold));
-				}
+			for (size_t k = 0; rule != NULL && ent_rule_id(k) != NULL; k++) {
+				char name[160], thr[400];
+
+				if (strcmp(ent_rule_id(k), rule) != 0)
+					continue;
+				ent_rule_text(&rules, k, name, sizeof(name), thr, sizeof(thr));
+				json_object_set_new(v, "rule_name", json_string(name));
+				json_object_set_new(v, "threshold", json_string(thr));
 			}
 		}
 		json_decref(one);
@@ -617,7 +709,7 @@ void server_api_ent_warnings(struct server_req *r)
 			json_object_get(feed, "previous") ? json_object_get(feed, "previous")
 							  : json_null(),
 			"items", items, "new", (json_int_t)added, "cleared", (json_int_t)cleared,
-			"rules", ent_rules_json());
+			"rules", ent_rules_json(&rules));
 	json_decref(feed);
 	server_reply_json(r, 200, out);
 }
@@ -625,7 +717,7 @@ void server_api_ent_warnings(struct server_req *r)
 /* ---- screening ---- */
 
 struct screen_out {
-	int format; /* 0 json, 1 csv, 2 xlsx */
+	int format; /* 0 json, 1 csv, 2 xlsx, 3 cells (a list being saved) */
 	json_t *rows;
 	struct buf csv;
 	struct doc_xlsx *x;
@@ -646,33 +738,45 @@ static void csv_cell(struct buf *b, const char *s)
 	buf_addc(b, '"');
 }
 
+/* numeric columns: rank, credit_score, cxzx_score, revenue, growth, insured */
+static const bool numeric[ENT_SCREEN_COLS] = {true,  false, false, false, false, false, true, true,
+					      false, false, true,  true,  true,	 false, false};
+
+static json_t *screen_row_json(int64_t id, const char *const *cells, size_t n)
+{
+	static const char *const keys[ENT_SCREEN_COLS] = {
+	    "rank",	   "uscc",	   "name",	    "industry_code",  "region_code",
+	    "grade",	   "credit_score", "cxzx_score",    "cxzx_pass",      "zjtx_base",
+	    "revenue_wan", "growth_pct",   "insured_count", "certifications", "flags"};
+	json_t *o = json_pack("{s:I}", "id", (json_int_t)id);
+
+	for (size_t k = 0; k < n && k < ENT_SCREEN_COLS; k++) {
+		if (numeric[k])
+			json_object_set_new(o, keys[k],
+					    cells[k][0] ? json_real(strtod(cells[k], NULL))
+							: json_null());
+		else
+			json_object_set_new(o, keys[k], json_string(cells[k]));
+	}
+	return o;
+}
+
 static int screen_cb(void *arg, size_t rank, int64_t id, const char *const *cells, size_t n)
 {
 	struct screen_out *so = arg;
-	/* numeric columns: rank, credit_score, cxzx_score, revenue, growth, insured */
-	static const bool numeric[ENT_SCREEN_COLS] = {true,  false, false, false, false,
-						      false, true,  true,  false, false,
-						      true,  true,  true,  false, false};
 
 	if (so->format == 0) {
-		json_t *o;
-		static const char *const keys[ENT_SCREEN_COLS] = {
-		    "rank",	   "uscc",	   "name",	    "industry_code",  "region_code",
-		    "grade",	   "credit_score", "cxzx_score",    "cxzx_pass",      "zjtx_base",
-		    "revenue_wan", "growth_pct",   "insured_count", "certifications", "flags"};
-
 		if (rank == 0)
 			return 0;
-		o = json_pack("{s:I}", "id", (json_int_t)id);
-		for (size_t k = 0; k < n && k < ENT_SCREEN_COLS; k++) {
-			if (numeric[k])
-				json_object_set_new(o, keys[k],
-						    cells[k][0] ? json_real(strtod(cells[k], NULL))
-								: json_null());
-			else
-				json_object_set_new(o, keys[k], json_string(cells[k]));
-		}
-		json_array_append_new(so->rows, o);
+		json_array_append_new(so->rows, screen_row_json(id, cells, n));
+		return 0;
+	}
+	if (so->format == 3) { /* saving a list: every row's cells, header first */
+		json_t *a = json_array();
+
+		for (size_t k = 0; k < n; k++)
+			json_array_append_new(a, json_string(cells[k]));
+		json_array_append_new(so->rows, a);
 		return 0;
 	}
 	if (so->format == 1) {
@@ -776,48 +880,51 @@ static bool region_ok(const char *s)
 	return true;
 }
 
-void server_api_ent_screen(struct server_req *r)
+struct screen_req {
+	struct ent_screen_opts so;
+	int64_t as_of;
+	int format; /* 0 json, 1 csv, 2 xlsx */
+	char *industry, *region, *chain_codes;
+};
+
+static void screen_req_free(struct screen_req *q)
 {
-	json_t *body = server_body_json(r);
-	struct ent_screen_opts so = {0};
-	struct screen_out out = {0};
+	free(q->industry);
+	free(q->region);
+	free(q->chain_codes);
+}
+
+/* The screening filters of body into q; 0, or 1 after replying (400).
+ * Free q with screen_req_free() either way. */
+static int screen_parse(struct server_req *r, json_t *body, struct screen_req *q)
+{
 	struct err e = {0};
-	char *industry = NULL, *region = NULL, *chain_codes = NULL;
 	const char *fmt, *s;
 	bool bad = false, set;
-	int64_t v, as_of;
-	size_t matched = 0;
+	int64_t v;
 	char msg[256] = "";
-	int rc;
 
-	if (body == NULL)
-		return;
-	if (!ent_allowed(r)) {
-		json_decref(body);
-		return;
-	}
-	so.min_capital = so.min_revenue = so.min_headcount = -1;
-	so.min_growth_bp = INT64_MIN;
-	so.limit = 200;
+	memset(q, 0, sizeof(*q));
+	q->so.min_capital = q->so.min_revenue = q->so.min_headcount = -1;
+	q->so.min_growth_bp = INT64_MIN;
+	q->so.limit = 200;
 	fmt = json_string_value(json_object_get(body, "format"));
 	if (fmt == NULL || strcmp(fmt, "json") == 0)
-		out.format = 0;
+		q->format = 0;
 	else if (strcmp(fmt, "csv") == 0)
-		out.format = 1;
+		q->format = 1;
 	else if (strcmp(fmt, "xlsx") == 0)
-		out.format = 2;
+		q->format = 2;
 	else
 		snprintf(msg, sizeof(msg), "format 应为 json、csv 或 xlsx");
-	as_of = req_as_of(r, json_string_value(json_object_get(body, "as_of")));
-	if (as_of < 0) {
-		json_decref(body);
-		return;
-	}
-	industry = list_filter(body, "industry", industry_prefix_ok, &bad);
+	q->as_of = req_as_of(r, json_string_value(json_object_get(body, "as_of")));
+	if (q->as_of < 0)
+		return 1;
+	q->industry = list_filter(body, "industry", industry_prefix_ok, &bad);
 	if (bad && msg[0] == '\0')
 		snprintf(msg, sizeof(msg),
 			 "industry 应为 GB/T 4754 代码前缀（C、C39、C397、C3973）");
-	region = list_filter(body, "region", region_ok, &bad);
+	q->region = list_filter(body, "region", region_ok, &bad);
 	if (bad && msg[0] == '\0')
 		snprintf(msg, sizeof(msg), "region 应为 GB/T 2260 代码前缀（如 44、4403、440304）");
 	s = json_string_value(json_object_get(body, "chain"));
@@ -840,37 +947,37 @@ void server_api_ent_screen(struct server_req *r)
 			}
 			/* with an industry filter too: the node's codes replace it only
 			 * when none was given (both: the node's codes win) */
-			chain_codes = buf_detach(&b, NULL);
+			q->chain_codes = buf_detach(&b, NULL);
 		}
 		json_decref(chains);
 	}
-	so.industry = chain_codes != NULL ? chain_codes : industry;
-	so.region = region;
+	q->so.industry = q->chain_codes != NULL ? q->chain_codes : q->industry;
+	q->so.region = q->region;
 	if (!num_filter(body, "min_capital", &v, &set))
 		snprintf(msg, sizeof(msg), "min_capital 应为数字（万元）");
 	else if (set)
-		so.min_capital = v;
+		q->so.min_capital = v;
 	if (!num_filter(body, "min_revenue", &v, &set))
 		snprintf(msg, sizeof(msg), "min_revenue 应为数字（万元）");
 	else if (set)
-		so.min_revenue = v;
+		q->so.min_revenue = v;
 	if (!num_filter(body, "min_headcount", &v, &set))
 		snprintf(msg, sizeof(msg), "min_headcount 应为数字");
 	else if (set)
-		so.min_headcount = (v + ENT_SCALE - 1) / ENT_SCALE;
+		q->so.min_headcount = (v + ENT_SCALE - 1) / ENT_SCALE;
 	if (!num_filter(body, "min_growth", &v, &set))
 		snprintf(msg, sizeof(msg), "min_growth 应为数字（百分比）");
 	else if (set)
-		so.min_growth_bp = v / (ENT_SCALE / 100);
-	so.cxzx_pass = json_is_true(json_object_get(body, "cxzx_pass"));
-	so.zjtx_base = json_is_true(json_object_get(body, "zjtx"));
-	so.knockout_red = json_is_true(json_object_get(body, "no_red"));
+		q->so.min_growth_bp = v / (ENT_SCALE / 100);
+	q->so.cxzx_pass = json_is_true(json_object_get(body, "cxzx_pass"));
+	q->so.zjtx_base = json_is_true(json_object_get(body, "zjtx"));
+	q->so.knockout_red = json_is_true(json_object_get(body, "no_red"));
 	s = json_string_value(json_object_get(body, "min_grade"));
 	if (s != NULL && s[0] != '\0') {
 		if (strlen(s) != 1 || strchr("ABCD", s[0]) == NULL)
 			snprintf(msg, sizeof(msg), "min_grade 应为 A、B、C 或 D");
 		else
-			so.min_grade = s[0];
+			q->so.min_grade = s[0];
 	}
 	{
 		json_t *certs = json_object_get(body, "certs");
@@ -894,7 +1001,7 @@ void server_api_ent_screen(struct server_req *r)
 						 "certs 应为 高新技术企业、专精特新、小巨人 或 "
 						 "科技型中小企业");
 				else
-					so.certs |= 1u << kind;
+					q->so.certs |= 1u << kind;
 			}
 		} else if (certs != NULL && !json_is_null(certs)) {
 			snprintf(msg, sizeof(msg), "certs 应为资质名称数组");
@@ -912,30 +1019,52 @@ void server_api_ent_screen(struct server_req *r)
 			snprintf(msg, sizeof(msg),
 				 "sort 应为 credit、cxzx、revenue、growth 或 headcount");
 		else
-			so.sort = k;
+			q->so.sort = k;
 	}
 	{
 		json_t *lim = json_object_get(body, "limit");
 
 		if (json_is_integer(lim) && json_integer_value(lim) >= 0 &&
 		    json_integer_value(lim) <= 100000)
-			so.limit = (size_t)json_integer_value(lim);
+			q->so.limit = (size_t)json_integer_value(lim);
 		else if (lim != NULL && !json_is_null(lim))
 			snprintf(msg, sizeof(msg), "limit 应为 0–100000 的整数（0：全部）");
 	}
 	if (msg[0] != '\0') {
-		json_decref(body);
-		free(industry);
-		free(region);
-		free(chain_codes);
 		server_reply_error(r, 400, "bad_request", msg);
+		return 1;
+	}
+	return 0;
+}
+
+void server_api_ent_screen(struct server_req *r)
+{
+	json_t *body = server_body_json(r);
+	struct screen_req q;
+	struct screen_out out = {0};
+	struct err e = {0};
+	size_t matched = 0;
+	int64_t as_of;
+	int rc;
+
+	if (body == NULL)
+		return;
+	if (!ent_allowed(r)) {
+		json_decref(body);
 		return;
 	}
+	if (screen_parse(r, body, &q) != 0) {
+		screen_req_free(&q);
+		json_decref(body);
+		return;
+	}
+	as_of = q.as_of;
+	out.format = q.format;
 	out.rows = json_array();
 	buf_init(&out.csv, (size_t)128 << 20);
 	if (out.format == 2)
 		out.x = doc_xlsx_new("招商筛选");
-	rc = ent_screen_rows(server_store(r), as_of, &so, screen_cb, &out, &matched, &e);
+	rc = ent_screen_rows(server_store(r), as_of, &q.so, screen_cb, &out, &matched, &e);
 	if (rc == 0 && out.format != 0) {
 		json_t *d = json_pack("{s:s,s:I,s:O}", "format", out.format == 1 ? "csv" : "xlsx",
 				      "matched", (json_int_t)matched, "filters", body);
@@ -944,9 +1073,7 @@ void server_api_ent_screen(struct server_req *r)
 		json_decref(d);
 	}
 	json_decref(body);
-	free(industry);
-	free(region);
-	free(chain_codes);
+	screen_req_free(&q);
 	if (rc != 0) {
 		server_reply_err(r, &e);
 	} else if (out.format == 0) {
@@ -981,4 +1108,367 @@ void server_api_ent_screen(struct server_req *r)
 	json_decref(out.rows);
 	buf_free(&out.csv);
 	doc_xlsx_free(out.x);
+}
+
+/* ---- saved screening lists ----
+ *
+ * A list keeps the screening request, its as-of date and the ranked rows
+ * as they were when saved (rank 0: the header). Visible to its owner, to
+ * the owner's department when shared, and to the admin; only the owner or
+ * the admin deletes it. Saving, exporting and deleting are audited. */
+
+#define ENT_LIST_ITEMS_MAX 10000
+
+struct list_meta {
+	json_t *o;
+	int64_t owner_id, department_id;
+	bool shared;
+};
+
+static int list_meta_cb(const struct store_ent_list *l, void *arg)
+{
+	struct list_meta *m = arg;
+	char date[32];
+	time_t t = (time_t)(l->created_at / 1000);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M", &tm);
+	m->owner_id = l->owner_id;
+	m->department_id = l->department_id;
+	m->shared = l->shared;
+	m->o = json_pack("{s:I,s:s,s:s,s:b,s:s,s:I,s:I,s:s}", "id", (json_int_t)l->id, "name",
+			 l->name, "owner", l->owner, "shared", l->shared, "as_of", l->as_of,
+			 "matched", (json_int_t)l->matched, "created_at", (json_int_t)l->created_at,
+			 "created", date);
+	json_object_set_new(m->o, "filter", json_loads(l->filter, 0, NULL));
+	return 0;
+}
+
+static int list_all_cb(const struct store_ent_list *l, void *arg)
+{
+	struct list_meta m = {0};
+
+	list_meta_cb(l, &m);
+	json_object_del(m.o, "filter");
+	json_array_append_new(arg, m.o);
+	return 0;
+}
+
+static bool list_visible(struct server_req *r, const struct list_meta *m)
+{
+	return strcmp(r->user.role, "admin") == 0 || m->owner_id == r->user.id ||
+	       (m->shared && m->department_id > 0 && m->department_id == r->user.department_id);
+}
+
+/* The list {id} when the caller may see it; NULL after replying 404. */
+static json_t *list_open(struct server_req *r, struct list_meta *m)
+{
+	struct err e = {0};
+
+	memset(m, 0, sizeof(*m));
+	if (store_ent_list_get(server_store(r), r->id, list_meta_cb, m, &e) != 0) {
+		server_reply_err(r, &e);
+		return NULL;
+	}
+	if (m->o != NULL && !list_visible(r, m)) {
+		json_decref(m->o);
+		m->o = NULL;
+	}
+	if (m->o == NULL)
+		server_reply_error(r, 404, "not_found", "没有这份名单，或您无权查看");
+	return m->o;
+}
+
+void server_api_ent_lists(struct server_req *r)
+{
+	struct err e = {0};
+	json_t *a;
+
+	if (!ent_allowed(r))
+		return;
+	a = json_array();
+	if (store_ent_list_iter(server_store(r), r->user.id, r->user.department_id,
+				strcmp(r->user.role, "admin") == 0, list_all_cb, a, &e) != 0) {
+		json_decref(a);
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 200, json_pack("{s:o}", "lists", a));
+}
+
+void server_api_ent_list_save(struct server_req *r)
+{
+	json_t *body = server_body_json(r);
+	json_t *filter, *rows = NULL, *d, *row;
+	struct screen_req q;
+	struct screen_out out = {0};
+	struct store_ent_list l = {0};
+	struct err e = {0};
+	const char *name;
+	char date[16], *ftext = NULL;
+	size_t matched = 0, i, nchars = 0, saved = 0;
+	int64_t id = 0;
+	int rc;
+
+	if (body == NULL)
+		return;
+	if (!ent_allowed(r)) {
+		json_decref(body);
+		return;
+	}
+	name = json_string_value(json_object_get(body, "name"));
+	filter = json_object_get(body, "filter");
+	if (name != NULL) {
+		for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++)
+			nchars += (*p & 0xC0) != 0x80;
+	}
+	if (name == NULL || name[0] == '\0' || !text_utf8_valid(name, strlen(name), NULL) ||
+	    nchars > 100 || !json_is_object(filter) ||
+	    (json_object_get(body, "shared") != NULL &&
+	     !json_is_boolean(json_object_get(body, "shared")))) {
+		json_decref(body);
+		server_reply_error(r, 400, "bad_request",
+				   "请求应为 {\"name\": 名称（1–100 字）, \"filter\": {筛选条件}, "
+				   "\"shared\": true/false}");
+		return;
+	}
+	json_object_del(filter, "format");
+	if (screen_parse(r, filter, &q) != 0) {
+		screen_req_free(&q);
+		json_decref(body);
+		return;
+	}
+	if (q.so.limit == 0 || q.so.limit > ENT_LIST_ITEMS_MAX)
+		q.so.limit = ENT_LIST_ITEMS_MAX;
+	out.format = 3;
+	out.rows = rows = json_array();
+	rc = ent_screen_rows(server_store(r), q.as_of, &q.so, screen_cb, &out, &matched, &e);
+	screen_req_free(&q);
+	snprintf(date, sizeof(date), "%04d-%02d-%02d", (int)(q.as_of / 10000),
+		 (int)(q.as_of / 100 % 100), (int)(q.as_of % 100));
+	ftext = json_dumps(filter, JSON_COMPACT | JSON_SORT_KEYS);
+	l.name = name;
+	l.owner_id = r->user.id;
+	l.department_id = r->user.department_id;
+	l.shared = json_is_true(json_object_get(body, "shared"));
+	l.filter = ftext;
+	l.as_of = date;
+	l.matched = (int64_t)matched;
+	l.created_at = work_now(&r->ctx);
+	if (rc == 0 && store_tx_begin(server_store(r), &e) == 0) {
+		rc = store_ent_list_add(server_store(r), &l, &id, &e);
+		json_array_foreach(rows, i, row)
+		{
+			char *cells;
+
+			if (rc != 0)
+				break;
+			cells = json_dumps(row, JSON_COMPACT);
+			rc = store_ent_list_item_add(
+			    server_store(r), id, (int64_t)i,
+			    i == 0 ? "" : json_string_value(json_array_get(row, 1)), cells, &e);
+			free(cells);
+		}
+		if (rc == 0) {
+			d = json_pack("{s:I,s:s,s:b,s:I,s:I,s:O}", "list_id", (json_int_t)id,
+				      "name", name, "shared", l.shared, "matched",
+				      (json_int_t)matched, "saved",
+				      (json_int_t)(json_array_size(rows) - 1), "filter", filter);
+			rc = work_audit_append_tx(&r->ctx, "enterprise.list.save", "enterprise", d,
+						  &e);
+			json_decref(d);
+		}
+		if (rc == 0)
+			rc = store_tx_commit(server_store(r), &e);
+		else
+			store_tx_rollback(server_store(r));
+	}
+	free(ftext);
+	saved = json_array_size(rows) > 0 ? json_array_size(rows) - 1 : 0;
+	json_decref(rows);
+	json_decref(body);
+	if (rc != 0 || e.code != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 201,
+			  json_pack("{s:I,s:I,s:I,s:s}", "id", (json_int_t)id, "matched",
+				    (json_int_t)matched, "saved", (json_int_t)saved, "as_of",
+				    date));
+}
+
+struct items {
+	int format; /* 0 json, 1 csv, 2 xlsx */
+	json_t *rows;
+	struct buf csv;
+	struct doc_xlsx *x;
+	size_t n;
+};
+
+static int items_cb(int64_t rank, const char *uscc, const char *cells, int64_t ent_id, void *arg)
+{
+	struct items *it = arg;
+	json_t *a = json_loads(cells, 0, NULL);
+	const char *c[ENT_SCREEN_COLS];
+	size_t n = 0;
+
+	(void)uscc;
+	if (!json_is_array(a)) {
+		json_decref(a);
+		return 0;
+	}
+	for (; n < ENT_SCREEN_COLS && n < json_array_size(a); n++) {
+		c[n] = json_string_value(json_array_get(a, n));
+		if (c[n] == NULL)
+			c[n] = "";
+	}
+	if (rank > 0)
+		it->n++;
+	if (it->format == 0) {
+		if (rank > 0)
+			json_array_append_new(it->rows, screen_row_json(ent_id, c, n));
+	} else if (it->format == 1) {
+		for (size_t k = 0; k < n; k++) {
+			if (k > 0)
+				buf_addc(&it->csv, ',');
+			csv_cell(&it->csv, c[k]);
+		}
+		buf_addc(&it->csv, '\n');
+	} else {
+		doc_xlsx_row(it->x);
+		for (size_t k = 0; k < n; k++) {
+			if (rank > 0 && numeric[k])
+				doc_xlsx_num_text(it->x, c[k]);
+			else
+				doc_xlsx_str(it->x, c[k]);
+		}
+	}
+	json_decref(a);
+	return 0;
+}
+
+void server_api_ent_list_get(struct server_req *r)
+{
+	struct list_meta m;
+	struct items it = {0};
+	struct err e = {0};
+	json_t *o;
+
+	if (!ent_allowed(r))
+		return;
+	o = list_open(r, &m);
+	if (o == NULL)
+		return;
+	it.rows = json_array();
+	if (store_ent_list_items(server_store(r), r->id, items_cb, &it, &e) != 0) {
+		json_decref(it.rows);
+		json_decref(o);
+		server_reply_err(r, &e);
+		return;
+	}
+	json_object_set_new(o, "results", it.rows);
+	json_object_set_new(o, "note",
+			    json_string("名单保存的是保存时的筛选结果；重新筛选可按当前数据与规则"
+					"更新"));
+	server_reply_json(r, 200, o);
+}
+
+void server_api_ent_list_export(struct server_req *r)
+{
+	const char *fmt = server_query(r, "format");
+	struct list_meta m;
+	struct items it = {0};
+	struct err e = {0};
+	char disp[128];
+	json_t *o, *d;
+	int rc;
+
+	if (!ent_allowed(r))
+		return;
+	if (fmt == NULL || fmt[0] == '\0' || strcmp(fmt, "csv") == 0)
+		it.format = 1;
+	else if (strcmp(fmt, "xlsx") == 0)
+		it.format = 2;
+	else {
+		server_reply_error(r, 400, "bad_request", "format 应为 csv 或 xlsx");
+		return;
+	}
+	o = list_open(r, &m);
+	if (o == NULL)
+		return;
+	buf_init(&it.csv, (size_t)128 << 20);
+	if (it.format == 2)
+		it.x = doc_xlsx_new("招商名单");
+	rc = store_ent_list_items(server_store(r), r->id, items_cb, &it, &e);
+	if (rc == 0) {
+		d = json_pack("{s:I,s:O,s:s,s:I}", "list_id", (json_int_t)r->id, "name",
+			      json_object_get(o, "name"), "format", it.format == 1 ? "csv" : "xlsx",
+			      "rows", (json_int_t)it.n);
+		rc = work_audit_append(&r->ctx, "enterprise.list.export", "enterprise", d, &e);
+		json_decref(d);
+	}
+	json_decref(o);
+	if (rc != 0) {
+		server_reply_err(r, &e);
+	} else if (it.format == 1) {
+		snprintf(disp, sizeof(disp), "attachment; filename=\"enterprise-list-%lld.csv\"",
+			 (long long)r->id);
+		server_add_header(r, "Content-Disposition", disp);
+		server_reply_raw(r, 200, "text/csv; charset=utf-8", it.csv.p, it.csv.len);
+	} else {
+		char *data = NULL;
+		size_t len = 0;
+
+		if (doc_xlsx_bytes(it.x, &data, &len, &e) != 0) {
+			server_reply_err(r, &e);
+		} else {
+			snprintf(disp, sizeof(disp),
+				 "attachment; filename=\"enterprise-list-%lld.xlsx\"",
+				 (long long)r->id);
+			server_add_header(r, "Content-Disposition", disp);
+			server_reply_raw(r, 200,
+					 "application/vnd.openxmlformats-officedocument."
+					 "spreadsheetml.sheet",
+					 data, len);
+		}
+		free(data);
+	}
+	buf_free(&it.csv);
+	doc_xlsx_free(it.x);
+}
+
+void server_api_ent_list_delete(struct server_req *r)
+{
+	struct list_meta m;
+	struct err e = {0};
+	json_t *o, *d;
+
+	if (!ent_allowed(r))
+		return;
+	o = list_open(r, &m);
+	if (o == NULL)
+		return;
+	if (m.owner_id != r->user.id && strcmp(r->user.role, "admin") != 0) {
+		json_decref(o);
+		server_reply_error(r, 403, "forbidden", "只有名单的创建者或管理员可以删除");
+		return;
+	}
+	d = json_pack("{s:I,s:O,s:O}", "list_id", (json_int_t)r->id, "name",
+		      json_object_get(o, "name"), "owner", json_object_get(o, "owner"));
+	if (store_tx_begin(server_store(r), &e) == 0) {
+		if (store_ent_list_delete(server_store(r), r->id, &e) == 0 &&
+		    work_audit_append_tx(&r->ctx, "enterprise.list.delete", "enterprise", d, &e) ==
+			0)
+			store_tx_commit(server_store(r), &e);
+		else
+			store_tx_rollback(server_store(r));
+	}
+	json_decref(d);
+	json_decref(o);
+	if (e.code != 0) {
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 200, json_pack("{s:b}", "deleted", 1));
 }

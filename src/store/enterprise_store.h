@@ -13,8 +13,17 @@
  *   ent_warning     the risk flags raised right after an import (as of its
  *                   date): the warnings feed compares two imports
  *   ent_setting     (migration 9) key -> value text: "access" (JSON array of
- *                   the roles granted read access to enterprise data) and
- *                   "chains" (JSON object: 产业链 node -> industry codes)
+ *                   the roles granted read access to enterprise data),
+ *                   "chains" (JSON object: 产业链 node -> industry codes) and
+ *                   "rules" (the risk rules' differences from the defaults)
+ *   ent_list        (migration 12, sq_entlist.c) saved 招商 screening lists:
+ *                   name, owner, department, shared flag, the filter (JSON),
+ *                   as-of date, number matched, created
+ *   ent_list_item   the ranked rows of a saved list (uscc, the screening
+ *                   row's cells as a JSON array)
+ *   ent_name_fts    (migration 12) trigram index of the enterprise names
+ *                   (kept by triggers) for name-substring search; with the
+ *                   index ent_enterprise(ord) for paging
  *
  * A canonical row is the row's fields in their canonical spelling joined by
  * U+001F (README R1.6); enterprise/ parses it, store/ only keeps it.
@@ -119,5 +128,39 @@ int store_ent_search(struct store *st, const char *code_prefix, const char *name
 int store_ent_setting_get(struct store *st, const char *key, char **value, struct err *e);
 int store_ent_setting_set(struct store *st, const char *key, const char *value, int64_t now,
 			  const char *by, struct err *e);
+
+/* ---- saved screening lists (sq_entlist.c) ---- */
+
+struct store_ent_list {
+	int64_t id;
+	const char *name;
+	int64_t owner_id;
+	const char *owner;     /* username (read only) */
+	int64_t department_id; /* 0: none */
+	bool shared;	       /* visible to the owner's department */
+	const char *filter;    /* the screening request (JSON text) */
+	const char *as_of;     /* YYYY-MM-DD */
+	int64_t matched;
+	int64_t created_at;
+};
+typedef int (*store_ent_list_cb)(const struct store_ent_list *l, void *arg);
+typedef int (*store_ent_item_cb)(int64_t rank, const char *uscc, const char *cells, int64_t ent_id,
+				 void *arg);
+
+/* BASE_E_CONFLICT when the owner has a list of that name. */
+int store_ent_list_add(struct store *st, const struct store_ent_list *l, int64_t *id,
+		       struct err *e);
+int store_ent_list_item_add(struct store *st, int64_t list_id, int64_t rank, const char *uscc,
+			    const char *cells, struct err *e);
+/* The lists user_id may see: its own and the shared ones of its
+ * department (all: every list), newest first. */
+int store_ent_list_iter(struct store *st, int64_t user_id, int64_t department_id, bool all,
+			store_ent_list_cb cb, void *arg, struct err *e);
+int store_ent_list_get(struct store *st, int64_t id, store_ent_list_cb cb, void *arg,
+		       struct err *e);
+/* Items in rank order; ent_id 0 when the enterprise is no longer stored. */
+int store_ent_list_items(struct store *st, int64_t id, store_ent_item_cb cb, void *arg,
+			 struct err *e);
+int store_ent_list_delete(struct store *st, int64_t id, struct err *e);
 
 #endif

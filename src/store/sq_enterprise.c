@@ -1,4 +1,5 @@
 /* store/enterprise: SQL of the enterprise tables (SQLite); see enterprise_store.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -445,22 +446,40 @@ int store_ent_iter_records_of(struct store *st, int64_t ent_id, store_ent_row_cb
 			   false, ent_id, 0, NULL, NULL, cb, arg, e);
 }
 
+/* Search through the indexes of migration 12: the uscc prefix as a range
+ * of the unique index, the name substring through the trigram index (3
+ * or more characters; shorter fragments scan the names) and the output
+ * order through ent_enterprise(ord). The result is the same as
+ * ENT_MATCH_SCAN: instr() still decides. */
+#define ENT_MATCH_SCAN ENT_MATCH
+#define ENT_MATCH_INDEXED                                                                          \
+	" WHERE (uscc >= ?3 AND uscc < ?3 || '~')"                                                 \
+	" OR (id IN (SELECT rowid FROM ent_name_fts WHERE ent_name_fts MATCH"                      \
+	" '\"' || replace(?4, '\"', '\"\"') || '\"') AND instr(" ENT_NAME ", ?4) > 0)"
+
 int store_ent_search(struct store *st, const char *code_prefix, const char *name_part,
 		     int64_t offset, int64_t limit, store_ent_row_cb cb, void *arg, int64_t *total,
 		     struct err *e)
 {
 	sqlite3 *db = store_sqlite_db(st);
 	sqlite3_stmt *stmt;
+	size_t chars = 0;
+	const char *match;
+	char sql[1024];
 	int rc;
 
 	*total = 0;
 	if (db == NULL)
 		return no_sqlite(e);
-	rc = sqlite3_prepare_v2(db,
-				"SELECT COUNT(*) FROM ent_enterprise WHERE ?1 = ?1 AND ?2 = ?2 AND"
-				" (?3 = '' OR substr(uscc, 1, length(?3)) = ?3 OR instr(" ENT_NAME
-				", ?4) > 0)",
-				-1, &stmt, NULL);
+	for (const unsigned char *p = (const unsigned char *)name_part; *p != '\0'; p++)
+		chars += (*p & 0xC0) != 0x80;
+	match = code_prefix[0] == '\0' ? " WHERE ?3 = ?3 AND ?4 = ?4"
+		: chars >= 3	       ? ENT_MATCH_INDEXED
+				       : ENT_MATCH_SCAN;
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM (SELECT id FROM ent_enterprise%s) WHERE ?1 = ?1 AND ?2 = ?2",
+		 match);
+	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
 	sqlite3_bind_int64(stmt, 1, 0);
@@ -473,8 +492,8 @@ int store_ent_search(struct store *st, const char *code_prefix, const char *name
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW)
 		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
-	return iter_rows_p(st, ENT_COLS ENT_MATCH " ORDER BY ord LIMIT ?2 OFFSET ?1", true, offset,
-			   limit, code_prefix, name_part, cb, arg, e);
+	snprintf(sql, sizeof(sql), ENT_COLS "%s ORDER BY ord LIMIT ?2 OFFSET ?1", match);
+	return iter_rows_p(st, sql, true, offset, limit, code_prefix, name_part, cb, arg, e);
 }
 
 int store_ent_setting_get(struct store *st, const char *key, char **value, struct err *e)

@@ -108,5 +108,7 @@ int store_sqlite_copy_text(struct sqlite3_stmt *stmt, int col, char *dst, size_t
 extern const char store_sq_privacy_schema[];
 /* Schema of the task input files (sq_taskfiles.c), migration 11. */
 extern const char store_sq_taskfile_schema[];
+/* Saved screening lists and enterprise search indexes (sq_entlist.c), migration 12. */
+extern const char store_sq_entlist_schema[];
 
 #endif

@@ -72,14 +72,40 @@ await step("ent_screening", async () => {
   const flags = await page.locator("#screen-table tbody tr td:nth-child(12)").allTextContents();
   expect(flags.every((f) => !f.includes("red:")), "red flagged firms knocked out");
 });
-await shot(page, "enterprise-screen").catch(() => {}); // a long table may exceed the timeout
+await step("ent_save_list", async () => {
+  await page.fill('#save-form input[name="list_name"]', "浏览器名单");
+  await page.click("#save-list");
+  await page.waitForFunction(() => document.getElementById("save-msg").textContent.includes("已保存"));
+  await page.click("#tab-lists");
+  await page.locator("#lists-table tbody tr", { hasText: "浏览器名单" }).getByRole("button", { name: "打开" }).click();
+  await page.locator("#list-rows tbody tr").first().waitFor();
+  const inds = await page.locator("#list-rows tbody tr td:nth-child(3)").allTextContents();
+  expect(inds.length > 0 && inds.every((c) => c.startsWith("C")), "saved rows are the screening's: " + inds.slice(0, 3).join(","));
+});
+await step("ent_rules_defaults_labelled", async () => {
+  await page.click("#tab-rules");
+  await page.locator("#rules-edit tbody tr").first().waitFor();
+  const cur = await page.locator("#rules-edit tbody tr td:nth-child(5)").allTextContents();
+  expect(cur.length === 11 && cur.every((c) => c.includes("（默认）")), "11 rules, each labelled default: " + cur[0]);
+  const dflt = await page.locator("#rules-edit tbody tr td:nth-child(6)").first().textContent();
+  expect(dflt.length > 0, "default value shown");
+});
+await step("ent_rules_read_only_for_staff", async () => {
+  expect(await page.locator("#rules-actions").isHidden(), "no save / reset for staff");
+  expect(await page.locator('#rules-edit tbody tr[data-rule="litigation_3_cases"] input[type="number"]').isDisabled(), "threshold read-only");
+});
+await page.click("#tab-screen");
 await step("ent_screening_csv_download", async () => {
-  const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#screen-csv")]);
+  // the export evaluates every enterprise: on the sanitizer build of a loaded
+  // machine that can take longer than the default wait
+  const [dl] = await Promise.all([page.waitForEvent("download", { timeout: 60000 }), page.click("#screen-csv")]);
   const text = readFileSync(await dl.path(), "utf8");
   const lines = text.trim().split("\n");
   expect(lines[0].startsWith("rank,uscc,name"), "csv header: " + lines[0]);
   expect(lines.length > 1 && lines.slice(1).every((l) => l.split(",")[3].startsWith("C") || l.includes('"')), "csv rows filtered");
 });
+// last: a full-page shot of a long table may time out and leave the page unusable
+await shot(page, "enterprise-screen").catch(() => {}); // a long table may exceed the timeout
 await step("ent_no_js_errors", () => expect(jsErrors.length === 0, jsErrors.join(" | ")));
 await step("ent_no_http_errors", () => expect(badLoads.length === 0, badLoads.join(" | ")));
 await context.close();

@@ -417,6 +417,158 @@ TEST(enterprise_flags_windows_and_duplicates)
 	db_fixture_close(&f);
 }
 
+/* ---- configurable risk rules ---- */
+
+static const char *flag_level(json_t *e, const char *rule)
+{
+	size_t i;
+	json_t *fl;
+
+	json_array_foreach(json_object_get(e, "flags"), i, fl)
+	{
+		if (strcmp(json_string_value(json_object_get(fl, "rule")), rule) == 0)
+			return json_string_value(json_object_get(fl, "level"));
+	}
+	return NULL;
+}
+
+static json_t *export_now(struct db_fixture *f, const struct ent_rules *rs)
+{
+	struct err e = {0};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	json_t *j;
+
+	ASSERT_EQ(ent_export_json_rules(f->st, ENT_DEFAULT_AS_OF, rs, mem, &e), 0);
+	fclose(mem);
+	j = json_loads(text, 0, NULL);
+	ASSERT(j != NULL);
+	free(text);
+	return j;
+}
+
+/* A changed threshold, level or switch changes the flags; the stored
+ * configuration is what the plain export uses; defaults give the README. */
+TEST(enterprise_rules_change_flags)
+{
+	struct db_fixture f;
+	struct folder fo;
+	struct ent_rules rs;
+	struct err e = {0};
+	json_t *root, *a;
+	const char *cfg = "{\"rules\": {\"electricity_drop_30pct_3m\": {\"threshold\": 29},"
+			  " \"litigation_3_cases\": {\"threshold\": 4},"
+			  " \"admin_penalties_100k\": {\"threshold\": 50000, \"level\": \"red\"},"
+			  " \"abnormal_list\": {\"enabled\": false}}}";
+
+	db_fixture_open(&f);
+	folder_open(&fo);
+	folder_write(&fo, ENT_F_ENTERPRISES,
+		     A_CODE ",甲,有限责任公司,存续,2010-01-05,5000,C3973,2017,440304,地址,张三\n");
+	folder_write(&fo, ENT_F_PENALTIES, A_CODE ",2025-03-01,某局,60000,罚款,否\n");
+	folder_write(&fo, ENT_F_ABNORMAL, A_CODE ",2024-01-01,未年报,\n");
+	folder_write(&fo, ENT_F_COURT,
+		     A_CODE ",2024-08-01,被告,买卖合同纠纷,10\n" A_CODE
+			    ",2024-09-01,被告,借款合同纠纷,20\n" A_CODE
+			    ",2025-02-01,被告,劳动争议,30\n");
+	folder_write(&fo, ENT_F_UT,
+		     A_CODE ",2024-04,1000,false\n" A_CODE ",2024-05,1000,false\n" A_CODE
+			    ",2024-06,1000,false\n" A_CODE ",2025-04,700,false\n" A_CODE
+			    ",2025-05,699,false\n" A_CODE ",2025-06,701,false\n");
+	root = import_export(&fo, ENT_DEFAULT_AS_OF, &f);
+	a = company(root, A_CODE);
+	ASSERT(flag_level(a, "electricity_drop_30pct_3m") == NULL); /* 701 > 70 % */
+	ASSERT_STR_EQ(flag_level(a, "litigation_3_cases"), "yellow");
+	ASSERT(flag_level(a, "admin_penalties_100k") == NULL); /* 60,000 < 100,000 */
+	ASSERT_STR_EQ(flag_level(a, "abnormal_list"), "orange");
+	ASSERT(strcmp(json_string_value(json_object_get(a, "grade")), "C") >= 0);
+	json_decref(root);
+
+	/* the same data under a changed configuration */
+	ASSERT_EQ(ent_rules_parse(cfg, strlen(cfg), &rs, &e), 0);
+	root = export_now(&f, &rs);
+	a = company(root, A_CODE);
+	ASSERT(has_evidence(a, "electricity_drop_30pct_3m", "utilities.csv:7")); /* 701 <= 71 % */
+	ASSERT(flag_level(a, "litigation_3_cases") == NULL);
+	ASSERT_STR_EQ(flag_level(a, "admin_penalties_100k"), "red");
+	ASSERT(flag_level(a, "abnormal_list") == NULL);
+	ASSERT_STR_EQ(json_string_value(json_object_get(a, "grade")), "D"); /* red caps at D */
+	json_decref(root);
+
+	/* stored: the plain export follows it; the diff keeps only changes */
+	{
+		json_t *diff = ent_rules_diff_json(&rs);
+		char *text = json_dumps(diff, JSON_COMPACT);
+
+		ASSERT_EQ(json_object_size(diff), 4);
+		ASSERT_EQ(store_ent_setting_set(f.st, "rules", text, 1, "test", &e), 0);
+		free(text);
+		json_decref(diff);
+	}
+	root = export_now(&f, NULL);
+	ASSERT_STR_EQ(flag_level(company(root, A_CODE), "admin_penalties_100k"), "red");
+	json_decref(root);
+	root = export_now(&f, ent_rules_builtin());
+	ASSERT_STR_EQ(flag_level(company(root, A_CODE), "litigation_3_cases"), "yellow");
+	json_decref(root);
+	folder_close(&fo);
+	db_fixture_close(&f);
+}
+
+TEST(enterprise_rules_parse_rejects_hostile_input)
+{
+	static const char *const bad[] = {
+	    "",
+	    "{\"rules\": {\"abnormal_list\": {\"enabled\": false}",	 /* truncated */
+	    "{\"rules\": {\"no_such_rule\": {}}}",			 /* unknown rule */
+	    "{\"rules\": {\"abnormal_list\": {\"level\": \"purple\"}}}", /* bad level */
+	    "{\"rules\": {\"abnormal_list\": {\"threshold\": 3}}}",	 /* no threshold */
+	    "{\"rules\": {\"litigation_3_cases\": {\"threshold\": 0}}}", /* out of range */
+	    "{\"rules\": {\"headcount_drop_30pct\": {\"threshold\": 100}}}",
+	    "{\"rules\": {\"litigation_3_cases\": {\"threshold\": 3.5}}}",
+	    "{\"rules\": {\"litigation_3_cases\": {\"colour\": 1}}}",
+	    "{\"rules\": {\"abnormal_list\": {\"enabled\": \"yes\"}}}",
+	    "{\"rules\": {}, \"extra\": 1}",
+	    "{\"rules\": {\"abnormal_list\": {}, \"abnormal_list\": {}}}", /* duplicate */
+	    "[1, 2]",
+	};
+	struct ent_rules rs;
+	struct err e = {0};
+	char *huge;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		e.code = 0;
+		ASSERT_NE(ent_rules_parse(bad[i], strlen(bad[i]), &rs, &e), 0);
+		ASSERT_EQ(e.code, BASE_E_FORMAT);
+		ASSERT(e.msg[0] != '\0');
+		/* nothing applied */
+		ASSERT_EQ(rs.r[ENT_NRULES - 1].param, ent_rules_builtin()->r[ENT_NRULES - 1].param);
+		ASSERT(rs.r[3].enabled);
+	}
+	ASSERT_NE(ent_rules_parse("{\"rules\": {\"\xff\": {}}}", 17, &rs, &e), 0);
+	huge = xmalloc(ENT_RULES_MAX + 2);
+	memset(huge, ' ', ENT_RULES_MAX + 1);
+	huge[0] = '{';
+	huge[ENT_RULES_MAX] = '}';
+	huge[ENT_RULES_MAX + 1] = '\0';
+	ASSERT_NE(ent_rules_parse(huge, ENT_RULES_MAX + 1, &rs, &e), 0);
+	free(huge);
+	/* good: the outer object is optional, an empty one is the defaults */
+	ASSERT_EQ(ent_rules_parse("{}", 2, &rs, &e), 0);
+	for (size_t k = 0; k < ENT_NRULES; k++) {
+		ASSERT(rs.r[k].enabled);
+		ASSERT_STR_EQ(rs.r[k].level, ent_rules_builtin()->r[k].level);
+		ASSERT_EQ(rs.r[k].param, ent_rules_builtin()->r[k].param);
+	}
+	{
+		const char *ok = "{\"tax_grade_c\": {\"enabled\": false}}";
+
+		ASSERT_EQ(ent_rules_parse(ok, strlen(ok), &rs, &e), 0);
+	}
+	ASSERT(!rs.r[9].enabled);
+}
+
 /* ---- profile, search, settings (API building blocks) ---- */
 
 static int count_row(const struct store_ent_row *r, void *arg)
@@ -537,4 +689,31 @@ TEST(enterprise_profile_series_evidence_and_search)
 	free(v);
 	folder_close(&fo);
 	db_fixture_close(&f);
+}
+
+/* The model prompt of the report's analysis carries the figures and the
+ * draft but not the legal representative or the address. */
+TEST(enterprise_analysis_prompt_leaves_out_people)
+{
+	json_t *p = json_pack(
+	    "{s:s,s:s,s:{s:s,s:s,s:s},s:{s:i},s:[{s:s,s:s,s:s,s:[{s:s}]}],s:{s:s,s:i}}", "name",
+	    "甲科技有限公司", "as_of", "2025-06-30", "registration", "legal_rep", "张三丰",
+	    "address", "幸福路 8 号", "status", "存续", "scorecard", "score", 75, "warnings",
+	    "level_zh", "橙色", "name", "经营异常名录", "threshold", "列入且未移出", "evidence",
+	    "source", "abnormal_list.csv:7", "grade", "grade", "C", "credit_score", 64);
+	char *t = ent_analysis_prompt(p, "规则生成的草稿");
+
+	ASSERT(t != NULL);
+	ASSERT(strstr(t, "甲科技有限公司") != NULL);
+	ASSERT(strstr(t, "abnormal_list.csv:7") != NULL);
+	ASSERT(strstr(t, "规则生成的草稿") != NULL);
+	ASSERT(strstr(t, "\"score\": 75") != NULL);
+	ASSERT(strstr(t, "张三丰") == NULL);
+	ASSERT(strstr(t, "幸福路") == NULL);
+	/* the profile itself is unchanged */
+	ASSERT_STR_EQ(
+	    json_string_value(json_object_get(json_object_get(p, "registration"), "legal_rep")),
+	    "张三丰");
+	free(t);
+	json_decref(p);
 }
