@@ -1,0 +1,75 @@
+#!/bin/bash
+# bench/gongwen/same-findings.sh BASE_BIN NEW_BIN [FILE_OR_DIR...]
+#
+# Correctness gate for performance work on `gongwen check`: the findings JSON of
+# `BIN gongwen check FILE --format json` must be byte-identical between a
+# baseline binary (e.g. built from main into /tmp) and the changed one, for
+# every file given (directories are searched for .docx and .txt).  Default
+# files: the labelled 公文 set (../shared/corpus/gongwen-dev, .docx and .txt)
+# and the benchmark's generated documents (build/bench/gongwen-*p.docx).
+# Both binaries see the same path, so the "file" field compares too.
+#
+# Baseline, without touching another checkout:
+#   rm -rf /tmp/gw-base && mkdir /tmp/gw-base && git archive main | tar -x -C /tmp/gw-base
+#   make -C /tmp/gw-base -j2 build/shuzhi
+#   bench/gongwen/same-findings.sh /tmp/gw-base/build/shuzhi build/shuzhi
+# Exit status: 0 identical; 1 some file differs (listed); 2 usage error.
+set -u
+
+if [ $# -lt 2 ]; then
+    echo "usage: $0 BASE_BIN NEW_BIN [FILE_OR_DIR...]" >&2
+    exit 2
+fi
+BASE=$1
+NEW=$2
+shift 2
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+for b in "$BASE" "$NEW"; do
+    if [ ! -x "$b" ]; then
+        echo "same-findings: $b is not an executable" >&2
+        exit 2
+    fi
+done
+if [ $# -eq 0 ]; then
+    set -- "$REPO/../shared/corpus/gongwen-dev"
+    for f in "$REPO"/build/bench/gongwen-*p.docx; do
+        [ -f "$f" ] && set -- "$@" "$f"
+    done
+fi
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+find "$@" -type f \( -name '*.docx' -o -name '*.txt' \) 2>/dev/null | LC_ALL=C sort >"$TMP/files"
+# One process per binary checks every file (one JSON line per file, in order);
+# the lines are then compared file by file.
+total=$(wc -l <"$TMP/files")
+if [ "$total" -eq 0 ]; then
+    echo "same-findings: no .docx/.txt files found" >&2
+    exit 2
+fi
+mapfile -t FILES <"$TMP/files"
+"$BASE" gongwen check "${FILES[@]}" --format json >"$TMP/a" 2>"$TMP/a.err"
+ra=$?
+"$NEW" gongwen check "${FILES[@]}" --format json >"$TMP/b" 2>"$TMP/b.err"
+rb=$?
+bad=0
+if [ "$ra" != "$rb" ]; then
+    echo "DIFFERS: exit status $ra vs $rb"
+    bad=1
+fi
+if ! cmp -s "$TMP/a.err" "$TMP/b.err"; then
+    echo "DIFFERS: standard error"
+    diff "$TMP/a.err" "$TMP/b.err" | head -n 6
+    bad=1
+fi
+if ! cmp -s "$TMP/a" "$TMP/b"; then
+    bad=1
+    awk 'NR == FNR { a[FNR] = $0; n = FNR; next }
+         { if (a[FNR] != $0) { m = $0; sub(/^\{"file":"/, "", m); sub(/".*/, "", m); print "DIFFERS: " m; d++ } }
+         END { if (FNR != n) print "DIFFERS: " n " vs " FNR " output lines" }' "$TMP/a" "$TMP/b" | head -n 40
+fi
+if [ "$bad" -eq 0 ]; then
+    echo "same-findings: $total/$total files identical"
+fi
+[ "$bad" -eq 0 ]
