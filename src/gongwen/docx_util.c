@@ -28,6 +28,39 @@ size_t gw_docx_all_sections(const struct doc_docx *d, xmlNodePtr *out, size_t ma
 	return k;
 }
 
+/* What gw_check computes once and the rule groups share (doc->run_cache):
+ * the body does not change while the rules run. */
+#define SECT_CACHE_MAX 256
+
+struct run_cache_entry {
+	bool valid;
+	size_t n;
+	struct gw_run_info *runs;
+};
+
+struct check_cache {
+	struct run_cache_entry *paras;
+	bool sects_valid;
+	size_t nsects; /* first SECT_CACHE_MAX sections in document order */
+	xmlNodePtr sects[SECT_CACHE_MAX];
+};
+
+size_t gw_doc_sections(const struct gw_doc *doc, xmlNodePtr *out, size_t max)
+{
+	struct check_cache *c = doc->run_cache;
+	size_t n;
+
+	if (c == NULL || max > SECT_CACHE_MAX)
+		return gw_docx_all_sections(doc->docx, out, max);
+	if (!c->sects_valid) {
+		c->nsects = gw_docx_all_sections(doc->docx, c->sects, SECT_CACHE_MAX);
+		c->sects_valid = true;
+	}
+	n = c->nsects < max ? c->nsects : max;
+	memcpy(out, c->sects, n * sizeof(*out));
+	return n;
+}
+
 void gw_docx_page(xmlNodePtr sect, struct gw_page *pg)
 {
 	xmlNodePtr sz = doc_xml_child(sect, NS_W, "pgSz");
@@ -51,26 +84,26 @@ void gw_docx_page(xmlNodePtr sect, struct gw_page *pg)
 	}
 }
 
-struct run_cache_entry {
-	bool valid;
-	size_t n;
-	struct gw_run_info *runs;
-};
-
 void gw_run_cache_begin(struct gw_doc *doc)
 {
-	if (doc->is_docx && doc->run_cache == NULL)
-		doc->run_cache = xcalloc(doc->n ? doc->n : 1, sizeof(struct run_cache_entry));
+	struct check_cache *c;
+
+	if (!doc->is_docx || doc->run_cache != NULL)
+		return;
+	c = xcalloc(1, sizeof(*c));
+	c->paras = xcalloc(doc->n ? doc->n : 1, sizeof(*c->paras));
+	doc->run_cache = c;
 }
 
 void gw_run_cache_end(struct gw_doc *doc)
 {
-	struct run_cache_entry *c = doc->run_cache;
+	struct check_cache *c = doc->run_cache;
 
 	if (c == NULL)
 		return;
 	for (size_t i = 0; i < doc->n; i++)
-		free(c[i].runs);
+		free(c->paras[i].runs);
+	free(c->paras);
 	free(c);
 	doc->run_cache = NULL;
 }
@@ -79,11 +112,13 @@ static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_inf
 
 size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max)
 {
-	struct run_cache_entry *c = doc->run_cache;
+	struct check_cache *cc = doc->run_cache;
+	struct run_cache_entry *c;
 	size_t n;
 
-	if (c == NULL)
+	if (cc == NULL)
 		return runs_compute(doc, i, out, max);
+	c = cc->paras;
 	if (!c[i].valid) {
 		struct gw_run_info *tmp = xmalloc(GW_MAX_RUNS * sizeof(*tmp));
 
@@ -299,7 +334,7 @@ bool gw_pgno_pattern_ok(const char *pattern)
 size_t gw_docx_footers(struct gw_doc *doc, struct gw_footer *out, size_t max)
 {
 	xmlNodePtr sects[64];
-	size_t ns = gw_docx_all_sections(doc->docx, sects, ARRAY_LEN(sects));
+	size_t ns = gw_doc_sections(doc, sects, ARRAY_LEN(sects));
 	size_t n = 0;
 
 	for (size_t k = 0; k < ns; k++) {

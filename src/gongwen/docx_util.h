@@ -29,6 +29,8 @@ struct gw_footer {
 
 /* Every w:sectPr in the body (any depth). */
 size_t gw_docx_all_sections(const struct doc_docx *d, xmlNodePtr *out, size_t max);
+/* The same for a gw_doc: inside gw_check the walk is done once and shared. */
+size_t gw_doc_sections(const struct gw_doc *doc, xmlNodePtr *out, size_t max);
 void gw_docx_page(xmlNodePtr sect, struct gw_page *pg);
 /* Inside gw_check the run lists below are computed once per paragraph:
  * several rule groups read the same runs and resolving their effective

@@ -25,7 +25,7 @@ static void rule_page(struct gw_doc *doc, struct gw_findings *out)
 {
 	const struct gw_profile *pf = doc->profile;
 	xmlNodePtr sects[64];
-	size_t ns = gw_docx_all_sections(doc->docx, sects, ARRAY_LEN(sects));
+	size_t ns = gw_doc_sections(doc, sects, ARRAY_LEN(sects));
 	bool flagged[5] = {false, false, false, false, false};
 
 	if (ns == 0) {

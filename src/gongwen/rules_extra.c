@@ -675,7 +675,8 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 	nest_pair(doc, i, books, "〈", "〉", &fd, out);
 	nest_pair(doc, i, quotes, "‘", "’", &fd, out);
 	/* GW-PUNC-009: "三五天", not "三、五天" (abbreviations like 第一、二季度 keep it). */
-	while (gw_re("(?<![第0-9一二三四五六七八九十百千])([一二三四五六七八九])、"
+	while ((p->chars & GW_C_DUNHAO) &&
+	       gw_re("(?<![第0-9一二三四五六七八九十百千])([一二三四五六七八九])、"
 		     "([一二三四五六七八九])(?=[十百千万]?(?:天|个|名|人|种|次|倍|岁|户|家|吨|斤))",
 		     p, from, &s, &e, g, 2)) {
 		int d = text_cn_digit(p->text.p[g[2]]) - text_cn_digit(p->text.p[g[0]]);
@@ -689,12 +690,14 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 		from = e;
 	}
 	/* GW-PUNC-013: 会议/活动 names take quotation marks, not 书名号. */
-	if (gw_re("《[^《》]{2,40}(?:会议|大会|论坛|博览会|研讨会|座谈会|运动会|展览会|活动)》", p,
+	if (gw_para_may_have(p, 0x300A) &&
+	    gw_re("《[^《》]{2,40}(?:会议|大会|论坛|博览会|研讨会|座谈会|运动会|展览会|活动)》", p,
 		  0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-013", W, GW_FIX_SUGGEST,
 		      "书名号用于书刊、文件、法规等名称；会议、活动名称不用书名号（可用引号）");
 	/* GW-PUNC-019: one colon per clause. */
-	if (gw_re("(?<![0-9])：(?![0-9])[^。！？；，,：“”‘’\\n]{1,60}：(?![0-9])", p, 0, &s, &e,
+	if (gw_para_may_have(p, 0xFF1A) &&
+	    gw_re("(?<![0-9])：(?![0-9])[^。！？；，,：“”‘’\\n]{1,60}：(?![0-9])", p, 0, &s, &e,
 		  NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-019", I, GW_FIX_SUGGEST,
 		      "一个句子内不宜套用两个冒号");
@@ -1296,7 +1299,7 @@ static bool fix_font_sizes(struct gw_doc *doc, size_t i)
 static void rule_tables(struct gw_doc *doc, struct gw_findings *out)
 {
 	xmlNodePtr sects[64];
-	size_t ns = gw_docx_all_sections(doc->docx, sects, ARRAY_LEN(sects));
+	size_t ns = gw_doc_sections(doc, sects, ARRAY_LEN(sects));
 	size_t exact = 0;
 
 	for (size_t k = 0; k < ns; k++) {
@@ -1390,9 +1393,13 @@ void gw_rules_extra(struct gw_doc *doc, struct gw_findings *out)
 		rule_heading_end(doc, i, out);
 		rule_enumerators(doc, i, out);
 		rule_punc_text(doc, i, out);
-		rule_cn_dates(doc, i, out);
-		rule_fixed_expr(doc, i, out);
-		rule_num_text(doc, i, out);
+		/* their patterns need a 年, an ASCII digit */
+		if (doc->paras[i].chars & GW_C_NIAN)
+			rule_cn_dates(doc, i, out);
+		if (doc->paras[i].chars & GW_C_DIGIT) {
+			rule_fixed_expr(doc, i, out);
+			rule_num_text(doc, i, out);
+		}
 	}
 	if (doc->is_docx)
 		rule_docx(doc, out);

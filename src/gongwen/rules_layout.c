@@ -197,7 +197,7 @@ static void rule_pgno_sides(struct gw_doc *doc, struct gw_findings *out)
 	const struct doc_rel *rel = doc_docx_rel_by_type(doc->docx, "/settings", 0);
 	xmlDocPtr st = rel ? doc_docx_part(doc->docx, rel->target, NULL) : NULL;
 	xmlNodePtr sects[64];
-	size_t ns = gw_docx_all_sections(doc->docx, sects, ARRAY_LEN(sects));
+	size_t ns = gw_doc_sections(doc, sects, ARRAY_LEN(sects));
 	bool odd_even = st && doc_xml_child(xmlDocGetRootElement(st), NS_W, "evenAndOddHeaders");
 	bool restart = false;
 
@@ -362,7 +362,7 @@ bool gw_layout_fix(struct gw_doc *doc, const struct gw_finding *f)
 	}
 	if (strcmp(f->rule, "GW-PGNO-005") == 0) {
 		xmlNodePtr sects[64];
-		size_t ns = gw_docx_all_sections(doc->docx, sects, ARRAY_LEN(sects));
+		size_t ns = gw_doc_sections(doc, sects, ARRAY_LEN(sects));
 
 		for (size_t k = 1; k < ns; k++) {
 			xmlNodePtr pn = doc_xml_child(sects[k], NS_W, "pgNumType");

@@ -1016,9 +1016,13 @@ static void ctx_scan(struct para_scan *ps)
 		size_t e;
 		long g[2];
 
-		if (ctx_need[r] != NULL &&
-		    text_ucs_find(p->text.p, p->text.len, 0, ctx_need[r]) < 0)
-			continue;
+		if (ctx_need[r] != NULL) {
+			const char *const one[] = {ctx_need[r], NULL};
+
+			if (!gw_para_may_have_any(p, one) ||
+			    text_ucs_find(p->text.p, p->text.len, 0, ctx_need[r]) < 0)
+				continue;
+		}
 		if (ctx_need[r] == NULL && !has_adjacent_repeat(p->text.p, p->text.len))
 			continue;
 
