@@ -898,11 +898,21 @@ static void run_text(xmlNodePtr r, struct doc_ptext *t)
 		size_t start = t->text.len;
 
 		if (doc_xml_is(c, NS_W, "t")) {
-			xmlChar *s = xmlNodeGetContent(c);
+			xmlNodePtr only = c->children;
 
-			if (s != NULL) {
-				ustr_add_utf8(&t->text, (const char *)s, strlen((const char *)s));
-				xmlFree(s);
+			if (only != NULL && only->next == NULL && only->type == XML_TEXT_NODE) {
+				/* what xmlNodeGetContent returns, without the copy */
+				if (only->content != NULL)
+					ustr_add_utf8(&t->text, (const char *)only->content,
+						      strlen((const char *)only->content));
+			} else {
+				xmlChar *s = xmlNodeGetContent(c);
+
+				if (s != NULL) {
+					ustr_add_utf8(&t->text, (const char *)s,
+						      strlen((const char *)s));
+					xmlFree(s);
+				}
 			}
 			add_seg(t, r, c, start, DOC_SEG_TEXT);
 		} else if (doc_xml_is(c, NS_W, "tab")) {

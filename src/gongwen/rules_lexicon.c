@@ -571,6 +571,9 @@ struct lex_key {
 
 static uint32_t lex_pool[LEX_POOL_MAX];
 static struct lex_key lex_keys[ARRAY_LEN(lex_table)];
+/* Bit (first & 0xFFFF) set for every key's first code point: most characters
+ * of a text start no key and skip the binary search. */
+static uint64_t lex_first_bits[65536 / 64];
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
 
 static int cmp_key(const void *x, const void *y)
@@ -608,6 +611,8 @@ static void lex_build(void)
 		}
 		lex_keys[k].len = (uint16_t)(used - lex_keys[k].off);
 		lex_keys[k].first = lex_pool[lex_keys[k].off];
+		lex_first_bits[(lex_keys[k].first & 0xFFFF) >> 6] |= (uint64_t)1
+								     << (lex_keys[k].first & 63);
 	}
 	qsort(lex_keys, ARRAY_LEN(lex_keys), sizeof(lex_keys[0]), cmp_key);
 }
@@ -849,7 +854,8 @@ static void lex_scan(struct para_scan *ps)
 
 	pthread_once(&lex_once, lex_build);
 	for (size_t k = 0; k < n; k++) {
-		if (!text_is_han(t[k]))
+		if (!text_is_han(t[k]) ||
+		    !((lex_first_bits[(t[k] & 0xFFFF) >> 6] >> (t[k] & 63)) & 1))
 			continue;
 		for (size_t j = lex_lower_bound(t[k]);
 		     j < ARRAY_LEN(lex_keys) && lex_keys[j].first == t[k]; j++) {
