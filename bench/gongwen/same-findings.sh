@@ -6,7 +6,11 @@
 # baseline binary (e.g. built from main into /tmp) and the changed one, for
 # every file given (directories are searched for .docx and .txt).  Default
 # files: the labelled 公文 set (../shared/corpus/gongwen-dev, .docx and .txt)
-# and the benchmark's generated documents (build/bench/gongwen-*p.docx).
+# the benchmark's generated documents (build/bench/gongwen-*p.docx) and
+# prefilter-triggers.txt (one paragraph per group of rules that skip
+# paragraphs lacking a character, with text that trips them).  For a wider
+# net, also pass directories of tests/robustness variants (mutate.py,
+# textfuzz.py output).
 # Both binaries see the same path, so the "file" field compares too.
 #
 # Baseline, without touching another checkout:
@@ -32,7 +36,7 @@ for b in "$BASE" "$NEW"; do
     fi
 done
 if [ $# -eq 0 ]; then
-    set -- "$REPO/../shared/corpus/gongwen-dev"
+    set -- "$REPO/../shared/corpus/gongwen-dev" "$HERE/prefilter-triggers.txt"
     for f in "$REPO"/build/bench/gongwen-*p.docx; do
         [ -f "$f" ] && set -- "$@" "$f"
     done

@@ -212,6 +212,8 @@ static void rule_heading_end(struct gw_doc *doc, size_t i, struct gw_findings *o
 /* GW-BODY-015: "第一，" "首先，" take a comma (GB/T 15834 序次语). */
 static void rule_enumerators(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
+	if (!(doc->paras[i].chars & GW_C_DUNHAO)) /* the pattern replaces a 、 */
+		return;
 	gw_replace_all(out, doc, i,
 		       "(?<![^。；：！？，）\\s])(?:第[一二三四五六七八九十]{1,2}|首先|其次)\\K、"
 		       "(?![一二三四五六七八九十第])",
@@ -715,6 +717,8 @@ static void rule_cn_dates(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t e;
 	size_t from = 0;
 
+	if (!gw_cn_numeral_before_nian(p, false))
+		return;
 	while (gw_re("(?<!农历)(?<!民国)(?<!光绪)(?<!宣统)(?<!乾隆)(?<!康熙)(?<!道光)(?<!咸丰)"
 		     "([〇零一二三四五六七八九]{4})年(?:([一二三四五六七八九十]{1,2})月"
 		     "(?:([一二三四五六七八九十]{1,3})日)?)?",
@@ -770,21 +774,22 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	static const struct {
 		const char *pat;
 		const char *rep;
+		uint32_t need; /* a character the pattern cannot match without */
 	} fx[] = {
-	    {"(?<![0-9.０-９])1律", "一律"},
-	    {"(?<![0-9.０-９])1方面", "一方面"},
-	    {"(?<![0-9.０-９])1旦", "一旦"},
-	    {"(?<![0-9.０-９])1般(?![0-9])", "一般"},
-	    {"(?<![0-9.０-９])1切", "一切"},
-	    {"(?<![0-9.０-９])1致(?![0-9])", "一致"},
-	    {"统1(?![0-9])", "统一"},
-	    {"唯1(?![0-9])", "唯一"},
-	    {"第1书记", "第一书记"},
-	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五"},
-	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五"},
-	    {"(?<![0-9.])5四运动", "五四运动"},
-	    {"(?<![0-9.])9三学社", "九三学社"},
-	    {"1带1路", "一带一路"},
+	    {"(?<![0-9.０-９])1律", "一律", 0x5F8B},
+	    {"(?<![0-9.０-９])1方面", "一方面", 0x65B9},
+	    {"(?<![0-9.０-９])1旦", "一旦", 0x65E6},
+	    {"(?<![0-9.０-９])1般(?![0-9])", "一般", 0x822C},
+	    {"(?<![0-9.０-９])1切", "一切", 0x5207},
+	    {"(?<![0-9.０-９])1致(?![0-9])", "一致", 0x81F4},
+	    {"统1(?![0-9])", "统一", 0x7EDF},
+	    {"唯1(?![0-9])", "唯一", 0x552F},
+	    {"第1书记", "第一书记", 0x4E66},
+	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五", 0x4E94},
+	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五", 0x4E94},
+	    {"(?<![0-9.])5四运动", "五四运动", 0x56DB},
+	    {"(?<![0-9.])9三学社", "九三学社", 0x4E09},
+	    {"1带1路", "一带一路", 0x5E26},
 	};
 	struct gw_finding *fd = NULL;
 
@@ -794,7 +799,8 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 		size_t s;
 		size_t e;
 
-		while (gw_re(fx[k].pat, p, from, &s, &e, NULL, 0)) {
+		while (gw_para_may_have(p, fx[k].need) &&
+		       gw_re(fx[k].pat, p, from, &s, &e, NULL, 0)) {
 			if (fd == NULL)
 				fd = gw_at(out, doc, i, s, e, "GW-NUM-007", E, GW_FIX_AUTO,
 					   "定型的词、词组、成语等固定表达应使用汉字数字");
@@ -850,7 +856,8 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	if (gw_re("(?<![0-9,])[12],[0-9]{3}年", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-013", I, GW_FIX_SUGGEST, "年份不使用千分撇分节");
 	/* GW-NUM-017: unit symbols per GB 3100-3102. */
-	if (gw_re("(?<=[0-9])\\s?(?:KV|Kv|KM|Km|Kg|KG|KW|Kw|KWh|Kwh|kwh|KWH)(?![A-Za-z])", p, 0, &s,
+	if ((p->chars & GW_C_ALPHA) &&
+	    gw_re("(?<=[0-9])\\s?(?:KV|Kv|KM|Km|Kg|KG|KW|Kw|KWh|Kwh|kwh|KWH)(?![A-Za-z])", p, 0, &s,
 		  &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-017", I, GW_FIX_SUGGEST,
 		      "计量单位符号大小写应规范：kV、km、kg、kW、kW·h");

@@ -998,6 +998,28 @@ static const char *const ctx_need[] = {
 };
 _Static_assert(ARRAY_LEN(ctx_need) == ARRAY_LEN(ctx_rules), "one literal per context rule");
 
+/* For the 的 rules: the characters one of which must directly follow the
+ * 的 (the first characters of the alternatives after "(的)"); NULL: none. */
+#define DI_VERB_FIRST "推开落做抓加解完实执贯处整"
+static const char *const ctx_next[] = {
+    NULL, NULL,		 NULL,		NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL,		 NULL,		NULL, NULL, NULL, NULL, "很非十特比较相更最",
+    "不", DI_VERB_FIRST, DI_VERB_FIRST, NULL, NULL,
+};
+_Static_assert(ARRAY_LEN(ctx_next) == ARRAY_LEN(ctx_rules), "one entry per context rule");
+
+/* Does code point c occur directly followed by one of the characters of set? */
+static bool cp_followed_by(const uint32_t *t, size_t n, uint32_t c, const char *set);
+
+static bool cp_followed_by(const uint32_t *t, size_t n, uint32_t c, const char *set)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (t[i] == c && cp_in(set, t[i + 1]))
+			return true;
+	}
+	return false;
+}
+
 /* "ABAB" or "ABCABC" somewhere: the only texts the word-doubling rule
  * (GW-LANG-005, the rule without a literal above) can match. */
 static bool has_adjacent_repeat(const uint32_t *t, size_t n)
@@ -1027,6 +1049,9 @@ static void ctx_scan(struct para_scan *ps)
 
 			if (!gw_para_may_have_any(p, one) ||
 			    text_ucs_find(p->text.p, p->text.len, 0, ctx_need[r]) < 0)
+				continue;
+			if (ctx_next[r] != NULL &&
+			    !cp_followed_by(p->text.p, p->text.len, 0x7684 /* 的 */, ctx_next[r]))
 				continue;
 		}
 		if (ctx_need[r] == NULL && !has_adjacent_repeat(p->text.p, p->text.len))

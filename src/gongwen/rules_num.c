@@ -122,7 +122,7 @@ static void rule_mixed_date(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	size_t s;
 	size_t e;
 
-	if (p->role == GW_ROLE_DATE)
+	if (p->role == GW_ROLE_DATE || !gw_cn_numeral_before_nian(p, true))
 		return;
 	if (gw_re("[〇零一二三四五六七八九]{4}年[0-9]|[0-9]{4}年[一二三四五六七八九十]{1,2}月", p,
 		  0, &s, &e, NULL, 0) ||

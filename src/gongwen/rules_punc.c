@@ -172,10 +172,13 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	size_t s;
 	size_t e;
 	/* URL masking only writes spaces, so what p lacks m lacks too */
-	static const char *const dots[] = {".", "。", "…", NULL};
+	static const char *const dots[] = {".", "…", NULL};
+	/* 。{3,} needs a 。 repeated */
+	bool may_dots = gw_para_may_have_any(p, dots) ||
+			((p->chars & GW_C_ADJREP) && gw_para_may_have(p, 0x3002));
 	static const char *const dashes[] = {"-", "－", "―", "—", NULL};
 
-	while (gw_para_may_have_any(p, dots) &&
+	while (may_dots &&
 	       text_re_search(text_re_get("(?<![.0-9A-Za-z])\\.{3,6}(?![.0-9A-Za-z])|。{3,}|"
 					  "(?<!…)…(?!…)|…{3,}"),
 			      m->p, m->len, from, &s, &e, NULL, 0)) {
