@@ -38,8 +38,16 @@ struct run_cache_entry {
 	struct gw_run_info *runs;
 };
 
+struct pp_slot {
+	const xmlNode *node; /* NULL: free */
+	struct doc_pprops pp;
+};
+
 struct check_cache {
 	struct run_cache_entry *paras;
+	struct pp_slot *pps; /* paragraph properties by node, open addressing */
+	size_t pps_cap;	     /* power of two, at most half full */
+	size_t pps_n;
 	bool sects_valid;
 	size_t nsects; /* first SECT_CACHE_MAX sections in document order */
 	xmlNodePtr sects[SECT_CACHE_MAX];
@@ -104,8 +112,48 @@ void gw_run_cache_end(struct gw_doc *doc)
 	for (size_t i = 0; i < doc->n; i++)
 		free(c->paras[i].runs);
 	free(c->paras);
+	free(c->pps);
 	free(c);
 	doc->run_cache = NULL;
+}
+
+static size_t node_slot(const struct pp_slot *v, size_t cap, const xmlNode *node)
+{
+	size_t i = (size_t)(((uint64_t)(uintptr_t)node * 0x9E3779B97F4A7C15u) >> 32) & (cap - 1);
+
+	while (v[i].node != NULL && v[i].node != node)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+void gw_para_props(const struct gw_doc *doc, xmlNodePtr p, struct doc_pprops *out)
+{
+	struct check_cache *c = doc->run_cache;
+	size_t i;
+
+	if (c == NULL || p == NULL) {
+		doc_docx_para_props(doc->docx, p, out);
+		return;
+	}
+	if (2 * (c->pps_n + 1) > c->pps_cap) {
+		struct pp_slot *old = c->pps;
+		size_t oldcap = c->pps_cap;
+
+		c->pps_cap = oldcap ? 2 * oldcap : 64;
+		c->pps = xcalloc(c->pps_cap, sizeof(*c->pps));
+		for (size_t k = 0; k < oldcap; k++) {
+			if (old[k].node != NULL)
+				c->pps[node_slot(c->pps, c->pps_cap, old[k].node)] = old[k];
+		}
+		free(old);
+	}
+	i = node_slot(c->pps, c->pps_cap, p);
+	if (c->pps[i].node == NULL) {
+		doc_docx_para_props(doc->docx, p, &c->pps[i].pp);
+		c->pps[i].node = p;
+		c->pps_n++;
+	}
+	*out = c->pps[i].pp;
 }
 
 static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max);

@@ -923,8 +923,8 @@ static void rule_title_shape(struct gw_doc *doc, struct gw_findings *out)
 		size_t nr = gw_docx_runs(doc, (size_t)t2, runs, ARRAY_LEN(runs));
 		struct doc_pprops tp;
 
-		doc_docx_para_props(doc->docx, doc->paras[t2].node, &pp);
-		doc_docx_para_props(doc->docx, p->node, &tp);
+		gw_para_props(doc, doc->paras[t2].node, &pp);
+		gw_para_props(doc, p->node, &tp);
 		if (nr > 0 && strcmp(pp.jc, "center") == 0 && strcmp(tp.jc, "center") == 0 &&
 		    runs[0].props.sz >= 40 && doc->paras[t2].text.len <= 25 &&
 		    !text_re_has("[。；：:]", doc->paras[t2].text.p, doc->paras[t2].text.len))
@@ -1008,7 +1008,7 @@ static void rule_att_hanging(struct gw_doc *doc, size_t i, struct gw_findings *o
 
 	if (want < 0)
 		return;
-	doc_docx_para_props(doc->docx, doc->paras[i].node, &pp);
+	gw_para_props(doc, doc->paras[i].node, &pp);
 	/* only lines that wrap need the hanging indent */
 	if (start + width_tw(doc->paras[i].text.p, doc->paras[i].text.len) + pp.right <=
 	    doc->profile->type_w)
@@ -1036,8 +1036,8 @@ static bool sign_expected(struct gw_doc *doc, long *sig_r, long *date_r, const c
 		return false;
 	sp = &doc->paras[doc->sig];
 	dp = &doc->paras[doc->date];
-	doc_docx_para_props(doc->docx, sp->node, &ps);
-	doc_docx_para_props(doc->docx, dp->node, &pd);
+	gw_para_props(doc, sp->node, &ps);
+	gw_para_props(doc, dp->node, &pd);
 	if (!jc_right(&ps) || !jc_right(&pd))
 		return false;
 	gw_strip(sp, &a, &b);
@@ -1083,8 +1083,8 @@ static void rule_sign_geometry(struct gw_doc *doc, struct gw_findings *out)
 
 	if (!sign_expected(doc, &sig_r, &date_r, &rule))
 		return;
-	doc_docx_para_props(doc->docx, doc->paras[doc->sig].node, &ps);
-	doc_docx_para_props(doc->docx, doc->paras[doc->date].node, &pd);
+	gw_para_props(doc, doc->paras[doc->sig].node, &ps);
+	gw_para_props(doc, doc->paras[doc->date].node, &pd);
 	if (sig_r < 0) {
 		gw_at(out, doc, (size_t)doc->date, 0, 0, "GW-SIGN-003", W, GW_FIX_SUGGEST,
 		      "成文日期位置不规范：加盖印章时日期右空四字、署名以日期为准居中；"
@@ -1227,7 +1227,7 @@ static void rule_para_props(struct gw_doc *doc, size_t i, struct gw_findings *ou
 		      "段落关闭了“按中文习惯控制首尾字符”（避头尾），标点可能出现在行首");
 	if (!is_prose(p->role))
 		return;
-	doc_docx_para_props(doc->docx, p->node, &pp);
+	gw_para_props(doc, p->node, &pp);
 	if (p->level > 0 && pp.num_id <= 0 &&
 	    (pp.first < pf->first_line_min || pp.first > pf->first_line_max || labs_(pp.left) > 40))
 		gw_at(out, doc, i, 0, 0, "GW-FONT-006", W, GW_FIX_AUTO,
@@ -1330,7 +1330,7 @@ static void rule_tables(struct gw_doc *doc, struct gw_findings *out)
 		for (size_t k = 0; k < np; k++) {
 			struct doc_pprops pp;
 
-			doc_docx_para_props(doc->docx, ps[k], &pp);
+			gw_para_props(doc, ps[k], &pp);
 			if (pp.has_line && strcmp(pp.line_rule, "exact") == 0)
 				exact++;
 		}
@@ -1354,7 +1354,7 @@ static bool fix_tables(struct gw_doc *doc)
 			xmlNodePtr ppr;
 			xmlNodePtr sp;
 
-			doc_docx_para_props(doc->docx, ps[k], &pp);
+			gw_para_props(doc, ps[k], &pp);
 			if (!pp.has_line || strcmp(pp.line_rule, "exact") != 0)
 				continue;
 			ppr = doc_docx_ppr(ps[k]);
@@ -1420,7 +1420,7 @@ static bool fix_att_hanging(struct gw_doc *doc, size_t i)
 
 	if (want < 0)
 		return false;
-	doc_docx_para_props(doc->docx, doc->paras[i].node, &pp);
+	gw_para_props(doc, doc->paras[i].node, &pp);
 	doc_docx_set_ind(doc->paras[i].node, want, start - want, pp.right);
 	return true;
 }
@@ -1442,7 +1442,7 @@ bool gw_extra_fix(struct gw_doc *doc, const struct gw_finding *f)
 	if (strcmp(r, "GW-FONT-006") == 0) {
 		struct doc_pprops pp;
 
-		doc_docx_para_props(doc->docx, doc->paras[f->para].node, &pp);
+		gw_para_props(doc, doc->paras[f->para].node, &pp);
 		doc_docx_set_ind(doc->paras[f->para].node, 0, doc->profile->first_line, pp.right);
 		return true;
 	}
