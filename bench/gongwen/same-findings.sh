@@ -1,5 +1,5 @@
 #!/bin/bash
-# bench/gongwen/same-findings.sh BASE_BIN NEW_BIN [FILE_OR_DIR...]
+# bench/gongwen/same-findings.sh [--fix] BASE_BIN NEW_BIN [FILE_OR_DIR...]
 #
 # Correctness gate for performance work on `gongwen check`: the findings JSON of
 # `BIN gongwen check FILE --format json` must be byte-identical between a
@@ -17,11 +17,19 @@
 #   rm -rf /tmp/gw-base && mkdir /tmp/gw-base && git archive main | tar -x -C /tmp/gw-base
 #   make -C /tmp/gw-base -j2 build/shuzhi
 #   bench/gongwen/same-findings.sh /tmp/gw-base/build/shuzhi build/shuzhi
+# --fix: also run `BIN gongwen fix FILE -o OUT` with both binaries on every
+# .docx and compare the messages, exit status and every part of the output
+# package, comment time stamps aside (slow: two processes per file).
 # Exit status: 0 identical; 1 some file differs (listed); 2 usage error.
 set -u
 
+FIX=0
+if [ "${1:-}" = "--fix" ]; then
+    FIX=1
+    shift
+fi
 if [ $# -lt 2 ]; then
-    echo "usage: $0 BASE_BIN NEW_BIN [FILE_OR_DIR...]" >&2
+    echo "usage: $0 [--fix] BASE_BIN NEW_BIN [FILE_OR_DIR...]" >&2
     exit 2
 fi
 BASE=$1
@@ -75,5 +83,58 @@ if ! cmp -s "$TMP/a" "$TMP/b"; then
 fi
 if [ "$bad" -eq 0 ]; then
     echo "same-findings: $total/$total files identical"
+fi
+if [ "$FIX" -eq 1 ]; then
+    # Same output name in two directories: the message names the output.
+    mkdir -p "$TMP/A" "$TMP/B"
+    nfix=0
+    fbad=0
+    for f in "${FILES[@]}"; do
+        case $f in
+            *.docx) ;;
+            *) continue ;;
+        esac
+        case $f in
+            /*) abs=$f ;;
+            *) abs=$(pwd)/$f ;;
+        esac
+        nfix=$((nfix + 1))
+        for side in A B; do
+            bin=$BASE
+            [ "$side" = B ] && bin=$NEW
+            case $bin in
+                /*) ;;
+                *) bin=$(pwd)/$bin ;;
+            esac
+            rm -f "$TMP/$side/out.docx"
+            (cd "$TMP/$side" && "$bin" gongwen fix "$abs" -o out.docx >log 2>&1
+                echo "exit $?" >>log)
+        done
+        same=1
+        cmp -s "$TMP/A/log" "$TMP/B/log" || same=0
+        if [ -f "$TMP/A/out.docx" ] || [ -f "$TMP/B/out.docx" ]; then
+            # every part byte-identical, except the time stamps of comments
+            python3 - "$TMP/A/out.docx" "$TMP/B/out.docx" <<'PY' || same=0
+import re, sys, zipfile
+try:
+    a, b = zipfile.ZipFile(sys.argv[1]), zipfile.ZipFile(sys.argv[2])
+except (OSError, zipfile.BadZipFile):
+    sys.exit(1)
+if sorted(a.namelist()) != sorted(b.namelist()):
+    sys.exit(1)
+stamp = re.compile(rb'w:date="[0-9T:Z-]*"')
+for n in a.namelist():
+    if stamp.sub(b"", a.read(n)) != stamp.sub(b"", b.read(n)):
+        print("  part differs:", n)
+        sys.exit(1)
+PY
+        fi
+        if [ "$same" -eq 0 ]; then
+            fbad=$((fbad + 1))
+            echo "FIX DIFFERS: $f"
+        fi
+    done
+    echo "same-findings: fix output identical for $((nfix - fbad))/$nfix .docx"
+    [ "$fbad" -eq 0 ] || bad=1
 fi
 [ "$bad" -eq 0 ]
