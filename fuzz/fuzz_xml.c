@@ -6,7 +6,7 @@
  * document has a root element and no DTD; and what doc_xml_serialize()
  * writes parses again (the .docx writer relies on that). Every attribute
  * goes through doc_xml_attr_long(), the helper that reads numbers from
- * untrusted attributes.
+ * untrusted attributes, and doc_xml_attr_ref() is compared with libxml2.
  */
 #include "doc/xml.h"
 
@@ -45,6 +45,21 @@ static bool namespace_uri_has_lt(const xmlNode *n)
 	return false;
 }
 
+/* doc_xml_attr_ref reads values in place: it must return what libxml2's
+ * xmlGetNsProp / xmlGetNoNsProp return. */
+static void check_attr_ref(xmlNodePtr n, const char *ns, const char *local)
+{
+	xmlChar *owned;
+	const char *ref = doc_xml_attr_ref(n, ns, local, &owned);
+	xmlChar *lib = ns != NULL ? xmlGetNsProp(n, (const xmlChar *)local, (const xmlChar *)ns)
+				  : xmlGetNoNsProp(n, (const xmlChar *)local);
+
+	if ((ref == NULL) != (lib == NULL) || (ref != NULL && strcmp(ref, (const char *)lib) != 0))
+		fuzz_fail("doc_xml_attr_ref differs from libxml2 for", local);
+	xmlFree(owned);
+	xmlFree(lib);
+}
+
 /* Visit every element without recursion (depth is attacker-controlled).
  * Returns true if the known namespace URI problem was seen. */
 static bool walk_elements(xmlNodePtr root)
@@ -59,6 +74,7 @@ static bool walk_elements(xmlNodePtr root)
 				long v;
 
 				(void)doc_xml_attr_long(n, ns, (const char *)a->name, &v);
+				check_attr_ref(n, ns, (const char *)a->name);
 			}
 			if (namespace_uri_has_lt(n))
 				known_issue = true;

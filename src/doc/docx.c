@@ -611,6 +611,19 @@ static size_t style_chain(const struct doc_docx *d, const char *id, const struct
 	return n;
 }
 
+/* snprintf(out, outsz, "%s", s) without the formatting machinery. */
+static void copy_str(char *out, size_t outsz, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (outsz == 0)
+		return;
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
 static char *para_style_id(const struct doc_docx *d, xmlNodePtr p, char *out, size_t outsz)
 {
 	xmlNodePtr ppr = doc_xml_child(p, NS_W, "pPr");
@@ -618,16 +631,17 @@ static char *para_style_id(const struct doc_docx *d, xmlNodePtr p, char *out, si
 
 	out[0] = '\0';
 	if (ps != NULL) {
-		xmlChar *v = doc_xml_attr(ps, NS_W, "val");
+		xmlChar *owned;
+		const char *v = doc_xml_attr_ref(ps, NS_W, "val", &owned);
 
 		if (v != NULL) {
-			snprintf(out, outsz, "%s", (const char *)v);
-			xmlFree(v);
+			copy_str(out, outsz, v);
+			xmlFree(owned);
 			return out;
 		}
 	}
 	if (d->default_pstyle != NULL) {
-		snprintf(out, outsz, "%s", d->default_pstyle);
+		copy_str(out, outsz, d->default_pstyle);
 		return out;
 	}
 	return NULL;
@@ -635,11 +649,12 @@ static char *para_style_id(const struct doc_docx *d, xmlNodePtr p, char *out, si
 
 static void copy_attr(const xmlNode *n, const char *local, char *out, size_t outsz)
 {
-	xmlChar *v = doc_xml_attr(n, NS_W, local);
+	xmlChar *owned;
+	const char *v = doc_xml_attr_ref(n, NS_W, local, &owned);
 
 	if (v != NULL) {
-		snprintf(out, outsz, "%s", (const char *)v);
-		xmlFree(v);
+		copy_str(out, outsz, v);
+		xmlFree(owned);
 	}
 }
 
@@ -660,13 +675,13 @@ static const char *theme_lookup(const struct doc_docx *d, const char *th)
 
 static bool on_off(const xmlNode *n)
 {
-	xmlChar *v = doc_xml_attr(n, NS_W, "val");
+	xmlChar *owned;
+	const char *v = doc_xml_attr_ref(n, NS_W, "val", &owned);
 	bool on = true;
 
 	if (v != NULL) {
-		on = !(strcmp((const char *)v, "0") == 0 || strcmp((const char *)v, "false") == 0 ||
-		       strcmp((const char *)v, "off") == 0);
-		xmlFree(v);
+		on = !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0);
+		xmlFree(owned);
 	}
 	return on;
 }
@@ -674,14 +689,15 @@ static bool on_off(const xmlNode *n)
 static void font_slot(const struct doc_docx *d, xmlNodePtr rf, const char *theme_attr,
 		      const char *attr, char *out, size_t outsz)
 {
-	xmlChar *th = doc_xml_attr(rf, NS_W, theme_attr);
+	xmlChar *owned;
+	const char *th = doc_xml_attr_ref(rf, NS_W, theme_attr, &owned);
 
 	if (th != NULL && th[0] != '\0') {
-		snprintf(out, outsz, "%s", theme_lookup(d, (const char *)th));
-		xmlFree(th);
+		copy_str(out, outsz, theme_lookup(d, th));
+		xmlFree(owned);
 		return;
 	}
-	xmlFree(th);
+	xmlFree(owned);
 	copy_attr(rf, attr, out, outsz);
 }
 
@@ -739,14 +755,15 @@ void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
 		xmlNodePtr rs = doc_xml_child(rpr, NS_W, "rStyle");
 
 		if (rs != NULL) {
-			xmlChar *v = doc_xml_attr(rs, NS_W, "val");
+			xmlChar *owned;
+			const char *v = doc_xml_attr_ref(rs, NS_W, "val", &owned);
 
-			n = style_chain(d, (const char *)v, chain);
+			n = style_chain(d, v, chain);
 			for (size_t i = 0; i < n; i++) {
 				if (chain[i]->rpr != NULL)
 					apply_rpr(d, chain[i]->rpr, out);
 			}
-			xmlFree(v);
+			xmlFree(owned);
 		}
 		apply_rpr(d, rpr, out);
 	}
@@ -814,7 +831,7 @@ static void apply_ppr(xmlNodePtr ppr, struct doc_pprops *o)
 			if (doc_xml_attr_long(c, NS_W, "line", &v)) {
 				o->line = v;
 				o->has_line = true;
-				snprintf(o->line_rule, sizeof(o->line_rule), "auto");
+				copy_str(o->line_rule, sizeof(o->line_rule), "auto");
 			}
 			copy_attr(c, "lineRule", o->line_rule, sizeof(o->line_rule));
 		} else if (strcmp((const char *)c->name, "numPr") == 0) {
@@ -881,11 +898,21 @@ static void run_text(xmlNodePtr r, struct doc_ptext *t)
 		size_t start = t->text.len;
 
 		if (doc_xml_is(c, NS_W, "t")) {
-			xmlChar *s = xmlNodeGetContent(c);
+			xmlNodePtr only = c->children;
 
-			if (s != NULL) {
-				ustr_add_utf8(&t->text, (const char *)s, strlen((const char *)s));
-				xmlFree(s);
+			if (only != NULL && only->next == NULL && only->type == XML_TEXT_NODE) {
+				/* what xmlNodeGetContent returns, without the copy */
+				if (only->content != NULL)
+					ustr_add_utf8(&t->text, (const char *)only->content,
+						      strlen((const char *)only->content));
+			} else {
+				xmlChar *s = xmlNodeGetContent(c);
+
+				if (s != NULL) {
+					ustr_add_utf8(&t->text, (const char *)s,
+						      strlen((const char *)s));
+					xmlFree(s);
+				}
 			}
 			add_seg(t, r, c, start, DOC_SEG_TEXT);
 		} else if (doc_xml_is(c, NS_W, "tab")) {

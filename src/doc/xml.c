@@ -401,39 +401,93 @@ xmlNodePtr doc_xml_next(const xmlNode *n, const char *ns, const char *local)
 	return NULL;
 }
 
-xmlChar *doc_xml_attr(const xmlNode *n, const char *ns, const char *local)
+/* The attribute xmlGetNsProp / xmlGetNoNsProp would find on n, without
+ * their namespace searches; *simple says whether its value is one text node
+ * (or empty), readable in place. Documents with a DTD (defaulted attributes)
+ * are left to libxml2: *simple is false and NULL is returned. */
+static const xmlAttr *find_attr(const xmlNode *n, const char *ns, const char *local, bool *simple)
 {
-	if (n == NULL)
+	*simple = false;
+	if (n == NULL || n->type != XML_ELEMENT_NODE)
 		return NULL;
+	if (n->doc != NULL && (n->doc->intSubset != NULL || n->doc->extSubset != NULL))
+		return NULL;
+	*simple = true;
+	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+		if (strcmp((const char *)a->name, local) != 0)
+			continue;
+		if (ns == NULL ? a->ns != NULL
+			       : a->ns == NULL || a->ns->href == NULL ||
+				     strcmp((const char *)a->ns->href, ns) != 0)
+			continue;
+		*simple = a->children == NULL || (a->children->next == NULL &&
+						  (a->children->type == XML_TEXT_NODE ||
+						   a->children->type == XML_CDATA_SECTION_NODE));
+		return a;
+	}
+	return NULL;
+}
+
+static xmlChar *attr_copy(const xmlNode *n, const char *ns, const char *local)
+{
 	if (ns == NULL)
 		return xmlGetNoNsProp(n, (const xmlChar *)local);
 	return xmlGetNsProp(n, (const xmlChar *)local, (const xmlChar *)ns);
 }
 
+const char *doc_xml_attr_ref(const xmlNode *n, const char *ns, const char *local, xmlChar **owned)
+{
+	bool simple;
+	const xmlAttr *a = find_attr(n, ns, local, &simple);
+
+	*owned = NULL;
+	if (n == NULL)
+		return NULL;
+	if (!simple) {
+		*owned = attr_copy(n, ns, local);
+		return (const char *)*owned;
+	}
+	if (a == NULL)
+		return NULL;
+	return a->children == NULL ? "" : (const char *)a->children->content;
+}
+
+xmlChar *doc_xml_attr(const xmlNode *n, const char *ns, const char *local)
+{
+	xmlChar *owned;
+	const char *v = doc_xml_attr_ref(n, ns, local, &owned);
+
+	if (owned != NULL || v == NULL)
+		return owned;
+	return xmlStrdup((const xmlChar *)v);
+}
+
 bool doc_xml_attr_long(const xmlNode *n, const char *ns, const char *local, long *out)
 {
-	xmlChar *v = doc_xml_attr(n, ns, local);
+	xmlChar *owned;
+	const char *v = doc_xml_attr_ref(n, ns, local, &owned);
 	char *end;
 	double d;
 	bool ok = false;
 
 	if (v == NULL)
 		return false;
-	d = strtod((const char *)v, &end);
-	if (end != (char *)v && d > -1e9 && d < 1e9) {
+	d = strtod(v, &end);
+	if (end != v && d > -1e9 && d < 1e9) {
 		*out = (long)d;
 		ok = true;
 	}
-	xmlFree(v);
+	xmlFree(owned);
 	return ok;
 }
 
 bool doc_xml_attr_eq(const xmlNode *n, const char *ns, const char *local, const char *s)
 {
-	xmlChar *v = doc_xml_attr(n, ns, local);
-	bool eq = v != NULL && strcmp((const char *)v, s) == 0;
+	xmlChar *owned;
+	const char *v = doc_xml_attr_ref(n, ns, local, &owned);
+	bool eq = v != NULL && strcmp(v, s) == 0;
 
-	xmlFree(v);
+	xmlFree(owned);
 	return eq;
 }
 

@@ -45,6 +45,11 @@ xmlNodePtr doc_xml_child(const xmlNode *n, const char *ns, const char *local);
 xmlNodePtr doc_xml_next(const xmlNode *n, const char *ns, const char *local);
 /* Attribute value in namespace ns (NULL ns = no namespace); caller frees with xmlFree. */
 xmlChar *doc_xml_attr(const xmlNode *n, const char *ns, const char *local);
+/* The same value without a copy in the common case: the pointer stays valid
+ * until the attribute changes or the node is freed. When the value has to be
+ * built (entity references, DTD defaults), *owned receives an allocated copy
+ * that the caller frees with xmlFree; otherwise *owned is NULL. NULL: absent. */
+const char *doc_xml_attr_ref(const xmlNode *n, const char *ns, const char *local, xmlChar **owned);
 /* Attribute as long; returns false if absent or not a number (decimals truncated). */
 bool doc_xml_attr_long(const xmlNode *n, const char *ns, const char *local, long *out);
 /* Does the attribute equal s? */

@@ -28,6 +28,47 @@ size_t gw_docx_all_sections(const struct doc_docx *d, xmlNodePtr *out, size_t ma
 	return k;
 }
 
+/* What gw_check computes once and the rule groups share (doc->run_cache):
+ * the body does not change while the rules run. */
+#define SECT_CACHE_MAX 256
+
+struct run_cache_entry {
+	bool valid;
+	size_t n;
+	struct gw_run_info *runs;
+};
+
+struct pp_slot {
+	const xmlNode *node; /* NULL: free */
+	struct doc_pprops pp;
+};
+
+struct check_cache {
+	struct run_cache_entry *paras;
+	struct pp_slot *pps; /* paragraph properties by node, open addressing */
+	size_t pps_cap;	     /* power of two, at most half full */
+	size_t pps_n;
+	bool sects_valid;
+	size_t nsects; /* first SECT_CACHE_MAX sections in document order */
+	xmlNodePtr sects[SECT_CACHE_MAX];
+};
+
+size_t gw_doc_sections(const struct gw_doc *doc, xmlNodePtr *out, size_t max)
+{
+	struct check_cache *c = doc->run_cache;
+	size_t n;
+
+	if (c == NULL || max > SECT_CACHE_MAX)
+		return gw_docx_all_sections(doc->docx, out, max);
+	if (!c->sects_valid) {
+		c->nsects = gw_docx_all_sections(doc->docx, c->sects, SECT_CACHE_MAX);
+		c->sects_valid = true;
+	}
+	n = c->nsects < max ? c->nsects : max;
+	memcpy(out, c->sects, n * sizeof(*out));
+	return n;
+}
+
 void gw_docx_page(xmlNodePtr sect, struct gw_page *pg)
 {
 	xmlNodePtr sz = doc_xml_child(sect, NS_W, "pgSz");
@@ -51,39 +92,81 @@ void gw_docx_page(xmlNodePtr sect, struct gw_page *pg)
 	}
 }
 
-struct run_cache_entry {
-	bool valid;
-	size_t n;
-	struct gw_run_info *runs;
-};
-
 void gw_run_cache_begin(struct gw_doc *doc)
 {
-	if (doc->is_docx && doc->run_cache == NULL)
-		doc->run_cache = xcalloc(doc->n ? doc->n : 1, sizeof(struct run_cache_entry));
+	struct check_cache *c;
+
+	if (!doc->is_docx || doc->run_cache != NULL)
+		return;
+	c = xcalloc(1, sizeof(*c));
+	c->paras = xcalloc(doc->n ? doc->n : 1, sizeof(*c->paras));
+	doc->run_cache = c;
 }
 
 void gw_run_cache_end(struct gw_doc *doc)
 {
-	struct run_cache_entry *c = doc->run_cache;
+	struct check_cache *c = doc->run_cache;
 
 	if (c == NULL)
 		return;
 	for (size_t i = 0; i < doc->n; i++)
-		free(c[i].runs);
+		free(c->paras[i].runs);
+	free(c->paras);
+	free(c->pps);
 	free(c);
 	doc->run_cache = NULL;
+}
+
+static size_t node_slot(const struct pp_slot *v, size_t cap, const xmlNode *node)
+{
+	size_t i = (size_t)(((uint64_t)(uintptr_t)node * 0x9E3779B97F4A7C15u) >> 32) & (cap - 1);
+
+	while (v[i].node != NULL && v[i].node != node)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+void gw_para_props(const struct gw_doc *doc, xmlNodePtr p, struct doc_pprops *out)
+{
+	struct check_cache *c = doc->run_cache;
+	size_t i;
+
+	if (c == NULL || p == NULL) {
+		doc_docx_para_props(doc->docx, p, out);
+		return;
+	}
+	if (2 * (c->pps_n + 1) > c->pps_cap) {
+		struct pp_slot *old = c->pps;
+		size_t oldcap = c->pps_cap;
+
+		c->pps_cap = oldcap ? 2 * oldcap : 64;
+		c->pps = xcalloc(c->pps_cap, sizeof(*c->pps));
+		for (size_t k = 0; k < oldcap; k++) {
+			if (old[k].node != NULL)
+				c->pps[node_slot(c->pps, c->pps_cap, old[k].node)] = old[k];
+		}
+		free(old);
+	}
+	i = node_slot(c->pps, c->pps_cap, p);
+	if (c->pps[i].node == NULL) {
+		doc_docx_para_props(doc->docx, p, &c->pps[i].pp);
+		c->pps[i].node = p;
+		c->pps_n++;
+	}
+	*out = c->pps[i].pp;
 }
 
 static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max);
 
 size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max)
 {
-	struct run_cache_entry *c = doc->run_cache;
+	struct check_cache *cc = doc->run_cache;
+	struct run_cache_entry *c;
 	size_t n;
 
-	if (c == NULL)
+	if (cc == NULL)
 		return runs_compute(doc, i, out, max);
+	c = cc->paras;
 	if (!c[i].valid) {
 		struct gw_run_info *tmp = xmalloc(GW_MAX_RUNS * sizeof(*tmp));
 
@@ -299,7 +382,7 @@ bool gw_pgno_pattern_ok(const char *pattern)
 size_t gw_docx_footers(struct gw_doc *doc, struct gw_footer *out, size_t max)
 {
 	xmlNodePtr sects[64];
-	size_t ns = gw_docx_all_sections(doc->docx, sects, ARRAY_LEN(sects));
+	size_t ns = gw_doc_sections(doc, sects, ARRAY_LEN(sects));
 	size_t n = 0;
 
 	for (size_t k = 0; k < ns; k++) {

@@ -29,12 +29,17 @@ struct gw_footer {
 
 /* Every w:sectPr in the body (any depth). */
 size_t gw_docx_all_sections(const struct doc_docx *d, xmlNodePtr *out, size_t max);
+/* The same for a gw_doc: inside gw_check the walk is done once and shared. */
+size_t gw_doc_sections(const struct gw_doc *doc, xmlNodePtr *out, size_t max);
 void gw_docx_page(xmlNodePtr sect, struct gw_page *pg);
 /* Inside gw_check the run lists below are computed once per paragraph:
  * several rule groups read the same runs and resolving their effective
  * properties is the costly part. */
 void gw_run_cache_begin(struct gw_doc *doc);
 void gw_run_cache_end(struct gw_doc *doc);
+/* doc_docx_para_props of paragraph node p, computed once per node inside
+ * gw_check. */
+void gw_para_props(const struct gw_doc *doc, xmlNodePtr p, struct doc_pprops *out);
 /* Runs whose text is not only whitespace (at most max). */
 size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max);
 /* Heading part of a run-in heading: up to and including the first "。". */

@@ -85,6 +85,7 @@ struct gw_para {
 	int number; /* heading number, -1 when unparsable */
 	bool label_ok;
 	unsigned chars;	 /* GW_C_* bits: which character classes occur (rule prefilter) */
+	uint64_t cps[4]; /* code points present, 256-bit Bloom filter (gw_para_may_have) */
 	xmlNodePtr node; /* NULL for .txt */
 };
 
@@ -95,8 +96,18 @@ enum {
 	GW_C_FWDIGIT = 1u << 1, /* ０-９ */
 	GW_C_APUNCT = 1u << 2,	/* ASCII , ; : ? ! . " ' ( ) */
 	GW_C_NIAN = 1u << 3,	/* 年 */
-	GW_C_DUNHAO = 1u << 4	/* 、 */
+	GW_C_DUNHAO = 1u << 4,	/* 、 */
+	GW_C_ALPHA = 1u << 5,	/* A-Z a-z */
+	GW_C_ADJREP = 1u << 6,	/* the same character twice in a row */
+	GW_C_PUNCPAIR = 1u << 7 /* two of ，、；：。！？ in a row */
 };
+
+/* False when code point c certainly does not occur in p (set with p->chars
+ * by gw_detect_roles); true means it may. */
+bool gw_para_may_have(const struct gw_para *p, uint32_t c);
+/* The same for the first code point of each UTF-8 literal in a NULL-ended list:
+ * false when none of them can occur. */
+bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits);
 
 /* Profile: the parameters rules check against (gbt9704-2012 by default). */
 struct gw_profile {

@@ -203,6 +203,37 @@ static void classify_mark(struct gw_para *p)
 		p->role = GW_ROLE_URGENCY;
 }
 
+static unsigned cp_hash(uint32_t c)
+{
+	return (unsigned)((c * 0x9E3779B1u) >> 24);
+}
+
+/* ，、；：。！？ */
+static bool is_point_mark(uint32_t c)
+{
+	return c == 0xFF0C || c == 0x3001 || c == 0xFF1B || c == 0xFF1A || c == 0x3002 ||
+	       c == 0xFF01 || c == 0xFF1F;
+}
+
+bool gw_para_may_have(const struct gw_para *p, uint32_t c)
+{
+	unsigned h = cp_hash(c);
+
+	return (p->cps[h >> 6] >> (h & 63)) & 1;
+}
+
+bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits)
+{
+	for (size_t k = 0; lits[k] != NULL; k++) {
+		uint32_t c;
+		size_t len = strlen(lits[k]);
+
+		if (len == 0 || text_utf8_decode(lits[k], len, &c) == 0 || gw_para_may_have(p, c))
+			return true;
+	}
+	return false;
+}
+
 void gw_detect_roles(struct gw_doc *doc)
 {
 	size_t n = doc->n;
@@ -225,9 +256,18 @@ void gw_detect_roles(struct gw_doc *doc)
 	for (size_t i = 0; i < n; i++) {
 		unsigned c = 0;
 
+		memset(P[i].cps, 0, sizeof(P[i].cps));
 		for (size_t j = 0; j < P[i].text.len; j++) {
 			uint32_t ch = P[i].text.p[j];
+			unsigned h = cp_hash(ch);
 
+			P[i].cps[h >> 6] |= (uint64_t)1 << (h & 63);
+			if (j > 0 && P[i].text.p[j - 1] == ch)
+				c |= GW_C_ADJREP;
+			if (j > 0 && is_point_mark(ch) && is_point_mark(P[i].text.p[j - 1]))
+				c |= GW_C_PUNCPAIR;
+			if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))
+				c |= GW_C_ALPHA;
 			if (ch >= '0' && ch <= '9')
 				c |= GW_C_DIGIT;
 			else if (ch < 0x80 && strchr(",;:?!.\"'()", (int)ch) != NULL && ch != 0)

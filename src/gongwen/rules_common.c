@@ -42,6 +42,23 @@ bool gw_re(const char *pat, const struct gw_para *p, size_t from, size_t *s, siz
 			      ngroups);
 }
 
+bool gw_cn_numeral_before_nian(const struct gw_para *p, bool also_digits)
+{
+	if (!(p->chars & GW_C_NIAN))
+		return false;
+	for (size_t k = 1; k < p->text.len; k++) {
+		uint32_t c = p->text.p[k - 1];
+
+		if (p->text.p[k] != 0x5E74) /* 年 */
+			continue;
+		if (c == 0x3007 || c == 0x96F6 || text_cn_digit(c) >= 1)
+			return true;
+		if (also_digits && ((c >= '0' && c <= '9') || c == 'O' || c == 0xFF10))
+			return true;
+	}
+	return false;
+}
+
 bool gw_role_is_text(int role)
 {
 	return role != GW_ROLE_BLANK;

@@ -25,7 +25,7 @@ static void rule_page(struct gw_doc *doc, struct gw_findings *out)
 {
 	const struct gw_profile *pf = doc->profile;
 	xmlNodePtr sects[64];
-	size_t ns = gw_docx_all_sections(doc->docx, sects, ARRAY_LEN(sects));
+	size_t ns = gw_doc_sections(doc, sects, ARRAY_LEN(sects));
 	bool flagged[5] = {false, false, false, false, false};
 
 	if (ns == 0) {
@@ -109,7 +109,7 @@ static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	} else if (r == GW_ROLE_TITLE) {
 		char why[256] = "";
 
-		doc_docx_para_props(doc->docx, p->node, &pp);
+		gw_para_props(doc, p->node, &pp);
 		for (size_t k = 0; k < nr; k++) {
 			if (gw_font_category(runs[k].props.ea) != GW_FONT_XBS) {
 				snprintf(why + strlen(why), sizeof(why) - strlen(why), "字体%s；",
@@ -207,7 +207,7 @@ static void rule_indents(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	struct gw_para *p = &doc->paras[i];
 	struct doc_pprops pp;
 
-	doc_docx_para_props(doc->docx, p->node, &pp);
+	gw_para_props(doc, p->node, &pp);
 	if (p->role == GW_ROLE_BODY) {
 		if (pp.first < pf->first_line_min || pp.first > pf->first_line_max ||
 		    labs_(pp.left) > 40)

@@ -212,6 +212,8 @@ static void rule_heading_end(struct gw_doc *doc, size_t i, struct gw_findings *o
 /* GW-BODY-015: "第一，" "首先，" take a comma (GB/T 15834 序次语). */
 static void rule_enumerators(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
+	if (!(doc->paras[i].chars & GW_C_DUNHAO)) /* the pattern replaces a 、 */
+		return;
 	gw_replace_all(out, doc, i,
 		       "(?<![^。；：！？，）\\s])(?:第[一二三四五六七八九十]{1,2}|首先|其次)\\K、"
 		       "(?![一二三四五六七八九十第])",
@@ -675,7 +677,8 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 	nest_pair(doc, i, books, "〈", "〉", &fd, out);
 	nest_pair(doc, i, quotes, "‘", "’", &fd, out);
 	/* GW-PUNC-009: "三五天", not "三、五天" (abbreviations like 第一、二季度 keep it). */
-	while (gw_re("(?<![第0-9一二三四五六七八九十百千])([一二三四五六七八九])、"
+	while ((p->chars & GW_C_DUNHAO) &&
+	       gw_re("(?<![第0-9一二三四五六七八九十百千])([一二三四五六七八九])、"
 		     "([一二三四五六七八九])(?=[十百千万]?(?:天|个|名|人|种|次|倍|岁|户|家|吨|斤))",
 		     p, from, &s, &e, g, 2)) {
 		int d = text_cn_digit(p->text.p[g[2]]) - text_cn_digit(p->text.p[g[0]]);
@@ -689,12 +692,14 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 		from = e;
 	}
 	/* GW-PUNC-013: 会议/活动 names take quotation marks, not 书名号. */
-	if (gw_re("《[^《》]{2,40}(?:会议|大会|论坛|博览会|研讨会|座谈会|运动会|展览会|活动)》", p,
+	if (gw_para_may_have(p, 0x300A) &&
+	    gw_re("《[^《》]{2,40}(?:会议|大会|论坛|博览会|研讨会|座谈会|运动会|展览会|活动)》", p,
 		  0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-013", W, GW_FIX_SUGGEST,
 		      "书名号用于书刊、文件、法规等名称；会议、活动名称不用书名号（可用引号）");
 	/* GW-PUNC-019: one colon per clause. */
-	if (gw_re("(?<![0-9])：(?![0-9])[^。！？；，,：“”‘’\\n]{1,60}：(?![0-9])", p, 0, &s, &e,
+	if (gw_para_may_have(p, 0xFF1A) &&
+	    gw_re("(?<![0-9])：(?![0-9])[^。！？；，,：“”‘’\\n]{1,60}：(?![0-9])", p, 0, &s, &e,
 		  NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-019", I, GW_FIX_SUGGEST,
 		      "一个句子内不宜套用两个冒号");
@@ -712,6 +717,8 @@ static void rule_cn_dates(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t e;
 	size_t from = 0;
 
+	if (!gw_cn_numeral_before_nian(p, false))
+		return;
 	while (gw_re("(?<!农历)(?<!民国)(?<!光绪)(?<!宣统)(?<!乾隆)(?<!康熙)(?<!道光)(?<!咸丰)"
 		     "([〇零一二三四五六七八九]{4})年(?:([一二三四五六七八九十]{1,2})月"
 		     "(?:([一二三四五六七八九十]{1,3})日)?)?",
@@ -767,21 +774,22 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	static const struct {
 		const char *pat;
 		const char *rep;
+		uint32_t need; /* a character the pattern cannot match without */
 	} fx[] = {
-	    {"(?<![0-9.０-９])1律", "一律"},
-	    {"(?<![0-9.０-９])1方面", "一方面"},
-	    {"(?<![0-9.０-９])1旦", "一旦"},
-	    {"(?<![0-9.０-９])1般(?![0-9])", "一般"},
-	    {"(?<![0-9.０-９])1切", "一切"},
-	    {"(?<![0-9.０-９])1致(?![0-9])", "一致"},
-	    {"统1(?![0-9])", "统一"},
-	    {"唯1(?![0-9])", "唯一"},
-	    {"第1书记", "第一书记"},
-	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五"},
-	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五"},
-	    {"(?<![0-9.])5四运动", "五四运动"},
-	    {"(?<![0-9.])9三学社", "九三学社"},
-	    {"1带1路", "一带一路"},
+	    {"(?<![0-9.０-９])1律", "一律", 0x5F8B},
+	    {"(?<![0-9.０-９])1方面", "一方面", 0x65B9},
+	    {"(?<![0-9.０-９])1旦", "一旦", 0x65E6},
+	    {"(?<![0-9.０-９])1般(?![0-9])", "一般", 0x822C},
+	    {"(?<![0-9.０-９])1切", "一切", 0x5207},
+	    {"(?<![0-9.０-９])1致(?![0-9])", "一致", 0x81F4},
+	    {"统1(?![0-9])", "统一", 0x7EDF},
+	    {"唯1(?![0-9])", "唯一", 0x552F},
+	    {"第1书记", "第一书记", 0x4E66},
+	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五", 0x4E94},
+	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五", 0x4E94},
+	    {"(?<![0-9.])5四运动", "五四运动", 0x56DB},
+	    {"(?<![0-9.])9三学社", "九三学社", 0x4E09},
+	    {"1带1路", "一带一路", 0x5E26},
 	};
 	struct gw_finding *fd = NULL;
 
@@ -791,7 +799,8 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 		size_t s;
 		size_t e;
 
-		while (gw_re(fx[k].pat, p, from, &s, &e, NULL, 0)) {
+		while (gw_para_may_have(p, fx[k].need) &&
+		       gw_re(fx[k].pat, p, from, &s, &e, NULL, 0)) {
 			if (fd == NULL)
 				fd = gw_at(out, doc, i, s, e, "GW-NUM-007", E, GW_FIX_AUTO,
 					   "定型的词、词组、成语等固定表达应使用汉字数字");
@@ -847,7 +856,8 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	if (gw_re("(?<![0-9,])[12],[0-9]{3}年", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-013", I, GW_FIX_SUGGEST, "年份不使用千分撇分节");
 	/* GW-NUM-017: unit symbols per GB 3100-3102. */
-	if (gw_re("(?<=[0-9])\\s?(?:KV|Kv|KM|Km|Kg|KG|KW|Kw|KWh|Kwh|kwh|KWH)(?![A-Za-z])", p, 0, &s,
+	if ((p->chars & GW_C_ALPHA) &&
+	    gw_re("(?<=[0-9])\\s?(?:KV|Kv|KM|Km|Kg|KG|KW|Kw|KWh|Kwh|kwh|KWH)(?![A-Za-z])", p, 0, &s,
 		  &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-017", I, GW_FIX_SUGGEST,
 		      "计量单位符号大小写应规范：kV、km、kg、kW、kW·h");
@@ -913,8 +923,8 @@ static void rule_title_shape(struct gw_doc *doc, struct gw_findings *out)
 		size_t nr = gw_docx_runs(doc, (size_t)t2, runs, ARRAY_LEN(runs));
 		struct doc_pprops tp;
 
-		doc_docx_para_props(doc->docx, doc->paras[t2].node, &pp);
-		doc_docx_para_props(doc->docx, p->node, &tp);
+		gw_para_props(doc, doc->paras[t2].node, &pp);
+		gw_para_props(doc, p->node, &tp);
 		if (nr > 0 && strcmp(pp.jc, "center") == 0 && strcmp(tp.jc, "center") == 0 &&
 		    runs[0].props.sz >= 40 && doc->paras[t2].text.len <= 25 &&
 		    !text_re_has("[。；：:]", doc->paras[t2].text.p, doc->paras[t2].text.len))
@@ -998,7 +1008,7 @@ static void rule_att_hanging(struct gw_doc *doc, size_t i, struct gw_findings *o
 
 	if (want < 0)
 		return;
-	doc_docx_para_props(doc->docx, doc->paras[i].node, &pp);
+	gw_para_props(doc, doc->paras[i].node, &pp);
 	/* only lines that wrap need the hanging indent */
 	if (start + width_tw(doc->paras[i].text.p, doc->paras[i].text.len) + pp.right <=
 	    doc->profile->type_w)
@@ -1026,8 +1036,8 @@ static bool sign_expected(struct gw_doc *doc, long *sig_r, long *date_r, const c
 		return false;
 	sp = &doc->paras[doc->sig];
 	dp = &doc->paras[doc->date];
-	doc_docx_para_props(doc->docx, sp->node, &ps);
-	doc_docx_para_props(doc->docx, dp->node, &pd);
+	gw_para_props(doc, sp->node, &ps);
+	gw_para_props(doc, dp->node, &pd);
 	if (!jc_right(&ps) || !jc_right(&pd))
 		return false;
 	gw_strip(sp, &a, &b);
@@ -1073,8 +1083,8 @@ static void rule_sign_geometry(struct gw_doc *doc, struct gw_findings *out)
 
 	if (!sign_expected(doc, &sig_r, &date_r, &rule))
 		return;
-	doc_docx_para_props(doc->docx, doc->paras[doc->sig].node, &ps);
-	doc_docx_para_props(doc->docx, doc->paras[doc->date].node, &pd);
+	gw_para_props(doc, doc->paras[doc->sig].node, &ps);
+	gw_para_props(doc, doc->paras[doc->date].node, &pd);
 	if (sig_r < 0) {
 		gw_at(out, doc, (size_t)doc->date, 0, 0, "GW-SIGN-003", W, GW_FIX_SUGGEST,
 		      "成文日期位置不规范：加盖印章时日期右空四字、署名以日期为准居中；"
@@ -1217,7 +1227,7 @@ static void rule_para_props(struct gw_doc *doc, size_t i, struct gw_findings *ou
 		      "段落关闭了“按中文习惯控制首尾字符”（避头尾），标点可能出现在行首");
 	if (!is_prose(p->role))
 		return;
-	doc_docx_para_props(doc->docx, p->node, &pp);
+	gw_para_props(doc, p->node, &pp);
 	if (p->level > 0 && pp.num_id <= 0 &&
 	    (pp.first < pf->first_line_min || pp.first > pf->first_line_max || labs_(pp.left) > 40))
 		gw_at(out, doc, i, 0, 0, "GW-FONT-006", W, GW_FIX_AUTO,
@@ -1296,7 +1306,7 @@ static bool fix_font_sizes(struct gw_doc *doc, size_t i)
 static void rule_tables(struct gw_doc *doc, struct gw_findings *out)
 {
 	xmlNodePtr sects[64];
-	size_t ns = gw_docx_all_sections(doc->docx, sects, ARRAY_LEN(sects));
+	size_t ns = gw_doc_sections(doc, sects, ARRAY_LEN(sects));
 	size_t exact = 0;
 
 	for (size_t k = 0; k < ns; k++) {
@@ -1320,7 +1330,7 @@ static void rule_tables(struct gw_doc *doc, struct gw_findings *out)
 		for (size_t k = 0; k < np; k++) {
 			struct doc_pprops pp;
 
-			doc_docx_para_props(doc->docx, ps[k], &pp);
+			gw_para_props(doc, ps[k], &pp);
 			if (pp.has_line && strcmp(pp.line_rule, "exact") == 0)
 				exact++;
 		}
@@ -1344,7 +1354,7 @@ static bool fix_tables(struct gw_doc *doc)
 			xmlNodePtr ppr;
 			xmlNodePtr sp;
 
-			doc_docx_para_props(doc->docx, ps[k], &pp);
+			gw_para_props(doc, ps[k], &pp);
 			if (!pp.has_line || strcmp(pp.line_rule, "exact") != 0)
 				continue;
 			ppr = doc_docx_ppr(ps[k]);
@@ -1390,9 +1400,13 @@ void gw_rules_extra(struct gw_doc *doc, struct gw_findings *out)
 		rule_heading_end(doc, i, out);
 		rule_enumerators(doc, i, out);
 		rule_punc_text(doc, i, out);
-		rule_cn_dates(doc, i, out);
-		rule_fixed_expr(doc, i, out);
-		rule_num_text(doc, i, out);
+		/* their patterns need a 年, an ASCII digit */
+		if (doc->paras[i].chars & GW_C_NIAN)
+			rule_cn_dates(doc, i, out);
+		if (doc->paras[i].chars & GW_C_DIGIT) {
+			rule_fixed_expr(doc, i, out);
+			rule_num_text(doc, i, out);
+		}
 	}
 	if (doc->is_docx)
 		rule_docx(doc, out);
@@ -1406,7 +1420,7 @@ static bool fix_att_hanging(struct gw_doc *doc, size_t i)
 
 	if (want < 0)
 		return false;
-	doc_docx_para_props(doc->docx, doc->paras[i].node, &pp);
+	gw_para_props(doc, doc->paras[i].node, &pp);
 	doc_docx_set_ind(doc->paras[i].node, want, start - want, pp.right);
 	return true;
 }
@@ -1428,7 +1442,7 @@ bool gw_extra_fix(struct gw_doc *doc, const struct gw_finding *f)
 	if (strcmp(r, "GW-FONT-006") == 0) {
 		struct doc_pprops pp;
 
-		doc_docx_para_props(doc->docx, doc->paras[f->para].node, &pp);
+		gw_para_props(doc, doc->paras[f->para].node, &pp);
 		doc_docx_set_ind(doc->paras[f->para].node, 0, doc->profile->first_line, pp.right);
 		return true;
 	}

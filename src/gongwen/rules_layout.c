@@ -41,7 +41,7 @@ static void rule_mark(struct gw_doc *doc, struct gw_findings *out)
 		if (p->role != GW_ROLE_MARK)
 			continue;
 		nr = gw_docx_runs(doc, i, runs, GW_MAX_RUNS);
-		doc_docx_para_props(doc->docx, p->node, &pp);
+		gw_para_props(doc, p->node, &pp);
 		for (size_t k = 0; k < nr; k++) {
 			if (!is_red(runs[k].props.color)) {
 				gw_at(out, doc, i, runs[k].start, runs[k].end, "GW-HEAD-005", W,
@@ -101,7 +101,7 @@ static void rule_docno_line(struct gw_doc *doc, struct gw_findings *out)
 	if (doc->docno < 0)
 		return;
 	i = (size_t)doc->docno;
-	doc_docx_para_props(doc->docx, doc->paras[i].node, &pp);
+	gw_para_props(doc, doc->paras[i].node, &pp);
 	if (!gw_doc_type_upward(doc->doc_type) && doc->doc_type != 2 &&
 	    strcmp(pp.jc, "center") != 0 &&
 	    text_ucs_find(doc->paras[i].text.p, doc->paras[i].text.len, 0, "签发人") < 0)
@@ -133,7 +133,7 @@ static void rule_grid(struct gw_doc *doc, struct gw_findings *out)
 
 		if (doc->paras[i].role != GW_ROLE_BODY)
 			continue;
-		doc_docx_para_props(doc->docx, doc->paras[i].node, &pp);
+		gw_para_props(doc, doc->paras[i].node, &pp);
 		if (!pp.has_line || strcmp(pp.line_rule, "exact") != 0) {
 			non_exact = true;
 			continue;
@@ -197,7 +197,7 @@ static void rule_pgno_sides(struct gw_doc *doc, struct gw_findings *out)
 	const struct doc_rel *rel = doc_docx_rel_by_type(doc->docx, "/settings", 0);
 	xmlDocPtr st = rel ? doc_docx_part(doc->docx, rel->target, NULL) : NULL;
 	xmlNodePtr sects[64];
-	size_t ns = gw_docx_all_sections(doc->docx, sects, ARRAY_LEN(sects));
+	size_t ns = gw_doc_sections(doc, sects, ARRAY_LEN(sects));
 	bool odd_even = st && doc_xml_child(xmlDocGetRootElement(st), NS_W, "evenAndOddHeaders");
 	bool restart = false;
 
@@ -338,7 +338,7 @@ bool gw_layout_fix(struct gw_doc *doc, const struct gw_finding *f)
 			if (!is_red(runs[k].props.color))
 				doc_docx_set_run_color(runs[k].run, "FF0000");
 		}
-		doc_docx_para_props(doc->docx, doc->paras[f->para].node, &pp);
+		gw_para_props(doc, doc->paras[f->para].node, &pp);
 		if (strcmp(pp.jc, "center") != 0)
 			doc_docx_set_jc(doc->paras[f->para].node, "center");
 		return true;
@@ -362,7 +362,7 @@ bool gw_layout_fix(struct gw_doc *doc, const struct gw_finding *f)
 	}
 	if (strcmp(f->rule, "GW-PGNO-005") == 0) {
 		xmlNodePtr sects[64];
-		size_t ns = gw_docx_all_sections(doc->docx, sects, ARRAY_LEN(sects));
+		size_t ns = gw_doc_sections(doc, sects, ARRAY_LEN(sects));
 
 		for (size_t k = 1; k < ns; k++) {
 			xmlNodePtr pn = doc_xml_child(sects[k], NS_W, "pgNumType");

@@ -571,6 +571,9 @@ struct lex_key {
 
 static uint32_t lex_pool[LEX_POOL_MAX];
 static struct lex_key lex_keys[ARRAY_LEN(lex_table)];
+/* Bit (first & 0xFFFF) set for every key's first code point: most characters
+ * of a text start no key and skip the binary search. */
+static uint64_t lex_first_bits[65536 / 64];
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
 
 static int cmp_key(const void *x, const void *y)
@@ -608,6 +611,8 @@ static void lex_build(void)
 		}
 		lex_keys[k].len = (uint16_t)(used - lex_keys[k].off);
 		lex_keys[k].first = lex_pool[lex_keys[k].off];
+		lex_first_bits[(lex_keys[k].first & 0xFFFF) >> 6] |= (uint64_t)1
+								     << (lex_keys[k].first & 63);
 	}
 	qsort(lex_keys, ARRAY_LEN(lex_keys), sizeof(lex_keys[0]), cmp_key);
 }
@@ -849,7 +854,8 @@ static void lex_scan(struct para_scan *ps)
 
 	pthread_once(&lex_once, lex_build);
 	for (size_t k = 0; k < n; k++) {
-		if (!text_is_han(t[k]))
+		if (!text_is_han(t[k]) ||
+		    !((lex_first_bits[(t[k] & 0xFFFF) >> 6] >> (t[k] & 63)) & 1))
 			continue;
 		for (size_t j = lex_lower_bound(t[k]);
 		     j < ARRAY_LEN(lex_keys) && lex_keys[j].first == t[k]; j++) {
@@ -992,6 +998,28 @@ static const char *const ctx_need[] = {
 };
 _Static_assert(ARRAY_LEN(ctx_need) == ARRAY_LEN(ctx_rules), "one literal per context rule");
 
+/* For the 的 rules: the characters one of which must directly follow the
+ * 的 (the first characters of the alternatives after "(的)"); NULL: none. */
+#define DI_VERB_FIRST "推开落做抓加解完实执贯处整"
+static const char *const ctx_next[] = {
+    NULL, NULL,		 NULL,		NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL,		 NULL,		NULL, NULL, NULL, NULL, "很非十特比较相更最",
+    "不", DI_VERB_FIRST, DI_VERB_FIRST, NULL, NULL,
+};
+_Static_assert(ARRAY_LEN(ctx_next) == ARRAY_LEN(ctx_rules), "one entry per context rule");
+
+/* Does code point c occur directly followed by one of the characters of set? */
+static bool cp_followed_by(const uint32_t *t, size_t n, uint32_t c, const char *set);
+
+static bool cp_followed_by(const uint32_t *t, size_t n, uint32_t c, const char *set)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (t[i] == c && cp_in(set, t[i + 1]))
+			return true;
+	}
+	return false;
+}
+
 /* "ABAB" or "ABCABC" somewhere: the only texts the word-doubling rule
  * (GW-LANG-005, the rule without a literal above) can match. */
 static bool has_adjacent_repeat(const uint32_t *t, size_t n)
@@ -1016,9 +1044,16 @@ static void ctx_scan(struct para_scan *ps)
 		size_t e;
 		long g[2];
 
-		if (ctx_need[r] != NULL &&
-		    text_ucs_find(p->text.p, p->text.len, 0, ctx_need[r]) < 0)
-			continue;
+		if (ctx_need[r] != NULL) {
+			const char *const one[] = {ctx_need[r], NULL};
+
+			if (!gw_para_may_have_any(p, one) ||
+			    text_ucs_find(p->text.p, p->text.len, 0, ctx_need[r]) < 0)
+				continue;
+			if (ctx_next[r] != NULL &&
+			    !cp_followed_by(p->text.p, p->text.len, 0x7684 /* 的 */, ctx_next[r]))
+				continue;
+		}
 		if (ctx_need[r] == NULL && !has_adjacent_repeat(p->text.p, p->text.len))
 			continue;
 

@@ -99,16 +99,18 @@ static void rule_date_words(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	size_t e;
 	struct gw_finding *fd;
 
-	if (p->role != GW_ROLE_DOCNO &&
+	if (p->role != GW_ROLE_DOCNO && (p->chars & GW_C_DIGIT) && gw_para_may_have(p, 0x53F7) &&
 	    gw_re("(?<![0-9])[0-9]{1,2}月[0-9]{1,2}号", p, 0, &s, &e, NULL, 0)) {
 		fd = gw_at(out, doc, i, s, e, "GW-NUM-015", W, GW_FIX_AUTO,
 			   "公文日期用“日”不用“号”");
 		gw_finding_edit(fd, e - 1, e, "日");
 	}
-	if (gw_re("(大?约|近)[^，。；]{0,8}左右", p, 0, &s, &e, NULL, 0))
+	if (gw_para_may_have(p, 0x5DE6) &&
+	    gw_re("(大?约|近)[^，。；]{0,8}左右", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-014", W, GW_FIX_SUGGEST,
 		      "“约”“近”与“左右”语义重复，保留其一");
-	if (gw_re("(降低|减少|下降)了?[0-9一二三四五六七八九十]+倍", p, 0, &s, &e, NULL, 0))
+	if (gw_para_may_have(p, 0x500D) &&
+	    gw_re("(降低|减少|下降)了?[0-9一二三四五六七八九十]+倍", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-016", W, GW_FIX_MANUAL,
 		      "减少不能用“倍”表示，应改用百分数");
 }
@@ -120,7 +122,7 @@ static void rule_mixed_date(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	size_t s;
 	size_t e;
 
-	if (p->role == GW_ROLE_DATE)
+	if (p->role == GW_ROLE_DATE || !gw_cn_numeral_before_nian(p, true))
 		return;
 	if (gw_re("[〇零一二三四五六七八九]{4}年[0-9]|[0-9]{4}年[一二三四五六七八九十]{1,2}月", p,
 		  0, &s, &e, NULL, 0) ||
@@ -139,9 +141,16 @@ void gw_rules_num(struct gw_doc *doc, struct gw_findings *out)
 		if ((c & GW_C_DIGIT) && (c & GW_C_NIAN))
 			rule_short_year(doc, i, out);
 		if (c & GW_C_DIGIT) {
-			rule_zero_pad(doc, i, out);
-			rule_range_units(doc, i, out);
-			rule_decimal(doc, i, out);
+			static const char *const units[] = {"%", "％", "万", "亿", NULL};
+			static const char *const points[] = {"·", "．", NULL};
+
+			/* Each pattern needs the character tested before it. */
+			if (gw_para_may_have(&doc->paras[i], '0'))
+				rule_zero_pad(doc, i, out);
+			if (gw_para_may_have_any(&doc->paras[i], units))
+				rule_range_units(doc, i, out);
+			if (gw_para_may_have_any(&doc->paras[i], points))
+				rule_decimal(doc, i, out);
 		}
 		if (c & GW_C_FWDIGIT)
 			rule_fullwidth_digits(doc, i, out);

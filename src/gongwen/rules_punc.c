@@ -23,7 +23,8 @@ static void mask_urls(const struct gw_para *p, struct ustr *m)
 
 	ustr_init(m);
 	ustr_add(m, p->text.p, p->text.len);
-	while (from < m->len &&
+	/* every alternative of url_re contains an ASCII letter */
+	while ((p->chars & GW_C_ALPHA) && from < m->len &&
 	       text_re_search(text_re_get(url_re), m->p, m->len, from, &s, &e, NULL, 0)) {
 		for (size_t k = s; k < e; k++)
 			m->p[k] = ' ';
@@ -134,7 +135,8 @@ static void rule_repeated(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t s;
 	size_t e;
 
-	while (gw_re("([，。、；：！？])\\1+", p, from, &s, &e, NULL, 0)) {
+	while ((p->chars & GW_C_ADJREP) &&
+	       gw_re("([，。、；：！？])\\1+", p, from, &s, &e, NULL, 0)) {
 		uint32_t one = p->text.p[s];
 
 		if (fd == NULL)
@@ -152,7 +154,8 @@ static void rule_conflict(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t s;
 	size_t e;
 
-	if (gw_re("[，、；：][。！？]|[。][，、；]|、，", p, 0, &s, &e, NULL, 0)) {
+	if ((p->chars & GW_C_PUNCPAIR) &&
+	    gw_re("[，、；：][。！？]|[。][，、；]|、，", p, 0, &s, &e, NULL, 0)) {
 		struct gw_finding *fd = gw_at(out, doc, i, s, e, "GW-PUNC-003", E, GW_FIX_SUGGEST,
 					      "相邻点号冲突，应只保留一个");
 		gw_finding_suggest(fd, "保留句末点号或句内点号之一");
@@ -168,8 +171,15 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	size_t from = 0;
 	size_t s;
 	size_t e;
+	/* URL masking only writes spaces, so what p lacks m lacks too */
+	static const char *const dots[] = {".", "…", NULL};
+	/* 。{3,} needs a 。 repeated */
+	bool may_dots = gw_para_may_have_any(p, dots) ||
+			((p->chars & GW_C_ADJREP) && gw_para_may_have(p, 0x3002));
+	static const char *const dashes[] = {"-", "－", "―", "—", NULL};
 
-	while (text_re_search(text_re_get("(?<![.0-9A-Za-z])\\.{3,6}(?![.0-9A-Za-z])|。{3,}|"
+	while (may_dots &&
+	       text_re_search(text_re_get("(?<![.0-9A-Za-z])\\.{3,6}(?![.0-9A-Za-z])|。{3,}|"
 					  "(?<!…)…(?!…)|…{3,}"),
 			      m->p, m->len, from, &s, &e, NULL, 0)) {
 		bool cjk_ctx = (s > 0 && text_is_cjk(m->p[s - 1])) ||
@@ -183,11 +193,12 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 		}
 		from = e;
 	}
-	if (gw_re("……等", p, 0, &s, &e, NULL, 0))
+	if (gw_para_may_have(p, 0x2026) && gw_re("……等", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-004", E, GW_FIX_SUGGEST, "省略号后不再用“等”");
 	fd = NULL;
 	from = 0;
-	while (text_re_search(text_re_get("(?<=[\\x{4E00}-\\x{9FFF}])(--|－－|―{1,2}|—(?!—))"
+	while (gw_para_may_have_any(p, dashes) &&
+	       text_re_search(text_re_get("(?<=[\\x{4E00}-\\x{9FFF}])(--|－－|―{1,2}|—(?!—))"
 					  "(?=[\\x{4E00}-\\x{9FFF}“])"),
 			      m->p, m->len, from, &s, &e, NULL, 0)) {
 		/* a single U+2014 between two Han chars is a 连接号 when both
@@ -270,6 +281,10 @@ static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	for (size_t k = 0; k < p->text.len; k++) {
 		uint32_t c = p->text.p[k];
 
+		/* every mark of open[] and close[] lies in one of these ranges */
+		if (!(c >= 0x2018 && c <= 0x201D) && !(c >= 0x3008 && c <= 0x3015) && c != 0xFF08 &&
+		    c != 0xFF09)
+			continue;
 		for (size_t t = 0; t < ARRAY_LEN(open); t++) {
 			if (c == open[t]) {
 				if (depth < ARRAY_LEN(stack)) {
@@ -305,12 +320,18 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 	size_t s;
 	size_t e;
 
-	gw_replace_all(out, doc, i, "(?<=[\\x{4E00}-\\x{9FFF}])[•・](?=[\\x{4E00}-\\x{9FFF}])", "·",
-		       "GW-PUNC-016", W, "间隔号应为“·”");
+	static const char *const bullets[] = {"•", "・", NULL};
+	static const char *const spaces[] = {" ", "\u3000", NULL};
+
+	if (gw_para_may_have_any(p, bullets))
+		gw_replace_all(out, doc, i,
+			       "(?<=[\\x{4E00}-\\x{9FFF}])[•・](?=[\\x{4E00}-\\x{9FFF}])", "·",
+			       "GW-PUNC-016", W, "间隔号应为“·”");
 	if (p->role == GW_ROLE_DOCNO || p->role == GW_ROLE_MARK || p->role == GW_ROLE_SIG ||
 	    p->role == GW_ROLE_PRINT || p->role == GW_ROLE_ATTEND || p->role == GW_ROLE_TITLE)
 		return;
-	if (gw_re("(?<=[\\x{4E00}-\\x{9FFF}，。；：、])[ \\x{3000}]+(?=[\\x{4E00}-\\x{9FFF}])", p,
+	if (gw_para_may_have_any(p, spaces) &&
+	    gw_re("(?<=[\\x{4E00}-\\x{9FFF}，。；：、])[ \\x{3000}]+(?=[\\x{4E00}-\\x{9FFF}])", p,
 		  1, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-018", W, GW_FIX_SUGGEST, "汉字之间有多余空格");
 }

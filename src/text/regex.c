@@ -20,6 +20,15 @@ struct text_re {
 
 static struct text_re *cache;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Index of the cache by the caller's pattern pointer (callers pass string
+ * literals): open addressing, power-of-two size, at most half full. */
+struct re_slot {
+	const char *ptr;
+	struct text_re *re;
+};
+static struct re_slot *by_ptr;
+static size_t by_ptr_cap;
+static size_t by_ptr_n;
 /* Match data per thread (32 groups is more than any pattern here uses). */
 static __thread pcre2_match_data *tls_md;
 /* Match limits for patterns from outside input (catastrophic backtracking). */
@@ -115,16 +124,58 @@ void text_re_free(struct text_re *re)
 	free(re);
 }
 
+static size_t ptr_hash(const char *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15u;
+
+	return (size_t)(h >> 32);
+}
+
+static void by_ptr_put(const char *ptr, struct text_re *re)
+{
+	size_t i;
+
+	if (2 * (by_ptr_n + 1) > by_ptr_cap) {
+		struct re_slot *old = by_ptr;
+		size_t oldcap = by_ptr_cap;
+
+		by_ptr_cap = oldcap ? 2 * oldcap : 256;
+		by_ptr = xcalloc(by_ptr_cap, sizeof(*by_ptr));
+		by_ptr_n = 0;
+		for (size_t k = 0; k < oldcap; k++) {
+			if (old[k].ptr != NULL)
+				by_ptr_put(old[k].ptr, old[k].re);
+		}
+		free(old);
+	}
+	i = ptr_hash(ptr) & (by_ptr_cap - 1);
+	while (by_ptr[i].ptr != NULL && by_ptr[i].ptr != ptr)
+		i = (i + 1) & (by_ptr_cap - 1);
+	if (by_ptr[i].ptr == NULL)
+		by_ptr_n++;
+	by_ptr[i].ptr = ptr;
+	by_ptr[i].re = re;
+}
+
+static struct text_re *by_ptr_get(const char *ptr)
+{
+	if (by_ptr_cap == 0)
+		return NULL;
+	for (size_t i = ptr_hash(ptr) & (by_ptr_cap - 1); by_ptr[i].ptr != NULL;
+	     i = (i + 1) & (by_ptr_cap - 1)) {
+		if (by_ptr[i].ptr == ptr)
+			return by_ptr[i].re;
+	}
+	return NULL;
+}
+
 struct text_re *text_re_get(const char *pattern)
 {
 	struct text_re *re;
 
 	pthread_mutex_lock(&cache_lock);
 	/* Callers pass literals: the pointer finds the entry without strcmp. */
-	for (re = cache; re != NULL; re = re->next) {
-		if (re->key == pattern)
-			break;
-	}
+	re = by_ptr_get(pattern);
 	for (struct text_re *x = cache; re == NULL && x != NULL; x = x->next) {
 		if (strcmp(x->key, pattern) == 0)
 			re = x;
@@ -134,6 +185,10 @@ struct text_re *text_re_get(const char *pattern)
 		re->next = cache;
 		cache = re;
 	}
+	/* Only literals stay put: a pattern built at run time (e.g. on the
+	 * stack) may reuse an address later, so it is found by text. */
+	if (re->key == pattern)
+		by_ptr_put(pattern, re);
 	pthread_mutex_unlock(&cache_lock);
 	return re;
 }
@@ -195,6 +250,10 @@ void text_re_cleanup(void)
 		free(cache);
 		cache = next;
 	}
+	free(by_ptr);
+	by_ptr = NULL;
+	by_ptr_cap = 0;
+	by_ptr_n = 0;
 	pthread_mutex_unlock(&cache_lock);
 	pcre2_match_data_free(tls_md);
 	tls_md = NULL;

@@ -654,3 +654,49 @@ TEST(zip_xml_docx_with_invalid_utf8_part_is_format_error)
 {
 	expect_docx_part_refused("badutf8_xml.docx", BASE_E_FORMAT, "XML格式错误");
 }
+
+/* doc_xml_attr_ref reads values in place; it must agree with libxml2's
+ * xmlGetNsProp/xmlGetNoNsProp (what doc_xml_attr used to return) for plain,
+ * empty, entity-bearing, namespaced, unprefixed and absent attributes. */
+TEST(zip_xml_attr_ref_agrees_with_libxml2)
+{
+	static const char xml[] = "<w:document xmlns:w=\"" NS_W "\" xmlns:o=\"urn:other\">"
+				  "<w:p w:val=\"32\" val=\"plain\" w:e=\"\" "
+				  "w:amp=\"a&amp;b&#x4E00;&lt;\" o:val=\"other\"/>"
+				  "</w:document>";
+	static const struct {
+		const char *ns;
+		const char *local;
+	} q[] = {{NS_W, "val"},	       {NULL, "val"},	  {NS_W, "e"},	      {NS_W, "amp"},
+		 {"urn:other", "val"}, {NS_W, "missing"}, {"urn:none", "val"}};
+	struct err e = {0};
+	xmlDocPtr doc = NULL;
+	xmlNodePtr p;
+
+	ASSERT_EQ(doc_xml_parse(xml, sizeof(xml) - 1, XML_LABEL, &doc, &e), 0);
+	p = doc_xml_child(xmlDocGetRootElement(doc), NS_W, "p");
+	ASSERT(p != NULL);
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		xmlChar *owned;
+		const char *ref = doc_xml_attr_ref(p, q[i].ns, q[i].local, &owned);
+		xmlChar *lib =
+		    q[i].ns ? xmlGetNsProp(p, (const xmlChar *)q[i].local, (const xmlChar *)q[i].ns)
+			    : xmlGetNoNsProp(p, (const xmlChar *)q[i].local);
+		xmlChar *copy = doc_xml_attr(p, q[i].ns, q[i].local);
+
+		ASSERT_EQ(ref == NULL, lib == NULL);
+		ASSERT_EQ(copy == NULL, lib == NULL);
+		if (lib != NULL) {
+			ASSERT_STR_EQ(ref, (const char *)lib);
+			ASSERT_STR_EQ((const char *)copy, (const char *)lib);
+		}
+		xmlFree(owned);
+		xmlFree(copy);
+		xmlFree(lib);
+	}
+	ASSERT_STR_EQ(doc_xml_attr_ref(p, NS_W, "amp", &(xmlChar *){NULL}), "a&b一<");
+	ASSERT(doc_xml_attr_eq(p, NULL, "val", "plain"));
+	ASSERT(!doc_xml_attr_eq(p, NS_W, "val", "plain"));
+	ASSERT(doc_xml_attr_ref(NULL, NS_W, "val", &(xmlChar *){NULL}) == NULL);
+	xmlFreeDoc(doc);
+}
