@@ -108,5 +108,7 @@ int store_sqlite_copy_text(struct sqlite3_stmt *stmt, int col, char *dst, size_t
 extern const char store_sq_privacy_schema[];
 /* Schema of the task input files (sq_taskfiles.c), migration 11. */
 extern const char store_sq_taskfile_schema[];
+/* Schema of the knowledge-base chunk vectors (sq_kbvec.c), migration 10. */
+extern const char store_sq_kbvec_schema[];
 
 #endif

@@ -266,6 +266,7 @@ static const struct store_migration sq_migrations[] = {
      " value TEXT NOT NULL,"
      " updated_at INTEGER NOT NULL,"
      " updated_by TEXT NOT NULL DEFAULT '');"},
+    {10, "knowledge-base chunk vectors (embeddings)", store_sq_kbvec_schema},
     {11, "task input files (originals as blobs, their text and digest)", store_sq_taskfile_schema},
 };
 
