@@ -259,14 +259,14 @@ static int parse_vec(json_t *a, int dim, float *row, struct err *e)
 		d = json_number_value(x);
 		if (!isfinite(d) || fabs(d) > 1e30)
 			return err_set(e, BASE_E_FORMAT, "向量服务的回复无效：向量含非有限数值");
-		row[j] = (float)d;
 		norm += d * d;
 	}
 	if (!(norm > 0))
 		return err_set(e, BASE_E_FORMAT, "向量服务的回复无效：零向量");
 	norm = sqrt(norm);
+	/* Divided in double: tiny components do not vanish before it. */
 	for (int j = 0; j < dim; j++)
-		row[j] = (float)(row[j] / norm);
+		row[j] = (float)(json_number_value(json_array_get(a, (size_t)j)) / norm);
 	return 0;
 }
 
@@ -435,6 +435,7 @@ static void eblock_done(int rc, const struct err *e, struct model_vecs *v, void 
 		*b->out = *v; /* take the rows */
 		memset(v, 0, sizeof(*v));
 	} else if (v->dim != b->out->dim) {
+		err_clear(&b->e);
 		b->rc = err_set(&b->e, BASE_E_FORMAT, "向量维数不一致（%d 与 %d）", v->dim,
 				b->out->dim);
 	} else {
@@ -464,8 +465,8 @@ int model_embed(const struct model_embedder *m, const char *const *texts, size_t
 	for (size_t i = 0; i < n && rc == 0; i += batch) {
 		size_t k = n - i < batch ? n - i : batch;
 
-		b.rc = BASE_E_INTERNAL;
-		err_set(&b.e, BASE_E_INTERNAL, "向量请求没有结束");
+		b.rc = 0;
+		err_clear(&b.e);
 		model_embed_start(c, m, texts + i, k, eblock_done, &b);
 		event_base_dispatch(b.base);
 		rc = b.rc;
