@@ -168,8 +168,9 @@ char *kb_embed_text(const char *title, const char *heading, const char *body);
 
 struct model_embedder;
 /* Compute the missing vectors of kb `name` (NULL: every kb) with m: chunks
- * without a vector, or with one from another model. Batches of m->batch,
- * each stored in its own transaction (a failure keeps what was done);
+ * without a vector, or with one from another model. Requests of m->batch
+ * texts; every 512 chunks are stored in one transaction (a failure keeps
+ * the rounds done before);
  * progress lines on stderr when progress. *done counts vectors written. */
 int kb_embed_missing(struct store *st, const char *name, const struct model_embedder *m,
 		     bool progress, size_t *done, struct err *e);

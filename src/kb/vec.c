@@ -113,10 +113,14 @@ static int todo_cb(const struct kbvec_store_todo *t, void *arg)
 	return 0;
 }
 
+/* Chunks read, embedded (model_embed: requests of m->batch) and written in
+ * one transaction: a commit per request would cost an fsync each. */
+#define KB_EMBED_ROUND 512
+
 int kb_embed_missing(struct store *st, const char *name, const struct model_embedder *m,
 		     bool progress, size_t *done, struct err *e)
 {
-	size_t batch = m->batch > 0 ? (size_t)m->batch : 1;
+	size_t batch = KB_EMBED_ROUND;
 	struct todo_batch b;
 	int64_t kb_id = 0;
 	int64_t total = 0;
