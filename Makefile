@@ -139,6 +139,10 @@ build/bench-search: $(REL_OBJ) build/rel/bench/search/inproc.o
 	@echo "  LINK    $@"
 	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
+build/bench-kbemb: $(REL_OBJ) build/rel/bench/kbemb/inproc.o
+	@echo "  LINK    $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
 build/bench-slides: $(REL_OBJ) build/rel/bench/slides/inproc.o
 	@echo "  LINK    $@"
 	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -152,6 +152,8 @@ int kb_search_hybrid(struct store *st, const char *query, const char *const *kbs
 
 /* Dot product of two vectors (the cosine when both have unit length). */
 float kb_vec_dot(const float *a, const float *b, int dim);
+/* The same with b as dim float32 values at any address (a stored blob). */
+float kb_vec_dot_bytes(const float *a, const void *b, int dim);
 
 /* Reciprocal rank fusion of nlists ranked id lists: score(id) = sum over
  * the lists holding it of w[i] / (k + rank), rank from 1. Ids come out

@@ -771,7 +771,7 @@ static int vtop_cb(const struct kbvec_store_row *r, void *arg)
 	if (!kb_allowed(t->ids, t->nids, r->kb_id))
 		return 0;
 	t->seen++;
-	s = kb_vec_dot(t->qv->v, r->v, r->dim);
+	s = kb_vec_dot_bytes(t->qv->v, r->vec, r->dim);
 	/* Older versions and repealed texts are demoted as in BM25. */
 	if (r->stale == 1)
 		s *= (float)KB_STALE_FACTOR;

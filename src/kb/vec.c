@@ -30,6 +30,28 @@ float kb_vec_dot(const float *a, const float *b, int dim)
 	return (s0 + s1) + (s2 + s3);
 }
 
+float kb_vec_dot_bytes(const float *a, const void *b, int dim)
+{
+	const unsigned char *p = b;
+	float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	float x[4];
+	int i = 0;
+
+	/* memcpy: an unaligned load, no undefined behaviour. */
+	for (; i + 4 <= dim; i += 4) {
+		memcpy(x, p + (size_t)i * sizeof(float), sizeof(x));
+		s0 += a[i] * x[0];
+		s1 += a[i + 1] * x[1];
+		s2 += a[i + 2] * x[2];
+		s3 += a[i + 3] * x[3];
+	}
+	for (; i < dim; i++) {
+		memcpy(x, p + (size_t)i * sizeof(float), sizeof(float));
+		s0 += a[i] * x[0];
+	}
+	return (s0 + s1) + (s2 + s3);
+}
+
 struct fuse_ent {
 	int64_t id;
 	double score;

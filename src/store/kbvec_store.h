@@ -35,9 +35,10 @@ struct kbvec_store_row {
 	int64_t chunk_id;
 	int64_t doc_id;
 	int64_t kb_id;
-	int stale;    /* 0 现行/unknown, 1 已修改, 2 已废止 */
-	bool article; /* the chunk is an article (第X条) */
-	const float *v;
+	int stale;	 /* 0 现行/unknown, 1 已修改, 2 已废止 */
+	bool article;	 /* the chunk is an article (第X条) */
+	const void *vec; /* dim float32 values as stored: maybe unaligned, read
+			    with memcpy (kb_vec_dot_bytes) */
 	int dim;
 };
 

@@ -14,6 +14,8 @@
 const char store_sq_kbvec_schema[] =
     "CREATE TABLE kb_vec ("
     " chunk_id INTEGER PRIMARY KEY REFERENCES kb_chunk(id) ON DELETE CASCADE,"
+    " doc_id INTEGER NOT NULL," /* the chunk's, copied: the scan joins only kb_doc */
+    " article INTEGER NOT NULL DEFAULT 0,"
     " model TEXT NOT NULL,"
     " dim INTEGER NOT NULL CHECK (dim > 0),"
     " vec BLOB NOT NULL);"
@@ -111,8 +113,9 @@ int kbvec_store_put(struct store *st, int64_t chunk_id, const char *model, const
 {
 	sqlite3_stmt *stmt;
 	int rc = vprep(st,
-		       "INSERT OR REPLACE INTO kb_vec (chunk_id, model, dim, vec)"
-		       " VALUES (?1, ?2, ?3, ?4)",
+		       "INSERT OR REPLACE INTO kb_vec (chunk_id, doc_id, article, model, dim, vec)"
+		       " SELECT ?1, c.doc_id, c.art_no > 0, ?2, ?3, ?4 FROM kb_chunk c"
+		       " WHERE c.id = ?1",
 		       &stmt, e);
 
 	if (rc != 0)
@@ -121,7 +124,10 @@ int kbvec_store_put(struct store *st, int64_t chunk_id, const char *model, const
 	sqlite3_bind_text(stmt, 2, model, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(stmt, 3, dim);
 	sqlite3_bind_blob(stmt, 4, v, (int)((size_t)dim * sizeof(float)), SQLITE_TRANSIENT);
-	return store_sqlite_exec_stmt(st, stmt, NULL, e);
+	rc = store_sqlite_exec_stmt(st, stmt, NULL, e);
+	if (rc == 0 && sqlite3_changes(store_sqlite_db(st)) == 0)
+		rc = err_set(e, BASE_E_NOTFOUND, "分块 %lld 不存在", (long long)chunk_id);
+	return rc;
 }
 
 int kbvec_store_scan(struct store *st, const char *model, int dim,
@@ -130,19 +136,18 @@ int kbvec_store_scan(struct store *st, const char *model, int dim,
 {
 	sqlite3_stmt *stmt;
 	int rc = vprep(st,
-		       "SELECT v.chunk_id, c.doc_id, d.kb_id,"
+		       /* A table scan in chunk order (+: not the index, nearly
+			* every row matches); kb_doc is small and stays cached. */
+		       "SELECT v.chunk_id, v.doc_id, d.kb_id,"
 		       " CASE d.validity WHEN '已修改' THEN 1 WHEN '已废止' THEN 2 ELSE 0 END,"
-		       " c.art_no, v.vec FROM kb_vec v JOIN kb_chunk c ON c.id = v.chunk_id"
-		       " JOIN kb_doc d ON d.id = c.doc_id WHERE v.model = ?1 AND v.dim = ?2"
-		       " ORDER BY v.chunk_id",
+		       " v.article, v.vec FROM kb_vec v JOIN kb_doc d ON d.id = v.doc_id"
+		       " WHERE +v.model = ?1 AND +v.dim = ?2",
 		       &stmt, e);
-	float *tmp;
 
 	if (rc != 0)
 		return rc;
 	sqlite3_bind_text(stmt, 1, model, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(stmt, 2, dim);
-	tmp = xcalloc((size_t)dim, sizeof(float));
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct kbvec_store_row r;
 		const void *blob = sqlite3_column_blob(stmt, 5);
@@ -150,23 +155,20 @@ int kbvec_store_scan(struct store *st, const char *model, int dim,
 		int stop;
 
 		if (blob == NULL || (size_t)bytes != (size_t)dim * sizeof(float))
-			continue;		  /* not written by kbvec_store_put: ignored */
-		memcpy(tmp, blob, (size_t)bytes); /* alignment */
+			continue; /* not written by kbvec_store_put: ignored */
 		r.chunk_id = sqlite3_column_int64(stmt, 0);
 		r.doc_id = sqlite3_column_int64(stmt, 1);
 		r.kb_id = sqlite3_column_int64(stmt, 2);
 		r.stale = sqlite3_column_int(stmt, 3);
 		r.article = sqlite3_column_int(stmt, 4) > 0;
-		r.v = tmp;
+		r.vec = blob; /* no copy: 1 KB a row adds up over the whole kb */
 		r.dim = dim;
 		stop = cb(&r, arg);
 		if (stop != 0) {
-			free(tmp);
 			sqlite3_finalize(stmt);
 			return stop;
 		}
 	}
-	free(tmp);
 	return vend(st, stmt, rc, e);
 }
 

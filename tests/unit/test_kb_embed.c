@@ -328,6 +328,14 @@ TEST(kb_vec_dot_any_dimension)
 	ASSERT(fabsf(kb_vec_dot(a, b, 5) - 65.0f) < 1e-4f); /* 7+12+15+16+15 */
 	ASSERT(fabsf(kb_vec_dot(a, a, 1) - 1.0f) < 1e-6f);
 	ASSERT(fabsf(kb_vec_dot(a, b, 0)) < 1e-6f);
+	/* From bytes at an odd address. */
+	{
+		unsigned char raw[7 * sizeof(float) + 1];
+
+		memcpy(raw + 1, b, 7 * sizeof(float));
+		ASSERT(fabsf(kb_vec_dot_bytes(a, raw + 1, 7) - 84.0f) < 1e-4f);
+		ASSERT(fabsf(kb_vec_dot_bytes(a, raw + 1, 5) - 65.0f) < 1e-4f);
+	}
 }
 
 TEST(kb_rrf_fuses_ranks)
