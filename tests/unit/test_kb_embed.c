@@ -18,6 +18,7 @@
 #include "db_fixture.h"
 #include "kb/kb.h"
 #include "model/embed.h"
+#include "server/server.h"
 #include "store/kbvec_store.h"
 #include "test.h"
 
@@ -535,4 +536,27 @@ TEST(kb_embed_text_joins_fields)
 	t = kb_embed_text("示例法", "", "正文");
 	ASSERT_STR_EQ(t, "示例法\n正文");
 	free(t);
+}
+
+TEST(embed_server_config_key)
+{
+	struct server_config c;
+	struct err e = {0};
+	const char *ok = "{\"embedding\":{\"base_url\":\"http://h:1/v1\",\"model\":\"bge-m3\","
+			 "\"api_key\":\"sk-secret\"}}";
+	const char *bad = "{\"embedding\":{\"base_url\":\"http://h:1/v1\",\"model\":\"m\","
+			  "\"batch\":9999}}";
+	char *json;
+
+	server_config_defaults(&c);
+	ASSERT_EQ(server_config_load_json(&c, ok, strlen(ok), "t.json", &e), 0);
+	ASSERT_CONTAINS(c.embedding, "bge-m3");
+	json = server_config_json(&c);
+	ASSERT_CONTAINS(json, "\"embedding\"");
+	ASSERT(strstr(json, "sk-secret") == NULL);
+	free(json);
+	server_config_defaults(&c);
+	ASSERT_NE(server_config_load_json(&c, bad, strlen(bad), "t.json", &e), 0);
+	ASSERT_CONTAINS(e.msg, "embedding.batch");
+	ASSERT_EQ(c.embedding[0], '\0');
 }
