@@ -135,10 +135,10 @@ build/bench-gongwen: $(REL_OBJ) build/rel/bench/gongwen/inproc.o
 	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # The stand-in model server of the tests and bench/gateway (never shipped).
-build/standin: tests/standin/standin.c
+build/standin: tests/standin/standin.c tests/standin/standin_embed.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	@$(CC) $(REL_CFLAGS) -o $@ $< $(PKG_LIBS)
+	@$(CC) $(REL_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)
 
 build/bench-loadgen: bench/gateway/loadgen.c
 	@mkdir -p $(dir $@)
@@ -151,6 +151,10 @@ build/bench-scenario: $(REL_OBJ) build/rel/bench/scenario/inproc.o
 
 # In-process search timing and run file (bench/search/run.sh, the kb gate).
 build/bench-search: $(REL_OBJ) build/rel/bench/search/inproc.o
+	@echo "  LINK    $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/bench-kbemb: $(REL_OBJ) build/rel/bench/kbemb/inproc.o
 	@echo "  LINK    $@"
 	@$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 

@@ -11,7 +11,9 @@
 #include "cli/cli.h"
 #include "cli/cli_db.h"
 #include "kb/kb.h"
+#include "model/embed.h"
 #include "store/kb_store.h"
+#include "store/kbvec_store.h"
 #include "work/audit.h"
 
 #define KB_ARGS_MAX 4096
@@ -32,6 +34,7 @@ static int64_t now_ms(void)
 
 struct kb_opts {
 	const char *db;
+	const char *config; /* --config: the embedding provider */
 	const char *visibility;
 	const char *kbs[64];
 	size_t nkbs;
@@ -53,6 +56,10 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct kb_opts *o)
 			if (v == NULL)
 				return usage_error(cmd, "--db 缺少取值");
 			o->db = v;
+		} else if (cli_db_opt(argc, argv, &i, "--config", &v)) {
+			if (v == NULL)
+				return usage_error(cmd, "--config 缺少取值");
+			o->config = v;
 		} else if (cli_db_opt(argc, argv, &i, "--visibility", &v)) {
 			if (v == NULL)
 				return usage_error(cmd, "--visibility 缺少取值");
@@ -118,6 +125,51 @@ static void print_stats(const char *name, const struct kb_ingest_stats *s, doubl
 		s->failed, s->chunks, secs);
 }
 
+/* The embedding provider of --config: 0 and *have true when configured,
+ * 0 and *have false when the file has none, else an error (exit code). */
+static int load_embedder(const char *cmd, const char *config, struct model_embedder *m, bool *have)
+{
+	struct err e = {0};
+	int rc;
+
+	*have = false;
+	if (config == NULL)
+		return 0;
+	rc = model_embedder_load_file(m, config, &e);
+	if (rc == BASE_E_NOTFOUND)
+		return 0;
+	if (rc != 0) {
+		fprintf(stderr, "shuzhi %s: %s\n", cmd, e.msg);
+		return base_err_exit_code(rc);
+	}
+	*have = true;
+	return 0;
+}
+
+/* After an ingest: vectors for the chunks that have none (or another
+ * model's). A failure leaves keyword search complete: a warning, exit 1. */
+static int embed_after(const char *cmd, struct store *st, const char *name,
+		       const struct model_embedder *m, bool progress)
+{
+	struct err e = {0};
+	size_t done = 0;
+	uint64_t t0 = base_now_ns();
+	int rc = kb_embed_missing(st, name, m, progress, &done, &e);
+
+	if (rc != 0) {
+		fprintf(stderr,
+			"shuzhi %s: 向量化未完成（已写入 %zu 个）：%s\n"
+			"关键词检索不受影响；服务恢复后运行 shuzhi kb reindex %s --config "
+			"配置文件 补齐。\n",
+			cmd, done, e.msg, name);
+		return 1;
+	}
+	if (progress)
+		fprintf(stderr, "知识库“%s”：向量化 %zu 个分块（模型 %s），用时 %.1f 秒\n", name,
+			done, m->p.model, (double)(base_now_ns() - t0) / 1e9);
+	return 0;
+}
+
 static int cmd_add(int argc, char **argv, bool reindex)
 {
 	const char *cmd = reindex ? "kb reindex" : "kb add";
@@ -128,6 +180,9 @@ static int cmd_add(int argc, char **argv, bool reindex)
 	struct err e = {0};
 	uint64_t t0 = base_now_ns();
 	const char *path;
+	struct model_embedder emb;
+	bool have_emb = false;
+	int erc = 0;
 	int rc = parse_opts(cmd, argc, argv, &o);
 
 	if (rc != 0)
@@ -138,6 +193,9 @@ static int cmd_add(int argc, char **argv, bool reindex)
 	if (o.visibility && strcmp(o.visibility, "public") != 0 &&
 	    strcmp(o.visibility, "internal") != 0 && strcmp(o.visibility, "department") != 0)
 		return usage_error(cmd, "--visibility 须为 public、internal 或 department");
+	rc = load_embedder(cmd, o.config, &emb, &have_emb);
+	if (rc != 0)
+		return rc;
 	path = cli_db_path(o.db);
 	rc = cli_db_open(path, STORE_OPEN_CREATE, &st);
 	if (rc != 0)
@@ -152,14 +210,18 @@ static int cmd_add(int argc, char **argv, bool reindex)
 		rc = kb_add(st, o.args[0], o.args + 1, o.nargs - 1, &io, &stats, &e);
 	if (rc == 0)
 		audit_kb(st, reindex ? "kb.reindex" : "kb.add", o.args[0], &stats);
+	if (rc == 0 && !o.quiet)
+		print_stats(o.args[0], &stats, (double)(base_now_ns() - t0) / 1e9);
+	if (rc == 0 && have_emb)
+		erc = embed_after(cmd, st, o.args[0], &emb, !o.quiet);
 	store_close(st);
 	if (rc != 0) {
 		fprintf(stderr, "shuzhi %s: %s\n", cmd, e.msg);
 		return base_err_exit_code(rc);
 	}
-	if (!o.quiet)
-		print_stats(o.args[0], &stats, (double)(base_now_ns() - t0) / 1e9);
-	return stats.failed > 0 ? 2 : 0; /* some input was unreadable (named on stderr) */
+	if (stats.failed > 0)
+		return 2; /* some input was unreadable (named on stderr) */
+	return erc;
 }
 
 static int list_one(const struct kb_store_kb *k, void *arg)
@@ -256,6 +318,48 @@ static json_t *passage_json(const struct kb_passage *p)
 			 "snippet", p->snippet, "score", round(p->score * 1000.0) / 1000.0);
 }
 
+/* Hybrid search when the kb has vectors of the configured model and the
+ * query can be embedded; otherwise keyword search with a note on stderr
+ * (an embedding outage is not an error). */
+static int search_hybrid(struct store *st, const char *query, const struct kb_opts *o,
+			 const struct model_embedder *m, struct kb_results *r, bool *hybrid,
+			 struct err *e)
+{
+	struct model_vecs v = {NULL, 0, 0, 0};
+	struct err ee = {0};
+	int64_t nvec = 0;
+	int dim = 0;
+	int rc;
+
+	*hybrid = false;
+	rc = kbvec_store_stat(st, m->p.model, &nvec, &dim, &ee);
+	if (rc != 0 || nvec == 0) {
+		fprintf(stderr,
+			"shuzhi search: 知识库还没有向量模型 %s 的向量（先运行 shuzhi kb reindex "
+			"名称 --config 配置文件），本次仅用关键词检索%s%s\n",
+			m->p.model, rc != 0 ? "：" : "", rc != 0 ? ee.msg : "");
+		return kb_search(st, query, o->kbs, o->nkbs, (size_t)o->limit, r, e);
+	}
+	rc = model_embed(m, &query, 1, &v, &ee);
+	if (rc == 0 && v.dim != dim)
+		rc =
+		    err_set(&ee, BASE_E_FORMAT, "查询向量维数 %d 与知识库中的 %d 不符", v.dim, dim);
+	if (rc != 0) {
+		fprintf(stderr, "shuzhi search: 向量服务不可用（%s），本次仅用关键词检索\n",
+			ee.msg);
+		model_vecs_free(&v);
+		return kb_search(st, query, o->kbs, o->nkbs, (size_t)o->limit, r, e);
+	}
+	{
+		struct kb_qvec qv = {v.v, v.dim, m->p.model};
+
+		rc = kb_search_hybrid(st, query, o->kbs, o->nkbs, (size_t)o->limit, &qv, r, hybrid,
+				      e);
+	}
+	model_vecs_free(&v);
+	return rc;
+}
+
 int cli_search(int argc, char **argv)
 {
 	struct kb_opts o;
@@ -263,12 +367,18 @@ int cli_search(int argc, char **argv)
 	struct kb_results r;
 	struct err e = {0};
 	struct buf q;
+	struct model_embedder emb;
+	bool have_emb = false;
+	bool hybrid = false;
 	int rc = parse_opts("search", argc, argv, &o);
 
 	if (rc != 0)
 		return rc;
 	if (o.nargs == 0)
 		return usage_error("search", "需要检索词");
+	rc = load_embedder("search", o.config, &emb, &have_emb);
+	if (rc != 0)
+		return rc;
 	buf_init(&q, KB_QUERY_MAX);
 	for (size_t i = 0; i < o.nargs; i++) {
 		if ((i > 0 && buf_addc(&q, ' ') != 0) || buf_adds(&q, o.args[i]) != 0) {
@@ -282,7 +392,10 @@ int cli_search(int argc, char **argv)
 		buf_free(&q);
 		return rc;
 	}
-	rc = kb_search(st, q.p, o.kbs, o.nkbs, (size_t)o.limit, &r, &e);
+	if (have_emb)
+		rc = search_hybrid(st, q.p, &o, &emb, &r, &hybrid, &e);
+	else
+		rc = kb_search(st, q.p, o.kbs, o.nkbs, (size_t)o.limit, &r, &e);
 	store_close(st);
 	buf_free(&q);
 	if (rc != 0) {
@@ -296,6 +409,8 @@ int cli_search(int argc, char **argv)
 		for (size_t i = 0; i < r.n; i++)
 			json_array_append_new(arr, passage_json(&r.p[i]));
 		out = json_pack("{s:o,s:b}", "results", arr, "answerable", r.answerable);
+		if (o.config != NULL)
+			json_object_set_new(out, "mode", json_string(hybrid ? "hybrid" : "bm25"));
 		json_dumpf(out, stdout,
 			   JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 		fputc('\n', stdout);

@@ -139,6 +139,54 @@ int kb_search(struct store *st, const char *query, const char *const *kbs, size_
 	      size_t limit, struct kb_results *out, struct err *e);
 void kb_results_free(struct kb_results *r);
 
+/* ---- vectors and hybrid search (vec.c) ---- */
+
+/* A query vector (unit length) and the model that made it. */
+struct kb_qvec {
+	const float *v;
+	int dim;
+	const char *model;
+};
+
+/* kb_search plus the chunk vectors of qv->model: the BM25 ranking and the
+ * cosine ranking (brute force over every stored vector of the allowed kbs,
+ * older versions demoted as in BM25) are fused by reciprocal rank fusion
+ * (k = KB_RRF_K); exact citation and 文号 hits stay on top. *hybrid
+ * tells whether any vector took part (none stored for that model: the
+ * result is exactly kb_search's). */
+#define KB_RRF_K   60.0
+#define KB_VEC_TOP 100 /* passages taken from the cosine ranking */
+int kb_search_hybrid(struct store *st, const char *query, const char *const *kbs, size_t nkbs,
+		     size_t limit, const struct kb_qvec *qv, struct kb_results *out, bool *hybrid,
+		     struct err *e);
+
+/* Dot product of two vectors (the cosine when both have unit length). */
+float kb_vec_dot(const float *a, const float *b, int dim);
+/* The same with b as dim float32 values at any address (a stored blob). */
+float kb_vec_dot_bytes(const float *a, const void *b, int dim);
+
+/* Reciprocal rank fusion of nlists ranked id lists: score(id) = sum over
+ * the lists holding it of w[i] / (k + rank), rank from 1. Ids come out
+ * best first (ties: the earlier list's order); *out is malloc'd. */
+struct kb_fused {
+	int64_t id;
+	double score;
+};
+void kb_rrf(const int64_t *const *lists, const size_t *lens, const double *w, size_t nlists,
+	    double k, struct kb_fused **out, size_t *nout);
+
+/* Text of a chunk as sent to the embedding model (malloc'd). */
+char *kb_embed_text(const char *title, const char *heading, const char *body);
+
+struct model_embedder;
+/* Compute the missing vectors of kb `name` (NULL: every kb) with m: chunks
+ * without a vector, or with one from another model. Requests of m->batch
+ * texts; every 512 chunks are stored in one transaction (a failure keeps
+ * the rounds done before);
+ * progress lines on stderr when progress. *done counts vectors written. */
+int kb_embed_missing(struct store *st, const char *name, const struct model_embedder *m,
+		     bool progress, size_t *done, struct err *e);
+
 /* Extractive answer from the best passages (no model): up to max_chars
  * code points of the sentences that match the query best, each followed by
  * a [n] citation to passage n (1-based). Returns a new string. */

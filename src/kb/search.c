@@ -26,6 +26,7 @@
 #include "kb/kb_internal.h"
 #include "kb/search_internal.h"
 #include "store/kb_store.h"
+#include "store/kbvec_store.h"
 #include "text/text.h"
 #include "text/tokenize.h"
 
@@ -743,9 +744,119 @@ static int load_hits(struct kb_store_reader *rd, const struct cand *c, size_t n,
 	return rc;
 }
 
-int kb_search(struct store *st, const char *query, const char *const *kbs, size_t nkbs,
-	      size_t limit, struct kb_results *out, struct err *e)
+/* ---- the cosine ranking (hybrid search) ---- */
+
+struct vtop_ent {
+	int64_t chunk_id;
+	int64_t doc_id;
+	bool article;
+	float score;
+};
+
+struct vtop {
+	const struct kb_qvec *qv;
+	const int64_t *ids;
+	size_t nids;
+	struct vtop_ent e[KB_VEC_TOP];
+	size_t n;
+	size_t seen; /* vectors of the allowed kbs */
+};
+
+static int vtop_cb(const struct kbvec_store_row *r, void *arg)
 {
+	struct vtop *t = arg;
+	float s;
+	size_t i;
+
+	if (!kb_allowed(t->ids, t->nids, r->kb_id))
+		return 0;
+	t->seen++;
+	s = kb_vec_dot_bytes(t->qv->v, r->vec, r->dim);
+	/* Older versions and repealed texts are demoted as in BM25. */
+	if (r->stale == 1)
+		s *= (float)KB_STALE_FACTOR;
+	else if (r->stale == 2)
+		s *= (float)KB_GONE_FACTOR;
+	if (t->n == KB_VEC_TOP && s <= t->e[t->n - 1].score)
+		return 0;
+	i = t->n < KB_VEC_TOP ? t->n++ : t->n - 1;
+	while (i > 0 && t->e[i - 1].score < s) {
+		t->e[i] = t->e[i - 1];
+		i--;
+	}
+	t->e[i].chunk_id = r->chunk_id;
+	t->e[i].doc_id = r->doc_id;
+	t->e[i].article = r->article;
+	t->e[i].score = s;
+	return 0;
+}
+
+struct shown {
+	int64_t doc_id;
+	int n;
+};
+
+/* Fuse the BM25 ranking (hits, reranked) with the cosine ranking (vt) and
+ * collect the passages, at most KB_PER_DOC of a document (one of a case). */
+static int fuse_collect(struct store *st, const struct kb_store_hit *hits, size_t nhits,
+			const struct vtop *vt, struct collect *col, struct err *e)
+{
+	int64_t *bm = xcalloc(nhits + 1, sizeof(*bm));
+	int64_t *vv = xcalloc(vt->n + 1, sizeof(*vv));
+	const int64_t *lists[2] = {bm, vv};
+	size_t lens[2] = {nhits, vt->n};
+	const double w[2] = {1.0, 1.0};
+	struct kb_fused *f = NULL;
+	size_t nf = 0;
+	struct shown *sh = xcalloc(nhits + vt->n + 1, sizeof(*sh));
+	size_t nsh = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < nhits; i++)
+		bm[i] = hits[i].chunk_id;
+	for (size_t i = 0; i < vt->n; i++)
+		vv[i] = vt->e[i].chunk_id;
+	kb_rrf(lists, lens, w, 2, KB_RRF_K, &f, &nf);
+	col->exact = false;
+	for (size_t i = 0; i < nf && col->r->n < col->limit && rc == 0; i++) {
+		int64_t doc = 0;
+		bool art = false;
+		size_t j;
+
+		for (j = 0; j < nhits && hits[j].chunk_id != f[i].id; j++)
+			;
+		if (j < nhits) {
+			doc = hits[j].doc_id;
+			art = hits[j].article;
+		} else {
+			for (j = 0; j < vt->n && vt->e[j].chunk_id != f[i].id; j++)
+				;
+			doc = vt->e[j].doc_id;
+			art = vt->e[j].article;
+		}
+		for (j = 0; j < nsh && sh[j].doc_id != doc; j++)
+			;
+		if (j == nsh)
+			sh[nsh++].doc_id = doc;
+		if (sh[j].n >= KB_PER_DOC || (sh[j].n > 0 && !art))
+			continue;
+		sh[j].n++;
+		col->score = f[i].score;
+		rc = kb_store_chunk_get(st, f[i].id, collect_chunk, col, e);
+	}
+	free(sh);
+	free(f);
+	free(bm);
+	free(vv);
+	return rc;
+}
+
+static int search_run(struct store *st, const char *query, const char *const *kbs, size_t nkbs,
+		      size_t limit, const struct kb_qvec *qv, struct kb_results *out, bool *hybrid,
+		      struct err *e)
+{
+	struct vtop *vt = NULL;
+	bool use_vec = false;
 	struct terms ts = {NULL, 0, 0};
 	struct collect col;
 	struct ustr q;
@@ -762,6 +873,8 @@ int kb_search(struct store *st, const char *query, const char *const *kbs, size_
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (hybrid != NULL)
+		*hybrid = false;
 	if (qlen > KB_QUERY_MAX)
 		return err_set(e, BASE_E_LIMIT, "检索词超过 %d 字节", KB_QUERY_MAX);
 	if (!text_utf8_valid(query, qlen, NULL))
@@ -801,7 +914,21 @@ int kb_search(struct store *st, const char *query, const char *const *kbs, size_
 		rc = candidates(rd, &ts, match_df_cap(nchunks), &cands, &ncands, e);
 	if (rc == 0 && ncands > 0)
 		rc = load_hits(rd, cands, ncands, ids, nkbs, &hits, &nhits, e);
-	if (rc == 0 && nhits > 0) {
+	if (rc == 0 && qv != NULL) {
+		vt = xcalloc(1, sizeof(*vt));
+		vt->qv = qv;
+		vt->ids = ids;
+		vt->nids = nkbs;
+		rc = kbvec_store_scan(st, qv->model, qv->dim, vtop_cb, vt, e);
+		use_vec = rc == 0 && vt->seen > 0;
+	}
+	if (hybrid != NULL)
+		*hybrid = use_vec;
+	if (rc == 0 && use_vec) {
+		if (nhits > 0)
+			rerank(hits, nhits, &ts, &agg, &nagg);
+		rc = fuse_collect(st, hits, nhits, vt, &col, e);
+	} else if (rc == 0 && nhits > 0) {
 		rerank(hits, nhits, &ts, &agg, &nagg);
 		col.exact = false;
 		for (size_t i = 0; i < nhits && out->n < limit && rc == 0; i++) {
@@ -829,7 +956,17 @@ int kb_search(struct store *st, const char *query, const char *const *kbs, size_
 				out->p[i].score = top + 1.0;
 		}
 		out->answerable = out->p[0].exact || coverage(&out->p[0], &ts) >= KB_ANSWERABLE;
+		if (use_vec && !out->answerable && nhits > 0) {
+			/* Hybrid: judged on the best keyword passage, as without vectors. */
+			struct kb_passage best;
+
+			memset(&best, 0, sizeof(best));
+			best.text = hits[0].text;
+			best.title = hits[0].title;
+			out->answerable = coverage(&best, &ts) >= KB_ANSWERABLE;
+		}
 	}
+	free(vt);
 	free(agg);
 	kb_store_hits_free(hits, nhits);
 	free(cands);
@@ -840,6 +977,19 @@ int kb_search(struct store *st, const char *query, const char *const *kbs, size_
 	if (rc != 0)
 		kb_results_free(out);
 	return rc;
+}
+
+int kb_search(struct store *st, const char *query, const char *const *kbs, size_t nkbs,
+	      size_t limit, struct kb_results *out, struct err *e)
+{
+	return search_run(st, query, kbs, nkbs, limit, NULL, out, NULL, e);
+}
+
+int kb_search_hybrid(struct store *st, const char *query, const char *const *kbs, size_t nkbs,
+		     size_t limit, const struct kb_qvec *qv, struct kb_results *out, bool *hybrid,
+		     struct err *e)
+{
+	return search_run(st, query, kbs, nkbs, limit, qv, out, hybrid, e);
 }
 
 void kb_results_free(struct kb_results *r)

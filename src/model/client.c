@@ -10,6 +10,7 @@
 #include <event2/event.h>
 #include <sodium.h>
 
+#include "model/embed.h"
 #include "model/model.h"
 
 struct model_client {
@@ -36,6 +37,9 @@ struct model_call {
 	bool in_cb;	/* inside a curl or user callback */
 	bool cancelled; /* cancel asked from inside a callback */
 	bool failed;	/* the decoder refused: e holds why */
+	bool raw;	/* model_call_start_raw: the body is kept whole */
+	char what[16];	/* model_url endpoint: "chat", "embed" */
+	struct buf rawbody;
 	struct err e;
 	struct model_call *next, *prev;
 };
@@ -169,6 +173,7 @@ static void call_free(struct model_call *call)
 	curl_slist_free_all(call->headers);
 	model_decoder_free(&call->dec);
 	buf_free(&call->errbody);
+	buf_free(&call->rawbody);
 	if (call->prev != NULL)
 		call->prev->next = call->next;
 	else
@@ -218,6 +223,15 @@ static size_t call_on_write(char *ptr, size_t size, size_t nmemb, void *userdata
 		buf_add(&call->errbody, ptr, n < room ? n : room);
 		return n;
 	}
+	if (call->raw) {
+		if (buf_add(&call->rawbody, ptr, n) != 0) {
+			err_set(&call->e, BASE_E_LIMIT, "模型服务的回复超过 %u 字节",
+				MODEL_EMBED_MAX_BODY);
+			call->failed = true;
+			return 0;
+		}
+		return n;
+	}
 	call->in_cb = true;
 	rc = model_decoder_feed(&call->dec, ptr, n, &call->e);
 	call->in_cb = false;
@@ -234,7 +248,7 @@ static int call_attempt(struct model_call *call)
 	char url[700];
 	CURL *h;
 
-	if (model_url(p, "chat", url, sizeof(url)) != 0)
+	if (model_url(p, call->what, url, sizeof(url)) != 0)
 		return err_set(&call->e, BASE_E_USAGE, "模型地址过长");
 	h = curl_easy_init();
 	if (h == NULL)
@@ -242,6 +256,7 @@ static int call_attempt(struct model_call *call)
 	call->easy = h;
 	call->status = 0;
 	buf_reset(&call->errbody);
+	buf_reset(&call->rawbody);
 	model_decoder_free(&call->dec);
 	model_decoder_init(&call->dec, p, call_on_event, call);
 	curl_easy_setopt(h, CURLOPT_URL, url);
@@ -255,6 +270,8 @@ static int call_attempt(struct model_call *call)
 	/* A stall detector, not a total timeout: long answers go on. */
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)p->idle_timeout_s);
+	if (call->raw) /* a whole answer, not a stream: a total timeout */
+		curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)p->idle_timeout_s);
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -281,12 +298,16 @@ static void call_on_retry(evutil_socket_t fd, short what, void *arg)
 	client_check_done(c);
 }
 
-struct model_call *model_call_start(struct model_client *c, const struct model_provider *p,
-				    const char *body, const struct model_call_cbs *cbs)
+static struct model_call *call_start(struct model_client *c, const struct model_provider *p,
+				     const char *what, bool raw, const char *body,
+				     const struct model_call_cbs *cbs)
 {
 	struct model_call *call = xcalloc(1, sizeof(*call));
 	char auth[600];
 
+	snprintf(call->what, sizeof(call->what), "%s", what);
+	call->raw = raw;
+	buf_init(&call->rawbody, MODEL_EMBED_MAX_BODY);
 	call->c = c;
 	call->p = p;
 	call->cbs = *cbs;
@@ -294,7 +315,8 @@ struct model_call *model_call_start(struct model_client *c, const struct model_p
 	buf_init(&call->errbody, MODEL_MAX_ERRBODY + 1);
 	model_decoder_init(&call->dec, p, call_on_event, call);
 	call->headers = curl_slist_append(NULL, "Content-Type: application/json");
-	call->headers = curl_slist_append(call->headers, p->kind == MODEL_KIND_OLLAMA
+	call->headers = curl_slist_append(call->headers, raw ? "Accept: application/json"
+							 : p->kind == MODEL_KIND_OLLAMA
 							     ? "Accept: application/x-ndjson"
 							     : "Accept: text/event-stream");
 	if (p->api_key[0] != '\0') {
@@ -322,6 +344,19 @@ struct model_call *model_call_start(struct model_client *c, const struct model_p
 		evtimer_add(call->retry_timer, &now);
 	}
 	return call;
+}
+
+struct model_call *model_call_start(struct model_client *c, const struct model_provider *p,
+				    const char *body, const struct model_call_cbs *cbs)
+{
+	return call_start(c, p, "chat", false, body, cbs);
+}
+
+struct model_call *model_call_start_raw(struct model_client *c, const struct model_provider *p,
+					const char *what, const char *body,
+					const struct model_call_cbs *cbs)
+{
+	return call_start(c, p, what, true, body, cbs);
 }
 
 void model_call_cancel(struct model_call *call)
@@ -356,6 +391,23 @@ static void call_finished(struct model_call *call, CURLcode res)
 	if (call->failed) {
 		e = call->e;
 		rc = e.code;
+	} else if (res == CURLE_OK && call->status == 200 && call->raw) {
+		struct model_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.type = MODEL_EV_DELTA;
+		ev.text = call->rawbody.p ? call->rawbody.p : "";
+		ev.len = call->rawbody.len;
+		call->in_cb = true;
+		rc = call->cbs.on_event(&ev, call->cbs.arg);
+		call->in_cb = false;
+		if (rc != 0 || call->cancelled) {
+			if (call->cancelled) {
+				call_free(call);
+				return;
+			}
+			err_set(&e, rc, "模型服务的回复无法使用");
+		}
 	} else if (res == CURLE_OK && call->status == 200) {
 		rc = model_decoder_finish(&call->dec, &e);
 	} else if (res == CURLE_OK || (call->status != 0 && call->status != 200)) {

@@ -293,6 +293,8 @@ int model_url(const struct model_provider *p, const char *what, char *out, size_
 		path = p->kind == MODEL_KIND_OLLAMA ? "/api/chat" : "/chat/completions";
 	else if (strcmp(what, "models") == 0)
 		path = p->kind == MODEL_KIND_OLLAMA ? "/api/tags" : "/models";
+	else if (strcmp(what, "embed") == 0)
+		path = p->kind == MODEL_KIND_OLLAMA ? "/api/embed" : "/embeddings";
 	else
 		return -1;
 	w = snprintf(out, cap, "%s%s", p->base_url, path);

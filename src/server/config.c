@@ -7,10 +7,11 @@
 
 #include <jansson.h>
 
+#include "model/embed.h"
 #include "model/model.h"
 #include "server/server.h"
 
-enum cfg_kind { CFG_LISTEN, CFG_DB, CFG_BOOL, CFG_INT, CFG_MODEL };
+enum cfg_kind { CFG_LISTEN, CFG_DB, CFG_BOOL, CFG_INT, CFG_MODEL, CFG_EMBEDDING };
 
 enum cfg_id {
 	K_LISTEN,
@@ -25,7 +26,8 @@ enum cfg_id {
 	K_TIMEOUT,
 	K_SESSION_IDLE,
 	K_SESSION_MAX,
-	K_MODEL
+	K_MODEL,
+	K_EMBEDDING
 };
 
 struct cfg_key {
@@ -52,6 +54,7 @@ static const struct cfg_key cfg_keys[] = {
     {K_SESSION_IDLE, "session_idle_s", "SHUZHI_SESSION_IDLE_S", CFG_INT, 60, 86400},
     {K_SESSION_MAX, "session_max_s", "SHUZHI_SESSION_MAX_S", CFG_INT, 60, 30LL * 86400},
     {K_MODEL, "model", "SHUZHI_MODEL", CFG_MODEL, 0, 0},
+    {K_EMBEDDING, "embedding", "SHUZHI_EMBEDDING", CFG_EMBEDDING, 0, 0},
 };
 
 static const struct cfg_key *cfg_find(const char *key)
@@ -173,11 +176,31 @@ static int cfg_set_model(struct server_config *c, const char *s, const char *src
 	return 0;
 }
 
+/* The embedding provider (model/embed.h), kept like the model. */
+static int cfg_set_embedding(struct server_config *c, const char *s, const char *src, struct err *e)
+{
+	struct model_embedder m;
+
+	if (s[0] == '\0') {
+		c->embedding[0] = '\0';
+		return 0;
+	}
+	if (strlen(s) >= sizeof(c->embedding))
+		return err_set(e, BASE_E_USAGE, "%s：“embedding”设置过长（上限 %zu 字节）", src,
+			       sizeof(c->embedding) - 1);
+	if (model_embedder_parse(&m, s, strlen(s), src, e) != 0)
+		return e->code;
+	snprintf(c->embedding, sizeof(c->embedding), "%s", s);
+	return 0;
+}
+
 static int cfg_set_str(struct server_config *c, const struct cfg_key *k, const char *s,
 		       const char *src, struct err *e)
 {
 	if (k->kind == CFG_MODEL)
 		return cfg_set_model(c, s, src, e);
+	if (k->kind == CFG_EMBEDDING)
+		return cfg_set_embedding(c, s, src, e);
 	if (k->kind == CFG_LISTEN) {
 		if (server_parse_listen(s, c->addr, sizeof(c->addr), &c->port) != 0)
 			return err_set(
@@ -203,7 +226,8 @@ int server_config_set(struct server_config *c, const char *key, const char *text
 
 	if (k == NULL)
 		return err_set(e, BASE_E_USAGE, "%s：未知的配置项“%s”", src, key);
-	if (k->kind == CFG_LISTEN || k->kind == CFG_DB || k->kind == CFG_MODEL)
+	if (k->kind == CFG_LISTEN || k->kind == CFG_DB || k->kind == CFG_MODEL ||
+	    k->kind == CFG_EMBEDDING)
 		return cfg_set_str(c, k, text, src, e);
 	if (k->kind == CFG_BOOL) {
 		if (strcmp(text, "1") == 0 || strcmp(text, "true") == 0 ||
@@ -266,14 +290,14 @@ int server_config_load_json(struct server_config *c, const char *data, size_t le
 				break;
 			}
 			rc = cfg_set_int(c, k, (long long)json_integer_value(val), src, e);
-		} else if (k->kind == CFG_MODEL) {
+		} else if (k->kind == CFG_MODEL || k->kind == CFG_EMBEDDING) {
 			char *text = json_is_object(val) ? json_dumps(val, JSON_COMPACT) : NULL;
 
 			if (text == NULL && !json_is_null(val)) {
-				rc = err_set(e, BASE_E_USAGE, "%s：“model”须为 JSON 对象", src);
+				rc = err_set(e, BASE_E_USAGE, "%s：“%s”须为 JSON 对象", src, key);
 				break;
 			}
-			rc = cfg_set_model(c, text ? text : "", src, e);
+			rc = cfg_set_str(c, k, text ? text : "", src, e);
 			free(text);
 		} else {
 			if (!json_is_string(val) ||
@@ -381,6 +405,19 @@ char *server_config_json(const struct server_config *c)
 			json_object_set_new(o, "model", json_loads(m, 0, NULL));
 			free(m);
 		}
+	}
+	if (c->embedding[0] != '\0') {
+		struct model_embedder m;
+		struct err e = {0};
+
+		if (model_embedder_parse(&m, c->embedding, strlen(c->embedding), "embedding", &e) ==
+		    0)
+			json_object_set_new(o, "embedding",
+					    json_pack("{s:s,s:s,s:s,s:s,s:i,s:i}", "kind",
+						      model_kind_name(m.p.kind), "base_url",
+						      m.p.base_url, "model", m.p.model, "api_key",
+						      m.p.api_key[0] ? "***" : "", "batch", m.batch,
+						      "timeout_s", m.timeout_s));
 	}
 	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);

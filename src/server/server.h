@@ -85,6 +85,10 @@ struct server_config {
 	/* The model endpoint: the "model" object (model/model.h) as JSON text;
 	 * "" when no model is configured. May hold an API key: never log it. */
 	char model[8192];
+	/* The embedding provider: the "embedding" object (model/embed.h) as
+	 * JSON text, "" when none. Checked here; used by the CLI's kb add,
+	 * reindex and search --config (the server's own search is BM25). */
+	char embedding[8192];
 	/* Called once listening, with the bound port (useful with port 0). */
 	void (*on_listen)(const char *addr, int port, void *arg);
 	void *on_listen_arg;

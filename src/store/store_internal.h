@@ -110,5 +110,7 @@ extern const char store_sq_privacy_schema[];
 extern const char store_sq_taskfile_schema[];
 /* Saved screening lists and enterprise search indexes (sq_entlist.c), migration 12. */
 extern const char store_sq_entlist_schema[];
+/* Schema of the knowledge-base chunk vectors (sq_kbvec.c), migration 14. */
+extern const char store_sq_kbvec_schema[];
 
 #endif

@@ -268,6 +268,7 @@ static const struct store_migration sq_migrations[] = {
      " updated_by TEXT NOT NULL DEFAULT '');"},
     {11, "task input files (originals as blobs, their text and digest)", store_sq_taskfile_schema},
     {12, "saved enterprise screening lists; enterprise search indexes", store_sq_entlist_schema},
+    {14, "knowledge-base chunk vectors (embeddings)", store_sq_kbvec_schema},
 };
 
 static struct sq *sq_of(struct store *st)

@@ -6,6 +6,7 @@
  *   POST /v1/chat/completions, /chat/completions  OpenAI/DeepSeek SSE
  *   POST /api/chat                                  Ollama NDJSON
  *   GET  /v1/models, /models, /api/tags             model lists
+ *   POST /v1/embeddings, /embeddings, /api/embed    embeddings (standin_embed.c)
  *   GET  /stats                                     {"active","aborted","served","requests"}
  *
  * The behaviour is chosen by the request's model name (or the header
@@ -52,6 +53,8 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+
+#include "standin_embed.h"
 
 enum mode { M_DEEPSEEK, M_VLLM, M_CHAT, M_THINK, M_THINK_OPEN, M_DROP, M_HANG, M_ERR, M_STAMP,
 	   M_CITE };
@@ -544,6 +547,11 @@ static void on_request(struct evhttp_request *req, void *arg)
 		on_chat(req, false);
 	else if (cmd == EVHTTP_REQ_POST && strcmp(path, "/api/chat") == 0)
 		on_chat(req, true);
+	else if (cmd == EVHTTP_REQ_POST &&
+		 (strcmp(path, "/v1/embeddings") == 0 || strcmp(path, "/embeddings") == 0))
+		standin_embed(req, false, sd.base);
+	else if (cmd == EVHTTP_REQ_POST && strcmp(path, "/api/embed") == 0)
+		standin_embed(req, true, sd.base);
 	else if (strcmp(path, "/v1/models") == 0 || strcmp(path, "/models") == 0)
 		reply_json(req, 200,
 			   "{\"object\":\"list\",\"data\":[{\"id\":\"deepseek-chat\",\"object\":"

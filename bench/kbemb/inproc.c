@@ -1,0 +1,228 @@
+/*
+ * In-process timing of hybrid search against keyword search alone:
+ *   bench-kbemb DB QUERIES.jsonl CONFIG [--iters N] [--limit N]
+ *               [--run-bm25 OUT.jsonl] [--run-hybrid OUT.jsonl]
+ * Embeds every query once through CONFIG's "embedding" provider (timed
+ * apart: with the stand-in that is an HTTP round trip to hashed vectors, not
+ * a model), then runs kb_search and kb_search_hybrid for every query N times
+ * (a first untimed run warms the page cache and writes the run files in
+ * score_search.py's --run format). Prints one line per engine
+ * "engine=… p50_ms=… p99_ms=… mean_ms=…", the vectors scanned and the ratio.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "kb/kb.h"
+#include "model/embed.h"
+#include "store/kbvec_store.h"
+#include "store/store.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a;
+	double y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(const double *v, size_t n, size_t p)
+{
+	size_t i = n * p / 100;
+
+	return v[i < n ? i : n - 1];
+}
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void write_run(FILE *f, const char *id, const struct kb_results *r)
+{
+	json_t *arr = json_array();
+	json_t *o;
+
+	for (size_t i = 0; i < r->n; i++)
+		json_array_append_new(
+		    arr, json_pack("{s:s,s:o,s:s,s:f}", "file", r->p[i].file, "article",
+				   r->p[i].article ? json_string(r->p[i].article) : json_null(),
+				   "title", r->p[i].title, "score", r->p[i].score));
+	o = json_pack("{s:s,s:o,s:b}", "id", id, "results", arr, "answerable", r->answerable);
+	json_dumpf(o, f, JSON_COMPACT);
+	fputc('\n', f);
+	json_decref(o);
+}
+
+static void report(const char *name, double *lat, double *cpu, size_t n)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += lat[i];
+	qsort(lat, n, sizeof(*lat), cmp_double);
+	qsort(cpu, n, sizeof(*cpu), cmp_double);
+	printf("engine=%s runs=%zu p50_ms=%.2f p99_ms=%.2f mean_ms=%.2f cpu_p50_ms=%.2f "
+	       "cpu_p99_ms=%.2f\n",
+	       name, n, pct(lat, n, 50), pct(lat, n, 99), n ? sum / (double)n : 0, pct(cpu, n, 50),
+	       pct(cpu, n, 99));
+}
+
+int main(int argc, char **argv)
+{
+	const char *run_bm = NULL;
+	const char *run_hy = NULL;
+	int iters = 5;
+	size_t limit = 10;
+	struct store *st;
+	struct err e = {0};
+	struct model_embedder m;
+	struct model_vecs qv = {NULL, 0, 0, 0};
+	const char **texts = NULL;
+	const char **ids = NULL;
+	json_t **qs = NULL;
+	size_t nq = 0;
+	size_t cap = 0;
+	double *lb, *lh, *cb, *ch;
+	size_t nl = 0;
+	FILE *qf;
+	FILE *fb = NULL;
+	FILE *fh = NULL;
+	char line[65536];
+	uint64_t t0;
+	int64_t nvec = 0;
+	int dim = 0;
+
+	if (argc < 4) {
+		fprintf(stderr,
+			"usage: bench-kbemb DB QUERIES.jsonl CONFIG [--iters N] [--limit N] "
+			"[--run-bm25 OUT] [--run-hybrid OUT]\n");
+		return 2;
+	}
+	for (int i = 4; i < argc; i++) {
+		if (strcmp(argv[i], "--iters") == 0 && i + 1 < argc)
+			iters = (int)strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
+			limit = (size_t)strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--run-bm25") == 0 && i + 1 < argc)
+			run_bm = argv[++i];
+		else if (strcmp(argv[i], "--run-hybrid") == 0 && i + 1 < argc)
+			run_hy = argv[++i];
+	}
+	if (iters < 1)
+		iters = 1;
+	if (model_embedder_load_file(&m, argv[3], &e) != 0) {
+		fprintf(stderr, "%s: %s\n", argv[3], e.msg);
+		return 2;
+	}
+	qf = fopen(argv[2], "r");
+	if (qf == NULL) {
+		perror(argv[2]);
+		return 2;
+	}
+	while (fgets(line, sizeof(line), qf) != NULL) {
+		json_t *q = json_loads(line, 0, NULL);
+
+		if (q == NULL || !json_is_string(json_object_get(q, "query"))) {
+			json_decref(q);
+			continue;
+		}
+		qs = xgrow(qs, &cap, nq + 1, sizeof(*qs));
+		qs[nq++] = q;
+	}
+	fclose(qf);
+	texts = xcalloc(nq + 1, sizeof(*texts));
+	ids = xcalloc(nq + 1, sizeof(*ids));
+	for (size_t i = 0; i < nq; i++) {
+		texts[i] = json_string_value(json_object_get(qs[i], "query"));
+		ids[i] = json_string_value(json_object_get(qs[i], "id"));
+	}
+	t0 = base_now_ns();
+	if (model_embed(&m, texts, nq, &qv, &e) != 0) {
+		fprintf(stderr, "embedding: %s\n", e.msg);
+		return 1;
+	}
+	printf("query_embedding_ms_each=%.2f (HTTP to the embedding server, not timed below)\n",
+	       (double)(base_now_ns() - t0) / 1e6 / (double)(nq ? nq : 1));
+	if (store_open(argv[1], STORE_OPEN_READONLY, &st, &e) != 0) {
+		fprintf(stderr, "%s: %s\n", argv[1], e.msg);
+		return 2;
+	}
+	if (kbvec_store_stat(st, m.p.model, &nvec, &dim, &e) != 0 || nvec == 0) {
+		fprintf(stderr, "no vectors of %s in %s\n", m.p.model, argv[1]);
+		return 2;
+	}
+	printf("vectors=%lld dim=%d\n", (long long)nvec, dim);
+	if (run_bm != NULL)
+		fb = fopen(run_bm, "w");
+	if (run_hy != NULL)
+		fh = fopen(run_hy, "w");
+	lb = xcalloc(nq * (size_t)iters + 1, sizeof(*lb));
+	lh = xcalloc(nq * (size_t)iters + 1, sizeof(*lh));
+	cb = xcalloc(nq * (size_t)iters + 1, sizeof(*cb));
+	ch = xcalloc(nq * (size_t)iters + 1, sizeof(*ch));
+	for (int it = 0; it <= iters; it++) {
+		for (size_t i = 0; i < nq; i++) {
+			struct kb_results r;
+			struct kb_qvec v = {qv.v + i * (size_t)qv.dim, qv.dim, m.p.model};
+			bool hybrid = false;
+			uint64_t a = base_now_ns();
+			double ca = cpu_ms();
+			double cbt;
+			uint64_t b;
+
+			if (kb_search(st, texts[i], NULL, 0, limit, &r, &e) != 0) {
+				fprintf(stderr, "%s: %s\n", texts[i], e.msg);
+				return 1;
+			}
+			b = base_now_ns();
+			cbt = cpu_ms();
+			if (it == 0 && fb != NULL)
+				write_run(fb, ids[i], &r);
+			kb_results_free(&r);
+			if (kb_search_hybrid(st, texts[i], NULL, 0, limit, &v, &r, &hybrid, &e) !=
+				0 ||
+			    !hybrid) {
+				fprintf(stderr, "%s: %s\n", texts[i],
+					hybrid ? e.msg : "not hybrid");
+				return 1;
+			}
+			if (it > 0) {
+				lb[nl] = (double)(b - a) / 1e6;
+				cb[nl] = cbt - ca;
+				ch[nl] = cpu_ms() - cbt;
+				lh[nl++] = (double)(base_now_ns() - b) / 1e6;
+			} else if (fh != NULL) {
+				write_run(fh, ids[i], &r);
+			}
+			kb_results_free(&r);
+		}
+	}
+	if (fb != NULL)
+		fclose(fb);
+	if (fh != NULL)
+		fclose(fh);
+	report("bm25", lb, cb, nl);
+	report("hybrid", lh, ch, nl);
+	printf("ratio_p50=%.1f ratio_p99=%.1f cpu_ratio_p50=%.1f cpu_ratio_p99=%.1f\n",
+	       pct(lh, nl, 50) / pct(lb, nl, 50), pct(lh, nl, 99) / pct(lb, nl, 99),
+	       pct(ch, nl, 50) / pct(cb, nl, 50), pct(ch, nl, 99) / pct(cb, nl, 99));
+	free(lb);
+	free(lh);
+	free(cb);
+	free(ch);
+	model_vecs_free(&qv);
+	for (size_t i = 0; i < nq; i++)
+		json_decref(qs[i]);
+	free(qs);
+	free(texts);
+	free(ids);
+	store_close(st);
+	return 0;
+}
