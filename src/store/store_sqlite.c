@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "store/settings_store.h"
 #include "store/store_internal.h"
 
 #define SQ_BUSY_TIMEOUT_MS 5000
@@ -200,6 +201,7 @@ static const struct store_migration sq_migrations[] = {
      " reasoning TEXT NOT NULL DEFAULT '');"
      "CREATE INDEX model_usage_user_ts ON model_usage(user_id, ts);"},
     {6, "sensitive word lists, words and hits", store_sq_privacy_schema},
+    {7, "runtime settings changed by administrators", store_sq_settings_schema},
     {8, "digital employees, versions, tasks, task events, notifications",
      "CREATE TABLE employees ("
      " id INTEGER PRIMARY KEY,"
