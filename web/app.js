@@ -18,6 +18,7 @@ const PAGES = [
   { href: "/metrics.html", title: "成效统计", roles: ["admin", "guardian", "auditor"] },
   { href: "/admin.html", title: "用户与部门", roles: ["admin"] },
   { href: "/audit.html", title: "审计日志", roles: ["admin", "auditor"] },
+  { href: "/settings.html", title: "系统设置", roles: ["admin", "auditor"] },
 ];
 
 function el(tag, text, cls) {

@@ -40,7 +40,7 @@ void cli_usage(FILE *out)
 	    "      设置：选项 > 环境变量 SHUZHI_* > 配置文件 > 默认值（见 docs/OPERATIONS.md）。\n"
 	    "  shuzhi chat \"问题\" [--config 文件] [--no-reasoning]\n"
 	    "      向配置的模型提问并流式输出回答；推理过程以灰色写到标准错误。\n"
-	    "  shuzhi model test [--config 文件]\n"
+	    "  shuzhi model test [--config 文件] [--json]\n"
 	    "      诊断模型端点：连通性、模型列表、简短对话、是否输出推理。\n"
 	    "      模型设置取自配置文件的 \"model\" 项（或环境变量 SHUZHI_CONFIG 指向的文件）。\n"
 	    "  shuzhi enterprise import 目录 [--issues 问题.csv] [--as-of 日期] [--quiet]\n"

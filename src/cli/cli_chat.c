@@ -164,32 +164,57 @@ int cli_chat(int argc, char **argv)
 	return 0;
 }
 
-/* ---- model test ---- */
+/* ---- model test: the diagnosis of model/diagnose.c on a private loop ---- */
 
-static void test_line(bool ok, const char *what, const char *detail)
+struct test_run {
+	struct event_base *base;
+	bool json;
+	bool ok;
+};
+
+static void test_on_result(const struct model_diag_result *r, void *arg)
 {
-	printf("%s %s%s%s\n", ok ? "✔" : "✘", what, detail[0] ? "：" : "", detail);
+	struct test_run *t = arg;
+
+	t->ok = r->ok;
+	if (t->json) {
+		char *s = model_diag_json(r);
+
+		printf("%s\n", s);
+		free(s);
+	} else {
+		for (int i = 0; i < MODEL_DIAG_STEPS; i++) {
+			const struct model_diag_step *st = &r->steps[i];
+			const char *mark = st->state == MODEL_DIAG_OK	     ? "✔"
+					   : st->state == MODEL_DIAG_FAILED  ? "✘"
+					   : st->state == MODEL_DIAG_SKIPPED ? "-"
+									     : "!";
+
+			printf("%s %s：%s\n", mark, st->title, st->detail);
+			if (st->advice[0] != '\0' && st->state != MODEL_DIAG_OK)
+				printf("  → %s\n", st->advice);
+		}
+		printf("%s\n", r->summary);
+	}
+	event_base_loopbreak(t->base);
 }
 
 int cli_model(int argc, char **argv)
 {
 	const char *config = NULL;
 	struct model_provider p;
-	struct chat_run r = {0};
-	struct err e = {0};
-	char url[700], detail[2048];
-	char *body = NULL;
-	int status = 0;
-	bool ok;
+	struct test_run t = {0};
 	int rc;
 
 	if (argc < 2 || strcmp(argv[1], "test") != 0) {
-		fprintf(stderr, "用法：shuzhi model test [--config 文件]\n");
+		fprintf(stderr, "用法：shuzhi model test [--config 文件] [--json]\n");
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			config = argv[++i];
+		else if (strcmp(argv[i], "--json") == 0)
+			t.json = true;
 		else {
 			fprintf(stderr, "shuzhi model test: 未知参数“%s”\n", argv[i]);
 			return 2;
@@ -198,72 +223,12 @@ int cli_model(int argc, char **argv)
 	rc = cli_model_provider("model test", config, &p);
 	if (rc != 0)
 		return rc;
-	printf("模型端点：%s（%s 协议），模型 %s\n", p.base_url,
-	       p.kind == MODEL_KIND_OLLAMA ? "Ollama" : "OpenAI 兼容", p.model);
-
-	/* 1. Reachability and the model list. */
-	model_url(&p, "models", url, sizeof(url));
-	if (model_http_get(&p, url, &status, &body, &e) != 0) {
-		snprintf(detail, sizeof(detail),
-			 "%s（%s）。请确认模型服务已启动、地址与端口正确、"
-			 "防火墙放行",
-			 e.msg, url);
-		test_line(false, "无法连接模型服务", detail);
-		return 1;
-	}
-	if (status != 200) {
-		model_http_error(status, body, strlen(body), detail, sizeof(detail));
-		test_line(false, "模型列表请求失败", detail);
-		free(body);
-		return 1;
-	}
-	{
-		json_t *root = json_loads(body, 0, NULL);
-		json_t *list =
-		    json_object_get(root, p.kind == MODEL_KIND_OLLAMA ? "models" : "data");
-		const char *idkey = p.kind == MODEL_KIND_OLLAMA ? "name" : "id";
-		bool found = false;
-		size_t n = json_array_size(list);
-
-		for (size_t i = 0; i < n; i++) {
-			const char *id =
-			    json_string_value(json_object_get(json_array_get(list, i), idkey));
-
-			if (id != NULL && strcmp(id, p.model) == 0)
-				found = true;
-		}
-		snprintf(detail, sizeof(detail), "%s 返回 %zu 个模型", url, n);
-		test_line(root != NULL, "服务可达", detail);
-		if (!found) {
-			snprintf(detail, sizeof(detail),
-				 "列表中没有“%s”（服务也可能不列出全部模型，继续测试）", p.model);
-			test_line(false, "模型名称", detail);
-		}
-		json_decref(root);
-	}
-	free(body);
-
-	/* 2. A short streamed completion, and reasoning support. */
-	r.quiet = true;
-	rc = chat_once(&p, "你好，请用一句话介绍你自己。", &r);
-	if (rc != 0) {
-		test_line(false, "对话测试失败", r.e.msg);
-		buf_free(&r.answer);
-		buf_free(&r.reasoning);
-		return 1;
-	}
-	snprintf(detail, sizeof(detail), "回答 %zu 字节，用量：输入 %lld、输出 %lld 词元",
-		 r.answer.len, (long long)r.usage.prompt_tokens,
-		 (long long)r.usage.completion_tokens);
-	ok = r.answer.len > 0;
-	test_line(ok, ok ? "流式对话" : "流式对话（回答为空）", detail);
-	if (r.reasoning.len > 0)
-		test_line(true, "推理内容",
-			  "模型输出推理过程，已与回答分开（推理不写入文档和对话历史）");
-	else
-		test_line(true, "推理内容",
-			  "本次未输出推理过程（非推理模型，或服务未启用推理解析）");
-	buf_free(&r.answer);
-	buf_free(&r.reasoning);
-	return ok ? 0 : 1;
+	if (!t.json)
+		printf("模型端点：%s（%s 协议），模型 %s\n", p.base_url,
+		       p.kind == MODEL_KIND_OLLAMA ? "Ollama" : "OpenAI 兼容", p.model);
+	t.base = event_base_new();
+	model_diag_start(t.base, &p, test_on_result, &t);
+	event_base_dispatch(t.base);
+	event_base_free(t.base);
+	return t.ok ? 0 : 1;
 }

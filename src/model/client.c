@@ -40,6 +40,9 @@ struct model_call {
 	bool raw;	/* model_call_start_raw: the body is kept whole */
 	char what[16];	/* model_url endpoint: "chat", "embed" */
 	struct buf rawbody;
+	enum model_fail fail; /* why the last attempt got no usable answer */
+	model_get_cb on_get;  /* a GET (model_get_start), not a chat call */
+	void *get_arg;
 	struct err e;
 	struct model_call *next, *prev;
 };
@@ -217,7 +220,7 @@ static size_t call_on_write(char *ptr, size_t size, size_t nmemb, void *userdata
 		return 0;
 	if (call->status == 0)
 		curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
-	if (call->status != 200) {
+	if (call->status != 200 || call->on_get != NULL) {
 		size_t room = MODEL_MAX_ERRBODY - call->errbody.len;
 
 		buf_add(&call->errbody, ptr, n < room ? n : room);
@@ -368,6 +371,48 @@ void model_call_cancel(struct model_call *call)
 	call_free(call);
 }
 
+struct model_call *model_get_start(struct model_client *c, const struct model_provider *p,
+				   const char *url, model_get_cb cb, void *arg)
+{
+	struct model_call *call = xcalloc(1, sizeof(*call));
+	char auth[600];
+	CURL *h = curl_easy_init();
+
+	if (h == NULL) {
+		fprintf(stderr, "shuzhi: libcurl initialisation failed\n");
+		abort();
+	}
+	call->c = c;
+	call->p = p;
+	call->on_get = cb;
+	call->get_arg = arg;
+	call->easy = h;
+	buf_init(&call->errbody, MODEL_MAX_ERRBODY + 1);
+	model_decoder_init(&call->dec, p, call_on_event, call);
+	if (p->api_key[0] != '\0') {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->api_key);
+		call->headers = curl_slist_append(call->headers, auth);
+		sodium_memzero(auth, sizeof(auth));
+	}
+	call->next = c->calls;
+	if (c->calls != NULL)
+		c->calls->prev = call;
+	c->calls = call;
+	c->ncalls++;
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, call->headers);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, call_on_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, call);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, call);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)p->connect_timeout_ms);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)p->idle_timeout_s);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+	curl_multi_add_handle(c->multi, h);
+	return call;
+}
+
 /* Jittered exponential backoff: base * 2^attempt * [0.5, 1.5). */
 static long call_backoff_ms(const struct model_call *call)
 {
@@ -375,6 +420,77 @@ static long call_backoff_ms(const struct model_call *call)
 		    (double)(1u << (call->attempt < 10 ? call->attempt : 10));
 
 	return (long)(ms * (0.5 + (double)randombytes_uniform(1000) / 1000.0));
+}
+
+static enum model_fail client_fail_of(CURLcode res)
+{
+	switch (res) {
+	case CURLE_COULDNT_CONNECT:
+		return MODEL_FAIL_REFUSED;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return MODEL_FAIL_DNS;
+	case CURLE_OPERATION_TIMEDOUT:
+		return MODEL_FAIL_TIMEOUT;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_USE_SSL_FAILED:
+		return MODEL_FAIL_TLS;
+	default:
+		return MODEL_FAIL_OTHER;
+	}
+}
+
+/* A Chinese reason for a transfer that got no HTTP answer. */
+static int client_fail_msg(CURLcode res, const struct model_provider *p, struct err *e)
+{
+	switch (client_fail_of(res)) {
+	case MODEL_FAIL_REFUSED:
+		return err_set(e, BASE_E_BUSY,
+			       "无法连接模型服务 %s（连接被拒绝：服务未启动或端口错误）",
+			       p->base_url);
+	case MODEL_FAIL_DNS:
+		return err_set(e, BASE_E_BUSY, "无法解析模型服务地址（%s），请检查 model.base_url",
+			       p->base_url);
+	case MODEL_FAIL_TIMEOUT:
+		return err_set(e, BASE_E_BUSY, "连接模型服务超时：%s", p->base_url);
+	case MODEL_FAIL_TLS:
+		return err_set(e, BASE_E_BUSY,
+			       "与模型服务 %s 的 TLS（HTTPS）握手或证书验证失败：%s", p->base_url,
+			       curl_easy_strerror(res));
+	default:
+		return err_set(e, BASE_E_BUSY, "模型服务请求失败：%s", curl_easy_strerror(res));
+	}
+}
+
+enum model_fail model_call_failure(const struct model_call *call, int *status)
+{
+	*status = (int)call->status;
+	return call->fail;
+}
+
+/* A GET ended: hand status and body (or why none came) to on_get. */
+static void get_finished(struct model_call *call, CURLcode res)
+{
+	struct err e = {0};
+	int rc = 0;
+
+	curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
+	if (res != CURLE_OK) {
+		call->fail = client_fail_of(res);
+		rc = client_fail_msg(res, call->p, &e);
+	} else if (call->status != 200) {
+		call->fail = MODEL_FAIL_HTTP;
+	}
+	buf_addc(&call->errbody, '\0');
+	call->in_cb = true;
+	call->on_get(rc, &e, (int)call->status, call->errbody.p, call->errbody.len - 1,
+		     call->get_arg);
+	call->in_cb = false;
+	call_free(call);
 }
 
 /* Decide what an ended transfer means: retry, or on_end. */
@@ -419,12 +535,14 @@ static void call_finished(struct model_call *call, CURLcode res)
 		rc = err_set(&e,
 			     call->status == 401 || call->status == 402 ? BASE_E_AUTH : BASE_E_BUSY,
 			     "%s", msg);
+		call->fail = MODEL_FAIL_HTTP;
 		retry = model_status_retryable((int)call->status);
 	} else if (res == CURLE_COULDNT_CONNECT || res == CURLE_COULDNT_RESOLVE_HOST ||
 		   (res == CURLE_OPERATION_TIMEDOUT && call->status == 0 && !call->started &&
 		    call->dec.total == 0 && call->errbody.len == 0 && connect_us == 0)) {
 		char url[700];
 
+		call->fail = client_fail_of(res);
 		model_url(p, "chat", url, sizeof(url));
 		if (res == CURLE_COULDNT_RESOLVE_HOST)
 			rc = err_set(&e, BASE_E_BUSY,
@@ -439,12 +557,17 @@ static void call_finished(struct model_call *call, CURLcode res)
 				     p->base_url);
 		retry = true;
 	} else if (res == CURLE_OPERATION_TIMEDOUT) {
+		call->fail = MODEL_FAIL_TIMEOUT;
 		rc = err_set(&e, BASE_E_BUSY, "模型服务 %d 秒没有输出（空闲超时）%s",
 			     p->idle_timeout_s, call->started ? "，回答不完整" : "");
 	} else if (call->started || call->dec.total > 0) {
 		rc = err_set(&e, BASE_E_BUSY, "模型连接中断，回答不完整（%s）",
 			     curl_easy_strerror(res));
+	} else if (client_fail_of(res) == MODEL_FAIL_TLS) {
+		call->fail = MODEL_FAIL_TLS;
+		rc = client_fail_msg(res, p, &e);
 	} else {
+		call->fail = MODEL_FAIL_OTHER;
 		rc = err_set(&e, BASE_E_BUSY, "模型服务请求失败：%s", curl_easy_strerror(res));
 		retry =
 		    res == CURLE_GOT_NOTHING || res == CURLE_RECV_ERROR || res == CURLE_SEND_ERROR;
@@ -486,7 +609,10 @@ static void client_check_done(struct model_client *c)
 			call_free(call);
 			continue;
 		}
-		call_finished(call, msg->data.result);
+		if (call->on_get != NULL)
+			get_finished(call, msg->data.result);
+		else
+			call_finished(call, msg->data.result);
 	}
 }
 

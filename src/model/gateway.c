@@ -1,6 +1,7 @@
 /* model/gateway: a bounded queue in front of one model endpoint, with a
- * maximum of concurrent streams and fair picking across groups
- * (departments). Everything runs on the loop thread. */
+ * maximum of concurrent streams, priority for public-facing traffic up to
+ * its share and fair picking across groups (departments). Everything runs
+ * on the loop thread. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct model_ticket {
 	int64_t group;
 	char *body;
 	struct model_call *call; /* NULL while waiting */
+	struct model_provider p; /* the record the call started with */
 	size_t position;	 /* last position reported */
 	uint64_t seq;
 	struct model_ticket *next, *prev; /* waiting list, or running list */
@@ -34,6 +36,8 @@ struct model_gateway {
 	size_t nwaiting, nrunning;
 	struct gw_group *groups;
 	size_t ngroups, groups_cap;
+	int64_t *scratch; /* groups of the waiting, for model_sched_pick */
+	size_t scratch_cap;
 	uint64_t seq;
 };
 
@@ -115,7 +119,36 @@ static void gw_start(struct model_gateway *gw, struct model_ticket *t)
 	gw->running = t;
 	gw->nrunning++;
 	gw_group(gw, t->group)->running++;
-	t->call = model_call_start(gw->client, &gw->p, t->body, &cbs);
+	t->p = gw->p;
+	t->call = model_call_start(gw->client, &t->p, t->body, &cbs);
+}
+
+size_t model_sched_pick(const int64_t *groups, size_t n, size_t (*running)(int64_t, void *),
+			void *arg, size_t max_streams, int public_share)
+{
+	size_t cap = (max_streams * (size_t)public_share + 99) / 100;
+	size_t best = 0, best_running = 0;
+
+	if (public_share > 0 && running(MODEL_GROUP_PUBLIC, arg) < cap)
+		for (size_t i = 0; i < n; i++)
+			if (groups[i] == MODEL_GROUP_PUBLIC)
+				return i;
+	for (size_t i = 0; i < n; i++) {
+		size_t r = running(groups[i], arg);
+
+		if (i == 0 || r < best_running) {
+			best = i;
+			best_running = r;
+			if (r == 0)
+				break; /* the earliest of an idle group */
+		}
+	}
+	return best;
+}
+
+static size_t gw_running_of(int64_t group, void *arg)
+{
+	return gw_group(arg, group)->running;
 }
 
 /* Start what fits, then tell the waiting their positions. */
@@ -127,19 +160,17 @@ static void gw_on_pump(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	while (gw->nrunning < (size_t)gw->p.max_streams && gw->waiting != NULL) {
-		struct model_ticket *best = NULL;
-		size_t best_running = 0;
+		struct model_ticket *best = gw->waiting;
+		size_t n = 0, pick;
 
-		for (struct model_ticket *t = gw->waiting; t != NULL; t = t->next) {
-			size_t r = gw_group(gw, t->group)->running;
-
-			if (best == NULL || r < best_running) {
-				best = t;
-				best_running = r;
-				if (r == 0)
-					break; /* the earliest of an idle group */
-			}
-		}
+		gw->scratch =
+		    xgrow(gw->scratch, &gw->scratch_cap, gw->nwaiting, sizeof(*gw->scratch));
+		for (struct model_ticket *t = gw->waiting; t != NULL; t = t->next)
+			gw->scratch[n++] = t->group;
+		pick = model_sched_pick(gw->scratch, n, gw_running_of, gw,
+					(size_t)gw->p.max_streams, gw->p.public_share);
+		for (size_t i = 0; i < pick; i++)
+			best = best->next;
 		gw_unlink_waiting(gw, best);
 		gw_start(gw, best);
 	}
@@ -164,6 +195,12 @@ struct model_gateway *model_gateway_new(struct event_base *base, const struct mo
 const struct model_provider *model_gateway_provider(const struct model_gateway *gw)
 {
 	return &gw->p;
+}
+
+void model_gateway_set_provider(struct model_gateway *gw, const struct model_provider *p)
+{
+	gw->p = *p;
+	gw_schedule(gw);
 }
 
 void model_gateway_stats(const struct model_gateway *gw, size_t *running, size_t *waiting)
@@ -239,5 +276,6 @@ void model_gateway_free(struct model_gateway *gw)
 	model_client_free(gw->client);
 	event_free(gw->pump);
 	free(gw->groups);
+	free(gw->scratch);
 	free(gw);
 }

@@ -60,6 +60,10 @@ struct model_provider {
 	int retry_base_ms;    /* backoff: base * 2^attempt, jittered */
 	int max_tokens;	      /* 0: the server's default */
 	int64_t daily_tokens; /* per user and day; 0: no quota */
+	/* Public-facing traffic (MODEL_GROUP_PUBLIC) goes first while it holds
+	 * fewer than this percentage of max_streams (rounded up); 0: no
+	 * priority, it waits in the fair order like a department. */
+	int public_share;
 };
 
 /* Defaults for every field (kind openai, think auto, 16 streams …). */
@@ -74,6 +78,9 @@ int model_provider_parse(struct model_provider *p, const char *json, size_t len,
 int model_provider_load_file(struct model_provider *p, const char *path, struct err *e);
 /* The record as JSON text (malloc'd), api_key shown as "***". */
 char *model_provider_json(const struct model_provider *p);
+/* Whether key is a field of the "model" object: 'i' integer (its range in
+ * *min, *max), 'b' boolean, 's' string or enumeration; 0 unknown. */
+int model_provider_key(const char *key, long long *min, long long *max);
 const char *model_kind_name(enum model_kind k);
 const char *model_think_name(enum model_think t);
 
@@ -195,6 +202,28 @@ struct model_call *model_call_start(struct model_client *c, const struct model_p
 /* Abort: the upstream connection is closed at once (from inside a
  * callback: as soon as it returns). No on_end follows. */
 void model_call_cancel(struct model_call *call);
+/* Why the last attempt of a call got no usable answer; *status its HTTP
+ * status (0: none came). Valid inside on_end. */
+enum model_fail {
+	MODEL_FAIL_NONE,
+	MODEL_FAIL_REFUSED, /* connection refused */
+	MODEL_FAIL_DNS,	    /* host name not resolved */
+	MODEL_FAIL_TLS,	    /* TLS handshake or certificate */
+	MODEL_FAIL_TIMEOUT, /* connect or idle timeout */
+	MODEL_FAIL_HTTP,    /* an HTTP error status */
+	MODEL_FAIL_OTHER
+};
+enum model_fail model_call_failure(const struct model_call *call, int *status);
+/* An asynchronous GET on the client's loop (the diagnosis's model list):
+ * cb gets rc 0 with the status and body (at most MODEL_MAX_ERRBODY bytes,
+ * NUL-terminated, borrowed), or rc != 0 with a Chinese reason when no HTTP
+ * answer came; model_call_failure() on the call tells which. Connect
+ * timeout p->connect_timeout_ms, total p->idle_timeout_s. Cancel with
+ * model_call_cancel(). */
+typedef void (*model_get_cb)(int rc, const struct err *e, int status, const char *body, size_t len,
+			     void *arg);
+struct model_call *model_get_start(struct model_client *c, const struct model_provider *p,
+				   const char *url, model_get_cb cb, void *arg);
 /* Number of calls in flight (tests, stats). */
 size_t model_client_active(const struct model_client *c);
 
@@ -212,14 +241,72 @@ int model_complete(const struct model_provider *p, const struct model_msg *msgs,
 int model_http_get(const struct model_provider *p, const char *url, int *status, char **body,
 		   struct err *e);
 
+/* ---- diagnosis: `shuzhi model test` and POST /api/model/test ---- */
+
+/* Steps: "reach" (an HTTP answer from the endpoint), "models" (the model
+ * list, and whether it names p->model), "chat" (a short streamed
+ * completion), "reasoning" (whether reasoning came apart from the answer).
+ * A failed step skips the ones that cannot work after it. */
+enum model_diag_state {
+	MODEL_DIAG_OK,
+	MODEL_DIAG_FAILED,
+	MODEL_DIAG_WARN, /* worked, with a doubt (model not listed …) */
+	MODEL_DIAG_INFO, /* neither good nor bad (no reasoning output) */
+	MODEL_DIAG_SKIPPED
+};
+#define MODEL_DIAG_STEPS 4
+
+struct model_diag_step {
+	const char *key;   /* "reach", "models", "chat", "reasoning" */
+	const char *title; /* Chinese */
+	enum model_diag_state state;
+	/* "" or refused, dns, tls, timeout, auth, not_found, model_missing,
+	 * bad_request, http, format, empty, other */
+	const char *cause;
+	char detail[1024];  /* what happened (Chinese; the server's message) */
+	const char *advice; /* what it means and what to do (Chinese), "" when ok */
+};
+
+struct model_diag_result {
+	bool ok; /* no step failed */
+	struct model_diag_step steps[MODEL_DIAG_STEPS];
+	char summary[1024];
+};
+
+struct model_diag;
+/* cb comes exactly once from the loop (never from inside start), unless
+ * cancelled; the diagnosis is freed after it returns. Nothing blocks: the
+ * requests run on base with libcurl multi. No retries. */
+typedef void (*model_diag_cb)(const struct model_diag_result *r, void *arg);
+struct model_diag *model_diag_start(struct event_base *base, const struct model_provider *p,
+				    model_diag_cb cb, void *arg);
+void model_diag_cancel(struct model_diag *d);
+const char *model_diag_state_name(enum model_diag_state s); /* "ok", "failed" … */
+/* The result as a JSON object text (malloc'd): ok, summary, steps[]. */
+char *model_diag_json(const struct model_diag_result *r);
+
 /* ---- gateway: one bounded queue per model endpoint ---- */
 
 /* At most p->max_streams calls run at once; up to p->max_queue more wait.
  * The next to start is the waiting request whose group (department) has
  * the fewest running streams, the earliest among equals: one department
- * cannot starve the others. Waiting requests learn their position. */
+ * cannot starve the others. Public-facing traffic (group
+ * MODEL_GROUP_PUBLIC: the portal's answers to visitors) goes before
+ * everyone while it runs fewer than p->public_share percent of the
+ * streams; past that share it is one more group in the fair order.
+ * Waiting requests learn their position. Each call keeps the provider
+ * record it started with: model_gateway_set_provider() applies to calls
+ * started afterwards. */
+#define MODEL_GROUP_PUBLIC (-1)
 struct model_gateway;
 struct model_ticket;
+
+/* The scheduler's choice, for the gateway and its tests: groups[0..n) are
+ * the groups of the waiting requests, oldest first; running(group, arg)
+ * is how many streams that group runs now, running_public the same for
+ * MODEL_GROUP_PUBLIC. Returns the index to start next (n is never 0). */
+size_t model_sched_pick(const int64_t *groups, size_t n, size_t (*running)(int64_t, void *),
+			void *arg, size_t max_streams, int public_share);
 
 struct model_ticket_cbs {
 	/* position 1.. while waiting (called again when it changes) */
@@ -234,6 +321,10 @@ struct model_gateway *model_gateway_new(struct event_base *base, const struct mo
 /* Ends every ticket (on_end with BASE_E_BUSY "服务正在停止"). */
 void model_gateway_free(struct model_gateway *gw);
 const struct model_provider *model_gateway_provider(const struct model_gateway *gw);
+/* New limits or a new endpoint (settings changed at runtime): waiting and
+ * new requests follow it at once, running calls finish on the record they
+ * started with. A lower max_queue does not drop requests already queued. */
+void model_gateway_set_provider(struct model_gateway *gw, const struct model_provider *p);
 /* Queue a call (body copied). BASE_E_BUSY when the queue is full. */
 int model_gateway_submit(struct model_gateway *gw, int64_t group, const char *body,
 			 const struct model_ticket_cbs *cbs, struct model_ticket **out,

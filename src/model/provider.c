@@ -22,6 +22,7 @@ void model_provider_defaults(struct model_provider *p)
 	p->idle_timeout_s = 120;
 	p->retries = 3;
 	p->retry_base_ms = 250;
+	p->public_share = 50;
 }
 
 const char *model_kind_name(enum model_kind k)
@@ -77,7 +78,27 @@ static const struct pv_key pv_keys[] = {
     PV_I("retry_base_ms", retry_base_ms, 1, 60000),
     PV_I("max_tokens", max_tokens, 0, 1000000),
     PV_I("daily_tokens", daily_tokens, 0, 1000000000000LL),
+    PV_I("public_share", public_share, 0, 100),
 };
+
+int model_provider_key(const char *key, long long *min, long long *max)
+{
+	for (size_t i = 0; i < ARRAY_LEN(pv_keys); i++) {
+		if (strcmp(pv_keys[i].key, key) != 0)
+			continue;
+		*min = pv_keys[i].min;
+		*max = pv_keys[i].max;
+		switch (pv_keys[i].kind) {
+		case PV_INT:
+			return 'i';
+		case PV_BOOL:
+			return 'b';
+		default:
+			return 's';
+		}
+	}
+	return 0;
+}
 
 static int pv_set(struct model_provider *p, const struct pv_key *k, json_t *v, const char *src,
 		  struct err *e)
@@ -236,15 +257,15 @@ int model_provider_load_file(struct model_provider *p, const char *path, struct 
 
 char *model_provider_json(const struct model_provider *p)
 {
-	json_t *o =
-	    json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:I}",
-		      "name", p->name, "kind", model_kind_name(p->kind), "base_url", p->base_url,
-		      "model", p->model, "api_key", p->api_key[0] ? "***" : "", "reasoning_field",
-		      p->reasoning_field, "think_tags", model_think_name(p->think), "json_mode",
-		      p->json_mode, "tools", p->tools, "max_streams", p->max_streams, "max_queue",
-		      p->max_queue, "connect_timeout_ms", p->connect_timeout_ms, "idle_timeout_s",
-		      p->idle_timeout_s, "retries", p->retries, "retry_base_ms", p->retry_base_ms,
-		      "max_tokens", p->max_tokens, "daily_tokens", (json_int_t)p->daily_tokens);
+	json_t *o = json_pack(
+	    "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:I,s:i}", "name",
+	    p->name, "kind", model_kind_name(p->kind), "base_url", p->base_url, "model", p->model,
+	    "api_key", p->api_key[0] ? "***" : "", "reasoning_field", p->reasoning_field,
+	    "think_tags", model_think_name(p->think), "json_mode", p->json_mode, "tools", p->tools,
+	    "max_streams", p->max_streams, "max_queue", p->max_queue, "connect_timeout_ms",
+	    p->connect_timeout_ms, "idle_timeout_s", p->idle_timeout_s, "retries", p->retries,
+	    "retry_base_ms", p->retry_base_ms, "max_tokens", p->max_tokens, "daily_tokens",
+	    (json_int_t)p->daily_tokens, "public_share", p->public_share);
 	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 
 	json_decref(o);

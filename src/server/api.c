@@ -126,6 +126,12 @@ static const struct server_route api_routes[] = {
     {"POST", "/api/kb/{id}/reindex", A | G, server_api_kb_reindex, "重建知识库索引", 0},
     {"POST", "/api/kb/{id}/delete", A | G, server_api_kb_delete, "删除知识库", 0},
     {"POST", "/api/kb/docs/{id}/delete", A | G, server_api_kb_doc_delete, "从知识库删除文档", 0},
+    {"GET", "/api/settings", A | AU, server_api_settings_get,
+     "系统设置：各项的值、来源（配置文件/数据库/默认）与默认值；API 密钥只显示是否已设置", 0},
+    {"PUT", "/api/settings", A, server_api_settings_put,
+     "修改系统设置（即时生效，记入审计，密钥记为 ***）", 0},
+    {"POST", "/api/model/test", A, server_api_model_test,
+     "测试模型连接：可达、模型列表、简短对话、推理内容，逐步诊断（可带未保存的设置）", 0},
     {"GET", "/*", P, server_static, "网页与静态文件", 0},
 };
 

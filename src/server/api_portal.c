@@ -481,8 +481,8 @@ void server_api_portal_answer(struct server_req *r)
 	s->cited = cited;
 	kb_cite_init(&s->cite, cited);
 	cbs.arg = s;
-	if (model_gateway_submit(gw, r->logged_in ? r->user.department_id : 0, body, &cbs,
-				 &s->ticket, &e) != 0) {
+	/* Visitors' answers are public-facing: priority up to public_share. */
+	if (model_gateway_submit(gw, MODEL_GROUP_PUBLIC, body, &cbs, &s->ticket, &e) != 0) {
 		free(body);
 		portal_reply_events(r, cited, extractive, "model_busy");
 		portal_stream_free(s);

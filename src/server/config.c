@@ -217,8 +217,8 @@ static int cfg_set_str(struct server_config *c, const struct cfg_key *k, const c
 	return 0;
 }
 
-int server_config_set(struct server_config *c, const char *key, const char *text, const char *src,
-		      struct err *e)
+static int cfg_set_text(struct server_config *c, const char *key, const char *text, const char *src,
+			struct err *e)
 {
 	const struct cfg_key *k = cfg_find(key);
 	char *end = NULL;
@@ -248,6 +248,76 @@ int server_config_set(struct server_config *c, const char *key, const char *text
 	if (errno != 0 || end == text || *end != '\0')
 		return err_set(e, BASE_E_USAGE, "%s：“%s”须为整数（现为“%s”）", src, k->key, text);
 	return cfg_set_int(c, k, v, src, e);
+}
+
+int server_config_set(struct server_config *c, const char *key, const char *text, const char *src,
+		      struct err *e)
+{
+	int rc = cfg_set_text(c, key, text, src, e);
+
+	if (rc == 0)
+		c->pinned |= 1ull << cfg_find(key)->id;
+	return rc;
+}
+
+int server_config_set_runtime(struct server_config *c, const char *key, const char *text,
+			      const char *src, struct err *e)
+{
+	return cfg_set_text(c, key, text, src, e);
+}
+
+char server_config_source(const struct server_config *c, const char *key)
+{
+	const struct cfg_key *k = cfg_find(key);
+
+	if (k == NULL)
+		return 0;
+	if (c->pinned & (1ull << k->id))
+		return 'p';
+	return (c->from_file & (1ull << k->id)) ? 'f' : 'd';
+}
+
+bool server_config_int(const struct server_config *c, const char *key, long long *v, long long *min,
+		       long long *max)
+{
+	const struct cfg_key *k = cfg_find(key);
+
+	if (k == NULL || k->kind != CFG_INT)
+		return false;
+	*min = k->min;
+	*max = k->max;
+	switch (k->id) {
+	case K_LOGIN_BURST:
+		*v = c->login_burst;
+		break;
+	case K_PORTAL_BURST:
+		*v = c->portal_burst;
+		break;
+	case K_PORTAL_PER_MIN:
+		*v = c->portal_per_minute;
+		break;
+	case K_MAX_BODY:
+		*v = c->max_body_bytes;
+		break;
+	case K_MAX_UPLOAD:
+		*v = c->max_upload_bytes;
+		break;
+	case K_MAX_HEADER:
+		*v = c->max_header_bytes;
+		break;
+	case K_TIMEOUT:
+		*v = c->request_timeout_s;
+		break;
+	case K_SESSION_IDLE:
+		*v = c->session_idle_s;
+		break;
+	case K_SESSION_MAX:
+		*v = c->session_max_s;
+		break;
+	default:
+		return false;
+	}
+	return true;
 }
 
 int server_config_load_json(struct server_config *c, const char *data, size_t len, const char *name,
@@ -309,6 +379,7 @@ int server_config_load_json(struct server_config *c, const char *data, size_t le
 		}
 		if (rc != 0)
 			break;
+		c->from_file |= 1ull << k->id;
 	}
 	json_decref(root);
 	return rc;

@@ -27,10 +27,14 @@
 
 #include "model/model.h"
 #include "server/server_internal.h"
+#include "server/settings.h"
 #include "text/text.h"
 
 struct server {
-	const struct server_config *cfg;
+	const struct server_config *cfg; /* &live */
+	struct server_config boot;	 /* defaults, file, environment, command line */
+	struct server_config live;	 /* base with the runtime settings (settings.h) */
+	bool model_on;			 /* live has a model: gw serves requests */
 	struct store *st;
 	struct event_base *base;
 	struct evhttp *http;
@@ -95,7 +99,50 @@ struct event_base *server_event_base(struct server_req *r)
 
 struct model_gateway *server_gateway(struct server_req *r)
 {
-	return r->srv->gw;
+	return r->srv->model_on ? r->srv->gw : NULL;
+}
+
+const struct server_config *server_config_base(struct server_req *r)
+{
+	return &r->srv->boot;
+}
+
+const struct server_config *server_config_live(struct server_req *r)
+{
+	return &r->srv->live;
+}
+
+/* Rate limits and the model gateway follow the live settings. */
+static int http_apply(struct server *srv, const struct server_config *next, struct err *e)
+{
+	const struct server_config *c = next;
+	struct model_provider mp;
+
+	if (c->model[0] != '\0' &&
+	    model_provider_parse(&mp, c->model, strlen(c->model), "model", e) != 0)
+		return e->code;
+	if (next != &srv->live)
+		srv->live = *next;
+	c = &srv->live;
+	server_ratelimit_set(
+	    srv->portal_rl, c->portal_burst > 0 ? c->portal_burst : SERVER_PORTAL_BURST,
+	    60000 / (c->portal_per_minute > 0 ? c->portal_per_minute : SERVER_PORTAL_PER_MINUTE));
+	server_ratelimit_set(srv->login_rl,
+			     c->login_burst > 0 ? c->login_burst : SERVER_LOGIN_BURST,
+			     SERVER_LOGIN_REFILL_MS);
+	srv->model_on = c->model[0] != '\0';
+	if (!srv->model_on)
+		return 0;
+	if (srv->gw == NULL)
+		srv->gw = model_gateway_new(srv->base, &mp);
+	else
+		model_gateway_set_provider(srv->gw, &mp);
+	return 0;
+}
+
+int server_config_apply(struct server_req *r, const struct server_config *next, struct err *e)
+{
+	return http_apply(r->srv, next, e);
 }
 
 bool server_portal_allowed(struct server_req *r, int64_t *retry_ms)
@@ -602,17 +649,15 @@ int server_run(const struct server_config *cfg, struct err *e)
 	if (sodium_init() < 0)
 		return err_set(e, BASE_E_INTERNAL, "libsodium 初始化失败");
 	signal(SIGPIPE, SIG_IGN);
-	srv.cfg = cfg;
+	srv.boot = *cfg;
+	srv.live = *cfg;
+	srv.cfg = &srv.live;
 	rc = store_open(cfg->db_path, STORE_OPEN_CREATE, &srv.st, e);
 	if (rc != 0)
 		return rc;
-	srv.portal_rl = server_ratelimit_new(
-	    4096, cfg->portal_burst > 0 ? cfg->portal_burst : SERVER_PORTAL_BURST,
-	    60000 /
-		(cfg->portal_per_minute > 0 ? cfg->portal_per_minute : SERVER_PORTAL_PER_MINUTE));
-	srv.login_rl =
-	    server_ratelimit_new(4096, cfg->login_burst > 0 ? cfg->login_burst : SERVER_LOGIN_BURST,
-				 SERVER_LOGIN_REFILL_MS);
+	srv.portal_rl =
+	    server_ratelimit_new(4096, SERVER_PORTAL_BURST, 60000 / SERVER_PORTAL_PER_MINUTE);
+	srv.login_rl = server_ratelimit_new(4096, SERVER_LOGIN_BURST, SERVER_LOGIN_REFILL_MS);
 	srv.base = event_base_new();
 	srv.http = srv.base ? evhttp_new(srv.base) : NULL;
 	if (srv.http == NULL) {
@@ -643,14 +688,15 @@ int server_run(const struct server_config *cfg, struct err *e)
 		rc = err_set(e, BASE_E_INTERNAL, "无法安装信号处理");
 		goto out_free;
 	}
-	if (cfg->model[0] != '\0') {
-		struct model_provider mp;
-
-		rc = model_provider_parse(&mp, cfg->model, strlen(cfg->model), "model", e);
-		if (rc != 0)
-			goto out_free;
-		srv.gw = model_gateway_new(srv.base, &mp);
+	/* Runtime settings from the database over the configuration; a row
+	 * that no longer fits is reported and the configuration kept. */
+	if (server_settings_compose(&srv.boot, srv.st, &srv.live, e) != 0) {
+		base_log(LOG_WARN, "settings: 数据库中的系统设置未生效：%s", e->msg);
+		err_clear(e);
 	}
+	rc = http_apply(&srv, &srv.live, e);
+	if (rc != 0)
+		goto out_free;
 	if (cfg->on_listen != NULL)
 		cfg->on_listen(addr, http_bound_port(srv.bound), cfg->on_listen_arg);
 	if (event_base_dispatch(srv.base) < 0)

@@ -89,6 +89,11 @@ struct server_config {
 	 * JSON text, "" when none. Checked here; used by the CLI's kb add,
 	 * reindex and search --config (the server's own search is BM25). */
 	char embedding[8192];
+	/* Which keys (bit 1 << the key's row in config.c) the config file set,
+	 * and which the environment or the command line set (server_config_set):
+	 * those are pinned — runtime settings from the database (settings.h)
+	 * do not override them. */
+	unsigned long long from_file, pinned;
 	/* Called once listening, with the bound port (useful with port 0). */
 	void (*on_listen)(const char *addr, int port, void *arg);
 	void *on_listen_arg;
@@ -109,6 +114,16 @@ int server_config_apply_env(struct server_config *c, struct err *e);
 int server_config_set(struct server_config *c, const char *key, const char *text, const char *src,
 		      struct err *e);
 bool server_config_has_key(const char *key);
+/* Set a key without pinning it (runtime settings from the database). */
+int server_config_set_runtime(struct server_config *c, const char *key, const char *text,
+			      const char *src, struct err *e);
+/* Where key's value came from: 'p' environment or command line, 'f' the
+ * config file, 'd' the default; 0 for an unknown key. */
+char server_config_source(const struct server_config *c, const char *key);
+/* An integer key's value and its allowed range; false when key is not an
+ * integer setting. */
+bool server_config_int(const struct server_config *c, const char *key, long long *v, long long *min,
+		       long long *max);
 /* Checks across keys (session_idle_s <= session_max_s), after all layers. */
 int server_config_check(const struct server_config *c, struct err *e);
 /* The settings as a JSON config file (malloc'd; a password in db shown as
@@ -177,6 +192,8 @@ void server_log_path(const char *uri, char *out, size_t cap);
 struct server_ratelimit;
 struct server_ratelimit *server_ratelimit_new(size_t slots, int burst, int64_t refill_ms);
 void server_ratelimit_free(struct server_ratelimit *rl);
+/* New limits (runtime settings); buckets above the new burst are cut. */
+void server_ratelimit_set(struct server_ratelimit *rl, int burst, int64_t refill_ms);
 /* true: allowed (a token taken); false: over the limit, *retry_ms set. */
 bool server_ratelimit_take(struct server_ratelimit *rl, const char *key, int64_t now_ms,
 			   int64_t *retry_ms);

@@ -191,5 +191,14 @@ void server_api_slides_render(struct server_req *r);
 void server_api_slides_templates(struct server_req *r);
 /* Write the usage rows still pending (before the store closes). */
 void server_api_chat_flush(void);
+/* Runtime settings (api_settings.c, settings.h): the configuration the
+ * server started with, the live one (with the database rows), and making a
+ * new live configuration take effect (rate limits, model gateway). */
+const struct server_config *server_config_base(struct server_req *r);
+const struct server_config *server_config_live(struct server_req *r);
+int server_config_apply(struct server_req *r, const struct server_config *next, struct err *e);
+void server_api_settings_get(struct server_req *r);
+void server_api_settings_put(struct server_req *r);
+void server_api_model_test(struct server_req *r); /* the diagnosis, async */
 
 #endif

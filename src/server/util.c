@@ -270,6 +270,15 @@ struct server_ratelimit *server_ratelimit_new(size_t slots, int burst, int64_t r
 	return rl;
 }
 
+void server_ratelimit_set(struct server_ratelimit *rl, int burst, int64_t refill_ms)
+{
+	rl->burst = burst;
+	rl->refill_ms = refill_ms;
+	for (size_t i = 0; i < rl->n; i++)
+		if (rl->slots[i].tokens > burst)
+			rl->slots[i].tokens = burst;
+}
+
 void server_ratelimit_free(struct server_ratelimit *rl)
 {
 	if (rl == NULL)

@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "store/settings_store.h"
 #include "store/store_internal.h"
 
 #define SQ_BUSY_TIMEOUT_MS 5000
@@ -268,6 +269,7 @@ static const struct store_migration sq_migrations[] = {
      " updated_by TEXT NOT NULL DEFAULT '');"},
     {11, "task input files (originals as blobs, their text and digest)", store_sq_taskfile_schema},
     {12, "saved enterprise screening lists; enterprise search indexes", store_sq_entlist_schema},
+    {13, "runtime settings changed by administrators", store_sq_settings_schema},
     {14, "knowledge-base chunk vectors (embeddings)", store_sq_kbvec_schema},
 };
 

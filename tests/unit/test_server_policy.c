@@ -87,6 +87,9 @@ static const struct {
     {"POST", "/api/kb/{id}/reindex", A | SERVER_ROLE_GUARDIAN},
     {"POST", "/api/kb/{id}/delete", A | SERVER_ROLE_GUARDIAN},
     {"POST", "/api/kb/docs/{id}/delete", A | SERVER_ROLE_GUARDIAN},
+    {"GET", "/api/settings", A | AU}, /* auditors read; the API key never shown */
+    {"PUT", "/api/settings", A},
+    {"POST", "/api/model/test", A},
     {"GET", "/*", P},
 };
 
