@@ -383,11 +383,13 @@ void server_api_tasks_add(struct server_req *r)
 	if (server_task_model_wanted(r, scenario)) {
 		if (!server_task_quota_spent(r, emp, why, sizeof(why))) {
 			/* The draft follows on the loop (生成中 until then). */
-			server_task_model_start(r, id, emp, scenario, inputs, result);
+			bool running =
+			    server_task_model_start(r, id, emp, scenario, inputs, result);
+
 			json_decref(body);
-			server_reply_json(
-			    r, 201,
-			    json_pack("{s:I,s:s}", "id", (json_int_t)id, "state", "running"));
+			server_reply_json(r, 201,
+					  json_pack("{s:I,s:s}", "id", (json_int_t)id, "state",
+						    running ? "running" : "draft"));
 			return;
 		}
 		{

@@ -150,8 +150,9 @@ bool server_task_model_wanted(struct server_req *r, const char *scenario);
  * Chinese sentence. */
 bool server_task_quota_spent(struct server_req *r, int64_t emp_id, char *why, size_t cap);
 /* Start the model calls of running task task_id; fallback (stolen) is its
- * deterministic result, drafted with the reason when the model fails. */
-void server_task_model_start(struct server_req *r, int64_t task_id, int64_t emp_id,
+ * deterministic result, drafted with the reason when the model fails.
+ * false when that happened at once (the task is a draft already). */
+bool server_task_model_start(struct server_req *r, int64_t task_id, int64_t emp_id,
 			     const char *scenario, const json_t *inputs, json_t *fallback);
 /* The brake: abort the model calls of employee emp_id's tasks (why goes
  * into their provenance); the number of tasks. */

@@ -315,7 +315,11 @@ static void tm_on_end(int rc, const struct err *e, bool started, void *arg)
 	}
 	tm_call_done(run, "done", NULL);
 	text = privacy_unmask(run->answer.p ? run->answer.p : "", run->answer.len, &run->map);
-	json_array_append_new(run->answers, json_string(text));
+	if (json_array_append_new(run->answers, json_string(text)) != 0) {
+		free(text);
+		tm_fallback(run, "模型回答不是有效的文本");
+		return;
+	}
 	free(text);
 	tm_step(run);
 }
@@ -442,7 +446,7 @@ bool server_task_model_wanted(struct server_req *r, const char *scenario)
 	return server_gateway(r) != NULL && run_has_prose(scenario);
 }
 
-void server_task_model_start(struct server_req *r, int64_t task_id, int64_t emp_id,
+bool server_task_model_start(struct server_req *r, int64_t task_id, int64_t emp_id,
 			     const char *scenario, const json_t *inputs, json_t *fallback)
 {
 	struct tm_run *run = xcalloc(1, sizeof(*run));
@@ -479,6 +483,10 @@ void server_task_model_start(struct server_req *r, int64_t task_id, int64_t emp_
 	run->deadline = evtimer_new(run->base, tm_on_deadline, run);
 	evtimer_add(run->deadline, &tv);
 	tm_step(run);
+	for (struct tm_run *p = tm_runs; p != NULL; p = p->next)
+		if (p == run)
+			return true;
+	return false; /* drafted at once (the request could not be sent) */
 }
 
 size_t server_task_model_abort(struct store *st, int64_t emp_id, const char *why)
@@ -547,8 +555,12 @@ void server_task_files_gc_start(struct event_base *base, struct store *st, long 
 
 void server_task_model_stop(void)
 {
-	while (tm_runs != NULL) /* none left once the gateway is freed; to be sure */
-		tm_fallback(tm_runs, "服务正在停止");
+	/* None is left once the gateway is freed (every ticket ended and its
+	 * task was drafted); to be sure, without touching the gateway. */
+	while (tm_runs != NULL) {
+		tm_runs->ticket = NULL;
+		tm_free(tm_runs);
+	}
 	if (tm_gc.timer != NULL)
 		event_free(tm_gc.timer);
 	memset(&tm_gc, 0, sizeof(tm_gc));
