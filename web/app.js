@@ -495,7 +495,8 @@ async function tasks() {
       }
       st.textContent = "正在生成……";
       const r = await api("POST", "/api/tasks", { employee_id: Number(empSel.value), scenario: scnSel.value, inputs, files });
-      st.textContent = r.state === "draft" ? "任务 #" + r.id + " 已生成草稿，等待监护人审核。" : "任务 #" + r.id + " 未能生成：" + (r.message || "");
+      st.textContent = r.state === "draft" ? "任务 #" + r.id + " 已生成草稿，等待监护人审核。"
+        : r.state === "running" ? "任务 #" + r.id + " 生成中（模型撰写），完成后通知监护人审核。" : "任务 #" + r.id + " 未能生成：" + (r.message || "");
       await refresh();
     } catch (e) { st.textContent = ""; showError(e.message); }
   });
@@ -521,7 +522,8 @@ async function review() {
 }
 
 const EVENT_NAMES = { create: "提交任务", draft: "生成草稿", edit: "监护人修改", approve: "审核通过", reject: "驳回",
-  return: "退回补充", export: "导出正式结果", fail: "生成失败" };
+  return: "退回补充", export: "导出正式结果", fail: "生成失败", model: "模型调用" };
+const MODEL_OUTCOMES = { model: "采用模型稿", fallback: "未采用模型，已使用规则生成", aborted: "已中止" };
 
 async function task() {
   await loadMe();
@@ -532,8 +534,10 @@ async function task() {
     const facts = [["数智员工", t.employee + "（第 " + t.employee_version + " 版）"], ["场景", t.scenario + "（第 " + t.scenario_version + " 版）"],
       ["提交人", t.requester_name || t.requester], ["部门", t.department || "—"], ["提交时间", fmtTime(t.created_at)],
       ["审核", t.decider ? t.decider + "，" + fmtTime(t.decided_at) : "—"], ["意见", t.reason || "—"],
-      ["生成方式", t.result && t.result.path === "deterministic" ? "确定性模板（未使用模型）" : ((t.result && t.result.model) || "—")],
-      ["模型配置", (t.result && t.result.model_profile) ? t.result.model_profile + "（已记录；本任务未调用模型）" : "—"]];
+      ["生成方式", t.state === "running" ? "生成中（模型撰写，页面自动刷新）" : t.result && t.result.path === "model" ? "模型撰写（" + t.result.model + "），已通过场景校验"
+        : t.result && t.result.path === "deterministic" ? "确定性模板（未使用模型）" : "—"],
+      ["模型配置", (t.result && t.result.model_profile) ? t.result.model_profile : "—"]];
+    if (t.result && t.result.model_note) facts.push(["模型说明", t.result.model_note]);
     document.getElementById("t-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", k), el("dd", v)]));
     document.getElementById("t-inputs").textContent = Object.entries(t.inputs || {}).map(([k, v]) => k + "：\n" + v).join("\n\n");
     document.getElementById("t-files").replaceChildren(...(t.files || []).map((f) => {
@@ -571,9 +575,21 @@ async function task() {
           else if (l.op === "=") d.append(el("div", "…（" + l.lines + " 行未变）"));
         }
         li.append(d);
+      } else if (e.kind === "model") {
+        const d = e.detail;
+        li.append(" · " + d.model + " · " + (MODEL_OUTCOMES[d.outcome] || d.outcome) + (d.note ? " · " + d.note : ""));
+        for (const c of d.calls || []) {
+          const item = el("details", null, "model-call");
+          item.append(el("summary", (c.status === "done" ? "✓ " : "✗ ") + c.status + " · 输入 " + c.prompt_tokens + " / 输出 " + c.completion_tokens + " 词元 · "
+            + c.duration_ms + " ms · 脱敏 " + c.masked_values + " 处" + (c.error ? " · " + c.error : "")));
+          item.append(el("div", "参数：" + JSON.stringify(d.parameters)));
+          if (c.reasoning) item.append(el("pre", "推理过程（仅存档，不进入草稿）：\n" + c.reasoning, "box"));
+          li.append(item);
+        }
       } else if (e.detail.reason) li.append(" · 理由：" + e.detail.reason);
       return li;
     }));
+    if (t.state === "running") setTimeout(() => act(async () => {}), 1500);
   }
   async function act(fn) {
     showError("");

@@ -159,26 +159,14 @@ static int run_prose_write(void *arg, const char *instruction, const char *draft
 			   char **out, struct err *e)
 {
 	const struct model_provider *p = arg;
-	json_t *facts = json_deep_copy(ctx);
 	struct privacy_map map;
 	struct buf sys, user, answer;
-	char *masked = NULL, *facts_s;
+	char *masked = NULL;
 	int rc;
 
-	json_object_del(facts, "data");
-	facts_s = json_dumps(facts, JSON_INDENT(1) | JSON_SORT_KEYS);
-	json_decref(facts);
 	buf_init(&sys, 1 << 16);
-	buf_addf(&sys,
-		 "你是政府机关的文字工作助手。%s\n"
-		 "只依据用户给出的信息写作，不得编造事实、数字、人名、文号和日期；"
-		 "信息不足之处写“〔待补充：……〕”。只输出正文，每段一行，不要标题、主送机关、"
-		 "落款和成文日期，不要使用 Markdown。形如〔姓名1〕的占位符原样保留。",
-		 instruction);
 	buf_init(&user, 4u << 20);
-	buf_addf(&user, "信息（JSON）：\n%s\n\n模板稿（可在此基础上改写、润色、补充衔接）：\n%s",
-		 facts_s ? facts_s : "{}", draft ? draft : "");
-	free(facts_s);
+	scn_prose_messages(instruction, draft, ctx, &sys, &user);
 	memset(&map, 0, sizeof(map));
 	rc = privacy_mask(user.p, user.len, &map, &masked, e);
 	buf_free(&user);

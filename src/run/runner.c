@@ -52,7 +52,8 @@ static json_t *run_def_entry(const struct scn_def *d)
 
 /* Run a library scenario: the text, the form's refusals or the validators'
  * findings as validator entries. */
-static int run_def(const struct scn_def *d, const json_t *inputs, json_t **result, struct err *e)
+static int run_def(const struct scn_def *d, const json_t *inputs, const struct scn_prose *prose,
+		   json_t **result, struct err *e)
 {
 	struct scn_result res;
 	json_t *validators = json_array();
@@ -61,7 +62,7 @@ static int run_def(const struct scn_def *d, const json_t *inputs, json_t **resul
 	int rc;
 
 	memset(&res, 0, sizeof(res));
-	rc = scn_run(d, copy, &res, e);
+	rc = scn_run_prose(d, copy, prose, &res, e);
 	json_decref(copy);
 	if (rc != 0) {
 		json_decref(validators);
@@ -94,6 +95,15 @@ static int run_def(const struct scn_def *d, const json_t *inputs, json_t **resul
 	*result = json_pack("{s:s,s:s,s:o,s:[],s:n,s:s}", "text", res.text ? res.text : "", "kind",
 			    d->fmt_docx ? "docx" : "txt", "validators", validators, "sources",
 			    "model", "path", "deterministic");
+	if (prose != NULL) {
+		json_object_set_new(*result, "prose",
+				    json_string(res.prose == SCN_PROSE_MODEL ? "model"
+						: res.prose == SCN_PROSE_FALLBACK
+						    ? "template_fallback"
+						    : "template"));
+		if (res.prose_note != NULL)
+			json_object_set_new(*result, "prose_note", json_string(res.prose_note));
+	}
 	scn_result_free(&res);
 	return 0;
 }
@@ -383,8 +393,27 @@ int run_scenario(const char *id, const json_t *inputs, json_t **result, struct e
 		return run_enf((enum enforce_kind)run_enf_kind(id), inputs, result, e);
 	d = id != NULL ? scn_lib_find(run_library(), id) : NULL;
 	if (d != NULL)
-		return run_def(d, inputs, result, e);
+		return run_def(d, inputs, NULL, result, e);
 	return err_set(e, BASE_E_NOTFOUND, "场景“%s”不存在", id ? id : "");
+}
+
+bool run_has_prose(const char *id)
+{
+	const struct scn_def *d = id != NULL ? scn_lib_find(run_library(), id) : NULL;
+
+	return d != NULL && scn_has_prompts(d);
+}
+
+int run_scenario_prose(const char *id, const json_t *inputs, const struct scn_prose *prose,
+		       json_t **result, struct err *e)
+{
+	const struct scn_def *d = id != NULL ? scn_lib_find(run_library(), id) : NULL;
+
+	if (d == NULL || prose == NULL)
+		return run_scenario(id, inputs, result, e);
+	if (!json_is_object(inputs))
+		return err_set(e, BASE_E_USAGE, "任务输入必须是 JSON 对象");
+	return run_def(d, inputs, prose, result, e);
 }
 
 /* ---- 上岗考核 ---- */

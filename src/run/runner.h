@@ -6,8 +6,9 @@
  *
  * Built in: "gongwen.check" (公文格式校对: the GB/T 9704 checker over pasted
  * text). The scenario library (scenario/) adds the data-defined scenarios.
- * Everything here is the deterministic path; a configured model improves the
- * prose elsewhere, never here.
+ * run_scenario is the deterministic path; run_scenario_prose lets a caller's
+ * model writer improve the prose parts (the model call itself is the
+ * caller's: the server streams it on its loop, see server/task_model.c).
  *
  * A form field with "file" (the accepted extensions, ".txt,.docx") may be
  * filled from an uploaded file: the caller puts the file's text into it.
@@ -20,6 +21,7 @@
 #define SHUZHI_RUN_RUNNER_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "base/base.h"
 
@@ -33,6 +35,16 @@ json_t *run_describe(const char *id);
 int run_enforce_kind(const char *id);
 /* Run scenario id on inputs (a JSON object of form fields). */
 int run_scenario(const char *id, const json_t *inputs, json_t **result, struct err *e);
+/* Whether scenario id has model prompts for prose parts (library
+ * scenarios only; the built-in ones are deterministic). */
+bool run_has_prose(const char *id);
+/* Run scenario id with model prose (scenario.h scn_run_prose): the result
+ * as run_scenario's plus "prose" ("model", "template_fallback",
+ * "template") and "prose_note" (why the template text stayed). A scenario
+ * without prompts, or prose NULL: run_scenario. */
+struct scn_prose;
+int run_scenario_prose(const char *id, const json_t *inputs, const struct scn_prose *prose,
+		       json_t **result, struct err *e);
 /* Acceptance of a list of scenario ids: {"passed": bool, "results": [{scenario,
  * sample, ok, checks: [{what, ok, detail}]}]}. Unknown ids fail. */
 json_t *run_acceptance(const json_t *scenarios);

@@ -1430,6 +1430,11 @@ const char *scn_prompt(const struct scn_def *d, const char *part)
 	return NULL;
 }
 
+bool scn_has_prompts(const struct scn_def *d)
+{
+	return json_array_size(json_object_get(d->root, "prompts")) > 0;
+}
+
 static bool has_control(const char *s)
 {
 	for (; *s != '\0'; s++)

@@ -126,6 +126,14 @@ int scn_run_prose(const struct scn_def *d, json_t *input, const struct scn_prose
 		  struct scn_result *res, struct err *e);
 /* The instruction of a prompt part ("body"), or NULL when it has none. */
 const char *scn_prompt(const struct scn_def *d, const char *part);
+/* Whether d has any model prompt (a field part or "body"). */
+bool scn_has_prompts(const struct scn_def *d);
+/* The system and user messages of a prose request (appended to sys and
+ * user): the part's instruction and the rules (no invented facts, keep
+ * placeholders), then the input context as JSON (its "data" left out) and
+ * the template draft. Personal data is the caller's to mask in user. */
+void scn_prose_messages(const char *instruction, const char *draft, const json_t *ctx,
+			struct buf *sys, struct buf *user);
 void scn_result_free(struct scn_result *res);
 /* Write the result as "docx" or "txt". */
 int scn_write(const struct scn_def *d, const struct scn_result *res, const char *format,

@@ -160,6 +160,12 @@ static void emp_transition(struct server_req *r, const char *action)
 		return;
 	}
 	json_decref(body);
+	/* the brake stops the model calls of its tasks at once */
+	if (strcmp(action, "pause") == 0 || strcmp(action, "retire") == 0)
+		server_task_model_abort(server_store(r), r->id,
+					strcmp(action, "pause") == 0
+					    ? "监护人暂停了该数智员工，模型请求已中止"
+					    : "该数智员工已退役，模型请求已中止");
 	server_reply_json(
 	    r, 200, json_pack("{s:b,s:I}", "ok", 1, "cancelled_tasks", (json_int_t)cancelled));
 }
@@ -322,6 +328,7 @@ void server_api_tasks_add(struct server_req *r)
 	json_int_t emp;
 	int64_t id = 0;
 	struct err e = {0}, e2 = {0};
+	char why[300];
 	int rc;
 
 	if (body == NULL)
@@ -334,8 +341,7 @@ void server_api_tasks_add(struct server_req *r)
 		server_reply_error(r, 400, "bad_request", "场景不存在");
 		return;
 	}
-	if (server_task_quota(r, emp) != 0 ||
-	    server_task_files_resolve(r, entry, body, &attach) != 0) {
+	if (server_task_files_resolve(r, entry, body, &attach) != 0) {
 		json_decref(entry);
 		json_decref(body);
 		return;
@@ -363,10 +369,10 @@ void server_api_tasks_add(struct server_req *r)
 	}
 	json_decref(attach);
 	json_decref(entry);
-	json_decref(body);
 	if (rc != 0) {
 		struct err e3 = {0};
 
+		json_decref(body);
 		work_task_failed(&r->ctx, id, e.msg, &e3);
 		server_reply_json(r, 201,
 				  json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "state",
@@ -374,6 +380,26 @@ void server_api_tasks_add(struct server_req *r)
 		return;
 	}
 	server_task_enrich(r, emp, result);
+	if (server_task_model_wanted(r, scenario)) {
+		if (!server_task_quota_spent(r, emp, why, sizeof(why))) {
+			/* The draft follows on the loop (生成中 until then). */
+			bool running =
+			    server_task_model_start(r, id, emp, scenario, inputs, result);
+
+			json_decref(body);
+			server_reply_json(r, 201,
+					  json_pack("{s:I,s:s}", "id", (json_int_t)id, "state",
+						    running ? "running" : "draft"));
+			return;
+		}
+		{
+			char note[400];
+
+			snprintf(note, sizeof(note), "模型不可用，已使用规则生成：%s", why);
+			json_object_set_new(result, "model_note", json_string(note));
+		}
+	}
+	json_decref(body);
 	if (work_task_drafted(&r->ctx, id, result, &e) != 0) {
 		json_decref(result);
 		server_reply_err(r, &e);
@@ -605,12 +631,12 @@ void server_api_task_provenance(struct server_req *r)
 {
 	json_t *t = emp_task_load(r), *prov = NULL;
 	struct err e = {0};
-
-	bool originals;
+	bool originals, reasoning;
 
 	if (t == NULL)
 		return;
 	originals = emp_sees_originals(r, t);
+	reasoning = work_emp_guards(t, r->user.id) || emp_role(r, "auditor");
 	json_decref(t);
 	if (work_task_provenance(&r->ctx, r->id, &prov, &e) != 0) {
 		server_reply_err(r, &e);
@@ -624,6 +650,14 @@ void server_api_task_provenance(struct server_req *r)
 		json_array_foreach(json_object_get(prov, "events"), i, ev)
 		    emp_mask(json_object_get(json_object_get(ev, "detail"), "inputs"));
 		json_object_set_new(prov, "inputs_masked", json_true());
+	}
+	if (!reasoning) { /* as for the task itself: the guardian's and the auditor's */
+		size_t i, j;
+		json_t *ev, *call;
+
+		json_array_foreach(json_object_get(prov, "events"), i, ev)
+		    json_array_foreach(json_object_get(json_object_get(ev, "detail"), "calls"), j,
+				       call) json_object_set_new(call, "reasoning", json_null());
 	}
 	emp_task_decorate(json_object_get(prov, "task"));
 	json_object_set_new(prov, "files", emp_task_files(r, r->id));

@@ -18,9 +18,10 @@
  * that unpacks past the limits (zip bomb), a text file that is not UTF-8,
  * no text at all — is refused with 422 and nothing is stored.
  *
- * The employee's configuration applies to its tasks here too: a task is
- * refused (429) once the model tokens spent for the employee today reach
- * its daily_tokens; the sources of a draft are retrieved only from the
+ * The employee's configuration applies to its tasks here too: once the
+ * model tokens spent for the employee today reach its daily_tokens, its
+ * tasks are drafted without the model, saying so (server/task_model.c);
+ * the sources of a draft are retrieved only from the
  * knowledge bases the employee may read (config "kbs"; none configured:
  * nothing is searched), and its model profile is recorded with the result.
  */
@@ -328,43 +329,6 @@ fail:
 
 /* ---- the employee's configuration applied to its tasks ---- */
 
-/* The day starts at 00:00 UTC+8 (the offices' time zone), as for chat. */
-static int64_t tf_day_start(int64_t now)
-{
-	return now - (now + 8 * 3600000LL) % 86400000LL;
-}
-
-int server_task_quota(struct server_req *r, int64_t emp_id)
-{
-	json_t *emp = NULL;
-	struct err e = {0};
-	json_int_t quota;
-	int64_t used = 0;
-	char msg[200];
-
-	if (store_emp_get(server_store(r), emp_id, &emp, &e) != 0)
-		return 0; /* work_task_start says why */
-	quota = json_integer_value(json_object_get(json_object_get(emp, "config"), "daily_tokens"));
-	if (quota > 0 && store_emp_tokens_since(server_store(r), emp_id,
-						tf_day_start(work_now(&r->ctx)), &used, &e) != 0) {
-		json_decref(emp);
-		server_reply_err(r, &e);
-		return -1;
-	}
-	if (quota > 0 && used >= quota) {
-		snprintf(msg, sizeof(msg),
-			 "数智员工“%s”今日模型额度已用完（已用 %lld / 额度 %lld 词元），请明日再试"
-			 "或请管理员调整额度",
-			 json_string_value(json_object_get(emp, "name")), (long long)used,
-			 (long long)quota);
-		json_decref(emp);
-		server_reply_error(r, 429, "quota_exceeded", msg);
-		return -1;
-	}
-	json_decref(emp);
-	return 0;
-}
-
 /* At most max code points of s, cut at a character boundary. */
 static void tf_add_head(struct buf *b, const char *s, size_t max)
 {
@@ -411,7 +375,8 @@ void server_task_enrich(struct server_req *r, int64_t emp_id, json_t *result)
 	if (store_emp_get(server_store(r), emp_id, &emp, &e) != 0)
 		return;
 	cfg = json_object_get(emp, "config");
-	/* The model profile is recorded; the task path makes no model call. */
+	/* The model profile is recorded (the calls go to the configured model,
+	 * server/task_model.c). */
 	json_object_set(result, "model_profile",
 			json_is_string(json_object_get(cfg, "model")) &&
 				json_string_length(json_object_get(cfg, "model")) > 0

@@ -27,7 +27,9 @@ enum cfg_id {
 	K_SESSION_IDLE,
 	K_SESSION_MAX,
 	K_MODEL,
-	K_EMBEDDING
+	K_EMBEDDING,
+	K_TASK_FILE_AGE,
+	K_TASK_MODEL_TIMEOUT
 };
 
 struct cfg_key {
@@ -55,6 +57,9 @@ static const struct cfg_key cfg_keys[] = {
     {K_SESSION_MAX, "session_max_s", "SHUZHI_SESSION_MAX_S", CFG_INT, 60, 30LL * 86400},
     {K_MODEL, "model", "SHUZHI_MODEL", CFG_MODEL, 0, 0},
     {K_EMBEDDING, "embedding", "SHUZHI_EMBEDDING", CFG_EMBEDDING, 0, 0},
+    {K_TASK_FILE_AGE, "task_file_max_age_s", "SHUZHI_TASK_FILE_MAX_AGE_S", CFG_INT, 1,
+     365LL * 86400},
+    {K_TASK_MODEL_TIMEOUT, "task_model_timeout_s", "SHUZHI_TASK_MODEL_TIMEOUT_S", CFG_INT, 1, 3600},
 };
 
 static const struct cfg_key *cfg_find(const char *key)
@@ -80,6 +85,8 @@ void server_config_defaults(struct server_config *c)
 	c->request_timeout_s = SERVER_TIMEOUT_S;
 	c->session_idle_s = SERVER_SESSION_IDLE_S;
 	c->session_max_s = SERVER_SESSION_MAX_S;
+	c->task_file_max_age_s = SERVER_TASK_FILE_MAX_AGE_S;
+	c->task_model_timeout_s = SERVER_TASK_MODEL_TIMEOUT_S;
 }
 
 bool server_config_has_key(const char *key)
@@ -151,6 +158,12 @@ static int cfg_set_int(struct server_config *c, const struct cfg_key *k, long lo
 		break;
 	case K_SESSION_MAX:
 		c->session_max_s = v;
+		break;
+	case K_TASK_FILE_AGE:
+		c->task_file_max_age_s = v;
+		break;
+	case K_TASK_MODEL_TIMEOUT:
+		c->task_model_timeout_s = v;
 		break;
 	default:
 		return err_set(e, BASE_E_INTERNAL, "配置项 %s 不是整数", k->key);
@@ -466,6 +479,8 @@ char *server_config_json(const struct server_config *c)
 	json_object_set_new(o, "request_timeout_s", json_integer(c->request_timeout_s));
 	json_object_set_new(o, "session_idle_s", json_integer(c->session_idle_s));
 	json_object_set_new(o, "session_max_s", json_integer(c->session_max_s));
+	json_object_set_new(o, "task_file_max_age_s", json_integer(c->task_file_max_age_s));
+	json_object_set_new(o, "task_model_timeout_s", json_integer(c->task_model_timeout_s));
 	if (c->model[0] != '\0') {
 		struct model_provider p;
 		struct err e = {0};

@@ -145,6 +145,13 @@ int server_config_apply(struct server_req *r, const struct server_config *next, 
 	return http_apply(r->srv, next, e);
 }
 
+long long server_task_model_timeout_s(struct server_req *r)
+{
+	long long s = r->srv->cfg->task_model_timeout_s;
+
+	return s > 0 ? s : SERVER_TASK_MODEL_TIMEOUT_S;
+}
+
 bool server_portal_allowed(struct server_req *r, int64_t *retry_ms)
 {
 	return server_ratelimit_take(r->srv->portal_rl, r->ip, work_now(&r->ctx), retry_ms);
@@ -697,6 +704,9 @@ int server_run(const struct server_config *cfg, struct err *e)
 	rc = http_apply(&srv, &srv.live, e);
 	if (rc != 0)
 		goto out_free;
+	server_task_files_gc_start(srv.base, srv.st,
+				   cfg->task_file_max_age_s > 0 ? cfg->task_file_max_age_s
+								: SERVER_TASK_FILE_MAX_AGE_S);
 	if (cfg->on_listen != NULL)
 		cfg->on_listen(addr, http_bound_port(srv.bound), cfg->on_listen_arg);
 	if (event_base_dispatch(srv.base) < 0)
@@ -708,6 +718,7 @@ out_free:
 	if (sigint != NULL)
 		event_free(sigint);
 	model_gateway_free(srv.gw); /* ends open streams while the store is open */
+	server_task_model_stop();
 	server_api_chat_flush();
 	if (srv.http != NULL)
 		evhttp_free(srv.http);

@@ -32,22 +32,24 @@
 #define SERVER_DEFAULT_ADDR "127.0.0.1"
 #define SERVER_DEFAULT_PORT 8080
 /* Defaults of the settings in struct server_config. */
-#define SERVER_MAX_BODY		  (1024 * 1024)	       /* JSON request bodies */
-#define SERVER_MAX_UPLOAD	  (50LL * 1024 * 1024) /* file uploads (SERVER_ROUTE_UPLOAD) */
-#define SERVER_MAX_HEADERS	  (16 * 1024)	       /* all request headers together */
-#define SERVER_TIMEOUT_S	  30 /* read/write per request and idle keep-alive */
-#define SERVER_DEFAULT_DB	  "shuzhi.db"
-#define SERVER_SESSION_IDLE_S	  (30LL * 60)
-#define SERVER_SESSION_MAX_S	  (12LL * 60 * 60)
-#define SERVER_CONFIG_MAX	  (64 * 1024) /* config file size */
-#define SERVER_SESSION_TOUCH_MS	  (60 * 1000) /* write last_seen_at at most this often */
-#define SERVER_LOGIN_BURST	  10	      /* login attempts per IP at once … */
-#define SERVER_PORTAL_BURST	  30	      /* public searches per IP at once … */
-#define SERVER_PORTAL_PER_MINUTE  60	      /* … then this many a minute */
-#define SERVER_LOGIN_REFILL_MS	  6000	      /* … then one more every 6 s (10/min) */
-#define SERVER_SHUTDOWN_GRACE_MS  10000	      /* in-flight replies get this long */
-#define SERVER_AUDIT_LIMIT_MAX	  1000	      /* rows per /api/audit page */
-#define SERVER_AUDIT_CSV_MAX_ROWS 100000
+#define SERVER_MAX_BODY		    (1024 * 1024)	 /* JSON request bodies */
+#define SERVER_MAX_UPLOAD	    (50LL * 1024 * 1024) /* file uploads (SERVER_ROUTE_UPLOAD) */
+#define SERVER_MAX_HEADERS	    (16 * 1024)		 /* all request headers together */
+#define SERVER_TIMEOUT_S	    30 /* read/write per request and idle keep-alive */
+#define SERVER_DEFAULT_DB	    "shuzhi.db"
+#define SERVER_SESSION_IDLE_S	    (30LL * 60)
+#define SERVER_SESSION_MAX_S	    (12LL * 60 * 60)
+#define SERVER_CONFIG_MAX	    (64 * 1024) /* config file size */
+#define SERVER_SESSION_TOUCH_MS	    (60 * 1000) /* write last_seen_at at most this often */
+#define SERVER_LOGIN_BURST	    10		/* login attempts per IP at once … */
+#define SERVER_PORTAL_BURST	    30		/* public searches per IP at once … */
+#define SERVER_PORTAL_PER_MINUTE    60		/* … then this many a minute */
+#define SERVER_LOGIN_REFILL_MS	    6000	/* … then one more every 6 s (10/min) */
+#define SERVER_SHUTDOWN_GRACE_MS    10000	/* in-flight replies get this long */
+#define SERVER_AUDIT_LIMIT_MAX	    1000	/* rows per /api/audit page */
+#define SERVER_AUDIT_CSV_MAX_ROWS   100000
+#define SERVER_TASK_FILE_MAX_AGE_S  86400 /* unattached task files kept this long */
+#define SERVER_TASK_MODEL_TIMEOUT_S 300	  /* a task's model calls, all together */
 
 /* Roles as bits; a route's mask lists who may call it. */
 enum {
@@ -94,6 +96,11 @@ struct server_config {
 	 * those are pinned — runtime settings from the database (settings.h)
 	 * do not override them. */
 	unsigned long long from_file, pinned;
+	/* Uploaded task files never attached to a task are removed after this
+	 * long (checked on a timer); a task's model calls get this long in all
+	 * before the task falls back to its deterministic draft. */
+	long long task_file_max_age_s;
+	long long task_model_timeout_s;
 	/* Called once listening, with the bound port (useful with port 0). */
 	void (*on_listen)(const char *addr, int port, void *arg);
 	void *on_listen_arg;

@@ -142,9 +142,27 @@ void server_api_task_file_get(struct server_req *r);
  * work_task_start_files (NULL without files). -1 after replying. */
 int server_task_files_resolve(struct server_req *r, const json_t *entry, json_t *body,
 			      json_t **attach);
-/* Refuse (429, -1 after replying) a task once the model tokens spent for
- * employee emp_id today reach its daily_tokens. */
-int server_task_quota(struct server_req *r, int64_t emp_id);
+/* task_model.c: a task's draft written with the model on the loop (see
+ * there). Whether the model is used for scenario (configured, prompts). */
+bool server_task_model_wanted(struct server_req *r, const char *scenario);
+/* Whether the model tokens spent today for employee emp_id reach its
+ * daily_tokens (or the user's reach the model's daily_tokens); why gets a
+ * Chinese sentence. */
+bool server_task_quota_spent(struct server_req *r, int64_t emp_id, char *why, size_t cap);
+/* Start the model calls of running task task_id; fallback (stolen) is its
+ * deterministic result, drafted with the reason when the model fails.
+ * false when that happened at once (the task is a draft already). */
+bool server_task_model_start(struct server_req *r, int64_t task_id, int64_t emp_id,
+			     const char *scenario, const json_t *inputs, json_t *fallback);
+/* The brake: abort the model calls of employee emp_id's tasks (why goes
+ * into their provenance); the number of tasks. */
+size_t server_task_model_abort(struct store *st, int64_t emp_id, const char *why);
+/* Remove unattached task files older than max_age_s on a timer of base. */
+void server_task_files_gc_start(struct event_base *base, struct store *st, long long max_age_s);
+/* Shutdown, after the gateway is freed: the timer and any run left. */
+void server_task_model_stop(void);
+/* The task_model_timeout_s setting. */
+long long server_task_model_timeout_s(struct server_req *r);
 /* Record the employee's model profile in result and put the passages of
  * its own knowledge bases that match the draft into result "sources". */
 void server_task_enrich(struct server_req *r, int64_t emp_id, json_t *result);

@@ -26,6 +26,7 @@ struct store_model_usage {
 	int64_t first_token_ms;
 	int64_t duration_ms;
 	const char *reasoning; /* cut to STORE_MODEL_REASONING_MAX by the caller */
+	int64_t employee_id;   /* 0: not for a digital employee (column of migration 11) */
 };
 
 int store_model_usage_add(struct store *st, const struct store_model_usage *u, int64_t *id,

@@ -12,7 +12,8 @@ int store_model_usage_add(struct store *st, const struct store_model_usage *u, i
 	    st,
 	    "INSERT INTO model_usage (ts, user_id, department_id, provider, model, status,"
 	    " prompt_tokens, completion_tokens, reasoning_tokens, first_token_ms, duration_ms,"
-	    " reasoning) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	    " reasoning, employee_id)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	    &stmt, e);
 
 	if (rc != 0)
@@ -35,6 +36,10 @@ int store_model_usage_add(struct store *st, const struct store_model_usage *u, i
 	sqlite3_bind_int64(stmt, 10, u->first_token_ms);
 	sqlite3_bind_int64(stmt, 11, u->duration_ms);
 	sqlite3_bind_text(stmt, 12, u->reasoning ? u->reasoning : "", -1, SQLITE_STATIC);
+	if (u->employee_id > 0)
+		sqlite3_bind_int64(stmt, 13, u->employee_id);
+	else
+		sqlite3_bind_null(stmt, 13);
 	return store_sqlite_insert_step(st, stmt, "用户不存在", "用量记录无效（状态或词元数）",
 					NULL, id, e);
 }

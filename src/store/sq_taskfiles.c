@@ -183,6 +183,22 @@ int store_taskfile_list(struct store *st, int64_t task_id, json_t **out, struct 
 	return rc;
 }
 
+int store_taskfile_purge_unattached(struct store *st, int64_t before, size_t *count, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc = tf_prepare(st, "DELETE FROM task_files WHERE task_id IS NULL AND created_at < ?1",
+			    &stmt, e);
+
+	*count = 0;
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, before);
+	rc = store_sqlite_exec_stmt(st, stmt, NULL, e);
+	if (rc == 0)
+		*count = (size_t)sqlite3_changes(store_sqlite_db(st));
+	return rc;
+}
+
 int store_emp_tokens_since(struct store *st, int64_t emp_id, int64_t since, int64_t *tokens,
 			   struct err *e)
 {

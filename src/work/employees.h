@@ -90,6 +90,16 @@ int work_task_file_add(const struct work_ctx *ctx, const struct store_user *owne
 int work_task_drafted(const struct work_ctx *ctx, int64_t task_id, const json_t *result,
 		      struct err *e);
 int work_task_failed(const struct work_ctx *ctx, int64_t task_id, const char *why, struct err *e);
+/* Record the model calls made for a task (a "model" provenance event,
+ * anchored like the others): provider, model and parameters, each call's
+ * status, tokens and reasoning, and the outcome. Any task state. */
+int work_task_model_event(const struct work_ctx *ctx, int64_t task_id, const json_t *detail,
+			  struct err *e);
+/* Remove the uploaded task files never attached to a task that are older
+ * than max_age_ms; *count gets how many (audited as task_file.expire when
+ * there were any). */
+int work_task_files_expire(const struct work_ctx *ctx, int64_t max_age_ms, size_t *count,
+			   struct err *e);
 /* The guardian (or deputy) replaces the working text of a draft. */
 int work_task_edit(const struct work_ctx *ctx, int64_t task_id, const struct store_user *who,
 		   const char *text, struct err *e);

@@ -363,6 +363,41 @@ int work_task_failed(const struct work_ctx *ctx, int64_t task_id, const char *wh
 	return task_end(ctx, rc, row, inputs, result, e);
 }
 
+int work_task_model_event(const struct work_ctx *ctx, int64_t task_id, const json_t *detail,
+			  struct err *e)
+{
+	int rc;
+
+	if (!json_is_object(detail))
+		return err_set(e, BASE_E_USAGE, "模型记录无效");
+	rc = store_tx_begin(ctx->st, e);
+	if (rc != 0)
+		return rc;
+	rc = task_event(ctx, task_id, "model", json_deep_copy(detail), e);
+	return emp_finish(ctx, rc, e);
+}
+
+int work_task_files_expire(const struct work_ctx *ctx, int64_t max_age_ms, size_t *count,
+			   struct err *e)
+{
+	int64_t before = work_now(ctx) - max_age_ms;
+	json_t *detail;
+	int rc;
+
+	*count = 0;
+	rc = store_tx_begin(ctx->st, e);
+	if (rc != 0)
+		return rc;
+	rc = store_taskfile_purge_unattached(ctx->st, before, count, e);
+	if (rc == 0 && *count > 0) {
+		detail = json_pack("{s:I,s:I}", "count", (json_int_t)*count, "uploaded_before",
+				   (json_int_t)before);
+		rc = work_audit_append_tx(ctx, "task_file.expire", "task_files", detail, e);
+		json_decref(detail);
+	}
+	return emp_finish(ctx, rc, e);
+}
+
 const char *work_task_text(const json_t *task)
 {
 	json_t *result = json_object_get(task, "result");

@@ -3,7 +3,9 @@
 // the file; the task page lists the file; the guardian approves and the page
 // offers .docx, .pptx and .txt exports that download. Run by
 // tests/integration/test_browser_tasks.sh (which makes the users and the
-// live employee "执法文书助理" and passes SHUZHI_TRANSCRIPT).
+// live employee "执法文书助理" and passes SHUZHI_TRANSCRIPT). With the
+// stand-in model: the guardian sees a draft the model wrote (the model call
+// in the timeline with its reasoning, not in the draft) and a task 生成中.
 import { BASE, launch, step, expect, login, logout, shot, failed, fail } from "./lib.mjs";
 
 const EMP = "执法文书助理";
@@ -55,6 +57,25 @@ try {
       const status = await page.evaluate(async (h) => (await fetch(h)).status, href);
       expect(status === 200, "guardian file download " + status);
     });
+    // A draft the model wrote (SHUZHI_MODEL_TASK) and a task still waiting
+    // for the model (SHUZHI_RUNNING_TASK), made by test_browser_tasks.sh.
+    if (process.env.SHUZHI_MODEL_TASK) {
+      await step("tasks-model-draft", async () => {
+        await page.goto(BASE + "/task.html?id=" + process.env.SHUZHI_MODEL_TASK);
+        await page.locator("#t-facts dd", { hasText: "模型撰写" }).waitFor();
+        expect((await page.inputValue("#t-text")).includes("替身模型撰写此段"), "draft lacks the model's text");
+        const call = page.locator("#t-timeline details.model-call").first();
+        await call.locator("summary").click();
+        await call.locator("pre", { hasText: "用户问候，礼貌回答" }).waitFor();
+        expect(!(await page.inputValue("#t-text")).includes("礼貌回答"), "reasoning in the draft");
+        await shot(page, "task-model");
+      });
+      await step("tasks-model-generating", async () => {
+        await page.goto(BASE + "/task.html?id=" + process.env.SHUZHI_RUNNING_TASK);
+        await page.locator("main h2", { hasText: "生成中" }).waitFor();
+        await page.locator("#t-facts dd", { hasText: "页面自动刷新" }).waitFor();
+      });
+    }
   }
   await step("tasks-no-js-errors", async () => expect(jsErrors.length === 0, jsErrors.join(" | ")));
   await step("tasks-no-http-errors", async () => {

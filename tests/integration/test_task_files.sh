@@ -165,12 +165,14 @@ assert \"江汉区邓记烧烤店\" in allx and \"guard\" in allx
 req provenance-exports 200 '[e["detail"]["format"] for e in j["events"] if e["kind"]=="export"]==["docx","pptx"] and all(e["detail"]["approver"]=="guard" for e in j["events"] if e["kind"]=="export")' "${H[@]}" "$URL/api/tasks/$TASK/provenance"
 
 # The employee's daily model quota: tokens spent for it today (model_usage
-# rows with its employee_id) at or above daily_tokens refuse new tasks.
+# rows with its employee_id) at or above daily_tokens no longer refuse a
+# task: it is drafted on the deterministic path (no model is configured
+# here; test_task_model.sh has the quota with a model, and the note).
 NOW_MS=$(($(date +%s) * 1000))
 as staff1
 req quota-not-reached 201 '' "${H[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enforce-notice\",\"inputs\":{\"transcript\":$(python3 -c 'import json; print(json.dumps(open("tests/data/transcripts/h02.txt", encoding="utf-8").read()))')}}" "$URL/api/tasks"
 sqlite3 "$SHUZHI_DB" "INSERT INTO model_usage (ts, user_id, provider, model, status, prompt_tokens, completion_tokens, employee_id) VALUES ($NOW_MS, NULL, 'test', 'm', 'done', 3000, 2500, $EMP)"
-req quota-exceeded-429 429 '"额度已用完" in j["error"]["message"] and "5500" in j["error"]["message"]' "${H[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enforce-notice\",\"inputs\":{\"transcript\":\"x\"}}" "$URL/api/tasks"
+req quota-spent-still-drafts 201 'j["state"]=="draft"' "${H[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enforce-notice\",\"inputs\":{\"transcript\":$(python3 -c 'import json; print(json.dumps(open("tests/data/transcripts/h02.txt", encoding="utf-8").read()))')}}" "$URL/api/tasks"
 
 # Hostile files: refused, nothing stored.
 fx=$TMP/fx

@@ -28,7 +28,10 @@
  * default 0), keepalive=N (comments before the first chunk, default 2),
  * reply=PATH (the answer is that file's text, up to 256 KB, sent in
  * `tokens` pieces cut at UTF-8 character boundaries; reasoning as the mode
- * says — the slides tests give the model's outline this way).
+ * says — the slides tests give the model's outline this way), record=PATH
+ * (the request body is appended to that file, one line per request: what
+ * the model was sent). A model name "@PATH" reads the mode from that file
+ * at each request, so one configured server can be switched between modes.
  * /api/chat speaks NDJSON with message.thinking for the reasoning modes.
  *
  *   standin [--listen ADDR:PORT] [--api-key KEY]
@@ -70,6 +73,7 @@ struct stream {
 	int nchunks; /* planned */
 	char model[128];
 	char *reply; /* reply=PATH: the answer text (malloc'd), or NULL */
+	char record[256]; /* record=PATH: where the request body goes, or "" */
 	size_t reply_len;
 };
 
@@ -411,11 +415,23 @@ static void read_reply(struct stream *s, const char *path)
 static void parse_mode(struct stream *s, const char *spec, int *err_code)
 {
 	char buf[256];
+	char from_file[256];
 	char *save = NULL;
 	char *tok;
 
+	if (spec[0] == '@') { /* the mode is in that file */
+		FILE *f = fopen(spec + 1, "rb");
+		size_t n = f != NULL ? fread(from_file, 1, sizeof(from_file) - 1, f) : 0;
+
+		if (f != NULL)
+			fclose(f);
+		while (n > 0 && (from_file[n - 1] == '\n' || from_file[n - 1] == '\r'))
+			n--;
+		from_file[n] = '\0';
+		spec = from_file;
+	}
 	snprintf(buf, sizeof(buf), "%s", spec);
-	snprintf(s->model, sizeof(s->model), "%s", spec);
+	snprintf(s->model, sizeof(s->model), "%.127s", spec);
 	s->tokens = 8;
 	s->keepalive = 2;
 	s->mode = M_DEEPSEEK;
@@ -429,6 +445,8 @@ static void parse_mode(struct stream *s, const char *spec, int *err_code)
 			s->keepalive = (int)strtol(tok + 10, NULL, 10);
 		else if (strncmp(tok, "reply=", 6) == 0)
 			read_reply(s, tok + 6);
+		else if (strncmp(tok, "record=", 7) == 0)
+			snprintf(s->record, sizeof(s->record), "%s", tok + 7);
 		else if (strcmp(tok, "vllm") == 0)
 			s->mode = M_VLLM;
 		else if (strcmp(tok, "chat") == 0)
@@ -456,7 +474,7 @@ static void parse_mode(struct stream *s, const char *spec, int *err_code)
 				if (strcmp(sd.flaky[i].name, spec) == 0)
 					break;
 			if (i < 32) {
-				snprintf(sd.flaky[i].name, sizeof(sd.flaky[i].name), "%s", spec);
+				snprintf(sd.flaky[i].name, sizeof(sd.flaky[i].name), "%.127s", spec);
 				if (sd.flaky[i].count++ < n) {
 					s->mode = M_ERR;
 					*err_code = 503;
@@ -497,6 +515,15 @@ static void on_chat(struct evhttp_request *req, bool ollama)
 	}
 	s = calloc(1, sizeof(*s));
 	parse_mode(s, hdr ? hdr : model, &err_code);
+	if (s->record[0] != '\0') {
+		FILE *f = fopen(s->record, "ab");
+
+		if (f != NULL) {
+			fwrite(evbuffer_pullup(in, -1), 1, len, f);
+			fputc('\n', f);
+			fclose(f);
+		}
+	}
 	s->ollama = ollama;
 	if (ollama)
 		s->keepalive = 0;

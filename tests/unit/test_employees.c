@@ -5,6 +5,7 @@
 
 #include "db_fixture.h"
 #include "store/employee_store.h"
+#include "store/taskfile_store.h"
 #include "test.h"
 #include "work/audit.h"
 #include "work/employees.h"
@@ -214,5 +215,64 @@ TEST(tasks_review_and_provenance)
 	json_decref(prov);
 	json_decref(res);
 	json_decref(inputs);
+	db_fixture_close(&f);
+}
+
+static int emp_count_audit(const struct store_audit *a, void *arg)
+{
+	(void)a;
+	++*(size_t *)arg;
+	return 0;
+}
+
+/* Unattached task files expire after the given age; attached ones never;
+ * the removal is audited (and nothing is audited when nothing expired). */
+TEST(task_files_expire_unattached)
+{
+	struct db_fixture f;
+	struct err e = {0};
+	struct store_user admin, guard, staff;
+	json_t *row = NULL, *files, *in;
+	int64_t emp, old_free = 0, old_used = 0, fresh = 0, task = 0;
+	size_t n = 9;
+
+	db_fixture_open(&f);
+	admin = emp_user(&f, "admin", "admin");
+	guard = emp_user(&f, "guard", "guardian");
+	staff = emp_user(&f, "staff1", "staff");
+	emp = emp_live(&f, &admin, &guard);
+	f.now = 1000000;
+	ASSERT_EQ(work_task_file_add(&f.ctx, &staff, "a.txt", "甲", 3, "甲", &old_free, &e), 0);
+	ASSERT_EQ(work_task_file_add(&f.ctx, &staff, "b.txt", "乙", 3, "乙", &old_used, &e), 0);
+	files = json_pack("[{s:I,s:s}]", "id", (json_int_t)old_used, "field", "text");
+	in = json_pack("{s:s}", "text", "乙");
+	ASSERT_EQ(
+	    work_task_start_files(&f.ctx, &staff, emp, "gongwen.check", "1", in, files, &task, &e),
+	    0);
+	json_decref(files);
+	json_decref(in);
+	f.now = 1000000 + 60000;
+	ASSERT_EQ(work_task_file_add(&f.ctx, &staff, "c.txt", "丙", 3, "丙", &fresh, &e), 0);
+	/* younger than the age: nothing goes, nothing is audited */
+	f.now = 1000000 + 90000;
+	ASSERT_EQ(work_task_files_expire(&f.ctx, 100000, &n, &e), 0);
+	ASSERT_EQ(n, 0u);
+	/* 120 s after the first uploads, age 100 s: only the unattached old one */
+	f.now = 1000000 + 120000;
+	ASSERT_EQ(work_task_files_expire(&f.ctx, 100000, &n, &e), 0);
+	ASSERT_EQ(n, 1u);
+	ASSERT_EQ(store_taskfile_get(f.st, old_free, &row, &e), BASE_E_NOTFOUND);
+	ASSERT_EQ(store_taskfile_get(f.st, old_used, &row, &e), 0);
+	json_decref(row);
+	ASSERT_EQ(store_taskfile_get(f.st, fresh, &row, &e), 0);
+	json_decref(row);
+	ASSERT_EQ(work_task_files_expire(&f.ctx, 100000, &n, &e), 0);
+	ASSERT_EQ(n, 0u);
+	n = 0;
+	/* the audit: exactly one expire entry */
+	ASSERT_EQ(store_audit_iter(f.st, &(struct store_audit_filter){.action = "task_file.expire"},
+				   emp_count_audit, &n, &e),
+		  0);
+	ASSERT_EQ(n, 1u);
 	db_fixture_close(&f);
 }
