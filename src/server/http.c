@@ -38,6 +38,7 @@ struct server {
 	struct server_ratelimit *login_rl;
 	struct server_ratelimit *portal_rl;
 	struct model_gateway *gw; /* NULL: no model configured */
+	struct server_conns *conns;
 	long inflight;
 	bool stopping;
 };
@@ -281,20 +282,58 @@ json_t *server_body_json(struct server_req *r)
 	return v;
 }
 
+/* The extension server_upload() gives the spool file: the name's, when
+ * short and alphanumeric (readers go by it: .docx, .txt). */
+static void http_upload_ext(struct server_req *r, char ext[10])
+{
+	const char *name = server_upload_name(r);
+	const char *dot = name ? strrchr(name, '.') : NULL;
+
+	ext[0] = '\0';
+	if (dot != NULL && strlen(dot) >= 2 && strlen(dot) < 10) {
+		snprintf(ext, 10, "%s", dot);
+		for (size_t i = 1; ext[i] != '\0'; i++)
+			if (!isalnum((unsigned char)ext[i]))
+				ext[0] = '\0';
+	}
+}
+
+/* The body the connection filter already wrote to disk: renamed to carry
+ * the extension, handed over as the upload. */
+static const char *http_upload_spooled(struct server_req *r, int64_t *size)
+{
+	char ext[10], path[4200];
+
+	if (r->spool_size > http_max_upload(r->srv->cfg)) {
+		http_too_large(r, http_max_upload(r->srv->cfg));
+		return NULL;
+	}
+	http_upload_ext(r, ext);
+	snprintf(path, sizeof(path), "%s%s", r->spool_path, ext);
+	if (ext[0] != '\0' && rename(r->spool_path, path) == 0)
+		r->upload_path = xstrdup(path);
+	else
+		r->upload_path = xstrdup(r->spool_path);
+	free(r->spool_path);
+	r->spool_path = NULL;
+	*size = r->spool_size;
+	return r->upload_path;
+}
+
 const char *server_upload(struct server_req *r, int64_t *size)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
 	size_t len = evbuffer_get_length(in);
 	const char *dir = getenv("TMPDIR");
-	const char *name = server_upload_name(r);
-	const char *dot = name ? strrchr(name, '.') : NULL;
 	char path[4096], ext[10] = "";
 	int fd;
 
 	if (r->upload_path != NULL) {
-		*size = (int64_t)len;
+		*size = r->spool_size > 0 ? r->spool_size : (int64_t)len;
 		return r->upload_path;
 	}
+	if (r->spool_path != NULL && len == 0)
+		return http_upload_spooled(r, size);
 	if ((long long)len > http_max_upload(r->srv->cfg)) {
 		http_too_large(r, http_max_upload(r->srv->cfg));
 		return NULL;
@@ -305,13 +344,7 @@ const char *server_upload(struct server_req *r, int64_t *size)
 	}
 	if (dir == NULL || dir[0] != '/')
 		dir = "/tmp";
-	/* keep a short alphanumeric extension: readers go by it (.docx, .txt) */
-	if (dot != NULL && strlen(dot) >= 2 && strlen(dot) < sizeof(ext)) {
-		snprintf(ext, sizeof(ext), "%s", dot);
-		for (size_t i = 1; ext[i] != '\0'; i++)
-			if (!isalnum((unsigned char)ext[i]))
-				ext[0] = '\0';
-	}
+	http_upload_ext(r, ext);
 	snprintf(path, sizeof(path), "%s/shuzhi-upload-XXXXXX%s", dir, ext[0] ? ext : "");
 	fd = mkstemps(path, ext[0] ? (int)strlen(ext) : 0); /* mode 0600 */
 	if (fd < 0) {
@@ -498,7 +531,12 @@ static void http_on_request(struct evhttp_request *req, void *arg)
 	r->ev = req;
 	r->start_ns = base_now_ns();
 	r->method = http_method(evhttp_request_get_command(req));
-	http_peer(req, r->ip, sizeof(r->ip));
+	http_peer(req, r->peer, sizeof(r->peer));
+	server_client_ip(
+	    srv->cfg, r->peer,
+	    evhttp_find_header(evhttp_request_get_input_headers(req), "X-Forwarded-For"), r->ip,
+	    sizeof(r->ip));
+	server_conns_take_spool(srv->conns, r, &r->spool_path, &r->spool_size);
 	snprintf(r->actor, sizeof(r->actor), "web:%s", r->ip);
 	r->ctx.st = srv->st;
 	r->ctx.actor = r->actor;
@@ -521,6 +559,10 @@ static void http_on_request(struct evhttp_request *req, void *arg)
 	if (r->upload_path != NULL) {
 		unlink(r->upload_path);
 		free(r->upload_path);
+	}
+	if (r->spool_path != NULL) {
+		unlink(r->spool_path);
+		free(r->spool_path);
 	}
 	sodium_memzero(r, sizeof(*r));
 	free(r);
@@ -631,6 +673,8 @@ int server_run(const struct server_config *cfg, struct err *e)
 						 EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 						 EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(srv.http, http_on_request, &srv);
+	srv.conns = server_conns_new(srv.base, cfg);
+	evhttp_set_bevcb(srv.http, server_conns_bevcb, srv.conns);
 	srv.bound = evhttp_bind_socket_with_handle(srv.http, addr, (ev_uint16_t)port);
 	if (srv.bound == NULL) {
 		rc = err_set(e, BASE_E_IO, "无法监听 %s:%d（地址无效或端口已被占用）", addr, port);
@@ -667,6 +711,7 @@ out_free:
 		evhttp_free(srv.http);
 	if (srv.base != NULL)
 		event_base_free(srv.base);
+	server_conns_free(srv.conns); /* after the connections' filters are gone */
 	server_ratelimit_free(srv.login_rl);
 	server_ratelimit_free(srv.portal_rl);
 	store_close(srv.st);
