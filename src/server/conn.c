@@ -528,10 +528,17 @@ static void conn_on_tick(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * evhttp queues a reply before it enables writing, and a filter only
- * moves output on when data is added while writing is enabled (libevent
- * 2.1): without a nudge a reply could sit in the filter. So every
- * addition schedules a flush on the next turn of the loop.
+ * Output only moves on the loop, never inside the call that queued it:
+ * every addition schedules a flush on the next turn of the loop (and
+ * conn_output refuses to move anything in the filter's own BEV_NORMAL
+ * pass, which runs synchronously as data is added). A socket bufferevent
+ * behaves the same way, and evhttp relies on it: it queues bytes first
+ * and only then sets the write callback that should run once they are
+ * out (evhttp_send_reply_end() adds the last chunk, then sets
+ * evhttp_send_done). Written synchronously, the last chunk of a streamed
+ * reply fired the write callback before evhttp_send_done was set, so the
+ * connection never went back to reading and the next keep-alive request
+ * hung. The write callback now fires from this flush, after evhttp set it.
  */
 static void conn_on_flush(evutil_socket_t fd, short what, void *arg)
 {
@@ -567,7 +574,11 @@ static enum bufferevent_filter_result conn_output(struct evbuffer *src, struct e
 	evutil_socket_t fd = bufferevent_getfd(c->under);
 
 	(void)limit;
-	(void)mode;
+	if (mode == BEV_NORMAL) { /* see conn_on_flush: only on the loop */
+		if (evbuffer_get_length(src) > 0)
+			event_active(c->flush, EV_WRITE, 0);
+		return BEV_NEED_MORE;
+	}
 	if (evbuffer_get_length(dst) > 0 || fd < 0) {
 		evbuffer_add_buffer(dst, src);
 		return BEV_OK;
