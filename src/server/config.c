@@ -10,6 +10,7 @@
 
 #include "model/model.h"
 #include "server/server.h"
+#include "server/workers.h"
 
 enum cfg_kind { CFG_LISTEN, CFG_DB, CFG_BOOL, CFG_INT, CFG_MODEL, CFG_ADDRS };
 
@@ -28,7 +29,8 @@ enum cfg_id {
 	K_SESSION_MAX,
 	K_MODEL,
 	K_MAX_CONNS_PER_IP,
-	K_TRUSTED_PROXIES
+	K_TRUSTED_PROXIES,
+	K_WORKERS
 };
 
 struct cfg_key {
@@ -57,6 +59,7 @@ static const struct cfg_key cfg_keys[] = {
     {K_MODEL, "model", "SHUZHI_MODEL", CFG_MODEL, 0, 0},
     {K_MAX_CONNS_PER_IP, "max_conns_per_ip", "SHUZHI_MAX_CONNS_PER_IP", CFG_INT, 1, 100000},
     {K_TRUSTED_PROXIES, "trusted_proxies", "SHUZHI_TRUSTED_PROXIES", CFG_ADDRS, 0, 0},
+    {K_WORKERS, "workers", "SHUZHI_WORKERS", CFG_INT, 1, SERVER_WORKERS_MAX},
 };
 
 static const struct cfg_key *cfg_find(const char *key)
@@ -83,6 +86,7 @@ void server_config_defaults(struct server_config *c)
 	c->session_idle_s = SERVER_SESSION_IDLE_S;
 	c->session_max_s = SERVER_SESSION_MAX_S;
 	c->max_conns_per_ip = SERVER_MAX_CONNS_PER_IP;
+	c->workers = SERVER_WORKERS_DEFAULT;
 }
 
 bool server_config_has_key(const char *key)
@@ -157,6 +161,9 @@ static int cfg_set_int(struct server_config *c, const struct cfg_key *k, long lo
 		break;
 	case K_MAX_CONNS_PER_IP:
 		c->max_conns_per_ip = (int)v;
+		break;
+	case K_WORKERS:
+		c->workers = (int)v;
 		break;
 	default:
 		return err_set(e, BASE_E_INTERNAL, "配置项 %s 不是整数", k->key);
@@ -463,6 +470,7 @@ char *server_config_json(const struct server_config *c)
 		}
 		json_object_set_new(o, "trusted_proxies", a);
 	}
+	json_object_set_new(o, "workers", json_integer(c->workers));
 	if (c->model[0] != '\0') {
 		struct model_provider p;
 		struct err e = {0};

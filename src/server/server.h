@@ -90,6 +90,7 @@ struct server_config {
 	/* Addresses of reverse proxies (comma-separated, normalised): only
 	 * from these is X-Forwarded-For believed. "" when none. */
 	char trusted_proxies[1024];
+	int workers; /* threads for CPU work (password hashing): server/workers.h */
 	/* Called once listening, with the bound port (useful with port 0). */
 	void (*on_listen)(const char *addr, int port, void *arg);
 	void *on_listen_arg;
