@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "server/server.h"
+#include "server/workers.h"
 #include "store/store.h"
 #include "work/work.h"
 
@@ -44,7 +45,20 @@ struct server_req {
 	int64_t spool_size;
 	char peer[48]; /* the TCP peer (ip is the client behind a trusted proxy) */
 	bool replied;
+	bool deferred; /* waiting for server_work_submit()'s job */
+	bool gone;     /* … and the client went away meanwhile */
 };
+
+/*
+ * CPU work off the loop (workers.h): fn(arg) runs on a worker thread, then
+ * done(arg) on the loop. r stays valid after the handler returns: done
+ * replies with the usual helpers (a reply to a client that went away is
+ * only logged) and then calls server_req_end(r), which frees r. fn must
+ * not touch r. -1 after replying 503 when the pool is stopping (done is
+ * then not called; the handler still owns arg).
+ */
+int server_work_submit(struct server_req *r, server_work_fn fn, server_work_fn done, void *arg);
+void server_req_end(struct server_req *r);
 
 struct store *server_store(struct server_req *r);
 bool server_behind_tls(struct server_req *r);
