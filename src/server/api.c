@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "server/server_internal.h"
 #include "work/audit.h"
 #include "work/users.h"
@@ -290,33 +292,84 @@ void server_api_users_list(struct server_req *r)
 	server_reply_json(r, 200, json_pack("{s:o}", "users", a.list));
 }
 
+/* A new user whose password is hashed on the worker pool. */
+struct api_user_job {
+	struct server_req *r;
+	json_t *body; /* owns the strings nu points into */
+	struct work_user_new nu;
+	char path[2048];
+	char *pw;
+	size_t pwlen;
+	char hash[STORE_PWHASH_MAX + 1];
+	struct err e;
+};
+
+static void api_user_job_free(struct api_user_job *j)
+{
+	if (j->pw != NULL) {
+		sodium_memzero(j->pw, j->pwlen);
+		free(j->pw);
+	}
+	sodium_memzero(j->hash, sizeof(j->hash));
+	json_decref(j->body);
+	free(j);
+}
+
+static void api_user_hash(void *arg)
+{
+	struct api_user_job *j = arg;
+
+	work_password_hash(j->pw, j->pwlen, j->hash, &j->e);
+}
+
+static void api_user_hashed(void *arg)
+{
+	struct api_user_job *j = arg;
+	struct server_req *r = j->r;
+	int64_t id = 0;
+
+	if (j->e.code == 0)
+		work_user_add_hashed(&r->ctx, &j->nu, j->hash, &id, &j->e);
+	if (j->e.code != 0)
+		server_reply_err(r, &j->e);
+	else
+		server_reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+	api_user_job_free(j);
+	server_req_end(r);
+}
+
 void server_api_users_add(struct server_req *r)
 {
 	json_t *body = server_body_json(r);
-	struct work_user_new nu = {0};
+	struct api_user_job *j;
 	const char *pw;
-	char path[2048];
-	int64_t id = 0;
-	struct err e = {0};
 
 	if (body == NULL)
 		return;
-	nu.username = json_string_value(json_object_get(body, "username"));
-	nu.display_name = json_string_value(json_object_get(body, "display_name"));
-	nu.role = json_string_value(json_object_get(body, "role"));
+	j = xcalloc(1, sizeof(*j));
+	j->r = r;
+	j->body = body;
+	j->nu.username = json_string_value(json_object_get(body, "username"));
+	j->nu.display_name = json_string_value(json_object_get(body, "display_name"));
+	j->nu.role = json_string_value(json_object_get(body, "role"));
 	pw = json_string_value(json_object_get(body, "password"));
-	if (nu.display_name != NULL && nu.display_name[0] == '\0')
-		nu.display_name = NULL;
-	if (nu.username == NULL || nu.role == NULL || pw == NULL)
-		err_set(&e, BASE_E_USAGE, "请填写用户名、角色和初始密码");
-	else if (api_dept_arg(r, body, "department", path, sizeof(path), &nu.dept, &e) == 0)
-		work_user_add(&r->ctx, &nu, pw, strlen(pw), &id, &e);
-	json_decref(body);
-	if (e.code != 0) {
-		server_reply_err(r, &e);
+	if (j->nu.display_name != NULL && j->nu.display_name[0] == '\0')
+		j->nu.display_name = NULL;
+	if (j->nu.username == NULL || j->nu.role == NULL || pw == NULL)
+		err_set(&j->e, BASE_E_USAGE, "请填写用户名、角色和初始密码");
+	else if (api_dept_arg(r, body, "department", j->path, sizeof(j->path), &j->nu.dept,
+			      &j->e) == 0)
+		work_user_add_check(&j->nu, pw, strlen(pw), &j->e);
+	if (j->e.code != 0) {
+		server_reply_err(r, &j->e);
+		api_user_job_free(j);
 		return;
 	}
-	server_reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+	j->pwlen = strlen(pw);
+	j->pw = xstrdup(pw);
+	/* argon2id: tens of ms of CPU, not on the loop */
+	if (server_work_submit(r, api_user_hash, api_user_hashed, j) != 0)
+		api_user_job_free(j);
 }
 
 void server_api_users_disable(struct server_req *r)

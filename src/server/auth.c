@@ -9,6 +9,7 @@
  * carrying the cookie, the token covers older browsers and same-site pages.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -149,13 +150,54 @@ static int auth_session_new(struct server_req *r, const struct store_user *u, ch
 	return store_session_insert(server_store(r), s, &id, e);
 }
 
+/* A login whose password check runs on the worker pool. */
+struct auth_login_job {
+	struct server_req *r;
+	struct work_login lg;
+};
+
+static void auth_login_check(void *arg)
+{
+	struct auth_login_job *j = arg;
+
+	work_login_check(&j->lg);
+}
+
+static void auth_login_done(void *arg)
+{
+	struct auth_login_job *j = arg;
+	struct server_req *r = j->r;
+	struct store_user u;
+	struct store_session s;
+	char token[65];
+	struct err e = {0};
+
+	/* the outcome is recorded (counters, audit) even when the client
+	 * went away; a session only when somebody is there to get it */
+	if (work_login_finish(&r->ctx, &j->lg, &u, &e) != 0 ||
+	    (!r->gone && auth_session_new(r, &u, token, &s, &e) != 0)) {
+		server_reply_err(r, &e);
+	} else if (r->gone) {
+		server_reply_error(r, 499, "gone", "客户端已断开");
+	} else {
+		r->logged_in = true;
+		r->user = u;
+		auth_set_cookie(r, token, (long)(server_session_max_ms(r) / 1000));
+		sodium_memzero(token, sizeof(token));
+		server_reply_json(r, 200,
+				  json_pack("{s:o,s:s,s:I}", "user", server_user_json(r, &u),
+					    "csrf", s.csrf, "expires_at",
+					    (json_int_t)s.expires_at));
+	}
+	free(j);
+	server_req_end(r);
+}
+
 void server_auth_login(struct server_req *r)
 {
 	json_t *body;
 	const char *name, *pw;
-	struct store_user u;
-	struct store_session s;
-	char token[65];
+	struct auth_login_job *j;
 	char retry[32];
 	int64_t retry_ms;
 	struct err e = {0};
@@ -176,20 +218,20 @@ void server_auth_login(struct server_req *r)
 		server_reply_error(r, 400, "bad_request", "请填写用户名和密码");
 		return;
 	}
-	if (work_user_login(&r->ctx, name, pw, strlen(pw), &u, &e) != 0 ||
-	    auth_session_new(r, &u, token, &s, &e) != 0) {
+	j = xcalloc(1, sizeof(*j));
+	j->r = r;
+	if (work_login_begin(&r->ctx, name, pw, strlen(pw), &j->lg, &e) != 0) {
 		json_decref(body);
+		free(j);
 		server_reply_err(r, &e);
 		return;
 	}
 	json_decref(body);
-	r->logged_in = true;
-	r->user = u;
-	auth_set_cookie(r, token, (long)(server_session_max_ms(r) / 1000));
-	sodium_memzero(token, sizeof(token));
-	server_reply_json(r, 200,
-			  json_pack("{s:o,s:s,s:I}", "user", server_user_json(r, &u), "csrf",
-				    s.csrf, "expires_at", (json_int_t)s.expires_at));
+	/* argon2id: tens of ms of CPU, not on the loop */
+	if (server_work_submit(r, auth_login_check, auth_login_done, j) != 0) {
+		work_login_clear(&j->lg);
+		free(j);
+	}
 }
 
 void server_auth_logout(struct server_req *r)

@@ -1,5 +1,6 @@
 /* server: settings of `shuzhi serve` from defaults, a JSON config file, the
  * environment and the command line (see server.h, docs/OPERATIONS.md). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +11,9 @@
 #include "model/embed.h"
 #include "model/model.h"
 #include "server/server.h"
+#include "server/workers.h"
 
-enum cfg_kind { CFG_LISTEN, CFG_DB, CFG_BOOL, CFG_INT, CFG_MODEL, CFG_EMBEDDING };
+enum cfg_kind { CFG_LISTEN, CFG_DB, CFG_BOOL, CFG_INT, CFG_MODEL, CFG_EMBEDDING, CFG_ADDRS };
 
 enum cfg_id {
 	K_LISTEN,
@@ -29,7 +31,10 @@ enum cfg_id {
 	K_MODEL,
 	K_EMBEDDING,
 	K_TASK_FILE_AGE,
-	K_TASK_MODEL_TIMEOUT
+	K_TASK_MODEL_TIMEOUT,
+	K_MAX_CONNS_PER_IP,
+	K_TRUSTED_PROXIES,
+	K_WORKERS
 };
 
 struct cfg_key {
@@ -60,6 +65,9 @@ static const struct cfg_key cfg_keys[] = {
     {K_TASK_FILE_AGE, "task_file_max_age_s", "SHUZHI_TASK_FILE_MAX_AGE_S", CFG_INT, 1,
      365LL * 86400},
     {K_TASK_MODEL_TIMEOUT, "task_model_timeout_s", "SHUZHI_TASK_MODEL_TIMEOUT_S", CFG_INT, 1, 3600},
+    {K_MAX_CONNS_PER_IP, "max_conns_per_ip", "SHUZHI_MAX_CONNS_PER_IP", CFG_INT, 1, 100000},
+    {K_TRUSTED_PROXIES, "trusted_proxies", "SHUZHI_TRUSTED_PROXIES", CFG_ADDRS, 0, 0},
+    {K_WORKERS, "workers", "SHUZHI_WORKERS", CFG_INT, 1, SERVER_WORKERS_MAX},
 };
 
 static const struct cfg_key *cfg_find(const char *key)
@@ -87,6 +95,8 @@ void server_config_defaults(struct server_config *c)
 	c->session_max_s = SERVER_SESSION_MAX_S;
 	c->task_file_max_age_s = SERVER_TASK_FILE_MAX_AGE_S;
 	c->task_model_timeout_s = SERVER_TASK_MODEL_TIMEOUT_S;
+	c->max_conns_per_ip = SERVER_MAX_CONNS_PER_IP;
+	c->workers = SERVER_WORKERS_DEFAULT;
 }
 
 bool server_config_has_key(const char *key)
@@ -165,6 +175,12 @@ static int cfg_set_int(struct server_config *c, const struct cfg_key *k, long lo
 	case K_TASK_MODEL_TIMEOUT:
 		c->task_model_timeout_s = v;
 		break;
+	case K_MAX_CONNS_PER_IP:
+		c->max_conns_per_ip = (int)v;
+		break;
+	case K_WORKERS:
+		c->workers = (int)v;
+		break;
 	default:
 		return err_set(e, BASE_E_INTERNAL, "配置项 %s 不是整数", k->key);
 	}
@@ -207,9 +223,57 @@ static int cfg_set_embedding(struct server_config *c, const char *s, const char 
 	return 0;
 }
 
+/* "10.0.0.1, ::1" → "10.0.0.1,::1": each an IPv4 or IPv6 address. */
+static int cfg_set_addrs(struct server_config *c, const char *s, const char *src, struct err *e)
+{
+	struct buf out;
+	const char *p = s;
+
+	buf_init(&out, sizeof(c->trusted_proxies) - 1);
+	while (*p != '\0') {
+		const char *q = strchr(p, ',');
+		size_t n = q ? (size_t)(q - p) : strlen(p);
+		char one[64];
+		unsigned char bin[16];
+
+		while (n > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			n--;
+		}
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n > 0) {
+			if (n >= sizeof(one))
+				goto bad;
+			memcpy(one, p, n);
+			one[n] = '\0';
+			if (inet_pton(AF_INET, one, bin) != 1 && inet_pton(AF_INET6, one, bin) != 1)
+				goto bad;
+			if ((out.len > 0 && buf_addc(&out, ',') != 0) || buf_adds(&out, one) != 0) {
+				buf_free(&out);
+				return err_set(e, BASE_E_USAGE, "%s：“trusted_proxies”过长", src);
+			}
+		}
+		p = q ? q + 1 : p + n;
+		if (q == NULL)
+			break;
+	}
+	snprintf(c->trusted_proxies, sizeof(c->trusted_proxies), "%s", out.p ? out.p : "");
+	buf_free(&out);
+	return 0;
+bad:
+	buf_free(&out);
+	return err_set(
+	    e, BASE_E_USAGE,
+	    "%s：“trusted_proxies”须为 IP 地址列表（逗号分隔，例如 10.0.0.1,::1），现为“%s”", src,
+	    s);
+}
+
 static int cfg_set_str(struct server_config *c, const struct cfg_key *k, const char *s,
 		       const char *src, struct err *e)
 {
+	if (k->kind == CFG_ADDRS)
+		return cfg_set_addrs(c, s, src, e);
 	if (k->kind == CFG_MODEL)
 		return cfg_set_model(c, s, src, e);
 	if (k->kind == CFG_EMBEDDING)
@@ -240,7 +304,7 @@ static int cfg_set_text(struct server_config *c, const char *key, const char *te
 	if (k == NULL)
 		return err_set(e, BASE_E_USAGE, "%s：未知的配置项“%s”", src, key);
 	if (k->kind == CFG_LISTEN || k->kind == CFG_DB || k->kind == CFG_MODEL ||
-	    k->kind == CFG_EMBEDDING)
+	    k->kind == CFG_EMBEDDING || k->kind == CFG_ADDRS)
 		return cfg_set_str(c, k, text, src, e);
 	if (k->kind == CFG_BOOL) {
 		if (strcmp(text, "1") == 0 || strcmp(text, "true") == 0 ||
@@ -382,6 +446,26 @@ int server_config_load_json(struct server_config *c, const char *data, size_t le
 			}
 			rc = cfg_set_str(c, k, text ? text : "", src, e);
 			free(text);
+		} else if (k->kind == CFG_ADDRS && json_is_array(val)) {
+			struct buf list;
+			size_t i;
+			json_t *it;
+
+			buf_init(&list, 64 * 1024);
+			json_array_foreach(val, i, it)
+			{
+				if (!json_is_string(it)) {
+					rc = err_set(e, BASE_E_USAGE, "%s：“%s”须为字符串数组", src,
+						     key);
+					break;
+				}
+				if (i > 0)
+					buf_addc(&list, ',');
+				buf_adds(&list, json_string_value(it));
+			}
+			if (rc == 0)
+				rc = cfg_set_addrs(c, list.p ? list.p : "", src, e);
+			buf_free(&list);
 		} else {
 			if (!json_is_string(val) ||
 			    strlen(json_string_value(val)) != json_string_length(val)) {
@@ -481,6 +565,21 @@ char *server_config_json(const struct server_config *c)
 	json_object_set_new(o, "session_max_s", json_integer(c->session_max_s));
 	json_object_set_new(o, "task_file_max_age_s", json_integer(c->task_file_max_age_s));
 	json_object_set_new(o, "task_model_timeout_s", json_integer(c->task_model_timeout_s));
+	json_object_set_new(o, "max_conns_per_ip", json_integer(c->max_conns_per_ip));
+	{
+		json_t *a = json_array();
+		const char *p = c->trusted_proxies;
+
+		while (*p != '\0') {
+			const char *q = strchr(p, ',');
+			size_t n = q ? (size_t)(q - p) : strlen(p);
+
+			json_array_append_new(a, json_stringn(p, n));
+			p += n + (q ? 1 : 0);
+		}
+		json_object_set_new(o, "trusted_proxies", a);
+	}
+	json_object_set_new(o, "workers", json_integer(c->workers));
 	if (c->model[0] != '\0') {
 		struct model_provider p;
 		struct err e = {0};

@@ -1,8 +1,10 @@
 /*
  * server/http: the event loop, the dispatcher (route → session → policy →
- * CSRF → handler), reply helpers and the access log. One thread: handlers
- * run to completion on the loop, so "in flight" means a reply still being
- * written; shutdown waits for those (bounded by SERVER_SHUTDOWN_GRACE_MS).
+ * CSRF → handler), reply helpers and the access log. Handlers run on the
+ * loop; CPU work goes to the worker pool (server_work_submit, workers.h)
+ * and the request is answered when it comes back. "In flight" means a
+ * request not yet answered or a reply still being written; shutdown waits
+ * for those (bounded by SERVER_SHUTDOWN_GRACE_MS).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -42,6 +44,8 @@ struct server {
 	struct server_ratelimit *login_rl;
 	struct server_ratelimit *portal_rl;
 	struct model_gateway *gw; /* NULL: no model configured */
+	struct server_conns *conns;
+	struct server_workers *workers;
 	long inflight;
 	bool stopping;
 };
@@ -229,6 +233,19 @@ const char *server_header(struct server_req *r, const char *name)
 	return evhttp_find_header(evhttp_request_get_input_headers(r->ev), name);
 }
 
+/* A deferred request is answered: its connection's close no longer
+ * concerns r (which is freed soon after). */
+static void http_undefer(struct server_req *r)
+{
+	struct evhttp_connection *con;
+
+	if (!r->deferred || r->gone)
+		return;
+	con = evhttp_request_get_connection(r->ev);
+	if (con != NULL)
+		evhttp_connection_set_closecb(con, NULL, NULL);
+}
+
 void server_reply_raw(struct server_req *r, int status, const char *type, const void *data,
 		      size_t len)
 {
@@ -239,6 +256,11 @@ void server_reply_raw(struct server_req *r, int status, const char *type, const 
 		return;
 	}
 	r->replied = true;
+	http_undefer(r);
+	if (r->gone) { /* nobody to send it to: server_req_end() frees the request */
+		http_access_log(r, status);
+		return;
+	}
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
@@ -257,6 +279,7 @@ struct evhttp_request *server_reply_stream_start(struct server_req *r, const cha
 	struct evhttp_connection *con = evhttp_request_get_connection(r->ev);
 	int one = 1;
 
+	http_undefer(r);
 	/* Small events must leave at once: without this, Nagle's algorithm
 	 * and the peer's delayed ACK hold each event up to 40 ms. */
 	if (con != NULL)
@@ -335,20 +358,58 @@ json_t *server_body_json(struct server_req *r)
 	return v;
 }
 
+/* The extension server_upload() gives the spool file: the name's, when
+ * short and alphanumeric (readers go by it: .docx, .txt). */
+static void http_upload_ext(struct server_req *r, char ext[10])
+{
+	const char *name = server_upload_name(r);
+	const char *dot = name ? strrchr(name, '.') : NULL;
+
+	ext[0] = '\0';
+	if (dot != NULL && strlen(dot) >= 2 && strlen(dot) < 10) {
+		snprintf(ext, 10, "%s", dot);
+		for (size_t i = 1; ext[i] != '\0'; i++)
+			if (!isalnum((unsigned char)ext[i]))
+				ext[0] = '\0';
+	}
+}
+
+/* The body the connection filter already wrote to disk: renamed to carry
+ * the extension, handed over as the upload. */
+static const char *http_upload_spooled(struct server_req *r, int64_t *size)
+{
+	char ext[10], path[4200];
+
+	if (r->spool_size > http_max_upload(r->srv->cfg)) {
+		http_too_large(r, http_max_upload(r->srv->cfg));
+		return NULL;
+	}
+	http_upload_ext(r, ext);
+	snprintf(path, sizeof(path), "%s%s", r->spool_path, ext);
+	if (ext[0] != '\0' && rename(r->spool_path, path) == 0)
+		r->upload_path = xstrdup(path);
+	else
+		r->upload_path = xstrdup(r->spool_path);
+	free(r->spool_path);
+	r->spool_path = NULL;
+	*size = r->spool_size;
+	return r->upload_path;
+}
+
 const char *server_upload(struct server_req *r, int64_t *size)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
 	size_t len = evbuffer_get_length(in);
 	const char *dir = getenv("TMPDIR");
-	const char *name = server_upload_name(r);
-	const char *dot = name ? strrchr(name, '.') : NULL;
 	char path[4096], ext[10] = "";
 	int fd;
 
 	if (r->upload_path != NULL) {
-		*size = (int64_t)len;
+		*size = r->spool_size > 0 ? r->spool_size : (int64_t)len;
 		return r->upload_path;
 	}
+	if (r->spool_path != NULL && len == 0)
+		return http_upload_spooled(r, size);
 	if ((long long)len > http_max_upload(r->srv->cfg)) {
 		http_too_large(r, http_max_upload(r->srv->cfg));
 		return NULL;
@@ -359,13 +420,7 @@ const char *server_upload(struct server_req *r, int64_t *size)
 	}
 	if (dir == NULL || dir[0] != '/')
 		dir = "/tmp";
-	/* keep a short alphanumeric extension: readers go by it (.docx, .txt) */
-	if (dot != NULL && strlen(dot) >= 2 && strlen(dot) < sizeof(ext)) {
-		snprintf(ext, sizeof(ext), "%s", dot);
-		for (size_t i = 1; ext[i] != '\0'; i++)
-			if (!isalnum((unsigned char)ext[i]))
-				ext[0] = '\0';
-	}
+	http_upload_ext(r, ext);
 	snprintf(path, sizeof(path), "%s/shuzhi-upload-XXXXXX%s", dir, ext[0] ? ext : "");
 	fd = mkstemps(path, ext[0] ? (int)strlen(ext) : 0); /* mode 0600 */
 	if (fd < 0) {
@@ -539,6 +594,29 @@ static void http_peer(struct evhttp_request *req, char *out, size_t cap)
 	snprintf(out, cap, "%s", addr ? addr : "-");
 }
 
+/* After the handler (or server_req_end): answer 500 if nobody did, free r. */
+static void http_req_free(struct server_req *r)
+{
+	if (!r->replied)
+		server_reply_error(r, 500, "internal", "服务器内部错误");
+	if (r->gone)
+		evhttp_request_free(r->ev);
+	if (r->query != NULL) {
+		evhttp_clear_headers(r->query);
+		free(r->query);
+	}
+	if (r->upload_path != NULL) {
+		unlink(r->upload_path);
+		free(r->upload_path);
+	}
+	if (r->spool_path != NULL) {
+		unlink(r->spool_path);
+		free(r->spool_path);
+	}
+	sodium_memzero(r, sizeof(*r));
+	free(r);
+}
+
 static void http_on_request(struct evhttp_request *req, void *arg)
 {
 	struct server *srv = arg;
@@ -552,7 +630,12 @@ static void http_on_request(struct evhttp_request *req, void *arg)
 	r->ev = req;
 	r->start_ns = base_now_ns();
 	r->method = http_method(evhttp_request_get_command(req));
-	http_peer(req, r->ip, sizeof(r->ip));
+	http_peer(req, r->peer, sizeof(r->peer));
+	server_client_ip(
+	    srv->cfg, r->peer,
+	    evhttp_find_header(evhttp_request_get_input_headers(req), "X-Forwarded-For"), r->ip,
+	    sizeof(r->ip));
+	server_conns_take_spool(srv->conns, r, &r->spool_path, &r->spool_size);
 	snprintf(r->actor, sizeof(r->actor), "web:%s", r->ip);
 	r->ctx.st = srv->st;
 	r->ctx.actor = r->actor;
@@ -566,18 +649,45 @@ static void http_on_request(struct evhttp_request *req, void *arg)
 		memcpy(r->path, path, strlen(path) + 1);
 		http_dispatch(r);
 	}
-	if (!r->replied)
-		server_reply_error(r, 500, "internal", "服务器内部错误");
-	if (r->query != NULL) {
-		evhttp_clear_headers(r->query);
-		free(r->query);
+	if (r->deferred)
+		return; /* server_req_end() finishes it */
+	http_req_free(r);
+}
+
+/* ---- CPU work off the loop ---- */
+
+static void http_on_deferred_close(struct evhttp_connection *con, void *arg)
+{
+	struct server_req *r = arg;
+
+	(void)con;
+	/* evhttp detached the unanswered request from the dying connection
+	 * (on EOF, error or timeout): it is ours to free now */
+	r->gone = true;
+}
+
+int server_work_submit(struct server_req *r, server_work_fn fn, server_work_fn done, void *arg)
+{
+	struct evhttp_connection *con = evhttp_request_get_connection(r->ev);
+
+	if (server_workers_submit(r->srv->workers, fn, done, arg) != 0) {
+		server_reply_error(r, 503, "busy", "服务正在停止");
+		return -1;
 	}
-	if (r->upload_path != NULL) {
-		unlink(r->upload_path);
-		free(r->upload_path);
-	}
-	sodium_memzero(r, sizeof(*r));
-	free(r);
+	r->deferred = true;
+	if (con != NULL)
+		evhttp_connection_set_closecb(con, http_on_deferred_close, r);
+	return 0;
+}
+
+void server_req_end(struct server_req *r)
+{
+	struct server *srv = r->srv;
+	bool gone = r->gone;
+
+	http_req_free(r);
+	if (gone) /* no reply went out, so evhttp's on_complete will not run */
+		http_inflight_done(srv);
 }
 
 /* ---- lifecycle ---- */
@@ -683,6 +793,13 @@ int server_run(const struct server_config *cfg, struct err *e)
 						 EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 						 EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(srv.http, http_on_request, &srv);
+	srv.workers = server_workers_new(srv.base, cfg->workers, e);
+	if (srv.workers == NULL) {
+		rc = e->code;
+		goto out_free;
+	}
+	srv.conns = server_conns_new(srv.base, cfg);
+	evhttp_set_bevcb(srv.http, server_conns_bevcb, srv.conns);
 	srv.bound = evhttp_bind_socket_with_handle(srv.http, addr, (ev_uint16_t)port);
 	if (srv.bound == NULL) {
 		rc = err_set(e, BASE_E_IO, "无法监听 %s:%d（地址无效或端口已被占用）", addr, port);
@@ -717,6 +834,8 @@ out_free:
 		event_free(sigterm);
 	if (sigint != NULL)
 		event_free(sigint);
+	/* jobs still out finish and answer (their requests are still there) */
+	server_workers_free(srv.workers);
 	model_gateway_free(srv.gw); /* ends open streams while the store is open */
 	server_task_model_stop();
 	server_api_chat_flush();
@@ -724,6 +843,7 @@ out_free:
 		evhttp_free(srv.http);
 	if (srv.base != NULL)
 		event_base_free(srv.base);
+	server_conns_free(srv.conns); /* after the connections' filters are gone */
 	server_ratelimit_free(srv.login_rl);
 	server_ratelimit_free(srv.portal_rl);
 	store_close(srv.st);

@@ -45,6 +45,7 @@
 #define SERVER_PORTAL_BURST	    30		/* public searches per IP at once … */
 #define SERVER_PORTAL_PER_MINUTE    60		/* … then this many a minute */
 #define SERVER_LOGIN_REFILL_MS	    6000	/* … then one more every 6 s (10/min) */
+#define SERVER_MAX_CONNS_PER_IP	    64		/* open connections per client IP */
 #define SERVER_SHUTDOWN_GRACE_MS    10000	/* in-flight replies get this long */
 #define SERVER_AUDIT_LIMIT_MAX	    1000	/* rows per /api/audit page */
 #define SERVER_AUDIT_CSV_MAX_ROWS   100000
@@ -101,6 +102,11 @@ struct server_config {
 	 * before the task falls back to its deterministic draft. */
 	long long task_file_max_age_s;
 	long long task_model_timeout_s;
+	int max_conns_per_ip; /* more connections from one IP are closed at once */
+	/* Addresses of reverse proxies (comma-separated, normalised): only
+	 * from these is X-Forwarded-For believed. "" when none. */
+	char trusted_proxies[1024];
+	int workers; /* threads for CPU work (password hashing): server/workers.h */
 	/* Called once listening, with the bound port (useful with port 0). */
 	void (*on_listen)(const char *addr, int port, void *arg);
 	void *on_listen_arg;

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "server/server.h"
+#include "server/workers.h"
 #include "store/store.h"
 #include "work/work.h"
 
@@ -40,8 +41,24 @@ struct server_req {
 	const struct server_route *route;
 	char *upload_path; /* server_upload()'s spool file, removed at the end */
 	char upload_name[256];
+	char *spool_path; /* the body the connection filter streamed to disk (conn.c) */
+	int64_t spool_size;
+	char peer[48]; /* the TCP peer (ip is the client behind a trusted proxy) */
 	bool replied;
+	bool deferred; /* waiting for server_work_submit()'s job */
+	bool gone;     /* … and the client went away meanwhile */
 };
+
+/*
+ * CPU work off the loop (workers.h): fn(arg) runs on a worker thread, then
+ * done(arg) on the loop. r stays valid after the handler returns: done
+ * replies with the usual helpers (a reply to a client that went away is
+ * only logged) and then calls server_req_end(r), which frees r. fn must
+ * not touch r. -1 after replying 503 when the pool is stopping (done is
+ * then not called; the handler still owns arg).
+ */
+int server_work_submit(struct server_req *r, server_work_fn fn, server_work_fn done, void *arg);
+void server_req_end(struct server_req *r);
 
 struct store *server_store(struct server_req *r);
 bool server_behind_tls(struct server_req *r);
@@ -93,6 +110,53 @@ const char *server_upload(struct server_req *r, int64_t *size);
 const char *server_upload_name(struct server_req *r);
 /* A query parameter (decoded), or NULL. Valid until the reply. */
 const char *server_query(struct server_req *r, const char *name);
+
+/*
+ * Request heads as the connection filter reads them (reqhead.c, fuzzed).
+ * server_reqhead_end(): the length of the head (through its empty line)
+ * in p[0..n), 0 while incomplete; from is how much was searched before.
+ * server_reqhead_parse(): 0, or -1 when malformed (the caller then leaves
+ * the connection to evhttp). server_reqhead_rewrite(): the head with
+ * Content-Length, Expect and SERVER_SPOOL_HEADER removed and
+ * "Content-Length: 0" and SERVER_SPOOL_HEADER: token added.
+ */
+#define SERVER_SPOOL_HEADER "X-Shuzhi-Spool"
+struct server_reqhead {
+	char method[8];
+	char path[512];		  /* raw, without the query */
+	int minor;		  /* HTTP/1.minor */
+	long long content_length; /* -1: none */
+	bool chunked;		  /* any Transfer-Encoding */
+	bool expect_continue;
+};
+size_t server_reqhead_end(const char *p, size_t n, size_t from);
+int server_reqhead_parse(const char *p, size_t n, struct server_reqhead *h);
+int server_reqhead_rewrite(const char *p, size_t n, const char *token, struct buf *out);
+
+/*
+ * Connections (conn.c): every accepted connection runs through a filter
+ * bufferevent (evhttp_set_bevcb) that counts connections per client IP
+ * (max_conns_per_ip; trusted proxies exempt), answers a body over its
+ * route's limit with the JSON 413 before evhttp reads it, and writes the
+ * bodies of SERVER_ROUTE_UPLOAD routes to a spool file as they arrive;
+ * evhttp then sees the head with an empty body and a spool token.
+ */
+struct server_conns;
+struct bufferevent;
+struct server_conns *server_conns_new(struct event_base *base, const struct server_config *cfg);
+void server_conns_free(struct server_conns *c);
+struct bufferevent *server_conns_bevcb(struct event_base *base, void *arg);
+/* The spool file of r's body, if the filter made one for it: the path
+ * (the caller owns and removes it) and size; false otherwise. */
+bool server_conns_take_spool(struct server_conns *c, struct server_req *r, char **path,
+			     int64_t *size);
+/* Whether ip (text) is one of cfg->trusted_proxies. */
+bool server_proxy_trusted(const struct server_config *cfg, const char *ip);
+/* The client address of a request from peer with X-Forwarded-For xff
+ * (NULL: none): the last hop that is not a trusted proxy, when peer is
+ * trusted; peer otherwise. */
+void server_client_ip(const struct server_config *cfg, const char *peer, const char *xff, char *out,
+		      size_t cap);
 
 /* Sessions (auth.c). */
 void server_auth_load(struct server_req *r); /* from the cookie, if any */

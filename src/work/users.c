@@ -1,6 +1,7 @@
 /* work/users: departments, users, argon2id passwords, lockout (see users.h). */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -236,8 +237,22 @@ int work_dept_add(const struct work_ctx *ctx, const char *name, const char *pare
 
 /* ---- users ---- */
 
-int work_user_add(const struct work_ctx *ctx, const struct work_user_new *nu, const char *pw,
-		  size_t pwlen, int64_t *id, struct err *e)
+int work_user_add_check(const struct work_user_new *nu, const char *pw, size_t pwlen, struct err *e)
+{
+	char name[STORE_NAME_MAX + 1];
+
+	if (work_username_normalize(nu->username, name, e) != 0 ||
+	    work_role_check(nu->role, e) != 0)
+		return e->code;
+	if (nu->display_name != NULL &&
+	    users_check_label("显示名称", nu->display_name, WORK_DISPLAY_MAX, STORE_DISPLAY_MAX,
+			      true, e) != 0)
+		return e->code;
+	return work_password_check(pw, pwlen, name, e);
+}
+
+int work_user_add_hashed(const struct work_ctx *ctx, const struct work_user_new *nu,
+			 const char *hash, int64_t *id, struct err *e)
 {
 	struct store_user u = {0};
 	struct store_dept dept = {0};
@@ -252,15 +267,13 @@ int work_user_add(const struct work_ctx *ctx, const struct work_user_new *nu, co
 	    users_check_label("显示名称", nu->display_name, WORK_DISPLAY_MAX, STORE_DISPLAY_MAX,
 			      true, e) != 0)
 		return e->code;
-	if (work_password_check(pw, pwlen, u.username, e) != 0)
-		return e->code;
+	if (hash == NULL || strlen(hash) > STORE_PWHASH_MAX ||
+	    strncmp(hash, crypto_pwhash_STRPREFIX, strlen(crypto_pwhash_STRPREFIX)) != 0)
+		return err_set(e, BASE_E_INTERNAL, "密码哈希无效");
 	snprintf(u.display_name, sizeof(u.display_name), "%s",
 		 nu->display_name ? nu->display_name : u.username);
 	snprintf(u.role, sizeof(u.role), "%s", nu->role);
-	/* Hash before taking the write lock: argon2id takes tens of ms. */
-	rc = work_password_hash(pw, pwlen, u.password_hash, e);
-	if (rc != 0)
-		return rc;
+	snprintf(u.password_hash, sizeof(u.password_hash), "%s", hash);
 	rc = store_tx_begin(ctx->st, e);
 	if (rc != 0)
 		return rc;
@@ -288,6 +301,22 @@ int work_user_add(const struct work_ctx *ctx, const struct work_user_new *nu, co
 	rc = work_audit_append_tx(ctx, "user.add", target, detail, e);
 	json_decref(detail);
 	return users_finish(ctx, rc, e);
+}
+
+int work_user_add(const struct work_ctx *ctx, const struct work_user_new *nu, const char *pw,
+		  size_t pwlen, int64_t *id, struct err *e)
+{
+	char hash[STORE_PWHASH_MAX + 1];
+	int rc;
+
+	if (work_user_add_check(nu, pw, pwlen, e) != 0)
+		return e->code;
+	/* Hash before taking the write lock: argon2id takes tens of ms. */
+	rc = work_password_hash(pw, pwlen, hash, e);
+	if (rc == 0)
+		rc = work_user_add_hashed(ctx, nu, hash, id, e);
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
 }
 
 /* Begin a transaction and load the user; on failure nothing is left open. */
@@ -430,12 +459,11 @@ static int users_audit_only(const struct work_ctx *ctx, const char *username, co
 	return users_finish(ctx, rc, e);
 }
 
-static int users_login_ok(const struct work_ctx *ctx, struct store_user *u, const char *pw,
-			  size_t pwlen, struct err *e)
+/* Success: clear the counters, store the upgraded hash, audit. */
+static int users_login_ok(const struct work_ctx *ctx, struct store_user *u, const char *rehash,
+			  struct err *e)
 {
 	int64_t now = work_now(ctx);
-	char hash[STORE_PWHASH_MAX + 1];
-	struct err he = {0};
 	int rc;
 
 	rc = store_tx_begin(ctx->st, e);
@@ -447,66 +475,150 @@ static int users_login_ok(const struct work_ctx *ctx, struct store_user *u, cons
 		u->locked_until = 0;
 		rc = store_user_set_login_state(ctx->st, u, now, e);
 	}
-	/* Hashes made with other limits are upgraded while we hold the password. */
-	if (rc == 0 &&
-	    crypto_pwhash_str_needs_rehash(u->password_hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-					   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0 &&
-	    work_password_hash(pw, pwlen, hash, &he) == 0) {
-		rc = store_user_set_password(ctx->st, u->id, hash, now, e);
+	if (rc == 0 && rehash != NULL) {
+		rc = store_user_set_password(ctx->st, u->id, rehash, now, e);
 		if (rc == 0)
-			snprintf(u->password_hash, sizeof(u->password_hash), "%s", hash);
+			snprintf(u->password_hash, sizeof(u->password_hash), "%s", rehash);
 	}
 	if (rc == 0)
 		rc = users_audit_login(ctx, u->username, "user.login", NULL, e);
 	return users_finish(ctx, rc, e);
 }
 
-int work_user_login(const struct work_ctx *ctx, const char *username, const char *pw, size_t pwlen,
-		    struct store_user *out, struct err *e)
+static const char users_bad[] = "用户名或密码错误";
+
+/* The account is locked now: audit, the message. */
+static int users_locked(const struct work_ctx *ctx, const struct store_user *u, struct err *e)
 {
-	static const char bad[] = "用户名或密码错误";
-	char name[STORE_NAME_MAX + 1];
 	struct err ignore = {0};
-	bool locked;
-	int64_t now;
+	long long minutes = (u->locked_until - work_now(ctx) + 59999) / 60000;
+
+	users_audit_only(ctx, u->username, "user.login_failed", "locked", &ignore);
+	return err_set(e, BASE_E_LOCKED, "登录失败次数过多，账号已锁定，请 %lld 分钟后再试",
+		       minutes);
+}
+
+void work_login_clear(struct work_login *lg)
+{
+	if (lg->pw != NULL) {
+		sodium_memzero(lg->pw, lg->pwlen);
+		free(lg->pw);
+	}
+	sodium_memzero(lg, sizeof(*lg));
+}
+
+int work_login_begin(const struct work_ctx *ctx, const char *username, const char *pw, size_t pwlen,
+		     struct work_login *lg, struct err *e)
+{
+	struct err ignore = {0};
 	int rc;
 
+	memset(lg, 0, sizeof(*lg));
 	if (users_sodium_init(e) != 0)
 		return e->code;
 	pthread_once(&users_dummy_once, users_dummy_init);
-	if (work_username_normalize(username, name, &ignore) != 0 || pwlen > WORK_PASSWORD_MAX)
-		return err_set(e, BASE_E_AUTH, "%s", bad);
-	rc = store_user_get(ctx->st, name, out, e);
+	if (work_username_normalize(username, lg->name, &ignore) != 0 || pwlen > WORK_PASSWORD_MAX)
+		return err_set(e, BASE_E_AUTH, "%s", users_bad);
+	rc = store_user_get(ctx->st, lg->name, &lg->user, e);
 	if (rc == BASE_E_NOTFOUND) {
-		/* Same work as a real check, so response time does not reveal names. */
-		if (crypto_pwhash_str_verify(users_dummy_hash, pw, pwlen) == 0)
-			base_log(LOG_WARN, "users: dummy hash matched");
 		err_clear(e);
-		users_audit_only(ctx, name, "user.login_failed", "unknown_user", &ignore);
-		return err_set(e, BASE_E_AUTH, "%s", bad);
+		/* Same work as a real check, so response time does not reveal names. */
+		snprintf(lg->hash, sizeof(lg->hash), "%s", users_dummy_hash);
+	} else if (rc != 0) {
+		return rc;
+	} else {
+		if (lg->user.locked_until > work_now(ctx)) {
+			rc = users_locked(ctx, &lg->user, e);
+			work_login_clear(lg);
+			return rc;
+		}
+		lg->found = true;
+		snprintf(lg->hash, sizeof(lg->hash), "%s", lg->user.password_hash);
+	}
+	lg->pw = xmalloc(pwlen + 1);
+	memcpy(lg->pw, pw, pwlen);
+	lg->pw[pwlen] = '\0';
+	lg->pwlen = pwlen;
+	return 0;
+}
+
+void work_login_check(struct work_login *lg)
+{
+	struct err he = {0};
+
+	lg->ok = lg->hash[0] != '\0' && crypto_pwhash_str_verify(lg->hash, lg->pw, lg->pwlen) == 0;
+	if (!lg->found) {
+		if (lg->ok)
+			base_log(LOG_WARN, "users: dummy hash matched");
+		lg->ok = false;
+	}
+	/* Hashes made with other limits are upgraded while we hold the password. */
+	if (lg->ok &&
+	    crypto_pwhash_str_needs_rehash(lg->hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+					   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0 &&
+	    work_password_hash(lg->pw, lg->pwlen, lg->rehash, &he) != 0)
+		lg->rehash[0] = '\0';
+	sodium_memzero(lg->pw, lg->pwlen);
+}
+
+int work_login_finish(const struct work_ctx *ctx, struct work_login *lg, struct store_user *out,
+		      struct err *e)
+{
+	struct err ignore = {0};
+	bool locked;
+	int rc;
+
+	if (!lg->found) {
+		users_audit_only(ctx, lg->name, "user.login_failed", "unknown_user", &ignore);
+		rc = err_set(e, BASE_E_AUTH, "%s", users_bad);
+		goto out;
+	}
+	/* The account as it is now: the check ran elsewhere, other logins
+	 * (or a password change) may have come in between. */
+	rc = store_user_get(ctx->st, lg->name, out, e);
+	if (rc == BASE_E_NOTFOUND) {
+		err_clear(e);
+		rc = err_set(e, BASE_E_AUTH, "%s", users_bad);
+		goto out;
 	}
 	if (rc != 0)
-		return rc;
-	now = work_now(ctx);
-	if (out->locked_until > now) {
-		long long minutes = (out->locked_until - now + 59999) / 60000;
-
-		users_audit_only(ctx, name, "user.login_failed", "locked", &ignore);
-		return err_set(e, BASE_E_LOCKED, "登录失败次数过多，账号已锁定，请 %lld 分钟后再试",
-			       minutes);
+		goto out;
+	if (out->locked_until > work_now(ctx)) {
+		rc = users_locked(ctx, out, e);
+		goto out;
 	}
-	if (crypto_pwhash_str_verify(out->password_hash, pw, pwlen) != 0) {
-		rc = users_record_failure(ctx, name, &locked, e);
-		if (rc != 0)
-			return rc;
-		if (locked)
-			return err_set(e, BASE_E_LOCKED, "登录失败次数过多，账号已锁定 %d 分钟",
-				       WORK_LOCKOUT_MINUTES);
-		return err_set(e, BASE_E_AUTH, "%s", bad);
+	if (!lg->ok) {
+		rc = users_record_failure(ctx, lg->name, &locked, e);
+		if (rc == 0 && locked)
+			rc = err_set(e, BASE_E_LOCKED, "登录失败次数过多，账号已锁定 %d 分钟",
+				     WORK_LOCKOUT_MINUTES);
+		else if (rc == 0)
+			rc = err_set(e, BASE_E_AUTH, "%s", users_bad);
+		goto out;
+	}
+	if (strcmp(out->password_hash, lg->hash) != 0) { /* changed meanwhile */
+		rc = err_set(e, BASE_E_AUTH, "%s", users_bad);
+		goto out;
 	}
 	if (out->disabled) {
-		users_audit_only(ctx, name, "user.login_failed", "disabled", &ignore);
-		return err_set(e, BASE_E_AUTH, "账号已停用，请联系管理员");
+		users_audit_only(ctx, lg->name, "user.login_failed", "disabled", &ignore);
+		rc = err_set(e, BASE_E_AUTH, "账号已停用，请联系管理员");
+		goto out;
 	}
-	return users_login_ok(ctx, out, pw, pwlen, e);
+	rc = users_login_ok(ctx, out, lg->rehash[0] ? lg->rehash : NULL, e);
+out:
+	work_login_clear(lg);
+	return rc;
+}
+
+int work_user_login(const struct work_ctx *ctx, const char *username, const char *pw, size_t pwlen,
+		    struct store_user *out, struct err *e)
+{
+	struct work_login lg;
+	int rc = work_login_begin(ctx, username, pw, pwlen, &lg, e);
+
+	if (rc != 0)
+		return rc;
+	work_login_check(&lg);
+	return work_login_finish(ctx, &lg, out, e);
 }

@@ -64,6 +64,13 @@ struct work_user_new {
 
 int work_user_add(const struct work_ctx *ctx, const struct work_user_new *nu, const char *pw,
 		  size_t pwlen, int64_t *id, struct err *e);
+/* work_user_add() in parts, for callers that hash elsewhere (the server's
+ * worker pool): the checks of nu and the password policy; then the insert
+ * with a hash from work_password_hash() (nu is checked again). */
+int work_user_add_check(const struct work_user_new *nu, const char *pw, size_t pwlen,
+			struct err *e);
+int work_user_add_hashed(const struct work_ctx *ctx, const struct work_user_new *nu,
+			 const char *hash, int64_t *id, struct err *e);
 /* Set a new password (policy-checked); also lifts a lockout. */
 int work_user_passwd(const struct work_ctx *ctx, const char *username, const char *pw, size_t pwlen,
 		     struct err *e);
@@ -80,5 +87,34 @@ int work_user_set_disabled(const struct work_ctx *ctx, const char *username, boo
  */
 int work_user_login(const struct work_ctx *ctx, const char *username, const char *pw, size_t pwlen,
 		    struct store_user *out, struct err *e);
+
+/*
+ * work_user_login() in three steps, so the argon2id check (tens of ms of
+ * CPU and 64 MiB) can run off the store's thread:
+ * work_login_begin() (store thread): looks the user up; a locked account
+ * or an impossible name fails here (nothing to check; lg is cleared).
+ * Otherwise 0, and lg holds a copy of the password until the check.
+ * work_login_check() (any thread; touches nothing but lg): the check, and
+ * a new hash when the stored one has other limits.
+ * work_login_finish() (store thread): rereads the account, records the
+ * outcome exactly as work_user_login() and clears lg.
+ * work_login_clear(): drop lg without finishing (zeroes the password).
+ */
+struct work_login {
+	char name[STORE_NAME_MAX + 1];
+	bool found; /* false: checked against a dummy hash, fails */
+	bool ok;    /* the check's result */
+	struct store_user user;
+	char hash[STORE_PWHASH_MAX + 1];
+	char rehash[STORE_PWHASH_MAX + 1]; /* "" unless upgraded */
+	char *pw;
+	size_t pwlen;
+};
+int work_login_begin(const struct work_ctx *ctx, const char *username, const char *pw, size_t pwlen,
+		     struct work_login *lg, struct err *e);
+void work_login_check(struct work_login *lg);
+int work_login_finish(const struct work_ctx *ctx, struct work_login *lg, struct store_user *out,
+		      struct err *e);
+void work_login_clear(struct work_login *lg);
 
 #endif
