@@ -9,6 +9,7 @@
 #include <event2/event.h>
 #include <jansson.h>
 
+#include "model/config_internal.h"
 #include "model/embed.h"
 #include "text/text.h"
 
@@ -119,57 +120,28 @@ static int ek_set(struct model_embedder *m, const struct ek *k, json_t *v, const
 	return err_set(e, BASE_E_INTERNAL, "embedding.%s", k->key);
 }
 
+static int ek_member(void *arg, const char *key, json_t *v, const char *src, struct err *e)
+{
+	for (size_t i = 0; i < ARRAY_LEN(ek_keys); i++) {
+		if (strcmp(ek_keys[i].key, key) == 0)
+			return ek_set(arg, &ek_keys[i], v, src, e);
+	}
+	return MODEL_CONFIG_UNKNOWN;
+}
+
 int model_embedder_parse(struct model_embedder *m, const char *text, size_t len, const char *src,
 			 struct err *e)
 {
-	json_error_t jerr;
-	json_t *root;
-	const char *key;
-	json_t *v;
-	int rc = 0;
+	int rc;
 
-	if (len > MODEL_CONFIG_MAX)
-		return err_set(e, BASE_E_LIMIT, "%s：embedding 设置超过 %d 字节", src,
-			       MODEL_CONFIG_MAX);
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL || !json_is_object(root)) {
-		json_decref(root);
-		return err_set(e, BASE_E_FORMAT, "%s：embedding 须为 JSON 对象", src);
-	}
 	model_embedder_defaults(m);
-	json_object_foreach(root, key, v)
-	{
-		const struct ek *k = NULL;
-
-		for (size_t i = 0; i < ARRAY_LEN(ek_keys); i++)
-			if (strcmp(ek_keys[i].key, key) == 0)
-				k = &ek_keys[i];
-		if (k == NULL) {
-			rc = err_set(e, BASE_E_USAGE, "%s：未知的向量模型配置项“embedding.%s”", src,
-				     key);
-			break;
-		}
-		rc = ek_set(m, k, v, src, e);
-		if (rc != 0)
-			break;
-	}
-	json_decref(root);
-	if (rc == 0 && strncmp(m->p.base_url, "http://", 7) != 0 &&
-	    strncmp(m->p.base_url, "https://", 8) != 0)
-		rc = err_set(e, BASE_E_USAGE,
-			     "%s：embedding.base_url 须以 http:// 或 https:// 开头，例如 "
-			     "http://127.0.0.1:8000/v1 或 http://127.0.0.1:11434",
-			     src);
-	if (rc == 0 && m->p.model[0] == '\0')
-		rc = err_set(e, BASE_E_USAGE,
-			     "%s：请填写 embedding.model（向量模型名称，如 bge-m3）", src);
-	if (rc == 0) {
-		size_t n = strlen(m->p.base_url);
-
-		while (n > 0 && m->p.base_url[n - 1] == '/')
-			m->p.base_url[--n] = '\0';
+	rc = model_config_walk(text, len, "embedding", "向量模型配置项", src, ek_member, m, e);
+	if (rc == 0)
+		rc = model_config_endpoint(m->p.base_url, m->p.model, "embedding",
+					   "http://127.0.0.1:8000/v1 或 http://127.0.0.1:11434",
+					   "向量模型名称，如 bge-m3", src, e);
+	if (rc == 0)
 		m->p.idle_timeout_s = m->timeout_s;
-	}
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "model/config_internal.h"
 #include "model/model.h"
 #include "text/text.h"
 
@@ -168,8 +169,8 @@ static int pv_set(struct model_provider *p, const struct pv_key *k, json_t *v, c
 	return err_set(e, BASE_E_INTERNAL, "model.%s", k->key);
 }
 
-int model_provider_parse(struct model_provider *p, const char *text, size_t len, const char *src,
-			 struct err *e)
+int model_config_walk(const char *text, size_t len, const char *what, const char *label,
+		      const char *src, model_config_set_fn set, void *arg, struct err *e)
 {
 	json_error_t jerr;
 	json_t *root;
@@ -178,45 +179,63 @@ int model_provider_parse(struct model_provider *p, const char *text, size_t len,
 	int rc = 0;
 
 	if (len > MODEL_CONFIG_MAX)
-		return err_set(e, BASE_E_LIMIT, "%s：model 设置超过 %d 字节", src,
+		return err_set(e, BASE_E_LIMIT, "%s：%s 设置超过 %d 字节", src, what,
 			       MODEL_CONFIG_MAX);
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL || !json_is_object(root)) {
 		json_decref(root);
-		return err_set(e, BASE_E_FORMAT, "%s：model 须为 JSON 对象", src);
+		return err_set(e, BASE_E_FORMAT, "%s：%s 须为 JSON 对象", src, what);
 	}
-	model_provider_defaults(p);
 	json_object_foreach(root, key, v)
 	{
-		const struct pv_key *k = NULL;
-
-		for (size_t i = 0; i < ARRAY_LEN(pv_keys); i++)
-			if (strcmp(pv_keys[i].key, key) == 0)
-				k = &pv_keys[i];
-		if (k == NULL) {
-			rc = err_set(e, BASE_E_USAGE, "%s：未知的模型配置项“model.%s”", src, key);
-			break;
-		}
-		rc = pv_set(p, k, v, src, e);
+		rc = set(arg, key, v, src, e);
+		if (rc == MODEL_CONFIG_UNKNOWN)
+			rc = err_set(e, BASE_E_USAGE, "%s：未知的%s“%s.%s”", src, label, what, key);
 		if (rc != 0)
 			break;
 	}
 	json_decref(root);
-	if (rc == 0 &&
-	    (strncmp(p->base_url, "http://", 7) != 0 && strncmp(p->base_url, "https://", 8) != 0))
-		rc = err_set(e, BASE_E_USAGE,
-			     "%s：model.base_url 须以 http:// 或 https:// 开头，例如 "
-			     "http://127.0.0.1:8000/v1",
-			     src);
-	if (rc == 0 && p->model[0] == '\0')
-		rc = err_set(e, BASE_E_USAGE,
-			     "%s：请填写 model.model（模型名称，如 deepseek-chat）", src);
-	if (rc == 0) {
-		size_t n = strlen(p->base_url);
+	return rc;
+}
 
-		while (n > 0 && p->base_url[n - 1] == '/')
-			p->base_url[--n] = '\0';
+int model_config_endpoint(char *base_url, const char *model, const char *what,
+			  const char *url_example, const char *model_hint, const char *src,
+			  struct err *e)
+{
+	size_t n;
+
+	if (strncmp(base_url, "http://", 7) != 0 && strncmp(base_url, "https://", 8) != 0)
+		return err_set(e, BASE_E_USAGE,
+			       "%s：%s.base_url 须以 http:// 或 https:// 开头，例如 %s", src, what,
+			       url_example);
+	if (model[0] == '\0')
+		return err_set(e, BASE_E_USAGE, "%s：请填写 %s.model（%s）", src, what, model_hint);
+	n = strlen(base_url);
+	while (n > 0 && base_url[n - 1] == '/')
+		base_url[--n] = '\0';
+	return 0;
+}
+
+static int pv_member(void *arg, const char *key, json_t *v, const char *src, struct err *e)
+{
+	for (size_t i = 0; i < ARRAY_LEN(pv_keys); i++) {
+		if (strcmp(pv_keys[i].key, key) == 0)
+			return pv_set(arg, &pv_keys[i], v, src, e);
 	}
+	return MODEL_CONFIG_UNKNOWN;
+}
+
+int model_provider_parse(struct model_provider *p, const char *text, size_t len, const char *src,
+			 struct err *e)
+{
+	int rc;
+
+	model_provider_defaults(p);
+	rc = model_config_walk(text, len, "model", "模型配置项", src, pv_member, p, e);
+	if (rc == 0)
+		rc = model_config_endpoint(p->base_url, p->model, "model",
+					   "http://127.0.0.1:8000/v1", "模型名称，如 deepseek-chat",
+					   src, e);
 	return rc;
 }
 

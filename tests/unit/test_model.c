@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/embed.h"
 #include "model/model.h"
 #include "test.h"
 
@@ -498,4 +499,41 @@ TEST(model_gateway_fair_queue)
 		ASSERT_EQ(probes[i].ended, 1);
 	model_gateway_free(gw);
 	event_base_free(base);
+}
+
+/* The "model" and "embedding" objects share one walk and one endpoint
+ * check (model/config_internal.h); each keeps its own names in messages. */
+static void expect_cfg_error(bool embedding, const char *json, const char *want)
+{
+	struct model_provider p;
+	struct model_embedder m;
+	struct err e = {0, ""};
+	int rc = embedding ? model_embedder_parse(&m, json, strlen(json), "cfg", &e)
+			   : model_provider_parse(&p, json, strlen(json), "cfg", &e);
+
+	if (rc == 0 || strstr(e.msg, want) == NULL)
+		TEST_FAIL_AT("%s: rc %d, message \"%s\", want \"%s\"", json, rc, e.msg, want);
+}
+
+TEST(model_config_objects_messages)
+{
+	struct model_provider p;
+	struct model_embedder m;
+	struct err e = {0, ""};
+	const char *ok = "{\"kind\":\"openai\",\"base_url\":\"http://h:1/v1//\",\"model\":\"x\"}";
+
+	expect_cfg_error(false, "{\"zz\":1}", "未知的模型配置项“model.zz”");
+	expect_cfg_error(true, "{\"zz\":1}", "未知的向量模型配置项“embedding.zz”");
+	expect_cfg_error(false, "[1]", "model 须为 JSON 对象");
+	expect_cfg_error(true, "{\"model\":\"a\",\"model\":\"b\"}", "embedding 须为 JSON 对象");
+	expect_cfg_error(false, "{\"base_url\":\"ftp://h\",\"model\":\"x\"}",
+			 "model.base_url 须以 http:// 或 https:// 开头");
+	expect_cfg_error(true, "{\"base_url\":\"http://h\"}",
+			 "请填写 embedding.model（向量模型名称");
+	expect_cfg_error(false, "{\"base_url\":\"http://h\"}", "请填写 model.model（模型名称");
+	ASSERT_EQ(model_provider_parse(&p, ok, strlen(ok), "cfg", &e), 0);
+	ASSERT_STR_EQ(p.base_url, "http://h:1/v1");
+	ASSERT_EQ(model_embedder_parse(&m, ok, strlen(ok), "cfg", &e), 0);
+	ASSERT_STR_EQ(m.p.base_url, "http://h:1/v1");
+	ASSERT_STR_EQ(m.p.model, "x");
 }
