@@ -143,6 +143,21 @@ void server_api_ent_access_get(struct server_req *r)
 		      "默认只有管理员可查看企业数据；授权后相应角色可检索、查看画像与筛选"));
 }
 
+/* One enterprise setting written with its audit entry in one transaction;
+ * detail (consumed) is the audit entry's detail. e says why when it fails. */
+static void ent_setting_save(struct server_req *r, const char *key, const char *text,
+			     const char *action, json_t *detail, struct err *e)
+{
+	if (store_tx_begin(server_store(r), e) == 0) {
+		if (store_ent_setting_set(server_store(r), key, text, work_now(&r->ctx), r->actor,
+					  e) == 0 &&
+		    work_audit_append_tx(&r->ctx, action, "enterprise", detail, e) == 0)
+			store_tx_commit(server_store(r), e);
+		else
+			store_tx_rollback(server_store(r));
+	}
+	json_decref(detail);
+}
 void server_api_ent_access_set(struct server_req *r)
 {
 	json_t *body = server_body_json(r);
@@ -180,17 +195,8 @@ void server_api_ent_access_set(struct server_req *r)
 	}
 	json_decref(body);
 	text = json_dumps(clean, JSON_COMPACT);
-	if (store_tx_begin(server_store(r), &e) == 0) {
-		json_t *d = json_pack("{s:O}", "roles", clean);
-
-		if (store_ent_setting_set(server_store(r), "access", text, work_now(&r->ctx),
-					  r->actor, &e) == 0 &&
-		    work_audit_append_tx(&r->ctx, "enterprise.access", "enterprise", d, &e) == 0)
-			store_tx_commit(server_store(r), &e);
-		else
-			store_tx_rollback(server_store(r));
-		json_decref(d);
-	}
+	ent_setting_save(r, "access", text, "enterprise.access", json_pack("{s:O}", "roles", clean),
+			 &e);
 	free(text);
 	if (e.code != 0) {
 		json_decref(clean);
@@ -286,17 +292,8 @@ void server_api_ent_chains_set(struct server_req *r)
 		}
 	}
 	text = json_dumps(chains, JSON_COMPACT | JSON_SORT_KEYS);
-	if (store_tx_begin(server_store(r), &e) == 0) {
-		json_t *d = json_pack("{s:I}", "nodes", (json_int_t)json_object_size(chains));
-
-		if (store_ent_setting_set(server_store(r), "chains", text, work_now(&r->ctx),
-					  r->actor, &e) == 0 &&
-		    work_audit_append_tx(&r->ctx, "enterprise.chains", "enterprise", d, &e) == 0)
-			store_tx_commit(server_store(r), &e);
-		else
-			store_tx_rollback(server_store(r));
-		json_decref(d);
-	}
+	ent_setting_save(r, "chains", text, "enterprise.chains",
+			 json_pack("{s:I}", "nodes", (json_int_t)json_object_size(chains)), &e);
 	free(text);
 	if (e.code != 0) {
 		json_decref(body);
@@ -370,15 +367,7 @@ void server_api_ent_rules_set(struct server_req *r)
 	text = json_dumps(diff, JSON_COMPACT | JSON_SORT_KEYS);
 	d = json_pack("{s:O,s:o,s:b}", "rules", diff, "previous", ent_rules_diff_json(&old),
 		      "reset", json_object_size(diff) == 0);
-	if (store_tx_begin(server_store(r), &e) == 0) {
-		if (store_ent_setting_set(server_store(r), "rules", text, work_now(&r->ctx),
-					  r->actor, &e) == 0 &&
-		    work_audit_append_tx(&r->ctx, "enterprise.rules", "enterprise", d, &e) == 0)
-			store_tx_commit(server_store(r), &e);
-		else
-			store_tx_rollback(server_store(r));
-	}
-	json_decref(d);
+	ent_setting_save(r, "rules", text, "enterprise.rules", d, &e);
 	json_decref(diff);
 	free(text);
 	if (e.code != 0) {
