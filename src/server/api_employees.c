@@ -165,7 +165,8 @@ static void emp_transition(struct server_req *r, const char *action)
 		server_task_model_abort(server_store(r), r->id,
 					strcmp(action, "pause") == 0
 					    ? "监护人暂停了该数智员工，模型请求已中止"
-					    : "该数智员工已退役，模型请求已中止");
+					    : "该数智员工已退役，模型请求已中止",
+					r->actor);
 	server_reply_json(
 	    r, 200, json_pack("{s:b,s:I}", "ok", 1, "cancelled_tasks", (json_int_t)cancelled));
 }

@@ -219,8 +219,10 @@ bool server_task_quota_spent(struct server_req *r, int64_t emp_id, char *why, si
 bool server_task_model_start(struct server_req *r, int64_t task_id, int64_t emp_id,
 			     const char *scenario, const json_t *inputs, json_t *fallback);
 /* The brake: abort the model calls of employee emp_id's tasks (why goes
- * into their provenance); the number of tasks. */
-size_t server_task_model_abort(struct store *st, int64_t emp_id, const char *why);
+ * into their provenance, recorded as done by actor, who braked); the
+ * number of tasks. */
+size_t server_task_model_abort(struct store *st, int64_t emp_id, const char *why,
+			       const char *actor);
 /* Remove unattached task files older than max_age_s on a timer of base. */
 void server_task_files_gc_start(struct event_base *base, struct store *st, long long max_age_s);
 /* Shutdown, after the gateway is freed: the timer and any run left. */

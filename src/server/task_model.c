@@ -489,7 +489,7 @@ bool server_task_model_start(struct server_req *r, int64_t task_id, int64_t emp_
 	return false; /* drafted at once (the request could not be sent) */
 }
 
-size_t server_task_model_abort(struct store *st, int64_t emp_id, const char *why)
+size_t server_task_model_abort(struct store *st, int64_t emp_id, const char *why, const char *actor)
 {
 	size_t n = 0;
 	struct tm_run *run = tm_runs, *next;
@@ -498,6 +498,8 @@ size_t server_task_model_abort(struct store *st, int64_t emp_id, const char *why
 		next = run->next;
 		if (run->st != st || run->emp_id != emp_id)
 			continue;
+		/* the abort is the braking guardian's act, not the requester's */
+		snprintf(run->actor, sizeof(run->actor), "%s", actor);
 		if (run->ticket != NULL) {
 			model_ticket_cancel(run->ticket);
 			run->ticket = NULL;

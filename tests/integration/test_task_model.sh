@@ -206,6 +206,7 @@ for _ in $(seq 1 100); do [ "$(stat aborted)" -gt "$ABORTED" ] && break; sleep 0
 check brake-upstream-aborted test "$(stat aborted)" -gt "$ABORTED"
 req brake-task-cancelled 200 'j["task"]["state"]=="cancelled" and "替身模型" not in (j["task"]["text"] or "")' "${H[@]}" "$URL/api/tasks/$TB"
 req brake-provenance 200 '(lambda d: d["outcome"]=="aborted" and d["calls"][0]["status"]=="aborted" and "暂停" in d["note"])([e for e in j["events"] if e["kind"]=="model"][0]["detail"])' "${H[@]}" "$URL/api/tasks/$TB/provenance"
+req brake-provenance-by-guardian 200 '[e for e in j["events"] if e["kind"]=="model"][0]["actor"]=="user:guard"' "${H[@]}" "$URL/api/tasks/$TB/provenance"
 check brake-usage-aborted test "$(sqlite3 "$SHUZHI_DB" "SELECT COUNT(*) FROM model_usage WHERE employee_id = $EMP AND status = 'aborted'")" = 1
 req brake-resume 200 '' "${H[@]}" "${JSON[@]}" -d '{}' "$URL/api/employees/$EMP/resume"
 
