@@ -156,7 +156,6 @@ static void chat_record(struct chat_stream *s, const char *status)
 	struct store_model_usage *u;
 	struct work_ctx wall = {s->st, NULL, NULL, NULL};
 	struct timeval tv = {0, CHAT_FLUSH_MS * 1000};
-	uint64_t now = base_now_ns();
 
 	if (chat_batch.n == CHAT_BATCH_MAX || (chat_batch.n > 0 && chat_batch.st != s->st))
 		chat_flush_rows();
@@ -169,11 +168,7 @@ static void chat_record(struct chat_stream *s, const char *status)
 	u->provider = xstrdup(s->provider);
 	u->model = xstrdup(s->model);
 	u->status = status; /* a string literal */
-	u->prompt_tokens = s->usage.prompt_tokens;
-	u->completion_tokens = s->usage.completion_tokens;
-	u->reasoning_tokens = s->usage.reasoning_tokens;
-	u->first_token_ms = s->first_ns ? (int64_t)((s->first_ns - s->start_ns) / 1000000) : 0;
-	u->duration_ms = (int64_t)((now - s->start_ns) / 1000000);
+	server_usage_fill(u, &s->usage, s->start_ns, s->first_ns);
 	buf_addc(&s->reasoning, '\0');
 	u->reasoning = xstrdup(s->reasoning.p);
 	if (chat_batch.timer == NULL)

@@ -283,7 +283,6 @@ static void slides_usage(struct slides_stream *s, const char *status)
 	struct work_ctx ctx = {s->st, s->actor, NULL, NULL};
 	struct store_model_usage u = {0};
 	struct err e = {0};
-	uint64_t now = base_now_ns();
 	int64_t id;
 
 	buf_addc(&s->reasoning, '\0');
@@ -293,11 +292,7 @@ static void slides_usage(struct slides_stream *s, const char *status)
 	u.provider = s->provider;
 	u.model = s->model;
 	u.status = status;
-	u.prompt_tokens = s->usage.prompt_tokens;
-	u.completion_tokens = s->usage.completion_tokens;
-	u.reasoning_tokens = s->usage.reasoning_tokens;
-	u.first_token_ms = s->first_ns ? (int64_t)((s->first_ns - s->start_ns) / 1000000) : 0;
-	u.duration_ms = (int64_t)((now - s->start_ns) / 1000000);
+	server_usage_fill(&u, &s->usage, s->start_ns, s->first_ns);
 	u.reasoning = s->reasoning.p != NULL ? s->reasoning.p : "";
 	if (store_model_usage_add(s->st, &u, &id, &e) != 0)
 		base_log(LOG_ERROR, "slides: 用量记录失败：%s", e.msg);

@@ -285,4 +285,11 @@ void server_api_settings_get(struct server_req *r);
 void server_api_settings_put(struct server_req *r);
 void server_api_model_test(struct server_req *r); /* the diagnosis, async */
 
+struct model_usage;
+struct store_model_usage;
+/* The token and timing fields of a model_usage row for a call that started
+ * at start_ns, gave its first token at first_ns (0: none) and ends now. */
+void server_usage_fill(struct store_model_usage *u, const struct model_usage *mu, uint64_t start_ns,
+		       uint64_t first_ns);
+
 #endif

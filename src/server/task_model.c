@@ -92,11 +92,7 @@ static void tm_usage_row(struct tm_run *run, const char *status)
 	u.provider = p->name;
 	u.model = p->model;
 	u.status = status;
-	u.prompt_tokens = run->usage.prompt_tokens;
-	u.completion_tokens = run->usage.completion_tokens;
-	u.reasoning_tokens = run->usage.reasoning_tokens;
-	u.first_token_ms = run->first_ns ? (int64_t)((run->first_ns - run->start_ns) / 1000000) : 0;
-	u.duration_ms = (int64_t)((base_now_ns() - run->start_ns) / 1000000);
+	server_usage_fill(&u, &run->usage, run->start_ns, run->first_ns);
 	u.reasoning = run->reasoning.p ? run->reasoning.p : "";
 	if (store_model_usage_add(run->st, &u, &id, &e) != 0)
 		base_log(LOG_ERROR, "task %lld: 用量记录失败：%s", (long long)run->task_id, e.msg);

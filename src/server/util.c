@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/model.h"
 #include "server/server.h"
+#include "server/server_internal.h"
+#include "store/model_store.h"
 
 static const struct {
 	const char *name;
@@ -361,4 +364,14 @@ const char *server_content_type(const char *path)
 			return types[i].type;
 	}
 	return "application/octet-stream";
+}
+
+void server_usage_fill(struct store_model_usage *u, const struct model_usage *mu, uint64_t start_ns,
+		       uint64_t first_ns)
+{
+	u->prompt_tokens = mu->prompt_tokens;
+	u->completion_tokens = mu->completion_tokens;
+	u->reasoning_tokens = mu->reasoning_tokens;
+	u->first_token_ms = first_ns ? (int64_t)((first_ns - start_ns) / 1000000) : 0;
+	u->duration_ms = (int64_t)((base_now_ns() - start_ns) / 1000000);
 }

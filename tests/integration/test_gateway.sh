@@ -129,7 +129,7 @@ check api-chat-no-model-503 bash -c "[ $code = 503 ] && grep -q '\"code\":\"no_m
 kill $SERVER
 wait $SERVER 2>/dev/null
 
-printf '{"model":{"base_url":"%s/v1","model":"deepseek:delay=100:tokens=6","max_streams":1,"api_key":"sk-never-logged","retries":1,"retry_base_ms":10}}\n' "$SURL" >"$TMP/serve.json"
+printf '{"model":{"base_url":"%s/v1","model":"deepseek:delay=300:tokens=6","max_streams":1,"api_key":"sk-never-logged","retries":1,"retry_base_ms":10}}\n' "$SURL" >"$TMP/serve.json"
 "$BIN" serve --config "$TMP/serve.json" --print-config >"$TMP/pc.json"
 check print-config-redacts-key bash -c "grep -q '\"api_key\": \"\\*\\*\\*\"' '$TMP/pc.json' && ! grep -q sk-never '$TMP/pc.json'"
 start_server "$TMP/serve.log" --config "$TMP/serve.json" || exit 1
@@ -139,7 +139,8 @@ for _ in $(seq 1 100); do [ "$(requests active)" = 0 ] && break; sleep 0.1; done
 active0=$(requests active)
 chat '{"messages":[{"role":"user","content":"你好"}]}' >"$TMP/sse1" &
 c1=$!
-# the first stream holds the only slot before the second asks
+# the first stream holds the only slot before the second asks (six tokens
+# 300 ms apart: time enough for the second request on a loaded machine)
 for _ in $(seq 1 100); do [ "$(requests active)" -gt "$active0" ] && break; sleep 0.1; done
 chat '{"message":"你好"}' >"$TMP/sse2"
 wait $c1
