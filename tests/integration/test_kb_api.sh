@@ -168,8 +168,12 @@ head -c 150000 /dev/zero | tr '\0' 'a' >"$TMP/big.md"
 st=$(up staff1 "$KB" big.md "$TMP/big.md")
 check kb-upload-over-limit-413 [ "$st" = 413 ]
 check kb-upload-over-limit-unchanged test "$(state)" = "$before"
-st=$(up staff1 "$KB" a.pdf "$TMP/copy.md")
+st=$(up staff1 "$KB" a.exe "$TMP/copy.md")
 check kb-upload-bad-type-415 [ "$st" = 415 ]
+check kb-upload-bad-type-lists-pdf grep -q '\.pdf' "$TMP/body"
+st=$(up staff1 "$KB" a.pdf "$TMP/copy.md")
+check kb-upload-fake-pdf-422 bash -c "[ '$st' = 422 ] && grep -q '不是 PDF' '$TMP/body'"
+check kb-upload-fake-pdf-unchanged test "$(state)" = "$before"
 
 # ---- the portal answer: streamed from the model, citations in range ----
 Q='%E4%BC%81%E4%B8%9A%E5%BC%80%E5%8A%9E%E5%8A%9E%E7%90%86%E6%97%B6%E9%99%90'
