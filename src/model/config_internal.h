@@ -33,4 +33,10 @@ int model_config_endpoint(char *base_url, const char *model, const char *what,
 			  const char *url_example, const char *model_hint, const char *src,
 			  struct err *e);
 
+/* The object `what` of the config file at path, as compact JSON text
+ * (free it), with the message source "配置文件 PATH" in src. A missing
+ * object is BASE_E_NOTFOUND. */
+int model_config_file_object(const char *path, const char *what, char **text, char *src,
+			     size_t srcsize, struct err *e);
+
 #endif

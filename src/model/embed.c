@@ -147,32 +147,12 @@ int model_embedder_parse(struct model_embedder *m, const char *text, size_t len,
 
 int model_embedder_load_file(struct model_embedder *m, const char *path, struct err *e)
 {
-	char *data = NULL;
-	size_t len = 0;
-	json_error_t jerr;
-	json_t *root, *o;
-	char *text;
 	char src[600];
-	int rc = base_read_file(path, 1024 * 1024, &data, &len, e);
+	char *text;
+	int rc = model_config_file_object(path, "embedding", &text, src, sizeof(src), e);
 
-	if (rc != 0)
-		return rc;
-	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(data);
-	if (root == NULL)
-		return err_set(e, BASE_E_FORMAT, "配置文件 %s：不是有效的 JSON：第 %d 行：%s", path,
-			       jerr.line, jerr.text);
-	o = json_object_get(root, "embedding");
-	if (o == NULL || json_is_null(o)) {
-		json_decref(root);
-		return err_set(e, BASE_E_NOTFOUND, "配置文件 %s 中没有 embedding 设置", path);
-	}
-	text = json_dumps(o, JSON_COMPACT);
-	json_decref(root);
-	if (text == NULL)
-		return err_set(e, BASE_E_FORMAT, "配置文件 %s：embedding 须为 JSON 对象", path);
-	snprintf(src, sizeof(src), "配置文件 %s", path);
-	rc = model_embedder_parse(m, text, strlen(text), src, e);
+	if (rc == 0)
+		rc = model_embedder_parse(m, text, strlen(text), src, e);
 	free(text);
 	return rc;
 }

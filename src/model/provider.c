@@ -239,15 +239,16 @@ int model_provider_parse(struct model_provider *p, const char *text, size_t len,
 	return rc;
 }
 
-int model_provider_load_file(struct model_provider *p, const char *path, struct err *e)
+int model_config_file_object(const char *path, const char *what, char **text, char *src,
+			     size_t srcsize, struct err *e)
 {
 	char *data = NULL;
 	size_t len = 0;
 	json_error_t jerr;
-	json_t *root, *m;
-	char *text;
+	json_t *root, *o;
 	int rc = base_read_file(path, 1024 * 1024, &data, &len, e);
 
+	*text = NULL;
 	if (rc != 0)
 		return rc;
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -255,21 +256,27 @@ int model_provider_load_file(struct model_provider *p, const char *path, struct 
 	if (root == NULL)
 		return err_set(e, BASE_E_FORMAT, "配置文件 %s：不是有效的 JSON：第 %d 行：%s", path,
 			       jerr.line, jerr.text);
-	m = json_object_get(root, "model");
-	if (m == NULL || json_is_null(m)) {
+	o = json_object_get(root, what);
+	if (o == NULL || json_is_null(o)) {
 		json_decref(root);
-		return err_set(e, BASE_E_NOTFOUND, "配置文件 %s 中没有 model 设置", path);
+		return err_set(e, BASE_E_NOTFOUND, "配置文件 %s 中没有 %s 设置", path, what);
 	}
-	text = json_dumps(m, JSON_COMPACT);
+	*text = json_dumps(o, JSON_COMPACT);
 	json_decref(root);
-	if (text == NULL)
-		return err_set(e, BASE_E_FORMAT, "配置文件 %s：model 须为 JSON 对象", path);
-	{
-		char src[600];
+	if (*text == NULL)
+		return err_set(e, BASE_E_FORMAT, "配置文件 %s：%s 须为 JSON 对象", path, what);
+	snprintf(src, srcsize, "配置文件 %s", path);
+	return 0;
+}
 
-		snprintf(src, sizeof(src), "配置文件 %s", path);
+int model_provider_load_file(struct model_provider *p, const char *path, struct err *e)
+{
+	char src[600];
+	char *text;
+	int rc = model_config_file_object(path, "model", &text, src, sizeof(src), e);
+
+	if (rc == 0)
 		rc = model_provider_parse(p, text, strlen(text), src, e);
-	}
 	free(text);
 	return rc;
 }

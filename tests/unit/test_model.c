@@ -1,7 +1,9 @@
 /* model/: stream decoding at every split point, reasoning separation,
  * provider records, error diagnoses. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model/embed.h"
 #include "model/model.h"
@@ -536,4 +538,30 @@ TEST(model_config_objects_messages)
 	ASSERT_EQ(model_embedder_parse(&m, ok, strlen(ok), "cfg", &e), 0);
 	ASSERT_STR_EQ(m.p.base_url, "http://h:1/v1");
 	ASSERT_STR_EQ(m.p.model, "x");
+}
+
+TEST(model_config_file_objects)
+{
+	char path[] = "/tmp/shuzhi-modelcfg-XXXXXX";
+	int fd = mkstemp(path);
+	const char *body = "{\"model\":{\"base_url\":\"http://h/v1\",\"model\":\"x\"}}";
+	struct model_provider p;
+	struct model_embedder m;
+	struct err e = {0, ""};
+
+	ASSERT(fd >= 0);
+	ASSERT_EQ(write(fd, body, strlen(body)), (ssize_t)strlen(body));
+	close(fd);
+	ASSERT_EQ(model_provider_load_file(&p, path, &e), 0);
+	ASSERT_STR_EQ(p.model, "x");
+	ASSERT_EQ(model_embedder_load_file(&m, path, &e), BASE_E_NOTFOUND);
+	ASSERT(strstr(e.msg, "中没有 embedding 设置") != NULL);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ASSERT(fd >= 0);
+	ASSERT_EQ(write(fd, "{\"model\":", 9), 9);
+	close(fd);
+	e = (struct err){0, ""};
+	ASSERT_EQ(model_provider_load_file(&p, path, &e), BASE_E_FORMAT);
+	ASSERT(strstr(e.msg, "不是有效的 JSON") != NULL);
+	unlink(path);
 }
