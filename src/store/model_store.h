@@ -31,6 +31,10 @@ struct store_model_usage {
 
 int store_model_usage_add(struct store *st, const struct store_model_usage *u, int64_t *id,
 			  struct err *e);
+/* Tokens (prompt + completion) of the model calls made for employee emp_id
+ * since a time (ms): model_usage.employee_id, added by migration 11. */
+int store_emp_tokens_since(struct store *st, int64_t emp_id, int64_t since, int64_t *tokens,
+			   struct err *e);
 /* Tokens (prompt + completion) a user used since a time (ms). */
 int store_model_usage_tokens_since(struct store *st, int64_t user_id, int64_t since,
 				   int64_t *tokens, struct err *e);

@@ -1,4 +1,6 @@
 /* store/sq_model: SQL of model_store.h for the SQLite backend. */
+#include <stdio.h>
+
 #include <sqlite3.h>
 
 #include "store/model_store.h"
@@ -44,18 +46,23 @@ int store_model_usage_add(struct store *st, const struct store_model_usage *u, i
 					NULL, id, e);
 }
 
-int store_model_usage_tokens_since(struct store *st, int64_t user_id, int64_t since,
-				   int64_t *tokens, struct err *e)
+/* Tokens (prompt + completion) of the rows whose column (user_id or
+ * employee_id, never outside input) is id, since a time (ms). */
+static int usage_tokens_since(struct store *st, const char *column, int64_t id, int64_t since,
+			      int64_t *tokens, struct err *e)
 {
+	char sql[160];
 	sqlite3_stmt *stmt;
-	int rc = store_sqlite_prepare(st,
-				      "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0)"
-				      " FROM model_usage WHERE user_id = ?1 AND ts >= ?2",
-				      &stmt, e);
+	int rc;
 
+	snprintf(sql, sizeof(sql),
+		 "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0)"
+		 " FROM model_usage WHERE %s = ?1 AND ts >= ?2",
+		 column);
+	rc = store_sqlite_prepare(st, sql, &stmt, e);
 	if (rc != 0)
 		return rc;
-	sqlite3_bind_int64(stmt, 1, user_id);
+	sqlite3_bind_int64(stmt, 1, id);
 	sqlite3_bind_int64(stmt, 2, since);
 	rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
@@ -66,4 +73,16 @@ int store_model_usage_tokens_since(struct store *st, int64_t user_id, int64_t si
 	*tokens = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
 	return 0;
+}
+
+int store_model_usage_tokens_since(struct store *st, int64_t user_id, int64_t since,
+				   int64_t *tokens, struct err *e)
+{
+	return usage_tokens_since(st, "user_id", user_id, since, tokens, e);
+}
+
+int store_emp_tokens_since(struct store *st, int64_t emp_id, int64_t since, int64_t *tokens,
+			   struct err *e)
+{
+	return usage_tokens_since(st, "employee_id", emp_id, since, tokens, e);
 }

@@ -198,27 +198,3 @@ int store_taskfile_purge_unattached(struct store *st, int64_t before, size_t *co
 		*count = (size_t)sqlite3_changes(store_sqlite_db(st));
 	return rc;
 }
-
-int store_emp_tokens_since(struct store *st, int64_t emp_id, int64_t since, int64_t *tokens,
-			   struct err *e)
-{
-	sqlite3_stmt *stmt;
-	int rc = tf_prepare(st,
-			    "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0)"
-			    " FROM model_usage WHERE employee_id = ?1 AND ts >= ?2",
-			    &stmt, e);
-
-	if (rc != 0)
-		return rc;
-	sqlite3_bind_int64(stmt, 1, emp_id);
-	sqlite3_bind_int64(stmt, 2, since);
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_ROW) {
-		rc = store_sqlite_fail(st, sqlite3_extended_errcode(store_sqlite_db(st)), NULL, e);
-		sqlite3_finalize(stmt);
-		return rc;
-	}
-	*tokens = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return 0;
-}

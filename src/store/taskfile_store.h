@@ -53,9 +53,4 @@ int store_taskfile_list(struct store *st, int64_t task_id, json_t **out, struct 
  * `before` (ms); *count gets how many. */
 int store_taskfile_purge_unattached(struct store *st, int64_t before, size_t *count, struct err *e);
 
-/* Tokens (prompt + completion) of the model calls made for employee emp_id
- * since a time (ms): model_usage.employee_id, added by migration 11. */
-int store_emp_tokens_since(struct store *st, int64_t emp_id, int64_t since, int64_t *tokens,
-			   struct err *e);
-
 #endif
