@@ -1,7 +1,7 @@
 /*
  * In-process timing of `gongwen check` and `gongwen fix` (no process start-up),
  * the fair counterpart of the python-docx walk timed inside one interpreter.
- * Usage: bench-gongwen [--fix] [--iters N] FILE...
+ * Usage: bench-gongwen [--fix] [--dom] [--iters N] FILE...
  * Prints one line per file: "FILE check_ms_median check_ms_min" (and fix).
  */
 #include <stdio.h>
@@ -20,6 +20,8 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static bool dom; /* --dom: check on the libxml2 DOM (the reference) */
+
 static double run_once(const char *path, const struct gw_profile *prof, bool fix)
 {
 	struct gw_doc doc;
@@ -27,7 +29,8 @@ static double run_once(const char *path, const struct gw_profile *prof, bool fix
 	struct err e = {0};
 	uint64_t t0 = base_now_ns();
 
-	if (gw_doc_open(path, prof, &doc, &e) != 0) {
+	if ((fix || dom ? gw_doc_open(path, prof, &doc, &e)
+			: gw_doc_open_check(path, prof, &doc, &e)) != 0) {
 		fprintf(stderr, "%s\n", e.msg);
 		exit(2);
 	}
@@ -61,6 +64,8 @@ int main(int argc, char **argv)
 	while (first < argc && argv[first][0] == '-') {
 		if (strcmp(argv[first], "--fix") == 0)
 			fix = true;
+		else if (strcmp(argv[first], "--dom") == 0)
+			dom = true;
 		else if (strcmp(argv[first], "--iters") == 0 && first + 1 < argc)
 			iters = (int)strtol(argv[++first], NULL, 10);
 		first++;

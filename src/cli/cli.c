@@ -10,6 +10,7 @@ void cli_usage(FILE *out)
 	    "  shuzhi gongwen check FILE... [--format text|json] [--profile NAME|FILE.json]\n"
 	    "      按 GB/T 9704-2012 检查公文（.docx 或 UTF-8 .txt）。\n"
 	    "      退出码：0 无错误，1 有错误级问题，2 文件无法读取或用法错误。\n"
+	    "      --dom：用 libxml2 完整 DOM 读取（较慢，作对照用）。\n"
 	    "  shuzhi gongwen fix IN.docx -o OUT.docx [--dry-run] [--profile NAME] "
 	    "[--no-comments]\n"
 	    "      自动修正可机械修正的问题，其余问题以批注写入 OUT；不会改动 IN。\n"

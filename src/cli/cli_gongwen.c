@@ -24,9 +24,12 @@ static int cmd_check(int argc, char **argv)
 	struct gw_profile prof;
 	struct err e = {0};
 	int worst = 0;
+	bool dom = false;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i], "--dom") == 0) {
+			dom = true;
+		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
 			format = argv[++i];
 		} else if (strncmp(argv[i], "--format=", 9) == 0) {
 			format = argv[i] + 9;
@@ -58,7 +61,10 @@ static int cmd_check(int argc, char **argv)
 		struct buf out;
 
 		err_clear(&e);
-		if (gw_doc_open(files[k], &prof, &doc, &e) != 0) {
+		/* checking reads the parts with doc/xmlfast; --dom keeps the libxml2
+		 * DOM (the reference the fast reader is compared with) */
+		if ((dom ? gw_doc_open(files[k], &prof, &doc, &e)
+			 : gw_doc_open_check(files[k], &prof, &doc, &e)) != 0) {
 			fprintf(stderr, "shuzhi: %s\n", e.msg);
 			worst = 2;
 			continue;

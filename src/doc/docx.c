@@ -1,6 +1,8 @@
 /* doc/docx: loading, effective properties and text of a .docx. See docx.h. */
 #include "doc/docx.h"
 
+#include "doc/xmlfast.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +88,10 @@ xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e)
 		int rc;
 
 		snprintf(label, ll, "%s（%s）", d->path, name);
-		rc = doc_xml_parse(data, len, label, &doc, e ? e : &local);
+		if (!d->readonly || doc_xmlfast_parse(data, len, &doc) != 0)
+			rc = doc_xml_parse(data, len, label, &doc, e ? e : &local);
+		else
+			rc = 0;
 		free(label);
 		if (rc != 0) {
 			free(data);
@@ -504,13 +509,14 @@ static int docx_load(struct doc_docx *d, struct err *e)
 	return 0;
 }
 
-int doc_docx_open_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
-		      struct err *e)
+static int open_mem(const void *data, size_t len, const char *label, bool readonly,
+		    struct doc_docx **out, struct err *e)
 {
 	struct doc_docx *d = xcalloc(1, sizeof(*d));
 	int rc;
 
 	*out = NULL;
+	d->readonly = readonly;
 	d->path = xstrdup(label);
 	rc = doc_zip_open_mem(data, len, label, NULL, &d->zip, e);
 	if (rc == 0)
@@ -523,7 +529,13 @@ int doc_docx_open_mem(const void *data, size_t len, const char *label, struct do
 	return 0;
 }
 
-int doc_docx_open(const char *path, struct doc_docx **out, struct err *e)
+int doc_docx_open_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
+		      struct err *e)
+{
+	return open_mem(data, len, label, false, out, e);
+}
+
+static int open_file(const char *path, bool readonly, struct doc_docx **out, struct err *e)
 {
 	struct doc_zip_limits l;
 	char *data;
@@ -534,9 +546,19 @@ int doc_docx_open(const char *path, struct doc_docx **out, struct err *e)
 	rc = base_read_file(path, l.max_file, &data, &len, e);
 	if (rc != 0)
 		return rc;
-	rc = doc_docx_open_mem(data, len, path, out, e);
+	rc = open_mem(data, len, path, readonly, out, e);
 	free(data);
 	return rc;
+}
+
+int doc_docx_open(const char *path, struct doc_docx **out, struct err *e)
+{
+	return open_file(path, false, out, e);
+}
+
+int doc_docx_open_check(const char *path, struct doc_docx **out, struct err *e)
+{
+	return open_file(path, true, out, e);
 }
 
 void doc_docx_free(struct doc_docx *d)
@@ -544,7 +566,7 @@ void doc_docx_free(struct doc_docx *d)
 	if (d == NULL)
 		return;
 	for (size_t i = 0; i < d->nparts; i++) {
-		xmlFreeDoc(d->parts[i].doc);
+		doc_xml_free_doc(d->parts[i].doc);
 		free(d->parts[i].name);
 	}
 	free(d->parts);

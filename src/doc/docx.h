@@ -74,6 +74,7 @@ struct doc_docx {
 	struct doc_part *parts;		 /* other XML parts loaded for reading/editing */
 	size_t nparts;
 	size_t parts_cap;
+	bool readonly; /* opened for checking: XML parts are doc/xmlfast trees */
 };
 
 /* Effective run properties. Strings are "" when unset. */
@@ -128,6 +129,10 @@ int doc_docx_open(const char *path, struct doc_docx **out, struct err *e);
 int doc_docx_open_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
 		      struct err *e);
 void doc_docx_free(struct doc_docx *d);
+/* Open for reading only (checking): the XML parts are built by doc/xmlfast
+ * where it accepts them (same trees, no libxml2 parser), else parsed as by
+ * doc_docx_open. The trees must not be edited; doc_docx_save refuses. */
+int doc_docx_open_check(const char *path, struct doc_docx **out, struct err *e);
 
 /* Paragraph text as python-docx/oracle see it: every w:r descendant not
  * inside w:del/w:moveFrom; w:t text, w:tab -> '\t', w:br/w:cr -> '\n'. */

@@ -619,9 +619,12 @@ static int add_serialized(struct doc_zip_writer *w, const char *name, xmlDocPtr 
 
 int doc_docx_save(struct doc_docx *d, const char *path, struct err *e)
 {
-	struct doc_zip_writer *w = doc_zip_writer_new();
+	struct doc_zip_writer *w;
 	int rc = 0;
 
+	if (d->readonly)
+		return err_set(e, BASE_E_USAGE, "%s: 以只读方式打开的文档不能保存", d->path);
+	w = doc_zip_writer_new();
 	if (strcmp(path, d->path) == 0) {
 		doc_zip_writer_free(w);
 		return err_set(e, BASE_E_USAGE, "%s: 输出文件不能与输入文件相同", path);

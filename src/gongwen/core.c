@@ -184,7 +184,8 @@ static bool has_suffix(const char *s, const char *suf)
 	return a >= b && strcasecmp(s + a - b, suf) == 0;
 }
 
-int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *doc, struct err *e)
+static int doc_open(const char *path, const struct gw_profile *prof, bool readonly,
+		    struct gw_doc *doc, struct err *e)
 {
 	int rc;
 
@@ -194,7 +195,7 @@ int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *
 	if (has_suffix(path, ".docx") || has_suffix(path, ".docm") || has_suffix(path, ".wps")) {
 		struct doc_docx *d;
 
-		rc = doc_docx_open(path, &d, e);
+		rc = readonly ? doc_docx_open_check(path, &d, e) : doc_docx_open(path, &d, e);
 		if (rc != 0)
 			return rc;
 		gw_doc_from_docx(d, path, prof, doc);
@@ -214,6 +215,17 @@ int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *
 	}
 	gw_detect_roles(doc);
 	return 0;
+}
+
+int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *doc, struct err *e)
+{
+	return doc_open(path, prof, false, doc, e);
+}
+
+int gw_doc_open_check(const char *path, const struct gw_profile *prof, struct gw_doc *doc,
+		      struct err *e)
+{
+	return doc_open(path, prof, true, doc, e);
 }
 
 void gw_doc_from_docx(struct doc_docx *d, const char *label, const struct gw_profile *prof,

@@ -476,6 +476,8 @@ int gw_fix(struct gw_doc *doc, bool add_comments_flag, struct gw_fix_report *rep
 {
 	struct gw_findings fs;
 
+	if (doc->is_docx && doc->docx->readonly)
+		return err_set(e, BASE_E_USAGE, "%s: 以只读方式打开的文档不能修改", doc->file);
 	doc->fixing = true;
 	for (int pass = 0; pass < GW_FIX_PASSES; pass++) {
 		size_t applied;

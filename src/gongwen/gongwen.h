@@ -155,6 +155,9 @@ int gw_profile_resolve(const char *name, struct gw_profile *p, struct err *e);
 /* Build a gw_doc from a file (.docx or UTF-8 .txt). Limits: .docx per
  * doc/zip, .txt 16 MB, 200,000 lines, 1 MB per line. */
 int gw_doc_open(const char *path, const struct gw_profile *prof, struct gw_doc *doc, struct err *e);
+/* The same for checking only (doc_docx_open_check: faster, no fix/save). */
+int gw_doc_open_check(const char *path, const struct gw_profile *prof, struct gw_doc *doc,
+		      struct err *e);
 /* Build a gw_doc from an opened .docx; the gw_doc takes ownership of d. */
 /* The same for UTF-8 text in memory, one paragraph per line (as a .txt);
  * label names it in messages and must outlive doc. */

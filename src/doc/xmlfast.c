@@ -1,0 +1,866 @@
+/* doc/xmlfast: read-only XML trees without libxml2's parser. See xmlfast.h. */
+#include "doc/xmlfast.h"
+
+#include <libxml/parserInternals.h>
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "text/text.h"
+
+#define XF_MAX_DEPTH	128
+#define XF_MAX_NAME	256
+#define XF_MAX_ATTRS	64
+#define XF_MAX_SCOPE	256
+#define XF_MAX_TEXT	(1u << 20)
+#define XF_MAX_ATTR_VAL (64u << 10)
+#define XF_MAX_INPUT	((size_t)1 << 30)
+#define XF_CHUNK	(64u << 10)
+#define XF_XML_NS	"http://www.w3.org/XML/1998/namespace"
+#define XF_XMLNS_NS	"http://www.w3.org/2000/xmlns/"
+
+struct xf_chunk {
+	struct xf_chunk *next;
+	size_t used;
+	size_t cap;
+	alignas(max_align_t) unsigned char data[];
+};
+
+/* The arena; the xmlDoc is its first member so the doc pointer finds it. */
+struct xf_arena {
+	xmlDoc doc;
+	struct xf_chunk *chunks;
+};
+
+static const char xf_magic[] = "doc_xmlfast";
+
+struct xf_attr {
+	const unsigned char *qn;
+	size_t qlen;
+	size_t colon; /* index of ':' in qn, or 0 when none */
+	char *value;  /* decoded, in the arena */
+};
+
+struct xf_scope {
+	const unsigned char *prefix; /* NULL: default namespace */
+	size_t plen;
+	xmlNsPtr ns;
+};
+
+struct xf {
+	const unsigned char *p;
+	const unsigned char *end;
+	struct xf_arena *a;
+	xmlNsPtr xml_ns;
+	struct {
+		xmlNodePtr node;
+		const unsigned char *qn;
+		size_t qlen;
+		size_t nscope; /* scope depth before this element's declarations */
+	} stack[XF_MAX_DEPTH];
+	int depth;
+	struct xf_attr attrs[XF_MAX_ATTRS];
+	struct xf_scope scope[XF_MAX_SCOPE];
+	size_t nscope;
+};
+
+static void *xf_alloc(struct xf_arena *a, size_t n)
+{
+	struct xf_chunk *c = a->chunks;
+	void *r;
+
+	n = (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = n > XF_CHUNK ? n : XF_CHUNK;
+
+		c = xmalloc(sizeof(*c) + cap);
+		c->next = a->chunks;
+		c->used = 0;
+		c->cap = cap;
+		a->chunks = c;
+	}
+	r = c->data + c->used;
+	c->used += n;
+	return r;
+}
+
+static void *xf_zalloc(struct xf_arena *a, size_t n)
+{
+	void *r = xf_alloc(a, n);
+
+	memset(r, 0, n);
+	return r;
+}
+
+static char *xf_strndup(struct xf_arena *a, const unsigned char *s, size_t n)
+{
+	char *r = xf_alloc(a, n + 1);
+
+	memcpy(r, s, n);
+	r[n] = '\0';
+	return r;
+}
+
+static void xf_arena_free(struct xf_arena *a)
+{
+	struct xf_chunk *c = a->chunks;
+
+	while (c != NULL) {
+		struct xf_chunk *next = c->next;
+
+		free(c);
+		c = next;
+	}
+	free(a);
+}
+
+static bool is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+static bool is_name_start(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_name_char(unsigned char c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+/* A QName of ASCII NCNames; *colon = index of the ':' or 0. */
+static bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon)
+{
+	const unsigned char *s = x->p;
+	const unsigned char *p = s;
+
+	*colon = 0;
+	if (p >= x->end || !is_name_start(*p))
+		return false;
+	p++;
+	while (p < x->end && (is_name_char(*p) || *p == ':')) {
+		if (*p == ':') {
+			if (*colon != 0 || p + 1 >= x->end || !is_name_start(p[1]))
+				return false;
+			*colon = (size_t)(p - s);
+		}
+		p++;
+	}
+	if ((size_t)(p - s) > XF_MAX_NAME)
+		return false;
+	*qn = s;
+	*qlen = (size_t)(p - s);
+	x->p = p;
+	return true;
+}
+
+static void skip_space(struct xf *x)
+{
+	while (x->p < x->end && is_space(*x->p))
+		x->p++;
+}
+
+static bool is_xml_char(uint32_t c)
+{
+	return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+	       (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/* One non-ASCII UTF-8 sequence at p: its length, or 0 when invalid or not
+ * an XML character. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	uint32_t cp;
+	size_t n = text_utf8_decode((const char *)p, (size_t)(end - p), &cp);
+
+	if (n == 0 || (cp == 0xFFFD && !(n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] == 0xBD)))
+		return 0;
+	if (cp < 0x80 || !is_xml_char(cp))
+		return 0;
+	return n;
+}
+
+/* A reference after '&' (at p): the five predefined entities, and, when
+ * charref, &#N; / &#xN;. Writes the UTF-8 to out; returns bytes written, 0
+ * to decline. *p advances past ';'. */
+static size_t decode_ref(const unsigned char **pp, const unsigned char *end, bool charref,
+			 char *out)
+{
+	static const struct {
+		const char *name;
+		size_t len;
+		char c;
+	} ents[] = {{"amp;", 4, '&'},
+		    {"lt;", 3, '<'},
+		    {"gt;", 3, '>'},
+		    {"quot;", 5, '"'},
+		    {"apos;", 5, '\''}};
+	const unsigned char *p = *pp;
+	uint32_t cp = 0;
+	size_t digits = 0;
+
+	for (size_t i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
+		if ((size_t)(end - p) >= ents[i].len && memcmp(p, ents[i].name, ents[i].len) == 0) {
+			*pp = p + ents[i].len;
+			out[0] = ents[i].c;
+			return 1;
+		}
+	}
+	if (!charref || p >= end || *p != '#')
+		return 0;
+	p++;
+	if (p < end && *p == 'x') {
+		p++;
+		for (; p < end && *p != ';'; p++, digits++) {
+			unsigned char c = *p;
+			unsigned v;
+
+			if (c >= '0' && c <= '9')
+				v = c - '0';
+			else if (c >= 'a' && c <= 'f')
+				v = c - 'a' + 10;
+			else if (c >= 'A' && c <= 'F')
+				v = c - 'A' + 10;
+			else
+				return 0;
+			if (digits >= 6)
+				return 0;
+			cp = cp * 16 + v;
+		}
+	} else {
+		for (; p < end && *p != ';'; p++, digits++) {
+			if (*p < '0' || *p > '9' || digits >= 7)
+				return 0;
+			cp = cp * 10 + (uint32_t)(*p - '0');
+		}
+	}
+	if (p >= end || digits == 0 || !is_xml_char(cp))
+		return 0;
+	*pp = p + 1;
+	return text_utf8_encode(cp, out);
+}
+
+/* Text content from x->p up to the next '<' (or the end): decoded into the
+ * arena, *len bytes. Returns false to decline. */
+static bool scan_text(struct xf *x, char **out, size_t *len)
+{
+	const unsigned char *s = x->p;
+	const unsigned char *p = s;
+	const unsigned char *end = x->end;
+	bool refs = false;
+	char *dst;
+	size_t n = 0;
+
+	while (p < end && *p != '<') {
+		unsigned char c = *p;
+
+		if (c >= 0x80) {
+			size_t k = utf8_seq(p, end);
+
+			if (k == 0)
+				return false;
+			p += k;
+			continue;
+		}
+		if (c < 0x20 && c != '\t' && c != '\n')
+			return false; /* controls; '\r' would need line-end normalisation */
+		if (c == '&')
+			refs = true;
+		else if (c == ']' && end - p >= 3 && p[1] == ']' && p[2] == '>')
+			return false;
+		p++;
+	}
+	if ((size_t)(p - s) > XF_MAX_TEXT)
+		return false;
+	x->p = p;
+	if (!refs) {
+		*out = xf_strndup(x->a, s, (size_t)(p - s));
+		*len = (size_t)(p - s);
+		return true;
+	}
+	/* every reference is at least as long as its UTF-8 */
+	dst = xf_alloc(x->a, (size_t)(p - s) + 1);
+	for (const unsigned char *q = s; q < p;) {
+		if (*q == '&') {
+			size_t k;
+
+			q++;
+			k = decode_ref(&q, p, true, dst + n);
+			if (k == 0)
+				return false;
+			n += k;
+		} else {
+			dst[n++] = (char)*q++;
+		}
+	}
+	dst[n] = '\0';
+	*out = dst;
+	*len = n;
+	return true;
+}
+
+/* An attribute value after its opening quote; x->p ends past the closing one. */
+static bool scan_attr_value(struct xf *x, char **out)
+{
+	unsigned char q = x->p[-1];
+	const unsigned char *s = x->p;
+	const unsigned char *p = s;
+	bool refs = false;
+	char *dst;
+	size_t n = 0;
+
+	while (p < x->end && *p != q) {
+		unsigned char c = *p;
+
+		if (c >= 0x80) {
+			size_t k = utf8_seq(p, x->end);
+
+			if (k == 0)
+				return false;
+			p += k;
+			continue;
+		}
+		if (c < 0x20 || c == '<')
+			return false; /* tab/LF/CR are normalised by XML: left to libxml2 */
+		if (c == '&')
+			refs = true;
+		p++;
+	}
+	if (p >= x->end || (size_t)(p - s) > XF_MAX_ATTR_VAL)
+		return false;
+	x->p = p + 1;
+	if (!refs) {
+		*out = xf_strndup(x->a, s, (size_t)(p - s));
+		return true;
+	}
+	dst = xf_alloc(x->a, (size_t)(p - s) + 1);
+	for (const unsigned char *r = s; r < p;) {
+		if (*r == '&') {
+			size_t k;
+
+			r++;
+			k = decode_ref(&r, p, false, dst + n);
+			if (k == 0)
+				return false;
+			n += k;
+		} else {
+			dst[n++] = (char)*r++;
+		}
+	}
+	dst[n] = '\0';
+	*out = dst;
+	return true;
+}
+
+static bool lit(struct xf *x, const char *s)
+{
+	size_t n = strlen(s);
+
+	if ((size_t)(x->end - x->p) < n || memcmp(x->p, s, n) != 0)
+		return false;
+	x->p += n;
+	return true;
+}
+
+/* S? '=' S? quote: leaves x->p after the quote. */
+static bool scan_eq(struct xf *x)
+{
+	skip_space(x);
+	if (!lit(x, "="))
+		return false;
+	skip_space(x);
+	if (x->p >= x->end || (*x->p != '"' && *x->p != '\''))
+		return false;
+	x->p++;
+	return true;
+}
+
+/* <?xml version="1.0" [encoding="EncName"] [standalone="yes|no"] S??> */
+static bool scan_decl(struct xf *x, int *standalone)
+{
+	const unsigned char *v;
+
+	*standalone = -1;
+	if (!lit(x, "<?xml"))
+		return true;
+	*standalone = -2;
+	if (x->p >= x->end || !is_space(*x->p))
+		return false;
+	skip_space(x);
+	if (!lit(x, "version") || !scan_eq(x))
+		return false;
+	if (!lit(x, "1.0") || x->p >= x->end || *x->p != x->p[-4])
+		return false;
+	x->p++;
+	v = x->p;
+	skip_space(x);
+	if (x->p > v && lit(x, "encoding")) {
+		unsigned char q;
+
+		if (!scan_eq(x))
+			return false;
+		q = x->p[-1];
+		if (x->p >= x->end ||
+		    !((*x->p >= 'a' && *x->p <= 'z') || (*x->p >= 'A' && *x->p <= 'Z')))
+			return false;
+		while (x->p < x->end && *x->p != q) {
+			if (!is_name_char(*x->p))
+				return false;
+			x->p++;
+		}
+		if (x->p >= x->end)
+			return false;
+		x->p++;
+		v = x->p;
+		skip_space(x);
+	}
+	if (x->p > v && lit(x, "standalone")) {
+		unsigned char q;
+
+		if (!scan_eq(x))
+			return false;
+		q = x->p[-1];
+		if (lit(x, "yes"))
+			*standalone = 1;
+		else if (lit(x, "no"))
+			*standalone = 0;
+		else
+			return false;
+		if (x->p >= x->end || *x->p != q)
+			return false;
+		x->p++;
+		skip_space(x);
+	}
+	return lit(x, "?>");
+}
+
+/* Whitespace outside the root element (CR allowed: no node is made). */
+static void skip_misc(struct xf *x)
+{
+	while (x->p < x->end && (is_space(*x->p) || *x->p == '\r'))
+		x->p++;
+}
+
+static xmlNsPtr xml_ns(struct xf *x)
+{
+	if (x->xml_ns == NULL) {
+		xmlNsPtr ns = xf_zalloc(x->a, sizeof(*ns));
+
+		ns->type = XML_LOCAL_NAMESPACE;
+		ns->href = (const xmlChar *)XF_XML_NS;
+		ns->prefix = (const xmlChar *)"xml";
+		x->xml_ns = ns;
+		x->a->doc.oldNs = ns;
+	}
+	return x->xml_ns;
+}
+
+/* The namespace bound to prefix (NULL/0: the default one); NULL when none.
+ * *ok is false for an unbound prefix. */
+static xmlNsPtr resolve(struct xf *x, const unsigned char *prefix, size_t plen, bool *ok)
+{
+	*ok = true;
+	if (prefix != NULL && plen == 3 && memcmp(prefix, "xml", 3) == 0)
+		return xml_ns(x);
+	for (size_t i = x->nscope; i-- > 0;) {
+		const struct xf_scope *s = &x->scope[i];
+
+		if (prefix == NULL ? s->prefix == NULL
+				   : (s->prefix != NULL && s->plen == plen &&
+				      memcmp(s->prefix, prefix, plen) == 0))
+			return s->ns;
+	}
+	if (prefix != NULL)
+		*ok = false;
+	return NULL;
+}
+
+static void append_child(xmlNodePtr parent, xmlNodePtr n)
+{
+	n->parent = parent;
+	if (parent->last == NULL) {
+		parent->children = n;
+	} else {
+		parent->last->next = n;
+		n->prev = parent->last;
+	}
+	parent->last = n;
+}
+
+static xmlNodePtr new_text(struct xf *x, char *content)
+{
+	xmlNodePtr t = xf_zalloc(x->a, sizeof(*t));
+
+	t->type = XML_TEXT_NODE;
+	t->name = xmlStringText;
+	t->content = (xmlChar *)content;
+	t->doc = &x->a->doc;
+	return t;
+}
+
+/* A start tag after '<'. Returns false to decline. */
+static bool start_tag(struct xf *x)
+{
+	const unsigned char *qn;
+	size_t qlen, colon, nattr = 0, scope0 = x->nscope;
+	xmlNodePtr el;
+	xmlNsPtr lastdef = NULL;
+	xmlAttrPtr lastprop = NULL;
+	bool empty = false, ok;
+
+	if (!scan_qname(x, &qn, &qlen, &colon))
+		return false;
+	for (;;) {
+		struct xf_attr *at;
+		const unsigned char *before = x->p;
+
+		skip_space(x);
+		if (x->p >= x->end)
+			return false;
+		if (*x->p == '>') {
+			x->p++;
+			break;
+		}
+		if (*x->p == '/') {
+			if (!lit(x, "/>"))
+				return false;
+			empty = true;
+			break;
+		}
+		if (x->p == before || nattr >= XF_MAX_ATTRS)
+			return false; /* attributes need whitespace between them */
+		at = &x->attrs[nattr];
+		if (!scan_qname(x, &at->qn, &at->qlen, &at->colon) || !scan_eq(x) ||
+		    !scan_attr_value(x, &at->value))
+			return false;
+		for (size_t i = 0; i < nattr; i++) {
+			if (x->attrs[i].qlen == at->qlen &&
+			    memcmp(x->attrs[i].qn, at->qn, at->qlen) == 0)
+				return false;
+		}
+		nattr++;
+	}
+	if (x->depth >= XF_MAX_DEPTH)
+		return false;
+	el = xf_zalloc(x->a, sizeof(*el));
+	el->type = XML_ELEMENT_NODE;
+	el->doc = &x->a->doc;
+	/* namespace declarations first: they apply to the element and its attributes */
+	for (size_t i = 0; i < nattr; i++) {
+		struct xf_attr *at = &x->attrs[i];
+		xmlNsPtr ns;
+		bool dflt = at->qlen == 5 && memcmp(at->qn, "xmlns", 5) == 0;
+
+		if (!dflt && !(at->colon == 5 && memcmp(at->qn, "xmlns", 5) == 0))
+			continue;
+		if (at->value[0] == '\0' || strcmp(at->value, XF_XML_NS) == 0 ||
+		    strcmp(at->value, XF_XMLNS_NS) == 0 || x->nscope >= XF_MAX_SCOPE)
+			return false;
+		ns = xf_zalloc(x->a, sizeof(*ns));
+		ns->type = XML_LOCAL_NAMESPACE;
+		ns->href = (const xmlChar *)at->value;
+		if (!dflt) {
+			size_t plen = at->qlen - 6;
+
+			if ((plen == 3 && memcmp(at->qn + 6, "xml", 3) == 0) ||
+			    (plen == 5 && memcmp(at->qn + 6, "xmlns", 5) == 0))
+				return false;
+			ns->prefix = (const xmlChar *)xf_strndup(x->a, at->qn + 6, plen);
+		}
+		for (size_t k = scope0; k < x->nscope; k++) {
+			if ((ns->prefix == NULL) == (x->scope[k].prefix == NULL) &&
+			    (ns->prefix == NULL ||
+			     strcmp((const char *)ns->prefix,
+				    (const char *)x->scope[k].ns->prefix) == 0))
+				return false; /* declared twice on one element */
+		}
+		x->scope[x->nscope].prefix = dflt ? NULL : at->qn + 6;
+		x->scope[x->nscope].plen = dflt ? 0 : at->qlen - 6;
+		x->scope[x->nscope].ns = ns;
+		x->nscope++;
+		if (lastdef == NULL)
+			el->nsDef = ns;
+		else
+			lastdef->next = ns;
+		lastdef = ns;
+	}
+	if (colon != 0) {
+		if (colon == 5 && memcmp(qn, "xmlns", 5) == 0)
+			return false;
+		el->ns = resolve(x, qn, colon, &ok);
+		if (!ok)
+			return false;
+		el->name = (const xmlChar *)xf_strndup(x->a, qn + colon + 1, qlen - colon - 1);
+	} else {
+		el->ns = resolve(x, NULL, 0, &ok);
+		el->name = (const xmlChar *)xf_strndup(x->a, qn, qlen);
+	}
+	for (size_t i = 0; i < nattr; i++) {
+		struct xf_attr *at = &x->attrs[i];
+		xmlAttrPtr a;
+		xmlNodePtr t;
+
+		if ((at->qlen == 5 && memcmp(at->qn, "xmlns", 5) == 0) ||
+		    (at->colon == 5 && memcmp(at->qn, "xmlns", 5) == 0))
+			continue;
+		a = xf_zalloc(x->a, sizeof(*a));
+		a->type = XML_ATTRIBUTE_NODE;
+		a->doc = &x->a->doc;
+		a->parent = el;
+		if (at->colon != 0) {
+			a->ns = resolve(x, at->qn, at->colon, &ok);
+			if (!ok)
+				return false;
+			a->name = (const xmlChar *)xf_strndup(x->a, at->qn + at->colon + 1,
+							      at->qlen - at->colon - 1);
+		} else {
+			a->name = (const xmlChar *)xf_strndup(x->a, at->qn, at->qlen);
+		}
+		/* the same local name in the same namespace twice is an error */
+		for (xmlAttrPtr o = el->properties; o != NULL; o = o->next) {
+			if (strcmp((const char *)o->name, (const char *)a->name) == 0 &&
+			    (o->ns == a->ns ||
+			     (o->ns != NULL && a->ns != NULL &&
+			      strcmp((const char *)o->ns->href, (const char *)a->ns->href) == 0)))
+				return false;
+		}
+		t = new_text(x, at->value);
+		t->parent = (xmlNodePtr)a;
+		a->children = t;
+		a->last = t;
+		if (lastprop == NULL) {
+			el->properties = a;
+		} else {
+			lastprop->next = a;
+			a->prev = lastprop;
+		}
+		lastprop = a;
+	}
+	if (x->depth == 0) {
+		if (x->a->doc.children != NULL)
+			return false;
+		el->parent = (xmlNodePtr)&x->a->doc;
+		x->a->doc.children = el;
+		x->a->doc.last = el;
+	} else {
+		append_child(x->stack[x->depth - 1].node, el);
+	}
+	if (empty) {
+		x->nscope = scope0;
+		return true;
+	}
+	x->stack[x->depth].node = el;
+	x->stack[x->depth].qn = qn;
+	x->stack[x->depth].qlen = qlen;
+	x->stack[x->depth].nscope = scope0;
+	x->depth++;
+	return true;
+}
+
+static bool end_tag(struct xf *x)
+{
+	const unsigned char *qn;
+	size_t qlen, colon;
+
+	if (x->depth == 0 || !scan_qname(x, &qn, &qlen, &colon))
+		return false;
+	x->depth--;
+	if (qlen != x->stack[x->depth].qlen || memcmp(qn, x->stack[x->depth].qn, qlen) != 0)
+		return false;
+	skip_space(x);
+	if (!lit(x, ">"))
+		return false;
+	x->nscope = x->stack[x->depth].nscope;
+	return true;
+}
+
+static bool parse(struct xf *x)
+{
+	int standalone;
+
+	if (!scan_decl(x, &standalone))
+		return false;
+	x->a->doc.standalone = standalone;
+	skip_misc(x);
+	if (x->p >= x->end || *x->p != '<')
+		return false;
+	do {
+		if (*x->p == '<') {
+			x->p++;
+			if (x->p >= x->end)
+				return false;
+			if (*x->p == '/') {
+				x->p++;
+				if (!end_tag(x))
+					return false;
+			} else if (!start_tag(x)) {
+				return false; /* also "<!", "<?" */
+			}
+		} else {
+			char *s;
+			size_t n;
+
+			if (!scan_text(x, &s, &n))
+				return false;
+			if (n > 0)
+				append_child(x->stack[x->depth - 1].node, new_text(x, s));
+		}
+	} while (x->depth > 0 && x->p < x->end);
+	if (x->depth > 0)
+		return false;
+	skip_misc(x);
+	return x->p == x->end;
+}
+
+int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
+{
+	struct xf *x;
+	struct xf_arena *a;
+	bool ok;
+
+	*out = NULL;
+	if (len == 0 || len > XF_MAX_INPUT)
+		return DOC_XMLFAST_DECLINE;
+	a = xcalloc(1, sizeof(*a));
+	a->doc.type = XML_DOCUMENT_NODE;
+	a->doc.doc = &a->doc;
+	a->doc._private = (void *)xf_magic;
+	a->doc.version = (const xmlChar *)"1.0";
+	a->doc.encoding = (const xmlChar *)"UTF-8";
+	a->doc.charset = XML_CHAR_ENCODING_UTF8;
+	x = xmalloc(sizeof(*x));
+	x->p = (const unsigned char *)data;
+	x->end = x->p + len;
+	x->a = a;
+	x->xml_ns = NULL;
+	x->depth = 0;
+	x->nscope = 0;
+	ok = parse(x);
+	free(x);
+	if (!ok) {
+		xf_arena_free(a);
+		return DOC_XMLFAST_DECLINE;
+	}
+	*out = &a->doc;
+	return 0;
+}
+
+bool doc_xmlfast_is(const xmlDoc *doc)
+{
+	return doc != NULL && doc->_private == (const void *)xf_magic;
+}
+
+void doc_xml_free_doc(xmlDocPtr doc)
+{
+	if (doc == NULL)
+		return;
+	if (doc_xmlfast_is(doc))
+		xf_arena_free((struct xf_arena *)(void *)doc);
+	else
+		xmlFreeDoc(doc);
+}
+
+/* --- comparison (tests, fuzzing) ----------------------------------- */
+
+static bool str_eq(const xmlChar *a, const xmlChar *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp((const char *)a, (const char *)b) == 0;
+}
+
+static bool ns_eq(const xmlNs *a, const xmlNs *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return str_eq(a->href, b->href) && str_eq(a->prefix, b->prefix);
+}
+
+static bool differ(char *why, size_t whylen, const xmlNode *n, const char *what)
+{
+	if (why != NULL && whylen > 0)
+		snprintf(why, whylen, "%s at <%s>", what,
+			 n != NULL && n->name != NULL ? (const char *)n->name : "?");
+	return false;
+}
+
+static bool node_eq(const xmlNode *a, const xmlNode *b, char *why, size_t whylen)
+{
+	const xmlAttr *pa, *pb;
+	const xmlNs *da, *db;
+
+	if (a->type != b->type)
+		return differ(why, whylen, a, "node type");
+	if (a->type == XML_TEXT_NODE)
+		return str_eq(a->content, b->content) ? true
+						      : differ(why, whylen, a->parent, "text");
+	if (a->type != XML_ELEMENT_NODE)
+		return differ(why, whylen, a, "unexpected node type");
+	if (!str_eq(a->name, b->name) || !ns_eq(a->ns, b->ns))
+		return differ(why, whylen, a, "element name/namespace");
+	for (da = a->nsDef, db = b->nsDef; da != NULL && db != NULL; da = da->next, db = db->next) {
+		if (!ns_eq(da, db))
+			return differ(why, whylen, a, "namespace declaration");
+	}
+	if (da != db)
+		return differ(why, whylen, a, "namespace declaration count");
+	for (pa = a->properties, pb = b->properties; pa != NULL && pb != NULL;
+	     pa = pa->next, pb = pb->next) {
+		const xmlNode *ca = pa->children, *cb = pb->children;
+
+		if (!str_eq(pa->name, pb->name) || !ns_eq(pa->ns, pb->ns))
+			return differ(why, whylen, a, "attribute name/namespace");
+		for (; ca != NULL && cb != NULL; ca = ca->next, cb = cb->next) {
+			if (ca->type != cb->type || !str_eq(ca->content, cb->content))
+				return differ(why, whylen, a, "attribute value");
+		}
+		if (ca != cb)
+			return differ(why, whylen, a, "attribute value nodes");
+		if (pa->parent != a || pb->parent != b)
+			return differ(why, whylen, a, "attribute parent");
+	}
+	if (pa != pb)
+		return differ(why, whylen, a, "attribute count");
+	return true;
+}
+
+bool doc_xml_tree_equal(const xmlDoc *da, const xmlDoc *db, char *why, size_t whylen)
+{
+	const xmlNode *a = da->children;
+	const xmlNode *b = db->children;
+	const xmlNode *ra = (const xmlNode *)da;
+	const xmlNode *rb = (const xmlNode *)db;
+
+	/* iterative pre-order walk of both trees in step */
+	while (a != NULL && b != NULL) {
+		if (!node_eq(a, b, why, whylen))
+			return false;
+		if ((a->prev == NULL) != (b->prev == NULL) || a->parent == NULL ||
+		    b->parent == NULL || a->doc != da || b->doc != db)
+			return differ(why, whylen, a, "links");
+		if (a->type == XML_ELEMENT_NODE && (a->children != NULL || b->children != NULL)) {
+			if (a->children == NULL || b->children == NULL)
+				return differ(why, whylen, a, "children");
+			a = a->children;
+			b = b->children;
+			continue;
+		}
+		while (a != ra && b != rb && a->next == NULL && b->next == NULL) {
+			if (a->parent->last != a || b->parent->last != b)
+				return differ(why, whylen, a, "last link");
+			a = a->parent;
+			b = b->parent;
+		}
+		if (a == ra || b == rb)
+			return a == ra && b == rb ? true : differ(why, whylen, NULL, "tree shape");
+		if ((a->next == NULL) != (b->next == NULL))
+			return differ(why, whylen, a, "sibling count");
+		a = a->next;
+		b = b->next;
+	}
+	return a == b ? true : differ(why, whylen, NULL, "root");
+}

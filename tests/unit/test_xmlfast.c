@@ -1,0 +1,305 @@
+/* Unit tests: the read-only XML reader (doc/xmlfast) against the libxml2
+ * DOM (doc/xml), and 公文 findings of a document opened for checking
+ * against the same document opened with the DOM. */
+#include <dirent.h>
+#include <stdbool.h>
+
+#include "doc/docx.h"
+#include "doc/xml.h"
+#include "doc/xmlfast.h"
+#include "gongwen/gongwen.h"
+#include "test.h"
+
+/* Parse s both ways; returns true when the fast reader accepted it (and then
+ * asserts the libxml2 tree is the same). */
+static bool both(const char *s, size_t len)
+{
+	xmlDocPtr fast = NULL, ref = NULL;
+	struct err e = {0};
+	char why[256] = "";
+
+	if (doc_xmlfast_parse(s, len, &fast) != 0) {
+		ASSERT(fast == NULL);
+		return false;
+	}
+	ASSERT(doc_xmlfast_is(fast));
+	if (doc_xml_parse(s, len, "t.xml", &ref, &e) != 0)
+		TEST_FAIL_AT("fast reader accepted what libxml2 refuses (%s): %.200s", e.msg, s);
+	ASSERT(!doc_xmlfast_is(ref));
+	if (!doc_xml_tree_equal(fast, ref, why, sizeof(why)))
+		TEST_FAIL_AT("trees differ: %s in %.200s", why, s);
+	doc_xml_free_doc(fast);
+	doc_xml_free_doc(ref);
+	return true;
+}
+
+static bool both_s(const char *s)
+{
+	return both(s, strlen(s));
+}
+
+TEST(xmlfast_accepts_plain_ooxml_same_tree)
+{
+	static const char *const ok[] = {
+	    "<a/>",
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<a/>\r\n",
+	    "<?xml version='1.0'?><a b='1' c=\"2\"></a>",
+	    "<w:document xmlns:w=\"W\" xmlns=\"D\"><w:body><w:p><w:r><w:t xml:space=\"preserve\"> "
+	    "a&amp;b&lt;&gt;&quot;&apos;&#x4e00;&#20013;中文</w:t></w:r><x y=\"\" "
+	    "w:z=\"1&quot;2\"/>"
+	    "</w:p>\n  </w:body></w:document>",
+	    /* prefix redefined below, default namespace changed */
+	    "<p:a xmlns:p=\"A\"><p:b xmlns:p=\"B\" p:x=\"1\"><p:c/></p:b><p:d/>"
+	    "<e xmlns=\"E\"><f/></e><g/></p:a>",
+	    /* the same local name in two namespaces */
+	    "<a xmlns:p=\"P\" xmlns:q=\"Q\" p:x=\"1\" q:x=\"2\" x=\"3\"/>",
+	    "<a>text ]] > end</a>",
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (!both_s(ok[i]))
+			TEST_FAIL_AT("declined: %s", ok[i]);
+	}
+}
+
+TEST(xmlfast_declines_hostile_and_unusual_input)
+{
+	static const char *const no[] = {
+	    "",
+	    "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>",
+	    "<a>&x;</a>",
+	    "<a>&#0;</a>",
+	    "<a>&#xD800;</a>",
+	    "<a>&#x110000;</a>",
+	    "<a>&amp</a>",
+	    "<a><!-- c --></a>",
+	    "<a><![CDATA[x]]></a>",
+	    "<a><?pi x?></a>",
+	    "<?xml-stylesheet href=\"x\"?><a/>",
+	    "<?xml version=\"1.1\"?><a/>",
+	    "<?xml version=\"1.0\" bogus=\"1\"?><a/>",
+	    "\xEF\xBB\xBF<a/>",
+	    "<a>",
+	    "<a><b></a>",
+	    "<a></b>",
+	    "<a",
+	    "<a b=\"1></a>",
+	    "<a b=\"1\"c=\"2\"/>",
+	    "<a b=\"1\" b=\"2\"/>",
+	    "<a xmlns:p=\"P\" xmlns:q=\"P\" p:x=\"1\" q:x=\"2\"/>",
+	    "<a xmlns:p=\"P\" xmlns:p=\"Q\"/>",
+	    "<p:a/>",
+	    "<a p:x=\"1\"/>",
+	    "<a xmlns:p=\"\"/>",
+	    "<a xmlns=\"\"/>",
+	    "<a xmlns:xml=\"http://www.w3.org/XML/1998/namespace\"/>",
+	    "<a b=\"x\ty\"/>",
+	    "<a b=\"x\ny\"/>",
+	    "<a b=\"&#10;\"/>",
+	    "<a b=\"<\"/>",
+	    "<a>x\ry</a>",
+	    "<a>x\x01y</a>",
+	    "<a>]]></a>",
+	    "<a>\xC0\xAF</a>",	   /* overlong */
+	    "<a>\xED\xA0\x80</a>", /* surrogate */
+	    "<a>\xEF\xBF\xBE</a>", /* U+FFFE */
+	    "<a>\xE4\xB8</a>",	   /* truncated sequence */
+	    "<a b=\"\xFF\"/>",	   /* invalid byte in an attribute */
+	    "<\xE4\xB8\xAD/>",	   /* non-ASCII name */
+	    "<a/><b/>",		   /* two roots */
+	    "<a/>x",		   /* text after the root */
+	    "x<a/>",		   /* text before it */
+	    "<1a/>",
+	    "<a:/>",
+	    "<a:b:c/>",
+	};
+
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		if (both_s(no[i]))
+			TEST_FAIL_AT("accepted #%zu: %s", i, no[i]);
+	}
+	/* an embedded NUL */
+	ASSERT(!both("<a>x\0y</a>", 10));
+}
+
+TEST(xmlfast_limits_depth_attribute_and_name)
+{
+	struct buf b;
+
+	/* depth: 100 levels are read, 200 are left to libxml2 */
+	for (int depth = 100; depth <= 200; depth += 100) {
+		buf_init(&b, 1 << 20);
+		for (int i = 0; i < depth; i++)
+			buf_add(&b, "<e>", 3);
+		for (int i = 0; i < depth; i++)
+			buf_add(&b, "</e>", 4);
+		ASSERT_EQ(both(b.p, b.len), depth == 100);
+		buf_free(&b);
+	}
+	/* a 100 KB attribute value and a 300-byte name are declined */
+	buf_init(&b, 1 << 20);
+	buf_addf(&b, "<a v=\"");
+	for (int i = 0; i < 100 * 1024; i++)
+		buf_add(&b, "x", 1);
+	buf_addf(&b, "\"/>");
+	ASSERT(!both(b.p, b.len));
+	buf_free(&b);
+	buf_init(&b, 1 << 20);
+	buf_add(&b, "<", 1);
+	for (int i = 0; i < 300; i++)
+		buf_add(&b, "n", 1);
+	buf_add(&b, "/>", 2);
+	ASSERT(!both(b.p, b.len));
+	buf_free(&b);
+	/* every truncation of a small document: declined or the same tree */
+	{
+		const char *doc = "<?xml version=\"1.0\"?>\n<w:p xmlns:w=\"W\"><w:r w:a=\"1\">"
+				  "<w:t>a&amp;b中</w:t></w:r></w:p>";
+		size_t n = strlen(doc);
+
+		for (size_t k = 0; k < n; k++)
+			ASSERT(!both(doc, k));
+		ASSERT(both(doc, n));
+	}
+}
+
+/* Every XML part of the dev set's .docx (up to 256 KB): the fast reader
+ * accepts the main document of nearly all and gives libxml2's tree. */
+TEST(xmlfast_same_tree_on_dev_set_parts)
+{
+	char dir[512];
+	DIR *d;
+	struct dirent *de;
+	size_t docs = 0, mains = 0, parts = 0, accepted = 0;
+
+	snprintf(dir, sizeof(dir), "%s/corpus/gongwen-dev/docs", test_shared_dir());
+	d = opendir(dir);
+	if (d == NULL) {
+		fprintf(stderr, "  skipped: %s not found\n", dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char path[1024];
+		struct doc_zip *z;
+		struct err e = {0};
+		size_t n = strlen(de->d_name);
+
+		if (n < 5 || strcmp(de->d_name + n - 5, ".docx") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (doc_zip_open_file(path, NULL, &z, &e) != 0)
+			continue; /* hostile documents of the set */
+		docs++;
+		for (size_t i = 0; i < doc_zip_count(z); i++) {
+			const char *name = doc_zip_name(z, i);
+			size_t nl = strlen(name);
+			char *data;
+			size_t len;
+
+			if (nl < 4 || (strcmp(name + nl - 4, ".xml") != 0 &&
+				       strcmp(name + nl - 5, ".rels") != 0))
+				continue;
+			if (doc_zip_read_index(z, i, &data, &len, &e) != 0)
+				continue;
+			if (len <= 256 * 1024) {
+				bool ok = both(data, len);
+
+				parts++;
+				accepted += ok;
+				mains += ok && strcmp(name, "word/document.xml") == 0;
+			}
+			free(data);
+		}
+		doc_zip_close(z);
+	}
+	closedir(d);
+	fprintf(stderr, "  %zu documents, %zu parts, %zu read by xmlfast, %zu main parts\n", docs,
+		parts, accepted, mains);
+	ASSERT(docs >= 100);
+	ASSERT(mains * 10 >= docs * 9);
+}
+
+/* Findings JSON of gw_doc_open (DOM) and gw_doc_open_check (xmlfast). */
+static void findings_json(const char *path, bool check, struct buf *out)
+{
+	struct gw_profile prof;
+	struct gw_doc doc;
+	struct gw_findings f;
+	struct err e = {0};
+
+	gw_profile_national(&prof);
+	if ((check ? gw_doc_open_check(path, &prof, &doc, &e)
+		   : gw_doc_open(path, &prof, &doc, &e)) != 0) {
+		buf_addf(out, "error %d %s", e.code, e.msg);
+		return;
+	}
+	ASSERT_EQ(doc.docx != NULL && doc.docx->readonly, check && doc.is_docx);
+	gw_findings_init(&f);
+	gw_check(&doc, &f);
+	gw_report_json(&doc, &f, out);
+	gw_findings_free(&f);
+	gw_doc_free(&doc);
+}
+
+TEST(xmlfast_check_findings_same_as_dom)
+{
+	char dir[512];
+	size_t compared = 0, with_findings = 0;
+
+	snprintf(dir, sizeof(dir), "%s/corpus/gongwen-dev/docs", test_shared_dir());
+	/* every 7th document of the dev set (clean, faulty and hostile ones) */
+	for (int k = 1; k <= 200; k += 7) {
+		char path[1024];
+		struct buf a, b;
+		FILE *fp;
+
+		snprintf(path, sizeof(path), "%s/gwd-%04d.docx", dir, k);
+		fp = fopen(path, "rb");
+		if (fp == NULL)
+			continue;
+		fclose(fp);
+		buf_init(&a, 1 << 26);
+		buf_init(&b, 1 << 26);
+		findings_json(path, false, &a);
+		findings_json(path, true, &b);
+		buf_add(&a, "", 1);
+		buf_add(&b, "", 1);
+		ASSERT_STR_EQ(b.p, a.p);
+		compared++;
+		with_findings += strstr(a.p, "\"rule\"") != NULL;
+		buf_free(&a);
+		buf_free(&b);
+	}
+	if (compared == 0) {
+		fprintf(stderr, "  skipped: dev set not found\n");
+		return;
+	}
+	ASSERT(compared >= 15);
+	ASSERT(with_findings >= compared / 2);
+}
+
+TEST(xmlfast_checking_document_refuses_fix_and_save)
+{
+	char path[1024];
+	struct gw_profile prof;
+	struct gw_doc doc;
+	struct err e = {0};
+	struct gw_fix_report rep;
+
+	snprintf(path, sizeof(path), "%s/corpus/gongwen-dev/clean/b01-direct.docx",
+		 test_shared_dir());
+	gw_profile_national(&prof);
+	if (gw_doc_open_check(path, &prof, &doc, &e) != 0) {
+		fprintf(stderr, "  skipped: %s\n", e.msg);
+		return;
+	}
+	ASSERT(doc_xmlfast_is(doc.docx->doc));
+	memset(&rep, 0, sizeof(rep));
+	buf_init(&rep.log, 1 << 20);
+	ASSERT_EQ(gw_fix(&doc, true, &rep, &e), BASE_E_USAGE);
+	ASSERT_CONTAINS(e.msg, "只读");
+	err_clear(&e);
+	ASSERT_EQ(doc_docx_save(doc.docx, "/tmp/shuzhi-xmlfast-never.docx", &e), BASE_E_USAGE);
+	buf_free(&rep.log);
+	gw_doc_free(&doc);
+}
