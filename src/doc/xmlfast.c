@@ -65,6 +65,15 @@ struct xf {
 	struct xf_attr attrs[XF_MAX_ATTRS];
 	struct xf_scope scope[XF_MAX_SCOPE];
 	size_t nscope;
+	/* last lookups, valid while the scope stack is unchanged (gen) */
+	struct {
+		unsigned char c0;
+		size_t plen;
+		const unsigned char *prefix;
+		xmlNsPtr ns;
+		unsigned gen;
+	} cache[8];
+	unsigned gen;
 };
 
 static void *xf_alloc(struct xf_arena *a, size_t n)
@@ -170,18 +179,40 @@ static bool is_xml_char(uint32_t c)
 	       (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
 }
 
-/* One non-ASCII UTF-8 sequence at p: its length, or 0 when invalid or not
- * an XML character. */
+/* One non-ASCII UTF-8 sequence at p: its length, or 0 when it is invalid
+ * (overlong, surrogate, > U+10FFFF, truncated) or not an XML character. */
 static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
 {
-	uint32_t cp;
-	size_t n = text_utf8_decode((const char *)p, (size_t)(end - p), &cp);
+	size_t room = (size_t)(end - p);
+	unsigned char c = p[0];
 
-	if (n == 0 || (cp == 0xFFFD && !(n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] == 0xBD)))
-		return 0;
-	if (cp < 0x80 || !is_xml_char(cp))
-		return 0;
-	return n;
+	if (c >= 0xE1 && c <= 0xEC && room >= 3) { /* most of CJK: the common case */
+		if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+			return 0;
+		return 3;
+	}
+	if (c >= 0xC2 && c <= 0xDF)
+		return room >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c == 0xE0 || c == 0xED || c == 0xEE || c == 0xEF) {
+		if (room < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xE0 && p[1] < 0xA0)
+			return 0; /* overlong */
+		if (c == 0xED && p[1] >= 0xA0)
+			return 0; /* surrogate */
+		if (c == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
+			return 0; /* U+FFFE, U+FFFF */
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		if (room < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+		    (p[3] & 0xC0) != 0x80)
+			return 0;
+		if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))
+			return 0; /* overlong, > U+10FFFF */
+		return 4;
+	}
+	return 0;
 }
 
 /* A reference after '&' (at p): the five predefined entities, and, when
@@ -463,16 +494,29 @@ static xmlNsPtr xml_ns(struct xf *x)
  * *ok is false for an unbound prefix. */
 static xmlNsPtr resolve(struct xf *x, const unsigned char *prefix, size_t plen, bool *ok)
 {
+	unsigned slot = prefix == NULL ? 0 : (unsigned)(prefix[0] + plen) & 7u;
+
 	*ok = true;
 	if (prefix != NULL && plen == 3 && memcmp(prefix, "xml", 3) == 0)
 		return xml_ns(x);
+	if (x->cache[slot].gen == x->gen && x->cache[slot].plen == plen &&
+	    (prefix == NULL ? x->cache[slot].prefix == NULL
+			    : (x->cache[slot].prefix != NULL && x->cache[slot].c0 == prefix[0] &&
+			       memcmp(x->cache[slot].prefix, prefix, plen) == 0)))
+		return x->cache[slot].ns;
 	for (size_t i = x->nscope; i-- > 0;) {
 		const struct xf_scope *s = &x->scope[i];
 
 		if (prefix == NULL ? s->prefix == NULL
 				   : (s->prefix != NULL && s->plen == plen &&
-				      memcmp(s->prefix, prefix, plen) == 0))
+				      memcmp(s->prefix, prefix, plen) == 0)) {
+			x->cache[slot].gen = x->gen;
+			x->cache[slot].plen = plen;
+			x->cache[slot].prefix = prefix;
+			x->cache[slot].c0 = prefix != NULL ? prefix[0] : 0;
+			x->cache[slot].ns = s->ns;
 			return s->ns;
+		}
 	}
 	if (prefix != NULL)
 		*ok = false;
@@ -582,6 +626,7 @@ static bool start_tag(struct xf *x)
 		x->scope[x->nscope].plen = dflt ? 0 : at->qlen - 6;
 		x->scope[x->nscope].ns = ns;
 		x->nscope++;
+		x->gen++;
 		if (lastdef == NULL)
 			el->nsDef = ns;
 		else
@@ -620,12 +665,13 @@ static bool start_tag(struct xf *x)
 		} else {
 			a->name = (const xmlChar *)xf_strndup(x->a, at->qn, at->qlen);
 		}
-		/* the same local name in the same namespace twice is an error */
-		for (xmlAttrPtr o = el->properties; o != NULL; o = o->next) {
-			if (strcmp((const char *)o->name, (const char *)a->name) == 0 &&
-			    (o->ns == a->ns ||
-			     (o->ns != NULL && a->ns != NULL &&
-			      strcmp((const char *)o->ns->href, (const char *)a->ns->href) == 0)))
+		/* the same local name in the same namespace twice is an error; equal
+		 * qualified names were refused above, so only two prefixes bound to
+		 * one URI are left to catch */
+		for (xmlAttrPtr o = el->properties; a->ns != NULL && o != NULL; o = o->next) {
+			if (o->ns != NULL && o->ns != a->ns &&
+			    strcmp((const char *)o->name, (const char *)a->name) == 0 &&
+			    strcmp((const char *)o->ns->href, (const char *)a->ns->href) == 0)
 				return false;
 		}
 		t = new_text(x, at->value);
@@ -650,6 +696,8 @@ static bool start_tag(struct xf *x)
 		append_child(x->stack[x->depth - 1].node, el);
 	}
 	if (empty) {
+		if (x->nscope != scope0)
+			x->gen++;
 		x->nscope = scope0;
 		return true;
 	}
@@ -674,6 +722,8 @@ static bool end_tag(struct xf *x)
 	skip_space(x);
 	if (!lit(x, ">"))
 		return false;
+	if (x->nscope != x->stack[x->depth].nscope)
+		x->gen++;
 	x->nscope = x->stack[x->depth].nscope;
 	return true;
 }
@@ -739,6 +789,8 @@ int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
 	x->xml_ns = NULL;
 	x->depth = 0;
 	x->nscope = 0;
+	memset(x->cache, 0, sizeof(x->cache));
+	x->gen = 1;
 	ok = parse(x);
 	free(x);
 	if (!ok) {
