@@ -42,6 +42,7 @@ struct xf_attr {
 	size_t qlen;
 	size_t colon; /* index of ':' in qn, or 0 when none */
 	char *value;  /* decoded, in the arena */
+	bool refs;    /* the raw value had a reference */
 };
 
 struct xf_scope {
@@ -335,7 +336,7 @@ static bool scan_text(struct xf *x, char **out, size_t *len)
 }
 
 /* An attribute value after its opening quote; x->p ends past the closing one. */
-static bool scan_attr_value(struct xf *x, char **out)
+static bool scan_attr_value(struct xf *x, char **out, bool *had_refs)
 {
 	unsigned char q = x->p[-1];
 	const unsigned char *s = x->p;
@@ -364,6 +365,7 @@ static bool scan_attr_value(struct xf *x, char **out)
 	if (p >= x->end || (size_t)(p - s) > XF_MAX_ATTR_VAL)
 		return false;
 	x->p = p + 1;
+	*had_refs = refs;
 	if (!refs) {
 		*out = xf_strndup(x->a, s, (size_t)(p - s));
 		return true;
@@ -579,7 +581,7 @@ static bool start_tag(struct xf *x)
 			return false; /* attributes need whitespace between them */
 		at = &x->attrs[nattr];
 		if (!scan_qname(x, &at->qn, &at->qlen, &at->colon) || !scan_eq(x) ||
-		    !scan_attr_value(x, &at->value))
+		    !scan_attr_value(x, &at->value, &at->refs))
 			return false;
 		for (size_t i = 0; i < nattr; i++) {
 			if (x->attrs[i].qlen == at->qlen &&
@@ -601,7 +603,9 @@ static bool start_tag(struct xf *x)
 
 		if (!dflt && !(at->colon == 5 && memcmp(at->qn, "xmlns", 5) == 0))
 			continue;
-		if (at->value[0] == '\0' || strcmp(at->value, XF_XML_NS) == 0 ||
+		/* libxml2 keeps references in namespace URIs undecoded ("&#38;"),
+		 * and doc_xml_parse refuses "<" in them (see xml.c) */
+		if (at->value[0] == '\0' || at->refs || strcmp(at->value, XF_XML_NS) == 0 ||
 		    strcmp(at->value, XF_XMLNS_NS) == 0 || x->nscope >= XF_MAX_SCOPE)
 			return false;
 		ns = xf_zalloc(x->a, sizeof(*ns));
