@@ -41,8 +41,9 @@ struct xf_attr {
 	const unsigned char *qn;
 	size_t qlen;
 	size_t colon; /* index of ':' in qn, or 0 when none */
-	char *value;  /* decoded, in the arena */
-	bool refs;    /* the raw value had a reference */
+	unsigned hash;
+	char *value; /* decoded, in the arena */
+	bool refs;   /* the raw value had a reference */
 };
 
 struct xf_scope {
@@ -75,6 +76,17 @@ struct xf {
 		unsigned gen;
 	} cache[8];
 	unsigned gen;
+	/* qualified names seen: the local name string (shared by every node of
+	 * that name) and its namespace while the scope is unchanged (gen);
+	 * direct-mapped, a collision only costs a new lookup */
+	struct {
+		const unsigned char *qn; /* in the input */
+		size_t qlen;
+		bool attr;
+		const char *local;
+		xmlNsPtr ns;
+		unsigned gen;
+	} names[1024];
 };
 
 static void *xf_alloc(struct xf_arena *a, size_t n)
@@ -132,34 +144,57 @@ static bool is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n';
 }
 
+/* Byte classes: C_START ASCII letters and '_'; C_NAME those, digits, '-'
+ * and '.'; C_TEXT bytes text scanning must look at (controls, '&', '<', ']',
+ * non-ASCII); C_ATTR those of attribute values (controls, '&', '<', quotes,
+ * non-ASCII); C_COLON ':'. */
+enum { C_START = 1, C_NAME = 2, C_TEXT = 4, C_ATTR = 8, C_COLON = 16 };
+static const unsigned char cls[256] = {
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 0,	0,  8,	0,  0,	0,  12, 8,  0,	0,  0,	0,  0,	2,  2,	0,
+    2,	2,  2,	2,  2,	2,  2,	2,  2,	2,  16, 0,  12, 0,  0,	0,  0,	3,  3,	3,  3,	3,  3,	3,
+    3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	0,  0,	4,  0,	3,
+    0,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,
+    3,	3,  3,	0,  0,	0,  0,	0,  12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+};
+
 static bool is_name_start(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+	return (cls[c] & C_START) != 0;
 }
 
 static bool is_name_char(unsigned char c)
 {
-	return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+	return (cls[c] & C_NAME) != 0;
 }
 
-/* A QName of ASCII NCNames; *colon = index of the ':' or 0. */
-static bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon)
+/* A QName of ASCII NCNames; *colon = index of the ':' or 0, *hash a hash
+ * of its bytes (for qname()). */
+static bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon,
+		       unsigned *hash)
 {
 	const unsigned char *s = x->p;
 	const unsigned char *p = s;
+	unsigned h;
 
 	*colon = 0;
 	if (p >= x->end || !is_name_start(*p))
 		return false;
-	p++;
-	while (p < x->end && (is_name_char(*p) || *p == ':')) {
+	h = *p++;
+	while (p < x->end && (cls[*p] & (C_NAME | C_COLON)) != 0) {
 		if (*p == ':') {
 			if (*colon != 0 || p + 1 >= x->end || !is_name_start(p[1]))
 				return false;
 			*colon = (size_t)(p - s);
 		}
-		p++;
+		h = h * 31u + *p++;
 	}
+	*hash = h;
 	if ((size_t)(p - s) > XF_MAX_NAME)
 		return false;
 	*qn = s;
@@ -290,6 +325,10 @@ static bool scan_text(struct xf *x, char **out, size_t *len)
 	while (p < end && *p != '<') {
 		unsigned char c = *p;
 
+		if ((cls[c] & C_TEXT) == 0) {
+			p++;
+			continue;
+		}
 		if (c >= 0x80) {
 			size_t k = utf8_seq(p, end);
 
@@ -348,6 +387,10 @@ static bool scan_attr_value(struct xf *x, char **out, bool *had_refs)
 	while (p < x->end && *p != q) {
 		unsigned char c = *p;
 
+		if ((cls[c] & C_ATTR) == 0) {
+			p++;
+			continue;
+		}
 		if (c >= 0x80) {
 			size_t k = utf8_seq(p, x->end);
 
@@ -548,17 +591,54 @@ static xmlNodePtr new_text(struct xf *x, char *content)
 	return t;
 }
 
+/* Local name and namespace of an element (attr false) or attribute name;
+ * false for an unbound or reserved prefix. */
+static bool qname(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon, unsigned hash,
+		  bool attr, const xmlChar **name, xmlNsPtr *ns)
+{
+	unsigned h = (hash * 2u + attr) & 1023u;
+	bool ok = true;
+
+	if (x->names[h].qn != NULL && x->names[h].qlen == qlen && x->names[h].attr == attr &&
+	    memcmp(x->names[h].qn, qn, qlen) == 0) {
+		if (x->names[h].gen != x->gen) {
+			x->names[h].ns = colon != 0 ? resolve(x, qn, colon, &ok)
+					 : attr	    ? NULL
+						    : resolve(x, NULL, 0, &ok);
+			x->names[h].gen = x->gen;
+		}
+		*name = (const xmlChar *)x->names[h].local;
+		*ns = x->names[h].ns;
+		return true;
+	}
+	if (colon == 5 && memcmp(qn, "xmlns", 5) == 0)
+		return false;
+	*ns = colon != 0 ? resolve(x, qn, colon, &ok) : attr ? NULL : resolve(x, NULL, 0, &ok);
+	if (!ok)
+		return false;
+	*name = (const xmlChar *)xf_strndup(x->a, qn + (colon != 0 ? colon + 1 : 0),
+					    qlen - (colon != 0 ? colon + 1 : 0));
+	x->names[h].qn = qn;
+	x->names[h].qlen = qlen;
+	x->names[h].attr = attr;
+	x->names[h].local = (const char *)*name;
+	x->names[h].ns = *ns;
+	x->names[h].gen = x->gen;
+	return true;
+}
+
 /* A start tag after '<'. Returns false to decline. */
 static bool start_tag(struct xf *x)
 {
 	const unsigned char *qn;
 	size_t qlen, colon, nattr = 0, scope0 = x->nscope;
+	unsigned hash;
 	xmlNodePtr el;
 	xmlNsPtr lastdef = NULL;
 	xmlAttrPtr lastprop = NULL;
-	bool empty = false, ok;
+	bool empty = false;
 
-	if (!scan_qname(x, &qn, &qlen, &colon))
+	if (!scan_qname(x, &qn, &qlen, &colon, &hash))
 		return false;
 	for (;;) {
 		struct xf_attr *at;
@@ -580,7 +660,7 @@ static bool start_tag(struct xf *x)
 		if (x->p == before || nattr >= XF_MAX_ATTRS)
 			return false; /* attributes need whitespace between them */
 		at = &x->attrs[nattr];
-		if (!scan_qname(x, &at->qn, &at->qlen, &at->colon) || !scan_eq(x) ||
+		if (!scan_qname(x, &at->qn, &at->qlen, &at->colon, &at->hash) || !scan_eq(x) ||
 		    !scan_attr_value(x, &at->value, &at->refs))
 			return false;
 		for (size_t i = 0; i < nattr; i++) {
@@ -637,17 +717,8 @@ static bool start_tag(struct xf *x)
 			lastdef->next = ns;
 		lastdef = ns;
 	}
-	if (colon != 0) {
-		if (colon == 5 && memcmp(qn, "xmlns", 5) == 0)
-			return false;
-		el->ns = resolve(x, qn, colon, &ok);
-		if (!ok)
-			return false;
-		el->name = (const xmlChar *)xf_strndup(x->a, qn + colon + 1, qlen - colon - 1);
-	} else {
-		el->ns = resolve(x, NULL, 0, &ok);
-		el->name = (const xmlChar *)xf_strndup(x->a, qn, qlen);
-	}
+	if (!qname(x, qn, qlen, colon, hash, false, &el->name, &el->ns))
+		return false;
 	for (size_t i = 0; i < nattr; i++) {
 		struct xf_attr *at = &x->attrs[i];
 		xmlAttrPtr a;
@@ -660,15 +731,8 @@ static bool start_tag(struct xf *x)
 		a->type = XML_ATTRIBUTE_NODE;
 		a->doc = &x->a->doc;
 		a->parent = el;
-		if (at->colon != 0) {
-			a->ns = resolve(x, at->qn, at->colon, &ok);
-			if (!ok)
-				return false;
-			a->name = (const xmlChar *)xf_strndup(x->a, at->qn + at->colon + 1,
-							      at->qlen - at->colon - 1);
-		} else {
-			a->name = (const xmlChar *)xf_strndup(x->a, at->qn, at->qlen);
-		}
+		if (!qname(x, at->qn, at->qlen, at->colon, at->hash, true, &a->name, &a->ns))
+			return false;
 		/* the same local name in the same namespace twice is an error; equal
 		 * qualified names were refused above, so only two prefixes bound to
 		 * one URI are left to catch */
@@ -717,8 +781,9 @@ static bool end_tag(struct xf *x)
 {
 	const unsigned char *qn;
 	size_t qlen, colon;
+	unsigned hash;
 
-	if (x->depth == 0 || !scan_qname(x, &qn, &qlen, &colon))
+	if (x->depth == 0 || !scan_qname(x, &qn, &qlen, &colon, &hash))
 		return false;
 	x->depth--;
 	if (qlen != x->stack[x->depth].qlen || memcmp(qn, x->stack[x->depth].qn, qlen) != 0)
@@ -794,6 +859,7 @@ int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
 	x->depth = 0;
 	x->nscope = 0;
 	memset(x->cache, 0, sizeof(x->cache));
+	memset(x->names, 0, sizeof(x->names));
 	x->gen = 1;
 	ok = parse(x);
 	free(x);
