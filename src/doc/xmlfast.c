@@ -11,16 +11,17 @@
 #include "base/base.h"
 #include "text/text.h"
 
-#define XF_MAX_DEPTH	128
-#define XF_MAX_NAME	256
-#define XF_MAX_ATTRS	64
-#define XF_MAX_SCOPE	256
-#define XF_MAX_TEXT	(1u << 20)
-#define XF_MAX_ATTR_VAL (64u << 10)
-#define XF_MAX_INPUT	((size_t)1 << 30)
-#define XF_CHUNK	(64u << 10)
-#define XF_XML_NS	"http://www.w3.org/XML/1998/namespace"
-#define XF_XMLNS_NS	"http://www.w3.org/2000/xmlns/"
+#define XF_MAX_DEPTH	  128
+#define XF_MAX_NAME	  256
+#define XF_MAX_ATTRS	  64
+#define XF_MAX_SCOPE	  256
+#define XF_MAX_TEXT	  (1u << 20)
+#define XF_MAX_ATTR_VAL	  (64u << 10)
+#define XF_MAX_INPUT	  ((size_t)1 << 30)
+#define XF_CHUNK	  (64u << 10)
+#define XF_ARENA_PER_BYTE 24
+#define XF_XML_NS	  "http://www.w3.org/XML/1998/namespace"
+#define XF_XMLNS_NS	  "http://www.w3.org/2000/xmlns/"
 
 struct xf_chunk {
 	struct xf_chunk *next;
@@ -33,6 +34,8 @@ struct xf_chunk {
 struct xf_arena {
 	xmlDoc doc;
 	struct xf_chunk *chunks;
+	size_t total;  /* bytes in chunks */
+	size_t budget; /* past it the parse is declined (see doc_xmlfast_parse) */
 };
 
 static const char xf_magic[] = "doc_xmlfast";
@@ -98,6 +101,7 @@ static void *xf_alloc(struct xf_arena *a, size_t n)
 	if (c == NULL || c->cap - c->used < n) {
 		size_t cap = n > XF_CHUNK ? n : XF_CHUNK;
 
+		a->total += cap;
 		c = xmalloc(sizeof(*c) + cap);
 		c->next = a->chunks;
 		c->used = 0;
@@ -670,7 +674,7 @@ static bool start_tag(struct xf *x)
 		}
 		nattr++;
 	}
-	if (x->depth >= XF_MAX_DEPTH)
+	if (x->depth >= XF_MAX_DEPTH || x->a->total > x->a->budget)
 		return false;
 	el = xf_zalloc(x->a, sizeof(*el));
 	el->type = XML_ELEMENT_NODE;
@@ -851,6 +855,9 @@ int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
 	a->doc.version = (const xmlChar *)"1.0";
 	a->doc.encoding = (const xmlChar *)"UTF-8";
 	a->doc.charset = XML_CHAR_ENCODING_UTF8;
+	/* memory in proportion to the input, about what libxml2's DOM takes
+	 * (OOXML parts take 8-15x); past it libxml2 decides */
+	a->budget = len * XF_ARENA_PER_BYTE + ((size_t)1 << 20);
 	x = xmalloc(sizeof(*x));
 	x->p = (const unsigned char *)data;
 	x->end = x->p + len;

@@ -16,7 +16,8 @@
  * other than the five predefined ones, invalid UTF-8 or XML characters,
  * unbound or reserved prefixes, duplicate attributes, mismatched tags,
  * depth over 128, names over 256 bytes, text over 1 MB, attribute values
- * over 64 KB. The tree must never be modified: no libxml2 call that adds,
+ * over 64 KB, a tree needing more than 24 bytes of memory per input byte
+ * (+ 1 MB). The tree must never be modified: no libxml2 call that adds,
  * unlinks or frees nodes may touch it (docx opened for checking only).
  */
 #ifndef SHUZHI_DOC_XMLFAST_H
