@@ -90,6 +90,7 @@ struct xf {
 		xmlNsPtr ns;
 		unsigned gen;
 	} names[1024];
+	uint64_t names_used[1024 / 64]; /* entries set in this parse */
 };
 
 static void *xf_alloc(struct xf_arena *a, size_t n)
@@ -603,8 +604,8 @@ static bool qname(struct xf *x, const unsigned char *qn, size_t qlen, size_t col
 	unsigned h = (hash * 2u + attr) & 1023u;
 	bool ok = true;
 
-	if (x->names[h].qn != NULL && x->names[h].qlen == qlen && x->names[h].attr == attr &&
-	    memcmp(x->names[h].qn, qn, qlen) == 0) {
+	if ((x->names_used[h / 64] >> (h % 64) & 1u) != 0 && x->names[h].qlen == qlen &&
+	    x->names[h].attr == attr && memcmp(x->names[h].qn, qn, qlen) == 0) {
 		if (x->names[h].gen != x->gen) {
 			x->names[h].ns = colon != 0 ? resolve(x, qn, colon, &ok)
 					 : attr	    ? NULL
@@ -622,6 +623,7 @@ static bool qname(struct xf *x, const unsigned char *qn, size_t qlen, size_t col
 		return false;
 	*name = (const xmlChar *)xf_strndup(x->a, qn + (colon != 0 ? colon + 1 : 0),
 					    qlen - (colon != 0 ? colon + 1 : 0));
+	x->names_used[h / 64] |= (uint64_t)1 << (h % 64);
 	x->names[h].qn = qn;
 	x->names[h].qlen = qlen;
 	x->names[h].attr = attr;
@@ -866,7 +868,7 @@ int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
 	x->depth = 0;
 	x->nscope = 0;
 	memset(x->cache, 0, sizeof(x->cache));
-	memset(x->names, 0, sizeof(x->names));
+	memset(x->names_used, 0, sizeof(x->names_used));
 	x->gen = 1;
 	ok = parse(x);
 	free(x);
