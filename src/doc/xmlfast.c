@@ -610,6 +610,8 @@ static bool qname(struct xf *x, const unsigned char *qn, size_t qlen, size_t col
 			x->names[h].ns = colon != 0 ? resolve(x, qn, colon, &ok)
 					 : attr	    ? NULL
 						    : resolve(x, NULL, 0, &ok);
+			if (!ok)
+				return false; /* the prefix went out of scope */
 			x->names[h].gen = x->gen;
 		}
 		*name = (const xmlChar *)x->names[h].local;

@@ -89,6 +89,8 @@ TEST(xmlfast_declines_hostile_and_unusual_input)
 	    "<a xmlns:p=\"P\" xmlns:q=\"P\" p:x=\"1\" q:x=\"2\"/>",
 	    "<a xmlns:p=\"P\" xmlns:p=\"Q\"/>",
 	    "<p:a/>",
+	    "<a><b xmlns:p=\"P\"><p:c/></b><p:d/></a>", /* libxml2 names it "p:d" */
+	    "<a><b xmlns:p=\"P\" p:x=\"1\"/><c p:x=\"2\"/></a>",
 	    "<a p:x=\"1\"/>",
 	    "<a xmlns:p=\"\"/>",
 	    "<a xmlns=\"\"/>",
