@@ -155,8 +155,16 @@ int ent_report_docx(const json_t *profile, const char *analysis, const char *not
  * figures (no legal representative, no address; evidence as sources) and
  * the deterministic draft (malloc'ed). Mask it before it leaves. */
 char *ent_analysis_prompt(const json_t *profile, const char *draft);
-#define ENT_NOTE_RULES "（本节分析由规则生成，未使用大模型。）"
-#define ENT_NOTE_MODEL "（本节分析由大模型依据上文数据撰写，数据与结论以上文为准。）"
+/* The system message for that request (the CLI's and the server's). */
+#define ENT_ANALYSIS_SYSTEM                                                                                               \
+	"你是政府部门的企业分析助手，为招商和信用监管写企业画像报告的“分析”一节。" \
+	"只依据用户给出的数据写作，不得编造数字、日期、名称和事实；数据没有的写"       \
+	"“数据未覆盖”。按“总体判断、经营与成长、创新与资质、风险与信用、建议关注" \
+	"事项”五段写，每段一行，不要标题，不要使用 Markdown。形如〔姓名1〕的占位符"      \
+	"原样保留。"
+#define ENT_ANALYSIS_MAX ((size_t)64 << 10) /* bytes of the model's analysis */
+#define ENT_NOTE_RULES	 "（本节分析由规则生成，未使用大模型。）"
+#define ENT_NOTE_MODEL	 "（本节分析由大模型依据上文数据撰写，数据与结论以上文为准。）"
 
 /* Parse YYYY-MM-DD into YYYYMMDD; -1 when not a real date. */
 int64_t ent_parse_as_of(const char *s);

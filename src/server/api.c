@@ -103,7 +103,7 @@ static const struct server_route api_routes[] = {
     {"GET", "/api/enterprises/{id}", U, server_api_ent_profile,
      "企业画像：登记信息、指标序列、评分表、预警及证据、信用评级（每次查看记入审计）", 0},
     {"GET", "/api/enterprises/{id}/report.docx", U, server_api_ent_report,
-     "企业画像报告 .docx（记入审计）", 0},
+     "企业画像报告 .docx（记入审计；配置模型时分析由模型撰写，写完才返回）", 0},
     {"GET", "/api/enterprise/warnings", U, server_api_ent_warnings,
      "预警动态：最近一次导入新增与解除的预警（可按等级筛选）", 0},
     {"POST", "/api/enterprise/screen", U, server_api_ent_screen,

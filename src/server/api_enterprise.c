@@ -533,64 +533,12 @@ void server_api_ent_profile(struct server_req *r)
 	server_reply_json(r, 200, p);
 }
 
-static void reply_file(struct server_req *r, const char *path, const char *type,
-		       const char *filename)
-{
-	struct err e = {0};
-	char *data = NULL;
-	size_t len = 0;
-	char disp[256];
-
-	if (base_read_file(path, (size_t)256 << 20, &data, &len, &e) != 0) {
-		server_reply_err(r, &e);
-		return;
-	}
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", filename);
-	server_add_header(r, "Content-Disposition", disp);
-	server_reply_raw(r, 200, type, data, len);
-	free(data);
-}
-
 void server_api_ent_report(struct server_req *r)
 {
 	json_t *p = profile_audited(r, "enterprise.report");
-	const char *tmp = getenv("TMPDIR");
-	char dir[512], path[600], fname[64];
-	struct err e = {0};
-	char *a;
 
-	if (p == NULL)
-		return;
-	snprintf(dir, sizeof(dir), "%s/shuzhi-entrep-XXXXXX",
-		 tmp != NULL && tmp[0] == '/' && strlen(tmp) < 400 ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		json_decref(p);
-		err_set(&e, BASE_E_IO, "无法创建临时目录");
-		server_reply_err(r, &e);
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/report.docx", dir);
-	a = ent_profile_analysis(p);
-	/* the server's report stays deterministic: a blocking model call
-	 * would stall the event loop (the CLI writes model prose) */
-	if (ent_report_docx(
-		p, a,
-		"（本节分析由规则生成；在线生成的报告不调用大模型，需要模型撰写的分析请用 "
-		"shuzhi enterprise report --config。）",
-		path, &e) != 0) {
-		server_reply_err(r, &e);
-	} else {
-		snprintf(fname, sizeof(fname), "enterprise-%s.docx",
-			 json_string_value(json_object_get(p, "uscc")));
-		reply_file(
-		    r, path,
-		    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-		    fname);
-	}
-	free(a);
-	json_decref(p);
-	unlink(path);
-	rmdir(dir);
+	if (p != NULL)
+		server_ent_report_reply(r, p); /* api_entreport.c: with the model when configured */
 }
 
 /* ---- warnings feed ---- */

@@ -59,6 +59,10 @@ struct server_req {
  */
 int server_work_submit(struct server_req *r, server_work_fn fn, server_work_fn done, void *arg);
 void server_req_end(struct server_req *r);
+/* Answer r later from the loop (a model call on the gateway): r stays
+ * valid after the handler returns; reply with the usual helpers, then
+ * server_req_end(r). r->gone turns true when the client goes away. */
+void server_req_defer(struct server_req *r);
 
 struct store *server_store(struct server_req *r);
 bool server_behind_tls(struct server_req *r);
@@ -262,6 +266,10 @@ void server_api_ent_list_delete(struct server_req *r);
 void server_api_ent_search(struct server_req *r);
 void server_api_ent_profile(struct server_req *r);
 void server_api_ent_report(struct server_req *r);
+/* api_entreport.c: reply with the report .docx of profile (stolen); its
+ * analysis written by the model (the request deferred until it answers)
+ * when one is configured, the deterministic one otherwise or on failure. */
+void server_ent_report_reply(struct server_req *r, json_t *profile);
 void server_api_ent_warnings(struct server_req *r);
 void server_api_ent_screen(struct server_req *r);
 void server_api_chat(struct server_req *r); /* api_chat.c */
