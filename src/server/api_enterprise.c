@@ -517,6 +517,55 @@ static json_t *profile_audited(struct server_req *r, const char *action)
 	return p;
 }
 
+json_t *server_ent_task_profile(struct server_req *r, const json_t *inputs)
+{
+	const char *u = json_string_value(json_object_get(inputs, "uscc"));
+	const char *d = json_string_value(json_object_get(inputs, "as_of"));
+	struct err e = {0};
+	json_t *p = NULL, *a;
+	char code[32];
+	size_t n = 0;
+	int64_t as_of;
+
+	if (!ent_allowed(r))
+		return NULL;
+	for (const char *q = u != NULL ? u : ""; *q != '\0'; q++) {
+		if (*q == ' ' || *q == '-')
+			continue;
+		if (n + 1 >= sizeof(code)) {
+			n = 0;
+			break;
+		}
+		code[n++] = (char)(*q >= 'a' && *q <= 'z' ? *q - 'a' + 'A' : *q);
+	}
+	code[n] = '\0';
+	if (n != 18) {
+		server_reply_error(r, 400, "bad_request", "请填写 18 位统一社会信用代码");
+		return NULL;
+	}
+	as_of = req_as_of(r, d != NULL ? d : "");
+	if (as_of < 0)
+		return NULL;
+	if (ent_profile(server_store(r), 0, code, as_of, &p, &e) != 0) {
+		if (e.code == BASE_E_NOTFOUND)
+			server_reply_error(r, 404, "not_found", "没有这家企业");
+		else
+			server_reply_err(r, &e);
+		return NULL;
+	}
+	a = json_pack("{s:O,s:s,s:s,s:s}", "enterprise_id", json_object_get(p, "id"), "name",
+		      json_string_value(json_object_get(p, "name")), "as_of",
+		      json_string_value(json_object_get(p, "as_of")), "by", "task");
+	if (work_audit_append(&r->ctx, "enterprise.report", code, a, &e) != 0) {
+		json_decref(a);
+		json_decref(p);
+		server_reply_err(r, &e);
+		return NULL;
+	}
+	json_decref(a);
+	return p;
+}
+
 void server_api_ent_profile(struct server_req *r)
 {
 	json_t *p = profile_audited(r, "enterprise.view");

@@ -34,9 +34,12 @@
 #include "enterprise/enterprise.h"
 #include "model/model.h"
 #include "privacy/privacy.h"
+#include "run/runner.h"
 #include "server/server_internal.h"
+#include "store/employee_store.h"
 #include "store/model_store.h"
 #include "text/text.h"
+#include "work/employees.h"
 
 struct er_run;
 typedef void (*er_done_fn)(struct er_run *run, const char *analysis, const char *note,
@@ -54,6 +57,12 @@ struct er_run {
 	long long timeout_s;
 	char actor[STORE_NAME_MAX + 16];
 	er_done_fn done;
+	json_t *result;	     /* a task's deterministic result (the run's draft) */
+	struct er_run *next; /* the task runs (the guardian's brake) */
+	/* the call's outcome for a task's provenance */
+	const char *call_status; /* NULL: no call made */
+	char call_error[400];
+	size_t prompt_bytes;
 	/* the call */
 	struct privacy_map map;
 	struct buf answer, reasoning;
@@ -63,8 +72,17 @@ struct er_run {
 	uint64_t start_ns, first_ns;
 };
 
+static struct er_run *er_tasks;
+
 static void er_free(struct er_run *run)
 {
+	for (struct er_run **pp = &er_tasks; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == run) {
+			*pp = run->next;
+			break;
+		}
+	}
+	json_decref(run->result);
 	if (run->ticket != NULL)
 		model_ticket_cancel(run->ticket);
 	if (run->deadline != NULL)
@@ -98,6 +116,7 @@ static void er_usage_row(struct er_run *run, const char *status)
 	u.reasoning = run->reasoning.p ? run->reasoning.p : "";
 	if (store_model_usage_add(run->st, &u, &id, &e) != 0)
 		base_log(LOG_ERROR, "enterprise report: 用量记录失败：%s", e.msg);
+	run->call_status = status;
 }
 
 /* The deterministic analysis with why the model was not used; run freed. */
@@ -178,6 +197,7 @@ static void er_on_end(int rc, const struct err *e, bool started, void *arg)
 		snprintf(why, sizeof(why), "模型未返回有效的分析文字");
 	er_usage_row(run, why[0] == '\0' ? "done" : rc != 0 && started ? "aborted" : "error");
 	if (why[0] != '\0') {
+		snprintf(run->call_error, sizeof(run->call_error), "%s", why);
 		er_fallback(run, why);
 		return;
 	}
@@ -199,6 +219,7 @@ static void er_on_deadline(evutil_socket_t fd, short what, void *arg)
 		model_ticket_cancel(run->ticket);
 		run->ticket = NULL;
 		er_usage_row(run, "aborted");
+		snprintf(run->call_error, sizeof(run->call_error), "%s", why);
 	}
 	er_fallback(run, why);
 }
@@ -239,6 +260,7 @@ static bool er_start(struct server_req *r, struct er_run *run, char *why, size_t
 
 		body = model_request_body(p, msgs, 2, true);
 	}
+	run->prompt_bytes = strlen(masked) + strlen(ENT_ANALYSIS_SYSTEM);
 	free(masked);
 	run->start_ns = base_now_ns();
 	if (model_gateway_submit(run->gw, run->dept_id, body, &cbs, &run->ticket, &e) != 0) {
@@ -324,4 +346,188 @@ void server_ent_report_reply(struct server_req *r, json_t *profile)
 		server_req_defer(r); /* the model's end (or the deadline) replies */
 	else
 		er_fallback(run, why);
+}
+
+/* ---- a digital employee's report: a task for the guardian's review ---- */
+
+/* The task's draft: the runner's result with the analysis written (by the
+ * model, or the rules with the reason), and the "model" provenance event
+ * when the model was asked. */
+static void er_task_done(struct er_run *run, const char *analysis, const char *note,
+			 const char *source)
+{
+	struct work_ctx ctx = {run->st, run->actor, NULL, NULL};
+	const struct model_provider *p = run->gw != NULL ? model_gateway_provider(run->gw) : NULL;
+	json_t *result = json_deep_copy(run->result);
+	struct err e = {0};
+
+	json_object_set_new(result, "text", json_string(analysis));
+	json_object_set_new(result, "analysis_note", json_string(note));
+	json_object_set_new(result, "analysis", json_string(source));
+	if (strcmp(source, "model") == 0) {
+		json_object_set_new(result, "path", json_string("model"));
+		json_object_set_new(result, "model", json_string(p->model));
+	} else if (strcmp(source, "rules_fallback") == 0) {
+		json_object_set_new(result, "model_note", json_string(note));
+	}
+	if (p != NULL) {
+		json_t *d = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:s}", "provider", p->name, "model",
+				      p->model, "outcome",
+				      strcmp(source, "model") == 0 ? "model" : "fallback",
+				      "department_group", (json_int_t)run->dept_id, "employee_id",
+				      (json_int_t)run->emp_id, "task_timeout_s",
+				      (json_int_t)run->timeout_s, "note", note);
+
+		if (run->call_status != NULL) {
+			json_t *c =
+			    json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:s%}", "instruction",
+				      "企业分析报告·分析", "status", run->call_status,
+				      "prompt_bytes", (json_int_t)run->prompt_bytes,
+				      "masked_values", (json_int_t)run->map.n, "prompt_tokens",
+				      (json_int_t)run->usage.prompt_tokens, "completion_tokens",
+				      (json_int_t)run->usage.completion_tokens, "reasoning",
+				      run->reasoning.p ? run->reasoning.p : "", run->reasoning.len);
+
+			if (run->call_error[0] != '\0')
+				json_object_set_new(c, "error", json_string(run->call_error));
+			json_object_set_new(d, "calls", json_pack("[o]", c));
+		} else {
+			json_object_set_new(d, "calls", json_array());
+		}
+		if (work_task_model_event(&ctx, run->task_id, d, &e) != 0)
+			base_log(LOG_ERROR, "task %lld: 模型记录失败：%s", (long long)run->task_id,
+				 e.msg);
+		json_decref(d);
+	}
+	if (work_task_drafted(&ctx, run->task_id, result, &e) != 0)
+		base_log(LOG_INFO, "task %lld: 草稿未保存：%s", (long long)run->task_id, e.msg);
+	json_decref(result);
+}
+
+void server_ent_report_task(struct server_req *r, json_t *body, const json_t *entry)
+{
+	json_t *inputs = json_object_get(body, "inputs");
+	json_int_t emp = json_integer_value(json_object_get(body, "employee_id"));
+	json_t *profile, *run_in, *result = NULL, *row = NULL;
+	struct err e = {0};
+	struct er_run *run;
+	int64_t id = 0;
+	char why[400];
+	bool running;
+
+	if (!json_is_object(inputs) || json_object_get(body, "files") != NULL) {
+		json_decref(body);
+		server_reply_error(
+		    r, 400, "bad_request",
+		    "企业分析报告的输入应为 {\"uscc\": 统一社会信用代码, \"as_of\": 日期}");
+		return;
+	}
+	profile = server_ent_task_profile(r, inputs);
+	if (profile == NULL) {
+		json_decref(body);
+		return;
+	}
+	/* the runner gets the profile; the task keeps what the user gave */
+	run_in = json_deep_copy(inputs);
+	json_object_set(run_in, "profile", profile);
+	if (run_scenario(RUN_ENT_REPORT, run_in, &result, &e) != 0) {
+		json_decref(run_in);
+		json_decref(profile);
+		json_decref(body);
+		server_reply_err(r, &e);
+		return;
+	}
+	json_decref(run_in);
+	if (work_task_start(&r->ctx, &r->user, emp, RUN_ENT_REPORT,
+			    json_string_value(json_object_get(entry, "version")), inputs, &id,
+			    &e) != 0) {
+		json_decref(result);
+		json_decref(profile);
+		json_decref(body);
+		server_reply_err(r, &e);
+		return;
+	}
+	json_decref(body);
+	run = xcalloc(1, sizeof(*run));
+	run->profile = profile;
+	run->result = result;
+	run->emp_id = emp;
+	run->task_id = id;
+	run->done = er_task_done;
+	run->st = server_store(r);
+	snprintf(run->actor, sizeof(run->actor), "%s", r->actor);
+	if (store_emp_get(server_store(r), emp, &row, &e) == 0)
+		run->dept_id = json_integer_value(json_object_get(row, "department_id"));
+	json_decref(row);
+	if (server_gateway(r) == NULL) {
+		run->draft = ent_profile_analysis(profile);
+		er_task_done(run, run->draft, ENT_NOTE_RULES, "rules");
+		er_free(run);
+		running = false;
+	} else if (er_start(r, run, why, sizeof(why))) {
+		run->next = er_tasks;
+		er_tasks = run;
+		running = true;
+	} else {
+		er_fallback(run, why);
+		running = false;
+	}
+	server_reply_json(
+	    r, 201,
+	    json_pack("{s:I,s:s}", "id", (json_int_t)id, "state", running ? "running" : "draft"));
+}
+
+size_t server_ent_report_abort(struct store *st, int64_t emp_id, const char *why, const char *actor)
+{
+	size_t n = 0;
+	struct er_run *run = er_tasks, *next;
+
+	for (; run != NULL; run = next) {
+		next = run->next;
+		if (run->st != st || run->emp_id != emp_id)
+			continue;
+		snprintf(run->actor, sizeof(run->actor), "%s", actor);
+		if (run->ticket != NULL) {
+			model_ticket_cancel(run->ticket);
+			run->ticket = NULL;
+			er_usage_row(run, "aborted");
+			snprintf(run->call_error, sizeof(run->call_error), "%.300s", why);
+		}
+		/* the brake cancelled the task: the draft is refused, the
+		 * provenance keeps the call */
+		er_fallback(run, why);
+		n++;
+	}
+	return n;
+}
+
+/* ---- the approved task's report ---- */
+
+int server_ent_task_docx(const json_t *task, const char *approval, char **data, size_t *len,
+			 struct err *e)
+{
+	const json_t *res = json_object_get(task, "result");
+	const json_t *p = json_object_get(res, "profile");
+	const char *note = json_string_value(json_object_get(res, "analysis_note"));
+	const char *tmp = getenv("TMPDIR");
+	char dir[512], path[600];
+	struct buf n;
+	int rc;
+
+	if (!json_is_object(p))
+		return err_set(e, BASE_E_NOTFOUND, "任务结果中没有企业画像");
+	snprintf(dir, sizeof(dir), "%s/shuzhi-enttask-XXXXXX",
+		 tmp != NULL && tmp[0] == '/' && strlen(tmp) < 400 ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		return err_set(e, BASE_E_IO, "无法创建临时目录");
+	snprintf(path, sizeof(path), "%s/report.docx", dir);
+	buf_init(&n, 1 << 16);
+	buf_addf(&n, "%s%s", note != NULL ? note : "", approval != NULL ? approval : "");
+	rc = ent_report_docx(p, work_task_text(task), n.p, path, e);
+	if (rc == 0)
+		rc = base_read_file(path, (size_t)256 << 20, data, len, e);
+	buf_free(&n);
+	unlink(path);
+	rmdir(dir);
+	return rc;
 }

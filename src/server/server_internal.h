@@ -270,6 +270,22 @@ void server_api_ent_report(struct server_req *r);
  * analysis written by the model (the request deferred until it answers)
  * when one is configured, the deterministic one otherwise or on failure. */
 void server_ent_report_reply(struct server_req *r, json_t *profile);
+/* For a 企业分析报告 task (inputs {uscc, as_of}): the enterprise's profile
+ * after the access check, audited as enterprise.report; NULL after
+ * replying (api_enterprise.c). */
+json_t *server_ent_task_profile(struct server_req *r, const json_t *inputs);
+/* POST /api/tasks for scenario RUN_ENT_REPORT (body stolen, entry the
+ * catalog entry): the task of employee_id with the analysis by the model
+ * on the loop when one is configured (state running until then), the
+ * rules' otherwise; a draft for the guardian's review like every task. */
+void server_ent_report_task(struct server_req *r, json_t *body, const json_t *entry);
+/* The brake: the number of report tasks of emp_id whose model call stopped. */
+size_t server_ent_report_abort(struct store *st, int64_t emp_id, const char *why,
+			       const char *actor);
+/* The .docx of an approved 企业分析报告 task: the profile kept in its
+ * result, its reviewed text as the analysis, the approval line in the note. */
+int server_ent_task_docx(const json_t *task, const char *approval, char **data, size_t *len,
+			 struct err *e);
 void server_api_ent_warnings(struct server_req *r);
 void server_api_ent_screen(struct server_req *r);
 void server_api_chat(struct server_req *r); /* api_chat.c */

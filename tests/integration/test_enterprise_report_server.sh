@@ -9,6 +9,11 @@
 # daily quota spent and the stand-in stopped each give the deterministic
 # analysis with the note 模型不可用：…；本节分析改由规则生成 (rules_fallback).
 # A server without a model writes the rules analysis (rules).
+# A digital employee's report is a task (scenario enterprise.report,
+# 企业分析报告): running while the model writes, then a draft for the
+# guardian; no export before approval; the approved task exports the .docx
+# with the guardian's text and the approval line; a model error drafts the
+# rules analysis with model_note; no access grant: 403.
 # The stand-in's model name is "@FILE": each request reads its mode from it.
 set -u
 cd "$(dirname "$0")/../.."
@@ -44,6 +49,8 @@ check entrep_srv_import [ $? = 0 ]
 "$BIN" dept add 商务局 >/dev/null
 printf '%s\n' "$PW" | "$BIN" user add boss --role admin --dept 商务局 >/dev/null
 printf '%s\n' "$PW" | "$BIN" user add boss2 --role admin --dept 商务局 >/dev/null
+printf '%s\n' "$PW" | "$BIN" user add guard --role guardian --dept 商务局 >/dev/null
+printf '%s\n' "$PW" | "$BIN" user add staff1 --role staff --dept 商务局 >/dev/null
 DEPT=$(sqlite3 "$SHUZHI_DB" "SELECT id FROM departments WHERE name='商务局'")
 # the enterprise with the most warnings and its legal representative
 read -r EID LEGAL < <(python3 - "$SHUZHI_DB" <<'EOF'
@@ -69,8 +76,12 @@ login() {
 }
 A_CSRF=$(login boss "$TMP/a.jar")
 B_CSRF=$(login boss2 "$TMP/b.jar")
+G_CSRF=$(login guard "$TMP/g.jar")
+S_CSRF=$(login staff1 "$TMP/s.jar")
 AS=(-b "$TMP/a.jar" -H "X-CSRF-Token: $A_CSRF")
 BS=(-b "$TMP/b.jar" -H "X-CSRF-Token: $B_CSRF")
+GS=(-b "$TMP/g.jar" -H "X-CSRF-Token: $G_CSRF")
+SS=(-b "$TMP/s.jar" -H "X-CSRF-Token: $S_CSRF")
 docx_text() { unzip -p "$1" word/document.xml | sed 's/<[^>]*>//g'; }
 # report NAME [curl args]: the report of $EID into $TMP/NAME.docx, its
 # headers in $TMP/NAME.h, its text in $TMP/NAME.txt; prints the status
@@ -124,6 +135,64 @@ check entrep_srv_quota_no_call [ "$(wc -l <"$TMP/sent.jsonl")" = 1 ]
 st=$(report m2 "${AS[@]}")
 check entrep_srv_other_user_model sh -c "[ '$st' = 200 ] && grep -q '替身模型写的企业分析' '$TMP/m2.txt'"
 
+# ---- a digital employee's report: a task the guardian reviews ----
+# req NAME WANT COND [curl args]: status WANT and the Python condition on j
+req() {
+	local name=$1 want=$2 cond=$3 status
+	shift 3
+	status=$("${CURL[@]}" -o "$TMP/body" -w '%{http_code}' "$@")
+	if [ "$status" != "$want" ]; then fail "$name" "status $status, want $want: $(head -c 300 "$TMP/body")"; return; fi
+	if [ -n "$cond" ] && ! python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ($cond) else 1)" "$TMP/body" 2>/dev/null; then
+		fail "$name" "body: $(head -c 600 "$TMP/body")"; return
+	fi
+	ok "$name"
+}
+val() { python3 -c "import json,sys; j=json.load(open('$TMP/body')); print($1)"; }
+wait_task() { # ID: until not running; the task in $TMP/body
+	for _ in $(seq 1 150); do
+		"${CURL[@]}" "${AS[@]}" -o "$TMP/body" "$URL/api/tasks/$1"
+		grep -q '"state":"running"' "$TMP/body" || return 0
+		sleep 0.2
+	done
+	return 1
+}
+req entrep_task_catalog 200 'any(s["id"]=="enterprise.report" and s["name"]=="企业分析报告" for s in j["scenarios"])' "${AS[@]}" "$URL/api/scenarios"
+req entrep_task_emp_create 201 '' "${AS[@]}" "${JSON[@]}" -d "{\"name\":\"招商分析员\",\"guardian\":\"guard\",\"department_id\":$DEPT,\"scenarios\":[\"enterprise.report\"]}" "$URL/api/employees"
+EMP=$(val 'j["id"]')
+req entrep_task_acceptance_passes 200 'j["acceptance"]["passed"]' "${AS[@]}" "${JSON[@]}" -d '{}' "$URL/api/employees/$EMP/submit"
+req entrep_task_emp_approve 200 '' "${GS[@]}" "${JSON[@]}" -d '{}' "$URL/api/employees/$EMP/approve"
+USCC=$(sqlite3 "$SHUZHI_DB" "SELECT uscc FROM ent_enterprise WHERE id = $EID")
+mode "chat:tokens=4:delay=100:reply=$TMP/reply.txt:record=$TMP/sent.jsonl"
+req entrep_task_running 201 'j["state"]=="running"' "${AS[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enterprise.report\",\"inputs\":{\"uscc\":\"$USCC\",\"as_of\":\"2025-06-30\"}}" "$URL/api/tasks"
+T1=$(val 'j["id"]')
+check entrep_task_drafted wait_task "$T1"
+check entrep_task_model_draft python3 -c '
+import json,sys; t=json.load(open(sys.argv[1]))["task"]
+assert t["state"]=="draft", t["state"]
+assert "替身模型写的企业分析" in t["result"]["text"] and t["result"]["path"]=="model", t["result"]["text"]
+assert t["result"]["profile"]["uscc"]==sys.argv[2]' "$TMP/body" "$USCC"
+check entrep_task_usage_for_employee test "$(sqlite3 "$SHUZHI_DB" "SELECT COUNT(*) FROM model_usage WHERE employee_id = $EMP AND status = 'done' AND department_id = $DEPT")" = 1
+req entrep_task_provenance_model 200 '[e["detail"]["outcome"] for e in j["events"] if e["kind"]=="model"]==["model"]' "${GS[@]}" "$URL/api/tasks/$T1/provenance"
+req entrep_task_export_before_review_409 409 '' "${AS[@]}" "$URL/api/tasks/$T1/export?format=docx"
+req entrep_task_requester_cannot_approve 403 '' "${AS[@]}" "${JSON[@]}" -d '{"decision":"approve"}' "$URL/api/tasks/$T1/decide"
+req entrep_task_guardian_edits 200 '' "${GS[@]}" "${JSON[@]}" -d '{"text":"总体判断：监护人改定的分析。"}' "$URL/api/tasks/$T1/edit"
+req entrep_task_guardian_approves 200 '' "${GS[@]}" "${JSON[@]}" -d '{"decision":"approve"}' "$URL/api/tasks/$T1/decide"
+st=$("${CURL[@]}" "${AS[@]}" -o "$TMP/t1.docx" -w '%{http_code}' "$URL/api/tasks/$T1/export?format=docx")
+docx_text "$TMP/t1.docx" >"$TMP/t1.txt" 2>/dev/null
+check entrep_task_export_docx sh -c "[ '$st' = 200 ] && grep -q '监护人改定的分析' '$TMP/t1.txt' && grep -q '审核通过' '$TMP/t1.txt' && grep -q '创新型中小企业评价' '$TMP/t1.txt' && grep -q '由大模型依据上文数据撰写' '$TMP/t1.txt' && ! grep -q '替身模型写的企业分析' '$TMP/t1.txt'"
+check entrep_task_export_docx_valid sh -c "/usr/bin/python3 tests/tools/validate_ooxml.py --xsd '$SHARED/ooxml-xsd' '$TMP/t1.docx' >/dev/null"
+mode "err-500"
+req entrep_task_error_running 201 '' "${AS[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enterprise.report\",\"inputs\":{\"uscc\":\"$USCC\"}}" "$URL/api/tasks"
+T2=$(val 'j["id"]')
+check entrep_task_error_drafted wait_task "$T2"
+check entrep_task_error_fallback python3 -c '
+import json,sys; t=json.load(open(sys.argv[1]))["task"]
+assert t["state"]=="draft" and "模型不可用" in t["result"]["model_note"] and "综合判断" in t["result"]["text"] and "替身" not in t["result"]["text"], t' "$TMP/body"
+req entrep_task_not_granted_403 403 '' "${SS[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enterprise.report\",\"inputs\":{\"uscc\":\"$USCC\"}}" "$URL/api/tasks"
+req entrep_task_bad_code_400 400 '' "${AS[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enterprise.report\",\"inputs\":{\"uscc\":\"123\"}}" "$URL/api/tasks"
+req entrep_task_unknown_code_404 404 '' "${AS[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enterprise.report\",\"inputs\":{\"uscc\":\"91000000000000000X\"}}" "$URL/api/tasks"
+check entrep_task_two_tasks_stored sh -c "[ \"\$(sqlite3 '$SHUZHI_DB' \"SELECT COUNT(*) FROM tasks WHERE scenario = 'enterprise.report'\")\" = 2 ]"
+
 # ---- the model server down ----
 kill $STANDIN_PID 2>/dev/null
 wait $STANDIN_PID 2>/dev/null
@@ -140,6 +209,9 @@ URL=http://127.0.0.1:$PORT
 A_CSRF=$(login boss "$TMP/a.jar")
 AS=(-b "$TMP/a.jar" -H "X-CSRF-Token: $A_CSRF")
 st=$(report r "${AS[@]}")
+req entrep_task_no_model_draft 201 'j["state"]=="draft"' "${AS[@]}" "${JSON[@]}" -d "{\"employee_id\":$EMP,\"scenario\":\"enterprise.report\",\"inputs\":{\"uscc\":\"$USCC\"}}" "$URL/api/tasks"
+T3=$(val 'j["id"]')
+req entrep_task_no_model_rules 200 'j["task"]["result"]["analysis"]=="rules" and "综合判断" in j["task"]["text"] and "model_note" not in j["task"]["result"]' "${AS[@]}" "$URL/api/tasks/$T3"
 check entrep_srv_no_model_rules sh -c "[ '$st' = 200 ] && [ \"\$(sed -n 's/^X-Shuzhi-Analysis: *\([a-z_]*\).*/\1/Ip' '$TMP/r.h')\" = rules ] && grep -q '由规则生成，未使用大模型' '$TMP/r.txt'"
 kill $SERVER
 wait $SERVER 2>/dev/null
