@@ -173,7 +173,7 @@ async function feed() {
     const name = i.id ? button(i.name || i.uscc, () => { show("search"); openProfile(i.id); }, "ent-pick") : i.uscc;
     tb.append(row([i.change === "new" ? "新增" : "解除", LEVEL[i.level] || i.level, name, i.rule_name || i.rule, i.evidence]));
   }
-  document.getElementById("feed-count").textContent = "第 " + d.import + " 次导入：新增 " + d.new + " 条，解除 " + d.cleared + " 条" + (level ? "（已按等级筛选，显示 " + d.items.length + " 条）" : "");
+  document.getElementById("feed-count").textContent = (d.kind === "rules" ? "预警规则调整（" + String(d.by || "") + "，重新评估全部企业）" : "第 " + d.import + " 次导入") + "：新增 " + d.new + " 条，解除 " + d.cleared + " 条" + (level ? "（已按等级筛选，显示 " + d.items.length + " 条）" : "");
   const rt = document.querySelector("#rules-table tbody");
   rt.replaceChildren();
   for (const r of d.rules) rt.append(row([r.level_zh, r.name, r.threshold + (r.default ? "（默认）" : "（已调整）") + (r.enabled ? "" : "（已停用）")]));

@@ -439,7 +439,6 @@ static int cmd_warnings(struct ent_opts *o)
 	struct store *st;
 	struct err e = {0};
 	int64_t id = 0;
-	char *stats = NULL;
 	long added, cleared;
 	int rc;
 
@@ -455,8 +454,7 @@ static int cmd_warnings(struct ent_opts *o)
 			return usage_error("--import 应为正整数");
 		}
 	} else {
-		rc = store_ent_last_import(st, &id, &stats, &e);
-		free(stats);
+		rc = store_ent_last_snapshot(st, &id, &e); /* an import or a rules change */
 	}
 	if (rc == 0)
 		rc = ent_warnings_feed(st, id, o->json, stdout, &added, &cleared, &e);
@@ -466,8 +464,9 @@ static int cmd_warnings(struct ent_opts *o)
 		return base_err_exit_code(e.code);
 	}
 	if (!o->quiet)
-		fprintf(stderr, "第 %lld 次导入：新增预警 %ld 条，解除 %ld 条。\n", (long long)id,
-			added, cleared);
+		fprintf(stderr,
+			"第 %lld 次预警快照（导入或规则调整）：新增预警 %ld 条，解除 %ld 条。\n",
+			(long long)id, added, cleared);
 	return 0;
 }
 

@@ -95,11 +95,27 @@ int ent_screen_rows(struct store *st, int64_t as_of, const struct ent_screen_opt
 int ent_screen(struct store *st, int64_t as_of, const struct ent_screen_opts *o, FILE *out,
 	       size_t *matched, struct err *e);
 
-/* Warnings feed: the flags raised after import import_id (as of its date)
- * that the previous import did not have ("新增" / "new") and those it had
- * that are gone ("解除" / "cleared"); text lines or a JSON object. */
+/* Warnings feed: the flags of snapshot import_id (an import as of its date,
+ * or a rules change) that the previous snapshot did not have ("新增" /
+ * "new") and those it had that are gone ("解除" / "cleared"); text lines or
+ * a JSON object with the snapshot's kind ("import" | "rules"), by and at;
+ * out NULL: only counted. */
 int ent_warnings_feed(struct store *st, int64_t import_id, bool json, FILE *out, long *added,
 		      long *cleared, struct err *e);
+
+/* After a change of the risk rules: a new warnings snapshot (kind
+ * "rules", by actor) of every stored enterprise under the stored rules, as
+ * of the date of the last snapshot (setting last_as_of), so the feed shows
+ * the warnings the change raised or cleared at once. Call it inside the
+ * transaction that stores the rules. res->snapshot 0: nothing imported yet
+ * (nothing done). */
+struct ent_reeval {
+	int64_t snapshot, previous, as_of;
+	long warnings, added, cleared;
+	double ms; /* time taken */
+};
+int ent_warnings_reevaluate(struct store *st, const char *actor, int64_t now_ms,
+			    struct ent_reeval *res, struct err *e);
 
 /* The risk rules (README R6), configurable (enterprise/ent_rules.c): per
  * rule enabled, level (red | orange | yellow, a static string) and the

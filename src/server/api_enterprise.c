@@ -306,17 +306,29 @@ void server_api_ent_chains_set(struct server_req *r)
 
 /* ---- risk-warning rules ---- */
 
-static void reply_rules(struct server_req *r, const struct ent_rules *rs)
+/* re: the re-evaluation a change made (NULL for GET) */
+static void reply_rules(struct server_req *r, const struct ent_rules *rs,
+			const struct ent_reeval *re)
 {
 	json_t *diff = ent_rules_diff_json(rs);
 	bool all_default = json_object_size(diff) == 0;
-
-	server_reply_json(
-	    r, 200,
+	json_t *out =
 	    json_pack("{s:o,s:o,s:b,s:s}", "rules", ent_rules_json(rs), "changes", diff,
 		      "all_default", all_default, "note",
 		      "默认值即企业数据说明（README R6）的规则；修改后导出、画像、预警和"
-		      "筛选剔除均按当前配置计算，预警动态按导入时的配置记录"));
+		      "筛选剔除均按当前配置计算；保存规则即按新规则重新评估全部企业的预警，"
+		      "预警动态列出这次调整新增和解除的预警");
+
+	if (re != NULL)
+		json_object_set_new(out, "reevaluated",
+				    re->snapshot > 0
+					? json_pack("{s:I,s:I,s:I,s:I,s:f}", "snapshot",
+						    (json_int_t)re->snapshot, "warnings",
+						    (json_int_t)re->warnings, "new",
+						    (json_int_t)re->added, "cleared",
+						    (json_int_t)re->cleared, "ms", re->ms)
+					: json_null());
+	server_reply_json(r, 200, out);
 }
 
 void server_api_ent_rules_get(struct server_req *r)
@@ -330,7 +342,7 @@ void server_api_ent_rules_get(struct server_req *r)
 		server_reply_err(r, &e);
 		return;
 	}
-	reply_rules(r, &rs);
+	reply_rules(r, &rs, NULL);
 }
 
 /* PUT {"rules": {rule: {enabled, level, threshold}}} replaces the whole
@@ -340,6 +352,7 @@ void server_api_ent_rules_set(struct server_req *r)
 {
 	json_t *body = server_body_json(r);
 	struct ent_rules rs, old;
+	struct ent_reeval re = {0};
 	struct err e = {0};
 	json_t *diff, *d;
 	char *text;
@@ -367,14 +380,37 @@ void server_api_ent_rules_set(struct server_req *r)
 	text = json_dumps(diff, JSON_COMPACT | JSON_SORT_KEYS);
 	d = json_pack("{s:O,s:o,s:b}", "rules", diff, "previous", ent_rules_diff_json(&old),
 		      "reset", json_object_size(diff) == 0);
-	ent_setting_save(r, "rules", text, "enterprise.rules", d, &e);
+	/* the rules, the warnings re-evaluated under them (a snapshot the
+	 * feed attributes to this change) and the audit entry: one
+	 * transaction */
+	if (store_tx_begin(server_store(r), &e) == 0) {
+		if (store_ent_setting_set(server_store(r), "rules", text, work_now(&r->ctx),
+					  r->actor, &e) == 0 &&
+		    ent_warnings_reevaluate(server_store(r), r->actor, work_now(&r->ctx), &re,
+					    &e) == 0) {
+			json_object_set_new(
+			    d, "reevaluated",
+			    json_pack("{s:I,s:I,s:I,s:I,s:I}", "snapshot", (json_int_t)re.snapshot,
+				      "warnings", (json_int_t)re.warnings, "new",
+				      (json_int_t)re.added, "cleared", (json_int_t)re.cleared, "ms",
+				      (json_int_t)re.ms));
+			if (work_audit_append_tx(&r->ctx, "enterprise.rules", "enterprise", d,
+						 &e) == 0)
+				store_tx_commit(server_store(r), &e);
+			else
+				store_tx_rollback(server_store(r));
+		} else {
+			store_tx_rollback(server_store(r));
+		}
+	}
+	json_decref(d);
 	json_decref(diff);
 	free(text);
 	if (e.code != 0) {
 		server_reply_err(r, &e);
 		return;
 	}
-	reply_rules(r, &rs);
+	reply_rules(r, &rs, &re);
 }
 
 /* ---- search ---- */
@@ -597,7 +633,7 @@ void server_api_ent_warnings(struct server_req *r)
 	const char *level = server_query(r, "level");
 	const char *imp = server_query(r, "import");
 	struct err e = {0};
-	char *buf = NULL, *stats = NULL;
+	char *buf = NULL;
 	size_t len = 0;
 	long added = 0, cleared = 0;
 	int64_t id = 0;
@@ -626,11 +662,10 @@ void server_api_ent_warnings(struct server_req *r)
 			server_reply_error(r, 400, "bad_request", "import 应为正整数");
 			return;
 		}
-	} else if (store_ent_last_import(server_store(r), &id, &stats, &e) != 0) {
+	} else if (store_ent_last_snapshot(server_store(r), &id, &e) != 0) {
 		server_reply_err(r, &e);
 		return;
 	}
-	free(stats);
 	if (id == 0) {
 		server_reply_json(r, 200,
 				  json_pack("{s:I,s:[],s:i,s:i,s:o}", "import", (json_int_t)0,
@@ -691,11 +726,12 @@ void server_api_ent_warnings(struct server_req *r)
 		}
 		json_decref(one);
 	}
-	out = json_pack("{s:I,s:O,s:o,s:I,s:I,s:o}", "import", (json_int_t)id, "previous",
-			json_object_get(feed, "previous") ? json_object_get(feed, "previous")
-							  : json_null(),
-			"items", items, "new", (json_int_t)added, "cleared", (json_int_t)cleared,
-			"rules", ent_rules_json(&rules));
+	out = json_pack(
+	    "{s:I,s:O,s:o,s:I,s:I,s:o,s:O,s:O,s:O}", "import", (json_int_t)id, "previous",
+	    json_object_get(feed, "previous") ? json_object_get(feed, "previous") : json_null(),
+	    "items", items, "new", (json_int_t)added, "cleared", (json_int_t)cleared, "rules",
+	    ent_rules_json(&rules), "kind", json_object_get(feed, "kind"), "by",
+	    json_object_get(feed, "by"), "at", json_object_get(feed, "at"));
 	json_decref(feed);
 	server_reply_json(r, 200, out);
 }

@@ -7,6 +7,9 @@
 # effect in the profile, the export and the screening knockout; reset
 # restores the README defaults (export identical to before). The CLI
 # `export --rules FILE` gives the same flags as the stored configuration.
+# A rule change re-evaluates the warnings at once: the feed (API and CLI)
+# is the change's (kind rules, by the admin), its new / cleared warnings
+# exactly the difference of the exports before and after; reset reverses it.
 # Lists: save a screening under a name, list / open / export (CSV, .xlsx)
 # / delete; visibility by owner, by department when shared, admin; only
 # owner or admin deletes; save / export / delete audited.
@@ -108,7 +111,32 @@ assert "2" in r["litigation_3_cases"]["threshold"] and r["litigation_3_cases"]["
 assert not r["tax_grade_c"]["enabled"] and r["abnormal_list"]["level"] == "red" and r["abnormal_list"]["defaults"]["level"] == "orange"'
 "$BIN" audit list --action enterprise.rules >"$TMP/audit_rules.txt" 2>&1
 check ent_rules_put_audited grep -q 'litigation_3_cases' "$TMP/audit_rules.txt"
+check ent_rules_put_audit_has_reevaluation grep -q 'reevaluated' "$TMP/audit_rules.txt"
 export_flags "$TMP/after"
+# feed_diff BEFORE AFTER FEED: the feed's new / cleared are the flags (uscc,
+# rule, level) of AFTER not in BEFORE and the reverse
+feed_diff() {
+	$PY - "$@" <<'PY'
+import json, sys
+def flags(p):
+    return {(e["uscc"], f["rule"], f["level"]) for e in json.load(open(p))["enterprises"] for f in e["flags"]}
+b, a, feed = flags(sys.argv[1]), flags(sys.argv[2]), json.load(open(sys.argv[3]))
+assert feed["kind"] == "rules" and feed["by"] == "user:boss", (feed["kind"], feed["by"])
+assert feed["new"] == len(a - b) and feed["cleared"] == len(b - a), (feed["new"], len(a - b), feed["cleared"], len(b - a))
+assert feed["new"] > 0 and feed["cleared"] > 0
+got = {(x["change"], x["uscc"], x["rule"], x["level"]) for x in feed["items"]}
+want = {("new",) + k for k in a - b} | {("cleared",) + k for k in b - a}
+assert got == want or len(feed["items"]) == 2000, (len(got), len(want))
+PY
+}
+st=$(req "$TMP/feed" "${A[@]}" "$URL/api/enterprise/warnings")
+check ent_rules_change_feed_status [ "$st" = 200 ]
+check ent_rules_change_feed_api feed_diff "$TMP/before.json" "$TMP/after.json" "$TMP/feed"
+check ent_rules_change_reply_counts jq_py "$TMP/r" 'assert d["reevaluated"]["new"] > 0 and d["reevaluated"]["snapshot"] > 0, d["reevaluated"]'
+"$BIN" enterprise warnings --json >"$TMP/feed_cli.json" 2>"$TMP/feed_cli.err"
+check ent_rules_change_feed_cli jq_py "$TMP/feed_cli.json" 'assert d["kind"] == "rules" and d["by"] == "user:boss" and len(d["changes"]) > 0'
+"$BIN" enterprise issues >"$TMP/issues.txt" 2>&1
+check ent_rules_change_issues_still_of_import [ -s "$TMP/issues.txt" ]
 check ent_rules_effect_export $PY -c '
 import json, sys
 b, a = (json.load(open(f)) for f in sys.argv[1:])
@@ -151,6 +179,10 @@ st=$(req "$TMP/r" "${A[@]}" "${JSON[@]}" -X PUT -d '{"reset":true}' "$URL/api/en
 check ent_rules_reset jq_py "$TMP/r" 'assert d["all_default"] and all(r["default"] for r in d["rules"])'
 export_flags "$TMP/reset"
 check ent_rules_reset_same_as_before cmp -s "$TMP/before.json" "$TMP/reset.json"
+st=$(req "$TMP/feed2" "${A[@]}" "$URL/api/enterprise/warnings")
+check ent_rules_reset_feed_reverses jq_py "$TMP/feed2" '
+f = json.load(open("'"$TMP/feed"'"))
+assert d["kind"] == "rules" and d["new"] == f["cleared"] and d["cleared"] == f["new"], (d["new"], d["cleared"])'
 
 # ---- saved lists ----
 save() { # SESSION-ARRAY-NAME OUT BODY
