@@ -96,6 +96,8 @@ static const struct server_route api_routes[] = {
      "打开已保存的招商名单（保存时的结果）", 0},
     {"GET", "/api/enterprise/lists/{id}/export", U, server_api_ent_list_export,
      "导出招商名单 CSV/.xlsx（记入审计）", 0},
+    {"POST", "/api/enterprise/lists/{id}/refresh", U, server_api_ent_list_refresh,
+     "按保存的条件重新筛选名单，列出新增与移出的企业（save: 更新名单；记入审计）", 0},
     {"DELETE", "/api/enterprise/lists/{id}", U, server_api_ent_list_delete,
      "删除招商名单（创建者或管理员；记入审计）", 0},
     {"GET", "/api/enterprises", U, server_api_ent_search,

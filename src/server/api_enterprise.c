@@ -1494,3 +1494,202 @@ void server_api_ent_list_delete(struct server_req *r)
 	}
 	server_reply_json(r, 200, json_pack("{s:b}", "deleted", 1));
 }
+
+/* ---- refreshing a saved list ----
+ *
+ * POST /api/enterprise/lists/{id}/refresh {"save": bool, "as_of": date}:
+ * the saved filter re-run now (current data and rules; as of the given
+ * date, else the current default — the saved date is not reused), compared
+ * with the saved membership by 统一社会信用代码: "added" (now matching, not
+ * saved), "removed" (saved, no longer matching), "kept". With "save" the
+ * owner (or the admin) replaces the saved rows with the new ones. Audited
+ * (enterprise.list.refresh) either way. */
+
+struct refresh {
+	json_t *now;   /* uscc -> {id, rank, cells} of the new run */
+	json_t *order; /* the new rows' cells in rank order, header first */
+	json_t *saved; /* uscc -> row json of the saved membership */
+};
+
+static int refresh_cb(void *arg, size_t rank, int64_t id, const char *const *cells, size_t n)
+{
+	struct refresh *rf = arg;
+	json_t *a = json_array();
+
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(a, json_string(cells[k]));
+	json_array_append(rf->order, a);
+	if (rank > 0)
+		json_object_set_new(rf->now, cells[1],
+				    json_pack("{s:I,s:o}", "id", (json_int_t)id, "cells", a));
+	else
+		json_decref(a);
+	return 0;
+}
+
+static int refresh_saved_cb(int64_t rank, const char *uscc, const char *cells, int64_t ent_id,
+			    void *arg)
+{
+	struct refresh *rf = arg;
+	json_t *a = json_loads(cells, 0, NULL);
+	const char *c[ENT_SCREEN_COLS];
+	size_t n = 0;
+
+	if (rank > 0 && json_is_array(a)) {
+		for (; n < ENT_SCREEN_COLS && n < json_array_size(a); n++) {
+			c[n] = json_string_value(json_array_get(a, n));
+			if (c[n] == NULL)
+				c[n] = "";
+		}
+		json_object_set_new(rf->saved, uscc, screen_row_json(ent_id, c, n));
+	}
+	json_decref(a);
+	return 0;
+}
+
+void server_api_ent_list_refresh(struct server_req *r)
+{
+	json_t *body = server_body_json(r);
+	struct refresh rf = {0};
+	struct screen_req q;
+	struct list_meta m;
+	struct err e = {0};
+	json_t *o = NULL, *filter, *added, *removed, *d, *v;
+	const char *key, *as_of_s;
+	size_t matched = 0, kept = 0, i;
+	bool save;
+	char date[16];
+	int rc;
+
+	if (body == NULL)
+		return;
+	if (!ent_allowed(r) || (o = list_open(r, &m)) == NULL) {
+		json_decref(body);
+		return;
+	}
+	save = json_is_true(json_object_get(body, "save"));
+	as_of_s = json_string_value(json_object_get(body, "as_of"));
+	if ((json_object_get(body, "save") != NULL &&
+	     !json_is_boolean(json_object_get(body, "save"))) ||
+	    (json_object_get(body, "as_of") != NULL && as_of_s == NULL)) {
+		json_decref(o);
+		json_decref(body);
+		server_reply_error(r, 400, "bad_request",
+				   "请求应为 {\"save\": true/false, \"as_of\": \"YYYY-MM-DD\"}");
+		return;
+	}
+	if (save && m.owner_id != r->user.id && strcmp(r->user.role, "admin") != 0) {
+		json_decref(o);
+		json_decref(body);
+		server_reply_error(r, 403, "forbidden", "只有名单的创建者或管理员可以更新名单");
+		return;
+	}
+	filter = json_deep_copy(json_object_get(o, "filter"));
+	if (!json_is_object(filter)) {
+		json_decref(filter);
+		filter = json_object();
+	}
+	json_object_del(filter, "format");
+	json_object_del(filter, "as_of");
+	if (as_of_s != NULL)
+		json_object_set_new(filter, "as_of", json_string(as_of_s));
+	json_decref(body);
+	if (screen_parse(r, filter, &q) != 0) { /* e.g. a 产业链 node removed since */
+		screen_req_free(&q);
+		json_decref(filter);
+		json_decref(o);
+		return;
+	}
+	json_decref(filter);
+	if (q.so.limit == 0 || q.so.limit > ENT_LIST_ITEMS_MAX)
+		q.so.limit = ENT_LIST_ITEMS_MAX;
+	rf.now = json_object();
+	rf.order = json_array();
+	rf.saved = json_object();
+	rc = ent_screen_rows(server_store(r), q.as_of, &q.so, refresh_cb, &rf, &matched, &e);
+	screen_req_free(&q);
+	snprintf(date, sizeof(date), "%04d-%02d-%02d", (int)(q.as_of / 10000),
+		 (int)(q.as_of / 100 % 100), (int)(q.as_of % 100));
+	if (rc == 0)
+		rc = store_ent_list_items(server_store(r), r->id, refresh_saved_cb, &rf, &e);
+	added = json_array();
+	removed = json_array();
+	/* added in the new rank order, removed in the saved rank order */
+	json_array_foreach(rf.order, i, v)
+	{
+		json_t *row;
+		const char *c[ENT_SCREEN_COLS];
+		size_t n = 0;
+
+		if (i == 0)
+			continue;
+		key = json_string_value(json_array_get(v, 1));
+		if (key == NULL)
+			continue;
+		if (json_object_get(rf.saved, key) != NULL) {
+			kept++;
+			continue;
+		}
+		row = json_object_get(rf.now, key);
+		for (; n < ENT_SCREEN_COLS && n < json_array_size(v); n++)
+			c[n] = json_string_value(json_array_get(v, n));
+		json_array_append_new(
+		    added, screen_row_json(json_integer_value(json_object_get(row, "id")), c, n));
+	}
+	json_object_foreach(rf.saved, key, v)
+	{
+		if (json_object_get(rf.now, key) == NULL)
+			json_array_append(removed, v);
+	}
+	d = json_pack("{s:I,s:O,s:s,s:s,s:I,s:I,s:I,s:I,s:b}", "list_id", (json_int_t)r->id, "name",
+		      json_object_get(o, "name"), "as_of", date, "saved_as_of",
+		      json_string_value(json_object_get(o, "as_of")), "matched",
+		      (json_int_t)matched, "added", (json_int_t)json_array_size(added), "removed",
+		      (json_int_t)json_array_size(removed), "kept", (json_int_t)kept, "save", save);
+	if (rc == 0 && store_tx_begin(server_store(r), &e) == 0) {
+		if (save) {
+			rc = store_ent_list_items_clear(server_store(r), r->id, &e);
+			json_array_foreach(rf.order, i, v)
+			{
+				char *cells;
+
+				if (rc != 0)
+					break;
+				cells = json_dumps(v, JSON_COMPACT);
+				rc = store_ent_list_item_add(
+				    server_store(r), r->id, (int64_t)i,
+				    i == 0 ? "" : json_string_value(json_array_get(v, 1)), cells,
+				    &e);
+				free(cells);
+			}
+			if (rc == 0)
+				rc = store_ent_list_refreshed(server_store(r), r->id, date,
+							      (int64_t)matched, &e);
+		}
+		if (rc == 0)
+			rc = work_audit_append_tx(&r->ctx, "enterprise.list.refresh", "enterprise",
+						  d, &e);
+		if (rc == 0)
+			rc = store_tx_commit(server_store(r), &e);
+		else
+			store_tx_rollback(server_store(r));
+	}
+	json_decref(d);
+	json_decref(rf.now);
+	json_decref(rf.order);
+	json_decref(rf.saved);
+	if (rc != 0 || e.code != 0) {
+		json_decref(added);
+		json_decref(removed);
+		json_decref(o);
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 200,
+			  json_pack("{s:I,s:O,s:s,s:O,s:I,s:I,s:o,s:o,s:b}", "list_id",
+				    (json_int_t)r->id, "name", json_object_get(o, "name"), "as_of",
+				    date, "saved_as_of", json_object_get(o, "as_of"), "matched",
+				    (json_int_t)matched, "kept", (json_int_t)kept, "added", added,
+				    "removed", removed, "saved", save));
+	json_decref(o);
+}

@@ -263,6 +263,7 @@ void server_api_ent_list_save(struct server_req *r);
 void server_api_ent_list_get(struct server_req *r);
 void server_api_ent_list_export(struct server_req *r);
 void server_api_ent_list_delete(struct server_req *r);
+void server_api_ent_list_refresh(struct server_req *r);
 void server_api_ent_search(struct server_req *r);
 void server_api_ent_profile(struct server_req *r);
 void server_api_ent_report(struct server_req *r);

@@ -165,6 +165,12 @@ int store_ent_list_get(struct store *st, int64_t id, store_ent_list_cb cb, void 
 int store_ent_list_items(struct store *st, int64_t id, store_ent_item_cb cb, void *arg,
 			 struct err *e);
 int store_ent_list_delete(struct store *st, int64_t id, struct err *e);
+/* A refresh that replaces the saved membership (in the caller's
+ * transaction): the items removed (store_ent_list_item_add follows), then
+ * the list's as-of date and number matched set. */
+int store_ent_list_items_clear(struct store *st, int64_t id, struct err *e);
+int store_ent_list_refreshed(struct store *st, int64_t id, const char *as_of, int64_t matched,
+			     struct err *e);
 
 /* ---- warnings snapshots of rule changes (sq_entsnap.c, migration 15) ---- */
 

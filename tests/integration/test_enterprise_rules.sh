@@ -12,7 +12,10 @@
 # exactly the difference of the exports before and after; reset reverses it.
 # Lists: save a screening under a name, list / open / export (CSV, .xlsx)
 # / delete; visibility by owner, by department when shared, admin; only
-# owner or admin deletes; save / export / delete audited.
+# owner or admin deletes; save / export / delete audited. Refresh re-runs a
+# saved list's filter now: after a rule change its added / removed / kept
+# are exactly the difference with a fresh screening; only the owner (or
+# admin) may save the refreshed membership; audited.
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 set_dir="$SHARED/corpus/enterprises-dev"
@@ -211,6 +214,50 @@ o, s = (json.load(open(f)) for f in sys.argv[1:])
 assert [x["uscc"] for x in o["results"]] == [x["uscc"] for x in s["results"]]
 assert o["filter"]["industry"] == "C" and o["owner"] == "s1" and o["as_of"] == "2025-06-30"
 assert all(x["grade"] in "AB" for x in o["results"])' "$TMP/o" "$TMP/scr"
+# ---- refresh after a rule change (one court case is a red warning: knocked out;
+# tax grade C no longer a warning: more firms reach B) ----
+st=$(save S1 "$TMP/l3" '{"name":"制造业全部 B 级以上","shared":true,"filter":{"industry":"C","min_grade":"B","no_red":true}}')
+l3=$(jq_py "$TMP/l3" 'print(d["id"])')
+st=$(req "$TMP/o" "${S1[@]}" "$URL/api/enterprise/lists/$l3")
+st=$(req "$TMP/r" "${A[@]}" "${JSON[@]}" -X PUT -d '{"rules":{"litigation_3_cases":{"threshold":1,"level":"red"},"tax_grade_c":{"enabled":false}}}' "$URL/api/enterprise/rules")
+st=$(req "$TMP/scr2" "${S1[@]}" "${JSON[@]}" -d '{"industry":"C","min_grade":"B","no_red":true,"limit":0}' "$URL/api/enterprise/screen")
+st=$(req "$TMP/rf" "${S2[@]}" "${JSON[@]}" -d '{}' "$URL/api/enterprise/lists/$l3/refresh")
+check ent_list_refresh_200 [ "$st" = 200 ]
+check ent_list_refresh_diff $PY -c '
+import json, sys
+o, now, rf = (json.load(open(f)) for f in sys.argv[1:])
+saved = [x["uscc"] for x in o["results"]]
+fresh = [x["uscc"] for x in now["results"]]
+assert [x["uscc"] for x in rf["added"]] == [u for u in fresh if u not in saved], "added"
+assert [x["uscc"] for x in rf["removed"]] == [u for u in saved if u not in fresh], "removed"
+assert rf["kept"] == len(set(saved) & set(fresh)) and rf["matched"] == now["matched"]
+assert rf["removed"] or rf["added"], ("the rule change changes the list", len(saved), len(fresh), o.get("matched"), now.get("matched"))
+assert rf["saved"] is False and rf["saved_as_of"] == "2025-06-30"' "$TMP/o" "$TMP/scr2" "$TMP/rf"
+st=$(req "$TMP/o2" "${S1[@]}" "$URL/api/enterprise/lists/$l3")
+check ent_list_refresh_without_save_keeps_rows $PY -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+assert [x["uscc"] for x in a["results"]] == [x["uscc"] for x in b["results"]]' "$TMP/o" "$TMP/o2"
+st=$(req "$TMP/b" "${S2[@]}" "${JSON[@]}" -d '{"save":true}' "$URL/api/enterprise/lists/$l3/refresh")
+check ent_list_refresh_save_not_owner_403 [ "$st" = 403 ]
+st=$(req "$TMP/b" "${S3[@]}" "${JSON[@]}" -d '{}' "$URL/api/enterprise/lists/$l3/refresh")
+check ent_list_refresh_other_department_404 [ "$st" = 404 ]
+st=$(req "$TMP/b" "${S1[@]}" "${JSON[@]}" -d '{"save":"yes"}' "$URL/api/enterprise/lists/$l3/refresh")
+check ent_list_refresh_bad_body_400 [ "$st" = 400 ]
+st=$(req "$TMP/rf2" "${S1[@]}" "${JSON[@]}" -d '{"save":true}' "$URL/api/enterprise/lists/$l3/refresh")
+check ent_list_refresh_save_owner jq_py "$TMP/rf2" 'assert d["saved"] is True'
+st=$(req "$TMP/o3" "${S1[@]}" "$URL/api/enterprise/lists/$l3")
+check ent_list_refresh_saved_rows_are_fresh $PY -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+assert [x["uscc"] for x in a["results"]] == [x["uscc"] for x in b["results"]] and a["matched"] == b["matched"]' "$TMP/o3" "$TMP/scr2"
+st=$(req "$TMP/rf3" "${S1[@]}" "${JSON[@]}" -d '{}' "$URL/api/enterprise/lists/$l3/refresh")
+check ent_list_refresh_again_no_change jq_py "$TMP/rf3" 'assert not d["added"] and not d["removed"] and d["kept"] > 0'
+"$BIN" audit list --action enterprise.list.refresh >"$TMP/a4.txt" 2>&1
+check ent_list_refresh_audited sh -c "[ \$(grep -c enterprise.list.refresh '$TMP/a4.txt') -ge 3 ]"
+st=$(req "$TMP/r" "${A[@]}" "${JSON[@]}" -X PUT -d '{"reset":true}' "$URL/api/enterprise/rules")
+st=$(req "$TMP/o" "${S1[@]}" "$URL/api/enterprise/lists/$l3")
+st=$(req "$TMP/o" "${S1[@]}" "$URL/api/enterprise/lists/$l1")
 st=$(req "$TMP/ls" "${S2[@]}" "$URL/api/enterprise/lists")
 check ent_list_department_sees_shared jq_py "$TMP/ls" "ids = [x['id'] for x in d['lists']]; assert $l1 in ids and $l2 not in ids, ids"
 st=$(req "$TMP/b" "${S2[@]}" "$URL/api/enterprise/lists/$l2")
