@@ -132,6 +132,7 @@ async function openProfile(id) {
   const report = el("a", "下载企业画像报告（.docx）");
   report.href = "/api/enterprises/" + encodeURIComponent(p.id) + "/report.docx";
   report.id = "ent-report";
+  report.title = "配置了大模型时，分析一节由模型撰写，需等待模型写完（未配置或模型不可用时按规则生成，报告中注明）";
 
   box.replaceChildren(head, reg, el("h4", "指标走势"), charts, el("h4", "创新型中小企业评分"), st,
     el("p", sc.rule, "hint"), el("h4", "风险预警"), ws, el("h4", "信用评级"), gt,
@@ -173,7 +174,7 @@ async function feed() {
     const name = i.id ? button(i.name || i.uscc, () => { show("search"); openProfile(i.id); }, "ent-pick") : i.uscc;
     tb.append(row([i.change === "new" ? "新增" : "解除", LEVEL[i.level] || i.level, name, i.rule_name || i.rule, i.evidence]));
   }
-  document.getElementById("feed-count").textContent = "第 " + d.import + " 次导入：新增 " + d.new + " 条，解除 " + d.cleared + " 条" + (level ? "（已按等级筛选，显示 " + d.items.length + " 条）" : "");
+  document.getElementById("feed-count").textContent = (d.kind === "rules" ? "预警规则调整（" + String(d.by || "") + "，重新评估全部企业）" : "第 " + d.import + " 次导入") + "：新增 " + d.new + " 条，解除 " + d.cleared + " 条" + (level ? "（已按等级筛选，显示 " + d.items.length + " 条）" : "");
   const rt = document.querySelector("#rules-table tbody");
   rt.replaceChildren();
   for (const r of d.rules) rt.append(row([r.level_zh, r.name, r.threshold + (r.default ? "（默认）" : "（已调整）") + (r.enabled ? "" : "（已停用）")]));
@@ -311,6 +312,26 @@ async function openList(id) {
   }
 }
 
+// refresh: the saved filter re-run now; save replaces the membership
+async function refreshList(l, save) {
+  showError("");
+  let d;
+  try { d = await api("POST", "/api/enterprise/lists/" + l.id + "/refresh", { save }); } catch (e) { showError(e.message); return; }
+  const box = document.getElementById("list-refresh");
+  box.hidden = false;
+  document.getElementById("list-title").textContent = l.name + "：刷新结果";
+  document.getElementById("list-filter").textContent = "";
+  document.querySelector("#list-rows tbody").replaceChildren();
+  document.getElementById("refresh-summary").textContent = "按评价日期 " + d.as_of + " 重新筛选（保存时 " + d.saved_as_of + "）：符合 " + d.matched + " 家；新增 " + d.added.length + " 家，移出 " + d.removed.length + " 家，未变 " + d.kept + " 家" + (d.saved ? "；名单已更新。" : "。");
+  const tb = document.querySelector("#refresh-rows tbody");
+  tb.replaceChildren();
+  for (const [what, rows] of [["新增", d.added], ["移出", d.removed]])
+    for (const r of rows) tb.append(row([what, r.rank, r.name || r.uscc, r.industry_code, r.grade, r.flags]));
+  const btn = document.getElementById("refresh-save");
+  btn.hidden = d.saved || (d.added.length === 0 && d.removed.length === 0);
+  btn.onclick = async () => { await refreshList(l, true); lists(); };
+}
+
 async function lists() {
   showError("");
   let d;
@@ -320,7 +341,8 @@ async function lists() {
   if (d.lists.length === 0) tb.append(row(["（还没有保存的名单：在“招商筛选”中筛选后保存）", "", "", "", "", "", ""]));
   for (const l of d.lists) {
     const ops = el("span", null, "inline");
-    ops.append(button("打开", () => openList(l.id)),
+    ops.append(button("打开", () => { document.getElementById("list-refresh").hidden = true; openList(l.id); }),
+      button("刷新", () => refreshList(l, false)),
       fileLink("CSV", "/api/enterprise/lists/" + l.id + "/export?format=csv"),
       fileLink(".xlsx", "/api/enterprise/lists/" + l.id + "/export?format=xlsx"),
       button("删除", async () => {

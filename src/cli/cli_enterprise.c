@@ -439,7 +439,6 @@ static int cmd_warnings(struct ent_opts *o)
 	struct store *st;
 	struct err e = {0};
 	int64_t id = 0;
-	char *stats = NULL;
 	long added, cleared;
 	int rc;
 
@@ -455,8 +454,7 @@ static int cmd_warnings(struct ent_opts *o)
 			return usage_error("--import 应为正整数");
 		}
 	} else {
-		rc = store_ent_last_import(st, &id, &stats, &e);
-		free(stats);
+		rc = store_ent_last_snapshot(st, &id, &e); /* an import or a rules change */
 	}
 	if (rc == 0)
 		rc = ent_warnings_feed(st, id, o->json, stdout, &added, &cleared, &e);
@@ -466,8 +464,9 @@ static int cmd_warnings(struct ent_opts *o)
 		return base_err_exit_code(e.code);
 	}
 	if (!o->quiet)
-		fprintf(stderr, "第 %lld 次导入：新增预警 %ld 条，解除 %ld 条。\n", (long long)id,
-			added, cleared);
+		fprintf(stderr,
+			"第 %lld 次预警快照（导入或规则调整）：新增预警 %ld 条，解除 %ld 条。\n",
+			(long long)id, added, cleared);
 	return 0;
 }
 
@@ -504,8 +503,6 @@ static int cmd_issues(struct ent_opts *o)
 	return 0;
 }
 
-#define ENT_PROSE_MAX ((size_t)64 << 10) /* bytes of the model's analysis */
-
 /* The model's written analysis of prof (the deterministic one as its
  * draft): the prompt masked on the way out (privacy/), restored in the
  * answer, reasoning dropped. *out malloc'ed; an error with the reason. */
@@ -523,16 +520,9 @@ static int model_analysis(const struct model_provider *p, const json_t *prof, co
 	rc = privacy_mask(user, strlen(user), &map, &masked, e);
 	free(user);
 	if (rc == 0) {
-		struct model_msg msgs[] = {
-		    {"system",
-		     "你是政府部门的企业分析助手，为招商和信用监管写企业画像报告的“分析”一节。"
-		     "只依据用户给出的数据写作，不得编造数字、日期、名称和事实；数据没有的写"
-		     "“数据未覆盖”。按“总体判断、经营与成长、创新与资质、风险与信用、建议关注"
-		     "事项”五段写，每段一行，不要标题，不要使用 Markdown。形如〔姓名1〕的占位符"
-		     "原样保留。"},
-		    {"user", masked}};
+		struct model_msg msgs[] = {{"system", ENT_ANALYSIS_SYSTEM}, {"user", masked}};
 
-		buf_init(&answer, ENT_PROSE_MAX);
+		buf_init(&answer, ENT_ANALYSIS_MAX);
 		rc = model_complete(p, msgs, 2, &answer, NULL, NULL, e);
 		if (rc == 0 && (answer.len == 0 || !text_utf8_valid(answer.p, answer.len, NULL)))
 			rc = err_set(e, BASE_E_FORMAT, "模型未返回有效的分析文字");

@@ -732,9 +732,8 @@ static int64_t today(int64_t now_ms)
 	return (int64_t)(tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
-/* The flags of every enterprise as of the import date, for the warnings
- * feed (new and cleared warnings between two imports). */
-static int snapshot_warnings(struct importer *im, int64_t as_of)
+int ent_snapshot_flags(struct store *st, struct store_ent_writer *w, int64_t snap_id, int64_t as_of,
+		       long *count, struct err *e)
 {
 	struct ent_dataset d;
 	struct ent_ctx x;
@@ -743,9 +742,10 @@ static int snapshot_warnings(struct importer *im, int64_t as_of)
 	struct buf ev;
 	int rc;
 
-	if (ent_rules_load(im->st, &rules, im->e) != 0)
+	*count = 0;
+	if (ent_rules_load(st, &rules, e) != 0)
 		return -1;
-	rc = ent_dataset_load(im->st, &d, im->e);
+	rc = ent_dataset_load(st, &d, e);
 	if (rc != 0)
 		return rc;
 	ent_ctx_init(&x, as_of);
@@ -755,7 +755,7 @@ static int snapshot_warnings(struct importer *im, int64_t as_of)
 	for (size_t i = 0; i < d.n && rc == 0; i++) {
 		ent_eval_one(&d, &x, i, res);
 		for (int r = 0; r < ENT_R_COUNT && rc == 0; r++) {
-			struct store_ent_warning w;
+			struct store_ent_warning wa;
 
 			if (!res->fl[r].on)
 				continue;
@@ -763,18 +763,28 @@ static int snapshot_warnings(struct importer *im, int64_t as_of)
 			for (size_t k = 0; k < res->fl[r].n; k++)
 				buf_addf(&ev, "%s%s:%ld", k ? ", " : "",
 					 ent_files[res->fl[r].file[k]].name, res->fl[r].line[k]);
-			w.import_id = im->import_id;
-			w.uscc = d.c[i].uscc;
-			w.rule = ent_rule_id((size_t)r);
-			w.level = rules.r[r].level;
-			w.evidence = ev.p != NULL ? ev.p : "";
-			rc = store_ent_warning_add(im->w, &w, im->e);
+			wa.import_id = snap_id;
+			wa.uscc = d.c[i].uscc;
+			wa.rule = ent_rule_id((size_t)r);
+			wa.level = rules.r[r].level;
+			wa.evidence = ev.p != NULL ? ev.p : "";
+			rc = store_ent_warning_add(w, &wa, e);
+			(*count)++;
 		}
 	}
 	buf_free(&ev);
 	free(res);
 	ent_dataset_free(&d);
 	return rc;
+}
+
+/* The flags of every enterprise as of the import date, for the warnings
+ * feed (new and cleared warnings between two snapshots). */
+static int snapshot_warnings(struct importer *im, int64_t as_of)
+{
+	long n;
+
+	return ent_snapshot_flags(im->st, im->w, im->import_id, as_of, &n, im->e);
 }
 
 int ent_import_dir(struct store *st, const char *dir, const struct ent_import_opts *o,

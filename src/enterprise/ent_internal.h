@@ -133,6 +133,12 @@ void ent_eval_one(const struct ent_dataset *d, const struct ent_ctx *x, size_t i
 /* Split a canonical row into typed values (v[0] unused for the uscc). */
 int ent_canon_parse(int file, const char *canon, int64_t *v, const char **fields, size_t *flen);
 /* Load every stored enterprise and record, grouped (free with ent_dataset_free). */
+/* ent_import.c: the flags of every stored enterprise as of as_of under
+ * the stored rules, written as the warnings of snapshot snap_id with w (in
+ * the caller's transaction); *count: how many. */
+struct store_ent_writer;
+int ent_snapshot_flags(struct store *st, struct store_ent_writer *w, int64_t snap_id, int64_t as_of,
+		       long *count, struct err *e);
 int ent_dataset_load(struct store *st, struct ent_dataset *d, struct err *e);
 void ent_dataset_free(struct ent_dataset *d);
 /* Load one stored enterprise (row id, or uscc when not NULL) and its

@@ -95,11 +95,27 @@ int ent_screen_rows(struct store *st, int64_t as_of, const struct ent_screen_opt
 int ent_screen(struct store *st, int64_t as_of, const struct ent_screen_opts *o, FILE *out,
 	       size_t *matched, struct err *e);
 
-/* Warnings feed: the flags raised after import import_id (as of its date)
- * that the previous import did not have ("新增" / "new") and those it had
- * that are gone ("解除" / "cleared"); text lines or a JSON object. */
+/* Warnings feed: the flags of snapshot import_id (an import as of its date,
+ * or a rules change) that the previous snapshot did not have ("新增" /
+ * "new") and those it had that are gone ("解除" / "cleared"); text lines or
+ * a JSON object with the snapshot's kind ("import" | "rules"), by and at;
+ * out NULL: only counted. */
 int ent_warnings_feed(struct store *st, int64_t import_id, bool json, FILE *out, long *added,
 		      long *cleared, struct err *e);
+
+/* After a change of the risk rules: a new warnings snapshot (kind
+ * "rules", by actor) of every stored enterprise under the stored rules, as
+ * of the date of the last snapshot (setting last_as_of), so the feed shows
+ * the warnings the change raised or cleared at once. Call it inside the
+ * transaction that stores the rules. res->snapshot 0: nothing imported yet
+ * (nothing done). */
+struct ent_reeval {
+	int64_t snapshot, previous, as_of;
+	long warnings, added, cleared;
+	double ms; /* time taken */
+};
+int ent_warnings_reevaluate(struct store *st, const char *actor, int64_t now_ms,
+			    struct ent_reeval *res, struct err *e);
 
 /* The risk rules (README R6), configurable (enterprise/ent_rules.c): per
  * rule enabled, level (red | orange | yellow, a static string) and the
@@ -155,8 +171,16 @@ int ent_report_docx(const json_t *profile, const char *analysis, const char *not
  * figures (no legal representative, no address; evidence as sources) and
  * the deterministic draft (malloc'ed). Mask it before it leaves. */
 char *ent_analysis_prompt(const json_t *profile, const char *draft);
-#define ENT_NOTE_RULES "（本节分析由规则生成，未使用大模型。）"
-#define ENT_NOTE_MODEL "（本节分析由大模型依据上文数据撰写，数据与结论以上文为准。）"
+/* The system message for that request (the CLI's and the server's). */
+#define ENT_ANALYSIS_SYSTEM                                                                                               \
+	"你是政府部门的企业分析助手，为招商和信用监管写企业画像报告的“分析”一节。" \
+	"只依据用户给出的数据写作，不得编造数字、日期、名称和事实；数据没有的写"       \
+	"“数据未覆盖”。按“总体判断、经营与成长、创新与资质、风险与信用、建议关注" \
+	"事项”五段写，每段一行，不要标题，不要使用 Markdown。形如〔姓名1〕的占位符"      \
+	"原样保留。"
+#define ENT_ANALYSIS_MAX ((size_t)64 << 10) /* bytes of the model's analysis */
+#define ENT_NOTE_RULES	 "（本节分析由规则生成，未使用大模型。）"
+#define ENT_NOTE_MODEL	 "（本节分析由大模型依据上文数据撰写，数据与结论以上文为准。）"
 
 /* Parse YYYY-MM-DD into YYYYMMDD; -1 when not a real date. */
 int64_t ent_parse_as_of(const char *s);

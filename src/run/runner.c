@@ -6,6 +6,7 @@
 
 #include "base/base.h"
 #include "enforce/enforce.h"
+#include "enterprise/enterprise.h"
 #include "extract/extract.h"
 #include "gongwen/gongwen.h"
 #include "run/runner.h"
@@ -349,6 +350,77 @@ static int run_enf(enum enforce_kind k, const json_t *inputs, json_t **result, s
 	return 0;
 }
 
+/* ---- built in: 企业分析报告 (issue 9) ----
+ *
+ * The written analysis of an enterprise report, as a task of a digital
+ * employee (so it goes through the guardian's review). The form asks for
+ * the 统一社会信用代码 (and an as-of date); the server puts the enterprise's
+ * profile (enterprise/ent_profile) into the inputs as "profile" before the
+ * run — the runner itself reads no database. The result keeps the profile
+ * for the .docx export of the approved task. */
+
+/* A made-up profile for the 上岗考核 (the fields ent_profile_analysis reads). */
+static const char run_ent_sample_profile[] =
+    "{\"name\":\"示例智能装备有限公司\",\"uscc\":\"91440300MA5EXAMPL0\",\"uscc_valid\":true,"
+    "\"as_of\":\"2025-06-30\",\"registration\":{\"establish_date\":\"2016-03-18\",\"status\":"
+    "\"存续\",\"registered_capital_wan\":1200,\"industry_code\":\"C3491\",\"region_code\":"
+    "\"440305\"},\"size\":{\"latest_year\":2024,\"revenue_wan\":8600.5,\"growth_pct\":12.5,"
+    "\"insured_count\":86},\"innovation\":{\"valid_certifications\":[\"高新技术企业\"]},"
+    "\"scorecard\":{\"score\":72,\"pass\":true,\"direct\":[],\"groups\":{\"innovation\":30,"
+    "\"growth\":20,\"specialisation\":22},\"zjtx\":{\"base\":true,\"age_2y\":true,\"rd\":true,"
+    "\"revenue_or_equity\":true}},\"warnings\":[{\"level\":\"yellow\",\"level_zh\":\"黄色\","
+    "\"name\":\"社保参保人数下降\",\"threshold\":\"较 12 个月前下降 30% 以上\",\"evidence\":"
+    "[{\"source\":\"social_insurance.csv:12\"}]}],\"grade\":{\"grade\":\"B\",\"explanation\":"
+    "\"信用得分 78 分，评为 B 级。\"}}";
+
+static json_t *run_ent_entry(void)
+{
+	json_t *sample = json_loads(run_ent_sample_profile, 0, NULL);
+
+	return json_pack(
+	    "{s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s,s:s,s:b,s:i},{s:s,s:s,s:s,s:b,s:i}],"
+	    "s:[{s:s,s:{s:s,s:o},s:{s:[s,s,s]}}],s:s}",
+	    "id", RUN_ENT_REPORT, "name", "企业分析报告", "category", "招商引资", "version", "1",
+	    "description",
+	    "按统一社会信用代码取企业画像（登记、规模与成长、创新型中小企业评价、风险预警及证据、"
+	    "信用评级），撰写报告的“分析”一节；配置大模型时由模型撰写（数据脱敏后发送），否则按规则"
+	    "生成。监护人审核通过后可导出 .docx 报告。",
+	    "form", "name", "uscc", "label", "统一社会信用代码", "type", "text", "required", 1,
+	    "max_len", 64, "name", "as_of", "label", "评价日期（YYYY-MM-DD，可不填）", "type",
+	    "text", "required", 0, "max_len", 10, "samples", "name", "示例企业画像", "input",
+	    "uscc", "91440300MA5EXAMPL0", "profile", sample != NULL ? sample : json_object(),
+	    "expect", "contains", "示例智能装备有限公司", "综合判断", "社保参保人数下降", "output",
+	    "docx");
+}
+
+static int run_ent_report(const json_t *inputs, json_t **result, struct err *e)
+{
+	const json_t *p = json_object_get(inputs, "profile");
+	const char *uscc = json_string_value(json_object_get(inputs, "uscc"));
+	char *text;
+	char msg[200];
+
+	if (uscc == NULL || uscc[0] == '\0')
+		return err_set(e, BASE_E_USAGE, "请填写“统一社会信用代码”");
+	if (!json_is_object(p) || !json_is_string(json_object_get(p, "uscc")))
+		return err_set(e, BASE_E_USAGE,
+			       "企业分析报告需要企业画像：请通过服务器按统一社会信用代码创建任务");
+	text = ent_profile_analysis(p);
+	snprintf(msg, sizeof(msg), "分析依据 %s 的企业画像（%.60s）",
+		 json_string_value(json_object_get(p, "as_of"))
+		     ? json_string_value(json_object_get(p, "as_of"))
+		     : "",
+		 json_string_value(json_object_get(p, "name"))
+		     ? json_string_value(json_object_get(p, "name"))
+		     : "");
+	*result = json_pack("{s:s,s:s,s:[{s:s,s:b,s:s}],s:[],s:n,s:s,s:O,s:s}", "text", text,
+			    "kind", "enterprise_report", "validators", "id", "enterprise.profile",
+			    "ok", 1, "message", msg, "sources", "model", "path", "deterministic",
+			    "profile", p, "analysis_note", ENT_NOTE_RULES);
+	free(text);
+	return 0;
+}
+
 /* ---- the catalog ---- */
 
 json_t *run_catalog(void)
@@ -358,6 +430,7 @@ json_t *run_catalog(void)
 	const struct scn_lib *lib = run_library();
 
 	json_array_append_new(all, run_gw_entry());
+	json_array_append_new(all, run_ent_entry());
 	for (int k = 0; k < ENFORCE_NKINDS; k++)
 		json_array_append_new(all, run_enf_entry((enum enforce_kind)k));
 	for (size_t i = 0; i < lib->n; i++)
@@ -389,6 +462,8 @@ int run_scenario(const char *id, const json_t *inputs, json_t **result, struct e
 
 	if (id != NULL && strcmp(id, "gongwen.check") == 0)
 		return run_gw_check(inputs, result, e);
+	if (id != NULL && strcmp(id, RUN_ENT_REPORT) == 0)
+		return run_ent_report(inputs, result, e);
 	if (run_enf_kind(id) >= 0)
 		return run_enf((enum enforce_kind)run_enf_kind(id), inputs, result, e);
 	d = id != NULL ? scn_lib_find(run_library(), id) : NULL;

@@ -25,6 +25,11 @@
 
 #include "base/base.h"
 
+/* The built-in 企业分析报告: inputs {uscc, as_of, profile} — the server puts
+ * the enterprise's profile in (the runner reads no database); the result's
+ * text is the deterministic analysis, "profile" the profile. */
+#define RUN_ENT_REPORT "enterprise.report"
+
 /* [{id, name, category, version, description, form: [{name, label, type,
  * required}]}] — the scenarios an employee may be given. */
 json_t *run_catalog(void);

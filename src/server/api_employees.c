@@ -342,6 +342,12 @@ void server_api_tasks_add(struct server_req *r)
 		server_reply_error(r, 400, "bad_request", "场景不存在");
 		return;
 	}
+	if (strcmp(scenario, RUN_ENT_REPORT) ==
+	    0) { /* the profile from the store: api_entreport.c */
+		server_ent_report_task(r, body, entry);
+		json_decref(entry);
+		return;
+	}
 	if (server_task_files_resolve(r, entry, body, &attach) != 0) {
 		json_decref(entry);
 		json_decref(body);
@@ -582,7 +588,10 @@ void server_api_task_export(struct server_req *r)
 		 (long long)json_integer_value(json_object_get(t, "employee_version")),
 		 json_string_value(json_object_get(t, "decider")), when, (long long)r->id);
 	kind = run_enforce_kind(json_string_value(json_object_get(t, "scenario")));
-	if (strcmp(format, "docx") == 0 && kind >= 0)
+	if (strcmp(format, "docx") == 0 &&
+	    strcmp(json_string_value(json_object_get(t, "scenario")), RUN_ENT_REPORT) == 0)
+		rc = server_ent_task_docx(t, b.p, &docx, &docx_len, &e);
+	else if (strcmp(format, "docx") == 0 && kind >= 0)
 		rc = enforce_draft_docx_text((enum enforce_kind)kind, work_task_text(t),
 					     strlen(work_task_text(t)), b.p, &docx, &docx_len, &e);
 	else if (strcmp(format, "docx") == 0)

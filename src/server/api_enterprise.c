@@ -306,17 +306,29 @@ void server_api_ent_chains_set(struct server_req *r)
 
 /* ---- risk-warning rules ---- */
 
-static void reply_rules(struct server_req *r, const struct ent_rules *rs)
+/* re: the re-evaluation a change made (NULL for GET) */
+static void reply_rules(struct server_req *r, const struct ent_rules *rs,
+			const struct ent_reeval *re)
 {
 	json_t *diff = ent_rules_diff_json(rs);
 	bool all_default = json_object_size(diff) == 0;
-
-	server_reply_json(
-	    r, 200,
+	json_t *out =
 	    json_pack("{s:o,s:o,s:b,s:s}", "rules", ent_rules_json(rs), "changes", diff,
 		      "all_default", all_default, "note",
 		      "默认值即企业数据说明（README R6）的规则；修改后导出、画像、预警和"
-		      "筛选剔除均按当前配置计算，预警动态按导入时的配置记录"));
+		      "筛选剔除均按当前配置计算；保存规则即按新规则重新评估全部企业的预警，"
+		      "预警动态列出这次调整新增和解除的预警");
+
+	if (re != NULL)
+		json_object_set_new(out, "reevaluated",
+				    re->snapshot > 0
+					? json_pack("{s:I,s:I,s:I,s:I,s:f}", "snapshot",
+						    (json_int_t)re->snapshot, "warnings",
+						    (json_int_t)re->warnings, "new",
+						    (json_int_t)re->added, "cleared",
+						    (json_int_t)re->cleared, "ms", re->ms)
+					: json_null());
+	server_reply_json(r, 200, out);
 }
 
 void server_api_ent_rules_get(struct server_req *r)
@@ -330,7 +342,7 @@ void server_api_ent_rules_get(struct server_req *r)
 		server_reply_err(r, &e);
 		return;
 	}
-	reply_rules(r, &rs);
+	reply_rules(r, &rs, NULL);
 }
 
 /* PUT {"rules": {rule: {enabled, level, threshold}}} replaces the whole
@@ -340,6 +352,7 @@ void server_api_ent_rules_set(struct server_req *r)
 {
 	json_t *body = server_body_json(r);
 	struct ent_rules rs, old;
+	struct ent_reeval re = {0};
 	struct err e = {0};
 	json_t *diff, *d;
 	char *text;
@@ -367,14 +380,37 @@ void server_api_ent_rules_set(struct server_req *r)
 	text = json_dumps(diff, JSON_COMPACT | JSON_SORT_KEYS);
 	d = json_pack("{s:O,s:o,s:b}", "rules", diff, "previous", ent_rules_diff_json(&old),
 		      "reset", json_object_size(diff) == 0);
-	ent_setting_save(r, "rules", text, "enterprise.rules", d, &e);
+	/* the rules, the warnings re-evaluated under them (a snapshot the
+	 * feed attributes to this change) and the audit entry: one
+	 * transaction */
+	if (store_tx_begin(server_store(r), &e) == 0) {
+		if (store_ent_setting_set(server_store(r), "rules", text, work_now(&r->ctx),
+					  r->actor, &e) == 0 &&
+		    ent_warnings_reevaluate(server_store(r), r->actor, work_now(&r->ctx), &re,
+					    &e) == 0) {
+			json_object_set_new(
+			    d, "reevaluated",
+			    json_pack("{s:I,s:I,s:I,s:I,s:I}", "snapshot", (json_int_t)re.snapshot,
+				      "warnings", (json_int_t)re.warnings, "new",
+				      (json_int_t)re.added, "cleared", (json_int_t)re.cleared, "ms",
+				      (json_int_t)re.ms));
+			if (work_audit_append_tx(&r->ctx, "enterprise.rules", "enterprise", d,
+						 &e) == 0)
+				store_tx_commit(server_store(r), &e);
+			else
+				store_tx_rollback(server_store(r));
+		} else {
+			store_tx_rollback(server_store(r));
+		}
+	}
+	json_decref(d);
 	json_decref(diff);
 	free(text);
 	if (e.code != 0) {
 		server_reply_err(r, &e);
 		return;
 	}
-	reply_rules(r, &rs);
+	reply_rules(r, &rs, &re);
 }
 
 /* ---- search ---- */
@@ -517,6 +553,55 @@ static json_t *profile_audited(struct server_req *r, const char *action)
 	return p;
 }
 
+json_t *server_ent_task_profile(struct server_req *r, const json_t *inputs)
+{
+	const char *u = json_string_value(json_object_get(inputs, "uscc"));
+	const char *d = json_string_value(json_object_get(inputs, "as_of"));
+	struct err e = {0};
+	json_t *p = NULL, *a;
+	char code[32];
+	size_t n = 0;
+	int64_t as_of;
+
+	if (!ent_allowed(r))
+		return NULL;
+	for (const char *q = u != NULL ? u : ""; *q != '\0'; q++) {
+		if (*q == ' ' || *q == '-')
+			continue;
+		if (n + 1 >= sizeof(code)) {
+			n = 0;
+			break;
+		}
+		code[n++] = (char)(*q >= 'a' && *q <= 'z' ? *q - 'a' + 'A' : *q);
+	}
+	code[n] = '\0';
+	if (n != 18) {
+		server_reply_error(r, 400, "bad_request", "请填写 18 位统一社会信用代码");
+		return NULL;
+	}
+	as_of = req_as_of(r, d != NULL ? d : "");
+	if (as_of < 0)
+		return NULL;
+	if (ent_profile(server_store(r), 0, code, as_of, &p, &e) != 0) {
+		if (e.code == BASE_E_NOTFOUND)
+			server_reply_error(r, 404, "not_found", "没有这家企业");
+		else
+			server_reply_err(r, &e);
+		return NULL;
+	}
+	a = json_pack("{s:O,s:s,s:s,s:s}", "enterprise_id", json_object_get(p, "id"), "name",
+		      json_string_value(json_object_get(p, "name")), "as_of",
+		      json_string_value(json_object_get(p, "as_of")), "by", "task");
+	if (work_audit_append(&r->ctx, "enterprise.report", code, a, &e) != 0) {
+		json_decref(a);
+		json_decref(p);
+		server_reply_err(r, &e);
+		return NULL;
+	}
+	json_decref(a);
+	return p;
+}
+
 void server_api_ent_profile(struct server_req *r)
 {
 	json_t *p = profile_audited(r, "enterprise.view");
@@ -533,64 +618,12 @@ void server_api_ent_profile(struct server_req *r)
 	server_reply_json(r, 200, p);
 }
 
-static void reply_file(struct server_req *r, const char *path, const char *type,
-		       const char *filename)
-{
-	struct err e = {0};
-	char *data = NULL;
-	size_t len = 0;
-	char disp[256];
-
-	if (base_read_file(path, (size_t)256 << 20, &data, &len, &e) != 0) {
-		server_reply_err(r, &e);
-		return;
-	}
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", filename);
-	server_add_header(r, "Content-Disposition", disp);
-	server_reply_raw(r, 200, type, data, len);
-	free(data);
-}
-
 void server_api_ent_report(struct server_req *r)
 {
 	json_t *p = profile_audited(r, "enterprise.report");
-	const char *tmp = getenv("TMPDIR");
-	char dir[512], path[600], fname[64];
-	struct err e = {0};
-	char *a;
 
-	if (p == NULL)
-		return;
-	snprintf(dir, sizeof(dir), "%s/shuzhi-entrep-XXXXXX",
-		 tmp != NULL && tmp[0] == '/' && strlen(tmp) < 400 ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		json_decref(p);
-		err_set(&e, BASE_E_IO, "无法创建临时目录");
-		server_reply_err(r, &e);
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/report.docx", dir);
-	a = ent_profile_analysis(p);
-	/* the server's report stays deterministic: a blocking model call
-	 * would stall the event loop (the CLI writes model prose) */
-	if (ent_report_docx(
-		p, a,
-		"（本节分析由规则生成；在线生成的报告不调用大模型，需要模型撰写的分析请用 "
-		"shuzhi enterprise report --config。）",
-		path, &e) != 0) {
-		server_reply_err(r, &e);
-	} else {
-		snprintf(fname, sizeof(fname), "enterprise-%s.docx",
-			 json_string_value(json_object_get(p, "uscc")));
-		reply_file(
-		    r, path,
-		    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-		    fname);
-	}
-	free(a);
-	json_decref(p);
-	unlink(path);
-	rmdir(dir);
+	if (p != NULL)
+		server_ent_report_reply(r, p); /* api_entreport.c: with the model when configured */
 }
 
 /* ---- warnings feed ---- */
@@ -600,7 +633,7 @@ void server_api_ent_warnings(struct server_req *r)
 	const char *level = server_query(r, "level");
 	const char *imp = server_query(r, "import");
 	struct err e = {0};
-	char *buf = NULL, *stats = NULL;
+	char *buf = NULL;
 	size_t len = 0;
 	long added = 0, cleared = 0;
 	int64_t id = 0;
@@ -629,11 +662,10 @@ void server_api_ent_warnings(struct server_req *r)
 			server_reply_error(r, 400, "bad_request", "import 应为正整数");
 			return;
 		}
-	} else if (store_ent_last_import(server_store(r), &id, &stats, &e) != 0) {
+	} else if (store_ent_last_snapshot(server_store(r), &id, &e) != 0) {
 		server_reply_err(r, &e);
 		return;
 	}
-	free(stats);
 	if (id == 0) {
 		server_reply_json(r, 200,
 				  json_pack("{s:I,s:[],s:i,s:i,s:o}", "import", (json_int_t)0,
@@ -694,11 +726,12 @@ void server_api_ent_warnings(struct server_req *r)
 		}
 		json_decref(one);
 	}
-	out = json_pack("{s:I,s:O,s:o,s:I,s:I,s:o}", "import", (json_int_t)id, "previous",
-			json_object_get(feed, "previous") ? json_object_get(feed, "previous")
-							  : json_null(),
-			"items", items, "new", (json_int_t)added, "cleared", (json_int_t)cleared,
-			"rules", ent_rules_json(&rules));
+	out = json_pack(
+	    "{s:I,s:O,s:o,s:I,s:I,s:o,s:O,s:O,s:O}", "import", (json_int_t)id, "previous",
+	    json_object_get(feed, "previous") ? json_object_get(feed, "previous") : json_null(),
+	    "items", items, "new", (json_int_t)added, "cleared", (json_int_t)cleared, "rules",
+	    ent_rules_json(&rules), "kind", json_object_get(feed, "kind"), "by",
+	    json_object_get(feed, "by"), "at", json_object_get(feed, "at"));
 	json_decref(feed);
 	server_reply_json(r, 200, out);
 }
@@ -1460,4 +1493,203 @@ void server_api_ent_list_delete(struct server_req *r)
 		return;
 	}
 	server_reply_json(r, 200, json_pack("{s:b}", "deleted", 1));
+}
+
+/* ---- refreshing a saved list ----
+ *
+ * POST /api/enterprise/lists/{id}/refresh {"save": bool, "as_of": date}:
+ * the saved filter re-run now (current data and rules; as of the given
+ * date, else the current default — the saved date is not reused), compared
+ * with the saved membership by 统一社会信用代码: "added" (now matching, not
+ * saved), "removed" (saved, no longer matching), "kept". With "save" the
+ * owner (or the admin) replaces the saved rows with the new ones. Audited
+ * (enterprise.list.refresh) either way. */
+
+struct refresh {
+	json_t *now;   /* uscc -> {id, rank, cells} of the new run */
+	json_t *order; /* the new rows' cells in rank order, header first */
+	json_t *saved; /* uscc -> row json of the saved membership */
+};
+
+static int refresh_cb(void *arg, size_t rank, int64_t id, const char *const *cells, size_t n)
+{
+	struct refresh *rf = arg;
+	json_t *a = json_array();
+
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(a, json_string(cells[k]));
+	json_array_append(rf->order, a);
+	if (rank > 0)
+		json_object_set_new(rf->now, cells[1],
+				    json_pack("{s:I,s:o}", "id", (json_int_t)id, "cells", a));
+	else
+		json_decref(a);
+	return 0;
+}
+
+static int refresh_saved_cb(int64_t rank, const char *uscc, const char *cells, int64_t ent_id,
+			    void *arg)
+{
+	struct refresh *rf = arg;
+	json_t *a = json_loads(cells, 0, NULL);
+	const char *c[ENT_SCREEN_COLS];
+	size_t n = 0;
+
+	if (rank > 0 && json_is_array(a)) {
+		for (; n < ENT_SCREEN_COLS && n < json_array_size(a); n++) {
+			c[n] = json_string_value(json_array_get(a, n));
+			if (c[n] == NULL)
+				c[n] = "";
+		}
+		json_object_set_new(rf->saved, uscc, screen_row_json(ent_id, c, n));
+	}
+	json_decref(a);
+	return 0;
+}
+
+void server_api_ent_list_refresh(struct server_req *r)
+{
+	json_t *body = server_body_json(r);
+	struct refresh rf = {0};
+	struct screen_req q;
+	struct list_meta m;
+	struct err e = {0};
+	json_t *o = NULL, *filter, *added, *removed, *d, *v;
+	const char *key, *as_of_s;
+	size_t matched = 0, kept = 0, i;
+	bool save;
+	char date[16];
+	int rc;
+
+	if (body == NULL)
+		return;
+	if (!ent_allowed(r) || (o = list_open(r, &m)) == NULL) {
+		json_decref(body);
+		return;
+	}
+	save = json_is_true(json_object_get(body, "save"));
+	as_of_s = json_string_value(json_object_get(body, "as_of"));
+	if ((json_object_get(body, "save") != NULL &&
+	     !json_is_boolean(json_object_get(body, "save"))) ||
+	    (json_object_get(body, "as_of") != NULL && as_of_s == NULL)) {
+		json_decref(o);
+		json_decref(body);
+		server_reply_error(r, 400, "bad_request",
+				   "请求应为 {\"save\": true/false, \"as_of\": \"YYYY-MM-DD\"}");
+		return;
+	}
+	if (save && m.owner_id != r->user.id && strcmp(r->user.role, "admin") != 0) {
+		json_decref(o);
+		json_decref(body);
+		server_reply_error(r, 403, "forbidden", "只有名单的创建者或管理员可以更新名单");
+		return;
+	}
+	filter = json_deep_copy(json_object_get(o, "filter"));
+	if (!json_is_object(filter)) {
+		json_decref(filter);
+		filter = json_object();
+	}
+	json_object_del(filter, "format");
+	json_object_del(filter, "as_of");
+	if (as_of_s != NULL)
+		json_object_set_new(filter, "as_of", json_string(as_of_s));
+	json_decref(body);
+	if (screen_parse(r, filter, &q) != 0) { /* e.g. a 产业链 node removed since */
+		screen_req_free(&q);
+		json_decref(filter);
+		json_decref(o);
+		return;
+	}
+	json_decref(filter);
+	if (q.so.limit == 0 || q.so.limit > ENT_LIST_ITEMS_MAX)
+		q.so.limit = ENT_LIST_ITEMS_MAX;
+	rf.now = json_object();
+	rf.order = json_array();
+	rf.saved = json_object();
+	rc = ent_screen_rows(server_store(r), q.as_of, &q.so, refresh_cb, &rf, &matched, &e);
+	screen_req_free(&q);
+	snprintf(date, sizeof(date), "%04d-%02d-%02d", (int)(q.as_of / 10000),
+		 (int)(q.as_of / 100 % 100), (int)(q.as_of % 100));
+	if (rc == 0)
+		rc = store_ent_list_items(server_store(r), r->id, refresh_saved_cb, &rf, &e);
+	added = json_array();
+	removed = json_array();
+	/* added in the new rank order, removed in the saved rank order */
+	json_array_foreach(rf.order, i, v)
+	{
+		json_t *row;
+		const char *c[ENT_SCREEN_COLS];
+		size_t n = 0;
+
+		if (i == 0)
+			continue;
+		key = json_string_value(json_array_get(v, 1));
+		if (key == NULL)
+			continue;
+		if (json_object_get(rf.saved, key) != NULL) {
+			kept++;
+			continue;
+		}
+		row = json_object_get(rf.now, key);
+		for (; n < ENT_SCREEN_COLS && n < json_array_size(v); n++)
+			c[n] = json_string_value(json_array_get(v, n));
+		json_array_append_new(
+		    added, screen_row_json(json_integer_value(json_object_get(row, "id")), c, n));
+	}
+	json_object_foreach(rf.saved, key, v)
+	{
+		if (json_object_get(rf.now, key) == NULL)
+			json_array_append(removed, v);
+	}
+	d = json_pack("{s:I,s:O,s:s,s:s,s:I,s:I,s:I,s:I,s:b}", "list_id", (json_int_t)r->id, "name",
+		      json_object_get(o, "name"), "as_of", date, "saved_as_of",
+		      json_string_value(json_object_get(o, "as_of")), "matched",
+		      (json_int_t)matched, "added", (json_int_t)json_array_size(added), "removed",
+		      (json_int_t)json_array_size(removed), "kept", (json_int_t)kept, "save", save);
+	if (rc == 0 && store_tx_begin(server_store(r), &e) == 0) {
+		if (save) {
+			rc = store_ent_list_items_clear(server_store(r), r->id, &e);
+			json_array_foreach(rf.order, i, v)
+			{
+				char *cells;
+
+				if (rc != 0)
+					break;
+				cells = json_dumps(v, JSON_COMPACT);
+				rc = store_ent_list_item_add(
+				    server_store(r), r->id, (int64_t)i,
+				    i == 0 ? "" : json_string_value(json_array_get(v, 1)), cells,
+				    &e);
+				free(cells);
+			}
+			if (rc == 0)
+				rc = store_ent_list_refreshed(server_store(r), r->id, date,
+							      (int64_t)matched, &e);
+		}
+		if (rc == 0)
+			rc = work_audit_append_tx(&r->ctx, "enterprise.list.refresh", "enterprise",
+						  d, &e);
+		if (rc == 0)
+			rc = store_tx_commit(server_store(r), &e);
+		else
+			store_tx_rollback(server_store(r));
+	}
+	json_decref(d);
+	json_decref(rf.now);
+	json_decref(rf.order);
+	json_decref(rf.saved);
+	if (rc != 0 || e.code != 0) {
+		json_decref(added);
+		json_decref(removed);
+		json_decref(o);
+		server_reply_err(r, &e);
+		return;
+	}
+	server_reply_json(r, 200,
+			  json_pack("{s:I,s:O,s:s,s:O,s:I,s:I,s:o,s:o,s:b}", "list_id",
+				    (json_int_t)r->id, "name", json_object_get(o, "name"), "as_of",
+				    date, "saved_as_of", json_object_get(o, "as_of"), "matched",
+				    (json_int_t)matched, "kept", (json_int_t)kept, "added", added,
+				    "removed", removed, "saved", save));
+	json_decref(o);
 }

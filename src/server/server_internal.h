@@ -59,6 +59,10 @@ struct server_req {
  */
 int server_work_submit(struct server_req *r, server_work_fn fn, server_work_fn done, void *arg);
 void server_req_end(struct server_req *r);
+/* Answer r later from the loop (a model call on the gateway): r stays
+ * valid after the handler returns; reply with the usual helpers, then
+ * server_req_end(r). r->gone turns true when the client goes away. */
+void server_req_defer(struct server_req *r);
 
 struct store *server_store(struct server_req *r);
 bool server_behind_tls(struct server_req *r);
@@ -259,9 +263,30 @@ void server_api_ent_list_save(struct server_req *r);
 void server_api_ent_list_get(struct server_req *r);
 void server_api_ent_list_export(struct server_req *r);
 void server_api_ent_list_delete(struct server_req *r);
+void server_api_ent_list_refresh(struct server_req *r);
 void server_api_ent_search(struct server_req *r);
 void server_api_ent_profile(struct server_req *r);
 void server_api_ent_report(struct server_req *r);
+/* api_entreport.c: reply with the report .docx of profile (stolen); its
+ * analysis written by the model (the request deferred until it answers)
+ * when one is configured, the deterministic one otherwise or on failure. */
+void server_ent_report_reply(struct server_req *r, json_t *profile);
+/* For a 企业分析报告 task (inputs {uscc, as_of}): the enterprise's profile
+ * after the access check, audited as enterprise.report; NULL after
+ * replying (api_enterprise.c). */
+json_t *server_ent_task_profile(struct server_req *r, const json_t *inputs);
+/* POST /api/tasks for scenario RUN_ENT_REPORT (body stolen, entry the
+ * catalog entry): the task of employee_id with the analysis by the model
+ * on the loop when one is configured (state running until then), the
+ * rules' otherwise; a draft for the guardian's review like every task. */
+void server_ent_report_task(struct server_req *r, json_t *body, const json_t *entry);
+/* The brake: the number of report tasks of emp_id whose model call stopped. */
+size_t server_ent_report_abort(struct store *st, int64_t emp_id, const char *why,
+			       const char *actor);
+/* The .docx of an approved 企业分析报告 task: the profile kept in its
+ * result, its reviewed text as the analysis, the approval line in the note. */
+int server_ent_task_docx(const json_t *task, const char *approval, char **data, size_t *len,
+			 struct err *e);
 void server_api_ent_warnings(struct server_req *r);
 void server_api_ent_screen(struct server_req *r);
 void server_api_chat(struct server_req *r); /* api_chat.c */

@@ -504,7 +504,7 @@ size_t server_task_model_abort(struct store *st, int64_t emp_id, const char *why
 		tm_complete(run, NULL, "aborted", why);
 		n++;
 	}
-	return n;
+	return n + server_ent_report_abort(st, emp_id, why, actor);
 }
 
 /* ---- unattached task files ---- */

@@ -21,6 +21,9 @@
  *                   as-of date, number matched, created
  *   ent_list_item   the ranked rows of a saved list (uscc, the screening
  *                   row's cells as a JSON array)
+ *   ent_import.kind (migration 15, sq_entsnap.c) an ent_import row is a
+ *                   warnings snapshot: 'import' or 'rules' (a change of the
+ *                   risk rules re-evaluated every enterprise; actor: who)
  *   ent_name_fts    (migration 12) trigram index of the enterprise names
  *                   (kept by triggers) for name-substring search; with the
  *                   index ent_enterprise(ord) for paging
@@ -99,7 +102,7 @@ int store_ent_warning_add(struct store_ent_writer *w, const struct store_ent_war
 /* Enterprises in output order; records in id order. */
 int store_ent_iter_enterprises(struct store *st, store_ent_row_cb cb, void *arg, struct err *e);
 int store_ent_iter_records(struct store *st, store_ent_row_cb cb, void *arg, struct err *e);
-/* Counters JSON of the newest finished import (*json malloc'ed; NULL and
+/* Counters JSON of the newest finished import (kind 'import') (*json malloc'ed; NULL and
  * *id 0 when there is none). */
 int store_ent_last_import(struct store *st, int64_t *id, char **json, struct err *e);
 /* Issues of one import in (file order, line) order. */
@@ -108,7 +111,7 @@ int store_ent_iter_issues(struct store *st, int64_t import_id, store_ent_issue_c
 /* Warnings of one import, by uscc and rule. */
 int store_ent_iter_warnings(struct store *st, int64_t import_id, store_ent_warning_cb cb, void *arg,
 			    struct err *e);
-/* The finished import before import_id (0 when none). */
+/* The finished snapshot (import or rules change) before import_id (0 when none). */
 int store_ent_previous_import(struct store *st, int64_t import_id, int64_t *prev, struct err *e);
 
 /* One enterprise by row id, or by normalised uscc when uscc != NULL (cb
@@ -162,5 +165,33 @@ int store_ent_list_get(struct store *st, int64_t id, store_ent_list_cb cb, void 
 int store_ent_list_items(struct store *st, int64_t id, store_ent_item_cb cb, void *arg,
 			 struct err *e);
 int store_ent_list_delete(struct store *st, int64_t id, struct err *e);
+/* A refresh that replaces the saved membership (in the caller's
+ * transaction): the items removed (store_ent_list_item_add follows), then
+ * the list's as-of date and number matched set. */
+int store_ent_list_items_clear(struct store *st, int64_t id, struct err *e);
+int store_ent_list_refreshed(struct store *st, int64_t id, const char *as_of, int64_t matched,
+			     struct err *e);
+
+/* ---- warnings snapshots of rule changes (sq_entsnap.c, migration 15) ---- */
+
+struct store_ent_snapshot {
+	int64_t id;
+	char kind[16];	/* "import" | "rules" */
+	char actor[96]; /* who changed the rules ("" for imports) */
+	int64_t at;	/* finished, ms */
+	char *dir;	/* the import's folder ("" for a rules change) */
+	char *stats;	/* JSON text */
+};
+/* A finished snapshot row of kind 'rules'; its warnings follow with
+ * store_ent_warning_add (same transaction). */
+int store_ent_snapshot_add(struct store *st, const char *actor, const char *stats, int64_t now,
+			   int64_t *id, struct err *e);
+int store_ent_snapshot_set_stats(struct store *st, int64_t id, const char *stats, struct err *e);
+/* The newest finished snapshot of either kind (0 when none). */
+int store_ent_last_snapshot(struct store *st, int64_t *id, struct err *e);
+/* BASE_E_NOTFOUND when there is no such finished snapshot. */
+int store_ent_snapshot_get(struct store *st, int64_t id, struct store_ent_snapshot *s,
+			   struct err *e);
+void store_ent_snapshot_free(struct store_ent_snapshot *s);
 
 #endif

@@ -287,10 +287,11 @@ int store_ent_last_import(struct store *st, int64_t *id, char **json, struct err
 	*json = NULL;
 	if (db == NULL)
 		return no_sqlite(e);
-	rc = sqlite3_prepare_v2(db,
-				"SELECT id, stats FROM ent_import WHERE finished_at > 0"
-				" ORDER BY id DESC LIMIT 1",
-				-1, &stmt, NULL);
+	rc = sqlite3_prepare_v2(
+	    db,
+	    "SELECT id, stats FROM ent_import WHERE finished_at > 0 AND kind = 'import'"
+	    " ORDER BY id DESC LIMIT 1",
+	    -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlite_fail(st, sqlite3_extended_errcode(db), NULL, e);
 	rc = sqlite3_step(stmt);

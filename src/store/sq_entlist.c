@@ -208,3 +208,28 @@ int store_ent_list_delete(struct store *st, int64_t id, struct err *e)
 	sqlite3_bind_int64(stmt, 1, id);
 	return store_sqlite_exec_stmt(st, stmt, NULL, e);
 }
+
+int store_ent_list_items_clear(struct store *st, int64_t id, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc = prep(st, "DELETE FROM ent_list_item WHERE list_id = ?1", &stmt, e);
+
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	return store_sqlite_exec_stmt(st, stmt, NULL, e);
+}
+
+int store_ent_list_refreshed(struct store *st, int64_t id, const char *as_of, int64_t matched,
+			     struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc = prep(st, "UPDATE ent_list SET as_of = ?2, matched = ?3 WHERE id = ?1", &stmt, e);
+
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, as_of, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, matched);
+	return store_sqlite_exec_stmt(st, stmt, NULL, e);
+}

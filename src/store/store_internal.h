@@ -110,6 +110,8 @@ extern const char store_sq_privacy_schema[];
 extern const char store_sq_taskfile_schema[];
 /* Saved screening lists and enterprise search indexes (sq_entlist.c), migration 12. */
 extern const char store_sq_entlist_schema[];
+/* Warnings snapshots of risk-rule changes (sq_entsnap.c), migration 15. */
+extern const char store_sq_entsnap_schema[];
 /* Schema of the knowledge-base chunk vectors (sq_kbvec.c), migration 14. */
 extern const char store_sq_kbvec_schema[];
 

@@ -82,6 +82,15 @@ await step("ent_save_list", async () => {
   const inds = await page.locator("#list-rows tbody tr td:nth-child(3)").allTextContents();
   expect(inds.length > 0 && inds.every((c) => c.startsWith("C")), "saved rows are the screening's: " + inds.slice(0, 3).join(","));
 });
+await step("ent_refresh_list", async () => {
+  await page.locator("#lists-table tbody tr", { hasText: "浏览器名单" }).getByRole("button", { name: "刷新" }).click();
+  await page.waitForFunction(() => document.getElementById("refresh-summary").textContent.includes("重新筛选"));
+  const sum = await page.textContent("#refresh-summary");
+  // nothing changed since saving: no firm added or removed, nothing to update
+  expect(sum.includes("新增 0 家，移出 0 家") && !sum.includes("未变 0 家"), sum);
+  expect(await page.locator("#refresh-rows tbody tr").count() === 0, "no change rows");
+  expect(await page.locator("#refresh-save").isHidden(), "no update button without changes");
+});
 await step("ent_rules_defaults_labelled", async () => {
   await page.click("#tab-rules");
   await page.locator("#rules-edit tbody tr").first().waitFor();

@@ -7,9 +7,15 @@
 # effect in the profile, the export and the screening knockout; reset
 # restores the README defaults (export identical to before). The CLI
 # `export --rules FILE` gives the same flags as the stored configuration.
+# A rule change re-evaluates the warnings at once: the feed (API and CLI)
+# is the change's (kind rules, by the admin), its new / cleared warnings
+# exactly the difference of the exports before and after; reset reverses it.
 # Lists: save a screening under a name, list / open / export (CSV, .xlsx)
 # / delete; visibility by owner, by department when shared, admin; only
-# owner or admin deletes; save / export / delete audited.
+# owner or admin deletes; save / export / delete audited. Refresh re-runs a
+# saved list's filter now: after a rule change its added / removed / kept
+# are exactly the difference with a fresh screening; only the owner (or
+# admin) may save the refreshed membership; audited.
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 set_dir="$SHARED/corpus/enterprises-dev"
@@ -108,7 +114,32 @@ assert "2" in r["litigation_3_cases"]["threshold"] and r["litigation_3_cases"]["
 assert not r["tax_grade_c"]["enabled"] and r["abnormal_list"]["level"] == "red" and r["abnormal_list"]["defaults"]["level"] == "orange"'
 "$BIN" audit list --action enterprise.rules >"$TMP/audit_rules.txt" 2>&1
 check ent_rules_put_audited grep -q 'litigation_3_cases' "$TMP/audit_rules.txt"
+check ent_rules_put_audit_has_reevaluation grep -q 'reevaluated' "$TMP/audit_rules.txt"
 export_flags "$TMP/after"
+# feed_diff BEFORE AFTER FEED: the feed's new / cleared are the flags (uscc,
+# rule, level) of AFTER not in BEFORE and the reverse
+feed_diff() {
+	$PY - "$@" <<'PY'
+import json, sys
+def flags(p):
+    return {(e["uscc"], f["rule"], f["level"]) for e in json.load(open(p))["enterprises"] for f in e["flags"]}
+b, a, feed = flags(sys.argv[1]), flags(sys.argv[2]), json.load(open(sys.argv[3]))
+assert feed["kind"] == "rules" and feed["by"] == "user:boss", (feed["kind"], feed["by"])
+assert feed["new"] == len(a - b) and feed["cleared"] == len(b - a), (feed["new"], len(a - b), feed["cleared"], len(b - a))
+assert feed["new"] > 0 and feed["cleared"] > 0
+got = {(x["change"], x["uscc"], x["rule"], x["level"]) for x in feed["items"]}
+want = {("new",) + k for k in a - b} | {("cleared",) + k for k in b - a}
+assert got == want or len(feed["items"]) == 2000, (len(got), len(want))
+PY
+}
+st=$(req "$TMP/feed" "${A[@]}" "$URL/api/enterprise/warnings")
+check ent_rules_change_feed_status [ "$st" = 200 ]
+check ent_rules_change_feed_api feed_diff "$TMP/before.json" "$TMP/after.json" "$TMP/feed"
+check ent_rules_change_reply_counts jq_py "$TMP/r" 'assert d["reevaluated"]["new"] > 0 and d["reevaluated"]["snapshot"] > 0, d["reevaluated"]'
+"$BIN" enterprise warnings --json >"$TMP/feed_cli.json" 2>"$TMP/feed_cli.err"
+check ent_rules_change_feed_cli jq_py "$TMP/feed_cli.json" 'assert d["kind"] == "rules" and d["by"] == "user:boss" and len(d["changes"]) > 0'
+"$BIN" enterprise issues >"$TMP/issues.txt" 2>&1
+check ent_rules_change_issues_still_of_import [ -s "$TMP/issues.txt" ]
 check ent_rules_effect_export $PY -c '
 import json, sys
 b, a = (json.load(open(f)) for f in sys.argv[1:])
@@ -151,6 +182,10 @@ st=$(req "$TMP/r" "${A[@]}" "${JSON[@]}" -X PUT -d '{"reset":true}' "$URL/api/en
 check ent_rules_reset jq_py "$TMP/r" 'assert d["all_default"] and all(r["default"] for r in d["rules"])'
 export_flags "$TMP/reset"
 check ent_rules_reset_same_as_before cmp -s "$TMP/before.json" "$TMP/reset.json"
+st=$(req "$TMP/feed2" "${A[@]}" "$URL/api/enterprise/warnings")
+check ent_rules_reset_feed_reverses jq_py "$TMP/feed2" '
+f = json.load(open("'"$TMP/feed"'"))
+assert d["kind"] == "rules" and d["new"] == f["cleared"] and d["cleared"] == f["new"], (d["new"], d["cleared"])'
 
 # ---- saved lists ----
 save() { # SESSION-ARRAY-NAME OUT BODY
@@ -179,6 +214,50 @@ o, s = (json.load(open(f)) for f in sys.argv[1:])
 assert [x["uscc"] for x in o["results"]] == [x["uscc"] for x in s["results"]]
 assert o["filter"]["industry"] == "C" and o["owner"] == "s1" and o["as_of"] == "2025-06-30"
 assert all(x["grade"] in "AB" for x in o["results"])' "$TMP/o" "$TMP/scr"
+# ---- refresh after a rule change (one court case is a red warning: knocked out;
+# tax grade C no longer a warning: more firms reach B) ----
+st=$(save S1 "$TMP/l3" '{"name":"制造业全部 B 级以上","shared":true,"filter":{"industry":"C","min_grade":"B","no_red":true}}')
+l3=$(jq_py "$TMP/l3" 'print(d["id"])')
+st=$(req "$TMP/o" "${S1[@]}" "$URL/api/enterprise/lists/$l3")
+st=$(req "$TMP/r" "${A[@]}" "${JSON[@]}" -X PUT -d '{"rules":{"litigation_3_cases":{"threshold":1,"level":"red"},"tax_grade_c":{"enabled":false}}}' "$URL/api/enterprise/rules")
+st=$(req "$TMP/scr2" "${S1[@]}" "${JSON[@]}" -d '{"industry":"C","min_grade":"B","no_red":true,"limit":0}' "$URL/api/enterprise/screen")
+st=$(req "$TMP/rf" "${S2[@]}" "${JSON[@]}" -d '{}' "$URL/api/enterprise/lists/$l3/refresh")
+check ent_list_refresh_200 [ "$st" = 200 ]
+check ent_list_refresh_diff $PY -c '
+import json, sys
+o, now, rf = (json.load(open(f)) for f in sys.argv[1:])
+saved = [x["uscc"] for x in o["results"]]
+fresh = [x["uscc"] for x in now["results"]]
+assert [x["uscc"] for x in rf["added"]] == [u for u in fresh if u not in saved], "added"
+assert [x["uscc"] for x in rf["removed"]] == [u for u in saved if u not in fresh], "removed"
+assert rf["kept"] == len(set(saved) & set(fresh)) and rf["matched"] == now["matched"]
+assert rf["removed"] or rf["added"], ("the rule change changes the list", len(saved), len(fresh), o.get("matched"), now.get("matched"))
+assert rf["saved"] is False and rf["saved_as_of"] == "2025-06-30"' "$TMP/o" "$TMP/scr2" "$TMP/rf"
+st=$(req "$TMP/o2" "${S1[@]}" "$URL/api/enterprise/lists/$l3")
+check ent_list_refresh_without_save_keeps_rows $PY -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+assert [x["uscc"] for x in a["results"]] == [x["uscc"] for x in b["results"]]' "$TMP/o" "$TMP/o2"
+st=$(req "$TMP/b" "${S2[@]}" "${JSON[@]}" -d '{"save":true}' "$URL/api/enterprise/lists/$l3/refresh")
+check ent_list_refresh_save_not_owner_403 [ "$st" = 403 ]
+st=$(req "$TMP/b" "${S3[@]}" "${JSON[@]}" -d '{}' "$URL/api/enterprise/lists/$l3/refresh")
+check ent_list_refresh_other_department_404 [ "$st" = 404 ]
+st=$(req "$TMP/b" "${S1[@]}" "${JSON[@]}" -d '{"save":"yes"}' "$URL/api/enterprise/lists/$l3/refresh")
+check ent_list_refresh_bad_body_400 [ "$st" = 400 ]
+st=$(req "$TMP/rf2" "${S1[@]}" "${JSON[@]}" -d '{"save":true}' "$URL/api/enterprise/lists/$l3/refresh")
+check ent_list_refresh_save_owner jq_py "$TMP/rf2" 'assert d["saved"] is True'
+st=$(req "$TMP/o3" "${S1[@]}" "$URL/api/enterprise/lists/$l3")
+check ent_list_refresh_saved_rows_are_fresh $PY -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+assert [x["uscc"] for x in a["results"]] == [x["uscc"] for x in b["results"]] and a["matched"] == b["matched"]' "$TMP/o3" "$TMP/scr2"
+st=$(req "$TMP/rf3" "${S1[@]}" "${JSON[@]}" -d '{}' "$URL/api/enterprise/lists/$l3/refresh")
+check ent_list_refresh_again_no_change jq_py "$TMP/rf3" 'assert not d["added"] and not d["removed"] and d["kept"] > 0'
+"$BIN" audit list --action enterprise.list.refresh >"$TMP/a4.txt" 2>&1
+check ent_list_refresh_audited sh -c "[ \$(grep -c enterprise.list.refresh '$TMP/a4.txt') -ge 3 ]"
+st=$(req "$TMP/r" "${A[@]}" "${JSON[@]}" -X PUT -d '{"reset":true}' "$URL/api/enterprise/rules")
+st=$(req "$TMP/o" "${S1[@]}" "$URL/api/enterprise/lists/$l3")
+st=$(req "$TMP/o" "${S1[@]}" "$URL/api/enterprise/lists/$l1")
 st=$(req "$TMP/ls" "${S2[@]}" "$URL/api/enterprise/lists")
 check ent_list_department_sees_shared jq_py "$TMP/ls" "ids = [x['id'] for x in d['lists']]; assert $l1 in ids and $l2 not in ids, ids"
 st=$(req "$TMP/b" "${S2[@]}" "$URL/api/enterprise/lists/$l2")

@@ -717,3 +717,113 @@ TEST(enterprise_analysis_prompt_leaves_out_people)
 	free(t);
 	json_decref(p);
 }
+
+/* A change of the risk rules re-evaluates the warnings at once: a snapshot
+ * of kind "rules" whose feed lists what the change raised (a rule raised
+ * to red, a lower threshold) and cleared (a higher threshold, the old
+ * level); the last *import* stays the import. */
+TEST(enterprise_rules_change_reevaluates_warnings)
+{
+	struct db_fixture f;
+	struct folder fo;
+	struct ent_import_opts o = {0};
+	struct ent_import_result res;
+	struct ent_reeval re;
+	struct ent_rules rs;
+	struct err e = {0};
+	long added = 0, cleared = 0;
+	int64_t last = 0;
+	char *stats = NULL, *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+	json_t *feed, *diff;
+	const char *cfg = "{\"rules\": {\"litigation_3_cases\": {\"threshold\": 4},"
+			  " \"admin_penalties_100k\": {\"threshold\": 50000, \"level\": \"red\"},"
+			  " \"abnormal_list\": {\"level\": \"red\"}}}";
+
+	db_fixture_open(&f);
+	/* nothing imported: nothing to re-evaluate */
+	ASSERT_EQ(ent_warnings_reevaluate(f.st, "user:admin", 1000, &re, &e), 0);
+	ASSERT_EQ(re.snapshot, 0);
+	folder_open(&fo);
+	folder_write(&fo, ENT_F_ENTERPRISES,
+		     A_CODE
+		     ",甲,有限责任公司,存续,2010-01-05,5000,C3973,2017,440304,地址,张三\n" B_CODE
+		     ",乙,有限责任公司,存续,2012-01-05,800,C3973,2017,440304,地址,李四\n");
+	folder_write(&fo, ENT_F_PENALTIES, A_CODE ",2025-03-01,某局,60000,罚款,否\n");
+	folder_write(&fo, ENT_F_ABNORMAL, A_CODE ",2024-01-01,未年报,\n");
+	folder_write(&fo, ENT_F_COURT,
+		     A_CODE ",2024-08-01,被告,买卖合同纠纷,10\n" A_CODE
+			    ",2024-09-01,被告,借款合同纠纷,20\n" A_CODE
+			    ",2025-02-01,被告,劳动争议,30\n");
+	o.as_of = ENT_DEFAULT_AS_OF;
+	ASSERT_EQ(ent_import_dir(f.st, fo.dir, &o, &res, &e), 0);
+	ASSERT_EQ(ent_warnings_feed(f.st, res.import_id, false, NULL, &added, &cleared, &e), 0);
+	/* abnormal_list orange, litigation_3_cases yellow, litigation_30pct_revenue
+	 * (no revenue reported) */
+	ASSERT_EQ(added, 3);
+	ASSERT_EQ(ent_rules_parse(cfg, strlen(cfg), &rs, &e), 0);
+	diff = ent_rules_diff_json(&rs);
+	text = json_dumps(diff, JSON_COMPACT);
+	json_decref(diff);
+	ASSERT_EQ(store_tx_begin(f.st, &e), 0);
+	ASSERT_EQ(store_ent_setting_set(f.st, "rules", text, 2000, "user:admin", &e), 0);
+	ASSERT_EQ(ent_warnings_reevaluate(f.st, "user:admin", 2000, &re, &e), 0);
+	ASSERT_EQ(store_tx_commit(f.st, &e), 0);
+	free(text);
+	ASSERT(re.snapshot > res.import_id);
+	ASSERT_EQ(re.previous, res.import_id);
+	ASSERT_EQ(re.as_of, ENT_DEFAULT_AS_OF); /* the date of the import's snapshot */
+	ASSERT_EQ(re.warnings,
+		  3); /* abnormal_list red, admin_penalties_100k red, litigation_30pct */
+	ASSERT_EQ(re.added, 2);
+	ASSERT_EQ(re.cleared, 2); /* litigation_3_cases yellow, abnormal_list orange */
+	/* the feed of the last snapshot is the change's, attributed to it */
+	ASSERT_EQ(store_ent_last_snapshot(f.st, &last, &e), 0);
+	ASSERT_EQ(last, re.snapshot);
+	mem = open_memstream(&text, &len);
+	ASSERT_EQ(ent_warnings_feed(f.st, last, true, mem, &added, &cleared, &e), 0);
+	fclose(mem);
+	feed = json_loads(text, 0, NULL);
+	free(text);
+	ASSERT(feed != NULL);
+	ASSERT_STR_EQ(json_string_value(json_object_get(feed, "kind")), "rules");
+	ASSERT_STR_EQ(json_string_value(json_object_get(feed, "by")), "user:admin");
+	ASSERT_EQ(json_integer_value(json_object_get(feed, "previous")), res.import_id);
+	{
+		size_t i;
+		json_t *c;
+		int seen = 0;
+
+		json_array_foreach(json_object_get(feed, "changes"), i, c)
+		{
+			const char *ch = json_string_value(json_object_get(c, "change"));
+			const char *rule = json_string_value(json_object_get(c, "rule"));
+			const char *lv = json_string_value(json_object_get(c, "level"));
+
+			ASSERT_STR_EQ(json_string_value(json_object_get(c, "uscc")), A_CODE);
+			seen |= (strcmp(ch, "new") == 0 && strcmp(rule, "abnormal_list") == 0 &&
+				 strcmp(lv, "red") == 0)
+				<< 0;
+			seen |= (strcmp(ch, "cleared") == 0 && strcmp(rule, "abnormal_list") == 0 &&
+				 strcmp(lv, "orange") == 0)
+				<< 1;
+			seen |=
+			    (strcmp(ch, "new") == 0 && strcmp(rule, "admin_penalties_100k") == 0)
+			    << 2;
+			seen |=
+			    (strcmp(ch, "cleared") == 0 && strcmp(rule, "litigation_3_cases") == 0)
+			    << 3;
+		}
+		ASSERT_EQ(seen, 15);
+		ASSERT_EQ(json_array_size(json_object_get(feed, "changes")), 4);
+	}
+	json_decref(feed);
+	/* the import stays the last import (issues, export counters) */
+	ASSERT_EQ(store_ent_last_import(f.st, &last, &stats, &e), 0);
+	ASSERT_EQ(last, res.import_id);
+	free(stats);
+	ent_import_result_free(&res);
+	folder_close(&fo);
+	db_fixture_close(&f);
+}

@@ -67,6 +67,7 @@ static const struct {
     {"POST", "/api/enterprise/lists", U},
     {"GET", "/api/enterprise/lists/{id}", U},
     {"GET", "/api/enterprise/lists/{id}/export", U},
+    {"POST", "/api/enterprise/lists/{id}/refresh", U},
     {"DELETE", "/api/enterprise/lists/{id}", U},
     {"GET", "/api/enterprises", U},
     {"GET", "/api/enterprises/{id}", U},
