@@ -170,7 +170,7 @@ int main(int argc, char **argv)
 	for (int it = 0; it <= iters; it++) {
 		for (size_t i = 0; i < nq; i++) {
 			struct kb_results r;
-			struct kb_qvec v = {qv.v + i * (size_t)qv.dim, qv.dim, m.p.model};
+			struct kb_qvec v = {qv.v + i * (size_t)qv.dim, qv.dim, m.p.model, NULL};
 			bool hybrid = false;
 			uint64_t a = base_now_ns();
 			double ca = cpu_ms();

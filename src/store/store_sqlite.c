@@ -271,6 +271,8 @@ static const struct store_migration sq_migrations[] = {
     {12, "saved enterprise screening lists; enterprise search indexes", store_sq_entlist_schema},
     {13, "runtime settings changed by administrators", store_sq_settings_schema},
     {14, "knowledge-base chunk vectors (embeddings)", store_sq_kbvec_schema},
+    {17, "generation counter of the chunk vectors (server's in-memory copy)",
+     store_sq_kbvec_gen_schema},
 };
 
 static struct sq *sq_of(struct store *st)
