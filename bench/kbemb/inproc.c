@@ -13,7 +13,8 @@
  * kb_search_hybrid over the blob scan against kb_search_hybrid over the
  * in-memory 8-bit copy (kb/vindex), the two cosine scans alone (the part
  * that differs), and the agreement of the 8-bit cosine top-10/top-100 with
- * the float one and of the fused top-10 of both paths.
+ * the float one and of the fused top-10 of both paths; --run-hybrid and
+ * --run-memory then get the run files of the two paths.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,7 +117,8 @@ static size_t common(const struct kb_vhit *a, const struct kb_vhit *b, size_t k)
 }
 
 static int run_vindex(struct store *st, const struct model_embedder *m, const struct model_vecs *qv,
-		      const char *const *texts, size_t nq, int iters, size_t limit)
+		      const char *const *texts, const char *const *ids, size_t nq, int iters,
+		      size_t limit, FILE *fblob, FILE *fmem)
 {
 	struct kb_vindex *ix = kb_vindex_new(0);
 	struct kb_vindex_stat vs;
@@ -126,6 +128,7 @@ static int run_vindex(struct store *st, const struct model_embedder *m, const st
 	double *sb = xcalloc(cap, sizeof(*sb)), *sm = xcalloc(cap, sizeof(*sm));
 	double *wb = xcalloc(cap, sizeof(*wb)), *wm = xcalloc(cap, sizeof(*wm));
 	size_t nl = 0, c10 = 0, c100 = 0, same10 = 0, fused_same = 0, first_same = 0;
+	size_t fused_common = 0, fused_total = 0;
 	double t0 = cpu_ms();
 
 	if (kb_vindex_sync(ix, st, m->p.model, qv->dim, &e) != 0) {
@@ -182,6 +185,14 @@ static int run_vindex(struct store *st, const struct model_embedder *m, const st
 				for (size_t j = 0; j < k; j++)
 					same = same && rb.p[j].chunk_id == rm.p[j].chunk_id;
 				fused_same += same;
+				for (size_t j = 0; j < rb.n; j++)
+					for (size_t l = 0; l < rm.n; l++)
+						fused_common += rb.p[j].chunk_id == rm.p[l].chunk_id;
+				fused_total += rb.n;
+				if (fblob != NULL)
+					write_run(fblob, ids[i], &rb);
+				if (fmem != NULL)
+					write_run(fmem, ids[i], &rm);
 			} else {
 				cb[nl] = c1 - c0;
 				cm[nl] = c2 - c1;
@@ -201,9 +212,11 @@ static int run_vindex(struct store *st, const struct model_embedder *m, const st
 	       pct(cb, nl, 50) / pct(cm, nl, 50), pct(sb, nl, 50) / pct(sm, nl, 50));
 	printf(
 	    "int8 vs float cosine: top-10 overlap %.3f (identical set in %zu/%zu queries), "
-	    "top-100 overlap %.3f, same best chunk %zu/%zu; fused top-%zu identical in %zu/%zu\n",
+	    "top-100 overlap %.3f, same best chunk %zu/%zu; fused top-%zu identical in %zu/%zu, "
+	       "overlap %.3f\n",
 	    (double)c10 / (double)(nq * 10), same10, nq, (double)c100 / (double)(nq * KB_VEC_TOP),
-	    first_same, nq, limit, fused_same, nq);
+	    first_same, nq, limit, fused_same, nq,
+	    (double)fused_common / (double)(fused_total ? fused_total : 1));
 	kb_vindex_stat(ix, &vs);
 	printf("vindex loads=%zu (1: no reload while nothing changed)\n", vs.loads);
 	kb_vindex_free(ix);
@@ -220,6 +233,7 @@ int main(int argc, char **argv)
 {
 	const char *run_bm = NULL;
 	const char *run_hy = NULL;
+	const char *run_mem = NULL;
 	bool vindex = false;
 	int iters = 5;
 	size_t limit = 10;
@@ -245,7 +259,7 @@ int main(int argc, char **argv)
 	if (argc < 4) {
 		fprintf(stderr,
 			"usage: bench-kbemb DB QUERIES.jsonl CONFIG [--iters N] [--limit N] "
-			"[--run-bm25 OUT] [--run-hybrid OUT] [--vindex]\n");
+			"[--run-bm25 OUT] [--run-hybrid OUT] [--vindex [--run-memory OUT]]\n");
 		return 2;
 	}
 	for (int i = 4; i < argc; i++) {
@@ -259,6 +273,8 @@ int main(int argc, char **argv)
 			run_hy = argv[++i];
 		else if (strcmp(argv[i], "--vindex") == 0)
 			vindex = true;
+		else if (strcmp(argv[i], "--run-memory") == 0 && i + 1 < argc)
+			run_mem = argv[++i];
 	}
 	if (iters < 1)
 		iters = 1;
@@ -305,7 +321,14 @@ int main(int argc, char **argv)
 	}
 	printf("vectors=%lld dim=%d\n", (long long)nvec, dim);
 	if (vindex) {
-		int rc = run_vindex(st, &m, &qv, texts, nq, iters, limit);
+		FILE *f1 = run_hy != NULL ? fopen(run_hy, "w") : NULL;
+		FILE *f2 = run_mem != NULL ? fopen(run_mem, "w") : NULL;
+		int rc = run_vindex(st, &m, &qv, texts, ids, nq, iters, limit, f1, f2);
+
+		if (f1 != NULL)
+			fclose(f1);
+		if (f2 != NULL)
+			fclose(f2);
 
 		model_vecs_free(&qv);
 		for (size_t i = 0; i < nq; i++)

@@ -66,7 +66,12 @@ if [ "$MODE" = --vindex ]; then
 		"$BIN" kb add laws "$LAWS" --db "$DB" --config "$CFG" --quiet
 	fi
 	echo "== queries in process: blob scan vs in-memory 8-bit copy"
-	"$INPROC" "$DB" "$QUERIES" "$CFG" --iters 2 --vindex | tee "$OUT/kbemb-vindex.txt"
+	"$INPROC" "$DB" "$QUERIES" "$CFG" --iters 2 --vindex --run-hybrid "$OUT/kbemb-blob.run" \
+		--run-memory "$OUT/kbemb-memory.run" | tee "$OUT/kbemb-vindex.txt"
+	{
+		echo "quality (stand-in vectors): blob $("$PY" "$SCORER" --queries "$QUERIES" --run "$OUT/kbemb-blob.run" | tail -1)"
+		echo "quality (stand-in vectors): memory $("$PY" "$SCORER" --queries "$QUERIES" --run "$OUT/kbemb-memory.run" | tail -1)"
+	} | tee -a "$OUT/kbemb-vindex.txt"
 	echo "load average (1/5/15 min) at start: $load_start, at end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs" |
 		tee -a "$OUT/kbemb-vindex.txt"
 	exit 0

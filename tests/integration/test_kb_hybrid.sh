@@ -3,9 +3,11 @@
 # provider configured (the stand-in's hashed-bigram vectors, NOT a semantic
 # model), the portal's search and answer embed the question on the event
 # loop and report "mode":"hybrid"; a question no keyword matches still
-# finds passages by vector; a document added and then removed through the
-# CLI (another process) shows up and disappears from the vector ranking
-# (the server's in-memory copy follows the store's vector generation);
+# finds passages by vector; a document added through the CLI (another
+# process) while the server runs is found first (the server's in-memory
+# copy follows the store's vector generation: with a copy that is never
+# reloaded this check fails), and once removed it is gone while the search
+# stays hybrid;
 # with the stand-in stopped the answer is the keyword results with
 # "mode":"bm25" and a Chinese note, equal to the CLI's BM25; an endpoint
 # that never answers costs at most the short wait; with no embedding
