@@ -187,7 +187,8 @@ static int run_vindex(struct store *st, const struct model_embedder *m, const st
 				fused_same += same;
 				for (size_t j = 0; j < rb.n; j++)
 					for (size_t l = 0; l < rm.n; l++)
-						fused_common += rb.p[j].chunk_id == rm.p[l].chunk_id;
+						fused_common +=
+						    rb.p[j].chunk_id == rm.p[l].chunk_id;
 				fused_total += rb.n;
 				if (fblob != NULL)
 					write_run(fblob, ids[i], &rb);
@@ -210,13 +211,12 @@ static int run_vindex(struct store *st, const struct model_embedder *m, const st
 	report("cosine-scan-memory", sm, sm, nl);
 	printf("cpu_ratio_p50 hybrid blob/memory=%.1f  cosine scan blob/memory=%.1f\n",
 	       pct(cb, nl, 50) / pct(cm, nl, 50), pct(sb, nl, 50) / pct(sm, nl, 50));
-	printf(
-	    "int8 vs float cosine: top-10 overlap %.3f (identical set in %zu/%zu queries), "
-	    "top-100 overlap %.3f, same best chunk %zu/%zu; fused top-%zu identical in %zu/%zu, "
+	printf("int8 vs float cosine: top-10 overlap %.3f (identical set in %zu/%zu queries), "
+	       "top-100 overlap %.3f, same best chunk %zu/%zu; fused top-%zu identical in %zu/%zu, "
 	       "overlap %.3f\n",
-	    (double)c10 / (double)(nq * 10), same10, nq, (double)c100 / (double)(nq * KB_VEC_TOP),
-	    first_same, nq, limit, fused_same, nq,
-	    (double)fused_common / (double)(fused_total ? fused_total : 1));
+	       (double)c10 / (double)(nq * 10), same10, nq,
+	       (double)c100 / (double)(nq * KB_VEC_TOP), first_same, nq, limit, fused_same, nq,
+	       (double)fused_common / (double)(fused_total ? fused_total : 1));
 	kb_vindex_stat(ix, &vs);
 	printf("vindex loads=%zu (1: no reload while nothing changed)\n", vs.loads);
 	kb_vindex_free(ix);

@@ -13,7 +13,8 @@
 # that never answers costs at most the short wait; with no embedding
 # provider the replies carry no mode.
 # Speed: ingest with the release binary (SHUZHI_REL_BIN) on 社会法 (31
-# files); the server is the sanitizer build.
+# files); the first server (every hybrid path) is the sanitizer build, the
+# two short ones after it (endpoint hanging, no endpoint) the release build.
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 REL=${SHUZHI_REL_BIN:-build/shuzhi}
@@ -111,6 +112,8 @@ wait "$SERVER" 2>/dev/null
 # ---- an endpoint that never answers: the short wait, then BM25 ----
 start_standin || exit 1
 emb "$TMP/hang.json" hang
+ASAN_BIN=$BIN
+BIN=$REL
 start_server "$TMP/serve2.log" --config "$TMP/hang.json" || exit 1
 URL=http://127.0.0.1:$PORT
 search "$Q5" "$TMP/g5.json"
@@ -127,4 +130,5 @@ search "$Q5" "$TMP/n5.json"
 check kb_hybrid_none_no_mode js "$TMP/n5.json" "'mode' not in j and 'mode_note' not in j and len(j['results'])>0"
 kill "$SERVER"
 wait "$SERVER" 2>/dev/null
-check kb_hybrid_asan_clean test -z "$(grep -hE 'ERROR: (Address|Leak)Sanitizer|runtime error' "$TMP"/serve*.log)"
+BIN=$ASAN_BIN
+check kb_hybrid_asan_clean test -z "$(grep -hE 'ERROR: (Address|Leak)Sanitizer|runtime error' "$TMP"/serve.log)"
