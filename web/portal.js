@@ -111,6 +111,9 @@ async function search() {
   for (const c of j.categories) if (!cats.has(c)) fc.append(el("option", c));
   document.getElementById("results-card").hidden = false;
   document.getElementById("total").textContent = "共 " + j.total + " 条";
+  const mode = document.getElementById("mode");
+  mode.textContent = j.mode === "hybrid" ? "（语义＋关键词检索）" : j.mode === "bm25" ? "（仅关键词检索）" : "";
+  mode.title = j.mode_note || "";
   document.getElementById("results").replaceChildren(...j.results.map((r) => {
     const li = el("li");
     li.id = "r-" + r.n;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# bench/kbemb/run.sh BIN
+# bench/kbemb/run.sh BIN [--vindex]
 #
 # Hybrid (BM25 + embeddings, reciprocal rank fusion) against BM25 alone on
 # ../shared/corpus/laws and laws-queries-dev.jsonl, both in the same run.
@@ -16,12 +16,19 @@
 #     timed apart;
 #   - quality: score_search.py on the two run files.
 # Writes build/bench/kbemb.txt. Exit status: 0 measured; 2 set-up error.
+#
+# --vindex: the server's path only — one ingest with embeddings (kept in
+# build/bench/kbemb-laws.db and reused when KBEMB_REUSE=1), then
+# build/bench-kbemb --vindex: hybrid over the blob scan vs over the
+# in-memory 8-bit copy (kb/vindex), CPU ratio, and how often the 8-bit
+# cosine ranking equals the float one. Writes build/bench/kbemb-vindex.txt.
 set -eu
 if [ $# -lt 1 ]; then
 	echo "usage: $0 BIN" >&2
 	exit 2
 fi
 BIN=$1
+MODE=${2:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 PY=/usr/bin/python3
@@ -50,6 +57,25 @@ CFG="$OUT/kbemb-config.json"
 printf '{"embedding":{"kind":"openai","base_url":"http://127.0.0.1:%s/v1","model":"hash-bigram","batch":64}}\n' \
 	"$port" >"$CFG"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+if [ "$MODE" = --vindex ]; then
+	DB="$OUT/kbemb-laws.db"
+	if [ "${KBEMB_REUSE:-0}" != 1 ] || [ ! -s "$DB" ]; then
+		echo "== ingest: with embeddings (stand-in)"
+		rm -f "$DB" "$DB-wal" "$DB-shm"
+		"$BIN" kb add laws "$LAWS" --db "$DB" --config "$CFG" --quiet
+	fi
+	echo "== queries in process: blob scan vs in-memory 8-bit copy"
+	"$INPROC" "$DB" "$QUERIES" "$CFG" --iters 2 --vindex --run-hybrid "$OUT/kbemb-blob.run" \
+		--run-memory "$OUT/kbemb-memory.run" | tee "$OUT/kbemb-vindex.txt"
+	{
+		echo "quality (stand-in vectors): blob $("$PY" "$SCORER" --queries "$QUERIES" --run "$OUT/kbemb-blob.run" | tail -1)"
+		echo "quality (stand-in vectors): memory $("$PY" "$SCORER" --queries "$QUERIES" --run "$OUT/kbemb-memory.run" | tail -1)"
+	} | tee -a "$OUT/kbemb-vindex.txt"
+	echo "load average (1/5/15 min) at start: $load_start, at end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs" |
+		tee -a "$OUT/kbemb-vindex.txt"
+	exit 0
+fi
 
 echo "== ingest: BM25 only"
 DB0="$OUT/kbemb-bm25.db"

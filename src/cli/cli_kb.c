@@ -351,7 +351,7 @@ static int search_hybrid(struct store *st, const char *query, const struct kb_op
 		return kb_search(st, query, o->kbs, o->nkbs, (size_t)o->limit, r, e);
 	}
 	{
-		struct kb_qvec qv = {v.v, v.dim, m->p.model};
+		struct kb_qvec qv = {v.v, v.dim, m->p.model, NULL};
 
 		rc = kb_search_hybrid(st, query, o->kbs, o->nkbs, (size_t)o->limit, &qv, r, hybrid,
 				      e);

@@ -141,11 +141,15 @@ void kb_results_free(struct kb_results *r);
 
 /* ---- vectors and hybrid search (vec.c) ---- */
 
-/* A query vector (unit length) and the model that made it. */
+/* A query vector (unit length) and the model that made it; index (may be
+ * NULL) is an in-memory copy of the vectors to rank with instead of the
+ * store's blobs (kb_vindex_sync'd by the search). */
+struct kb_vindex;
 struct kb_qvec {
 	const float *v;
 	int dim;
 	const char *model;
+	struct kb_vindex *index;
 };
 
 /* kb_search plus the chunk vectors of qv->model: the BM25 ranking and the
@@ -164,6 +168,55 @@ int kb_search_hybrid(struct store *st, const char *query, const char *const *kbs
 float kb_vec_dot(const float *a, const float *b, int dim);
 /* The same with b as dim float32 values at any address (a stored blob). */
 float kb_vec_dot_bytes(const float *a, const void *b, int dim);
+
+/* ---- the in-memory vector copy (vindex.c) ---- */
+
+/* Memory one copy may take by default (rows: dim rounded up to 16 bytes +
+ * 29 bytes; 65,690 × 256 dimensions ≈ 18.7 MB). Over it, the search scans
+ * the store's blobs instead. */
+#define KB_VINDEX_MAX_BYTES ((size_t)256 << 20)
+
+/* A chunk of the cosine ranking. */
+struct kb_vhit {
+	int64_t chunk_id;
+	int64_t doc_id;
+	bool article;
+	float score;
+};
+
+struct kb_vindex_stat {
+	size_t rows;
+	size_t bytes;
+	size_t max_bytes;
+	size_t loads; /* times the vectors were (re)read from the store */
+	bool over;    /* more than max_bytes: not held */
+	int64_t gen;
+};
+
+/* An empty copy holding at most max_bytes (0: KB_VINDEX_MAX_BYTES). */
+struct kb_vindex *kb_vindex_new(size_t max_bytes);
+void kb_vindex_free(struct kb_vindex *ix);
+/* Hold the vectors of model with dim dimensions as stored now: read again
+ * when (model, dim) changed or the store's vector generation moved (one
+ * indexed read when nothing changed). */
+int kb_vindex_sync(struct kb_vindex *ix, struct store *st, const char *model, int dim,
+		   struct err *e);
+/* Whether the synced copy holds the vectors (false: over max_bytes). */
+bool kb_vindex_usable(const struct kb_vindex *ix);
+void kb_vindex_stat(const struct kb_vindex *ix, struct kb_vindex_stat *s);
+/* The k best chunks of the kbs kbs[0..nkbs) (0: every kb) for the unit
+ * query vector qv (the copy's dim), best first, older versions demoted as
+ * in BM25; *seen counts the vectors of those kbs. Returns how many. */
+size_t kb_vindex_top(const struct kb_vindex *ix, const float *qv, const int64_t *kbs, size_t nkbs,
+		     struct kb_vhit *top, size_t k, size_t *seen);
+/* 8-bit quantization of v[0..dim) into out[0..stride) (zeros after dim):
+ * out[i] = round(v[i] / s), s = max|v| / 127 returned (0 for a zero
+ * vector). */
+float kb_vec_quantize(const float *v, int dim, int8_t *out, int stride);
+/* Integer dot product of a[0..n), b[0..n); n a multiple of 16. */
+int32_t kb_vec_dot_i8(const int8_t *a, const int8_t *b, int n);
+/* dim rounded up to a multiple of 16 (the stride of quantized rows). */
+int kb_vindex_stride(int dim);
 
 /* Reciprocal rank fusion of nlists ranked id lists: score(id) = sum over
  * the lists holding it of w[i] / (k + rank), rank from 1. Ids come out

@@ -39,8 +39,6 @@
 
 /* Ranking weights (see the header comment). */
 #define KB_DOC_SHARE	    0.35
-#define KB_STALE_FACTOR	    0.7
-#define KB_GONE_FACTOR	    0.4
 #define KB_PIECE_FACTOR	    0.8
 #define KB_K1		    1.2
 #define KB_B		    0.75
@@ -705,7 +703,7 @@ static int64_t match_df_cap(int64_t nchunks)
 	return cap > KB_MATCH_DF_MIN ? cap : KB_MATCH_DF_MIN;
 }
 
-static bool kb_allowed(const int64_t *ids, size_t n, int64_t kb_id)
+bool kb_kbs_allowed(const int64_t *ids, size_t n, int64_t kb_id)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (ids[i] == kb_id)
@@ -734,7 +732,7 @@ static int load_hits(struct kb_store_reader *rd, const struct cand *c, size_t n,
 		}
 		if (rc != 0)
 			break;
-		if (!kb_allowed(ids, nids, kb_id)) {
+		if (!kb_kbs_allowed(ids, nids, kb_id)) {
 			free(h->title);
 			free(h->text);
 			continue;
@@ -746,18 +744,11 @@ static int load_hits(struct kb_store_reader *rd, const struct cand *c, size_t n,
 
 /* ---- the cosine ranking (hybrid search) ---- */
 
-struct vtop_ent {
-	int64_t chunk_id;
-	int64_t doc_id;
-	bool article;
-	float score;
-};
-
 struct vtop {
 	const struct kb_qvec *qv;
 	const int64_t *ids;
 	size_t nids;
-	struct vtop_ent e[KB_VEC_TOP];
+	struct kb_vhit e[KB_VEC_TOP];
 	size_t n;
 	size_t seen; /* vectors of the allowed kbs */
 };
@@ -765,29 +756,23 @@ struct vtop {
 static int vtop_cb(const struct kbvec_store_row *r, void *arg)
 {
 	struct vtop *t = arg;
-	float s;
-	size_t i;
+	struct kb_vhit h;
 
-	if (!kb_allowed(t->ids, t->nids, r->kb_id))
+	if (!kb_kbs_allowed(t->ids, t->nids, r->kb_id))
 		return 0;
 	t->seen++;
-	s = kb_vec_dot_bytes(t->qv->v, r->vec, r->dim);
+	h.score = kb_vec_dot_bytes(t->qv->v, r->vec, r->dim);
 	/* Older versions and repealed texts are demoted as in BM25. */
 	if (r->stale == 1)
-		s *= (float)KB_STALE_FACTOR;
+		h.score *= (float)KB_STALE_FACTOR;
 	else if (r->stale == 2)
-		s *= (float)KB_GONE_FACTOR;
-	if (t->n == KB_VEC_TOP && s <= t->e[t->n - 1].score)
+		h.score *= (float)KB_GONE_FACTOR;
+	if (t->n == KB_VEC_TOP && h.score <= t->e[t->n - 1].score)
 		return 0;
-	i = t->n < KB_VEC_TOP ? t->n++ : t->n - 1;
-	while (i > 0 && t->e[i - 1].score < s) {
-		t->e[i] = t->e[i - 1];
-		i--;
-	}
-	t->e[i].chunk_id = r->chunk_id;
-	t->e[i].doc_id = r->doc_id;
-	t->e[i].article = r->article;
-	t->e[i].score = s;
+	h.chunk_id = r->chunk_id;
+	h.doc_id = r->doc_id;
+	h.article = r->article;
+	kb_vhit_push(t->e, &t->n, KB_VEC_TOP, &h);
 	return 0;
 }
 
@@ -919,7 +904,13 @@ static int search_run(struct store *st, const char *query, const char *const *kb
 		vt->qv = qv;
 		vt->ids = ids;
 		vt->nids = nkbs;
-		rc = kbvec_store_scan(st, qv->model, qv->dim, vtop_cb, vt, e);
+		if (qv->index != NULL)
+			rc = kb_vindex_sync(qv->index, st, qv->model, qv->dim, e);
+		if (rc == 0 && qv->index != NULL && kb_vindex_usable(qv->index))
+			vt->n = kb_vindex_top(qv->index, qv->v, ids, nkbs, vt->e, KB_VEC_TOP,
+					      &vt->seen);
+		else if (rc == 0)
+			rc = kbvec_store_scan(st, qv->model, qv->dim, vtop_cb, vt, e);
 		use_vec = rc == 0 && vt->seen > 0;
 	}
 	if (hybrid != NULL)

@@ -7,6 +7,12 @@
  * Without a model the answer is extractive (kb_extractive_answer: the best
  * sentences of the passages, each with its [n] citation) and says so; a
  * citizen never gets an error page for a question, only an honest "没有找到".
+ *
+ * With an "embedding" provider configured, the passages are ranked by
+ * hybrid search (kb_hybrid.c): the search and the answer carry "mode"
+ * ("hybrid" | "bm25") and "mode_note" (why keyword only: the embedding
+ * endpoint down or slow, no vectors yet), and both rank with the same
+ * cached question vector, so the answer's [n] are the passages shown.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,9 +122,12 @@ static void portal_hits_free(struct portal_hits *h)
 		free(h->kbs.names[i]);
 }
 
-static int portal_retrieve(struct server_req *r, const char *q, struct portal_hits *h,
-			   struct err *e)
+/* k: the question's vector, if any (kb_hybrid.c); its mode is set. */
+static int portal_retrieve(struct server_req *r, const char *q, struct server_kbq *kq,
+			   struct portal_hits *h, struct err *e)
 {
+	bool hybrid = false;
+
 	const char *validity = server_query(r, "validity");
 	const char *category = server_query(r, "category");
 
@@ -127,9 +136,15 @@ static int portal_retrieve(struct server_req *r, const char *q, struct portal_hi
 	h->categories = json_array();
 	if (kb_store_kb_iter(server_store(r), portal_kb_cb, &h->kbs, e) != 0)
 		return e->code;
-	if (h->kbs.n > 0 && kb_search(server_store(r), q, (const char *const *)h->kbs.names,
-				      h->kbs.n, PORTAL_POOL, &h->res, e) != 0)
+	if (h->kbs.n > 0 && kq->qv != NULL &&
+	    kb_search_hybrid(server_store(r), q, (const char *const *)h->kbs.names, h->kbs.n,
+			     PORTAL_POOL, kq->qv, &h->res, &hybrid, e) != 0)
 		return e->code;
+	if (h->kbs.n > 0 && kq->qv == NULL &&
+	    kb_search(server_store(r), q, (const char *const *)h->kbs.names, h->kbs.n, PORTAL_POOL,
+		      &h->res, e) != 0)
+		return e->code;
+	server_kb_hybrid_result(kq, hybrid);
 	/* Filters narrow the list; the answer cites the same numbering. */
 	h->kept.p = xcalloc(h->res.n + 1, sizeof(*h->kept.p));
 	for (size_t i = 0; i < h->res.n; i++) {
@@ -158,14 +173,29 @@ static char *portal_extractive(const char *q, const struct portal_hits *h)
 	return h->kept.n > 0 ? kb_extractive_answer(q, &top, PORTAL_ANSWER_CP) : xstrdup("");
 }
 
+/* "mode" and "mode_note" of a search with an embedding model configured
+ * (none without one: the answer is as it always was). */
+static void portal_mode(json_t *o, const struct server_kbq *k)
+{
+	if (k->mode == NULL)
+		return;
+	json_object_set_new(o, "mode", json_string(k->mode));
+	json_object_set_new(o, "mode_note", json_string(k->note));
+}
+
+static long portal_page(struct server_req *r)
+{
+	const char *page_s = server_query(r, "page");
+
+	return page_s != NULL ? strtol(page_s, NULL, 10) : 1;
+}
+
+static void portal_search_go(struct server_req *r, const char *q, struct server_kbq *k);
+
 void server_api_portal_search(struct server_req *r)
 {
 	const char *q = server_query(r, "q");
 	const char *page_s = server_query(r, "page");
-	struct portal_hits h;
-	struct err e = {0};
-	json_t *results;
-	char *answer = NULL;
 	long page = 1;
 	char *end = NULL;
 
@@ -178,7 +208,19 @@ void server_api_portal_search(struct server_req *r)
 			return;
 		}
 	}
-	if (portal_retrieve(r, q, &h, &e) != 0) {
+	server_kb_hybrid_run(r, q, portal_search_go);
+}
+
+static void portal_search_go(struct server_req *r, const char *q, struct server_kbq *k)
+{
+	struct portal_hits h;
+	struct err e = {0};
+	json_t *results;
+	json_t *o;
+	char *answer = NULL;
+	long page = portal_page(r);
+
+	if (portal_retrieve(r, q, k, &h, &e) != 0) {
 		portal_hits_free(&h);
 		server_reply_err(r, &e);
 		return;
@@ -196,15 +238,15 @@ void server_api_portal_search(struct server_req *r)
 	     i < h.kept.n && i < (size_t)page * PORTAL_PAGE; i++)
 		json_array_append_new(results, portal_passage(&h.kept.p[i], i + 1));
 	answer = portal_extractive(q, &h);
-	server_reply_json(
-	    r, 200,
-	    json_pack("{s:{s:s,s:s,s:s},s:o,s:O,s:b,s:I,s:I,s:b,s:I}", "answer", "kind",
+	o = json_pack("{s:{s:s,s:s,s:s},s:o,s:O,s:b,s:I,s:I,s:b,s:I}", "answer", "kind",
 		      h.kept.n > 0 ? "extractive" : "none", "text",
 		      answer[0] ? answer : PORTAL_NOTHING, "note",
 		      h.kept.n > 0 ? PORTAL_NOTE_EXTRACTIVE : "", "results", results, "categories",
 		      h.categories, "answerable", h.kept.answerable, "page", (json_int_t)page,
 		      "total", (json_int_t)h.kept.n, "logged_in", r->logged_in, "cited",
-		      (json_int_t)(h.kept.n < PORTAL_CITED ? h.kept.n : PORTAL_CITED)));
+		      (json_int_t)(h.kept.n < PORTAL_CITED ? h.kept.n : PORTAL_CITED));
+	portal_mode(o, k);
+	server_reply_json(r, 200, o);
 	free(answer);
 	portal_hits_free(&h);
 }
@@ -213,7 +255,7 @@ void server_api_portal_search(struct server_req *r)
  * GET /api/portal/answer?q=…[&validity=…&category=…]: the answer to the
  * question as Server-Sent Events, over the same passages (and numbering)
  * as /api/portal/search:
- *   event: start       data: {"cited":K,"model":true|false}
+ *   event: start       data: {"cited":K,"model":true|false[,"mode":…,"mode_note":…]}
  *   event: status      data: {"state":"thinking"}   the model reasons (text never sent)
  *   event: delta       data: {"text":"…"}           answer text from the model
  *   event: extractive  data: {"text":"…","note":"…","reason":"…","replace":bool}
@@ -422,12 +464,15 @@ static char *portal_prompt(const char *q, const struct portal_hits *h, size_t ci
 
 /* A whole SSE reply at once (no model, nothing found, queue full). */
 static void portal_reply_events(struct server_req *r, size_t cited, const char *extractive,
-				const char *reason)
+				const char *reason, const struct server_kbq *k)
 {
+	json_t *start = json_pack("{s:I,s:b}", "cited", (json_int_t)cited, "model", 0);
+
 	struct evbuffer *out = evbuffer_new();
 	size_t n;
 
-	portal_send(out, "start", json_pack("{s:I,s:b}", "cited", (json_int_t)cited, "model", 0));
+	portal_mode(start, k);
+	portal_send(out, "start", start);
 	portal_send_extractive(out, extractive, reason, false);
 	n = evbuffer_get_length(out);
 	server_add_header(r, "Cache-Control", "no-store");
@@ -435,9 +480,20 @@ static void portal_reply_events(struct server_req *r, size_t cited, const char *
 	evbuffer_free(out);
 }
 
+static void portal_answer_go(struct server_req *r, const char *q, struct server_kbq *k);
+
 void server_api_portal_answer(struct server_req *r)
 {
 	const char *q = server_query(r, "q");
+
+	if (!portal_check(r, q))
+		return;
+	/* The same ranking as the search: the same cached question vector. */
+	server_kb_hybrid_run(r, q, portal_answer_go);
+}
+
+static void portal_answer_go(struct server_req *r, const char *q, struct server_kbq *k)
+{
 	struct model_gateway *gw = server_gateway(r);
 	struct model_ticket_cbs cbs = {portal_on_queued, portal_on_event, portal_on_end, NULL};
 	struct timeval first = {PORTAL_FIRST_TOKEN_MS / 1000,
@@ -450,20 +506,18 @@ void server_api_portal_answer(struct server_req *r)
 	char *extractive, *prompt, *body;
 	size_t cited;
 
-	if (!portal_check(r, q))
-		return;
-	if (portal_retrieve(r, q, &h, &e) != 0) {
+	if (portal_retrieve(r, q, k, &h, &e) != 0) {
 		/* Even a broken index does not leave the visitor with an error page. */
 		base_log(LOG_ERROR, "portal: 检索失败：%s", e.msg);
 		portal_hits_free(&h);
-		portal_reply_events(r, 0, "", "search_failed");
+		portal_reply_events(r, 0, "", "search_failed", k);
 		return;
 	}
 	cited = h.kept.n < PORTAL_CITED ? h.kept.n : PORTAL_CITED;
 	extractive = portal_extractive(q, &h);
 	if (gw == NULL || cited == 0) {
-		portal_reply_events(r, cited, extractive,
-				    gw == NULL ? "no_model" : "nothing_found");
+		portal_reply_events(r, cited, extractive, gw == NULL ? "no_model" : "nothing_found",
+				    k);
 		free(extractive);
 		portal_hits_free(&h);
 		return;
@@ -484,7 +538,7 @@ void server_api_portal_answer(struct server_req *r)
 	/* Visitors' answers are public-facing: priority up to public_share. */
 	if (model_gateway_submit(gw, MODEL_GROUP_PUBLIC, body, &cbs, &s->ticket, &e) != 0) {
 		free(body);
-		portal_reply_events(r, cited, extractive, "model_busy");
+		portal_reply_events(r, cited, extractive, "model_busy", k);
 		portal_stream_free(s);
 		return;
 	}
@@ -496,7 +550,11 @@ void server_api_portal_answer(struct server_req *r)
 	evtimer_add(s->timer, &first);
 	s->ping = event_new(server_event_base(r), -1, EV_PERSIST, portal_on_ping, s);
 	event_add(s->ping, &tick);
-	portal_send(s->out, "start",
-		    json_pack("{s:I,s:b}", "cited", (json_int_t)cited, "model", 1));
+	{
+		json_t *start = json_pack("{s:I,s:b}", "cited", (json_int_t)cited, "model", 1);
+
+		portal_mode(start, k);
+		portal_send(s->out, "start", start);
+	}
 	evhttp_send_reply_chunk(s->req, s->out);
 }

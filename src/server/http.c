@@ -843,6 +843,7 @@ out_free:
 	server_workers_free(srv.workers);
 	model_gateway_free(srv.gw); /* ends open streams while the store is open */
 	server_task_model_stop();
+	server_kb_hybrid_stop();
 	server_api_chat_flush();
 	if (srv.http != NULL)
 		evhttp_free(srv.http);

@@ -1,6 +1,6 @@
 /*
  * store/kbvec: one embedding vector per knowledge-base chunk (SQLite
- * backend, migration 14; other backends return BASE_E_INTERNAL). The kb/
+ * backend, migrations 14 and 17; other backends return BASE_E_INTERNAL). The kb/
  * module is the only caller.
  *
  * Invariants:
@@ -57,6 +57,10 @@ int kbvec_store_put(struct store *st, int64_t chunk_id, const char *model, const
 int kbvec_store_scan(struct store *st, const char *model, int dim,
 		     int (*cb)(const struct kbvec_store_row *r, void *arg), void *arg,
 		     struct err *e);
+/* The generation of the stored vectors (migration 17): it changes with
+ * every insert, replacement or removal of a vector (cascades included) and
+ * every change of a document's validity, committed by any connection. */
+int kbvec_store_gen(struct store *st, int64_t *gen, struct err *e);
 /* Number of vectors of model (any kb) and their dimension (0 when none). */
 int kbvec_store_stat(struct store *st, const char *model, int64_t *n, int *dim, struct err *e);
 

@@ -21,6 +21,24 @@ const char store_sq_kbvec_schema[] =
     " vec BLOB NOT NULL);"
     "CREATE INDEX kb_vec_model ON kb_vec(model, dim);";
 
+/* Migration 17: a generation number that every change of the vectors (and
+ * of what their ranking reads: a document's validity) moves on, whichever
+ * process or connection makes it — the server's in-memory copy (kb/vindex)
+ * compares it with one indexed read per query. A cascade from kb_chunk or
+ * kb_doc fires the kb_vec triggers too. */
+const char store_sq_kbvec_gen_schema[] =
+    "CREATE TABLE kb_vec_gen (id INTEGER PRIMARY KEY CHECK (id = 1), gen INTEGER NOT NULL);"
+    "INSERT INTO kb_vec_gen (id, gen) VALUES (1, 1);"
+    "CREATE TRIGGER kb_vec_gen_ins AFTER INSERT ON kb_vec"
+    " BEGIN UPDATE kb_vec_gen SET gen = gen + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER kb_vec_gen_del AFTER DELETE ON kb_vec"
+    " BEGIN UPDATE kb_vec_gen SET gen = gen + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER kb_vec_gen_upd AFTER UPDATE ON kb_vec"
+    " BEGIN UPDATE kb_vec_gen SET gen = gen + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER kb_vec_gen_doc AFTER UPDATE OF validity, kb_id ON kb_doc"
+    " WHEN OLD.validity IS NOT NEW.validity OR OLD.kb_id IS NOT NEW.kb_id"
+    " BEGIN UPDATE kb_vec_gen SET gen = gen + 1 WHERE id = 1; END;";
+
 static sqlite3 *vdb(struct store *st, struct err *e)
 {
 	sqlite3 *db = store_sqlite_db(st);
@@ -187,5 +205,19 @@ int kbvec_store_stat(struct store *st, const char *model, int64_t *n, int *dim, 
 		*n = sqlite3_column_int64(stmt, 0);
 		*dim = sqlite3_column_int(stmt, 1);
 	}
+	return vend(st, stmt, rc, e);
+}
+
+int kbvec_store_gen(struct store *st, int64_t *gen, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc = vprep(st, "SELECT gen FROM kb_vec_gen WHERE id = 1", &stmt, e);
+
+	*gen = 0;
+	if (rc != 0)
+		return rc;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*gen = sqlite3_column_int64(stmt, 0);
 	return vend(st, stmt, rc, e);
 }

@@ -114,5 +114,7 @@ extern const char store_sq_entlist_schema[];
 extern const char store_sq_entsnap_schema[];
 /* Schema of the knowledge-base chunk vectors (sq_kbvec.c), migration 14. */
 extern const char store_sq_kbvec_schema[];
+/* Their generation counter and its triggers (sq_kbvec.c), migration 17. */
+extern const char store_sq_kbvec_gen_schema[];
 
 #endif

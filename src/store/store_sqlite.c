@@ -272,6 +272,8 @@ static const struct store_migration sq_migrations[] = {
     {13, "runtime settings changed by administrators", store_sq_settings_schema},
     {14, "knowledge-base chunk vectors (embeddings)", store_sq_kbvec_schema},
     {15, "enterprise warnings snapshots of risk-rule changes", store_sq_entsnap_schema},
+    {17, "generation counter of the chunk vectors (server's in-memory copy)",
+     store_sq_kbvec_gen_schema},
 };
 
 static struct sq *sq_of(struct store *st)

@@ -446,7 +446,7 @@ TEST(kb_vectors_stored_reembedded_and_fused)
 	int dim = 0;
 	bool hybrid = true;
 	float q[4] = {0, 0, 1, 0}; /* "海洋": no query word is in the text */
-	struct kb_qvec qv = {q, 4, "vm-a"};
+	struct kb_qvec qv = {q, 4, "vm-a", NULL};
 
 	memset(&o, 0, sizeof(o));
 	o.now = 1;
