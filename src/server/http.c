@@ -666,18 +666,28 @@ static void http_on_deferred_close(struct evhttp_connection *con, void *arg)
 	r->gone = true;
 }
 
-int server_work_submit(struct server_req *r, server_work_fn fn, server_work_fn done, void *arg)
+void server_req_defer(struct server_req *r)
 {
 	struct evhttp_connection *con = evhttp_request_get_connection(r->ev);
 
+	r->deferred = true;
+	if (con != NULL)
+		evhttp_connection_set_closecb(con, http_on_deferred_close, r);
+}
+
+int server_work_submit(struct server_req *r, server_work_fn fn, server_work_fn done, void *arg)
+{
 	if (server_workers_submit(r->srv->workers, fn, done, arg) != 0) {
 		server_reply_error(r, 503, "busy", "服务正在停止");
 		return -1;
 	}
-	r->deferred = true;
-	if (con != NULL)
-		evhttp_connection_set_closecb(con, http_on_deferred_close, r);
+	server_req_defer(r);
 	return 0;
+}
+
+struct server_workers *server_workers_of(struct server_req *r)
+{
+	return r->srv->workers;
 }
 
 void server_req_end(struct server_req *r)
@@ -834,8 +844,11 @@ out_free:
 		event_free(sigterm);
 	if (sigint != NULL)
 		event_free(sigint);
-	/* jobs still out finish and answer (their requests are still there) */
+	/* jobs still out finish and answer (their requests are still there);
+	 * knowledge-base jobs are cancelled first (rolled back) */
+	server_kb_jobs_stop();
 	server_workers_free(srv.workers);
+	server_kb_jobs_free();
 	model_gateway_free(srv.gw); /* ends open streams while the store is open */
 	server_task_model_stop();
 	server_api_chat_flush();
