@@ -16,7 +16,9 @@
  * of the kb), so reindex re-reads them like any folder given to the CLI.
  * Every change is audited (kb.create, kb.upload, kb.doc.delete,
  * kb.reindex, kb.delete) with the ingest counts, which the reply also
- * carries (the progress of an ingest: documents and chunks processed).
+ * carries. Uploads and reindexing run as jobs on the worker pool with
+ * their progress (api_kb_jobs.c); removing a document or a kb while a job
+ * of that kb is queued or running gets 409.
  */
 #include <errno.h>
 #include <limits.h>
