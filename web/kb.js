@@ -1,8 +1,9 @@
 // 知识库: list the knowledge bases the user may see, create one (admin;
 // guardian for their department), upload documents (the server runs the
 // same ingest as `shuzhi kb add`), list documents with their metadata,
-// remove a document, reindex, delete. Progress: the counts of files and
-// chunks processed that each ingest reports. Text from the server goes in
+// remove a document, reindex, delete. Uploads and reindexing are jobs on
+// the server (202 with a job): the page polls GET /api/kb/jobs/{id} and
+// shows the files and chunks processed so far, then the counts or the reason. Text from the server goes in
 // with textContent only (el()).
 import { el, row, api, upload, loadMe, button, showError } from "/app.js";
 
@@ -13,6 +14,28 @@ function stats(s) {
   return "已处理 " + s.files + " 个文件：新增 " + s.added + "，更新 " + s.updated + "，未变 " + s.unchanged +
     "，移除 " + s.removed + "，重复 " + s.duplicates + (s.failed ? "，失败 " + s.failed : "") +
     "；写入 " + s.chunks + " 个分块";
+}
+
+const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+
+function progressText(what, j) {
+  const p = j.progress;
+  if (j.state === "queued") return what + "：排队中（等待前面的任务完成）…";
+  return what + "：已处理 " + p.files_done + (p.files_total ? " / " + p.files_total : "") + " 个文件，写入 " +
+    p.chunks + " 个分块…";
+}
+
+// Poll a kb job (GET /api/kb/jobs/{id}) until it ends, showing its progress;
+// the finished job, or an Error with the server's reason.
+async function followJob(job, what) {
+  const prog = document.getElementById("kb-progress");
+  for (;;) {
+    if (job.state === "done") return job;
+    if (job.state === "failed") throw new Error(job.error);
+    prog.textContent = progressText(what, job);
+    await sleep(500);
+    job = (await api("GET", "/api/kb/jobs/" + job.id)).job;
+  }
 }
 
 async function loadKbs() {
@@ -86,7 +109,9 @@ async function main() {
     for (const f of files) {
       prog.textContent = "正在入库 " + f.name + "（" + (n + 1) + " / " + files.length + "）…";
       try {
-        const r = await upload("/api/kb/" + current.id + "/upload", f);
+        const j = await followJob((await upload("/api/kb/" + current.id + "/upload?async=1", f)).job,
+          "正在入库 " + f.name + "（" + (n + 1) + " / " + files.length + "）");
+        const r = { stats: j.stats };
         chunks += r.stats.chunks;
         n++;
         prog.textContent = "已入库 " + n + " / " + files.length + " 个文件，写入 " + chunks + " 个分块。" + stats(r.stats);
@@ -99,12 +124,15 @@ async function main() {
   document.getElementById("kb-reindex").addEventListener("click", async () => {
     const prog = document.getElementById("kb-progress");
     prog.textContent = "正在重建索引…";
+    const btn = document.getElementById("kb-reindex");
+    btn.disabled = true;
     try {
-      const r = await api("POST", "/api/kb/" + current.id + "/reindex");
+      const r = await followJob((await api("POST", "/api/kb/" + current.id + "/reindex")).job, "正在重建索引");
       prog.textContent = "索引已重建。" + stats(r.stats);
       await openKb(current.id);
       await loadKbs();
     } catch (e) { prog.textContent = ""; showError(e.message); }
+    btn.disabled = false;
   });
   document.getElementById("kb-delete").addEventListener("click", async () => {
     if (!confirm("删除知识库“" + current.name + "”及其全部文档？")) return;

@@ -53,6 +53,7 @@ struct ingest {
 	size_t nold;
 	size_t oldcap;
 	const char *root;
+	size_t walked; /* files found in the roots before this one */
 };
 
 static bool supported(const char *name)
@@ -415,9 +416,15 @@ static int ingest_root(struct ingest *g, const char *path, struct err *e)
 	}
 	if (g->nold > 0)
 		qsort(g->old, g->nold, sizeof(*g->old), cmp_old);
+	if (rc == 0 && g->o->step != NULL &&
+	    g->o->step(g->o->step_arg, g->stats, g->walked + g->nfiles) != 0)
+		rc = err_set(e, BASE_E_BUSY, "已取消");
 	for (size_t i = 0; i < g->nfiles && rc == 0; i++) {
 		g->stats->files++;
 		rc = ingest_file(g, &g->files[i], e);
+		if (rc == 0 && g->o->step != NULL &&
+		    g->o->step(g->o->step_arg, g->stats, g->walked + g->nfiles) != 0)
+			rc = err_set(e, BASE_E_BUSY, "已取消");
 		if (g->o->progress && ((i + 1) % 200 == 0 || i + 1 == g->nfiles))
 			fprintf(stderr, "shuzhi kb: %s: %zu/%zu 个文件，%zu 个分块\n", rootbuf,
 				i + 1, g->nfiles, g->stats->chunks);
@@ -430,6 +437,7 @@ static int ingest_root(struct ingest *g, const char *path, struct err *e)
 		g->stats->removed++;
 	}
 	g->root = NULL;
+	g->walked += g->nfiles;
 	return rc;
 }
 

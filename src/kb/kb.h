@@ -83,6 +83,12 @@ struct kb_ingest_opts {
 	bool progress;		/* progress lines on stderr */
 	const char *visibility; /* for a new kb: public | internal | department */
 	int64_t now;		/* Unix ms */
+	/* Optional, called after each file (on the thread running the
+	 * ingest) with the counts so far and the files found so far (the
+	 * roots walked up to now); a nonzero return stops the ingest, which
+	 * then fails with BASE_E_BUSY "已取消" and rolls back. */
+	int (*step)(void *arg, const struct kb_ingest_stats *s, size_t total);
+	void *step_arg;
 };
 
 /* Create kb `name` when missing, then ingest every path (files or folders,

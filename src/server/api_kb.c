@@ -16,7 +16,9 @@
  * of the kb), so reindex re-reads them like any folder given to the CLI.
  * Every change is audited (kb.create, kb.upload, kb.doc.delete,
  * kb.reindex, kb.delete) with the ingest counts, which the reply also
- * carries (the progress of an ingest: documents and chunks processed).
+ * carries. Uploads and reindexing run as jobs on the worker pool with
+ * their progress (api_kb_jobs.c); removing a document or a kb while a job
+ * of that kb is queued or running gets 409.
  */
 #include <errno.h>
 #include <limits.h>
@@ -27,23 +29,13 @@
 #include <unistd.h>
 
 #include "kb/kb.h"
+#include "server/api_kb.h"
 #include "server/server_internal.h"
 #include "store/kb_store.h"
 #include "text/text.h"
 #include "work/audit.h"
 
 #define KB_DOCS_MAX 5000 /* documents per page of the list */
-
-struct kb_row {
-	int64_t id;
-	char name[KB_NAME_MAX + 1];
-	char visibility[16];
-	int64_t dept;
-	int64_t created_at;
-	int64_t docs;
-	int64_t chunks;
-	bool found;
-};
 
 static bool role_is(const struct server_req *r, const char *role)
 {
@@ -382,95 +374,9 @@ static int kb_ingest_dir(struct server_req *r, const struct kb_row *k, const cha
 			 struct kb_ingest_stats *s, struct err *e)
 {
 	const char *paths[1] = {dir};
-	struct kb_ingest_opts o = {false, NULL, work_now(&r->ctx)};
+	struct kb_ingest_opts o = {false, NULL, work_now(&r->ctx), NULL, NULL};
 
 	return kb_add(server_store(r), k->name, paths, 1, &o, s, e);
-}
-
-void server_api_kb_upload(struct server_req *r)
-{
-	const char *name = server_upload_name(r);
-	struct kb_ingest_stats s;
-	struct kb_row k;
-	struct err e = {0};
-	char dir[PATH_MAX], dest[PATH_MAX], bak[PATH_MAX];
-	const char *path;
-	char *data = NULL;
-	size_t len = 0;
-	int64_t size = 0;
-	bool had_old;
-	int rc;
-
-	if (name == NULL) {
-		server_reply_error(r, 400, "bad_request",
-				   "请在 X-File-Name 中给出文件名（" KB_TYPES "）");
-		return;
-	}
-	if (!kb_supported_name(name)) {
-		server_reply_error(
-		    r, 415, "unsupported_media_type",
-		    "只能上传 .md、.txt、.docx、.html、.pdf 文件（文件名不能以 . 或 _ 开头）");
-		return;
-	}
-	if (!kb_load(r, r->id, &k))
-		return;
-	if (!kb_may_upload(r, &k)) {
-		server_reply_error(r, 403, "forbidden", "只能向本部门的知识库上传文档");
-		return;
-	}
-	path = server_upload(r, &size);
-	if (path == NULL)
-		return;
-	/* Read and parsed first: a bad file changes nothing. */
-	if (kb_check_file(path, name, &e) != 0) {
-		if (e.code == BASE_E_LIMIT)
-			server_reply_error(r, 413, "too_large", e.msg);
-		else if (e.code == BASE_E_IO || e.code == BASE_E_INTERNAL)
-			server_reply_err(r, &e);
-		else
-			server_reply_error(r, 422, "bad_document", e.msg);
-		return;
-	}
-	if (kb_dir(r, &k, true, dir, sizeof(dir)) != 0 ||
-	    (size_t)snprintf(dest, sizeof(dest), "%s/%s", dir, name) >= sizeof(dest) ||
-	    (size_t)snprintf(bak, sizeof(bak), "%s/.%s.bak", dir, name) >= sizeof(bak)) {
-		server_reply_error(r, 500, "internal", "无法保存上传的文件");
-		return;
-	}
-	if (base_read_file(path, KB_FILE_MAX, &data, &len, &e) != 0) {
-		server_reply_err(r, &e);
-		return;
-	}
-	had_old = access(dest, F_OK) == 0;
-	if (had_old && rename(dest, bak) != 0) {
-		free(data);
-		server_reply_error(r, 500, "internal", "无法保存上传的文件");
-		return;
-	}
-	rc = base_write_file_atomic(dest, data, len, &e);
-	free(data);
-	if (rc == 0)
-		rc = kb_ingest_dir(r, &k, dir, &s, &e);
-	if (rc != 0) {
-		/* Put the previous version back: the stored data stays as it was. */
-		if (had_old)
-			rename(bak, dest);
-		else
-			unlink(dest);
-		server_reply_err(r, &e);
-		return;
-	}
-	if (had_old)
-		unlink(bak);
-	rc = kb_audit(r, "kb.upload", &k,
-		      json_pack("{s:s,s:I,s:o}", "file", name, "size", (json_int_t)size, "stats",
-				kb_stats_json(&s)),
-		      &e);
-	if (rc != 0) {
-		server_reply_err(r, &e);
-		return;
-	}
-	kb_reply_ingest(r, had_old ? 200 : 201, &k, name, &s);
 }
 
 /* ---- remove a document ---- */
@@ -513,6 +419,10 @@ void server_api_kb_doc_delete(struct server_req *r)
 				   "只有管理员或本部门的监护人可以删除知识库中的文档");
 		return;
 	}
+	if (server_kb_job_active(k.id)) {
+		server_reply_error(r, 409, "conflict", KB_JOB_BUSY_MSG);
+		return;
+	}
 	if (kb_dir(r, &k, false, dir, sizeof(dir)) != 0 || realpath(dir, real) == NULL ||
 	    strcmp(real, d.root) != 0) {
 		server_reply_error(
@@ -536,29 +446,7 @@ void server_api_kb_doc_delete(struct server_req *r)
 	kb_reply_ingest(r, 200, &k, d.rel, &s);
 }
 
-/* ---- reindex, delete ---- */
-
-void server_api_kb_reindex(struct server_req *r)
-{
-	struct kb_ingest_opts o = {false, NULL, work_now(&r->ctx)};
-	struct kb_ingest_stats s;
-	struct kb_row k;
-	struct err e = {0};
-
-	if (!kb_load(r, r->id, &k))
-		return;
-	if (!kb_may_manage(r, &k)) {
-		server_reply_error(r, 403, "forbidden", "只有管理员或本部门的监护人可以重建索引");
-		return;
-	}
-	if (kb_reindex(server_store(r), k.name, &o, &s, &e) != 0 ||
-	    kb_audit(r, "kb.reindex", &k, json_pack("{s:o}", "stats", kb_stats_json(&s)), &e) !=
-		0) {
-		server_reply_err(r, &e);
-		return;
-	}
-	kb_reply_ingest(r, 200, &k, NULL, &s);
-}
+/* ---- delete (uploads and reindexing: api_kb_jobs.c) ---- */
 
 void server_api_kb_delete(struct server_req *r)
 {
@@ -570,6 +458,10 @@ void server_api_kb_delete(struct server_req *r)
 		return;
 	if (!kb_may_manage(r, &k)) {
 		server_reply_error(r, 403, "forbidden", "只有管理员或本部门的监护人可以删除知识库");
+		return;
+	}
+	if (server_kb_job_active(k.id)) {
+		server_reply_error(r, 409, "conflict", KB_JOB_BUSY_MSG);
 		return;
 	}
 	if (kb_remove(server_store(r), k.name, &e) != 0 ||
@@ -584,4 +476,31 @@ void server_api_kb_delete(struct server_req *r)
 	    base_remove_tmpdir(dir) != 0)
 		base_log(LOG_WARN, "kb: 知识库 %lld 的文件目录未能删除", (long long)k.id);
 	server_reply_json(r, 200, json_pack("{s:b,s:I}", "ok", 1, "id", (json_int_t)k.id));
+}
+
+/* ---- shared with api_kb_jobs.c (api_kb.h) ---- */
+
+bool server_kb_load(struct server_req *r, int64_t id, struct kb_row *out)
+{
+	return kb_load(r, id, out);
+}
+
+bool server_kb_may_manage(const struct server_req *r, const struct kb_row *k)
+{
+	return kb_may_manage(r, k);
+}
+
+bool server_kb_may_upload(const struct server_req *r, const struct kb_row *k)
+{
+	return kb_may_upload(r, k);
+}
+
+int server_kb_dir(struct server_req *r, const struct kb_row *k, bool mk, char *out, size_t cap)
+{
+	return kb_dir(r, k, mk, out, cap);
+}
+
+json_t *server_kb_stats_json(const struct kb_ingest_stats *s)
+{
+	return kb_stats_json(s);
 }

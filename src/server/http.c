@@ -685,6 +685,11 @@ int server_work_submit(struct server_req *r, server_work_fn fn, server_work_fn d
 	return 0;
 }
 
+struct server_workers *server_workers_of(struct server_req *r)
+{
+	return r->srv->workers;
+}
+
 void server_req_end(struct server_req *r)
 {
 	struct server *srv = r->srv;
@@ -839,8 +844,11 @@ out_free:
 		event_free(sigterm);
 	if (sigint != NULL)
 		event_free(sigint);
-	/* jobs still out finish and answer (their requests are still there) */
+	/* jobs still out finish and answer (their requests are still there);
+	 * knowledge-base jobs are cancelled first (rolled back) */
+	server_kb_jobs_stop();
 	server_workers_free(srv.workers);
+	server_kb_jobs_free();
 	model_gateway_free(srv.gw); /* ends open streams while the store is open */
 	server_task_model_stop();
 	server_kb_hybrid_stop();

@@ -63,6 +63,8 @@ void server_req_end(struct server_req *r);
  * valid after the handler returns; reply with the usual helpers, then
  * server_req_end(r). r->gone turns true when the client goes away. */
 void server_req_defer(struct server_req *r);
+/* The worker pool of r's server. */
+struct server_workers *server_workers_of(struct server_req *r);
 
 struct store *server_store(struct server_req *r);
 bool server_behind_tls(struct server_req *r);
@@ -274,6 +276,17 @@ void server_api_kb_upload(struct server_req *r);
 void server_api_kb_reindex(struct server_req *r);
 void server_api_kb_delete(struct server_req *r);
 void server_api_kb_doc_delete(struct server_req *r);
+/* Knowledge-base jobs (api_kb_jobs.c): uploads and reindexing on the
+ * worker pool, one at a time, with progress; see there. */
+void server_api_kb_job_get(struct server_req *r);
+void server_api_kb_jobs_list(struct server_req *r);
+/* Whether kb kb_id has a job queued or running (its documents are about
+ * to change: removing a document or the kb waits). */
+bool server_kb_job_active(int64_t kb_id);
+/* Server stop: cancel the running job (it rolls back at its next file),
+ * fail the queued ones; after the pool is gone, free every job. */
+void server_kb_jobs_stop(void);
+void server_kb_jobs_free(void);
 void server_static(struct server_req *r);
 /* Enterprise profiles (api_enterprise.c). */
 void server_api_ent_access_get(struct server_req *r);

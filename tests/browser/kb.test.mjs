@@ -41,6 +41,19 @@ try {
       expect(/写入 [1-9]\d* 个分块/.test(await page.textContent("#kb-progress")), "no chunk count");
       await shot(page, "kb");
     });
+    await step("kb-reindex-job-progress-to-done", async () => {
+      // a job on the server (202): the page polls it until it is done
+      await page.click("#kb-reindex");
+      try {
+        await page.locator("#kb-progress", { hasText: "索引已重建" }).waitFor();
+      } catch (e) {
+        throw new Error("progress: " + (await page.textContent("#kb-progress")) + " / message: " +
+          (await page.textContent("#message")));
+      }
+      const t = await page.textContent("#kb-progress");
+      expect(/已处理 1 个文件/.test(t) && t.includes("未变 1"), "reindex counts: " + t);
+      expect(!(await page.isDisabled("#kb-reindex")), "reindex button left disabled");
+    });
     await step("portal-results-first-then-answer-streams", async () => {
       await ask();
       // the stand-in answers slowly: the results are there before the answer ends

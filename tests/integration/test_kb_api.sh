@@ -61,6 +61,18 @@ up() {
 		-H 'Content-Type: application/octet-stream' -H "X-File-Name: $3" --data-binary "@$4" \
 		"$URL/api/kb/$2/upload"
 }
+# wait_job USER JOBID: poll GET /api/kb/jobs/JOBID until it is done or failed
+# (a bounded number of polls, no timing assertion); the job JSON in $TMP/job
+wait_job() {
+	local i
+	for i in $(seq 1 600); do
+		# shellcheck disable=SC2046
+		"${CURL[@]}" -o "$TMP/job" $(as "$1") "$URL/api/kb/jobs/$2"
+		python3 -c "import json,sys; sys.exit(0 if json.load(open('$TMP/job'))['job']['state'] in ('done','failed') else 1)" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
 jq_body() { python3 -c "import json,sys; j=json.load(open('$TMP/body')); print($1)"; }
 body_has() { python3 -c "import json,sys; j=json.load(open('$TMP/body')); sys.exit(0 if ($1) else 1)"; }
 state() { # what is stored: documents, chunks, uploaded files
@@ -171,8 +183,11 @@ check kb-upload-over-limit-unchanged test "$(state)" = "$before"
 st=$(up staff1 "$KB" a.exe "$TMP/copy.md")
 check kb-upload-bad-type-415 [ "$st" = 415 ]
 check kb-upload-bad-type-lists-pdf grep -q '\.pdf' "$TMP/body"
+# a PDF is read on the worker pool as a job (202): it fails with the reason
 st=$(up staff1 "$KB" a.pdf "$TMP/copy.md")
-check kb-upload-fake-pdf-422 bash -c "[ '$st' = 422 ] && grep -q '不是 PDF' '$TMP/body'"
+check kb-upload-pdf-is-job-202 bash -c "[ '$st' = 202 ] && grep -q '\"job\"' '$TMP/body'"
+wait_job staff1 "$(jq_body 'j["job"]["id"]')"
+check kb-upload-fake-pdf-job-failed python3 -c "import json; j=json.load(open('$TMP/job'))['job']; assert j['state']=='failed' and '不是 PDF' in j['error'] and 'a.pdf' in j['error'] and '/tmp' not in j['error'], j"
 check kb-upload-fake-pdf-unchanged test "$(state)" = "$before"
 
 # ---- the portal answer: streamed from the model, citations in range ----
@@ -222,7 +237,9 @@ check kb-doc-gone body_has "all(d['file']!='办事指南.md' for d in j['docs'])
 # its duplicate (copy.md) was never indexed: now it is read and indexed itself
 check kb-duplicate-indexed-after-original-removed body_has "any(d['file']=='copy.md' and d['chunks']>=2 and d['duplicate_of']==0 for d in j['docs'])"
 st=$(req admin POST "/api/kb/$KB/reindex")
-check kb-reindex bash -c "[ $st = 200 ] && python3 -c \"import json; s=json.load(open('$TMP/body'))['stats']; assert s['files']==2 and s['unchanged']==2, s\""
+check kb-reindex-202 bash -c "[ $st = 202 ] && grep -q '\"kind\": *\"reindex\"' '$TMP/body'"
+wait_job admin "$(jq_body 'j["job"]["id"]')"
+check kb-reindex python3 -c "import json; j=json.load(open('$TMP/job'))['job']; s=j['stats']; assert j['state']=='done' and s['files']==2 and s['unchanged']==2, j"
 check kb-audited test "$(sqlite3 "$SHUZHI_DB" "SELECT count(DISTINCT action) FROM audit_log WHERE action IN ('kb.create','kb.upload','kb.doc.delete','kb.reindex')")" = 4
 st=$(req staff1 POST "/api/kb/$DKB/delete")
 check kb-delete-staff-403 [ "$st" = 403 ]

@@ -229,6 +229,90 @@ static struct kb_ingest_opts quiet_opts(void)
 	return o;
 }
 
+struct step_log {
+	size_t calls;
+	size_t last_files, last_total, last_chunks;
+	bool monotonic;
+	size_t stop_after; /* 0: never stop */
+};
+
+static int step_cb(void *arg, const struct kb_ingest_stats *s, size_t total)
+{
+	struct step_log *l = arg;
+
+	if (s->files < l->last_files || s->chunks < l->last_chunks || s->files > total)
+		l->monotonic = false;
+	l->calls++;
+	l->last_files = s->files;
+	l->last_total = total;
+	l->last_chunks = s->chunks;
+	return l->stop_after > 0 && s->files >= l->stop_after ? 1 : 0;
+}
+
+/* The step callback sees files done of files found grow to the end; a
+ * nonzero return stops the ingest, which rolls back (the kb as before). */
+TEST(kb_ingest_step_progress_and_cancel)
+{
+	struct db_fixture f;
+	struct kb_ingest_opts o = quiet_opts();
+	struct kb_ingest_stats s;
+	struct step_log l;
+	struct kb_results r;
+	struct err e = {0};
+	char root[160], name[32], text[160];
+	const char *paths[1];
+
+	db_fixture_open(&f);
+	snprintf(root, sizeof(root), "%s/docs", f.dir);
+	ASSERT_EQ(mkdir(root, 0700), 0);
+	for (int i = 1; i <= 6; i++) {
+		snprintf(name, sizeof(name), "通知%d.md", i);
+		snprintf(text, sizeof(text), "# 第%d号通知\n\n第一条 事项%d按规定办理。\n", i, i);
+		write_file(root, name, text);
+	}
+	paths[0] = root;
+	memset(&l, 0, sizeof(l));
+	l.monotonic = true;
+	o.step = step_cb;
+	o.step_arg = &l;
+	ASSERT_EQ(kb_add(f.st, "通知", paths, 1, &o, &s, &e), 0);
+	ASSERT(l.monotonic);
+	ASSERT_EQ(l.calls, 7); /* once when the folder is walked, then per file */
+	ASSERT_EQ(l.last_files, 6);
+	ASSERT_EQ(l.last_total, 6);
+	ASSERT_EQ(l.last_chunks, s.chunks);
+
+	/* changed files, stopped after the third: nothing of it is stored */
+	for (int i = 1; i <= 6; i++) {
+		snprintf(name, sizeof(name), "通知%d.md", i);
+		snprintf(text, sizeof(text), "# 第%d号通知\n\n第一条 蝴蝶兰花卉%d另行办理。\n", i,
+			 i);
+		write_file(root, name, text);
+	}
+	memset(&l, 0, sizeof(l));
+	l.monotonic = true;
+	l.stop_after = 3;
+	ASSERT_EQ(kb_reindex(f.st, "通知", &o, &s, &e), BASE_E_BUSY);
+	ASSERT_CONTAINS(e.msg, "已取消");
+	ASSERT_EQ(l.last_files, 3);
+	err_clear(&e);
+	ASSERT_EQ(kb_search(f.st, "蝴蝶兰花卉", NULL, 0, 10, &r, &e), 0);
+	for (size_t i = 0; i < r.n; i++)
+		ASSERT(strstr(r.p[i].text, "蝴蝶兰") == NULL);
+	kb_results_free(&r);
+	ASSERT_EQ(kb_search(f.st, "事项1按规定办理", NULL, 0, 5, &r, &e), 0);
+	ASSERT(r.n >= 1 && strstr(r.p[0].text, "按规定办理") != NULL);
+	kb_results_free(&r);
+	/* not stopped: every change is read */
+	l.stop_after = 0;
+	ASSERT_EQ(kb_reindex(f.st, "通知", &o, &s, &e), 0);
+	ASSERT_EQ(s.updated, 6);
+	ASSERT_EQ(kb_search(f.st, "蝴蝶兰花卉", NULL, 0, 10, &r, &e), 0);
+	ASSERT(r.n >= 1 && strstr(r.p[0].text, "蝴蝶兰") != NULL);
+	kb_results_free(&r);
+	db_fixture_close(&f);
+}
+
 TEST(kb_ingest_search_reingest_dedup)
 {
 	struct db_fixture f;

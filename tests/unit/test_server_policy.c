@@ -86,6 +86,8 @@ static const struct {
     {"GET", "/api/kb/{id}/docs", U},
     {"POST", "/api/kb/{id}/upload", A | SERVER_ROLE_GUARDIAN | SERVER_ROLE_STAFF},
     {"POST", "/api/kb/{id}/reindex", A | SERVER_ROLE_GUARDIAN},
+    {"GET", "/api/kb/{id}/jobs", U}, /* the handler shows the jobs the user may follow */
+    {"GET", "/api/kb/jobs/{id}", U}, /* starter, kb managers, auditors; else 404 */
     {"POST", "/api/kb/{id}/delete", A | SERVER_ROLE_GUARDIAN},
     {"POST", "/api/kb/docs/{id}/delete", A | SERVER_ROLE_GUARDIAN},
     {"GET", "/api/settings", A | AU}, /* auditors read; the API key never shown */
