@@ -167,7 +167,8 @@ assert ("queued", {"position": 1}) in b, b
 assert ("queued", {"position": 1}) not in a
 print("ok")
 EOF
-check api-chat-sse-events grep -qx ok "$TMP/sse.check" || cat "$TMP/sse.check"
+# (check returns 0 either way: say why when it fails)
+if grep -qx ok "$TMP/sse.check"; then ok api-chat-sse-events; else fail api-chat-sse-events "$(tail -c 600 "$TMP/sse.check")"; fi
 check usage-recorded test "$(sqlite3 "$SHUZHI_DB" "SELECT count(*) FROM model_usage WHERE status='done' AND completion_tokens=11 AND reasoning='用户问候，礼貌回答'")" = 2
 check api-key-not-in-log bash -c "! grep -q sk-never '$TMP/serve.log'"
 code=$("${CURL[@]}" -o "$TMP/bad" -w '%{http_code}' -b "$TMP/jar" -H "X-CSRF-Token: $CSRF" "${JSON[@]}" -d '{"messages":[{"role":"tool","content":"x"}]}' "http://127.0.0.1:$PORT/api/chat")
