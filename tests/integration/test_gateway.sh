@@ -30,7 +30,9 @@ cfg() {
 	printf '{"model":{"kind":"%s","base_url":"%s","model":"%s","retry_base_ms":10%s}}\n' \
 		"$kind" "$base" "$2" "${4:-}" >"$1"
 }
-requests() { "${CURL[@]}" "$SURL/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["'"$1"'"])'; }
+# a counter of the stand-in's flat /stats object (sed, not a python3 start
+# per poll: the wait loops below poll it up to 100 times each)
+requests() { "${CURL[@]}" "$SURL/stats" | sed -n 's/.*"'"$1"'":\([0-9-]*\).*/\1/p'; }
 ANSWER='你好，我是替身模型。你好，'
 
 # ---- no model ----
