@@ -60,8 +60,9 @@ MODEL="stamp:tokens=$TOK:delay=$DELAY:keepalive=0"
 export SHUZHI_DB=$TMP/shuzhi.db
 PW='Bench-gateway-1!'
 printf '%s\n' "$PW" | "$BIN" user add bench --role staff >/dev/null
-printf '{"model":{"base_url":"http://127.0.0.1:%s/v1","model":"%s","max_streams":%d,"max_queue":%d}}\n' \
-	"$SP" "$MODEL" "$N" "$N" >"$TMP/cfg.json"
+# All streams come from one address: raise the per-IP connection limit.
+printf '{"max_conns_per_ip":%d,"model":{"base_url":"http://127.0.0.1:%s/v1","model":"%s","max_streams":%d,"max_queue":%d}}\n' \
+	$((N + 16)) "$SP" "$MODEL" "$N" "$N" >"$TMP/cfg.json"
 "${RUN[@]}" "$BIN" serve --config "$TMP/cfg.json" --listen 127.0.0.1:0 2>"$TMP/serve.log" &
 SZ_PID=$!
 for _ in $(seq 1 100); do

@@ -161,6 +161,11 @@ size_t model_client_active(const struct model_client *c)
 	return c->ncalls;
 }
 
+void model_client_keep_conns(struct model_client *c, long n)
+{
+	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, n > 0 ? n : 1L);
+}
+
 /* ---- one call ---- */
 
 static void call_free(struct model_call *call)
@@ -245,6 +250,46 @@ static size_t call_on_write(char *ptr, size_t size, size_t nmemb, void *userdata
 	return n;
 }
 
+/* What every transfer of a call sets: where, the headers, the buffered
+ * or decoded body, the connect timeout, http(s) only and no proxies. */
+static void call_setopts(struct model_call *call, CURL *h, const char *url)
+{
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, call->headers);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, call_on_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, call);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, call);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)call->p->connect_timeout_ms);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* Only the configured endpoint: no proxies from the environment. */
+	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+}
+
+/* A new call in the client's list: buffers, decoder, the API key header. */
+static struct model_call *call_new(struct model_client *c, const struct model_provider *p)
+{
+	struct model_call *call = xcalloc(1, sizeof(*call));
+	char auth[600];
+
+	call->c = c;
+	call->p = p;
+	buf_init(&call->errbody, MODEL_MAX_ERRBODY + 1);
+	buf_init(&call->rawbody, MODEL_EMBED_MAX_BODY);
+	model_decoder_init(&call->dec, p, call_on_event, call);
+	if (p->api_key[0] != '\0') {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->api_key);
+		call->headers = curl_slist_append(call->headers, auth);
+		sodium_memzero(auth, sizeof(auth));
+	}
+	call->next = c->calls;
+	if (c->calls != NULL)
+		c->calls->prev = call;
+	c->calls = call;
+	c->ncalls++;
+	return call;
+}
+
 static int call_attempt(struct model_call *call)
 {
 	const struct model_provider *p = call->p;
@@ -262,14 +307,8 @@ static int call_attempt(struct model_call *call)
 	buf_reset(&call->rawbody);
 	model_decoder_free(&call->dec);
 	model_decoder_init(&call->dec, p, call_on_event, call);
-	curl_easy_setopt(h, CURLOPT_URL, url);
+	call_setopts(call, h, url);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, call->body);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, call->headers);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, call_on_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, call);
-	curl_easy_setopt(h, CURLOPT_PRIVATE, call);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)p->connect_timeout_ms);
 	/* A stall detector, not a total timeout: long answers go on. */
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)p->idle_timeout_s);
@@ -277,9 +316,6 @@ static int call_attempt(struct model_call *call)
 		curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)p->idle_timeout_s);
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	/* Only the configured endpoint: no proxies from the environment. */
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
 	if (curl_multi_add_handle(call->c->multi, h) != CURLM_OK)
 		return err_set(&call->e, BASE_E_INTERNAL, "libcurl 无法加入请求");
 	return 0;
@@ -305,35 +341,19 @@ static struct model_call *call_start(struct model_client *c, const struct model_
 				     const char *what, bool raw, const char *body,
 				     const struct model_call_cbs *cbs)
 {
-	struct model_call *call = xcalloc(1, sizeof(*call));
-	char auth[600];
+	struct model_call *call = call_new(c, p);
 
 	snprintf(call->what, sizeof(call->what), "%s", what);
 	call->raw = raw;
-	buf_init(&call->rawbody, MODEL_EMBED_MAX_BODY);
-	call->c = c;
-	call->p = p;
 	call->cbs = *cbs;
 	call->body = xstrdup(body);
-	buf_init(&call->errbody, MODEL_MAX_ERRBODY + 1);
-	model_decoder_init(&call->dec, p, call_on_event, call);
-	call->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	call->headers = curl_slist_append(call->headers, "Content-Type: application/json");
 	call->headers = curl_slist_append(call->headers, raw ? "Accept: application/json"
 							 : p->kind == MODEL_KIND_OLLAMA
 							     ? "Accept: application/x-ndjson"
 							     : "Accept: text/event-stream");
-	if (p->api_key[0] != '\0') {
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->api_key);
-		call->headers = curl_slist_append(call->headers, auth);
-		sodium_memzero(auth, sizeof(auth));
-	}
 	/* No "Expect: 100-continue" round trip on larger prompts. */
 	call->headers = curl_slist_append(call->headers, "Expect:");
-	call->next = c->calls;
-	if (c->calls != NULL)
-		c->calls->prev = call;
-	c->calls = call;
-	c->ncalls++;
 	if (call_attempt(call) != 0) {
 		/* Reported from the loop, so callers see on_end after start returns. */
 		struct timeval now = {0, 0};
@@ -374,41 +394,19 @@ void model_call_cancel(struct model_call *call)
 struct model_call *model_get_start(struct model_client *c, const struct model_provider *p,
 				   const char *url, model_get_cb cb, void *arg)
 {
-	struct model_call *call = xcalloc(1, sizeof(*call));
-	char auth[600];
+	struct model_call *call;
 	CURL *h = curl_easy_init();
 
 	if (h == NULL) {
 		fprintf(stderr, "shuzhi: libcurl initialisation failed\n");
 		abort();
 	}
-	call->c = c;
-	call->p = p;
+	call = call_new(c, p);
 	call->on_get = cb;
 	call->get_arg = arg;
 	call->easy = h;
-	buf_init(&call->errbody, MODEL_MAX_ERRBODY + 1);
-	model_decoder_init(&call->dec, p, call_on_event, call);
-	if (p->api_key[0] != '\0') {
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->api_key);
-		call->headers = curl_slist_append(call->headers, auth);
-		sodium_memzero(auth, sizeof(auth));
-	}
-	call->next = c->calls;
-	if (c->calls != NULL)
-		c->calls->prev = call;
-	c->calls = call;
-	c->ncalls++;
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, call->headers);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, call_on_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, call);
-	curl_easy_setopt(h, CURLOPT_PRIVATE, call);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)p->connect_timeout_ms);
+	call_setopts(call, h, url);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)p->idle_timeout_s);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
 	curl_multi_add_handle(c->multi, h);
 	return call;
 }

@@ -188,6 +188,7 @@ struct model_gateway *model_gateway_new(struct event_base *base, const struct mo
 
 	gw->p = *p;
 	gw->client = model_client_new(base);
+	model_client_keep_conns(gw->client, gw->p.max_streams);
 	gw->pump = event_new(base, -1, 0, gw_on_pump, gw);
 	return gw;
 }
@@ -200,6 +201,7 @@ const struct model_provider *model_gateway_provider(const struct model_gateway *
 void model_gateway_set_provider(struct model_gateway *gw, const struct model_provider *p)
 {
 	gw->p = *p;
+	model_client_keep_conns(gw->client, p->max_streams);
 	gw_schedule(gw);
 }
 

@@ -137,6 +137,11 @@ struct model_decoder {
 	size_t total;
 	bool done;   /* [DONE] or done:true seen */
 	bool failed; /* a parse error or a callback stop: further feeds refused */
+	/* Chunks go through the scanner (model/scan.h) and to jansson only
+	 * when it gives up; json_only (tests, fuzzing) always uses jansson. */
+	bool json_only;
+	size_t scanned, parsed; /* chunks the scanner took, chunks jansson took */
+	struct buf scratch;	/* a decoded string of the current chunk */
 	model_event_cb cb;
 	void *arg;
 };
@@ -226,6 +231,10 @@ struct model_call *model_get_start(struct model_client *c, const struct model_pr
 				   const char *url, model_get_cb cb, void *arg);
 /* Number of calls in flight (tests, stats). */
 size_t model_client_active(const struct model_client *c);
+/* Keep up to n idle upstream connections for reuse (libcurl's connection
+ * cache; by default it shrinks with the number of calls in flight, so a
+ * burst that ends together loses its connections). */
+void model_client_keep_conns(struct model_client *c, long n);
 
 /* One call to the end on a private loop (blocking; CLI use): the answer
  * text appended to answer (BASE_E_LIMIT past its max), reasoning (may be

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "model/model.h"
+#include "model/scan.h"
 
 void model_decoder_init(struct model_decoder *d, const struct model_provider *p, model_event_cb cb,
 			void *arg)
@@ -18,6 +19,7 @@ void model_decoder_init(struct model_decoder *d, const struct model_provider *p,
 	model_think_init(&d->think, p->think);
 	buf_init(&d->line, MODEL_MAX_LINE);
 	buf_init(&d->data, MODEL_MAX_LINE);
+	buf_init(&d->scratch, MODEL_MAX_LINE);
 	d->cb = cb;
 	d->arg = arg;
 }
@@ -26,6 +28,7 @@ void model_decoder_free(struct model_decoder *d)
 {
 	buf_free(&d->line);
 	buf_free(&d->data);
+	buf_free(&d->scratch);
 }
 
 static int dec_emit(struct model_decoder *d, enum model_ev_type type, const char *s, size_t n)
@@ -197,11 +200,134 @@ static int dec_ollama_line(struct model_decoder *d, json_t *root, struct err *e)
 	return rc;
 }
 
+/* A scanned string member into d->scratch (valid until the next call). */
+static const char *scan_text(struct model_decoder *d, const struct model_span *sp, size_t *n)
+{
+	buf_reset(&d->scratch);
+	if (model_scan_decode(sp, &d->scratch) != 0 || buf_addc(&d->scratch, '\0') != 0)
+		return NULL; /* not reached: a decoded string is never longer */
+	*n = d->scratch.len - 1;
+	return d->scratch.p;
+}
+
+/* dec_reasoning and dec_content over a scanned delta/message. */
+static int scan_msg(struct model_decoder *d, const struct model_scan_msg *m, bool ollama)
+{
+	static const int order[] = {MODEL_SCAN_REASONING_CONTENT, MODEL_SCAN_REASONING,
+				    MODEL_SCAN_THINKING};
+	const struct model_span *r = NULL;
+	const char *s;
+	size_t n = 0;
+	int rc;
+
+	if (d->reasoning_field[0] != '\0') {
+		int f = strcmp(d->reasoning_field, "reasoning_content") == 0
+			    ? MODEL_SCAN_REASONING_CONTENT
+			: strcmp(d->reasoning_field, "reasoning") == 0 ? MODEL_SCAN_REASONING
+								       : MODEL_SCAN_THINKING;
+
+		if (m->f[f].kind == MODEL_SPAN_STRING)
+			r = &m->f[f];
+	} else {
+		for (size_t i = 0; i < ARRAY_LEN(order) && r == NULL; i++)
+			if (m->f[order[i]].kind == MODEL_SPAN_STRING &&
+			    (ollama || order[i] != MODEL_SCAN_THINKING))
+				r = &m->f[order[i]];
+	}
+	if (r != NULL) {
+		s = scan_text(d, r, &n);
+		if (s == NULL)
+			return BASE_E_LIMIT;
+		rc = dec_emit(d, MODEL_EV_REASONING, s, n);
+		if (rc != 0)
+			return rc;
+	}
+	if (m->f[MODEL_SCAN_CONTENT].kind != MODEL_SPAN_STRING)
+		return 0;
+	s = scan_text(d, &m->f[MODEL_SCAN_CONTENT], &n);
+	if (s == NULL)
+		return BASE_E_LIMIT;
+	return n == 0 ? 0 : model_think_feed(&d->think, s, n, d->cb, d->arg);
+}
+
+static void scan_finish(struct model_decoder *d, const struct model_scan *sc)
+{
+	size_t n = 0;
+	const char *s;
+
+	if (sc->finish.kind != MODEL_SPAN_STRING)
+		return;
+	s = scan_text(d, &sc->finish, &n);
+	if (s != NULL && n < sizeof(d->finish))
+		memcpy(d->finish, s, n + 1);
+}
+
+/* The events of a scanned chunk, exactly as dec_openai_chunk and
+ * dec_ollama_line give them from a jansson tree. */
+static int dec_scanned(struct model_decoder *d, const struct model_scan *sc)
+{
+	int rc = 0;
+
+	if (d->kind == MODEL_KIND_OLLAMA) {
+		if (sc->msg[0].present)
+			rc = scan_msg(d, &sc->msg[0], true);
+		if (rc == 0 && sc->done) {
+			struct model_event ev = {0};
+
+			scan_finish(d, sc);
+			ev.type = MODEL_EV_USAGE;
+			ev.usage.prompt_tokens = sc->u.prompt_tokens;
+			ev.usage.completion_tokens = sc->u.completion_tokens;
+			rc = d->cb(&ev, d->arg);
+			if (rc == 0)
+				rc = dec_done(d);
+		}
+		return rc;
+	}
+	if (sc->choice) {
+		const struct model_scan_msg *m = sc->msg[0].present   ? &sc->msg[0]
+						 : sc->msg[1].present ? &sc->msg[1]
+								      : NULL;
+
+		if (m != NULL)
+			rc = scan_msg(d, m, false);
+		scan_finish(d, sc);
+	}
+	if (rc == 0 && sc->usage) {
+		struct model_event ev = {0};
+
+		ev.type = MODEL_EV_USAGE;
+		ev.usage = sc->u;
+		rc = d->cb(&ev, d->arg);
+	}
+	return rc;
+}
+
+/* Whether the scanner reads what the provider's reasoning field names. */
+static bool dec_scannable(const struct model_decoder *d)
+{
+	return !d->json_only && (d->reasoning_field[0] == '\0' ||
+				 strcmp(d->reasoning_field, "reasoning_content") == 0 ||
+				 strcmp(d->reasoning_field, "reasoning") == 0 ||
+				 strcmp(d->reasoning_field, "thinking") == 0);
+}
+
 static int dec_json(struct model_decoder *d, const char *s, size_t n, struct err *e)
 {
 	json_error_t jerr;
-	json_t *root = json_loadb(s, n, 0, &jerr);
+	json_t *root;
 	int rc;
+
+	if (dec_scannable(d)) {
+		struct model_scan sc;
+
+		if (model_scan_chunk(d->kind, s, n, &sc)) {
+			d->scanned++;
+			return dec_scanned(d, &sc);
+		}
+	}
+	d->parsed++;
+	root = json_loadb(s, n, 0, &jerr);
 
 	if (root == NULL || !json_is_object(root)) {
 		json_decref(root);

@@ -67,7 +67,9 @@ static void chat_send_text(struct chat_stream *s, const char *name, const char *
 	char esc[8];
 	size_t run = 0;
 
-	evbuffer_add_printf(s->out, "event: %s\ndata: {\"text\":\"", name);
+	evbuffer_add(s->out, "event: ", 7);
+	evbuffer_add(s->out, name, strlen(name));
+	evbuffer_add(s->out, "\ndata: {\"text\":\"", 16);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
