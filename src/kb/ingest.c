@@ -425,6 +425,11 @@ static int ingest_root(struct ingest *g, const char *path, struct err *e)
 		if (rc == 0 && g->o->step != NULL &&
 		    g->o->step(g->o->step_arg, g->stats, g->walked + g->nfiles) != 0)
 			rc = err_set(e, BASE_E_BUSY, "已取消");
+		if (rc == 0 && g->o->commit_each_file) {
+			rc = store_tx_commit(g->st, e);
+			if (rc == 0)
+				rc = store_tx_begin(g->st, e);
+		}
 		if (g->o->progress && ((i + 1) % 200 == 0 || i + 1 == g->nfiles))
 			fprintf(stderr, "shuzhi kb: %s: %zu/%zu 个文件，%zu 个分块\n", rootbuf,
 				i + 1, g->nfiles, g->stats->chunks);

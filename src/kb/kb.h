@@ -89,6 +89,13 @@ struct kb_ingest_opts {
 	 * then fails with BASE_E_BUSY "已取消" and rolls back. */
 	int (*step)(void *arg, const struct kb_ingest_stats *s, size_t total);
 	void *step_arg;
+	/* Commit after each file (and begin again) instead of holding the
+	 * write lock for the whole ingest, so that other writers (a live
+	 * server's logins and audit) get in between files. A failure or a
+	 * stop then rolls back only the file being read: every document is
+	 * whole, the files before it stay updated and a later reindex reads
+	 * the rest. */
+	bool commit_each_file;
 };
 
 /* Create kb `name` when missing, then ingest every path (files or folders,

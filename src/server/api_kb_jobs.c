@@ -6,8 +6,12 @@
  *
  *  - A job runs on a worker thread with its own store connection (SQLite
  *    in WAL mode: the loop's connection keeps reading meanwhile) and does
- *    the whole ingest in one transaction (kb_add / kb_reindex): a failure
- *    or a cancel rolls back and the kb stays as it was.
+ *    an upload in one transaction (kb_add): a failure or a cancel rolls
+ *    back and the kb stays as it was. A reindex commits file by file
+ *    (kb_ingest_opts.commit_each_file), so that the loop's own writes
+ *    (logins, sessions, audit) wait at most for one file, never for the
+ *    whole job; a failure or a stop rolls back the file being read and a
+ *    later reindex reads the rest.
  *  - Jobs run one at a time, in the order they came (they all write the
  *    same database, which has one writer); the others wait "queued".
  *  - After each file the worker records its progress in the job: files
@@ -155,7 +159,7 @@ static int kb_job_upload(struct kb_job *j, struct store *st, const struct kb_ing
 static void kb_job_run(void *arg)
 {
 	struct kb_job *j = arg;
-	struct kb_ingest_opts o = {false, NULL, j->now, kb_job_step, j};
+	struct kb_ingest_opts o = {false, NULL, j->now, kb_job_step, j, false};
 	struct store *st = NULL;
 
 	pthread_mutex_lock(&j->mu);
@@ -172,6 +176,10 @@ static void kb_job_run(void *arg)
 		j->check_failed = true;
 		return;
 	}
+	/* A reindex commits file by file so that the loop's own writes
+	 * (logins, sessions, audit) never wait out the whole job; an upload
+	 * is one file and stays one transaction. */
+	o.commit_each_file = j->reindex;
 	j->rc = store_open(j->db, 0, &st, &j->e);
 	if (j->rc == 0 && j->reindex)
 		j->rc = kb_reindex(st, j->kb.name, &o, &j->stats, &j->e);

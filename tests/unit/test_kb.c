@@ -250,7 +250,8 @@ static int step_cb(void *arg, const struct kb_ingest_stats *s, size_t total)
 }
 
 /* The step callback sees files done of files found grow to the end; a
- * nonzero return stops the ingest, which rolls back (the kb as before). */
+ * nonzero return stops the ingest, which rolls back (the kb as before), or,
+ * committing file by file, rolls back only the file being read. */
 TEST(kb_ingest_step_progress_and_cancel)
 {
 	struct db_fixture f;
@@ -303,10 +304,19 @@ TEST(kb_ingest_step_progress_and_cancel)
 	ASSERT_EQ(kb_search(f.st, "事项1按规定办理", NULL, 0, 5, &r, &e), 0);
 	ASSERT(r.n >= 1 && strstr(r.p[0].text, "按规定办理") != NULL);
 	kb_results_free(&r);
-	/* not stopped: every change is read */
+	/* committing file by file, stopped after the third: the two before it
+	 * stay updated, the third is rolled back */
+	memset(&l, 0, sizeof(l));
+	l.monotonic = true;
+	l.stop_after = 3;
+	o.commit_each_file = true;
+	ASSERT_EQ(kb_reindex(f.st, "通知", &o, &s, &e), BASE_E_BUSY);
+	err_clear(&e);
+	o.commit_each_file = false;
+	/* not stopped: every change not yet read is read */
 	l.stop_after = 0;
 	ASSERT_EQ(kb_reindex(f.st, "通知", &o, &s, &e), 0);
-	ASSERT_EQ(s.updated, 6);
+	ASSERT_EQ(s.updated, 4);
 	ASSERT_EQ(kb_search(f.st, "蝴蝶兰花卉", NULL, 0, 10, &r, &e), 0);
 	ASSERT(r.n >= 1 && strstr(r.p[0].text, "蝴蝶兰") != NULL);
 	kb_results_free(&r);
