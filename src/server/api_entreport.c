@@ -100,22 +100,15 @@ static void er_usage_row(struct er_run *run, const char *status)
 	struct store_model_usage u = {0};
 	struct work_ctx ctx = {run->st, run->actor, NULL, NULL};
 	const struct model_provider *p = model_gateway_provider(run->gw);
-	struct err e = {0};
-	int64_t id;
 
-	buf_addc(&run->reasoning, '\0');
-	run->reasoning.len--;
-	u.ts = work_now(&ctx);
 	u.user_id = run->user_id;
 	u.department_id = run->dept_id;
 	u.employee_id = run->emp_id;
 	u.provider = p->name;
 	u.model = p->model;
 	u.status = status;
-	server_usage_fill(&u, &run->usage, run->start_ns, run->first_ns);
-	u.reasoning = run->reasoning.p ? run->reasoning.p : "";
-	if (store_model_usage_add(run->st, &u, &id, &e) != 0)
-		base_log(LOG_ERROR, "enterprise report: 用量记录失败：%s", e.msg);
+	server_usage_add(&ctx, &u, &run->usage, run->start_ns, run->first_ns, &run->reasoning,
+			 "enterprise report");
 	run->call_status = status;
 }
 

@@ -282,20 +282,13 @@ static void slides_usage(struct slides_stream *s, const char *status)
 {
 	struct work_ctx ctx = {s->st, s->actor, NULL, NULL};
 	struct store_model_usage u = {0};
-	struct err e = {0};
-	int64_t id;
 
-	buf_addc(&s->reasoning, '\0');
-	u.ts = work_now(&ctx);
 	u.user_id = s->user_id;
 	u.department_id = s->dept_id;
 	u.provider = s->provider;
 	u.model = s->model;
 	u.status = status;
-	server_usage_fill(&u, &s->usage, s->start_ns, s->first_ns);
-	u.reasoning = s->reasoning.p != NULL ? s->reasoning.p : "";
-	if (store_model_usage_add(s->st, &u, &id, &e) != 0)
-		base_log(LOG_ERROR, "slides: 用量记录失败：%s", e.msg);
+	server_usage_add(&ctx, &u, &s->usage, s->start_ns, s->first_ns, &s->reasoning, "slides");
 }
 
 static void slides_audit_model(struct slides_stream *s, const char *source, size_t outline_bytes)

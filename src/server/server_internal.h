@@ -353,5 +353,14 @@ struct store_model_usage;
  * at start_ns, gave its first token at first_ns (0: none) and ends now. */
 void server_usage_fill(struct store_model_usage *u, const struct model_usage *mu, uint64_t start_ns,
 		       uint64_t first_ns);
+/* Store u (the caller sets who, provider, model and status) with the time
+ * now (ctx's clock), its tokens and timings (server_usage_fill) and the
+ * call's reasoning, which is kept only here; a failure is logged under
+ * label. */
+struct work_ctx;
+struct buf;
+void server_usage_add(const struct work_ctx *ctx, struct store_model_usage *u,
+		      const struct model_usage *mu, uint64_t start_ns, uint64_t first_ns,
+		      struct buf *reasoning, const char *label);
 
 #endif

@@ -80,22 +80,17 @@ static void tm_usage_row(struct tm_run *run, const char *status)
 	struct store_model_usage u = {0};
 	struct work_ctx ctx = {run->st, run->actor, NULL, NULL};
 	const struct model_provider *p = model_gateway_provider(run->gw);
-	struct err e = {0};
-	int64_t id;
+	char label[48];
 
-	buf_addc(&run->reasoning, '\0');
-	run->reasoning.len--;
-	u.ts = work_now(&ctx);
+	snprintf(label, sizeof(label), "task %lld", (long long)run->task_id);
 	u.user_id = run->user_id;
 	u.department_id = run->dept_id;
 	u.employee_id = run->emp_id;
 	u.provider = p->name;
 	u.model = p->model;
 	u.status = status;
-	server_usage_fill(&u, &run->usage, run->start_ns, run->first_ns);
-	u.reasoning = run->reasoning.p ? run->reasoning.p : "";
-	if (store_model_usage_add(run->st, &u, &id, &e) != 0)
-		base_log(LOG_ERROR, "task %lld: 用量记录失败：%s", (long long)run->task_id, e.msg);
+	server_usage_add(&ctx, &u, &run->usage, run->start_ns, run->first_ns, &run->reasoning,
+			 label);
 }
 
 /* The call in flight ended with status (and why, when it failed): its

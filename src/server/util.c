@@ -375,3 +375,19 @@ void server_usage_fill(struct store_model_usage *u, const struct model_usage *mu
 	u->first_token_ms = first_ns ? (int64_t)((first_ns - start_ns) / 1000000) : 0;
 	u->duration_ms = (int64_t)((base_now_ns() - start_ns) / 1000000);
 }
+
+void server_usage_add(const struct work_ctx *ctx, struct store_model_usage *u,
+		      const struct model_usage *mu, uint64_t start_ns, uint64_t first_ns,
+		      struct buf *reasoning, const char *label)
+{
+	struct err e = {0};
+	int64_t id;
+
+	buf_addc(reasoning, '\0');
+	reasoning->len--;
+	u->ts = work_now(ctx);
+	server_usage_fill(u, mu, start_ns, first_ns);
+	u->reasoning = reasoning->p != NULL ? reasoning->p : "";
+	if (store_model_usage_add(ctx->st, u, &id, &e) != 0)
+		base_log(LOG_ERROR, "%s: 用量记录失败：%s", label, e.msg);
+}
