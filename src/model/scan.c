@@ -286,6 +286,24 @@ static bool sc_tracked(struct sc *s, enum sc_ctx ctx, const char *k, size_t n, i
 	return sc_fail(s);
 }
 
+/* After a member or an element: 1 past a ',' (and white space), 0 past
+ * close, -1 (failed) on anything else. */
+static int sc_after(struct sc *s, char close)
+{
+	sc_ws(s);
+	if (s->p < s->end && *s->p == ',') {
+		s->p++;
+		sc_ws(s);
+		return 1;
+	}
+	if (s->p < s->end && *s->p == close) {
+		s->p++;
+		return 0;
+	}
+	sc_fail(s);
+	return -1;
+}
+
 /* At '{'. Tracked members are recorded; the others validated and skipped. */
 static bool sc_object(struct sc *s, enum sc_ctx ctx, int depth)
 {
@@ -325,17 +343,14 @@ static bool sc_object(struct sc *s, enum sc_ctx ctx, int depth)
 		} else if (!sc_value(s, child, depth + 1)) {
 			return false;
 		}
-		sc_ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			sc_ws(s);
+		switch (sc_after(s, '}')) {
+		case 1:
 			continue;
-		}
-		if (s->p < s->end && *s->p == '}') {
-			s->p++;
+		case 0:
 			return true;
+		default:
+			return false;
 		}
-		return sc_fail(s);
 	}
 }
 
@@ -361,17 +376,14 @@ static bool sc_array(struct sc *s, enum sc_ctx ctx, int depth)
 		} else if (!sc_value(s, SC_SKIP, depth + 1)) {
 			return false;
 		}
-		sc_ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			sc_ws(s);
+		switch (sc_after(s, ']')) {
+		case 1:
 			continue;
-		}
-		if (s->p < s->end && *s->p == ']') {
-			s->p++;
+		case 0:
 			return true;
+		default:
+			return false;
 		}
-		return sc_fail(s);
 	}
 }
 
