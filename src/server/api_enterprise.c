@@ -15,6 +15,7 @@
  * prefixes]}, replaced as a whole by the admin (audited); screening takes
  * "chain": node name as an industry filter.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,18 +346,97 @@ void server_api_ent_rules_get(struct server_req *r)
 	reply_rules(r, &rs, NULL);
 }
 
+/* A rule change runs on the worker pool: re-evaluating every enterprise's
+ * warnings takes seconds on 100,000 of them, and the loop keeps answering
+ * meanwhile. One at a time (409 for a second while one runs). */
+struct rules_job {
+	struct server_req *r;
+	char db[PATH_MAX]; /* the worker's own store connection */
+	char *actor;
+	int64_t now;
+	struct ent_rules rs;
+	json_t *diff, *detail;
+	char *text;
+	struct ent_reeval re;
+	struct err e;
+};
+
+static bool ent_rules_running;
+
+static void rules_job_free(struct rules_job *j)
+{
+	json_decref(j->detail);
+	json_decref(j->diff);
+	free(j->text);
+	free(j->actor);
+	free(j);
+}
+
+/* The rules, the warnings re-evaluated under them (a snapshot the feed
+ * attributes to this change) and the audit entry: one transaction on the
+ * worker's own connection. */
+static void rules_job_run(void *arg)
+{
+	struct rules_job *j = arg;
+	struct store *st = NULL;
+	struct work_ctx ctx = {NULL, j->actor, NULL, NULL};
+
+	if (store_open(j->db, 0, &st, &j->e) != 0)
+		return;
+	ctx.st = st;
+	if (store_tx_begin(st, &j->e) == 0) {
+		if (store_ent_setting_set(st, "rules", j->text, j->now, j->actor, &j->e) == 0 &&
+		    ent_warnings_reevaluate(st, j->actor, j->now, &j->re, &j->e) == 0) {
+			json_object_set_new(j->detail, "reevaluated",
+					    json_pack("{s:I,s:I,s:I,s:I,s:I}", "snapshot",
+						      (json_int_t)j->re.snapshot, "warnings",
+						      (json_int_t)j->re.warnings, "new",
+						      (json_int_t)j->re.added, "cleared",
+						      (json_int_t)j->re.cleared, "ms",
+						      (json_int_t)j->re.ms));
+			if (work_audit_append_tx(&ctx, "enterprise.rules", "enterprise", j->detail,
+						 &j->e) == 0)
+				store_tx_commit(st, &j->e);
+			else
+				store_tx_rollback(st);
+		} else {
+			store_tx_rollback(st);
+		}
+	}
+	store_close(st);
+}
+
+static void rules_job_done(void *arg)
+{
+	struct rules_job *j = arg;
+	struct server_req *r = j->r;
+
+	ent_rules_running = false;
+	if (j->e.code != 0)
+		server_reply_err(r, &j->e);
+	else
+		reply_rules(r, &j->rs, &j->re);
+	rules_job_free(j);
+	server_req_end(r);
+}
+
 /* PUT {"rules": {rule: {enabled, level, threshold}}} replaces the whole
  * configuration (rules not named: default); {"reset": true} or
- * {"rules": {}} restores the defaults. Audited with the differences. */
+ * {"rules": {}} restores the defaults. Audited with the differences;
+ * the reply comes when the warnings are re-evaluated (rules_job_run). */
 void server_api_ent_rules_set(struct server_req *r)
 {
-	json_t *body = server_body_json(r);
+	json_t *body;
 	struct ent_rules rs, old;
-	struct ent_reeval re = {0};
+	struct rules_job *j;
 	struct err e = {0};
-	json_t *diff, *d;
-	char *text;
 
+	/* before the body is read: a second change waits for the first */
+	if (ent_rules_running) {
+		server_reply_error(r, 409, "busy", "预警规则正在重新评估，请稍后再试");
+		return;
+	}
+	body = server_body_json(r);
 	if (body == NULL)
 		return;
 	if (json_is_true(json_object_get(body, "reset")) && json_object_size(body) == 1) {
@@ -376,41 +456,21 @@ void server_api_ent_rules_set(struct server_req *r)
 		server_reply_err(r, &e);
 		return;
 	}
-	diff = ent_rules_diff_json(&rs);
-	text = json_dumps(diff, JSON_COMPACT | JSON_SORT_KEYS);
-	d = json_pack("{s:O,s:o,s:b}", "rules", diff, "previous", ent_rules_diff_json(&old),
-		      "reset", json_object_size(diff) == 0);
-	/* the rules, the warnings re-evaluated under them (a snapshot the
-	 * feed attributes to this change) and the audit entry: one
-	 * transaction */
-	if (store_tx_begin(server_store(r), &e) == 0) {
-		if (store_ent_setting_set(server_store(r), "rules", text, work_now(&r->ctx),
-					  r->actor, &e) == 0 &&
-		    ent_warnings_reevaluate(server_store(r), r->actor, work_now(&r->ctx), &re,
-					    &e) == 0) {
-			json_object_set_new(
-			    d, "reevaluated",
-			    json_pack("{s:I,s:I,s:I,s:I,s:I}", "snapshot", (json_int_t)re.snapshot,
-				      "warnings", (json_int_t)re.warnings, "new",
-				      (json_int_t)re.added, "cleared", (json_int_t)re.cleared, "ms",
-				      (json_int_t)re.ms));
-			if (work_audit_append_tx(&r->ctx, "enterprise.rules", "enterprise", d,
-						 &e) == 0)
-				store_tx_commit(server_store(r), &e);
-			else
-				store_tx_rollback(server_store(r));
-		} else {
-			store_tx_rollback(server_store(r));
-		}
-	}
-	json_decref(d);
-	json_decref(diff);
-	free(text);
-	if (e.code != 0) {
-		server_reply_err(r, &e);
+	j = xcalloc(1, sizeof(*j));
+	j->r = r;
+	snprintf(j->db, sizeof(j->db), "%s", server_db_path(r));
+	j->actor = xstrdup(r->actor);
+	j->now = work_now(&r->ctx);
+	j->rs = rs;
+	j->diff = ent_rules_diff_json(&rs);
+	j->text = json_dumps(j->diff, JSON_COMPACT | JSON_SORT_KEYS);
+	j->detail = json_pack("{s:O,s:o,s:b}", "rules", j->diff, "previous",
+			      ent_rules_diff_json(&old), "reset", json_object_size(j->diff) == 0);
+	if (server_work_submit(r, rules_job_run, rules_job_done, j) != 0) {
+		rules_job_free(j);
 		return;
 	}
-	reply_rules(r, &rs, &re);
+	ent_rules_running = true;
 }
 
 /* ---- search ---- */
