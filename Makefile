@@ -165,4 +165,4 @@ build/bench-slides: $(REL_OBJ) build/rel/bench/slides/inproc.o
 clean:
 	rm -rf build
 
--include build/rel/bench/gongwen/inproc.d build/rel/bench/scenario/inproc.d build/rel/bench/search/inproc.d build/rel/bench/slides/inproc.d $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d
+-include build/rel/bench/gongwen/inproc.d build/rel/bench/scenario/inproc.d build/rel/bench/search/inproc.d build/rel/bench/kbemb/inproc.d build/rel/bench/slides/inproc.d $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) build/rel/src/main.d build/asan/src/main.d

@@ -29,44 +29,7 @@
 #include "store/kbvec_store.h"
 #include "store/store.h"
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a;
-	double y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double pct(const double *v, size_t n, size_t p)
-{
-	size_t i = n * p / 100;
-
-	return v[i < n ? i : n - 1];
-}
-
-static double cpu_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static void write_run(FILE *f, const char *id, const struct kb_results *r)
-{
-	json_t *arr = json_array();
-	json_t *o;
-
-	for (size_t i = 0; i < r->n; i++)
-		json_array_append_new(
-		    arr, json_pack("{s:s,s:o,s:s,s:f}", "file", r->p[i].file, "article",
-				   r->p[i].article ? json_string(r->p[i].article) : json_null(),
-				   "title", r->p[i].title, "score", r->p[i].score));
-	o = json_pack("{s:s,s:o,s:b}", "id", id, "results", arr, "answerable", r->answerable);
-	json_dumpf(o, f, JSON_COMPACT);
-	fputc('\n', f);
-	json_decref(o);
-}
+#include "../kb_bench.h"
 
 static void report(const char *name, double *lat, double *cpu, size_t n)
 {
