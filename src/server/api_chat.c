@@ -42,6 +42,7 @@ struct chat_stream {
 	char finish[32];
 	struct buf reasoning;
 	struct evbuffer *out;
+	struct server_stream_out sout; /* the per-token path (chat_send_text) */
 };
 
 /* "event: NAME\ndata: JSON\n\n" to the client; the JSON value is stolen. */
@@ -60,39 +61,62 @@ static void chat_send(struct chat_stream *s, const char *name, json_t *data)
 
 /* "event: NAME\ndata: {"text":"…"}\n\n" without building a JSON tree (the
  * per-token path): the text is valid UTF-8 from the decoder; quotes,
- * backslashes and control characters are escaped. */
-static void chat_send_text(struct chat_stream *s, const char *name, const char *p, size_t n)
+ * backslashes and control characters are escaped. A short event is built
+ * on the stack and goes into the connection's output framed, in one
+ * addition (one buffer chain, one wake-up of the writer); a long one
+ * through an evbuffer and evhttp_send_reply_chunk(). */
+#define CHAT_EV_STACK 2048
+
+static size_t chat_escape(char *dst, const char *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	char esc[8];
-	size_t run = 0;
+	size_t o = 0;
 
-	evbuffer_add(s->out, "event: ", 7);
-	evbuffer_add(s->out, name, strlen(name));
-	evbuffer_add(s->out, "\ndata: {\"text\":\"", 16);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		evbuffer_add(s->out, p + run, i - run);
-		run = i + 1;
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			evbuffer_add(s->out, esc, 2);
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			dst[o++] = (char)c;
+		} else if (c == '"' || c == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = (char)c;
 		} else if (c == '\n') {
-			evbuffer_add(s->out, "\\n", 2);
+			dst[o++] = '\\';
+			dst[o++] = 'n';
 		} else {
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			evbuffer_add(s->out, esc, 6);
+			memcpy(dst + o, "\\u00", 4);
+			dst[o + 4] = hex[c >> 4];
+			dst[o + 5] = hex[c & 15];
+			o += 6;
 		}
 	}
-	evbuffer_add(s->out, p + run, n - run);
-	evbuffer_add(s->out, "\"}\n\n", 4);
-	evhttp_send_reply_chunk(s->req, s->out);
+	return o;
+}
+
+static void chat_send_text(struct chat_stream *s, const char *name, const char *p, size_t n)
+{
+	char stack[CHAT_EV_STACK];
+	size_t nl = strlen(name), len, framed;
+	char *body = stack + 20, *big = NULL;
+
+	/* Worst case: every byte escaped as \u00XX. */
+	if (s->sout.out == NULL || 20 + 7 + nl + 16 + 6 * n + 4 + 2 > sizeof(stack))
+		body = big = xmalloc(7 + nl + 16 + 6 * n + 4);
+	memcpy(body, "event: ", 7);
+	memcpy(body + 7, name, nl);
+	memcpy(body + 7 + nl, "\ndata: {\"text\":\"", 16);
+	len = 7 + nl + 16;
+	len += chat_escape(body + len, p, n);
+	memcpy(body + len, "\"}\n\n", 4);
+	len += 4;
+	if (big == NULL &&
+	    (framed = server_stream_frame(&s->sout, stack, sizeof(stack), body, len)) > 0) {
+		evbuffer_add(s->sout.out, stack, framed);
+	} else {
+		evbuffer_add(s->out, body, len);
+		evhttp_send_reply_chunk(s->req, s->out);
+	}
+	free(big);
 	s->last_write_ns = base_now_ns();
 }
 
@@ -406,6 +430,7 @@ void server_api_chat(struct server_req *r)
 	free(body);
 	s->req = server_reply_stream_start(r, "text/event-stream; charset=utf-8");
 	s->con = evhttp_request_get_connection(s->req);
+	server_stream_out_init(s->req, &s->sout);
 	evhttp_connection_set_closecb(s->con, chat_on_close, s);
 	s->ping = event_new(server_event_base(r), -1, EV_PERSIST, chat_on_ping, s);
 	event_add(s->ping, &tick);
