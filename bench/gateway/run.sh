@@ -26,6 +26,11 @@
 # -F 2000) of shuzhi serve over each round's gateway phase to
 # build/bench/gateway.perf.data.ROUND; PERF=trace writes `perf trace -s`
 # (system calls per kind) to build/bench/gateway.trace.ROUND.txt.
+# CALLGRIND=1 runs shuzhi serve under valgrind's callgrind, counting only
+# during the gateway phases (callgrind_control -i on/off): instructions
+# executed by the gateway, independent of the load on the machine (the
+# latencies are then meaningless); the total and the top functions are
+# printed, the profile is build/bench/gateway.callgrind.
 # Exit status: 0 measured, 1 a phase had errors, 2 set-up error.
 set -eu
 if [ $# -lt 1 ]; then
@@ -61,6 +66,11 @@ if [ "${PIN:-0}" = 1 ]; then
 	RUN_LOAD=(taskset -c 0 "${RUN[@]}")
 	RUN_GW=(taskset -c 1 "${RUN[@]}")
 fi
+CG_OUT=$ROOT/build/bench/gateway.callgrind
+if [ "${CALLGRIND:-0}" = 1 ]; then
+	rm -f "$CG_OUT"
+	RUN_GW+=(valgrind -q --tool=callgrind --instr-atstart=no "--callgrind-out-file=$CG_OUT")
+fi
 "${RUN_LOAD[@]}" build/standin >"$TMP/standin.out" 2>&1 &
 SD_PID=$!
 for _ in $(seq 1 50); do
@@ -79,7 +89,7 @@ printf '{"max_conns_per_ip":%d,"model":{"base_url":"http://127.0.0.1:%s/v1","mod
 	$((N + 16)) "$SP" "$MODEL" "$N" "$N" >"$TMP/cfg.json"
 "${RUN_GW[@]}" "$BIN" serve --config "$TMP/cfg.json" --listen 127.0.0.1:0 2>"$TMP/serve.log" &
 SZ_PID=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
 	GP=$(sed -n 's|.*正在监听 http://127.0.0.1:\([0-9][0-9]*\)/$|\1|p' "$TMP/serve.log")
 	[ -n "$GP" ] && break
 	sleep 0.1
@@ -113,9 +123,11 @@ for r in $(seq 1 "$ROUNDS"); do
 	trace) perf trace -s -p "$SZ_PID" -o "$ROOT/build/bench/gateway.trace.$r.txt" 2>/dev/null & PERF_PID=$! ;;
 	esac
 	[ -z "$PERF_PID" ] || sleep 1
+	[ "${CALLGRIND:-0}" = 1 ] && callgrind_control -i on "$SZ_PID" >/dev/null
 	"${RUN_LOAD[@]}" build/bench-loadgen 127.0.0.1 "$GP" /api/chat "$N" '{"message":"你好"}' "$COOKIE" "$CSRF" >"$TMP/gw.json" || true
 	kill $RSS_PID 2>/dev/null
 	wait $RSS_PID 2>/dev/null || true
+	[ "${CALLGRIND:-0}" = 1 ] && callgrind_control -i off "$SZ_PID" >/dev/null
 	if [ -n "$PERF_PID" ]; then
 		kill -INT "$PERF_PID" 2>/dev/null
 		wait "$PERF_PID" 2>/dev/null || true
@@ -134,7 +146,8 @@ PY
 done
 rss_peak=$(sort -n "$TMP"/rss.* | tail -n 1)
 rows=$(sqlite3 "$SHUZHI_DB" "SELECT count(*) FROM model_usage WHERE status='done'")
-python3 - "$TMP/rounds" "$N" "$TOK" "$DELAY" "$rss_idle" "$rss_peak" "$rows" "$OUT" <<'PY'
+status=0
+python3 - "$TMP/rounds" "$N" "$TOK" "$DELAY" "$rss_idle" "$rss_peak" "$rows" "$OUT" <<'PY' || status=$?
 import json, sys
 rounds = [json.loads(l) for l in open(sys.argv[1])]
 n, tok, delay, rss_idle, rss_peak, rows, out = sys.argv[2:]
@@ -163,3 +176,12 @@ print(f"RSS of shuzhi serve: idle {res['gateway_rss_idle_mb']} MB, peak {res['ga
 print(f"added first-token p99 per round: {res['all_added_first_p99_ms']}")
 sys.exit(0 if d["errors"] == 0 and g["errors"] == 0 else 1)
 PY
+if [ "${CALLGRIND:-0}" = 1 ]; then
+	kill "$SZ_PID" 2>/dev/null
+	wait "$SZ_PID" 2>/dev/null || true
+	SZ_PID=
+	ir=$(callgrind_annotate "$CG_OUT" 2>/dev/null | awk '/PROGRAM TOTALS/{gsub(",","",$1); print $1}')
+	echo "callgrind: gateway phases executed $ir instructions ($((ir / (N * ROUNDS))) per stream of $TOK tokens)"
+	callgrind_annotate --threshold=90 "$CG_OUT" 2>/dev/null | sed -n '/^Ir/,$p' | head -n 30
+fi
+exit $status
