@@ -883,6 +883,7 @@ out_free:
 	/* jobs still out finish and answer (their requests are still there);
 	 * knowledge-base jobs are cancelled first (rolled back) */
 	server_kb_jobs_stop();
+	server_api_chat_detach(); /* usage rows from now on: on the loop */
 	server_workers_free(srv.workers);
 	server_kb_jobs_free();
 	model_gateway_free(srv.gw); /* ends open streams while the store is open */

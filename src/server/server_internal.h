@@ -351,6 +351,9 @@ void server_api_slides_render(struct server_req *r);
 void server_api_slides_templates(struct server_req *r);
 /* Write the usage rows still pending (before the store closes). */
 void server_api_chat_flush(void);
+/* Shutdown: from now on usage rows are written on the loop (the worker
+ * pool is about to go). */
+void server_api_chat_detach(void);
 /* Runtime settings (api_settings.c, settings.h): the configuration the
  * server started with, the live one (with the database rows), and making a
  * new live configuration take effect (rate limits, model gateway). */
