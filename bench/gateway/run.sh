@@ -18,7 +18,20 @@
 # ROUNDS=N (default 2) alternates direct and gateway phases and reports the
 # median round. On a shared machine the figures are dominated by waiting for
 # a CPU (printed as "waited … for a CPU"); NICE=-10 runs the three processes
-# at that priority (root only) to measure the gateway rather than the queue. Exit status: 0 measured, 1 a phase had errors, 2 set-up error.
+# at that priority (root only) to measure the gateway rather than the queue.
+# PIN=1 pins the stand-in and the load generator to CPU 0 and shuzhi serve to
+# CPU 1 (taskset), so the gateway does not share its CPU with the load it is
+# measured under (other processes on the box still may).
+# PERF=record writes `perf record` (PERF_OPTS, default --call-graph dwarf
+# -F 2000) of shuzhi serve over each round's gateway phase to
+# build/bench/gateway.perf.data.ROUND; PERF=trace writes `perf trace -s`
+# (system calls per kind) to build/bench/gateway.trace.ROUND.txt.
+# CALLGRIND=1 runs shuzhi serve under valgrind's callgrind, counting only
+# during the gateway phases (callgrind_control -i on/off): instructions
+# executed by the gateway, independent of the load on the machine (the
+# latencies are then meaningless); the total and the top functions are
+# printed, the profile is build/bench/gateway.callgrind.
+# Exit status: 0 measured, 1 a phase had errors, 2 set-up error.
 set -eu
 if [ $# -lt 1 ]; then
 	echo "usage: $0 BIN [STREAMS] [TOKENS] [DELAY_MS]" >&2
@@ -47,7 +60,18 @@ trap cleanup EXIT
 
 NICE=${NICE:-0}
 RUN=(nice -n "$NICE")
-"${RUN[@]}" build/standin >"$TMP/standin.out" 2>&1 &
+RUN_LOAD=("${RUN[@]}")
+RUN_GW=("${RUN[@]}")
+if [ "${PIN:-0}" = 1 ]; then
+	RUN_LOAD=(taskset -c 0 "${RUN[@]}")
+	RUN_GW=(taskset -c 1 "${RUN[@]}")
+fi
+CG_OUT=$ROOT/build/bench/gateway.callgrind
+if [ "${CALLGRIND:-0}" = 1 ]; then
+	rm -f "$CG_OUT"
+	RUN_GW+=(valgrind -q --tool=callgrind --instr-atstart=no "--callgrind-out-file=$CG_OUT")
+fi
+"${RUN_LOAD[@]}" build/standin >"$TMP/standin.out" 2>&1 &
 SD_PID=$!
 for _ in $(seq 1 50); do
 	SP=$(awk '/listening on/{print $4}' "$TMP/standin.out")
@@ -63,9 +87,9 @@ printf '%s\n' "$PW" | "$BIN" user add bench --role staff >/dev/null
 # All streams come from one address: raise the per-IP connection limit.
 printf '{"max_conns_per_ip":%d,"model":{"base_url":"http://127.0.0.1:%s/v1","model":"%s","max_streams":%d,"max_queue":%d}}\n' \
 	$((N + 16)) "$SP" "$MODEL" "$N" "$N" >"$TMP/cfg.json"
-"${RUN[@]}" "$BIN" serve --config "$TMP/cfg.json" --listen 127.0.0.1:0 2>"$TMP/serve.log" &
+"${RUN_GW[@]}" "$BIN" serve --config "$TMP/cfg.json" --listen 127.0.0.1:0 2>"$TMP/serve.log" &
 SZ_PID=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
 	GP=$(sed -n 's|.*正在监听 http://127.0.0.1:\([0-9][0-9]*\)/$|\1|p' "$TMP/serve.log")
 	[ -n "$GP" ] && break
 	sleep 0.1
@@ -84,7 +108,7 @@ rss_idle=$(awk '/VmRSS/{print $2}' /proc/$SZ_PID/status)
 : >"$TMP/rounds"
 for r in $(seq 1 "$ROUNDS"); do
 	sd0=$(cpu_s $SD_PID)
-	"${RUN[@]}" build/bench-loadgen 127.0.0.1 "$SP" /v1/chat/completions "$N" "$DIRECT_BODY" >"$TMP/direct.json" || true
+	"${RUN_LOAD[@]}" build/bench-loadgen 127.0.0.1 "$SP" /v1/chat/completions "$N" "$DIRECT_BODY" >"$TMP/direct.json" || true
 	sd1=$(cpu_s $SD_PID)
 	g0=$(cpu_s $SZ_PID)
 	s0=$(cpu_s $SD_PID)
@@ -93,9 +117,21 @@ for r in $(seq 1 "$ROUNDS"); do
 	# argon2id login's 64 MiB instead).
 	(while kill -0 $SZ_PID 2>/dev/null; do awk '/VmRSS/{print $2}' /proc/$SZ_PID/status; sleep 0.1; done) >"$TMP/rss.$r" &
 	RSS_PID=$!
-	"${RUN[@]}" build/bench-loadgen 127.0.0.1 "$GP" /api/chat "$N" '{"message":"你好"}' "$COOKIE" "$CSRF" >"$TMP/gw.json" || true
+	PERF_PID=
+	case "${PERF:-}" in
+	record) perf record -q ${PERF_OPTS:---call-graph dwarf -F 2000} -p "$SZ_PID" -o "$ROOT/build/bench/gateway.perf.data.$r" 2>/dev/null & PERF_PID=$! ;;
+	trace) perf trace -s -p "$SZ_PID" -o "$ROOT/build/bench/gateway.trace.$r.txt" 2>/dev/null & PERF_PID=$! ;;
+	esac
+	[ -z "$PERF_PID" ] || sleep 1
+	[ "${CALLGRIND:-0}" = 1 ] && callgrind_control -i on "$SZ_PID" >/dev/null
+	"${RUN_LOAD[@]}" build/bench-loadgen 127.0.0.1 "$GP" /api/chat "$N" '{"message":"你好"}' "$COOKIE" "$CSRF" >"$TMP/gw.json" || true
 	kill $RSS_PID 2>/dev/null
 	wait $RSS_PID 2>/dev/null || true
+	[ "${CALLGRIND:-0}" = 1 ] && callgrind_control -i off "$SZ_PID" >/dev/null
+	if [ -n "$PERF_PID" ]; then
+		kill -INT "$PERF_PID" 2>/dev/null
+		wait "$PERF_PID" 2>/dev/null || true
+	fi
 	g1=$(cpu_s $SZ_PID)
 	s1=$(cpu_s $SD_PID)
 	w1=$(wait_s $SZ_PID)
@@ -110,7 +146,8 @@ PY
 done
 rss_peak=$(sort -n "$TMP"/rss.* | tail -n 1)
 rows=$(sqlite3 "$SHUZHI_DB" "SELECT count(*) FROM model_usage WHERE status='done'")
-python3 - "$TMP/rounds" "$N" "$TOK" "$DELAY" "$rss_idle" "$rss_peak" "$rows" "$OUT" <<'PY'
+status=0
+python3 - "$TMP/rounds" "$N" "$TOK" "$DELAY" "$rss_idle" "$rss_peak" "$rows" "$OUT" <<'PY' || status=$?
 import json, sys
 rounds = [json.loads(l) for l in open(sys.argv[1])]
 n, tok, delay, rss_idle, rss_peak, rows, out = sys.argv[2:]
@@ -126,7 +163,8 @@ res = {"streams": int(n), "tokens": int(tok), "delay_ms": int(delay), "rounds": 
 json.dump(res, open(out, "w"), indent=1)
 d, g = m["direct"], m["gateway"]
 import os
-print(f"bench/gateway: {n} concurrent streams × {tok} tokens, {delay} ms apart (stand-in), median of {len(rounds)} rounds, nice {os.environ.get('NICE', '0')}")
+print(f"bench/gateway: {n} concurrent streams × {tok} tokens, {delay} ms apart (stand-in), median of {len(rounds)} rounds, nice {os.environ.get('NICE', '0')}"
+      + (", pinned (stand-in + loadgen CPU 0, gateway CPU 1)" if os.environ.get("PIN") == "1" else ""))
 print(f"{'':24}{'direct':>12}{'gateway':>12}{'added':>10}")
 for k, label in (("first_p50_ms", "first token p50 (ms)"), ("first_p99_ms", "first token p99 (ms)"),
                  ("token_p50_ms", "per token p50 (ms)"), ("token_p99_ms", "per token p99 (ms)")):
@@ -138,3 +176,12 @@ print(f"RSS of shuzhi serve: idle {res['gateway_rss_idle_mb']} MB, peak {res['ga
 print(f"added first-token p99 per round: {res['all_added_first_p99_ms']}")
 sys.exit(0 if d["errors"] == 0 and g["errors"] == 0 else 1)
 PY
+if [ "${CALLGRIND:-0}" = 1 ]; then
+	kill "$SZ_PID" 2>/dev/null
+	wait "$SZ_PID" 2>/dev/null || true
+	SZ_PID=
+	ir=$(callgrind_annotate "$CG_OUT" 2>/dev/null | awk '/PROGRAM TOTALS/{gsub(",","",$1); print $1}')
+	echo "callgrind: gateway phases executed $ir instructions ($((ir / (N * ROUNDS))) per stream of $TOK tokens)"
+	callgrind_annotate --threshold=90 "$CG_OUT" 2>/dev/null | sed -n '/^Ir/,$p' | head -n 30
+fi
+exit $status

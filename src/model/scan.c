@@ -1,6 +1,7 @@
 /* model/scan: the chunk scanner (see scan.h) — a validating recursive
  * descent over one JSON object that records the members the decoder reads
  * and gives up (false) on anything it does not fully understand. */
+#include <stdint.h>
 #include <string.h>
 
 #include "model/scan.h"
@@ -62,13 +63,54 @@ static int sc_hex4(const char *p)
 /* At '"': the string's raw bytes into sp (may be NULL), s->p after the
  * closing quote. Checks what jansson checks: UTF-8, control characters,
  * escapes, surrogate pairs; \u0000 is refused (jansson's default). */
+/* The bytes of p[0..8) sc_string must look at (a '"', a '\\', a control
+ * character, a byte of a multi-byte character) as their top bits, found
+ * word-at-a-time: a byte is zero / below 0x20 where the subtraction borrows
+ * into its top bit. A borrow can flag a byte above a flagged one too, never
+ * the lowest flagged byte: that one is always a byte to look at. */
+static uint64_t sc_special8(const char *p)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t v, q, b;
+
+	memcpy(&v, p, 8);
+	q = v ^ (ones * '"');
+	b = v ^ (ones * '\\');
+	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v) | v) & high;
+}
+
+/* How many bytes from p on are plain ASCII inside a string (the last
+ * fewer than eight are left to the byte loop). */
+static size_t sc_plain_run(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (end - q >= 8) {
+		uint64_t m = sc_special8(q);
+
+		if (m != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			q += __builtin_ctzll(m) / 8; /* the first byte in memory */
+#endif
+			break;
+		}
+		q += 8;
+	}
+	return (size_t)(q - p);
+}
+
 static bool sc_string(struct sc *s, struct model_span *sp)
 {
 	const char *start = ++s->p;
 	bool esc = false;
 
 	while (s->p < s->end) {
-		unsigned char c = (unsigned char)*s->p;
+		unsigned char c;
+
+		s->p += sc_plain_run(s->p, s->end);
+		if (s->p >= s->end)
+			break;
+		c = (unsigned char)*s->p;
 
 		if (c == '"') {
 			if (sp != NULL) {

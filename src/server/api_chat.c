@@ -42,6 +42,7 @@ struct chat_stream {
 	char finish[32];
 	struct buf reasoning;
 	struct evbuffer *out;
+	struct server_stream_out sout; /* the per-token path (chat_send_text) */
 };
 
 /* "event: NAME\ndata: JSON\n\n" to the client; the JSON value is stolen. */
@@ -60,39 +61,62 @@ static void chat_send(struct chat_stream *s, const char *name, json_t *data)
 
 /* "event: NAME\ndata: {"text":"…"}\n\n" without building a JSON tree (the
  * per-token path): the text is valid UTF-8 from the decoder; quotes,
- * backslashes and control characters are escaped. */
-static void chat_send_text(struct chat_stream *s, const char *name, const char *p, size_t n)
+ * backslashes and control characters are escaped. A short event is built
+ * on the stack and goes into the connection's output framed, in one
+ * addition (one buffer chain, one wake-up of the writer); a long one
+ * through an evbuffer and evhttp_send_reply_chunk(). */
+#define CHAT_EV_STACK 2048
+
+static size_t chat_escape(char *dst, const char *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	char esc[8];
-	size_t run = 0;
+	size_t o = 0;
 
-	evbuffer_add(s->out, "event: ", 7);
-	evbuffer_add(s->out, name, strlen(name));
-	evbuffer_add(s->out, "\ndata: {\"text\":\"", 16);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		evbuffer_add(s->out, p + run, i - run);
-		run = i + 1;
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			evbuffer_add(s->out, esc, 2);
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			dst[o++] = (char)c;
+		} else if (c == '"' || c == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = (char)c;
 		} else if (c == '\n') {
-			evbuffer_add(s->out, "\\n", 2);
+			dst[o++] = '\\';
+			dst[o++] = 'n';
 		} else {
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			evbuffer_add(s->out, esc, 6);
+			memcpy(dst + o, "\\u00", 4);
+			dst[o + 4] = hex[c >> 4];
+			dst[o + 5] = hex[c & 15];
+			o += 6;
 		}
 	}
-	evbuffer_add(s->out, p + run, n - run);
-	evbuffer_add(s->out, "\"}\n\n", 4);
-	evhttp_send_reply_chunk(s->req, s->out);
+	return o;
+}
+
+static void chat_send_text(struct chat_stream *s, const char *name, const char *p, size_t n)
+{
+	char stack[CHAT_EV_STACK];
+	size_t nl = strlen(name), len, framed;
+	char *body = stack + 20, *big = NULL;
+
+	/* Worst case: every byte escaped as \u00XX. */
+	if (s->sout.out == NULL || 20 + 7 + nl + 16 + 6 * n + 4 + 2 > sizeof(stack))
+		body = big = xmalloc(7 + nl + 16 + 6 * n + 4);
+	memcpy(body, "event: ", 7);
+	memcpy(body + 7, name, nl);
+	memcpy(body + 7 + nl, "\ndata: {\"text\":\"", 16);
+	len = 7 + nl + 16;
+	len += chat_escape(body + len, p, n);
+	memcpy(body + len, "\"}\n\n", 4);
+	len += 4;
+	if (big == NULL &&
+	    (framed = server_stream_frame(&s->sout, stack, sizeof(stack), body, len)) > 0) {
+		evbuffer_add(s->sout.out, stack, framed);
+	} else {
+		evbuffer_add(s->out, body, len);
+		evhttp_send_reply_chunk(s->req, s->out);
+	}
+	free(big);
 	s->last_write_ns = base_now_ns();
 }
 
@@ -100,41 +124,115 @@ static void chat_send_text(struct chat_stream *s, const char *name, const char *
  * Usage rows are written in batches: one transaction (one fsync with
  * synchronous=FULL) per CHAT_FLUSH_MS or CHAT_BATCH_MAX rows, so a
  * thousand streams ending together do not stall the loop a thousand
- * times. server_api_chat_flush() writes what is pending (shutdown).
+ * times. The batch is written on a worker thread with its own store
+ * connection (the fsync took up to 100 ms on a busy disk, every stream
+ * on the loop waiting), one batch at a time; rows that end meanwhile wait
+ * for the next. Without workers (shutdown), or when a full batch finds one
+ * still out, the loop writes it itself. server_api_chat_flush() writes
+ * what is pending (shutdown).
  */
 #define CHAT_FLUSH_MS  200
 #define CHAT_BATCH_MAX 256
 
-static struct {
-	struct store *st;
-	struct event *timer;
+struct chat_rows {
 	struct store_model_usage rows[CHAT_BATCH_MAX];
 	size_t n;
+};
+
+static struct {
+	struct store *st; /* the loop's connection */
+	struct event *timer;
+	struct chat_rows b;
+	struct server_workers *workers; /* NULL: write on the loop */
+	const char *db_path;
+	bool detached;	   /* server_api_chat_detach(): no more workers */
+	bool out;	   /* a batch is on a worker */
+	struct store *wst; /* the workers' connection, one batch at a time */
 } chat_batch;
 
-static void chat_flush_rows(void)
+static void chat_write_rows(struct store *st, const struct chat_rows *b)
 {
 	struct err e = {0};
 	int64_t id;
-	size_t i;
 
-	if (chat_batch.n == 0)
-		return;
-	if (store_tx_begin(chat_batch.st, &e) == 0) {
-		for (i = 0; i < chat_batch.n; i++)
-			if (store_model_usage_add(chat_batch.st, &chat_batch.rows[i], &id, &e) != 0)
+	if (store_tx_begin(st, &e) == 0) {
+		for (size_t i = 0; i < b->n; i++)
+			if (store_model_usage_add(st, &b->rows[i], &id, &e) != 0)
 				base_log(LOG_ERROR, "chat: 用量记录失败：%s", e.msg);
-		if (store_tx_commit(chat_batch.st, &e) != 0)
+		if (store_tx_commit(st, &e) != 0) {
 			base_log(LOG_ERROR, "chat: 用量记录提交失败：%s", e.msg);
+			store_tx_rollback(st);
+		}
 	} else {
 		base_log(LOG_ERROR, "chat: 用量记录失败：%s", e.msg);
 	}
-	for (i = 0; i < chat_batch.n; i++) {
-		free((char *)chat_batch.rows[i].provider);
-		free((char *)chat_batch.rows[i].model);
-		free((char *)chat_batch.rows[i].reasoning);
+}
+
+static void chat_free_rows(struct chat_rows *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free((char *)b->rows[i].provider);
+		free((char *)b->rows[i].model);
+		free((char *)b->rows[i].reasoning);
 	}
-	chat_batch.n = 0;
+	b->n = 0;
+}
+
+/* On a worker: only the batch and the workers' own connection. */
+static void chat_job_run(void *arg)
+{
+	struct chat_rows *b = arg;
+	struct err e = {0};
+
+	if (chat_batch.wst == NULL && store_open(chat_batch.db_path, 0, &chat_batch.wst, &e) != 0) {
+		base_log(LOG_ERROR, "chat: 用量记录无法打开数据库：%s", e.msg);
+		chat_batch.wst = NULL;
+		return;
+	}
+	chat_write_rows(chat_batch.wst, b);
+}
+
+static void chat_on_flush(evutil_socket_t fd, short what, void *arg);
+
+/* Back on the loop. A batch whose worker could not open the database is
+ * written here. */
+static void chat_job_done(void *arg)
+{
+	struct chat_rows *b = arg;
+	struct timeval tv = {0, CHAT_FLUSH_MS * 1000};
+
+	if (chat_batch.wst == NULL)
+		chat_write_rows(chat_batch.st, b);
+	chat_free_rows(b);
+	free(b);
+	chat_batch.out = false;
+	if (chat_batch.b.n > 0 && chat_batch.timer != NULL &&
+	    !evtimer_pending(chat_batch.timer, NULL))
+		evtimer_add(chat_batch.timer, &tv);
+}
+
+static void chat_flush_rows(bool must)
+{
+	struct chat_rows *b;
+
+	if (chat_batch.b.n == 0)
+		return;
+	if (chat_batch.workers != NULL && !chat_batch.detached && !chat_batch.out) {
+		b = xmalloc(sizeof(*b));
+		memcpy(b, &chat_batch.b, sizeof(*b));
+		chat_batch.b.n = 0;
+		if (server_workers_submit(chat_batch.workers, chat_job_run, chat_job_done, b) ==
+		    0) {
+			chat_batch.out = true;
+			return;
+		}
+		memcpy(&chat_batch.b, b, sizeof(*b));
+		free(b);
+	}
+	if (chat_batch.out && !must)
+		return; /* chat_job_done schedules the next flush */
+	chat_write_rows(chat_batch.st, &chat_batch.b);
+	chat_free_rows(&chat_batch.b);
 }
 
 static void chat_on_flush(evutil_socket_t fd, short what, void *arg)
@@ -142,15 +240,25 @@ static void chat_on_flush(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	chat_flush_rows();
+	chat_flush_rows(false);
+}
+
+void server_api_chat_detach(void)
+{
+	chat_batch.detached = true;
+	chat_batch.workers = NULL;
 }
 
 void server_api_chat_flush(void)
 {
-	chat_flush_rows();
+	chat_flush_rows(true);
 	if (chat_batch.timer != NULL)
 		event_free(chat_batch.timer);
 	chat_batch.timer = NULL;
+	if (chat_batch.wst != NULL && !chat_batch.out)
+		store_close(chat_batch.wst);
+	if (!chat_batch.out)
+		chat_batch.wst = NULL;
 }
 
 static void chat_record(struct chat_stream *s, const char *status)
@@ -159,10 +267,10 @@ static void chat_record(struct chat_stream *s, const char *status)
 	struct work_ctx wall = {s->st, NULL, NULL, NULL};
 	struct timeval tv = {0, CHAT_FLUSH_MS * 1000};
 
-	if (chat_batch.n == CHAT_BATCH_MAX || (chat_batch.n > 0 && chat_batch.st != s->st))
-		chat_flush_rows();
+	if (chat_batch.b.n == CHAT_BATCH_MAX || (chat_batch.b.n > 0 && chat_batch.st != s->st))
+		chat_flush_rows(true);
 	chat_batch.st = s->st;
-	u = &chat_batch.rows[chat_batch.n++];
+	u = &chat_batch.b.rows[chat_batch.b.n++];
 	memset(u, 0, sizeof(*u));
 	u->ts = work_now(&wall);
 	u->user_id = s->user_id;
@@ -383,6 +491,10 @@ void server_api_chat(struct server_req *r)
 	body = chat_request_body(r, p);
 	if (body == NULL)
 		return;
+	if (!chat_batch.detached) {
+		chat_batch.workers = server_workers_of(r);
+		chat_batch.db_path = server_db_path(r);
+	}
 	s = xcalloc(1, sizeof(*s));
 	s->srv = r->srv;
 	s->st = server_store(r);
@@ -406,6 +518,7 @@ void server_api_chat(struct server_req *r)
 	free(body);
 	s->req = server_reply_stream_start(r, "text/event-stream; charset=utf-8");
 	s->con = evhttp_request_get_connection(s->req);
+	server_stream_out_init(s->req, &s->sout);
 	evhttp_connection_set_closecb(s->con, chat_on_close, s);
 	s->ping = event_new(server_event_base(r), -1, EV_PERSIST, chat_on_ping, s);
 	event_add(s->ping, &tick);

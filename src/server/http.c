@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -294,6 +295,41 @@ struct evhttp_request *server_reply_stream_start(struct server_req *r, const cha
 	evhttp_send_reply_start(r->ev, 200, "OK");
 	http_access_log(r, 200);
 	return r->ev;
+}
+
+void server_stream_out_init(struct evhttp_request *req, struct server_stream_out *o)
+{
+	struct evhttp_connection *con = evhttp_request_get_connection(req);
+	const char *te =
+	    evhttp_find_header(evhttp_request_get_output_headers(req), "Transfer-Encoding");
+
+	o->out = con ? bufferevent_get_output(evhttp_connection_get_bufferevent(con)) : NULL;
+	o->chunked = te != NULL && strcasecmp(te, "chunked") == 0;
+}
+
+size_t server_stream_frame(const struct server_stream_out *o, char *dst, size_t cap, const char *p,
+			   size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char head[20];
+	size_t h = sizeof(head);
+
+	if (!o->chunked) {
+		if (n > cap)
+			return 0;
+		memmove(dst, p, n);
+		return n;
+	}
+	head[--h] = '\n';
+	head[--h] = '\r';
+	for (size_t v = n; v > 0 || h == sizeof(head) - 2; v >>= 4)
+		head[--h] = hex[v & 15];
+	if (n + (sizeof(head) - h) + 2 > cap)
+		return 0;
+	memmove(dst + (sizeof(head) - h), p, n); /* p may lie inside dst */
+	memcpy(dst, head + h, sizeof(head) - h);
+	memcpy(dst + (sizeof(head) - h) + n, "\r\n", 2);
+	return (sizeof(head) - h) + n + 2;
 }
 
 void server_reply_json(struct server_req *r, int status, json_t *body)
@@ -847,6 +883,7 @@ out_free:
 	/* jobs still out finish and answer (their requests are still there);
 	 * knowledge-base jobs are cancelled first (rolled back) */
 	server_kb_jobs_stop();
+	server_api_chat_detach(); /* usage rows from now on: on the loop */
 	server_workers_free(srv.workers);
 	server_kb_jobs_free();
 	model_gateway_free(srv.gw); /* ends open streams while the store is open */

@@ -83,6 +83,20 @@ struct model_gateway *server_gateway(struct server_req *r);
  * now (access-logged), chunks follow with evhttp_send_reply_chunk() and
  * evhttp_send_reply_end(). r itself is gone when the handler returns. */
 struct evhttp_request *server_reply_stream_start(struct server_req *r, const char *type);
+/* Where a streamed reply's chunks can also go in one piece each: the
+ * connection's output and whether evhttp frames the reply in chunks
+ * (HTTP/1.1; not for an HTTP/1.0 client). server_stream_write() adds
+ * bytes already framed, e.g. by server_stream_frame(). */
+struct server_stream_out {
+	struct evbuffer *out;
+	bool chunked;
+};
+void server_stream_out_init(struct evhttp_request *req, struct server_stream_out *o);
+/* Frame p[0..n) (n > 0) for o in dst (cap bytes, at least n + 20):
+ * the chunk's size line and closing CRLF when chunked. Returns the framed
+ * length, 0 when it does not fit. */
+size_t server_stream_frame(const struct server_stream_out *o, char *dst, size_t cap, const char *p,
+			   size_t n);
 /* A streamed reply whose client went away (evhttp does not complete it):
  * no longer counted as in flight. */
 void server_stream_abandoned(struct server *srv);
@@ -337,6 +351,9 @@ void server_api_slides_render(struct server_req *r);
 void server_api_slides_templates(struct server_req *r);
 /* Write the usage rows still pending (before the store closes). */
 void server_api_chat_flush(void);
+/* Shutdown: from now on usage rows are written on the loop (the worker
+ * pool is about to go). */
+void server_api_chat_detach(void);
 /* Runtime settings (api_settings.c, settings.h): the configuration the
  * server started with, the live one (with the database rows), and making a
  * new live configuration take effect (rate limits, model gateway). */

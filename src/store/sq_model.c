@@ -10,7 +10,7 @@ int store_model_usage_add(struct store *st, const struct store_model_usage *u, i
 			  struct err *e)
 {
 	sqlite3_stmt *stmt;
-	int rc = store_sqlite_prepare(
+	int rc = store_sqlite_cached(
 	    st,
 	    "INSERT INTO model_usage (ts, user_id, department_id, provider, model, status,"
 	    " prompt_tokens, completion_tokens, reasoning_tokens, first_token_ms, duration_ms,"
@@ -59,7 +59,7 @@ static int usage_tokens_since(struct store *st, const char *column, int64_t id, 
 		 "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0)"
 		 " FROM model_usage WHERE %s = ?1 AND ts >= ?2",
 		 column);
-	rc = store_sqlite_prepare(st, sql, &stmt, e);
+	rc = store_sqlite_cached(st, sql, &stmt, e);
 	if (rc != 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
@@ -67,11 +67,11 @@ static int usage_tokens_since(struct store *st, const char *column, int64_t id, 
 	rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
 		rc = store_sqlite_fail(st, sqlite3_extended_errcode(store_sqlite_db(st)), NULL, e);
-		sqlite3_finalize(stmt);
+		store_sqlite_done(st, stmt);
 		return rc;
 	}
 	*tokens = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	store_sqlite_done(st, stmt);
 	return 0;
 }
 

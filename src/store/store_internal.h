@@ -104,6 +104,26 @@ int store_sqlite_exec_stmt(struct store *st, struct sqlite3_stmt *stmt, const ch
 int store_sqlite_copy_text(struct sqlite3_stmt *stmt, int col, char *dst, size_t cap,
 			   struct err *e);
 
+/*
+ * Statement cache, per connection: store_sqlite_cached() hands out the
+ * prepared statement kept for this SQL text (prepared on first use; the text
+ * is copied, so it may be built at run time); store_sqlite_done() gives it
+ * back, reset and with its bindings cleared. The insert-step and exec-stmt
+ * helpers above give back what they run; store_sqlite_done() finalizes a
+ * statement that is not cached, so every path ends the same way. A text
+ * whose statement is still out (nested use) gets its own, uncached one.
+ * Statements recompile themselves after a schema change; they are
+ * finalized when the store closes.
+ */
+struct store_sqlite_cache_stats {
+	uint64_t hits, prepares, evictions;
+};
+int store_sqlite_cached(struct store *st, const char *sql, struct sqlite3_stmt **stmt,
+			struct err *e);
+void store_sqlite_done(struct store *st, struct sqlite3_stmt *stmt);
+/* Counters since the store was opened (tests, benchmarks). */
+void store_sqlite_cache_stats(struct store *st, struct store_sqlite_cache_stats *out);
+
 /* Schema of the sensitive-word lists (sq_privacy.c), migration 6. */
 extern const char store_sq_privacy_schema[];
 /* Schema of the task input files (sq_taskfiles.c), migration 11. */

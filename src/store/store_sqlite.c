@@ -17,11 +17,24 @@
 #include "store/store_internal.h"
 
 #define SQ_BUSY_TIMEOUT_MS 5000
+#define SQ_CACHE_MAX	   32 /* prepared statements kept per connection */
+
+/* A prepared statement kept for reuse (sq_cached, sq_done). */
+struct sq_cached {
+	char *sql; /* own copy: the key */
+	sqlite3_stmt *stmt;
+	uint64_t used; /* s->tick when last handed out: the oldest goes first */
+	bool busy;     /* handed out and not yet given back */
+};
 
 struct sq {
 	struct store base; /* first: struct store * and struct sq * convert */
 	sqlite3 *db;
 	bool readonly;
+	struct sq_cached cache[SQ_CACHE_MAX];
+	size_t ncache;
+	uint64_t tick;
+	struct store_sqlite_cache_stats stats;
 };
 
 /*
@@ -331,6 +344,88 @@ static int sq_prepare(struct sq *s, const char *sql, sqlite3_stmt **stmt, struct
 	return 0;
 }
 
+/*
+ * Statement cache: the statements every request runs (session and user
+ * lookups, usage rows, quota sums) are prepared once per connection instead
+ * of once per call (parsing and planning cost more than running them).
+ * sq_cached() hands out the cached statement for this SQL text, or prepares
+ * one; sq_done() gives it back: reset (ending its read transaction at once)
+ * with its bindings cleared, or finalized when it was not cached. A text
+ * whose statement is still handed out (a nested use) gets a fresh one that
+ * is not cached. Schema changes need nothing here: statements from
+ * sqlite3_prepare_v2 recompile themselves when the schema changed. All of
+ * them are finalized when the connection closes.
+ */
+static int sq_cached(struct sq *s, const char *sql, sqlite3_stmt **stmt, struct err *e)
+{
+	struct sq_cached *slot = NULL;
+	bool nested = false;
+	int rc;
+
+	for (size_t i = 0; i < s->ncache; i++) {
+		struct sq_cached *c = &s->cache[i];
+
+		if (strcmp(c->sql, sql) == 0) {
+			if (c->busy) {
+				nested = true;
+				break;
+			}
+			c->busy = true;
+			c->used = ++s->tick;
+			s->stats.hits++;
+			*stmt = c->stmt;
+			return 0;
+		}
+	}
+	rc = sq_prepare(s, sql, stmt, e);
+	if (rc != 0)
+		return rc;
+	s->stats.prepares++;
+	if (nested)
+		return 0;
+	if (s->ncache < SQ_CACHE_MAX) {
+		slot = &s->cache[s->ncache++];
+	} else {
+		for (size_t i = 0; i < s->ncache; i++)
+			if (!s->cache[i].busy && (slot == NULL || s->cache[i].used < slot->used))
+				slot = &s->cache[i];
+		if (slot == NULL) /* all handed out: this one is not kept */
+			return 0;
+		sqlite3_finalize(slot->stmt);
+		free(slot->sql);
+		s->stats.evictions++;
+	}
+	slot->sql = xstrdup(sql);
+	slot->stmt = *stmt;
+	slot->busy = true;
+	slot->used = ++s->tick;
+	return 0;
+}
+
+/* Give back a statement from sq_cached or sq_prepare (NULL: nothing). */
+static void sq_done(struct sq *s, sqlite3_stmt *stmt)
+{
+	if (stmt == NULL)
+		return;
+	for (size_t i = 0; i < s->ncache; i++)
+		if (s->cache[i].stmt == stmt) {
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			s->cache[i].busy = false;
+			return;
+		}
+	sqlite3_finalize(stmt);
+}
+
+static void sq_cache_clear(struct sq *s)
+{
+	for (size_t i = 0; i < s->ncache; i++) {
+		sqlite3_finalize(s->cache[i].stmt);
+		free(s->cache[i].sql);
+	}
+	s->ncache = 0;
+}
+
 static void sq_bind_text(sqlite3_stmt *stmt, int i, const char *v)
 {
 	sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC);
@@ -353,7 +448,7 @@ static int sq_exec_stmt(struct sq *s, sqlite3_stmt *stmt, const char *conflict_m
 
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		ret = sq_fail(s, sqlite3_extended_errcode(s->db), conflict_msg, e);
-	sqlite3_finalize(stmt);
+	sq_done(s, stmt);
 	return ret;
 }
 
@@ -500,6 +595,7 @@ static void sq_close(struct store *st)
 {
 	struct sq *s = sq_of(st);
 
+	sq_cache_clear(s);
 	sqlite3_close_v2(s->db);
 	free(s);
 }
@@ -545,15 +641,17 @@ static int sq_insert_step(struct sq *s, sqlite3_stmt *stmt, const char *fk_msg,
 {
 	int rc = sqlite3_step(stmt);
 
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE)
 		rc = sqlite3_extended_errcode(s->db);
+	else
+		*id = sqlite3_last_insert_rowid(s->db);
+	sq_done(s, stmt);
+	if (rc != SQLITE_DONE) {
 		if (check_msg != NULL && rc == SQLITE_CONSTRAINT_CHECK)
 			return err_set(e, BASE_E_FORMAT, "%s", check_msg);
 		return sq_fail(s, rc, rc == SQLITE_CONSTRAINT_FOREIGNKEY ? fk_msg : conflict_msg,
 			       e);
 	}
-	*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
 }
 
@@ -582,7 +680,7 @@ static int sq_dept_get(struct store *st, int64_t id, struct store_dept *out, str
 	int rc;
 
 	snprintf(sql, sizeof(sql), "%s WHERE id = ?1", sq_dept_cols);
-	rc = sq_prepare(s, sql, &stmt, e);
+	rc = sq_cached(s, sql, &stmt, e);
 	if (rc != 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
@@ -593,7 +691,7 @@ static int sq_dept_get(struct store *st, int64_t id, struct store_dept *out, str
 		rc = err_set(e, BASE_E_NOTFOUND, "部门不存在");
 	else
 		rc = sq_fail(s, sqlite3_extended_errcode(s->db), NULL, e);
-	sqlite3_finalize(stmt);
+	sq_done(s, stmt);
 	return rc;
 }
 
@@ -716,7 +814,7 @@ static int sq_user_get(struct store *st, const char *username, struct store_user
 	int rc;
 
 	snprintf(sql, sizeof(sql), "%s WHERE username = ?1", sq_user_cols);
-	rc = sq_prepare(s, sql, &stmt, e);
+	rc = sq_cached(s, sql, &stmt, e);
 	if (rc != 0)
 		return rc;
 	sq_bind_text(stmt, 1, username);
@@ -727,7 +825,7 @@ static int sq_user_get(struct store *st, const char *username, struct store_user
 		rc = err_set(e, BASE_E_NOTFOUND, "用户不存在");
 	else
 		rc = sq_fail(s, sqlite3_extended_errcode(s->db), NULL, e);
-	sqlite3_finalize(stmt);
+	sq_done(s, stmt);
 	return rc;
 }
 
@@ -833,7 +931,7 @@ static int sq_user_get_id(struct store *st, int64_t id, struct store_user *out, 
 	int rc;
 
 	snprintf(sql, sizeof(sql), "%s WHERE id = ?1", sq_user_cols);
-	rc = sq_prepare(s, sql, &stmt, e);
+	rc = sq_cached(s, sql, &stmt, e);
 	if (rc != 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
@@ -844,7 +942,7 @@ static int sq_user_get_id(struct store *st, int64_t id, struct store_user *out, 
 		rc = err_set(e, BASE_E_NOTFOUND, "用户不存在");
 	else
 		rc = sq_fail(s, sqlite3_extended_errcode(s->db), NULL, e);
-	sqlite3_finalize(stmt);
+	sq_done(s, stmt);
 	return rc;
 }
 
@@ -879,10 +977,10 @@ static int sq_session_find(struct store *st, const char *token_hash, struct stor
 	sqlite3_stmt *stmt;
 	int rc;
 
-	rc = sq_prepare(s,
-			"SELECT id, token_hash, user_id, csrf, created_at, last_seen_at, expires_at"
-			" FROM sessions WHERE token_hash = ?1",
-			&stmt, e);
+	rc = sq_cached(s,
+		       "SELECT id, token_hash, user_id, csrf, created_at, last_seen_at, expires_at"
+		       " FROM sessions WHERE token_hash = ?1",
+		       &stmt, e);
 	if (rc != 0)
 		return rc;
 	sq_bind_text(stmt, 1, token_hash);
@@ -901,7 +999,7 @@ static int sq_session_find(struct store *st, const char *token_hash, struct stor
 	} else {
 		rc = sq_fail(s, sqlite3_extended_errcode(s->db), NULL, e);
 	}
-	sqlite3_finalize(stmt);
+	sq_done(s, stmt);
 	return rc;
 }
 
@@ -911,7 +1009,7 @@ static int sq_session_touch(struct store *st, int64_t id, int64_t now, struct er
 	sqlite3_stmt *stmt;
 	int rc;
 
-	rc = sq_prepare(s, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2", &stmt, e);
+	rc = sq_cached(s, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2", &stmt, e);
 	if (rc != 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, now);
@@ -1023,7 +1121,7 @@ static int sq_token_one(struct sq *s, const char *where, const char *key_text, i
 	int rc;
 
 	snprintf(sql, sizeof(sql), "%s WHERE %s = ?1", SQ_TOKEN_COLS, where);
-	rc = sq_prepare(s, sql, &stmt, e);
+	rc = sq_cached(s, sql, &stmt, e);
 	if (rc != 0)
 		return rc;
 	if (key_text != NULL)
@@ -1037,7 +1135,7 @@ static int sq_token_one(struct sq *s, const char *where, const char *key_text, i
 		rc = err_set(e, BASE_E_NOTFOUND, "令牌不存在");
 	else
 		rc = sq_fail(s, sqlite3_extended_errcode(s->db), NULL, e);
-	sqlite3_finalize(stmt);
+	sq_done(s, stmt);
 	return rc;
 }
 
@@ -1085,7 +1183,7 @@ static int sq_token_update(struct sq *s, const char *sql, int64_t id, int64_t v,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	rc = sq_prepare(s, sql, &stmt, e);
+	rc = sq_cached(s, sql, &stmt, e);
 	if (rc != 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
@@ -1097,7 +1195,7 @@ static int sq_token_update(struct sq *s, const char *sql, int64_t id, int64_t v,
 		rc = err_set(e, BASE_E_NOTFOUND, "令牌不存在");
 	else
 		rc = 0;
-	sqlite3_finalize(stmt);
+	sq_done(s, stmt);
 	return rc;
 }
 
@@ -1134,7 +1232,7 @@ static int sq_audit_head(struct store *st, int64_t *id, char *hash, struct err *
 
 	*id = 0;
 	hash[0] = '\0';
-	rc = sq_prepare(s, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", &stmt, e);
+	rc = sq_cached(s, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", &stmt, e);
 	if (rc != 0)
 		return rc;
 	rc = sqlite3_step(stmt);
@@ -1147,7 +1245,7 @@ static int sq_audit_head(struct store *st, int64_t *id, char *hash, struct err *
 	} else {
 		rc = sq_fail(s, sqlite3_extended_errcode(s->db), NULL, e);
 	}
-	sqlite3_finalize(stmt);
+	sq_done(s, stmt);
 	return rc;
 }
 
@@ -1157,10 +1255,10 @@ static int sq_audit_insert(struct store *st, const struct store_audit *a, struct
 	sqlite3_stmt *stmt;
 	int rc;
 
-	rc = sq_prepare(s,
-			"INSERT INTO audit_log (id, ts, actor, action, target, detail, prev_hash,"
-			" hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-			&stmt, e);
+	rc = sq_cached(s,
+		       "INSERT INTO audit_log (id, ts, actor, action, target, detail, prev_hash,"
+		       " hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		       &stmt, e);
 	if (rc != 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, a->id);
@@ -1306,6 +1404,7 @@ int store_sqlite_open(const char *path, int flags, struct store **out, struct er
 	return 0;
 
 out_close:
+	sq_cache_clear(s);
 	sqlite3_close_v2(s->db);
 	free(s);
 	return rc;
@@ -1344,4 +1443,19 @@ int store_sqlite_exec_stmt(struct store *st, sqlite3_stmt *stmt, const char *con
 int store_sqlite_copy_text(sqlite3_stmt *stmt, int col, char *dst, size_t cap, struct err *e)
 {
 	return sq_copy_text(stmt, col, dst, cap, e);
+}
+
+int store_sqlite_cached(struct store *st, const char *sql, sqlite3_stmt **stmt, struct err *e)
+{
+	return sq_cached(sq_of(st), sql, stmt, e);
+}
+
+void store_sqlite_done(struct store *st, sqlite3_stmt *stmt)
+{
+	sq_done(sq_of(st), stmt);
+}
+
+void store_sqlite_cache_stats(struct store *st, struct store_sqlite_cache_stats *out)
+{
+	*out = sq_of(st)->stats;
 }

@@ -189,6 +189,54 @@ check abort-upstream-on-disconnect test "$(requests aborted)" -eq $((aborted0 + 
 check abort-recorded test "$(sqlite3 "$SHUZHI_DB" "SELECT count(*) FROM model_usage WHERE status='aborted'")" = 1
 check stand-in-stream-gone test "$(requests active)" -eq "$active0"
 
+# Answer text that needs escaping (quotes, backslashes, newlines, control
+# characters, CJK), in short pieces (framed on the stack, one addition per
+# event) and in long ones (over the stack buffer: through evhttp), to an
+# HTTP/1.1 client (chunked) and an HTTP/1.0 one (not chunked): the deltas
+# put together are the text exactly.
+kill $SERVER
+wait $SERVER 2>/dev/null
+printf '{"model":{"base_url":"%s/v1","model":"deepseek:tokens=2:keepalive=0:reply=%s/reply.txt","max_streams":4}}\n' "$SURL" "$TMP" >"$TMP/serve-reply.json"
+start_server "$TMP/serve-reply.log" --config "$TMP/serve-reply.json" || exit 1
+CSRF=$(login)
+python3 - "$TMP/reply.txt" short <<'EOF2'
+import sys
+t = '他说："你好\\世界"\n\t第二行\x01\x1f结束 <b>&amp;</b> ' * (3 if sys.argv[2] == "short" else 120)
+open(sys.argv[1], "w", encoding="utf-8").write(t)
+EOF2
+cp "$TMP/reply.txt" "$TMP/reply-short.txt"
+chat '{"message":"x"}' >"$TMP/esc1.sse"
+"${CURL[@]}" --http1.0 -b "$TMP/jar" -H "X-CSRF-Token: $CSRF" "${JSON[@]}" -d '{"message":"x"}' "http://127.0.0.1:$PORT/api/chat" >"$TMP/esc10.sse"
+python3 - "$TMP/reply.txt" long <<'EOF2'
+import sys
+t = '他说："你好\\世界"\n\t第二行\x01\x1f结束 <b>&amp;</b> ' * (3 if sys.argv[2] == "short" else 120)
+open(sys.argv[1], "w", encoding="utf-8").write(t)
+EOF2
+chat '{"message":"x"}' >"$TMP/esc2.sse"
+python3 - "$TMP/reply-short.txt" "$TMP/reply.txt" "$TMP/esc1.sse" "$TMP/esc10.sse" "$TMP/esc2.sse" >"$TMP/esc.check" 2>&1 <<'EOF2'
+import json, sys
+def deltas(path):
+    text, names = "", []
+    for block in open(path, encoding="utf-8").read().split("\n\n"):
+        name = data = None
+        for line in block.split("\n"):
+            if line.startswith("event: "): name = line[7:]
+            elif line.startswith("data: "): data = json.loads(line[6:])
+        if name:
+            names.append(name)
+            if name == "delta": text += data["text"]
+    assert names and names[-1] == "done", (path, names)
+    return text
+short = open(sys.argv[1], encoding="utf-8").read()
+long_ = open(sys.argv[2], encoding="utf-8").read()
+assert len(long_.encode()) > 2 * 2048, len(long_.encode())
+assert deltas(sys.argv[3]) == short, (deltas(sys.argv[3]), short)
+assert deltas(sys.argv[4]) == short, deltas(sys.argv[4])
+assert deltas(sys.argv[5]) == long_
+print("ok")
+EOF2
+if grep -qx ok "$TMP/esc.check"; then ok api-chat-escaped-text; else fail api-chat-escaped-text "$(tail -c 600 "$TMP/esc.check")"; fi
+
 # A model outage (the model server stops): errors as SSE events, the
 # server keeps serving.
 kill $STANDIN_PID

@@ -223,3 +223,44 @@ TEST(model_scan_leaves_the_unusual_to_jansson)
 			ASSERT(!model_scan_chunk(MODEL_KIND_OPENAI, ok, n, &sc));
 	}
 }
+
+/* Strings are skimmed eight bytes at a time: a quote, backslash, control
+ * character or non-ASCII byte at every offset of a block (and across block
+ * edges) is still seen, the same way as jansson sees it. */
+TEST(model_scan_string_blocks)
+{
+	static const char *const marks[] = {"\\\"", "\\\\", "\\n",  "\\u00e9",	"你",	"😀",
+					    "\x01", "\x1f", "\xff", "\xe4\xbd", "\x7f", "~"};
+	struct model_provider p;
+	char content[128], chunk[256], body[512], rec[1024], want[160];
+
+	model_provider_defaults(&p);
+	for (size_t m = 0; m < ARRAY_LEN(marks); m++)
+		for (int k = 0; k <= 20; k++) {
+			int n = 0;
+			size_t taken;
+
+			for (int i = 0; i < k; i++)
+				content[n++] = (char)('a' + i % 26);
+			n += snprintf(content + n, sizeof(content) - (size_t)n, "%s", marks[m]);
+			for (int i = 0; i < 19 - k % 7; i++)
+				content[n++] = (char)('A' + i % 26);
+			content[n] = '\0';
+			snprintf(chunk, sizeof(chunk),
+				 "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"}}]}",
+				 content);
+			sse(body, sizeof(body), chunk);
+			taken = same_both_ways(&p, body, rec, sizeof(rec));
+			if (m < 6 || m >= 10) { /* valid JSON text: the scanner takes it */
+				ASSERT_EQ(taken, 1);
+				ASSERT(strncmp(rec, "1:", 2) == 0);
+			} else {
+				ASSERT(strstr(rec, "rc 0") == NULL);
+			}
+			if (m >= 10) { /* no escapes: the text comes through as it is */
+				snprintf(want, sizeof(want), "1:%s\n", content);
+				if (strncmp(rec, want, strlen(want)) != 0)
+					TEST_FAIL_AT("mark %zu at %d: %s", m, k, rec);
+			}
+		}
+}
