@@ -345,6 +345,20 @@ out_fail:
 	return NULL;
 }
 
+/* keep_style_parts() for a w:style element of a full tree: no w:type, or a
+ * paragraph or character one (the filter compares at most 31 bytes of the
+ * value, which cannot change the outcome for these two words). */
+static bool style_kept(const xmlNode *n)
+{
+	xmlChar *owned;
+	const char *type = doc_xml_attr_ref(n, NS_W, "type", &owned);
+	bool keep =
+	    type == NULL || strcmp(type, "paragraph") == 0 || strcmp(type, "character") == 0;
+
+	xmlFree(owned);
+	return keep;
+}
+
 static void load_styles(struct doc_docx *d)
 {
 	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/styles", 0);
@@ -353,6 +367,7 @@ static void load_styles(struct doc_docx *d)
 	size_t cap = 0;
 	char *data;
 	size_t len;
+	bool fast = false;
 
 	if (rel == NULL || doc_zip_read(d->zip, rel->target, &data, &len, NULL) != 0)
 		return;
@@ -360,9 +375,15 @@ static void load_styles(struct doc_docx *d)
 		size_t slen;
 		char *small = shrink_styles(data, len, &slen);
 
-		if (small == NULL ||
-		    doc_xml_parse_filtered(small, slen, rel->target, keep_style_parts, NULL, &doc,
-					   NULL) != 0) {
+		/* Checking: doc/xmlfast builds the whole (shrunk) tree, and the loop
+		 * below skips what keep_style_parts() would have dropped; whatever
+		 * xmlfast declines takes the filtered libxml2 parse as before. */
+		if (d->readonly &&
+		    doc_xmlfast_parse(small ? small : data, small ? slen : len, &doc) == 0) {
+			fast = true;
+		} else if (small == NULL ||
+			   doc_xml_parse_filtered(small, slen, rel->target, keep_style_parts, NULL,
+						  &doc, NULL) != 0) {
 			if (doc_xml_parse_filtered(data, len, rel->target, keep_style_parts, NULL,
 						   &doc, NULL) != 0)
 				doc = NULL;
@@ -383,7 +404,7 @@ static void load_styles(struct doc_docx *d)
 			x = doc_xml_child(n, NS_W, "pPrDefault");
 			if (x != NULL)
 				d->dd_ppr = doc_xml_child(x, NS_W, "pPr");
-		} else if (doc_xml_is(n, NS_W, "style")) {
+		} else if (doc_xml_is(n, NS_W, "style") && (!fast || style_kept(n))) {
 			struct doc_style *st;
 			xmlNodePtr b;
 			xmlNodePtr nm;
@@ -570,8 +591,7 @@ void doc_docx_free(struct doc_docx *d)
 		free(d->parts[i].name);
 	}
 	free(d->parts);
-	if (d->styles_doc != NULL)
-		xmlFreeDoc(d->styles_doc);
+	doc_xml_free_doc(d->styles_doc);
 	doc_numbering_free(d->numbering);
 	for (size_t i = 0; i < d->nrels; i++) {
 		free(d->rels[i].id);
