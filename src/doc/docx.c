@@ -984,7 +984,8 @@ static void walk_text(xmlNodePtr n, bool deleted, struct doc_ptext *t)
 
 void doc_docx_para_text(xmlNodePtr p, struct doc_ptext *out)
 {
-	doc_ptext_free(out);
+	out->text.len = 0; /* the buffers are reused */
+	out->nsegs = 0;
 	walk_text(p, false, out);
 }
 
