@@ -1,4 +1,5 @@
 /* doc/docx: loading, effective properties and text of a .docx. See docx.h. */
+#define _GNU_SOURCE /* memmem */
 #include "doc/docx.h"
 
 #include "doc/xmlfast.h"
@@ -242,14 +243,9 @@ static bool keep_style_parts(int depth, const char *ns, const char *local, const
 /* Find "needle" in [p,end). */
 static const char *find_bytes(const char *p, const char *end, const char *needle)
 {
-	size_t nl = strlen(needle);
-
-	while (p < end && (p = memchr(p, needle[0], (size_t)(end - p))) != NULL) {
-		if ((size_t)(end - p) >= nl && memcmp(p, needle, nl) == 0)
-			return p;
-		p++;
-	}
-	return NULL;
+	if (p >= end)
+		return NULL;
+	return memmem(p, (size_t)(end - p), needle, strlen(needle));
 }
 
 /* Table and numbering styles and w:latentStyles are ~90% of a typical
