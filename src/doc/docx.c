@@ -355,6 +355,15 @@ static bool style_kept(const xmlNode *n)
 	return keep;
 }
 
+/* What docDefaults and a paragraph style's chain give, before the
+ * paragraph's and run's own properties override it. */
+struct doc_style_base {
+	bool have_p;
+	bool have_r;
+	struct doc_pprops p;
+	struct doc_rprops r;
+};
+
 static void load_styles(struct doc_docx *d)
 {
 	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/styles", 0);
@@ -523,6 +532,8 @@ static int docx_load(struct doc_docx *d, struct err *e)
 	load_styles(d);
 	load_theme(d);
 	collect_paras(d);
+	if (d->readonly)
+		d->style_base = xcalloc(d->nstyles + 1, sizeof(*d->style_base));
 	return 0;
 }
 
@@ -602,6 +613,7 @@ void doc_docx_free(struct doc_docx *d)
 		free(d->styles[i].name);
 	}
 	free(d->styles);
+	free(d->style_base);
 	free(d->theme_minor_ea);
 	free(d->theme_major_ea);
 	free(d->theme_minor_latin);
@@ -772,21 +784,51 @@ static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprop
 	}
 }
 
-void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
-			struct doc_rprops *out)
+/* The slot of a read-only document's style base for paragraph style sid
+ * (NULL: none); every id that starts no chain shares the last slot. */
+static struct doc_style_base *style_base(const struct doc_docx *d, const char *sid)
+{
+	const struct doc_style *st = doc_docx_style(d, sid);
+
+	return &d->style_base[st ? (size_t)(st - d->styles) : d->nstyles];
+}
+
+/* docDefaults, then the paragraph style chain's rPr. */
+static void run_base(const struct doc_docx *d, const char *sid, struct doc_rprops *out)
 {
 	const struct doc_style *chain[MAX_STYLE_DEPTH];
-	char sid[96];
-	xmlNodePtr rpr;
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
 	if (d->dd_rpr != NULL)
 		apply_rpr(d, d->dd_rpr, out);
-	n = style_chain(d, para_style_id(d, p, sid, sizeof(sid)), chain);
+	n = style_chain(d, sid, chain);
 	for (size_t i = 0; i < n; i++) {
 		if (chain[i]->rpr != NULL)
 			apply_rpr(d, chain[i]->rpr, out);
+	}
+}
+
+void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
+			struct doc_rprops *out)
+{
+	const struct doc_style *chain[MAX_STYLE_DEPTH];
+	char sid[96];
+	const char *id = para_style_id(d, p, sid, sizeof(sid));
+	xmlNodePtr rpr;
+	size_t n;
+
+	if (d->style_base != NULL) {
+		/* the trees never change: the base is the same for every run */
+		struct doc_style_base *b = style_base(d, id);
+
+		if (!b->have_r) {
+			run_base(d, id, &b->r);
+			b->have_r = true;
+		}
+		*out = b->r;
+	} else {
+		run_base(d, id, out);
 	}
 	rpr = r ? doc_xml_child(r, NS_W, "rPr") : NULL;
 	if (rpr != NULL) {
@@ -885,20 +927,40 @@ static void apply_ppr(xmlNodePtr ppr, struct doc_pprops *o)
 	}
 }
 
-void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
+/* docDefaults, then the paragraph style chain's pPr (style_id untouched). */
+static void para_base(const struct doc_docx *d, const char *sid, struct doc_pprops *out)
 {
 	const struct doc_style *chain[MAX_STYLE_DEPTH];
-	xmlNodePtr ppr;
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
 	if (d->dd_ppr != NULL)
 		apply_ppr(d->dd_ppr, out);
-	n = style_chain(d, para_style_id(d, p, out->style_id, sizeof(out->style_id)), chain);
+	n = style_chain(d, sid, chain);
 	for (size_t i = 0; i < n; i++) {
 		if (chain[i]->ppr != NULL)
 			apply_ppr(chain[i]->ppr, out);
 	}
+}
+
+void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
+{
+	char sid[sizeof(out->style_id)] = {0};
+	const char *id = para_style_id(d, p, sid, sizeof(sid));
+	xmlNodePtr ppr;
+
+	if (d->style_base != NULL) {
+		struct doc_style_base *b = style_base(d, id);
+
+		if (!b->have_p) {
+			para_base(d, id, &b->p);
+			b->have_p = true;
+		}
+		*out = b->p;
+	} else {
+		para_base(d, id, out);
+	}
+	memcpy(out->style_id, sid, sizeof(sid));
 	ppr = doc_xml_child(p, NS_W, "pPr");
 	if (ppr != NULL)
 		apply_ppr(ppr, out);

@@ -75,6 +75,9 @@ struct doc_docx {
 	size_t nparts;
 	size_t parts_cap;
 	bool readonly; /* opened for checking: XML parts are doc/xmlfast trees */
+	/* read-only: docDefaults + style chain properties per paragraph style
+	 * (nstyles + 1 slots, the last for none), filled on first use */
+	struct doc_style_base *style_base;
 };
 
 /* Effective run properties. Strings are "" when unset. */
