@@ -992,12 +992,38 @@ static void add_seg(struct doc_ptext *t, xmlNodePtr run, xmlNodePtr node, size_t
 	s->kind = kind;
 }
 
-static void run_text(xmlNodePtr r, struct doc_ptext *t)
+/* The walk over a paragraph: the text so far and the last namespace found
+ * to be WordprocessingML's (xmlfast trees share one per prefix), so most
+ * elements are recognised without comparing the URI. */
+struct text_walk {
+	struct doc_ptext *t;
+	const xmlNs *wns;
+};
+
+/* doc_xml_is(c, NS_W, local) for an element c. */
+static bool walk_is(struct text_walk *w, const xmlNode *c, const char *local)
 {
+	if (c->name[0] != (xmlChar)local[0] || strcmp((const char *)c->name, local) != 0 ||
+	    c->ns == NULL)
+		return false;
+	if (c->ns == w->wns)
+		return true;
+	if (c->ns->href == NULL || strcmp((const char *)c->ns->href, NS_W) != 0)
+		return false;
+	w->wns = c->ns;
+	return true;
+}
+
+static void run_text(xmlNodePtr r, struct text_walk *w)
+{
+	struct doc_ptext *t = w->t;
+
 	for (xmlNodePtr c = r->children; c != NULL; c = c->next) {
 		size_t start = t->text.len;
 
-		if (doc_xml_is(c, NS_W, "t")) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (walk_is(w, c, "t")) {
 			xmlNodePtr only = c->children;
 
 			if (only != NULL && only->next == NULL && only->type == XML_TEXT_NODE) {
@@ -1015,36 +1041,39 @@ static void run_text(xmlNodePtr r, struct doc_ptext *t)
 				}
 			}
 			add_seg(t, r, c, start, DOC_SEG_TEXT);
-		} else if (doc_xml_is(c, NS_W, "tab")) {
+		} else if (walk_is(w, c, "tab")) {
 			ustr_push(&t->text, '\t');
 			add_seg(t, r, c, start, DOC_SEG_TAB);
-		} else if (doc_xml_is(c, NS_W, "br") || doc_xml_is(c, NS_W, "cr")) {
+		} else if (walk_is(w, c, "br") || walk_is(w, c, "cr")) {
 			ustr_push(&t->text, '\n');
 			add_seg(t, r, c, start, DOC_SEG_BREAK);
 		}
 	}
 }
 
-static void walk_text(xmlNodePtr n, bool deleted, struct doc_ptext *t)
+static void walk_text(xmlNodePtr n, bool deleted, struct text_walk *w)
 {
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
 		bool del = deleted;
 
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (doc_xml_is(c, NS_W, "del") || doc_xml_is(c, NS_W, "moveFrom"))
+		if (walk_is(w, c, "del") || walk_is(w, c, "moveFrom"))
 			del = true;
-		if (doc_xml_is(c, NS_W, "r") && !del)
-			run_text(c, t);
-		walk_text(c, del, t);
+		if (!del && walk_is(w, c, "r"))
+			run_text(c, w);
+		if (c->children != NULL)
+			walk_text(c, del, w);
 	}
 }
 
 void doc_docx_para_text(xmlNodePtr p, struct doc_ptext *out)
 {
+	struct text_walk w = {out, NULL};
+
 	out->text.len = 0; /* the buffers are reused */
 	out->nsegs = 0;
-	walk_text(p, false, out);
+	walk_text(p, false, &w);
 }
 
 size_t doc_docx_sections(const struct doc_docx *d, xmlNodePtr *out, size_t max)
