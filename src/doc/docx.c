@@ -364,6 +364,18 @@ struct doc_style_base {
 	struct doc_rprops r;
 };
 
+/* Paragraph properties of a read-only document by paragraph node (open
+ * addressing; the numbering labels and the checks ask for the same ones). */
+struct doc_pp_slot {
+	const xmlNode *node;
+	struct doc_pprops pp;
+};
+struct doc_pp_cache {
+	struct doc_pp_slot *v;
+	size_t n;
+	size_t cap; /* 0 or a power of two */
+};
+
 static void load_styles(struct doc_docx *d)
 {
 	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/styles", 0);
@@ -532,8 +544,10 @@ static int docx_load(struct doc_docx *d, struct err *e)
 	load_styles(d);
 	load_theme(d);
 	collect_paras(d);
-	if (d->readonly)
+	if (d->readonly) {
 		d->style_base = xcalloc(d->nstyles + 1, sizeof(*d->style_base));
+		d->pp_cache = xcalloc(1, sizeof(*d->pp_cache));
+	}
 	return 0;
 }
 
@@ -614,6 +628,9 @@ void doc_docx_free(struct doc_docx *d)
 	}
 	free(d->styles);
 	free(d->style_base);
+	if (d->pp_cache != NULL)
+		free(d->pp_cache->v);
+	free(d->pp_cache);
 	free(d->theme_minor_ea);
 	free(d->theme_major_ea);
 	free(d->theme_minor_latin);
@@ -943,7 +960,48 @@ static void para_base(const struct doc_docx *d, const char *sid, struct doc_ppro
 	}
 }
 
+static void para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out);
+
+static size_t pp_slot(const struct doc_pp_slot *v, size_t cap, const xmlNode *node)
+{
+	size_t i = (size_t)(((uint64_t)(uintptr_t)node * 0x9E3779B97F4A7C15u) >> 32) & (cap - 1);
+
+	while (v[i].node != NULL && v[i].node != node)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
 void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
+{
+	struct doc_pp_cache *c = d->pp_cache;
+	size_t i;
+
+	if (c == NULL || p == NULL) {
+		para_props(d, p, out);
+		return;
+	}
+	if (2 * (c->n + 1) > c->cap) {
+		struct doc_pp_slot *old = c->v;
+		size_t oldcap = c->cap;
+
+		c->cap = oldcap ? 2 * oldcap : 256;
+		c->v = xcalloc(c->cap, sizeof(*c->v));
+		for (size_t k = 0; k < oldcap; k++) {
+			if (old[k].node != NULL)
+				c->v[pp_slot(c->v, c->cap, old[k].node)] = old[k];
+		}
+		free(old);
+	}
+	i = pp_slot(c->v, c->cap, p);
+	if (c->v[i].node == NULL) {
+		para_props(d, p, &c->v[i].pp);
+		c->v[i].node = p;
+		c->n++;
+	}
+	*out = c->v[i].pp;
+}
+
+static void para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
 {
 	char sid[sizeof(out->style_id)] = {0};
 	const char *id = para_style_id(d, p, sid, sizeof(sid));

@@ -78,6 +78,7 @@ struct doc_docx {
 	/* read-only: docDefaults + style chain properties per paragraph style
 	 * (nstyles + 1 slots, the last for none), filled on first use */
 	struct doc_style_base *style_base;
+	struct doc_pp_cache *pp_cache; /* read-only: paragraph properties by node */
 };
 
 /* Effective run properties. Strings are "" when unset. */
