@@ -11,12 +11,14 @@ static void collect_sects(xmlNodePtr n, xmlNodePtr *out, size_t max, size_t *k)
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (doc_xml_is(c, NS_W, "sectPr")) {
+		/* first letter before doc_xml_is: this walks every element */
+		if (c->name[0] == 's' && doc_xml_is(c, NS_W, "sectPr")) {
 			if (*k < max)
 				out[(*k)++] = c;
 			continue;
 		}
-		collect_sects(c, out, max, k);
+		if (c->children != NULL)
+			collect_sects(c, out, max, k);
 	}
 }
 
