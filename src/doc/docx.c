@@ -367,13 +367,15 @@ struct doc_style_base {
 /* Paragraph properties of a read-only document by paragraph node (open
  * addressing; the numbering labels and the checks ask for the same ones). */
 struct doc_pp_slot {
-	const xmlNode *node;
-	struct doc_pprops pp;
+	const xmlNode *node; /* NULL: free */
+	size_t at;	     /* index into pp */
 };
 struct doc_pp_cache {
-	struct doc_pp_slot *v;
+	struct doc_pp_slot *v; /* sized for the body at load: few pages touched */
+	size_t cap;	       /* a power of two, at most half full */
+	struct doc_pprops *pp; /* dense, in order of first use */
 	size_t n;
-	size_t cap; /* 0 or a power of two */
+	size_t pp_cap;
 };
 
 static void load_styles(struct doc_docx *d)
@@ -547,6 +549,10 @@ static int docx_load(struct doc_docx *d, struct err *e)
 	if (d->readonly) {
 		d->style_base = xcalloc(d->nstyles + 1, sizeof(*d->style_base));
 		d->pp_cache = xcalloc(1, sizeof(*d->pp_cache));
+		d->pp_cache->cap = 64;
+		while (d->pp_cache->cap < 2 * (d->npara + 1))
+			d->pp_cache->cap *= 2;
+		d->pp_cache->v = xcalloc(d->pp_cache->cap, sizeof(*d->pp_cache->v));
 	}
 	return 0;
 }
@@ -628,8 +634,10 @@ void doc_docx_free(struct doc_docx *d)
 	}
 	free(d->styles);
 	free(d->style_base);
-	if (d->pp_cache != NULL)
+	if (d->pp_cache != NULL) {
 		free(d->pp_cache->v);
+		free(d->pp_cache->pp);
+	}
 	free(d->pp_cache);
 	free(d->theme_minor_ea);
 	free(d->theme_major_ea);
@@ -984,7 +992,7 @@ void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_ppro
 		struct doc_pp_slot *old = c->v;
 		size_t oldcap = c->cap;
 
-		c->cap = oldcap ? 2 * oldcap : 256;
+		c->cap = 2 * oldcap;
 		c->v = xcalloc(c->cap, sizeof(*c->v));
 		for (size_t k = 0; k < oldcap; k++) {
 			if (old[k].node != NULL)
@@ -994,11 +1002,12 @@ void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_ppro
 	}
 	i = pp_slot(c->v, c->cap, p);
 	if (c->v[i].node == NULL) {
-		para_props(d, p, &c->v[i].pp);
+		c->pp = xgrow(c->pp, &c->pp_cap, c->n + 1, sizeof(*c->pp));
+		para_props(d, p, &c->pp[c->n]);
 		c->v[i].node = p;
-		c->n++;
+		c->v[i].at = c->n++;
 	}
-	*out = c->v[i].pp;
+	*out = c->pp[c->v[i].at];
 }
 
 static void para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
