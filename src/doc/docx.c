@@ -583,6 +583,12 @@ int doc_docx_open_mem(const void *data, size_t len, const char *label, struct do
 	return open_mem(data, len, label, false, out, e);
 }
 
+int doc_docx_open_check_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
+			    struct err *e)
+{
+	return open_mem(data, len, label, true, out, e);
+}
+
 static int open_file(const char *path, bool readonly, struct doc_docx **out, struct err *e)
 {
 	struct doc_zip_limits l;

@@ -137,6 +137,8 @@ void doc_docx_free(struct doc_docx *d);
  * where it accepts them (same trees, no libxml2 parser), else parsed as by
  * doc_docx_open. The trees must not be edited; doc_docx_save refuses. */
 int doc_docx_open_check(const char *path, struct doc_docx **out, struct err *e);
+int doc_docx_open_check_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
+			    struct err *e);
 
 /* Paragraph text as python-docx/oracle see it: every w:r descendant not
  * inside w:del/w:moveFrom; w:t text, w:tab -> '\t', w:br/w:cr -> '\n'. */
