@@ -2,7 +2,7 @@
 # Every Debian library comes through pkg-config.
 
 comma := ,
-PKGS      := libzip zlib libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent libcurl icu-uc
+PKGS      := libzip zlib libdeflate libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent libcurl icu-uc
 CC        ?= cc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread

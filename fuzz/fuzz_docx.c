@@ -7,7 +7,10 @@
  * checked (every rule), fixed (every auto-fix, comments added) and the main
  * part serialized and parsed again. Aborts if the fixed document cannot be
  * serialized into XML that parses, or if a finding names a paragraph that
- * does not exist.
+ * does not exist. The same package is also opened for checking
+ * (doc_docx_open_check_mem: doc/xmlfast trees, styles.xml included, cached
+ * style and paragraph properties): it must open when the DOM opens, list the
+ * same styles and give byte-identical findings.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -157,6 +160,101 @@ static const char *next_part(const char *p, const char *end, size_t *len)
 	return q < end ? q + sizeof(sep) - 1 : NULL;
 }
 
+/* Same element subtree (names, namespace URIs, attributes, element children). */
+static bool same_elem(const xmlNode *a, const xmlNode *b)
+{
+	const xmlAttr *x, *y;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (strcmp((const char *)a->name, (const char *)b->name) != 0 ||
+	    (a->ns == NULL) != (b->ns == NULL) ||
+	    (a->ns != NULL && strcmp((const char *)a->ns->href, (const char *)b->ns->href) != 0))
+		return false;
+	for (x = a->properties, y = b->properties; x != NULL && y != NULL;
+	     x = x->next, y = y->next) {
+		xmlChar *vx = xmlNodeGetContent((const xmlNode *)x);
+		xmlChar *vy = xmlNodeGetContent((const xmlNode *)y);
+		bool eq = strcmp((const char *)x->name, (const char *)y->name) == 0 &&
+			  strcmp((const char *)vx, (const char *)vy) == 0;
+
+		xmlFree(vx);
+		xmlFree(vy);
+		if (!eq)
+			return false;
+	}
+	if (x != NULL || y != NULL)
+		return false;
+	for (a = a->children, b = b->children;; a = a->next, b = b->next) {
+		while (a != NULL && a->type != XML_ELEMENT_NODE)
+			a = a->next;
+		while (b != NULL && b->type != XML_ELEMENT_NODE)
+			b = b->next;
+		if (a == NULL || b == NULL)
+			return a == b;
+		if (!same_elem(a, b))
+			return false;
+	}
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* The read-only (checking) open against the DOM open of the same package. */
+static void check_readonly(const struct zbuf *z, const struct doc_docx *dom,
+			   const struct gw_profile *prof)
+{
+	struct doc_docx *ro = NULL, *d2 = NULL;
+	struct err e = {0};
+	struct gw_doc a, b;
+	struct gw_findings fa, fb;
+	struct buf ja, jb;
+
+	if (doc_docx_open_check_mem(z->p, z->len, "fuzz.docx", &ro, &e) != 0) {
+		fprintf(stderr, "read-only open refused what the DOM opened: %s\n", e.msg);
+		abort();
+	}
+	if (ro->nstyles != dom->nstyles || !same_elem(ro->dd_rpr, dom->dd_rpr) ||
+	    !same_elem(ro->dd_ppr, dom->dd_ppr) ||
+	    !same_str(ro->default_pstyle, dom->default_pstyle))
+		abort();
+	for (size_t i = 0; i < dom->nstyles; i++) {
+		const struct doc_style *x = &dom->styles[i], *y = &ro->styles[i];
+
+		if (strcmp(x->id, y->id) != 0 || strcmp(x->type, y->type) != 0 ||
+		    !same_str(x->based_on, y->based_on) || !same_str(x->name, y->name) ||
+		    x->is_default != y->is_default || !same_elem(x->ppr, y->ppr) ||
+		    !same_elem(x->rpr, y->rpr))
+			abort();
+	}
+	/* findings of both (a second DOM open: the caller's document gets fixed) */
+	if (doc_docx_open_mem(z->p, z->len, "fuzz.docx", &d2, &e) != 0)
+		abort();
+	gw_doc_from_docx(d2, "fuzz.docx", prof, &a);
+	gw_doc_from_docx(ro, "fuzz.docx", prof, &b);
+	gw_findings_init(&fa);
+	gw_findings_init(&fb);
+	gw_check(&a, &fa);
+	gw_check(&b, &fb);
+	buf_init(&ja, 1 << 26);
+	buf_init(&jb, 1 << 26);
+	gw_report_json(&a, &fa, &ja);
+	gw_report_json(&b, &fb, &jb);
+	if (ja.len != jb.len || memcmp(ja.p, jb.p, ja.len) != 0) {
+		fprintf(stderr, "read-only findings differ:\n%.*s\n%.*s\n", (int)ja.len, ja.p,
+			(int)jb.len, jb.p);
+		abort();
+	}
+	buf_free(&ja);
+	buf_free(&jb);
+	gw_findings_free(&fa);
+	gw_findings_free(&fb);
+	gw_doc_free(&a);
+	gw_doc_free(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -194,8 +292,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(z.p);
 		return 0;
 	}
-	free(z.p);
 	gw_profile_national(&prof);
+	check_readonly(&z, d, &prof);
+	free(z.p);
 	gw_doc_from_docx(d, "fuzz.docx", &prof, &doc);
 	gw_findings_init(&f);
 	gw_check(&doc, &f);

@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(
 	build-essential pkg-config clang libclang-rt-14-dev clang-format
-	libzip-dev zlib1g-dev libxml2-dev libxml2-utils libjansson-dev libpcre2-dev
+	libzip-dev zlib1g-dev libdeflate-dev libxml2-dev libxml2-utils libjansson-dev libpcre2-dev
 	python3 python3-lxml python3-docx python3-jieba
 	libreoffice-writer-nogui libreoffice-impress-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk
 	zip unzip

@@ -1,4 +1,5 @@
 /* doc/docx: loading, effective properties and text of a .docx. See docx.h. */
+#define _GNU_SOURCE /* memmem */
 #include "doc/docx.h"
 
 #include "doc/xmlfast.h"
@@ -242,14 +243,9 @@ static bool keep_style_parts(int depth, const char *ns, const char *local, const
 /* Find "needle" in [p,end). */
 static const char *find_bytes(const char *p, const char *end, const char *needle)
 {
-	size_t nl = strlen(needle);
-
-	while (p < end && (p = memchr(p, needle[0], (size_t)(end - p))) != NULL) {
-		if ((size_t)(end - p) >= nl && memcmp(p, needle, nl) == 0)
-			return p;
-		p++;
-	}
-	return NULL;
+	if (p >= end)
+		return NULL;
+	return memmem(p, (size_t)(end - p), needle, strlen(needle));
 }
 
 /* Table and numbering styles and w:latentStyles are ~90% of a typical
@@ -345,6 +341,43 @@ out_fail:
 	return NULL;
 }
 
+/* keep_style_parts() for a w:style element of a full tree: no w:type, or a
+ * paragraph or character one (the filter compares at most 31 bytes of the
+ * value, which cannot change the outcome for these two words). */
+static bool style_kept(const xmlNode *n)
+{
+	xmlChar *owned;
+	const char *type = doc_xml_attr_ref(n, NS_W, "type", &owned);
+	bool keep =
+	    type == NULL || strcmp(type, "paragraph") == 0 || strcmp(type, "character") == 0;
+
+	xmlFree(owned);
+	return keep;
+}
+
+/* What docDefaults and a paragraph style's chain give, before the
+ * paragraph's and run's own properties override it. */
+struct doc_style_base {
+	bool have_p;
+	bool have_r;
+	struct doc_pprops p;
+	struct doc_rprops r;
+};
+
+/* Paragraph properties of a read-only document by paragraph node (open
+ * addressing; the numbering labels and the checks ask for the same ones). */
+struct doc_pp_slot {
+	const xmlNode *node; /* NULL: free */
+	size_t at;	     /* index into pp */
+};
+struct doc_pp_cache {
+	struct doc_pp_slot *v; /* sized for the body at load: few pages touched */
+	size_t cap;	       /* a power of two, at most half full */
+	struct doc_pprops *pp; /* dense, in order of first use */
+	size_t n;
+	size_t pp_cap;
+};
+
 static void load_styles(struct doc_docx *d)
 {
 	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/styles", 0);
@@ -353,6 +386,7 @@ static void load_styles(struct doc_docx *d)
 	size_t cap = 0;
 	char *data;
 	size_t len;
+	bool fast = false;
 
 	if (rel == NULL || doc_zip_read(d->zip, rel->target, &data, &len, NULL) != 0)
 		return;
@@ -360,9 +394,15 @@ static void load_styles(struct doc_docx *d)
 		size_t slen;
 		char *small = shrink_styles(data, len, &slen);
 
-		if (small == NULL ||
-		    doc_xml_parse_filtered(small, slen, rel->target, keep_style_parts, NULL, &doc,
-					   NULL) != 0) {
+		/* Checking: doc/xmlfast builds the whole (shrunk) tree, and the loop
+		 * below skips what keep_style_parts() would have dropped; whatever
+		 * xmlfast declines takes the filtered libxml2 parse as before. */
+		if (d->readonly &&
+		    doc_xmlfast_parse(small ? small : data, small ? slen : len, &doc) == 0) {
+			fast = true;
+		} else if (small == NULL ||
+			   doc_xml_parse_filtered(small, slen, rel->target, keep_style_parts, NULL,
+						  &doc, NULL) != 0) {
 			if (doc_xml_parse_filtered(data, len, rel->target, keep_style_parts, NULL,
 						   &doc, NULL) != 0)
 				doc = NULL;
@@ -383,7 +423,7 @@ static void load_styles(struct doc_docx *d)
 			x = doc_xml_child(n, NS_W, "pPrDefault");
 			if (x != NULL)
 				d->dd_ppr = doc_xml_child(x, NS_W, "pPr");
-		} else if (doc_xml_is(n, NS_W, "style")) {
+		} else if (doc_xml_is(n, NS_W, "style") && (!fast || style_kept(n))) {
 			struct doc_style *st;
 			xmlNodePtr b;
 			xmlNodePtr nm;
@@ -506,6 +546,14 @@ static int docx_load(struct doc_docx *d, struct err *e)
 	load_styles(d);
 	load_theme(d);
 	collect_paras(d);
+	if (d->readonly) {
+		d->style_base = xcalloc(d->nstyles + 1, sizeof(*d->style_base));
+		d->pp_cache = xcalloc(1, sizeof(*d->pp_cache));
+		d->pp_cache->cap = 64;
+		while (d->pp_cache->cap < 2 * (d->npara + 1))
+			d->pp_cache->cap *= 2;
+		d->pp_cache->v = xcalloc(d->pp_cache->cap, sizeof(*d->pp_cache->v));
+	}
 	return 0;
 }
 
@@ -533,6 +581,12 @@ int doc_docx_open_mem(const void *data, size_t len, const char *label, struct do
 		      struct err *e)
 {
 	return open_mem(data, len, label, false, out, e);
+}
+
+int doc_docx_open_check_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
+			    struct err *e)
+{
+	return open_mem(data, len, label, true, out, e);
 }
 
 static int open_file(const char *path, bool readonly, struct doc_docx **out, struct err *e)
@@ -570,8 +624,7 @@ void doc_docx_free(struct doc_docx *d)
 		free(d->parts[i].name);
 	}
 	free(d->parts);
-	if (d->styles_doc != NULL)
-		xmlFreeDoc(d->styles_doc);
+	doc_xml_free_doc(d->styles_doc);
 	doc_numbering_free(d->numbering);
 	for (size_t i = 0; i < d->nrels; i++) {
 		free(d->rels[i].id);
@@ -586,6 +639,12 @@ void doc_docx_free(struct doc_docx *d)
 		free(d->styles[i].name);
 	}
 	free(d->styles);
+	free(d->style_base);
+	if (d->pp_cache != NULL) {
+		free(d->pp_cache->v);
+		free(d->pp_cache->pp);
+	}
+	free(d->pp_cache);
 	free(d->theme_minor_ea);
 	free(d->theme_major_ea);
 	free(d->theme_minor_latin);
@@ -756,21 +815,51 @@ static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprop
 	}
 }
 
-void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
-			struct doc_rprops *out)
+/* The slot of a read-only document's style base for paragraph style sid
+ * (NULL: none); every id that starts no chain shares the last slot. */
+static struct doc_style_base *style_base(const struct doc_docx *d, const char *sid)
+{
+	const struct doc_style *st = doc_docx_style(d, sid);
+
+	return &d->style_base[st ? (size_t)(st - d->styles) : d->nstyles];
+}
+
+/* docDefaults, then the paragraph style chain's rPr. */
+static void run_base(const struct doc_docx *d, const char *sid, struct doc_rprops *out)
 {
 	const struct doc_style *chain[MAX_STYLE_DEPTH];
-	char sid[96];
-	xmlNodePtr rpr;
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
 	if (d->dd_rpr != NULL)
 		apply_rpr(d, d->dd_rpr, out);
-	n = style_chain(d, para_style_id(d, p, sid, sizeof(sid)), chain);
+	n = style_chain(d, sid, chain);
 	for (size_t i = 0; i < n; i++) {
 		if (chain[i]->rpr != NULL)
 			apply_rpr(d, chain[i]->rpr, out);
+	}
+}
+
+void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
+			struct doc_rprops *out)
+{
+	const struct doc_style *chain[MAX_STYLE_DEPTH];
+	char sid[96];
+	const char *id = para_style_id(d, p, sid, sizeof(sid));
+	xmlNodePtr rpr;
+	size_t n;
+
+	if (d->style_base != NULL) {
+		/* the trees never change: the base is the same for every run */
+		struct doc_style_base *b = style_base(d, id);
+
+		if (!b->have_r) {
+			run_base(d, id, &b->r);
+			b->have_r = true;
+		}
+		*out = b->r;
+	} else {
+		run_base(d, id, out);
 	}
 	rpr = r ? doc_xml_child(r, NS_W, "rPr") : NULL;
 	if (rpr != NULL) {
@@ -869,20 +958,82 @@ static void apply_ppr(xmlNodePtr ppr, struct doc_pprops *o)
 	}
 }
 
-void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
+/* docDefaults, then the paragraph style chain's pPr (style_id untouched). */
+static void para_base(const struct doc_docx *d, const char *sid, struct doc_pprops *out)
 {
 	const struct doc_style *chain[MAX_STYLE_DEPTH];
-	xmlNodePtr ppr;
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
 	if (d->dd_ppr != NULL)
 		apply_ppr(d->dd_ppr, out);
-	n = style_chain(d, para_style_id(d, p, out->style_id, sizeof(out->style_id)), chain);
+	n = style_chain(d, sid, chain);
 	for (size_t i = 0; i < n; i++) {
 		if (chain[i]->ppr != NULL)
 			apply_ppr(chain[i]->ppr, out);
 	}
+}
+
+static void para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out);
+
+static size_t pp_slot(const struct doc_pp_slot *v, size_t cap, const xmlNode *node)
+{
+	size_t i = (size_t)(((uint64_t)(uintptr_t)node * 0x9E3779B97F4A7C15u) >> 32) & (cap - 1);
+
+	while (v[i].node != NULL && v[i].node != node)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
+{
+	struct doc_pp_cache *c = d->pp_cache;
+	size_t i;
+
+	if (c == NULL || p == NULL) {
+		para_props(d, p, out);
+		return;
+	}
+	if (2 * (c->n + 1) > c->cap) {
+		struct doc_pp_slot *old = c->v;
+		size_t oldcap = c->cap;
+
+		c->cap = 2 * oldcap;
+		c->v = xcalloc(c->cap, sizeof(*c->v));
+		for (size_t k = 0; k < oldcap; k++) {
+			if (old[k].node != NULL)
+				c->v[pp_slot(c->v, c->cap, old[k].node)] = old[k];
+		}
+		free(old);
+	}
+	i = pp_slot(c->v, c->cap, p);
+	if (c->v[i].node == NULL) {
+		c->pp = xgrow(c->pp, &c->pp_cap, c->n + 1, sizeof(*c->pp));
+		para_props(d, p, &c->pp[c->n]);
+		c->v[i].node = p;
+		c->v[i].at = c->n++;
+	}
+	*out = c->pp[c->v[i].at];
+}
+
+static void para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
+{
+	char sid[sizeof(out->style_id)] = {0};
+	const char *id = para_style_id(d, p, sid, sizeof(sid));
+	xmlNodePtr ppr;
+
+	if (d->style_base != NULL) {
+		struct doc_style_base *b = style_base(d, id);
+
+		if (!b->have_p) {
+			para_base(d, id, &b->p);
+			b->have_p = true;
+		}
+		*out = b->p;
+	} else {
+		para_base(d, id, out);
+	}
+	memcpy(out->style_id, sid, sizeof(sid));
 	ppr = doc_xml_child(p, NS_W, "pPr");
 	if (ppr != NULL)
 		apply_ppr(ppr, out);
@@ -914,12 +1065,38 @@ static void add_seg(struct doc_ptext *t, xmlNodePtr run, xmlNodePtr node, size_t
 	s->kind = kind;
 }
 
-static void run_text(xmlNodePtr r, struct doc_ptext *t)
+/* The walk over a paragraph: the text so far and the last namespace found
+ * to be WordprocessingML's (xmlfast trees share one per prefix), so most
+ * elements are recognised without comparing the URI. */
+struct text_walk {
+	struct doc_ptext *t;
+	const xmlNs *wns;
+};
+
+/* doc_xml_is(c, NS_W, local) for an element c. */
+static bool walk_is(struct text_walk *w, const xmlNode *c, const char *local)
 {
+	if (c->name[0] != (xmlChar)local[0] || strcmp((const char *)c->name, local) != 0 ||
+	    c->ns == NULL)
+		return false;
+	if (c->ns == w->wns)
+		return true;
+	if (c->ns->href == NULL || strcmp((const char *)c->ns->href, NS_W) != 0)
+		return false;
+	w->wns = c->ns;
+	return true;
+}
+
+static void run_text(xmlNodePtr r, struct text_walk *w)
+{
+	struct doc_ptext *t = w->t;
+
 	for (xmlNodePtr c = r->children; c != NULL; c = c->next) {
 		size_t start = t->text.len;
 
-		if (doc_xml_is(c, NS_W, "t")) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (walk_is(w, c, "t")) {
 			xmlNodePtr only = c->children;
 
 			if (only != NULL && only->next == NULL && only->type == XML_TEXT_NODE) {
@@ -937,35 +1114,39 @@ static void run_text(xmlNodePtr r, struct doc_ptext *t)
 				}
 			}
 			add_seg(t, r, c, start, DOC_SEG_TEXT);
-		} else if (doc_xml_is(c, NS_W, "tab")) {
+		} else if (walk_is(w, c, "tab")) {
 			ustr_push(&t->text, '\t');
 			add_seg(t, r, c, start, DOC_SEG_TAB);
-		} else if (doc_xml_is(c, NS_W, "br") || doc_xml_is(c, NS_W, "cr")) {
+		} else if (walk_is(w, c, "br") || walk_is(w, c, "cr")) {
 			ustr_push(&t->text, '\n');
 			add_seg(t, r, c, start, DOC_SEG_BREAK);
 		}
 	}
 }
 
-static void walk_text(xmlNodePtr n, bool deleted, struct doc_ptext *t)
+static void walk_text(xmlNodePtr n, bool deleted, struct text_walk *w)
 {
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
 		bool del = deleted;
 
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (doc_xml_is(c, NS_W, "del") || doc_xml_is(c, NS_W, "moveFrom"))
+		if (walk_is(w, c, "del") || walk_is(w, c, "moveFrom"))
 			del = true;
-		if (doc_xml_is(c, NS_W, "r") && !del)
-			run_text(c, t);
-		walk_text(c, del, t);
+		if (!del && walk_is(w, c, "r"))
+			run_text(c, w);
+		if (c->children != NULL)
+			walk_text(c, del, w);
 	}
 }
 
 void doc_docx_para_text(xmlNodePtr p, struct doc_ptext *out)
 {
-	doc_ptext_free(out);
-	walk_text(p, false, out);
+	struct text_walk w = {out, NULL};
+
+	out->text.len = 0; /* the buffers are reused */
+	out->nsegs = 0;
+	walk_text(p, false, &w);
 }
 
 size_t doc_docx_sections(const struct doc_docx *d, xmlNodePtr *out, size_t max)

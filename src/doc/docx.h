@@ -75,6 +75,10 @@ struct doc_docx {
 	size_t nparts;
 	size_t parts_cap;
 	bool readonly; /* opened for checking: XML parts are doc/xmlfast trees */
+	/* read-only: docDefaults + style chain properties per paragraph style
+	 * (nstyles + 1 slots, the last for none), filled on first use */
+	struct doc_style_base *style_base;
+	struct doc_pp_cache *pp_cache; /* read-only: paragraph properties by node */
 };
 
 /* Effective run properties. Strings are "" when unset. */
@@ -133,6 +137,8 @@ void doc_docx_free(struct doc_docx *d);
  * where it accepts them (same trees, no libxml2 parser), else parsed as by
  * doc_docx_open. The trees must not be edited; doc_docx_save refuses. */
 int doc_docx_open_check(const char *path, struct doc_docx **out, struct err *e);
+int doc_docx_open_check_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
+			    struct err *e);
 
 /* Paragraph text as python-docx/oracle see it: every w:r descendant not
  * inside w:del/w:moveFrom; w:t text, w:tab -> '\t', w:br/w:cr -> '\n'. */

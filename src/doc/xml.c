@@ -472,6 +472,22 @@ bool doc_xml_attr_long(const xmlNode *n, const char *ns, const char *local, long
 
 	if (v == NULL)
 		return false;
+	{
+		/* the common case, [-]digits (at most 9): what strtod gives, cheaper */
+		const char *q = v + (v[0] == '-');
+		long x = 0;
+		size_t k = 0;
+
+		while (k < 9 && q[k] >= '0' && q[k] <= '9') {
+			x = x * 10 + (q[k] - '0');
+			k++;
+		}
+		if (k > 0 && q[k] == '\0') {
+			*out = v[0] == '-' ? -x : x;
+			xmlFree(owned);
+			return true;
+		}
+	}
 	d = strtod(v, &end);
 	if (end != v && d > -1e9 && d < 1e9) {
 		*out = (long)d;

@@ -166,13 +166,29 @@ static void load_docx_texts(struct gw_doc *doc)
 {
 	struct doc_ptext pt;
 	size_t cap = 0;
+	size_t segs_cap = 0;
+	size_t nsegs = 0;
+	bool keep = doc->docx->readonly; /* the trees never change: keep the segments */
 
 	doc_ptext_init(&pt);
+	if (keep)
+		doc->seg_at = xmalloc((doc->docx->npara + 1) * sizeof(*doc->seg_at));
 	for (size_t i = 0; i < doc->docx->npara; i++) {
 		doc_docx_para_text(doc->docx->paras[i], &pt);
 		add_para(doc, &cap, NULL, 0, doc->docx->paras[i]);
 		ustr_add(&doc->paras[doc->n - 1].text, pt.text.p, pt.text.len);
+		if (keep) {
+			doc->seg_at[i] = nsegs;
+			if (pt.nsegs > 0) {
+				doc->segs = xgrow(doc->segs, &segs_cap, nsegs + pt.nsegs,
+						  sizeof(*doc->segs));
+				memcpy(doc->segs + nsegs, pt.segs, pt.nsegs * sizeof(*pt.segs));
+				nsegs += pt.nsegs;
+			}
+		}
 	}
+	if (keep)
+		doc->seg_at[doc->docx->npara] = nsegs;
 	doc_ptext_free(&pt);
 }
 
@@ -245,6 +261,10 @@ void gw_doc_free(struct gw_doc *doc)
 	for (size_t i = 0; i < doc->n; i++)
 		ustr_free(&doc->paras[i].text);
 	free(doc->paras);
+	free(doc->segs);
+	free(doc->seg_at);
+	doc->segs = NULL;
+	doc->seg_at = NULL;
 	doc_docx_free(doc->docx);
 	doc->paras = NULL;
 	doc->docx = NULL;

@@ -11,12 +11,14 @@ static void collect_sects(xmlNodePtr n, xmlNodePtr *out, size_t max, size_t *k)
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (doc_xml_is(c, NS_W, "sectPr")) {
+		/* first letter before doc_xml_is: this walks every element */
+		if (c->name[0] == 's' && doc_xml_is(c, NS_W, "sectPr")) {
 			if (*k < max)
 				out[(*k)++] = c;
 			continue;
 		}
-		collect_sects(c, out, max, k);
+		if (c->children != NULL)
+			collect_sects(c, out, max, k);
 	}
 }
 
@@ -184,21 +186,34 @@ static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_inf
 	struct doc_ptext pt;
 	size_t n = 0;
 	xmlNodePtr p = doc->paras[i].node;
+	const struct doc_seg *segs;
+	size_t nsegs;
+	const uint32_t *txt;
 
 	doc_ptext_init(&pt);
-	doc_docx_para_text(p, &pt);
-	for (size_t k = 0; k < pt.nsegs;) {
-		xmlNodePtr r = pt.segs[k].run;
-		size_t start = pt.segs[k].start;
+	if (doc->seg_at != NULL) {
+		/* read-only document: the segments and text of loading */
+		segs = doc->segs + doc->seg_at[i];
+		nsegs = doc->seg_at[i + 1] - doc->seg_at[i];
+		txt = doc->paras[i].text.p;
+	} else {
+		doc_docx_para_text(p, &pt);
+		segs = pt.segs;
+		nsegs = pt.nsegs;
+		txt = pt.text.p;
+	}
+	for (size_t k = 0; k < nsegs;) {
+		xmlNodePtr r = segs[k].run;
+		size_t start = segs[k].start;
 		size_t end = start;
 		bool text = false;
 
-		while (k < pt.nsegs && pt.segs[k].run == r) {
-			end = pt.segs[k].start + pt.segs[k].len;
+		while (k < nsegs && segs[k].run == r) {
+			end = segs[k].start + segs[k].len;
 			k++;
 		}
 		for (size_t j = start; j < end; j++)
-			text = text || !text_is_ws(pt.text.p[j]);
+			text = text || !text_is_ws(txt[j]);
 		if (!text || n >= max)
 			continue;
 		out[n].run = r;

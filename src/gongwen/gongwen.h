@@ -139,6 +139,10 @@ struct gw_doc {
 	long docno, title, to, date, sig; /* paragraph indices or -1 */
 	bool fixing;	 /* set by gw_fix: rules may plan fixes beyond what they report */
 	void *run_cache; /* per-paragraph run properties, alive only inside gw_check */
+	/* Read-only .docx: the text segments of paragraph i (doc_docx_para_text)
+	 * are segs[seg_at[i] .. seg_at[i + 1]), kept from loading. */
+	struct doc_seg *segs;
+	size_t *seg_at;
 };
 
 /* The 15 法定文种 (条例 第八条), in gw_doc_types order. */

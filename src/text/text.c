@@ -144,10 +144,26 @@ void ustr_add_utf8(struct ustr *u, const char *s, size_t len)
 {
 	size_t i = 0;
 
+	const unsigned char *b = (const unsigned char *)s;
+
 	u->p = xgrow(u->p, &u->cap, u->len + len, sizeof(uint32_t));
 	while (i < len) {
 		uint32_t cp;
 
+		/* ASCII and the 3-byte sequences that cannot be overlong or
+		 * surrogates (lead E1-EC, EE-EF: most CJK) inline; the rest, and
+		 * every error, through text_utf8_decode */
+		if (b[i] < 0x80) {
+			u->p[u->len++] = b[i++];
+			continue;
+		}
+		if (b[i] >= 0xE1 && b[i] <= 0xEF && b[i] != 0xED && len - i > 2 &&
+		    (b[i + 1] & 0xC0) == 0x80 && (b[i + 2] & 0xC0) == 0x80) {
+			u->p[u->len++] = (uint32_t)(b[i] & 0x0F) << 12 |
+					 (uint32_t)(b[i + 1] & 0x3F) << 6 | (b[i + 2] & 0x3F);
+			i += 3;
+			continue;
+		}
 		i += text_utf8_decode(s + i, len - i, &cp);
 		u->p[u->len++] = cp;
 	}

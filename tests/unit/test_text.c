@@ -59,3 +59,38 @@ TEST(text_chinese_numerals)
 	ASSERT(text_is_han(0x4E2D));
 	ASSERT(!text_is_han('a'));
 }
+
+/* ustr_add_utf8 decodes ASCII and common 3-byte sequences inline: on random
+ * bytes (biased to UTF-8 leads and continuations) it must give what
+ * text_utf8_decode gives code point by code point. */
+TEST(text_ustr_add_utf8_same_as_decode)
+{
+	static const unsigned char pick[] = {0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF,
+					     0xE0, 0xE1, 0xE4, 0xEC, 0xED, 0xEE, 0xEF, 0xF0,
+					     0xF4, 0xF5, 0xFF, 0x9F, 0xA0, 0x8F, 0x90};
+	uint32_t seed = 12345;
+
+	for (int round = 0; round < 4000; round++) {
+		char s[16];
+		size_t len = (size_t)(round % 9);
+		struct ustr u;
+		size_t i = 0, n = 0;
+
+		for (size_t k = 0; k < len; k++) {
+			seed = seed * 1103515245u + 12345u;
+			s[k] = (char)pick[(seed >> 16) % sizeof(pick)];
+		}
+		ustr_init(&u);
+		ustr_add_utf8(&u, s, len);
+		while (i < len) {
+			uint32_t cp;
+
+			i += text_utf8_decode(s + i, len - i, &cp);
+			ASSERT(n < u.len);
+			ASSERT_EQ(u.p[n], cp);
+			n++;
+		}
+		ASSERT_EQ(u.len, n);
+		ustr_free(&u);
+	}
+}

@@ -700,3 +700,37 @@ TEST(zip_xml_attr_ref_agrees_with_libxml2)
 	ASSERT(doc_xml_attr_ref(NULL, NS_W, "val", &(xmlChar *){NULL}) == NULL);
 	xmlFreeDoc(doc);
 }
+
+/* doc_xml_attr_long reads "[-]digits" without strtod; every value must give
+ * what strtod gives (range ±1e9, decimals truncated, else false). */
+TEST(xml_attr_long_same_as_strtod)
+{
+	static const char *const vals[] = {
+	    "0",	  "640",	 "-640",       "000123",       "999999999", "1000000000",
+	    "-999999999", "-1000000000", "0999999999", "12.7",	       "-12.7",	    "-0",
+	    "+5",	  " 5",		 "5 ",	       "0x10",	       "",	    "-",
+	    "1e3",	  "abc",	 "12a",	       "123456789012", "--5",	    "5-",
+	    "١٢",	  "3.",		 ".5",	       "0000000000001"};
+
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		char xml[256];
+		xmlDocPtr doc;
+		struct err e = {0};
+		long got = 12345, want = 12345;
+		bool ok, want_ok = false;
+		char *end;
+		double d = strtod(vals[i], &end);
+
+		if (end != vals[i] && d > -1e9 && d < 1e9) {
+			want = (long)d;
+			want_ok = true;
+		}
+		snprintf(xml, sizeof(xml), "<a v=\"%s\"/>", vals[i]);
+		ASSERT_EQ(doc_xml_parse(xml, strlen(xml), "t.xml", &doc, &e), 0);
+		ok = doc_xml_attr_long(xmlDocGetRootElement(doc), NULL, "v", &got);
+		ASSERT_EQ(ok, want_ok);
+		if (ok)
+			ASSERT_EQ(got, want);
+		xmlFreeDoc(doc);
+	}
+}
