@@ -11,7 +11,9 @@
  * through the gateway queued by the user's department; its tokens and
  * timings go to model_usage (reasoning kept there, never in the
  * document). The browser's plain download link keeps working: it simply
- * waits for the file.
+ * waits for the file. A client that goes away meanwhile (noticed within
+ * SERVER_GONE_POLL_MS, server_req_on_gone) has its call withdrawn — a
+ * queued one leaves the queue — with an aborted usage row, and no report.
  *
  * Whatever goes wrong — the user's (or the employee's) daily quota spent,
  * the queue full, a refused connection, an HTTP error, a cut or stalled
@@ -318,6 +320,24 @@ static void er_http_done(struct er_run *run, const char *analysis, const char *n
 	run->r = NULL;
 }
 
+/* The client went away while the model was asked (queued or writing):
+ * the call is withdrawn (its queue place freed), its usage row says
+ * aborted, and no report is written. */
+static void er_http_gone(struct server_req *r, void *arg)
+{
+	struct er_run *run = arg;
+
+	if (run->ticket != NULL) {
+		model_ticket_cancel(run->ticket);
+		run->ticket = NULL;
+		er_usage_row(run, "aborted");
+	}
+	run->r = NULL;
+	er_free(run);
+	server_reply_error(r, 499, "gone", "客户端已断开");
+	server_req_end(r);
+}
+
 void server_ent_report_reply(struct server_req *r, json_t *profile)
 {
 	struct er_run *run;
@@ -335,9 +355,10 @@ void server_ent_report_reply(struct server_req *r, json_t *profile)
 	run->profile = profile;
 	run->done = er_http_done;
 	run->r = r;
-	if (er_start(r, run, why, sizeof(why)))
+	if (er_start(r, run, why, sizeof(why))) {
 		server_req_defer(r); /* the model's end (or the deadline) replies */
-	else
+		server_req_on_gone(r, er_http_gone, run);
+	} else
 		er_fallback(run, why);
 }
 
