@@ -332,9 +332,6 @@ json_t *server_ent_task_profile(struct server_req *r, const json_t *inputs);
  * on the loop when one is configured (state running until then), the
  * rules' otherwise; a draft for the guardian's review like every task. */
 void server_ent_report_task(struct server_req *r, json_t *body, const json_t *entry);
-/* The brake: the number of report tasks of emp_id whose model call stopped. */
-size_t server_ent_report_abort(struct store *st, int64_t emp_id, const char *why,
-			       const char *actor);
 /* The .docx of an approved 企业分析报告 task: the profile kept in its
  * result, its reviewed text as the analysis, the approval line in the note. */
 int server_ent_task_docx(const json_t *task, const char *approval, char **data, size_t *len,
