@@ -240,6 +240,9 @@ static void http_undefer(struct server_req *r)
 {
 	struct evhttp_connection *con;
 
+	if (r->watch != NULL)
+		event_del(r->watch);
+	r->on_gone = NULL;
 	if (!r->deferred || r->gone)
 		return;
 	con = evhttp_request_get_connection(r->ev);
@@ -637,6 +640,8 @@ static void http_req_free(struct server_req *r)
 		server_reply_error(r, 500, "internal", "服务器内部错误");
 	if (r->gone)
 		evhttp_request_free(r->ev);
+	if (r->watch != NULL)
+		event_free(r->watch);
 	if (r->query != NULL) {
 		evhttp_clear_headers(r->query);
 		free(r->query);
@@ -700,15 +705,78 @@ static void http_on_deferred_close(struct evhttp_connection *con, void *arg)
 	/* evhttp detached the unanswered request from the dying connection
 	 * (on EOF, error or timeout): it is ours to free now */
 	r->gone = true;
+	if (r->watch != NULL) /* on_gone runs from the loop, not inside evhttp */
+		event_active(r->watch, EV_TIMEOUT, 0);
+}
+
+/* The socket under r's connection (the connection filter's, conn.c). */
+static evutil_socket_t http_req_fd(struct server_req *r)
+{
+	struct evhttp_connection *con = evhttp_request_get_connection(r->ev);
+	struct bufferevent *bev = con != NULL ? evhttp_connection_get_bufferevent(con) : NULL;
+
+	if (bev == NULL)
+		return -1;
+	if (bufferevent_get_underlying(bev) != NULL)
+		bev = bufferevent_get_underlying(bev);
+	return bufferevent_getfd(bev);
+}
+
+/*
+ * Every SERVER_GONE_POLL_MS while deferred: evhttp does not read a
+ * connection whose request is being handled, so a client's close is only
+ * seen on the next write. A peek tells: 0 bytes is the client's FIN, an
+ * error (other than "nothing yet") its reset; bytes (a pipelined request)
+ * are left for evhttp. The connection then fails as on a read EOF: evhttp
+ * detaches r and closes it, and http_on_deferred_close marks r gone.
+ */
+static void http_on_watch(evutil_socket_t fd, short what, void *arg)
+{
+	struct server_req *r = arg;
+	void (*fn)(struct server_req *, void *) = r->on_gone;
+	char c;
+	ssize_t n;
+
+	(void)fd;
+	(void)what;
+	if (r->gone) {
+		event_del(r->watch);
+		r->on_gone = NULL;
+		if (fn != NULL)
+			fn(r, r->on_gone_arg); /* may free r */
+		return;
+	}
+	fd = http_req_fd(r);
+	if (fd < 0)
+		return;
+	n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+		bufferevent_trigger_event(
+		    evhttp_connection_get_bufferevent(evhttp_request_get_connection(r->ev)),
+		    BEV_EVENT_EOF | BEV_EVENT_READING, 0);
 }
 
 void server_req_defer(struct server_req *r)
 {
 	struct evhttp_connection *con = evhttp_request_get_connection(r->ev);
+	struct timeval tv = {0, SERVER_GONE_POLL_MS * 1000};
 
 	r->deferred = true;
-	if (con != NULL)
-		evhttp_connection_set_closecb(con, http_on_deferred_close, r);
+	if (con == NULL)
+		return;
+	evhttp_connection_set_closecb(con, http_on_deferred_close, r);
+	if (r->watch == NULL)
+		r->watch = event_new(r->srv->base, -1, EV_PERSIST, http_on_watch, r);
+	event_add(r->watch, &tv);
+}
+
+void server_req_on_gone(struct server_req *r, void (*fn)(struct server_req *r, void *arg),
+			void *arg)
+{
+	r->on_gone = fn;
+	r->on_gone_arg = arg;
+	if (fn != NULL && r->gone && r->watch != NULL)
+		event_active(r->watch, EV_TIMEOUT, 0);
 }
 
 int server_work_submit(struct server_req *r, server_work_fn fn, server_work_fn done, void *arg)

@@ -47,6 +47,11 @@ struct server_req {
 	bool replied;
 	bool deferred; /* waiting for server_work_submit()'s job */
 	bool gone;     /* … and the client went away meanwhile */
+	/* while deferred: polls the socket for a client gone (see
+	 * server_req_defer), and whom to tell */
+	struct event *watch;
+	void (*on_gone)(struct server_req *r, void *arg);
+	void *on_gone_arg;
 };
 
 /*
@@ -61,8 +66,18 @@ int server_work_submit(struct server_req *r, server_work_fn fn, server_work_fn d
 void server_req_end(struct server_req *r);
 /* Answer r later from the loop (a model call on the gateway): r stays
  * valid after the handler returns; reply with the usual helpers, then
- * server_req_end(r). r->gone turns true when the client goes away. */
+ * server_req_end(r). r->gone turns true when the client goes away: evhttp
+ * reads nothing while a request is handled, so the socket is peeked every
+ * SERVER_GONE_POLL_MS for the client's close (or reset) until the reply
+ * starts; a closed one is closed on our side too. */
+#define SERVER_GONE_POLL_MS 250
 void server_req_defer(struct server_req *r);
+/* While r is deferred: fn(r, arg) runs on the loop (from the loop, never
+ * inside another call) once r->gone turns true, instead of waiting for
+ * the work to end. fn owns r then: it ends it with server_req_end(r) and
+ * may reply nothing (a reply would only be logged). NULL fn: no call. */
+void server_req_on_gone(struct server_req *r, void (*fn)(struct server_req *r, void *arg),
+			void *arg);
 /* The worker pool of r's server. */
 struct server_workers *server_workers_of(struct server_req *r);
 
@@ -331,9 +346,6 @@ json_t *server_ent_task_profile(struct server_req *r, const json_t *inputs);
  * on the loop when one is configured (state running until then), the
  * rules' otherwise; a draft for the guardian's review like every task. */
 void server_ent_report_task(struct server_req *r, json_t *body, const json_t *entry);
-/* The brake: the number of report tasks of emp_id whose model call stopped. */
-size_t server_ent_report_abort(struct store *st, int64_t emp_id, const char *why,
-			       const char *actor);
 /* The .docx of an approved 企业分析报告 task: the profile kept in its
  * result, its reviewed text as the analysis, the approval line in the note. */
 int server_ent_task_docx(const json_t *task, const char *approval, char **data, size_t *len,

@@ -34,9 +34,9 @@
 #include <event2/event.h>
 
 #include "model/model.h"
-#include "privacy/privacy.h"
 #include "run/runner.h"
 #include "scenario/scenario.h"
+#include "server/model_run.h"
 #include "server/server_internal.h"
 #include "store/employee_store.h"
 #include "store/model_store.h"
@@ -46,76 +46,30 @@
 #define TM_NOTE_PREFIX "模型不可用，已使用规则生成："
 
 struct tm_run {
+	struct server_mrun m; /* first: the callbacks get &run->m */
 	struct tm_run *next;
-	struct store *st;
-	struct event_base *base;
-	struct model_gateway *gw;
-	struct model_ticket *ticket;
-	struct event *deadline;
-	int64_t task_id, emp_id, user_id, dept_id;
-	long long timeout_s;
-	char actor[STORE_NAME_MAX + 16];
+	int64_t task_id;
 	char *scenario;
 	json_t *inputs;
-	json_t *fallback; /* the deterministic result (enriched) */
-	json_t *answers;  /* unmasked model texts of the parts done */
-	json_t *calls;	  /* provenance of each call */
-	/* the call in flight */
-	char *instruction;
-	size_t prompt_bytes;
-	struct privacy_map map;
-	struct buf answer, reasoning;
-	struct model_usage usage;
-	char finish[32];
-	bool too_long;
-	uint64_t start_ns, first_ns;
+	json_t *fallback;  /* the deterministic result (enriched) */
+	json_t *answers;   /* unmasked model texts of the parts done */
+	json_t *calls;	   /* provenance of each call */
+	char *instruction; /* the part asked in the call in flight */
 };
 
 static struct tm_run *tm_runs;
 
-/* ---- usage rows and provenance ---- */
-
-static void tm_usage_row(struct tm_run *run, const char *status)
-{
-	struct store_model_usage u = {0};
-	struct work_ctx ctx = {run->st, run->actor, NULL, NULL};
-	const struct model_provider *p = model_gateway_provider(run->gw);
-	char label[48];
-
-	snprintf(label, sizeof(label), "task %lld", (long long)run->task_id);
-	u.user_id = run->user_id;
-	u.department_id = run->dept_id;
-	u.employee_id = run->emp_id;
-	u.provider = p->name;
-	u.model = p->model;
-	u.status = status;
-	server_usage_add(&ctx, &u, &run->usage, run->start_ns, run->first_ns, &run->reasoning,
-			 label);
-}
+/* ---- provenance ---- */
 
 /* The call in flight ended with status (and why, when it failed): its
- * usage row and its entry in the provenance. */
-static void tm_call_done(struct tm_run *run, const char *status, const char *why)
+ * entry in the provenance (its usage row is written). */
+static void tm_call_end(struct server_mrun *m, const char *status, const char *why)
 {
-	json_t *c;
+	struct tm_run *run = m->owner;
 
-	tm_usage_row(run, strcmp(status, "done") == 0 ? "done"
-			  : strcmp(status, "aborted") == 0 || strcmp(status, "timeout") == 0
-			      ? "aborted"
-			      : "error");
-	c = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s%}", "instruction",
-		      run->instruction ? run->instruction : "", "status", status, "prompt_bytes",
-		      (json_int_t)run->prompt_bytes, "masked_values", (json_int_t)run->map.n,
-		      "prompt_tokens", (json_int_t)run->usage.prompt_tokens, "completion_tokens",
-		      (json_int_t)run->usage.completion_tokens, "reasoning_tokens",
-		      (json_int_t)run->usage.reasoning_tokens, "duration_ms",
-		      (json_int_t)((base_now_ns() - run->start_ns) / 1000000), "reasoning",
-		      run->reasoning.p ? run->reasoning.p : "", run->reasoning.len);
-	if (why != NULL)
-		json_object_set_new(c, "error", json_string(why));
-	if (run->finish[0] != '\0')
-		json_object_set_new(c, "finish_reason", json_string(run->finish));
-	json_array_append_new(run->calls, c);
+	json_array_append_new(
+	    run->calls,
+	    server_mrun_call_json(m, run->instruction ? run->instruction : "", status, why));
 }
 
 static void tm_free(struct tm_run *run)
@@ -126,19 +80,13 @@ static void tm_free(struct tm_run *run)
 			break;
 		}
 	}
-	if (run->ticket != NULL)
-		model_ticket_cancel(run->ticket);
-	if (run->deadline != NULL)
-		event_free(run->deadline);
+	server_mrun_free(&run->m);
 	free(run->scenario);
 	free(run->instruction);
 	json_decref(run->inputs);
 	json_decref(run->fallback);
 	json_decref(run->answers);
 	json_decref(run->calls);
-	privacy_map_free(&run->map);
-	buf_free(&run->answer);
-	buf_free(&run->reasoning);
 	free(run);
 }
 
@@ -146,8 +94,8 @@ static void tm_free(struct tm_run *run)
  * cancelled meanwhile); run is freed. result is stolen (NULL: no draft). */
 static void tm_complete(struct tm_run *run, json_t *result, const char *outcome, const char *note)
 {
-	const struct model_provider *p = model_gateway_provider(run->gw);
-	struct work_ctx ctx = {run->st, run->actor, NULL, NULL};
+	const struct model_provider *p = model_gateway_provider(run->m.gw);
+	struct work_ctx ctx = {run->m.st, run->m.actor, NULL, NULL};
 	struct err e = {0};
 	json_t *detail;
 
@@ -156,8 +104,8 @@ static void tm_complete(struct tm_run *run, json_t *result, const char *outcome,
 	    "model", p->model, "parameters", "kind", model_kind_name(p->kind), "think",
 	    model_think_name(p->think), "max_tokens", p->max_tokens, "retries", p->retries,
 	    "connect_timeout_ms", p->connect_timeout_ms, "idle_timeout_s", p->idle_timeout_s,
-	    "task_timeout_s", (int)run->timeout_s, "department_group", (json_int_t)run->dept_id,
-	    "calls", run->calls, "outcome", outcome, "employee_id", (json_int_t)run->emp_id);
+	    "task_timeout_s", (int)run->m.timeout_s, "department_group", (json_int_t)run->m.dept_id,
+	    "calls", run->calls, "outcome", outcome, "employee_id", (json_int_t)run->m.emp_id);
 	if (note != NULL)
 		json_object_set_new(detail, "note", json_string(note));
 	if (work_task_model_event(&ctx, run->task_id, detail, &e) != 0)
@@ -208,7 +156,7 @@ static void tm_finish(struct tm_run *run, json_t *result)
 			json_object_set(result, keep[i], v);
 	}
 	json_object_set_new(result, "path", json_string("model"));
-	json_object_set_new(result, "model", json_string(model_gateway_provider(run->gw)->model));
+	json_object_set_new(result, "model", json_string(model_gateway_provider(run->m.gw)->model));
 	tm_complete(run, result, "model", NULL);
 }
 
@@ -242,70 +190,13 @@ static int tm_write(void *arg, const char *instruction, const char *draft, const
 	return err_set(e, BASE_E_BUSY, "等待模型");
 }
 
-static void tm_on_queued(size_t position, void *arg)
-{
-	(void)position;
-	(void)arg;
-}
-
-static int tm_on_event(const struct model_event *ev, void *arg)
-{
-	struct tm_run *run = arg;
-
-	switch (ev->type) {
-	case MODEL_EV_REASONING:
-		if (run->first_ns == 0)
-			run->first_ns = base_now_ns();
-		if (run->reasoning.len + ev->len < STORE_MODEL_REASONING_MAX)
-			buf_add(&run->reasoning, ev->text, ev->len);
-		break;
-	case MODEL_EV_DELTA:
-		if (run->first_ns == 0)
-			run->first_ns = base_now_ns();
-		if (run->answer.len + ev->len > SCN_PROSE_MAX) {
-			run->too_long = true;
-			return 1; /* stops the stream: on_end reports it */
-		}
-		buf_add(&run->answer, ev->text, ev->len);
-		break;
-	case MODEL_EV_USAGE:
-		run->usage = ev->usage;
-		break;
-	case MODEL_EV_DONE:
-		snprintf(run->finish, sizeof(run->finish), "%s", ev->finish);
-		break;
-	case MODEL_EV_ERROR:
-		break;
-	}
-	return 0;
-}
-
 static void tm_step(struct tm_run *run);
 
-static void tm_on_end(int rc, const struct err *e, bool started, void *arg)
+/* A part's answer: kept for the replay, then the next part. */
+static void tm_on_done(struct server_mrun *m, char *text)
 {
-	struct tm_run *run = arg;
-	char why[400];
-	char *text;
+	struct tm_run *run = m->owner;
 
-	(void)started;
-	run->ticket = NULL;
-	if (rc == 0 && (strcmp(run->finish, "length") == 0 ||
-			strcmp(run->finish, "insufficient_system_resource") == 0))
-		snprintf(why, sizeof(why), "模型回答被截断（%s）", run->finish);
-	else if (run->too_long)
-		snprintf(why, sizeof(why), "模型回答超过 %u 字节", SCN_PROSE_MAX);
-	else if (rc != 0)
-		snprintf(why, sizeof(why), "%.300s", e && e->msg[0] ? e->msg : "模型调用失败");
-	else
-		why[0] = '\0';
-	if (why[0] != '\0') {
-		tm_call_done(run, "error", why);
-		tm_fallback(run, why);
-		return;
-	}
-	tm_call_done(run, "done", NULL);
-	text = privacy_unmask(run->answer.p ? run->answer.p : "", run->answer.len, &run->map);
 	if (json_array_append_new(run->answers, json_string(text)) != 0) {
 		free(text);
 		tm_fallback(run, "模型回答不是有效的文本");
@@ -315,53 +206,14 @@ static void tm_on_end(int rc, const struct err *e, bool started, void *arg)
 	tm_step(run);
 }
 
-static void tm_on_deadline(evutil_socket_t fd, short what, void *arg)
+static void tm_on_fallback(struct server_mrun *m, const char *why)
 {
-	struct tm_run *run = arg;
-	char why[160];
-
-	(void)fd;
-	(void)what;
-	snprintf(why, sizeof(why), "模型在 %lld 秒内未完成", run->timeout_s);
-	if (run->ticket != NULL) {
-		model_ticket_cancel(run->ticket);
-		run->ticket = NULL;
-		tm_call_done(run, "timeout", why);
-	}
-	tm_fallback(run, why);
+	tm_fallback(m->owner, why);
 }
 
-/* Send the captured prompt: the user message masked, a fresh call. */
-static int tm_submit(struct tm_run *run, struct tm_replay *rp, struct err *e)
+static void tm_on_aborted(struct server_mrun *m, const char *why)
 {
-	const struct model_provider *p = model_gateway_provider(run->gw);
-	struct model_ticket_cbs cbs = {tm_on_queued, tm_on_event, tm_on_end, run};
-	char *masked = NULL, *body;
-	int rc;
-
-	privacy_map_free(&run->map);
-	memset(&run->map, 0, sizeof(run->map));
-	rc = privacy_mask(rp->user.p ? rp->user.p : "", rp->user.len, &run->map, &masked, e);
-	if (rc != 0)
-		return rc;
-	{
-		struct model_msg msgs[] = {{"system", rp->sys.p ? rp->sys.p : ""},
-					   {"user", masked}};
-
-		body = model_request_body(p, msgs, 2, true);
-	}
-	run->prompt_bytes = strlen(masked) + rp->sys.len;
-	free(masked);
-	buf_reset(&run->answer);
-	buf_reset(&run->reasoning);
-	memset(&run->usage, 0, sizeof(run->usage));
-	run->finish[0] = '\0';
-	run->too_long = false;
-	run->first_ns = 0;
-	run->start_ns = base_now_ns();
-	rc = model_gateway_submit(run->gw, run->dept_id, body, &cbs, &run->ticket, e);
-	free(body);
-	return rc;
+	tm_complete(m->owner, NULL, "aborted", why);
 }
 
 /* Run the scenario with the answers so far: ask for the next part, or
@@ -380,7 +232,8 @@ static void tm_step(struct tm_run *run)
 	if (rc == 0 && rp.captured) {
 		json_decref(result);
 		result = NULL;
-		rc = tm_submit(run, &rp, &e);
+		rc = server_mrun_submit(&run->m, rp.sys.p ? rp.sys.p : "",
+					rp.user.p ? rp.user.p : "", rp.user.len, &e);
 	}
 	buf_free(&rp.sys);
 	buf_free(&rp.user);
@@ -441,38 +294,32 @@ bool server_task_model_start(struct server_req *r, int64_t task_id, int64_t emp_
 			     const char *scenario, const json_t *inputs, json_t *fallback)
 {
 	struct tm_run *run = xcalloc(1, sizeof(*run));
-	long long t = server_task_model_timeout_s(r);
-	struct timeval tv = {(time_t)t, 0};
 
-	run->st = server_store(r);
-	run->base = server_event_base(r);
-	run->gw = server_gateway(r);
+	server_mrun_init(&run->m, r, SCN_PROSE_MAX);
+	run->m.cbs =
+	    (struct server_mrun_cbs){tm_call_end, tm_on_done, tm_on_fallback, tm_on_aborted};
+	run->m.owner = run;
+	run->m.emp_id = emp_id;
+	snprintf(run->m.label, sizeof(run->m.label), "task %lld", (long long)task_id);
 	run->task_id = task_id;
-	run->emp_id = emp_id;
-	run->user_id = r->user.id;
-	run->dept_id = r->user.department_id;
 	{ /* fair queuing by the employee's department (else the requester's) */
 		json_t *emp = NULL;
 		struct err e = {0};
 
-		if (store_emp_get(run->st, emp_id, &emp, &e) == 0 &&
+		if (store_emp_get(run->m.st, emp_id, &emp, &e) == 0 &&
 		    json_integer_value(json_object_get(emp, "department_id")) > 0)
-			run->dept_id = json_integer_value(json_object_get(emp, "department_id"));
+			run->m.dept_id = json_integer_value(json_object_get(emp, "department_id"));
 		json_decref(emp);
 	}
-	run->timeout_s = t;
-	snprintf(run->actor, sizeof(run->actor), "%s", r->actor);
 	run->scenario = xstrdup(scenario);
 	run->inputs = json_deep_copy(inputs);
 	run->fallback = fallback;
 	run->answers = json_array();
 	run->calls = json_array();
-	buf_init(&run->answer, SCN_PROSE_MAX + 1);
-	buf_init(&run->reasoning, STORE_MODEL_REASONING_MAX + 1);
 	run->next = tm_runs;
 	tm_runs = run;
-	run->deadline = evtimer_new(run->base, tm_on_deadline, run);
-	evtimer_add(run->deadline, &tv);
+	server_mrun_brakeable(&run->m);
+	server_mrun_arm(&run->m, r);
 	tm_step(run);
 	for (struct tm_run *p = tm_runs; p != NULL; p = p->next)
 		if (p == run)
@@ -482,24 +329,7 @@ bool server_task_model_start(struct server_req *r, int64_t task_id, int64_t emp_
 
 size_t server_task_model_abort(struct store *st, int64_t emp_id, const char *why, const char *actor)
 {
-	size_t n = 0;
-	struct tm_run *run = tm_runs, *next;
-
-	for (; run != NULL; run = next) {
-		next = run->next;
-		if (run->st != st || run->emp_id != emp_id)
-			continue;
-		/* the abort is the braking guardian's act, not the requester's */
-		snprintf(run->actor, sizeof(run->actor), "%s", actor);
-		if (run->ticket != NULL) {
-			model_ticket_cancel(run->ticket);
-			run->ticket = NULL;
-			tm_call_done(run, "aborted", why);
-		}
-		tm_complete(run, NULL, "aborted", why);
-		n++;
-	}
-	return n + server_ent_report_abort(st, emp_id, why, actor);
+	return server_mrun_abort(st, emp_id, why, actor);
 }
 
 /* ---- unattached task files ---- */
@@ -551,7 +381,7 @@ void server_task_model_stop(void)
 	/* None is left once the gateway is freed (every ticket ended and its
 	 * task was drafted); to be sure, without touching the gateway. */
 	while (tm_runs != NULL) {
-		tm_runs->ticket = NULL;
+		tm_runs->m.ticket = NULL;
 		tm_free(tm_runs);
 	}
 	if (tm_gc.timer != NULL)

@@ -82,3 +82,25 @@ start_standin() {
 	SURL=http://127.0.0.1:$port
 	[ -n "$port" ]
 }
+
+# ent_subset SRC DST N: the first N enterprises of an export in SRC (with
+# valid-length codes) and their rows of every other file, written to DST.
+ent_subset() {
+	mkdir -p "$2"
+	python3 - "$1" "$2" "$3" <<'PY'
+import os, sys
+src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rows = open(os.path.join(src, "enterprises.csv"), encoding="utf-8").read().splitlines()
+keep, out = set(), [rows[0]]
+for line in rows[1:]:
+    code = line.split(",")[0].strip().upper()
+    if len(code) == 18 and len(keep) < n:
+        keep.add(code); out.append(line)
+open(os.path.join(dst, "enterprises.csv"), "w", encoding="utf-8").write("\n".join(out) + "\n")
+for f in os.listdir(src):
+    if f.endswith(".csv") and f != "enterprises.csv":
+        lines = open(os.path.join(src, f), encoding="utf-8").read().splitlines()
+        sel = [lines[0]] + [l for l in lines[1:] if l.split(",")[0].strip().upper() in keep]
+        open(os.path.join(dst, f), "w", encoding="utf-8").write("\n".join(sel) + "\n")
+PY
+}

@@ -13,24 +13,7 @@ set_dir="$SHARED/corpus/enterprises-dev"
 start_standin || { fail standin-start; exit 1; }
 trap 'kill $STANDIN_PID 2>/dev/null; rm -rf "$TMP"' EXIT
 # a small subset: the first 20 enterprises and their rows
-mkdir -p "$TMP/set"
-python3 - "$set_dir" "$TMP/set" <<'EOF'
-import csv, io, os, sys
-src, dst = sys.argv[1:]
-rows = open(os.path.join(src, "enterprises.csv"), encoding="utf-8").read().splitlines()
-keep = set()
-out = [rows[0]]
-for line in rows[1:]:
-    code = line.split(",")[0].strip().upper()
-    if len(code) == 18 and len(keep) < 20:
-        keep.add(code); out.append(line)
-open(os.path.join(dst, "enterprises.csv"), "w", encoding="utf-8").write("\n".join(out) + "\n")
-for f in os.listdir(src):
-    if f.endswith(".csv") and f != "enterprises.csv":
-        lines = open(os.path.join(src, f), encoding="utf-8").read().splitlines()
-        sel = [lines[0]] + [l for l in lines[1:] if l.split(",")[0].strip().upper() in keep]
-        open(os.path.join(dst, f), "w", encoding="utf-8").write("\n".join(sel) + "\n")
-EOF
+ent_subset "$set_dir" "$TMP/set" 20
 db=$TMP/e.db
 "$BIN" enterprise import "$TMP/set" --db "$db" --quiet --as-of 2025-06-30 >/dev/null 2>"$TMP/imp.err"
 check ent_report_import [ $? = 0 ]
