@@ -209,6 +209,9 @@ struct kb_vindex_stat {
 /* An empty copy holding at most max_bytes (0: KB_VINDEX_MAX_BYTES). */
 struct kb_vindex *kb_vindex_new(size_t max_bytes);
 void kb_vindex_free(struct kb_vindex *ix);
+/* Change the limit (0: KB_VINDEX_MAX_BYTES); a new one drops the copy, read
+ * again by the next sync. */
+void kb_vindex_set_max(struct kb_vindex *ix, size_t max_bytes);
 /* Hold the vectors of model with dim dimensions as stored now: read again
  * when (model, dim) changed or the store's vector generation moved (one
  * indexed read when nothing changed). */
@@ -252,6 +255,14 @@ struct model_embedder;
  * progress lines on stderr when progress. *done counts vectors written. */
 int kb_embed_missing(struct store *st, const char *name, const struct model_embedder *m,
 		     bool progress, size_t *done, struct err *e);
+/* Progress of kb_embed_missing_step: done of total vectors written; a
+ * non-zero return stops it (BASE_E_BUSY, the rounds written so far kept). */
+typedef int (*kb_embed_step_fn)(void *arg, size_t done, size_t total);
+/* kb_embed_missing with step (may be NULL) called before the first
+ * request, every 100 ms while one runs (a non-zero return cancels it) and
+ * after each stored round (the server's jobs: progress and cancel). */
+int kb_embed_missing_step(struct store *st, const char *name, const struct model_embedder *m,
+			  kb_embed_step_fn step, void *arg, size_t *done, struct err *e);
 
 /* Extractive answer from the best passages (no model): up to max_chars
  * code points of the sentences that match the query best, each followed by

@@ -16,6 +16,14 @@
  *    same database, which has one writer); the others wait "queued".
  *  - After each file the worker records its progress in the job: files
  *    done of the files found so far, chunks written.
+ *  - With an embedding model in the live configuration (as kb_hybrid.c
+ *    finds it, parsed on the loop when the job is made), the worker then
+ *    computes the kb's missing chunk vectors (kb_embed_missing_step, on
+ *    its own connection, a commit per 512 vectors), progress "向量 N/M".
+ *    The text stays indexed whatever happens there: an endpoint down or
+ *    wrong, or a server stop (the request in flight is cancelled), ends
+ *    the job done with a Chinese note that vectors are missing (the search
+ *    uses BM25 alone until a later job computes them).
  *  - When the job ends, back on the loop: the audit entry (kb.upload,
  *    kb.reindex with the counts and the job id) and, for a request still
  *    waiting, its reply.
@@ -47,6 +55,7 @@
 
 #include "doc/xml.h"
 #include "kb/kb.h"
+#include "model/embed.h"
 #include "server/api_kb.h"
 #include "server/server_internal.h"
 #include "work/audit.h"
@@ -81,11 +90,17 @@ struct kb_job {
 	enum kb_job_state state;
 	size_t files_done, files_total, chunks;
 	int64_t started_at, finished_at;
+	bool vectors;				   /* computing the vectors (after the text) */
+	size_t vec_done, vec_total;		   /* vectors written of those missing */
+	char note[sizeof(((struct err *)0)->msg)]; /* done, but: why no vectors */
 	atomic_bool cancel;
 	/* written by the worker, read on the loop after it ends */
 	int rc;
 	bool check_failed; /* the uploaded file itself was refused */
 	bool had_old;
+	bool embed;		 /* an embedding model was configured … */
+	bool embed_bad;		 /* … but its configuration is invalid */
+	struct model_embedder m; /* parsed on the loop when the job was made */
 	struct err e;
 	struct kb_ingest_stats stats;
 	struct kb_job *next;
@@ -156,6 +171,52 @@ static int kb_job_upload(struct kb_job *j, struct store *st, const struct kb_ing
 	return 0;
 }
 
+static int kb_job_vec_step(void *arg, size_t done, size_t total)
+{
+	struct kb_job *j = arg;
+
+	pthread_mutex_lock(&j->mu);
+	j->vectors = true;
+	j->vec_done = done;
+	j->vec_total = total;
+	pthread_mutex_unlock(&j->mu);
+	return atomic_load(&j->cancel) ? -1 : 0;
+}
+
+/* After the text: the vectors the kb is missing, with the embedding model
+ * of the live configuration. The text stays indexed whatever happens here;
+ * a failure only leaves a note (search falls back to keywords). */
+static void kb_job_vectors(struct kb_job *j, struct store *st)
+{
+	struct err e = {0};
+	size_t done = 0;
+	int rc;
+
+	if (j->embed_bad) {
+		snprintf(j->note, sizeof(j->note),
+			 "向量模型配置无效，未计算向量；检索暂时只用关键词（BM25）");
+		return;
+	}
+	rc = kb_embed_missing_step(st, j->kb.name, &j->m, kb_job_vec_step, j, &done, &e);
+	pthread_mutex_lock(&j->mu);
+	if (rc == 0)
+		j->vec_done = j->vec_total;
+	else if (atomic_load(&j->cancel))
+		snprintf(j->note, sizeof(j->note),
+			 "服务正在停止，向量未算完（%zu/%zu）；文本已入库，检索暂时只用关键词"
+			 "（BM25），下次重建索引时补算",
+			 j->vec_done, j->vec_total);
+	else
+		snprintf(j->note, sizeof(j->note),
+			 "文本已入库，但向量未能计算（向量服务不可用或出错，已算 %zu/%zu）；"
+			 "检索暂时只用关键词（BM25），向量服务恢复后重建索引即可补算",
+			 j->vec_done, j->vec_total);
+	pthread_mutex_unlock(&j->mu);
+	if (rc != 0 && !atomic_load(&j->cancel))
+		base_log(LOG_WARN, "kb: 任务 %lld（知识库 %lld）的向量未能计算：%s",
+			 (long long)j->id, (long long)j->kb.id, e.msg);
+}
+
 static void kb_job_run(void *arg)
 {
 	struct kb_job *j = arg;
@@ -185,10 +246,27 @@ static void kb_job_run(void *arg)
 		j->rc = kb_reindex(st, j->kb.name, &o, &j->stats, &j->e);
 	else if (j->rc == 0)
 		j->rc = kb_job_upload(j, st, &o);
+	if (j->rc == 0 && j->embed)
+		kb_job_vectors(j, st);
 	store_close(st);
 }
 
 /* ---- the loop side ---- */
+
+/* "文件 3/10，分块 120" or "向量 N/M" (under j->mu; static buffer, loop only). */
+static const char *kb_job_progress_text(const struct kb_job *j)
+{
+	static char t[128];
+
+	if (j->vectors && j->state == KB_JOB_RUNNING)
+		snprintf(t, sizeof(t), "向量 %zu/%zu", j->vec_done, j->vec_total);
+	else if (j->files_total > 0)
+		snprintf(t, sizeof(t), "文件 %zu/%zu，分块 %zu", j->files_done, j->files_total,
+			 j->chunks);
+	else
+		snprintf(t, sizeof(t), "文件 %zu，分块 %zu", j->files_done, j->chunks);
+	return t;
+}
 
 static json_t *kb_job_json(struct kb_job *j)
 {
@@ -203,6 +281,13 @@ static json_t *kb_job_json(struct kb_job *j)
 	    (json_int_t)j->files_done, "files_total", (json_int_t)j->files_total, "chunks",
 	    (json_int_t)j->chunks, "created_at", (json_int_t)j->created_at, "started_at",
 	    (json_int_t)j->started_at, "finished_at", (json_int_t)j->finished_at);
+	if (j->embed)
+		json_object_set_new(json_object_get(o, "progress"), "vectors",
+				    json_pack("{s:I,s:I}", "done", (json_int_t)j->vec_done, "total",
+					      (json_int_t)j->vec_total));
+	json_object_set_new(o, "progress_text", json_string(kb_job_progress_text(j)));
+	if (j->note[0] != '\0')
+		json_object_set_new(o, "note", json_string(j->note));
 	if (j->state == KB_JOB_DONE)
 		json_object_set_new(o, "stats", server_kb_stats_json(&j->stats));
 	if (j->state == KB_JOB_FAILED)
@@ -259,6 +344,12 @@ static void kb_job_finish(struct kb_job *j)
 						server_kb_stats_json(&j->stats));
 		json_object_set_new(detail, "kb_id", json_integer(j->kb.id));
 		json_object_set_new(detail, "job_id", json_integer(j->id));
+		if (j->embed)
+			json_object_set_new(detail, "vectors",
+					    json_pack("{s:I,s:I}", "done", (json_int_t)j->vec_done,
+						      "total", (json_int_t)j->vec_total));
+		if (j->note[0] != '\0')
+			json_object_set_new(detail, "note", json_string(j->note));
 		if (work_audit_append(&ctx, j->reindex ? "kb.reindex" : "kb.upload", j->kb.name,
 				      detail, &e) != 0)
 			base_log(LOG_ERROR, "kb: 任务 %lld 的审计记录未能写入：%s",
@@ -282,11 +373,11 @@ static void kb_job_finish(struct kb_job *j)
 	if (r == NULL)
 		return;
 	if (j->rc == 0)
-		server_reply_json(r, j->had_old ? 200 : 201,
-				  json_pack("{s:I,s:s,s:s,s:o,s:I}", "kb_id", (json_int_t)j->kb.id,
-					    "kb", j->kb.name, "file", j->file, "stats",
-					    server_kb_stats_json(&j->stats), "job_id",
-					    (json_int_t)j->id));
+		server_reply_json(
+		    r, j->had_old ? 200 : 201,
+		    json_pack("{s:I,s:s,s:s,s:o,s:I,s:s*}", "kb_id", (json_int_t)j->kb.id, "kb",
+			      j->kb.name, "file", j->file, "stats", server_kb_stats_json(&j->stats),
+			      "job_id", (json_int_t)j->id, "note", j->note[0] ? j->note : NULL));
 	else
 		server_reply_error(r, j->status,
 				   j->status == 413   ? "too_large"
@@ -355,6 +446,25 @@ static void kb_jobs_next(void)
 	}
 }
 
+/* The embedding model of the live configuration (as kb_hybrid.c finds
+ * it), parsed here on the loop for the worker. */
+static void kb_job_embedder(struct server_req *r, struct kb_job *j)
+{
+	const char *emb = server_config_live(r)->embedding;
+	struct err e = {0};
+
+	if (emb[0] == '\0')
+		return;
+	j->embed = true;
+	if (model_embedder_parse(&j->m, emb, strlen(emb), "embedding", &e) != 0) {
+		j->embed_bad = true;
+		base_log(LOG_WARN, "kb: %s", e.msg);
+		return;
+	}
+	/* libcurl's global set-up happens here, on the loop, not on a worker */
+	model_client_free(model_client_new(server_event_base(r)));
+}
+
 static struct kb_job *kb_job_new(struct server_req *r, const struct kb_row *k, bool reindex)
 {
 	struct kb_job *j = xcalloc(1, sizeof(*j));
@@ -372,6 +482,7 @@ static struct kb_job *kb_job_new(struct server_req *r, const struct kb_row *k, b
 	atomic_init(&j->cancel, false);
 	j->state = KB_JOB_QUEUED;
 	kb_jobs.workers = server_workers_of(r);
+	kb_job_embedder(r, j);
 	return j;
 }
 
