@@ -247,16 +247,14 @@ void server_api_portal_answer(struct server_req *r); /* api_portal.c: SSE */
 /*
  * Hybrid knowledge-base search on the loop (kb_hybrid.c). With an
  * "embedding" provider configured, server_kb_hybrid_run embeds q (waiting
- * at most SERVER_KB_EMBED_WAIT_MS; r deferred meanwhile) and calls fn(r,
+ * at most the kb_embed_wait_ms setting; r deferred meanwhile) and calls fn(r,
  * q, k) with k->qv set (rank with kb_search_hybrid) or NULL with mode
  * "bm25" and a Chinese note (endpoint down or slow: no further call for
- * SERVER_KB_EMBED_DOWN_MS); without one, fn runs at once with k->mode
+ * kb_embed_retry_s); without one, fn runs at once with k->mode
  * NULL (keyword search, nothing to report). fn answers r. After the
  * search, server_kb_hybrid_result(k, hybrid) sets mode "hybrid" or the
  * note saying why not.
  */
-#define SERVER_KB_EMBED_WAIT_MS 1000
-#define SERVER_KB_EMBED_DOWN_MS 30000
 struct kb_qvec;
 struct server_kbq {
 	const struct kb_qvec *qv; /* NULL: keyword search */
