@@ -33,7 +33,7 @@ async function followJob(job, what) {
   const prog = document.getElementById("kb-progress");
   for (;;) {
     if (job.state === "done") return job;
-    if (job.state === "failed") throw new Error(job.error);
+    if (job.state === "failed" || job.state === "interrupted") throw new Error(job.error);
     prog.textContent = progressText(what, job);
     await sleep(500);
     job = (await api("GET", "/api/kb/jobs/" + job.id)).job;

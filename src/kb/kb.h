@@ -96,6 +96,14 @@ struct kb_ingest_opts {
 	 * whole, the files before it stay updated and a later reindex reads
 	 * the rest. */
 	bool commit_each_file;
+	/* The text of one file already extracted (kb_check_file_text: an
+	 * upload checked before it joins the kb): when the file at pre_path
+	 * (compared as the walk names it, "<folder>/<name>") is read, pre_text
+	 * is used instead of converting it again (a PDF's pdftotext, a .docx);
+	 * the raw bytes are still read for the content hash. NULL: none. */
+	const char *pre_path;
+	const char *pre_text;
+	size_t pre_tlen;
 };
 
 /* Create kb `name` when missing, then ingest every path (files or folders,
@@ -109,6 +117,10 @@ int kb_add(struct store *st, const char *name, const char *const *paths, size_t 
  * .md .markdown .txt .docx .html .htm .pdf), storing nothing: the check before an
  * uploaded file joins a kb. The error names `name`, not path. */
 int kb_check_file(const char *path, const char *name, struct err *e);
+/* kb_check_file that also gives the text it extracted (malloc'd, *tlen
+ * bytes; NULL on failure), for kb_ingest_opts.pre_text. */
+int kb_check_file_text(const char *path, const char *name, char **text, size_t *tlen,
+		       struct err *e);
 /* Whether ingest reads a file of this name (extension, no leading . or _). */
 bool kb_supported_name(const char *name);
 /* Re-ingest every root of kb `name`. */

@@ -39,8 +39,14 @@
  *  - Server stop: the running job is cancelled (the ingest stops after its
  *    current file and rolls back; a PDF being read ends within its own
  *    time limit), queued jobs fail with "服务正在停止".
- *  - Finished jobs are kept in memory (the last KB_JOBS_KEEP), not across
- *    restarts.
+ *  - Every job is also a row of kb_job (store/kbjob_store.h, migration 18):
+ *    written when it is queued, started and finished (by the loop; the
+ *    progress of a running job is in memory only), so GET answers after a
+ *    restart; the last KBJOB_STORE_KEEP finished jobs of a kb are kept. A
+ *    job cut short by a stop is "interrupted" (已中断) with the reason, and
+ *    rows still queued or running when the server starts (a crash) are
+ *    marked so then (server_kb_jobs_start, one audit entry). In memory,
+ *    the last KB_JOBS_KEEP finished jobs.
  */
 #include <errno.h>
 #include <limits.h>
@@ -58,15 +64,21 @@
 #include "model/embed.h"
 #include "server/api_kb.h"
 #include "server/server_internal.h"
+#include "store/kbjob_store.h"
 #include "work/audit.h"
 
 #define KB_JOB_SYNC_MAX (1 << 20) /* bytes: larger uploads reply 202 at once */
 #define KB_JOBS_KEEP	64	  /* finished jobs remembered */
 
-enum kb_job_state { KB_JOB_QUEUED, KB_JOB_RUNNING, KB_JOB_DONE, KB_JOB_FAILED };
+enum kb_job_state { KB_JOB_QUEUED, KB_JOB_RUNNING, KB_JOB_DONE, KB_JOB_FAILED, KB_JOB_INTERRUPTED };
 
-static const char *const kb_job_state_name[] = {"queued", "running", "done", "failed"};
-static const char *const kb_job_state_text[] = {"排队中", "进行中", "已完成", "失败"};
+static const char *const kb_job_state_name[] = {"queued", "running", "done", "failed",
+						"interrupted"};
+static const char *const kb_job_state_text[] = {"排队中", "进行中", "已完成", "失败", "已中断"};
+
+#define KB_JOB_GONE "没有这个任务"
+#define KB_JOB_CRASH                                                                               \
+	"服务在任务完成前退出（停止或崩溃），任务已中断；已提交的部分保留，请重新上传或重建索引"
 
 struct kb_job {
 	int64_t id;
@@ -110,7 +122,7 @@ static struct {
 	struct kb_job *head, *tail; /* every job kept, oldest first */
 	struct kb_job *running;
 	struct server_workers *workers;
-	int64_t last_id;
+	int64_t last_stage; /* names of staged files */
 	bool stopping;
 } kb_jobs;
 
@@ -220,7 +232,8 @@ static void kb_job_vectors(struct kb_job *j, struct store *st)
 static void kb_job_run(void *arg)
 {
 	struct kb_job *j = arg;
-	struct kb_ingest_opts o = {false, NULL, j->now, kb_job_step, j, false};
+	struct kb_ingest_opts o = {.now = j->now, .step = kb_job_step, .step_arg = j};
+	char *text = NULL;
 	struct store *st = NULL;
 
 	pthread_mutex_lock(&j->mu);
@@ -232,11 +245,14 @@ static void kb_job_run(void *arg)
 		return;
 	}
 	/* Read and parsed first: a bad file changes nothing. */
-	if (!j->reindex && kb_check_file(j->staged, j->file, &j->e) != 0) {
+	if (!j->reindex && kb_check_file_text(j->staged, j->file, &text, &o.pre_tlen, &j->e) != 0) {
 		j->rc = j->e.code;
 		j->check_failed = true;
 		return;
 	}
+	/* the ingest takes the checked text: a PDF is converted once */
+	o.pre_text = text;
+	o.pre_path = j->dest;
 	/* A reindex commits file by file so that the loop's own writes
 	 * (logins, sessions, audit) never wait out the whole job; an upload
 	 * is one file and stays one transaction. */
@@ -246,6 +262,8 @@ static void kb_job_run(void *arg)
 		j->rc = kb_reindex(st, j->kb.name, &o, &j->stats, &j->e);
 	else if (j->rc == 0)
 		j->rc = kb_job_upload(j, st, &o);
+	free(text);
+	text = NULL;
 	if (j->rc == 0 && j->embed)
 		kb_job_vectors(j, st);
 	store_close(st);
@@ -290,13 +308,26 @@ static json_t *kb_job_json(struct kb_job *j)
 		json_object_set_new(o, "note", json_string(j->note));
 	if (j->state == KB_JOB_DONE)
 		json_object_set_new(o, "stats", server_kb_stats_json(&j->stats));
-	if (j->state == KB_JOB_FAILED)
+	if (j->state == KB_JOB_FAILED || j->state == KB_JOB_INTERRUPTED)
 		json_object_set_new(o, "error", json_string(j->error));
 	pthread_mutex_unlock(&j->mu);
 	return o;
 }
 
 static void kb_jobs_next(void);
+
+/* The job's row as it is now (errors logged: the job itself goes on). */
+static void kb_job_save(struct kb_job *j)
+{
+	json_t *o = kb_job_json(j);
+	char *s = json_dumps(o, JSON_COMPACT);
+	struct err e = {0};
+
+	if (kbjob_store_update(j->loop_st, j->id, kb_job_state_name[j->state], s, &e) != 0)
+		base_log(LOG_ERROR, "kb: 任务 %lld 的记录未能更新：%s", (long long)j->id, e.msg);
+	free(s);
+	json_decref(o);
+}
 
 /* The reason a failed job shows, and the status a waiting request gets. */
 static void kb_job_reason(struct kb_job *j)
@@ -361,7 +392,9 @@ static void kb_job_finish(struct kb_job *j)
 	if (j->staged[0] != '\0')
 		unlink(j->staged); /* moved into place, or refused */
 	pthread_mutex_lock(&j->mu);
-	j->state = j->rc == 0 ? KB_JOB_DONE : KB_JOB_FAILED;
+	j->state = j->rc == 0		     ? KB_JOB_DONE
+		   : atomic_load(&j->cancel) ? KB_JOB_INTERRUPTED
+					     : KB_JOB_FAILED;
 	if (j->rc == 0) {
 		j->files_done = j->files_total = j->stats.files;
 		j->chunks = j->stats.chunks;
@@ -369,6 +402,7 @@ static void kb_job_finish(struct kb_job *j)
 	j->finished_at = kb_job_clock();
 	pthread_mutex_unlock(&j->mu);
 	j->finished = true;
+	kb_job_save(j);
 	j->r = NULL;
 	if (r == NULL)
 		return;
@@ -443,7 +477,13 @@ static void kb_jobs_next(void)
 		kb_jobs.running = NULL;
 		j->rc = err_set(&j->e, BASE_E_BUSY, "服务正在停止");
 		kb_job_finish(j);
+		return;
 	}
+	pthread_mutex_lock(&j->mu);
+	if (j->state == KB_JOB_QUEUED)
+		j->state = KB_JOB_RUNNING; /* the worker sets it too */
+	pthread_mutex_unlock(&j->mu);
+	kb_job_save(j);
 }
 
 /* The embedding model of the live configuration (as kb_hybrid.c finds
@@ -469,7 +509,6 @@ static struct kb_job *kb_job_new(struct server_req *r, const struct kb_row *k, b
 {
 	struct kb_job *j = xcalloc(1, sizeof(*j));
 
-	j->id = ++kb_jobs.last_id;
 	j->reindex = reindex;
 	j->kb = *k;
 	j->user_id = r->user.id;
@@ -486,8 +525,20 @@ static struct kb_job *kb_job_new(struct server_req *r, const struct kb_row *k, b
 	return j;
 }
 
-static void kb_job_queue(struct kb_job *j)
+/* Record the job (its id comes from the table) and queue it. */
+static int kb_job_queue(struct kb_job *j, struct err *e)
 {
+	json_t *o = kb_job_json(j);
+	char *s = json_dumps(o, JSON_COMPACT);
+	int rc = kbjob_store_insert(j->loop_st, j->kb.id, j->user_id, j->created_at, s, &j->id, e);
+	struct err pe = {0};
+
+	free(s);
+	json_decref(o);
+	if (rc != 0)
+		return rc;
+	if (kbjob_store_prune(j->loop_st, j->kb.id, &pe) != 0)
+		base_log(LOG_WARN, "kb: 旧的任务记录未能清理：%s", pe.msg);
 	j->next = NULL;
 	if (kb_jobs.tail != NULL)
 		kb_jobs.tail->next = j;
@@ -495,6 +546,13 @@ static void kb_job_queue(struct kb_job *j)
 		kb_jobs.head = j;
 	kb_jobs.tail = j;
 	kb_jobs_next();
+	return 0;
+}
+
+static void kb_job_drop(struct kb_job *j)
+{
+	pthread_mutex_destroy(&j->mu);
+	free(j);
 }
 
 bool server_kb_job_active(int64_t kb_id)
@@ -521,6 +579,7 @@ void server_api_kb_reindex(struct server_req *r)
 {
 	struct kb_row k;
 	struct kb_job *j;
+	struct err e = {0};
 
 	if (!server_kb_load(r, r->id, &k))
 		return;
@@ -534,7 +593,11 @@ void server_api_kb_reindex(struct server_req *r)
 		return;
 	}
 	j = kb_job_new(r, &k, true);
-	kb_job_queue(j);
+	if (kb_job_queue(j, &e) != 0) {
+		kb_job_drop(j);
+		server_reply_err(r, &e);
+		return;
+	}
 	server_reply_json(r, 202, json_pack("{s:o}", "job", kb_job_json(j)));
 }
 
@@ -603,24 +666,27 @@ void server_api_kb_upload(struct server_req *r)
 	    (size_t)snprintf(j->dir, sizeof(j->dir), "%s", dir) >= sizeof(j->dir) ||
 	    (size_t)snprintf(j->dest, sizeof(j->dest), "%s/%s", dir, name) >= sizeof(j->dest) ||
 	    (size_t)snprintf(j->bak, sizeof(j->bak), "%s/.%s.bak", dir, name) >= sizeof(j->bak) ||
-	    (size_t)snprintf(j->staged, sizeof(j->staged), "%s/.job-%lld", dir, (long long)j->id) >=
-		sizeof(j->staged)) {
-		pthread_mutex_destroy(&j->mu);
-		free(j);
+	    (size_t)snprintf(j->staged, sizeof(j->staged), "%s/.job-%lld", dir,
+			     (long long)++kb_jobs.last_stage) >= sizeof(j->staged)) {
+		kb_job_drop(j);
 		server_reply_error(r, 500, "internal", "无法保存上传的文件");
 		return;
 	}
 	if (kb_job_stage(path, j->staged, &e) != 0) {
 		unlink(j->staged);
-		pthread_mutex_destroy(&j->mu);
-		free(j);
+		kb_job_drop(j);
 		if (e.code == BASE_E_LIMIT)
 			server_reply_error(r, 413, "too_large", e.msg);
 		else
 			server_reply_err(r, &e);
 		return;
 	}
-	kb_job_queue(j);
+	if (kb_job_queue(j, &e) != 0) {
+		unlink(j->staged);
+		kb_job_drop(j);
+		server_reply_err(r, &e);
+		return;
+	}
 	if (kb_job_async(r, name, size) || j->finished) {
 		server_reply_json(r, 202, json_pack("{s:o}", "job", kb_job_json(j)));
 		return;
@@ -629,46 +695,152 @@ void server_api_kb_upload(struct server_req *r)
 	server_req_defer(r);
 }
 
-/* Whether r may follow job j (after server_kb_load of its kb). */
-static bool kb_job_may_see(struct server_req *r, const struct kb_job *j, const struct kb_row *k)
+/* Whether r may follow a job user_id started (after server_kb_load of its kb). */
+static bool kb_job_may_see(struct server_req *r, int64_t user_id, const struct kb_row *k)
 {
-	return j->user_id == r->user.id || server_kb_may_manage(r, k) || kb_job_role(r, "auditor");
+	return user_id == r->user.id || server_kb_may_manage(r, k) || kb_job_role(r, "auditor");
+}
+
+static struct kb_job *kb_job_find(int64_t id)
+{
+	struct kb_job *j;
+
+	for (j = kb_jobs.head; j != NULL && j->id != id; j = j->next)
+		;
+	return j;
+}
+
+/* A stored row: the live job when this server runs it, else the JSON the
+ * row holds (its id from the column). */
+struct kb_job_row {
+	int64_t kb_id, user_id;
+	json_t *job;
+};
+
+static json_t *kb_job_row_json(const struct kbjob_store_row *row)
+{
+	struct kb_job *j = kb_job_find(row->id);
+	json_t *o;
+
+	if (j != NULL)
+		return kb_job_json(j);
+	o = json_loads(row->job, 0, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		o = json_pack("{s:s,s:s}", "state", row->state, "error", "任务记录已损坏");
+	}
+	json_object_set_new(o, "id", json_integer(row->id));
+	json_object_set_new(o, "kb_id", json_integer(row->kb_id));
+	return o;
+}
+
+static int kb_job_get_cb(const struct kbjob_store_row *row, void *arg)
+{
+	struct kb_job_row *out = arg;
+
+	out->kb_id = row->kb_id;
+	out->user_id = row->user_id;
+	out->job = kb_job_row_json(row);
+	return 0;
 }
 
 void server_api_kb_job_get(struct server_req *r)
 {
-	struct kb_job *j;
+	struct kb_job_row row = {0, 0, NULL};
+	struct kb_job *j = kb_job_find(r->id);
 	struct kb_row k;
+	struct err e = {0};
 
-	for (j = kb_jobs.head; j != NULL && j->id != r->id; j = j->next)
-		;
-	if (j == NULL) {
-		server_reply_error(r, 404, "not_found", "没有这个任务（服务重启后不再保留）");
+	if (j != NULL) {
+		row.kb_id = j->kb.id;
+		row.user_id = j->user_id;
+		row.job = kb_job_json(j);
+	} else if (kbjob_store_get(server_store(r), r->id, kb_job_get_cb, &row, &e) != 0) {
+		if (e.code == BASE_E_NOTFOUND)
+			server_reply_error(r, 404, "not_found", KB_JOB_GONE);
+		else
+			server_reply_err(r, &e);
 		return;
 	}
 	/* a kb r may not see answers 404 too */
-	if (!server_kb_load(r, j->kb.id, &k))
-		return;
-	if (!kb_job_may_see(r, j, &k)) {
-		server_reply_error(r, 404, "not_found", "没有这个任务（服务重启后不再保留）");
+	if (!server_kb_load(r, row.kb_id, &k)) {
+		json_decref(row.job);
 		return;
 	}
-	server_reply_json(r, 200, json_pack("{s:o}", "job", kb_job_json(j)));
+	if (!kb_job_may_see(r, row.user_id, &k)) {
+		json_decref(row.job);
+		server_reply_error(r, 404, "not_found", KB_JOB_GONE);
+		return;
+	}
+	server_reply_json(r, 200, json_pack("{s:o}", "job", row.job));
+}
+
+struct kb_job_list {
+	struct server_req *r;
+	const struct kb_row *k;
+	json_t *arr;
+};
+
+static int kb_job_list_cb(const struct kbjob_store_row *row, void *arg)
+{
+	struct kb_job_list *l = arg;
+
+	if (kb_job_may_see(l->r, row->user_id, l->k))
+		json_array_append_new(l->arr, kb_job_row_json(row));
+	return 0;
 }
 
 void server_api_kb_jobs_list(struct server_req *r)
 {
 	struct kb_row k;
-	json_t *arr;
+	struct kb_job_list l = {r, &k, NULL};
+	struct err e = {0};
 
 	if (!server_kb_load(r, r->id, &k))
 		return;
-	arr = json_array();
-	for (struct kb_job *j = kb_jobs.head; j != NULL; j = j->next) {
-		if (j->kb.id == k.id && kb_job_may_see(r, j, &k))
-			json_array_append_new(arr, kb_job_json(j));
+	l.arr = json_array();
+	if (kbjob_store_list(server_store(r), k.id, kb_job_list_cb, &l, &e) != 0) {
+		json_decref(l.arr);
+		server_reply_err(r, &e);
+		return;
 	}
-	server_reply_json(r, 200, json_pack("{s:o}", "jobs", arr));
+	server_reply_json(r, 200, json_pack("{s:o}", "jobs", l.arr));
+}
+
+/* ---- start ---- */
+
+void server_kb_jobs_start(struct store *st)
+{
+	struct work_ctx ctx = {st, "system:kb-jobs", NULL, NULL};
+	int64_t *ids = NULL;
+	size_t n = 0;
+	struct err e = {0};
+	json_t *detail, *arr;
+
+	if (store_tx_begin(st, &e) != 0 ||
+	    kbjob_store_interrupt(st, KB_JOB_CRASH, &ids, &n, &e) != 0)
+		goto fail;
+	if (n == 0) {
+		store_tx_rollback(st);
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_integer(ids[i]));
+	detail = json_pack("{s:o,s:s}", "jobs", arr, "reason", KB_JOB_CRASH);
+	if (work_audit_append_tx(&ctx, "kb.jobs_interrupted", "kb_job", detail, &e) != 0 ||
+	    store_tx_commit(st, &e) != 0) {
+		json_decref(detail);
+		goto fail;
+	}
+	json_decref(detail);
+	base_log(LOG_WARN, "kb: %zu 个知识库任务在上次停止时未完成，已标为已中断", n);
+	free(ids);
+	return;
+fail:
+	store_tx_rollback(st);
+	free(ids);
+	base_log(LOG_ERROR, "kb: 未完成的知识库任务未能标为已中断：%s", e.msg);
 }
 
 /* ---- stop ---- */

@@ -285,6 +285,9 @@ bool server_kb_job_active(int64_t kb_id);
  * fail the queued ones; after the pool is gone, free every job. */
 void server_kb_jobs_stop(void);
 void server_kb_jobs_free(void);
+/* Server start: jobs a previous server left queued or running are marked
+ * interrupted (已中断, with the reason) and audited. */
+void server_kb_jobs_start(struct store *st);
 void server_static(struct server_req *r);
 /* Enterprise profiles (api_enterprise.c). */
 void server_api_ent_access_get(struct server_req *r);

@@ -29,7 +29,7 @@ emb() { # emb FILE MODEL
 	printf '{"embedding":{"kind":"openai","base_url":"%s/v1","model":"%s","batch":4,"retries":0,"retry_base_ms":10,"timeout_s":600}}\n' \
 		"$SURL" "$2" >"$1"
 }
-emb "$TMP/e.json" "hash-bigram:delay=100"
+emb "$TMP/e.json" "hash-bigram:delay=250"
 printf '%s\n' "$PW" | "$BIN" user add admin --role admin >/dev/null
 
 start_server "$TMP/serve.log" --config "$TMP/e.json" || exit 1
@@ -53,8 +53,7 @@ wait_job() { # JOBID: until it ends (bounded polls); the job in $TMP/job, progre
 	: >"$TMP/seen"
 	for _ in $(seq 1 1200); do
 		"${CURL[@]}" -o "$TMP/job" "${AUTH[@]}" "$URL/api/kb/jobs/$1"
-		python3 -c "import json; j=json.load(open('$TMP/job'))['job']; print(j['progress_text'])" >>"$TMP/seen" 2>/dev/null
-		js "$TMP/job" "j['job']['state'] not in ('queued','running')" && return 0
+		python3 -c "import json,sys; j=json.load(open('$TMP/job'))['job']; print(j['progress_text']); sys.exit(j['state'] in ('queued','running'))" >>"$TMP/seen" 2>/dev/null && return 0
 		sleep 0.05
 	done
 	return 1
@@ -131,4 +130,34 @@ wait "$SERVER"
 check kbemb_hang_stop_clean_exit test $? -eq 0
 SERVER=
 check kbemb_hang_stop_audited test "$(sqlite3 "$SHUZHI_DB" "SELECT count(*) FROM audit_log WHERE action='kb.reindex' AND detail LIKE '%服务正在停止，向量未算完%'")" = 1
+# ---- jobs after a restart: still there; one cut short by a crash 已中断 ----
+start_server "$TMP/serve3.log" --config "$TMP/hang.json" || exit 1
+URL=http://127.0.0.1:$PORT
+st=$(req GET "/api/kb/jobs/$J1")
+check kbemb_restart_job_kept bash -c "[ $st = 200 ]" && check kbemb_restart_job_kept_done js "$TMP/body" "j['job']['state']=='done' and j['job']['id']==$J1 and j['job']['progress']['vectors']['done']==$N and j['job']['stats']['added']==1"
+st=$(req GET "/api/kb/jobs/$J3")
+check kbemb_restart_stopped_job_note js "$TMP/body" "j['job']['state']=='done' and '服务正在停止' in j['job']['note']"
+st=$(req GET "/api/kb/$KB/jobs")
+check kbemb_restart_list js "$TMP/body" "[x['id'] for x in j['jobs']][:1]==[$J1] and {$J1,$J2,$J3} <= {x['id'] for x in j['jobs']} and len(j['jobs'])==4"
+st=$(req POST "/api/kb/$KB/reindex")
+J4=$(jb 'j["job"]["id"]')
+check kbemb_new_id_after_restart test "$J4" -gt "$J3"
+for _ in $(seq 1 600); do
+	"${CURL[@]}" -o "$TMP/job" "${AUTH[@]}" "$URL/api/kb/jobs/$J4"
+	js "$TMP/job" "j['job']['progress_text'].startswith('向量')" && break
+	sleep 0.05
+done
+kill -KILL "$SERVER"
+wait "$SERVER" 2>/dev/null
+SERVER=
+check kbemb_crash_row_running test "$(sqlite3 "$SHUZHI_DB" "SELECT state FROM kb_job WHERE id=$J4")" = running
+start_server "$TMP/serve4.log" || exit 1
+URL=http://127.0.0.1:$PORT
+st=$(req GET "/api/kb/jobs/$J4")
+check kbemb_crash_job_interrupted js "$TMP/body" "j['job']['state']=='interrupted' and j['job']['state_text']=='已中断' and '中断' in j['job']['error'] and j['job']['kind']=='reindex'"
+check kbemb_crash_audited test "$(sqlite3 "$SHUZHI_DB" "SELECT count(*) FROM audit_log WHERE action='kb.jobs_interrupted' AND detail LIKE '%[$J4]%'")" = 1
+check kbemb_audit_chain "$BIN" audit verify --db "$SHUZHI_DB"
+kill "$SERVER"
+wait "$SERVER" 2>/dev/null
+SERVER=
 check kbemb_asan_clean test -z "$(grep -hE 'ERROR: (Address|Leak)Sanitizer|runtime error' "$TMP"/serve*.log)"
