@@ -473,17 +473,14 @@ static void kb_jobs_next(void)
 		return;
 	doc_xml_init(); /* libxml2 set up here, on the loop, before a worker parses */
 	kb_jobs.running = j;
+	/* recorded running before the worker can hold the write lock */
+	j->state = KB_JOB_RUNNING;
+	kb_job_save(j);
 	if (server_workers_submit(kb_jobs.workers, kb_job_run, kb_job_done, j) != 0) {
 		kb_jobs.running = NULL;
 		j->rc = err_set(&j->e, BASE_E_BUSY, "服务正在停止");
 		kb_job_finish(j);
-		return;
 	}
-	pthread_mutex_lock(&j->mu);
-	if (j->state == KB_JOB_QUEUED)
-		j->state = KB_JOB_RUNNING; /* the worker sets it too */
-	pthread_mutex_unlock(&j->mu);
-	kb_job_save(j);
 }
 
 /* The embedding model of the live configuration (as kb_hybrid.c finds
