@@ -21,6 +21,8 @@ const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 function progressText(what, j) {
   const p = j.progress;
   if (j.state === "queued") return what + "：排队中（等待前面的任务完成）…";
+  if (p.vectors && j.progress_text && j.progress_text.startsWith("向量"))
+    return what + "：文本已入库，正在计算" + j.progress_text + "…";
   return what + "：已处理 " + p.files_done + (p.files_total ? " / " + p.files_total : "") + " 个文件，写入 " +
     p.chunks + " 个分块…";
 }
@@ -31,7 +33,7 @@ async function followJob(job, what) {
   const prog = document.getElementById("kb-progress");
   for (;;) {
     if (job.state === "done") return job;
-    if (job.state === "failed") throw new Error(job.error);
+    if (job.state === "failed" || job.state === "interrupted") throw new Error(job.error);
     prog.textContent = progressText(what, job);
     await sleep(500);
     job = (await api("GET", "/api/kb/jobs/" + job.id)).job;
@@ -114,7 +116,8 @@ async function main() {
         const r = { stats: j.stats };
         chunks += r.stats.chunks;
         n++;
-        prog.textContent = "已入库 " + n + " / " + files.length + " 个文件，写入 " + chunks + " 个分块。" + stats(r.stats);
+        prog.textContent = "已入库 " + n + " / " + files.length + " 个文件，写入 " + chunks + " 个分块。" + stats(r.stats) +
+          (j.note ? "（" + j.note + "）" : "");
       } catch (e) { showError(f.name + "：" + e.message); }
     }
     ev.target.value = "";
@@ -128,7 +131,7 @@ async function main() {
     btn.disabled = true;
     try {
       const r = await followJob((await api("POST", "/api/kb/" + current.id + "/reindex")).job, "正在重建索引");
-      prog.textContent = "索引已重建。" + stats(r.stats);
+      prog.textContent = "索引已重建。" + stats(r.stats) + (r.note ? "（" + r.note + "）" : "");
       await openKb(current.id);
       await loadKbs();
     } catch (e) { prog.textContent = ""; showError(e.message); }

@@ -312,7 +312,17 @@ static int ingest_file(struct ingest *g, const struct file_ent *f, struct err *e
 			return 0;
 		}
 	}
-	rc = read_text(f, &raw, &rawlen, &text, &tlen, &fe);
+	if (g->o->pre_text != NULL && g->o->pre_path != NULL &&
+	    strcmp(f->abs, g->o->pre_path) == 0) {
+		/* converted once already (the upload's check): the bytes only */
+		rc = base_read_file(f->abs, KB_FILE_MAX, &raw, &rawlen, &fe);
+		if (rc == 0) {
+			text = xstrndup(g->o->pre_text, g->o->pre_tlen);
+			tlen = g->o->pre_tlen;
+		}
+	} else {
+		rc = read_text(f, &raw, &rawlen, &text, &tlen, &fe);
+	}
 	if (rc == 0) {
 		hash_hex(raw, rawlen, hash);
 		if (o != NULL && strcmp(o->hash, hash) == 0) {
@@ -489,6 +499,17 @@ bool kb_supported_name(const char *name)
 
 int kb_check_file(const char *path, const char *name, struct err *e)
 {
+	char *text = NULL;
+	size_t tlen = 0;
+	int rc = kb_check_file_text(path, name, &text, &tlen, e);
+
+	free(text);
+	return rc;
+}
+
+int kb_check_file_text(const char *path, const char *name, char **out, size_t *outlen,
+		       struct err *e)
+{
 	struct file_ent f = {(char *)path, (char *)name, 0, 0};
 	struct kb_parsed p;
 	char *raw = NULL;
@@ -500,12 +521,14 @@ int kb_check_file(const char *path, const char *name, struct err *e)
 
 	if (!supported(name))
 		return err_set(e, BASE_E_FORMAT, "%s: 不支持的文件类型（支持 " KB_TYPES "）", name);
+	*out = NULL;
+	*outlen = 0;
 	rc = read_text(&f, &raw, &rawlen, &text, &tlen, &fe);
 	if (rc == 0)
 		rc = kb_parse_text(text, tlen, name, &p, &fe);
 	free(raw);
-	free(text);
 	if (rc != 0) {
+		free(text);
 		char *at = strstr(fe.msg, path);
 
 		/* Messages may name the file read; the caller knows it as name. */
@@ -518,6 +541,12 @@ int kb_check_file(const char *path, const char *name, struct err *e)
 	if (p.nchunks == 0)
 		rc = err_set(e, BASE_E_FORMAT, "%s: 文件没有可检索的正文", name);
 	kb_parsed_free(&p);
+	if (rc == 0) {
+		*out = text;
+		*outlen = tlen;
+	} else {
+		free(text);
+	}
 	return rc;
 }
 

@@ -96,6 +96,14 @@ struct kb_ingest_opts {
 	 * whole, the files before it stay updated and a later reindex reads
 	 * the rest. */
 	bool commit_each_file;
+	/* The text of one file already extracted (kb_check_file_text: an
+	 * upload checked before it joins the kb): when the file at pre_path
+	 * (compared as the walk names it, "<folder>/<name>") is read, pre_text
+	 * is used instead of converting it again (a PDF's pdftotext, a .docx);
+	 * the raw bytes are still read for the content hash. NULL: none. */
+	const char *pre_path;
+	const char *pre_text;
+	size_t pre_tlen;
 };
 
 /* Create kb `name` when missing, then ingest every path (files or folders,
@@ -109,6 +117,10 @@ int kb_add(struct store *st, const char *name, const char *const *paths, size_t 
  * .md .markdown .txt .docx .html .htm .pdf), storing nothing: the check before an
  * uploaded file joins a kb. The error names `name`, not path. */
 int kb_check_file(const char *path, const char *name, struct err *e);
+/* kb_check_file that also gives the text it extracted (malloc'd, *tlen
+ * bytes; NULL on failure), for kb_ingest_opts.pre_text. */
+int kb_check_file_text(const char *path, const char *name, char **text, size_t *tlen,
+		       struct err *e);
 /* Whether ingest reads a file of this name (extension, no leading . or _). */
 bool kb_supported_name(const char *name);
 /* Re-ingest every root of kb `name`. */
@@ -209,6 +221,9 @@ struct kb_vindex_stat {
 /* An empty copy holding at most max_bytes (0: KB_VINDEX_MAX_BYTES). */
 struct kb_vindex *kb_vindex_new(size_t max_bytes);
 void kb_vindex_free(struct kb_vindex *ix);
+/* Change the limit (0: KB_VINDEX_MAX_BYTES); a new one drops the copy, read
+ * again by the next sync. */
+void kb_vindex_set_max(struct kb_vindex *ix, size_t max_bytes);
 /* Hold the vectors of model with dim dimensions as stored now: read again
  * when (model, dim) changed or the store's vector generation moved (one
  * indexed read when nothing changed). */
@@ -252,6 +267,14 @@ struct model_embedder;
  * progress lines on stderr when progress. *done counts vectors written. */
 int kb_embed_missing(struct store *st, const char *name, const struct model_embedder *m,
 		     bool progress, size_t *done, struct err *e);
+/* Progress of kb_embed_missing_step: done of total vectors written; a
+ * non-zero return stops it (BASE_E_BUSY, the rounds written so far kept). */
+typedef int (*kb_embed_step_fn)(void *arg, size_t done, size_t total);
+/* kb_embed_missing with step (may be NULL) called before the first
+ * request, every 100 ms while one runs (a non-zero return cancels it) and
+ * after each stored round (the server's jobs: progress and cancel). */
+int kb_embed_missing_step(struct store *st, const char *name, const struct model_embedder *m,
+			  kb_embed_step_fn step, void *arg, size_t *done, struct err *e);
 
 /* Extractive answer from the best passages (no model): up to max_chars
  * code points of the sentences that match the query best, each followed by

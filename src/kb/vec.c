@@ -139,15 +139,65 @@ static int todo_cb(const struct kbvec_store_todo *t, void *arg)
  * one transaction: a commit per request would cost an fsync each. */
 #define KB_EMBED_ROUND 512
 
+/* The CLI's progress lines on stderr, at most one a second. */
+struct embed_print {
+	const struct model_embedder *m;
+	uint64_t last;
+};
+
+static int embed_print_step(void *arg, size_t done, size_t total)
+{
+	struct embed_print *p = arg;
+
+	if (base_now_ns() - p->last > 1000000000ull || done == total) {
+		p->last = base_now_ns();
+		fprintf(stderr, "shuzhi kb: 向量化 %zu/%zu 个分块（%s）\n", done, total,
+			p->m->p.model);
+	}
+	return 0;
+}
+
 int kb_embed_missing(struct store *st, const char *name, const struct model_embedder *m,
 		     bool progress, size_t *done, struct err *e)
+{
+	struct embed_print p = {m, 0};
+
+	return kb_embed_missing_step(st, name, m, progress ? embed_print_step : NULL, &p, done, e);
+}
+
+struct embed_stop {
+	kb_embed_step_fn step;
+	void *arg;
+	size_t done, total;
+};
+
+static int embed_stop_cb(void *arg)
+{
+	struct embed_stop *s = arg;
+
+	return s->step(s->arg, s->done, s->total);
+}
+
+/* Embed texts[0..n): step asked before each request and while one runs. */
+static int embed_round(const struct model_embedder *m, char *const *texts, size_t n,
+		       kb_embed_step_fn step, void *arg, size_t done, size_t total,
+		       struct model_vecs *v, struct err *e)
+{
+	struct embed_stop s = {step, arg, done, total};
+
+	if (step == NULL)
+		return model_embed(m, (const char *const *)texts, n, v, e);
+	return model_embed_until(m, (const char *const *)texts, n, v, embed_stop_cb, &s, e);
+}
+
+int kb_embed_missing_step(struct store *st, const char *name, const struct model_embedder *m,
+			  kb_embed_step_fn step, void *arg, size_t *done, struct err *e)
 {
 	size_t batch = KB_EMBED_ROUND;
 	struct todo_batch b;
 	int64_t kb_id = 0;
 	int64_t total = 0;
 	int64_t after = 0;
-	uint64_t last = 0;
 	int rc = 0;
 
 	*done = 0;
@@ -159,6 +209,8 @@ int kb_embed_missing(struct store *st, const char *name, const struct model_embe
 	rc = kbvec_store_todo_count(st, kb_id, m->p.model, &total, e);
 	if (rc != 0 || total == 0)
 		return rc;
+	if (step != NULL && step(arg, 0, (size_t)total) != 0)
+		return err_set(e, BASE_E_BUSY, "向量计算已取消");
 	b.ids = xcalloc(batch, sizeof(*b.ids));
 	b.texts = xcalloc(batch, sizeof(*b.texts));
 	for (;;) {
@@ -169,7 +221,7 @@ int kb_embed_missing(struct store *st, const char *name, const struct model_embe
 		if (rc != 0 || b.n == 0)
 			break;
 		after = b.ids[b.n - 1];
-		rc = model_embed(m, (const char *const *)b.texts, b.n, &v, e);
+		rc = embed_round(m, b.texts, b.n, step, arg, *done, (size_t)total, &v, e);
 		if (rc == 0 && v.n != b.n)
 			rc = err_set(e, BASE_E_FORMAT, "向量数与分块数不符");
 		if (rc == 0) {
@@ -188,10 +240,10 @@ int kb_embed_missing(struct store *st, const char *name, const struct model_embe
 		if (rc != 0)
 			break;
 		*done += b.n;
-		if (progress && (base_now_ns() - last > 1000000000ull || (int64_t)*done == total)) {
-			last = base_now_ns();
-			fprintf(stderr, "shuzhi kb: 向量化 %zu/%lld 个分块（%s）\n", *done,
-				(long long)total, m->p.model);
+		if (step != NULL && step(arg, *done, (size_t)total) != 0) {
+			if ((int64_t)*done < total)
+				rc = err_set(e, BASE_E_BUSY, "向量计算已取消");
+			break;
 		}
 	}
 	free(b.ids);

@@ -98,6 +98,18 @@ struct kb_vindex *kb_vindex_new(size_t max_bytes)
 	return ix;
 }
 
+static void vindex_clear(struct kb_vindex *ix);
+
+void kb_vindex_set_max(struct kb_vindex *ix, size_t max_bytes)
+{
+	if (max_bytes == 0)
+		max_bytes = KB_VINDEX_MAX_BYTES;
+	if (max_bytes == ix->max_bytes)
+		return;
+	ix->max_bytes = max_bytes;
+	vindex_clear(ix); /* the next sync reads again under the new limit */
+}
+
 static void vindex_clear(struct kb_vindex *ix)
 {
 	free(ix->model);

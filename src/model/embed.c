@@ -373,6 +373,7 @@ struct eblock {
 	struct event_base *base;
 	struct model_vecs *out;
 	int rc;
+	bool ended; /* the call's callback ran */
 	struct err e;
 };
 
@@ -380,6 +381,7 @@ static void eblock_done(int rc, const struct err *e, struct model_vecs *v, void 
 {
 	struct eblock *b = arg;
 
+	b->ended = true;
 	b->rc = rc;
 	if (rc != 0) {
 		b->e = *e;
@@ -400,10 +402,42 @@ static void eblock_done(int rc, const struct err *e, struct model_vecs *v, void 
 	event_base_loopbreak(b->base);
 }
 
+/* Every 100 ms while a request runs: whether the caller wants it stopped. */
+struct eblock_stop {
+	struct eblock *b;
+	struct model_embed_call *call;
+	int (*stop)(void *arg);
+	void *arg;
+	bool stopped;
+};
+
+static void eblock_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct eblock_stop *s = arg;
+
+	(void)fd;
+	(void)what;
+	if (s->call == NULL || s->b->ended || s->stop(s->arg) == 0)
+		return;
+	model_embed_cancel(s->call);
+	s->call = NULL;
+	s->stopped = true;
+	s->b->rc = BASE_E_BUSY;
+	event_base_loopbreak(s->b->base);
+}
+
 int model_embed(const struct model_embedder *m, const char *const *texts, size_t n,
 		struct model_vecs *out, struct err *e)
 {
+	return model_embed_until(m, texts, n, out, NULL, NULL, e);
+}
+
+int model_embed_until(const struct model_embedder *m, const char *const *texts, size_t n,
+		      struct model_vecs *out, int (*stop)(void *arg), void *arg, struct err *e)
+{
 	struct eblock b;
+	struct eblock_stop s = {&b, NULL, stop, arg, false};
+	struct event *tick = NULL;
 	struct model_client *c;
 	size_t batch = m->batch > 0 ? (size_t)m->batch : 1;
 	int rc = 0;
@@ -414,17 +448,33 @@ int model_embed(const struct model_embedder *m, const char *const *texts, size_t
 		return err_set(e, BASE_E_INTERNAL, "libevent 初始化失败");
 	c = model_client_new(b.base);
 	b.out = out;
+	if (stop != NULL) {
+		struct timeval tv = {0, 100 * 1000};
+
+		tick = event_new(b.base, -1, EV_PERSIST, eblock_tick, &s);
+		event_add(tick, &tv);
+	}
 	for (size_t i = 0; i < n && rc == 0; i += batch) {
 		size_t k = n - i < batch ? n - i : batch;
 
 		b.rc = 0;
+		b.ended = false;
 		err_clear(&b.e);
-		model_embed_start(c, m, texts + i, k, eblock_done, &b);
+		if (stop != NULL && stop(arg) != 0) {
+			rc = err_set(e, BASE_E_BUSY, "向量计算已取消");
+			break;
+		}
+		s.call = model_embed_start(c, m, texts + i, k, eblock_done, &b);
 		event_base_dispatch(b.base);
+		s.call = NULL; /* ended (its callback ran) or cancelled */
 		rc = b.rc;
-		if (rc != 0)
+		if (s.stopped)
+			rc = err_set(e, BASE_E_BUSY, "向量计算已取消");
+		else if (rc != 0)
 			err_set(e, rc, "%s", b.e.msg);
 	}
+	if (tick != NULL)
+		event_free(tick);
 	model_client_free(c);
 	event_base_free(b.base);
 	return rc;

@@ -67,6 +67,11 @@ void model_vecs_free(struct model_vecs *v);
  * with the provider's retries. Vectors appended to out. */
 int model_embed(const struct model_embedder *m, const char *const *texts, size_t n,
 		struct model_vecs *out, struct err *e);
+/* model_embed asking stop(arg) before each request and every 100 ms while
+ * one runs: non-zero cancels the request in flight and returns BASE_E_BUSY
+ * (a server stopping while an endpoint hangs). */
+int model_embed_until(const struct model_embedder *m, const char *const *texts, size_t n,
+		      struct model_vecs *out, int (*stop)(void *arg), void *arg, struct err *e);
 
 /* Asynchronous (server loop): at most m->batch texts in one request on
  * client c. cb is called exactly once (not after model_embed_cancel) with

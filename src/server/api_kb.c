@@ -374,7 +374,7 @@ static int kb_ingest_dir(struct server_req *r, const struct kb_row *k, const cha
 			 struct kb_ingest_stats *s, struct err *e)
 {
 	const char *paths[1] = {dir};
-	struct kb_ingest_opts o = {false, NULL, work_now(&r->ctx), NULL, NULL, false};
+	struct kb_ingest_opts o = {.now = work_now(&r->ctx)};
 
 	return kb_add(server_store(r), k->name, paths, 1, &o, s, e);
 }

@@ -34,7 +34,10 @@ enum cfg_id {
 	K_TASK_MODEL_TIMEOUT,
 	K_MAX_CONNS_PER_IP,
 	K_TRUSTED_PROXIES,
-	K_WORKERS
+	K_WORKERS,
+	K_KB_EMBED_WAIT,
+	K_KB_EMBED_DOWN,
+	K_KB_VEC_MEM
 };
 
 struct cfg_key {
@@ -68,6 +71,9 @@ static const struct cfg_key cfg_keys[] = {
     {K_MAX_CONNS_PER_IP, "max_conns_per_ip", "SHUZHI_MAX_CONNS_PER_IP", CFG_INT, 1, 100000},
     {K_TRUSTED_PROXIES, "trusted_proxies", "SHUZHI_TRUSTED_PROXIES", CFG_ADDRS, 0, 0},
     {K_WORKERS, "workers", "SHUZHI_WORKERS", CFG_INT, 1, SERVER_WORKERS_MAX},
+    {K_KB_EMBED_WAIT, "kb_embed_wait_ms", "SHUZHI_KB_EMBED_WAIT_MS", CFG_INT, 50, 60000},
+    {K_KB_EMBED_DOWN, "kb_embed_retry_s", "SHUZHI_KB_EMBED_RETRY_S", CFG_INT, 0, 86400},
+    {K_KB_VEC_MEM, "kb_vector_memory_mb", "SHUZHI_KB_VECTOR_MEMORY_MB", CFG_INT, 1, 1 << 20},
 };
 
 static const struct cfg_key *cfg_find(const char *key)
@@ -97,6 +103,9 @@ void server_config_defaults(struct server_config *c)
 	c->task_model_timeout_s = SERVER_TASK_MODEL_TIMEOUT_S;
 	c->max_conns_per_ip = SERVER_MAX_CONNS_PER_IP;
 	c->workers = SERVER_WORKERS_DEFAULT;
+	c->kb_embed_wait_ms = SERVER_KB_EMBED_WAIT_MS;
+	c->kb_embed_retry_s = SERVER_KB_EMBED_RETRY_S;
+	c->kb_vector_memory_mb = SERVER_KB_VECTOR_MEMORY_MB;
 }
 
 bool server_config_has_key(const char *key)
@@ -180,6 +189,15 @@ static int cfg_set_int(struct server_config *c, const struct cfg_key *k, long lo
 		break;
 	case K_WORKERS:
 		c->workers = (int)v;
+		break;
+	case K_KB_EMBED_WAIT:
+		c->kb_embed_wait_ms = v;
+		break;
+	case K_KB_EMBED_DOWN:
+		c->kb_embed_retry_s = v;
+		break;
+	case K_KB_VEC_MEM:
+		c->kb_vector_memory_mb = v;
 		break;
 	default:
 		return err_set(e, BASE_E_INTERNAL, "配置项 %s 不是整数", k->key);
@@ -391,6 +409,15 @@ bool server_config_int(const struct server_config *c, const char *key, long long
 	case K_SESSION_MAX:
 		*v = c->session_max_s;
 		break;
+	case K_KB_EMBED_WAIT:
+		*v = c->kb_embed_wait_ms;
+		break;
+	case K_KB_EMBED_DOWN:
+		*v = c->kb_embed_retry_s;
+		break;
+	case K_KB_VEC_MEM:
+		*v = c->kb_vector_memory_mb;
+		break;
 	default:
 		return false;
 	}
@@ -566,6 +593,9 @@ char *server_config_json(const struct server_config *c)
 	json_object_set_new(o, "task_file_max_age_s", json_integer(c->task_file_max_age_s));
 	json_object_set_new(o, "task_model_timeout_s", json_integer(c->task_model_timeout_s));
 	json_object_set_new(o, "max_conns_per_ip", json_integer(c->max_conns_per_ip));
+	json_object_set_new(o, "kb_embed_wait_ms", json_integer(c->kb_embed_wait_ms));
+	json_object_set_new(o, "kb_embed_retry_s", json_integer(c->kb_embed_retry_s));
+	json_object_set_new(o, "kb_vector_memory_mb", json_integer(c->kb_vector_memory_mb));
 	{
 		json_t *a = json_array();
 		const char *p = c->trusted_proxies;

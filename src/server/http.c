@@ -935,6 +935,7 @@ int server_run(const struct server_config *cfg, struct err *e)
 	rc = http_apply(&srv, &srv.live, e);
 	if (rc != 0)
 		goto out_free;
+	server_kb_jobs_start(srv.st);
 	server_task_files_gc_start(srv.base, srv.st,
 				   cfg->task_file_max_age_s > 0 ? cfg->task_file_max_age_s
 								: SERVER_TASK_FILE_MAX_AGE_S);

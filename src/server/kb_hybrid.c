@@ -4,13 +4,15 @@
  *
  * When the live configuration has an "embedding" provider, the question is
  * embedded on the event loop (model_embed_start, own model client) while
- * the request waits, at most SERVER_KB_EMBED_WAIT_MS; then the search runs
- * with the vector over the in-memory 8-bit copy of the kb vectors
- * (kb/vindex, at most KB_VINDEX_MAX_BYTES, reloaded when the stored
- * vectors change). When the endpoint is down, slow or wrong, the search is
- * BM25 alone and says so (mode "bm25" and a Chinese note); after a failure
- * no call is tried for SERVER_KB_EMBED_DOWN_MS, so visitors do not wait on
- * a dead endpoint. With no embedding provider nothing here runs and the
+ * the request waits, at most kb_embed_wait_ms (a setting, default
+ * SERVER_KB_EMBED_WAIT_MS); then the search runs with the vector over the
+ * in-memory 8-bit copy of the kb vectors (kb/vindex, at most
+ * kb_vector_memory_mb, reloaded when the stored vectors change). When the
+ * endpoint is down, slow or wrong, the search is BM25 alone and says so
+ * (mode "bm25" and a Chinese note); after a failure no call is tried for
+ * kb_embed_retry_s, so visitors do not wait on a dead endpoint. The three
+ * are admin settings (settings.c), read from the live configuration at
+ * each search. With no embedding provider nothing here runs and the
  * answers carry no mode.
  *
  * Query vectors (and failures) are kept for a while by (model, question):
@@ -55,6 +57,7 @@ struct hy_wait {
 	struct model_embedder m; /* must outlive the call */
 	struct model_embed_call *call;
 	struct event *timer;
+	long long wait_ms, retry_s; /* the settings when the search began */
 };
 
 static struct {
@@ -206,6 +209,16 @@ static void hy_finish(struct hy_wait *w, const float *v, int dim, const char *no
 	server_req_end(r);
 }
 
+/* No call for retry_s after a failure; the question's failure kept as
+ * long (at least a second: search and answer ask one after the other). */
+static void hy_failed(const struct hy_wait *w, const char *note)
+{
+	uint64_t ns = (uint64_t)w->retry_s * 1000000000u;
+
+	hy.down_until_ns = base_now_ns() + ns;
+	hy_keep(w->m.p.model, w->q, NULL, 0, note, ns > 1000000000u ? ns : 1000000000u);
+}
+
 static void hy_on_vec(int rc, const struct err *e, struct model_vecs *v, void *arg)
 {
 	struct hy_wait *w = arg;
@@ -214,9 +227,7 @@ static void hy_on_vec(int rc, const struct err *e, struct model_vecs *v, void *a
 	if (rc != 0 || v == NULL || v->n != 1) {
 		base_log(LOG_WARN, "kb hybrid: 向量服务不可用，改用关键词检索：%s",
 			 rc != 0 ? e->msg : "向量数不符");
-		hy.down_until_ns = base_now_ns() + (uint64_t)SERVER_KB_EMBED_DOWN_MS * 1000000u;
-		hy_keep(w->m.p.model, w->q, NULL, 0, HY_NOTE_DOWN,
-			(uint64_t)SERVER_KB_EMBED_DOWN_MS * 1000000u);
+		hy_failed(w, HY_NOTE_DOWN);
 		hy_finish(w, NULL, 0, HY_NOTE_DOWN);
 		return;
 	}
@@ -238,18 +249,17 @@ static void hy_on_timeout(evutil_socket_t fd, short what, void *arg)
 	if (w->call != NULL)
 		model_embed_cancel(w->call);
 	w->call = NULL;
-	base_log(LOG_WARN, "kb hybrid: 向量服务 %d 毫秒内未响应，改用关键词检索",
-		 SERVER_KB_EMBED_WAIT_MS);
-	hy.down_until_ns = base_now_ns() + (uint64_t)SERVER_KB_EMBED_DOWN_MS * 1000000u;
-	hy_keep(w->m.p.model, w->q, NULL, 0, HY_NOTE_SLOW,
-		(uint64_t)SERVER_KB_EMBED_DOWN_MS * 1000000u);
+	base_log(LOG_WARN, "kb hybrid: 向量服务 %lld 毫秒内未响应，改用关键词检索", w->wait_ms);
+	hy_failed(w, HY_NOTE_SLOW);
 	hy_finish(w, NULL, 0, HY_NOTE_SLOW);
 }
 
 void server_kb_hybrid_run(struct server_req *r, const char *q, server_kbq_fn fn)
 {
-	struct timeval tv = {SERVER_KB_EMBED_WAIT_MS / 1000,
-			     (SERVER_KB_EMBED_WAIT_MS % 1000) * 1000};
+	const struct server_config *live = server_config_live(r);
+	long long wait_ms =
+	    live->kb_embed_wait_ms > 0 ? live->kb_embed_wait_ms : SERVER_KB_EMBED_WAIT_MS;
+	struct timeval tv = {(time_t)(wait_ms / 1000), (suseconds_t)(wait_ms % 1000) * 1000};
 	const char *note = NULL;
 	const struct hy_ent *c;
 	struct hy_wait *w;
@@ -262,6 +272,7 @@ void server_kb_hybrid_run(struct server_req *r, const char *q, server_kbq_fn fn)
 		return;
 	}
 	hy_setup(r);
+	kb_vindex_set_max(hy.ix, (size_t)live->kb_vector_memory_mb << 20);
 	if (note != NULL) {
 		hy_go(r, q, fn, NULL, 0, note);
 		return;
@@ -280,6 +291,8 @@ void server_kb_hybrid_run(struct server_req *r, const char *q, server_kbq_fn fn)
 	w->q = xstrdup(q);
 	w->fn = fn;
 	w->m = hy.m;
+	w->wait_ms = wait_ms;
+	w->retry_s = live->kb_embed_retry_s;
 	w->next = hy.waits;
 	hy.waits = w;
 	w->timer = evtimer_new(hy.base, hy_on_timeout, w);

@@ -51,6 +51,9 @@
 #define SERVER_AUDIT_CSV_MAX_ROWS   100000
 #define SERVER_TASK_FILE_MAX_AGE_S  86400 /* unattached task files kept this long */
 #define SERVER_TASK_MODEL_TIMEOUT_S 300	  /* a task's model calls, all together */
+#define SERVER_KB_EMBED_WAIT_MS	    1000  /* a search waits for its question's vector */
+#define SERVER_KB_EMBED_RETRY_S	    30	  /* no embedding call after a failure */
+#define SERVER_KB_VECTOR_MEMORY_MB  256	  /* the in-memory vector copy (kb/vindex) */
 
 /* Roles as bits; a route's mask lists who may call it. */
 enum {
@@ -107,6 +110,12 @@ struct server_config {
 	 * from these is X-Forwarded-For believed. "" when none. */
 	char trusted_proxies[1024];
 	int workers; /* threads for CPU work (password hashing): server/workers.h */
+	/* Hybrid search on the server (kb_hybrid.c): how long a search waits
+	 * for the question's vector, how long no embedding call is tried after
+	 * one failed, and the memory of the in-memory vector copy (MB). */
+	long long kb_embed_wait_ms;
+	long long kb_embed_retry_s;
+	long long kb_vector_memory_mb;
 	/* Called once listening, with the bound port (useful with port 0). */
 	void (*on_listen)(const char *addr, int port, void *arg);
 	void *on_listen_arg;

@@ -276,16 +276,14 @@ void server_api_portal_answer(struct server_req *r); /* api_portal.c: SSE */
 /*
  * Hybrid knowledge-base search on the loop (kb_hybrid.c). With an
  * "embedding" provider configured, server_kb_hybrid_run embeds q (waiting
- * at most SERVER_KB_EMBED_WAIT_MS; r deferred meanwhile) and calls fn(r,
+ * at most the kb_embed_wait_ms setting; r deferred meanwhile) and calls fn(r,
  * q, k) with k->qv set (rank with kb_search_hybrid) or NULL with mode
  * "bm25" and a Chinese note (endpoint down or slow: no further call for
- * SERVER_KB_EMBED_DOWN_MS); without one, fn runs at once with k->mode
+ * kb_embed_retry_s); without one, fn runs at once with k->mode
  * NULL (keyword search, nothing to report). fn answers r. After the
  * search, server_kb_hybrid_result(k, hybrid) sets mode "hybrid" or the
  * note saying why not.
  */
-#define SERVER_KB_EMBED_WAIT_MS 1000
-#define SERVER_KB_EMBED_DOWN_MS 30000
 struct kb_qvec;
 struct server_kbq {
 	const struct kb_qvec *qv; /* NULL: keyword search */
@@ -316,6 +314,9 @@ bool server_kb_job_active(int64_t kb_id);
  * fail the queued ones; after the pool is gone, free every job. */
 void server_kb_jobs_stop(void);
 void server_kb_jobs_free(void);
+/* Server start: jobs a previous server left queued or running are marked
+ * interrupted (已中断, with the reason) and audited. */
+void server_kb_jobs_start(struct store *st);
 void server_static(struct server_req *r);
 /* Enterprise profiles (api_enterprise.c). */
 void server_api_ent_access_get(struct server_req *r);

@@ -41,6 +41,9 @@ static const struct set_key set_keys[] = {
     {"login_burst", "login", "每个 IP 连续登录尝试次数", 'i', NULL},
     {"session_idle_s", "login", "会话空闲超时（秒）", 'i', NULL},
     {"session_max_s", "login", "会话最长时间（秒）", 'i', NULL},
+    {"kb_embed_wait_ms", "kb", "检索等待问题向量的时间（毫秒）", 'i', NULL},
+    {"kb_embed_retry_s", "kb", "向量服务失败后暂停调用（秒）", 'i', NULL},
+    {"kb_vector_memory_mb", "kb", "内存中向量副本上限（MB）", 'i', NULL},
 };
 
 static const struct set_key *set_find(const char *key)

@@ -136,5 +136,7 @@ extern const char store_sq_entsnap_schema[];
 extern const char store_sq_kbvec_schema[];
 /* Their generation counter and its triggers (sq_kbvec.c), migration 17. */
 extern const char store_sq_kbvec_gen_schema[];
+/* The server's knowledge-base jobs (sq_kbjob.c), migration 18. */
+extern const char store_sq_kbjob_schema[];
 
 #endif

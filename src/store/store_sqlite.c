@@ -287,6 +287,7 @@ static const struct store_migration sq_migrations[] = {
     {15, "enterprise warnings snapshots of risk-rule changes", store_sq_entsnap_schema},
     {17, "generation counter of the chunk vectors (server's in-memory copy)",
      store_sq_kbvec_gen_schema},
+    {18, "knowledge-base jobs of the server (uploads, reindexes)", store_sq_kbjob_schema},
 };
 
 static struct sq *sq_of(struct store *st)

@@ -427,3 +427,54 @@ TEST(kb_ingest_search_reingest_dedup)
 	kb_results_free(&r);
 	db_fixture_close(&f);
 }
+
+/* An upload is converted once: the text kb_check_file_text extracted is
+ * what the ingest stores for that file (pre_text), not a second reading;
+ * another file of the folder is read as usual. A text given for another
+ * path is not used. */
+TEST(kb_ingest_pre_text_parsed_once)
+{
+	struct db_fixture f;
+	struct kb_ingest_opts o = quiet_opts();
+	struct kb_ingest_stats s;
+	struct kb_results r;
+	struct err e = {0};
+	char root[160], path[200];
+	char *text = NULL;
+	size_t tlen = 0;
+	const char *paths[1];
+	const char *given = "# 替身办法\n\n第一条 喵呜嘤嘤应当登记。\n";
+
+	db_fixture_open(&f);
+	snprintf(root, sizeof(root), "%s/up", f.dir);
+	ASSERT_EQ(mkdir(root, 0700), 0);
+	write_file(root, "办法.md", "# 登记办法\n\n第一条 蝴蝶兰应当登记。\n");
+	write_file(root, "其他.md", "# 其他规定\n\n第一条 兰花草另行办理。\n");
+	snprintf(path, sizeof(path), "%s/办法.md", root);
+	ASSERT_EQ(kb_check_file_text(path, "办法.md", &text, &tlen, &e), 0);
+	ASSERT(text != NULL && strstr(text, "蝴蝶兰") != NULL && tlen == strlen(text));
+	free(text);
+	/* a stand-in text marks which one the ingest used */
+	o.pre_path = path;
+	o.pre_text = given;
+	o.pre_tlen = strlen(given);
+	paths[0] = root;
+	ASSERT_EQ(kb_add(f.st, "上传", paths, 1, &o, &s, &e), 0);
+	ASSERT_EQ(s.files, 2);
+	ASSERT_EQ(kb_search(f.st, "喵呜嘤嘤", NULL, 0, 10, &r, &e), 0);
+	ASSERT(r.n == 1 && strcmp(r.p[0].file, "办法.md") == 0);
+	kb_results_free(&r);
+	ASSERT_EQ(kb_search(f.st, "蝴蝶兰", NULL, 0, 10, &r, &e), 0);
+	ASSERT_EQ(r.n, 0);
+	kb_results_free(&r);
+	ASSERT_EQ(kb_search(f.st, "兰花草", NULL, 0, 10, &r, &e), 0);
+	ASSERT_EQ(r.n, 1);
+	kb_results_free(&r);
+	/* a failed check gives no text */
+	write_file(root, "空.md", "");
+	snprintf(path, sizeof(path), "%s/空.md", root);
+	text = (char *)"x";
+	ASSERT(kb_check_file_text(path, "空.md", &text, &tlen, &e) != 0);
+	ASSERT(text == NULL);
+	db_fixture_close(&f);
+}

@@ -143,6 +143,11 @@ TEST(settings_refused_changes_write_nothing)
 	    {"{\"model.kind\":\"grpc\"}", "ollama"},
 	    {"{\"model.json_mode\":1}", "true 或 false"},
 	    {"{\"session_idle_s\":7200,\"session_max_s\":3600}", "不能大于"},
+	    {"{\"kb_embed_wait_ms\":10}", "50–60000"},
+	    {"{\"kb_embed_wait_ms\":1.5}", "须为整数"},
+	    {"{\"kb_embed_retry_s\":-1}", "0–86400"},
+	    {"{\"kb_vector_memory_mb\":0}", "1–1048576"},
+	    {"{\"kb_vector_memory_mb\":\"256\"}", "须为整数"},
 	};
 	int rows = 0;
 
@@ -181,6 +186,51 @@ TEST(settings_stale_row_keeps_configuration)
 	ASSERT_EQ(server_settings_compose(base, f.st, out, &e), BASE_E_USAGE);
 	ASSERT_EQ(out->portal_burst, base->portal_burst);
 	ASSERT_STR_EQ(out->model, base->model);
+	free(base);
+	free(out);
+	db_fixture_close(&f);
+}
+
+/* The hybrid-search constants are settings: defaults 1 s, 30 s, 256 MB;
+ * a change is applied, audited and shown. */
+TEST(settings_kb_hybrid_keys)
+{
+	struct db_fixture f;
+	struct server_config *base = base_config();
+	struct server_config *out = calloc(1, sizeof(*out));
+	json_t *ch = changes("{\"kb_embed_wait_ms\":250,\"kb_embed_retry_s\":0,"
+			     "\"kb_vector_memory_mb\":8}");
+	struct err e = {0};
+	size_t n = 0;
+	json_t *view;
+
+	db_fixture_open(&f);
+	ASSERT_EQ(base->kb_embed_wait_ms, 1000);
+	ASSERT_EQ(base->kb_embed_retry_s, 30);
+	ASSERT_EQ(base->kb_vector_memory_mb, 256);
+	ASSERT_EQ(server_settings_update(&f.ctx, base, base, ch, out, &n, &e), 0);
+	ASSERT_EQ(n, 3);
+	ASSERT_EQ(out->kb_embed_wait_ms, 250);
+	ASSERT_EQ(out->kb_embed_retry_s, 0);
+	ASSERT_EQ(out->kb_vector_memory_mb, 8);
+	view = server_settings_view(base, out, f.st, &e);
+	ASSERT(view != NULL);
+	{
+		const json_t *it = view_item(view, "kb_embed_wait_ms");
+
+		ASSERT_STR_EQ(json_string_value(json_object_get(it, "section")), "kb");
+		ASSERT_EQ(json_integer_value(json_object_get(it, "value")), 250);
+		ASSERT_EQ(json_integer_value(json_object_get(it, "default")), 1000);
+		ASSERT_EQ(json_integer_value(json_object_get(it, "min")), 50);
+		ASSERT_EQ(json_integer_value(
+			      json_object_get(view_item(view, "kb_embed_retry_s"), "default")),
+			  30);
+		ASSERT_EQ(json_integer_value(
+			      json_object_get(view_item(view, "kb_vector_memory_mb"), "default")),
+			  256);
+	}
+	json_decref(view);
+	json_decref(ch);
 	free(base);
 	free(out);
 	db_fixture_close(&f);
