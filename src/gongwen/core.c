@@ -162,6 +162,15 @@ int gw_doc_from_text(const char *label, const char *text, size_t len, const stru
 	return 0;
 }
 
+static void keep_segs(struct gw_para *p, const struct doc_ptext *pt)
+{
+	free(p->segs);
+	p->segs = xmalloc((pt->nsegs ? pt->nsegs : 1) * sizeof(*p->segs));
+	if (pt->nsegs > 0)
+		memcpy(p->segs, pt->segs, pt->nsegs * sizeof(*p->segs));
+	p->nsegs = pt->nsegs;
+}
+
 static void load_docx_texts(struct gw_doc *doc)
 {
 	struct doc_ptext pt;
@@ -172,6 +181,7 @@ static void load_docx_texts(struct gw_doc *doc)
 		doc_docx_para_text(doc->docx->paras[i], &pt);
 		add_para(doc, &cap, NULL, 0, doc->docx->paras[i]);
 		ustr_add(&doc->paras[doc->n - 1].text, pt.text.p, pt.text.len);
+		keep_segs(&doc->paras[doc->n - 1], &pt);
 	}
 	doc_ptext_free(&pt);
 }
@@ -242,8 +252,10 @@ void gw_doc_from_docx(struct doc_docx *d, const char *label, const struct gw_pro
 
 void gw_doc_free(struct gw_doc *doc)
 {
-	for (size_t i = 0; i < doc->n; i++)
+	for (size_t i = 0; i < doc->n; i++) {
 		ustr_free(&doc->paras[i].text);
+		free(doc->paras[i].segs);
+	}
 	free(doc->paras);
 	doc_docx_free(doc->docx);
 	doc->paras = NULL;
@@ -261,6 +273,7 @@ void gw_doc_refresh(struct gw_doc *doc)
 			doc_docx_para_text(doc->paras[i].node, &pt);
 			doc->paras[i].text.len = 0;
 			ustr_add(&doc->paras[i].text, pt.text.p, pt.text.len);
+			keep_segs(&doc->paras[i], &pt);
 		}
 		doc_ptext_free(&pt);
 	}

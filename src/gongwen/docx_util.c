@@ -179,27 +179,26 @@ size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out,
 	return n;
 }
 
-static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max)
+/* Runs with visible text of paragraph node p, from its text and segments. */
+static size_t runs_from_segs(const struct gw_doc *doc, xmlNodePtr p, const uint32_t *text,
+			     const struct doc_seg *segs, size_t nsegs, struct gw_run_info *out,
+			     size_t max)
 {
-	struct doc_ptext pt;
 	size_t n = 0;
-	xmlNodePtr p = doc->paras[i].node;
 
-	doc_ptext_init(&pt);
-	doc_docx_para_text(p, &pt);
-	for (size_t k = 0; k < pt.nsegs;) {
-		xmlNodePtr r = pt.segs[k].run;
-		size_t start = pt.segs[k].start;
+	for (size_t k = 0; k < nsegs;) {
+		xmlNodePtr r = segs[k].run;
+		size_t start = segs[k].start;
 		size_t end = start;
-		bool text = false;
+		bool vis = false;
 
-		while (k < pt.nsegs && pt.segs[k].run == r) {
-			end = pt.segs[k].start + pt.segs[k].len;
+		while (k < nsegs && segs[k].run == r) {
+			end = segs[k].start + segs[k].len;
 			k++;
 		}
 		for (size_t j = start; j < end; j++)
-			text = text || !text_is_ws(pt.text.p[j]);
-		if (!text || n >= max)
+			vis = vis || !text_is_ws(text[j]);
+		if (!vis || n >= max)
 			continue;
 		out[n].run = r;
 		out[n].start = start;
@@ -207,6 +206,24 @@ static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_inf
 		doc_docx_run_props(doc->docx, p, r, &out[n].props);
 		n++;
 	}
+	return n;
+}
+
+static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max)
+{
+	const struct gw_para *gp = &doc->paras[i];
+	struct doc_ptext pt;
+	size_t n;
+
+	/* Inside gw_check the body does not change: the text and segments
+	 * kept when the document was loaded or last refreshed are what
+	 * doc_docx_para_text would give. The fixer (no cache) edits runs
+	 * between calls, so it walks the paragraph again. */
+	if (doc->run_cache != NULL && gp->segs != NULL)
+		return runs_from_segs(doc, gp->node, gp->text.p, gp->segs, gp->nsegs, out, max);
+	doc_ptext_init(&pt);
+	doc_docx_para_text(gp->node, &pt);
+	n = runs_from_segs(doc, gp->node, pt.text.p, pt.segs, pt.nsegs, out, max);
 	doc_ptext_free(&pt);
 	return n;
 }

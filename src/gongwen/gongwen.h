@@ -87,6 +87,10 @@ struct gw_para {
 	unsigned chars;	 /* GW_C_* bits: which character classes occur (rule prefilter) */
 	uint64_t cps[4]; /* code points present, 256-bit Bloom filter (gw_para_may_have) */
 	xmlNodePtr node; /* NULL for .txt */
+	/* .docx: the runs behind text (doc_docx_para_text's segments), kept so
+	 * the rules do not walk the paragraph again; NULL for .txt */
+	struct doc_seg *segs;
+	size_t nsegs;
 };
 
 /* Character classes present in a paragraph, so rules that need e.g. a digit
