@@ -84,9 +84,9 @@ struct gw_para {
 	int level;  /* heading level 1..4, 0 otherwise */
 	int number; /* heading number, -1 when unparsable */
 	bool label_ok;
-	unsigned chars;	 /* GW_C_* bits: which character classes occur (rule prefilter) */
-	uint64_t cps[4]; /* code points present, 256-bit Bloom filter (gw_para_may_have) */
-	xmlNodePtr node; /* NULL for .txt */
+	unsigned chars;	  /* GW_C_* bits: which character classes occur (rule prefilter) */
+	uint64_t cps[16]; /* code points present, 1024-bit Bloom filter (gw_para_may_have) */
+	xmlNodePtr node;  /* NULL for .txt */
 	/* .docx: the runs behind text (doc_docx_para_text's segments), kept so
 	 * the rules do not walk the paragraph again; NULL for .txt */
 	struct doc_seg *segs;

@@ -205,7 +205,7 @@ static void classify_mark(struct gw_para *p)
 
 static unsigned cp_hash(uint32_t c)
 {
-	return (unsigned)((c * 0x9E3779B1u) >> 24);
+	return (unsigned)((c * 0x9E3779B1u) >> 22); /* 10 bits: one of 1024 */
 }
 
 /* ，、；：。！？ */
@@ -225,10 +225,24 @@ bool gw_para_may_have(const struct gw_para *p, uint32_t c)
 bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits)
 {
 	for (size_t k = 0; lits[k] != NULL; k++) {
+		/* the first code point of a UTF-8 literal (callers pass valid
+		 * literals; an empty one may match anything) */
+		const unsigned char *s = (const unsigned char *)lits[k];
 		uint32_t c;
-		size_t len = strlen(lits[k]);
 
-		if (len == 0 || text_utf8_decode(lits[k], len, &c) == 0 || gw_para_may_have(p, c))
+		if (s[0] == 0)
+			return true;
+		if (s[0] < 0x80)
+			c = s[0];
+		else if (s[0] < 0xE0)
+			c = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+		else if (s[0] < 0xF0)
+			c = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+			    (s[2] & 0x3F);
+		else
+			c = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+			    ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+		if (gw_para_may_have(p, c))
 			return true;
 	}
 	return false;
