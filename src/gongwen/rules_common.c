@@ -59,6 +59,17 @@ bool gw_cn_numeral_before_nian(const struct gw_para *p, bool also_digits)
 	return false;
 }
 
+bool gw_digit_before(const struct gw_para *p, uint32_t c)
+{
+	if (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, c))
+		return false;
+	for (size_t k = 1; k < p->text.len; k++) {
+		if (p->text.p[k] == c && p->text.p[k - 1] >= '0' && p->text.p[k - 1] <= '9')
+			return true;
+	}
+	return false;
+}
+
 bool gw_role_is_text(int role)
 {
 	return role != GW_ROLE_BLANK;

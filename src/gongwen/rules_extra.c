@@ -212,7 +212,12 @@ static void rule_heading_end(struct gw_doc *doc, size_t i, struct gw_findings *o
 /* GW-BODY-015: "第一，" "首先，" take a comma (GB/T 15834 序次语). */
 static void rule_enumerators(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
-	if (!(doc->paras[i].chars & GW_C_DUNHAO)) /* the pattern replaces a 、 */
+	const struct gw_para *p = &doc->paras[i];
+
+	/* the pattern replaces a 、 after 第, 首先 or 其次 */
+	if (!(p->chars & GW_C_DUNHAO) ||
+	    !(gw_para_may_have(p, 0x7B2C) || gw_para_may_have(p, 0x9996) ||
+	      gw_para_may_have(p, 0x5176)))
 		return;
 	gw_replace_all(out, doc, i,
 		       "(?<![^。；：！？，）\\s])(?:第[一二三四五六七八九十]{1,2}|首先|其次)\\K、"
@@ -494,7 +499,10 @@ static void rule_att_refs(struct gw_doc *doc, struct gw_findings *out)
 
 		if (!is_prose(p->role))
 			continue;
-		while (gw_re("(?<![》的])附件([1-9][0-9]?)(?![0-9])", p, from, &s, &e, g, 1)) {
+		/* 附件 and a digit */
+		while ((p->chars & GW_C_DIGIT) && gw_para_may_have(p, 0x9644) &&
+		       gw_para_may_have(p, 0x4EF6) &&
+		       gw_re("(?<![》的])附件([1-9][0-9]?)(?![0-9])", p, from, &s, &e, g, 1)) {
 			int num = 0;
 
 			for (long k = g[0]; k < g[1]; k++)
@@ -815,7 +823,9 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 		size_t s;
 		size_t e;
 
-		while (gw_re("星期\\K[1-6](?![0-9])", p, from, &s, &e, NULL, 0)) {
+		/* 星期 (callers: the paragraph has a digit) */
+		while (gw_para_may_have(p, 0x661F) && gw_para_may_have(p, 0x671F) &&
+		       gw_re("星期\\K[1-6](?![0-9])", p, from, &s, &e, NULL, 0)) {
 			if (fd == NULL)
 				fd = gw_at(out, doc, i, s, e, "GW-NUM-007", E, GW_FIX_AUTO,
 					   "定型的词、词组、成语等固定表达应使用汉字数字");
@@ -834,7 +844,8 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t from = 0;
 
 	/* GW-NUM-006: approximations with adjacent numbers are Chinese. */
-	while (gw_re("(?<![0-9.、])([1-9])、([1-9])(?![0-9])(?=(?:个月|天|个|名|人|种|次|倍|岁))",
+	while ((p->chars & GW_C_DUNHAO) &&
+	       gw_re("(?<![0-9.、])([1-9])、([1-9])(?![0-9])(?=(?:个月|天|个|名|人|种|次|倍|岁))",
 		     p, from, &s, &e, g, 2)) {
 		if (p->text.p[g[2]] == p->text.p[g[0]] + 1) {
 			struct gw_finding *fd = gw_at(
@@ -846,14 +857,18 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		}
 		from = e;
 	}
-	/* GW-NUM-009: only 万/亿 serve as number units. */
-	if (gw_re("(?<![0-9.])[0-9]+(?:\\.[0-9]+)?(?:千万|百万|十万|千|百)(?![米克瓦赫伏帕焦卡字"
+	/* GW-NUM-009: only 万/亿 serve as number units. Every alternative
+	 * has a 千, 百 or 十. */
+	if ((gw_para_may_have(p, 0x5343) || gw_para_may_have(p, 0x767E) ||
+	     gw_para_may_have(p, 0x5341)) &&
+	    gw_re("(?<![0-9.])[0-9]+(?:\\.[0-9]+)?(?:千万|百万|十万|千|百)(?![米克瓦赫伏帕焦卡字"
 		  "分兆])",
 		  p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-009", W, GW_FIX_SUGGEST,
 		      "阿拉伯数字只宜与“万”“亿”组合，不宜写作“3千”“2百万”");
 	/* GW-NUM-013: years are never grouped. */
-	if (gw_re("(?<![0-9,])[12],[0-9]{3}年", p, 0, &s, &e, NULL, 0))
+	if (gw_digit_before(p, 0x5E74) && gw_para_may_have(p, ',') &&
+	    gw_re("(?<![0-9,])[12],[0-9]{3}年", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-013", I, GW_FIX_SUGGEST, "年份不使用千分撇分节");
 	/* GW-NUM-017: unit symbols per GB 3100-3102. */
 	if ((p->chars & GW_C_ALPHA) &&
@@ -940,7 +955,9 @@ static void rule_num_break(struct gw_doc *doc, size_t i, struct gw_findings *out
 	size_t s;
 	size_t e;
 
-	if (gw_re("[0-9][.．]?\\n[0-9.%％]", &doc->paras[i], 0, &s, &e, NULL, 0))
+	/* the pattern needs a digit and a line break */
+	if ((doc->paras[i].chars & GW_C_DIGIT) && gw_para_may_have(&doc->paras[i], '\n') &&
+	    gw_re("[0-9][.．]?\\n[0-9.%％]", &doc->paras[i], 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-012", W, GW_FIX_AUTO,
 		      "数字不能断开移行：数字中间有手动换行");
 }

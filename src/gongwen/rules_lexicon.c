@@ -1503,7 +1503,9 @@ static void rule_abbreviation(struct gw_doc *doc, struct gw_findings *out)
 		size_t e;
 		long g[4];
 
-		if (!prose_role(p->role))
+		/* the pattern needs 简称 */
+		if (!prose_role(p->role) || !gw_para_may_have(p, 0x7B80) ||
+		    !gw_para_may_have(p, 0x79F0))
 			continue;
 		while (gw_re(
 		    "[（(]\\s*(?:以下)?简称\\s*(?:“([^”）)，。、]{2,12})”|(《[^》）)]{1,12}》))"

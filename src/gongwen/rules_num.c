@@ -16,7 +16,8 @@ static void rule_short_year(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	size_t s;
 	size_t e;
 
-	if (gw_re("(?<![0-9〔第])[0-9]{2}年(?=[0-9]{1,2}月|底|末|初|度|上半年|下半年)", p, 0, &s,
+	if (gw_digit_before(p, 0x5E74) &&
+	    gw_re("(?<![0-9〔第])[0-9]{2}年(?=[0-9]{1,2}月|底|末|初|度|上半年|下半年)", p, 0, &s,
 		  &e, NULL, 0)) {
 		struct gw_finding *fd = gw_at(out, doc, i, s, e, "GW-NUM-003", E, GW_FIX_SUGGEST,
 					      "年份不得简写，应写全4位");
@@ -28,6 +29,9 @@ static void rule_short_year(struct gw_doc *doc, size_t i, struct gw_findings *ou
 /* GW-NUM-004: no leading zero in month/day ("03月05日" -> "3月5日"). */
 static void rule_zero_pad(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
+	/* the first two alternatives need "[1-9]月", the third "[1-9]日" */
+	if (!gw_digit_before(&doc->paras[i], 0x6708) && !gw_digit_before(&doc->paras[i], 0x65E5))
+		return;
 	gw_replace_all(out, doc, i,
 		       "(?<=年)0(?=[1-9]月)|(?<![0-9])0(?=[1-9]月)|(?<=月)0(?=[1-9]日)", "",
 		       "GW-NUM-004", E, "月、日不编虚位（如“3月5日”，不写“03月05日”）");
@@ -42,8 +46,10 @@ static void rule_range_units(struct gw_doc *doc, size_t i, struct gw_findings *o
 	size_t s;
 	size_t e;
 	long g[6];
+	static const char *const seps[] = {"～", "~", "-", "－", "—", "至", "到", NULL};
 
-	while (gw_re("(?<![0-9.])([0-9]+(?:\\.[0-9]+)?)\\s*[～~\\-－—至到]\\s*[0-9]+(?:\\.[0-9]+)?"
+	while (gw_para_may_have_any(p, seps) &&
+	       gw_re("(?<![0-9.])([0-9]+(?:\\.[0-9]+)?)\\s*[～~\\-－—至到]\\s*[0-9]+(?:\\.[0-9]+)?"
 		     "\\s*([%％万亿])",
 		     p, from, &s, &e, g, 2)) {
 		uint32_t unit = p->text.p[g[2]];
@@ -99,7 +105,7 @@ static void rule_date_words(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	size_t e;
 	struct gw_finding *fd;
 
-	if (p->role != GW_ROLE_DOCNO && (p->chars & GW_C_DIGIT) && gw_para_may_have(p, 0x53F7) &&
+	if (p->role != GW_ROLE_DOCNO && gw_digit_before(p, 0x53F7) &&
 	    gw_re("(?<![0-9])[0-9]{1,2}月[0-9]{1,2}号", p, 0, &s, &e, NULL, 0)) {
 		fd = gw_at(out, doc, i, s, e, "GW-NUM-015", W, GW_FIX_AUTO,
 			   "公文日期用“日”不用“号”");

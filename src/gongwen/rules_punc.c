@@ -230,7 +230,11 @@ static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t s;
 	size_t e;
 	long g[4];
+	static const char *const seps[] = {"-", "－", "~", NULL};
 
+	/* both patterns need one of -－~ */
+	if (!gw_para_may_have_any(p, seps))
+		return;
 	while (gw_re("(?<![0-9])[0-9]{4}(\\s*[-－~]\\s*)[0-9]{4}\\s*年", p, from, &s, &e, g, 1)) {
 		if (fd == NULL)
 			fd = gw_at(out, doc, i, s, e, "GW-PUNC-006", W, GW_FIX_AUTO,
@@ -263,9 +267,15 @@ static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
 /* GW-PUNC-007: no 顿号 before 等. GW-PUNC-008: none between 》《 / ”“. */
 static void rule_dunhao(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
-	gw_replace_all(out, doc, i, "、\\s*(?=等)", "", "GW-PUNC-007", E, "“等”前不加顿号");
-	gw_replace_all(out, doc, i, "(?<=[》”])、(?=[《“])", "", "GW-PUNC-008", W,
-		       "并列的书名号、引号之间一般不用顿号");
+	const struct gw_para *p = &doc->paras[i];
+
+	if (gw_para_may_have(p, 0x7B49)) /* 等 */
+		gw_replace_all(out, doc, i, "、\\s*(?=等)", "", "GW-PUNC-007", E, "“等”前不加顿号");
+	/* one of 》” before the 、 and one of 《“ after it */
+	if ((gw_para_may_have(p, 0x300B) || gw_para_may_have(p, 0x201D)) &&
+	    (gw_para_may_have(p, 0x300A) || gw_para_may_have(p, 0x201C)))
+		gw_replace_all(out, doc, i, "(?<=[》”])、(?=[《“])", "", "GW-PUNC-008", W,
+			       "并列的书名号、引号之间一般不用顿号");
 }
 
 /* GW-PUNC-011: paired marks balanced and properly nested. */
