@@ -670,6 +670,12 @@ static void nest_pair(struct gw_doc *doc, size_t i, const uint32_t fam[4], const
 	}
 }
 
+/* 议 会 坛 动: how 会议 大会 论坛 博览会 … 活动 end */
+static bool ends_meeting(uint32_t c)
+{
+	return c == 0x8BAE || c == 0x4F1A || c == 0x575B || c == 0x52A8;
+}
+
 static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	const struct gw_para *p = &doc->paras[i];
@@ -685,7 +691,7 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 	nest_pair(doc, i, books, "〈", "〉", &fd, out);
 	nest_pair(doc, i, quotes, "‘", "’", &fd, out);
 	/* GW-PUNC-009: "三五天", not "三、五天" (abbreviations like 第一、二季度 keep it). */
-	while ((p->chars & GW_C_DUNHAO) &&
+	while (gw_has_around(p, 0x3001, gw_is_cn_digit19, gw_is_cn_digit19) &&
 	       gw_re("(?<![第0-9一二三四五六七八九十百千])([一二三四五六七八九])、"
 		     "([一二三四五六七八九])(?=[十百千万]?(?:天|个|名|人|种|次|倍|岁|户|家|吨|斤))",
 		     p, from, &s, &e, g, 2)) {
@@ -700,7 +706,8 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 		from = e;
 	}
 	/* GW-PUNC-013: 会议/活动 names take quotation marks, not 书名号. */
-	if (gw_para_may_have(p, 0x300A) &&
+	/* a 《 and, before a 》, the last character of one of the names */
+	if (gw_para_may_have(p, 0x300A) && gw_has_around(p, 0x300B, ends_meeting, NULL) &&
 	    gw_re("《[^《》]{2,40}(?:会议|大会|论坛|博览会|研讨会|座谈会|运动会|展览会|活动)》", p,
 		  0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-013", W, GW_FIX_SUGGEST,
@@ -844,7 +851,7 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t from = 0;
 
 	/* GW-NUM-006: approximations with adjacent numbers are Chinese. */
-	while ((p->chars & GW_C_DUNHAO) &&
+	while (gw_has_around(p, 0x3001, gw_is_digit19, gw_is_digit19) &&
 	       gw_re("(?<![0-9.、])([1-9])、([1-9])(?![0-9])(?=(?:个月|天|个|名|人|种|次|倍|岁))",
 		     p, from, &s, &e, g, 2)) {
 		if (p->text.p[g[2]] == p->text.p[g[0]] + 1) {

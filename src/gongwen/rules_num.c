@@ -89,7 +89,9 @@ static void rule_decimal(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t s;
 	size_t e;
 
-	if (gw_re("(?<=[0-9])[·．](?=[0-9])", p, 0, &s, &e, NULL, 0)) {
+	if ((gw_has_around(p, 0x00B7, gw_is_digit09, gw_is_digit09) ||
+	     gw_has_around(p, 0xFF0E, gw_is_digit09, gw_is_digit09)) &&
+	    gw_re("(?<=[0-9])[·．](?=[0-9])", p, 0, &s, &e, NULL, 0)) {
 		struct gw_finding *fd =
 		    gw_at(out, doc, i, s, e, "GW-NUM-010", E, GW_FIX_AUTO, "小数点应使用“.”");
 
