@@ -40,14 +40,16 @@ struct run_cache_entry {
 
 struct pp_slot {
 	const xmlNode *node; /* NULL: free */
-	struct doc_pprops pp;
+	size_t idx;	     /* into check_cache.ppv */
 };
 
 struct check_cache {
 	struct run_cache_entry *paras;
-	struct pp_slot *pps; /* paragraph properties by node, open addressing */
-	size_t pps_cap;	     /* power of two, at most half full */
-	size_t pps_n;
+	struct pp_slot *pps;	 /* paragraph properties by node, open addressing */
+	size_t pps_cap;		 /* power of two, at most half full */
+	size_t pps_n;		 /* entries, = used part of ppv */
+	struct doc_pprops *ppv; /* the properties (the slots stay small) */
+	size_t ppv_cap;
 	bool sects_valid;
 	size_t nsects; /* first SECT_CACHE_MAX sections in document order */
 	xmlNodePtr sects[SECT_CACHE_MAX];
@@ -113,6 +115,7 @@ void gw_run_cache_end(struct gw_doc *doc)
 		free(c->paras[i].runs);
 	free(c->paras);
 	free(c->pps);
+	free(c->ppv);
 	free(c);
 	doc->run_cache = NULL;
 }
@@ -149,11 +152,12 @@ void gw_para_props(const struct gw_doc *doc, xmlNodePtr p, struct doc_pprops *ou
 	}
 	i = node_slot(c->pps, c->pps_cap, p);
 	if (c->pps[i].node == NULL) {
-		doc_docx_para_props(doc->docx, p, &c->pps[i].pp);
+		c->ppv = xgrow(c->ppv, &c->ppv_cap, c->pps_n + 1, sizeof(*c->ppv));
+		doc_docx_para_props(doc->docx, p, &c->ppv[c->pps_n]);
 		c->pps[i].node = p;
-		c->pps_n++;
+		c->pps[i].idx = c->pps_n++;
 	}
-	*out = c->pps[i].pp;
+	*out = c->ppv[c->pps[i].idx];
 }
 
 static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max);
