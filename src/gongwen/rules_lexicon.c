@@ -626,10 +626,26 @@ static bool cp_in(const char *set, uint32_t c)
 	if (set == NULL)
 		return false;
 	n = strlen(set);
+	/* set is a valid UTF-8 literal: decode it in place */
 	while (at < n) {
+		const unsigned char *b = (const unsigned char *)set + at;
 		uint32_t x;
 
-		at += text_utf8_decode(set + at, n - at, &x);
+		if (b[0] < 0x80) {
+			x = b[0];
+			at += 1;
+		} else if (b[0] < 0xE0) {
+			x = ((uint32_t)(b[0] & 0x1F) << 6) | (b[1] & 0x3F);
+			at += 2;
+		} else if (b[0] < 0xF0) {
+			x = ((uint32_t)(b[0] & 0x0F) << 12) | ((uint32_t)(b[1] & 0x3F) << 6) |
+			    (b[2] & 0x3F);
+			at += 3;
+		} else {
+			x = ((uint32_t)(b[0] & 0x07) << 18) | ((uint32_t)(b[1] & 0x3F) << 12) |
+			    ((uint32_t)(b[2] & 0x3F) << 6) | (b[3] & 0x3F);
+			at += 4;
+		}
 		if (x == c)
 			return true;
 	}
