@@ -209,6 +209,12 @@ static void rule_heading_end(struct gw_doc *doc, size_t i, struct gw_findings *o
 		      "独立成段的标题末尾一般不加句号；标题与正文同段时，标题后用句号");
 }
 
+/* The character before the 、: the end of 第[一-十]{1,2}, 首先 or 其次. */
+static bool ends_ordinal(uint32_t c)
+{
+	return gw_is_cn_digit19(c) || c == 0x5341 || c == 0x5148 || c == 0x6B21;
+}
+
 /* GW-BODY-015: "第一，" "首先，" take a comma (GB/T 15834 序次语). */
 static void rule_enumerators(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
@@ -217,7 +223,8 @@ static void rule_enumerators(struct gw_doc *doc, size_t i, struct gw_findings *o
 	/* the pattern replaces a 、 after 第, 首先 or 其次 */
 	if (!(p->chars & GW_C_DUNHAO) ||
 	    !(gw_para_may_have(p, 0x7B2C) || gw_para_may_have(p, 0x9996) ||
-	      gw_para_may_have(p, 0x5176)))
+	      gw_para_may_have(p, 0x5176)) ||
+	    !gw_has_around(p, 0x3001, ends_ordinal, NULL))
 		return;
 	gw_replace_all(out, doc, i,
 		       "(?<![^。；：！？，）\\s])(?:第[一二三四五六七八九十]{1,2}|首先|其次)\\K、"

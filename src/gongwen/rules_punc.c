@@ -126,6 +126,23 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
 	}
 }
 
+/* Is one of ，。、；：！？ directly repeated? (Exact; the backreference
+ * pattern below is slow to fail.) */
+static bool point_mark_twice(const struct gw_para *p)
+{
+	if (!(p->chars & GW_C_ADJREP))
+		return false;
+	for (size_t k = 1; k < p->text.len; k++) {
+		uint32_t c = p->text.p[k];
+
+		if (c == p->text.p[k - 1] &&
+		    (c == 0xFF0C || c == 0x3002 || c == 0x3001 || c == 0xFF1B || c == 0xFF1A ||
+		     c == 0xFF01 || c == 0xFF1F))
+			return true;
+	}
+	return false;
+}
+
 /* GW-PUNC-002: repeated marks. */
 static void rule_repeated(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
@@ -135,8 +152,7 @@ static void rule_repeated(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t s;
 	size_t e;
 
-	while ((p->chars & GW_C_ADJREP) &&
-	       gw_re("([，。、；：！？])\\1+", p, from, &s, &e, NULL, 0)) {
+	while (point_mark_twice(p) && gw_re("([，。、；：！？])\\1+", p, from, &s, &e, NULL, 0)) {
 		uint32_t one = p->text.p[s];
 
 		if (fd == NULL)
@@ -160,6 +176,12 @@ static void rule_conflict(struct gw_doc *doc, size_t i, struct gw_findings *out)
 					      "相邻点号冲突，应只保留一个");
 		gw_finding_suggest(fd, "保留句末点号或句内点号之一");
 	}
+}
+
+/* U+4E00-U+9FFF, the class the dash pattern's look-behind tests */
+static bool is_urhan(uint32_t c)
+{
+	return c >= 0x4E00 && c <= 0x9FFF;
 }
 
 /* Does c occur three times in a row? */
@@ -208,6 +230,9 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	fd = NULL;
 	from = 0;
 	while (gw_para_may_have_any(p, dashes) &&
+	       (gw_has_around(p, '-', is_urhan, NULL) || gw_has_around(p, 0xFF0D, is_urhan, NULL) ||
+		gw_has_around(p, 0x2015, is_urhan, NULL) ||
+		gw_has_around(p, 0x2014, is_urhan, NULL)) &&
 	       text_re_search(text_re_get("(?<=[\\x{4E00}-\\x{9FFF}])(--|－－|―{1,2}|—(?!—))"
 					  "(?=[\\x{4E00}-\\x{9FFF}“])"),
 			      m->p, m->len, from, &s, &e, NULL, 0)) {
