@@ -705,6 +705,7 @@ struct para_scan {
 	long fidx[LX_NCLASS]; /* finding of each class in this paragraph, -1 none */
 	struct buf items[LX_NCLASS];
 	size_t nitems[LX_NCLASS];
+	unsigned char need_first[32]; /* first context rule with the same ctx_need */
 };
 
 /* +1 for an opening 《〈“‘「『, -1 for its closing mark, 0 otherwise. */
@@ -1013,6 +1014,7 @@ static const char *const ctx_need[] = {
     "考查", "起用", "启用",   "象",   "的",   "的",   "的",   "的",   NULL,   "《",
 };
 _Static_assert(ARRAY_LEN(ctx_need) == ARRAY_LEN(ctx_rules), "one literal per context rule");
+_Static_assert(ARRAY_LEN(ctx_rules) <= 32, "para_scan.need_first holds every context rule");
 
 /* For the 的 rules: the characters one of which must directly follow the
  * 的 (the first characters of the alternatives after "(的)"); NULL: none. */
@@ -1049,10 +1051,28 @@ static bool has_adjacent_repeat(const uint32_t *t, size_t n)
 	return false;
 }
 
+/* May every code point of the UTF-8 literal occur in p? (Bloom filter) */
+static bool may_have_all(const struct gw_para *p, const char *lit)
+{
+	for (const char *c = lit; *c != '\0'; c++) {
+		if (((unsigned char)*c & 0xC0) == 0x80)
+			continue;
+		const char *const one[] = {c, NULL};
+
+		if (!gw_para_may_have_any(p, one))
+			return false;
+	}
+	return true;
+}
+
 static void ctx_scan(struct para_scan *ps)
 {
 	const struct gw_para *p = &ps->doc->paras[ps->i];
+	/* whether ctx_need[r] occurs in p: 0 not known yet, 1 yes, -1 no (the
+	 * same literal serves several rules) */
+	signed char has[ARRAY_LEN(ctx_rules)];
 
+	memset(has, 0, sizeof(has));
 	for (size_t r = 0; r < ARRAY_LEN(ctx_rules); r++) {
 		const struct ctx_rule *cr = &ctx_rules[r];
 		size_t from = 0;
@@ -1061,10 +1081,14 @@ static void ctx_scan(struct para_scan *ps)
 		long g[2];
 
 		if (ctx_need[r] != NULL) {
-			const char *const one[] = {ctx_need[r], NULL};
-
-			if (!gw_para_may_have_any(p, one) ||
-			    text_ucs_find(p->text.p, p->text.len, 0, ctx_need[r]) < 0)
+			has[r] = has[ps->need_first[r]];
+			if (has[r] == 0)
+				has[r] = may_have_all(p, ctx_need[r]) &&
+						 text_ucs_find(p->text.p, p->text.len, 0,
+							       ctx_need[r]) >= 0
+					     ? 1
+					     : -1;
+			if (has[r] < 0)
 				continue;
 			if (ctx_next[r] != NULL &&
 			    !cp_followed_by(p->text.p, p->text.len, 0x7684 /* 的 */, ctx_next[r]))
@@ -1571,6 +1595,15 @@ void gw_rules_lexicon(struct gw_doc *doc, struct gw_findings *out)
 	ps.doc = doc;
 	ps.out = out;
 	ps.han_down = han_answers_subordinate(doc);
+	for (size_t r = 0; r < ARRAY_LEN(ctx_rules); r++) {
+		ps.need_first[r] = (unsigned char)r;
+		for (size_t q = 0; q < r && ctx_need[r] != NULL; q++) {
+			if (ctx_need[q] != NULL && strcmp(ctx_need[q], ctx_need[r]) == 0) {
+				ps.need_first[r] = (unsigned char)q;
+				break;
+			}
+		}
+	}
 	for (int c = 0; c < LX_NCLASS; c++) {
 		ps.fidx[c] = -1;
 		buf_init(&ps.items[c], 4096);
