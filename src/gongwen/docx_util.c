@@ -45,9 +45,9 @@ struct pp_slot {
 
 struct check_cache {
 	struct run_cache_entry *paras;
-	struct pp_slot *pps;	 /* paragraph properties by node, open addressing */
-	size_t pps_cap;		 /* power of two, at most half full */
-	size_t pps_n;		 /* entries, = used part of ppv */
+	struct pp_slot *pps;	/* paragraph properties by node, open addressing */
+	size_t pps_cap;		/* power of two, at most half full */
+	size_t pps_n;		/* entries, = used part of ppv */
 	struct doc_pprops *ppv; /* the properties (the slots stay small) */
 	size_t ppv_cap;
 	bool sects_valid;
