@@ -162,33 +162,27 @@ int gw_doc_from_text(const char *label, const char *text, size_t len, const stru
 	return 0;
 }
 
+static void keep_segs(struct gw_para *p, const struct doc_ptext *pt)
+{
+	free(p->segs);
+	p->segs = xmalloc((pt->nsegs ? pt->nsegs : 1) * sizeof(*p->segs));
+	if (pt->nsegs > 0)
+		memcpy(p->segs, pt->segs, pt->nsegs * sizeof(*p->segs));
+	p->nsegs = pt->nsegs;
+}
+
 static void load_docx_texts(struct gw_doc *doc)
 {
 	struct doc_ptext pt;
 	size_t cap = 0;
-	size_t segs_cap = 0;
-	size_t nsegs = 0;
-	bool keep = doc->docx->readonly; /* the trees never change: keep the segments */
 
 	doc_ptext_init(&pt);
-	if (keep)
-		doc->seg_at = xmalloc((doc->docx->npara + 1) * sizeof(*doc->seg_at));
 	for (size_t i = 0; i < doc->docx->npara; i++) {
 		doc_docx_para_text(doc->docx->paras[i], &pt);
 		add_para(doc, &cap, NULL, 0, doc->docx->paras[i]);
 		ustr_add(&doc->paras[doc->n - 1].text, pt.text.p, pt.text.len);
-		if (keep) {
-			doc->seg_at[i] = nsegs;
-			if (pt.nsegs > 0) {
-				doc->segs = xgrow(doc->segs, &segs_cap, nsegs + pt.nsegs,
-						  sizeof(*doc->segs));
-				memcpy(doc->segs + nsegs, pt.segs, pt.nsegs * sizeof(*pt.segs));
-				nsegs += pt.nsegs;
-			}
-		}
+		keep_segs(&doc->paras[doc->n - 1], &pt);
 	}
-	if (keep)
-		doc->seg_at[doc->docx->npara] = nsegs;
 	doc_ptext_free(&pt);
 }
 
@@ -258,13 +252,11 @@ void gw_doc_from_docx(struct doc_docx *d, const char *label, const struct gw_pro
 
 void gw_doc_free(struct gw_doc *doc)
 {
-	for (size_t i = 0; i < doc->n; i++)
+	for (size_t i = 0; i < doc->n; i++) {
 		ustr_free(&doc->paras[i].text);
+		free(doc->paras[i].segs);
+	}
 	free(doc->paras);
-	free(doc->segs);
-	free(doc->seg_at);
-	doc->segs = NULL;
-	doc->seg_at = NULL;
 	doc_docx_free(doc->docx);
 	doc->paras = NULL;
 	doc->docx = NULL;
@@ -281,6 +273,7 @@ void gw_doc_refresh(struct gw_doc *doc)
 			doc_docx_para_text(doc->paras[i].node, &pt);
 			doc->paras[i].text.len = 0;
 			ustr_add(&doc->paras[i].text, pt.text.p, pt.text.len);
+			keep_segs(&doc->paras[i], &pt);
 		}
 		doc_ptext_free(&pt);
 	}

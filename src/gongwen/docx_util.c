@@ -42,14 +42,16 @@ struct run_cache_entry {
 
 struct pp_slot {
 	const xmlNode *node; /* NULL: free */
-	struct doc_pprops pp;
+	size_t idx;	     /* into check_cache.ppv */
 };
 
 struct check_cache {
 	struct run_cache_entry *paras;
-	struct pp_slot *pps; /* paragraph properties by node, open addressing */
-	size_t pps_cap;	     /* power of two, at most half full */
-	size_t pps_n;
+	struct pp_slot *pps;	/* paragraph properties by node, open addressing */
+	size_t pps_cap;		/* power of two, at most half full */
+	size_t pps_n;		/* entries, = used part of ppv */
+	struct doc_pprops *ppv; /* the properties (the slots stay small) */
+	size_t ppv_cap;
 	bool sects_valid;
 	size_t nsects; /* first SECT_CACHE_MAX sections in document order */
 	xmlNodePtr sects[SECT_CACHE_MAX];
@@ -115,6 +117,7 @@ void gw_run_cache_end(struct gw_doc *doc)
 		free(c->paras[i].runs);
 	free(c->paras);
 	free(c->pps);
+	free(c->ppv);
 	free(c);
 	doc->run_cache = NULL;
 }
@@ -151,11 +154,12 @@ void gw_para_props(const struct gw_doc *doc, xmlNodePtr p, struct doc_pprops *ou
 	}
 	i = node_slot(c->pps, c->pps_cap, p);
 	if (c->pps[i].node == NULL) {
-		doc_docx_para_props(doc->docx, p, &c->pps[i].pp);
+		c->ppv = xgrow(c->ppv, &c->ppv_cap, c->pps_n + 1, sizeof(*c->ppv));
+		doc_docx_para_props(doc->docx, p, &c->ppv[c->pps_n]);
 		c->pps[i].node = p;
-		c->pps_n++;
+		c->pps[i].idx = c->pps_n++;
 	}
-	*out = c->pps[i].pp;
+	*out = c->ppv[c->pps[i].idx];
 }
 
 static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max);
@@ -181,40 +185,26 @@ size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out,
 	return n;
 }
 
-static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max)
+/* Runs with visible text of paragraph node p, from its text and segments. */
+static size_t runs_from_segs(const struct gw_doc *doc, xmlNodePtr p, const uint32_t *text,
+			     const struct doc_seg *segs, size_t nsegs, struct gw_run_info *out,
+			     size_t max)
 {
-	struct doc_ptext pt;
 	size_t n = 0;
-	xmlNodePtr p = doc->paras[i].node;
-	const struct doc_seg *segs;
-	size_t nsegs;
-	const uint32_t *txt;
 
-	doc_ptext_init(&pt);
-	if (doc->seg_at != NULL) {
-		/* read-only document: the segments and text of loading */
-		segs = doc->segs + doc->seg_at[i];
-		nsegs = doc->seg_at[i + 1] - doc->seg_at[i];
-		txt = doc->paras[i].text.p;
-	} else {
-		doc_docx_para_text(p, &pt);
-		segs = pt.segs;
-		nsegs = pt.nsegs;
-		txt = pt.text.p;
-	}
 	for (size_t k = 0; k < nsegs;) {
 		xmlNodePtr r = segs[k].run;
 		size_t start = segs[k].start;
 		size_t end = start;
-		bool text = false;
+		bool vis = false;
 
 		while (k < nsegs && segs[k].run == r) {
 			end = segs[k].start + segs[k].len;
 			k++;
 		}
 		for (size_t j = start; j < end; j++)
-			text = text || !text_is_ws(txt[j]);
-		if (!text || n >= max)
+			vis = vis || !text_is_ws(text[j]);
+		if (!vis || n >= max)
 			continue;
 		out[n].run = r;
 		out[n].start = start;
@@ -222,6 +212,24 @@ static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_inf
 		doc_docx_run_props(doc->docx, p, r, &out[n].props);
 		n++;
 	}
+	return n;
+}
+
+static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max)
+{
+	const struct gw_para *gp = &doc->paras[i];
+	struct doc_ptext pt;
+	size_t n;
+
+	/* Inside gw_check the body does not change: the text and segments
+	 * kept when the document was loaded or last refreshed are what
+	 * doc_docx_para_text would give. The fixer (no cache) edits runs
+	 * between calls, so it walks the paragraph again. */
+	if (doc->run_cache != NULL && gp->segs != NULL)
+		return runs_from_segs(doc, gp->node, gp->text.p, gp->segs, gp->nsegs, out, max);
+	doc_ptext_init(&pt);
+	doc_docx_para_text(gp->node, &pt);
+	n = runs_from_segs(doc, gp->node, pt.text.p, pt.segs, pt.nsegs, out, max);
 	doc_ptext_free(&pt);
 	return n;
 }

@@ -84,9 +84,13 @@ struct gw_para {
 	int level;  /* heading level 1..4, 0 otherwise */
 	int number; /* heading number, -1 when unparsable */
 	bool label_ok;
-	unsigned chars;	 /* GW_C_* bits: which character classes occur (rule prefilter) */
-	uint64_t cps[4]; /* code points present, 256-bit Bloom filter (gw_para_may_have) */
-	xmlNodePtr node; /* NULL for .txt */
+	unsigned chars;	  /* GW_C_* bits: which character classes occur (rule prefilter) */
+	uint64_t cps[16]; /* code points present, 1024-bit Bloom filter (gw_para_may_have) */
+	xmlNodePtr node;  /* NULL for .txt */
+	/* .docx: the runs behind text (doc_docx_para_text's segments), kept so
+	 * the rules do not walk the paragraph again; NULL for .txt */
+	struct doc_seg *segs;
+	size_t nsegs;
 };
 
 /* Character classes present in a paragraph, so rules that need e.g. a digit
@@ -139,10 +143,6 @@ struct gw_doc {
 	long docno, title, to, date, sig; /* paragraph indices or -1 */
 	bool fixing;	 /* set by gw_fix: rules may plan fixes beyond what they report */
 	void *run_cache; /* per-paragraph run properties, alive only inside gw_check */
-	/* Read-only .docx: the text segments of paragraph i (doc_docx_para_text)
-	 * are segs[seg_at[i] .. seg_at[i + 1]), kept from loading. */
-	struct doc_seg *segs;
-	size_t *seg_at;
 };
 
 /* The 15 法定文种 (条例 第八条), in gw_doc_types order. */

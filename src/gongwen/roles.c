@@ -61,6 +61,13 @@ static bool re_match_range(const char *pat, const uint32_t *p, size_t a, size_t 
 	return text_re_search(text_re_get(pat), p + a, b - a, 0, &s, &e, NULL, 0);
 }
 
+/* 一 二 三 四 五 六 七 八 九 十 */
+static bool is_cn_one_to_ten(uint32_t c)
+{
+	return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
+	       c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D || c == 0x5341;
+}
+
 int gw_parse_label(const uint32_t *text, size_t n, int *number, bool *ok, size_t *label_len)
 {
 	long g[8];
@@ -68,6 +75,7 @@ int gw_parse_label(const uint32_t *text, size_t n, int *number, bool *ok, size_t
 	size_t e;
 	size_t off = 0;
 	const uint32_t *p;
+	uint32_t c0;
 
 	while (off < n && text_is_ws(text[off]))
 		off++;
@@ -75,14 +83,20 @@ int gw_parse_label(const uint32_t *text, size_t n, int *number, bool *ok, size_t
 	n -= off;
 	*number = -1;
 	*ok = false;
-	if (text_re_search(text_re_get("^([一二三四五六七八九十]{1,3})\\s*([、.．，,：:])"), p, n,
+	/* every pattern is anchored and starts with a character class */
+	if (n == 0)
+		return 0;
+	c0 = p[0];
+	if (is_cn_one_to_ten(c0) &&
+	    text_re_search(text_re_get("^([一二三四五六七八九十]{1,3})\\s*([、.．，,：:])"), p, n,
 			   0, &s, &e, g, 2)) {
 		*number = text_cn_number(p + g[0], (size_t)(g[1] - g[0]));
 		*ok = p[g[2]] == 0x3001; /* 、 */
 		*label_len = off + e;
 		return 1;
 	}
-	if (text_re_search(
+	if ((c0 == 0xFF08 || c0 == '(') &&
+	    text_re_search(
 		text_re_get(
 		    "^([（(])\\s*([一二三四五六七八九十]{1,3})\\s*([）)])\\s*([、.．，,]?)"),
 		p, n, 0, &s, &e, g, 4)) {
@@ -91,7 +105,8 @@ int gw_parse_label(const uint32_t *text, size_t n, int *number, bool *ok, size_t
 		*label_len = off + e;
 		return 2;
 	}
-	if (text_re_search(text_re_get("^([（(])\\s*([0-9]{1,2})\\s*([）)])\\s*([、.．，,]?)"), p,
+	if ((c0 == 0xFF08 || c0 == '(') &&
+	    text_re_search(text_re_get("^([（(])\\s*([0-9]{1,2})\\s*([）)])\\s*([、.．，,]?)"), p,
 			   n, 0, &s, &e, g, 4)) {
 		*number = 0;
 		for (long i = g[2]; i < g[3]; i++)
@@ -100,7 +115,8 @@ int gw_parse_label(const uint32_t *text, size_t n, int *number, bool *ok, size_t
 		*label_len = off + e;
 		return 4;
 	}
-	if (text_re_search(text_re_get("^([0-9]{1,2})([)）])"), p, n, 0, &s, &e, g, 2)) {
+	if (c0 >= '0' && c0 <= '9' &&
+	    text_re_search(text_re_get("^([0-9]{1,2})([)）])"), p, n, 0, &s, &e, g, 2)) {
 		*number = 0;
 		for (long i = g[0]; i < g[1]; i++)
 			*number = *number * 10 + (int)(p[i] - '0');
@@ -108,7 +124,8 @@ int gw_parse_label(const uint32_t *text, size_t n, int *number, bool *ok, size_t
 		*label_len = off + e;
 		return 4;
 	}
-	if (text_re_search(text_re_get("^([0-9]{1,2})\\s*([.．、，,])(?![0-9])"), p, n, 0, &s, &e,
+	if (c0 >= '0' && c0 <= '9' &&
+	    text_re_search(text_re_get("^([0-9]{1,2})\\s*([.．、，,])(?![0-9])"), p, n, 0, &s, &e,
 			   g, 2)) {
 		*number = 0;
 		for (long i = g[0]; i < g[1]; i++)
@@ -205,7 +222,7 @@ static void classify_mark(struct gw_para *p)
 
 static unsigned cp_hash(uint32_t c)
 {
-	return (unsigned)((c * 0x9E3779B1u) >> 24);
+	return (unsigned)((c * 0x9E3779B1u) >> 22); /* 10 bits: one of 1024 */
 }
 
 /* ，、；：。！？ */
@@ -225,10 +242,24 @@ bool gw_para_may_have(const struct gw_para *p, uint32_t c)
 bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits)
 {
 	for (size_t k = 0; lits[k] != NULL; k++) {
+		/* the first code point of a UTF-8 literal (callers pass valid
+		 * literals; an empty one may match anything) */
+		const unsigned char *s = (const unsigned char *)lits[k];
 		uint32_t c;
-		size_t len = strlen(lits[k]);
 
-		if (len == 0 || text_utf8_decode(lits[k], len, &c) == 0 || gw_para_may_have(p, c))
+		if (s[0] == 0)
+			return true;
+		if (s[0] < 0x80)
+			c = s[0];
+		else if (s[0] < 0xE0)
+			c = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+		else if (s[0] < 0xF0)
+			c = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+			    (s[2] & 0x3F);
+		else
+			c = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+			    ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+		if (gw_para_may_have(p, c))
 			return true;
 	}
 	return false;
@@ -333,15 +364,26 @@ void gw_detect_roles(struct gw_doc *doc)
 		size_t i = ne[k];
 		size_t a;
 		size_t b;
+		uint32_t c0;
+		bool ends_fa;
 
 		if (i < body_start)
 			continue;
 		strip_ws(&P[i].text, &a, &b);
-		if (re_match_range("^抄\\s*送\\s*[:：]?", P[i].text.p, a, b)) {
+		if (b == a)
+			continue; /* none of the patterns matches an empty range */
+		c0 = P[i].text.p[a];
+		/* 印发$: a 发 at the end or before a final newline (at most two
+		 * code points, whatever PCRE2's newline convention) */
+		ends_fa = P[i].text.p[b - 1] == 0x53D1 ||
+			  (b - a >= 2 && P[i].text.p[b - 2] == 0x53D1) ||
+			  (b - a >= 3 && P[i].text.p[b - 3] == 0x53D1);
+		if (c0 == 0x6284 && re_match_range("^抄\\s*送\\s*[:：]?", P[i].text.p, a, b)) {
 			P[i].role = GW_ROLE_CC;
-		} else if (re_match_range("印发$", P[i].text.p, a, b) && b - a < 60) {
+		} else if (ends_fa && re_match_range("印发$", P[i].text.p, a, b) && b - a < 60) {
 			P[i].role = GW_ROLE_PRINT;
-		} else if (re_match_range("^(出席|请假|列席)\\s*[:：]", P[i].text.p, a, b)) {
+		} else if ((c0 == 0x51FA || c0 == 0x8BF7 || c0 == 0x5217) &&
+			   re_match_range("^(出席|请假|列席)\\s*[:：]", P[i].text.p, a, b)) {
 			P[i].role = GW_ROLE_ATTEND;
 		} else {
 			continue;
@@ -405,7 +447,8 @@ void gw_detect_roles(struct gw_doc *doc)
 		size_t i = cand[k];
 
 		strip_ws(&P[i].text, &a, &b);
-		if (re_match_range("^附\\s*件\\s*[:：]", P[i].text.p, a, b)) {
+		if (b > a && P[i].text.p[a] == 0x9644 && /* 附 */
+		    re_match_range("^附\\s*件\\s*[:：]", P[i].text.p, a, b)) {
 			att_first = (long)i;
 			break;
 		}

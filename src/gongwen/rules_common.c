@@ -59,6 +59,50 @@ bool gw_cn_numeral_before_nian(const struct gw_para *p, bool also_digits)
 	return false;
 }
 
+bool gw_digit_before(const struct gw_para *p, uint32_t c)
+{
+	if (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, c))
+		return false;
+	for (size_t k = 1; k < p->text.len; k++) {
+		if (p->text.p[k] == c && p->text.p[k - 1] >= '0' && p->text.p[k - 1] <= '9')
+			return true;
+	}
+	return false;
+}
+
+bool gw_has_around(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_t),
+		   bool (*after)(uint32_t))
+{
+	if (!gw_para_may_have(p, mid))
+		return false;
+	for (size_t k = 0; k < p->text.len; k++) {
+		if (p->text.p[k] != mid)
+			continue;
+		if (before != NULL && (k == 0 || !before(p->text.p[k - 1])))
+			continue;
+		if (after != NULL && (k + 1 >= p->text.len || !after(p->text.p[k + 1])))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+bool gw_is_digit19(uint32_t c)
+{
+	return c >= '1' && c <= '9';
+}
+
+bool gw_is_digit09(uint32_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+bool gw_is_cn_digit19(uint32_t c)
+{
+	return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
+	       c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D;
+}
+
 bool gw_role_is_text(int role)
 {
 	return role != GW_ROLE_BLANK;

@@ -22,6 +22,18 @@ struct gw_finding *gw_replace_all(struct gw_findings *out, const struct gw_doc *
 /* Is there a 年 right after one of 〇零一二三四五六七八九 (with also_digits:
  * or 0-9, O, ０)? Every Chinese-numeral year pattern needs one. */
 bool gw_cn_numeral_before_nian(const struct gw_para *p, bool also_digits);
+/* Is some c right after an ASCII digit 0-9? (Exact; for patterns that
+ * need "[0-9]c".) */
+bool gw_digit_before(const struct gw_para *p, uint32_t c);
+/* Is there a mid with before(the character before it) and after(the one
+ * after it)? A NULL test accepts anything, even no character. Exact; for
+ * patterns that need e.g. "[1-9]、[1-9]". */
+bool gw_has_around(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_t),
+		   bool (*after)(uint32_t));
+/* Character tests for gw_has_around. */
+bool gw_is_digit19(uint32_t c);	   /* 1-9 */
+bool gw_is_digit09(uint32_t c);	   /* 0-9 */
+bool gw_is_cn_digit19(uint32_t c); /* 一二三四五六七八九 */
 /* True for roles whose text is prose (rules of GB/T 15834/15835 apply). */
 bool gw_role_is_text(int role);
 

@@ -209,10 +209,22 @@ static void rule_heading_end(struct gw_doc *doc, size_t i, struct gw_findings *o
 		      "独立成段的标题末尾一般不加句号；标题与正文同段时，标题后用句号");
 }
 
+/* The character before the 、: the end of 第[一-十]{1,2}, 首先 or 其次. */
+static bool ends_ordinal(uint32_t c)
+{
+	return gw_is_cn_digit19(c) || c == 0x5341 || c == 0x5148 || c == 0x6B21;
+}
+
 /* GW-BODY-015: "第一，" "首先，" take a comma (GB/T 15834 序次语). */
 static void rule_enumerators(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
-	if (!(doc->paras[i].chars & GW_C_DUNHAO)) /* the pattern replaces a 、 */
+	const struct gw_para *p = &doc->paras[i];
+
+	/* the pattern replaces a 、 after 第, 首先 or 其次 */
+	if (!(p->chars & GW_C_DUNHAO) ||
+	    !(gw_para_may_have(p, 0x7B2C) || gw_para_may_have(p, 0x9996) ||
+	      gw_para_may_have(p, 0x5176)) ||
+	    !gw_has_around(p, 0x3001, ends_ordinal, NULL))
 		return;
 	gw_replace_all(out, doc, i,
 		       "(?<![^。；：！？，）\\s])(?:第[一二三四五六七八九十]{1,2}|首先|其次)\\K、"
@@ -494,7 +506,10 @@ static void rule_att_refs(struct gw_doc *doc, struct gw_findings *out)
 
 		if (!is_prose(p->role))
 			continue;
-		while (gw_re("(?<![》的])附件([1-9][0-9]?)(?![0-9])", p, from, &s, &e, g, 1)) {
+		/* 附件 and a digit */
+		while ((p->chars & GW_C_DIGIT) && gw_para_may_have(p, 0x9644) &&
+		       gw_para_may_have(p, 0x4EF6) &&
+		       gw_re("(?<![》的])附件([1-9][0-9]?)(?![0-9])", p, from, &s, &e, g, 1)) {
 			int num = 0;
 
 			for (long k = g[0]; k < g[1]; k++)
@@ -629,6 +644,9 @@ static void nest_pair(struct gw_doc *doc, size_t i, const uint32_t fam[4], const
 	size_t depth = 0;
 	size_t ni = 0;
 
+	/* an inner pair is a fam[0] inside a fam[0]: nothing to report without one */
+	if (!gw_para_may_have(p, fam[0]))
+		return;
 	for (size_t k = 0; k < p->text.len; k++) {
 		uint32_t c = p->text.p[k];
 
@@ -662,6 +680,12 @@ static void nest_pair(struct gw_doc *doc, size_t i, const uint32_t fam[4], const
 	}
 }
 
+/* 议 会 坛 动: how 会议 大会 论坛 博览会 … 活动 end */
+static bool ends_meeting(uint32_t c)
+{
+	return c == 0x8BAE || c == 0x4F1A || c == 0x575B || c == 0x52A8;
+}
+
 static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	const struct gw_para *p = &doc->paras[i];
@@ -677,7 +701,7 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 	nest_pair(doc, i, books, "〈", "〉", &fd, out);
 	nest_pair(doc, i, quotes, "‘", "’", &fd, out);
 	/* GW-PUNC-009: "三五天", not "三、五天" (abbreviations like 第一、二季度 keep it). */
-	while ((p->chars & GW_C_DUNHAO) &&
+	while (gw_has_around(p, 0x3001, gw_is_cn_digit19, gw_is_cn_digit19) &&
 	       gw_re("(?<![第0-9一二三四五六七八九十百千])([一二三四五六七八九])、"
 		     "([一二三四五六七八九])(?=[十百千万]?(?:天|个|名|人|种|次|倍|岁|户|家|吨|斤))",
 		     p, from, &s, &e, g, 2)) {
@@ -692,7 +716,8 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 		from = e;
 	}
 	/* GW-PUNC-013: 会议/活动 names take quotation marks, not 书名号. */
-	if (gw_para_may_have(p, 0x300A) &&
+	/* a 《 and, before a 》, the last character of one of the names */
+	if (gw_para_may_have(p, 0x300A) && gw_has_around(p, 0x300B, ends_meeting, NULL) &&
 	    gw_re("《[^《》]{2,40}(?:会议|大会|论坛|博览会|研讨会|座谈会|运动会|展览会|活动)》", p,
 		  0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-013", W, GW_FIX_SUGGEST,
@@ -815,7 +840,9 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 		size_t s;
 		size_t e;
 
-		while (gw_re("星期\\K[1-6](?![0-9])", p, from, &s, &e, NULL, 0)) {
+		/* 星期 (callers: the paragraph has a digit) */
+		while (gw_para_may_have(p, 0x661F) && gw_para_may_have(p, 0x671F) &&
+		       gw_re("星期\\K[1-6](?![0-9])", p, from, &s, &e, NULL, 0)) {
 			if (fd == NULL)
 				fd = gw_at(out, doc, i, s, e, "GW-NUM-007", E, GW_FIX_AUTO,
 					   "定型的词、词组、成语等固定表达应使用汉字数字");
@@ -834,7 +861,8 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t from = 0;
 
 	/* GW-NUM-006: approximations with adjacent numbers are Chinese. */
-	while (gw_re("(?<![0-9.、])([1-9])、([1-9])(?![0-9])(?=(?:个月|天|个|名|人|种|次|倍|岁))",
+	while (gw_has_around(p, 0x3001, gw_is_digit19, gw_is_digit19) &&
+	       gw_re("(?<![0-9.、])([1-9])、([1-9])(?![0-9])(?=(?:个月|天|个|名|人|种|次|倍|岁))",
 		     p, from, &s, &e, g, 2)) {
 		if (p->text.p[g[2]] == p->text.p[g[0]] + 1) {
 			struct gw_finding *fd = gw_at(
@@ -846,14 +874,18 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		}
 		from = e;
 	}
-	/* GW-NUM-009: only 万/亿 serve as number units. */
-	if (gw_re("(?<![0-9.])[0-9]+(?:\\.[0-9]+)?(?:千万|百万|十万|千|百)(?![米克瓦赫伏帕焦卡字"
+	/* GW-NUM-009: only 万/亿 serve as number units. Every alternative
+	 * has a 千, 百 or 十. */
+	if ((gw_para_may_have(p, 0x5343) || gw_para_may_have(p, 0x767E) ||
+	     gw_para_may_have(p, 0x5341)) &&
+	    gw_re("(?<![0-9.])[0-9]+(?:\\.[0-9]+)?(?:千万|百万|十万|千|百)(?![米克瓦赫伏帕焦卡字"
 		  "分兆])",
 		  p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-009", W, GW_FIX_SUGGEST,
 		      "阿拉伯数字只宜与“万”“亿”组合，不宜写作“3千”“2百万”");
 	/* GW-NUM-013: years are never grouped. */
-	if (gw_re("(?<![0-9,])[12],[0-9]{3}年", p, 0, &s, &e, NULL, 0))
+	if (gw_digit_before(p, 0x5E74) && gw_para_may_have(p, ',') &&
+	    gw_re("(?<![0-9,])[12],[0-9]{3}年", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-013", I, GW_FIX_SUGGEST, "年份不使用千分撇分节");
 	/* GW-NUM-017: unit symbols per GB 3100-3102. */
 	if ((p->chars & GW_C_ALPHA) &&
@@ -940,7 +972,9 @@ static void rule_num_break(struct gw_doc *doc, size_t i, struct gw_findings *out
 	size_t s;
 	size_t e;
 
-	if (gw_re("[0-9][.．]?\\n[0-9.%％]", &doc->paras[i], 0, &s, &e, NULL, 0))
+	/* the pattern needs a digit and a line break */
+	if ((doc->paras[i].chars & GW_C_DIGIT) && gw_para_may_have(&doc->paras[i], '\n') &&
+	    gw_re("[0-9][.．]?\\n[0-9.%％]", &doc->paras[i], 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-012", W, GW_FIX_AUTO,
 		      "数字不能断开移行：数字中间有手动换行");
 }

@@ -265,8 +265,21 @@ static void rule_tables(struct gw_doc *doc, struct gw_findings *out)
  * text; name them so reviewers see the real 序号 and can 固化 them. */
 static void rule_auto_numbering(struct gw_doc *doc, struct gw_findings *out)
 {
-	char **labels = doc_docx_numbering_labels(doc->docx);
+	char **labels;
+	bool any = false;
 
+	/* a label needs a numId > 0 in the paragraph's properties; those are
+	 * resolved once per check (gw_para_props), the labels walk resolves
+	 * them again and loads the numbering part */
+	for (size_t i = 0; i < doc->n && i < doc->docx->npara && !any; i++) {
+		struct doc_pprops pp;
+
+		gw_para_props(doc, doc->docx->paras[i], &pp);
+		any = pp.num_id > 0;
+	}
+	if (!any)
+		return;
+	labels = doc_docx_numbering_labels(doc->docx);
 	for (size_t i = 0; i < doc->n && i < doc->docx->npara; i++) {
 		struct ustr u;
 		int num;

@@ -626,10 +626,26 @@ static bool cp_in(const char *set, uint32_t c)
 	if (set == NULL)
 		return false;
 	n = strlen(set);
+	/* set is a valid UTF-8 literal: decode it in place */
 	while (at < n) {
+		const unsigned char *b = (const unsigned char *)set + at;
 		uint32_t x;
 
-		at += text_utf8_decode(set + at, n - at, &x);
+		if (b[0] < 0x80) {
+			x = b[0];
+			at += 1;
+		} else if (b[0] < 0xE0) {
+			x = ((uint32_t)(b[0] & 0x1F) << 6) | (b[1] & 0x3F);
+			at += 2;
+		} else if (b[0] < 0xF0) {
+			x = ((uint32_t)(b[0] & 0x0F) << 12) | ((uint32_t)(b[1] & 0x3F) << 6) |
+			    (b[2] & 0x3F);
+			at += 3;
+		} else {
+			x = ((uint32_t)(b[0] & 0x07) << 18) | ((uint32_t)(b[1] & 0x3F) << 12) |
+			    ((uint32_t)(b[2] & 0x3F) << 6) | (b[3] & 0x3F);
+			at += 4;
+		}
 		if (x == c)
 			return true;
 	}
@@ -689,6 +705,7 @@ struct para_scan {
 	long fidx[LX_NCLASS]; /* finding of each class in this paragraph, -1 none */
 	struct buf items[LX_NCLASS];
 	size_t nitems[LX_NCLASS];
+	unsigned char need_first[32]; /* first context rule with the same ctx_need */
 };
 
 /* +1 for an opening 《〈“‘「『, -1 for its closing mark, 0 otherwise. */
@@ -997,6 +1014,7 @@ static const char *const ctx_need[] = {
     "考查", "起用", "启用",   "象",   "的",   "的",   "的",   "的",   NULL,   "《",
 };
 _Static_assert(ARRAY_LEN(ctx_need) == ARRAY_LEN(ctx_rules), "one literal per context rule");
+_Static_assert(ARRAY_LEN(ctx_rules) <= 32, "para_scan.need_first holds every context rule");
 
 /* For the 的 rules: the characters one of which must directly follow the
  * 的 (the first characters of the alternatives after "(的)"); NULL: none. */
@@ -1033,10 +1051,28 @@ static bool has_adjacent_repeat(const uint32_t *t, size_t n)
 	return false;
 }
 
+/* May every code point of the UTF-8 literal occur in p? (Bloom filter) */
+static bool may_have_all(const struct gw_para *p, const char *lit)
+{
+	for (const char *c = lit; *c != '\0'; c++) {
+		if (((unsigned char)*c & 0xC0) == 0x80)
+			continue;
+		const char *const one[] = {c, NULL};
+
+		if (!gw_para_may_have_any(p, one))
+			return false;
+	}
+	return true;
+}
+
 static void ctx_scan(struct para_scan *ps)
 {
 	const struct gw_para *p = &ps->doc->paras[ps->i];
+	/* whether ctx_need[r] occurs in p: 0 not known yet, 1 yes, -1 no (the
+	 * same literal serves several rules) */
+	signed char has[ARRAY_LEN(ctx_rules)];
 
+	memset(has, 0, sizeof(has));
 	for (size_t r = 0; r < ARRAY_LEN(ctx_rules); r++) {
 		const struct ctx_rule *cr = &ctx_rules[r];
 		size_t from = 0;
@@ -1045,10 +1081,14 @@ static void ctx_scan(struct para_scan *ps)
 		long g[2];
 
 		if (ctx_need[r] != NULL) {
-			const char *const one[] = {ctx_need[r], NULL};
-
-			if (!gw_para_may_have_any(p, one) ||
-			    text_ucs_find(p->text.p, p->text.len, 0, ctx_need[r]) < 0)
+			has[r] = has[ps->need_first[r]];
+			if (has[r] == 0)
+				has[r] = may_have_all(p, ctx_need[r]) &&
+						 text_ucs_find(p->text.p, p->text.len, 0,
+							       ctx_need[r]) >= 0
+					     ? 1
+					     : -1;
+			if (has[r] < 0)
 				continue;
 			if (ctx_next[r] != NULL &&
 			    !cp_followed_by(p->text.p, p->text.len, 0x7684 /* 的 */, ctx_next[r]))
@@ -1503,7 +1543,9 @@ static void rule_abbreviation(struct gw_doc *doc, struct gw_findings *out)
 		size_t e;
 		long g[4];
 
-		if (!prose_role(p->role))
+		/* the pattern needs 简称 */
+		if (!prose_role(p->role) || !gw_para_may_have(p, 0x7B80) ||
+		    !gw_para_may_have(p, 0x79F0))
 			continue;
 		while (gw_re(
 		    "[（(]\\s*(?:以下)?简称\\s*(?:“([^”）)，。、]{2,12})”|(《[^》）)]{1,12}》))"
@@ -1553,6 +1595,15 @@ void gw_rules_lexicon(struct gw_doc *doc, struct gw_findings *out)
 	ps.doc = doc;
 	ps.out = out;
 	ps.han_down = han_answers_subordinate(doc);
+	for (size_t r = 0; r < ARRAY_LEN(ctx_rules); r++) {
+		ps.need_first[r] = (unsigned char)r;
+		for (size_t q = 0; q < r && ctx_need[r] != NULL; q++) {
+			if (ctx_need[q] != NULL && strcmp(ctx_need[q], ctx_need[r]) == 0) {
+				ps.need_first[r] = (unsigned char)q;
+				break;
+			}
+		}
+	}
 	for (int c = 0; c < LX_NCLASS; c++) {
 		ps.fidx[c] = -1;
 		buf_init(&ps.items[c], 4096);

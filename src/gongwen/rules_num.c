@@ -9,6 +9,19 @@
 #define W GW_SEV_WARNING
 #define I GW_SEV_INFO
 
+/* Two ASCII digits right before a 年? */
+static bool two_digits_before_nian(const struct gw_para *p)
+{
+	if (!gw_digit_before(p, 0x5E74))
+		return false;
+	for (size_t k = 2; k < p->text.len; k++) {
+		if (p->text.p[k] == 0x5E74 && gw_is_digit09(p->text.p[k - 1]) &&
+		    gw_is_digit09(p->text.p[k - 2]))
+			return true;
+	}
+	return false;
+}
+
 /* GW-NUM-003: the year is never abbreviated ("25年底" -> "2025年底"). */
 static void rule_short_year(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
@@ -16,7 +29,8 @@ static void rule_short_year(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	size_t s;
 	size_t e;
 
-	if (gw_re("(?<![0-9〔第])[0-9]{2}年(?=[0-9]{1,2}月|底|末|初|度|上半年|下半年)", p, 0, &s,
+	if (two_digits_before_nian(p) &&
+	    gw_re("(?<![0-9〔第])[0-9]{2}年(?=[0-9]{1,2}月|底|末|初|度|上半年|下半年)", p, 0, &s,
 		  &e, NULL, 0)) {
 		struct gw_finding *fd = gw_at(out, doc, i, s, e, "GW-NUM-003", E, GW_FIX_SUGGEST,
 					      "年份不得简写，应写全4位");
@@ -28,9 +42,17 @@ static void rule_short_year(struct gw_doc *doc, size_t i, struct gw_findings *ou
 /* GW-NUM-004: no leading zero in month/day ("03月05日" -> "3月5日"). */
 static void rule_zero_pad(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
+	/* the first two alternatives need "[1-9]月", the third "[1-9]日" */
+	if (!gw_digit_before(&doc->paras[i], 0x6708) && !gw_digit_before(&doc->paras[i], 0x65E5))
+		return;
 	gw_replace_all(out, doc, i,
 		       "(?<=年)0(?=[1-9]月)|(?<![0-9])0(?=[1-9]月)|(?<=月)0(?=[1-9]日)", "",
 		       "GW-NUM-004", E, "月、日不编虚位（如“3月5日”，不写“03月05日”）");
+}
+
+static bool digit_or_space(uint32_t c)
+{
+	return gw_is_digit09(c) || c < 0x3001;
 }
 
 /* GW-NUM-008: ranges keep the unit on both numbers ("15%～30%", "3万～5万"). */
@@ -42,8 +64,16 @@ static void rule_range_units(struct gw_doc *doc, size_t i, struct gw_findings *o
 	size_t s;
 	size_t e;
 	long g[6];
+	static const char *const seps[] = {"～", "~", "-", "－", "—", "至", "到", NULL};
 
-	while (gw_re("(?<![0-9.])([0-9]+(?:\\.[0-9]+)?)\\s*[～~\\-－—至到]\\s*[0-9]+(?:\\.[0-9]+)?"
+	/* the unit follows a digit or a space (\\s: every Unicode space is
+	 * below U+3001) */
+	while (gw_para_may_have_any(p, seps) &&
+	       (gw_has_around(p, '%', digit_or_space, NULL) ||
+		gw_has_around(p, 0xFF05, digit_or_space, NULL) ||
+		gw_has_around(p, 0x4E07, digit_or_space, NULL) ||
+		gw_has_around(p, 0x4EBF, digit_or_space, NULL)) &&
+	       gw_re("(?<![0-9.])([0-9]+(?:\\.[0-9]+)?)\\s*[～~\\-－—至到]\\s*[0-9]+(?:\\.[0-9]+)?"
 		     "\\s*([%％万亿])",
 		     p, from, &s, &e, g, 2)) {
 		uint32_t unit = p->text.p[g[2]];
@@ -83,7 +113,9 @@ static void rule_decimal(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t s;
 	size_t e;
 
-	if (gw_re("(?<=[0-9])[·．](?=[0-9])", p, 0, &s, &e, NULL, 0)) {
+	if ((gw_has_around(p, 0x00B7, gw_is_digit09, gw_is_digit09) ||
+	     gw_has_around(p, 0xFF0E, gw_is_digit09, gw_is_digit09)) &&
+	    gw_re("(?<=[0-9])[·．](?=[0-9])", p, 0, &s, &e, NULL, 0)) {
 		struct gw_finding *fd =
 		    gw_at(out, doc, i, s, e, "GW-NUM-010", E, GW_FIX_AUTO, "小数点应使用“.”");
 
@@ -99,7 +131,7 @@ static void rule_date_words(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	size_t e;
 	struct gw_finding *fd;
 
-	if (p->role != GW_ROLE_DOCNO && (p->chars & GW_C_DIGIT) && gw_para_may_have(p, 0x53F7) &&
+	if (p->role != GW_ROLE_DOCNO && gw_digit_before(p, 0x53F7) &&
 	    gw_re("(?<![0-9])[0-9]{1,2}月[0-9]{1,2}号", p, 0, &s, &e, NULL, 0)) {
 		fd = gw_at(out, doc, i, s, e, "GW-NUM-015", W, GW_FIX_AUTO,
 			   "公文日期用“日”不用“号”");
@@ -122,11 +154,29 @@ static void rule_mixed_date(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	size_t s;
 	size_t e;
 
+	bool may_a = false; /* a 年 between a Chinese numeral and a digit, or the reverse */
+	bool may_b = false; /* a 年 after one of 一-九〇零O0０ (and a 二 somewhere) */
+
 	if (p->role == GW_ROLE_DATE || !gw_cn_numeral_before_nian(p, true))
 		return;
-	if (gw_re("[〇零一二三四五六七八九]{4}年[0-9]|[0-9]{4}年[一二三四五六七八九十]{1,2}月", p,
-		  0, &s, &e, NULL, 0) ||
-	    gw_re("二[O0０零][一二三四五六七八九〇零O0０]{2}年", p, 0, &s, &e, NULL, 0))
+	for (size_t k = 1; k < p->text.len; k++) {
+		uint32_t b = p->text.p[k - 1];
+		uint32_t a = k + 1 < p->text.len ? p->text.p[k + 1] : 0;
+		bool cn_b = b == 0x3007 || b == 0x96F6 || gw_is_cn_digit19(b);
+
+		if (p->text.p[k] != 0x5E74)
+			continue;
+		if ((cn_b && gw_is_digit09(a)) ||
+		    (gw_is_digit09(b) && (gw_is_cn_digit19(a) || a == 0x5341)))
+			may_a = true;
+		if (cn_b || b == 'O' || b == '0' || b == 0xFF10)
+			may_b = true;
+	}
+	may_b = may_b && gw_para_may_have(p, 0x4E8C);
+	if ((may_a &&
+	     gw_re("[〇零一二三四五六七八九]{4}年[0-9]|[0-9]{4}年[一二三四五六七八九十]{1,2}月", p,
+		   0, &s, &e, NULL, 0)) ||
+	    (may_b && gw_re("二[O0０零][一二三四五六七八九〇零O0０]{2}年", p, 0, &s, &e, NULL, 0)))
 		gw_at(out, doc, i, s, e, "GW-NUM-005", E, GW_FIX_SUGGEST,
 		      "同一日期应使用同一种数字；汉字年份中的零写作“〇”");
 }

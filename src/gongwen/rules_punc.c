@@ -109,7 +109,7 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
 				   "中文语境中使用了半角标点，应使用全角标点");
 		gw_finding_edit(fd, k, k + 1, rep);
 	}
-	while ((p->chars & GW_C_APUNCT) &&
+	while ((p->chars & GW_C_APUNCT) && gw_para_may_have(p, '(') && gw_para_may_have(p, ')') &&
 	       text_re_search(text_re_get("\\(([^()]*)\\)"), m->p, m->len, from, &s, &e, NULL, 0)) {
 		bool han = false;
 
@@ -126,6 +126,23 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
 	}
 }
 
+/* Is one of ，。、；：！？ directly repeated? (Exact; the backreference
+ * pattern below is slow to fail.) */
+static bool point_mark_twice(const struct gw_para *p)
+{
+	if (!(p->chars & GW_C_ADJREP))
+		return false;
+	for (size_t k = 1; k < p->text.len; k++) {
+		uint32_t c = p->text.p[k];
+
+		if (c == p->text.p[k - 1] &&
+		    (c == 0xFF0C || c == 0x3002 || c == 0x3001 || c == 0xFF1B || c == 0xFF1A ||
+		     c == 0xFF01 || c == 0xFF1F))
+			return true;
+	}
+	return false;
+}
+
 /* GW-PUNC-002: repeated marks. */
 static void rule_repeated(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
@@ -135,8 +152,7 @@ static void rule_repeated(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t s;
 	size_t e;
 
-	while ((p->chars & GW_C_ADJREP) &&
-	       gw_re("([，。、；：！？])\\1+", p, from, &s, &e, NULL, 0)) {
+	while (point_mark_twice(p) && gw_re("([，。、；：！？])\\1+", p, from, &s, &e, NULL, 0)) {
 		uint32_t one = p->text.p[s];
 
 		if (fd == NULL)
@@ -162,6 +178,24 @@ static void rule_conflict(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	}
 }
 
+/* U+4E00-U+9FFF, the class the dash pattern's look-behind tests */
+static bool is_urhan(uint32_t c)
+{
+	return c >= 0x4E00 && c <= 0x9FFF;
+}
+
+/* Does c occur three times in a row? */
+static bool has_three(const struct gw_para *p, uint32_t c)
+{
+	if (!(p->chars & GW_C_ADJREP) || !gw_para_may_have(p, c))
+		return false;
+	for (size_t k = 2; k < p->text.len; k++) {
+		if (p->text.p[k] == c && p->text.p[k - 1] == c && p->text.p[k - 2] == c)
+			return true;
+	}
+	return false;
+}
+
 /* GW-PUNC-004: 省略号 is two U+2026. GW-PUNC-005: 破折号 is two U+2014. */
 static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *m,
 			       struct gw_findings *out)
@@ -171,11 +205,9 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	size_t from = 0;
 	size_t s;
 	size_t e;
-	/* URL masking only writes spaces, so what p lacks m lacks too */
-	static const char *const dots[] = {".", "…", NULL};
-	/* 。{3,} needs a 。 repeated */
-	bool may_dots = gw_para_may_have_any(p, dots) ||
-			((p->chars & GW_C_ADJREP) && gw_para_may_have(p, 0x3002));
+	/* URL masking only writes spaces, so what p lacks m lacks too: the
+	 * pattern needs "...", "。。。" or a … */
+	bool may_dots = gw_para_may_have(p, 0x2026) || has_three(p, '.') || has_three(p, 0x3002);
 	static const char *const dashes[] = {"-", "－", "―", "—", NULL};
 
 	while (may_dots &&
@@ -198,6 +230,9 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	fd = NULL;
 	from = 0;
 	while (gw_para_may_have_any(p, dashes) &&
+	       (gw_has_around(p, '-', is_urhan, NULL) || gw_has_around(p, 0xFF0D, is_urhan, NULL) ||
+		gw_has_around(p, 0x2015, is_urhan, NULL) ||
+		gw_has_around(p, 0x2014, is_urhan, NULL)) &&
 	       text_re_search(text_re_get("(?<=[\\x{4E00}-\\x{9FFF}])(--|－－|―{1,2}|—(?!—))"
 					  "(?=[\\x{4E00}-\\x{9FFF}“])"),
 			      m->p, m->len, from, &s, &e, NULL, 0)) {
@@ -230,7 +265,11 @@ static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t s;
 	size_t e;
 	long g[4];
+	static const char *const seps[] = {"-", "－", "~", NULL};
 
+	/* both patterns need one of -－~ */
+	if (!gw_para_may_have_any(p, seps))
+		return;
 	while (gw_re("(?<![0-9])[0-9]{4}(\\s*[-－~]\\s*)[0-9]{4}\\s*年", p, from, &s, &e, g, 1)) {
 		if (fd == NULL)
 			fd = gw_at(out, doc, i, s, e, "GW-PUNC-006", W, GW_FIX_AUTO,
@@ -260,12 +299,33 @@ static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	}
 }
 
+/* 等, or a character \s may match (every Unicode space is below U+3001) */
+static bool deng_or_space(uint32_t c)
+{
+	return c == 0x7B49 || c < 0x3001;
+}
+
+static bool book_quote_close(uint32_t c)
+{
+	return c == 0x300B || c == 0x201D; /* 》” */
+}
+
+static bool book_quote_open(uint32_t c)
+{
+	return c == 0x300A || c == 0x201C; /* 《“ */
+}
+
 /* GW-PUNC-007: no 顿号 before 等. GW-PUNC-008: none between 》《 / ”“. */
 static void rule_dunhao(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
-	gw_replace_all(out, doc, i, "、\\s*(?=等)", "", "GW-PUNC-007", E, "“等”前不加顿号");
-	gw_replace_all(out, doc, i, "(?<=[》”])、(?=[《“])", "", "GW-PUNC-008", W,
-		       "并列的书名号、引号之间一般不用顿号");
+	const struct gw_para *p = &doc->paras[i];
+
+	if (gw_has_around(p, 0x3001, NULL, deng_or_space)) /* 、 then 等 or a space */
+		gw_replace_all(out, doc, i, "、\\s*(?=等)", "", "GW-PUNC-007", E, "“等”前不加顿号");
+	/* one of 》” before the 、 and one of 《“ after it */
+	if (gw_has_around(p, 0x3001, book_quote_close, book_quote_open))
+		gw_replace_all(out, doc, i, "(?<=[》”])、(?=[《“])", "", "GW-PUNC-008", W,
+			       "并列的书名号、引号之间一般不用顿号");
 }
 
 /* GW-PUNC-011: paired marks balanced and properly nested. */

@@ -176,6 +176,10 @@ struct text_re *text_re_get(const char *pattern)
 	pthread_mutex_lock(&cache_lock);
 	/* Callers pass literals: the pointer finds the entry without strcmp. */
 	re = by_ptr_get(pattern);
+	if (re != NULL) {
+		pthread_mutex_unlock(&cache_lock);
+		return re;
+	}
 	for (struct text_re *x = cache; re == NULL && x != NULL; x = x->next) {
 		if (strcmp(x->key, pattern) == 0)
 			re = x;
