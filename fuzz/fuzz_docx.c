@@ -160,48 +160,6 @@ static const char *next_part(const char *p, const char *end, size_t *len)
 	return q < end ? q + sizeof(sep) - 1 : NULL;
 }
 
-/* Same element subtree (names, namespace URIs, attributes, element children). */
-static bool same_elem(const xmlNode *a, const xmlNode *b)
-{
-	const xmlAttr *x, *y;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	if (strcmp((const char *)a->name, (const char *)b->name) != 0 ||
-	    (a->ns == NULL) != (b->ns == NULL) ||
-	    (a->ns != NULL && strcmp((const char *)a->ns->href, (const char *)b->ns->href) != 0))
-		return false;
-	for (x = a->properties, y = b->properties; x != NULL && y != NULL;
-	     x = x->next, y = y->next) {
-		xmlChar *vx = xmlNodeGetContent((const xmlNode *)x);
-		xmlChar *vy = xmlNodeGetContent((const xmlNode *)y);
-		bool eq = strcmp((const char *)x->name, (const char *)y->name) == 0 &&
-			  strcmp((const char *)vx, (const char *)vy) == 0;
-
-		xmlFree(vx);
-		xmlFree(vy);
-		if (!eq)
-			return false;
-	}
-	if (x != NULL || y != NULL)
-		return false;
-	for (a = a->children, b = b->children;; a = a->next, b = b->next) {
-		while (a != NULL && a->type != XML_ELEMENT_NODE)
-			a = a->next;
-		while (b != NULL && b->type != XML_ELEMENT_NODE)
-			b = b->next;
-		if (a == NULL || b == NULL)
-			return a == b;
-		if (!same_elem(a, b))
-			return false;
-	}
-}
-
-static bool same_str(const char *a, const char *b)
-{
-	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
-}
-
 /* The read-only (checking) open against the DOM open of the same package. */
 static void check_readonly(const struct zbuf *z, const struct doc_docx *dom,
 			   const struct gw_profile *prof)
@@ -216,19 +174,8 @@ static void check_readonly(const struct zbuf *z, const struct doc_docx *dom,
 		fprintf(stderr, "read-only open refused what the DOM opened: %s\n", e.msg);
 		abort();
 	}
-	if (ro->nstyles != dom->nstyles || !same_elem(ro->dd_rpr, dom->dd_rpr) ||
-	    !same_elem(ro->dd_ppr, dom->dd_ppr) ||
-	    !same_str(ro->default_pstyle, dom->default_pstyle))
+	if (!doc_docx_same_styles(ro, dom))
 		abort();
-	for (size_t i = 0; i < dom->nstyles; i++) {
-		const struct doc_style *x = &dom->styles[i], *y = &ro->styles[i];
-
-		if (strcmp(x->id, y->id) != 0 || strcmp(x->type, y->type) != 0 ||
-		    !same_str(x->based_on, y->based_on) || !same_str(x->name, y->name) ||
-		    x->is_default != y->is_default || !same_elem(x->ppr, y->ppr) ||
-		    !same_elem(x->rpr, y->rpr))
-			abort();
-	}
 	/* findings of both (a second DOM open: the caller's document gets fixed) */
 	if (doc_docx_open_mem(z->p, z->len, "fuzz.docx", &d2, &e) != 0)
 		abort();

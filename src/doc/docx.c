@@ -615,6 +615,65 @@ int doc_docx_open_check(const char *path, struct doc_docx **out, struct err *e)
 	return open_file(path, true, out, e);
 }
 
+/* Same element subtree: names, namespace URIs, attributes, element children. */
+static bool same_elem(const xmlNode *a, const xmlNode *b)
+{
+	const xmlAttr *x, *y;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (strcmp((const char *)a->name, (const char *)b->name) != 0 ||
+	    (a->ns == NULL) != (b->ns == NULL) ||
+	    (a->ns != NULL && strcmp((const char *)a->ns->href, (const char *)b->ns->href) != 0))
+		return false;
+	for (x = a->properties, y = b->properties; x != NULL && y != NULL;
+	     x = x->next, y = y->next) {
+		xmlChar *vx = xmlNodeGetContent((const xmlNode *)x);
+		xmlChar *vy = xmlNodeGetContent((const xmlNode *)y);
+		bool eq = strcmp((const char *)x->name, (const char *)y->name) == 0 &&
+			  strcmp((const char *)vx, (const char *)vy) == 0;
+
+		xmlFree(vx);
+		xmlFree(vy);
+		if (!eq)
+			return false;
+	}
+	if (x != NULL || y != NULL)
+		return false;
+	for (a = a->children, b = b->children;; a = a->next, b = b->next) {
+		while (a != NULL && a->type != XML_ELEMENT_NODE)
+			a = a->next;
+		while (b != NULL && b->type != XML_ELEMENT_NODE)
+			b = b->next;
+		if (a == NULL || b == NULL)
+			return a == b;
+		if (!same_elem(a, b))
+			return false;
+	}
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+bool doc_docx_same_styles(const struct doc_docx *a, const struct doc_docx *b)
+{
+	if (a->nstyles != b->nstyles || !same_elem(a->dd_rpr, b->dd_rpr) ||
+	    !same_elem(a->dd_ppr, b->dd_ppr) || !same_str(a->default_pstyle, b->default_pstyle))
+		return false;
+	for (size_t i = 0; i < a->nstyles; i++) {
+		const struct doc_style *x = &a->styles[i], *y = &b->styles[i];
+
+		if (strcmp(x->id, y->id) != 0 || strcmp(x->type, y->type) != 0 ||
+		    !same_str(x->based_on, y->based_on) || !same_str(x->name, y->name) ||
+		    x->is_default != y->is_default || !same_elem(x->ppr, y->ppr) ||
+		    !same_elem(x->rpr, y->rpr))
+			return false;
+	}
+	return true;
+}
+
 void doc_docx_free(struct doc_docx *d)
 {
 	if (d == NULL)

@@ -139,6 +139,10 @@ void doc_docx_free(struct doc_docx *d);
 int doc_docx_open_check(const char *path, struct doc_docx **out, struct err *e);
 int doc_docx_open_check_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
 			    struct err *e);
+/* True when a and b list the same styles (ids, types, bases, names,
+ * defaults, property subtrees) and document defaults: the read-only open
+ * against the DOM open in the differential unit test and fuzz target. */
+bool doc_docx_same_styles(const struct doc_docx *a, const struct doc_docx *b);
 
 /* Paragraph text as python-docx/oracle see it: every w:r descendant not
  * inside w:del/w:moveFrom; w:t text, w:tab -> '\t', w:br/w:cr -> '\n'. */
