@@ -333,10 +333,14 @@ static void kb_job_save(struct kb_job *j)
 static void kb_job_reason(struct kb_job *j)
 {
 	const struct err *e = &j->e;
+	/* what is kept: an upload is one transaction, a reindex commits file by
+	 * file (the vectors come after and never fail the job) */
+	const char *kept =
+	    j->reindex ? "已读完的文件已保存，其余文件在下次重建索引时读取" : "知识库未改变";
 
 	if (e->code == BASE_E_BUSY && atomic_load(&j->cancel)) {
 		j->status = 503;
-		snprintf(j->error, sizeof(j->error), "服务正在停止，任务已取消，知识库未改变");
+		snprintf(j->error, sizeof(j->error), "服务正在停止，任务已取消；%s", kept);
 	} else if (j->check_failed && e->code == BASE_E_LIMIT) {
 		j->status = 413;
 		snprintf(j->error, sizeof(j->error), "%s", e->msg);
@@ -356,7 +360,7 @@ static void kb_job_reason(struct kb_job *j)
 			snprintf(j->error, sizeof(j->error), "%s", e->msg);
 		else
 			snprintf(j->error, sizeof(j->error),
-				 "入库失败：服务器内部错误（详见服务器日志），知识库未改变");
+				 "入库失败：服务器内部错误（详见服务器日志）；%s", kept);
 	}
 }
 

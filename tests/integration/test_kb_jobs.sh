@@ -228,6 +228,9 @@ K=$(comm -13 <(printf '%s\n' "$before") <(printf '%s\n' "$after") | wc -l)
 check kbjob-stop-same-documents test "$(printf '%s\n' "$after" | cut -d: -f1)" = "$(printf '%s\n' "$before" | cut -d: -f1)"
 check kbjob-stop-part-committed bash -c "[ $K -ge 1 ] && [ $K -lt $NFILES ]"
 check kbjob-stop-db-integrity test "$(sqlite3 "$SHUZHI_DB" 'PRAGMA integrity_check')" = ok
+# the stopped job's record says what was kept: the files read, not "unchanged"
+sqlite3 "$SHUZHI_DB" "SELECT state || ' ' || json_extract(job, '$.error') FROM kb_job WHERE id=$SJOB" >"$TMP/stopjob"
+check kbjob-stop-reason-says-files-kept bash -c "grep -q '^interrupted .*其余文件在下次重建索引时读取' '$TMP/stopjob' && ! grep -q '知识库未改变' '$TMP/stopjob'"
 check kbjob-stop-audit-chain-intact "$BIN" audit verify --db "$SHUZHI_DB"
 # the next reindex (the CLI) reads exactly the files the stopped job had not
 # committed: nothing was half-written
