@@ -41,11 +41,16 @@ static struct {
 	int n, started, finished, ok, errors;
 	struct lg_conn *conns;
 	double *first_ms;
+	double *fwd_ms;	  /* request sent -> the model got it */
+	double *model_ms; /* the model got it -> sent the first token */
+	double *relay_ms; /* the first token's stamp -> received */
 	size_t nfirst;
 	double *tok_ms;
 	size_t ntok, tok_cap;
 	struct event *ramp;
 	uint64_t t0;
+	double ramp_ms; /* LG_RAMP_MS: open the N connections over this long */
+	FILE *dump;	/* LG_DUMP: per stream "sent fwd model relay" (ms) */
 } lg;
 
 static uint64_t lg_now(void)
@@ -96,7 +101,23 @@ static void lg_on_read(struct bufferevent *bev, void *arg)
 			if (end == p || *end != ';' || stamp == 0)
 				continue;
 			if (c->first_ns == 0) {
+				/* "r<ns>;" after the first stamp: when the model got
+				 * the request */
+				unsigned long long arrived =
+				    end[1] == 'r' ? strtoull(end + 2, NULL, 10) : 0;
+
 				c->first_ns = now;
+				lg.fwd_ms[lg.nfirst] =
+				    ((double)(arrived ? arrived : stamp) - (double)c->sent_ns) /
+				    1e6;
+				lg.model_ms[lg.nfirst] =
+				    arrived ? ((double)stamp - (double)arrived) / 1e6 : 0;
+				lg.relay_ms[lg.nfirst] = (double)(now - stamp) / 1e6;
+				if (lg.dump != NULL)
+					fprintf(lg.dump, "%.3f %.3f %.3f %.3f\n",
+						(double)(c->sent_ns - lg.t0) / 1e6,
+						lg.fwd_ms[lg.nfirst], lg.model_ms[lg.nfirst],
+						lg.relay_ms[lg.nfirst]);
 				lg.first_ms[lg.nfirst++] = (double)(now - c->sent_ns) / 1e6;
 			}
 			if (lg.ntok == lg.tok_cap) {
@@ -143,23 +164,35 @@ static void lg_on_event(struct bufferevent *bev, short what, void *arg)
 }
 
 /* Open connections in batches (a listen backlog of 128 would otherwise
- * drop SYNs and add a 1 s retransmit to both sides). */
+ * drop SYNs and add a 1 s retransmit to both sides): 25 every 5 ms, or
+ * with LG_RAMP_MS set, spread evenly over that many milliseconds (checked
+ * every millisecond). */
+static void lg_open(void)
+{
+	struct lg_conn *c = &lg.conns[lg.started++];
+
+	c->bev = bufferevent_socket_new(lg.base, -1, BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(c->bev, lg_on_read, NULL, lg_on_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&lg.addr, sizeof(lg.addr)) != 0)
+		lg_finish(c, false);
+}
+
 static void lg_on_ramp(evutil_socket_t fd, short what, void *arg)
 {
-	struct timeval tv = {0, 5000};
+	struct timeval tv = {0, lg.ramp_ms > 0 ? 1000 : 5000};
 
 	(void)fd;
 	(void)what;
 	(void)arg;
-	for (int k = 0; k < 25 && lg.started < lg.n; k++) {
-		struct lg_conn *c = &lg.conns[lg.started++];
+	if (lg.ramp_ms > 0) {
+		double due = (double)(lg_now() - lg.t0) / 1e6 * lg.n / lg.ramp_ms + 1;
 
-		c->bev = bufferevent_socket_new(lg.base, -1, BEV_OPT_CLOSE_ON_FREE);
-		bufferevent_setcb(c->bev, lg_on_read, NULL, lg_on_event, c);
-		bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-		if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&lg.addr,
-					       sizeof(lg.addr)) != 0)
-			lg_finish(c, false);
+		while (lg.started < lg.n && lg.started < due)
+			lg_open();
+	} else {
+		for (int k = 0; k < 25 && lg.started < lg.n; k++)
+			lg_open();
 	}
 	if (lg.started < lg.n)
 		evtimer_add(lg.ramp, &tv);
@@ -206,6 +239,13 @@ int main(int argc, char **argv)
 	lg.addr.sin_port = htons((uint16_t)strtol(argv[2], NULL, 10));
 	lg.conns = calloc((size_t)lg.n, sizeof(*lg.conns));
 	lg.first_ms = calloc((size_t)lg.n, sizeof(double));
+	lg.fwd_ms = calloc((size_t)lg.n, sizeof(double));
+	lg.model_ms = calloc((size_t)lg.n, sizeof(double));
+	lg.relay_ms = calloc((size_t)lg.n, sizeof(double));
+	if (getenv("LG_RAMP_MS") != NULL)
+		lg.ramp_ms = strtod(getenv("LG_RAMP_MS"), NULL);
+	if (getenv("LG_DUMP") != NULL)
+		lg.dump = fopen(getenv("LG_DUMP"), "w");
 	lg.base = event_base_new();
 	lg.ramp = evtimer_new(lg.base, lg_on_ramp, NULL);
 	lg.t0 = lg_now();
@@ -213,17 +253,31 @@ int main(int argc, char **argv)
 	event_base_dispatch(lg.base);
 	qsort(lg.first_ms, lg.nfirst, sizeof(double), lg_cmp);
 	qsort(lg.tok_ms, lg.ntok, sizeof(double), lg_cmp);
+	qsort(lg.fwd_ms, lg.nfirst, sizeof(double), lg_cmp);
+	qsort(lg.model_ms, lg.nfirst, sizeof(double), lg_cmp);
+	qsort(lg.relay_ms, lg.nfirst, sizeof(double), lg_cmp);
+	if (lg.dump != NULL)
+		fclose(lg.dump);
 	printf("{\"streams\":%d,\"ok\":%d,\"errors\":%d,\"tokens\":%zu,"
 	       "\"first_p50_ms\":%.3f,\"first_p99_ms\":%.3f,\"first_max_ms\":%.3f,"
+	       "\"fwd_p50_ms\":%.3f,\"fwd_p99_ms\":%.3f,\"model1_p50_ms\":%.3f,"
+	       "\"model1_p99_ms\":%.3f,\"relay1_p50_ms\":%.3f,"
+	       "\"relay1_p99_ms\":%.3f,"
 	       "\"token_p50_ms\":%.3f,\"token_p99_ms\":%.3f,\"wall_s\":%.2f}\n",
 	       lg.n, lg.ok, lg.errors, lg.ntok, lg_pct(lg.first_ms, lg.nfirst, 0.5),
 	       lg_pct(lg.first_ms, lg.nfirst, 0.99), lg_pct(lg.first_ms, lg.nfirst, 1.0),
+	       lg_pct(lg.fwd_ms, lg.nfirst, 0.5), lg_pct(lg.fwd_ms, lg.nfirst, 0.99),
+	       lg_pct(lg.model_ms, lg.nfirst, 0.5), lg_pct(lg.model_ms, lg.nfirst, 0.99),
+	       lg_pct(lg.relay_ms, lg.nfirst, 0.5), lg_pct(lg.relay_ms, lg.nfirst, 0.99),
 	       lg_pct(lg.tok_ms, lg.ntok, 0.5), lg_pct(lg.tok_ms, lg.ntok, 0.99),
 	       (double)(lg_now() - lg.t0) / 1e9);
 	event_free(lg.ramp);
 	event_base_free(lg.base);
 	free(lg.conns);
 	free(lg.first_ms);
+	free(lg.fwd_ms);
+	free(lg.model_ms);
+	free(lg.relay_ms);
 	free(lg.tok_ms);
 	return lg.errors > 0 ? 1 : 0;
 }

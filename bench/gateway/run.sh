@@ -19,6 +19,14 @@
 # median round. On a shared machine the figures are dominated by waiting for
 # a CPU (printed as "waited … for a CPU"); NICE=-10 runs the three processes
 # at that priority (root only) to measure the gateway rather than the queue.
+# RAMP_MS=T opens the STREAMS connections evenly over T ms (both phases)
+# instead of 25 every 5 ms (1,000 in about 200 ms); with TOKENS x DELAY_MS
+# longer than T they are all open at once all the same.
+# RT=1 runs the three under SCHED_RR (chrt -r, priority RT_PRIO, default 10;
+# root only) instead: they then preempt every ordinary process on the box, so
+# a shared machine measures close to an idle one (other sessions' builds
+# only get the CPU time the three leave); the round-robin slice
+# (/proc/sys/kernel/sched_rr_timeslice_ms) is 1 ms during the run.
 # PIN=1 pins the stand-in and the load generator to CPU 0 and shuzhi serve to
 # CPU 1 (taskset), so the gateway does not share its CPU with the load it is
 # measured under (other processes on the box still may).
@@ -31,6 +39,11 @@
 # executed by the gateway, independent of the load on the machine (the
 # latencies are then meaningless); the total and the top functions are
 # printed, the profile is build/bench/gateway.callgrind.
+# The first token's latency is split in three (p50/p99 of each): request
+# sent -> the stand-in got it; the stand-in's own wait (DELAY_MS and its
+# timer's lateness); the token sent -> received.
+# DUMP=1 writes, per stream, "sent fwd model relay" (ms: request sent since
+# the phase began, then the three parts) to build/bench/gateway.first.{direct,gateway}.ROUND.txt.
 # Exit status: 0 measured, 1 a phase had errors, 2 set-up error.
 set -eu
 if [ $# -lt 1 ]; then
@@ -52,6 +65,7 @@ make -s build/standin build/bench-loadgen >/dev/null
 TMP=$(mktemp -d /tmp/shuzhi-bench-gw.XXXXXX)
 SD_PID= SZ_PID=
 cleanup() {
+	[ -z "${RR_SLICE:-}" ] || echo "$RR_SLICE" >/proc/sys/kernel/sched_rr_timeslice_ms
 	[ -n "$SZ_PID" ] && kill "$SZ_PID" 2>/dev/null
 	[ -n "$SD_PID" ] && kill "$SD_PID" 2>/dev/null
 	rm -rf "$TMP"
@@ -60,6 +74,14 @@ trap cleanup EXIT
 
 NICE=${NICE:-0}
 RUN=(nice -n "$NICE")
+RR_SLICE=
+if [ "${RT:-0}" = 1 ]; then
+	RUN=(chrt -r "${RT_PRIO:-10}")
+	# Round-robin slices of 1 ms, not 100: three busy processes on two
+	# CPUs would otherwise wait for each other 100 ms at a time.
+	RR_SLICE=$(cat /proc/sys/kernel/sched_rr_timeslice_ms)
+	echo 1 >/proc/sys/kernel/sched_rr_timeslice_ms
+fi
 RUN_LOAD=("${RUN[@]}")
 RUN_GW=("${RUN[@]}")
 if [ "${PIN:-0}" = 1 ]; then
@@ -69,7 +91,7 @@ fi
 CG_OUT=$ROOT/build/bench/gateway.callgrind
 if [ "${CALLGRIND:-0}" = 1 ]; then
 	rm -f "$CG_OUT"
-	RUN_GW+=(valgrind -q --tool=callgrind --instr-atstart=no "--callgrind-out-file=$CG_OUT")
+	RUN_GW+=(valgrind -q --tool=callgrind --instr-atstart=no ${CALLGRIND_OPTS:-} "--callgrind-out-file=$CG_OUT")
 fi
 "${RUN_LOAD[@]}" build/standin >"$TMP/standin.out" 2>&1 &
 SD_PID=$!
@@ -108,7 +130,8 @@ rss_idle=$(awk '/VmRSS/{print $2}' /proc/$SZ_PID/status)
 : >"$TMP/rounds"
 for r in $(seq 1 "$ROUNDS"); do
 	sd0=$(cpu_s $SD_PID)
-	"${RUN_LOAD[@]}" build/bench-loadgen 127.0.0.1 "$SP" /v1/chat/completions "$N" "$DIRECT_BODY" >"$TMP/direct.json" || true
+	LG_DUMP=${DUMP:+$ROOT/build/bench/gateway.first.direct.$r.txt} \
+		LG_RAMP_MS=${RAMP_MS:-} "${RUN_LOAD[@]}" build/bench-loadgen 127.0.0.1 "$SP" /v1/chat/completions "$N" "$DIRECT_BODY" >"$TMP/direct.json" || true
 	sd1=$(cpu_s $SD_PID)
 	g0=$(cpu_s $SZ_PID)
 	s0=$(cpu_s $SD_PID)
@@ -124,7 +147,8 @@ for r in $(seq 1 "$ROUNDS"); do
 	esac
 	[ -z "$PERF_PID" ] || sleep 1
 	[ "${CALLGRIND:-0}" = 1 ] && callgrind_control -i on "$SZ_PID" >/dev/null
-	"${RUN_LOAD[@]}" build/bench-loadgen 127.0.0.1 "$GP" /api/chat "$N" '{"message":"你好"}' "$COOKIE" "$CSRF" >"$TMP/gw.json" || true
+	LG_DUMP=${DUMP:+$ROOT/build/bench/gateway.first.gateway.$r.txt} \
+		LG_RAMP_MS=${RAMP_MS:-} "${RUN_LOAD[@]}" build/bench-loadgen 127.0.0.1 "$GP" /api/chat "$N" '{"message":"你好"}' "$COOKIE" "$CSRF" >"$TMP/gw.json" || true
 	kill $RSS_PID 2>/dev/null
 	wait $RSS_PID 2>/dev/null || true
 	[ "${CALLGRIND:-0}" = 1 ] && callgrind_control -i off "$SZ_PID" >/dev/null
@@ -163,10 +187,15 @@ res = {"streams": int(n), "tokens": int(tok), "delay_ms": int(delay), "rounds": 
 json.dump(res, open(out, "w"), indent=1)
 d, g = m["direct"], m["gateway"]
 import os
-print(f"bench/gateway: {n} concurrent streams × {tok} tokens, {delay} ms apart (stand-in), median of {len(rounds)} rounds, nice {os.environ.get('NICE', '0')}"
+print(f"bench/gateway: {n} concurrent streams × {tok} tokens, {delay} ms apart (stand-in), opened "
+      + (f"evenly over {os.environ['RAMP_MS']} ms" if os.environ.get("RAMP_MS") else "25 every 5 ms")
+      + f", median of {len(rounds)} rounds, " + ("SCHED_RR" if os.environ.get("RT") == "1" else f"nice {os.environ.get('NICE', '0')}")
       + (", pinned (stand-in + loadgen CPU 0, gateway CPU 1)" if os.environ.get("PIN") == "1" else ""))
 print(f"{'':24}{'direct':>12}{'gateway':>12}{'added':>10}")
 for k, label in (("first_p50_ms", "first token p50 (ms)"), ("first_p99_ms", "first token p99 (ms)"),
+                 ("fwd_p50_ms", " request → model p50"), ("fwd_p99_ms", " request → model p99"),
+                 ("model1_p50_ms", " model's own p50"), ("model1_p99_ms", " model's own p99"),
+                 ("relay1_p50_ms", " model → client p50"), ("relay1_p99_ms", " model → client p99"),
                  ("token_p50_ms", "per token p50 (ms)"), ("token_p99_ms", "per token p99 (ms)")):
     print(f"{label:24}{d[k]:12.3f}{g[k]:12.3f}{g[k]-d[k]:10.3f}")
 print(f"{'streams ok/errors':24}{d['ok']:>8}/{d['errors']:<3}{g['ok']:>8}/{g['errors']:<3}")

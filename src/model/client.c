@@ -1,7 +1,14 @@
 /* model/client: streamed chat calls with libcurl's multi interface driven by
  * a libevent loop (socket-action API, one timer), spec/stack.md §2.3: no
  * total timeout, a connect timeout, an idle-read stall detector, retries
- * before the first token only, cancellation that closes the connection. */
+ * before the first token only, cancellation that closes the connection.
+ *
+ * A new transfer need not wait for the loop's next turn: after starting
+ * it, the caller may let libcurl act on it at once (model_client_run_now:
+ * connect, or send the request on a kept connection), and libcurl's "act
+ * now" timeout is an activation on the same turn (the kick) rather than a
+ * zero timer, which would wait for the next poll and everything it
+ * returns. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +24,8 @@ struct model_client {
 	struct event_base *base;
 	CURLM *multi;
 	struct event *timer;
+	struct event *kick;	  /* libcurl asked for a timeout of 0 */
+	int acting;		  /* inside curl_multi_socket_action() */
 	struct model_call *calls; /* list of calls in flight or waiting to retry */
 	size_t ncalls;
 };
@@ -76,7 +85,9 @@ static void client_on_sock(evutil_socket_t fd, short what, void *arg)
 		flags |= CURL_CSELECT_IN;
 	if (what & EV_WRITE)
 		flags |= CURL_CSELECT_OUT;
+	c->acting++;
 	curl_multi_socket_action(c->multi, fd, flags, &running);
+	c->acting--;
 	client_check_done(c);
 }
 
@@ -87,7 +98,9 @@ static void client_on_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	c->acting++;
 	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	c->acting--;
 	client_check_done(c);
 }
 
@@ -130,10 +143,14 @@ static int client_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
 
 	(void)multi;
-	if (timeout_ms < 0)
+	if (timeout_ms < 0) {
 		evtimer_del(c->timer);
-	else
+	} else if (timeout_ms == 0) {
+		evtimer_del(c->timer);
+		event_active(c->kick, EV_TIMEOUT, 0);
+	} else {
 		evtimer_add(c->timer, &tv);
+	}
 	return 0;
 }
 
@@ -145,7 +162,8 @@ struct model_client *model_client_new(struct event_base *base)
 	c->base = base;
 	c->multi = curl_multi_init();
 	c->timer = evtimer_new(base, client_on_timer, c);
-	if (c->multi == NULL || c->timer == NULL) {
+	c->kick = event_new(base, -1, 0, client_on_timer, c);
+	if (c->multi == NULL || c->timer == NULL || c->kick == NULL) {
 		fprintf(stderr, "shuzhi: libcurl/libevent initialisation failed\n");
 		abort();
 	}
@@ -154,6 +172,17 @@ struct model_client *model_client_new(struct event_base *base)
 	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, client_timer_cb);
 	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
 	return c;
+}
+
+void model_client_run_now(struct model_client *c)
+{
+	int running;
+
+	if (c->acting > 0)
+		return; /* libcurl is running: the kick follows */
+	c->acting++;
+	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	c->acting--;
 }
 
 size_t model_client_active(const struct model_client *c)
@@ -200,6 +229,7 @@ void model_client_free(struct model_client *c)
 	while (c->calls != NULL)
 		call_free(c->calls);
 	event_free(c->timer);
+	event_free(c->kick);
 	curl_multi_cleanup(c->multi);
 	free(c);
 }

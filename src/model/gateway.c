@@ -121,6 +121,7 @@ static void gw_start(struct model_gateway *gw, struct model_ticket *t)
 	gw_group(gw, t->group)->running++;
 	t->p = gw->p;
 	t->call = model_call_start(gw->client, &t->p, t->body, &cbs);
+	model_client_run_now(gw->client); /* t->call is set: callbacks may come */
 }
 
 size_t model_sched_pick(const int64_t *groups, size_t n, size_t (*running)(int64_t, void *),
@@ -180,6 +181,12 @@ static void gw_on_pump(evutil_socket_t fd, short what, void *arg)
 			t->cbs.on_queued(pos, t->cbs.arg);
 		}
 	}
+}
+
+void model_gateway_pump_now(struct model_gateway *gw)
+{
+	event_del(gw->pump); /* an activation pending would find nothing to do */
+	gw_on_pump(-1, 0, gw);
 }
 
 struct model_gateway *model_gateway_new(struct event_base *base, const struct model_provider *p)

@@ -230,6 +230,12 @@ typedef void (*model_get_cb)(int rc, const struct err *e, int status, const char
 struct model_call *model_get_start(struct model_client *c, const struct model_provider *p,
 				   const char *url, model_get_cb cb, void *arg);
 /* Number of calls in flight (tests, stats). */
+/* Let libcurl act now on the transfers just started (connect, or send the
+ * request on a kept connection) instead of on the loop's next turn. Only
+ * libcurl's socket and timer callbacks run (and, should an answer already
+ * be there, the write callbacks: call it once the caller holds the call);
+ * ends are reported from the loop. A no-op inside libcurl's callbacks. */
+void model_client_run_now(struct model_client *c);
 size_t model_client_active(const struct model_client *c);
 /* Keep up to n idle upstream connections for reuse (libcurl's connection
  * cache; by default it shrinks with the number of calls in flight, so a
@@ -338,6 +344,10 @@ void model_gateway_set_provider(struct model_gateway *gw, const struct model_pro
 int model_gateway_submit(struct model_gateway *gw, int64_t group, const char *body,
 			 const struct model_ticket_cbs *cbs, struct model_ticket **out,
 			 struct err *e);
+/* Start what fits now instead of on the loop's next pass (the caller is
+ * ready for the callbacks of what it submitted): a burst of requests
+ * handled in one pass is not all held back until the pass ends. */
+void model_gateway_pump_now(struct model_gateway *gw);
 /* Withdraw: waiting tickets leave the queue, running calls are aborted
  * (upstream connection closed at once). No on_end follows. */
 void model_ticket_cancel(struct model_ticket *t);

@@ -62,9 +62,10 @@ static void chat_send(struct chat_stream *s, const char *name, json_t *data)
 /* "event: NAME\ndata: {"text":"…"}\n\n" without building a JSON tree (the
  * per-token path): the text is valid UTF-8 from the decoder; quotes,
  * backslashes and control characters are escaped. A short event is built
- * on the stack and goes into the connection's output framed, in one
- * addition (one buffer chain, one wake-up of the writer); a long one
- * through an evbuffer and evhttp_send_reply_chunk(). */
+ * on the stack and goes to the connection framed, in one piece (straight
+ * to the socket when nothing is queued, else one buffer chain and one
+ * wake-up of the writer); a long one through an evbuffer and
+ * evhttp_send_reply_chunk(). */
 #define CHAT_EV_STACK 2048
 
 static size_t chat_escape(char *dst, const char *p, size_t n)
@@ -111,7 +112,7 @@ static void chat_send_text(struct chat_stream *s, const char *name, const char *
 	len += 4;
 	if (big == NULL &&
 	    (framed = server_stream_frame(&s->sout, stack, sizeof(stack), body, len)) > 0) {
-		evbuffer_add(s->sout.out, stack, framed);
+		server_stream_write(&s->sout, stack, framed);
 	} else {
 		evbuffer_add(s->out, body, len);
 		evhttp_send_reply_chunk(s->req, s->out);
@@ -522,4 +523,5 @@ void server_api_chat(struct server_req *r)
 	evhttp_connection_set_closecb(s->con, chat_on_close, s);
 	s->ping = event_new(server_event_base(r), -1, EV_PERSIST, chat_on_ping, s);
 	event_add(s->ping, &tick);
+	model_gateway_pump_now(gw); /* the stream is ready for its events */
 }

@@ -306,8 +306,30 @@ void server_stream_out_init(struct evhttp_request *req, struct server_stream_out
 	const char *te =
 	    evhttp_find_header(evhttp_request_get_output_headers(req), "Transfer-Encoding");
 
-	o->out = con ? bufferevent_get_output(evhttp_connection_get_bufferevent(con)) : NULL;
+	struct bufferevent *bev = con ? evhttp_connection_get_bufferevent(con) : NULL;
+	struct bufferevent *under = bev ? bufferevent_get_underlying(bev) : NULL;
+
+	o->out = bev ? bufferevent_get_output(bev) : NULL;
+	o->under = under ? bufferevent_get_output(under) : NULL;
+	o->fd = under ? (int)bufferevent_getfd(under) : bev ? (int)bufferevent_getfd(bev) : -1;
 	o->chunked = te != NULL && strcasecmp(te, "chunked") == 0;
+}
+
+void server_stream_write(const struct server_stream_out *o, const char *p, size_t n)
+{
+	if (o->fd >= 0 && evbuffer_get_length(o->out) == 0 &&
+	    (o->under == NULL || evbuffer_get_length(o->under) == 0)) {
+		ssize_t w = send(o->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		/* An error (EAGAIN, a reset) leaves the bytes to the usual path,
+		 * which reports it. */
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+		}
+	}
+	if (n > 0)
+		evbuffer_add(o->out, p, n);
 }
 
 size_t server_stream_frame(const struct server_stream_out *o, char *dst, size_t cap, const char *p,

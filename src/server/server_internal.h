@@ -103,7 +103,9 @@ struct evhttp_request *server_reply_stream_start(struct server_req *r, const cha
  * (HTTP/1.1; not for an HTTP/1.0 client). server_stream_write() adds
  * bytes already framed, e.g. by server_stream_frame(). */
 struct server_stream_out {
-	struct evbuffer *out;
+	struct evbuffer *out;	/* what evhttp writes to (the connection filter's) */
+	struct evbuffer *under; /* the socket bufferevent's output below it */
+	int fd;			/* the socket, -1 when unknown */
 	bool chunked;
 };
 void server_stream_out_init(struct evhttp_request *req, struct server_stream_out *o);
@@ -112,6 +114,10 @@ void server_stream_out_init(struct evhttp_request *req, struct server_stream_out
  * length, 0 when it does not fit. */
 size_t server_stream_frame(const struct server_stream_out *o, char *dst, size_t cap, const char *p,
 			   size_t n);
+/* Add framed bytes to o's connection: with nothing queued before them they
+ * go straight to the socket, now (a token does not wait for the loop's
+ * next turn); what the kernel does not take is queued as usual. */
+void server_stream_write(const struct server_stream_out *o, const char *p, size_t n);
 /* A streamed reply whose client went away (evhttp does not complete it):
  * no longer counted as in flight. */
 void server_stream_abandoned(struct server *srv);

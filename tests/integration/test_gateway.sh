@@ -171,6 +171,10 @@ print("ok")
 EOF
 # (check returns 0 either way: say why when it fails)
 if grep -qx ok "$TMP/sse.check"; then ok api-chat-sse-events; else fail api-chat-sse-events "$(tail -c 600 "$TMP/sse.check")"; fi
+for _ in $(seq 1 100); do # rows are written in batches, every 200 ms
+	[ "$(sqlite3 "$SHUZHI_DB" "SELECT count(*) FROM model_usage WHERE status='done'")" -ge 2 ] && break
+	sleep 0.1
+done
 check usage-recorded test "$(sqlite3 "$SHUZHI_DB" "SELECT count(*) FROM model_usage WHERE status='done' AND completion_tokens=11 AND reasoning='用户问候，礼貌回答'")" = 2
 check api-key-not-in-log bash -c "! grep -q sk-never '$TMP/serve.log'"
 code=$("${CURL[@]}" -o "$TMP/bad" -w '%{http_code}' -b "$TMP/jar" -H "X-CSRF-Token: $CSRF" "${JSON[@]}" -d '{"messages":[{"role":"tool","content":"x"}]}' "http://127.0.0.1:$PORT/api/chat")
@@ -186,6 +190,11 @@ active0=$(requests active)
 # (how fast is measured by bench/http, not here: wait up to 10 s)
 for _ in $(seq 1 100); do [ "$(requests aborted)" -gt "$aborted0" ] && break; sleep 0.1; done
 check abort-upstream-on-disconnect test "$(requests aborted)" -eq $((aborted0 + 1))
+# usage rows are written in batches (every 200 ms, on a worker): wait for it
+for _ in $(seq 1 100); do
+	[ "$(sqlite3 "$SHUZHI_DB" "SELECT count(*) FROM model_usage WHERE status='aborted'")" -ge 1 ] && break
+	sleep 0.1
+done
 check abort-recorded test "$(sqlite3 "$SHUZHI_DB" "SELECT count(*) FROM model_usage WHERE status='aborted'")" = 1
 check stand-in-stream-gone test "$(requests active)" -eq "$active0"
 
@@ -236,6 +245,73 @@ assert deltas(sys.argv[5]) == long_
 print("ok")
 EOF2
 if grep -qx ok "$TMP/esc.check"; then ok api-chat-escaped-text; else fail api-chat-escaped-text "$(tail -c 600 "$TMP/esc.check")"; fi
+
+# A client that does not read for a while (5 MB of answer): the
+# tokens that do not fit wait in the server's output, in order, behind the
+# ones the kernel took; another client is served meanwhile; then all of
+# the answer arrives, whole and in order.
+kill $SERVER
+wait $SERVER 2>/dev/null
+printf '{"model":{"base_url":"%s/v1","model":"deepseek:tokens=100000:delay=0:keepalive=0","max_streams":4}}\n' "$SURL" >"$TMP/serve-slow.json"
+# (the release binary: 5 MB of events through the sanitizers take long)
+BIN_ASAN=$BIN
+BIN=${SHUZHI_REL_BIN:-build/shuzhi}
+start_server "$TMP/serve-slow.log" --config "$TMP/serve-slow.json" || exit 1
+BIN=$BIN_ASAN
+CSRF=$(login)
+python3 - "$PORT" "$(awk '$6=="sz_session"{print $7}' "$TMP/jar")" "$CSRF" >"$TMP/slow.check" 2>&1 <<'EOF2' &
+import json, socket, sys, time
+port, session, csrf = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = socket.socket()
+s.connect(("127.0.0.1", port))
+body = json.dumps({"message": "x"}).encode()
+s.sendall(b"POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          b"Cookie: sz_session=" + session.encode() + b"\r\nX-CSRF-Token: " + csrf.encode() +
+          b"\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+time.sleep(2)  # not reading: the server's writes fill the buffers
+parts = []
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    parts.append(b)
+data = b"".join(parts)
+head, _, rest = data.partition(b"\r\n\r\n")
+assert b" 200 " in head.split(b"\r\n")[0], head[:200]
+# undo the chunked framing
+pieces, i = [], 0
+while True:
+    j = rest.index(b"\r\n", i)
+    n = int(rest[i:j], 16)
+    if n == 0:
+        break
+    pieces.append(rest[j + 2:j + 2 + n])
+    i = j + 2 + n + 2
+out = b"".join(pieces)
+texts, names = [], []
+for block in out.decode().split("\n\n"):
+    name = d = None
+    for line in block.split("\n"):
+        if line.startswith("event: "): name = line[7:]
+        elif line.startswith("data: "): d = json.loads(line[6:])
+    if name:
+        names.append(name)
+        if name == "delta": texts.append(d["text"])
+text = "".join(texts)
+assert names[-1] == "done", names[-3:]
+words = ["你好", "，", "我是", "替身", "模型", "。"]
+want = "".join(words[k % 6] for k in range(100000))  # about 5 MB of events
+assert text == want, (len(text), len(want), text[:40])
+print("ok")
+EOF2
+SLOW=$!
+sleep 0.5
+# (the first 4 KB of its answer are enough; it then hangs up)
+"${CURL[@]}" -N --max-time 10 -b "$TMP/jar" -H "X-CSRF-Token: $CSRF" "${JSON[@]}" -d '{"message":"x"}' \
+	"http://127.0.0.1:$PORT/api/chat" 2>/dev/null | head -c 4096 >"$TMP/other.sse"
+check slow-client-others-served grep -q '^event: delta' "$TMP/other.sse"
+wait $SLOW
+if grep -qx ok "$TMP/slow.check"; then ok slow-client-answer-whole; else fail slow-client-answer-whole "$(tail -c 600 "$TMP/slow.check")"; fi
 
 # A model outage (the model server stops): errors as SSE events, the
 # server keeps serving.

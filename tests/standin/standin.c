@@ -21,7 +21,8 @@
  *   hang       headers never come
  *   err-NNN    HTTP NNN with DeepSeek's error body (400 401 402 422 429 500 503)
  *   flaky-N    the first N requests of this name get 503, then deepseek
- *   stamp      every answer token is "<monotonic ns>;" (the benchmark)
+ *   stamp      every answer token is "<monotonic ns>;" (the benchmark); the
+ *              first is followed by "r<ns>;", when its request came in
  *   cite       no reasoning; the answer has citation markers [1], [2] (split
  *              as "[" "2]") and [99] (out of range), 9 tokens a round
  * keys: tokens=N (answer tokens, default 8), delay=MS (between chunks,
@@ -75,6 +76,7 @@ struct stream {
 	char *reply; /* reply=PATH: the answer text (malloc'd), or NULL */
 	char record[256]; /* record=PATH: where the request body goes, or "" */
 	size_t reply_len;
+	uint64_t arrived_ns; /* when the request came in (stamp mode) */
 };
 
 static struct {
@@ -253,7 +255,7 @@ static bool next_chunk(struct stream *s, struct evbuffer *b)
 {
 	int k = s->step;
 	int nr = reasoning_count(s);
-	char stamp[32];
+	char stamp[64];
 	static char piece[256 * 1024 + 1];
 
 	if (k < s->keepalive && !s->ollama) {
@@ -287,7 +289,13 @@ static bool next_chunk(struct stream *s, struct evbuffer *b)
 		if (s->mode == M_CITE)
 			w = cite_words[k % (sizeof(cite_words) / sizeof(cite_words[0]))];
 		if (s->mode == M_STAMP) {
-			snprintf(stamp, sizeof(stamp), "%llu;", (unsigned long long)now_ns());
+			if (k == 0)
+				snprintf(stamp, sizeof(stamp), "%llu;r%llu;",
+					 (unsigned long long)now_ns(),
+					 (unsigned long long)s->arrived_ns);
+			else
+				snprintf(stamp, sizeof(stamp), "%llu;",
+					 (unsigned long long)now_ns());
 			w = stamp;
 		} else if (s->reply != NULL) {
 			reply_piece(s, k, piece, sizeof(piece));
@@ -490,6 +498,7 @@ static void parse_mode(struct stream *s, const char *spec, int *err_code)
 
 static void on_chat(struct evhttp_request *req, bool ollama)
 {
+	uint64_t arrived_ns = now_ns();
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(in);
 	json_t *body = json_loadb((const char *)evbuffer_pullup(in, -1), len, 0, NULL);
@@ -514,6 +523,7 @@ static void on_chat(struct evhttp_request *req, bool ollama)
 		return;
 	}
 	s = calloc(1, sizeof(*s));
+	s->arrived_ns = arrived_ns;
 	parse_mode(s, hdr ? hdr : model, &err_code);
 	if (s->record[0] != '\0') {
 		FILE *f = fopen(s->record, "ab");
