@@ -2,10 +2,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "cli/cli.h"
 
 int main(int argc, char **argv)
 {
+	base_tz_pin();
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		cli_usage(stdout);
 		return argc < 2 ? 2 : 0;

@@ -347,6 +347,13 @@ uint64_t base_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+void base_tz_pin(void)
+{
+	if (getenv("TZ") == NULL)
+		setenv("TZ", ":/etc/localtime", 0);
+	tzset();
+}
+
 int base_remove_tmpdir(const char *dir)
 {
 	DIR *dp = opendir(dir);

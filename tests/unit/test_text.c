@@ -1,3 +1,6 @@
+#include <stdlib.h>
+#include <time.h>
+
 #include "test.h"
 #include "text/text.h"
 
@@ -93,4 +96,32 @@ TEST(text_ustr_add_utf8_same_as_decode)
 		ASSERT_EQ(u.len, n);
 		ustr_free(&u);
 	}
+}
+
+/* base_tz_pin: TZ set to the same zone (local times unchanged), or kept. */
+TEST(base_tz_pin_same_zone)
+{
+	const char *old = getenv("TZ");
+	char *saved = old ? xstrdup(old) : NULL;
+	time_t t = 1700000000;
+	struct tm a, b;
+
+	unsetenv("TZ");
+	tzset();
+	ASSERT(localtime_r(&t, &a) != NULL);
+	base_tz_pin();
+	ASSERT(getenv("TZ") != NULL);
+	ASSERT_STR_EQ(getenv("TZ"), ":/etc/localtime");
+	ASSERT(localtime_r(&t, &b) != NULL);
+	ASSERT_EQ(a.tm_hour, b.tm_hour);
+	ASSERT_EQ(a.tm_gmtoff, b.tm_gmtoff);
+	setenv("TZ", "UTC", 1);
+	base_tz_pin();
+	ASSERT_STR_EQ(getenv("TZ"), "UTC");
+	if (saved != NULL)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
 }
