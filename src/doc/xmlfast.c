@@ -91,24 +91,38 @@ struct xf {
 		unsigned gen;
 	} names[1024];
 	uint64_t names_used[1024 / 64]; /* entries set in this parse */
+	/* scan_qname()'s fast path: names of at most 16 bytes seen before,
+	 * direct-mapped by the 8 bytes at their start (the name and whatever
+	 * follows it); m0/m1 mask the name's bytes in two 8-byte words */
+	struct {
+		uint64_t w0, w1, m0, m1;
+		unsigned len; /* 0: unused */
+		unsigned colon;
+		unsigned hash;
+	} qc[256];
 };
 
-static void *xf_alloc(struct xf_arena *a, size_t n)
+static void *xf_alloc_chunk(struct xf_arena *a, size_t n)
+{
+	size_t cap = n > XF_CHUNK ? n : XF_CHUNK;
+	struct xf_chunk *c = xmalloc(sizeof(*c) + cap);
+
+	a->total += cap;
+	c->next = a->chunks;
+	c->used = n;
+	c->cap = cap;
+	a->chunks = c;
+	return c->data;
+}
+
+static inline void *xf_alloc(struct xf_arena *a, size_t n)
 {
 	struct xf_chunk *c = a->chunks;
 	void *r;
 
 	n = (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
-	if (c == NULL || c->cap - c->used < n) {
-		size_t cap = n > XF_CHUNK ? n : XF_CHUNK;
-
-		a->total += cap;
-		c = xmalloc(sizeof(*c) + cap);
-		c->next = a->chunks;
-		c->used = 0;
-		c->cap = cap;
-		a->chunks = c;
-	}
+	if (c == NULL || c->cap - c->used < n)
+		return xf_alloc_chunk(a, n);
 	r = c->data + c->used;
 	c->used += n;
 	return r;
@@ -178,6 +192,29 @@ static bool is_name_char(unsigned char c)
 	return (cls[c] & C_NAME) != 0;
 }
 
+/* ones + 16 - n: n bytes of 0xFF, then zeros (masks for 1 <= n <= 16) */
+static const unsigned char ones[32] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+};
+
+/* The n bytes at a and b (both in the input) are equal. */
+static inline bool same_bytes(const struct xf *x, const unsigned char *a, const unsigned char *b,
+			      size_t n)
+{
+	if (n >= 1 && n <= 16 && x->end - a >= 16 && x->end - b >= 16) {
+		uint64_t a0, a1, b0, b1, m0, m1;
+
+		memcpy(&a0, a, 8);
+		memcpy(&a1, a + 8, 8);
+		memcpy(&b0, b, 8);
+		memcpy(&b1, b + 8, 8);
+		memcpy(&m0, ones + 16 - n, 8);
+		memcpy(&m1, ones + 24 - n, 8);
+		return ((a0 ^ b0) & m0) == 0 && ((a1 ^ b1) & m1) == 0;
+	}
+	return memcmp(a, b, n) == 0;
+}
+
 /* A QName of ASCII NCNames; *colon = index of the ':' or 0, *hash a hash
  * of its bytes (for qname()). */
 static bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon,
@@ -187,7 +224,27 @@ static bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, siz
 	const unsigned char *p = s;
 	unsigned h;
 
+	uint64_t w0 = 0, w1 = 0;
+	unsigned slot = 0;
+
 	*colon = 0;
+	if (x->end - p > 16) {
+		/* a name seen before: the same bytes, then a byte that ends a name,
+		 * is what the loop below would find (the bytes were checked then) */
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		slot = (unsigned)((w0 * UINT64_C(0x9E3779B97F4A7C15)) >> 56);
+		if (x->qc[slot].len != 0 && (w0 & x->qc[slot].m0) == x->qc[slot].w0 &&
+		    (w1 & x->qc[slot].m1) == x->qc[slot].w1 &&
+		    (cls[p[x->qc[slot].len]] & (C_NAME | C_COLON)) == 0) {
+			*qn = s;
+			*qlen = x->qc[slot].len;
+			*colon = x->qc[slot].colon;
+			*hash = x->qc[slot].hash;
+			x->p = p + x->qc[slot].len;
+			return true;
+		}
+	}
 	if (p >= x->end || !is_name_start(*p))
 		return false;
 	h = *p++;
@@ -205,6 +262,17 @@ static bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, siz
 	*qn = s;
 	*qlen = (size_t)(p - s);
 	x->p = p;
+	if (x->end - s > 16 && *qlen <= 16) {
+		const unsigned char *m = ones + 16 - *qlen; /* *qlen bytes of 0xFF, then 0 */
+
+		memcpy(&x->qc[slot].m0, m, 8);
+		memcpy(&x->qc[slot].m1, m + 8, 8);
+		x->qc[slot].w0 = w0 & x->qc[slot].m0;
+		x->qc[slot].w1 = w1 & x->qc[slot].m1;
+		x->qc[slot].len = (unsigned)*qlen;
+		x->qc[slot].colon = (unsigned)*colon;
+		x->qc[slot].hash = h;
+	}
 	return true;
 }
 
@@ -334,6 +402,11 @@ static bool scan_text(struct xf *x, char **out, size_t *len)
 			p++;
 			continue;
 		}
+		if (c >= 0xE1 && c <= 0xEC && end - p >= 3 && (p[1] & 0xC0) == 0x80 &&
+		    (p[2] & 0xC0) == 0x80) {
+			p += 3; /* utf8_seq()'s common case */
+			continue;
+		}
 		if (c >= 0x80) {
 			size_t k = utf8_seq(p, end);
 
@@ -450,6 +523,10 @@ static bool lit(struct xf *x, const char *s)
 /* S? '=' S? quote: leaves x->p after the quote. */
 static bool scan_eq(struct xf *x)
 {
+	if (x->end - x->p >= 2 && x->p[0] == '=' && (x->p[1] == '"' || x->p[1] == '\'')) {
+		x->p += 2; /* the common case */
+		return true;
+	}
 	skip_space(x);
 	if (!lit(x, "="))
 		return false;
@@ -605,7 +682,7 @@ static bool qname(struct xf *x, const unsigned char *qn, size_t qlen, size_t col
 	bool ok = true;
 
 	if ((x->names_used[h / 64] >> (h % 64) & 1u) != 0 && x->names[h].qlen == qlen &&
-	    x->names[h].attr == attr && memcmp(x->names[h].qn, qn, qlen) == 0) {
+	    x->names[h].attr == attr && same_bytes(x, x->names[h].qn, qn, qlen)) {
 		if (x->names[h].gen != x->gen) {
 			x->names[h].ns = colon != 0 ? resolve(x, qn, colon, &ok)
 					 : attr	    ? NULL
@@ -871,6 +948,7 @@ int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
 	x->nscope = 0;
 	memset(x->cache, 0, sizeof(x->cache));
 	memset(x->names_used, 0, sizeof(x->names_used));
+	memset(x->qc, 0, sizeof(x->qc));
 	x->gen = 1;
 	ok = parse(x);
 	free(x);
