@@ -248,11 +248,57 @@ static const char *find_bytes(const char *p, const char *end, const char *needle
 	return memmem(p, (size_t)(end - p), needle, strlen(needle));
 }
 
+/* Find needle in [p,end) by memchr on needle[k] (a byte that is rare in
+ * styles.xml), then comparing the rest: several times faster than memmem
+ * over the ~300 KB of table styles a shrink skips. */
+static const char *find_by(const char *p, const char *end, const char *needle, size_t k)
+{
+	size_t n = strlen(needle);
+
+	while (p < end && (size_t)(end - p) >= n) {
+		const char *q = memchr(p + k, needle[k], (size_t)(end - p) - n + 1);
+
+		if (q == NULL)
+			return NULL;
+		if (q[-(ptrdiff_t)k] == needle[0] && memcmp(q - k, needle, n) == 0)
+			return q - k;
+		p = q - k + 1;
+	}
+	return NULL;
+}
+
+/* The index of the first 'y' in s (every needle below has one), else 0. */
+static size_t rare_at(const char *s)
+{
+	const char *y = strchr(s, 'y');
+
+	return y != NULL ? (size_t)(y - s) : 0;
+}
+
+/* The first "<PFX:style" at or after p followed by a space or '>' with at
+ * least one byte after the name (what the shrink treats as a style start). */
+static const char *next_style(const char *p, const char *end, const char *open_style, size_t k)
+{
+	size_t n = strlen(open_style);
+
+	for (;;) {
+		const char *q = find_by(p, end, open_style, k);
+
+		if (q == NULL || (size_t)(end - q) <= n)
+			return NULL;
+		if (q[n] == ' ' || q[n] == '>')
+			return q;
+		p = q + 1;
+	}
+}
+
 /* Table and numbering styles and w:latentStyles are ~90% of a typical
  * styles.xml and carry nothing the checks read. Cut them out textually
  * before parsing (style elements never nest). Returns NULL when the input
  * does not look as expected; the caller then parses the whole part, so a
- * bad cut can only cost time, and the parser still validates what is kept. */
+ * bad cut can only cost time, and the parser still validates what is kept.
+ * (Kept text is copied in runs between the cuts; the cuts are the same as
+ * those of a scan looking at every '<'.) */
 static char *shrink_styles(const char *data, size_t len, size_t *out_len)
 {
 	const char *end = data + len;
@@ -264,6 +310,9 @@ static char *shrink_styles(const char *data, size_t len, size_t *out_len)
 	char open_latent[48];
 	char close_latent[48];
 	char type_attr[48];
+	size_t k_open, k_close, k_latent, k_close_latent;
+	const char *latent = NULL; /* next latentStyles start at or after p, or NULL */
+	bool latent_known = false;
 	struct buf out;
 	const char *p = data;
 
@@ -282,51 +331,56 @@ static char *shrink_styles(const char *data, size_t len, size_t *out_len)
 	snprintf(open_latent, sizeof(open_latent), "<%s:latentStyles", prefix);
 	snprintf(close_latent, sizeof(close_latent), "</%s:latentStyles>", prefix);
 	snprintf(type_attr, sizeof(type_attr), "%s:type=\"", prefix);
+	k_open = rare_at(open_style);
+	k_close = rare_at(close_style);
+	k_latent = rare_at(open_latent);
+	k_close_latent = rare_at(close_latent);
 	buf_init(&out, len + 1);
 	while (p < end) {
-		const char *lt = memchr(p, '<', (size_t)(end - p));
+		const char *st = next_style(p, end, open_style, k_open);
+		const char *at;
 		const char *gt;
 		const char *skip_to = NULL;
 
-		if (lt == NULL) {
+		if (!latent_known || (latent != NULL && latent < p)) {
+			latent = find_by(p, end, open_latent, k_latent);
+			if (latent != NULL && (size_t)(end - latent) <= strlen(open_latent))
+				latent = NULL;
+			latent_known = true;
+		}
+		at = st;
+		if (latent != NULL && (at == NULL || latent < at))
+			at = latent;
+		if (at == NULL) {
 			buf_add(&out, p, (size_t)(end - p));
 			break;
 		}
-		buf_add(&out, p, (size_t)(lt - p));
-		p = lt;
-		if ((size_t)(end - p) > strlen(open_style) &&
-		    memcmp(p, open_style, strlen(open_style)) == 0 &&
-		    (p[strlen(open_style)] == ' ' || p[strlen(open_style)] == '>')) {
-			const char *t;
+		buf_add(&out, p, (size_t)(at - p));
+		p = at;
+		gt = memchr(p, '>', (size_t)(end - p));
+		if (gt == NULL)
+			goto out_fail;
+		if (at == st) {
+			const char *t = find_bytes(p, gt, type_attr);
 
-			gt = memchr(p, '>', (size_t)(end - p));
-			if (gt == NULL)
-				goto out_fail;
-			t = find_bytes(p, gt, type_attr);
 			if (t != NULL && (memcmp(t + strlen(type_attr), "table\"", 6) == 0 ||
 					  memcmp(t + strlen(type_attr), "numbering\"", 10) == 0)) {
 				if (gt[-1] == '/') {
 					skip_to = gt + 1;
 				} else {
-					skip_to = find_bytes(gt, end, close_style);
+					skip_to = find_by(gt, end, close_style, k_close);
 					if (skip_to == NULL)
 						goto out_fail;
 					skip_to += strlen(close_style);
 				}
 			}
-		} else if ((size_t)(end - p) > strlen(open_latent) &&
-			   memcmp(p, open_latent, strlen(open_latent)) == 0) {
-			gt = memchr(p, '>', (size_t)(end - p));
-			if (gt == NULL)
+		} else if (gt[-1] == '/') {
+			skip_to = gt + 1;
+		} else {
+			skip_to = find_by(gt, end, close_latent, k_close_latent);
+			if (skip_to == NULL)
 				goto out_fail;
-			if (gt[-1] == '/') {
-				skip_to = gt + 1;
-			} else {
-				skip_to = find_bytes(gt, end, close_latent);
-				if (skip_to == NULL)
-					goto out_fail;
-				skip_to += strlen(close_latent);
-			}
+			skip_to += strlen(close_latent);
 		}
 		if (skip_to != NULL) {
 			p = skip_to;
