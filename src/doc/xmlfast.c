@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "doc/xml.h"
 #include "text/text.h"
 
 #define XF_MAX_DEPTH	  128
@@ -45,6 +46,8 @@ struct xf_attr {
 	size_t qlen;
 	size_t colon; /* index of ':' in qn, or 0 when none */
 	unsigned hash;
+	int slot; /* scan_qname()'s cache slot and stamp */
+	unsigned stamp;
 	char *value; /* decoded, in the arena */
 	bool refs;   /* the raw value had a reference */
 };
@@ -58,6 +61,11 @@ struct xf_scope {
 struct xf {
 	const unsigned char *p;
 	const unsigned char *end;
+	const unsigned char *base; /* the input */
+	/* a copy of the input in the arena: text and attribute values without
+	 * references are read there in place, ended by a NUL written over the
+	 * '<' or the closing quote (the scan reads the input, never the copy) */
+	char *shadow;
 	struct xf_arena *a;
 	xmlNsPtr xml_ns;
 	struct {
@@ -96,10 +104,21 @@ struct xf {
 	 * follows it); m0/m1 mask the name's bytes in two 8-byte words */
 	struct {
 		uint64_t w0, w1, m0, m1;
-		unsigned len; /* 0: unused */
+		unsigned len;
 		unsigned colon;
 		unsigned hash;
+		unsigned stamp; /* new for every name put in the slot */
+		/* what qname() found for it as an element [0] / attribute [1]
+		 * name, valid while the scope is unchanged (gen; 0: not yet) */
+		const xmlChar *local[2];
+		xmlNsPtr ns[2];
+		unsigned gen[2];
 	} qc[256];
+	uint64_t qc_used[256 / 64]; /* slots set in this parse */
+	unsigned stamp;
+	/* the slot (or -1) and its stamp of the name scan_qname() returned last */
+	int last_slot;
+	unsigned last_stamp;
 };
 
 static void *xf_alloc_chunk(struct xf_arena *a, size_t n)
@@ -134,6 +153,23 @@ static void *xf_zalloc(struct xf_arena *a, size_t n)
 
 	memset(r, 0, n);
 	return r;
+}
+
+/* Zeroed nodes without a memset call per node. */
+static xmlNodePtr xf_node(struct xf_arena *a)
+{
+	xmlNodePtr n = xf_alloc(a, sizeof(*n));
+
+	*n = (xmlNode){0};
+	return n;
+}
+
+static xmlAttrPtr xf_attr_node(struct xf_arena *a)
+{
+	xmlAttrPtr n = xf_alloc(a, sizeof(*n));
+
+	*n = (xmlAttr){0};
+	return n;
 }
 
 static char *xf_strndup(struct xf_arena *a, const unsigned char *s, size_t n)
@@ -228,13 +264,15 @@ static bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, siz
 	unsigned slot = 0;
 
 	*colon = 0;
+	x->last_slot = -1;
 	if (x->end - p > 16) {
 		/* a name seen before: the same bytes, then a byte that ends a name,
 		 * is what the loop below would find (the bytes were checked then) */
 		memcpy(&w0, p, 8);
 		memcpy(&w1, p + 8, 8);
 		slot = (unsigned)((w0 * UINT64_C(0x9E3779B97F4A7C15)) >> 56);
-		if (x->qc[slot].len != 0 && (w0 & x->qc[slot].m0) == x->qc[slot].w0 &&
+		if ((x->qc_used[slot / 64] >> (slot % 64) & 1u) != 0 &&
+		    (w0 & x->qc[slot].m0) == x->qc[slot].w0 &&
 		    (w1 & x->qc[slot].m1) == x->qc[slot].w1 &&
 		    (cls[p[x->qc[slot].len]] & (C_NAME | C_COLON)) == 0) {
 			*qn = s;
@@ -242,6 +280,8 @@ static bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, siz
 			*colon = x->qc[slot].colon;
 			*hash = x->qc[slot].hash;
 			x->p = p + x->qc[slot].len;
+			x->last_slot = (int)slot;
+			x->last_stamp = x->qc[slot].stamp;
 			return true;
 		}
 	}
@@ -272,6 +312,12 @@ static bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, siz
 		x->qc[slot].len = (unsigned)*qlen;
 		x->qc[slot].colon = (unsigned)*colon;
 		x->qc[slot].hash = h;
+		x->qc[slot].stamp = ++x->stamp;
+		x->qc_used[slot / 64] |= (uint64_t)1 << (slot % 64);
+		x->qc[slot].gen[0] = 0;
+		x->qc[slot].gen[1] = 0;
+		x->last_slot = (int)slot;
+		x->last_stamp = x->stamp;
 	}
 	return true;
 }
@@ -427,7 +473,8 @@ static bool scan_text(struct xf *x, char **out, size_t *len)
 		return false;
 	x->p = p;
 	if (!refs) {
-		*out = xf_strndup(x->a, s, (size_t)(p - s));
+		x->shadow[p - x->base] = '\0';
+		*out = x->shadow + (s - x->base);
 		*len = (size_t)(p - s);
 		return true;
 	}
@@ -488,7 +535,8 @@ static bool scan_attr_value(struct xf *x, char **out, bool *had_refs)
 	x->p = p + 1;
 	*had_refs = refs;
 	if (!refs) {
-		*out = xf_strndup(x->a, s, (size_t)(p - s));
+		x->shadow[p - x->base] = '\0';
+		*out = x->shadow + (s - x->base);
 		return true;
 	}
 	dst = xf_alloc(x->a, (size_t)(p - s) + 1);
@@ -650,6 +698,20 @@ static xmlNsPtr resolve(struct xf *x, const unsigned char *prefix, size_t plen, 
 	return NULL;
 }
 
+/* The URIs doc_xml_is() and friends are asked about most are kept as the
+ * NS_* string constants (the same bytes), so that a caller passing NS_W
+ * is usually answered by comparing pointers. */
+static const char *known_uri(const char *uri)
+{
+	static const char *const known[] = {NS_W, NS_R, NS_A, NS_PR, NS_CT};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcmp(uri, known[i]) == 0)
+			return known[i];
+	}
+	return uri;
+}
+
 static void append_child(xmlNodePtr parent, xmlNodePtr n)
 {
 	n->parent = parent;
@@ -664,7 +726,7 @@ static void append_child(xmlNodePtr parent, xmlNodePtr n)
 
 static xmlNodePtr new_text(struct xf *x, char *content)
 {
-	xmlNodePtr t = xf_zalloc(x->a, sizeof(*t));
+	xmlNodePtr t = xf_node(x->a);
 
 	t->type = XML_TEXT_NODE;
 	t->name = xmlStringText;
@@ -675,8 +737,31 @@ static xmlNodePtr new_text(struct xf *x, char *content)
 
 /* Local name and namespace of an element (attr false) or attribute name;
  * false for an unbound or reserved prefix. */
+static bool qname_slow(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon,
+		       unsigned hash, bool attr, const xmlChar **name, xmlNsPtr *ns);
+
+/* qname_slow() first asked through scan_qname()'s slot for the name (slot,
+ * stamp: see struct xf_attr). */
 static bool qname(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon, unsigned hash,
-		  bool attr, const xmlChar **name, xmlNsPtr *ns)
+		  bool attr, const xmlChar **name, xmlNsPtr *ns, int slot, unsigned stamp)
+{
+	if (slot >= 0 && x->qc[slot].stamp == stamp && x->qc[slot].gen[attr] == x->gen) {
+		*name = x->qc[slot].local[attr];
+		*ns = x->qc[slot].ns[attr];
+		return true;
+	}
+	if (!qname_slow(x, qn, qlen, colon, hash, attr, name, ns))
+		return false;
+	if (slot >= 0 && x->qc[slot].stamp == stamp) {
+		x->qc[slot].local[attr] = *name;
+		x->qc[slot].ns[attr] = *ns;
+		x->qc[slot].gen[attr] = x->gen;
+	}
+	return true;
+}
+
+static bool qname_slow(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon,
+		       unsigned hash, bool attr, const xmlChar **name, xmlNsPtr *ns)
 {
 	unsigned h = (hash * 2u + attr) & 1023u;
 	bool ok = true;
@@ -723,8 +808,13 @@ static bool start_tag(struct xf *x)
 	xmlAttrPtr lastprop = NULL;
 	bool empty = false;
 
+	int eslot;
+	unsigned estamp;
+
 	if (!scan_qname(x, &qn, &qlen, &colon, &hash))
 		return false;
+	eslot = x->last_slot;
+	estamp = x->last_stamp;
 	for (;;) {
 		struct xf_attr *at;
 		const unsigned char *before = x->p;
@@ -745,8 +835,11 @@ static bool start_tag(struct xf *x)
 		if (x->p == before || nattr >= XF_MAX_ATTRS)
 			return false; /* attributes need whitespace between them */
 		at = &x->attrs[nattr];
-		if (!scan_qname(x, &at->qn, &at->qlen, &at->colon, &at->hash) || !scan_eq(x) ||
-		    !scan_attr_value(x, &at->value, &at->refs))
+		if (!scan_qname(x, &at->qn, &at->qlen, &at->colon, &at->hash))
+			return false;
+		at->slot = x->last_slot;
+		at->stamp = x->last_stamp;
+		if (!scan_eq(x) || !scan_attr_value(x, &at->value, &at->refs))
 			return false;
 		for (size_t i = 0; i < nattr; i++) {
 			if (x->attrs[i].qlen == at->qlen &&
@@ -757,7 +850,7 @@ static bool start_tag(struct xf *x)
 	}
 	if (x->depth >= XF_MAX_DEPTH || x->a->total > x->a->budget)
 		return false;
-	el = xf_zalloc(x->a, sizeof(*el));
+	el = xf_node(x->a);
 	el->type = XML_ELEMENT_NODE;
 	el->doc = &x->a->doc;
 	/* namespace declarations first: they apply to the element and its attributes */
@@ -775,7 +868,7 @@ static bool start_tag(struct xf *x)
 			return false;
 		ns = xf_zalloc(x->a, sizeof(*ns));
 		ns->type = XML_LOCAL_NAMESPACE;
-		ns->href = (const xmlChar *)at->value;
+		ns->href = (const xmlChar *)known_uri(at->value);
 		if (!dflt) {
 			size_t plen = at->qlen - 6;
 
@@ -802,7 +895,7 @@ static bool start_tag(struct xf *x)
 			lastdef->next = ns;
 		lastdef = ns;
 	}
-	if (!qname(x, qn, qlen, colon, hash, false, &el->name, &el->ns))
+	if (!qname(x, qn, qlen, colon, hash, false, &el->name, &el->ns, eslot, estamp))
 		return false;
 	for (size_t i = 0; i < nattr; i++) {
 		struct xf_attr *at = &x->attrs[i];
@@ -812,11 +905,12 @@ static bool start_tag(struct xf *x)
 		if ((at->qlen == 5 && memcmp(at->qn, "xmlns", 5) == 0) ||
 		    (at->colon == 5 && memcmp(at->qn, "xmlns", 5) == 0))
 			continue;
-		a = xf_zalloc(x->a, sizeof(*a));
+		a = xf_attr_node(x->a);
 		a->type = XML_ATTRIBUTE_NODE;
 		a->doc = &x->a->doc;
 		a->parent = el;
-		if (!qname(x, at->qn, at->qlen, at->colon, at->hash, true, &a->name, &a->ns))
+		if (!qname(x, at->qn, at->qlen, at->colon, at->hash, true, &a->name, &a->ns,
+			   at->slot, at->stamp))
 			return false;
 		/* the same local name in the same namespace twice is an error; equal
 		 * qualified names were refused above, so only two prefixes bound to
@@ -942,13 +1036,20 @@ int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
 	x = xmalloc(sizeof(*x));
 	x->p = (const unsigned char *)data;
 	x->end = x->p + len;
+	x->base = x->p;
 	x->a = a;
+	x->shadow = xf_alloc(a, len + 1);
+	memcpy(x->shadow, data, len);
+	x->shadow[len] = '\0';
 	x->xml_ns = NULL;
 	x->depth = 0;
 	x->nscope = 0;
 	memset(x->cache, 0, sizeof(x->cache));
 	memset(x->names_used, 0, sizeof(x->names_used));
-	memset(x->qc, 0, sizeof(x->qc));
+	memset(x->qc_used, 0, sizeof(x->qc_used));
+	x->stamp = 0;
+	x->last_slot = -1;
+	x->last_stamp = 0;
 	x->gen = 1;
 	ok = parse(x);
 	free(x);
