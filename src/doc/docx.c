@@ -895,34 +895,49 @@ static void font_slot(const struct doc_docx *d, xmlNodePtr rf, const char *theme
 	copy_attr(rf, attr, out, outsz);
 }
 
+/* c is in WordprocessingML's namespace (doc/xmlfast keeps the NS_W
+ * constant itself as the URI: equal pointers usually answer). */
+static bool is_w(const xmlNode *c)
+{
+	static const char *const w_uri = NS_W;
+
+	return c->ns != NULL && ((const char *)c->ns->href == w_uri ||
+				 strcmp((const char *)c->ns->href, w_uri) == 0);
+}
+
+/* c's local name is local. */
+static bool name_is(const xmlNode *c, const char *local)
+{
+	return c->name[0] == (xmlChar)local[0] && strcmp((const char *)c->name, local) == 0;
+}
+
 static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprops *o)
 {
 	for (xmlNodePtr c = rpr->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || c->ns == NULL ||
-		    strcmp((const char *)c->ns->href, NS_W) != 0)
+		if (c->type != XML_ELEMENT_NODE || !is_w(c))
 			continue;
-		if (strcmp((const char *)c->name, "rFonts") == 0) {
+		if (name_is(c, "rFonts")) {
 			font_slot(d, c, "eastAsiaTheme", "eastAsia", o->ea, sizeof(o->ea));
 			font_slot(d, c, "asciiTheme", "ascii", o->ascii, sizeof(o->ascii));
 			font_slot(d, c, "hAnsiTheme", "hAnsi", o->hansi, sizeof(o->hansi));
 			if (doc_xml_attr_eq(c, NS_W, "hint", "eastAsia"))
 				o->hint_ea = true;
-		} else if (strcmp((const char *)c->name, "sz") == 0) {
+		} else if (name_is(c, "sz")) {
 			long v;
 
 			if (doc_xml_attr_long(c, NS_W, "val", &v))
 				o->sz = (int)v;
-		} else if (strcmp((const char *)c->name, "b") == 0) {
+		} else if (name_is(c, "b")) {
 			o->bold = on_off(c);
-		} else if (strcmp((const char *)c->name, "i") == 0) {
+		} else if (name_is(c, "i")) {
 			o->italic = on_off(c);
-		} else if (strcmp((const char *)c->name, "strike") == 0) {
+		} else if (name_is(c, "strike")) {
 			o->strike = on_off(c);
-		} else if (strcmp((const char *)c->name, "u") == 0) {
+		} else if (name_is(c, "u")) {
 			o->underline = !doc_xml_attr_eq(c, NS_W, "val", "none");
-		} else if (strcmp((const char *)c->name, "color") == 0) {
+		} else if (name_is(c, "color")) {
 			copy_attr(c, "val", o->color, sizeof(o->color));
-		} else if (strcmp((const char *)c->name, "highlight") == 0) {
+		} else if (name_is(c, "highlight")) {
 			copy_attr(c, "val", o->highlight, sizeof(o->highlight));
 		}
 	}
@@ -1042,14 +1057,13 @@ static void apply_ind(xmlNodePtr ind, struct doc_pprops *o)
 static void apply_ppr(xmlNodePtr ppr, struct doc_pprops *o)
 {
 	for (xmlNodePtr c = ppr->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || c->ns == NULL ||
-		    strcmp((const char *)c->ns->href, NS_W) != 0)
+		if (c->type != XML_ELEMENT_NODE || !is_w(c))
 			continue;
-		if (strcmp((const char *)c->name, "jc") == 0) {
+		if (name_is(c, "jc")) {
 			copy_attr(c, "val", o->jc, sizeof(o->jc));
-		} else if (strcmp((const char *)c->name, "ind") == 0) {
+		} else if (name_is(c, "ind")) {
 			apply_ind(c, o);
-		} else if (strcmp((const char *)c->name, "spacing") == 0) {
+		} else if (name_is(c, "spacing")) {
 			long v;
 
 			if (doc_xml_attr_long(c, NS_W, "line", &v)) {
@@ -1058,7 +1072,7 @@ static void apply_ppr(xmlNodePtr ppr, struct doc_pprops *o)
 				copy_str(o->line_rule, sizeof(o->line_rule), "auto");
 			}
 			copy_attr(c, "lineRule", o->line_rule, sizeof(o->line_rule));
-		} else if (strcmp((const char *)c->name, "numPr") == 0) {
+		} else if (name_is(c, "numPr")) {
 			xmlNodePtr x = doc_xml_child(c, NS_W, "numId");
 			long v;
 
@@ -1194,7 +1208,7 @@ static bool walk_is(struct text_walk *w, const xmlNode *c, const char *local)
 		return false;
 	if (c->ns == w->wns)
 		return true;
-	if (c->ns->href == NULL || strcmp((const char *)c->ns->href, NS_W) != 0)
+	if (c->ns->href == NULL || !is_w(c))
 		return false;
 	w->wns = c->ns;
 	return true;
