@@ -253,18 +253,17 @@ static inline bool same_bytes(const struct xf *x, const unsigned char *a, const 
 
 /* A QName of ASCII NCNames; *colon = index of the ':' or 0, *hash a hash
  * of its bytes (for qname()). */
-static bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon,
-		       unsigned *hash)
+static bool scan_qname_slow(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon,
+			    unsigned *hash, uint64_t w0, uint64_t w1, unsigned slot);
+
+static inline bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon,
+			      unsigned *hash)
 {
 	const unsigned char *s = x->p;
 	const unsigned char *p = s;
-	unsigned h;
-
 	uint64_t w0 = 0, w1 = 0;
 	unsigned slot = 0;
 
-	*colon = 0;
-	x->last_slot = -1;
 	if (x->end - p > 16) {
 		/* a name seen before: the same bytes, then a byte that ends a name,
 		 * is what the loop below would find (the bytes were checked then) */
@@ -285,6 +284,19 @@ static bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, siz
 			return true;
 		}
 	}
+	return scan_qname_slow(x, qn, qlen, colon, hash, w0, w1, slot);
+}
+
+/* scan_qname() without a cached name (w0, w1, slot as computed there). */
+static bool scan_qname_slow(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon,
+			    unsigned *hash, uint64_t w0, uint64_t w1, unsigned slot)
+{
+	const unsigned char *s = x->p;
+	const unsigned char *p = s;
+	unsigned h;
+
+	*colon = 0;
+	x->last_slot = -1;
 	if (p >= x->end || !is_name_start(*p))
 		return false;
 	h = *p++;
@@ -742,14 +754,27 @@ static bool qname_slow(struct xf *x, const unsigned char *qn, size_t qlen, size_
 
 /* qname_slow() first asked through scan_qname()'s slot for the name (slot,
  * stamp: see struct xf_attr). */
-static bool qname(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon, unsigned hash,
-		  bool attr, const xmlChar **name, xmlNsPtr *ns, int slot, unsigned stamp)
+static bool qname_cache(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon,
+			unsigned hash, bool attr, const xmlChar **name, xmlNsPtr *ns, int slot,
+			unsigned stamp);
+
+static inline bool qname(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon,
+			 unsigned hash, bool attr, const xmlChar **name, xmlNsPtr *ns, int slot,
+			 unsigned stamp)
 {
 	if (slot >= 0 && x->qc[slot].stamp == stamp && x->qc[slot].gen[attr] == x->gen) {
 		*name = x->qc[slot].local[attr];
 		*ns = x->qc[slot].ns[attr];
 		return true;
 	}
+	return qname_cache(x, qn, qlen, colon, hash, attr, name, ns, slot, stamp);
+}
+
+/* qname() when the slot does not answer: qname_slow(), then remember. */
+static bool qname_cache(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon,
+			unsigned hash, bool attr, const xmlChar **name, xmlNsPtr *ns, int slot,
+			unsigned stamp)
+{
 	if (!qname_slow(x, qn, qlen, colon, hash, attr, name, ns))
 		return false;
 	if (slot >= 0 && x->qc[slot].stamp == stamp) {
