@@ -196,7 +196,7 @@ static void xf_arena_free(struct xf_arena *a)
 
 static bool is_space(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n';
+	return c <= ' ' && (c == ' ' || c == '\t' || c == '\n');
 }
 
 /* Byte classes: C_START ASCII letters and '_'; C_NAME those, digits, '-'
@@ -254,10 +254,12 @@ static inline bool same_bytes(const struct xf *x, const unsigned char *a, const 
 /* A QName of ASCII NCNames; *colon = index of the ':' or 0, *hash a hash
  * of its bytes (for qname()). */
 static bool scan_qname_slow(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon,
-			    unsigned *hash, uint64_t w0, uint64_t w1, unsigned slot);
+			    unsigned *hash, uint64_t w0, uint64_t w1, unsigned slot)
+    __attribute__((noinline));
 
-static inline bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon,
-			      unsigned *hash)
+/* (always inlined: the cached case is a few instructions, the call was not) */
+static inline __attribute__((always_inline)) bool
+scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon, unsigned *hash)
 {
 	const unsigned char *s = x->p;
 	const unsigned char *p = s;
@@ -382,6 +384,14 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
 	return 0;
 }
 
+/* utf8_seq(p, end) == 3 in its common cases (most of CJK, full-width
+ * forms), without the call. */
+static inline bool is_cjk3(const unsigned char *p, const unsigned char *end)
+{
+	return end - p >= 3 && ((p[0] >= 0xE1 && p[0] <= 0xEC) || (p[0] == 0xEF && p[1] <= 0xBE)) &&
+	       (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80;
+}
+
 /* A reference after '&' (at p): the five predefined entities, and, when
  * charref, &#N; / &#xN;. Writes the UTF-8 to out; returns bytes written, 0
  * to decline. *p advances past ';'. */
@@ -453,16 +463,16 @@ static bool scan_text(struct xf *x, char **out, size_t *len)
 	char *dst;
 	size_t n = 0;
 
-	while (p < end && *p != '<') {
-		unsigned char c = *p;
+	for (;;) {
+		unsigned char c;
 
-		if ((cls[c] & C_TEXT) == 0) {
+		while (p < end && (cls[*p] & C_TEXT) == 0)
 			p++;
-			continue;
-		}
-		if (c >= 0xE1 && c <= 0xEC && end - p >= 3 && (p[1] & 0xC0) == 0x80 &&
-		    (p[2] & 0xC0) == 0x80) {
-			p += 3; /* utf8_seq()'s common case */
+		if (p >= end || *p == '<')
+			break;
+		c = *p;
+		if (is_cjk3(p, end)) {
+			p += 3;
 			continue;
 		}
 		if (c >= 0x80) {
@@ -521,11 +531,16 @@ static bool scan_attr_value(struct xf *x, char **out, bool *had_refs)
 	char *dst;
 	size_t n = 0;
 
-	while (p < x->end && *p != q) {
-		unsigned char c = *p;
+	for (;;) {
+		unsigned char c;
 
-		if ((cls[c] & C_ATTR) == 0) {
+		while (p < x->end && (cls[*p] & C_ATTR) == 0)
 			p++;
+		if (p >= x->end || *p == q)
+			break;
+		c = *p;
+		if (is_cjk3(p, x->end)) {
+			p += 3;
 			continue;
 		}
 		if (c >= 0x80) {
@@ -756,11 +771,12 @@ static bool qname_slow(struct xf *x, const unsigned char *qn, size_t qlen, size_
  * stamp: see struct xf_attr). */
 static bool qname_cache(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon,
 			unsigned hash, bool attr, const xmlChar **name, xmlNsPtr *ns, int slot,
-			unsigned stamp);
+			unsigned stamp) __attribute__((noinline));
 
-static inline bool qname(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon,
-			 unsigned hash, bool attr, const xmlChar **name, xmlNsPtr *ns, int slot,
-			 unsigned stamp)
+static inline __attribute__((always_inline)) bool qname(struct xf *x, const unsigned char *qn,
+							size_t qlen, size_t colon, unsigned hash,
+							bool attr, const xmlChar **name,
+							xmlNsPtr *ns, int slot, unsigned stamp)
 {
 	if (slot >= 0 && x->qc[slot].stamp == stamp && x->qc[slot].gen[attr] == x->gen) {
 		*name = x->qc[slot].local[attr];
