@@ -275,21 +275,39 @@ static size_t rare_at(const char *s)
 	return y != NULL ? (size_t)(y - s) : 0;
 }
 
-/* The first "<PFX:style" at or after p followed by a space or '>' with at
- * least one byte after the name (what the shrink treats as a style start). */
-static const char *next_style(const char *p, const char *end, const char *open_style, size_t k)
+/* The first place at or after p where the shrink cuts: a "<PFX:style"
+ * followed by a space or '>' (*latent false) or a "<PFX:latentStyles"
+ * (*latent true), each with at least one byte after it. One pass over the
+ * 'y' both names contain: two such starts never overlap (neither has a '<'
+ * after its first byte), so the first 'y' belongs to the first start. */
+static const char *next_cut(const char *p, const char *end, const char *open_style, size_t ks,
+			    const char *open_latent, size_t kl, bool *latent)
 {
-	size_t n = strlen(open_style);
+	size_t ns = strlen(open_style);
+	size_t nl = strlen(open_latent);
+	const char *q = p;
 
-	for (;;) {
-		const char *q = find_by(p, end, open_style, k);
+	while (q < end) {
+		const char *y = memchr(q, 'y', (size_t)(end - q));
+		size_t at;
 
-		if (q == NULL || (size_t)(end - q) <= n)
+		if (y == NULL)
 			return NULL;
-		if (q[n] == ' ' || q[n] == '>')
-			return q;
-		p = q + 1;
+		at = (size_t)(y - p); /* candidates start at p + at - k */
+		if (at >= ks && p[at - ks] == '<' && (size_t)(end - (y - ks)) > ns &&
+		    memcmp(y - ks, open_style, ns) == 0 &&
+		    (y[ns - ks] == ' ' || y[ns - ks] == '>')) {
+			*latent = false;
+			return y - ks;
+		}
+		if (at >= kl && p[at - kl] == '<' && (size_t)(end - (y - kl)) > nl &&
+		    memcmp(y - kl, open_latent, nl) == 0) {
+			*latent = true;
+			return y - kl;
+		}
+		q = y + 1;
 	}
+	return NULL;
 }
 
 /* Table and numbering styles and w:latentStyles are ~90% of a typical
@@ -299,7 +317,7 @@ static const char *next_style(const char *p, const char *end, const char *open_s
  * bad cut can only cost time, and the parser still validates what is kept.
  * (Kept text is copied in runs between the cuts; the cuts are the same as
  * those of a scan looking at every '<'.) */
-static char *shrink_styles(const char *data, size_t len, size_t *out_len)
+char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 {
 	const char *end = data + len;
 	const char *ns = find_bytes(data, end, "=\"" NS_W "\"");
@@ -311,8 +329,6 @@ static char *shrink_styles(const char *data, size_t len, size_t *out_len)
 	char close_latent[48];
 	char type_attr[48];
 	size_t k_open, k_close, k_latent, k_close_latent;
-	const char *latent = NULL; /* next latentStyles start at or after p, or NULL */
-	bool latent_known = false;
 	struct buf out;
 	const char *p = data;
 
@@ -337,20 +353,12 @@ static char *shrink_styles(const char *data, size_t len, size_t *out_len)
 	k_close_latent = rare_at(close_latent);
 	buf_init(&out, len + 1);
 	while (p < end) {
-		const char *st = next_style(p, end, open_style, k_open);
-		const char *at;
+		bool latent = false;
+		const char *at =
+		    next_cut(p, end, open_style, k_open, open_latent, k_latent, &latent);
 		const char *gt;
 		const char *skip_to = NULL;
 
-		if (!latent_known || (latent != NULL && latent < p)) {
-			latent = find_by(p, end, open_latent, k_latent);
-			if (latent != NULL && (size_t)(end - latent) <= strlen(open_latent))
-				latent = NULL;
-			latent_known = true;
-		}
-		at = st;
-		if (latent != NULL && (at == NULL || latent < at))
-			at = latent;
 		if (at == NULL) {
 			buf_add(&out, p, (size_t)(end - p));
 			break;
@@ -360,11 +368,15 @@ static char *shrink_styles(const char *data, size_t len, size_t *out_len)
 		gt = memchr(p, '>', (size_t)(end - p));
 		if (gt == NULL)
 			goto out_fail;
-		if (at == st) {
+		if (!latent) {
 			const char *t = find_bytes(p, gt, type_attr);
 
-			if (t != NULL && (memcmp(t + strlen(type_attr), "table\"", 6) == 0 ||
-					  memcmp(t + strlen(type_attr), "numbering\"", 10) == 0)) {
+			/* (a match ends before gt: neither word holds a '>') */
+			if (t != NULL &&
+			    (((size_t)(gt - t) >= strlen(type_attr) + 6 &&
+			      memcmp(t + strlen(type_attr), "table\"", 6) == 0) ||
+			     ((size_t)(gt - t) >= strlen(type_attr) + 10 &&
+			      memcmp(t + strlen(type_attr), "numbering\"", 10) == 0))) {
 				if (gt[-1] == '/') {
 					skip_to = gt + 1;
 				} else {
@@ -446,7 +458,7 @@ static void load_styles(struct doc_docx *d)
 		return;
 	{
 		size_t slen;
-		char *small = shrink_styles(data, len, &slen);
+		char *small = doc_docx_shrink_styles(data, len, &slen);
 
 		/* Checking: doc/xmlfast builds the whole (shrunk) tree, and the loop
 		 * below skips what keep_style_parts() would have dropped; whatever
