@@ -880,11 +880,16 @@ static bool start_tag(struct xf *x)
 			return false;
 		at->slot = x->last_slot;
 		at->stamp = x->last_stamp;
-		if (!scan_eq(x) || !scan_attr_value(x, &at->value, &at->refs))
+		if (x->end - x->p >= 2 && x->p[0] == '=' && (x->p[1] == '"' || x->p[1] == '\'')) {
+			x->p += 2; /* scan_eq()'s common case */
+		} else if (!scan_eq(x)) {
+			return false;
+		}
+		if (!scan_attr_value(x, &at->value, &at->refs))
 			return false;
 		for (size_t i = 0; i < nattr; i++) {
 			if (x->attrs[i].qlen == at->qlen &&
-			    memcmp(x->attrs[i].qn, at->qn, at->qlen) == 0)
+			    same_bytes(x, x->attrs[i].qn, at->qn, at->qlen))
 				return false;
 		}
 		nattr++;
