@@ -97,8 +97,8 @@ struct xf {
 		const char *local;
 		xmlNsPtr ns;
 		unsigned gen;
-	} names[1024];
-	uint64_t names_used[1024 / 64]; /* entries set in this parse */
+	} names[256];
+	uint64_t names_used[256 / 64]; /* entries set in this parse */
 	/* scan_qname()'s fast path: names of at most 16 bytes seen before,
 	 * direct-mapped by the 8 bytes at their start (the name and whatever
 	 * follows it); m0/m1 mask the name's bytes in two 8-byte words */
@@ -804,7 +804,7 @@ static bool qname_cache(struct xf *x, const unsigned char *qn, size_t qlen, size
 static bool qname_slow(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon,
 		       unsigned hash, bool attr, const xmlChar **name, xmlNsPtr *ns)
 {
-	unsigned h = (hash * 2u + attr) & 1023u;
+	unsigned h = (hash * 2u + attr) & 255u;
 	bool ok = true;
 
 	if ((x->names_used[h / 64] >> (h % 64) & 1u) != 0 && x->names[h].qlen == qlen &&
