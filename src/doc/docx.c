@@ -559,7 +559,6 @@ static xmlNodePtr find_desc(xmlNodePtr n, const char *ns, const char *local)
 
 static void load_theme(struct doc_docx *d)
 {
-	d->theme_loaded = true;
 	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/theme", 0);
 	xmlDocPtr doc;
 	xmlNodePtr root;
@@ -611,8 +610,7 @@ static int docx_load(struct doc_docx *d, struct err *e)
 		return err_set(e, BASE_E_FORMAT, "%s: 文档缺少正文（w:body）", d->path);
 	load_rels(d);
 	load_styles(d);
-	if (!d->readonly)
-		load_theme(d); /* read-only: on first use (theme_lookup) */
+	load_theme(d);
 	collect_paras(d);
 	if (d->readonly) {
 		d->style_base = xcalloc(d->nstyles + 1, sizeof(*d->style_base));
@@ -869,9 +867,6 @@ static void copy_attr(const xmlNode *n, const char *local, char *out, size_t out
 static const char *theme_lookup(const struct doc_docx *d, const char *th)
 {
 	const char *v = NULL;
-
-	if (!d->theme_loaded) /* the document is logically unchanged: a cache */
-		load_theme((struct doc_docx *)d);
 
 	if (strcmp(th, "minorEastAsia") == 0)
 		v = d->theme_minor_ea;

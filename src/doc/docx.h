@@ -65,8 +65,6 @@ struct doc_docx {
 	const char *default_pstyle;
 	xmlNodePtr dd_rpr;
 	xmlNodePtr dd_ppr;
-	/* theme fonts; a read-only document reads the theme part only when a
-	 * theme font is first looked up (theme_loaded) */
 	char *theme_minor_ea;
 	char *theme_major_ea;
 	char *theme_minor_latin;
@@ -81,7 +79,6 @@ struct doc_docx {
 	 * (nstyles + 1 slots, the last for none), filled on first use */
 	struct doc_style_base *style_base;
 	struct doc_pp_cache *pp_cache; /* read-only: paragraph properties by node */
-	bool theme_loaded;
 };
 
 /* Effective run properties. Strings are "" when unset. */
