@@ -61,11 +61,6 @@ struct xf_scope {
 struct xf {
 	const unsigned char *p;
 	const unsigned char *end;
-	const unsigned char *base; /* the input */
-	/* a copy of the input in the arena: text and attribute values without
-	 * references are read there in place, ended by a NUL written over the
-	 * '<' or the closing quote (the scan reads the input, never the copy) */
-	char *shadow;
 	struct xf_arena *a;
 	xmlNsPtr xml_ns;
 	struct {
@@ -495,8 +490,7 @@ static bool scan_text(struct xf *x, char **out, size_t *len)
 		return false;
 	x->p = p;
 	if (!refs) {
-		x->shadow[p - x->base] = '\0';
-		*out = x->shadow + (s - x->base);
+		*out = xf_strndup(x->a, s, (size_t)(p - s));
 		*len = (size_t)(p - s);
 		return true;
 	}
@@ -562,8 +556,7 @@ static bool scan_attr_value(struct xf *x, char **out, bool *had_refs)
 	x->p = p + 1;
 	*had_refs = refs;
 	if (!refs) {
-		x->shadow[p - x->base] = '\0';
-		*out = x->shadow + (s - x->base);
+		*out = xf_strndup(x->a, s, (size_t)(p - s));
 		return true;
 	}
 	dst = xf_alloc(x->a, (size_t)(p - s) + 1);
@@ -1082,11 +1075,8 @@ int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
 	x = xmalloc(sizeof(*x));
 	x->p = (const unsigned char *)data;
 	x->end = x->p + len;
-	x->base = x->p;
 	x->a = a;
-	x->shadow = xf_alloc(a, len + 1);
-	memcpy(x->shadow, data, len);
-	x->shadow[len] = '\0';
+
 	x->xml_ns = NULL;
 	x->depth = 0;
 	x->nscope = 0;
