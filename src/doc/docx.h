@@ -143,6 +143,10 @@ int doc_docx_open_check_mem(const void *data, size_t len, const char *label, str
  * defaults, property subtrees) and document defaults: the read-only open
  * against the DOM open in the differential unit test and fuzz target. */
 bool doc_docx_same_styles(const struct doc_docx *a, const struct doc_docx *b);
+/* styles.xml without its table and numbering styles and w:latentStyles, cut
+ * textually (what checking parses); NULL when the input does not look as
+ * expected. Exposed for tests. */
+char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len);
 
 /* Paragraph text as python-docx/oracle see it: every w:r descendant not
  * inside w:del/w:moveFrom; w:t text, w:tab -> '\t', w:br/w:cr -> '\n'. */

@@ -370,15 +370,23 @@ int doc_xml_serialize(xmlDocPtr doc, char **data, size_t *len, struct err *e)
 	return 0;
 }
 
+/* ns->href is uri (doc/xmlfast keeps the NS_* constants themselves, so
+ * equal pointers usually answer without comparing the bytes). */
+static bool href_is(const xmlNs *ns, const char *uri)
+{
+	return ns != NULL && ns->href != NULL &&
+	       ((const char *)ns->href == uri || strcmp((const char *)ns->href, uri) == 0);
+}
+
 bool doc_xml_is(const xmlNode *n, const char *ns, const char *local)
 {
 	if (n == NULL || n->type != XML_ELEMENT_NODE)
 		return false;
-	if (strcmp((const char *)n->name, local) != 0)
+	if (n->name[0] != (xmlChar)local[0] || strcmp((const char *)n->name, local) != 0)
 		return false;
 	if (ns == NULL)
 		return n->ns == NULL;
-	return n->ns != NULL && n->ns->href != NULL && strcmp((const char *)n->ns->href, ns) == 0;
+	return href_is(n->ns, ns);
 }
 
 xmlNodePtr doc_xml_child(const xmlNode *n, const char *ns, const char *local)
@@ -414,11 +422,9 @@ static const xmlAttr *find_attr(const xmlNode *n, const char *ns, const char *lo
 		return NULL;
 	*simple = true;
 	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
-		if (strcmp((const char *)a->name, local) != 0)
+		if (a->name[0] != (xmlChar)local[0] || strcmp((const char *)a->name, local) != 0)
 			continue;
-		if (ns == NULL ? a->ns != NULL
-			       : a->ns == NULL || a->ns->href == NULL ||
-				     strcmp((const char *)a->ns->href, ns) != 0)
+		if (ns == NULL ? a->ns != NULL : !href_is(a->ns, ns))
 			continue;
 		*simple = a->children == NULL || (a->children->next == NULL &&
 						  (a->children->type == XML_TEXT_NODE ||

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "doc/xml.h"
 #include "text/text.h"
 
 #define XF_MAX_DEPTH	  128
@@ -45,6 +46,8 @@ struct xf_attr {
 	size_t qlen;
 	size_t colon; /* index of ':' in qn, or 0 when none */
 	unsigned hash;
+	int slot; /* scan_qname()'s cache slot and stamp */
+	unsigned stamp;
 	char *value; /* decoded, in the arena */
 	bool refs;   /* the raw value had a reference */
 };
@@ -89,26 +92,51 @@ struct xf {
 		const char *local;
 		xmlNsPtr ns;
 		unsigned gen;
-	} names[1024];
-	uint64_t names_used[1024 / 64]; /* entries set in this parse */
+	} names[256];
+	uint64_t names_used[256 / 64]; /* entries set in this parse */
+	/* scan_qname()'s fast path: names of at most 16 bytes seen before,
+	 * direct-mapped by the 8 bytes at their start (the name and whatever
+	 * follows it); m0/m1 mask the name's bytes in two 8-byte words */
+	struct {
+		uint64_t w0, w1, m0, m1;
+		unsigned len;
+		unsigned colon;
+		unsigned hash;
+		unsigned stamp; /* new for every name put in the slot */
+		/* what qname() found for it as an element [0] / attribute [1]
+		 * name, valid while the scope is unchanged (gen; 0: not yet) */
+		const xmlChar *local[2];
+		xmlNsPtr ns[2];
+		unsigned gen[2];
+	} qc[256];
+	uint64_t qc_used[256 / 64]; /* slots set in this parse */
+	unsigned stamp;
+	/* the slot (or -1) and its stamp of the name scan_qname() returned last */
+	int last_slot;
+	unsigned last_stamp;
 };
 
-static void *xf_alloc(struct xf_arena *a, size_t n)
+static void *xf_alloc_chunk(struct xf_arena *a, size_t n)
+{
+	size_t cap = n > XF_CHUNK ? n : XF_CHUNK;
+	struct xf_chunk *c = xmalloc(sizeof(*c) + cap);
+
+	a->total += cap;
+	c->next = a->chunks;
+	c->used = n;
+	c->cap = cap;
+	a->chunks = c;
+	return c->data;
+}
+
+static inline void *xf_alloc(struct xf_arena *a, size_t n)
 {
 	struct xf_chunk *c = a->chunks;
 	void *r;
 
 	n = (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
-	if (c == NULL || c->cap - c->used < n) {
-		size_t cap = n > XF_CHUNK ? n : XF_CHUNK;
-
-		a->total += cap;
-		c = xmalloc(sizeof(*c) + cap);
-		c->next = a->chunks;
-		c->used = 0;
-		c->cap = cap;
-		a->chunks = c;
-	}
+	if (c == NULL || c->cap - c->used < n)
+		return xf_alloc_chunk(a, n);
 	r = c->data + c->used;
 	c->used += n;
 	return r;
@@ -120,6 +148,23 @@ static void *xf_zalloc(struct xf_arena *a, size_t n)
 
 	memset(r, 0, n);
 	return r;
+}
+
+/* Zeroed nodes without a memset call per node. */
+static xmlNodePtr xf_node(struct xf_arena *a)
+{
+	xmlNodePtr n = xf_alloc(a, sizeof(*n));
+
+	*n = (xmlNode){0};
+	return n;
+}
+
+static xmlAttrPtr xf_attr_node(struct xf_arena *a)
+{
+	xmlAttrPtr n = xf_alloc(a, sizeof(*n));
+
+	*n = (xmlAttr){0};
+	return n;
 }
 
 static char *xf_strndup(struct xf_arena *a, const unsigned char *s, size_t n)
@@ -146,7 +191,7 @@ static void xf_arena_free(struct xf_arena *a)
 
 static bool is_space(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n';
+	return c <= ' ' && (c == ' ' || c == '\t' || c == '\n');
 }
 
 /* Byte classes: C_START ASCII letters and '_'; C_NAME those, digits, '-'
@@ -178,16 +223,77 @@ static bool is_name_char(unsigned char c)
 	return (cls[c] & C_NAME) != 0;
 }
 
+/* ones + 16 - n: n bytes of 0xFF, then zeros (masks for 1 <= n <= 16) */
+static const unsigned char ones[32] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+};
+
+/* The n bytes at a and b (both in the input) are equal. */
+static inline bool same_bytes(const struct xf *x, const unsigned char *a, const unsigned char *b,
+			      size_t n)
+{
+	if (n >= 1 && n <= 16 && x->end - a >= 16 && x->end - b >= 16) {
+		uint64_t a0, a1, b0, b1, m0, m1;
+
+		memcpy(&a0, a, 8);
+		memcpy(&a1, a + 8, 8);
+		memcpy(&b0, b, 8);
+		memcpy(&b1, b + 8, 8);
+		memcpy(&m0, ones + 16 - n, 8);
+		memcpy(&m1, ones + 24 - n, 8);
+		return ((a0 ^ b0) & m0) == 0 && ((a1 ^ b1) & m1) == 0;
+	}
+	return memcmp(a, b, n) == 0;
+}
+
 /* A QName of ASCII NCNames; *colon = index of the ':' or 0, *hash a hash
  * of its bytes (for qname()). */
-static bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon,
-		       unsigned *hash)
+static bool scan_qname_slow(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon,
+			    unsigned *hash, uint64_t w0, uint64_t w1, unsigned slot)
+    __attribute__((noinline));
+
+/* (always inlined: the cached case is a few instructions, the call was not) */
+static inline __attribute__((always_inline)) bool
+scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon, unsigned *hash)
+{
+	const unsigned char *s = x->p;
+	const unsigned char *p = s;
+	uint64_t w0 = 0, w1 = 0;
+	unsigned slot = 0;
+
+	if (x->end - p > 16) {
+		/* a name seen before: the same bytes, then a byte that ends a name,
+		 * is what the loop below would find (the bytes were checked then) */
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		slot = (unsigned)((w0 * UINT64_C(0x9E3779B97F4A7C15)) >> 56);
+		if ((x->qc_used[slot / 64] >> (slot % 64) & 1u) != 0 &&
+		    (w0 & x->qc[slot].m0) == x->qc[slot].w0 &&
+		    (w1 & x->qc[slot].m1) == x->qc[slot].w1 &&
+		    (cls[p[x->qc[slot].len]] & (C_NAME | C_COLON)) == 0) {
+			*qn = s;
+			*qlen = x->qc[slot].len;
+			*colon = x->qc[slot].colon;
+			*hash = x->qc[slot].hash;
+			x->p = p + x->qc[slot].len;
+			x->last_slot = (int)slot;
+			x->last_stamp = x->qc[slot].stamp;
+			return true;
+		}
+	}
+	return scan_qname_slow(x, qn, qlen, colon, hash, w0, w1, slot);
+}
+
+/* scan_qname() without a cached name (w0, w1, slot as computed there). */
+static bool scan_qname_slow(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon,
+			    unsigned *hash, uint64_t w0, uint64_t w1, unsigned slot)
 {
 	const unsigned char *s = x->p;
 	const unsigned char *p = s;
 	unsigned h;
 
 	*colon = 0;
+	x->last_slot = -1;
 	if (p >= x->end || !is_name_start(*p))
 		return false;
 	h = *p++;
@@ -205,6 +311,23 @@ static bool scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, siz
 	*qn = s;
 	*qlen = (size_t)(p - s);
 	x->p = p;
+	if (x->end - s > 16 && *qlen <= 16) {
+		const unsigned char *m = ones + 16 - *qlen; /* *qlen bytes of 0xFF, then 0 */
+
+		memcpy(&x->qc[slot].m0, m, 8);
+		memcpy(&x->qc[slot].m1, m + 8, 8);
+		x->qc[slot].w0 = w0 & x->qc[slot].m0;
+		x->qc[slot].w1 = w1 & x->qc[slot].m1;
+		x->qc[slot].len = (unsigned)*qlen;
+		x->qc[slot].colon = (unsigned)*colon;
+		x->qc[slot].hash = h;
+		x->qc[slot].stamp = ++x->stamp;
+		x->qc_used[slot / 64] |= (uint64_t)1 << (slot % 64);
+		x->qc[slot].gen[0] = 0;
+		x->qc[slot].gen[1] = 0;
+		x->last_slot = (int)slot;
+		x->last_stamp = x->stamp;
+	}
 	return true;
 }
 
@@ -254,6 +377,14 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
 		return 4;
 	}
 	return 0;
+}
+
+/* utf8_seq(p, end) == 3 in its common cases (most of CJK, full-width
+ * forms), without the call. */
+static inline bool is_cjk3(const unsigned char *p, const unsigned char *end)
+{
+	return end - p >= 3 && ((p[0] >= 0xE1 && p[0] <= 0xEC) || (p[0] == 0xEF && p[1] <= 0xBE)) &&
+	       (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80;
 }
 
 /* A reference after '&' (at p): the five predefined entities, and, when
@@ -327,11 +458,16 @@ static bool scan_text(struct xf *x, char **out, size_t *len)
 	char *dst;
 	size_t n = 0;
 
-	while (p < end && *p != '<') {
-		unsigned char c = *p;
+	for (;;) {
+		unsigned char c;
 
-		if ((cls[c] & C_TEXT) == 0) {
+		while (p < end && (cls[*p] & C_TEXT) == 0)
 			p++;
+		if (p >= end || *p == '<')
+			break;
+		c = *p;
+		if (is_cjk3(p, end)) {
+			p += 3;
 			continue;
 		}
 		if (c >= 0x80) {
@@ -389,11 +525,16 @@ static bool scan_attr_value(struct xf *x, char **out, bool *had_refs)
 	char *dst;
 	size_t n = 0;
 
-	while (p < x->end && *p != q) {
-		unsigned char c = *p;
+	for (;;) {
+		unsigned char c;
 
-		if ((cls[c] & C_ATTR) == 0) {
+		while (p < x->end && (cls[*p] & C_ATTR) == 0)
 			p++;
+		if (p >= x->end || *p == q)
+			break;
+		c = *p;
+		if (is_cjk3(p, x->end)) {
+			p += 3;
 			continue;
 		}
 		if (c >= 0x80) {
@@ -450,6 +591,10 @@ static bool lit(struct xf *x, const char *s)
 /* S? '=' S? quote: leaves x->p after the quote. */
 static bool scan_eq(struct xf *x)
 {
+	if (x->end - x->p >= 2 && x->p[0] == '=' && (x->p[1] == '"' || x->p[1] == '\'')) {
+		x->p += 2; /* the common case */
+		return true;
+	}
 	skip_space(x);
 	if (!lit(x, "="))
 		return false;
@@ -573,6 +718,20 @@ static xmlNsPtr resolve(struct xf *x, const unsigned char *prefix, size_t plen, 
 	return NULL;
 }
 
+/* The URIs doc_xml_is() and friends are asked about most are kept as the
+ * NS_* string constants (the same bytes), so that a caller passing NS_W
+ * is usually answered by comparing pointers. */
+static const char *known_uri(const char *uri)
+{
+	static const char *const known[] = {NS_W, NS_R, NS_A, NS_PR, NS_CT};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcmp(uri, known[i]) == 0)
+			return known[i];
+	}
+	return uri;
+}
+
 static void append_child(xmlNodePtr parent, xmlNodePtr n)
 {
 	n->parent = parent;
@@ -587,7 +746,7 @@ static void append_child(xmlNodePtr parent, xmlNodePtr n)
 
 static xmlNodePtr new_text(struct xf *x, char *content)
 {
-	xmlNodePtr t = xf_zalloc(x->a, sizeof(*t));
+	xmlNodePtr t = xf_node(x->a);
 
 	t->type = XML_TEXT_NODE;
 	t->name = xmlStringText;
@@ -598,14 +757,51 @@ static xmlNodePtr new_text(struct xf *x, char *content)
 
 /* Local name and namespace of an element (attr false) or attribute name;
  * false for an unbound or reserved prefix. */
-static bool qname(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon, unsigned hash,
-		  bool attr, const xmlChar **name, xmlNsPtr *ns)
+static bool qname_slow(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon,
+		       unsigned hash, bool attr, const xmlChar **name, xmlNsPtr *ns);
+
+/* qname_slow() first asked through scan_qname()'s slot for the name (slot,
+ * stamp: see struct xf_attr). */
+static bool qname_cache(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon,
+			unsigned hash, bool attr, const xmlChar **name, xmlNsPtr *ns, int slot,
+			unsigned stamp) __attribute__((noinline));
+
+static inline __attribute__((always_inline)) bool qname(struct xf *x, const unsigned char *qn,
+							size_t qlen, size_t colon, unsigned hash,
+							bool attr, const xmlChar **name,
+							xmlNsPtr *ns, int slot, unsigned stamp)
 {
-	unsigned h = (hash * 2u + attr) & 1023u;
+	if (slot >= 0 && x->qc[slot].stamp == stamp && x->qc[slot].gen[attr] == x->gen) {
+		*name = x->qc[slot].local[attr];
+		*ns = x->qc[slot].ns[attr];
+		return true;
+	}
+	return qname_cache(x, qn, qlen, colon, hash, attr, name, ns, slot, stamp);
+}
+
+/* qname() when the slot does not answer: qname_slow(), then remember. */
+static bool qname_cache(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon,
+			unsigned hash, bool attr, const xmlChar **name, xmlNsPtr *ns, int slot,
+			unsigned stamp)
+{
+	if (!qname_slow(x, qn, qlen, colon, hash, attr, name, ns))
+		return false;
+	if (slot >= 0 && x->qc[slot].stamp == stamp) {
+		x->qc[slot].local[attr] = *name;
+		x->qc[slot].ns[attr] = *ns;
+		x->qc[slot].gen[attr] = x->gen;
+	}
+	return true;
+}
+
+static bool qname_slow(struct xf *x, const unsigned char *qn, size_t qlen, size_t colon,
+		       unsigned hash, bool attr, const xmlChar **name, xmlNsPtr *ns)
+{
+	unsigned h = (hash * 2u + attr) & 255u;
 	bool ok = true;
 
 	if ((x->names_used[h / 64] >> (h % 64) & 1u) != 0 && x->names[h].qlen == qlen &&
-	    x->names[h].attr == attr && memcmp(x->names[h].qn, qn, qlen) == 0) {
+	    x->names[h].attr == attr && same_bytes(x, x->names[h].qn, qn, qlen)) {
 		if (x->names[h].gen != x->gen) {
 			x->names[h].ns = colon != 0 ? resolve(x, qn, colon, &ok)
 					 : attr	    ? NULL
@@ -646,8 +842,13 @@ static bool start_tag(struct xf *x)
 	xmlAttrPtr lastprop = NULL;
 	bool empty = false;
 
+	int eslot;
+	unsigned estamp;
+
 	if (!scan_qname(x, &qn, &qlen, &colon, &hash))
 		return false;
+	eslot = x->last_slot;
+	estamp = x->last_stamp;
 	for (;;) {
 		struct xf_attr *at;
 		const unsigned char *before = x->p;
@@ -668,19 +869,27 @@ static bool start_tag(struct xf *x)
 		if (x->p == before || nattr >= XF_MAX_ATTRS)
 			return false; /* attributes need whitespace between them */
 		at = &x->attrs[nattr];
-		if (!scan_qname(x, &at->qn, &at->qlen, &at->colon, &at->hash) || !scan_eq(x) ||
-		    !scan_attr_value(x, &at->value, &at->refs))
+		if (!scan_qname(x, &at->qn, &at->qlen, &at->colon, &at->hash))
+			return false;
+		at->slot = x->last_slot;
+		at->stamp = x->last_stamp;
+		if (x->end - x->p >= 2 && x->p[0] == '=' && (x->p[1] == '"' || x->p[1] == '\'')) {
+			x->p += 2; /* scan_eq()'s common case */
+		} else if (!scan_eq(x)) {
+			return false;
+		}
+		if (!scan_attr_value(x, &at->value, &at->refs))
 			return false;
 		for (size_t i = 0; i < nattr; i++) {
 			if (x->attrs[i].qlen == at->qlen &&
-			    memcmp(x->attrs[i].qn, at->qn, at->qlen) == 0)
+			    same_bytes(x, x->attrs[i].qn, at->qn, at->qlen))
 				return false;
 		}
 		nattr++;
 	}
 	if (x->depth >= XF_MAX_DEPTH || x->a->total > x->a->budget)
 		return false;
-	el = xf_zalloc(x->a, sizeof(*el));
+	el = xf_node(x->a);
 	el->type = XML_ELEMENT_NODE;
 	el->doc = &x->a->doc;
 	/* namespace declarations first: they apply to the element and its attributes */
@@ -698,7 +907,7 @@ static bool start_tag(struct xf *x)
 			return false;
 		ns = xf_zalloc(x->a, sizeof(*ns));
 		ns->type = XML_LOCAL_NAMESPACE;
-		ns->href = (const xmlChar *)at->value;
+		ns->href = (const xmlChar *)known_uri(at->value);
 		if (!dflt) {
 			size_t plen = at->qlen - 6;
 
@@ -725,7 +934,7 @@ static bool start_tag(struct xf *x)
 			lastdef->next = ns;
 		lastdef = ns;
 	}
-	if (!qname(x, qn, qlen, colon, hash, false, &el->name, &el->ns))
+	if (!qname(x, qn, qlen, colon, hash, false, &el->name, &el->ns, eslot, estamp))
 		return false;
 	for (size_t i = 0; i < nattr; i++) {
 		struct xf_attr *at = &x->attrs[i];
@@ -735,11 +944,12 @@ static bool start_tag(struct xf *x)
 		if ((at->qlen == 5 && memcmp(at->qn, "xmlns", 5) == 0) ||
 		    (at->colon == 5 && memcmp(at->qn, "xmlns", 5) == 0))
 			continue;
-		a = xf_zalloc(x->a, sizeof(*a));
+		a = xf_attr_node(x->a);
 		a->type = XML_ATTRIBUTE_NODE;
 		a->doc = &x->a->doc;
 		a->parent = el;
-		if (!qname(x, at->qn, at->qlen, at->colon, at->hash, true, &a->name, &a->ns))
+		if (!qname(x, at->qn, at->qlen, at->colon, at->hash, true, &a->name, &a->ns,
+			   at->slot, at->stamp))
 			return false;
 		/* the same local name in the same namespace twice is an error; equal
 		 * qualified names were refused above, so only two prefixes bound to
@@ -866,11 +1076,16 @@ int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
 	x->p = (const unsigned char *)data;
 	x->end = x->p + len;
 	x->a = a;
+
 	x->xml_ns = NULL;
 	x->depth = 0;
 	x->nscope = 0;
 	memset(x->cache, 0, sizeof(x->cache));
 	memset(x->names_used, 0, sizeof(x->names_used));
+	memset(x->qc_used, 0, sizeof(x->qc_used));
+	x->stamp = 0;
+	x->last_slot = -1;
+	x->last_stamp = 0;
 	x->gen = 1;
 	ok = parse(x);
 	free(x);

@@ -1,0 +1,237 @@
+/* doc/docx's styles.xml shrink (the cut that checking parses) against the
+ * scan it replaced, which looked at every '<' (kept here as the reference):
+ * the styles.xml of every dev .docx, crafted layouts, and every truncation
+ * of them give byte-identical output (or both NULL). */
+#define _GNU_SOURCE /* memmem */
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "doc/docx.h"
+#include "doc/zip.h"
+#include "test.h"
+
+static const char *find_bytes(const char *p, const char *end, const char *needle)
+{
+	if (p >= end)
+		return NULL;
+	return memmem(p, (size_t)(end - p), needle, strlen(needle));
+}
+
+static char *ref_shrink(const char *data, size_t len, size_t *out_len)
+{
+	const char *end = data + len;
+	const char *ns = find_bytes(data, end, "=\"" NS_W "\"");
+	const char *q;
+	char prefix[32];
+	char open_style[48];
+	char close_style[48];
+	char open_latent[48];
+	char close_latent[48];
+	char type_attr[48];
+	struct buf out;
+	const char *p = data;
+
+	if (ns == NULL)
+		return NULL;
+	/* xmlns:PFX="...wordprocessingml..." */
+	q = ns;
+	while (q > data && q[-1] != ':' && q[-1] != ' ' && ns - q < 30)
+		q--;
+	if (q <= data || q[-1] != ':' || (size_t)(ns - q) >= sizeof(prefix))
+		return NULL;
+	memcpy(prefix, q, (size_t)(ns - q));
+	prefix[ns - q] = '\0';
+	snprintf(open_style, sizeof(open_style), "<%s:style", prefix);
+	snprintf(close_style, sizeof(close_style), "</%s:style>", prefix);
+	snprintf(open_latent, sizeof(open_latent), "<%s:latentStyles", prefix);
+	snprintf(close_latent, sizeof(close_latent), "</%s:latentStyles>", prefix);
+	snprintf(type_attr, sizeof(type_attr), "%s:type=\"", prefix);
+	buf_init(&out, len + 1);
+	while (p < end) {
+		const char *lt = memchr(p, '<', (size_t)(end - p));
+		const char *gt;
+		const char *skip_to = NULL;
+
+		if (lt == NULL) {
+			buf_add(&out, p, (size_t)(end - p));
+			break;
+		}
+		buf_add(&out, p, (size_t)(lt - p));
+		p = lt;
+		if ((size_t)(end - p) > strlen(open_style) &&
+		    memcmp(p, open_style, strlen(open_style)) == 0 &&
+		    (p[strlen(open_style)] == ' ' || p[strlen(open_style)] == '>')) {
+			const char *t;
+
+			gt = memchr(p, '>', (size_t)(end - p));
+			if (gt == NULL)
+				goto out_fail;
+			t = find_bytes(p, gt, type_attr);
+			if (t != NULL && (memcmp(t + strlen(type_attr), "table\"", 6) == 0 ||
+					  memcmp(t + strlen(type_attr), "numbering\"", 10) == 0)) {
+				if (gt[-1] == '/') {
+					skip_to = gt + 1;
+				} else {
+					skip_to = find_bytes(gt, end, close_style);
+					if (skip_to == NULL)
+						goto out_fail;
+					skip_to += strlen(close_style);
+				}
+			}
+		} else if ((size_t)(end - p) > strlen(open_latent) &&
+			   memcmp(p, open_latent, strlen(open_latent)) == 0) {
+			gt = memchr(p, '>', (size_t)(end - p));
+			if (gt == NULL)
+				goto out_fail;
+			if (gt[-1] == '/') {
+				skip_to = gt + 1;
+			} else {
+				skip_to = find_bytes(gt, end, close_latent);
+				if (skip_to == NULL)
+					goto out_fail;
+				skip_to += strlen(close_latent);
+			}
+		}
+		if (skip_to != NULL) {
+			p = skip_to;
+			continue;
+		}
+		buf_addc(&out, '<');
+		p++;
+	}
+	return buf_detach(&out, out_len);
+out_fail:
+	buf_free(&out);
+	return NULL;
+}
+
+/* Both shrinks of data[0..len) agree; returns whether anything was cut. */
+static bool same_shrink(const char *data, size_t len)
+{
+	size_t la = 0, lb = 0;
+	/* the reference may read a few bytes past the end (a 6-byte memcmp
+	 * near it): its copy has slack; the new one gets exactly len bytes */
+	char *pad = xcalloc(len + 16, 1);
+	char *exact = xmalloc(len ? len : 1);
+	char *a, *b;
+	bool cut;
+
+	memcpy(pad, data, len);
+	memcpy(exact, data, len);
+	a = ref_shrink(pad, len, &la);
+	b = doc_docx_shrink_styles(exact, len, &lb);
+	free(pad);
+	free(exact);
+
+	if (a == NULL || b == NULL) {
+		if (a != b)
+			TEST_FAIL_AT("one shrink declined (%zu bytes in): %s / %s", len,
+				     a ? "reference kept" : "reference NULL",
+				     b ? "new kept" : "new NULL");
+		return false;
+	}
+	if (la != lb || memcmp(a, b, la) != 0)
+		TEST_FAIL_AT("shrinks differ on %zu bytes: %zu vs %zu bytes out", len, la, lb);
+	cut = la < len;
+	free(a);
+	free(b);
+	return cut;
+}
+
+#define W_NS "xmlns:%s=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+
+TEST(styles_shrink_same_as_tag_scan_crafted)
+{
+	/* prefixes with and without the byte the search keys on */
+	static const char *const prefixes[] = {"w", "y", "wy", "ay"};
+	static const char *const bodies[] = {
+	    "<P:docDefaults/><P:latentStyles P:count=\"1\"><P:lsdException P:name=\"a\"/>"
+	    "</P:latentStyles><P:style P:type=\"paragraph\" P:styleId=\"a\"><P:name P:val=\"A\"/>"
+	    "</P:style><P:style P:type=\"table\" P:styleId=\"t\"><P:tblPr/></P:style>"
+	    "<P:style P:type=\"numbering\" P:styleId=\"n\"/><P:style P:type=\"character\">"
+	    "<P:rPr/></P:style>",
+	    /* latent styles after styles, twice, one empty; a style element with no
+	     * attributes; "<P:style/>" and "<P:styles" that are no cut */
+	    "<P:style><P:pPr/></P:style><P:style P:type=\"table\"></P:style><P:latentStyles/>"
+	    "<P:style/><P:latentStyles><x/></P:latentStyles><P:styleX/>"
+	    "<P:style\tP:type=\"table\"></P:style><P:style P:type=\"table\"/>",
+	    /* a table style whose end is missing; a latent one likewise */
+	    "<P:style P:type=\"paragraph\"/><P:style P:type=\"table\"><P:tblPr/>",
+	    "<P:latentStyles><P:lsdException/>",
+	    /* type attribute forms that are not the cut's */
+	    "<P:style type=\"table\"></P:style><P:style P:type='table'></P:style>"
+	    "<P:style P:type=\"tablex\"></P:style><P:style P:type=\"table\">y</P:style>yyy",
+	};
+	size_t cut = 0, cases = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(prefixes); i++) {
+		for (size_t j = 0; j < ARRAY_LEN(bodies); j++) {
+			struct buf b;
+			char *xml;
+			size_t len;
+
+			buf_init(&b, 1 << 20);
+			buf_addf(&b, "<?xml version=\"1.0\"?><%s:styles " W_NS ">", prefixes[i],
+				 prefixes[i]);
+			for (const char *p = bodies[j]; *p; p++) {
+				if (*p == 'P')
+					buf_adds(&b, prefixes[i]);
+				else
+					buf_addc(&b, *p);
+			}
+			buf_addf(&b, "</%s:styles>", prefixes[i]);
+			xml = buf_detach(&b, &len);
+			/* every truncation, and the whole */
+			for (size_t n = 0; n <= len; n++) {
+				cut += same_shrink(xml, n);
+				cases++;
+			}
+			free(xml);
+		}
+	}
+	fprintf(stderr, "  %zu inputs, %zu with something cut\n", cases, cut);
+	ASSERT(cut > cases / 8);
+}
+
+TEST(styles_shrink_same_as_tag_scan_dev_set)
+{
+	char dir[512];
+	DIR *dd;
+	struct dirent *de;
+	size_t docs = 0;
+
+	snprintf(dir, sizeof(dir), "%s/corpus/gongwen-dev/docs", test_shared_dir());
+	dd = opendir(dir);
+	if (dd == NULL) {
+		fprintf(stderr, "  skipped: %s not found\n", dir);
+		return;
+	}
+	while ((de = readdir(dd)) != NULL) {
+		char path[1024];
+		struct doc_zip *z;
+		struct err e = {0};
+		char *data;
+		size_t len, n = strlen(de->d_name);
+
+		if (n < 5 || strcmp(de->d_name + n - 5, ".docx") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (doc_zip_open_file(path, NULL, &z, &e) != 0) {
+			err_clear(&e);
+			continue;
+		}
+		if (doc_zip_read(z, "word/styles.xml", &data, &len, &e) == 0) {
+			ASSERT(same_shrink(data, len));
+			docs++;
+			free(data);
+		}
+		err_clear(&e);
+		doc_zip_close(z);
+	}
+	closedir(dd);
+	fprintf(stderr, "  %zu styles.xml\n", docs);
+	ASSERT(docs >= 100);
+}
