@@ -96,14 +96,15 @@ struct gw_para {
 /* Character classes present in a paragraph, so rules that need e.g. a digit
  * skip paragraphs without one before running any regular expression. */
 enum {
-	GW_C_DIGIT = 1u << 0,	/* 0-9 */
-	GW_C_FWDIGIT = 1u << 1, /* ０-９ */
-	GW_C_APUNCT = 1u << 2,	/* ASCII , ; : ? ! . " ' ( ) */
-	GW_C_NIAN = 1u << 3,	/* 年 */
-	GW_C_DUNHAO = 1u << 4,	/* 、 */
-	GW_C_ALPHA = 1u << 5,	/* A-Z a-z */
-	GW_C_ADJREP = 1u << 6,	/* the same character twice in a row */
-	GW_C_PUNCPAIR = 1u << 7 /* two of ，、；：。！？ in a row */
+	GW_C_DIGIT = 1u << 0,	 /* 0-9 */
+	GW_C_FWDIGIT = 1u << 1,	 /* ０-９ */
+	GW_C_APUNCT = 1u << 2,	 /* ASCII , ; : ? ! . " ' ( ) */
+	GW_C_NIAN = 1u << 3,	 /* 年 */
+	GW_C_DUNHAO = 1u << 4,	 /* 、 */
+	GW_C_ALPHA = 1u << 5,	 /* A-Z a-z */
+	GW_C_ADJREP = 1u << 6,	 /* the same character twice in a row */
+	GW_C_PUNCPAIR = 1u << 7, /* two of ，、；：。！？ in a row */
+	GW_C_WORDREP = 1u << 8	 /* "ABAB" or "ABCABC": a word of 2 or 3 repeated */
 };
 
 /* False when code point c certainly does not occur in p (set with p->chars

@@ -265,6 +265,52 @@ bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits)
 	return false;
 }
 
+/* The GW_C_* summary of a text, and its code points added to the Bloom
+ * filter cps. Most characters are Han and only need the filter and the
+ * neighbour comparisons. */
+static unsigned para_chars(const struct ustr *u, uint64_t *cps)
+{
+	const uint32_t *t = u->p;
+	unsigned c = 0;
+	bool prev_pm = false;
+
+	for (size_t j = 0; j < u->len; j++) {
+		uint32_t ch = t[j];
+		unsigned h = cp_hash(ch);
+		bool pm = false;
+
+		cps[h >> 6] |= (uint64_t)1 << (h & 63);
+		if (j > 0 && t[j - 1] == ch)
+			c |= GW_C_ADJREP;
+		/* "ABAB" or "ABCABC" ending at j */
+		if ((j >= 3 && t[j - 2] == ch && t[j - 3] == t[j - 1]) ||
+		    (j >= 5 && t[j - 3] == ch && t[j - 4] == t[j - 1] && t[j - 5] == t[j - 2]))
+			c |= GW_C_WORDREP;
+		if (ch < 0x80) {
+			if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))
+				c |= GW_C_ALPHA;
+			if (ch >= '0' && ch <= '9')
+				c |= GW_C_DIGIT;
+			else if (strchr(",;:?!.\"'()", (int)ch) != NULL && ch != 0)
+				c |= GW_C_APUNCT;
+		} else if (ch >= 0x4E00 && ch <= 0x9FFF && ch != 0x5E74) {
+			/* a Han character other than 年: nothing else to note */
+		} else {
+			pm = is_point_mark(ch);
+			if (pm && prev_pm)
+				c |= GW_C_PUNCPAIR;
+			if (ch >= 0xFF10 && ch <= 0xFF19)
+				c |= GW_C_FWDIGIT;
+			else if (ch == 0x5E74)
+				c |= GW_C_NIAN;
+			else if (ch == 0x3001)
+				c |= GW_C_DUNHAO;
+		}
+		prev_pm = pm;
+	}
+	return c;
+}
+
 void gw_detect_roles(struct gw_doc *doc)
 {
 	size_t n = doc->n;
@@ -288,28 +334,7 @@ void gw_detect_roles(struct gw_doc *doc)
 		unsigned c = 0;
 
 		memset(P[i].cps, 0, sizeof(P[i].cps));
-		for (size_t j = 0; j < P[i].text.len; j++) {
-			uint32_t ch = P[i].text.p[j];
-			unsigned h = cp_hash(ch);
-
-			P[i].cps[h >> 6] |= (uint64_t)1 << (h & 63);
-			if (j > 0 && P[i].text.p[j - 1] == ch)
-				c |= GW_C_ADJREP;
-			if (j > 0 && is_point_mark(ch) && is_point_mark(P[i].text.p[j - 1]))
-				c |= GW_C_PUNCPAIR;
-			if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))
-				c |= GW_C_ALPHA;
-			if (ch >= '0' && ch <= '9')
-				c |= GW_C_DIGIT;
-			else if (ch < 0x80 && strchr(",;:?!.\"'()", (int)ch) != NULL && ch != 0)
-				c |= GW_C_APUNCT;
-			else if (ch >= 0xFF10 && ch <= 0xFF19)
-				c |= GW_C_FWDIGIT;
-			else if (ch == 0x5E74)
-				c |= GW_C_NIAN;
-			else if (ch == 0x3001)
-				c |= GW_C_DUNHAO;
-		}
+		c = para_chars(&P[i].text, P[i].cps);
 		P[i].chars = c;
 		P[i].role = is_blank(&P[i].text) ? GW_ROLE_BLANK : -1;
 		P[i].level = 0;
