@@ -243,6 +243,8 @@ size_t gw_heading_span(const struct gw_para *p)
 
 bool gw_run_has_ambiguous_punct(const struct gw_para *p, const struct gw_run_info *r)
 {
+	if (!(p->chars & GW_C_AMBIG))
+		return false;
 	for (size_t k = r->start; k < r->end && k < p->text.len; k++) {
 		uint32_t c = p->text.p[k];
 

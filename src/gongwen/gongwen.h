@@ -104,7 +104,9 @@ enum {
 	GW_C_ALPHA = 1u << 5,	 /* A-Z a-z */
 	GW_C_ADJREP = 1u << 6,	 /* the same character twice in a row */
 	GW_C_PUNCPAIR = 1u << 7, /* two of ，、；：。！？ in a row */
-	GW_C_WORDREP = 1u << 8	 /* "ABAB" or "ABCABC": a word of 2 or 3 repeated */
+	GW_C_WORDREP = 1u << 8,	 /* "ABAB" or "ABCABC": a word of 2 or 3 repeated */
+	GW_C_PAIRMARK = 1u << 9, /* a paired mark: U+2018-201D, U+3008-3015, （） */
+	GW_C_AMBIG = 1u << 10 /* “”‘’—…· (width depends on the font: gw_run_has_ambiguous_punct) */
 };
 
 /* False when code point c certainly does not occur in p (set with p->chars

@@ -273,19 +273,30 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 	const uint32_t *t = u->p;
 	unsigned c = 0;
 	bool prev_pm = false;
+	/* the five previous code points (no text holds UINT32_MAX) */
+	uint32_t p1 = UINT32_MAX, p2 = UINT32_MAX, p3 = UINT32_MAX, p4 = UINT32_MAX,
+		 p5 = UINT32_MAX;
 
 	for (size_t j = 0; j < u->len; j++) {
 		uint32_t ch = t[j];
 		unsigned h = cp_hash(ch);
-		bool pm = false;
 
 		cps[h >> 6] |= (uint64_t)1 << (h & 63);
-		if (j > 0 && t[j - 1] == ch)
+		if (ch == p1)
 			c |= GW_C_ADJREP;
 		/* "ABAB" or "ABCABC" ending at j */
-		if ((j >= 3 && t[j - 2] == ch && t[j - 3] == t[j - 1]) ||
-		    (j >= 5 && t[j - 3] == ch && t[j - 4] == t[j - 1] && t[j - 5] == t[j - 2]))
+		if ((ch == p2 && p1 == p3) || (ch == p3 && p1 == p4 && p2 == p5))
 			c |= GW_C_WORDREP;
+		p5 = p4;
+		p4 = p3;
+		p3 = p2;
+		p2 = p1;
+		p1 = ch;
+		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74) {
+			/* a Han character other than 年: nothing else to note */
+			prev_pm = false;
+			continue;
+		}
 		if (ch < 0x80) {
 			if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))
 				c |= GW_C_ALPHA;
@@ -293,20 +304,28 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 				c |= GW_C_DIGIT;
 			else if (strchr(",;:?!.\"'()", (int)ch) != NULL && ch != 0)
 				c |= GW_C_APUNCT;
-		} else if (ch >= 0x4E00 && ch <= 0x9FFF && ch != 0x5E74) {
-			/* a Han character other than 年: nothing else to note */
-		} else {
-			pm = is_point_mark(ch);
-			if (pm && prev_pm)
-				c |= GW_C_PUNCPAIR;
-			if (ch >= 0xFF10 && ch <= 0xFF19)
-				c |= GW_C_FWDIGIT;
-			else if (ch == 0x5E74)
-				c |= GW_C_NIAN;
-			else if (ch == 0x3001)
-				c |= GW_C_DUNHAO;
+			prev_pm = false;
+			continue;
 		}
-		prev_pm = pm;
+		if (is_point_mark(ch)) {
+			if (prev_pm)
+				c |= GW_C_PUNCPAIR;
+			prev_pm = true;
+		} else {
+			prev_pm = false;
+		}
+		if ((ch >= 0x2018 && ch <= 0x201D) || (ch >= 0x3008 && ch <= 0x3015) ||
+		    ch == 0xFF08 || ch == 0xFF09)
+			c |= GW_C_PAIRMARK;
+		if (ch == 0x201C || ch == 0x201D || ch == 0x2018 || ch == 0x2019 || ch == 0x2014 ||
+		    ch == 0x2026 || ch == 0x00B7)
+			c |= GW_C_AMBIG;
+		if (ch >= 0xFF10 && ch <= 0xFF19)
+			c |= GW_C_FWDIGIT;
+		else if (ch == 0x5E74)
+			c |= GW_C_NIAN;
+		else if (ch == 0x3001)
+			c |= GW_C_DUNHAO;
 	}
 	return c;
 }

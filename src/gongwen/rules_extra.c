@@ -644,8 +644,12 @@ static void nest_pair(struct gw_doc *doc, size_t i, const uint32_t fam[4], const
 	size_t depth = 0;
 	size_t ni = 0;
 
-	/* an inner pair is a fam[0] inside a fam[0]: nothing to report without one */
-	if (!gw_para_may_have(p, fam[0]))
+	/* an inner pair is a fam[0] inside a fam[0]: nothing to report without two */
+	long first;
+
+	if (!gw_para_may_have(p, fam[0]) ||
+	    (first = text_ucs_chr(p->text.p, p->text.len, 0, fam[0])) < 0 ||
+	    text_ucs_chr(p->text.p, p->text.len, (size_t)first + 1, fam[0]) < 0)
 		return;
 	for (size_t k = 0; k < p->text.len; k++) {
 		uint32_t c = p->text.p[k];

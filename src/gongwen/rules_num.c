@@ -159,13 +159,13 @@ static void rule_mixed_date(struct gw_doc *doc, size_t i, struct gw_findings *ou
 
 	if (p->role == GW_ROLE_DATE || !gw_cn_numeral_before_nian(p, true))
 		return;
-	for (size_t k = 1; k < p->text.len; k++) {
+	for (long at = text_ucs_chr(p->text.p, p->text.len, 1, 0x5E74 /* 年 */); at >= 0;
+	     at = text_ucs_chr(p->text.p, p->text.len, (size_t)at + 1, 0x5E74)) {
+		size_t k = (size_t)at;
 		uint32_t b = p->text.p[k - 1];
 		uint32_t a = k + 1 < p->text.len ? p->text.p[k + 1] : 0;
 		bool cn_b = b == 0x3007 || b == 0x96F6 || gw_is_cn_digit19(b);
 
-		if (p->text.p[k] != 0x5E74)
-			continue;
 		if ((cn_b && gw_is_digit09(a)) ||
 		    (gw_is_digit09(b) && (gw_is_cn_digit19(a) || a == 0x5341)))
 			may_a = true;

@@ -15,21 +15,29 @@ static const char *const url_re = "(https?://[\\x21-\\x7e]+|www\\.[A-Za-z0-9.\\-
 				  "[A-Za-z0-9._%+\\-]+@[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,})";
 
 /* Copy of the text with URLs/e-mails blanked to spaces (same length). */
-static void mask_urls(const struct gw_para *p, struct ustr *m)
+/* m is p's text with the URLs blanked: p->text itself (shared, not to be
+ * freed) when there is none; returns whether m is a copy to free. */
+static bool mask_urls(const struct gw_para *p, struct ustr *m)
 {
 	size_t from = 0;
 	size_t s;
 	size_t e;
+	bool copy = false;
 
-	ustr_init(m);
-	ustr_add(m, p->text.p, p->text.len);
+	*m = p->text;
 	/* every alternative of url_re contains an ASCII letter */
 	while ((p->chars & GW_C_ALPHA) && from < m->len &&
 	       text_re_search(text_re_get(url_re), m->p, m->len, from, &s, &e, NULL, 0)) {
+		if (!copy) {
+			ustr_init(m);
+			ustr_add(m, p->text.p, p->text.len);
+			copy = true;
+		}
 		for (size_t k = s; k < e; k++)
 			m->p[k] = ' ';
 		from = e > s ? e : s + 1;
 	}
+	return copy;
 }
 
 static uint32_t prev_nonspace(const struct ustr *m, size_t i)
@@ -68,8 +76,9 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
 	size_t s;
 	size_t e;
 
-	/* Count straight quotes already open before deciding curly direction. */
-	for (size_t k = 0; k < m->len; k++) {
+	/* Count straight quotes already open before deciding curly direction.
+	 * Every mark handled is a GW_C_APUNCT (m is p's text, URLs blanked). */
+	for (size_t k = 0; (p->chars & GW_C_APUNCT) && k < m->len; k++) {
 		uint32_t c = m->p[k];
 		const char *rep = NULL;
 
@@ -338,6 +347,9 @@ static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t pos[64];
 	size_t depth = 0;
 
+	/* every mark of open[] and close[] is a GW_C_PAIRMARK */
+	if (!(p->chars & GW_C_PAIRMARK))
+		return;
 	for (size_t k = 0; k < p->text.len; k++) {
 		uint32_t c = p->text.p[k];
 
@@ -400,10 +412,11 @@ void gw_rules_punc(struct gw_doc *doc, struct gw_findings *out)
 {
 	for (size_t i = 0; i < doc->n; i++) {
 		struct ustr m;
+		bool copy;
 
 		if (doc->paras[i].role == GW_ROLE_BLANK)
 			continue;
-		mask_urls(&doc->paras[i], &m);
+		copy = mask_urls(&doc->paras[i], &m);
 		rule_halfwidth(doc, i, &m, out);
 		rule_repeated(doc, i, out);
 		rule_conflict(doc, i, out);
@@ -414,6 +427,7 @@ void gw_rules_punc(struct gw_doc *doc, struct gw_findings *out)
 			rule_dunhao(doc, i, out);
 		rule_pairs(doc, i, out);
 		rule_dots_spaces(doc, i, out);
-		ustr_free(&m);
+		if (copy)
+			ustr_free(&m);
 	}
 }
