@@ -803,22 +803,23 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	static const struct {
 		const char *pat;
 		const char *rep;
-		uint32_t need; /* a character the pattern cannot match without */
+		uint32_t need;	 /* a character the pattern cannot match without */
+		const char *lit; /* a literal every match contains */
 	} fx[] = {
-	    {"(?<![0-9.０-９])1律", "一律", 0x5F8B},
-	    {"(?<![0-9.０-９])1方面", "一方面", 0x65B9},
-	    {"(?<![0-9.０-９])1旦", "一旦", 0x65E6},
-	    {"(?<![0-9.０-９])1般(?![0-9])", "一般", 0x822C},
-	    {"(?<![0-9.０-９])1切", "一切", 0x5207},
-	    {"(?<![0-9.０-９])1致(?![0-9])", "一致", 0x81F4},
-	    {"统1(?![0-9])", "统一", 0x7EDF},
-	    {"唯1(?![0-9])", "唯一", 0x552F},
-	    {"第1书记", "第一书记", 0x4E66},
-	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五", 0x4E94},
-	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五", 0x4E94},
-	    {"(?<![0-9.])5四运动", "五四运动", 0x56DB},
-	    {"(?<![0-9.])9三学社", "九三学社", 0x4E09},
-	    {"1带1路", "一带一路", 0x5E26},
+	    {"(?<![0-9.０-９])1律", "一律", 0x5F8B, "1律"},
+	    {"(?<![0-9.０-９])1方面", "一方面", 0x65B9, "1方面"},
+	    {"(?<![0-9.０-９])1旦", "一旦", 0x65E6, "1旦"},
+	    {"(?<![0-9.０-９])1般(?![0-9])", "一般", 0x822C, "1般"},
+	    {"(?<![0-9.０-９])1切", "一切", 0x5207, "1切"},
+	    {"(?<![0-9.０-９])1致(?![0-9])", "一致", 0x81F4, "1致"},
+	    {"统1(?![0-9])", "统一", 0x7EDF, "统1"},
+	    {"唯1(?![0-9])", "唯一", 0x552F, "唯1"},
+	    {"第1书记", "第一书记", 0x4E66, "第1书记"},
+	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五", 0x4E94, "14五"},
+	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五", 0x4E94, "15五"},
+	    {"(?<![0-9.])5四运动", "五四运动", 0x56DB, "5四运动"},
+	    {"(?<![0-9.])9三学社", "九三学社", 0x4E09, "9三学社"},
+	    {"1带1路", "一带一路", 0x5E26, "1带1路"},
 	};
 	struct gw_finding *fd = NULL;
 
@@ -829,6 +830,7 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 		size_t e;
 
 		while (gw_para_may_have(p, fx[k].need) &&
+		       text_ucs_find(p->text.p, p->text.len, from, fx[k].lit) >= 0 &&
 		       gw_re(fx[k].pat, p, from, &s, &e, NULL, 0)) {
 			if (fd == NULL)
 				fd = gw_at(out, doc, i, s, e, "GW-NUM-007", E, GW_FIX_AUTO,
@@ -846,6 +848,7 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 
 		/* 星期 (callers: the paragraph has a digit) */
 		while (gw_para_may_have(p, 0x661F) && gw_para_may_have(p, 0x671F) &&
+		       text_ucs_find(p->text.p, p->text.len, from, "星期") >= 0 &&
 		       gw_re("星期\\K[1-6](?![0-9])", p, from, &s, &e, NULL, 0)) {
 			if (fd == NULL)
 				fd = gw_at(out, doc, i, s, e, "GW-NUM-007", E, GW_FIX_AUTO,

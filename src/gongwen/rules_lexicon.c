@@ -1126,6 +1126,9 @@ static bool may_have_all(const struct gw_para *p, const char *lit)
 	return true;
 }
 
+/* The opening brackets of the GW-TYPE-015 pattern. */
+static const char *const type015_open[] = {"〔", "[", "【", NULL};
+
 static void ctx_scan(struct para_scan *ps)
 {
 	const struct gw_para *p = &ps->doc->paras[ps->i];
@@ -1155,6 +1158,11 @@ static void ctx_scan(struct para_scan *ps)
 			if (ctx_next[r] != NULL && !de_followed_by(p, &de, ctx_next[r]))
 				continue;
 		}
+		/* GW-TYPE-015 needs a 〔[【 year 〕]】 number 号 */
+		if (strcmp(cr->rule, "GW-TYPE-015") == 0 &&
+		    (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, 0x53F7) ||
+		     !gw_para_may_have_any(p, type015_open)))
+			continue;
 		/* the word-doubling rule (GW-LANG-005, the rule without a
 		 * literal) needs "ABAB" or "ABCABC" */
 		if (ctx_need[r] == NULL && !(p->chars & GW_C_WORDREP))

@@ -395,7 +395,9 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 	static const char *const bullets[] = {"•", "・", NULL};
 	static const char *const spaces[] = {" ", "\u3000", NULL};
 
-	if (gw_para_may_have_any(p, bullets))
+	if (gw_para_may_have_any(p, bullets) &&
+	    (text_ucs_chr(p->text.p, p->text.len, 0, 0x2022) >= 0 ||
+	     text_ucs_chr(p->text.p, p->text.len, 0, 0x30FB) >= 0))
 		gw_replace_all(out, doc, i,
 			       "(?<=[\\x{4E00}-\\x{9FFF}])[•・](?=[\\x{4E00}-\\x{9FFF}])", "·",
 			       "GW-PUNC-016", W, "间隔号应为“·”");
