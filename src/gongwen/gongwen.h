@@ -109,9 +109,20 @@ enum {
 	GW_C_AMBIG = 1u << 10 /* “”‘’—…· (width depends on the font: gw_run_has_ambiguous_punct) */
 };
 
+/* The bit of code point c in gw_para.cps (10 bits: one of 1024). */
+static inline unsigned gw_cp_hash(uint32_t c)
+{
+	return (unsigned)((c * 0x9E3779B1u) >> 22);
+}
+
 /* False when code point c certainly does not occur in p (set with p->chars
  * by gw_detect_roles); true means it may. */
-bool gw_para_may_have(const struct gw_para *p, uint32_t c);
+static inline bool gw_para_may_have(const struct gw_para *p, uint32_t c)
+{
+	unsigned h = gw_cp_hash(c);
+
+	return (p->cps[h >> 6] >> (h & 63)) & 1;
+}
 /* The same for the first code point of each UTF-8 literal in a NULL-ended list:
  * false when none of them can occur. */
 bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits);

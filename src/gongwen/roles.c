@@ -220,23 +220,11 @@ static void classify_mark(struct gw_para *p)
 		p->role = GW_ROLE_URGENCY;
 }
 
-static unsigned cp_hash(uint32_t c)
-{
-	return (unsigned)((c * 0x9E3779B1u) >> 22); /* 10 bits: one of 1024 */
-}
-
 /* ，、；：。！？ */
 static bool is_point_mark(uint32_t c)
 {
 	return c == 0xFF0C || c == 0x3001 || c == 0xFF1B || c == 0xFF1A || c == 0x3002 ||
 	       c == 0xFF01 || c == 0xFF1F;
-}
-
-bool gw_para_may_have(const struct gw_para *p, uint32_t c)
-{
-	unsigned h = cp_hash(c);
-
-	return (p->cps[h >> 6] >> (h & 63)) & 1;
 }
 
 bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits)
@@ -273,25 +261,25 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 	const uint32_t *t = u->p;
 	unsigned c = 0;
 	bool prev_pm = false;
-	/* the five previous code points (no text holds UINT32_MAX) */
-	uint32_t p1 = UINT32_MAX, p2 = UINT32_MAX, p3 = UINT32_MAX, p4 = UINT32_MAX,
-		 p5 = UINT32_MAX;
 
 	for (size_t j = 0; j < u->len; j++) {
 		uint32_t ch = t[j];
-		unsigned h = cp_hash(ch);
+		unsigned h = gw_cp_hash(ch);
 
 		cps[h >> 6] |= (uint64_t)1 << (h & 63);
-		if (ch == p1)
-			c |= GW_C_ADJREP;
-		/* "ABAB" or "ABCABC" ending at j */
-		if ((ch == p2 && p1 == p3) || (ch == p3 && p1 == p4 && p2 == p5))
-			c |= GW_C_WORDREP;
-		p5 = p4;
-		p4 = p3;
-		p3 = p2;
-		p2 = p1;
-		p1 = ch;
+		if (j >= 5) {
+			if (ch == t[j - 1])
+				c |= GW_C_ADJREP;
+			/* "ABAB" or "ABCABC" ending at j */
+			if ((ch == t[j - 2] && t[j - 1] == t[j - 3]) ||
+			    (ch == t[j - 3] && t[j - 1] == t[j - 4] && t[j - 2] == t[j - 5]))
+				c |= GW_C_WORDREP;
+		} else {
+			if (j >= 1 && ch == t[j - 1])
+				c |= GW_C_ADJREP;
+			if (j >= 3 && ch == t[j - 2] && t[j - 1] == t[j - 3])
+				c |= GW_C_WORDREP;
+		}
 		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74) {
 			/* a Han character other than 年: nothing else to note */
 			prev_pm = false;

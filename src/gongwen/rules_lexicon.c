@@ -909,6 +909,9 @@ static void lex_scan(struct para_scan *ps)
 	size_t last_end[LX_NCLASS] = {0};
 
 	for (size_t k = 0; k < n; k++) {
+		/* most characters start no key: the BMP bit alone says so */
+		if (t[k] <= 0xFFFF && ((lex_first_bits[t[k] >> 3] >> (t[k] & 7)) & 1) == 0)
+			continue;
 		for (size_t j = lex_first_key(t[k]);
 		     j < ARRAY_LEN(lex_keys) && lex_keys[j].first == t[k]; j++) {
 			const struct lex_key *key = &lex_keys[j];
@@ -1112,15 +1115,31 @@ static bool de_followed_by(const struct gw_para *p, struct de_next *de, const ch
 	return false;
 }
 
-/* May every code point of the UTF-8 literal occur in p? (Bloom filter) */
+/* May every code point of the UTF-8 literal occur in p? (Bloom filter; the
+ * literals are valid UTF-8, decoded here) */
 static bool may_have_all(const struct gw_para *p, const char *lit)
 {
-	for (const char *c = lit; *c != '\0'; c++) {
-		if (((unsigned char)*c & 0xC0) == 0x80)
-			continue;
-		const char *const one[] = {c, NULL};
+	const unsigned char *b = (const unsigned char *)lit;
 
-		if (!gw_para_may_have_any(p, one))
+	while (*b != 0) {
+		uint32_t c;
+
+		if (b[0] < 0x80) {
+			c = b[0];
+			b += 1;
+		} else if (b[0] < 0xE0) {
+			c = ((uint32_t)(b[0] & 0x1F) << 6) | (b[1] & 0x3F);
+			b += 2;
+		} else if (b[0] < 0xF0) {
+			c = ((uint32_t)(b[0] & 0x0F) << 12) | ((uint32_t)(b[1] & 0x3F) << 6) |
+			    (b[2] & 0x3F);
+			b += 3;
+		} else {
+			c = ((uint32_t)(b[0] & 0x07) << 18) | ((uint32_t)(b[1] & 0x3F) << 12) |
+			    ((uint32_t)(b[2] & 0x3F) << 6) | (b[3] & 0x3F);
+			b += 4;
+		}
+		if (!gw_para_may_have(p, c))
 			return false;
 	}
 	return true;
