@@ -202,8 +202,8 @@ static size_t runs_from_segs(const struct gw_doc *doc, xmlNodePtr p, const uint3
 			end = segs[k].start + segs[k].len;
 			k++;
 		}
-		for (size_t j = start; j < end; j++)
-			vis = vis || !text_is_ws(text[j]);
+		for (size_t j = start; j < end && !vis; j++)
+			vis = !text_is_ws(text[j]);
 		if (!vis || n >= max)
 			continue;
 		out[n].run = r;

@@ -82,6 +82,8 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
 		uint32_t c = m->p[k];
 		const char *rep = NULL;
 
+		if (c >= 0x80) /* every mark handled is ASCII */
+			continue;
 		if (c == ',' || c == ';' || c == ':' || c == '?' || c == '!') {
 			uint32_t a = prev_nonspace(m, k);
 			uint32_t b = next_nonspace(m, k);
