@@ -70,6 +70,36 @@ bool gw_digit_before(const struct gw_para *p, uint32_t c)
 	return false;
 }
 
+static bool skip_to_digit(uint32_t c)
+{
+	return c < 0x3001 && !(c >= '0' && c <= '9');
+}
+
+bool gw_digit_sep_digit(const struct gw_para *p, const uint32_t *seps, size_t n)
+{
+	const uint32_t *t = p->text.p;
+	size_t len = p->text.len;
+
+	if (!(p->chars & GW_C_DIGIT))
+		return false;
+	for (size_t q = 0; q < n; q++) {
+		for (long at = text_ucs_chr(t, len, 1, seps[q]); at >= 0;
+		     at = text_ucs_chr(t, len, (size_t)at + 1, seps[q])) {
+			size_t a = (size_t)at;
+			size_t b = (size_t)at + 1;
+
+			while (a > 0 && skip_to_digit(t[a - 1]))
+				a--;
+			while (b < len && skip_to_digit(t[b]))
+				b++;
+			if (a > 0 && t[a - 1] >= '0' && t[a - 1] <= '9' && b < len && t[b] >= '0' &&
+			    t[b] <= '9')
+				return true;
+		}
+	}
+	return false;
+}
+
 bool gw_has_around(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_t),
 		   bool (*after)(uint32_t))
 {

@@ -883,8 +883,8 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	}
 	/* GW-NUM-009: only 万/亿 serve as number units. Every alternative
 	 * has a 千, 百 or 十. */
-	if ((gw_para_may_have(p, 0x5343) || gw_para_may_have(p, 0x767E) ||
-	     gw_para_may_have(p, 0x5341)) &&
+	if ((gw_digit_before(p, 0x5343) || gw_digit_before(p, 0x767E) ||
+	     gw_digit_before(p, 0x5341)) &&
 	    gw_re("(?<![0-9.])[0-9]+(?:\\.[0-9]+)?(?:千万|百万|十万|千|百)(?![米克瓦赫伏帕焦卡字"
 		  "分兆])",
 		  p, 0, &s, &e, NULL, 0))

@@ -97,7 +97,10 @@ static void rule_range_units(struct gw_doc *doc, size_t i, struct gw_findings *o
 
 	/* the unit follows a digit or a space (\\s: every Unicode space is
 	 * below U+3001) */
+	static const uint32_t sep_cps[] = {0xFF5E, '~', '-', 0xFF0D, 0x2014, 0x81F3, 0x5230};
+
 	while (gw_para_may_have_any(p, seps) &&
+	       gw_digit_sep_digit(p, sep_cps, ARRAY_LEN(sep_cps)) &&
 	       (gw_has_around(p, '%', digit_or_space, NULL) ||
 		gw_has_around(p, 0xFF05, digit_or_space, NULL) ||
 		gw_has_around(p, 0x4E07, digit_or_space, NULL) ||

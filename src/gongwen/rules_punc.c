@@ -278,8 +278,10 @@ static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	long g[4];
 	static const char *const seps[] = {"-", "－", "~", NULL};
 
-	/* both patterns need one of -－~ */
-	if (!gw_para_may_have_any(p, seps))
+	static const uint32_t sep_cps[] = {'-', 0xFF0D, '~'};
+
+	/* both patterns need one of -－~ between digits */
+	if (!gw_para_may_have_any(p, seps) || !gw_digit_sep_digit(p, sep_cps, ARRAY_LEN(sep_cps)))
 		return;
 	while (gw_re("(?<![0-9])[0-9]{4}(\\s*[-－~]\\s*)[0-9]{4}\\s*年", p, from, &s, &e, g, 1)) {
 		if (fd == NULL)
