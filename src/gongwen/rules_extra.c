@@ -859,6 +859,25 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	}
 }
 
+/* "[12],[0-9]{3}年" not after a digit or a comma somewhere? (Exact.) */
+static bool grouped_year(const struct gw_para *p)
+{
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+
+	for (long at = text_ucs_chr(t, n, 1, ','); at >= 0;
+	     at = text_ucs_chr(t, n, (size_t)at + 1, ',')) {
+		size_t k = (size_t)at;
+
+		if ((t[k - 1] == '1' || t[k - 1] == '2') &&
+		    (k < 2 || !(gw_is_digit09(t[k - 2]) || t[k - 2] == ',')) && k + 4 < n &&
+		    gw_is_digit09(t[k + 1]) && gw_is_digit09(t[k + 2]) && gw_is_digit09(t[k + 3]) &&
+		    t[k + 4] == 0x5E74)
+			return true;
+	}
+	return false;
+}
+
 static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	const struct gw_para *p = &doc->paras[i];
@@ -891,7 +910,7 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		gw_at(out, doc, i, s, e, "GW-NUM-009", W, GW_FIX_SUGGEST,
 		      "阿拉伯数字只宜与“万”“亿”组合，不宜写作“3千”“2百万”");
 	/* GW-NUM-013: years are never grouped. */
-	if (gw_digit_before(p, 0x5E74) && gw_para_may_have(p, ',') &&
+	if (gw_digit_before(p, 0x5E74) && grouped_year(p) &&
 	    gw_re("(?<![0-9,])[12],[0-9]{3}年", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-013", I, GW_FIX_SUGGEST, "年份不使用千分撇分节");
 	/* GW-NUM-017: unit symbols per GB 3100-3102. */

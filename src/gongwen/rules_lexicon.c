@@ -1145,6 +1145,27 @@ static bool may_have_all(const struct gw_para *p, const char *lit)
 	return true;
 }
 
+/* The 象 rule (GW-LANG-002, the rule whose literal is 象) needs a 象 at the
+ * start or after one of its cue characters, not followed by 征棋形牙 and
+ * followed by something. (Exact, read off the pattern.) */
+#define CTX_XIANG 14
+static bool xiang_cue(const struct gw_para *p)
+{
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+
+	for (long at = text_ucs_chr(t, n, 0, 0x8C61 /* 象 */); at >= 0;
+	     at = text_ucs_chr(t, n, (size_t)at + 1, 0x8C61)) {
+		size_t k = (size_t)at;
+
+		if (k > 0 && !cp_in("，。；：、就好不很也都正更", t[k - 1]))
+			continue;
+		if (k + 1 < n && !cp_in("征棋形牙", t[k + 1]))
+			return true;
+	}
+	return false;
+}
+
 /* The opening brackets of the GW-TYPE-015 pattern. */
 static const char *const type015_open[] = {"〔", "[", "【", NULL};
 
@@ -1177,6 +1198,8 @@ static void ctx_scan(struct para_scan *ps)
 			if (ctx_next[r] != NULL && !de_followed_by(p, &de, ctx_next[r]))
 				continue;
 		}
+		if (r == CTX_XIANG && !xiang_cue(p))
+			continue;
 		/* GW-TYPE-015 needs a 〔[【 year 〕]】 number 号 */
 		if (strcmp(cr->rule, "GW-TYPE-015") == 0 &&
 		    (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, 0x53F7) ||
@@ -1683,6 +1706,8 @@ void gw_rules_lexicon(struct gw_doc *doc, struct gw_findings *out)
 {
 	struct para_scan ps;
 
+	/* xiang_cue guards the rule at CTX_XIANG */
+	assert(strcmp(ctx_need[CTX_XIANG], "象") == 0);
 	pthread_once(&lex_once, lex_build);
 	memset(&ps, 0, sizeof(ps));
 	ps.doc = doc;

@@ -236,7 +236,8 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 		}
 		from = e;
 	}
-	if (gw_para_may_have(p, 0x2026) && gw_re("……等", p, 0, &s, &e, NULL, 0))
+	if (gw_para_may_have(p, 0x2026) && text_ucs_find(p->text.p, p->text.len, 0, "……等") >= 0 &&
+	    gw_re("……等", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-004", E, GW_FIX_SUGGEST, "省略号后不再用“等”");
 	fd = NULL;
 	from = 0;
