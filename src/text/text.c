@@ -144,9 +144,12 @@ void ustr_push(struct ustr *u, uint32_t cp)
 void ustr_add_utf8(struct ustr *u, const char *s, size_t len)
 {
 	const unsigned char *b = (const unsigned char *)s;
-	const unsigned char *end = b + len;
+	const unsigned char *end;
 	uint32_t *o;
 
+	if (len == 0) /* nothing to add (s and u->p may be NULL) */
+		return;
+	end = b + len;
 	u->p = xgrow(u->p, &u->cap, u->len + len, sizeof(uint32_t));
 	o = u->p + u->len;
 	while (b < end) {
