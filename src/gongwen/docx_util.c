@@ -202,8 +202,8 @@ static size_t runs_from_segs(const struct gw_doc *doc, xmlNodePtr p, const uint3
 			end = segs[k].start + segs[k].len;
 			k++;
 		}
-		for (size_t j = start; j < end; j++)
-			vis = vis || !text_is_ws(text[j]);
+		for (size_t j = start; j < end && !vis; j++)
+			vis = !text_is_ws(text[j]);
 		if (!vis || n >= max)
 			continue;
 		out[n].run = r;
@@ -243,6 +243,8 @@ size_t gw_heading_span(const struct gw_para *p)
 
 bool gw_run_has_ambiguous_punct(const struct gw_para *p, const struct gw_run_info *r)
 {
+	if (!(p->chars & GW_C_AMBIG))
+		return false;
 	for (size_t k = r->start; k < r->end && k < p->text.len; k++) {
 		uint32_t c = p->text.p[k];
 

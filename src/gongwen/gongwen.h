@@ -96,19 +96,33 @@ struct gw_para {
 /* Character classes present in a paragraph, so rules that need e.g. a digit
  * skip paragraphs without one before running any regular expression. */
 enum {
-	GW_C_DIGIT = 1u << 0,	/* 0-9 */
-	GW_C_FWDIGIT = 1u << 1, /* ０-９ */
-	GW_C_APUNCT = 1u << 2,	/* ASCII , ; : ? ! . " ' ( ) */
-	GW_C_NIAN = 1u << 3,	/* 年 */
-	GW_C_DUNHAO = 1u << 4,	/* 、 */
-	GW_C_ALPHA = 1u << 5,	/* A-Z a-z */
-	GW_C_ADJREP = 1u << 6,	/* the same character twice in a row */
-	GW_C_PUNCPAIR = 1u << 7 /* two of ，、；：。！？ in a row */
+	GW_C_DIGIT = 1u << 0,	 /* 0-9 */
+	GW_C_FWDIGIT = 1u << 1,	 /* ０-９ */
+	GW_C_APUNCT = 1u << 2,	 /* ASCII , ; : ? ! . " ' ( ) */
+	GW_C_NIAN = 1u << 3,	 /* 年 */
+	GW_C_DUNHAO = 1u << 4,	 /* 、 */
+	GW_C_ALPHA = 1u << 5,	 /* A-Z a-z */
+	GW_C_ADJREP = 1u << 6,	 /* the same character twice in a row */
+	GW_C_PUNCPAIR = 1u << 7, /* two of ，、；：。！？ in a row */
+	GW_C_WORDREP = 1u << 8,	 /* "ABAB" or "ABCABC": a word of 2 or 3 repeated */
+	GW_C_PAIRMARK = 1u << 9, /* a paired mark: U+2018-201D, U+3008-3015, （） */
+	GW_C_AMBIG = 1u << 10 /* “”‘’—…· (width depends on the font: gw_run_has_ambiguous_punct) */
 };
+
+/* The bit of code point c in gw_para.cps (10 bits: one of 1024). */
+static inline unsigned gw_cp_hash(uint32_t c)
+{
+	return (unsigned)((c * 0x9E3779B1u) >> 22);
+}
 
 /* False when code point c certainly does not occur in p (set with p->chars
  * by gw_detect_roles); true means it may. */
-bool gw_para_may_have(const struct gw_para *p, uint32_t c);
+static inline bool gw_para_may_have(const struct gw_para *p, uint32_t c)
+{
+	unsigned h = gw_cp_hash(c);
+
+	return (p->cps[h >> 6] >> (h & 63)) & 1;
+}
 /* The same for the first code point of each UTF-8 literal in a NULL-ended list:
  * false when none of them can occur. */
 bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits);

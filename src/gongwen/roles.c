@@ -220,23 +220,11 @@ static void classify_mark(struct gw_para *p)
 		p->role = GW_ROLE_URGENCY;
 }
 
-static unsigned cp_hash(uint32_t c)
-{
-	return (unsigned)((c * 0x9E3779B1u) >> 22); /* 10 bits: one of 1024 */
-}
-
 /* ，、；：。！？ */
 static bool is_point_mark(uint32_t c)
 {
 	return c == 0xFF0C || c == 0x3001 || c == 0xFF1B || c == 0xFF1A || c == 0x3002 ||
 	       c == 0xFF01 || c == 0xFF1F;
-}
-
-bool gw_para_may_have(const struct gw_para *p, uint32_t c)
-{
-	unsigned h = cp_hash(c);
-
-	return (p->cps[h >> 6] >> (h & 63)) & 1;
 }
 
 bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits)
@@ -265,6 +253,71 @@ bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits)
 	return false;
 }
 
+/* The GW_C_* summary of a text, and its code points added to the Bloom
+ * filter cps. Most characters are Han and only need the filter and the
+ * neighbour comparisons. */
+static unsigned para_chars(const struct ustr *u, uint64_t *cps)
+{
+	const uint32_t *t = u->p;
+	unsigned c = 0;
+	bool prev_pm = false;
+
+	for (size_t j = 0; j < u->len; j++) {
+		uint32_t ch = t[j];
+		unsigned h = gw_cp_hash(ch);
+
+		cps[h >> 6] |= (uint64_t)1 << (h & 63);
+		if (j >= 5) {
+			if (ch == t[j - 1])
+				c |= GW_C_ADJREP;
+			/* "ABAB" or "ABCABC" ending at j */
+			if ((ch == t[j - 2] && t[j - 1] == t[j - 3]) ||
+			    (ch == t[j - 3] && t[j - 1] == t[j - 4] && t[j - 2] == t[j - 5]))
+				c |= GW_C_WORDREP;
+		} else {
+			if (j >= 1 && ch == t[j - 1])
+				c |= GW_C_ADJREP;
+			if (j >= 3 && ch == t[j - 2] && t[j - 1] == t[j - 3])
+				c |= GW_C_WORDREP;
+		}
+		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74) {
+			/* a Han character other than 年: nothing else to note */
+			prev_pm = false;
+			continue;
+		}
+		if (ch < 0x80) {
+			if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))
+				c |= GW_C_ALPHA;
+			if (ch >= '0' && ch <= '9')
+				c |= GW_C_DIGIT;
+			else if (strchr(",;:?!.\"'()", (int)ch) != NULL && ch != 0)
+				c |= GW_C_APUNCT;
+			prev_pm = false;
+			continue;
+		}
+		if (is_point_mark(ch)) {
+			if (prev_pm)
+				c |= GW_C_PUNCPAIR;
+			prev_pm = true;
+		} else {
+			prev_pm = false;
+		}
+		if ((ch >= 0x2018 && ch <= 0x201D) || (ch >= 0x3008 && ch <= 0x3015) ||
+		    ch == 0xFF08 || ch == 0xFF09)
+			c |= GW_C_PAIRMARK;
+		if (ch == 0x201C || ch == 0x201D || ch == 0x2018 || ch == 0x2019 || ch == 0x2014 ||
+		    ch == 0x2026 || ch == 0x00B7)
+			c |= GW_C_AMBIG;
+		if (ch >= 0xFF10 && ch <= 0xFF19)
+			c |= GW_C_FWDIGIT;
+		else if (ch == 0x5E74)
+			c |= GW_C_NIAN;
+		else if (ch == 0x3001)
+			c |= GW_C_DUNHAO;
+	}
+	return c;
+}
+
 void gw_detect_roles(struct gw_doc *doc)
 {
 	size_t n = doc->n;
@@ -288,28 +341,7 @@ void gw_detect_roles(struct gw_doc *doc)
 		unsigned c = 0;
 
 		memset(P[i].cps, 0, sizeof(P[i].cps));
-		for (size_t j = 0; j < P[i].text.len; j++) {
-			uint32_t ch = P[i].text.p[j];
-			unsigned h = cp_hash(ch);
-
-			P[i].cps[h >> 6] |= (uint64_t)1 << (h & 63);
-			if (j > 0 && P[i].text.p[j - 1] == ch)
-				c |= GW_C_ADJREP;
-			if (j > 0 && is_point_mark(ch) && is_point_mark(P[i].text.p[j - 1]))
-				c |= GW_C_PUNCPAIR;
-			if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))
-				c |= GW_C_ALPHA;
-			if (ch >= '0' && ch <= '9')
-				c |= GW_C_DIGIT;
-			else if (ch < 0x80 && strchr(",;:?!.\"'()", (int)ch) != NULL && ch != 0)
-				c |= GW_C_APUNCT;
-			else if (ch >= 0xFF10 && ch <= 0xFF19)
-				c |= GW_C_FWDIGIT;
-			else if (ch == 0x5E74)
-				c |= GW_C_NIAN;
-			else if (ch == 0x3001)
-				c |= GW_C_DUNHAO;
-		}
+		c = para_chars(&P[i].text, P[i].cps);
 		P[i].chars = c;
 		P[i].role = is_blank(&P[i].text) ? GW_ROLE_BLANK : -1;
 		P[i].level = 0;

@@ -46,11 +46,10 @@ bool gw_cn_numeral_before_nian(const struct gw_para *p, bool also_digits)
 {
 	if (!(p->chars & GW_C_NIAN))
 		return false;
-	for (size_t k = 1; k < p->text.len; k++) {
-		uint32_t c = p->text.p[k - 1];
+	for (long at = text_ucs_chr(p->text.p, p->text.len, 1, 0x5E74 /* 年 */); at >= 0;
+	     at = text_ucs_chr(p->text.p, p->text.len, (size_t)at + 1, 0x5E74)) {
+		uint32_t c = p->text.p[at - 1];
 
-		if (p->text.p[k] != 0x5E74) /* 年 */
-			continue;
 		if (c == 0x3007 || c == 0x96F6 || text_cn_digit(c) >= 1)
 			return true;
 		if (also_digits && ((c >= '0' && c <= '9') || c == 'O' || c == 0xFF10))
@@ -63,9 +62,40 @@ bool gw_digit_before(const struct gw_para *p, uint32_t c)
 {
 	if (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, c))
 		return false;
-	for (size_t k = 1; k < p->text.len; k++) {
-		if (p->text.p[k] == c && p->text.p[k - 1] >= '0' && p->text.p[k - 1] <= '9')
+	for (long k = text_ucs_chr(p->text.p, p->text.len, 1, c); k >= 0;
+	     k = text_ucs_chr(p->text.p, p->text.len, (size_t)k + 1, c)) {
+		if (p->text.p[k - 1] >= '0' && p->text.p[k - 1] <= '9')
 			return true;
+	}
+	return false;
+}
+
+static bool skip_to_digit(uint32_t c)
+{
+	return c < 0x3001 && !(c >= '0' && c <= '9');
+}
+
+bool gw_digit_sep_digit(const struct gw_para *p, const uint32_t *seps, size_t n)
+{
+	const uint32_t *t = p->text.p;
+	size_t len = p->text.len;
+
+	if (!(p->chars & GW_C_DIGIT))
+		return false;
+	for (size_t q = 0; q < n; q++) {
+		for (long at = text_ucs_chr(t, len, 1, seps[q]); at >= 0;
+		     at = text_ucs_chr(t, len, (size_t)at + 1, seps[q])) {
+			size_t a = (size_t)at;
+			size_t b = (size_t)at + 1;
+
+			while (a > 0 && skip_to_digit(t[a - 1]))
+				a--;
+			while (b < len && skip_to_digit(t[b]))
+				b++;
+			if (a > 0 && t[a - 1] >= '0' && t[a - 1] <= '9' && b < len && t[b] >= '0' &&
+			    t[b] <= '9')
+				return true;
+		}
 	}
 	return false;
 }
@@ -75,9 +105,10 @@ bool gw_has_around(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_
 {
 	if (!gw_para_may_have(p, mid))
 		return false;
-	for (size_t k = 0; k < p->text.len; k++) {
-		if (p->text.p[k] != mid)
-			continue;
+	for (long at = text_ucs_chr(p->text.p, p->text.len, 0, mid); at >= 0;
+	     at = text_ucs_chr(p->text.p, p->text.len, (size_t)at + 1, mid)) {
+		size_t k = (size_t)at;
+
 		if (before != NULL && (k == 0 || !before(p->text.p[k - 1])))
 			continue;
 		if (after != NULL && (k + 1 >= p->text.len || !after(p->text.p[k + 1])))

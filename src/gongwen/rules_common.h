@@ -25,6 +25,10 @@ bool gw_cn_numeral_before_nian(const struct gw_para *p, bool also_digits);
 /* Is some c right after an ASCII digit 0-9? (Exact; for patterns that
  * need "[0-9]c".) */
 bool gw_digit_before(const struct gw_para *p, uint32_t c);
+/* Is one of seps[0..n) between two ASCII digits, with only characters below
+ * U+3001 that are not digits (every Unicode space is one) in between? A
+ * necessary condition of "[0-9]\s*SEP\s*[0-9]" (allows more than spaces). */
+bool gw_digit_sep_digit(const struct gw_para *p, const uint32_t *seps, size_t n);
 /* Is there a mid with before(the character before it) and after(the one
  * after it)? A NULL test accepts anything, even no character. Exact; for
  * patterns that need e.g. "[1-9]、[1-9]". */

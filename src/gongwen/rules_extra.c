@@ -644,8 +644,12 @@ static void nest_pair(struct gw_doc *doc, size_t i, const uint32_t fam[4], const
 	size_t depth = 0;
 	size_t ni = 0;
 
-	/* an inner pair is a fam[0] inside a fam[0]: nothing to report without one */
-	if (!gw_para_may_have(p, fam[0]))
+	/* an inner pair is a fam[0] inside a fam[0]: nothing to report without two */
+	long first;
+
+	if (!gw_para_may_have(p, fam[0]) ||
+	    (first = text_ucs_chr(p->text.p, p->text.len, 0, fam[0])) < 0 ||
+	    text_ucs_chr(p->text.p, p->text.len, (size_t)first + 1, fam[0]) < 0)
 		return;
 	for (size_t k = 0; k < p->text.len; k++) {
 		uint32_t c = p->text.p[k];
@@ -799,22 +803,23 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	static const struct {
 		const char *pat;
 		const char *rep;
-		uint32_t need; /* a character the pattern cannot match without */
+		uint32_t need;	 /* a character the pattern cannot match without */
+		const char *lit; /* a literal every match contains */
 	} fx[] = {
-	    {"(?<![0-9.０-９])1律", "一律", 0x5F8B},
-	    {"(?<![0-9.０-９])1方面", "一方面", 0x65B9},
-	    {"(?<![0-9.０-９])1旦", "一旦", 0x65E6},
-	    {"(?<![0-9.０-９])1般(?![0-9])", "一般", 0x822C},
-	    {"(?<![0-9.０-９])1切", "一切", 0x5207},
-	    {"(?<![0-9.０-９])1致(?![0-9])", "一致", 0x81F4},
-	    {"统1(?![0-9])", "统一", 0x7EDF},
-	    {"唯1(?![0-9])", "唯一", 0x552F},
-	    {"第1书记", "第一书记", 0x4E66},
-	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五", 0x4E94},
-	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五", 0x4E94},
-	    {"(?<![0-9.])5四运动", "五四运动", 0x56DB},
-	    {"(?<![0-9.])9三学社", "九三学社", 0x4E09},
-	    {"1带1路", "一带一路", 0x5E26},
+	    {"(?<![0-9.０-９])1律", "一律", 0x5F8B, "1律"},
+	    {"(?<![0-9.０-９])1方面", "一方面", 0x65B9, "1方面"},
+	    {"(?<![0-9.０-９])1旦", "一旦", 0x65E6, "1旦"},
+	    {"(?<![0-9.０-９])1般(?![0-9])", "一般", 0x822C, "1般"},
+	    {"(?<![0-9.０-９])1切", "一切", 0x5207, "1切"},
+	    {"(?<![0-9.０-９])1致(?![0-9])", "一致", 0x81F4, "1致"},
+	    {"统1(?![0-9])", "统一", 0x7EDF, "统1"},
+	    {"唯1(?![0-9])", "唯一", 0x552F, "唯1"},
+	    {"第1书记", "第一书记", 0x4E66, "第1书记"},
+	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五", 0x4E94, "14五"},
+	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五", 0x4E94, "15五"},
+	    {"(?<![0-9.])5四运动", "五四运动", 0x56DB, "5四运动"},
+	    {"(?<![0-9.])9三学社", "九三学社", 0x4E09, "9三学社"},
+	    {"1带1路", "一带一路", 0x5E26, "1带1路"},
 	};
 	struct gw_finding *fd = NULL;
 
@@ -825,6 +830,7 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 		size_t e;
 
 		while (gw_para_may_have(p, fx[k].need) &&
+		       text_ucs_find(p->text.p, p->text.len, from, fx[k].lit) >= 0 &&
 		       gw_re(fx[k].pat, p, from, &s, &e, NULL, 0)) {
 			if (fd == NULL)
 				fd = gw_at(out, doc, i, s, e, "GW-NUM-007", E, GW_FIX_AUTO,
@@ -842,6 +848,7 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 
 		/* 星期 (callers: the paragraph has a digit) */
 		while (gw_para_may_have(p, 0x661F) && gw_para_may_have(p, 0x671F) &&
+		       text_ucs_find(p->text.p, p->text.len, from, "星期") >= 0 &&
 		       gw_re("星期\\K[1-6](?![0-9])", p, from, &s, &e, NULL, 0)) {
 			if (fd == NULL)
 				fd = gw_at(out, doc, i, s, e, "GW-NUM-007", E, GW_FIX_AUTO,
@@ -850,6 +857,25 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 			from = e;
 		}
 	}
+}
+
+/* "[12],[0-9]{3}年" not after a digit or a comma somewhere? (Exact.) */
+static bool grouped_year(const struct gw_para *p)
+{
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+
+	for (long at = text_ucs_chr(t, n, 1, ','); at >= 0;
+	     at = text_ucs_chr(t, n, (size_t)at + 1, ',')) {
+		size_t k = (size_t)at;
+
+		if ((t[k - 1] == '1' || t[k - 1] == '2') &&
+		    (k < 2 || !(gw_is_digit09(t[k - 2]) || t[k - 2] == ',')) && k + 4 < n &&
+		    gw_is_digit09(t[k + 1]) && gw_is_digit09(t[k + 2]) && gw_is_digit09(t[k + 3]) &&
+		    t[k + 4] == 0x5E74)
+			return true;
+	}
+	return false;
 }
 
 static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
@@ -876,15 +902,15 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	}
 	/* GW-NUM-009: only 万/亿 serve as number units. Every alternative
 	 * has a 千, 百 or 十. */
-	if ((gw_para_may_have(p, 0x5343) || gw_para_may_have(p, 0x767E) ||
-	     gw_para_may_have(p, 0x5341)) &&
+	if ((gw_digit_before(p, 0x5343) || gw_digit_before(p, 0x767E) ||
+	     gw_digit_before(p, 0x5341)) &&
 	    gw_re("(?<![0-9.])[0-9]+(?:\\.[0-9]+)?(?:千万|百万|十万|千|百)(?![米克瓦赫伏帕焦卡字"
 		  "分兆])",
 		  p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-009", W, GW_FIX_SUGGEST,
 		      "阿拉伯数字只宜与“万”“亿”组合，不宜写作“3千”“2百万”");
 	/* GW-NUM-013: years are never grouped. */
-	if (gw_digit_before(p, 0x5E74) && gw_para_may_have(p, ',') &&
+	if (gw_digit_before(p, 0x5E74) && grouped_year(p) &&
 	    gw_re("(?<![0-9,])[12],[0-9]{3}年", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-013", I, GW_FIX_SUGGEST, "年份不使用千分撇分节");
 	/* GW-NUM-017: unit symbols per GB 3100-3102. */

@@ -571,10 +571,34 @@ struct lex_key {
 
 static uint32_t lex_pool[LEX_POOL_MAX];
 static struct lex_key lex_keys[ARRAY_LEN(lex_table)];
-/* Bit (first & 0xFFFF) set for every key's first code point: most characters
- * of a text start no key and skip the binary search. */
-static uint64_t lex_first_bits[65536 / 64];
+/* Index of the keys of a BMP first character without a binary search: bit
+ * (c & 7) of lex_first_bits[c >> 3] is set for every first character c that
+ * is Han (lex_scan starts keys only there); the n-th set bit (counted by
+ * lex_first_rank, the bits set in the bytes before, plus the bits below it)
+ * is the n-th distinct first character, whose keys start at
+ * lex_first_start[n]. */
+static uint8_t lex_first_bits[65536 / 8];
+static uint16_t lex_first_rank[65536 / 8];
+static uint8_t lex_pop8[256];
+static uint16_t lex_first_start[ARRAY_LEN(lex_table)];
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
+
+/* First key whose first code point is >= c. */
+static size_t lex_lower_bound(uint32_t c)
+{
+	size_t lo = 0;
+	size_t hi = ARRAY_LEN(lex_keys);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lex_keys[mid].first < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 static int cmp_key(const void *x, const void *y)
 {
@@ -611,62 +635,60 @@ static void lex_build(void)
 		}
 		lex_keys[k].len = (uint16_t)(used - lex_keys[k].off);
 		lex_keys[k].first = lex_pool[lex_keys[k].off];
-		lex_first_bits[(lex_keys[k].first & 0xFFFF) >> 6] |= (uint64_t)1
-								     << (lex_keys[k].first & 63);
 	}
 	qsort(lex_keys, ARRAY_LEN(lex_keys), sizeof(lex_keys[0]), cmp_key);
+	for (size_t k = 0; k < ARRAY_LEN(lex_keys); k++) {
+		uint32_t c = lex_keys[k].first;
+
+		if (c <= 0xFFFF && text_is_han(c))
+			lex_first_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+	}
+	for (unsigned b = 0; b < 256; b++)
+		lex_pop8[b] = (uint8_t)__builtin_popcount(b);
+	for (size_t w = 0, r = 0; w < ARRAY_LEN(lex_first_bits); w++) {
+		lex_first_rank[w] = (uint16_t)r;
+		r += lex_pop8[lex_first_bits[w]];
+	}
+	for (size_t k = 0, r = 0; k < ARRAY_LEN(lex_keys); k++) {
+		uint32_t c = lex_keys[k].first;
+
+		if (c > 0xFFFF || !text_is_han(c) || (k > 0 && lex_keys[k - 1].first == c))
+			continue;
+		lex_first_start[r++] = (uint16_t)k;
+	}
 }
 
-/* Is code point c one of the characters of the UTF-8 string set? */
+/* First key starting with code point c, or ARRAY_LEN(lex_keys) if none. */
+static size_t lex_first_key(uint32_t c)
+{
+	unsigned b;
+
+	if (c > 0xFFFF) {
+		if (!text_is_han(c))
+			return ARRAY_LEN(lex_keys);
+		size_t j = lex_lower_bound(c);
+
+		return j < ARRAY_LEN(lex_keys) && lex_keys[j].first == c ? j : ARRAY_LEN(lex_keys);
+	}
+	b = lex_first_bits[c >> 3];
+	if (((b >> (c & 7)) & 1) == 0)
+		return ARRAY_LEN(lex_keys);
+	return lex_first_start[lex_first_rank[c >> 3] + lex_pop8[b & ((1u << (c & 7)) - 1)]];
+}
+
+/* Is code point c one of the characters of the UTF-8 string set? The set is
+ * valid UTF-8, so the bytes of c occur in it only where a whole character
+ * starts (a lead byte is never a continuation byte). */
 static bool cp_in(const char *set, uint32_t c)
 {
-	size_t n;
-	size_t at = 0;
+	char enc[8];
+	size_t k;
 
-	if (set == NULL)
+	if (set == NULL || c == 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
 		return false;
-	n = strlen(set);
-	/* set is a valid UTF-8 literal: decode it in place */
-	while (at < n) {
-		const unsigned char *b = (const unsigned char *)set + at;
-		uint32_t x;
-
-		if (b[0] < 0x80) {
-			x = b[0];
-			at += 1;
-		} else if (b[0] < 0xE0) {
-			x = ((uint32_t)(b[0] & 0x1F) << 6) | (b[1] & 0x3F);
-			at += 2;
-		} else if (b[0] < 0xF0) {
-			x = ((uint32_t)(b[0] & 0x0F) << 12) | ((uint32_t)(b[1] & 0x3F) << 6) |
-			    (b[2] & 0x3F);
-			at += 3;
-		} else {
-			x = ((uint32_t)(b[0] & 0x07) << 18) | ((uint32_t)(b[1] & 0x3F) << 12) |
-			    ((uint32_t)(b[2] & 0x3F) << 6) | (b[3] & 0x3F);
-			at += 4;
-		}
-		if (x == c)
-			return true;
-	}
-	return false;
-}
-
-/* First key whose first code point is >= c. */
-static size_t lex_lower_bound(uint32_t c)
-{
-	size_t lo = 0;
-	size_t hi = ARRAY_LEN(lex_keys);
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (lex_keys[mid].first < c)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	k = text_utf8_encode(c, enc);
+	enc[k] = '\0';
+	return strstr(set, enc) != NULL;
 }
 
 /* --- per-paragraph state -------------------------------------------------- */
@@ -701,6 +723,7 @@ struct para_scan {
 	size_t i;
 	unsigned char *quoted; /* 1 inside 《》〈〉 or quotation marks */
 	size_t quoted_cap;
+	bool quoted_ready;    /* quoted[] is for paragraph i (built on first use) */
 	bool han_down;	      /* a 函 answering a subordinate's 请示/报告 */
 	long fidx[LX_NCLASS]; /* finding of each class in this paragraph, -1 none */
 	struct buf items[LX_NCLASS];
@@ -738,6 +761,7 @@ static void mark_quoted(struct para_scan *ps, const struct gw_para *p)
 {
 	int depth = 0;
 
+	ps->quoted_ready = true;
 	ps->quoted = xgrow(ps->quoted, &ps->quoted_cap, p->text.len + 1, 1);
 	for (size_t k = 0; k < p->text.len; k++) {
 		int q = quote_mark(p->text.p[k]);
@@ -750,8 +774,10 @@ static void mark_quoted(struct para_scan *ps, const struct gw_para *p)
 	}
 }
 
-static bool span_quoted(const struct para_scan *ps, size_t s, size_t e)
+static bool span_quoted(struct para_scan *ps, size_t s, size_t e)
 {
+	if (!ps->quoted_ready)
+		mark_quoted(ps, &ps->doc->paras[ps->i]);
 	for (size_t k = s; k < e; k++) {
 		if (ps->quoted[k])
 			return true;
@@ -862,6 +888,19 @@ static bool recurring(const uint32_t *t, size_t k)
 	return false;
 }
 
+/* Do the characters after the first of key follow at t? (The caller has
+ * compared the first and checked the length.) */
+static bool key_rest_at(const uint32_t *t, const struct lex_key *key)
+{
+	const uint32_t *w = lex_pool + key->off;
+
+	for (size_t m = 1; m < key->len; m++) {
+		if (t[m] != w[m])
+			return false;
+	}
+	return true;
+}
+
 static void lex_scan(struct para_scan *ps)
 {
 	const struct gw_para *p = &ps->doc->paras[ps->i];
@@ -869,19 +908,17 @@ static void lex_scan(struct para_scan *ps)
 	size_t n = p->text.len;
 	size_t last_end[LX_NCLASS] = {0};
 
-	pthread_once(&lex_once, lex_build);
 	for (size_t k = 0; k < n; k++) {
-		if (!text_is_han(t[k]) ||
-		    !((lex_first_bits[(t[k] & 0xFFFF) >> 6] >> (t[k] & 63)) & 1))
+		/* most characters start no key: the BMP bit alone says so */
+		if (t[k] <= 0xFFFF && ((lex_first_bits[t[k] >> 3] >> (t[k] & 7)) & 1) == 0)
 			continue;
-		for (size_t j = lex_lower_bound(t[k]);
+		for (size_t j = lex_first_key(t[k]);
 		     j < ARRAY_LEN(lex_keys) && lex_keys[j].first == t[k]; j++) {
 			const struct lex_key *key = &lex_keys[j];
 			const struct lex_entry *en = &lex_table[key->entry];
 			size_t e = k + key->len;
 
-			if (e > n || last_end[en->cls] > k ||
-			    memcmp(t + k, lex_pool + key->off, key->len * sizeof(uint32_t)) != 0)
+			if (e > n || last_end[en->cls] > k || !key_rest_at(t + k, key))
 				continue;
 			if (k > 0 && cp_in(en->not_before, t[k - 1]))
 				continue;
@@ -1038,32 +1075,99 @@ static bool cp_followed_by(const uint32_t *t, size_t n, uint32_t c, const char *
 	return false;
 }
 
-/* "ABAB" or "ABCABC" somewhere: the only texts the word-doubling rule
- * (GW-LANG-005, the rule without a literal above) can match. */
-static bool has_adjacent_repeat(const uint32_t *t, size_t n)
+/* The distinct characters that directly follow a 的 in a paragraph,
+ * collected once for the 的 rules (n = -1: not yet; DE_NEXT_MAX + 1: too
+ * many, scan the paragraph instead). */
+#define DE_NEXT_MAX 32
+struct de_next {
+	int n;
+	uint32_t c[DE_NEXT_MAX];
+};
+
+/* Is 的 directly followed by one of the characters of set somewhere in p?
+ * (cp_followed_by, with the followers collected once in de.) */
+static bool de_followed_by(const struct gw_para *p, struct de_next *de, const char *set)
 {
-	for (size_t i = 0; i + 4 <= n; i++) {
-		if (t[i] == t[i + 2] && t[i + 1] == t[i + 3])
-			return true;
-		if (i + 6 <= n && t[i] == t[i + 3] && t[i + 1] == t[i + 4] && t[i + 2] == t[i + 5])
+	if (de->n < 0) {
+		de->n = 0;
+		for (size_t i = 0; i + 1 < p->text.len && de->n <= DE_NEXT_MAX; i++) {
+			uint32_t f = p->text.p[i + 1];
+			int k = 0;
+
+			if (p->text.p[i] != 0x7684 /* 的 */)
+				continue;
+			while (k < de->n && de->c[k] != f)
+				k++;
+			if (k < de->n)
+				continue;
+			if (de->n == DE_NEXT_MAX)
+				de->n++;
+			else
+				de->c[de->n++] = f;
+		}
+	}
+	if (de->n > DE_NEXT_MAX)
+		return cp_followed_by(p->text.p, p->text.len, 0x7684, set);
+	for (int k = 0; k < de->n; k++) {
+		if (cp_in(set, de->c[k]))
 			return true;
 	}
 	return false;
 }
 
-/* May every code point of the UTF-8 literal occur in p? (Bloom filter) */
+/* May every code point of the UTF-8 literal occur in p? (Bloom filter; the
+ * literals are valid UTF-8, decoded here) */
 static bool may_have_all(const struct gw_para *p, const char *lit)
 {
-	for (const char *c = lit; *c != '\0'; c++) {
-		if (((unsigned char)*c & 0xC0) == 0x80)
-			continue;
-		const char *const one[] = {c, NULL};
+	const unsigned char *b = (const unsigned char *)lit;
 
-		if (!gw_para_may_have_any(p, one))
+	while (*b != 0) {
+		uint32_t c;
+
+		if (b[0] < 0x80) {
+			c = b[0];
+			b += 1;
+		} else if (b[0] < 0xE0) {
+			c = ((uint32_t)(b[0] & 0x1F) << 6) | (b[1] & 0x3F);
+			b += 2;
+		} else if (b[0] < 0xF0) {
+			c = ((uint32_t)(b[0] & 0x0F) << 12) | ((uint32_t)(b[1] & 0x3F) << 6) |
+			    (b[2] & 0x3F);
+			b += 3;
+		} else {
+			c = ((uint32_t)(b[0] & 0x07) << 18) | ((uint32_t)(b[1] & 0x3F) << 12) |
+			    ((uint32_t)(b[2] & 0x3F) << 6) | (b[3] & 0x3F);
+			b += 4;
+		}
+		if (!gw_para_may_have(p, c))
 			return false;
 	}
 	return true;
 }
+
+/* The 象 rule (GW-LANG-002, the rule whose literal is 象) needs a 象 at the
+ * start or after one of its cue characters, not followed by 征棋形牙 and
+ * followed by something. (Exact, read off the pattern.) */
+#define CTX_XIANG 14
+static bool xiang_cue(const struct gw_para *p)
+{
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+
+	for (long at = text_ucs_chr(t, n, 0, 0x8C61 /* 象 */); at >= 0;
+	     at = text_ucs_chr(t, n, (size_t)at + 1, 0x8C61)) {
+		size_t k = (size_t)at;
+
+		if (k > 0 && !cp_in("，。；：、就好不很也都正更", t[k - 1]))
+			continue;
+		if (k + 1 < n && !cp_in("征棋形牙", t[k + 1]))
+			return true;
+	}
+	return false;
+}
+
+/* The opening brackets of the GW-TYPE-015 pattern. */
+static const char *const type015_open[] = {"〔", "[", "【", NULL};
 
 static void ctx_scan(struct para_scan *ps)
 {
@@ -1071,6 +1175,7 @@ static void ctx_scan(struct para_scan *ps)
 	/* whether ctx_need[r] occurs in p: 0 not known yet, 1 yes, -1 no (the
 	 * same literal serves several rules) */
 	signed char has[ARRAY_LEN(ctx_rules)];
+	struct de_next de = {.n = -1};
 
 	memset(has, 0, sizeof(has));
 	for (size_t r = 0; r < ARRAY_LEN(ctx_rules); r++) {
@@ -1090,11 +1195,19 @@ static void ctx_scan(struct para_scan *ps)
 					     : -1;
 			if (has[r] < 0)
 				continue;
-			if (ctx_next[r] != NULL &&
-			    !cp_followed_by(p->text.p, p->text.len, 0x7684 /* 的 */, ctx_next[r]))
+			if (ctx_next[r] != NULL && !de_followed_by(p, &de, ctx_next[r]))
 				continue;
 		}
-		if (ctx_need[r] == NULL && !has_adjacent_repeat(p->text.p, p->text.len))
+		if (r == CTX_XIANG && !xiang_cue(p))
+			continue;
+		/* GW-TYPE-015 needs a 〔[【 year 〕]】 number 号 */
+		if (strcmp(cr->rule, "GW-TYPE-015") == 0 &&
+		    (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, 0x53F7) ||
+		     !gw_para_may_have_any(p, type015_open)))
+			continue;
+		/* the word-doubling rule (GW-LANG-005, the rule without a
+		 * literal) needs "ABAB" or "ABCABC" */
+		if (ctx_need[r] == NULL && !(p->chars & GW_C_WORDREP))
 			continue;
 
 		while (from <= p->text.len && gw_re(cr->pattern, p, from, &s, &e, g, 1)) {
@@ -1152,6 +1265,8 @@ static void dup_scan(struct para_scan *ps)
 	const uint32_t *t = p->text.p;
 	size_t n = p->text.len;
 
+	if (!(p->chars & GW_C_ADJREP))
+		return;
 	for (size_t k = 0; k + 1 < n; k++) {
 		if (t[k] != t[k + 1] || !text_is_han(t[k]))
 			continue;
@@ -1591,6 +1706,9 @@ void gw_rules_lexicon(struct gw_doc *doc, struct gw_findings *out)
 {
 	struct para_scan ps;
 
+	/* xiang_cue guards the rule at CTX_XIANG */
+	assert(strcmp(ctx_need[CTX_XIANG], "象") == 0);
+	pthread_once(&lex_once, lex_build);
 	memset(&ps, 0, sizeof(ps));
 	ps.doc = doc;
 	ps.out = out;
@@ -1614,7 +1732,7 @@ void gw_rules_lexicon(struct gw_doc *doc, struct gw_findings *out)
 		if (!prose_role(p->role) || p->text.len == 0)
 			continue;
 		ps.i = i;
-		mark_quoted(&ps, p);
+		ps.quoted_ready = false;
 		lex_scan(&ps);
 		lex_finish(&ps);
 		ctx_scan(&ps);

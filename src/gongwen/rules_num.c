@@ -14,9 +14,38 @@ static bool two_digits_before_nian(const struct gw_para *p)
 {
 	if (!gw_digit_before(p, 0x5E74))
 		return false;
-	for (size_t k = 2; k < p->text.len; k++) {
-		if (p->text.p[k] == 0x5E74 && gw_is_digit09(p->text.p[k - 1]) &&
-		    gw_is_digit09(p->text.p[k - 2]))
+	for (long at = text_ucs_chr(p->text.p, p->text.len, 2, 0x5E74); at >= 0;
+	     at = text_ucs_chr(p->text.p, p->text.len, (size_t)at + 1, 0x5E74)) {
+		const uint32_t *t = p->text.p;
+		size_t k = (size_t)at;
+		uint32_t a = k + 1 < p->text.len ? t[k + 1] : 0;
+
+		/* exactly two: not after a digit, 〔 or 第 (the lookbehind) */
+		if (!gw_is_digit09(t[k - 1]) || !gw_is_digit09(t[k - 2]) ||
+		    (k >= 3 &&
+		     (gw_is_digit09(t[k - 3]) || t[k - 3] == 0x3014 || t[k - 3] == 0x7B2C)))
+			continue;
+		/* the lookahead: [0-9] 底 末 初 度 上(半年) 下(半年) */
+		if (gw_is_digit09(a) || a == 0x5E95 || a == 0x672B || a == 0x521D || a == 0x5EA6 ||
+		    a == 0x4E0A || a == 0x4E0B)
+			return true;
+	}
+	return false;
+}
+
+/* A "0" then 1-9 then 月 or 日 (what every leading-zero pattern needs)? */
+static bool zero_pad_before_month_day(const struct gw_para *p)
+{
+	const uint32_t *t = p->text.p;
+
+	if (!(p->chars & GW_C_DIGIT))
+		return false;
+	for (long at = text_ucs_chr(t, p->text.len, 0, '0'); at >= 0;
+	     at = text_ucs_chr(t, p->text.len, (size_t)at + 1, '0')) {
+		size_t k = (size_t)at;
+
+		if (k + 2 < p->text.len && t[k + 1] >= '1' && t[k + 1] <= '9' &&
+		    (t[k + 2] == 0x6708 || t[k + 2] == 0x65E5))
 			return true;
 	}
 	return false;
@@ -42,8 +71,8 @@ static void rule_short_year(struct gw_doc *doc, size_t i, struct gw_findings *ou
 /* GW-NUM-004: no leading zero in month/day ("03月05日" -> "3月5日"). */
 static void rule_zero_pad(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
-	/* the first two alternatives need "[1-9]月", the third "[1-9]日" */
-	if (!gw_digit_before(&doc->paras[i], 0x6708) && !gw_digit_before(&doc->paras[i], 0x65E5))
+	/* the first two alternatives need "0[1-9]月", the third "0[1-9]日" */
+	if (!zero_pad_before_month_day(&doc->paras[i]))
 		return;
 	gw_replace_all(out, doc, i,
 		       "(?<=年)0(?=[1-9]月)|(?<![0-9])0(?=[1-9]月)|(?<=月)0(?=[1-9]日)", "",
@@ -68,7 +97,10 @@ static void rule_range_units(struct gw_doc *doc, size_t i, struct gw_findings *o
 
 	/* the unit follows a digit or a space (\\s: every Unicode space is
 	 * below U+3001) */
+	static const uint32_t sep_cps[] = {0xFF5E, '~', '-', 0xFF0D, 0x2014, 0x81F3, 0x5230};
+
 	while (gw_para_may_have_any(p, seps) &&
+	       gw_digit_sep_digit(p, sep_cps, ARRAY_LEN(sep_cps)) &&
 	       (gw_has_around(p, '%', digit_or_space, NULL) ||
 		gw_has_around(p, 0xFF05, digit_or_space, NULL) ||
 		gw_has_around(p, 0x4E07, digit_or_space, NULL) ||
@@ -141,7 +173,7 @@ static void rule_date_words(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	    gw_re("(大?约|近)[^，。；]{0,8}左右", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-014", W, GW_FIX_SUGGEST,
 		      "“约”“近”与“左右”语义重复，保留其一");
-	if (gw_para_may_have(p, 0x500D) &&
+	if (gw_para_may_have(p, 0x500D) && text_ucs_chr(p->text.p, p->text.len, 0, 0x500D) >= 0 &&
 	    gw_re("(降低|减少|下降)了?[0-9一二三四五六七八九十]+倍", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-016", W, GW_FIX_MANUAL,
 		      "减少不能用“倍”表示，应改用百分数");
@@ -159,13 +191,13 @@ static void rule_mixed_date(struct gw_doc *doc, size_t i, struct gw_findings *ou
 
 	if (p->role == GW_ROLE_DATE || !gw_cn_numeral_before_nian(p, true))
 		return;
-	for (size_t k = 1; k < p->text.len; k++) {
+	for (long at = text_ucs_chr(p->text.p, p->text.len, 1, 0x5E74 /* 年 */); at >= 0;
+	     at = text_ucs_chr(p->text.p, p->text.len, (size_t)at + 1, 0x5E74)) {
+		size_t k = (size_t)at;
 		uint32_t b = p->text.p[k - 1];
 		uint32_t a = k + 1 < p->text.len ? p->text.p[k + 1] : 0;
 		bool cn_b = b == 0x3007 || b == 0x96F6 || gw_is_cn_digit19(b);
 
-		if (p->text.p[k] != 0x5E74)
-			continue;
 		if ((cn_b && gw_is_digit09(a)) ||
 		    (gw_is_digit09(b) && (gw_is_cn_digit19(a) || a == 0x5341)))
 			may_a = true;

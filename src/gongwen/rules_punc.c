@@ -15,21 +15,29 @@ static const char *const url_re = "(https?://[\\x21-\\x7e]+|www\\.[A-Za-z0-9.\\-
 				  "[A-Za-z0-9._%+\\-]+@[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,})";
 
 /* Copy of the text with URLs/e-mails blanked to spaces (same length). */
-static void mask_urls(const struct gw_para *p, struct ustr *m)
+/* m is p's text with the URLs blanked: p->text itself (shared, not to be
+ * freed) when there is none; returns whether m is a copy to free. */
+static bool mask_urls(const struct gw_para *p, struct ustr *m)
 {
 	size_t from = 0;
 	size_t s;
 	size_t e;
+	bool copy = false;
 
-	ustr_init(m);
-	ustr_add(m, p->text.p, p->text.len);
+	*m = p->text;
 	/* every alternative of url_re contains an ASCII letter */
 	while ((p->chars & GW_C_ALPHA) && from < m->len &&
 	       text_re_search(text_re_get(url_re), m->p, m->len, from, &s, &e, NULL, 0)) {
+		if (!copy) {
+			ustr_init(m);
+			ustr_add(m, p->text.p, p->text.len);
+			copy = true;
+		}
 		for (size_t k = s; k < e; k++)
 			m->p[k] = ' ';
 		from = e > s ? e : s + 1;
 	}
+	return copy;
 }
 
 static uint32_t prev_nonspace(const struct ustr *m, size_t i)
@@ -68,11 +76,14 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
 	size_t s;
 	size_t e;
 
-	/* Count straight quotes already open before deciding curly direction. */
-	for (size_t k = 0; k < m->len; k++) {
+	/* Count straight quotes already open before deciding curly direction.
+	 * Every mark handled is a GW_C_APUNCT (m is p's text, URLs blanked). */
+	for (size_t k = 0; (p->chars & GW_C_APUNCT) && k < m->len; k++) {
 		uint32_t c = m->p[k];
 		const char *rep = NULL;
 
+		if (c >= 0x80) /* every mark handled is ASCII */
+			continue;
 		if (c == ',' || c == ';' || c == ':' || c == '?' || c == '!') {
 			uint32_t a = prev_nonspace(m, k);
 			uint32_t b = next_nonspace(m, k);
@@ -225,7 +236,8 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 		}
 		from = e;
 	}
-	if (gw_para_may_have(p, 0x2026) && gw_re("……等", p, 0, &s, &e, NULL, 0))
+	if (gw_para_may_have(p, 0x2026) && text_ucs_find(p->text.p, p->text.len, 0, "……等") >= 0 &&
+	    gw_re("……等", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-004", E, GW_FIX_SUGGEST, "省略号后不再用“等”");
 	fd = NULL;
 	from = 0;
@@ -267,8 +279,10 @@ static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	long g[4];
 	static const char *const seps[] = {"-", "－", "~", NULL};
 
-	/* both patterns need one of -－~ */
-	if (!gw_para_may_have_any(p, seps))
+	static const uint32_t sep_cps[] = {'-', 0xFF0D, '~'};
+
+	/* both patterns need one of -－~ between digits */
+	if (!gw_para_may_have_any(p, seps) || !gw_digit_sep_digit(p, sep_cps, ARRAY_LEN(sep_cps)))
 		return;
 	while (gw_re("(?<![0-9])[0-9]{4}(\\s*[-－~]\\s*)[0-9]{4}\\s*年", p, from, &s, &e, g, 1)) {
 		if (fd == NULL)
@@ -338,6 +352,9 @@ static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t pos[64];
 	size_t depth = 0;
 
+	/* every mark of open[] and close[] is a GW_C_PAIRMARK */
+	if (!(p->chars & GW_C_PAIRMARK))
+		return;
 	for (size_t k = 0; k < p->text.len; k++) {
 		uint32_t c = p->text.p[k];
 
@@ -383,7 +400,9 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 	static const char *const bullets[] = {"•", "・", NULL};
 	static const char *const spaces[] = {" ", "\u3000", NULL};
 
-	if (gw_para_may_have_any(p, bullets))
+	if (gw_para_may_have_any(p, bullets) &&
+	    (text_ucs_chr(p->text.p, p->text.len, 0, 0x2022) >= 0 ||
+	     text_ucs_chr(p->text.p, p->text.len, 0, 0x30FB) >= 0))
 		gw_replace_all(out, doc, i,
 			       "(?<=[\\x{4E00}-\\x{9FFF}])[•・](?=[\\x{4E00}-\\x{9FFF}])", "·",
 			       "GW-PUNC-016", W, "间隔号应为“·”");
@@ -400,10 +419,11 @@ void gw_rules_punc(struct gw_doc *doc, struct gw_findings *out)
 {
 	for (size_t i = 0; i < doc->n; i++) {
 		struct ustr m;
+		bool copy;
 
 		if (doc->paras[i].role == GW_ROLE_BLANK)
 			continue;
-		mask_urls(&doc->paras[i], &m);
+		copy = mask_urls(&doc->paras[i], &m);
 		rule_halfwidth(doc, i, &m, out);
 		rule_repeated(doc, i, out);
 		rule_conflict(doc, i, out);
@@ -414,6 +434,7 @@ void gw_rules_punc(struct gw_doc *doc, struct gw_findings *out)
 			rule_dunhao(doc, i, out);
 		rule_pairs(doc, i, out);
 		rule_dots_spaces(doc, i, out);
-		ustr_free(&m);
+		if (copy)
+			ustr_free(&m);
 	}
 }

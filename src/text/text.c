@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 bool text_utf8_valid(const char *s, size_t len, size_t *bad_at)
 {
@@ -142,31 +143,36 @@ void ustr_push(struct ustr *u, uint32_t cp)
 
 void ustr_add_utf8(struct ustr *u, const char *s, size_t len)
 {
-	size_t i = 0;
-
 	const unsigned char *b = (const unsigned char *)s;
+	const unsigned char *end;
+	uint32_t *o;
 
+	if (len == 0) /* nothing to add (s and u->p may be NULL) */
+		return;
+	end = b + len;
 	u->p = xgrow(u->p, &u->cap, u->len + len, sizeof(uint32_t));
-	while (i < len) {
+	o = u->p + u->len;
+	while (b < end) {
 		uint32_t cp;
 
 		/* ASCII and the 3-byte sequences that cannot be overlong or
 		 * surrogates (lead E1-EC, EE-EF: most CJK) inline; the rest, and
 		 * every error, through text_utf8_decode */
-		if (b[i] < 0x80) {
-			u->p[u->len++] = b[i++];
+		if (b[0] < 0x80) {
+			*o++ = *b++;
 			continue;
 		}
-		if (b[i] >= 0xE1 && b[i] <= 0xEF && b[i] != 0xED && len - i > 2 &&
-		    (b[i + 1] & 0xC0) == 0x80 && (b[i + 2] & 0xC0) == 0x80) {
-			u->p[u->len++] = (uint32_t)(b[i] & 0x0F) << 12 |
-					 (uint32_t)(b[i + 1] & 0x3F) << 6 | (b[i + 2] & 0x3F);
-			i += 3;
+		if (b[0] >= 0xE1 && b[0] != 0xED && b[0] <= 0xEF && end - b > 2 &&
+		    (b[1] & 0xC0) == 0x80 && (b[2] & 0xC0) == 0x80) {
+			*o++ = (uint32_t)(b[0] & 0x0F) << 12 | (uint32_t)(b[1] & 0x3F) << 6 |
+			       (b[2] & 0x3F);
+			b += 3;
 			continue;
 		}
-		i += text_utf8_decode(s + i, len - i, &cp);
-		u->p[u->len++] = cp;
+		b += text_utf8_decode((const char *)b, (size_t)(end - b), &cp);
+		*o++ = cp;
 	}
+	u->len = (size_t)(o - u->p);
 }
 
 void ustr_add_cstr(struct ustr *u, const char *s)
@@ -279,16 +285,34 @@ bool text_ucs_has_suffix(const uint32_t *p, size_t n, const char *utf8)
 	return k <= n && memcmp(p + n - k, lit, k * sizeof(uint32_t)) == 0;
 }
 
+/* wchar_t is a 32-bit int here (glibc): uint32_t text may be read as
+ * wchar_t (signed and unsigned variants of one type may alias). */
+_Static_assert(sizeof(wchar_t) == sizeof(uint32_t), "wchar_t holds a code point");
+
+long text_ucs_chr(const uint32_t *p, size_t n, size_t from, uint32_t c)
+{
+	const wchar_t *h;
+
+	if (from >= n || c > 0x7FFFFFFF)
+		return -1;
+	h = wmemchr((const wchar_t *)p + from, (wchar_t)c, n - from);
+	return h != NULL ? (long)(h - (const wchar_t *)p) : -1;
+}
+
 long text_ucs_find(const uint32_t *p, size_t n, size_t from, const char *utf8)
 {
 	uint32_t lit[128];
 	size_t k = lit_decode(utf8, lit, ARRAY_LEN(lit));
+	long i = (long)from;
 
 	if (k == 0)
 		return (long)from;
-	for (size_t i = from; i + k <= n; i++) {
-		if (p[i] == lit[0] && memcmp(p + i, lit, k * sizeof(uint32_t)) == 0)
-			return (long)i;
+	if (n < k)
+		return -1;
+	while ((i = text_ucs_chr(p, n - k + 1, (size_t)i, lit[0])) >= 0) {
+		if (memcmp(p + i, lit, k * sizeof(uint32_t)) == 0)
+			return i;
+		i++;
 	}
 	return -1;
 }

@@ -124,4 +124,53 @@ TEST(base_tz_pin_same_zone)
 		unsetenv("TZ");
 	tzset();
 	free(saved);
+/* text_ucs_chr (wmemchr) and text_ucs_find against a plain scan, on random
+ * texts of a few code points (BMP, astral, 0, the largest) and every start. */
+TEST(text_ucs_chr_find_same_as_scan)
+{
+	static const uint32_t pick[] = {0x7684, 0x5E74, 0x3001, 0, 0x10FFFF, 0x20000, 'a', 0x7685};
+	uint32_t seed = 777;
+
+	for (int round = 0; round < 2000; round++) {
+		uint32_t t[24];
+		size_t n = (size_t)(round % 24);
+		uint32_t c;
+		char lit[16];
+		size_t ll;
+
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			t[k] = pick[(seed >> 16) % 8];
+		}
+		seed = seed * 1103515245u + 12345u;
+		c = pick[(seed >> 16) % 8];
+		for (size_t from = 0; from <= n + 1; from++) {
+			long want = -1;
+
+			for (size_t k = from; k < n; k++) {
+				if (t[k] == c) {
+					want = (long)k;
+					break;
+				}
+			}
+			ASSERT_EQ(text_ucs_chr(t, n, from, c), want);
+		}
+		/* a two-character literal (no NUL: literals are C strings) */
+		if (c == 0)
+			continue;
+		ll = text_utf8_encode(c, lit);
+		ll += text_utf8_encode(0x7684, lit + ll);
+		lit[ll] = '\0';
+		for (size_t from = 0; from <= n; from++) {
+			long want = -1;
+
+			for (size_t k = from; k + 2 <= n; k++) {
+				if (t[k] == c && t[k + 1] == 0x7684) {
+					want = (long)k;
+					break;
+				}
+			}
+			ASSERT_EQ(text_ucs_find(t, n, from, lit), want);
+		}
+	}
 }
