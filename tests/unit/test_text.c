@@ -124,6 +124,8 @@ TEST(base_tz_pin_same_zone)
 		unsetenv("TZ");
 	tzset();
 	free(saved);
+}
+
 /* text_ucs_chr (wmemchr) and text_ucs_find against a plain scan, on random
  * texts of a few code points (BMP, astral, 0, the largest) and every start. */
 TEST(text_ucs_chr_find_same_as_scan)
