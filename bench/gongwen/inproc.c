@@ -77,13 +77,16 @@ int main(int argc, char **argv)
 	gw_profile_national(&prof);
 	for (int i = first; i < argc; i++) {
 		double *t = xcalloc((size_t)iters, sizeof(double));
+		double sum = 0;
 
 		run_once(argv[i], &prof, fix); /* warm-up: regex compilation, caches */
-		for (int k = 0; k < iters; k++)
+		for (int k = 0; k < iters; k++) {
 			t[k] = run_once(argv[i], &prof, fix);
+			sum += t[k];
+		}
 		qsort(t, (size_t)iters, sizeof(double), cmp_double);
-		printf("%s %s median_ms=%.3f min_ms=%.3f\n", argv[i], fix ? "fix" : "check",
-		       t[iters / 2], t[0]);
+		printf("%s %s median_ms=%.3f min_ms=%.3f mean_ms=%.3f\n", argv[i],
+		       fix ? "fix" : "check", t[iters / 2], t[0], sum / iters);
 		free(t);
 	}
 	text_re_cleanup();
