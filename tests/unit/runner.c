@@ -3,6 +3,7 @@
  * Last line: "N passed, N failed". */
 #include "test.h"
 
+#include <dirent.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,6 +41,33 @@ const char *test_shared_dir(void)
 	const char *d = getenv("SHUZHI_SHARED");
 
 	return d ? d : "../shared";
+}
+
+long test_each_dev_docx(void (*fn)(const char *path, void *arg), void *arg)
+{
+	char dir[512];
+	DIR *d;
+	struct dirent *de;
+	long n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/corpus/gongwen-dev/docs", test_shared_dir());
+	d = opendir(dir);
+	if (d == NULL) {
+		fprintf(stderr, "  skipped: %s not found\n", dir);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char path[1024];
+		size_t len = strlen(de->d_name);
+
+		if (len < 5 || strcmp(de->d_name + len - 5, ".docx") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		fn(path, arg);
+		n++;
+	}
+	closedir(d);
+	return n;
 }
 
 static int run_one(const struct test_case *t, unsigned timeout)

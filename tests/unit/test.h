@@ -71,5 +71,9 @@ void test_register(const char *name, const char *file, test_fn fn);
 /* Path of the repository's test data and of the shared corpus. */
 const char *test_data_dir(void);
 const char *test_shared_dir(void);
+/* Call fn with the path of every .docx of the shared gongwen-dev set, in
+ * directory order. Returns how many; -1 (and a "skipped" line) when the
+ * set is not there. */
+long test_each_dev_docx(void (*fn)(const char *path, void *arg), void *arg);
 
 #endif

@@ -3,7 +3,6 @@
  * the styles.xml of every dev .docx, crafted layouts, and every truncation
  * of them give byte-identical output (or both NULL). */
 #define _GNU_SOURCE /* memmem */
-#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -196,42 +195,33 @@ TEST(styles_shrink_same_as_tag_scan_crafted)
 	ASSERT(cut > cases / 8);
 }
 
-TEST(styles_shrink_same_as_tag_scan_dev_set)
+static void shrink_dev_styles(const char *path, void *arg)
 {
-	char dir[512];
-	DIR *dd;
-	struct dirent *de;
-	size_t docs = 0;
+	size_t *docs = arg;
+	struct doc_zip *z;
+	struct err e = {0};
+	char *data;
+	size_t len;
 
-	snprintf(dir, sizeof(dir), "%s/corpus/gongwen-dev/docs", test_shared_dir());
-	dd = opendir(dir);
-	if (dd == NULL) {
-		fprintf(stderr, "  skipped: %s not found\n", dir);
+	if (doc_zip_open_file(path, NULL, &z, &e) != 0) {
+		err_clear(&e);
 		return;
 	}
-	while ((de = readdir(dd)) != NULL) {
-		char path[1024];
-		struct doc_zip *z;
-		struct err e = {0};
-		char *data;
-		size_t len, n = strlen(de->d_name);
-
-		if (n < 5 || strcmp(de->d_name + n - 5, ".docx") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (doc_zip_open_file(path, NULL, &z, &e) != 0) {
-			err_clear(&e);
-			continue;
-		}
-		if (doc_zip_read(z, "word/styles.xml", &data, &len, &e) == 0) {
-			ASSERT(same_shrink(data, len));
-			docs++;
-			free(data);
-		}
-		err_clear(&e);
-		doc_zip_close(z);
+	if (doc_zip_read(z, "word/styles.xml", &data, &len, &e) == 0) {
+		ASSERT(same_shrink(data, len));
+		(*docs)++;
+		free(data);
 	}
-	closedir(dd);
+	err_clear(&e);
+	doc_zip_close(z);
+}
+
+TEST(styles_shrink_same_as_tag_scan_dev_set)
+{
+	size_t docs = 0;
+
+	if (test_each_dev_docx(shrink_dev_styles, &docs) < 0)
+		return;
 	fprintf(stderr, "  %zu styles.xml\n", docs);
 	ASSERT(docs >= 100);
 }

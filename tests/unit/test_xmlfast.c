@@ -1,7 +1,6 @@
 /* Unit tests: the read-only XML reader (doc/xmlfast) against the libxml2
  * DOM (doc/xml), and 公文 findings of a document opened for checking
  * against the same document opened with the DOM. */
-#include <dirent.h>
 #include <stdbool.h>
 
 #include "doc/docx.h"
@@ -181,58 +180,52 @@ TEST(xmlfast_limits_depth_attribute_name_memory)
 
 /* Every XML part of the dev set's .docx (up to 256 KB): the fast reader
  * accepts the main document of nearly all and gives libxml2's tree. */
+struct parts_count {
+	size_t docs, mains, parts, accepted;
+};
+
+static void same_tree_parts(const char *path, void *arg)
+{
+	struct parts_count *c = arg;
+	struct doc_zip *z;
+	struct err e = {0};
+
+	if (doc_zip_open_file(path, NULL, &z, &e) != 0)
+		return; /* hostile documents of the set */
+	c->docs++;
+	for (size_t i = 0; i < doc_zip_count(z); i++) {
+		const char *name = doc_zip_name(z, i);
+		size_t nl = strlen(name);
+		char *data;
+		size_t len;
+
+		if (nl < 4 ||
+		    (strcmp(name + nl - 4, ".xml") != 0 && strcmp(name + nl - 5, ".rels") != 0))
+			continue;
+		if (doc_zip_read_index(z, i, &data, &len, &e) != 0)
+			continue;
+		if (len <= 256 * 1024) {
+			bool ok = both(data, len);
+
+			c->parts++;
+			c->accepted += ok;
+			c->mains += ok && strcmp(name, "word/document.xml") == 0;
+		}
+		free(data);
+	}
+	doc_zip_close(z);
+}
+
 TEST(xmlfast_same_tree_on_dev_set_parts)
 {
-	char dir[512];
-	DIR *d;
-	struct dirent *de;
-	size_t docs = 0, mains = 0, parts = 0, accepted = 0;
+	struct parts_count c = {0};
 
-	snprintf(dir, sizeof(dir), "%s/corpus/gongwen-dev/docs", test_shared_dir());
-	d = opendir(dir);
-	if (d == NULL) {
-		fprintf(stderr, "  skipped: %s not found\n", dir);
+	if (test_each_dev_docx(same_tree_parts, &c) < 0)
 		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		char path[1024];
-		struct doc_zip *z;
-		struct err e = {0};
-		size_t n = strlen(de->d_name);
-
-		if (n < 5 || strcmp(de->d_name + n - 5, ".docx") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (doc_zip_open_file(path, NULL, &z, &e) != 0)
-			continue; /* hostile documents of the set */
-		docs++;
-		for (size_t i = 0; i < doc_zip_count(z); i++) {
-			const char *name = doc_zip_name(z, i);
-			size_t nl = strlen(name);
-			char *data;
-			size_t len;
-
-			if (nl < 4 || (strcmp(name + nl - 4, ".xml") != 0 &&
-				       strcmp(name + nl - 5, ".rels") != 0))
-				continue;
-			if (doc_zip_read_index(z, i, &data, &len, &e) != 0)
-				continue;
-			if (len <= 256 * 1024) {
-				bool ok = both(data, len);
-
-				parts++;
-				accepted += ok;
-				mains += ok && strcmp(name, "word/document.xml") == 0;
-			}
-			free(data);
-		}
-		doc_zip_close(z);
-	}
-	closedir(d);
-	fprintf(stderr, "  %zu documents, %zu parts, %zu read by xmlfast, %zu main parts\n", docs,
-		parts, accepted, mains);
-	ASSERT(docs >= 100);
-	ASSERT(mains * 10 >= docs * 9);
+	fprintf(stderr, "  %zu documents, %zu parts, %zu read by xmlfast, %zu main parts\n", c.docs,
+		c.parts, c.accepted, c.mains);
+	ASSERT(c.docs >= 100);
+	ASSERT(c.mains * 10 >= c.docs * 9);
 }
 
 /* Findings JSON of gw_doc_open (DOM) and gw_doc_open_check (xmlfast). */
@@ -322,50 +315,44 @@ TEST(xmlfast_checking_document_refuses_fix_and_save)
 
 /* styles.xml read for checking (doc/xmlfast, whole tree, table styles skipped
  * while listing) gives the styles of the filtered libxml2 parse. */
-TEST(xmlfast_check_styles_same_as_filtered_parse)
-{
-	char dir[512];
-	DIR *dd;
-	struct dirent *de;
-	size_t docs = 0, fast = 0;
+struct styles_count {
+	size_t docs, fast;
+};
 
-	snprintf(dir, sizeof(dir), "%s/corpus/gongwen-dev/docs", test_shared_dir());
-	dd = opendir(dir);
-	if (dd == NULL) {
-		fprintf(stderr, "  skipped: %s not found\n", dir);
+static void same_styles(const char *path, void *arg)
+{
+	struct styles_count *c = arg;
+	struct doc_docx *a, *b;
+	struct err e = {0};
+
+	if (doc_docx_open(path, &a, &e) != 0) {
+		err_clear(&e);
+		ASSERT(doc_docx_open_check(path, &b, &e) != 0);
+		err_clear(&e);
 		return;
 	}
-	while ((de = readdir(dd)) != NULL) {
-		char path[1024];
-		struct doc_docx *a, *b;
-		struct err e = {0};
-		size_t n = strlen(de->d_name);
-
-		if (n < 5 || strcmp(de->d_name + n - 5, ".docx") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (doc_docx_open(path, &a, &e) != 0) {
-			err_clear(&e);
-			ASSERT(doc_docx_open_check(path, &b, &e) != 0);
-			err_clear(&e);
-			continue;
-		}
-		ASSERT_EQ(doc_docx_open_check(path, &b, &e), 0);
-		docs++;
-		fast += b->styles_doc != NULL && doc_xmlfast_is(b->styles_doc);
-		ASSERT(a->styles_doc == NULL || !doc_xmlfast_is(a->styles_doc));
-		ASSERT_EQ(b->nstyles, a->nstyles);
-		ASSERT(doc_docx_same_styles(b, a));
-		if (b->nstyles > 0) { /* and it can tell a difference */
-			b->styles[0].is_default = !b->styles[0].is_default;
-			ASSERT(!doc_docx_same_styles(b, a));
-			b->styles[0].is_default = !b->styles[0].is_default;
-		}
-		doc_docx_free(a);
-		doc_docx_free(b);
+	ASSERT_EQ(doc_docx_open_check(path, &b, &e), 0);
+	c->docs++;
+	c->fast += b->styles_doc != NULL && doc_xmlfast_is(b->styles_doc);
+	ASSERT(a->styles_doc == NULL || !doc_xmlfast_is(a->styles_doc));
+	ASSERT_EQ(b->nstyles, a->nstyles);
+	ASSERT(doc_docx_same_styles(b, a));
+	if (b->nstyles > 0) { /* and it can tell a difference */
+		b->styles[0].is_default = !b->styles[0].is_default;
+		ASSERT(!doc_docx_same_styles(b, a));
+		b->styles[0].is_default = !b->styles[0].is_default;
 	}
-	closedir(dd);
-	fprintf(stderr, "  %zu documents, styles.xml of %zu read by xmlfast\n", docs, fast);
-	ASSERT(docs >= 100);
-	ASSERT(fast * 10 >= docs * 9);
+	doc_docx_free(a);
+	doc_docx_free(b);
+}
+
+TEST(xmlfast_check_styles_same_as_filtered_parse)
+{
+	struct styles_count c = {0};
+
+	if (test_each_dev_docx(same_styles, &c) < 0)
+		return;
+	fprintf(stderr, "  %zu documents, styles.xml of %zu read by xmlfast\n", c.docs, c.fast);
+	ASSERT(c.docs >= 100);
+	ASSERT(c.fast * 10 >= c.docs * 9);
 }
