@@ -8,7 +8,12 @@
  * connect, or send the request on a kept connection), and libcurl's "act
  * now" timeout is an activation on the same turn (the kick) rather than a
  * zero timer, which would wait for the next poll and everything it
- * returns. */
+ * returns.
+ *
+ * On a loop with three or more priorities (the server's), a transfer's
+ * socket runs at the loop's default priority until its first token has
+ * been passed on, then at the lowest (bulk): new requests and first tokens
+ * are handled before the token relay of streams already running. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +31,7 @@ struct model_client {
 	struct event *timer;
 	struct event *kick;	  /* libcurl asked for a timeout of 0 */
 	int acting;		  /* inside curl_multi_socket_action() */
+	int prio_bulk;		  /* priority of a running stream's socket, -1: none */
 	struct model_call *calls; /* list of calls in flight or waiting to retry */
 	size_t ncalls;
 };
@@ -49,8 +55,9 @@ struct model_call {
 	bool raw;	/* model_call_start_raw: the body is kept whole */
 	char what[16];	/* model_url endpoint: "chat", "embed" */
 	struct buf rawbody;
-	enum model_fail fail; /* why the last attempt got no usable answer */
-	model_get_cb on_get;  /* a GET (model_get_start), not a chat call */
+	enum model_fail fail;	  /* why the last attempt got no usable answer */
+	struct client_sock *sock; /* the socket its transfer is on, if known */
+	model_get_cb on_get;	  /* a GET (model_get_start), not a chat call */
 	void *get_arg;
 	struct err e;
 	struct model_call *next, *prev;
@@ -58,8 +65,32 @@ struct model_call {
 
 struct client_sock {
 	struct event *ev;
-	short kind; /* the events asked for, to skip no-op changes */
+	short kind;		 /* the events asked for, to skip no-op changes */
+	bool bulk;		 /* ev runs at the client's prio_bulk */
+	struct model_call *call; /* the transfer on it (NULL: none or unknown) */
 };
+
+/* Tie a socket and a call together, untying both from earlier partners. */
+static void sock_bind(struct client_sock *cs, struct model_call *call)
+{
+	if (cs != NULL && cs->call != NULL && cs->call->sock == cs)
+		cs->call->sock = NULL;
+	if (call != NULL && call->sock != NULL && call->sock->call == call)
+		call->sock->call = NULL;
+	if (cs != NULL)
+		cs->call = call;
+	if (call != NULL)
+		call->sock = cs;
+}
+
+/* A running stream's socket goes to bulk priority (see the top). Fails
+ * harmlessly while the event waits in the active queue. */
+static void sock_to_bulk(struct model_client *c, struct client_sock *cs)
+{
+	if (c->prio_bulk >= 0 && cs != NULL && !cs->bulk &&
+	    event_priority_set(cs->ev, c->prio_bulk) == 0)
+		cs->bulk = true;
+}
 
 static void client_check_done(struct model_client *c);
 
@@ -108,11 +139,16 @@ static int client_sock_cb(CURL *easy, curl_socket_t s, int what, void *userp, vo
 {
 	struct model_client *c = userp;
 	struct client_sock *cs = socketp;
-	short kind = EV_PERSIST;
+	struct model_call *call = NULL;
+	/* Edge-triggered on a loop with priorities: libcurl reads until the
+	 * socket is empty (it polls for more after each read), and a socket
+	 * that waits in the bulk queue is not reported again by every poll
+	 * the higher priorities cause. */
+	short kind = c->prio_bulk >= 0 ? EV_PERSIST | EV_ET : EV_PERSIST;
 
-	(void)easy;
 	if (what == CURL_POLL_REMOVE) {
 		if (cs != NULL) {
+			sock_bind(cs, NULL);
 			event_free(cs->ev);
 			free(cs);
 			curl_multi_assign(c->multi, s, NULL);
@@ -123,16 +159,23 @@ static int client_sock_cb(CURL *easy, curl_socket_t s, int what, void *userp, vo
 		kind |= EV_READ;
 	if (what & CURL_POLL_OUT)
 		kind |= EV_WRITE;
+	if (easy != NULL)
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&call);
 	if (cs == NULL) {
 		cs = xcalloc(1, sizeof(*cs));
 		curl_multi_assign(c->multi, s, cs);
 	} else if (cs->kind == kind) {
+		sock_bind(cs, call);
 		return 0; /* each epoll_ctl is a system call: none for no change */
 	} else {
 		event_free(cs->ev);
 	}
+	sock_bind(cs, call);
 	cs->kind = kind;
+	cs->bulk = false;
 	cs->ev = event_new(c->base, s, kind, client_on_sock, c);
+	if (call != NULL && call->started)
+		sock_to_bulk(c, cs);
 	event_add(cs->ev, NULL);
 	return 0;
 }
@@ -163,6 +206,8 @@ struct model_client *model_client_new(struct event_base *base)
 	c->multi = curl_multi_init();
 	c->timer = evtimer_new(base, client_on_timer, c);
 	c->kick = event_new(base, -1, 0, client_on_timer, c);
+	c->prio_bulk =
+	    event_base_get_npriorities(base) >= 3 ? event_base_get_npriorities(base) - 1 : -1;
 	if (c->multi == NULL || c->timer == NULL || c->kick == NULL) {
 		fprintf(stderr, "shuzhi: libcurl/libevent initialisation failed\n");
 		abort();
@@ -205,6 +250,7 @@ static void call_free(struct model_call *call)
 		curl_multi_remove_handle(c->multi, call->easy);
 		curl_easy_cleanup(call->easy);
 	}
+	sock_bind(NULL, call);
 	if (call->retry_timer != NULL)
 		event_free(call->retry_timer);
 	curl_slist_free_all(call->headers);
@@ -240,8 +286,10 @@ static int call_on_event(const struct model_event *ev, void *arg)
 
 	if (call->cancelled)
 		return BASE_E_INTERNAL;
-	if (ev->type == MODEL_EV_DELTA || ev->type == MODEL_EV_REASONING)
+	if ((ev->type == MODEL_EV_DELTA || ev->type == MODEL_EV_REASONING) && !call->started) {
 		call->started = true;
+		sock_to_bulk(call->c, call->sock);
+	}
 	return call->cbs.on_event(ev, call->cbs.arg);
 }
 

@@ -594,9 +594,12 @@ static enum bufferevent_filter_result conn_output(struct evbuffer *src, struct e
 			return BEV_ERROR;
 	}
 	if (evbuffer_get_length(src) > 0) {
-		if (c->wev == NULL)
+		if (c->wev == NULL) {
 			c->wev = event_new(bufferevent_get_base(c->under), fd, EV_WRITE,
 					   conn_on_writable, c);
+			if (c->wev != NULL)
+				event_priority_set(c->wev, SERVER_PRIO_CONN);
+		}
 		if (c->wev != NULL)
 			event_add(c->wev, NULL);
 	}
@@ -675,6 +678,11 @@ struct bufferevent *server_conns_bevcb(struct event_base *base, void *arg)
 		free(c);
 		return NULL;
 	}
+	/* a new request is read before the token relay of running streams */
+	bufferevent_priority_set(c->under, SERVER_PRIO_CONN);
+	bufferevent_priority_set(c->bev, SERVER_PRIO_CONN);
+	event_priority_set(c->tick, SERVER_PRIO_CONN);
+	event_priority_set(c->flush, SERVER_PRIO_CONN);
 	evbuffer_add_cb(bufferevent_get_output(c->bev), conn_on_output, c);
 	/* evhttp sets the socket after this returns: look at it then —
 	 * activated now, it runs before any I/O on the new socket */

@@ -888,6 +888,29 @@ static int http_check_routes(struct err *e)
 	return 0;
 }
 
+/* The loop has SERVER_NPRIO priorities: client connections (accepting is
+ * at the default) come first, then the default (timers, the gateway, a
+ * model stream until its first token), then bulk (the token relay of
+ * running streams, model/client.c). After SERVER_BULK_BATCH bulk
+ * callbacks the loop looks for new events, so a request that comes in
+ * while a thousand streams relay tokens waits for a few of them, not all. */
+static struct event_base *http_base_new(void)
+{
+	struct event_config *ec = event_config_new();
+	struct event_base *base;
+
+	if (ec == NULL)
+		return NULL;
+	event_config_set_max_dispatch_interval(ec, NULL, SERVER_BULK_BATCH, SERVER_NPRIO - 1);
+	base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (base != NULL && event_base_priority_init(base, SERVER_NPRIO) != 0) {
+		event_base_free(base);
+		return NULL;
+	}
+	return base;
+}
+
 int server_run(const struct server_config *cfg, struct err *e)
 {
 	struct server srv = {0};
@@ -911,7 +934,7 @@ int server_run(const struct server_config *cfg, struct err *e)
 	srv.portal_rl =
 	    server_ratelimit_new(4096, SERVER_PORTAL_BURST, 60000 / SERVER_PORTAL_PER_MINUTE);
 	srv.login_rl = server_ratelimit_new(4096, SERVER_LOGIN_BURST, SERVER_LOGIN_REFILL_MS);
-	srv.base = event_base_new();
+	srv.base = http_base_new();
 	srv.http = srv.base ? evhttp_new(srv.base) : NULL;
 	if (srv.http == NULL) {
 		rc = err_set(e, BASE_E_INTERNAL, "无法创建事件循环");

@@ -16,6 +16,13 @@
 #include "store/store.h"
 #include "work/work.h"
 
+/* Event loop priorities (http.c http_base_new): client connections, the
+ * default, bulk (model/client.c puts a running stream's socket there);
+ * the loop looks for new events after SERVER_BULK_BATCH bulk callbacks. */
+#define SERVER_PRIO_CONN  0
+#define SERVER_NPRIO	  3
+#define SERVER_BULK_BATCH 8
+
 struct evhttp_request;
 struct event_base;
 struct model_gateway;

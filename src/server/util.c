@@ -50,11 +50,11 @@ void server_roles_format(unsigned roles, char *out, size_t cap)
 /* Match one pattern; {id} takes a positive decimal of at most 18 digits. */
 static bool util_pattern_match(const char *pat, const char *path, int64_t *id)
 {
-	if (strcmp(pat, "/*") == 0)
+	if (pat[0] == '/' && pat[1] == '*' && pat[2] == '\0')
 		return strncmp(path, "/api/", 5) != 0 && strcmp(path, "/api") != 0 &&
 		       strcmp(path, "/healthz") != 0;
 	while (*pat != '\0') {
-		if (strncmp(pat, "{id}", 4) == 0) {
+		if (*pat == '{' && strncmp(pat, "{id}", 4) == 0) {
 			int64_t v = 0;
 			int digits = 0;
 
