@@ -21,7 +21,7 @@
  * the loop looks for new events after SERVER_BULK_BATCH bulk callbacks. */
 #define SERVER_PRIO_CONN  0
 #define SERVER_NPRIO	  3
-#define SERVER_BULK_BATCH 8
+#define SERVER_BULK_BATCH 4
 
 struct evhttp_request;
 struct event_base;
