@@ -163,7 +163,12 @@ struct model_msg {
 	const char *content;
 };
 
-/* The JSON request body for a streamed chat completion (malloc'd). */
+/* The inside of a JSON string for p[0..n): quotes, backslashes and control
+ * characters escaped, ill-formed UTF-8 as \ufffd, everything else as is.
+ * dst needs 6 * n bytes; returns the bytes written. */
+size_t model_json_escape(char *dst, const char *p, size_t n);
+/* The JSON request body for a streamed chat completion (malloc'd), built
+ * without a JSON tree (one per request on the server's loop). */
 char *model_request_body(const struct model_provider *p, const struct model_msg *msgs, size_t n,
 			 bool stream);
 /* The URL of the chat endpoint, the model list and the like into out. */

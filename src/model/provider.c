@@ -1,6 +1,7 @@
 /* model/provider: capability records from configuration, request bodies,
  * endpoint URLs and diagnoses of model-server error replies
  * (spec/stack.md §1.1 error table). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,33 +303,86 @@ char *model_provider_json(const struct model_provider *p)
 	return s;
 }
 
+size_t model_json_escape(char *dst, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)p;
+	size_t o = 0;
+
+	for (size_t i = 0; i < n;) {
+		unsigned char c = u[i];
+		uint32_t cp;
+		size_t k;
+
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			dst[o++] = (char)c;
+			i++;
+		} else if (c == '"' || c == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = (char)c;
+			i++;
+		} else if (c == '\n') {
+			memcpy(dst + o, "\\n", 2);
+			o += 2;
+			i++;
+		} else if (c < 0x20) {
+			memcpy(dst + o, "\\u00", 4);
+			dst[o + 4] = hex[c >> 4];
+			dst[o + 5] = hex[c & 15];
+			o += 6;
+			i++;
+		} else if ((k = text_utf8_decode(p + i, n - i, &cp)) > 1 || cp != 0xFFFD) {
+			memcpy(dst + o, p + i, k);
+			o += k;
+			i += k;
+		} else { /* ill-formed: one byte becomes U+FFFD */
+			memcpy(dst + o, "\\ufffd", 6);
+			o += 6;
+			i++;
+		}
+	}
+	return o;
+}
+
+/* Append "s" as a JSON string. */
+static void body_str(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->cap - b->len < 6 * n + 2)
+		b->p = xgrow(b->p, &b->cap, b->len + 6 * n + 2, 1);
+	b->p[b->len++] = '"';
+	b->len += model_json_escape(b->p + b->len, s, n);
+	b->p[b->len++] = '"';
+}
+
 char *model_request_body(const struct model_provider *p, const struct model_msg *msgs, size_t n,
 			 bool stream)
 {
-	json_t *arr = json_array();
-	json_t *o;
-	char *s;
+	struct buf b;
 
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:s,s:s}", "role", msgs[i].role, "content",
-						     msgs[i].content ? msgs[i].content : ""));
-	o = json_pack("{s:s,s:o,s:b}", "model", p->model, "messages", arr, "stream", stream);
+	buf_init(&b, SIZE_MAX / 8);
+	buf_adds(&b, "{\"model\":");
+	body_str(&b, p->model);
+	buf_adds(&b, ",\"messages\":[");
+	for (size_t i = 0; i < n; i++) {
+		buf_adds(&b, i > 0 ? ",{\"role\":" : "{\"role\":");
+		body_str(&b, msgs[i].role);
+		buf_adds(&b, ",\"content\":");
+		body_str(&b, msgs[i].content ? msgs[i].content : "");
+		buf_addc(&b, '}');
+	}
+	buf_adds(&b, stream ? "],\"stream\":true" : "],\"stream\":false");
 	if (p->kind == MODEL_KIND_OPENAI) {
 		if (stream)
-			json_object_set_new(o, "stream_options",
-					    json_pack("{s:b}", "include_usage", 1));
+			buf_adds(&b, ",\"stream_options\":{\"include_usage\":true}");
 		if (p->max_tokens > 0)
-			json_object_set_new(o, "max_tokens", json_integer(p->max_tokens));
+			buf_addf(&b, ",\"max_tokens\":%d", (int)p->max_tokens);
 	} else if (p->max_tokens > 0) {
-		json_object_set_new(o, "options", json_pack("{s:i}", "num_predict", p->max_tokens));
+		buf_addf(&b, ",\"options\":{\"num_predict\":%d}", (int)p->max_tokens);
 	}
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	if (s == NULL) {
-		fprintf(stderr, "shuzhi: out of memory\n");
-		abort();
-	}
-	return s;
+	buf_addc(&b, '}');
+	return buf_detach(&b, NULL);
 }
 
 int model_url(const struct model_provider *p, const char *what, char *out, size_t cap)

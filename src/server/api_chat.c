@@ -60,39 +60,13 @@ static void chat_send(struct chat_stream *s, const char *name, json_t *data)
 }
 
 /* "event: NAME\ndata: {"text":"…"}\n\n" without building a JSON tree (the
- * per-token path): the text is valid UTF-8 from the decoder; quotes,
- * backslashes and control characters are escaped. A short event is built
+ * per-token path): the text is valid UTF-8 from the decoder, escaped by
+ * model_json_escape(). A short event is built
  * on the stack and goes to the connection framed, in one piece (straight
  * to the socket when nothing is queued, else one buffer chain and one
  * wake-up of the writer); a long one through an evbuffer and
  * evhttp_send_reply_chunk(). */
 #define CHAT_EV_STACK 2048
-
-static size_t chat_escape(char *dst, const char *p, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			dst[o++] = (char)c;
-		} else if (c == '"' || c == '\\') {
-			dst[o++] = '\\';
-			dst[o++] = (char)c;
-		} else if (c == '\n') {
-			dst[o++] = '\\';
-			dst[o++] = 'n';
-		} else {
-			memcpy(dst + o, "\\u00", 4);
-			dst[o + 4] = hex[c >> 4];
-			dst[o + 5] = hex[c & 15];
-			o += 6;
-		}
-	}
-	return o;
-}
 
 static void chat_send_text(struct chat_stream *s, const char *name, const char *p, size_t n)
 {
@@ -107,7 +81,7 @@ static void chat_send_text(struct chat_stream *s, const char *name, const char *
 	memcpy(body + 7, name, nl);
 	memcpy(body + 7 + nl, "\ndata: {\"text\":\"", 16);
 	len = 7 + nl + 16;
-	len += chat_escape(body + len, p, n);
+	len += model_json_escape(body + len, p, n);
 	memcpy(body + len, "\"}\n\n", 4);
 	len += 4;
 	if (big == NULL &&

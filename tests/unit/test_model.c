@@ -5,8 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "model/embed.h"
 #include "model/model.h"
+#include "text/text.h"
 #include "test.h"
 
 struct coll {
@@ -411,6 +414,96 @@ TEST(model_request_body_shape)
 	s = model_request_body(&p, m, 2, true);
 	ASSERT(strstr(s, "stream_options") == NULL);
 	free(s);
+}
+
+/* The body is built without jansson: jansson reads it back, and every
+ * string comes back as it went in (ill-formed UTF-8 as U+FFFD). */
+static json_t *body_parse(const struct model_provider *p, const char *role, const char *content,
+			  bool stream)
+{
+	struct model_msg m[] = {{"system", "你是助手"}, {role, content}};
+	char *s = model_request_body(p, m, 2, stream);
+	json_error_t jerr;
+	json_t *root = json_loads(s, 0, &jerr);
+
+	if (root == NULL)
+		fprintf(stderr, "body not JSON (%s): %s\n", jerr.text, s);
+	free(s);
+	return root;
+}
+
+TEST(model_request_body_round_trip)
+{
+	static const char *const texts[] = {"",
+					    "你好",
+					    "a\"b\\c/d",
+					    "行一\n行二\r\t\b\f",
+					    "\x01\x1f\x7f",
+					    "😀 U+1F600",
+					    "</script>\u2028",
+					    "{\"role\":\"assistant\"}"};
+	struct model_provider p;
+	unsigned seed = 7;
+
+	model_provider_defaults(&p);
+	snprintf(p.model, sizeof(p.model), "deepseek-chat\"x");
+	p.max_tokens = 512;
+	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
+		json_t *root = body_parse(&p, "user", texts[i], true);
+		json_t *msg;
+
+		ASSERT(root != NULL);
+		ASSERT_STR_EQ(json_string_value(json_object_get(root, "model")), p.model);
+		msg = json_array_get(json_object_get(root, "messages"), 1);
+		ASSERT_STR_EQ(json_string_value(json_object_get(msg, "role")), "user");
+		ASSERT_STR_EQ(json_string_value(json_object_get(msg, "content")), texts[i]);
+		ASSERT(json_is_true(json_object_get(root, "stream")));
+		ASSERT_EQ(json_integer_value(json_object_get(root, "max_tokens")), 512);
+		ASSERT(json_is_true(
+		    json_object_get(json_object_get(root, "stream_options"), "include_usage")));
+		ASSERT_EQ(json_object_size(root), 5);
+		json_decref(root);
+	}
+	/* random strings of every byte 1..255, well-formed or not */
+	for (int round = 0; round < 300; round++) {
+		char in[64];
+		size_t n = (size_t)(rand_r(&seed) % 60);
+		struct buf want;
+		json_t *root;
+		uint32_t cp;
+
+		for (size_t i = 0; i < n; i++)
+			in[i] = (char)(1 + rand_r(&seed) % 255);
+		in[n] = '\0';
+		buf_init(&want, 1024);
+		for (size_t i = 0; i < n;) {
+			char enc[4];
+			size_t k = text_utf8_decode(in + i, n - i, &cp);
+
+			buf_add(&want, enc, text_utf8_encode(cp, enc));
+			i += k;
+		}
+		root = body_parse(&p, "user", in, false);
+		ASSERT(root != NULL);
+		ASSERT_STR_EQ(json_string_value(json_object_get(
+				  json_array_get(json_object_get(root, "messages"), 1), "content")),
+			      want.p ? want.p : "");
+		ASSERT(json_is_false(json_object_get(root, "stream")));
+		ASSERT(json_object_get(root, "stream_options") == NULL);
+		json_decref(root);
+		buf_free(&want);
+	}
+	p.kind = MODEL_KIND_OLLAMA;
+	{
+		json_t *root = body_parse(&p, "user", "你好", true);
+
+		ASSERT(root != NULL);
+		ASSERT_EQ(json_integer_value(
+			      json_object_get(json_object_get(root, "options"), "num_predict")),
+			  512);
+		ASSERT(json_object_get(root, "max_tokens") == NULL);
+		json_decref(root);
+	}
 }
 
 /* ---- gateway queue (no model server: calls fail at connect) ---- */
