@@ -347,6 +347,7 @@ void gw_detect_roles(struct gw_doc *doc)
 		P[i].level = 0;
 		P[i].number = -1;
 		P[i].label_ok = false;
+		P[i].label_len = 0;
 		if (P[i].role < 0)
 			ne[nne++] = i;
 	}
@@ -517,6 +518,7 @@ void gw_detect_roles(struct gw_doc *doc)
 			P[i].level = lvl;
 			P[i].number = num;
 			P[i].label_ok = ok;
+			P[i].label_len = ll;
 		} else {
 			P[i].role = GW_ROLE_BODY;
 		}
