@@ -396,6 +396,10 @@ bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits)
  * 年 (*prev_pm: the character before was one of ，、；：。！？). */
 static unsigned char_bits(uint32_t ch, bool *prev_pm)
 {
+	/* , ; : ? ! . " ' ( ) as bits of a mask (all below 64) */
+	static const uint64_t apunct =
+	    (1ull << ',') | (1ull << ';') | (1ull << ':') | (1ull << '?') | (1ull << '!') |
+	    (1ull << '.') | (1ull << '"') | (1ull << '\'') | (1ull << '(') | (1ull << ')');
 	unsigned c = 0;
 
 	if (ch < 0x80) {
@@ -403,7 +407,7 @@ static unsigned char_bits(uint32_t ch, bool *prev_pm)
 			c |= GW_C_ALPHA;
 		if (ch >= '0' && ch <= '9')
 			c |= GW_C_DIGIT;
-		else if (strchr(",;:?!.\"'()", (int)ch) != NULL && ch != 0)
+		else if (ch < 64 && ((apunct >> ch) & 1))
 			c |= GW_C_APUNCT;
 		*prev_pm = false;
 		return c;

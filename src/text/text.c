@@ -266,9 +266,22 @@ static size_t lit_decode(const char *utf8, uint32_t *out, size_t max)
 	size_t n = 0;
 
 	while (i < len && n < max) {
+		const unsigned char *b = (const unsigned char *)utf8 + i;
 		uint32_t cp;
 
-		i += text_utf8_decode(utf8 + i, len - i, &cp);
+		/* ASCII and well-formed 3-byte sequences (E1-EC, EE-EF leads:
+		 * never overlong nor surrogates) inline, as ustr_add_utf8 */
+		if (b[0] < 0x80) {
+			cp = b[0];
+			i++;
+		} else if (len - i >= 3 && b[0] >= 0xE1 && b[0] <= 0xEF && b[0] != 0xED &&
+			   (b[1] & 0xC0) == 0x80 && (b[2] & 0xC0) == 0x80) {
+			cp = (uint32_t)(b[0] & 0x0F) << 12 | (uint32_t)(b[1] & 0x3F) << 6 |
+			     (b[2] & 0x3F);
+			i += 3;
+		} else {
+			i += text_utf8_decode(utf8 + i, len - i, &cp);
+		}
 		out[n++] = cp;
 	}
 	return n;
