@@ -62,6 +62,7 @@ struct check_cache {
 	size_t pps_n;		/* entries, = used part of ppv */
 	struct doc_pprops *ppv; /* the properties (the slots stay small) */
 	size_t ppv_cap;
+	struct gw_run_info *scratch; /* GW_MAX_RUNS runs: where a paragraph's are computed */
 	bool sects_valid;
 	size_t nsects; /* first SECT_CACHE_MAX sections in document order */
 	xmlNodePtr sects[SECT_CACHE_MAX];
@@ -126,6 +127,7 @@ void gw_run_cache_end(struct gw_doc *doc)
 	for (size_t i = 0; i < doc->n; i++)
 		free(c->paras[i].runs);
 	free(c->paras);
+	free(c->scratch);
 	free(c->pps);
 	free(c->ppv);
 	free(c);
@@ -185,10 +187,12 @@ size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out,
 		return runs_compute(doc, i, out, max);
 	c = cc->paras;
 	if (!c[i].valid) {
-		struct gw_run_info *tmp = xmalloc(GW_MAX_RUNS * sizeof(*tmp));
-
-		c[i].n = runs_compute(doc, i, tmp, GW_MAX_RUNS);
-		c[i].runs = xrealloc(tmp, (c[i].n ? c[i].n : 1) * sizeof(*tmp));
+		/* computed in one buffer for all paragraphs, kept at their size */
+		if (cc->scratch == NULL)
+			cc->scratch = xmalloc(GW_MAX_RUNS * sizeof(*cc->scratch));
+		c[i].n = runs_compute(doc, i, cc->scratch, GW_MAX_RUNS);
+		c[i].runs = xmalloc((c[i].n ? c[i].n : 1) * sizeof(*c[i].runs));
+		memcpy(c[i].runs, cc->scratch, c[i].n * sizeof(*c[i].runs));
 		c[i].valid = true;
 	}
 	n = c[i].n < max ? c[i].n : max;
