@@ -6,28 +6,38 @@
 
 #include "text/regex.h"
 
-static void collect_sects(xmlNodePtr n, xmlNodePtr *out, size_t max, size_t *k)
+/* Every w:sectPr below root in document order, not looking inside one:
+ * a pre-order walk of the elements that climbs back by the parent links
+ * instead of recursing (it visits every element of the body). */
+static size_t collect_sects(xmlNodePtr root, xmlNodePtr *out, size_t max)
 {
-	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		/* first letter before doc_xml_is: this walks every element */
-		if (c->name[0] == 's' && doc_xml_is(c, NS_W, "sectPr")) {
-			if (*k < max)
-				out[(*k)++] = c;
-			continue;
+	size_t k = 0;
+	xmlNodePtr c = root->children;
+
+	while (c != NULL) {
+		if (c->type == XML_ELEMENT_NODE) {
+			/* first letter before doc_xml_is */
+			if (c->name[0] == 's' && doc_xml_is(c, NS_W, "sectPr")) {
+				if (k < max)
+					out[k++] = c;
+			} else if (c->children != NULL) {
+				c = c->children;
+				continue;
+			}
 		}
-		if (c->children != NULL)
-			collect_sects(c, out, max, k);
+		while (c->next == NULL) {
+			c = c->parent;
+			if (c == root || c == NULL)
+				return k;
+		}
+		c = c->next;
 	}
+	return k;
 }
 
 size_t gw_docx_all_sections(const struct doc_docx *d, xmlNodePtr *out, size_t max)
 {
-	size_t k = 0;
-
-	collect_sects(d->body, out, max, &k);
-	return k;
+	return collect_sects(d->body, out, max);
 }
 
 /* What gw_check computes once and the rule groups share (doc->run_cache):
@@ -52,6 +62,7 @@ struct check_cache {
 	size_t pps_n;		/* entries, = used part of ppv */
 	struct doc_pprops *ppv; /* the properties (the slots stay small) */
 	size_t ppv_cap;
+	struct gw_run_info *scratch; /* GW_MAX_RUNS runs: where a paragraph's are computed */
 	bool sects_valid;
 	size_t nsects; /* first SECT_CACHE_MAX sections in document order */
 	xmlNodePtr sects[SECT_CACHE_MAX];
@@ -116,6 +127,7 @@ void gw_run_cache_end(struct gw_doc *doc)
 	for (size_t i = 0; i < doc->n; i++)
 		free(c->paras[i].runs);
 	free(c->paras);
+	free(c->scratch);
 	free(c->pps);
 	free(c->ppv);
 	free(c);
@@ -136,7 +148,8 @@ void gw_para_props(const struct gw_doc *doc, xmlNodePtr p, struct doc_pprops *ou
 	struct check_cache *c = doc->run_cache;
 	size_t i;
 
-	if (c == NULL || p == NULL) {
+	/* a read-only document caches them by node itself */
+	if (c == NULL || p == NULL || doc->docx->pp_cache != NULL) {
 		doc_docx_para_props(doc->docx, p, out);
 		return;
 	}
@@ -174,10 +187,12 @@ size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out,
 		return runs_compute(doc, i, out, max);
 	c = cc->paras;
 	if (!c[i].valid) {
-		struct gw_run_info *tmp = xmalloc(GW_MAX_RUNS * sizeof(*tmp));
-
-		c[i].n = runs_compute(doc, i, tmp, GW_MAX_RUNS);
-		c[i].runs = xrealloc(tmp, (c[i].n ? c[i].n : 1) * sizeof(*tmp));
+		/* computed in one buffer for all paragraphs, kept at their size */
+		if (cc->scratch == NULL)
+			cc->scratch = xmalloc(GW_MAX_RUNS * sizeof(*cc->scratch));
+		c[i].n = runs_compute(doc, i, cc->scratch, GW_MAX_RUNS);
+		c[i].runs = xmalloc((c[i].n ? c[i].n : 1) * sizeof(*c[i].runs));
+		memcpy(c[i].runs, cc->scratch, c[i].n * sizeof(*c[i].runs));
 		c[i].valid = true;
 	}
 	n = c[i].n < max ? c[i].n : max;

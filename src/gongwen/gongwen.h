@@ -84,6 +84,7 @@ struct gw_para {
 	int level;  /* heading level 1..4, 0 otherwise */
 	int number; /* heading number, -1 when unparsable */
 	bool label_ok;
+	size_t label_len; /* headings: gw_parse_label's label_len of text (set with level) */
 	unsigned chars;	  /* GW_C_* bits: which character classes occur (rule prefilter) */
 	uint64_t cps[16]; /* code points present, 1024-bit Bloom filter (gw_para_may_have) */
 	xmlNodePtr node;  /* NULL for .txt */

@@ -61,11 +61,146 @@ static bool re_match_range(const char *pat, const uint32_t *p, size_t a, size_t 
 	return text_re_search(text_re_get(pat), p + a, b - a, 0, &s, &e, NULL, 0);
 }
 
+/* A superset of the characters PCRE2's \s matches (with PCRE2_UCP): the
+ * guards below let a pattern run whenever \s might match. */
+static bool maybe_re_space(uint32_t c)
+{
+	return c <= 0x20 || (c >= 0x85 && c <= 0xA0) || c == 0x1680 || c == 0x180E ||
+	       (c >= 0x2000 && c <= 0x205F) || c == 0x3000;
+}
+
+/* Index of the first character at or after k that cannot be \s (n if none). */
+static size_t skip_maybe_space(const uint32_t *p, size_t n, size_t k)
+{
+	while (k < n && maybe_re_space(p[k]))
+		k++;
+	return k;
+}
+
+/* Is c one of the label separators the label patterns accept after a
+ * number: 、.．，,：: ? */
+static bool label_sep(uint32_t c)
+{
+	return c == 0x3001 || c == '.' || c == 0xFF0E || c == 0xFF0C || c == ',' || c == 0xFF1A ||
+	       c == ':';
+}
+
+/* 、.．，, : what may follow a bracketed number, or end "1." */
+static bool dot_sep(uint32_t c)
+{
+	return c == 0x3001 || c == '.' || c == 0xFF0E || c == 0xFF0C || c == ',';
+}
+
 /* 一 二 三 四 五 六 七 八 九 十 */
 static bool is_cn_one_to_ten(uint32_t c)
 {
 	return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
 	       c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D || c == 0x5341;
+}
+
+static bool is_ascii_digit(uint32_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Length of the run of characters with is(c) at the start of p[0..n), at
+ * most max + 1 (one more than a pattern's {1,max} accepts). */
+static size_t run_len(const uint32_t *p, size_t n, bool (*is)(uint32_t), size_t max)
+{
+	size_t r = 0;
+
+	while (r < n && r <= max && is(p[r]))
+		r++;
+	return r;
+}
+
+static int ascii_number(const uint32_t *p, size_t n)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (int)(p[i] - '0');
+	return v;
+}
+
+/* The label patterns of gw_parse_label decided without PCRE2 for the usual
+ * forms, where no character that may be \s stands inside or right after
+ * the label: "一、" "（一）" "（1）" "1)" "1." and what cannot match at all.
+ * Returns the level (0: no label) or -1 when the patterns must decide. p
+ * starts with a character that is not text_is_ws. */
+static int label_fast(const uint32_t *p, size_t n, size_t off, int *number, bool *ok,
+		      size_t *label_len)
+{
+	uint32_t c0 = p[0];
+	size_t r;
+
+	if (is_cn_one_to_ten(c0)) {
+		/* ^([一..十]{1,3})\s*([、.．，,：:]): after more than three
+		 * numerals (or after fewer, backtracking) comes a numeral,
+		 * neither \s nor a separator */
+		size_t j;
+
+		r = run_len(p, n, is_cn_one_to_ten, 3);
+		if (r > 3)
+			return 0;
+		j = skip_maybe_space(p, n, r);
+		if (j >= n || !label_sep(p[j]))
+			return 0;
+		if (j > r)
+			return -1;
+		*number = text_cn_number(p, r);
+		*ok = p[r] == 0x3001;
+		*label_len = off + r + 1;
+		return 1;
+	}
+	if (c0 == 0xFF08 || c0 == '(') {
+		/* ^([（(])\s*(NUMBER)\s*([）)])\s*([、.．，,]?) with NUMBER
+		 * [一..十]{1,3} (level 2) or [0-9]{1,2} (level 4) */
+		size_t j = skip_maybe_space(p, n, 1);
+		bool cn;
+		size_t k;
+
+		if (j >= n || !(is_cn_one_to_ten(p[j]) || is_ascii_digit(p[j])))
+			return 0;
+		if (j > 1)
+			return -1;
+		cn = is_cn_one_to_ten(p[1]);
+		r = run_len(p + 1, n - 1, cn ? is_cn_one_to_ten : is_ascii_digit, cn ? 3 : 2);
+		k = 1 + r; /* the closing bracket */
+		if (r > (cn ? 3u : 2u) || k >= n || !(p[k] == 0xFF09 || p[k] == ')') ||
+		    (k + 1 < n && maybe_re_space(p[k + 1])))
+			return -1;
+		*number = cn ? text_cn_number(p + 1, r) : ascii_number(p + 1, r);
+		*label_len = off + k + 1 + (k + 1 < n && dot_sep(p[k + 1]));
+		*ok = c0 == 0xFF08 && p[k] == 0xFF09 && !(k + 1 < n && dot_sep(p[k + 1]));
+		return cn ? 2 : 4;
+	}
+	if (is_ascii_digit(c0)) {
+		/* ^([0-9]{1,2})([)）]) (level 4), else
+		 * ^([0-9]{1,2})\s*([.．、，,])(?![0-9]) (level 3) */
+		size_t j;
+
+		r = run_len(p, n, is_ascii_digit, 2);
+		if (r > 2)
+			return 0;
+		if (r < n && (p[r] == ')' || p[r] == 0xFF09)) {
+			*number = ascii_number(p, r);
+			*label_len = off + r + 1;
+			return 4;
+		}
+		j = skip_maybe_space(p, n, r);
+		if (j >= n || !dot_sep(p[j]))
+			return 0;
+		if (j > r)
+			return -1;
+		if (r + 1 < n && is_ascii_digit(p[r + 1]))
+			return 0;
+		*number = ascii_number(p, r);
+		*ok = p[r] == '.';
+		*label_len = off + r + 1;
+		return 3;
+	}
+	return 0;
 }
 
 int gw_parse_label(const uint32_t *text, size_t n, int *number, bool *ok, size_t *label_len)
@@ -76,6 +211,7 @@ int gw_parse_label(const uint32_t *text, size_t n, int *number, bool *ok, size_t
 	size_t off = 0;
 	const uint32_t *p;
 	uint32_t c0;
+	int fast;
 
 	while (off < n && text_is_ws(text[off]))
 		off++;
@@ -87,6 +223,9 @@ int gw_parse_label(const uint32_t *text, size_t n, int *number, bool *ok, size_t
 	if (n == 0)
 		return 0;
 	c0 = p[0];
+	fast = label_fast(p, n, off, number, ok, label_len);
+	if (fast >= 0)
+		return fast;
 	if (is_cn_one_to_ten(c0) &&
 	    text_re_search(text_re_get("^([一二三四五六七八九十]{1,3})\\s*([、.．，,：:])"), p, n,
 			   0, &s, &e, g, 2)) {
@@ -253,31 +392,91 @@ bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits)
 	return false;
 }
 
+/* The GW_C_* bits of one character that is not a Han character other than
+ * 年 (*prev_pm: the character before was one of ，、；：。！？). */
+static unsigned char_bits(uint32_t ch, bool *prev_pm)
+{
+	/* , ; : ? ! . " ' ( ) as bits of a mask (all below 64) */
+	static const uint64_t apunct =
+	    (1ull << ',') | (1ull << ';') | (1ull << ':') | (1ull << '?') | (1ull << '!') |
+	    (1ull << '.') | (1ull << '"') | (1ull << '\'') | (1ull << '(') | (1ull << ')');
+	unsigned c = 0;
+
+	if (ch < 0x80) {
+		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))
+			c |= GW_C_ALPHA;
+		if (ch >= '0' && ch <= '9')
+			c |= GW_C_DIGIT;
+		else if (ch < 64 && ((apunct >> ch) & 1))
+			c |= GW_C_APUNCT;
+		*prev_pm = false;
+		return c;
+	}
+	if (is_point_mark(ch)) {
+		if (*prev_pm)
+			c |= GW_C_PUNCPAIR;
+		*prev_pm = true;
+	} else {
+		*prev_pm = false;
+	}
+	if ((ch >= 0x2018 && ch <= 0x201D) || (ch >= 0x3008 && ch <= 0x3015) || ch == 0xFF08 ||
+	    ch == 0xFF09)
+		c |= GW_C_PAIRMARK;
+	if (ch == 0x201C || ch == 0x201D || ch == 0x2018 || ch == 0x2019 || ch == 0x2014 ||
+	    ch == 0x2026 || ch == 0x00B7)
+		c |= GW_C_AMBIG;
+	if (ch >= 0xFF10 && ch <= 0xFF19)
+		c |= GW_C_FWDIGIT;
+	else if (ch == 0x5E74)
+		c |= GW_C_NIAN;
+	else if (ch == 0x3001)
+		c |= GW_C_DUNHAO;
+	return c;
+}
+
 /* The GW_C_* summary of a text, and its code points added to the Bloom
  * filter cps. Most characters are Han and only need the filter and the
  * neighbour comparisons. */
 static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 {
 	const uint32_t *t = u->p;
+	size_t n = u->len;
+	size_t head = n < 5 ? n : 5;
 	unsigned c = 0;
 	bool prev_pm = false;
 
-	for (size_t j = 0; j < u->len; j++) {
+	/* the first five characters: the neighbour tests look back only as
+	 * far as there are characters */
+	for (size_t j = 0; j < head; j++) {
 		uint32_t ch = t[j];
 		unsigned h = gw_cp_hash(ch);
 
 		cps[h >> 6] |= (uint64_t)1 << (h & 63);
-		if (j >= 5) {
-			if (ch == t[j - 1])
+		if (j >= 1 && ch == t[j - 1])
+			c |= GW_C_ADJREP;
+		if (j >= 3 && ch == t[j - 2] && t[j - 1] == t[j - 3])
+			c |= GW_C_WORDREP;
+		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74)
+			prev_pm = false;
+		else
+			c |= char_bits(ch, &prev_pm);
+	}
+	for (size_t j = head; j < n; j++) {
+		uint32_t ch = t[j];
+		uint32_t p1 = t[j - 1];
+		uint32_t p2 = t[j - 2];
+		uint32_t p3 = t[j - 3];
+		unsigned h = gw_cp_hash(ch);
+
+		cps[h >> 6] |= (uint64_t)1 << (h & 63);
+		/* both repetition tests need ch to equal one of the three
+		 * characters before it */
+		if ((ch == p1) | (ch == p2) | (ch == p3)) {
+			if (ch == p1)
 				c |= GW_C_ADJREP;
 			/* "ABAB" or "ABCABC" ending at j */
-			if ((ch == t[j - 2] && t[j - 1] == t[j - 3]) ||
-			    (ch == t[j - 3] && t[j - 1] == t[j - 4] && t[j - 2] == t[j - 5]))
-				c |= GW_C_WORDREP;
-		} else {
-			if (j >= 1 && ch == t[j - 1])
-				c |= GW_C_ADJREP;
-			if (j >= 3 && ch == t[j - 2] && t[j - 1] == t[j - 3])
+			if ((ch == p2 && p1 == p3) ||
+			    (ch == p3 && p1 == t[j - 4] && p2 == t[j - 5]))
 				c |= GW_C_WORDREP;
 		}
 		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74) {
@@ -285,35 +484,7 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 			prev_pm = false;
 			continue;
 		}
-		if (ch < 0x80) {
-			if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))
-				c |= GW_C_ALPHA;
-			if (ch >= '0' && ch <= '9')
-				c |= GW_C_DIGIT;
-			else if (strchr(",;:?!.\"'()", (int)ch) != NULL && ch != 0)
-				c |= GW_C_APUNCT;
-			prev_pm = false;
-			continue;
-		}
-		if (is_point_mark(ch)) {
-			if (prev_pm)
-				c |= GW_C_PUNCPAIR;
-			prev_pm = true;
-		} else {
-			prev_pm = false;
-		}
-		if ((ch >= 0x2018 && ch <= 0x201D) || (ch >= 0x3008 && ch <= 0x3015) ||
-		    ch == 0xFF08 || ch == 0xFF09)
-			c |= GW_C_PAIRMARK;
-		if (ch == 0x201C || ch == 0x201D || ch == 0x2018 || ch == 0x2019 || ch == 0x2014 ||
-		    ch == 0x2026 || ch == 0x00B7)
-			c |= GW_C_AMBIG;
-		if (ch >= 0xFF10 && ch <= 0xFF19)
-			c |= GW_C_FWDIGIT;
-		else if (ch == 0x5E74)
-			c |= GW_C_NIAN;
-		else if (ch == 0x3001)
-			c |= GW_C_DUNHAO;
+		c |= char_bits(ch, &prev_pm);
 	}
 	return c;
 }
@@ -347,6 +518,7 @@ void gw_detect_roles(struct gw_doc *doc)
 		P[i].level = 0;
 		P[i].number = -1;
 		P[i].label_ok = false;
+		P[i].label_len = 0;
 		if (P[i].role < 0)
 			ne[nne++] = i;
 	}
@@ -517,6 +689,7 @@ void gw_detect_roles(struct gw_doc *doc)
 			P[i].level = lvl;
 			P[i].number = num;
 			P[i].label_ok = ok;
+			P[i].label_len = ll;
 		} else {
 			P[i].role = GW_ROLE_BODY;
 		}

@@ -358,9 +358,11 @@ static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	for (size_t k = 0; k < p->text.len; k++) {
 		uint32_t c = p->text.p[k];
 
-		/* every mark of open[] and close[] lies in one of these ranges */
-		if (!(c >= 0x2018 && c <= 0x201D) && !(c >= 0x3008 && c <= 0x3015) && c != 0xFF08 &&
-		    c != 0xFF09)
+		/* every mark of open[] and close[] lies in one of these ranges;
+		 * the first test passes over Han characters (U+3016-FF07) */
+		if (c - 0x3016u < 0xFF08u - 0x3016u ||
+		    (!(c >= 0x2018 && c <= 0x201D) && !(c >= 0x3008 && c <= 0x3015) &&
+		     c != 0xFF08 && c != 0xFF09))
 			continue;
 		for (size_t t = 0; t < ARRAY_LEN(open); t++) {
 			if (c == open[t]) {

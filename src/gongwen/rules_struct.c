@@ -249,14 +249,14 @@ static void canonical_label(int level, int number, char *out, size_t n)
 /* Span of the label itself (without trailing spaces the label regexes eat). */
 static size_t label_span(const struct gw_para *p, size_t *start)
 {
-	int num;
-	bool ok;
-	size_t ll = 0;
+	size_t ll;
 	size_t a = 0;
 
 	while (a < p->text.len && text_is_ws(p->text.p[a]))
 		a++;
-	gw_parse_label(p->text.p, p->text.len, &num, &ok, &ll);
+	/* the label of a heading (level > 0) was parsed from this very text
+	 * when the roles were detected (gw_check always follows detection) */
+	ll = p->label_len;
 	*start = a;
 	while (ll > a && text_is_ws(p->text.p[ll - 1]))
 		ll--;

@@ -152,6 +152,34 @@ void ustr_add_utf8(struct ustr *u, const char *s, size_t len)
 	end = b + len;
 	u->p = xgrow(u->p, &u->cap, u->len + len, sizeof(uint32_t));
 	o = u->p + u->len;
+	/* While three bytes remain: the bytes are read into locals before the
+	 * store (a store through o may alias them), the 3-byte test is one
+	 * range check of the lead and one of both continuation bytes. */
+	while (end - b >= 3) {
+		uint32_t c0 = b[0];
+		uint32_t c1;
+		uint32_t c2;
+
+		if (c0 < 0x80) {
+			*o++ = c0;
+			b++;
+			continue;
+		}
+		c1 = b[1];
+		c2 = b[2];
+		if (c0 - 0xE1u <= 0xEFu - 0xE1u && c0 != 0xED &&
+		    ((c1 & 0xC0) | ((c2 & 0xC0) << 8)) == 0x8080u) {
+			*o++ = (c0 & 0x0F) << 12 | (c1 & 0x3F) << 6 | (c2 & 0x3F);
+			b += 3;
+			continue;
+		}
+		{
+			uint32_t cp;
+
+			b += text_utf8_decode((const char *)b, (size_t)(end - b), &cp);
+			*o++ = cp;
+		}
+	}
 	while (b < end) {
 		uint32_t cp;
 
@@ -238,9 +266,22 @@ static size_t lit_decode(const char *utf8, uint32_t *out, size_t max)
 	size_t n = 0;
 
 	while (i < len && n < max) {
+		const unsigned char *b = (const unsigned char *)utf8 + i;
 		uint32_t cp;
 
-		i += text_utf8_decode(utf8 + i, len - i, &cp);
+		/* ASCII and well-formed 3-byte sequences (E1-EC, EE-EF leads:
+		 * never overlong nor surrogates) inline, as ustr_add_utf8 */
+		if (b[0] < 0x80) {
+			cp = b[0];
+			i++;
+		} else if (len - i >= 3 && b[0] >= 0xE1 && b[0] <= 0xEF && b[0] != 0xED &&
+			   (b[1] & 0xC0) == 0x80 && (b[2] & 0xC0) == 0x80) {
+			cp = (uint32_t)(b[0] & 0x0F) << 12 | (uint32_t)(b[1] & 0x3F) << 6 |
+			     (b[2] & 0x3F);
+			i += 3;
+		} else {
+			i += text_utf8_decode(utf8 + i, len - i, &cp);
+		}
 		out[n++] = cp;
 	}
 	return n;
