@@ -557,6 +557,8 @@ static xmlNodePtr find_desc(xmlNodePtr n, const char *ns, const char *local)
 	return NULL;
 }
 
+/* The theme's fonts, read on the first w:*Theme font attribute (most
+ * documents name their fonts, so checking them never reads the part). */
 static void load_theme(struct doc_docx *d)
 {
 	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/theme", 0);
@@ -565,6 +567,7 @@ static void load_theme(struct doc_docx *d)
 	xmlNodePtr minor;
 	xmlNodePtr major;
 
+	d->theme_loaded = true;
 	if (rel == NULL)
 		return;
 	doc = doc_docx_part(d, rel->target, NULL);
@@ -610,7 +613,6 @@ static int docx_load(struct doc_docx *d, struct err *e)
 		return err_set(e, BASE_E_FORMAT, "%s: 文档缺少正文（w:body）", d->path);
 	load_rels(d);
 	load_styles(d);
-	load_theme(d);
 	collect_paras(d);
 	if (d->readonly) {
 		d->style_base = xcalloc(d->nstyles + 1, sizeof(*d->style_base));
@@ -868,6 +870,8 @@ static const char *theme_lookup(const struct doc_docx *d, const char *th)
 {
 	const char *v = NULL;
 
+	if (!d->theme_loaded) /* a cache filled on demand: the model is not changed */
+		load_theme((struct doc_docx *)d);
 	if (strcmp(th, "minorEastAsia") == 0)
 		v = d->theme_minor_ea;
 	else if (strcmp(th, "majorEastAsia") == 0)
