@@ -89,10 +89,12 @@ xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e)
 		int rc;
 
 		snprintf(label, ll, "%s（%s）", d->path, name);
-		if (!d->readonly || doc_xmlfast_parse(data, len, &doc) != 0)
-			rc = doc_xml_parse(data, len, label, &doc, e ? e : &local);
-		else
+		if (d->readonly && doc_xmlfast_parse_owned(data, len, &doc) == 0) {
+			data = NULL; /* the tree keeps it */
 			rc = 0;
+		} else {
+			rc = doc_xml_parse(data, len, label, &doc, e ? e : &local);
+		}
 		free(label);
 		if (rc != 0) {
 			free(data);
@@ -464,8 +466,12 @@ static void load_styles(struct doc_docx *d)
 		 * below skips what keep_style_parts() would have dropped; whatever
 		 * xmlfast declines takes the filtered libxml2 parse as before. */
 		if (d->readonly &&
-		    doc_xmlfast_parse(small ? small : data, small ? slen : len, &doc) == 0) {
+		    doc_xmlfast_parse_owned(small ? small : data, small ? slen : len, &doc) == 0) {
 			fast = true;
+			if (small != NULL) /* the tree keeps what it parsed */
+				small = NULL;
+			else
+				data = NULL;
 		} else if (small == NULL ||
 			   doc_xml_parse_filtered(small, slen, rel->target, keep_style_parts, NULL,
 						  &doc, NULL) != 0) {
