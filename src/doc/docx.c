@@ -1222,11 +1222,22 @@ struct text_walk {
 	const xmlNs *wns;
 };
 
-/* doc_xml_is(c, NS_W, local) for an element c. */
-static bool walk_is(struct text_walk *w, const xmlNode *c, const char *local)
+/* strcmp(name, local) == 0, inlined for the constant names below. */
+static inline bool same_name(const xmlChar *name, const char *local)
 {
-	if (c->name[0] != (xmlChar)local[0] || strcmp((const char *)c->name, local) != 0 ||
-	    c->ns == NULL)
+	size_t i = 0;
+
+	for (; local[i] != '\0'; i++) {
+		if (name[i] != (xmlChar)local[i])
+			return false;
+	}
+	return name[i] == '\0';
+}
+
+/* doc_xml_is(c, NS_W, local) for an element c. */
+static inline bool walk_is(struct text_walk *w, const xmlNode *c, const char *local)
+{
+	if (!same_name(c->name, local) || c->ns == NULL)
 		return false;
 	if (c->ns == w->wns)
 		return true;
@@ -1284,7 +1295,9 @@ static void walk_text(xmlNodePtr n, bool deleted, struct text_walk *w)
 			del = true;
 		if (!del && walk_is(w, c, "r"))
 			run_text(c, w);
-		if (c->children != NULL)
+		/* (a lone text child, as in w:t, holds no element) */
+		if (c->children != NULL &&
+		    (c->children->type == XML_ELEMENT_NODE || c->children->next != NULL))
 			walk_text(c, del, w);
 	}
 }
