@@ -59,13 +59,14 @@ static char *dir_of(const char *name)
 
 static char *xml_strdup_attr(const xmlNode *n, const char *ns, const char *local)
 {
-	xmlChar *v = doc_xml_attr(n, ns, local);
+	xmlChar *owned;
+	const char *v = doc_xml_attr_ref(n, ns, local, &owned);
 	char *s;
 
 	if (v == NULL)
 		return NULL;
-	s = xstrdup((const char *)v);
-	xmlFree(v);
+	s = xstrdup(v);
+	xmlFree(owned);
 	return s;
 }
 
@@ -902,11 +903,80 @@ static bool on_off(const xmlNode *n)
 	return on;
 }
 
-static void font_slot(const struct doc_docx *d, xmlNodePtr rf, const char *theme_attr,
-		      const char *attr, char *out, size_t outsz)
+/* ns is WordprocessingML's (doc/xmlfast keeps the NS_W constant itself). */
+static bool ns_is_w(const xmlNs *ns)
+{
+	static const char *const w_uri = NS_W;
+
+	return ns != NULL && ((const char *)ns->href == w_uri ||
+			      (ns->href != NULL && strcmp((const char *)ns->href, w_uri) == 0));
+}
+
+/* strcmp(name, local) == 0, inlined for constant names. */
+static inline bool same_name(const xmlChar *name, const char *local)
+{
+	size_t i = 0;
+
+	for (; local[i] != '\0'; i++) {
+		if (name[i] != (xmlChar)local[i])
+			return false;
+	}
+	return name[i] == '\0';
+}
+
+/* The values of n's w: attributes names[0..k) (NULL: absent) in one pass
+ * over its attributes, as doc_xml_attr_ref gives them, for a doc/xmlfast
+ * tree (no DTD, every value one text node); false for any other tree, whose
+ * attributes are then asked for one by one (w_attr). */
+static bool w_attrs(const xmlNode *n, const char *const *names, size_t k, const char **v)
+{
+	if (n->type != XML_ELEMENT_NODE || !doc_xmlfast_is(n->doc))
+		return false;
+	for (size_t i = 0; i < k; i++)
+		v[i] = NULL;
+	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+		if (!ns_is_w(a->ns))
+			continue;
+		for (size_t i = 0; i < k; i++) {
+			if (v[i] == NULL && same_name(a->name, names[i])) {
+				v[i] =
+				    a->children != NULL ? (const char *)a->children->content : "";
+				break;
+			}
+		}
+	}
+	return true;
+}
+
+/* w:name (index i of w_attrs' names) of n: from v when w_attrs filled it,
+ * else doc_xml_attr_ref (*owned for xmlFree). */
+static const char *w_attr(const xmlNode *n, const char *const *v, size_t i, const char *name,
+			  xmlChar **owned)
+{
+	*owned = NULL;
+	if (v != NULL)
+		return v[i];
+	return doc_xml_attr_ref(n, NS_W, name, owned);
+}
+
+/* doc_xml_attr_long of w:name, as w_attr. */
+static bool w_long(const xmlNode *n, const char *const *v, size_t i, const char *name, long *out)
+{
+	if (v != NULL)
+		return v[i] != NULL && doc_xml_str_long(v[i], out);
+	return doc_xml_attr_long(n, NS_W, name, out);
+}
+
+/* w:rFonts attributes by index (w_attrs) */
+static const char *const rfonts_names[] = {"eastAsiaTheme", "eastAsia", "asciiTheme", "ascii",
+					   "hAnsiTheme",    "hAnsi",	"hint"};
+
+static void font_slot(const struct doc_docx *d, xmlNodePtr rf, const char *const *v, size_t i,
+		      char *out, size_t outsz)
 {
 	xmlChar *owned;
-	const char *th = doc_xml_attr_ref(rf, NS_W, theme_attr, &owned);
+	const char *th = w_attr(rf, v, i, rfonts_names[i], &owned);
+	const char *f;
 
 	if (th != NULL && th[0] != '\0') {
 		copy_str(out, outsz, theme_lookup(d, th));
@@ -914,7 +984,11 @@ static void font_slot(const struct doc_docx *d, xmlNodePtr rf, const char *theme
 		return;
 	}
 	xmlFree(owned);
-	copy_attr(rf, attr, out, outsz);
+	f = w_attr(rf, v, i + 1, rfonts_names[i + 1], &owned);
+	if (f != NULL) {
+		copy_str(out, outsz, f);
+		xmlFree(owned);
+	}
 }
 
 /* c is in WordprocessingML's namespace (doc/xmlfast keeps the NS_W
@@ -939,11 +1013,18 @@ static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprop
 		if (c->type != XML_ELEMENT_NODE || !is_w(c))
 			continue;
 		if (name_is(c, "rFonts")) {
-			font_slot(d, c, "eastAsiaTheme", "eastAsia", o->ea, sizeof(o->ea));
-			font_slot(d, c, "asciiTheme", "ascii", o->ascii, sizeof(o->ascii));
-			font_slot(d, c, "hAnsiTheme", "hAnsi", o->hansi, sizeof(o->hansi));
-			if (doc_xml_attr_eq(c, NS_W, "hint", "eastAsia"))
+			const char *vals[7];
+			const char *const *v = w_attrs(c, rfonts_names, 7, vals) ? vals : NULL;
+			xmlChar *owned;
+			const char *hint;
+
+			font_slot(d, c, v, 0, o->ea, sizeof(o->ea));
+			font_slot(d, c, v, 2, o->ascii, sizeof(o->ascii));
+			font_slot(d, c, v, 4, o->hansi, sizeof(o->hansi));
+			hint = w_attr(c, v, 6, "hint", &owned);
+			if (hint != NULL && strcmp(hint, "eastAsia") == 0)
 				o->hint_ea = true;
+			xmlFree(owned);
 		} else if (name_is(c, "sz")) {
 			long v;
 
@@ -1034,15 +1115,20 @@ void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
  * non-zero *Chars win over twips; hanging wins over firstLine). */
 static void apply_ind(xmlNodePtr ind, struct doc_pprops *o)
 {
+	static const char *const names[] = {
+	    "leftChars", "rightChars", "hangingChars", "firstLineChars", "left",
+	    "start",	 "right",      "end",	       "hanging",	 "firstLine"};
+	const char *vals[10];
+	const char *const *a = w_attrs(ind, names, 10, vals) ? vals : NULL;
 	long v;
 	long lc = 0;
 	long rc = 0;
 	long hc = 0;
 	long fc = 0;
-	bool has_lc = doc_xml_attr_long(ind, NS_W, "leftChars", &lc);
-	bool has_rc = doc_xml_attr_long(ind, NS_W, "rightChars", &rc);
-	bool has_hc = doc_xml_attr_long(ind, NS_W, "hangingChars", &hc);
-	bool has_fc = doc_xml_attr_long(ind, NS_W, "firstLineChars", &fc);
+	bool has_lc = w_long(ind, a, 0, names[0], &lc);
+	bool has_rc = w_long(ind, a, 1, names[1], &rc);
+	bool has_hc = w_long(ind, a, 2, names[2], &hc);
+	bool has_fc = w_long(ind, a, 3, names[3], &fc);
 	bool has_h;
 	bool has_f;
 	long h = 0;
@@ -1050,20 +1136,18 @@ static void apply_ind(xmlNodePtr ind, struct doc_pprops *o)
 
 	if (has_lc && lc != 0)
 		o->left = lc * 320 / 100;
-	else if (doc_xml_attr_long(ind, NS_W, "left", &v) ||
-		 doc_xml_attr_long(ind, NS_W, "start", &v))
+	else if (w_long(ind, a, 4, names[4], &v) || w_long(ind, a, 5, names[5], &v))
 		o->left = v;
 	else if (has_lc)
 		o->left = 0;
 	if (has_rc && rc != 0)
 		o->right = rc * 320 / 100;
-	else if (doc_xml_attr_long(ind, NS_W, "right", &v) ||
-		 doc_xml_attr_long(ind, NS_W, "end", &v))
+	else if (w_long(ind, a, 6, names[6], &v) || w_long(ind, a, 7, names[7], &v))
 		o->right = v;
 	else if (has_rc)
 		o->right = 0;
-	has_h = doc_xml_attr_long(ind, NS_W, "hanging", &h);
-	has_f = doc_xml_attr_long(ind, NS_W, "firstLine", &f);
+	has_h = w_long(ind, a, 8, names[8], &h);
+	has_f = w_long(ind, a, 9, names[9], &f);
 	if (!(has_h || has_f || has_hc || has_fc))
 		return;
 	if (has_hc && hc != 0)
@@ -1221,18 +1305,6 @@ struct text_walk {
 	struct doc_ptext *t;
 	const xmlNs *wns;
 };
-
-/* strcmp(name, local) == 0, inlined for the constant names below. */
-static inline bool same_name(const xmlChar *name, const char *local)
-{
-	size_t i = 0;
-
-	for (; local[i] != '\0'; i++) {
-		if (name[i] != (xmlChar)local[i])
-			return false;
-	}
-	return name[i] == '\0';
-}
 
 /* doc_xml_is(c, NS_W, local) for an element c. */
 static inline bool walk_is(struct text_walk *w, const xmlNode *c, const char *local)
