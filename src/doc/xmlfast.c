@@ -50,8 +50,9 @@ struct xf_attr {
 	unsigned hash;
 	int slot; /* scan_qname()'s cache slot and stamp */
 	unsigned stamp;
-	char *value; /* decoded, in the arena */
+	char *value; /* decoded, in the arena or in place */
 	bool refs;   /* the raw value had a reference */
+	bool xmlns;  /* "xmlns" or "xmlns:..." */
 };
 
 struct xf_scope {
@@ -930,6 +931,9 @@ static bool start_tag(struct xf *x)
 			return false;
 		at->slot = x->last_slot;
 		at->stamp = x->last_stamp;
+		at->xmlns = (at->qlen == 5 || at->colon == 5) && at->qn[0] == 'x' &&
+			    at->qn[1] == 'm' && at->qn[2] == 'l' && at->qn[3] == 'n' &&
+			    at->qn[4] == 's';
 		if (x->end - x->p >= 2 && x->p[0] == '=' && (x->p[1] == '"' || x->p[1] == '\'')) {
 			x->p += 2; /* scan_eq()'s common case */
 		} else if (!scan_eq(x)) {
@@ -941,9 +945,7 @@ static bool start_tag(struct xf *x)
 			if (!scan_attr_value(x, &at->value, &vlen, &at->refs))
 				return false;
 			/* namespace URIs are compared while parsing: not in place */
-			if (x->nfix != nfix &&
-			    ((at->qlen == 5 && memcmp(at->qn, "xmlns", 5) == 0) ||
-			     (at->colon == 5 && memcmp(at->qn, "xmlns", 5) == 0))) {
+			if (x->nfix != nfix && at->xmlns) {
 				x->nfix = nfix;
 				at->value =
 				    xf_strndup(x->a, (const unsigned char *)at->value, vlen);
@@ -965,9 +967,9 @@ static bool start_tag(struct xf *x)
 	for (size_t i = 0; i < nattr; i++) {
 		struct xf_attr *at = &x->attrs[i];
 		xmlNsPtr ns;
-		bool dflt = at->qlen == 5 && memcmp(at->qn, "xmlns", 5) == 0;
+		bool dflt = at->xmlns && at->qlen == 5;
 
-		if (!dflt && !(at->colon == 5 && memcmp(at->qn, "xmlns", 5) == 0))
+		if (!at->xmlns)
 			continue;
 		/* libxml2 keeps references in namespace URIs undecoded ("&#38;"),
 		 * and doc_xml_parse refuses "<" in them (see xml.c) */
@@ -1010,8 +1012,7 @@ static bool start_tag(struct xf *x)
 		xmlAttrPtr a;
 		xmlNodePtr t;
 
-		if ((at->qlen == 5 && memcmp(at->qn, "xmlns", 5) == 0) ||
-		    (at->colon == 5 && memcmp(at->qn, "xmlns", 5) == 0))
+		if (at->xmlns)
 			continue;
 		a = xf_attr_node(x->a);
 		a->type = XML_ATTRIBUTE_NODE;
