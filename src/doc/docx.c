@@ -628,6 +628,9 @@ static int docx_load(struct doc_docx *d, struct err *e)
 		while (d->pp_cache->cap < 2 * (d->npara + 1))
 			d->pp_cache->cap *= 2;
 		d->pp_cache->v = xcalloc(d->pp_cache->cap, sizeof(*d->pp_cache->v));
+		/* every body paragraph is usually asked for: no regrowing */
+		d->pp_cache->pp =
+		    xgrow(NULL, &d->pp_cache->pp_cap, d->npara + 1, sizeof(*d->pp_cache->pp));
 	}
 	return 0;
 }
