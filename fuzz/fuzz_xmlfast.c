@@ -41,12 +41,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char why[256];
 	xmlBufferPtr bf, br;
 
+	xmlDocPtr owned = NULL;
+	char *copy;
+	int orc;
+
 	doc_xml_init();
+	/* doc_xmlfast_parse_owned (text left in its input): the same answer
+	 * and tree, and a declined input left unchanged */
+	copy = malloc(size + 1);
+	if (copy == NULL)
+		fuzz_fail("out of memory", "malloc");
+	if (size > 0)
+		memcpy(copy, data, size);
+	orc = doc_xmlfast_parse_owned(copy, size, &owned);
 	if (doc_xmlfast_parse((const char *)data, size, &fast) != 0) {
 		if (fast != NULL)
 			fuzz_fail("declined but returned a tree", "");
+		if (orc == 0 || owned != NULL)
+			fuzz_fail("owned-input variant accepted what the other declines", "");
+		if (size > 0 && memcmp(copy, data, size) != 0)
+			fuzz_fail("declined input was changed", "");
+		free(copy);
 		return 0;
 	}
+	if (orc != 0)
+		fuzz_fail("owned-input variant declined what the other accepts", "");
 	if (!doc_xmlfast_is(fast))
 		fuzz_fail("tree not marked as doc/xmlfast", "");
 	if (doc_xml_parse((const char *)data, size, "fuzz.xml", &ref, &e) != 0)
@@ -58,8 +77,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (xmlBufferLength(bf) != xmlBufferLength(br) ||
 	    memcmp(xmlBufferContent(bf), xmlBufferContent(br), (size_t)xmlBufferLength(br)) != 0)
 		fuzz_fail("serialisations differ", (const char *)xmlBufferContent(bf));
+	xmlBufferFree(br);
+	if (!doc_xml_tree_equal(owned, ref, why, sizeof(why)))
+		fuzz_fail("owned-input tree differs", why);
+	br = dump(owned);
+	if (xmlBufferLength(bf) != xmlBufferLength(br) ||
+	    memcmp(xmlBufferContent(bf), xmlBufferContent(br), (size_t)xmlBufferLength(br)) != 0)
+		fuzz_fail("owned-input serialisation differs", (const char *)xmlBufferContent(br));
 	xmlBufferFree(bf);
 	xmlBufferFree(br);
+	doc_xml_free_doc(owned);
 	doc_xml_free_doc(fast);
 	doc_xml_free_doc(ref);
 	return 0;

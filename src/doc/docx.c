@@ -59,13 +59,14 @@ static char *dir_of(const char *name)
 
 static char *xml_strdup_attr(const xmlNode *n, const char *ns, const char *local)
 {
-	xmlChar *v = doc_xml_attr(n, ns, local);
+	xmlChar *owned;
+	const char *v = doc_xml_attr_ref(n, ns, local, &owned);
 	char *s;
 
 	if (v == NULL)
 		return NULL;
-	s = xstrdup((const char *)v);
-	xmlFree(v);
+	s = xstrdup(v);
+	xmlFree(owned);
 	return s;
 }
 
@@ -89,10 +90,12 @@ xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e)
 		int rc;
 
 		snprintf(label, ll, "%s（%s）", d->path, name);
-		if (!d->readonly || doc_xmlfast_parse(data, len, &doc) != 0)
-			rc = doc_xml_parse(data, len, label, &doc, e ? e : &local);
-		else
+		if (d->readonly && doc_xmlfast_parse_owned(data, len, &doc) == 0) {
+			data = NULL; /* the tree keeps it */
 			rc = 0;
+		} else {
+			rc = doc_xml_parse(data, len, label, &doc, e ? e : &local);
+		}
 		free(label);
 		if (rc != 0) {
 			free(data);
@@ -464,8 +467,12 @@ static void load_styles(struct doc_docx *d)
 		 * below skips what keep_style_parts() would have dropped; whatever
 		 * xmlfast declines takes the filtered libxml2 parse as before. */
 		if (d->readonly &&
-		    doc_xmlfast_parse(small ? small : data, small ? slen : len, &doc) == 0) {
+		    doc_xmlfast_parse_owned(small ? small : data, small ? slen : len, &doc) == 0) {
 			fast = true;
+			if (small != NULL) /* the tree keeps what it parsed */
+				small = NULL;
+			else
+				data = NULL;
 		} else if (small == NULL ||
 			   doc_xml_parse_filtered(small, slen, rel->target, keep_style_parts, NULL,
 						  &doc, NULL) != 0) {
@@ -557,6 +564,8 @@ static xmlNodePtr find_desc(xmlNodePtr n, const char *ns, const char *local)
 	return NULL;
 }
 
+/* The theme's fonts, read on the first w:*Theme font attribute (most
+ * documents name their fonts, so checking them never reads the part). */
 static void load_theme(struct doc_docx *d)
 {
 	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/theme", 0);
@@ -565,6 +574,7 @@ static void load_theme(struct doc_docx *d)
 	xmlNodePtr minor;
 	xmlNodePtr major;
 
+	d->theme_loaded = true;
 	if (rel == NULL)
 		return;
 	doc = doc_docx_part(d, rel->target, NULL);
@@ -610,7 +620,6 @@ static int docx_load(struct doc_docx *d, struct err *e)
 		return err_set(e, BASE_E_FORMAT, "%s: 文档缺少正文（w:body）", d->path);
 	load_rels(d);
 	load_styles(d);
-	load_theme(d);
 	collect_paras(d);
 	if (d->readonly) {
 		d->style_base = xcalloc(d->nstyles + 1, sizeof(*d->style_base));
@@ -619,6 +628,9 @@ static int docx_load(struct doc_docx *d, struct err *e)
 		while (d->pp_cache->cap < 2 * (d->npara + 1))
 			d->pp_cache->cap *= 2;
 		d->pp_cache->v = xcalloc(d->pp_cache->cap, sizeof(*d->pp_cache->v));
+		/* every body paragraph is usually asked for: no regrowing */
+		d->pp_cache->pp =
+		    xgrow(NULL, &d->pp_cache->pp_cap, d->npara + 1, sizeof(*d->pp_cache->pp));
 	}
 	return 0;
 }
@@ -868,6 +880,8 @@ static const char *theme_lookup(const struct doc_docx *d, const char *th)
 {
 	const char *v = NULL;
 
+	if (!d->theme_loaded) /* a cache filled on demand: the model is not changed */
+		load_theme((struct doc_docx *)d);
 	if (strcmp(th, "minorEastAsia") == 0)
 		v = d->theme_minor_ea;
 	else if (strcmp(th, "majorEastAsia") == 0)
@@ -892,11 +906,80 @@ static bool on_off(const xmlNode *n)
 	return on;
 }
 
-static void font_slot(const struct doc_docx *d, xmlNodePtr rf, const char *theme_attr,
-		      const char *attr, char *out, size_t outsz)
+/* ns is WordprocessingML's (doc/xmlfast keeps the NS_W constant itself). */
+static bool ns_is_w(const xmlNs *ns)
+{
+	static const char *const w_uri = NS_W;
+
+	return ns != NULL && ((const char *)ns->href == w_uri ||
+			      (ns->href != NULL && strcmp((const char *)ns->href, w_uri) == 0));
+}
+
+/* strcmp(name, local) == 0, inlined for constant names. */
+static inline bool same_name(const xmlChar *name, const char *local)
+{
+	size_t i = 0;
+
+	for (; local[i] != '\0'; i++) {
+		if (name[i] != (xmlChar)local[i])
+			return false;
+	}
+	return name[i] == '\0';
+}
+
+/* The values of n's w: attributes names[0..k) (NULL: absent) in one pass
+ * over its attributes, as doc_xml_attr_ref gives them, for a doc/xmlfast
+ * tree (no DTD, every value one text node); false for any other tree, whose
+ * attributes are then asked for one by one (w_attr). */
+static bool w_attrs(const xmlNode *n, const char *const *names, size_t k, const char **v)
+{
+	if (n->type != XML_ELEMENT_NODE || !doc_xmlfast_is(n->doc))
+		return false;
+	for (size_t i = 0; i < k; i++)
+		v[i] = NULL;
+	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+		if (!ns_is_w(a->ns))
+			continue;
+		for (size_t i = 0; i < k; i++) {
+			if (v[i] == NULL && same_name(a->name, names[i])) {
+				v[i] =
+				    a->children != NULL ? (const char *)a->children->content : "";
+				break;
+			}
+		}
+	}
+	return true;
+}
+
+/* w:name (index i of w_attrs' names) of n: from v when w_attrs filled it,
+ * else doc_xml_attr_ref (*owned for xmlFree). */
+static const char *w_attr(const xmlNode *n, const char *const *v, size_t i, const char *name,
+			  xmlChar **owned)
+{
+	*owned = NULL;
+	if (v != NULL)
+		return v[i];
+	return doc_xml_attr_ref(n, NS_W, name, owned);
+}
+
+/* doc_xml_attr_long of w:name, as w_attr. */
+static bool w_long(const xmlNode *n, const char *const *v, size_t i, const char *name, long *out)
+{
+	if (v != NULL)
+		return v[i] != NULL && doc_xml_str_long(v[i], out);
+	return doc_xml_attr_long(n, NS_W, name, out);
+}
+
+/* w:rFonts attributes by index (w_attrs) */
+static const char *const rfonts_names[] = {"eastAsiaTheme", "eastAsia", "asciiTheme", "ascii",
+					   "hAnsiTheme",    "hAnsi",	"hint"};
+
+static void font_slot(const struct doc_docx *d, xmlNodePtr rf, const char *const *v, size_t i,
+		      char *out, size_t outsz)
 {
 	xmlChar *owned;
-	const char *th = doc_xml_attr_ref(rf, NS_W, theme_attr, &owned);
+	const char *th = w_attr(rf, v, i, rfonts_names[i], &owned);
+	const char *f;
 
 	if (th != NULL && th[0] != '\0') {
 		copy_str(out, outsz, theme_lookup(d, th));
@@ -904,7 +987,11 @@ static void font_slot(const struct doc_docx *d, xmlNodePtr rf, const char *theme
 		return;
 	}
 	xmlFree(owned);
-	copy_attr(rf, attr, out, outsz);
+	f = w_attr(rf, v, i + 1, rfonts_names[i + 1], &owned);
+	if (f != NULL) {
+		copy_str(out, outsz, f);
+		xmlFree(owned);
+	}
 }
 
 /* c is in WordprocessingML's namespace (doc/xmlfast keeps the NS_W
@@ -929,11 +1016,18 @@ static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprop
 		if (c->type != XML_ELEMENT_NODE || !is_w(c))
 			continue;
 		if (name_is(c, "rFonts")) {
-			font_slot(d, c, "eastAsiaTheme", "eastAsia", o->ea, sizeof(o->ea));
-			font_slot(d, c, "asciiTheme", "ascii", o->ascii, sizeof(o->ascii));
-			font_slot(d, c, "hAnsiTheme", "hAnsi", o->hansi, sizeof(o->hansi));
-			if (doc_xml_attr_eq(c, NS_W, "hint", "eastAsia"))
+			const char *vals[7];
+			const char *const *v = w_attrs(c, rfonts_names, 7, vals) ? vals : NULL;
+			xmlChar *owned;
+			const char *hint;
+
+			font_slot(d, c, v, 0, o->ea, sizeof(o->ea));
+			font_slot(d, c, v, 2, o->ascii, sizeof(o->ascii));
+			font_slot(d, c, v, 4, o->hansi, sizeof(o->hansi));
+			hint = w_attr(c, v, 6, "hint", &owned);
+			if (hint != NULL && strcmp(hint, "eastAsia") == 0)
 				o->hint_ea = true;
+			xmlFree(owned);
 		} else if (name_is(c, "sz")) {
 			long v;
 
@@ -1024,15 +1118,20 @@ void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
  * non-zero *Chars win over twips; hanging wins over firstLine). */
 static void apply_ind(xmlNodePtr ind, struct doc_pprops *o)
 {
+	static const char *const names[] = {
+	    "leftChars", "rightChars", "hangingChars", "firstLineChars", "left",
+	    "start",	 "right",      "end",	       "hanging",	 "firstLine"};
+	const char *vals[10];
+	const char *const *a = w_attrs(ind, names, 10, vals) ? vals : NULL;
 	long v;
 	long lc = 0;
 	long rc = 0;
 	long hc = 0;
 	long fc = 0;
-	bool has_lc = doc_xml_attr_long(ind, NS_W, "leftChars", &lc);
-	bool has_rc = doc_xml_attr_long(ind, NS_W, "rightChars", &rc);
-	bool has_hc = doc_xml_attr_long(ind, NS_W, "hangingChars", &hc);
-	bool has_fc = doc_xml_attr_long(ind, NS_W, "firstLineChars", &fc);
+	bool has_lc = w_long(ind, a, 0, names[0], &lc);
+	bool has_rc = w_long(ind, a, 1, names[1], &rc);
+	bool has_hc = w_long(ind, a, 2, names[2], &hc);
+	bool has_fc = w_long(ind, a, 3, names[3], &fc);
 	bool has_h;
 	bool has_f;
 	long h = 0;
@@ -1040,20 +1139,18 @@ static void apply_ind(xmlNodePtr ind, struct doc_pprops *o)
 
 	if (has_lc && lc != 0)
 		o->left = lc * 320 / 100;
-	else if (doc_xml_attr_long(ind, NS_W, "left", &v) ||
-		 doc_xml_attr_long(ind, NS_W, "start", &v))
+	else if (w_long(ind, a, 4, names[4], &v) || w_long(ind, a, 5, names[5], &v))
 		o->left = v;
 	else if (has_lc)
 		o->left = 0;
 	if (has_rc && rc != 0)
 		o->right = rc * 320 / 100;
-	else if (doc_xml_attr_long(ind, NS_W, "right", &v) ||
-		 doc_xml_attr_long(ind, NS_W, "end", &v))
+	else if (w_long(ind, a, 6, names[6], &v) || w_long(ind, a, 7, names[7], &v))
 		o->right = v;
 	else if (has_rc)
 		o->right = 0;
-	has_h = doc_xml_attr_long(ind, NS_W, "hanging", &h);
-	has_f = doc_xml_attr_long(ind, NS_W, "firstLine", &f);
+	has_h = w_long(ind, a, 8, names[8], &h);
+	has_f = w_long(ind, a, 9, names[9], &f);
 	if (!(has_h || has_f || has_hc || has_fc))
 		return;
 	if (has_hc && hc != 0)
@@ -1213,10 +1310,9 @@ struct text_walk {
 };
 
 /* doc_xml_is(c, NS_W, local) for an element c. */
-static bool walk_is(struct text_walk *w, const xmlNode *c, const char *local)
+static inline bool walk_is(struct text_walk *w, const xmlNode *c, const char *local)
 {
-	if (c->name[0] != (xmlChar)local[0] || strcmp((const char *)c->name, local) != 0 ||
-	    c->ns == NULL)
+	if (!same_name(c->name, local) || c->ns == NULL)
 		return false;
 	if (c->ns == w->wns)
 		return true;
@@ -1274,7 +1370,9 @@ static void walk_text(xmlNodePtr n, bool deleted, struct text_walk *w)
 			del = true;
 		if (!del && walk_is(w, c, "r"))
 			run_text(c, w);
-		if (c->children != NULL)
+		/* (a lone text child, as in w:t, holds no element) */
+		if (c->children != NULL &&
+		    (c->children->type == XML_ELEMENT_NODE || c->children->next != NULL))
 			walk_text(c, del, w);
 	}
 }

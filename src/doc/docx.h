@@ -69,6 +69,7 @@ struct doc_docx {
 	char *theme_major_ea;
 	char *theme_minor_latin;
 	char *theme_major_latin;
+	bool theme_loaded;		 /* the four above are read on first use (theme_lookup) */
 	xmlDocPtr styles_doc;		 /* filtered view of styles.xml (read-only) */
 	struct doc_numbering *numbering; /* loaded on first use */
 	struct doc_part *parts;		 /* other XML parts loaded for reading/editing */

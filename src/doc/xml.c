@@ -468,16 +468,11 @@ xmlChar *doc_xml_attr(const xmlNode *n, const char *ns, const char *local)
 	return xmlStrdup((const xmlChar *)v);
 }
 
-bool doc_xml_attr_long(const xmlNode *n, const char *ns, const char *local, long *out)
+bool doc_xml_str_long(const char *v, long *out)
 {
-	xmlChar *owned;
-	const char *v = doc_xml_attr_ref(n, ns, local, &owned);
 	char *end;
 	double d;
-	bool ok = false;
 
-	if (v == NULL)
-		return false;
 	{
 		/* the common case, [-]digits (at most 9): what strtod gives, cheaper */
 		const char *q = v + (v[0] == '-');
@@ -490,15 +485,26 @@ bool doc_xml_attr_long(const xmlNode *n, const char *ns, const char *local, long
 		}
 		if (k > 0 && q[k] == '\0') {
 			*out = v[0] == '-' ? -x : x;
-			xmlFree(owned);
 			return true;
 		}
 	}
 	d = strtod(v, &end);
 	if (end != v && d > -1e9 && d < 1e9) {
 		*out = (long)d;
-		ok = true;
+		return true;
 	}
+	return false;
+}
+
+bool doc_xml_attr_long(const xmlNode *n, const char *ns, const char *local, long *out)
+{
+	xmlChar *owned;
+	const char *v = doc_xml_attr_ref(n, ns, local, &owned);
+	bool ok;
+
+	if (v == NULL)
+		return false;
+	ok = doc_xml_str_long(v, out);
 	xmlFree(owned);
 	return ok;
 }

@@ -52,6 +52,8 @@ xmlChar *doc_xml_attr(const xmlNode *n, const char *ns, const char *local);
 const char *doc_xml_attr_ref(const xmlNode *n, const char *ns, const char *local, xmlChar **owned);
 /* Attribute as long; returns false if absent or not a number (decimals truncated). */
 bool doc_xml_attr_long(const xmlNode *n, const char *ns, const char *local, long *out);
+/* The number doc_xml_attr_long reads from an attribute value v. */
+bool doc_xml_str_long(const char *v, long *out);
 /* Does the attribute equal s? */
 bool doc_xml_attr_eq(const xmlNode *n, const char *ns, const char *local, const char *s);
 /* Set w:local = value (creating the attribute with the element's w namespace). */

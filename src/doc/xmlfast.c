@@ -21,6 +21,7 @@
 #define XF_MAX_INPUT	  ((size_t)1 << 30)
 #define XF_CHUNK	  (64u << 10)
 #define XF_ARENA_PER_BYTE 24
+#define XF_QC		  512 /* scan_qname()'s cache: two ways of 256 sets */
 #define XF_XML_NS	  "http://www.w3.org/XML/1998/namespace"
 #define XF_XMLNS_NS	  "http://www.w3.org/2000/xmlns/"
 
@@ -35,6 +36,7 @@ struct xf_chunk {
 struct xf_arena {
 	xmlDoc doc;
 	struct xf_chunk *chunks;
+	char *input;   /* doc_xmlfast_parse_owned()'s input: the text lives in it */
 	size_t total;  /* bytes in chunks */
 	size_t budget; /* past it the parse is declined (see doc_xmlfast_parse) */
 };
@@ -48,8 +50,9 @@ struct xf_attr {
 	unsigned hash;
 	int slot; /* scan_qname()'s cache slot and stamp */
 	unsigned stamp;
-	char *value; /* decoded, in the arena */
+	char *value; /* decoded, in the arena or in place */
 	bool refs;   /* the raw value had a reference */
+	bool xmlns;  /* "xmlns" or "xmlns:..." */
 };
 
 struct xf_scope {
@@ -61,6 +64,14 @@ struct xf_scope {
 struct xf {
 	const unsigned char *p;
 	const unsigned char *end;
+	const unsigned char *start;
+	/* doc_xmlfast_parse_owned(): the input (writable), and where to put the
+	 * NULs that end the text and attribute values left in it, written only
+	 * once the whole input is accepted (a declined input stays as it was) */
+	unsigned char *inplace;
+	uint32_t *fix;
+	size_t nfix;
+	size_t fixcap;
 	struct xf_arena *a;
 	xmlNsPtr xml_ns;
 	struct {
@@ -95,8 +106,8 @@ struct xf {
 	} names[256];
 	uint64_t names_used[256 / 64]; /* entries set in this parse */
 	/* scan_qname()'s fast path: names of at most 16 bytes seen before,
-	 * direct-mapped by the 8 bytes at their start (the name and whatever
-	 * follows it); m0/m1 mask the name's bytes in two 8-byte words */
+	 * two-way set-associative by the 8 bytes at their start (the name and
+	 * whatever follows it); m0/m1 mask the name's bytes in two 8-byte words */
 	struct {
 		uint64_t w0, w1, m0, m1;
 		unsigned len;
@@ -108,8 +119,8 @@ struct xf {
 		const xmlChar *local[2];
 		xmlNsPtr ns[2];
 		unsigned gen[2];
-	} qc[256];
-	uint64_t qc_used[256 / 64]; /* slots set in this parse */
+	} qc[XF_QC];
+	uint64_t qc_used[XF_QC / 64]; /* slots set in this parse */
 	unsigned stamp;
 	/* the slot (or -1) and its stamp of the name scan_qname() returned last */
 	int last_slot;
@@ -186,7 +197,36 @@ static void xf_arena_free(struct xf_arena *a)
 		free(c);
 		c = next;
 	}
+	free(a->input);
 	free(a);
+}
+
+/* The string [s, s + n) of the input with a NUL after it: in place when
+ * the input is ours and s + n is in it (the NUL is written at the end of
+ * the parse), else copied into the arena. */
+static char *xf_string_slow(struct xf *x, const unsigned char *s, size_t n)
+    __attribute__((noinline));
+
+static inline __attribute__((always_inline)) char *xf_string(struct xf *x, const unsigned char *s,
+							     size_t n)
+{
+	if (x->inplace != NULL && x->nfix < x->fixcap && n < (size_t)(x->end - s)) {
+		size_t at = (size_t)(s - x->start);
+
+		x->fix[x->nfix++] = (uint32_t)(at + n);
+		return (char *)(x->inplace + at);
+	}
+	return xf_string_slow(x, s, n);
+}
+
+/* xf_string() when the list of NULs is full, or the text is copied. */
+static char *xf_string_slow(struct xf *x, const unsigned char *s, size_t n)
+{
+	if (x->inplace != NULL && n < (size_t)(x->end - s)) {
+		x->fix = xgrow(x->fix, &x->fixcap, x->nfix + 1, sizeof(*x->fix));
+		return xf_string(x, s, n);
+	}
+	return xf_strndup(x->a, s, n);
 }
 
 static bool is_space(unsigned char c)
@@ -252,6 +292,15 @@ static bool scan_qname_slow(struct xf *x, const unsigned char **qn, size_t *qlen
 			    unsigned *hash, uint64_t w0, uint64_t w1, unsigned slot)
     __attribute__((noinline));
 
+/* The cache's slot holds the name at p (w0, w1: its first 16 bytes). */
+static inline bool qc_match(const struct xf *x, unsigned slot, uint64_t w0, uint64_t w1,
+			    const unsigned char *p)
+{
+	return (x->qc_used[slot / 64] >> (slot % 64) & 1u) != 0 &&
+	       (w0 & x->qc[slot].m0) == x->qc[slot].w0 && (w1 & x->qc[slot].m1) == x->qc[slot].w1 &&
+	       (cls[p[x->qc[slot].len]] & (C_NAME | C_COLON)) == 0;
+}
+
 /* (always inlined: the cached case is a few instructions, the call was not) */
 static inline __attribute__((always_inline)) bool
 scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon, unsigned *hash)
@@ -266,11 +315,10 @@ scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon, 
 		 * is what the loop below would find (the bytes were checked then) */
 		memcpy(&w0, p, 8);
 		memcpy(&w1, p + 8, 8);
-		slot = (unsigned)((w0 * UINT64_C(0x9E3779B97F4A7C15)) >> 56);
-		if ((x->qc_used[slot / 64] >> (slot % 64) & 1u) != 0 &&
-		    (w0 & x->qc[slot].m0) == x->qc[slot].w0 &&
-		    (w1 & x->qc[slot].m1) == x->qc[slot].w1 &&
-		    (cls[p[x->qc[slot].len]] & (C_NAME | C_COLON)) == 0) {
+		slot = (unsigned)((w0 * UINT64_C(0x9E3779B97F4A7C15)) >> 56) * 2;
+		if (!qc_match(x, slot, w0, w1, p) && !qc_match(x, ++slot, w0, w1, p)) {
+			slot--;
+		} else {
 			*qn = s;
 			*qlen = x->qc[slot].len;
 			*colon = x->qc[slot].colon;
@@ -284,7 +332,8 @@ scan_qname(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon, 
 	return scan_qname_slow(x, qn, qlen, colon, hash, w0, w1, slot);
 }
 
-/* scan_qname() without a cached name (w0, w1, slot as computed there). */
+/* scan_qname() without a cached name (w0, w1 as there, slot the set's
+ * first way). */
 static bool scan_qname_slow(struct xf *x, const unsigned char **qn, size_t *qlen, size_t *colon,
 			    unsigned *hash, uint64_t w0, uint64_t w1, unsigned slot)
 {
@@ -313,6 +362,12 @@ static bool scan_qname_slow(struct xf *x, const unsigned char **qn, size_t *qlen
 	x->p = p;
 	if (x->end - s > 16 && *qlen <= 16) {
 		const unsigned char *m = ones + 16 - *qlen; /* *qlen bytes of 0xFF, then 0 */
+
+		/* a free way, else the one filled first */
+		if ((x->qc_used[slot / 64] >> (slot % 64) & 1u) != 0 &&
+		    ((x->qc_used[(slot + 1) / 64] >> ((slot + 1) % 64) & 1u) == 0 ||
+		     x->qc[slot + 1].stamp < x->qc[slot].stamp))
+			slot++;
 
 		memcpy(&x->qc[slot].m0, m, 8);
 		memcpy(&x->qc[slot].m1, m + 8, 8);
@@ -490,7 +545,7 @@ static bool scan_text(struct xf *x, char **out, size_t *len)
 		return false;
 	x->p = p;
 	if (!refs) {
-		*out = xf_strndup(x->a, s, (size_t)(p - s));
+		*out = xf_string(x, s, (size_t)(p - s));
 		*len = (size_t)(p - s);
 		return true;
 	}
@@ -515,8 +570,9 @@ static bool scan_text(struct xf *x, char **out, size_t *len)
 	return true;
 }
 
-/* An attribute value after its opening quote; x->p ends past the closing one. */
-static bool scan_attr_value(struct xf *x, char **out, bool *had_refs)
+/* An attribute value after its opening quote; x->p ends past the closing one.
+ * *vlen: its decoded length. */
+static bool scan_attr_value(struct xf *x, char **out, size_t *vlen, bool *had_refs)
 {
 	unsigned char q = x->p[-1];
 	const unsigned char *s = x->p;
@@ -556,7 +612,8 @@ static bool scan_attr_value(struct xf *x, char **out, bool *had_refs)
 	x->p = p + 1;
 	*had_refs = refs;
 	if (!refs) {
-		*out = xf_strndup(x->a, s, (size_t)(p - s));
+		*out = xf_string(x, s, (size_t)(p - s));
+		*vlen = (size_t)(p - s);
 		return true;
 	}
 	dst = xf_alloc(x->a, (size_t)(p - s) + 1);
@@ -575,6 +632,7 @@ static bool scan_attr_value(struct xf *x, char **out, bool *had_refs)
 	}
 	dst[n] = '\0';
 	*out = dst;
+	*vlen = n;
 	return true;
 }
 
@@ -873,13 +931,26 @@ static bool start_tag(struct xf *x)
 			return false;
 		at->slot = x->last_slot;
 		at->stamp = x->last_stamp;
+		at->xmlns = (at->qlen == 5 || at->colon == 5) && at->qn[0] == 'x' &&
+			    at->qn[1] == 'm' && at->qn[2] == 'l' && at->qn[3] == 'n' &&
+			    at->qn[4] == 's';
 		if (x->end - x->p >= 2 && x->p[0] == '=' && (x->p[1] == '"' || x->p[1] == '\'')) {
 			x->p += 2; /* scan_eq()'s common case */
 		} else if (!scan_eq(x)) {
 			return false;
 		}
-		if (!scan_attr_value(x, &at->value, &at->refs))
-			return false;
+		{
+			size_t nfix = x->nfix, vlen;
+
+			if (!scan_attr_value(x, &at->value, &vlen, &at->refs))
+				return false;
+			/* namespace URIs are compared while parsing: not in place */
+			if (x->nfix != nfix && at->xmlns) {
+				x->nfix = nfix;
+				at->value =
+				    xf_strndup(x->a, (const unsigned char *)at->value, vlen);
+			}
+		}
 		for (size_t i = 0; i < nattr; i++) {
 			if (x->attrs[i].qlen == at->qlen &&
 			    same_bytes(x, x->attrs[i].qn, at->qn, at->qlen))
@@ -896,9 +967,9 @@ static bool start_tag(struct xf *x)
 	for (size_t i = 0; i < nattr; i++) {
 		struct xf_attr *at = &x->attrs[i];
 		xmlNsPtr ns;
-		bool dflt = at->qlen == 5 && memcmp(at->qn, "xmlns", 5) == 0;
+		bool dflt = at->xmlns && at->qlen == 5;
 
-		if (!dflt && !(at->colon == 5 && memcmp(at->qn, "xmlns", 5) == 0))
+		if (!at->xmlns)
 			continue;
 		/* libxml2 keeps references in namespace URIs undecoded ("&#38;"),
 		 * and doc_xml_parse refuses "<" in them (see xml.c) */
@@ -941,8 +1012,7 @@ static bool start_tag(struct xf *x)
 		xmlAttrPtr a;
 		xmlNodePtr t;
 
-		if ((at->qlen == 5 && memcmp(at->qn, "xmlns", 5) == 0) ||
-		    (at->colon == 5 && memcmp(at->qn, "xmlns", 5) == 0))
+		if (at->xmlns)
 			continue;
 		a = xf_attr_node(x->a);
 		a->type = XML_ATTRIBUTE_NODE;
@@ -1053,7 +1123,8 @@ static bool parse(struct xf *x)
 	return x->p == x->end;
 }
 
-int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
+/* inplace: data itself, writable, or NULL (the text is copied). */
+static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDocPtr *out)
 {
 	struct xf *x;
 	struct xf_arena *a;
@@ -1075,6 +1146,13 @@ int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
 	x = xmalloc(sizeof(*x));
 	x->p = (const unsigned char *)data;
 	x->end = x->p + len;
+	x->start = x->p;
+	x->inplace = inplace;
+	x->fix = NULL;
+	x->nfix = 0;
+	x->fixcap = 0;
+	if (inplace != NULL) /* OOXML: about one string per 25 bytes */
+		x->fix = xgrow(NULL, &x->fixcap, len / 16 + 16, sizeof(*x->fix));
 	x->a = a;
 
 	x->xml_ns = NULL;
@@ -1088,6 +1166,12 @@ int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
 	x->last_stamp = 0;
 	x->gen = 1;
 	ok = parse(x);
+	if (ok) {
+		for (size_t i = 0; i < x->nfix; i++)
+			inplace[x->fix[i]] = '\0';
+		a->input = (char *)inplace;
+	}
+	free(x->fix);
 	free(x);
 	if (!ok) {
 		xf_arena_free(a);
@@ -1095,6 +1179,16 @@ int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
 	}
 	*out = &a->doc;
 	return 0;
+}
+
+int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
+{
+	return xf_parse(data, len, NULL, out);
+}
+
+int doc_xmlfast_parse_owned(char *data, size_t len, xmlDocPtr *out)
+{
+	return xf_parse(data, len, (unsigned char *)data, out);
 }
 
 bool doc_xmlfast_is(const xmlDoc *doc)

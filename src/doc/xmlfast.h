@@ -32,6 +32,11 @@
 
 /* 0 and *out set, or DOC_XMLFAST_DECLINE and *out NULL. */
 int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out);
+/* The same for a malloc'd input the tree may keep: on success the tree owns
+ * data (text and attribute values stay in it, NUL-terminated in place;
+ * freed with the tree); on a decline data is unchanged and still the
+ * caller's. */
+int doc_xmlfast_parse_owned(char *data, size_t len, xmlDocPtr *out);
 /* Was doc built by doc_xmlfast_parse? */
 bool doc_xmlfast_is(const xmlDoc *doc);
 /* Free a tree of doc_xmlfast_parse or of doc_xml_parse (NULL is fine). */

@@ -13,14 +13,27 @@
  * asserts the libxml2 tree is the same). */
 static bool both(const char *s, size_t len)
 {
-	xmlDocPtr fast = NULL, ref = NULL;
+	xmlDocPtr fast = NULL, ref = NULL, owned = NULL;
 	struct err e = {0};
 	char why[256] = "";
+	char *copy = xmalloc(len + 1);
+	int rc;
 
+	/* the variant that keeps its input: the same answer, the same tree,
+	 * and a declined input left as it was */
+	memcpy(copy, s, len);
+	rc = doc_xmlfast_parse_owned(copy, len, &owned);
 	if (doc_xmlfast_parse(s, len, &fast) != 0) {
 		ASSERT(fast == NULL);
+		ASSERT(rc != 0 && owned == NULL);
+		ASSERT(memcmp(copy, s, len) == 0);
+		free(copy);
 		return false;
 	}
+	ASSERT(rc == 0);
+	if (!doc_xml_tree_equal(fast, owned, why, sizeof(why)))
+		TEST_FAIL_AT("owned-input tree differs: %s in %.200s", why, s);
+	doc_xml_free_doc(owned); /* frees copy */
 	ASSERT(doc_xmlfast_is(fast));
 	if (doc_xml_parse(s, len, "t.xml", &ref, &e) != 0)
 		TEST_FAIL_AT("fast reader accepted what libxml2 refuses (%s): %.200s", e.msg, s);

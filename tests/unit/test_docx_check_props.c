@@ -1,0 +1,243 @@
+/* The .docx model opened for checking (doc/xmlfast trees, the theme read on
+ * first use, w:rFonts and w:ind attributes read in one pass) gives the same
+ * effective run and paragraph properties as the DOM open: on a fixture
+ * with theme fonts, hints and every kind of indent, and on the dev set. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc/docx.h"
+#include "doc/xmlfast.h"
+#include "test.h"
+
+#define W_NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+#define A_NS "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\""
+
+static const char rels[] =
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+static const char doc_rels[] =
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
+    "Target=\"styles.xml\"/>"
+    "<Relationship Id=\"rId2\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme\" "
+    "Target=\"theme/theme1.xml\"/></Relationships>";
+static const char styles[] =
+    "<w:styles " W_NS "><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"Arial\" "
+    "w:eastAsia=\"宋体\"/><w:sz w:val=\"24\"/></w:rPr></w:rPrDefault></w:docDefaults>"
+    "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"a\"><w:name w:val=\"Normal\"/>"
+    "<w:pPr><w:ind w:leftChars=\"100\" w:firstLineChars=\"200\"/></w:pPr></w:style>"
+    "<w:style w:type=\"paragraph\" w:styleId=\"t\"><w:name w:val=\"themed\"/><w:basedOn "
+    "w:val=\"a\"/><w:rPr><w:rFonts w:eastAsiaTheme=\"majorEastAsia\" "
+    "w:asciiTheme=\"majorHAnsi\"/></w:rPr></w:style></w:styles>";
+static const char theme[] =
+    "<a:theme " A_NS "><a:themeElements><a:fontScheme><a:majorFont><a:latin "
+    "typeface=\"Cambria\"/><a:ea typeface=\"黑体\"/></a:majorFont><a:minorFont><a:latin "
+    "typeface=\"Calibri\"/><a:ea typeface=\"\"/><a:font script=\"Hans\" "
+    "typeface=\"仿宋_GB2312\"/></a:minorFont></a:fontScheme></a:themeElements></a:theme>";
+
+/* Named fonts only: checking never needs the theme. */
+static const char doc_plain[] =
+    "<w:document " W_NS "><w:body>"
+    "<w:p><w:r><w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" "
+    "w:eastAsia=\"仿宋_GB2312\" w:hint=\"eastAsia\"/></w:rPr><w:t>一</w:t></w:r></w:p>"
+    "<w:p><w:pPr><w:ind w:left=\"320\" w:right=\"100\" w:hanging=\"0\"/></w:pPr>"
+    "<w:r><w:t>二</w:t></w:r></w:p>"
+    "<w:sectPr/></w:body></w:document>";
+
+/* Theme attributes, the same name in two namespaces, every indent form. */
+static const char doc_theme[] =
+    "<w:document " W_NS " xmlns:x=\"urn:x\"><w:body>"
+    "<w:p><w:r><w:rPr><w:rFonts w:eastAsiaTheme=\"minorEastAsia\" w:eastAsia=\"宋体\" "
+    "w:hAnsiTheme=\"minorHAnsi\" x:ascii=\"Wrong\" w:ascii=\"Arial\" w:hint=\"default\"/>"
+    "</w:rPr><w:t>甲</w:t></w:r><w:r><w:rPr><w:rFonts w:eastAsiaTheme=\"\" "
+    "w:eastAsia=\"楷体\"/></w:rPr><w:t>乙</w:t></w:r></w:p>"
+    "<w:p><w:pPr><w:pStyle w:val=\"t\"/><w:ind w:leftChars=\"0\" w:start=\"420\" "
+    "w:end=\"210\" w:hangingChars=\"100\" w:firstLine=\"640\"/></w:pPr><w:r><w:t>丙</w:t>"
+    "</w:r></w:p>"
+    "<w:p><w:pPr><w:ind w:rightChars=\"50\" w:firstLineChars=\"0\" w:firstLine=\"320\" "
+    "x:left=\"9\"/></w:pPr><w:r><w:rPr><w:rFonts w:asciiTheme=\"majorAscii\" "
+    "w:eastAsiaTheme=\"unknownTheme\"/></w:rPr><w:t>丁</w:t></w:r></w:p>"
+    "<w:p><w:pPr><w:ind w:left=\"1.5e2\" w:firstLine=\"x\"/></w:pPr><w:r><w:t>戊</w:t></w:r>"
+    "</w:p>"
+    "<w:sectPr/></w:body></w:document>";
+
+static void add(struct doc_zip_writer *w, const char *name, const char *s)
+{
+	doc_zip_writer_add(w, name, s, strlen(s));
+}
+
+static char *make(const char *document, size_t *len)
+{
+	struct doc_zip_writer *w = doc_zip_writer_new();
+	struct err e = {0};
+	char *data;
+
+	add(w, "_rels/.rels", rels);
+	add(w, "word/_rels/document.xml.rels", doc_rels);
+	add(w, "word/document.xml", document);
+	add(w, "word/styles.xml", styles);
+	add(w, "word/theme/theme1.xml", theme);
+	ASSERT_EQ(doc_zip_writer_bytes(w, &data, len, &e), 0);
+	doc_zip_writer_free(w);
+	return data;
+}
+
+static void same_rprops(const struct doc_rprops *a, const struct doc_rprops *b)
+{
+	ASSERT_STR_EQ(a->ea, b->ea);
+	ASSERT_STR_EQ(a->ascii, b->ascii);
+	ASSERT_STR_EQ(a->hansi, b->hansi);
+	ASSERT_EQ(a->sz, b->sz);
+	ASSERT_EQ(a->bold, b->bold);
+	ASSERT_EQ(a->italic, b->italic);
+	ASSERT_EQ(a->underline, b->underline);
+	ASSERT_EQ(a->strike, b->strike);
+	ASSERT_STR_EQ(a->color, b->color);
+	ASSERT_STR_EQ(a->highlight, b->highlight);
+	ASSERT_EQ(a->hint_ea, b->hint_ea);
+}
+
+static void same_pprops(const struct doc_pprops *a, const struct doc_pprops *b)
+{
+	ASSERT_STR_EQ(a->jc, b->jc);
+	ASSERT_EQ(a->left, b->left);
+	ASSERT_EQ(a->first, b->first);
+	ASSERT_EQ(a->right, b->right);
+	ASSERT_EQ(a->line, b->line);
+	ASSERT_STR_EQ(a->line_rule, b->line_rule);
+	ASSERT_EQ(a->has_line, b->has_line);
+	ASSERT_STR_EQ(a->style_id, b->style_id);
+	ASSERT_EQ(a->num_id, b->num_id);
+	ASSERT_EQ(a->num_ilvl, b->num_ilvl);
+}
+
+/* Every body paragraph's properties and those of its w:r children agree
+ * between the DOM open a and the checking open b; returns the runs seen. */
+static size_t same_props(struct doc_docx *a, struct doc_docx *b)
+{
+	size_t runs = 0;
+
+	ASSERT_EQ(a->npara, b->npara);
+	for (size_t i = 0; i < a->npara; i++) {
+		struct doc_pprops pa, pb;
+		xmlNodePtr ra = doc_xml_child(a->paras[i], NS_W, "r");
+		xmlNodePtr rb = doc_xml_child(b->paras[i], NS_W, "r");
+
+		doc_docx_para_props(a, a->paras[i], &pa);
+		doc_docx_para_props(b, b->paras[i], &pb);
+		same_pprops(&pa, &pb);
+		for (; ra != NULL && rb != NULL;
+		     ra = doc_xml_next(ra, NS_W, "r"), rb = doc_xml_next(rb, NS_W, "r")) {
+			struct doc_rprops xa, xb;
+
+			doc_docx_run_props(a, a->paras[i], ra, &xa);
+			doc_docx_run_props(b, b->paras[i], rb, &xb);
+			same_rprops(&xa, &xb);
+			runs++;
+		}
+		ASSERT(ra == NULL && rb == NULL);
+	}
+	return runs;
+}
+
+static void open_both(const char *data, size_t len, struct doc_docx **a, struct doc_docx **b)
+{
+	struct err e = {0};
+
+	ASSERT_EQ(doc_docx_open_mem(data, len, "a.docx", a, &e), 0);
+	ASSERT_EQ(doc_docx_open_check_mem(data, len, "b.docx", b, &e), 0);
+	ASSERT(doc_xmlfast_is((*b)->doc));
+	ASSERT(!doc_xmlfast_is((*a)->doc));
+}
+
+TEST(docx_check_props_theme_fonts_and_indents_same_as_dom)
+{
+	size_t len;
+	char *data = make(doc_theme, &len);
+	struct doc_docx *a, *b;
+	struct doc_rprops rp;
+	struct doc_pprops pp;
+	xmlNodePtr r;
+
+	open_both(data, len, &a, &b);
+	ASSERT(!b->theme_loaded); /* not at open */
+	ASSERT_EQ(same_props(a, b), 5);
+	ASSERT(b->theme_loaded);
+	/* and the values are the expected ones, not just equal */
+	r = doc_xml_child(b->paras[0], NS_W, "r");
+	doc_docx_run_props(b, b->paras[0], r, &rp);
+	ASSERT_STR_EQ(rp.ea, "仿宋_GB2312"); /* minorEastAsia: a:ea empty -> Hans */
+	ASSERT_STR_EQ(rp.hansi, "Calibri");
+	ASSERT_STR_EQ(rp.ascii, "Arial"); /* not x:ascii */
+	ASSERT(!rp.hint_ea);
+	doc_docx_run_props(b, b->paras[0], doc_xml_next(r, NS_W, "r"), &rp);
+	ASSERT_STR_EQ(rp.ea, "楷体"); /* empty theme attribute: the name */
+	r = doc_xml_child(b->paras[1], NS_W, "r");
+	doc_docx_run_props(b, b->paras[1], r, &rp);
+	ASSERT_STR_EQ(rp.ea, "黑体"); /* style's majorEastAsia */
+	ASSERT_STR_EQ(rp.ascii, "Cambria");
+	doc_docx_para_props(b, b->paras[1], &pp);
+	ASSERT_EQ(pp.left, 420);   /* leftChars 0 -> start */
+	ASSERT_EQ(pp.right, 210);  /* end */
+	ASSERT_EQ(pp.first, -320); /* hangingChars wins */
+	doc_docx_para_props(b, b->paras[2], &pp);
+	ASSERT_EQ(pp.left, 320); /* the style's leftChars; x:left ignored */
+	ASSERT_EQ(pp.right, 160);
+	ASSERT_EQ(pp.first, 320);
+	r = doc_xml_child(b->paras[2], NS_W, "r");
+	doc_docx_run_props(b, b->paras[2], r, &rp);
+	ASSERT_STR_EQ(rp.ea, "unknownTheme");
+	doc_docx_para_props(b, b->paras[3], &pp);
+	ASSERT_EQ(pp.left, 150);
+	ASSERT_EQ(pp.first, 640); /* firstLine "x": the style's chars */
+	doc_docx_free(a);
+	doc_docx_free(b);
+	free(data);
+}
+
+TEST(docx_check_named_fonts_never_read_the_theme)
+{
+	size_t len;
+	char *data = make(doc_plain, &len);
+	struct doc_docx *a, *b;
+	struct doc_rprops rp;
+
+	open_both(data, len, &a, &b);
+	ASSERT_EQ(same_props(a, b), 2);
+	ASSERT(!b->theme_loaded);
+	doc_docx_run_props(b, b->paras[0], doc_xml_child(b->paras[0], NS_W, "r"), &rp);
+	ASSERT_STR_EQ(rp.ea, "仿宋_GB2312");
+	ASSERT(rp.hint_ea);
+	doc_docx_free(a);
+	doc_docx_free(b);
+	free(data);
+}
+
+static void dev_same_props(const char *path, void *arg)
+{
+	size_t *runs = arg;
+	struct doc_docx *a, *b;
+	struct err e = {0};
+
+	if (doc_docx_open(path, &a, &e) != 0) {
+		err_clear(&e);
+		return;
+	}
+	ASSERT_EQ(doc_docx_open_check(path, &b, &e), 0);
+	*runs += same_props(a, b);
+	doc_docx_free(a);
+	doc_docx_free(b);
+}
+
+TEST(docx_check_props_same_as_dom_on_dev_set)
+{
+	size_t runs = 0;
+
+	if (test_each_dev_docx(dev_same_props, &runs) < 0)
+		return;
+	fprintf(stderr, "  %zu runs compared\n", runs);
+	ASSERT(runs >= 1000);
+}
