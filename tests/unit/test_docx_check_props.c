@@ -7,23 +7,14 @@
 
 #include "doc/docx.h"
 #include "doc/xmlfast.h"
+#include "docx_fixture.h"
 #include "test.h"
 
 #define W_NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
 #define A_NS "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\""
 
-static const char rels[] =
-    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-    "relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
-static const char doc_rels[] =
-    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rId1\" "
-    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
-    "Target=\"styles.xml\"/>"
-    "<Relationship Id=\"rId2\" "
-    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme\" "
-    "Target=\"theme/theme1.xml\"/></Relationships>";
+static const char rels[] = TEST_PACKAGE_RELS;
+static const char doc_rels[] = TEST_DOC_RELS_HEAD "</Relationships>";
 static const char styles[] =
     "<w:styles " W_NS "><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"Arial\" "
     "w:eastAsia=\"宋体\"/><w:sz w:val=\"24\"/></w:rPr></w:rPrDefault></w:docDefaults>"

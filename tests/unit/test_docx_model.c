@@ -7,6 +7,7 @@
 
 #include "doc/docx.h"
 #include "gongwen/gongwen.h"
+#include "docx_fixture.h"
 #include "test.h"
 
 #define W_NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
@@ -17,22 +18,10 @@ static const char ct[] =
     "<Default Extension=\"rels\" "
     "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
     "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>";
-static const char rels[] =
-    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-    "relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+static const char rels[] = TEST_PACKAGE_RELS;
 static const char doc_rels[] =
-    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rId1\" "
-    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
-    "Target=\"styles.xml\"/>"
-    "<Relationship Id=\"rId2\" "
-    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme\" "
-    "Target=\"theme/theme1.xml\"/>"
-    "<Relationship Id=\"rId3\" "
-    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" "
-    "Target=\"numbering.xml\"/>"
-    "</Relationships>";
+    TEST_DOC_RELS_HEAD "<Relationship Id=\"rId3\" Type=\"" TEST_OFFICE_RT
+		       "numbering\" Target=\"numbering.xml\"/></Relationships>";
 static const char styles[] =
     "<w:styles " W_NS "><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val=\"21\"/></w:rPr>"
     "</w:rPrDefault></w:docDefaults>"

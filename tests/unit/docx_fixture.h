@@ -1,0 +1,22 @@
+/* Relationship parts shared by the unit tests that build a .docx in memory
+ * (test_docx_model.c, test_docx_check_props.c): the package's
+ * _rels/.rels, and the start of word/_rels/document.xml.rels naming the
+ * styles (rId1) and theme (rId2) parts; each test closes it with its own. */
+#ifndef SHUZHI_TEST_DOCX_FIXTURE_H
+#define SHUZHI_TEST_DOCX_FIXTURE_H
+
+#define TEST_RELS_NS   "http://schemas.openxmlformats.org/package/2006/relationships"
+#define TEST_OFFICE_RT "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+#define TEST_PACKAGE_RELS                                                                          \
+	"<Relationships xmlns=\"" TEST_RELS_NS                                                     \
+	"\"><Relationship Id=\"rId1\" Type=\"" TEST_OFFICE_RT                                      \
+	"officeDocument\" Target=\"word/document.xml\"/></Relationships>"
+
+#define TEST_DOC_RELS_HEAD                                                                         \
+	"<Relationships xmlns=\"" TEST_RELS_NS                                                     \
+	"\"><Relationship Id=\"rId1\" Type=\"" TEST_OFFICE_RT                                      \
+	"styles\" Target=\"styles.xml\"/><Relationship Id=\"rId2\" Type=\"" TEST_OFFICE_RT         \
+	"theme\" Target=\"theme/theme1.xml\"/>"
+
+#endif
