@@ -998,16 +998,13 @@ static void font_slot(const struct doc_docx *d, xmlNodePtr rf, const char *const
  * constant itself as the URI: equal pointers usually answer). */
 static bool is_w(const xmlNode *c)
 {
-	static const char *const w_uri = NS_W;
-
-	return c->ns != NULL && ((const char *)c->ns->href == w_uri ||
-				 strcmp((const char *)c->ns->href, w_uri) == 0);
+	return ns_is_w(c->ns);
 }
 
 /* c's local name is local. */
 static bool name_is(const xmlNode *c, const char *local)
 {
-	return c->name[0] == (xmlChar)local[0] && strcmp((const char *)c->name, local) == 0;
+	return same_name(c->name, local);
 }
 
 static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprops *o)
@@ -1316,7 +1313,7 @@ static inline bool walk_is(struct text_walk *w, const xmlNode *c, const char *lo
 		return false;
 	if (c->ns == w->wns)
 		return true;
-	if (c->ns->href == NULL || !is_w(c))
+	if (!is_w(c))
 		return false;
 	w->wns = c->ns;
 	return true;

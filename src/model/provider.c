@@ -331,11 +331,11 @@ size_t model_json_escape(char *dst, const char *p, size_t n)
 			dst[o + 5] = hex[c & 15];
 			o += 6;
 			i++;
-		} else if ((k = text_utf8_decode(p + i, n - i, &cp)) > 1 || cp != 0xFFFD) {
+		} else if ((k = text_utf8_decode(p + i, n - i, &cp)) > 1) {
 			memcpy(dst + o, p + i, k);
 			o += k;
 			i += k;
-		} else { /* ill-formed: one byte becomes U+FFFD */
+		} else { /* ill-formed (decoded as 1 byte): U+FFFD */
 			memcpy(dst + o, "\\ufffd", 6);
 			o += 6;
 			i++;
