@@ -8,11 +8,25 @@ python-docx based checker has to do.  Interpreter start-up and `import docx`
 are outside the timed region (they are reported separately: import_ms here,
 whole-process time by the caller).
 
-Usage: pydocx_walk.py [--iterations N] [--warmup W] FILE...
+--free: after every walk, also time gc.collect(1). python-docx's objects refer
+to each other in cycles (a part and its package), so a Document is freed only
+by the cyclic garbage collector. Left to itself, CPython frees them every few
+documents, and meanwhile each walk allocates fresh memory: on this VM those
+walks take 4-7 times as long, with no collection inside them (gc.callbacks
+show none), so the slow mode is the cost of fresh pages, not of the walk. A
+collection of the two young generations after each walk frees the document
+(a full gc.collect() afterwards finds nothing left) and keeps every walk in
+the fast mode; it is timed, as `gongwen check` frees its document inside its
+timed call (bench/gongwen/inproc.c). A full collection is not used: it costs
+about 8 ms here even with nothing to free (it visits the whole interpreter),
+which is not the document's cost. Reported as free_* and walk_free_*.
+
+Usage: pydocx_walk.py [--iterations N] [--warmup W] [--free] FILE...
 Prints one JSON object on stdout.
 Must run under Debian's /usr/bin/python3 (python3-docx).
 """
 import argparse
+import gc
 import json
 import platform
 import statistics
@@ -45,20 +59,35 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iterations", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--free", action="store_true",
+                    help="time gc.collect(1) after every walk (the document's freeing)")
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()
     out = []
     for f in a.files:
         for _ in range(a.warmup):
             walk(f)
+            if a.free:
+                gc.collect(1)
         times = []
+        frees = []
         for _ in range(a.iterations):
             t = time.perf_counter()
             counts = walk(f)
-            times.append((time.perf_counter() - t) * 1e3)
-        out.append({"file": f, "iterations": a.iterations, "min_ms": min(times),
-                    "median_ms": statistics.median(times), "mean_ms": statistics.fmean(times),
-                    "paragraphs": counts[0], "runs": counts[1], "chars": counts[2]})
+            t1 = time.perf_counter()
+            times.append((t1 - t) * 1e3)
+            if a.free:
+                gc.collect(1)
+                frees.append((time.perf_counter() - t1) * 1e3)
+        row = {"file": f, "iterations": a.iterations, "min_ms": min(times),
+               "median_ms": statistics.median(times), "mean_ms": statistics.fmean(times),
+               "paragraphs": counts[0], "runs": counts[1], "chars": counts[2]}
+        if a.free:
+            both = [w + c for w, c in zip(times, frees)]
+            row.update({"free_median_ms": statistics.median(frees), "free_mean_ms": statistics.fmean(frees),
+                        "walk_free_min_ms": min(both), "walk_free_median_ms": statistics.median(both),
+                        "walk_free_mean_ms": statistics.fmean(both)})
+        out.append(row)
     ver = getattr(docx, "__version__", None)
     if ver is None:
         try:

@@ -80,13 +80,16 @@ INPROC="$REPO/build/bench-gongwen"
 if [ -x "$INPROC" ]; then
     echo
     # The python-docx walk is bimodal (about 7.5 ms when the previous
-    # document's memory is reused, 30-40 ms when the garbage collector has
-    # not freed it yet), so its median of a few walks lands in either mode:
-    # 30 walks, and the ratio both of medians and of means (documents per
-    # second through each), with the walk's fastest as its fast mode.
+    # document's memory is reused, 30-40 ms when the garbage collector runs):
+    # python-docx's objects form reference cycles, so a document is freed only
+    # by CPython's cyclic collector, every few documents. `--free` collects
+    # after every walk and times it: walk+free is each document's whole cost,
+    # as the check's time includes freeing its document. Ratios: of medians
+    # (walk alone, the old figure; walk+free) and of means (documents per
+    # second through each, the walk collecting on its own).
     echo "in-process (no start-up), 30 checks / 30 python-docx walks in one interpreter:"
-    printf '%-24s %10s %10s %10s %10s %10s %10s %12s %10s\n' document check_med check_mean fix_med \
-        walk_med walk_mean walk_min ratio_median ratio_mean
+    printf '%-24s %10s %10s %10s %10s %10s %10s %10s %12s %10s %10s\n' document check_med check_mean fix_med \
+        walk_med walk_mean walk_min walkfree_med ratio_median ratio_mean ratio_free
     for f in "$OUT/gongwen-20p.docx" "$OUT/gongwen-100p.docx" "$CORPUS/docs/gwd-0001.docx"; do
         cl=$("$INPROC" --iters 30 "$f")
         c=$(sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p' <<<"$cl")
@@ -95,9 +98,14 @@ if [ -x "$INPROC" ]; then
         read -r w wm wn < <("$PY" "$HERE/pydocx_walk.py" --iterations 30 "$f" |
             "$PY" -c 'import json,sys; o=json.load(sys.stdin)["files"][0]; print("%.3f %.3f %.3f" % (o["median_ms"], o["mean_ms"], o["min_ms"]))' 2>/dev/null ||
             echo nan nan nan)
+        wf=$("$PY" "$HERE/pydocx_walk.py" --free --iterations 30 "$f" |
+            "$PY" -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["files"][0]["walk_free_median_ms"])' 2>/dev/null ||
+            echo nan)
         r=$(awk -v a="$w" -v b="$c" 'BEGIN{ if (b > 0) printf "%.1fx", a / b; else print "-" }')
         rm=$(awk -v a="$wm" -v b="$cm" 'BEGIN{ if (b > 0) printf "%.1fx", a / b; else print "-" }')
-        printf '%-24s %10s %10s %10s %10s %10s %10s %12s %10s\n' "$(basename "$f")" "$c" "$cm" "$x" "$w" "$wm" "$wn" "$r" "$rm"
+        rf=$(awk -v a="$wf" -v b="$c" 'BEGIN{ if (b > 0) printf "%.1fx", a / b; else print "-" }')
+        printf '%-24s %10s %10s %10s %10s %10s %10s %10s %12s %10s %10s\n' "$(basename "$f")" "$c" "$cm" "$x" \
+            "$w" "$wm" "$wn" "$wf" "$r" "$rm" "$rf"
     done
 fi
 exit "${rc:-0}"
