@@ -7,7 +7,7 @@
 
 int main(int argc, char **argv)
 {
-	base_tz_pin();
+	base_process_setup();
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		cli_usage(stdout);
 		return argc < 2 ? 2 : 0;

@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 	int iters = 20;
 	int first = 1;
 
-	base_tz_pin(); /* as shuzhi's main() does */
+	base_process_setup(); /* as shuzhi's main() does */
 	while (first < argc && argv[first][0] == '-') {
 		if (strcmp(argv[first], "--fix") == 0)
 			fix = true;

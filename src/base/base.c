@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,6 +353,13 @@ void base_tz_pin(void)
 	if (getenv("TZ") == NULL)
 		setenv("TZ", ":/etc/localtime", 0);
 	tzset();
+}
+
+void base_process_setup(void)
+{
+	base_tz_pin();
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
 }
 
 int base_remove_tmpdir(const char *dir)
