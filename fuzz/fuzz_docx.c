@@ -10,7 +10,8 @@
  * does not exist. The same package is also opened for checking
  * (doc_docx_open_check_mem: doc/xmlfast trees, styles.xml included, cached
  * style and paragraph properties): it must open when the DOM opens, list the
- * same styles and give byte-identical findings.
+ * same styles and give byte-identical findings (unless the DOM open could not
+ * parse styles.xml at all: see doc/docx_styles.h).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -173,6 +174,13 @@ static void check_readonly(const struct zbuf *z, const struct doc_docx *dom,
 	if (doc_docx_open_check_mem(z->p, z->len, "fuzz.docx", &ro, &e) != 0) {
 		fprintf(stderr, "read-only open refused what the DOM opened: %s\n", e.msg);
 		abort();
+	}
+	/* A styles.xml that the DOM open could not parse: the checking open,
+	 * reading style by style, keeps the well-formed styles (docx_styles.h),
+	 * so the two legitimately differ; nothing more to compare. */
+	if (dom->styles_doc == NULL && ro->styles_lazy != NULL) {
+		doc_docx_free(ro);
+		return;
 	}
 	if (!doc_docx_same_styles(ro, dom))
 		abort();

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE /* memmem */
 #include "doc/docx.h"
 
+#include "doc/docx_styles.h"
+
 #include "doc/xmlfast.h"
 
 #include <stdio.h>
@@ -223,8 +225,8 @@ const char *doc_docx_rel_target(const struct doc_docx *d, const char *rid)
 /* Only what effective properties need: docDefaults and paragraph/character
  * styles with their name, basedOn, pPr and rPr (table styles, latent styles
  * and the rest are skipped while parsing: they are most of styles.xml). */
-static bool keep_style_parts(int depth, const char *ns, const char *local, const char *type,
-			     void *ud)
+bool doc_docx_keep_style_parts(int depth, const char *ns, const char *local, const char *type,
+			       void *ud)
 {
 	(void)ud;
 	if (depth == 0)
@@ -254,7 +256,7 @@ static const char *find_bytes(const char *p, const char *end, const char *needle
 /* Find needle in [p,end) by memchr on needle[k] (a byte that is rare in
  * styles.xml), then comparing the rest: several times faster than memmem
  * over the ~300 KB of table styles a shrink skips. */
-static const char *find_by(const char *p, const char *end, const char *needle, size_t k)
+const char *doc_docx_find_by(const char *p, const char *end, const char *needle, size_t k)
 {
 	size_t n = strlen(needle);
 
@@ -271,7 +273,7 @@ static const char *find_by(const char *p, const char *end, const char *needle, s
 }
 
 /* The index of the first 'y' in s (every needle below has one), else 0. */
-static size_t rare_at(const char *s)
+size_t doc_docx_rare_at(const char *s)
 {
 	const char *y = strchr(s, 'y');
 
@@ -350,10 +352,10 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 	snprintf(open_latent, sizeof(open_latent), "<%s:latentStyles", prefix);
 	snprintf(close_latent, sizeof(close_latent), "</%s:latentStyles>", prefix);
 	snprintf(type_attr, sizeof(type_attr), "%s:type=\"", prefix);
-	k_open = rare_at(open_style);
-	k_close = rare_at(close_style);
-	k_latent = rare_at(open_latent);
-	k_close_latent = rare_at(close_latent);
+	k_open = doc_docx_rare_at(open_style);
+	k_close = doc_docx_rare_at(close_style);
+	k_latent = doc_docx_rare_at(open_latent);
+	k_close_latent = doc_docx_rare_at(close_latent);
 	buf_init(&out, len + 1);
 	while (p < end) {
 		bool latent = false;
@@ -383,7 +385,7 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 				if (gt[-1] == '/') {
 					skip_to = gt + 1;
 				} else {
-					skip_to = find_by(gt, end, close_style, k_close);
+					skip_to = doc_docx_find_by(gt, end, close_style, k_close);
 					if (skip_to == NULL)
 						goto out_fail;
 					skip_to += strlen(close_style);
@@ -392,7 +394,7 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 		} else if (gt[-1] == '/') {
 			skip_to = gt + 1;
 		} else {
-			skip_to = find_by(gt, end, close_latent, k_close_latent);
+			skip_to = doc_docx_find_by(gt, end, close_latent, k_close_latent);
 			if (skip_to == NULL)
 				goto out_fail;
 			skip_to += strlen(close_latent);
@@ -463,6 +465,11 @@ static void load_styles(struct doc_docx *d)
 		size_t slen;
 		char *small = doc_docx_shrink_styles(data, len, &slen);
 
+		/* Checking, plain part: each style is parsed when first asked for */
+		if (d->readonly && small != NULL && doc_docx_styles_index(d, small, slen)) {
+			free(data);
+			return;
+		}
 		/* Checking: doc/xmlfast builds the whole (shrunk) tree, and the loop
 		 * below skips what keep_style_parts() would have dropped; whatever
 		 * xmlfast declines takes the filtered libxml2 parse as before. */
@@ -473,11 +480,12 @@ static void load_styles(struct doc_docx *d)
 				small = NULL;
 			else
 				data = NULL;
-		} else if (small == NULL ||
-			   doc_xml_parse_filtered(small, slen, rel->target, keep_style_parts, NULL,
-						  &doc, NULL) != 0) {
-			if (doc_xml_parse_filtered(data, len, rel->target, keep_style_parts, NULL,
-						   &doc, NULL) != 0)
+		} else if (small == NULL || doc_xml_parse_filtered(small, slen, rel->target,
+								   doc_docx_keep_style_parts, NULL,
+								   &doc, NULL) != 0) {
+			if (doc_xml_parse_filtered(data, len, rel->target,
+						   doc_docx_keep_style_parts, NULL, &doc,
+						   NULL) != 0)
 				doc = NULL;
 		}
 		free(small);
@@ -489,17 +497,9 @@ static void load_styles(struct doc_docx *d)
 	root = xmlDocGetRootElement(doc);
 	for (xmlNodePtr n = root->children; n != NULL; n = n->next) {
 		if (doc_xml_is(n, NS_W, "docDefaults")) {
-			xmlNodePtr x = doc_xml_child(n, NS_W, "rPrDefault");
-
-			if (x != NULL)
-				d->dd_rpr = doc_xml_child(x, NS_W, "rPr");
-			x = doc_xml_child(n, NS_W, "pPrDefault");
-			if (x != NULL)
-				d->dd_ppr = doc_xml_child(x, NS_W, "pPr");
+			doc_docx_dd_fill(d, n);
 		} else if (doc_xml_is(n, NS_W, "style") && (!fast || style_kept(n))) {
 			struct doc_style *st;
-			xmlNodePtr b;
-			xmlNodePtr nm;
 
 			d->styles = xgrow(d->styles, &cap, d->nstyles + 1, sizeof(*d->styles));
 			st = &d->styles[d->nstyles++];
@@ -510,12 +510,7 @@ static void load_styles(struct doc_docx *d)
 			st->type = xml_strdup_attr(n, NS_W, "type");
 			if (st->type == NULL)
 				st->type = xstrdup("paragraph");
-			b = doc_xml_child(n, NS_W, "basedOn");
-			st->based_on = b ? xml_strdup_attr(b, NS_W, "val") : NULL;
-			nm = doc_xml_child(n, NS_W, "name");
-			st->name = nm ? xml_strdup_attr(nm, NS_W, "val") : NULL;
-			st->ppr = doc_xml_child(n, NS_W, "pPr");
-			st->rpr = doc_xml_child(n, NS_W, "rPr");
+			doc_docx_style_fill(st, n);
 			st->is_default = doc_xml_attr_eq(n, NS_W, "default", "1") ||
 					 doc_xml_attr_eq(n, NS_W, "default", "true") ||
 					 doc_xml_attr_eq(n, NS_W, "default", "on");
@@ -523,6 +518,28 @@ static void load_styles(struct doc_docx *d)
 				d->default_pstyle = st->id;
 		}
 	}
+}
+
+void doc_docx_dd_fill(struct doc_docx *d, xmlNodePtr n)
+{
+	xmlNodePtr x = doc_xml_child(n, NS_W, "rPrDefault");
+
+	if (x != NULL)
+		d->dd_rpr = doc_xml_child(x, NS_W, "rPr");
+	x = doc_xml_child(n, NS_W, "pPrDefault");
+	if (x != NULL)
+		d->dd_ppr = doc_xml_child(x, NS_W, "pPr");
+}
+
+void doc_docx_style_fill(struct doc_style *st, xmlNodePtr n)
+{
+	xmlNodePtr b = doc_xml_child(n, NS_W, "basedOn");
+	xmlNodePtr nm = doc_xml_child(n, NS_W, "name");
+
+	st->based_on = b ? xml_strdup_attr(b, NS_W, "val") : NULL;
+	st->name = nm ? xml_strdup_attr(nm, NS_W, "val") : NULL;
+	st->ppr = doc_xml_child(n, NS_W, "pPr");
+	st->rpr = doc_xml_child(n, NS_W, "rPr");
 }
 
 static char *theme_font(xmlNodePtr font_el, bool ea)
@@ -737,6 +754,10 @@ static bool same_str(const char *a, const char *b)
 
 bool doc_docx_same_styles(const struct doc_docx *a, const struct doc_docx *b)
 {
+	for (size_t i = 0; i < a->nstyles || i < b->nstyles; i++) {
+		doc_docx_styles_ready(a, i);
+		doc_docx_styles_ready(b, i);
+	}
 	if (a->nstyles != b->nstyles || !same_elem(a->dd_rpr, b->dd_rpr) ||
 	    !same_elem(a->dd_ppr, b->dd_ppr) || !same_str(a->default_pstyle, b->default_pstyle))
 		return false;
@@ -762,6 +783,7 @@ void doc_docx_free(struct doc_docx *d)
 	}
 	free(d->parts);
 	doc_xml_free_doc(d->styles_doc);
+	doc_docx_styles_free(d->styles_lazy);
 	doc_numbering_free(d->numbering);
 	for (size_t i = 0; i < d->nrels; i++) {
 		free(d->rels[i].id);
@@ -798,8 +820,10 @@ const struct doc_style *doc_docx_style(const struct doc_docx *d, const char *id)
 	if (id == NULL)
 		return NULL;
 	for (size_t i = 0; i < d->nstyles; i++) {
-		if (strcmp(d->styles[i].id, id) == 0)
+		if (strcmp(d->styles[i].id, id) == 0) {
+			doc_docx_styles_ready(d, i);
 			return &d->styles[i];
+		}
 	}
 	return NULL;
 }

@@ -26,6 +26,8 @@
 #include "doc/zip.h"
 #include "text/text.h"
 
+struct doc_styles_lazy;
+
 struct doc_style {
 	char *id;
 	char *type; /* "paragraph", "character", "table", "numbering" */
@@ -69,8 +71,11 @@ struct doc_docx {
 	char *theme_major_ea;
 	char *theme_minor_latin;
 	char *theme_major_latin;
-	bool theme_loaded;		 /* the four above are read on first use (theme_lookup) */
-	xmlDocPtr styles_doc;		 /* filtered view of styles.xml (read-only) */
+	bool theme_loaded;    /* the four above are read on first use (theme_lookup) */
+	xmlDocPtr styles_doc; /* filtered view of styles.xml (read-only) */
+	/* read-only, plain styles.xml: each style's content is parsed on first
+	 * use (doc/docx_styles.h); NULL otherwise */
+	struct doc_styles_lazy *styles_lazy;
 	struct doc_numbering *numbering; /* loaded on first use */
 	struct doc_part *parts;		 /* other XML parts loaded for reading/editing */
 	size_t nparts;

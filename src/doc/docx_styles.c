@@ -1,0 +1,471 @@
+/* doc/docx_styles: styles parsed on first use. See docx_styles.h. */
+#include "doc/docx_styles.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc/xmlfast.h"
+
+#define NS_W	  "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define MAX_ATTRS 32
+
+/* Where one kept child element of the root lies in the text. */
+struct styles_src {
+	size_t at;
+	size_t len;
+	bool ready;
+};
+
+struct doc_styles_lazy {
+	char *text;
+	size_t head;	/* [0, head): declaration and root start tag */
+	char tail[264]; /* "</root-qname>" */
+	size_t tail_len;
+	struct styles_src *src; /* one per d->styles[i] */
+	xmlDocPtr *docs;	/* the trees parsed so far */
+	size_t ndocs;
+	size_t docs_cap;
+};
+
+/* The wordprocessingml prefix and the tags searched for with it. */
+struct scan_ctx {
+	const char *pfx;
+	size_t plen;
+	char open_style[48];  /* "<w:style" */
+	char close_style[48]; /* "</w:style" */
+	char close_dd[48];    /* "</w:docDefaults" */
+	size_t k_open;
+	size_t k_close;
+};
+
+struct tag_attr {
+	const char *name; /* qualified name as written */
+	size_t nlen;
+	const char *val;
+	size_t vlen;
+};
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static inline bool is_name_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == ':' || c == '_' || c == '-' || c == '.' || c >= 0x80;
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && is_ws(*p))
+		p++;
+	return p;
+}
+
+/* A start tag from just after its name: attributes into a[] (at most
+ * MAX_ATTRS, plain values only), *selfclose; returns the byte after '>' or
+ * NULL for anything else. */
+static const char *scan_attrs(const char *p, const char *end, struct tag_attr *a, size_t *na,
+			      bool *selfclose)
+{
+	*na = 0;
+	for (;;) {
+		const char *ws = p;
+		const char *q;
+		char quote;
+
+		p = skip_ws(p, end);
+		if (p >= end)
+			return NULL;
+		if (*p == '>') {
+			*selfclose = false;
+			return p + 1;
+		}
+		if (*p == '/') {
+			if (end - p < 2 || p[1] != '>')
+				return NULL;
+			*selfclose = true;
+			return p + 2;
+		}
+		if (p == ws || *na >= MAX_ATTRS)
+			return NULL; /* attributes are separated by white space */
+		q = p;
+		while (q < end && is_name_char((unsigned char)*q))
+			q++;
+		if (q == p)
+			return NULL;
+		a[*na].name = p;
+		a[*na].nlen = (size_t)(q - p);
+		p = skip_ws(q, end);
+		if (p >= end || *p != '=')
+			return NULL;
+		p = skip_ws(p + 1, end);
+		if (p >= end || (*p != '"' && *p != '\''))
+			return NULL;
+		quote = *p++;
+		q = p;
+		while (q < end && *q != quote) {
+			if (*q == '<' || *q == '&' || *q == '\t' || *q == '\n' || *q == '\r')
+				return NULL;
+			q++;
+		}
+		if (q >= end)
+			return NULL;
+		a[*na].val = p;
+		a[*na].vlen = (size_t)(q - p);
+		(*na)++;
+		p = q + 1;
+	}
+}
+
+static bool bytes_eq(const char *a, size_t alen, const char *b)
+{
+	return alen == strlen(b) && memcmp(a, b, alen) == 0;
+}
+
+/* The local name of a when its prefix is pfx (else NULL). */
+static const char *local_of(const struct tag_attr *a, const char *pfx, size_t plen, size_t *llen)
+{
+	if (a->nlen <= plen + 1 || memcmp(a->name, pfx, plen) != 0 || a->name[plen] != ':')
+		return NULL;
+	*llen = a->nlen - plen - 1;
+	return a->name + plen + 1;
+}
+
+/* out = lead pfx ":" local (out has 48 bytes; plen < 32) */
+static void tag(char *out, const char *lead, const char *pfx, size_t plen, const char *local)
+{
+	size_t n = strlen(lead);
+
+	memcpy(out, lead, n);
+	memcpy(out + n, pfx, plen);
+	out[n + plen] = ':';
+	memcpy(out + n + plen + 1, local, strlen(local) + 1);
+}
+
+/* Does [p, end) hold "<" pfx ":style" as the start of an element? */
+static bool has_style_start(const char *p, const char *end, const struct scan_ctx *c)
+{
+	size_t olen = strlen(c->open_style);
+
+	while (p < end) {
+		const char *q = doc_docx_find_by(p, end, c->open_style, c->k_open);
+
+		if (q == NULL)
+			return false;
+		if (q + olen >= end || is_ws(q[olen]) || q[olen] == '>' || q[olen] == '/')
+			return true;
+		p = q + 1;
+	}
+	return false;
+}
+
+/* Is there a '<' directly followed by c in [p, end)? (c is rare) */
+static bool has_lt(const char *p, const char *end, char c)
+{
+	while (p < end) {
+		const char *q = memchr(p, c, (size_t)(end - p));
+
+		if (q == NULL)
+			return false;
+		if (q > p && q[-1] == '<')
+			return true;
+		p = q + 1;
+	}
+	return false;
+}
+
+struct pending {
+	size_t at;
+	size_t len;
+	bool defaults; /* w:docDefaults, else a kept w:style */
+	char *id;
+	char *type;
+	bool is_default;
+};
+
+static void pending_free(struct pending *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].type);
+	}
+	free(v);
+}
+
+static char *dup_bytes(const char *s, size_t n)
+{
+	char *r = xmalloc(n + 1);
+
+	memcpy(r, s, n);
+	r[n] = '\0';
+	return r;
+}
+
+/* The root start tag: its qualified name and the prefix bound to NS_W
+ * (exactly one binding, no default namespace). */
+static const char *scan_root(const char *p, const char *end, const char **qn, size_t *qlen,
+			     const char **pfx, size_t *plen)
+{
+	struct tag_attr a[MAX_ATTRS];
+	size_t na;
+	bool selfclose;
+	const char *q = p;
+	size_t nw = 0;
+
+	while (q < end && is_name_char((unsigned char)*q))
+		q++;
+	if (q == p || (size_t)(q - p) > 250)
+		return NULL;
+	*qn = p;
+	*qlen = (size_t)(q - p);
+	q = scan_attrs(q, end, a, &na, &selfclose);
+	if (q == NULL || selfclose)
+		return NULL;
+	for (size_t i = 0; i < na; i++) {
+		if (bytes_eq(a[i].name, a[i].nlen, "xmlns"))
+			return NULL;
+		if (a[i].nlen > 6 && memcmp(a[i].name, "xmlns:", 6) == 0 &&
+		    bytes_eq(a[i].val, a[i].vlen, NS_W)) {
+			*pfx = a[i].name + 6;
+			*plen = a[i].nlen - 6;
+			nw++;
+		}
+	}
+	return nw == 1 && *plen < 32 ? q : NULL;
+}
+
+/* One child of the root at p ('<'): its extent and, for a style, what its
+ * start tag says (*kept: docDefaults, or a style of no type, paragraph or
+ * character). Returns the byte after it or NULL (not plain). */
+static const char *scan_child(const char *p, const char *end, const struct scan_ctx *c,
+			      struct pending *out, bool *kept)
+{
+	const char *pfx = c->pfx;
+	size_t plen = c->plen;
+	struct tag_attr a[MAX_ATTRS];
+	const struct tag_attr *val[3] = {NULL, NULL, NULL}; /* type, styleId, default */
+	size_t na;
+	bool selfclose;
+	const char *q = p + 1;
+	const char *after;
+	size_t nl;
+	bool defaults;
+
+	while (q < end && is_name_char((unsigned char)*q))
+		q++;
+	nl = (size_t)(q - p - 1);
+	if (nl <= plen || memcmp(p + 1, pfx, plen) != 0 || p[1 + plen] != ':')
+		return NULL;
+	if (bytes_eq(p + 2 + plen, nl - plen - 1, "docDefaults"))
+		defaults = true;
+	else if (bytes_eq(p + 2 + plen, nl - plen - 1, "style"))
+		defaults = false;
+	else
+		return NULL;
+	after = scan_attrs(q, end, a, &na, &selfclose);
+	if (after == NULL)
+		return NULL;
+	for (size_t i = 0; i < na; i++) {
+		size_t llen;
+		const char *l = local_of(&a[i], pfx, plen, &llen);
+
+		if (l == NULL)
+			return NULL; /* xmlns, another prefix or none: parsed whole */
+		for (size_t j = 0; j < i; j++) {
+			if (a[j].nlen == a[i].nlen && memcmp(a[j].name, a[i].name, a[i].nlen) == 0)
+				return NULL; /* twice: not well-formed */
+		}
+		if (bytes_eq(l, llen, "type"))
+			val[0] = &a[i];
+		else if (bytes_eq(l, llen, "styleId"))
+			val[1] = &a[i];
+		else if (bytes_eq(l, llen, "default"))
+			val[2] = &a[i];
+	}
+	if (!selfclose) {
+		const char *close = defaults ? c->close_dd : c->close_style;
+		size_t clen = strlen(close);
+		const char *e = doc_docx_find_by(after, end, close, defaults ? 0 : c->k_close);
+
+		/* a w:style inside this element would end it early here */
+		if (e == NULL || has_style_start(after, e, c))
+			return NULL;
+		e = skip_ws(e + clen, end);
+		if (e >= end || *e != '>')
+			return NULL;
+		after = e + 1;
+	}
+	memset(out, 0, sizeof(*out));
+	out->len = (size_t)(after - p);
+	out->defaults = defaults;
+	*kept = defaults || val[0] == NULL || bytes_eq(val[0]->val, val[0]->vlen, "paragraph") ||
+		bytes_eq(val[0]->val, val[0]->vlen, "character");
+	if (defaults || !*kept)
+		return after;
+	if (val[0] != NULL)
+		out->type = dup_bytes(val[0]->val, val[0]->vlen);
+	if (val[1] != NULL)
+		out->id = dup_bytes(val[1]->val, val[1]->vlen);
+	out->is_default = val[2] != NULL && (bytes_eq(val[2]->val, val[2]->vlen, "1") ||
+					     bytes_eq(val[2]->val, val[2]->vlen, "true") ||
+					     bytes_eq(val[2]->val, val[2]->vlen, "on"));
+	return after;
+}
+
+/* Parse child [at, at+len) inside the part's head and tail; its element, or
+ * NULL (the tree, if any, is kept in l->docs). */
+static xmlNodePtr parse_child(struct doc_styles_lazy *l, size_t at, size_t len, const char *local)
+{
+	struct buf b;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr n;
+
+	buf_init(&b, l->head + len + l->tail_len + 1);
+	buf_add(&b, l->text, l->head);
+	buf_add(&b, l->text + at, len);
+	buf_add(&b, l->tail, l->tail_len);
+	if (doc_xmlfast_parse(b.p, b.len, &doc) != 0 &&
+	    doc_xml_parse_filtered(b.p, b.len, "styles", doc_docx_keep_style_parts, NULL, &doc,
+				   NULL) != 0)
+		doc = NULL;
+	buf_free(&b);
+	if (doc == NULL)
+		return NULL;
+	l->docs = xgrow(l->docs, &l->docs_cap, l->ndocs + 1, sizeof(*l->docs));
+	l->docs[l->ndocs++] = doc;
+	n = xmlDocGetRootElement(doc);
+	return n ? doc_xml_child(n, NS_W, local) : NULL;
+}
+
+bool doc_docx_styles_index(struct doc_docx *d, char *text, size_t len)
+{
+	const char *end = text + len;
+	const char *p = text;
+	const char *qn;
+	const char *pfx;
+	size_t qlen;
+	size_t plen;
+	struct pending *v = NULL;
+	size_t nv = 0;
+	size_t vcap = 0;
+	struct doc_styles_lazy *l;
+	size_t nkept = 0;
+	struct scan_ctx c;
+
+	if (has_lt(text, end, '!'))
+		return false;
+	if (len >= 5 && memcmp(p, "<?xml", 5) == 0) {
+		const char *q = memchr(p, '>', len);
+
+		if (q == NULL || q[-1] != '?')
+			return false;
+		p = q + 1;
+	}
+	if (has_lt(p, end, '?'))
+		return false;
+	p = skip_ws(p, end);
+	if (p >= end || *p != '<')
+		return false;
+	p = scan_root(p + 1, end, &qn, &qlen, &pfx, &plen);
+	if (p == NULL)
+		return false;
+	c.pfx = pfx;
+	c.plen = plen;
+	tag(c.open_style, "<", pfx, plen, "style");
+	tag(c.close_style, "</", pfx, plen, "style");
+	tag(c.close_dd, "</", pfx, plen, "docDefaults");
+	c.k_open = doc_docx_rare_at(c.open_style);
+	c.k_close = doc_docx_rare_at(c.close_style);
+	l = xcalloc(1, sizeof(*l));
+	l->head = (size_t)(p - text);
+	memcpy(l->tail, "</", 2);
+	memcpy(l->tail + 2, qn, qlen); /* qlen <= 250 */
+	l->tail[qlen + 2] = '>';
+	l->tail_len = qlen + 3;
+	for (;;) {
+		bool kept = false;
+		const char *q;
+
+		p = skip_ws(p, end);
+		if (p >= end || *p != '<')
+			goto decline;
+		if (end - p >= 2 && p[1] == '/') {
+			if ((size_t)(end - p) < qlen + 2 || memcmp(p + 2, qn, qlen) != 0)
+				goto decline;
+			p = skip_ws(p + 2 + qlen, end);
+			if (p >= end || *p != '>' || skip_ws(p + 1, end) != end)
+				goto decline;
+			break;
+		}
+		v = xgrow(v, &vcap, nv + 1, sizeof(*v));
+		q = scan_child(p, end, &c, &v[nv], &kept);
+		if (q == NULL)
+			goto decline;
+		v[nv].at = (size_t)(p - text);
+		if (kept) {
+			nkept += !v[nv].defaults;
+			nv++;
+		}
+		p = q;
+	}
+	/* plain: commit */
+	l->text = text;
+	l->src = xcalloc(nkept + 1, sizeof(*l->src));
+	d->styles = xcalloc(nkept + 1, sizeof(*d->styles));
+	d->nstyles = 0;
+	d->styles_lazy = l;
+	for (size_t i = 0; i < nv; i++) {
+		struct doc_style *st;
+
+		if (v[i].defaults) {
+			xmlNodePtr n = parse_child(l, v[i].at, v[i].len, "docDefaults");
+
+			if (n != NULL)
+				doc_docx_dd_fill(d, n);
+			continue;
+		}
+		st = &d->styles[d->nstyles];
+		l->src[d->nstyles].at = v[i].at;
+		l->src[d->nstyles].len = v[i].len;
+		d->nstyles++;
+		st->id = v[i].id ? v[i].id : xstrdup("");
+		st->type = v[i].type ? v[i].type : xstrdup("paragraph");
+		v[i].id = v[i].type = NULL;
+		st->is_default = v[i].is_default;
+		if (st->is_default && strcmp(st->type, "paragraph") == 0)
+			d->default_pstyle = st->id;
+	}
+	pending_free(v, nv);
+	return true;
+decline:
+	pending_free(v, nv);
+	free(l);
+	return false;
+}
+
+void doc_docx_styles_ready(const struct doc_docx *d, size_t i)
+{
+	struct doc_styles_lazy *l = d->styles_lazy;
+	xmlNodePtr n;
+
+	if (l == NULL || i >= d->nstyles || l->src[i].ready)
+		return;
+	l->src[i].ready = true;
+	n = parse_child(l, l->src[i].at, l->src[i].len, "style");
+	if (n != NULL)
+		doc_docx_style_fill(&d->styles[i], n);
+}
+
+void doc_docx_styles_free(struct doc_styles_lazy *l)
+{
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->ndocs; i++)
+		doc_xml_free_doc(l->docs[i]);
+	free(l->docs);
+	free(l->src);
+	free(l->text);
+	free(l);
+}
