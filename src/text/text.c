@@ -156,10 +156,40 @@ void ustr_add_utf8(struct ustr *u, const char *s, size_t len)
 	 * store (a store through o may alias them), the 3-byte test is one
 	 * range check of the lead and one of both continuation bytes. */
 	while (end - b >= 3) {
-		uint32_t c0 = b[0];
+		uint32_t c0;
 		uint32_t c1;
 		uint32_t c2;
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* Two 3-byte sequences in a row (most CJK text), read as one
+		 * word: both leads 1110xxxx with continuations 10xxxxxx, and
+		 * both lead nibbles in 1-C or E-F (not E0, which may be
+		 * overlong, nor ED, which may be a surrogate) — the inline
+		 * case below, twice. */
+		if (end - b >= 8) {
+			uint64_t w;
+
+			memcpy(&w, b, sizeof(w));
+			if ((w & 0x0000C0C0F0C0C0F0u) == 0x00008080E08080E0u) {
+				uint32_t a = (uint32_t)w;
+				uint32_t c = (uint32_t)(w >> 24);
+				uint32_t cp1 =
+				    (a & 0x0F) << 12 | (a & 0x3F00) >> 2 | (a >> 16 & 0x3F);
+				uint32_t cp2 =
+				    (c & 0x0F) << 12 | (c & 0x3F00) >> 2 | (c >> 16 & 0x3F);
+
+				if (cp1 >= 0x1000 && cp2 >= 0x1000 && (cp1 >> 12) != 0xD &&
+				    (cp2 >> 12) != 0xD) {
+					o[0] = cp1;
+					o[1] = cp2;
+					o += 2;
+					b += 6;
+					continue;
+				}
+			}
+		}
+#endif
+		c0 = b[0];
 		if (c0 < 0x80) {
 			*o++ = c0;
 			b++;
