@@ -581,7 +581,29 @@ static uint8_t lex_first_bits[65536 / 8];
 static uint16_t lex_first_rank[65536 / 8];
 static uint8_t lex_pop8[256];
 static uint16_t lex_first_start[ARRAY_LEN(lex_table)];
+/* A second filter for the BMP first characters: lex_single_bits like
+ * lex_first_bits, for the first characters of one-character keys; a bit of
+ * lex_pair_bits for the hash of the first two characters of every longer
+ * key. A position whose first character has no one-character key, and whose
+ * two characters' bit is clear, starts no key. */
+#define LEX_PAIR_BITS 8192
+static uint8_t lex_single_bits[65536 / 8];
+static uint64_t lex_pair_bits[LEX_PAIR_BITS / 64];
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
+
+static unsigned lex_pair_hash(uint32_t a, uint32_t b)
+{
+	return (unsigned)(((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >> 19) & (LEX_PAIR_BITS - 1);
+}
+
+/* May a key start with the BMP code point a followed by b? */
+static bool lex_pair_may(uint32_t a, uint32_t b)
+{
+	unsigned h = lex_pair_hash(a, b);
+
+	return ((lex_single_bits[a >> 3] >> (a & 7)) & 1) ||
+	       ((lex_pair_bits[h >> 6] >> (h & 63)) & 1);
+}
 
 /* First key whose first code point is >= c. */
 static size_t lex_lower_bound(uint32_t c)
@@ -642,6 +664,13 @@ static void lex_build(void)
 
 		if (c <= 0xFFFF && text_is_han(c))
 			lex_first_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+		if (c <= 0xFFFF && lex_keys[k].len < 2) {
+			lex_single_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+		} else if (c <= 0xFFFF) {
+			unsigned h = lex_pair_hash(c, lex_pool[lex_keys[k].off + 1]);
+
+			lex_pair_bits[h >> 6] |= (uint64_t)1 << (h & 63);
+		}
 	}
 	for (unsigned b = 0; b < 256; b++)
 		lex_pop8[b] = (uint8_t)__builtin_popcount(b);
@@ -910,8 +939,13 @@ static void lex_scan(struct para_scan *ps)
 
 	for (size_t k = 0; k < n; k++) {
 		/* most characters start no key: the BMP bit alone says so */
-		if (t[k] <= 0xFFFF && ((lex_first_bits[t[k] >> 3] >> (t[k] & 7)) & 1) == 0)
-			continue;
+		if (t[k] <= 0xFFFF) {
+			if (((lex_first_bits[t[k] >> 3] >> (t[k] & 7)) & 1) == 0)
+				continue;
+			/* every key of two or more characters needs the next one */
+			if (!lex_pair_may(t[k], k + 1 < n ? t[k + 1] : 0))
+				continue;
+		}
 		for (size_t j = lex_first_key(t[k]);
 		     j < ARRAY_LEN(lex_keys) && lex_keys[j].first == t[k]; j++) {
 			const struct lex_key *key = &lex_keys[j];
