@@ -107,7 +107,9 @@ enum {
 	GW_C_PUNCPAIR = 1u << 7, /* two of ，、；：。！？ in a row */
 	GW_C_WORDREP = 1u << 8,	 /* "ABAB" or "ABCABC": a word of 2 or 3 repeated */
 	GW_C_PAIRMARK = 1u << 9, /* a paired mark: U+2018-201D, U+3008-3015, （） */
-	GW_C_AMBIG = 1u << 10 /* “”‘’—…· (width depends on the font: gw_run_has_ambiguous_punct) */
+	GW_C_AMBIG = 1u << 10, /* “”‘’—…· (width depends on the font: gw_run_has_ambiguous_punct) */
+	GW_C_HANREP = 1u << 11, /* a Han character (text_is_han) twice in a row */
+	GW_C_DOTREP = 1u << 12	/* "." or "。" twice in a row */
 };
 
 /* The bit of code point c in gw_para.cps (10 bits: one of 1024). */

@@ -434,6 +434,16 @@ static unsigned char_bits(uint32_t ch, bool *prev_pm)
 	return c;
 }
 
+/* The bits besides GW_C_ADJREP of a character that directly repeats. */
+static unsigned rep_bits(uint32_t ch)
+{
+	if (text_is_han(ch))
+		return GW_C_ADJREP | GW_C_HANREP;
+	if (ch == '.' || ch == 0x3002)
+		return GW_C_ADJREP | GW_C_DOTREP;
+	return GW_C_ADJREP;
+}
+
 /* The GW_C_* summary of a text, and its code points added to the Bloom
  * filter cps. Most characters are Han and only need the filter and the
  * neighbour comparisons. */
@@ -453,7 +463,7 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 
 		cps[h >> 6] |= (uint64_t)1 << (h & 63);
 		if (j >= 1 && ch == t[j - 1])
-			c |= GW_C_ADJREP;
+			c |= rep_bits(ch);
 		if (j >= 3 && ch == t[j - 2] && t[j - 1] == t[j - 3])
 			c |= GW_C_WORDREP;
 		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74)
@@ -473,7 +483,7 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 		 * characters before it */
 		if ((ch == p1) | (ch == p2) | (ch == p3)) {
 			if (ch == p1)
-				c |= GW_C_ADJREP;
+				c |= rep_bits(ch);
 			/* "ABAB" or "ABCABC" ending at j */
 			if ((ch == p2 && p1 == p3) ||
 			    (ch == p3 && p1 == t[j - 4] && p2 == t[j - 5]))

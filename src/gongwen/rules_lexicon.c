@@ -1299,7 +1299,7 @@ static void dup_scan(struct para_scan *ps)
 	const uint32_t *t = p->text.p;
 	size_t n = p->text.len;
 
-	if (!(p->chars & GW_C_ADJREP))
+	if (!(p->chars & GW_C_HANREP))
 		return;
 	for (size_t k = 0; k + 1 < n; k++) {
 		if (t[k] != t[k + 1] || !text_is_han(t[k]))

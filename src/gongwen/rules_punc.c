@@ -141,7 +141,8 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
  * pattern below is slow to fail.) */
 static bool point_mark_twice(const struct gw_para *p)
 {
-	if (!(p->chars & GW_C_ADJREP))
+	/* a point mark twice in a row is two of them in a row */
+	if (!(p->chars & GW_C_PUNCPAIR))
 		return false;
 	for (size_t k = 1; k < p->text.len; k++) {
 		uint32_t c = p->text.p[k];
@@ -195,10 +196,10 @@ static bool is_urhan(uint32_t c)
 	return c >= 0x4E00 && c <= 0x9FFF;
 }
 
-/* Does c occur three times in a row? */
+/* Does c ("." or "。": GW_C_DOTREP) occur three times in a row? */
 static bool has_three(const struct gw_para *p, uint32_t c)
 {
-	if (!(p->chars & GW_C_ADJREP) || !gw_para_may_have(p, c))
+	if (!(p->chars & GW_C_DOTREP) || !gw_para_may_have(p, c))
 		return false;
 	for (size_t k = 2; k < p->text.len; k++) {
 		if (p->text.p[k] == c && p->text.p[k - 1] == c && p->text.p[k - 2] == c)

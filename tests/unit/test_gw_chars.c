@@ -1,0 +1,71 @@
+/*
+ * The character-class bits of a paragraph (gw_para.chars) against their
+ * definitions, scanned directly: random texts over an alphabet of Han
+ * characters, point marks, dots, digits and letters, opened as .txt. The
+ * rules skip a paragraph on a clear bit, so a bit that is clear where its
+ * definition holds would drop findings.
+ */
+#include <stdint.h>
+
+#include "gongwen/gongwen.h"
+#include "test.h"
+
+static bool is_point_mark(uint32_t c)
+{
+	return c == 0xFF0C || c == 0x3001 || c == 0xFF1B || c == 0xFF1A || c == 0x3002 ||
+	       c == 0xFF01 || c == 0xFF1F;
+}
+
+TEST(gw_chars_repeat_bits_match_definition)
+{
+	/* 的 中 一 。 ， 、 ； . 1 a 〇 and a Han character beyond the BMP */
+	static const uint32_t alpha[] = {0x7684, 0x4E2D, 0x4E00, 0x3002, 0xFF0C, 0x3001,
+					 0xFF1B, '.',	 '1',	 'a',	 0x3007, 0x20000};
+	struct gw_profile prof;
+	uint32_t seed = 4242;
+	int seen[4] = {0, 0, 0, 0};
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 6000; round++) {
+		struct ustr u;
+		char *utf8;
+		struct gw_doc doc;
+		struct err e = {0};
+		size_t n = 1 + (size_t)(round % 14);
+		bool hanrep = false, dotrep = false, pair = false, adj = false;
+
+		ustr_init(&u);
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
+		}
+		for (size_t k = 0; k + 1 < n; k++) {
+			uint32_t c = u.p[k];
+
+			if (c != u.p[k + 1])
+				continue;
+			adj = true;
+			hanrep = hanrep || text_is_han(c);
+			dotrep = dotrep || c == '.' || c == 0x3002;
+		}
+		for (size_t k = 0; k + 1 < n; k++)
+			pair = pair || (is_point_mark(u.p[k]) && is_point_mark(u.p[k + 1]));
+		utf8 = ustr_to_utf8(&u, 0, u.len);
+		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		ASSERT_EQ(doc.n, 1);
+		ASSERT_EQ((doc.paras[0].chars & GW_C_ADJREP) != 0, adj);
+		ASSERT_EQ((doc.paras[0].chars & GW_C_HANREP) != 0, hanrep);
+		ASSERT_EQ((doc.paras[0].chars & GW_C_DOTREP) != 0, dotrep);
+		ASSERT_EQ((doc.paras[0].chars & GW_C_PUNCPAIR) != 0, pair);
+		seen[0] += hanrep;
+		seen[1] += dotrep;
+		seen[2] += pair;
+		seen[3] += adj && !hanrep && !dotrep;
+		gw_doc_free(&doc);
+		free(utf8);
+		ustr_free(&u);
+	}
+	/* every case came up */
+	for (int k = 0; k < 4; k++)
+		ASSERT(seen[k] > 100);
+}
