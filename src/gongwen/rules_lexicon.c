@@ -581,13 +581,16 @@ static uint8_t lex_first_bits[65536 / 8];
 static uint16_t lex_first_rank[65536 / 8];
 static uint8_t lex_pop8[256];
 static uint16_t lex_first_start[ARRAY_LEN(lex_table)];
-/* A second filter for the BMP first characters: lex_single_bits like
- * lex_first_bits, for the first characters of one-character keys; a bit of
+/* The same per BMP character, a byte each, for lex_scan's loop (one load
+ * per character): LEX_FIRST where lex_first_bits has the bit, LEX_SINGLE
+ * where a one-character key starts with it. A second filter: a bit of
  * lex_pair_bits for the hash of the first two characters of every longer
  * key. A position whose first character has no one-character key, and whose
  * two characters' bit is clear, starts no key. */
+#define LEX_FIRST     1u
+#define LEX_SINGLE    2u
 #define LEX_PAIR_BITS 8192
-static uint8_t lex_single_bits[65536 / 8];
+static uint8_t lex_first_tab[65536];
 static uint64_t lex_pair_bits[LEX_PAIR_BITS / 64];
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
 
@@ -596,13 +599,13 @@ static unsigned lex_pair_hash(uint32_t a, uint32_t b)
 	return (unsigned)(((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >> 19) & (LEX_PAIR_BITS - 1);
 }
 
-/* May a key start with the BMP code point a followed by b? */
+/* May a key start with the BMP code point a (with LEX_FIRST set) followed
+ * by b? */
 static bool lex_pair_may(uint32_t a, uint32_t b)
 {
 	unsigned h = lex_pair_hash(a, b);
 
-	return ((lex_single_bits[a >> 3] >> (a & 7)) & 1) ||
-	       ((lex_pair_bits[h >> 6] >> (h & 63)) & 1);
+	return (lex_first_tab[a] & LEX_SINGLE) || ((lex_pair_bits[h >> 6] >> (h & 63)) & 1);
 }
 
 /* First key whose first code point is >= c. */
@@ -662,10 +665,12 @@ static void lex_build(void)
 	for (size_t k = 0; k < ARRAY_LEN(lex_keys); k++) {
 		uint32_t c = lex_keys[k].first;
 
-		if (c <= 0xFFFF && text_is_han(c))
+		if (c <= 0xFFFF && text_is_han(c)) {
 			lex_first_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+			lex_first_tab[c] |= LEX_FIRST;
+		}
 		if (c <= 0xFFFF && lex_keys[k].len < 2) {
-			lex_single_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+			lex_first_tab[c] |= LEX_SINGLE;
 		} else if (c <= 0xFFFF) {
 			unsigned h = lex_pair_hash(c, lex_pool[lex_keys[k].off + 1]);
 
@@ -940,7 +945,7 @@ static void lex_scan(struct para_scan *ps)
 	for (size_t k = 0; k < n; k++) {
 		/* most characters start no key: the BMP bit alone says so */
 		if (t[k] <= 0xFFFF) {
-			if (((lex_first_bits[t[k] >> 3] >> (t[k] & 7)) & 1) == 0)
+			if (!(lex_first_tab[t[k]] & LEX_FIRST))
 				continue;
 			/* every key of two or more characters needs the next one */
 			if (!lex_pair_may(t[k], k + 1 < n ? t[k + 1] : 0))
