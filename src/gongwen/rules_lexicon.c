@@ -1129,12 +1129,13 @@ static bool de_followed_by(const struct gw_para *p, struct de_next *de, const ch
 {
 	if (de->n < 0) {
 		de->n = 0;
-		for (size_t i = 0; i + 1 < p->text.len && de->n <= DE_NEXT_MAX; i++) {
-			uint32_t f = p->text.p[i + 1];
+		/* from one 的 to the next (text_ucs_chr), one not last */
+		for (long at = text_ucs_chr(p->text.p, p->text.len, 0, 0x7684 /* 的 */);
+		     at >= 0 && (size_t)at + 1 < p->text.len && de->n <= DE_NEXT_MAX;
+		     at = text_ucs_chr(p->text.p, p->text.len, (size_t)at + 1, 0x7684)) {
+			uint32_t f = p->text.p[at + 1];
 			int k = 0;
 
-			if (p->text.p[i] != 0x7684 /* 的 */)
-				continue;
 			while (k < de->n && de->c[k] != f)
 				k++;
 			if (k < de->n)
