@@ -473,15 +473,16 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 	}
 	for (size_t j = head; j < n; j++) {
 		uint32_t ch = t[j];
-		uint32_t p1 = t[j - 1];
-		uint32_t p2 = t[j - 2];
-		uint32_t p3 = t[j - 3];
 		unsigned h = gw_cp_hash(ch);
 
 		cps[h >> 6] |= (uint64_t)1 << (h & 63);
 		/* both repetition tests need ch to equal one of the three
-		 * characters before it */
-		if ((ch == p1) | (ch == p2) | (ch == p3)) {
+		 * characters before it (rarely: branches, not flags) */
+		if (ch == t[j - 1] || ch == t[j - 2] || ch == t[j - 3]) {
+			uint32_t p1 = t[j - 1];
+			uint32_t p2 = t[j - 2];
+			uint32_t p3 = t[j - 3];
+
 			if (ch == p1)
 				c |= rep_bits(ch);
 			/* "ABAB" or "ABCABC" ending at j */

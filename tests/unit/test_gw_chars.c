@@ -23,7 +23,7 @@ TEST(gw_chars_repeat_bits_match_definition)
 					 0xFF1B, '.',	 '1',	 'a',	 0x3007, 0x20000};
 	struct gw_profile prof;
 	uint32_t seed = 4242;
-	int seen[4] = {0, 0, 0, 0};
+	int seen[5] = {0, 0, 0, 0, 0};
 
 	gw_profile_national(&prof);
 	for (int round = 0; round < 6000; round++) {
@@ -32,7 +32,7 @@ TEST(gw_chars_repeat_bits_match_definition)
 		struct gw_doc doc;
 		struct err e = {0};
 		size_t n = 1 + (size_t)(round % 14);
-		bool hanrep = false, dotrep = false, pair = false, adj = false;
+		bool hanrep = false, dotrep = false, pair = false, adj = false, wordrep = false;
 
 		ustr_init(&u);
 		for (size_t k = 0; k < n; k++) {
@@ -50,6 +50,14 @@ TEST(gw_chars_repeat_bits_match_definition)
 		}
 		for (size_t k = 0; k + 1 < n; k++)
 			pair = pair || (is_point_mark(u.p[k]) && is_point_mark(u.p[k + 1]));
+		/* "ABAB" or "ABCABC" */
+		for (size_t k = 3; k < n; k++) {
+			const uint32_t *t = u.p;
+
+			wordrep = wordrep || (t[k] == t[k - 2] && t[k - 1] == t[k - 3]) ||
+				  (k >= 5 && t[k] == t[k - 3] && t[k - 1] == t[k - 4] &&
+				   t[k - 2] == t[k - 5]);
+		}
 		utf8 = ustr_to_utf8(&u, 0, u.len);
 		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
 		ASSERT_EQ(doc.n, 1);
@@ -57,15 +65,17 @@ TEST(gw_chars_repeat_bits_match_definition)
 		ASSERT_EQ((doc.paras[0].chars & GW_C_HANREP) != 0, hanrep);
 		ASSERT_EQ((doc.paras[0].chars & GW_C_DOTREP) != 0, dotrep);
 		ASSERT_EQ((doc.paras[0].chars & GW_C_PUNCPAIR) != 0, pair);
+		ASSERT_EQ((doc.paras[0].chars & GW_C_WORDREP) != 0, wordrep);
 		seen[0] += hanrep;
 		seen[1] += dotrep;
 		seen[2] += pair;
 		seen[3] += adj && !hanrep && !dotrep;
+		seen[4] += wordrep;
 		gw_doc_free(&doc);
 		free(utf8);
 		ustr_free(&u);
 	}
 	/* every case came up */
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < 5; k++)
 		ASSERT(seen[k] > 100);
 }
