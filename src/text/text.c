@@ -164,30 +164,28 @@ void ustr_add_utf8(struct ustr *u, const char *s, size_t len)
 		/* Two 3-byte sequences in a row (most CJK text), read as one
 		 * word: both leads 1110xxxx with continuations 10xxxxxx, and
 		 * both lead nibbles in 1-C or E-F (not E0, which may be
-		 * overlong, nor ED, which may be a surrogate) — the inline
-		 * case below, twice. */
-		if (end - b >= 8) {
+		 * overlong, nor ED, which may be a surrogate: adding 0xF to a
+		 * nibble carries into bit 4 unless it is 0, the same after an
+		 * XOR with D unless it is D) — the inline case below, twice. */
+		while (end - b >= 8) {
 			uint64_t w;
+			uint32_t x;
 
 			memcpy(&w, b, sizeof(w));
-			if ((w & 0x0000C0C0F0C0C0F0u) == 0x00008080E08080E0u) {
-				uint32_t a = (uint32_t)w;
-				uint32_t c = (uint32_t)(w >> 24);
-				uint32_t cp1 =
-				    (a & 0x0F) << 12 | (a & 0x3F00) >> 2 | (a >> 16 & 0x3F);
-				uint32_t cp2 =
-				    (c & 0x0F) << 12 | (c & 0x3F00) >> 2 | (c >> 16 & 0x3F);
-
-				if (cp1 >= 0x1000 && cp2 >= 0x1000 && (cp1 >> 12) != 0xD &&
-				    (cp2 >> 12) != 0xD) {
-					o[0] = cp1;
-					o[1] = cp2;
-					o += 2;
-					b += 6;
-					continue;
-				}
-			}
+			x = (uint32_t)w & 0x0F00000Fu;
+			if ((w & 0x0000C0C0F0C0C0F0u) != 0x00008080E08080E0u ||
+			    ((x + 0x0F00000Fu) & ((x ^ 0x0D00000Du) + 0x0F00000Fu) & 0x10000010u) !=
+				0x10000010u)
+				break;
+			o[0] = ((uint32_t)w & 0x0F) << 12 | ((uint32_t)w & 0x3F00) >> 2 |
+			       ((uint32_t)(w >> 16) & 0x3F);
+			o[1] = ((uint32_t)(w >> 24) & 0x0F) << 12 | ((uint32_t)(w >> 26) & 0xFC0) |
+			       ((uint32_t)(w >> 40) & 0x3F);
+			o += 2;
+			b += 6;
 		}
+		if (end - b < 3)
+			break;
 #endif
 		c0 = b[0];
 		if (c0 < 0x80) {
