@@ -92,6 +92,7 @@ struct gw_para {
 	 * the rules do not walk the paragraph again; NULL for .txt */
 	struct doc_seg *segs;
 	size_t nsegs;
+	bool segs_shared; /* segs lies in gw_doc.seg_pool (not freed alone) */
 };
 
 /* Character classes present in a paragraph, so rules that need e.g. a digit
@@ -158,8 +159,9 @@ struct gw_doc {
 	const struct gw_profile *profile;
 	int doc_type;			  /* index into gw_doc_types, -1 unknown */
 	long docno, title, to, date, sig; /* paragraph indices or -1 */
-	bool fixing;	 /* set by gw_fix: rules may plan fixes beyond what they report */
-	void *run_cache; /* per-paragraph run properties, alive only inside gw_check */
+	bool fixing;		  /* set by gw_fix: rules may plan fixes beyond what they report */
+	void *run_cache;	  /* per-paragraph run properties, alive only inside gw_check */
+	struct doc_seg *seg_pool; /* every paragraph's segs as loaded, one allocation */
 };
 
 /* The 15 法定文种 (条例 第八条), in gw_doc_types order. */
