@@ -177,10 +177,12 @@ void ustr_add_utf8(struct ustr *u, const char *s, size_t len)
 			    ((x + 0x0F00000Fu) & ((x ^ 0x0D00000Du) + 0x0F00000Fu) & 0x10000010u) !=
 				0x10000010u)
 				break;
-			o[0] = ((uint32_t)w & 0x0F) << 12 | ((uint32_t)w & 0x3F00) >> 2 |
-			       ((uint32_t)(w >> 16) & 0x3F);
-			o[1] = ((uint32_t)(w >> 24) & 0x0F) << 12 | ((uint32_t)(w >> 26) & 0xFC0) |
-			       ((uint32_t)(w >> 40) & 0x3F);
+			/* the second sequence moved up to bit 32, both decoded
+			 * at once into two 32-bit lanes, stored as o[0], o[1] */
+			w = (w & 0xFFFFFFu) | (w & 0xFFFFFF000000u) << 8;
+			w = (w & 0x0000000F0000000Fu) << 12 | (w & 0x00003F0000003F00u) >> 2 |
+			    (w & 0x003F0000003F0000u) >> 16;
+			memcpy(o, &w, sizeof(w));
 			o += 2;
 			b += 6;
 		}
