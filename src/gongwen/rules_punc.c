@@ -75,11 +75,14 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
 	size_t from = 0;
 	size_t s;
 	size_t e;
+	/* Every mark handled is a GW_C_APUNCT (m is p's text, URLs blanked):
+	 * without one, nothing to scan. */
+	const uint32_t *mt = m->p;
+	size_t mn = (p->chars & GW_C_APUNCT) ? m->len : 0;
 
-	/* Count straight quotes already open before deciding curly direction.
-	 * Every mark handled is a GW_C_APUNCT (m is p's text, URLs blanked). */
-	for (size_t k = 0; (p->chars & GW_C_APUNCT) && k < m->len; k++) {
-		uint32_t c = m->p[k];
+	/* Count straight quotes already open before deciding curly direction. */
+	for (size_t k = 0; k < mn; k++) {
+		uint32_t c = mt[k];
 		const char *rep = NULL;
 
 		if (c >= 0x80) /* every mark handled is ASCII */
@@ -352,6 +355,8 @@ static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	static const uint32_t open[] = {0x201C, 0x2018, 0x300A, 0x3008, 0xFF08, 0x3014, 0x3010};
 	static const uint32_t close[] = {0x201D, 0x2019, 0x300B, 0x3009, 0xFF09, 0x3015, 0x3011};
 	const struct gw_para *p = &doc->paras[i];
+	const uint32_t *txt = p->text.p;
+	size_t n = p->text.len;
 	uint32_t stack[64];
 	size_t pos[64];
 	size_t depth = 0;
@@ -359,8 +364,8 @@ static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	/* every mark of open[] and close[] is a GW_C_PAIRMARK */
 	if (!(p->chars & GW_C_PAIRMARK))
 		return;
-	for (size_t k = 0; k < p->text.len; k++) {
-		uint32_t c = p->text.p[k];
+	for (size_t k = 0; k < n; k++) {
+		uint32_t c = txt[k];
 
 		/* every mark of open[] and close[] lies in one of these ranges;
 		 * the first test passes over Han characters (U+3016-FF07) */
