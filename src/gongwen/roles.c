@@ -444,6 +444,20 @@ static unsigned rep_bits(uint32_t ch)
 	return GW_C_ADJREP;
 }
 
+/* The GW_C_NIAN_* bits of the character b before a 年. */
+static unsigned nian_bits(uint32_t b)
+{
+	unsigned c = 0;
+
+	if (b >= '0' && b <= '9')
+		c |= GW_C_NIAN_DIG;
+	else if (b == 'O' || b == 0xFF10)
+		c |= GW_C_NIAN_OTH;
+	else if (b == 0x3007 || b == 0x96F6 || text_cn_digit(b) >= 1)
+		c |= GW_C_NIAN_CN;
+	return c;
+}
+
 /* The GW_C_* summary of a text, and its code points added to the Bloom
  * filter cps. Most characters are Han and only need the filter and the
  * neighbour comparisons. */
@@ -470,6 +484,8 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 			prev_pm = false;
 		else
 			c |= char_bits(ch, &prev_pm);
+		if (ch == 0x5E74 && j >= 1)
+			c |= nian_bits(t[j - 1]);
 	}
 	for (size_t j = head; j < n; j++) {
 		uint32_t ch = t[j];
@@ -496,6 +512,8 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 			continue;
 		}
 		c |= char_bits(ch, &prev_pm);
+		if (ch == 0x5E74)
+			c |= nian_bits(t[j - 1]);
 	}
 	return c;
 }
