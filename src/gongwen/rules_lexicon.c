@@ -935,6 +935,16 @@ static bool key_rest_at(const uint32_t *t, const struct lex_key *key)
 	return true;
 }
 
+/* The first position from k on that is outside the BMP or whose character
+ * starts a key (LEX_FIRST), or n: most characters start none, and this
+ * loop passes over them on its own. */
+static size_t lex_skip(const uint32_t *t, size_t k, size_t n)
+{
+	while (k < n && t[k] <= 0xFFFF && !(lex_first_tab[t[k]] & LEX_FIRST))
+		k++;
+	return k;
+}
+
 static void lex_scan(struct para_scan *ps)
 {
 	const struct gw_para *p = &ps->doc->paras[ps->i];
@@ -942,11 +952,8 @@ static void lex_scan(struct para_scan *ps)
 	size_t n = p->text.len;
 	size_t last_end[LX_NCLASS] = {0};
 
-	for (size_t k = 0; k < n; k++) {
-		/* most characters start no key: the BMP bit alone says so */
+	for (size_t k = lex_skip(t, 0, n); k < n; k = lex_skip(t, k + 1, n)) {
 		if (t[k] <= 0xFFFF) {
-			if (!(lex_first_tab[t[k]] & LEX_FIRST))
-				continue;
 			/* every key of two or more characters needs the next one */
 			if (!lex_pair_may(t[k], k + 1 < n ? t[k + 1] : 0))
 				continue;
