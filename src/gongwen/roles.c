@@ -393,8 +393,8 @@ bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits)
 }
 
 /* The GW_C_* bits of one character that is not a Han character other than
- * 年 (*prev_pm: the character before was one of ，、；：。！？). */
-static unsigned char_bits(uint32_t ch, bool *prev_pm)
+ * 年 (prev: the character before it, 0 at the start). */
+static unsigned char_bits(uint32_t ch, uint32_t prev)
 {
 	/* , ; : ? ! . " ' ( ) as bits of a mask (all below 64) */
 	static const uint64_t apunct =
@@ -409,16 +409,10 @@ static unsigned char_bits(uint32_t ch, bool *prev_pm)
 			c |= GW_C_DIGIT;
 		else if (ch < 64 && ((apunct >> ch) & 1))
 			c |= GW_C_APUNCT;
-		*prev_pm = false;
 		return c;
 	}
-	if (is_point_mark(ch)) {
-		if (*prev_pm)
-			c |= GW_C_PUNCPAIR;
-		*prev_pm = true;
-	} else {
-		*prev_pm = false;
-	}
+	if (is_point_mark(ch) && is_point_mark(prev))
+		c |= GW_C_PUNCPAIR;
 	if ((ch >= 0x2018 && ch <= 0x201D) || (ch >= 0x3008 && ch <= 0x3015) || ch == 0xFF08 ||
 	    ch == 0xFF09)
 		c |= GW_C_PAIRMARK;
@@ -467,7 +461,6 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 	size_t n = u->len;
 	size_t head = n < 5 ? n : 5;
 	unsigned c = 0;
-	bool prev_pm = false;
 
 	/* the first five characters: the neighbour tests look back only as
 	 * far as there are characters */
@@ -480,10 +473,8 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 			c |= rep_bits(ch);
 		if (j >= 3 && ch == t[j - 2] && t[j - 1] == t[j - 3])
 			c |= GW_C_WORDREP;
-		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74)
-			prev_pm = false;
-		else
-			c |= char_bits(ch, &prev_pm);
+		if (ch - 0x4E00 > 0x9FFF - 0x4E00 || ch == 0x5E74)
+			c |= char_bits(ch, j >= 1 ? t[j - 1] : 0);
 		if (ch == 0x5E74 && j >= 1)
 			c |= nian_bits(t[j - 1]);
 	}
@@ -506,12 +497,10 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 			    (ch == p3 && p1 == t[j - 4] && p2 == t[j - 5]))
 				c |= GW_C_WORDREP;
 		}
-		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74) {
-			/* a Han character other than 年: nothing else to note */
-			prev_pm = false;
+		/* a Han character other than 年: nothing else to note */
+		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74)
 			continue;
-		}
-		c |= char_bits(ch, &prev_pm);
+		c |= char_bits(ch, t[j - 1]);
 		if (ch == 0x5E74)
 			c |= nian_bits(t[j - 1]);
 	}
