@@ -131,9 +131,15 @@ static inline bool gw_para_may_have(const struct gw_para *p, uint32_t c)
 
 	return (p->cps[h >> 6] >> (h & 63)) & 1;
 }
-/* The same for the first code point of each UTF-8 literal in a NULL-ended list:
- * false when none of them can occur. */
-bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits);
+/* The same for n code points: false when none of them can occur. */
+static inline bool gw_para_may_have_cps(const struct gw_para *p, const uint32_t *cps, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (gw_para_may_have(p, cps[k]))
+			return true;
+	}
+	return false;
+}
 
 /* Profile: the parameters rules check against (gbt9704-2012 by default). */
 struct gw_profile {

@@ -366,32 +366,6 @@ static bool is_point_mark(uint32_t c)
 	       c == 0xFF01 || c == 0xFF1F;
 }
 
-bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits)
-{
-	for (size_t k = 0; lits[k] != NULL; k++) {
-		/* the first code point of a UTF-8 literal (callers pass valid
-		 * literals; an empty one may match anything) */
-		const unsigned char *s = (const unsigned char *)lits[k];
-		uint32_t c;
-
-		if (s[0] == 0)
-			return true;
-		if (s[0] < 0x80)
-			c = s[0];
-		else if (s[0] < 0xE0)
-			c = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
-		else if (s[0] < 0xF0)
-			c = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
-			    (s[2] & 0x3F);
-		else
-			c = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
-			    ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-		if (gw_para_may_have(p, c))
-			return true;
-	}
-	return false;
-}
-
 /* The GW_C_* bits of one character that is not a Han character other than
  * 年 (prev: the character before it, 0 at the start). */
 static unsigned char_bits(uint32_t ch, uint32_t prev)

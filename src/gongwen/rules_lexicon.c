@@ -1214,7 +1214,7 @@ static bool xiang_cue(const struct gw_para *p)
 }
 
 /* The opening brackets of the GW-TYPE-015 pattern. */
-static const char *const type015_open[] = {"〔", "[", "【", NULL};
+static const uint32_t type015_open[] = {0x3014 /* 〔 */, '[', 0x3010 /* 【 */};
 
 static void ctx_scan(struct para_scan *ps)
 {
@@ -1250,7 +1250,7 @@ static void ctx_scan(struct para_scan *ps)
 		/* GW-TYPE-015 needs a 〔[【 year 〕]】 number 号 */
 		if (strcmp(cr->rule, "GW-TYPE-015") == 0 &&
 		    (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, 0x53F7) ||
-		     !gw_para_may_have_any(p, type015_open)))
+		     !gw_para_may_have_cps(p, type015_open, ARRAY_LEN(type015_open))))
 			continue;
 		/* the word-doubling rule (GW-LANG-005, the rule without a
 		 * literal) needs "ABAB" or "ABCABC" */

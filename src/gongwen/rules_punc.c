@@ -223,7 +223,7 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	/* URL masking only writes spaces, so what p lacks m lacks too: the
 	 * pattern needs "...", "。。。" or a … */
 	bool may_dots = gw_para_may_have(p, 0x2026) || has_three(p, '.') || has_three(p, 0x3002);
-	static const char *const dashes[] = {"-", "－", "―", "—", NULL};
+	static const uint32_t dashes[] = {'-', 0xFF0D /* － */, 0x2015 /* ― */, 0x2014 /* — */};
 
 	while (may_dots &&
 	       text_re_search(text_re_get("(?<![.0-9A-Za-z])\\.{3,6}(?![.0-9A-Za-z])|。{3,}|"
@@ -245,7 +245,7 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 		gw_at(out, doc, i, s, e, "GW-PUNC-004", E, GW_FIX_SUGGEST, "省略号后不再用“等”");
 	fd = NULL;
 	from = 0;
-	while (gw_para_may_have_any(p, dashes) &&
+	while (gw_para_may_have_cps(p, dashes, ARRAY_LEN(dashes)) &&
 	       (gw_has_around(p, '-', is_urhan, NULL) || gw_has_around(p, 0xFF0D, is_urhan, NULL) ||
 		gw_has_around(p, 0x2015, is_urhan, NULL) ||
 		gw_has_around(p, 0x2014, is_urhan, NULL)) &&
@@ -281,12 +281,11 @@ static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t s;
 	size_t e;
 	long g[4];
-	static const char *const seps[] = {"-", "－", "~", NULL};
-
 	static const uint32_t sep_cps[] = {'-', 0xFF0D, '~'};
 
 	/* both patterns need one of -－~ between digits */
-	if (!gw_para_may_have_any(p, seps) || !gw_digit_sep_digit(p, sep_cps, ARRAY_LEN(sep_cps)))
+	if (!gw_para_may_have_cps(p, sep_cps, ARRAY_LEN(sep_cps)) ||
+	    !gw_digit_sep_digit(p, sep_cps, ARRAY_LEN(sep_cps)))
 		return;
 	while (gw_re("(?<![0-9])[0-9]{4}(\\s*[-－~]\\s*)[0-9]{4}\\s*年", p, from, &s, &e, g, 1)) {
 		if (fd == NULL)
@@ -408,10 +407,10 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 	size_t s;
 	size_t e;
 
-	static const char *const bullets[] = {"•", "・", NULL};
-	static const char *const spaces[] = {" ", "\u3000", NULL};
+	static const uint32_t bullets[] = {0x2022 /* • */, 0x30FB /* ・ */};
+	static const uint32_t spaces[] = {' ', 0x3000};
 
-	if (gw_para_may_have_any(p, bullets) &&
+	if (gw_para_may_have_cps(p, bullets, ARRAY_LEN(bullets)) &&
 	    (text_ucs_chr(p->text.p, p->text.len, 0, 0x2022) >= 0 ||
 	     text_ucs_chr(p->text.p, p->text.len, 0, 0x30FB) >= 0))
 		gw_replace_all(out, doc, i,
@@ -420,7 +419,7 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 	if (p->role == GW_ROLE_DOCNO || p->role == GW_ROLE_MARK || p->role == GW_ROLE_SIG ||
 	    p->role == GW_ROLE_PRINT || p->role == GW_ROLE_ATTEND || p->role == GW_ROLE_TITLE)
 		return;
-	if (gw_para_may_have_any(p, spaces) &&
+	if (gw_para_may_have_cps(p, spaces, ARRAY_LEN(spaces)) &&
 	    gw_re("(?<=[\\x{4E00}-\\x{9FFF}，。；：、])[ \\x{3000}]+(?=[\\x{4E00}-\\x{9FFF}])", p,
 		  1, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-018", W, GW_FIX_SUGGEST, "汉字之间有多余空格");
