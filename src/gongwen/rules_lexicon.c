@@ -762,7 +762,6 @@ struct para_scan {
 	long fidx[LX_NCLASS]; /* finding of each class in this paragraph, -1 none */
 	struct buf items[LX_NCLASS];
 	size_t nitems[LX_NCLASS];
-	unsigned char need_first[32]; /* first context rule with the same ctx_need */
 };
 
 /* +1 for an opening 《〈“‘「『, -1 for its closing mark, 0 otherwise. */
@@ -1097,7 +1096,7 @@ static const char *const ctx_need[] = {
     "考查", "起用", "启用",   "象",   "的",   "的",   "的",   "的",   NULL,   "《",
 };
 _Static_assert(ARRAY_LEN(ctx_need) == ARRAY_LEN(ctx_rules), "one literal per context rule");
-_Static_assert(ARRAY_LEN(ctx_rules) <= 32, "para_scan.need_first holds every context rule");
+_Static_assert(ARRAY_LEN(ctx_rules) <= 255, "ctx_need_first holds every context rule");
 
 /* For the 的 rules: the characters one of which must directly follow the
  * 的 (the first characters of the alternatives after "(的)"); NULL: none. */
@@ -1162,31 +1161,47 @@ static bool de_followed_by(const struct gw_para *p, struct de_next *de, const ch
 	return false;
 }
 
-/* May every code point of the UTF-8 literal occur in p? (Bloom filter; the
- * literals are valid UTF-8, decoded here) */
-static bool may_have_all(const struct gw_para *p, const char *lit)
+/* ctx_need decoded once (ctx_build): the code points of each literal, and
+ * the first context rule with the same literal. */
+#define CTX_NEED_MAX 4
+static uint32_t ctx_need_cp[ARRAY_LEN(ctx_rules)][CTX_NEED_MAX];
+static unsigned char ctx_need_n[ARRAY_LEN(ctx_rules)];
+static unsigned char ctx_need_first[ARRAY_LEN(ctx_rules)];
+static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
+
+static void ctx_build(void)
 {
-	const unsigned char *b = (const unsigned char *)lit;
+	for (size_t r = 0; r < ARRAY_LEN(ctx_rules); r++) {
+		const char *s = ctx_need[r];
+		size_t n = s ? strlen(s) : 0;
+		size_t at = 0;
 
-	while (*b != 0) {
-		uint32_t c;
+		while (at < n) {
+			uint32_t cp;
 
-		if (b[0] < 0x80) {
-			c = b[0];
-			b += 1;
-		} else if (b[0] < 0xE0) {
-			c = ((uint32_t)(b[0] & 0x1F) << 6) | (b[1] & 0x3F);
-			b += 2;
-		} else if (b[0] < 0xF0) {
-			c = ((uint32_t)(b[0] & 0x0F) << 12) | ((uint32_t)(b[1] & 0x3F) << 6) |
-			    (b[2] & 0x3F);
-			b += 3;
-		} else {
-			c = ((uint32_t)(b[0] & 0x07) << 18) | ((uint32_t)(b[1] & 0x3F) << 12) |
-			    ((uint32_t)(b[2] & 0x3F) << 6) | (b[3] & 0x3F);
-			b += 4;
+			/* a longer literal: raise CTX_NEED_MAX */
+			assert(ctx_need_n[r] < CTX_NEED_MAX);
+			if (ctx_need_n[r] >= CTX_NEED_MAX)
+				abort();
+			at += text_utf8_decode(s + at, n - at, &cp);
+			ctx_need_cp[r][ctx_need_n[r]++] = cp;
 		}
-		if (!gw_para_may_have(p, c))
+		ctx_need_first[r] = (unsigned char)r;
+		for (size_t q = 0; q < r && s != NULL; q++) {
+			if (ctx_need[q] != NULL && strcmp(ctx_need[q], s) == 0) {
+				ctx_need_first[r] = (unsigned char)q;
+				break;
+			}
+		}
+	}
+}
+
+/* May every code point of context rule r's literal occur in p? (Bloom
+ * filter) */
+static bool may_have_need(const struct gw_para *p, size_t r)
+{
+	for (size_t k = 0; k < ctx_need_n[r]; k++) {
+		if (!gw_para_may_have(p, ctx_need_cp[r][k]))
 			return false;
 	}
 	return true;
@@ -1233,13 +1248,13 @@ static void ctx_scan(struct para_scan *ps)
 		long g[2];
 
 		if (ctx_need[r] != NULL) {
-			has[r] = has[ps->need_first[r]];
+			has[r] = has[ctx_need_first[r]];
 			if (has[r] == 0)
-				has[r] = may_have_all(p, ctx_need[r]) &&
-						 text_ucs_find(p->text.p, p->text.len, 0,
-							       ctx_need[r]) >= 0
-					     ? 1
-					     : -1;
+				has[r] =
+				    may_have_need(p, r) && text_ucs_find(p->text.p, p->text.len, 0,
+									 ctx_need[r]) >= 0
+					? 1
+					: -1;
 			if (has[r] < 0)
 				continue;
 			if (ctx_next[r] != NULL && !de_followed_by(p, &de, ctx_next[r]))
@@ -1756,19 +1771,11 @@ void gw_rules_lexicon(struct gw_doc *doc, struct gw_findings *out)
 	/* xiang_cue guards the rule at CTX_XIANG */
 	assert(strcmp(ctx_need[CTX_XIANG], "象") == 0);
 	pthread_once(&lex_once, lex_build);
+	pthread_once(&ctx_once, ctx_build);
 	memset(&ps, 0, sizeof(ps));
 	ps.doc = doc;
 	ps.out = out;
 	ps.han_down = han_answers_subordinate(doc);
-	for (size_t r = 0; r < ARRAY_LEN(ctx_rules); r++) {
-		ps.need_first[r] = (unsigned char)r;
-		for (size_t q = 0; q < r && ctx_need[r] != NULL; q++) {
-			if (ctx_need[q] != NULL && strcmp(ctx_need[q], ctx_need[r]) == 0) {
-				ps.need_first[r] = (unsigned char)q;
-				break;
-			}
-		}
-	}
 	for (int c = 0; c < LX_NCLASS; c++) {
 		ps.fidx[c] = -1;
 		buf_init(&ps.items[c], 4096);
