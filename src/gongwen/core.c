@@ -164,25 +164,50 @@ int gw_doc_from_text(const char *label, const char *text, size_t len, const stru
 
 static void keep_segs(struct gw_para *p, const struct doc_ptext *pt)
 {
-	free(p->segs);
+	if (!p->segs_shared)
+		free(p->segs);
+	p->segs_shared = false;
 	p->segs = xmalloc((pt->nsegs ? pt->nsegs : 1) * sizeof(*p->segs));
 	if (pt->nsegs > 0)
 		memcpy(p->segs, pt->segs, pt->nsegs * sizeof(*p->segs));
 	p->nsegs = pt->nsegs;
 }
 
+/* The paragraphs' texts, and their segments one after another in
+ * doc->seg_pool (one allocation instead of one per paragraph; a paragraph
+ * refreshed later gets its own, see keep_segs). */
 static void load_docx_texts(struct gw_doc *doc)
 {
 	struct doc_ptext pt;
 	size_t cap = 0;
+	size_t *off = xmalloc((doc->docx->npara ? doc->docx->npara : 1) * sizeof(*off));
+	size_t nseg = 0;
+	size_t segcap = 0;
 
+	/* room for two segments per paragraph before the pool grows */
+	doc->seg_pool = xgrow(NULL, &segcap, 2 * doc->docx->npara + 8, sizeof(*doc->seg_pool));
 	doc_ptext_init(&pt);
 	for (size_t i = 0; i < doc->docx->npara; i++) {
+		struct gw_para *p;
+
 		doc_docx_para_text(doc->docx->paras[i], &pt);
 		add_para(doc, &cap, NULL, 0, doc->docx->paras[i]);
-		ustr_add(&doc->paras[doc->n - 1].text, pt.text.p, pt.text.len);
-		keep_segs(&doc->paras[doc->n - 1], &pt);
+		p = &doc->paras[doc->n - 1];
+		ustr_add(&p->text, pt.text.p, pt.text.len);
+		doc->seg_pool =
+		    xgrow(doc->seg_pool, &segcap, nseg + pt.nsegs + 1, sizeof(*doc->seg_pool));
+		if (pt.nsegs > 0)
+			memcpy(doc->seg_pool + nseg, pt.segs, pt.nsegs * sizeof(*doc->seg_pool));
+		off[i] = nseg;
+		p->nsegs = pt.nsegs;
+		nseg += pt.nsegs;
 	}
+	/* the pool has stopped moving: point the paragraphs into it */
+	for (size_t i = 0; i < doc->n; i++) {
+		doc->paras[i].segs = doc->seg_pool + off[i];
+		doc->paras[i].segs_shared = true;
+	}
+	free(off);
 	doc_ptext_free(&pt);
 }
 
@@ -254,9 +279,12 @@ void gw_doc_free(struct gw_doc *doc)
 {
 	for (size_t i = 0; i < doc->n; i++) {
 		ustr_free(&doc->paras[i].text);
-		free(doc->paras[i].segs);
+		if (!doc->paras[i].segs_shared)
+			free(doc->paras[i].segs);
 	}
 	free(doc->paras);
+	free(doc->seg_pool);
+	doc->seg_pool = NULL;
 	doc_docx_free(doc->docx);
 	doc->paras = NULL;
 	doc->docx = NULL;

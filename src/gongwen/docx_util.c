@@ -47,7 +47,7 @@ size_t gw_docx_all_sections(const struct doc_docx *d, xmlNodePtr *out, size_t ma
 struct run_cache_entry {
 	bool valid;
 	size_t n;
-	struct gw_run_info *runs;
+	size_t off; /* into check_cache.runv */
 };
 
 struct pp_slot {
@@ -63,6 +63,9 @@ struct check_cache {
 	struct doc_pprops *ppv; /* the properties (the slots stay small) */
 	size_t ppv_cap;
 	struct gw_run_info *scratch; /* GW_MAX_RUNS runs: where a paragraph's are computed */
+	struct gw_run_info *runv;    /* every paragraph's runs, one after another */
+	size_t runv_n;
+	size_t runv_cap;
 	bool sects_valid;
 	size_t nsects; /* first SECT_CACHE_MAX sections in document order */
 	xmlNodePtr sects[SECT_CACHE_MAX];
@@ -115,6 +118,8 @@ void gw_run_cache_begin(struct gw_doc *doc)
 		return;
 	c = xcalloc(1, sizeof(*c));
 	c->paras = xcalloc(doc->n ? doc->n : 1, sizeof(*c->paras));
+	/* room for two runs with text per paragraph before runv grows */
+	c->runv = xgrow(NULL, &c->runv_cap, 2 * doc->n + 8, sizeof(*c->runv));
 	doc->run_cache = c;
 }
 
@@ -124,8 +129,7 @@ void gw_run_cache_end(struct gw_doc *doc)
 
 	if (c == NULL)
 		return;
-	for (size_t i = 0; i < doc->n; i++)
-		free(c->paras[i].runs);
+	free(c->runv);
 	free(c->paras);
 	free(c->scratch);
 	free(c->pps);
@@ -187,16 +191,21 @@ size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out,
 		return runs_compute(doc, i, out, max);
 	c = cc->paras;
 	if (!c[i].valid) {
-		/* computed in one buffer for all paragraphs, kept at their size */
+		/* computed in one buffer for all paragraphs, kept one after
+		 * another in runv (one allocation, not one per paragraph) */
 		if (cc->scratch == NULL)
 			cc->scratch = xmalloc(GW_MAX_RUNS * sizeof(*cc->scratch));
 		c[i].n = runs_compute(doc, i, cc->scratch, GW_MAX_RUNS);
-		c[i].runs = xmalloc((c[i].n ? c[i].n : 1) * sizeof(*c[i].runs));
-		memcpy(c[i].runs, cc->scratch, c[i].n * sizeof(*c[i].runs));
+		cc->runv = xgrow(cc->runv, &cc->runv_cap, cc->runv_n + c[i].n, sizeof(*cc->runv));
+		if (c[i].n > 0)
+			memcpy(cc->runv + cc->runv_n, cc->scratch, c[i].n * sizeof(*cc->runv));
+		c[i].off = cc->runv_n;
+		cc->runv_n += c[i].n;
 		c[i].valid = true;
 	}
 	n = c[i].n < max ? c[i].n : max;
-	memcpy(out, c[i].runs, n * sizeof(*out));
+	if (n > 0)
+		memcpy(out, cc->runv + c[i].off, n * sizeof(*out));
 	return n;
 }
 

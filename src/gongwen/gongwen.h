@@ -92,6 +92,7 @@ struct gw_para {
 	 * the rules do not walk the paragraph again; NULL for .txt */
 	struct doc_seg *segs;
 	size_t nsegs;
+	bool segs_shared; /* segs lies in gw_doc.seg_pool (not freed alone) */
 };
 
 /* Character classes present in a paragraph, so rules that need e.g. a digit
@@ -107,7 +108,13 @@ enum {
 	GW_C_PUNCPAIR = 1u << 7, /* two of ，、；：。！？ in a row */
 	GW_C_WORDREP = 1u << 8,	 /* "ABAB" or "ABCABC": a word of 2 or 3 repeated */
 	GW_C_PAIRMARK = 1u << 9, /* a paired mark: U+2018-201D, U+3008-3015, （） */
-	GW_C_AMBIG = 1u << 10 /* “”‘’—…· (width depends on the font: gw_run_has_ambiguous_punct) */
+	GW_C_AMBIG = 1u << 10, /* “”‘’—…· (width depends on the font: gw_run_has_ambiguous_punct) */
+	GW_C_HANREP = 1u << 11, /* a Han character (text_is_han) twice in a row */
+	GW_C_DOTREP = 1u << 12, /* "." or "。" twice in a row */
+	/* what directly precedes a 年 somewhere (gw_digit_before, gw_cn_numeral_before_nian) */
+	GW_C_NIAN_DIG = 1u << 13, /* 0-9 */
+	GW_C_NIAN_CN = 1u << 14,  /* 〇 零 or text_cn_digit 1-10 (一 … 九 十) */
+	GW_C_NIAN_OTH = 1u << 15  /* O or ０ */
 };
 
 /* The bit of code point c in gw_para.cps (10 bits: one of 1024). */
@@ -124,9 +131,15 @@ static inline bool gw_para_may_have(const struct gw_para *p, uint32_t c)
 
 	return (p->cps[h >> 6] >> (h & 63)) & 1;
 }
-/* The same for the first code point of each UTF-8 literal in a NULL-ended list:
- * false when none of them can occur. */
-bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits);
+/* The same for n code points: false when none of them can occur. */
+static inline bool gw_para_may_have_cps(const struct gw_para *p, const uint32_t *cps, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (gw_para_may_have(p, cps[k]))
+			return true;
+	}
+	return false;
+}
 
 /* Profile: the parameters rules check against (gbt9704-2012 by default). */
 struct gw_profile {
@@ -156,8 +169,9 @@ struct gw_doc {
 	const struct gw_profile *profile;
 	int doc_type;			  /* index into gw_doc_types, -1 unknown */
 	long docno, title, to, date, sig; /* paragraph indices or -1 */
-	bool fixing;	 /* set by gw_fix: rules may plan fixes beyond what they report */
-	void *run_cache; /* per-paragraph run properties, alive only inside gw_check */
+	bool fixing;		  /* set by gw_fix: rules may plan fixes beyond what they report */
+	void *run_cache;	  /* per-paragraph run properties, alive only inside gw_check */
+	struct doc_seg *seg_pool; /* every paragraph's segs as loaded, one allocation */
 };
 
 /* The 15 法定文种 (条例 第八条), in gw_doc_types order. */

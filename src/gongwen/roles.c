@@ -366,35 +366,9 @@ static bool is_point_mark(uint32_t c)
 	       c == 0xFF01 || c == 0xFF1F;
 }
 
-bool gw_para_may_have_any(const struct gw_para *p, const char *const *lits)
-{
-	for (size_t k = 0; lits[k] != NULL; k++) {
-		/* the first code point of a UTF-8 literal (callers pass valid
-		 * literals; an empty one may match anything) */
-		const unsigned char *s = (const unsigned char *)lits[k];
-		uint32_t c;
-
-		if (s[0] == 0)
-			return true;
-		if (s[0] < 0x80)
-			c = s[0];
-		else if (s[0] < 0xE0)
-			c = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
-		else if (s[0] < 0xF0)
-			c = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
-			    (s[2] & 0x3F);
-		else
-			c = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
-			    ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-		if (gw_para_may_have(p, c))
-			return true;
-	}
-	return false;
-}
-
 /* The GW_C_* bits of one character that is not a Han character other than
- * 年 (*prev_pm: the character before was one of ，、；：。！？). */
-static unsigned char_bits(uint32_t ch, bool *prev_pm)
+ * 年 (prev: the character before it, 0 at the start). */
+static unsigned char_bits(uint32_t ch, uint32_t prev)
 {
 	/* , ; : ? ! . " ' ( ) as bits of a mask (all below 64) */
 	static const uint64_t apunct =
@@ -409,16 +383,10 @@ static unsigned char_bits(uint32_t ch, bool *prev_pm)
 			c |= GW_C_DIGIT;
 		else if (ch < 64 && ((apunct >> ch) & 1))
 			c |= GW_C_APUNCT;
-		*prev_pm = false;
 		return c;
 	}
-	if (is_point_mark(ch)) {
-		if (*prev_pm)
-			c |= GW_C_PUNCPAIR;
-		*prev_pm = true;
-	} else {
-		*prev_pm = false;
-	}
+	if (is_point_mark(ch) && is_point_mark(prev))
+		c |= GW_C_PUNCPAIR;
 	if ((ch >= 0x2018 && ch <= 0x201D) || (ch >= 0x3008 && ch <= 0x3015) || ch == 0xFF08 ||
 	    ch == 0xFF09)
 		c |= GW_C_PAIRMARK;
@@ -434,6 +402,30 @@ static unsigned char_bits(uint32_t ch, bool *prev_pm)
 	return c;
 }
 
+/* The bits besides GW_C_ADJREP of a character that directly repeats. */
+static unsigned rep_bits(uint32_t ch)
+{
+	if (text_is_han(ch))
+		return GW_C_ADJREP | GW_C_HANREP;
+	if (ch == '.' || ch == 0x3002)
+		return GW_C_ADJREP | GW_C_DOTREP;
+	return GW_C_ADJREP;
+}
+
+/* The GW_C_NIAN_* bits of the character b before a 年. */
+static unsigned nian_bits(uint32_t b)
+{
+	unsigned c = 0;
+
+	if (b >= '0' && b <= '9')
+		c |= GW_C_NIAN_DIG;
+	else if (b == 'O' || b == 0xFF10)
+		c |= GW_C_NIAN_OTH;
+	else if (b == 0x3007 || b == 0x96F6 || text_cn_digit(b) >= 1)
+		c |= GW_C_NIAN_CN;
+	return c;
+}
+
 /* The GW_C_* summary of a text, and its code points added to the Bloom
  * filter cps. Most characters are Han and only need the filter and the
  * neighbour comparisons. */
@@ -443,7 +435,6 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 	size_t n = u->len;
 	size_t head = n < 5 ? n : 5;
 	unsigned c = 0;
-	bool prev_pm = false;
 
 	/* the first five characters: the neighbour tests look back only as
 	 * far as there are characters */
@@ -453,38 +444,39 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 
 		cps[h >> 6] |= (uint64_t)1 << (h & 63);
 		if (j >= 1 && ch == t[j - 1])
-			c |= GW_C_ADJREP;
+			c |= rep_bits(ch);
 		if (j >= 3 && ch == t[j - 2] && t[j - 1] == t[j - 3])
 			c |= GW_C_WORDREP;
-		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74)
-			prev_pm = false;
-		else
-			c |= char_bits(ch, &prev_pm);
+		if (ch - 0x4E00 > 0x9FFF - 0x4E00 || ch == 0x5E74)
+			c |= char_bits(ch, j >= 1 ? t[j - 1] : 0);
+		if (ch == 0x5E74 && j >= 1)
+			c |= nian_bits(t[j - 1]);
 	}
 	for (size_t j = head; j < n; j++) {
 		uint32_t ch = t[j];
-		uint32_t p1 = t[j - 1];
-		uint32_t p2 = t[j - 2];
-		uint32_t p3 = t[j - 3];
 		unsigned h = gw_cp_hash(ch);
 
 		cps[h >> 6] |= (uint64_t)1 << (h & 63);
 		/* both repetition tests need ch to equal one of the three
-		 * characters before it */
-		if ((ch == p1) | (ch == p2) | (ch == p3)) {
+		 * characters before it (rarely: branches, not flags) */
+		if (ch == t[j - 1] || ch == t[j - 2] || ch == t[j - 3]) {
+			uint32_t p1 = t[j - 1];
+			uint32_t p2 = t[j - 2];
+			uint32_t p3 = t[j - 3];
+
 			if (ch == p1)
-				c |= GW_C_ADJREP;
+				c |= rep_bits(ch);
 			/* "ABAB" or "ABCABC" ending at j */
 			if ((ch == p2 && p1 == p3) ||
 			    (ch == p3 && p1 == t[j - 4] && p2 == t[j - 5]))
 				c |= GW_C_WORDREP;
 		}
-		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74) {
-			/* a Han character other than 年: nothing else to note */
-			prev_pm = false;
+		/* a Han character other than 年: nothing else to note */
+		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74)
 			continue;
-		}
-		c |= char_bits(ch, &prev_pm);
+		c |= char_bits(ch, t[j - 1]);
+		if (ch == 0x5E74)
+			c |= nian_bits(t[j - 1]);
 	}
 	return c;
 }

@@ -44,22 +44,16 @@ bool gw_re(const char *pat, const struct gw_para *p, size_t from, size_t *s, siz
 
 bool gw_cn_numeral_before_nian(const struct gw_para *p, bool also_digits)
 {
-	if (!(p->chars & GW_C_NIAN))
-		return false;
-	for (long at = text_ucs_chr(p->text.p, p->text.len, 1, 0x5E74 /* 年 */); at >= 0;
-	     at = text_ucs_chr(p->text.p, p->text.len, (size_t)at + 1, 0x5E74)) {
-		uint32_t c = p->text.p[at - 1];
+	/* noted for every 年 by gw_detect_roles (GW_C_NIAN_*) */
+	unsigned want = GW_C_NIAN_CN | (also_digits ? GW_C_NIAN_DIG | GW_C_NIAN_OTH : 0u);
 
-		if (c == 0x3007 || c == 0x96F6 || text_cn_digit(c) >= 1)
-			return true;
-		if (also_digits && ((c >= '0' && c <= '9') || c == 'O' || c == 0xFF10))
-			return true;
-	}
-	return false;
+	return (p->chars & want) != 0;
 }
 
 bool gw_digit_before(const struct gw_para *p, uint32_t c)
 {
+	if (c == 0x5E74) /* 年: noted by gw_detect_roles */
+		return (p->chars & GW_C_NIAN_DIG) != 0;
 	if (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, c))
 		return false;
 	for (long k = text_ucs_chr(p->text.p, p->text.len, 1, c); k >= 0;

@@ -705,7 +705,8 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 	nest_pair(doc, i, books, "〈", "〉", &fd, out);
 	nest_pair(doc, i, quotes, "‘", "’", &fd, out);
 	/* GW-PUNC-009: "三五天", not "三、五天" (abbreviations like 第一、二季度 keep it). */
-	while (gw_has_around(p, 0x3001, gw_is_cn_digit19, gw_is_cn_digit19) &&
+	while ((p->chars & GW_C_DUNHAO) &&
+	       gw_has_around(p, 0x3001, gw_is_cn_digit19, gw_is_cn_digit19) &&
 	       gw_re("(?<![第0-9一二三四五六七八九十百千])([一二三四五六七八九])、"
 		     "([一二三四五六七八九])(?=[十百千万]?(?:天|个|名|人|种|次|倍|岁|户|家|吨|斤))",
 		     p, from, &s, &e, g, 2)) {
@@ -887,7 +888,8 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t from = 0;
 
 	/* GW-NUM-006: approximations with adjacent numbers are Chinese. */
-	while (gw_has_around(p, 0x3001, gw_is_digit19, gw_is_digit19) &&
+	while ((p->chars & (GW_C_DUNHAO | GW_C_DIGIT)) == (GW_C_DUNHAO | GW_C_DIGIT) &&
+	       gw_has_around(p, 0x3001, gw_is_digit19, gw_is_digit19) &&
 	       gw_re("(?<![0-9.、])([1-9])、([1-9])(?![0-9])(?=(?:个月|天|个|名|人|种|次|倍|岁))",
 		     p, from, &s, &e, g, 2)) {
 		if (p->text.p[g[2]] == p->text.p[g[0]] + 1) {

@@ -581,7 +581,32 @@ static uint8_t lex_first_bits[65536 / 8];
 static uint16_t lex_first_rank[65536 / 8];
 static uint8_t lex_pop8[256];
 static uint16_t lex_first_start[ARRAY_LEN(lex_table)];
+/* The same per BMP character, a byte each, for lex_scan's loop (one load
+ * per character): LEX_FIRST where lex_first_bits has the bit, LEX_SINGLE
+ * where a one-character key starts with it. A second filter: a bit of
+ * lex_pair_bits for the hash of the first two characters of every longer
+ * key. A position whose first character has no one-character key, and whose
+ * two characters' bit is clear, starts no key. */
+#define LEX_FIRST     1u
+#define LEX_SINGLE    2u
+#define LEX_PAIR_BITS 8192
+static uint8_t lex_first_tab[65536];
+static uint64_t lex_pair_bits[LEX_PAIR_BITS / 64];
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
+
+static unsigned lex_pair_hash(uint32_t a, uint32_t b)
+{
+	return (unsigned)(((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >> 19) & (LEX_PAIR_BITS - 1);
+}
+
+/* May a key start with the BMP code point a (with LEX_FIRST set) followed
+ * by b? */
+static bool lex_pair_may(uint32_t a, uint32_t b)
+{
+	unsigned h = lex_pair_hash(a, b);
+
+	return (lex_first_tab[a] & LEX_SINGLE) || ((lex_pair_bits[h >> 6] >> (h & 63)) & 1);
+}
 
 /* First key whose first code point is >= c. */
 static size_t lex_lower_bound(uint32_t c)
@@ -640,8 +665,17 @@ static void lex_build(void)
 	for (size_t k = 0; k < ARRAY_LEN(lex_keys); k++) {
 		uint32_t c = lex_keys[k].first;
 
-		if (c <= 0xFFFF && text_is_han(c))
+		if (c <= 0xFFFF && text_is_han(c)) {
 			lex_first_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+			lex_first_tab[c] |= LEX_FIRST;
+		}
+		if (c <= 0xFFFF && lex_keys[k].len < 2) {
+			lex_first_tab[c] |= LEX_SINGLE;
+		} else if (c <= 0xFFFF) {
+			unsigned h = lex_pair_hash(c, lex_pool[lex_keys[k].off + 1]);
+
+			lex_pair_bits[h >> 6] |= (uint64_t)1 << (h & 63);
+		}
 	}
 	for (unsigned b = 0; b < 256; b++)
 		lex_pop8[b] = (uint8_t)__builtin_popcount(b);
@@ -728,7 +762,6 @@ struct para_scan {
 	long fidx[LX_NCLASS]; /* finding of each class in this paragraph, -1 none */
 	struct buf items[LX_NCLASS];
 	size_t nitems[LX_NCLASS];
-	unsigned char need_first[32]; /* first context rule with the same ctx_need */
 };
 
 /* +1 for an opening 《〈“‘「『, -1 for its closing mark, 0 otherwise. */
@@ -901,6 +934,16 @@ static bool key_rest_at(const uint32_t *t, const struct lex_key *key)
 	return true;
 }
 
+/* The first position from k on that is outside the BMP or whose character
+ * starts a key (LEX_FIRST), or n: most characters start none, and this
+ * loop passes over them on its own. */
+static size_t lex_skip(const uint32_t *t, size_t k, size_t n)
+{
+	while (k < n && t[k] <= 0xFFFF && !(lex_first_tab[t[k]] & LEX_FIRST))
+		k++;
+	return k;
+}
+
 static void lex_scan(struct para_scan *ps)
 {
 	const struct gw_para *p = &ps->doc->paras[ps->i];
@@ -908,10 +951,12 @@ static void lex_scan(struct para_scan *ps)
 	size_t n = p->text.len;
 	size_t last_end[LX_NCLASS] = {0};
 
-	for (size_t k = 0; k < n; k++) {
-		/* most characters start no key: the BMP bit alone says so */
-		if (t[k] <= 0xFFFF && ((lex_first_bits[t[k] >> 3] >> (t[k] & 7)) & 1) == 0)
-			continue;
+	for (size_t k = lex_skip(t, 0, n); k < n; k = lex_skip(t, k + 1, n)) {
+		if (t[k] <= 0xFFFF) {
+			/* every key of two or more characters needs the next one */
+			if (!lex_pair_may(t[k], k + 1 < n ? t[k + 1] : 0))
+				continue;
+		}
 		for (size_t j = lex_first_key(t[k]);
 		     j < ARRAY_LEN(lex_keys) && lex_keys[j].first == t[k]; j++) {
 			const struct lex_key *key = &lex_keys[j];
@@ -1051,7 +1096,7 @@ static const char *const ctx_need[] = {
     "考查", "起用", "启用",   "象",   "的",   "的",   "的",   "的",   NULL,   "《",
 };
 _Static_assert(ARRAY_LEN(ctx_need) == ARRAY_LEN(ctx_rules), "one literal per context rule");
-_Static_assert(ARRAY_LEN(ctx_rules) <= 32, "para_scan.need_first holds every context rule");
+_Static_assert(ARRAY_LEN(ctx_rules) <= 255, "ctx_need_first holds every context rule");
 
 /* For the 的 rules: the characters one of which must directly follow the
  * 的 (the first characters of the alternatives after "(的)"); NULL: none. */
@@ -1090,12 +1135,13 @@ static bool de_followed_by(const struct gw_para *p, struct de_next *de, const ch
 {
 	if (de->n < 0) {
 		de->n = 0;
-		for (size_t i = 0; i + 1 < p->text.len && de->n <= DE_NEXT_MAX; i++) {
-			uint32_t f = p->text.p[i + 1];
+		/* from one 的 to the next (text_ucs_chr), one not last */
+		for (long at = text_ucs_chr(p->text.p, p->text.len, 0, 0x7684 /* 的 */);
+		     at >= 0 && (size_t)at + 1 < p->text.len && de->n <= DE_NEXT_MAX;
+		     at = text_ucs_chr(p->text.p, p->text.len, (size_t)at + 1, 0x7684)) {
+			uint32_t f = p->text.p[at + 1];
 			int k = 0;
 
-			if (p->text.p[i] != 0x7684 /* 的 */)
-				continue;
 			while (k < de->n && de->c[k] != f)
 				k++;
 			if (k < de->n)
@@ -1115,31 +1161,47 @@ static bool de_followed_by(const struct gw_para *p, struct de_next *de, const ch
 	return false;
 }
 
-/* May every code point of the UTF-8 literal occur in p? (Bloom filter; the
- * literals are valid UTF-8, decoded here) */
-static bool may_have_all(const struct gw_para *p, const char *lit)
+/* ctx_need decoded once (ctx_build): the code points of each literal, and
+ * the first context rule with the same literal. */
+#define CTX_NEED_MAX 4
+static uint32_t ctx_need_cp[ARRAY_LEN(ctx_rules)][CTX_NEED_MAX];
+static unsigned char ctx_need_n[ARRAY_LEN(ctx_rules)];
+static unsigned char ctx_need_first[ARRAY_LEN(ctx_rules)];
+static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
+
+static void ctx_build(void)
 {
-	const unsigned char *b = (const unsigned char *)lit;
+	for (size_t r = 0; r < ARRAY_LEN(ctx_rules); r++) {
+		const char *s = ctx_need[r];
+		size_t n = s ? strlen(s) : 0;
+		size_t at = 0;
 
-	while (*b != 0) {
-		uint32_t c;
+		while (at < n) {
+			uint32_t cp;
 
-		if (b[0] < 0x80) {
-			c = b[0];
-			b += 1;
-		} else if (b[0] < 0xE0) {
-			c = ((uint32_t)(b[0] & 0x1F) << 6) | (b[1] & 0x3F);
-			b += 2;
-		} else if (b[0] < 0xF0) {
-			c = ((uint32_t)(b[0] & 0x0F) << 12) | ((uint32_t)(b[1] & 0x3F) << 6) |
-			    (b[2] & 0x3F);
-			b += 3;
-		} else {
-			c = ((uint32_t)(b[0] & 0x07) << 18) | ((uint32_t)(b[1] & 0x3F) << 12) |
-			    ((uint32_t)(b[2] & 0x3F) << 6) | (b[3] & 0x3F);
-			b += 4;
+			/* a longer literal: raise CTX_NEED_MAX */
+			assert(ctx_need_n[r] < CTX_NEED_MAX);
+			if (ctx_need_n[r] >= CTX_NEED_MAX)
+				abort();
+			at += text_utf8_decode(s + at, n - at, &cp);
+			ctx_need_cp[r][ctx_need_n[r]++] = cp;
 		}
-		if (!gw_para_may_have(p, c))
+		ctx_need_first[r] = (unsigned char)r;
+		for (size_t q = 0; q < r && s != NULL; q++) {
+			if (ctx_need[q] != NULL && strcmp(ctx_need[q], s) == 0) {
+				ctx_need_first[r] = (unsigned char)q;
+				break;
+			}
+		}
+	}
+}
+
+/* May every code point of context rule r's literal occur in p? (Bloom
+ * filter) */
+static bool may_have_need(const struct gw_para *p, size_t r)
+{
+	for (size_t k = 0; k < ctx_need_n[r]; k++) {
+		if (!gw_para_may_have(p, ctx_need_cp[r][k]))
 			return false;
 	}
 	return true;
@@ -1167,7 +1229,7 @@ static bool xiang_cue(const struct gw_para *p)
 }
 
 /* The opening brackets of the GW-TYPE-015 pattern. */
-static const char *const type015_open[] = {"〔", "[", "【", NULL};
+static const uint32_t type015_open[] = {0x3014 /* 〔 */, '[', 0x3010 /* 【 */};
 
 static void ctx_scan(struct para_scan *ps)
 {
@@ -1186,13 +1248,13 @@ static void ctx_scan(struct para_scan *ps)
 		long g[2];
 
 		if (ctx_need[r] != NULL) {
-			has[r] = has[ps->need_first[r]];
+			has[r] = has[ctx_need_first[r]];
 			if (has[r] == 0)
-				has[r] = may_have_all(p, ctx_need[r]) &&
-						 text_ucs_find(p->text.p, p->text.len, 0,
-							       ctx_need[r]) >= 0
-					     ? 1
-					     : -1;
+				has[r] =
+				    may_have_need(p, r) && text_ucs_find(p->text.p, p->text.len, 0,
+									 ctx_need[r]) >= 0
+					? 1
+					: -1;
 			if (has[r] < 0)
 				continue;
 			if (ctx_next[r] != NULL && !de_followed_by(p, &de, ctx_next[r]))
@@ -1203,7 +1265,7 @@ static void ctx_scan(struct para_scan *ps)
 		/* GW-TYPE-015 needs a 〔[【 year 〕]】 number 号 */
 		if (strcmp(cr->rule, "GW-TYPE-015") == 0 &&
 		    (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, 0x53F7) ||
-		     !gw_para_may_have_any(p, type015_open)))
+		     !gw_para_may_have_cps(p, type015_open, ARRAY_LEN(type015_open))))
 			continue;
 		/* the word-doubling rule (GW-LANG-005, the rule without a
 		 * literal) needs "ABAB" or "ABCABC" */
@@ -1265,7 +1327,7 @@ static void dup_scan(struct para_scan *ps)
 	const uint32_t *t = p->text.p;
 	size_t n = p->text.len;
 
-	if (!(p->chars & GW_C_ADJREP))
+	if (!(p->chars & GW_C_HANREP))
 		return;
 	for (size_t k = 0; k + 1 < n; k++) {
 		if (t[k] != t[k + 1] || !text_is_han(t[k]))
@@ -1709,19 +1771,11 @@ void gw_rules_lexicon(struct gw_doc *doc, struct gw_findings *out)
 	/* xiang_cue guards the rule at CTX_XIANG */
 	assert(strcmp(ctx_need[CTX_XIANG], "象") == 0);
 	pthread_once(&lex_once, lex_build);
+	pthread_once(&ctx_once, ctx_build);
 	memset(&ps, 0, sizeof(ps));
 	ps.doc = doc;
 	ps.out = out;
 	ps.han_down = han_answers_subordinate(doc);
-	for (size_t r = 0; r < ARRAY_LEN(ctx_rules); r++) {
-		ps.need_first[r] = (unsigned char)r;
-		for (size_t q = 0; q < r && ctx_need[r] != NULL; q++) {
-			if (ctx_need[q] != NULL && strcmp(ctx_need[q], ctx_need[r]) == 0) {
-				ps.need_first[r] = (unsigned char)q;
-				break;
-			}
-		}
-	}
 	for (int c = 0; c < LX_NCLASS; c++) {
 		ps.fidx[c] = -1;
 		buf_init(&ps.items[c], 4096);

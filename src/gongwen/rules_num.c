@@ -93,13 +93,12 @@ static void rule_range_units(struct gw_doc *doc, size_t i, struct gw_findings *o
 	size_t s;
 	size_t e;
 	long g[6];
-	static const char *const seps[] = {"～", "~", "-", "－", "—", "至", "到", NULL};
 
 	/* the unit follows a digit or a space (\\s: every Unicode space is
 	 * below U+3001) */
 	static const uint32_t sep_cps[] = {0xFF5E, '~', '-', 0xFF0D, 0x2014, 0x81F3, 0x5230};
 
-	while (gw_para_may_have_any(p, seps) &&
+	while (gw_para_may_have_cps(p, sep_cps, ARRAY_LEN(sep_cps)) &&
 	       gw_digit_sep_digit(p, sep_cps, ARRAY_LEN(sep_cps)) &&
 	       (gw_has_around(p, '%', digit_or_space, NULL) ||
 		gw_has_around(p, 0xFF05, digit_or_space, NULL) ||
@@ -145,7 +144,9 @@ static void rule_decimal(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t s;
 	size_t e;
 
-	if ((gw_has_around(p, 0x00B7, gw_is_digit09, gw_is_digit09) ||
+	/* both need an ASCII digit on each side (GW_C_DIGIT) */
+	if ((p->chars & GW_C_DIGIT) &&
+	    (gw_has_around(p, 0x00B7, gw_is_digit09, gw_is_digit09) ||
 	     gw_has_around(p, 0xFF0E, gw_is_digit09, gw_is_digit09)) &&
 	    gw_re("(?<=[0-9])[·．](?=[0-9])", p, 0, &s, &e, NULL, 0)) {
 		struct gw_finding *fd =
@@ -223,15 +224,16 @@ void gw_rules_num(struct gw_doc *doc, struct gw_findings *out)
 		if ((c & GW_C_DIGIT) && (c & GW_C_NIAN))
 			rule_short_year(doc, i, out);
 		if (c & GW_C_DIGIT) {
-			static const char *const units[] = {"%", "％", "万", "亿", NULL};
-			static const char *const points[] = {"·", "．", NULL};
+			static const uint32_t units[] = {'%', 0xFF05 /* ％ */, 0x4E07 /* 万 */,
+							 0x4EBF /* 亿 */};
+			static const uint32_t points[] = {0x00B7 /* · */, 0xFF0E /* ． */};
 
 			/* Each pattern needs the character tested before it. */
 			if (gw_para_may_have(&doc->paras[i], '0'))
 				rule_zero_pad(doc, i, out);
-			if (gw_para_may_have_any(&doc->paras[i], units))
+			if (gw_para_may_have_cps(&doc->paras[i], units, ARRAY_LEN(units)))
 				rule_range_units(doc, i, out);
-			if (gw_para_may_have_any(&doc->paras[i], points))
+			if (gw_para_may_have_cps(&doc->paras[i], points, ARRAY_LEN(points)))
 				rule_decimal(doc, i, out);
 		}
 		if (c & GW_C_FWDIGIT)

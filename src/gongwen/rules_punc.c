@@ -75,11 +75,14 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
 	size_t from = 0;
 	size_t s;
 	size_t e;
+	/* Every mark handled is a GW_C_APUNCT (m is p's text, URLs blanked):
+	 * without one, nothing to scan. */
+	const uint32_t *mt = m->p;
+	size_t mn = (p->chars & GW_C_APUNCT) ? m->len : 0;
 
-	/* Count straight quotes already open before deciding curly direction.
-	 * Every mark handled is a GW_C_APUNCT (m is p's text, URLs blanked). */
-	for (size_t k = 0; (p->chars & GW_C_APUNCT) && k < m->len; k++) {
-		uint32_t c = m->p[k];
+	/* Count straight quotes already open before deciding curly direction. */
+	for (size_t k = 0; k < mn; k++) {
+		uint32_t c = mt[k];
 		const char *rep = NULL;
 
 		if (c >= 0x80) /* every mark handled is ASCII */
@@ -141,7 +144,8 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
  * pattern below is slow to fail.) */
 static bool point_mark_twice(const struct gw_para *p)
 {
-	if (!(p->chars & GW_C_ADJREP))
+	/* a point mark twice in a row is two of them in a row */
+	if (!(p->chars & GW_C_PUNCPAIR))
 		return false;
 	for (size_t k = 1; k < p->text.len; k++) {
 		uint32_t c = p->text.p[k];
@@ -195,10 +199,10 @@ static bool is_urhan(uint32_t c)
 	return c >= 0x4E00 && c <= 0x9FFF;
 }
 
-/* Does c occur three times in a row? */
+/* Does c ("." or "。": GW_C_DOTREP) occur three times in a row? */
 static bool has_three(const struct gw_para *p, uint32_t c)
 {
-	if (!(p->chars & GW_C_ADJREP) || !gw_para_may_have(p, c))
+	if (!(p->chars & GW_C_DOTREP) || !gw_para_may_have(p, c))
 		return false;
 	for (size_t k = 2; k < p->text.len; k++) {
 		if (p->text.p[k] == c && p->text.p[k - 1] == c && p->text.p[k - 2] == c)
@@ -219,7 +223,7 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	/* URL masking only writes spaces, so what p lacks m lacks too: the
 	 * pattern needs "...", "。。。" or a … */
 	bool may_dots = gw_para_may_have(p, 0x2026) || has_three(p, '.') || has_three(p, 0x3002);
-	static const char *const dashes[] = {"-", "－", "―", "—", NULL};
+	static const uint32_t dashes[] = {'-', 0xFF0D /* － */, 0x2015 /* ― */, 0x2014 /* — */};
 
 	while (may_dots &&
 	       text_re_search(text_re_get("(?<![.0-9A-Za-z])\\.{3,6}(?![.0-9A-Za-z])|。{3,}|"
@@ -241,7 +245,7 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 		gw_at(out, doc, i, s, e, "GW-PUNC-004", E, GW_FIX_SUGGEST, "省略号后不再用“等”");
 	fd = NULL;
 	from = 0;
-	while (gw_para_may_have_any(p, dashes) &&
+	while (gw_para_may_have_cps(p, dashes, ARRAY_LEN(dashes)) &&
 	       (gw_has_around(p, '-', is_urhan, NULL) || gw_has_around(p, 0xFF0D, is_urhan, NULL) ||
 		gw_has_around(p, 0x2015, is_urhan, NULL) ||
 		gw_has_around(p, 0x2014, is_urhan, NULL)) &&
@@ -277,12 +281,11 @@ static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t s;
 	size_t e;
 	long g[4];
-	static const char *const seps[] = {"-", "－", "~", NULL};
-
 	static const uint32_t sep_cps[] = {'-', 0xFF0D, '~'};
 
 	/* both patterns need one of -－~ between digits */
-	if (!gw_para_may_have_any(p, seps) || !gw_digit_sep_digit(p, sep_cps, ARRAY_LEN(sep_cps)))
+	if (!gw_para_may_have_cps(p, sep_cps, ARRAY_LEN(sep_cps)) ||
+	    !gw_digit_sep_digit(p, sep_cps, ARRAY_LEN(sep_cps)))
 		return;
 	while (gw_re("(?<![0-9])[0-9]{4}(\\s*[-－~]\\s*)[0-9]{4}\\s*年", p, from, &s, &e, g, 1)) {
 		if (fd == NULL)
@@ -334,10 +337,13 @@ static void rule_dunhao(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	const struct gw_para *p = &doc->paras[i];
 
+	if (!(p->chars & GW_C_DUNHAO)) /* every rule here needs a 、 */
+		return;
 	if (gw_has_around(p, 0x3001, NULL, deng_or_space)) /* 、 then 等 or a space */
 		gw_replace_all(out, doc, i, "、\\s*(?=等)", "", "GW-PUNC-007", E, "“等”前不加顿号");
-	/* one of 》” before the 、 and one of 《“ after it */
-	if (gw_has_around(p, 0x3001, book_quote_close, book_quote_open))
+	/* one of 》” before the 、 and one of 《“ after it (all GW_C_PAIRMARK) */
+	if ((p->chars & GW_C_PAIRMARK) &&
+	    gw_has_around(p, 0x3001, book_quote_close, book_quote_open))
 		gw_replace_all(out, doc, i, "(?<=[》”])、(?=[《“])", "", "GW-PUNC-008", W,
 			       "并列的书名号、引号之间一般不用顿号");
 }
@@ -348,6 +354,8 @@ static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	static const uint32_t open[] = {0x201C, 0x2018, 0x300A, 0x3008, 0xFF08, 0x3014, 0x3010};
 	static const uint32_t close[] = {0x201D, 0x2019, 0x300B, 0x3009, 0xFF09, 0x3015, 0x3011};
 	const struct gw_para *p = &doc->paras[i];
+	const uint32_t *txt = p->text.p;
+	size_t n = p->text.len;
 	uint32_t stack[64];
 	size_t pos[64];
 	size_t depth = 0;
@@ -355,8 +363,8 @@ static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	/* every mark of open[] and close[] is a GW_C_PAIRMARK */
 	if (!(p->chars & GW_C_PAIRMARK))
 		return;
-	for (size_t k = 0; k < p->text.len; k++) {
-		uint32_t c = p->text.p[k];
+	for (size_t k = 0; k < n; k++) {
+		uint32_t c = txt[k];
 
 		/* every mark of open[] and close[] lies in one of these ranges;
 		 * the first test passes over Han characters (U+3016-FF07) */
@@ -399,10 +407,10 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 	size_t s;
 	size_t e;
 
-	static const char *const bullets[] = {"•", "・", NULL};
-	static const char *const spaces[] = {" ", "\u3000", NULL};
+	static const uint32_t bullets[] = {0x2022 /* • */, 0x30FB /* ・ */};
+	static const uint32_t spaces[] = {' ', 0x3000};
 
-	if (gw_para_may_have_any(p, bullets) &&
+	if (gw_para_may_have_cps(p, bullets, ARRAY_LEN(bullets)) &&
 	    (text_ucs_chr(p->text.p, p->text.len, 0, 0x2022) >= 0 ||
 	     text_ucs_chr(p->text.p, p->text.len, 0, 0x30FB) >= 0))
 		gw_replace_all(out, doc, i,
@@ -411,7 +419,7 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 	if (p->role == GW_ROLE_DOCNO || p->role == GW_ROLE_MARK || p->role == GW_ROLE_SIG ||
 	    p->role == GW_ROLE_PRINT || p->role == GW_ROLE_ATTEND || p->role == GW_ROLE_TITLE)
 		return;
-	if (gw_para_may_have_any(p, spaces) &&
+	if (gw_para_may_have_cps(p, spaces, ARRAY_LEN(spaces)) &&
 	    gw_re("(?<=[\\x{4E00}-\\x{9FFF}，。；：、])[ \\x{3000}]+(?=[\\x{4E00}-\\x{9FFF}])", p,
 		  1, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-018", W, GW_FIX_SUGGEST, "汉字之间有多余空格");

@@ -98,6 +98,58 @@ TEST(text_ustr_add_utf8_same_as_decode)
 	}
 }
 
+/* The same on longer texts made of whole or damaged 3-byte sequences (every
+ * lead E0-EF, continuations at both ends of their range, ASCII and stray
+ * bytes between): ustr_add_utf8 reads two 3-byte sequences at once when
+ * eight bytes remain, and must agree with text_utf8_decode there too. */
+TEST(text_ustr_add_utf8_pairs_same_as_decode)
+{
+	static const unsigned char lead[] = {0xE0, 0xE1, 0xE4, 0xE9, 0xEC, 0xED, 0xEE, 0xEF};
+	static const unsigned char cont[] = {0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xAB, 0xBF, 0xBF};
+	static const unsigned char other[] = {0x41, 0x00, 0xC2, 0xC0, 0xF0, 0xFF, 0x7F, 0xE5};
+	uint32_t seed = 987654321u;
+	size_t fast = 0;
+
+	for (int round = 0; round < 20000; round++) {
+		char s[48];
+		size_t len = 0;
+		size_t want = 6 + (size_t)(round % 40);
+		struct ustr u;
+		size_t i = 0, n = 0;
+
+		while (len + 3 <= want && len + 3 <= sizeof(s)) {
+			unsigned r;
+
+			seed = seed * 1103515245u + 12345u;
+			r = seed >> 8;
+			if (r % 8 < 6) {
+				s[len++] = (char)lead[(r >> 3) % 8];
+				/* mostly continuation bytes, now and then another */
+				s[len++] = (char)((r >> 6) % 16 ? cont[(r >> 10) % 8]
+								: other[(r >> 10) % 8]);
+				s[len++] = (char)((r >> 13) % 16 ? cont[(r >> 17) % 8]
+								 : other[(r >> 17) % 8]);
+				fast++;
+			} else {
+				s[len++] = (char)other[(r >> 3) % 8];
+			}
+		}
+		ustr_init(&u);
+		ustr_add_utf8(&u, s, len);
+		while (i < len) {
+			uint32_t cp;
+
+			i += text_utf8_decode(s + i, len - i, &cp);
+			ASSERT(n < u.len);
+			ASSERT_EQ(u.p[n], cp);
+			n++;
+		}
+		ASSERT_EQ(u.len, n);
+		ustr_free(&u);
+	}
+	ASSERT(fast > 100000);
+}
+
 /* base_tz_pin: TZ set to the same zone (local times unchanged), or kept. */
 TEST(base_tz_pin_same_zone)
 {

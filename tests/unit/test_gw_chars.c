@@ -1,0 +1,136 @@
+/*
+ * The character-class bits of a paragraph (gw_para.chars) against their
+ * definitions, scanned directly: random texts over an alphabet of Han
+ * characters, point marks, dots, digits and letters, opened as .txt. The
+ * rules skip a paragraph on a clear bit, so a bit that is clear where its
+ * definition holds would drop findings.
+ */
+#include <stdint.h>
+
+#include "gongwen/gongwen.h"
+#include "gongwen/rules_common.h"
+#include "test.h"
+
+static bool is_point_mark(uint32_t c)
+{
+	return c == 0xFF0C || c == 0x3001 || c == 0xFF1B || c == 0xFF1A || c == 0x3002 ||
+	       c == 0xFF01 || c == 0xFF1F;
+}
+
+TEST(gw_chars_repeat_bits_match_definition)
+{
+	/* 的 中 一 。 ， 、 ； . 1 a 〇 and a Han character beyond the BMP */
+	static const uint32_t alpha[] = {0x7684, 0x4E2D, 0x4E00, 0x3002, 0xFF0C, 0x3001,
+					 0xFF1B, '.',	 '1',	 'a',	 0x3007, 0x20000};
+	struct gw_profile prof;
+	uint32_t seed = 4242;
+	int seen[5] = {0, 0, 0, 0, 0};
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 6000; round++) {
+		struct ustr u;
+		char *utf8;
+		struct gw_doc doc;
+		struct err e = {0};
+		size_t n = 1 + (size_t)(round % 14);
+		bool hanrep = false, dotrep = false, pair = false, adj = false, wordrep = false;
+
+		ustr_init(&u);
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
+		}
+		for (size_t k = 0; k + 1 < n; k++) {
+			uint32_t c = u.p[k];
+
+			if (c != u.p[k + 1])
+				continue;
+			adj = true;
+			hanrep = hanrep || text_is_han(c);
+			dotrep = dotrep || c == '.' || c == 0x3002;
+		}
+		for (size_t k = 0; k + 1 < n; k++)
+			pair = pair || (is_point_mark(u.p[k]) && is_point_mark(u.p[k + 1]));
+		/* "ABAB" or "ABCABC" */
+		for (size_t k = 3; k < n; k++) {
+			const uint32_t *t = u.p;
+
+			wordrep = wordrep || (t[k] == t[k - 2] && t[k - 1] == t[k - 3]) ||
+				  (k >= 5 && t[k] == t[k - 3] && t[k - 1] == t[k - 4] &&
+				   t[k - 2] == t[k - 5]);
+		}
+		utf8 = ustr_to_utf8(&u, 0, u.len);
+		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		ASSERT_EQ(doc.n, 1);
+		ASSERT_EQ((doc.paras[0].chars & GW_C_ADJREP) != 0, adj);
+		ASSERT_EQ((doc.paras[0].chars & GW_C_HANREP) != 0, hanrep);
+		ASSERT_EQ((doc.paras[0].chars & GW_C_DOTREP) != 0, dotrep);
+		ASSERT_EQ((doc.paras[0].chars & GW_C_PUNCPAIR) != 0, pair);
+		ASSERT_EQ((doc.paras[0].chars & GW_C_WORDREP) != 0, wordrep);
+		seen[0] += hanrep;
+		seen[1] += dotrep;
+		seen[2] += pair;
+		seen[3] += adj && !hanrep && !dotrep;
+		seen[4] += wordrep;
+		gw_doc_free(&doc);
+		free(utf8);
+		ustr_free(&u);
+	}
+	/* every case came up */
+	for (int k = 0; k < 5; k++)
+		ASSERT(seen[k] > 100);
+}
+
+/* The characters before a 年 (GW_C_NIAN_*), and the two helpers that now
+ * read them, against the scan they replaced. */
+TEST(gw_chars_before_nian_match_definition)
+{
+	/* 年 0 5 O ０ 〇 零 一 十 百 中 */
+	static const uint32_t alpha[] = {0x5E74, '0',	 '5',	 'O',	 0xFF10, 0x3007,
+					 0x96F6, 0x4E00, 0x5341, 0x767E, 0x4E2D};
+	struct gw_profile prof;
+	uint32_t seed = 777;
+	int seen[3] = {0, 0, 0};
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 6000; round++) {
+		struct ustr u;
+		char *utf8;
+		struct gw_doc doc;
+		struct err e = {0};
+		size_t n = 1 + (size_t)(round % 9);
+		bool dig = false, cn = false, oth = false;
+
+		ustr_init(&u);
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
+		}
+		for (size_t k = 1; k < n; k++) {
+			uint32_t b = u.p[k - 1];
+
+			if (u.p[k] != 0x5E74)
+				continue;
+			dig = dig || (b >= '0' && b <= '9');
+			oth = oth || b == 'O' || b == 0xFF10;
+			cn = cn || b == 0x3007 || b == 0x96F6 || text_cn_digit(b) >= 1;
+		}
+		utf8 = ustr_to_utf8(&u, 0, u.len);
+		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		ASSERT_EQ(doc.n, 1);
+		ASSERT_EQ((doc.paras[0].chars & GW_C_NIAN_DIG) != 0, dig);
+		ASSERT_EQ((doc.paras[0].chars & GW_C_NIAN_CN) != 0, cn);
+		ASSERT_EQ((doc.paras[0].chars & GW_C_NIAN_OTH) != 0, oth);
+		ASSERT_EQ(gw_digit_before(&doc.paras[0], 0x5E74), dig);
+		ASSERT_EQ(gw_cn_numeral_before_nian(&doc.paras[0], false), cn);
+		ASSERT_EQ(gw_cn_numeral_before_nian(&doc.paras[0], true), cn || dig || oth);
+		seen[0] += dig;
+		seen[1] += cn;
+		seen[2] += oth;
+		gw_doc_free(&doc);
+		free(utf8);
+		ustr_free(&u);
+	}
+	for (int k = 0; k < 3; k++)
+		ASSERT(seen[k] > 100);
+}
