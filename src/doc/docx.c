@@ -635,7 +635,8 @@ static int docx_load(struct doc_docx *d, struct err *e)
 	return 0;
 }
 
-static int open_mem(const void *data, size_t len, const char *label, bool readonly,
+/* own: data is malloc'd and goes to the zip reader (freed in any case). */
+static int open_mem(const void *data, size_t len, bool own, const char *label, bool readonly,
 		    struct doc_docx **out, struct err *e)
 {
 	struct doc_docx *d = xcalloc(1, sizeof(*d));
@@ -644,7 +645,8 @@ static int open_mem(const void *data, size_t len, const char *label, bool readon
 	*out = NULL;
 	d->readonly = readonly;
 	d->path = xstrdup(label);
-	rc = doc_zip_open_mem(data, len, label, NULL, &d->zip, e);
+	rc = own ? doc_zip_open_owned((char *)data, len, label, NULL, &d->zip, e)
+		 : doc_zip_open_mem(data, len, label, NULL, &d->zip, e);
 	if (rc == 0)
 		rc = docx_load(d, e);
 	if (rc != 0) {
@@ -658,13 +660,13 @@ static int open_mem(const void *data, size_t len, const char *label, bool readon
 int doc_docx_open_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
 		      struct err *e)
 {
-	return open_mem(data, len, label, false, out, e);
+	return open_mem(data, len, false, label, false, out, e);
 }
 
 int doc_docx_open_check_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
 			    struct err *e)
 {
-	return open_mem(data, len, label, true, out, e);
+	return open_mem(data, len, false, label, true, out, e);
 }
 
 static int open_file(const char *path, bool readonly, struct doc_docx **out, struct err *e)
@@ -678,9 +680,7 @@ static int open_file(const char *path, bool readonly, struct doc_docx **out, str
 	rc = base_read_file(path, l.max_file, &data, &len, e);
 	if (rc != 0)
 		return rc;
-	rc = open_mem(data, len, path, readonly, out, e);
-	free(data);
-	return rc;
+	return open_mem(data, len, true, path, readonly, out, e);
 }
 
 int doc_docx_open(const char *path, struct doc_docx **out, struct err *e)

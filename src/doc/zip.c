@@ -155,8 +155,10 @@ static int scan_entries(struct doc_zip *z, const struct doc_zip_limits *l, struc
 	return 0;
 }
 
-int doc_zip_open_mem(const void *data, size_t len, const char *label,
-		     const struct doc_zip_limits *l, struct doc_zip **out, struct err *e)
+/* doc_zip_open_mem() and doc_zip_open_owned(): data is copied unless own
+ * (then it is the reader's, freed on every error). */
+static int open_mem(const void *data, size_t len, bool own, const char *label,
+		    const struct doc_zip_limits *l, struct doc_zip **out, struct err *e)
 {
 	struct doc_zip_limits def;
 	struct doc_zip *z;
@@ -169,16 +171,23 @@ int doc_zip_open_mem(const void *data, size_t len, const char *label,
 		l = &def;
 	}
 	*out = NULL;
-	if (len > l->max_file)
-		return err_set(e, BASE_E_LIMIT, "%s: 文件过大（%zu 字节，上限 %zu 字节）", label,
-			       len, l->max_file);
-	if (len < 22 || memcmp(data, "PK", 2) != 0)
+	if (len > l->max_file || len < 22 || memcmp(data, "PK", 2) != 0) {
+		if (own)
+			free((void *)data);
+		if (len > l->max_file)
+			return err_set(e, BASE_E_LIMIT, "%s: 文件过大（%zu 字节，上限 %zu 字节）",
+				       label, len, l->max_file);
 		return err_set(e, BASE_E_FORMAT, "%s: 不是ZIP/OOXML文件%s", label,
 			       len == 0 ? "（文件为空）" : "");
+	}
 	z = xcalloc(1, sizeof(*z));
 	z->label = xstrdup(label);
-	z->mem = xmalloc(len);
-	memcpy(z->mem, data, len);
+	if (own) {
+		z->mem = (char *)data;
+	} else {
+		z->mem = xmalloc(len);
+		memcpy(z->mem, data, len);
+	}
 	zip_error_init(&zerr);
 	src = zip_source_buffer_create(z->mem, len, 0, &zerr);
 	if (src == NULL) {
@@ -212,6 +221,18 @@ int doc_zip_open_mem(const void *data, size_t len, const char *label,
 	return 0;
 }
 
+int doc_zip_open_mem(const void *data, size_t len, const char *label,
+		     const struct doc_zip_limits *l, struct doc_zip **out, struct err *e)
+{
+	return open_mem(data, len, false, label, l, out, e);
+}
+
+int doc_zip_open_owned(char *data, size_t len, const char *label, const struct doc_zip_limits *l,
+		       struct doc_zip **out, struct err *e)
+{
+	return open_mem(data, len, true, label, l, out, e);
+}
+
 int doc_zip_open_file(const char *path, const struct doc_zip_limits *l, struct doc_zip **out,
 		      struct err *e)
 {
@@ -228,9 +249,7 @@ int doc_zip_open_file(const char *path, const struct doc_zip_limits *l, struct d
 	rc = base_read_file(path, l->max_file, &data, &len, e);
 	if (rc != 0)
 		return rc;
-	rc = doc_zip_open_mem(data, len, path, l, out, e);
-	free(data);
-	return rc;
+	return doc_zip_open_owned(data, len, path, l, out, e);
 }
 
 void doc_zip_close(struct doc_zip *z)
