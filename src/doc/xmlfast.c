@@ -54,6 +54,7 @@ struct xf_attr {
 	int slot; /* scan_qname()'s cache slot and stamp */
 	unsigned stamp;
 	char *value; /* decoded, in the arena or in place */
+	size_t vlen; /* its length */
 	bool refs;   /* the raw value had a reference */
 	bool xmlns;  /* "xmlns" or "xmlns:..." */
 };
@@ -848,16 +849,26 @@ static xmlNsPtr resolve(struct xf *x, const unsigned char *prefix, size_t plen, 
 /* The URIs doc_xml_is() and friends are asked about most are kept as the
  * NS_* string constants (the same bytes), so that a caller passing NS_W
  * is usually answered by comparing pointers. */
-static const char *known_uri(const char *uri)
+static const char *known_uri(const char *uri, size_t len)
 {
-	static const char *const known[] = {NS_W, NS_R, NS_A, NS_PR, NS_CT};
+	static const struct {
+		const char *s;
+		size_t len;
+	} known[] = {{NS_W, sizeof(NS_W) - 1},
+		     {NS_R, sizeof(NS_R) - 1},
+		     {NS_A, sizeof(NS_A) - 1},
+		     {NS_PR, sizeof(NS_PR) - 1},
+		     {NS_CT, sizeof(NS_CT) - 1}};
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (strcmp(uri, known[i]) == 0)
-			return known[i];
+		if (len == known[i].len && memcmp(uri, known[i].s, len) == 0)
+			return known[i].s;
 	}
 	return uri;
 }
+
+/* The NUL-terminated s of length len is the literal lit. */
+#define IS_LIT(s, len, lit) ((len) == sizeof(lit) - 1 && memcmp((s), (lit), (len)) == 0)
 
 static void append_child(xmlNodePtr parent, xmlNodePtr n)
 {
@@ -1018,6 +1029,7 @@ static bool start_tag(struct xf *x)
 
 			if (!scan_attr_value(x, &at->value, &vlen, &at->refs))
 				return false;
+			at->vlen = vlen;
 			/* namespace URIs are compared while parsing: not in place */
 			if (x->nfix != nfix && at->xmlns) {
 				x->nfix = nfix;
@@ -1047,12 +1059,12 @@ static bool start_tag(struct xf *x)
 			continue;
 		/* libxml2 keeps references in namespace URIs undecoded ("&#38;"),
 		 * and doc_xml_parse refuses "<" in them (see xml.c) */
-		if (at->value[0] == '\0' || at->refs || strcmp(at->value, XF_XML_NS) == 0 ||
-		    strcmp(at->value, XF_XMLNS_NS) == 0 || x->nscope >= XF_MAX_SCOPE)
+		if (at->vlen == 0 || at->refs || IS_LIT(at->value, at->vlen, XF_XML_NS) ||
+		    IS_LIT(at->value, at->vlen, XF_XMLNS_NS) || x->nscope >= XF_MAX_SCOPE)
 			return false;
 		ns = xf_zalloc(x->a, sizeof(*ns));
 		ns->type = XML_LOCAL_NAMESPACE;
-		ns->href = (const xmlChar *)known_uri(at->value);
+		ns->href = (const xmlChar *)known_uri(at->value, at->vlen);
 		if (!dflt) {
 			size_t plen = at->qlen - 6;
 
@@ -1061,24 +1073,26 @@ static bool start_tag(struct xf *x)
 				return false;
 			ns->prefix = (const xmlChar *)xf_strndup(x->a, at->qn + 6, plen);
 		}
+		/* (the duplicate attribute test above already refuses these) */
 		for (size_t k = scope0; k < x->nscope; k++) {
 			if ((ns->prefix == NULL) == (x->scope[k].prefix == NULL) &&
 			    (ns->prefix == NULL ||
-			     strcmp((const char *)ns->prefix,
-				    (const char *)x->scope[k].ns->prefix) == 0))
+			     (x->scope[k].plen == at->qlen - 6 &&
+			      memcmp(x->scope[k].prefix, at->qn + 6, at->qlen - 6) == 0)))
 				return false; /* declared twice on one element */
 		}
 		x->scope[x->nscope].prefix = dflt ? NULL : at->qn + 6;
 		x->scope[x->nscope].plen = dflt ? 0 : at->qlen - 6;
 		x->scope[x->nscope].ns = ns;
 		x->nscope++;
-		x->gen++;
 		if (lastdef == NULL)
 			el->nsDef = ns;
 		else
 			lastdef->next = ns;
 		lastdef = ns;
 	}
+	if (x->nscope != scope0)
+		x->gen++; /* the lookups cached before these declarations are stale */
 	if (!qname(x, qn, qlen, colon, hash, false, &el->name, &el->ns, eslot, estamp))
 		return false;
 	for (size_t i = 0; i < nattr; i++) {

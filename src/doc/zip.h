@@ -46,6 +46,9 @@ int doc_zip_open_owned(char *data, size_t len, const char *label, const struct d
 void doc_zip_close(struct doc_zip *z);
 
 size_t doc_zip_count(const struct doc_zip *z);
+/* Parts read so far straight from the archive bytes, without libzip (the
+ * common case; for tests). */
+size_t doc_zip_direct_reads(const struct doc_zip *z);
 const char *doc_zip_name(const struct doc_zip *z, size_t i);
 /* Index of a part by name (case-insensitive, leading "/" ignored), or -1. */
 long doc_zip_find(const struct doc_zip *z, const char *name);
