@@ -941,7 +941,8 @@ static bool w_attrs(const xmlNode *n, const char *const *names, size_t k, const 
 		if (!ns_is_w(a->ns))
 			continue;
 		for (size_t i = 0; i < k; i++) {
-			if (v[i] == NULL && same_name(a->name, names[i])) {
+			if (v[i] == NULL && a->name[0] == (xmlChar)names[i][0] &&
+			    same_name(a->name, names[i])) {
 				v[i] =
 				    a->children != NULL ? (const char *)a->children->content : "";
 				break;
@@ -1012,6 +1013,19 @@ static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprop
 	for (xmlNodePtr c = rpr->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || !is_w(c))
 			continue;
+		/* (the first byte picks the one name worth comparing) */
+		switch (c->name[0]) {
+		case 'r':
+		case 's':
+		case 'b':
+		case 'i':
+		case 'u':
+		case 'c':
+		case 'h':
+			break;
+		default:
+			continue;
+		}
 		if (name_is(c, "rFonts")) {
 			const char *vals[7];
 			const char *const *v = w_attrs(c, rfonts_names, 7, vals) ? vals : NULL;
@@ -1165,6 +1179,9 @@ static void apply_ppr(xmlNodePtr ppr, struct doc_pprops *o)
 	for (xmlNodePtr c = ppr->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || !is_w(c))
 			continue;
+		if (c->name[0] != 'j' && c->name[0] != 'i' && c->name[0] != 's' &&
+		    c->name[0] != 'n')
+			continue; /* none of the names below */
 		if (name_is(c, "jc")) {
 			copy_attr(c, "val", o->jc, sizeof(o->jc));
 		} else if (name_is(c, "ind")) {
@@ -1326,8 +1343,9 @@ static void run_text(xmlNodePtr r, struct text_walk *w)
 	for (xmlNodePtr c = r->children; c != NULL; c = c->next) {
 		size_t start = t->text.len;
 
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
+		if (c->type != XML_ELEMENT_NODE ||
+		    (c->name[0] != 't' && c->name[0] != 'b' && c->name[0] != 'c'))
+			continue; /* (not t, tab, br or cr) */
 		if (walk_is(w, c, "t")) {
 			xmlNodePtr only = c->children;
 
@@ -1363,9 +1381,11 @@ static void walk_text(xmlNodePtr n, bool deleted, struct text_walk *w)
 
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (walk_is(w, c, "del") || walk_is(w, c, "moveFrom"))
+		/* (first bytes before the names: most elements are none of them) */
+		if ((c->name[0] == 'd' || c->name[0] == 'm') &&
+		    (walk_is(w, c, "del") || walk_is(w, c, "moveFrom")))
 			del = true;
-		if (!del && walk_is(w, c, "r"))
+		if (!del && c->name[0] == 'r' && walk_is(w, c, "r"))
 			run_text(c, w);
 		/* (a lone text child, as in w:t, holds no element) */
 		if (c->children != NULL &&
