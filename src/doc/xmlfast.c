@@ -985,6 +985,7 @@ static bool start_tag(struct xf *x)
 	 * (ns_one; NULL: none yet): the clash test below has nothing to find */
 	xmlNsPtr ns_one = NULL;
 	bool ns_mixed = false;
+	bool any_xmlns = false;
 	bool empty = false;
 
 	int eslot;
@@ -1022,6 +1023,7 @@ static bool start_tag(struct xf *x)
 		at->xmlns = (at->qlen == 5 || at->colon == 5) && at->qn[0] == 'x' &&
 			    at->qn[1] == 'm' && at->qn[2] == 'l' && at->qn[3] == 'n' &&
 			    at->qn[4] == 's';
+		any_xmlns |= at->xmlns;
 		if (x->end - x->p >= 2 && x->p[0] == '=' && (x->p[1] == '"' || x->p[1] == '\'')) {
 			x->p += 2; /* scan_eq()'s common case */
 		} else if (!scan_eq(x)) {
@@ -1053,7 +1055,7 @@ static bool start_tag(struct xf *x)
 	el->type = XML_ELEMENT_NODE;
 	el->doc = &x->a->doc;
 	/* namespace declarations first: they apply to the element and its attributes */
-	for (size_t i = 0; i < nattr; i++) {
+	for (size_t i = 0; any_xmlns && i < nattr; i++) {
 		struct xf_attr *at = &x->attrs[i];
 		xmlNsPtr ns;
 		bool dflt = at->xmlns && at->qlen == 5;
@@ -1119,20 +1121,20 @@ static bool start_tag(struct xf *x)
 		/* the same local name in the same namespace twice is an error; equal
 		 * qualified names were refused above, so only two prefixes bound to
 		 * one URI are left to catch */
-		for (xmlAttrPtr o = el->properties;
-		     a->ns != NULL && o != NULL &&
-		     (ns_mixed || (ns_one != NULL && a->ns != ns_one));
-		     o = o->next) {
-			if (o->ns != NULL && o->ns != a->ns &&
-			    strcmp((const char *)o->name, (const char *)a->name) == 0 &&
-			    strcmp((const char *)o->ns->href, (const char *)a->ns->href) == 0)
-				return false;
-		}
 		if (a->ns != NULL) {
 			if (ns_one == NULL)
 				ns_one = a->ns;
 			else if (a->ns != ns_one)
 				ns_mixed = true;
+			/* (ns_mixed: an attribute before this one may be in another
+			 * namespace; else they all are in a->ns or in none) */
+			for (xmlAttrPtr o = el->properties; ns_mixed && o != NULL; o = o->next) {
+				if (o->ns != NULL && o->ns != a->ns &&
+				    strcmp((const char *)o->name, (const char *)a->name) == 0 &&
+				    strcmp((const char *)o->ns->href, (const char *)a->ns->href) ==
+					0)
+					return false;
+			}
 		}
 		t = &pair->t;
 		t->type = XML_TEXT_NODE;

@@ -65,6 +65,7 @@ TEST(xmlfast_accepts_plain_ooxml_same_tree)
 	    "<e xmlns=\"E\"><f/></e><g/></p:a>",
 	    /* the same local name in two namespaces */
 	    "<a xmlns:p=\"P\" xmlns:q=\"Q\" p:x=\"1\" q:x=\"2\" x=\"3\"/>",
+	    "<a xmlns:p=\"P\" xmlns:q=\"Q\" x=\"3\" q:y=\"0\" p:x=\"1\" q:x=\"2\"/>",
 	    "<a>text ]] > end</a>",
 	};
 
@@ -99,6 +100,10 @@ TEST(xmlfast_declines_hostile_and_unusual_input)
 	    "<a b=\"1\"c=\"2\"/>",
 	    "<a b=\"1\" b=\"2\"/>",
 	    "<a xmlns:p=\"P\" xmlns:q=\"P\" p:x=\"1\" q:x=\"2\"/>",
+	    /* the same clash after unprefixed and other-namespace attributes */
+	    "<a xmlns:p=\"P\" xmlns:q=\"P\" x=\"0\" p:x=\"1\" q:x=\"2\"/>",
+	    "<a xmlns:p=\"P\" xmlns:q=\"P\" xmlns:r=\"R\" p:x=\"1\" r:x=\"0\" q:x=\"2\"/>",
+	    "<b:a xmlns:b=\"P\" xmlns:q=\"P\"><c b:y=\"1\" q:y=\"2\"/></b:a>",
 	    "<a xmlns:p=\"P\" xmlns:p=\"Q\"/>",
 	    "<p:a/>",
 	    "<a><b xmlns:p=\"P\"><p:c/></b><p:d/></a>", /* libxml2 names it "p:d" */
