@@ -84,19 +84,20 @@ xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e)
 	if (doc_zip_read(d->zip, name, &data, &len, e ? e : &local) != 0)
 		return NULL;
 	{
-		/* errors name the file and the part */
-		size_t ll = strlen(d->path) + strlen(name) + 8;
-		char *label = xmalloc(ll);
 		int rc;
 
-		snprintf(label, ll, "%s（%s）", d->path, name);
 		if (d->readonly && doc_xmlfast_parse_owned(data, len, &doc) == 0) {
 			data = NULL; /* the tree keeps it */
 			rc = 0;
 		} else {
+			/* errors name the file and the part */
+			size_t ll = strlen(d->path) + strlen(name) + 8;
+			char *label = xmalloc(ll);
+
+			snprintf(label, ll, "%s（%s）", d->path, name);
 			rc = doc_xml_parse(data, len, label, &doc, e ? e : &local);
+			free(label);
 		}
-		free(label);
 		if (rc != 0) {
 			free(data);
 			return NULL;
@@ -693,7 +694,17 @@ int doc_docx_open_check(const char *path, struct doc_docx **out, struct err *e)
 	return open_file(path, true, out, e);
 }
 
-/* Same element subtree: names, namespace URIs, attributes, element children. */
+/* n is an element the property readers look at: WordprocessingML's (the
+ * filtered styles parse drops the others below a style, doc/xmlfast keeps
+ * them; apply_rpr() and apply_ppr() skip them). */
+static bool w_element(const xmlNode *n)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns != NULL && n->ns->href != NULL &&
+	       strcmp((const char *)n->ns->href, NS_W) == 0;
+}
+
+/* Same element subtree: names, namespace URIs, attributes, WordprocessingML
+ * element children. */
 static bool same_elem(const xmlNode *a, const xmlNode *b)
 {
 	const xmlAttr *x, *y;
@@ -719,9 +730,9 @@ static bool same_elem(const xmlNode *a, const xmlNode *b)
 	if (x != NULL || y != NULL)
 		return false;
 	for (a = a->children, b = b->children;; a = a->next, b = b->next) {
-		while (a != NULL && a->type != XML_ELEMENT_NODE)
+		while (a != NULL && !w_element(a))
 			a = a->next;
-		while (b != NULL && b->type != XML_ELEMENT_NODE)
+		while (b != NULL && !w_element(b))
 			b = b->next;
 		if (a == NULL || b == NULL)
 			return a == b;
