@@ -86,19 +86,20 @@ xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e)
 	if (doc_zip_read(d->zip, name, &data, &len, e ? e : &local) != 0)
 		return NULL;
 	{
-		/* errors name the file and the part */
-		size_t ll = strlen(d->path) + strlen(name) + 8;
-		char *label = xmalloc(ll);
 		int rc;
 
-		snprintf(label, ll, "%s（%s）", d->path, name);
 		if (d->readonly && doc_xmlfast_parse_owned(data, len, &doc) == 0) {
 			data = NULL; /* the tree keeps it */
 			rc = 0;
 		} else {
+			/* errors name the file and the part */
+			size_t ll = strlen(d->path) + strlen(name) + 8;
+			char *label = xmalloc(ll);
+
+			snprintf(label, ll, "%s（%s）", d->path, name);
 			rc = doc_xml_parse(data, len, label, &doc, e ? e : &local);
+			free(label);
 		}
-		free(label);
 		if (rc != 0) {
 			free(data);
 			return NULL;
@@ -652,7 +653,8 @@ static int docx_load(struct doc_docx *d, struct err *e)
 	return 0;
 }
 
-static int open_mem(const void *data, size_t len, const char *label, bool readonly,
+/* own: data is malloc'd and goes to the zip reader (freed in any case). */
+static int open_mem(const void *data, size_t len, bool own, const char *label, bool readonly,
 		    struct doc_docx **out, struct err *e)
 {
 	struct doc_docx *d = xcalloc(1, sizeof(*d));
@@ -661,7 +663,8 @@ static int open_mem(const void *data, size_t len, const char *label, bool readon
 	*out = NULL;
 	d->readonly = readonly;
 	d->path = xstrdup(label);
-	rc = doc_zip_open_mem(data, len, label, NULL, &d->zip, e);
+	rc = own ? doc_zip_open_owned((char *)data, len, label, NULL, &d->zip, e)
+		 : doc_zip_open_mem(data, len, label, NULL, &d->zip, e);
 	if (rc == 0)
 		rc = docx_load(d, e);
 	if (rc != 0) {
@@ -675,13 +678,13 @@ static int open_mem(const void *data, size_t len, const char *label, bool readon
 int doc_docx_open_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
 		      struct err *e)
 {
-	return open_mem(data, len, label, false, out, e);
+	return open_mem(data, len, false, label, false, out, e);
 }
 
 int doc_docx_open_check_mem(const void *data, size_t len, const char *label, struct doc_docx **out,
 			    struct err *e)
 {
-	return open_mem(data, len, label, true, out, e);
+	return open_mem(data, len, false, label, true, out, e);
 }
 
 static int open_file(const char *path, bool readonly, struct doc_docx **out, struct err *e)
@@ -695,9 +698,7 @@ static int open_file(const char *path, bool readonly, struct doc_docx **out, str
 	rc = base_read_file(path, l.max_file, &data, &len, e);
 	if (rc != 0)
 		return rc;
-	rc = open_mem(data, len, path, readonly, out, e);
-	free(data);
-	return rc;
+	return open_mem(data, len, true, path, readonly, out, e);
 }
 
 int doc_docx_open(const char *path, struct doc_docx **out, struct err *e)
@@ -710,7 +711,17 @@ int doc_docx_open_check(const char *path, struct doc_docx **out, struct err *e)
 	return open_file(path, true, out, e);
 }
 
-/* Same element subtree: names, namespace URIs, attributes, element children. */
+/* n is an element the property readers look at: WordprocessingML's (the
+ * filtered styles parse drops the others below a style, doc/xmlfast keeps
+ * them; apply_rpr() and apply_ppr() skip them). */
+static bool w_element(const xmlNode *n)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns != NULL && n->ns->href != NULL &&
+	       strcmp((const char *)n->ns->href, NS_W) == 0;
+}
+
+/* Same element subtree: names, namespace URIs, attributes, WordprocessingML
+ * element children. */
 static bool same_elem(const xmlNode *a, const xmlNode *b)
 {
 	const xmlAttr *x, *y;
@@ -736,9 +747,9 @@ static bool same_elem(const xmlNode *a, const xmlNode *b)
 	if (x != NULL || y != NULL)
 		return false;
 	for (a = a->children, b = b->children;; a = a->next, b = b->next) {
-		while (a != NULL && a->type != XML_ELEMENT_NODE)
+		while (a != NULL && !w_element(a))
 			a = a->next;
-		while (b != NULL && b->type != XML_ELEMENT_NODE)
+		while (b != NULL && !w_element(b))
 			b = b->next;
 		if (a == NULL || b == NULL)
 			return a == b;
@@ -965,7 +976,8 @@ static bool w_attrs(const xmlNode *n, const char *const *names, size_t k, const 
 		if (!ns_is_w(a->ns))
 			continue;
 		for (size_t i = 0; i < k; i++) {
-			if (v[i] == NULL && same_name(a->name, names[i])) {
+			if (v[i] == NULL && a->name[0] == (xmlChar)names[i][0] &&
+			    same_name(a->name, names[i])) {
 				v[i] =
 				    a->children != NULL ? (const char *)a->children->content : "";
 				break;
@@ -1036,6 +1048,19 @@ static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprop
 	for (xmlNodePtr c = rpr->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || !is_w(c))
 			continue;
+		/* (the first byte picks the one name worth comparing) */
+		switch (c->name[0]) {
+		case 'r':
+		case 's':
+		case 'b':
+		case 'i':
+		case 'u':
+		case 'c':
+		case 'h':
+			break;
+		default:
+			continue;
+		}
 		if (name_is(c, "rFonts")) {
 			const char *vals[7];
 			const char *const *v = w_attrs(c, rfonts_names, 7, vals) ? vals : NULL;
@@ -1189,6 +1214,9 @@ static void apply_ppr(xmlNodePtr ppr, struct doc_pprops *o)
 	for (xmlNodePtr c = ppr->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || !is_w(c))
 			continue;
+		if (c->name[0] != 'j' && c->name[0] != 'i' && c->name[0] != 's' &&
+		    c->name[0] != 'n')
+			continue; /* none of the names below */
 		if (name_is(c, "jc")) {
 			copy_attr(c, "val", o->jc, sizeof(o->jc));
 		} else if (name_is(c, "ind")) {
@@ -1350,8 +1378,9 @@ static void run_text(xmlNodePtr r, struct text_walk *w)
 	for (xmlNodePtr c = r->children; c != NULL; c = c->next) {
 		size_t start = t->text.len;
 
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
+		if (c->type != XML_ELEMENT_NODE ||
+		    (c->name[0] != 't' && c->name[0] != 'b' && c->name[0] != 'c'))
+			continue; /* (not t, tab, br or cr) */
 		if (walk_is(w, c, "t")) {
 			xmlNodePtr only = c->children;
 
@@ -1387,9 +1416,11 @@ static void walk_text(xmlNodePtr n, bool deleted, struct text_walk *w)
 
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (walk_is(w, c, "del") || walk_is(w, c, "moveFrom"))
+		/* (first bytes before the names: most elements are none of them) */
+		if ((c->name[0] == 'd' || c->name[0] == 'm') &&
+		    (walk_is(w, c, "del") || walk_is(w, c, "moveFrom")))
 			del = true;
-		if (!del && walk_is(w, c, "r"))
+		if (!del && c->name[0] == 'r' && walk_is(w, c, "r"))
 			run_text(c, w);
 		/* (a lone text child, as in w:t, holds no element) */
 		if (c->children != NULL &&

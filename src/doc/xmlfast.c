@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "base/base.h"
 #include "doc/xml.h"
@@ -51,6 +54,7 @@ struct xf_attr {
 	int slot; /* scan_qname()'s cache slot and stamp */
 	unsigned stamp;
 	char *value; /* decoded, in the arena or in place */
+	size_t vlen; /* its length */
 	bool refs;   /* the raw value had a reference */
 	bool xmlns;  /* "xmlns" or "xmlns:..." */
 };
@@ -90,9 +94,9 @@ struct xf {
 		size_t plen;
 		const unsigned char *prefix;
 		xmlNsPtr ns;
-		unsigned gen;
+		uint64_t gen;
 	} cache[8];
-	unsigned gen;
+	uint64_t gen; /* never 0, never reused (see xf_gen) */
 	/* qualified names seen: the local name string (shared by every node of
 	 * that name) and its namespace while the scope is unchanged (gen);
 	 * direct-mapped, a collision only costs a new lookup */
@@ -102,30 +106,41 @@ struct xf {
 		bool attr;
 		const char *local;
 		xmlNsPtr ns;
-		unsigned gen;
+		uint64_t gen;
 	} names[256];
 	uint64_t names_used[256 / 64]; /* entries set in this parse */
-	/* scan_qname()'s fast path: names of at most 16 bytes seen before,
-	 * two-way set-associative by the 8 bytes at their start (the name and
-	 * whatever follows it); m0/m1 mask the name's bytes in two 8-byte words */
-	struct {
-		uint64_t w0, w1, m0, m1;
-		unsigned len;
-		unsigned colon;
-		unsigned hash;
-		unsigned stamp; /* new for every name put in the slot */
-		/* what qname() found for it as an element [0] / attribute [1]
-		 * name, valid while the scope is unchanged (gen; 0: not yet) */
-		const xmlChar *local[2];
-		xmlNsPtr ns[2];
-		unsigned gen[2];
-	} qc[XF_QC];
-	uint64_t qc_used[XF_QC / 64]; /* slots set in this parse */
-	unsigned stamp;
+	struct xf_qent *qc;	       /* xf_qc */
 	/* the slot (or -1) and its stamp of the name scan_qname() returned last */
 	int last_slot;
 	unsigned last_stamp;
 };
+
+/* scan_qname()'s fast path: names of at most 16 bytes seen before,
+ * two-way set-associative by the 8 bytes at their start (the name and
+ * whatever follows it); m0/m1 mask the name's bytes in two 8-byte words.
+ * The bytes, length, colon and hash only depend on the name, so the table
+ * lives as long as the thread and serves every parse (a part's names are
+ * mostly those of the parts before it); an unused slot matches nothing
+ * (m0 = m1 = 0, w0 = w1 = ~0). */
+struct xf_qent {
+	uint64_t w0, w1, m0, m1;
+	unsigned len;
+	unsigned colon;
+	unsigned hash;
+	unsigned stamp; /* new for every name put in the slot */
+	/* what qname() found for it as an element [0] / attribute [1] name in
+	 * the current parse while its scope is unchanged (gen: the parse's
+	 * generation then; older ones are never current again) */
+	const xmlChar *local[2];
+	xmlNsPtr ns[2];
+	uint64_t gen[2];
+};
+static _Thread_local struct xf_qent xf_qc[XF_QC];
+static _Thread_local bool xf_qc_ready;
+static _Thread_local unsigned xf_stamp;
+/* the next parse's first generation: generations grow across parses, so
+ * what a slot says about an earlier parse's tree is never taken as current */
+static _Thread_local uint64_t xf_gen = 1;
 
 static void *xf_alloc_chunk(struct xf_arena *a, size_t n)
 {
@@ -170,13 +185,11 @@ static xmlNodePtr xf_node(struct xf_arena *a)
 	return n;
 }
 
-static xmlAttrPtr xf_attr_node(struct xf_arena *a)
-{
-	xmlAttrPtr n = xf_alloc(a, sizeof(*n));
-
-	*n = (xmlAttr){0};
-	return n;
-}
+/* An attribute and its text node in one allocation. */
+struct xf_attr_pair {
+	xmlAttr a;
+	xmlNode t;
+};
 
 static char *xf_strndup(struct xf_arena *a, const unsigned char *s, size_t n)
 {
@@ -296,8 +309,7 @@ static bool scan_qname_slow(struct xf *x, const unsigned char **qn, size_t *qlen
 static inline bool qc_match(const struct xf *x, unsigned slot, uint64_t w0, uint64_t w1,
 			    const unsigned char *p)
 {
-	return (x->qc_used[slot / 64] >> (slot % 64) & 1u) != 0 &&
-	       (w0 & x->qc[slot].m0) == x->qc[slot].w0 && (w1 & x->qc[slot].m1) == x->qc[slot].w1 &&
+	return (w0 & x->qc[slot].m0) == x->qc[slot].w0 && (w1 & x->qc[slot].m1) == x->qc[slot].w1 &&
 	       (cls[p[x->qc[slot].len]] & (C_NAME | C_COLON)) == 0;
 }
 
@@ -364,9 +376,7 @@ static bool scan_qname_slow(struct xf *x, const unsigned char **qn, size_t *qlen
 		const unsigned char *m = ones + 16 - *qlen; /* *qlen bytes of 0xFF, then 0 */
 
 		/* a free way, else the one filled first */
-		if ((x->qc_used[slot / 64] >> (slot % 64) & 1u) != 0 &&
-		    ((x->qc_used[(slot + 1) / 64] >> ((slot + 1) % 64) & 1u) == 0 ||
-		     x->qc[slot + 1].stamp < x->qc[slot].stamp))
+		if (x->qc[slot + 1].stamp < x->qc[slot].stamp)
 			slot++;
 
 		memcpy(&x->qc[slot].m0, m, 8);
@@ -376,12 +386,15 @@ static bool scan_qname_slow(struct xf *x, const unsigned char **qn, size_t *qlen
 		x->qc[slot].len = (unsigned)*qlen;
 		x->qc[slot].colon = (unsigned)*colon;
 		x->qc[slot].hash = h;
-		x->qc[slot].stamp = ++x->stamp;
-		x->qc_used[slot / 64] |= (uint64_t)1 << (slot % 64);
+		/* (0 is an unused slot's: a wrapped count only changes which way
+		 * goes next) */
+		if (++xf_stamp == 0)
+			xf_stamp = 1;
+		x->qc[slot].stamp = xf_stamp;
 		x->qc[slot].gen[0] = 0;
 		x->qc[slot].gen[1] = 0;
 		x->last_slot = (int)slot;
-		x->last_stamp = x->stamp;
+		x->last_stamp = xf_stamp;
 	}
 	return true;
 }
@@ -434,12 +447,68 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
 	return 0;
 }
 
-/* utf8_seq(p, end) == 3 in its common cases (most of CJK, full-width
- * forms), without the call. */
-static inline bool is_cjk3(const unsigned char *p, const unsigned char *end)
+/* Past a run of characters at p for which utf8_seq(p, end) == 3 in its
+ * common cases (most of CJK, full-width forms), without the call (p itself
+ * when there is none). */
+static inline const unsigned char *skip_cjk3(const unsigned char *p, const unsigned char *end)
 {
-	return end - p >= 3 && ((p[0] >= 0xE1 && p[0] <= 0xEC) || (p[0] == 0xEF && p[1] <= 0xBE)) &&
-	       (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80;
+	while (end - p >= 3) {
+		unsigned char c = p[0];
+		uint16_t t;
+		uint64_t w;
+
+		/* two E1..EC characters a step (one 8-byte load) */
+		if (end - p >= 8) {
+			memcpy(&w, p, 8);
+			if ((w & UINT64_C(0x0000C0C000C0C000)) == UINT64_C(0x0000808000808000) &&
+			    (unsigned char)((unsigned char)w - 0xE1) < 12 &&
+			    (unsigned char)((unsigned char)(w >> 24) - 0xE1) < 12) {
+				p += 6;
+				continue;
+			}
+		}
+		memcpy(&t, p + 1, 2);
+		if ((t & 0xC0C0u) != 0x8080u ||
+		    !((unsigned char)(c - 0xE1) < 12 || (c == 0xEF && p[1] <= 0xBE)))
+			break;
+		p += 3;
+	}
+	return p;
+}
+
+/* Past the bytes at p that the scalar loops `while (p < end && (cls[*p] &
+ * C_TEXT) == 0)` (text: '&' '<' ']') or `... C_ATTR ...` (attribute values:
+ * '&' '<' the quote c3; the other quote is plain there) would skip: 16
+ * bytes a step with SSE2 (controls and non-ASCII are the bytes below 0x20
+ * as signed), the tail byte by byte. May stop earlier than those loops
+ * (at the other quote), never later. */
+static inline const unsigned char *skip_plain(const unsigned char *p, const unsigned char *end,
+					      unsigned char c3, unsigned char cls_bit)
+{
+#if defined(__SSE2__)
+	const __m128i amp = _mm_set1_epi8('&');
+	const __m128i lt = _mm_set1_epi8('<');
+	const __m128i third = _mm_set1_epi8((char)c3);
+	const __m128i space = _mm_set1_epi8(0x20);
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i m =
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+				 _mm_or_si128(_mm_cmpeq_epi8(v, third), _mm_cmplt_epi8(v, space)));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+
+		if (bits != 0)
+			return p + __builtin_ctz(bits);
+		p += 16;
+	}
+#else
+	(void)c3;
+#endif
+	/* (the tail stops at both quotes: the caller steps over the other one) */
+	while (p < end && (cls[*p] & cls_bit) == 0)
+		p++;
+	return p;
 }
 
 /* A reference after '&' (at p): the five predefined entities, and, when
@@ -516,17 +585,19 @@ static bool scan_text(struct xf *x, char **out, size_t *len)
 	for (;;) {
 		unsigned char c;
 
-		while (p < end && (cls[*p] & C_TEXT) == 0)
-			p++;
+		p = skip_plain(p, end, ']', C_TEXT);
 		if (p >= end || *p == '<')
 			break;
 		c = *p;
-		if (is_cjk3(p, end)) {
-			p += 3;
-			continue;
-		}
 		if (c >= 0x80) {
-			size_t k = utf8_seq(p, end);
+			const unsigned char *q = skip_cjk3(p, end);
+			size_t k;
+
+			if (q != p) {
+				p = q;
+				continue;
+			}
+			k = utf8_seq(p, end);
 
 			if (k == 0)
 				return false;
@@ -584,17 +655,19 @@ static bool scan_attr_value(struct xf *x, char **out, size_t *vlen, bool *had_re
 	for (;;) {
 		unsigned char c;
 
-		while (p < x->end && (cls[*p] & C_ATTR) == 0)
-			p++;
+		p = skip_plain(p, x->end, q, C_ATTR);
 		if (p >= x->end || *p == q)
 			break;
 		c = *p;
-		if (is_cjk3(p, x->end)) {
-			p += 3;
-			continue;
-		}
 		if (c >= 0x80) {
-			size_t k = utf8_seq(p, x->end);
+			const unsigned char *r = skip_cjk3(p, x->end);
+			size_t k;
+
+			if (r != p) {
+				p = r;
+				continue;
+			}
+			k = utf8_seq(p, x->end);
 
 			if (k == 0)
 				return false;
@@ -779,16 +852,26 @@ static xmlNsPtr resolve(struct xf *x, const unsigned char *prefix, size_t plen, 
 /* The URIs doc_xml_is() and friends are asked about most are kept as the
  * NS_* string constants (the same bytes), so that a caller passing NS_W
  * is usually answered by comparing pointers. */
-static const char *known_uri(const char *uri)
+static const char *known_uri(const char *uri, size_t len)
 {
-	static const char *const known[] = {NS_W, NS_R, NS_A, NS_PR, NS_CT};
+	static const struct {
+		const char *s;
+		size_t len;
+	} known[] = {{NS_W, sizeof(NS_W) - 1},
+		     {NS_R, sizeof(NS_R) - 1},
+		     {NS_A, sizeof(NS_A) - 1},
+		     {NS_PR, sizeof(NS_PR) - 1},
+		     {NS_CT, sizeof(NS_CT) - 1}};
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (strcmp(uri, known[i]) == 0)
-			return known[i];
+		if (len == known[i].len && memcmp(uri, known[i].s, len) == 0)
+			return known[i].s;
 	}
 	return uri;
 }
+
+/* The NUL-terminated s of length len is the literal lit. */
+#define IS_LIT(s, len, lit) ((len) == sizeof(lit) - 1 && memcmp((s), (lit), (len)) == 0)
 
 static void append_child(xmlNodePtr parent, xmlNodePtr n)
 {
@@ -898,6 +981,11 @@ static bool start_tag(struct xf *x)
 	xmlNodePtr el;
 	xmlNsPtr lastdef = NULL;
 	xmlAttrPtr lastprop = NULL;
+	/* the namespace of the element's attributes so far when they share one
+	 * (ns_one; NULL: none yet): the clash test below has nothing to find */
+	xmlNsPtr ns_one = NULL;
+	bool ns_mixed = false;
+	bool any_xmlns = false;
 	bool empty = false;
 
 	int eslot;
@@ -919,8 +1007,9 @@ static bool start_tag(struct xf *x)
 			break;
 		}
 		if (*x->p == '/') {
-			if (!lit(x, "/>"))
+			if (x->end - x->p < 2 || x->p[1] != '>')
 				return false;
+			x->p += 2;
 			empty = true;
 			break;
 		}
@@ -934,6 +1023,7 @@ static bool start_tag(struct xf *x)
 		at->xmlns = (at->qlen == 5 || at->colon == 5) && at->qn[0] == 'x' &&
 			    at->qn[1] == 'm' && at->qn[2] == 'l' && at->qn[3] == 'n' &&
 			    at->qn[4] == 's';
+		any_xmlns |= at->xmlns;
 		if (x->end - x->p >= 2 && x->p[0] == '=' && (x->p[1] == '"' || x->p[1] == '\'')) {
 			x->p += 2; /* scan_eq()'s common case */
 		} else if (!scan_eq(x)) {
@@ -944,6 +1034,7 @@ static bool start_tag(struct xf *x)
 
 			if (!scan_attr_value(x, &at->value, &vlen, &at->refs))
 				return false;
+			at->vlen = vlen;
 			/* namespace URIs are compared while parsing: not in place */
 			if (x->nfix != nfix && at->xmlns) {
 				x->nfix = nfix;
@@ -952,7 +1043,7 @@ static bool start_tag(struct xf *x)
 			}
 		}
 		for (size_t i = 0; i < nattr; i++) {
-			if (x->attrs[i].qlen == at->qlen &&
+			if (x->attrs[i].hash == at->hash && x->attrs[i].qlen == at->qlen &&
 			    same_bytes(x, x->attrs[i].qn, at->qn, at->qlen))
 				return false;
 		}
@@ -964,7 +1055,7 @@ static bool start_tag(struct xf *x)
 	el->type = XML_ELEMENT_NODE;
 	el->doc = &x->a->doc;
 	/* namespace declarations first: they apply to the element and its attributes */
-	for (size_t i = 0; i < nattr; i++) {
+	for (size_t i = 0; any_xmlns && i < nattr; i++) {
 		struct xf_attr *at = &x->attrs[i];
 		xmlNsPtr ns;
 		bool dflt = at->xmlns && at->qlen == 5;
@@ -973,12 +1064,12 @@ static bool start_tag(struct xf *x)
 			continue;
 		/* libxml2 keeps references in namespace URIs undecoded ("&#38;"),
 		 * and doc_xml_parse refuses "<" in them (see xml.c) */
-		if (at->value[0] == '\0' || at->refs || strcmp(at->value, XF_XML_NS) == 0 ||
-		    strcmp(at->value, XF_XMLNS_NS) == 0 || x->nscope >= XF_MAX_SCOPE)
+		if (at->vlen == 0 || at->refs || IS_LIT(at->value, at->vlen, XF_XML_NS) ||
+		    IS_LIT(at->value, at->vlen, XF_XMLNS_NS) || x->nscope >= XF_MAX_SCOPE)
 			return false;
 		ns = xf_zalloc(x->a, sizeof(*ns));
 		ns->type = XML_LOCAL_NAMESPACE;
-		ns->href = (const xmlChar *)known_uri(at->value);
+		ns->href = (const xmlChar *)known_uri(at->value, at->vlen);
 		if (!dflt) {
 			size_t plen = at->qlen - 6;
 
@@ -987,34 +1078,40 @@ static bool start_tag(struct xf *x)
 				return false;
 			ns->prefix = (const xmlChar *)xf_strndup(x->a, at->qn + 6, plen);
 		}
+		/* (the duplicate attribute test above already refuses these) */
 		for (size_t k = scope0; k < x->nscope; k++) {
 			if ((ns->prefix == NULL) == (x->scope[k].prefix == NULL) &&
 			    (ns->prefix == NULL ||
-			     strcmp((const char *)ns->prefix,
-				    (const char *)x->scope[k].ns->prefix) == 0))
+			     (x->scope[k].plen == at->qlen - 6 &&
+			      memcmp(x->scope[k].prefix, at->qn + 6, at->qlen - 6) == 0)))
 				return false; /* declared twice on one element */
 		}
 		x->scope[x->nscope].prefix = dflt ? NULL : at->qn + 6;
 		x->scope[x->nscope].plen = dflt ? 0 : at->qlen - 6;
 		x->scope[x->nscope].ns = ns;
 		x->nscope++;
-		x->gen++;
 		if (lastdef == NULL)
 			el->nsDef = ns;
 		else
 			lastdef->next = ns;
 		lastdef = ns;
 	}
+	if (x->nscope != scope0)
+		x->gen++; /* the lookups cached before these declarations are stale */
 	if (!qname(x, qn, qlen, colon, hash, false, &el->name, &el->ns, eslot, estamp))
 		return false;
 	for (size_t i = 0; i < nattr; i++) {
 		struct xf_attr *at = &x->attrs[i];
+		struct xf_attr_pair *pair;
 		xmlAttrPtr a;
 		xmlNodePtr t;
 
 		if (at->xmlns)
 			continue;
-		a = xf_attr_node(x->a);
+		/* the attribute and its text node (new_text()) */
+		pair = xf_alloc(x->a, sizeof(*pair));
+		*pair = (struct xf_attr_pair){0};
+		a = &pair->a;
 		a->type = XML_ATTRIBUTE_NODE;
 		a->doc = &x->a->doc;
 		a->parent = el;
@@ -1024,13 +1121,26 @@ static bool start_tag(struct xf *x)
 		/* the same local name in the same namespace twice is an error; equal
 		 * qualified names were refused above, so only two prefixes bound to
 		 * one URI are left to catch */
-		for (xmlAttrPtr o = el->properties; a->ns != NULL && o != NULL; o = o->next) {
-			if (o->ns != NULL && o->ns != a->ns &&
-			    strcmp((const char *)o->name, (const char *)a->name) == 0 &&
-			    strcmp((const char *)o->ns->href, (const char *)a->ns->href) == 0)
-				return false;
+		if (a->ns != NULL) {
+			if (ns_one == NULL)
+				ns_one = a->ns;
+			else if (a->ns != ns_one)
+				ns_mixed = true;
+			/* (ns_mixed: an attribute before this one may be in another
+			 * namespace; else they all are in a->ns or in none) */
+			for (xmlAttrPtr o = el->properties; ns_mixed && o != NULL; o = o->next) {
+				if (o->ns != NULL && o->ns != a->ns &&
+				    strcmp((const char *)o->name, (const char *)a->name) == 0 &&
+				    strcmp((const char *)o->ns->href, (const char *)a->ns->href) ==
+					0)
+					return false;
+			}
 		}
-		t = new_text(x, at->value);
+		t = &pair->t;
+		t->type = XML_TEXT_NODE;
+		t->name = xmlStringText;
+		t->content = (xmlChar *)at->value;
+		t->doc = &x->a->doc;
 		t->parent = (xmlNodePtr)a;
 		a->children = t;
 		a->last = t;
@@ -1074,11 +1184,12 @@ static bool end_tag(struct xf *x)
 	if (x->depth == 0 || !scan_qname(x, &qn, &qlen, &colon, &hash))
 		return false;
 	x->depth--;
-	if (qlen != x->stack[x->depth].qlen || memcmp(qn, x->stack[x->depth].qn, qlen) != 0)
+	if (qlen != x->stack[x->depth].qlen || !same_bytes(x, qn, x->stack[x->depth].qn, qlen))
 		return false;
 	skip_space(x);
-	if (!lit(x, ">"))
+	if (x->p >= x->end || *x->p != '>')
 		return false;
+	x->p++;
 	if (x->nscope != x->stack[x->depth].nscope)
 		x->gen++;
 	x->nscope = x->stack[x->depth].nscope;
@@ -1160,12 +1271,20 @@ static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDoc
 	x->nscope = 0;
 	memset(x->cache, 0, sizeof(x->cache));
 	memset(x->names_used, 0, sizeof(x->names_used));
-	memset(x->qc_used, 0, sizeof(x->qc_used));
-	x->stamp = 0;
+	if (!xf_qc_ready) {
+		for (size_t i = 0; i < XF_QC; i++) {
+			xf_qc[i] = (struct xf_qent){0};
+			xf_qc[i].w0 = ~(uint64_t)0;
+			xf_qc[i].w1 = ~(uint64_t)0;
+		}
+		xf_qc_ready = true;
+	}
+	x->qc = xf_qc;
 	x->last_slot = -1;
 	x->last_stamp = 0;
-	x->gen = 1;
+	x->gen = xf_gen;
 	ok = parse(x);
+	xf_gen = x->gen + 1;
 	if (ok) {
 		for (size_t i = 0; i < x->nfix; i++)
 			inplace[x->fix[i]] = '\0';

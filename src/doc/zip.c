@@ -21,15 +21,21 @@ struct zentry {
 	bool deflated;
 	size_t comp_size;
 	uint32_t crc;
+	/* where its raw bytes are in the archive (find_data()); has_off false
+	 * when unknown */
+	bool has_off;
+	size_t data_off;
 };
 
 struct doc_zip {
 	char *label;
 	char *mem; /* the archive bytes; libzip reads from them */
+	size_t len;
 	zip_t *za;
 	struct zentry *entries;
 	size_t n;
 	struct libdeflate_decompressor *dec; /* read_direct(); made on first use */
+	size_t direct;			     /* parts read without libzip (tests) */
 };
 
 void doc_zip_default_limits(struct doc_zip_limits *l)
@@ -155,8 +161,79 @@ static int scan_entries(struct doc_zip *z, const struct doc_zip_limits *l, struc
 	return 0;
 }
 
-int doc_zip_open_mem(const void *data, size_t len, const char *label,
-		     const struct doc_zip_limits *l, struct doc_zip **out, struct err *e)
+static uint32_t le16(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return le16(p) | le16(p + 2) << 16;
+}
+
+/*
+ * Where each entry's raw bytes start, read from the central directory and
+ * the local headers in the archive bytes, so that read_direct() needs no
+ * libzip call. libzip has opened the archive with ZIP_CHECKCONS (local
+ * headers agree with the directory); an entry gets an offset only when the
+ * directory record found here says exactly what libzip's stat said (name,
+ * method, CRC, sizes, in the same order) and its local header and data lie
+ * inside the archive. Anything else (ZIP64, a different record) leaves
+ * has_off false and the entry is read through libzip as before.
+ */
+static void find_data(struct doc_zip *z)
+{
+	const unsigned char *m = (const unsigned char *)z->mem;
+	const unsigned char *eocd = NULL;
+	size_t cd, cd_size, at;
+
+	if (z->len < 22)
+		return;
+	for (size_t i = z->len - 22 + 1; i-- > 0 && z->len - i <= 22 + 0xFFFF;) {
+		if (m[i] == 'P' && m[i + 1] == 'K' && m[i + 2] == 5 && m[i + 3] == 6) {
+			eocd = m + i;
+			break;
+		}
+	}
+	if (eocd == NULL || le16(eocd + 4) != 0 || le16(eocd + 6) != 0 || le16(eocd + 8) != z->n ||
+	    le16(eocd + 10) != z->n)
+		return;
+	cd_size = le32(eocd + 12);
+	cd = le32(eocd + 16);
+	if (cd > (size_t)(eocd - m) || cd_size > (size_t)(eocd - m) - cd)
+		return;
+	at = cd;
+	for (size_t i = 0; i < z->n; i++) {
+		struct zentry *ent = &z->entries[i];
+		const unsigned char *h = m + at;
+		size_t nlen, total, lho, data;
+
+		if (cd + cd_size - at < 46 || le32(h) != 0x02014b50u)
+			return;
+		nlen = le16(h + 28);
+		total = 46 + nlen + le16(h + 30) + le16(h + 32);
+		if (cd + cd_size - at < total)
+			return;
+		at += total;
+		lho = le32(h + 42);
+		if (ent->index != i || !ent->has_raw || le16(h + 10) != (ent->deflated ? 8u : 0u) ||
+		    le32(h + 16) != ent->crc || le32(h + 20) != ent->comp_size ||
+		    le32(h + 24) != ent->size || nlen != strlen(ent->name) ||
+		    memcmp(h + 46, ent->name, nlen) != 0 || lho > z->len || z->len - lho < 30 ||
+		    le32(m + lho) != 0x04034b50u)
+			continue;
+		data = lho + 30 + le16(m + lho + 26) + le16(m + lho + 28);
+		if (data > z->len || z->len - data < ent->comp_size)
+			continue;
+		ent->has_off = true;
+		ent->data_off = data;
+	}
+}
+
+/* doc_zip_open_mem() and doc_zip_open_owned(): data is copied unless own
+ * (then it is the reader's, freed on every error). */
+static int open_mem(const void *data, size_t len, bool own, const char *label,
+		    const struct doc_zip_limits *l, struct doc_zip **out, struct err *e)
 {
 	struct doc_zip_limits def;
 	struct doc_zip *z;
@@ -169,16 +246,24 @@ int doc_zip_open_mem(const void *data, size_t len, const char *label,
 		l = &def;
 	}
 	*out = NULL;
-	if (len > l->max_file)
-		return err_set(e, BASE_E_LIMIT, "%s: 文件过大（%zu 字节，上限 %zu 字节）", label,
-			       len, l->max_file);
-	if (len < 22 || memcmp(data, "PK", 2) != 0)
+	if (len > l->max_file || len < 22 || memcmp(data, "PK", 2) != 0) {
+		if (own)
+			free((void *)data);
+		if (len > l->max_file)
+			return err_set(e, BASE_E_LIMIT, "%s: 文件过大（%zu 字节，上限 %zu 字节）",
+				       label, len, l->max_file);
 		return err_set(e, BASE_E_FORMAT, "%s: 不是ZIP/OOXML文件%s", label,
 			       len == 0 ? "（文件为空）" : "");
+	}
 	z = xcalloc(1, sizeof(*z));
 	z->label = xstrdup(label);
-	z->mem = xmalloc(len);
-	memcpy(z->mem, data, len);
+	z->len = len;
+	if (own) {
+		z->mem = (char *)data;
+	} else {
+		z->mem = xmalloc(len);
+		memcpy(z->mem, data, len);
+	}
 	zip_error_init(&zerr);
 	src = zip_source_buffer_create(z->mem, len, 0, &zerr);
 	if (src == NULL) {
@@ -208,8 +293,21 @@ int doc_zip_open_mem(const void *data, size_t len, const char *label,
 		doc_zip_close(z);
 		return rc;
 	}
+	find_data(z);
 	*out = z;
 	return 0;
+}
+
+int doc_zip_open_mem(const void *data, size_t len, const char *label,
+		     const struct doc_zip_limits *l, struct doc_zip **out, struct err *e)
+{
+	return open_mem(data, len, false, label, l, out, e);
+}
+
+int doc_zip_open_owned(char *data, size_t len, const char *label, const struct doc_zip_limits *l,
+		       struct doc_zip **out, struct err *e)
+{
+	return open_mem(data, len, true, label, l, out, e);
 }
 
 int doc_zip_open_file(const char *path, const struct doc_zip_limits *l, struct doc_zip **out,
@@ -228,9 +326,7 @@ int doc_zip_open_file(const char *path, const struct doc_zip_limits *l, struct d
 	rc = base_read_file(path, l->max_file, &data, &len, e);
 	if (rc != 0)
 		return rc;
-	rc = doc_zip_open_mem(data, len, path, l, out, e);
-	free(data);
-	return rc;
+	return doc_zip_open_owned(data, len, path, l, out, e);
 }
 
 void doc_zip_close(struct doc_zip *z)
@@ -247,6 +343,11 @@ void doc_zip_close(struct doc_zip *z)
 	free(z->mem);
 	free(z->label);
 	free(z);
+}
+
+size_t doc_zip_direct_reads(const struct doc_zip *z)
+{
+	return z->direct;
 }
 
 size_t doc_zip_count(const struct doc_zip *z)
@@ -300,6 +401,23 @@ static bool read_direct(struct doc_zip *z, const struct zentry *ent, char *p)
 		if (z->dec == NULL)
 			return false;
 	}
+	if (ent->has_off) { /* the raw bytes where they are */
+		const unsigned char *in = (const unsigned char *)z->mem + ent->data_off;
+
+		if (ent->deflated) {
+			size_t in_used = 0;
+			size_t out_got = 0;
+
+			ok = libdeflate_deflate_decompress_ex(z->dec, in, ent->comp_size, p,
+							      ent->size, &in_used,
+							      &out_got) == LIBDEFLATE_SUCCESS &&
+			     in_used == ent->comp_size && out_got == ent->size;
+		} else {
+			memcpy(p, in, ent->size);
+			ok = true;
+		}
+		return ok && libdeflate_crc32(0, p, ent->size) == ent->crc;
+	}
 	f = zip_fopen_index(z->za, ent->index, ZIP_FL_COMPRESSED);
 	if (f == NULL)
 		return false;
@@ -343,12 +461,23 @@ int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, st
 	if (i >= z->n)
 		return err_set(e, BASE_E_FORMAT, "%s: 部件不存在", z->label);
 	ent = &z->entries[i];
+	if (ent->has_off) { /* no libzip call at all when this works */
+		p = xmalloc(ent->size + 1);
+		if (read_direct(z, ent, p)) {
+			z->direct++;
+			p[ent->size] = '\0';
+			*data = p;
+			*len = ent->size;
+			return 0;
+		}
+		free(p);
+	}
 	f = zip_fopen_index(z->za, ent->index, 0);
 	if (f == NULL)
 		return err_set(e, BASE_E_FORMAT, "%s: 无法读取部件 %.*s", z->label,
 			       quote_len(ent->name), ent->name);
 	p = xmalloc(ent->size + 1);
-	if (read_direct(z, ent, p)) {
+	if (!ent->has_off && read_direct(z, ent, p)) {
 		zip_fclose(f);
 		p[ent->size] = '\0';
 		*data = p;

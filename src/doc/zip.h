@@ -38,9 +38,17 @@ int doc_zip_open_file(const char *path, const struct doc_zip_limits *l, struct d
 		      struct err *e);
 int doc_zip_open_mem(const void *data, size_t len, const char *label,
 		     const struct doc_zip_limits *l, struct doc_zip **out, struct err *e);
+/* doc_zip_open_mem() for a malloc'd buffer the reader takes over (no copy):
+ * data belongs to the reader from the call on, freed by doc_zip_close() or,
+ * on an error, before returning. */
+int doc_zip_open_owned(char *data, size_t len, const char *label, const struct doc_zip_limits *l,
+		       struct doc_zip **out, struct err *e);
 void doc_zip_close(struct doc_zip *z);
 
 size_t doc_zip_count(const struct doc_zip *z);
+/* Parts read so far straight from the archive bytes, without libzip (the
+ * common case; for tests). */
+size_t doc_zip_direct_reads(const struct doc_zip *z);
 const char *doc_zip_name(const struct doc_zip *z, size_t i);
 /* Index of a part by name (case-insensitive, leading "/" ignored), or -1. */
 long doc_zip_find(const struct doc_zip *z, const char *name);

@@ -60,7 +60,7 @@ static void add(struct doc_zip_writer *w, const char *name, const char *s)
 	doc_zip_writer_add(w, name, s, strlen(s));
 }
 
-static char *make(const char *document, size_t *len)
+static char *make_styled(const char *document, const char *styles_part, size_t *len)
 {
 	struct doc_zip_writer *w = doc_zip_writer_new();
 	struct err e = {0};
@@ -69,11 +69,16 @@ static char *make(const char *document, size_t *len)
 	add(w, "_rels/.rels", rels);
 	add(w, "word/_rels/document.xml.rels", doc_rels);
 	add(w, "word/document.xml", document);
-	add(w, "word/styles.xml", styles);
+	add(w, "word/styles.xml", styles_part);
 	add(w, "word/theme/theme1.xml", theme);
 	ASSERT_EQ(doc_zip_writer_bytes(w, &data, len, &e), 0);
 	doc_zip_writer_free(w);
 	return data;
+}
+
+static char *make(const char *document, size_t *len)
+{
+	return make_styled(document, styles, len);
 }
 
 static void same_rprops(const struct doc_rprops *a, const struct doc_rprops *b)
@@ -184,6 +189,35 @@ TEST(docx_check_props_theme_fonts_and_indents_same_as_dom)
 	doc_docx_para_props(b, b->paras[3], &pp);
 	ASSERT_EQ(pp.left, 150);
 	ASSERT_EQ(pp.first, 640); /* firstLine "x": the style's chars */
+	doc_docx_free(a);
+	doc_docx_free(b);
+	free(data);
+}
+
+/* Elements of other namespaces (or none) inside a style's pPr/rPr: the
+ * filtered styles parse of the DOM open drops them, the checking open keeps
+ * them, the property readers skip them; both opens list the same styles and
+ * give the same properties (found by fuzz_docx: "<w2ind .../>"). */
+TEST(docx_check_styles_foreign_elements_same_as_dom)
+{
+	static const char styles_foreign[] =
+	    "<w:styles " W_NS " xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\">"
+	    "<w:docDefaults><w:rPrDefault><w:rPr><w14:ligatures w14:val=\"standard\"/>"
+	    "<w:sz w:val=\"24\"/></w:rPr></w:rPrDefault></w:docDefaults>"
+	    "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"a\"><w:name "
+	    "w:val=\"Normal\"/><w:pPr><w2ind w:firstLineChars=\"200\"/><w:ind "
+	    "w:left=\"100\"/></w:pPr><w:rPr><w14:cntxtAlts/><w:sz w:val=\"32\"/></w:rPr>"
+	    "</w:style></w:styles>";
+	size_t len;
+	char *data = make_styled(doc_plain, styles_foreign, &len);
+	struct doc_docx *a, *b;
+	struct doc_pprops pp;
+
+	open_both(data, len, &a, &b);
+	ASSERT(doc_docx_same_styles(a, b));
+	ASSERT_EQ(same_props(a, b), 2);
+	doc_docx_para_props(b, b->paras[0], &pp);
+	ASSERT_EQ(pp.left, 100);
 	doc_docx_free(a);
 	doc_docx_free(b);
 	free(data);

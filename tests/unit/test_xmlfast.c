@@ -65,6 +65,7 @@ TEST(xmlfast_accepts_plain_ooxml_same_tree)
 	    "<e xmlns=\"E\"><f/></e><g/></p:a>",
 	    /* the same local name in two namespaces */
 	    "<a xmlns:p=\"P\" xmlns:q=\"Q\" p:x=\"1\" q:x=\"2\" x=\"3\"/>",
+	    "<a xmlns:p=\"P\" xmlns:q=\"Q\" x=\"3\" q:y=\"0\" p:x=\"1\" q:x=\"2\"/>",
 	    "<a>text ]] > end</a>",
 	};
 
@@ -99,6 +100,10 @@ TEST(xmlfast_declines_hostile_and_unusual_input)
 	    "<a b=\"1\"c=\"2\"/>",
 	    "<a b=\"1\" b=\"2\"/>",
 	    "<a xmlns:p=\"P\" xmlns:q=\"P\" p:x=\"1\" q:x=\"2\"/>",
+	    /* the same clash after unprefixed and other-namespace attributes */
+	    "<a xmlns:p=\"P\" xmlns:q=\"P\" x=\"0\" p:x=\"1\" q:x=\"2\"/>",
+	    "<a xmlns:p=\"P\" xmlns:q=\"P\" xmlns:r=\"R\" p:x=\"1\" r:x=\"0\" q:x=\"2\"/>",
+	    "<b:a xmlns:b=\"P\" xmlns:q=\"P\"><c b:y=\"1\" q:y=\"2\"/></b:a>",
 	    "<a xmlns:p=\"P\" xmlns:p=\"Q\"/>",
 	    "<p:a/>",
 	    "<a><b xmlns:p=\"P\"><p:c/></b><p:d/></a>", /* libxml2 names it "p:d" */
@@ -137,6 +142,104 @@ TEST(xmlfast_declines_hostile_and_unusual_input)
 	}
 	/* an embedded NUL */
 	ASSERT(!both("<a>x\0y</a>", 10));
+}
+
+/* The byte scans skip 16 plain bytes at a time and runs of CJK characters:
+ * whatever a special byte or sequence is, where it stands relative to the
+ * start of a text or attribute value (and to the end of the input) must not
+ * change whether the input is accepted, nor the tree (both() compares it
+ * with libxml2's). */
+TEST(xmlfast_special_bytes_at_every_offset)
+{
+	static const struct {
+		const char *s;
+		int text, attr; /* accepted in text / in a "-quoted value: 1, 0 */
+	} sp[] = {
+	    {"\x01", 0, 0},
+	    {"\t", 1, 0},
+	    {"\n", 1, 0},
+	    {"\r", 0, 0},
+	    {"\x1F", 0, 0},
+	    {"&amp;", 1, 1},
+	    {"&", 0, 0},
+	    {"&#x4e2d;", 1, 0},
+	    {"<", 0, 0},
+	    {"]]>", 0, 1},
+	    {"]", 1, 1},
+	    {"'", 1, 1},
+	    {"\"", 1, 0},
+	    {">", 1, 1},
+	    {"\x7F", 1, 1},
+	    {"\xC3\xA9", 1, 1},
+	    {"\xE4\xB8\xAD", 1, 1},
+	    {"\xEF\xBC\x8C", 1, 1},
+	    {"\xE3\x80\x82", 1, 1},
+	    {"\xEF\xBF\xBE", 0, 0},
+	    {"\xEF\xBF\xBD", 1, 1},
+	    {"\xED\xA0\x80", 0, 0},
+	    {"\xC0\x80", 0, 0},
+	    {"\xE4\xB8", 0, 0},
+	    {"\xE4\x41\xAD", 0, 0},
+	    {"\xE4\xB8\x41", 0, 0},
+	    {"\xF0\x9F\x98\x80", 1, 1},
+	    {"\xF4\x90\x80\x80", 0, 0},
+	    {"\xFF", 0, 0},
+	    {"\x80", 0, 0},
+	};
+	static const char *const fill[] = {"x", "\xE4\xB8\xAD"};
+	struct buf b;
+
+	buf_init(&b, 1 << 16);
+	for (size_t i = 0; i < sizeof(sp) / sizeof(sp[0]); i++) {
+		for (size_t f = 0; f < 2; f++) {
+			for (size_t k = 0; k < 40; k++) {
+				for (size_t m = 0; m < 40; m += 13) {
+					for (int attr = 0; attr < 2; attr++) {
+						b.len = 0;
+						buf_adds(&b, attr ? "<a b=\"" : "<a>");
+						for (size_t j = 0; j < k; j++)
+							buf_adds(&b, fill[f]);
+						buf_adds(&b, sp[i].s);
+						for (size_t j = 0; j < m; j++)
+							buf_adds(&b, "y");
+						buf_adds(&b, attr ? "\"/>" : "</a>");
+						if (both(b.p, b.len) !=
+						    (attr ? sp[i].attr : sp[i].text))
+							TEST_FAIL_AT("special #%zu, %zu x fill %zu "
+								     "before, %zu after, %s: %s",
+								     i, k, f, m,
+								     attr ? "attribute" : "text",
+								     b.p);
+					}
+				}
+			}
+		}
+	}
+	buf_free(&b);
+}
+
+/* Names are remembered from one parse to the next (the scan's cache): the
+ * same names under other namespace bindings, as the other kind of name, or
+ * after a declined parse must still come out as libxml2 reads them. */
+TEST(xmlfast_names_remembered_across_parses)
+{
+	static const char *const seq[] = {
+	    "<w:a xmlns:w=\"U1\" w:b=\"1\" b=\"2\"><w:c w:d=\"3\"/><c/></w:a>",
+	    "<w:a xmlns:w=\"U2\" w:b=\"1\" b=\"2\"><w:c w:d=\"3\"/><c/></w:a>",
+	    "<w:a xmlns:w=\"U1\" xmlns=\"D\" w:b=\"1\" b=\"2\"><w:c w:d=\"3\"/><c/></w:a>",
+	    "<a xmlns=\"D2\" xmlns:w=\"U3\"><b w:a=\"1\" a=\"2\"/><w:b/><w:c w:c=\"1\"/></a>",
+	    "<w:a><w:c/></w:a>", /* declined: unbound prefix */
+	    "<w:a xmlns:w=\"U4\"><w:c w:b=\"1\" w:d=\"2\"/></w:a>",
+	    "<w:a xmlns:w=\"U4\"><w:c xmlns:w=\"U5\" w:b=\"1\"><w:d/></w:c><w:e/></w:a>",
+	};
+	static const bool accepted[] = {true, true, true, true, false, true, true};
+
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+			if (both_s(seq[i]) != accepted[i])
+				TEST_FAIL_AT("round %d #%zu: %s", round, i, seq[i]);
+		}
+	}
 }
 
 TEST(xmlfast_limits_depth_attribute_name_memory)
