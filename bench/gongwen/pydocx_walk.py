@@ -10,16 +10,18 @@ whole-process time by the caller).
 
 --free: after every walk, also time gc.collect(1). python-docx's objects refer
 to each other in cycles (a part and its package), so a Document is freed only
-by the cyclic garbage collector. Left to itself, CPython frees them every few
-documents, and meanwhile each walk allocates fresh memory: on this VM those
-walks take 4-7 times as long, with no collection inside them (gc.callbacks
-show none), so the slow mode is the cost of fresh pages, not of the walk. A
-collection of the two young generations after each walk frees the document
-(a full gc.collect() afterwards finds nothing left) and keeps every walk in
-the fast mode; it is timed, as `gongwen check` frees its document inside its
-timed call (bench/gongwen/inproc.c). A full collection is not used: it costs
-about 8 ms here even with nothing to free (it visits the whole interpreter),
-which is not the document's cost. Reported as free_* and walk_free_*.
+by the cyclic garbage collector; left to itself CPython frees them every few
+documents. The walk's times are bimodal on this VM (about 7 ms and 30-50 ms
+for the 20-page document) and the slow walks hold no collection (gc.callbacks
+show none): they are walks whose memory is not resident yet. Collecting after
+each walk puts each document's freeing (about 1 ms) into its own iteration,
+as `gongwen check` frees its document inside its timed call
+(bench/gongwen/inproc.c); a full gc.collect() afterwards finds nothing left.
+It does not keep the walks in the fast mode: some runs stay slow throughout,
+and the 100-page walk then takes about twice its fast time. The walk's fast
+mode is min_ms. A full collection is not timed: about 8 ms here even with
+nothing to free (it visits the whole interpreter). Reported as free_* and
+walk_free_*.
 
 Usage: pydocx_walk.py [--iterations N] [--warmup W] [--free] FILE...
 Prints one JSON object on stdout.
