@@ -287,15 +287,24 @@ static const char *scan_child(const char *p, const char *end, const struct scan_
 	if (!selfclose) {
 		const char *close = defaults ? c->close_dd : c->close_style;
 		size_t clen = strlen(close);
-		const char *e = doc_docx_find_by(after, end, close, defaults ? 0 : c->k_close);
+		const char *from = after;
+		const char *e;
 
+		/* the end tag, not "</w:styleLink>" and the like */
+		for (;;) {
+			e = doc_docx_find_by(from, end, close, defaults ? 0 : c->k_close);
+			if (e == NULL)
+				return NULL;
+			from = skip_ws(e + clen, end);
+			if (from < end && *from == '>')
+				break;
+			if (from < end && is_ws(e[clen]))
+				return NULL; /* "</w:style x": not well-formed */
+		}
 		/* a w:style inside this element would end it early here */
-		if (e == NULL || has_style_start(after, e, c))
+		if (has_style_start(after, e, c))
 			return NULL;
-		e = skip_ws(e + clen, end);
-		if (e >= end || *e != '>')
-			return NULL;
-		after = e + 1;
+		after = from + 1;
 	}
 	memset(out, 0, sizeof(*out));
 	out->len = (size_t)(after - p);

@@ -96,6 +96,11 @@ TEST(docx_styles_plain_part_parsed_on_first_use)
 	doc_docx_free(b);
 	ASSERT(
 	    same_as_dom(HEAD "<w:styles " W_NS ">" DD NORMAL TABLE HEADING CHAR "</w:styles>", 3));
+	/* an end tag that only starts like the style's */
+	ASSERT(same_as_dom("<w:styles " W_NS ">" DD
+			   "<w:style w:styleId=\"a\"><w:styleLink w:val=\"b\"></w:styleLink>"
+			   "<w:rPr><w:b/></w:rPr></w:style></w:styles>",
+			   1));
 	/* no declaration, self-closing style, white space everywhere allowed */
 	ASSERT(same_as_dom("<w:styles " W_NS " >\r\n " DD "\t<w:style w:styleId = 'e' />" NORMAL
 			   " </w:styles >\n",
