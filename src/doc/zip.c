@@ -371,6 +371,18 @@ long doc_zip_find(const struct doc_zip *z, const char *name)
 	return -1;
 }
 
+/* Inflate exactly comp bytes of in into exactly size bytes of out. */
+static bool inflate_exact(struct libdeflate_decompressor *dec, const void *in, size_t comp,
+			  char *out, size_t size)
+{
+	size_t in_used = 0;
+	size_t out_got = 0;
+
+	return libdeflate_deflate_decompress_ex(dec, in, comp, out, size, &in_used, &out_got) ==
+		   LIBDEFLATE_SUCCESS &&
+	       in_used == comp && out_got == size;
+}
+
 /*
  * The common case without libzip's decompression layers: the entry's raw
  * bytes inflated by libdeflate in one call (about twice as fast as zlib's
@@ -405,13 +417,7 @@ static bool read_direct(struct doc_zip *z, const struct zentry *ent, char *p)
 		const unsigned char *in = (const unsigned char *)z->mem + ent->data_off;
 
 		if (ent->deflated) {
-			size_t in_used = 0;
-			size_t out_got = 0;
-
-			ok = libdeflate_deflate_decompress_ex(z->dec, in, ent->comp_size, p,
-							      ent->size, &in_used,
-							      &out_got) == LIBDEFLATE_SUCCESS &&
-			     in_used == ent->comp_size && out_got == ent->size;
+			ok = inflate_exact(z->dec, in, ent->comp_size, p, ent->size);
 		} else {
 			memcpy(p, in, ent->size);
 			ok = true;
@@ -431,13 +437,7 @@ static bool read_direct(struct doc_zip *z, const struct zentry *ent, char *p)
 	}
 	if (got == ent->comp_size && zip_fread(f, &extra, 1) == 0) {
 		if (ent->deflated) {
-			size_t in_used = 0;
-			size_t out_got = 0;
-
-			ok = libdeflate_deflate_decompress_ex(z->dec, raw, ent->comp_size, p,
-							      ent->size, &in_used,
-							      &out_got) == LIBDEFLATE_SUCCESS &&
-			     in_used == ent->comp_size && out_got == ent->size;
+			ok = inflate_exact(z->dec, raw, ent->comp_size, p, ent->size);
 		} else {
 			ok = true;
 		}

@@ -63,6 +63,26 @@ TEST(text_chinese_numerals)
 	ASSERT(!text_is_han('a'));
 }
 
+/* ustr_add_utf8(s) gives what text_utf8_decode gives code point by code point. */
+static void same_as_decode(const char *s, size_t len)
+{
+	struct ustr u;
+	size_t i = 0, n = 0;
+
+	ustr_init(&u);
+	ustr_add_utf8(&u, s, len);
+	while (i < len) {
+		uint32_t cp;
+
+		i += text_utf8_decode(s + i, len - i, &cp);
+		ASSERT(n < u.len);
+		ASSERT_EQ(u.p[n], cp);
+		n++;
+	}
+	ASSERT_EQ(u.len, n);
+	ustr_free(&u);
+}
+
 /* ustr_add_utf8 decodes ASCII and common 3-byte sequences inline: on random
  * bytes (biased to UTF-8 leads and continuations) it must give what
  * text_utf8_decode gives code point by code point. */
@@ -76,25 +96,12 @@ TEST(text_ustr_add_utf8_same_as_decode)
 	for (int round = 0; round < 4000; round++) {
 		char s[16];
 		size_t len = (size_t)(round % 9);
-		struct ustr u;
-		size_t i = 0, n = 0;
 
 		for (size_t k = 0; k < len; k++) {
 			seed = seed * 1103515245u + 12345u;
 			s[k] = (char)pick[(seed >> 16) % sizeof(pick)];
 		}
-		ustr_init(&u);
-		ustr_add_utf8(&u, s, len);
-		while (i < len) {
-			uint32_t cp;
-
-			i += text_utf8_decode(s + i, len - i, &cp);
-			ASSERT(n < u.len);
-			ASSERT_EQ(u.p[n], cp);
-			n++;
-		}
-		ASSERT_EQ(u.len, n);
-		ustr_free(&u);
+		same_as_decode(s, len);
 	}
 }
 
@@ -114,8 +121,6 @@ TEST(text_ustr_add_utf8_pairs_same_as_decode)
 		char s[48];
 		size_t len = 0;
 		size_t want = 6 + (size_t)(round % 40);
-		struct ustr u;
-		size_t i = 0, n = 0;
 
 		while (len + 3 <= want && len + 3 <= sizeof(s)) {
 			unsigned r;
@@ -134,18 +139,7 @@ TEST(text_ustr_add_utf8_pairs_same_as_decode)
 				s[len++] = (char)other[(r >> 3) % 8];
 			}
 		}
-		ustr_init(&u);
-		ustr_add_utf8(&u, s, len);
-		while (i < len) {
-			uint32_t cp;
-
-			i += text_utf8_decode(s + i, len - i, &cp);
-			ASSERT(n < u.len);
-			ASSERT_EQ(u.p[n], cp);
-			n++;
-		}
-		ASSERT_EQ(u.len, n);
-		ustr_free(&u);
+		same_as_decode(s, len);
 	}
 	ASSERT(fast > 100000);
 }
