@@ -194,15 +194,6 @@ static void pending_free(struct pending *v, size_t n)
 	free(v);
 }
 
-static char *dup_bytes(const char *s, size_t n)
-{
-	char *r = xmalloc(n + 1);
-
-	memcpy(r, s, n);
-	r[n] = '\0';
-	return r;
-}
-
 /* The root start tag: its qualified name and the prefix bound to NS_W
  * (exactly one binding, no default namespace). */
 static const char *scan_root(const char *p, const char *end, const char **qn, size_t *qlen,
@@ -314,9 +305,9 @@ static const char *scan_child(const char *p, const char *end, const struct scan_
 	if (defaults || !*kept)
 		return after;
 	if (val[0] != NULL)
-		out->type = dup_bytes(val[0]->val, val[0]->vlen);
+		out->type = xstrndup(val[0]->val, val[0]->vlen);
 	if (val[1] != NULL)
-		out->id = dup_bytes(val[1]->val, val[1]->vlen);
+		out->id = xstrndup(val[1]->val, val[1]->vlen);
 	out->is_default = val[2] != NULL && (bytes_eq(val[2]->val, val[2]->vlen, "1") ||
 					     bytes_eq(val[2]->val, val[2]->vlen, "true") ||
 					     bytes_eq(val[2]->val, val[2]->vlen, "on"));
