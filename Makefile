@@ -2,10 +2,15 @@
 # Every Debian library comes through pkg-config.
 
 comma := ,
-PKGS      := libzip zlib libdeflate libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent libcurl icu-uc
+# Linked at build time; libcurl is compiled against but loaded with dlopen()
+# by src/model/curl_dl.c when a model is first called (it pulls in ~27 more
+# shared libraries that every other command would map at start-up).
+PKGS_LINKED := libzip zlib libdeflate libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent icu-uc
+PKGS_DLOPEN := libcurl
+PKGS      := $(PKGS_LINKED) $(PKGS_DLOPEN)
 CC        ?= cc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS_LINKED) 2>/dev/null) -lm -lpthread
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla -Werror
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

@@ -60,7 +60,7 @@ done
 
 # Spawn floor: an empty program linked against the same libraries as BIN.
 FLOOR_ARGS=""
-PKGS=$(sed -n 's/^PKGS *:= *//p' "$REPO/Makefile" 2>/dev/null || true)
+PKGS=$(sed -n 's/^PKGS_LINKED *:= *//p' "$REPO/Makefile" 2>/dev/null || true)
 # shellcheck disable=SC2086  # PKGS and LIBS are word lists
 if [ -n "$PKGS" ] && LIBS=$(pkg-config --libs $PKGS 2>/dev/null) &&
     ${CC:-cc} -O2 -o "$OUT/floor-libs" "$HERE/floor.c" -Wl,--no-as-needed $LIBS 2>/dev/null; then

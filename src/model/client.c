@@ -22,6 +22,7 @@
 #include <event2/event.h>
 #include <sodium.h>
 
+#include "model/curl_dl.h"
 #include "model/embed.h"
 #include "model/model.h"
 
@@ -30,7 +31,7 @@ struct model_client {
 	CURLM *multi;
 	struct event *timer;
 	struct event *kick;	  /* libcurl asked for a timeout of 0 */
-	int acting;		  /* inside curl_multi_socket_action() */
+	int acting;		  /* inside curl_fn.multi_socket_action() */
 	int prio_bulk;		  /* priority of a running stream's socket, -1: none */
 	struct model_call *calls; /* list of calls in flight or waiting to retry */
 	size_t ncalls;
@@ -94,16 +95,6 @@ static void sock_to_bulk(struct model_client *c, struct client_sock *cs)
 
 static void client_check_done(struct model_client *c);
 
-static void client_global_init(void)
-{
-	static bool done;
-
-	if (!done) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		done = true;
-	}
-}
-
 /* ---- libcurl <-> libevent glue ---- */
 
 static void client_on_sock(evutil_socket_t fd, short what, void *arg)
@@ -117,7 +108,7 @@ static void client_on_sock(evutil_socket_t fd, short what, void *arg)
 	if (what & EV_WRITE)
 		flags |= CURL_CSELECT_OUT;
 	c->acting++;
-	curl_multi_socket_action(c->multi, fd, flags, &running);
+	curl_fn.multi_socket_action(c->multi, fd, flags, &running);
 	c->acting--;
 	client_check_done(c);
 }
@@ -130,7 +121,7 @@ static void client_on_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	c->acting++;
-	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	curl_fn.multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	c->acting--;
 	client_check_done(c);
 }
@@ -151,7 +142,7 @@ static int client_sock_cb(CURL *easy, curl_socket_t s, int what, void *userp, vo
 			sock_bind(cs, NULL);
 			event_free(cs->ev);
 			free(cs);
-			curl_multi_assign(c->multi, s, NULL);
+			curl_fn.multi_assign(c->multi, s, NULL);
 		}
 		return 0;
 	}
@@ -160,10 +151,10 @@ static int client_sock_cb(CURL *easy, curl_socket_t s, int what, void *userp, vo
 	if (what & CURL_POLL_OUT)
 		kind |= EV_WRITE;
 	if (easy != NULL)
-		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&call);
+		curl_fn.easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&call);
 	if (cs == NULL) {
 		cs = xcalloc(1, sizeof(*cs));
-		curl_multi_assign(c->multi, s, cs);
+		curl_fn.multi_assign(c->multi, s, cs);
 	} else if (cs->kind == kind) {
 		sock_bind(cs, call);
 		return 0; /* each epoll_ctl is a system call: none for no change */
@@ -200,10 +191,15 @@ static int client_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 struct model_client *model_client_new(struct event_base *base)
 {
 	struct model_client *c = xcalloc(1, sizeof(*c));
+	struct err e = {0};
 
-	client_global_init();
+	if (curl_api_get(&e) == NULL) {
+		/* As when libcurl was linked and missing: nothing runs without it. */
+		fprintf(stderr, "shuzhi: %s\n", e.msg);
+		abort();
+	}
 	c->base = base;
-	c->multi = curl_multi_init();
+	c->multi = curl_fn.multi_init();
 	c->timer = evtimer_new(base, client_on_timer, c);
 	c->kick = event_new(base, -1, 0, client_on_timer, c);
 	c->prio_bulk =
@@ -212,10 +208,10 @@ struct model_client *model_client_new(struct event_base *base)
 		fprintf(stderr, "shuzhi: libcurl/libevent initialisation failed\n");
 		abort();
 	}
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, client_sock_cb);
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, client_timer_cb);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	curl_fn.multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, client_sock_cb);
+	curl_fn.multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+	curl_fn.multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, client_timer_cb);
+	curl_fn.multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
 	return c;
 }
 
@@ -226,7 +222,7 @@ void model_client_run_now(struct model_client *c)
 	if (c->acting > 0)
 		return; /* libcurl is running: the kick follows */
 	c->acting++;
-	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	curl_fn.multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	c->acting--;
 }
 
@@ -237,7 +233,7 @@ size_t model_client_active(const struct model_client *c)
 
 void model_client_keep_conns(struct model_client *c, long n)
 {
-	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, n > 0 ? n : 1L);
+	curl_fn.multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, n > 0 ? n : 1L);
 }
 
 /* ---- one call ---- */
@@ -247,13 +243,13 @@ static void call_free(struct model_call *call)
 	struct model_client *c = call->c;
 
 	if (call->easy != NULL) {
-		curl_multi_remove_handle(c->multi, call->easy);
-		curl_easy_cleanup(call->easy);
+		curl_fn.multi_remove_handle(c->multi, call->easy);
+		curl_fn.easy_cleanup(call->easy);
 	}
 	sock_bind(NULL, call);
 	if (call->retry_timer != NULL)
 		event_free(call->retry_timer);
-	curl_slist_free_all(call->headers);
+	curl_fn.slist_free_all(call->headers);
 	model_decoder_free(&call->dec);
 	buf_free(&call->errbody);
 	buf_free(&call->rawbody);
@@ -276,7 +272,7 @@ void model_client_free(struct model_client *c)
 		call_free(c->calls);
 	event_free(c->timer);
 	event_free(c->kick);
-	curl_multi_cleanup(c->multi);
+	curl_fn.multi_cleanup(c->multi);
 	free(c);
 }
 
@@ -302,7 +298,7 @@ static size_t call_on_write(char *ptr, size_t size, size_t nmemb, void *userdata
 	if (call->cancelled)
 		return 0;
 	if (call->status == 0)
-		curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
+		curl_fn.easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
 	if (call->status != 200 || call->on_get != NULL) {
 		size_t room = MODEL_MAX_ERRBODY - call->errbody.len;
 
@@ -332,16 +328,16 @@ static size_t call_on_write(char *ptr, size_t size, size_t nmemb, void *userdata
  * or decoded body, the connect timeout, http(s) only and no proxies. */
 static void call_setopts(struct model_call *call, CURL *h, const char *url)
 {
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, call->headers);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, call_on_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, call);
-	curl_easy_setopt(h, CURLOPT_PRIVATE, call);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)call->p->connect_timeout_ms);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_fn.easy_setopt(h, CURLOPT_URL, url);
+	curl_fn.easy_setopt(h, CURLOPT_HTTPHEADER, call->headers);
+	curl_fn.easy_setopt(h, CURLOPT_WRITEFUNCTION, call_on_write);
+	curl_fn.easy_setopt(h, CURLOPT_WRITEDATA, call);
+	curl_fn.easy_setopt(h, CURLOPT_PRIVATE, call);
+	curl_fn.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_fn.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)call->p->connect_timeout_ms);
+	curl_fn.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	/* Only the configured endpoint: no proxies from the environment. */
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+	curl_fn.easy_setopt(h, CURLOPT_NOPROXY, "*");
 }
 
 /* A new call in the client's list: buffers, decoder, the API key header. */
@@ -357,7 +353,7 @@ static struct model_call *call_new(struct model_client *c, const struct model_pr
 	model_decoder_init(&call->dec, p, call_on_event, call);
 	if (p->api_key[0] != '\0') {
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->api_key);
-		call->headers = curl_slist_append(call->headers, auth);
+		call->headers = curl_fn.slist_append(call->headers, auth);
 		sodium_memzero(auth, sizeof(auth));
 	}
 	call->next = c->calls;
@@ -376,7 +372,7 @@ static int call_attempt(struct model_call *call)
 
 	if (model_url(p, call->what, url, sizeof(url)) != 0)
 		return err_set(&call->e, BASE_E_USAGE, "模型地址过长");
-	h = curl_easy_init();
+	h = curl_fn.easy_init();
 	if (h == NULL)
 		return err_set(&call->e, BASE_E_INTERNAL, "libcurl 初始化失败");
 	call->easy = h;
@@ -386,15 +382,15 @@ static int call_attempt(struct model_call *call)
 	model_decoder_free(&call->dec);
 	model_decoder_init(&call->dec, p, call_on_event, call);
 	call_setopts(call, h, url);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, call->body);
+	curl_fn.easy_setopt(h, CURLOPT_POSTFIELDS, call->body);
 	/* A stall detector, not a total timeout: long answers go on. */
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)p->idle_timeout_s);
+	curl_fn.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_fn.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)p->idle_timeout_s);
 	if (call->raw) /* a whole answer, not a stream: a total timeout */
-		curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)p->idle_timeout_s);
-	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	if (curl_multi_add_handle(call->c->multi, h) != CURLM_OK)
+		curl_fn.easy_setopt(h, CURLOPT_TIMEOUT, (long)p->idle_timeout_s);
+	curl_fn.easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_fn.easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	if (curl_fn.multi_add_handle(call->c->multi, h) != CURLM_OK)
 		return err_set(&call->e, BASE_E_INTERNAL, "libcurl 无法加入请求");
 	return 0;
 }
@@ -425,19 +421,19 @@ static struct model_call *call_start(struct model_client *c, const struct model_
 	call->raw = raw;
 	call->cbs = *cbs;
 	call->body = xstrdup(body);
-	call->headers = curl_slist_append(call->headers, "Content-Type: application/json");
-	call->headers = curl_slist_append(call->headers, raw ? "Accept: application/json"
-							 : p->kind == MODEL_KIND_OLLAMA
-							     ? "Accept: application/x-ndjson"
-							     : "Accept: text/event-stream");
+	call->headers = curl_fn.slist_append(call->headers, "Content-Type: application/json");
+	call->headers = curl_fn.slist_append(call->headers, raw ? "Accept: application/json"
+							    : p->kind == MODEL_KIND_OLLAMA
+								? "Accept: application/x-ndjson"
+								: "Accept: text/event-stream");
 	/* No "Expect: 100-continue" round trip on larger prompts. */
-	call->headers = curl_slist_append(call->headers, "Expect:");
+	call->headers = curl_fn.slist_append(call->headers, "Expect:");
 	if (call_attempt(call) != 0) {
 		/* Reported from the loop, so callers see on_end after start returns. */
 		struct timeval now = {0, 0};
 
 		if (call->easy != NULL) {
-			curl_easy_cleanup(call->easy);
+			curl_fn.easy_cleanup(call->easy);
 			call->easy = NULL;
 		}
 		call->attempt = p->retries; /* no retry for a local failure */
@@ -473,7 +469,7 @@ struct model_call *model_get_start(struct model_client *c, const struct model_pr
 				   const char *url, model_get_cb cb, void *arg)
 {
 	struct model_call *call;
-	CURL *h = curl_easy_init();
+	CURL *h = curl_fn.easy_init();
 
 	if (h == NULL) {
 		fprintf(stderr, "shuzhi: libcurl initialisation failed\n");
@@ -484,8 +480,8 @@ struct model_call *model_get_start(struct model_client *c, const struct model_pr
 	call->get_arg = arg;
 	call->easy = h;
 	call_setopts(call, h, url);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)p->idle_timeout_s);
-	curl_multi_add_handle(c->multi, h);
+	curl_fn.easy_setopt(h, CURLOPT_TIMEOUT, (long)p->idle_timeout_s);
+	curl_fn.multi_add_handle(c->multi, h);
 	return call;
 }
 
@@ -536,9 +532,9 @@ static int client_fail_msg(CURLcode res, const struct model_provider *p, struct 
 	case MODEL_FAIL_TLS:
 		return err_set(e, BASE_E_BUSY,
 			       "与模型服务 %s 的 TLS（HTTPS）握手或证书验证失败：%s", p->base_url,
-			       curl_easy_strerror(res));
+			       curl_fn.easy_strerror(res));
 	default:
-		return err_set(e, BASE_E_BUSY, "模型服务请求失败：%s", curl_easy_strerror(res));
+		return err_set(e, BASE_E_BUSY, "模型服务请求失败：%s", curl_fn.easy_strerror(res));
 	}
 }
 
@@ -554,7 +550,7 @@ static void get_finished(struct model_call *call, CURLcode res)
 	struct err e = {0};
 	int rc = 0;
 
-	curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
+	curl_fn.easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
 	if (res != CURLE_OK) {
 		call->fail = client_fail_of(res);
 		rc = client_fail_msg(res, call->p, &e);
@@ -578,8 +574,8 @@ static void call_finished(struct model_call *call, CURLcode res)
 	curl_off_t connect_us = 0;
 	int rc;
 
-	curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
-	curl_easy_getinfo(call->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+	curl_fn.easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
+	curl_fn.easy_getinfo(call->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
 	if (call->failed) {
 		e = call->e;
 		rc = e.code;
@@ -638,18 +634,18 @@ static void call_finished(struct model_call *call, CURLcode res)
 			     p->idle_timeout_s, call->started ? "，回答不完整" : "");
 	} else if (call->started || call->dec.total > 0) {
 		rc = err_set(&e, BASE_E_BUSY, "模型连接中断，回答不完整（%s）",
-			     curl_easy_strerror(res));
+			     curl_fn.easy_strerror(res));
 	} else if (client_fail_of(res) == MODEL_FAIL_TLS) {
 		call->fail = MODEL_FAIL_TLS;
 		rc = client_fail_msg(res, p, &e);
 	} else {
 		call->fail = MODEL_FAIL_OTHER;
-		rc = err_set(&e, BASE_E_BUSY, "模型服务请求失败：%s", curl_easy_strerror(res));
+		rc = err_set(&e, BASE_E_BUSY, "模型服务请求失败：%s", curl_fn.easy_strerror(res));
 		retry =
 		    res == CURLE_GOT_NOTHING || res == CURLE_RECV_ERROR || res == CURLE_SEND_ERROR;
 	}
-	curl_multi_remove_handle(call->c->multi, call->easy);
-	curl_easy_cleanup(call->easy);
+	curl_fn.multi_remove_handle(call->c->multi, call->easy);
+	curl_fn.easy_cleanup(call->easy);
 	call->easy = NULL;
 	if (rc != 0 && retry && !call->started && call->attempt < p->retries) {
 		long ms = call_backoff_ms(call);
@@ -675,12 +671,12 @@ static void client_check_done(struct model_client *c)
 	CURLMsg *msg;
 	int left;
 
-	while ((msg = curl_multi_info_read(c->multi, &left)) != NULL) {
+	while ((msg = curl_fn.multi_info_read(c->multi, &left)) != NULL) {
 		struct model_call *call = NULL;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&call);
+		curl_fn.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&call);
 		if (call->cancelled) {
 			call_free(call);
 			continue;
@@ -714,31 +710,32 @@ int model_http_get(const struct model_provider *p, const char *url, int *status,
 	long code = 0;
 	CURLcode res;
 
-	client_global_init();
 	*status = 0;
 	*body = NULL;
-	h = curl_easy_init();
+	if (curl_api_get(e) == NULL)
+		return BASE_E_INTERNAL;
+	h = curl_fn.easy_init();
 	if (h == NULL)
 		return err_set(e, BASE_E_INTERNAL, "libcurl 初始化失败");
 	buf_init(&b, MODEL_MAX_ERRBODY + 1);
 	if (p->api_key[0] != '\0') {
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->api_key);
-		hdr = curl_slist_append(hdr, auth);
+		hdr = curl_fn.slist_append(hdr, auth);
 		sodium_memzero(auth, sizeof(auth));
 	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, get_on_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)p->connect_timeout_ms);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)p->idle_timeout_s);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
-	res = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	curl_easy_cleanup(h);
-	curl_slist_free_all(hdr);
+	curl_fn.easy_setopt(h, CURLOPT_URL, url);
+	curl_fn.easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curl_fn.easy_setopt(h, CURLOPT_WRITEFUNCTION, get_on_write);
+	curl_fn.easy_setopt(h, CURLOPT_WRITEDATA, &b);
+	curl_fn.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_fn.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)p->connect_timeout_ms);
+	curl_fn.easy_setopt(h, CURLOPT_TIMEOUT, (long)p->idle_timeout_s);
+	curl_fn.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_fn.easy_setopt(h, CURLOPT_NOPROXY, "*");
+	res = curl_fn.easy_perform(h);
+	curl_fn.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_fn.easy_cleanup(h);
+	curl_fn.slist_free_all(hdr);
 	if (res != CURLE_OK) {
 		buf_free(&b);
 		if (res == CURLE_COULDNT_CONNECT)
@@ -747,7 +744,7 @@ int model_http_get(const struct model_provider *p, const char *url, int *status,
 			return err_set(e, BASE_E_IO, "无法解析主机名");
 		if (res == CURLE_OPERATION_TIMEDOUT)
 			return err_set(e, BASE_E_IO, "超时无响应");
-		return err_set(e, BASE_E_IO, "%s", curl_easy_strerror(res));
+		return err_set(e, BASE_E_IO, "%s", curl_fn.easy_strerror(res));
 	}
 	*status = (int)code;
 	*body = buf_detach(&b, NULL);

@@ -17,6 +17,11 @@ check cli_missing_message_names_file grep -q '/nonexistent.docx' "$TMP/err"
 "$BIN" gongwen bogus >/dev/null 2>&1
 check cli_bad_usage_exit_2 test $? = 2
 
+# libcurl (and the ~27 libraries it pulls in) is loaded only by model calls
+# (src/model/curl_dl.c): a 公文 check never maps it.
+LD_DEBUG=files "$BIN" gongwen check "$dev/clean/b01-direct.docx" >/dev/null 2>"$TMP/ld"
+check cli_check_loads_no_libcurl sh -c '! grep -q "file=libcurl" "$1" && grep -q "file=libxml2" "$1"' _ "$TMP/ld"
+
 # JSON shape: the exact keys of the issue
 "$BIN" gongwen check "$dev/docs/gwd-0002.docx" --format json >"$TMP/out.json"
 check cli_json_shape /usr/bin/python3 - "$TMP/out.json" <<'PY'

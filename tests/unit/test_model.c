@@ -1,12 +1,14 @@
 /* model/: stream decoding at every split point, reasoning separation,
  * provider records, error diagnoses. */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "model/curl_dl.h"
 #include "model/embed.h"
 #include "model/model.h"
 #include "text/text.h"
@@ -657,4 +659,42 @@ TEST(model_config_file_objects)
 	ASSERT_EQ(model_provider_load_file(&p, path, &e), BASE_E_FORMAT);
 	ASSERT(strstr(e.msg, "不是有效的 JSON") != NULL);
 	unlink(path);
+}
+
+/* libcurl is not linked (Makefile PKGS_DLOPEN): model/curl_dl loads it on
+ * first use, once, with every function the client calls. */
+TEST(model_curl_loaded_on_first_use)
+{
+	struct err e = {0, ""};
+	const struct curl_api *a = curl_api_get(&e);
+	const void *const fns[] = {
+	    (const void *)a->easy_init,		  (const void *)a->easy_setopt,
+	    (const void *)a->easy_getinfo,	  (const void *)a->easy_perform,
+	    (const void *)a->easy_cleanup,	  (const void *)a->easy_strerror,
+	    (const void *)a->slist_append,	  (const void *)a->slist_free_all,
+	    (const void *)a->multi_init,	  (const void *)a->multi_setopt,
+	    (const void *)a->multi_socket_action, (const void *)a->multi_assign,
+	    (const void *)a->multi_add_handle,	  (const void *)a->multi_remove_handle,
+	    (const void *)a->multi_info_read,	  (const void *)a->multi_cleanup,
+	};
+	char line[4096];
+	bool mapped = false;
+	FILE *maps;
+	struct curl_slist *l;
+
+	ASSERT(a != NULL);
+	ASSERT_EQ(e.code, 0);
+	ASSERT(curl_api_get(&e) == a);
+	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
+		ASSERT(fns[i] != NULL);
+	ASSERT_STR_EQ(a->easy_strerror(CURLE_OK), "No error");
+	l = a->slist_append(NULL, "X-A: 1");
+	ASSERT(l != NULL && strcmp(l->data, "X-A: 1") == 0);
+	a->slist_free_all(l);
+	maps = fopen("/proc/self/maps", "r");
+	ASSERT(maps != NULL);
+	while (!mapped && fgets(line, sizeof(line), maps) != NULL)
+		mapped = strstr(line, "/libcurl.so") != NULL;
+	fclose(maps);
+	ASSERT(mapped);
 }
