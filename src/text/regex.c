@@ -4,6 +4,7 @@
 
 #include <pcre2.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +12,22 @@
 #include "base/base.h"
 #include "text/text.h"
 
+/* Built-in patterns are JIT-compiled only once they have been used
+ * RE_JIT_AFTER times: a JIT compile costs about as much as a few hundred
+ * interpreted matches, and a one-document CLI check uses most patterns a
+ * handful of times (JIT-compiling all of them was a fifth of its
+ * instructions). Interpreter and JIT give the same matches. The JIT copy
+ * replaces the code pointer atomically; the interpreted code may still be
+ * in use by another thread, so it is kept until the entry is freed.
+ * Patterns from outside input are JIT-compiled at once, as before: their
+ * match limits count differently in the two engines. */
+#define RE_JIT_AFTER 200
+
 struct text_re {
 	const char *key;
-	pcre2_code *code;
+	pcre2_code *_Atomic code;
+	pcre2_code *interp; /* the code before its JIT copy replaced it */
+	atomic_uint work;   /* characters matched against so far (capped) */
 	struct text_re *next;
 	bool limited; /* pattern from outside input: bounded matching */
 };
@@ -35,7 +49,8 @@ static __thread pcre2_match_data *tls_md;
 static __thread pcre2_match_context *tls_mc;
 
 /* Compile a UTF-8 pattern; on failure NULL and PCRE2's reason in msg. */
-static pcre2_code *compile_code(const char *pattern, char *msg, size_t msgsz, size_t *erroff)
+static pcre2_code *compile_code(const char *pattern, bool jit, char *msg, size_t msgsz,
+				size_t *erroff)
 {
 	struct ustr u;
 	int errcode;
@@ -62,7 +77,8 @@ static pcre2_code *compile_code(const char *pattern, char *msg, size_t msgsz, si
 		ustr_free(&mu);
 		return NULL;
 	}
-	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	if (jit)
+		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	return code;
 }
 
@@ -72,11 +88,13 @@ static struct text_re *compile(const char *pattern)
 	char msg[256];
 	size_t off;
 
-	re->code = compile_code(pattern, msg, sizeof(msg), &off);
-	if (re->code == NULL) {
+	pcre2_code *code = compile_code(pattern, false, msg, sizeof(msg), &off);
+
+	if (code == NULL) {
 		fprintf(stderr, "shuzhi: bad regex \"%s\" at %zu: %s\n", pattern, off, msg);
 		abort();
 	}
+	atomic_init(&re->code, code);
 	re->key = pattern;
 	return re;
 }
@@ -92,7 +110,7 @@ struct text_re *text_re_compile(const char *pattern, bool whole, char *msg, size
 		snprintf(msg, msgsz, "正则表达式过长（超过 %d 字节）", TEXT_RE_MAX_PATTERN);
 		return NULL;
 	}
-	code = compile_code(pattern, why, sizeof(why), &off);
+	code = compile_code(pattern, true, why, sizeof(why), &off);
 	if (code == NULL) {
 		snprintf(msg, msgsz, "正则表达式无法编译（位置 %zu）：%s", off, why);
 		return NULL;
@@ -103,7 +121,7 @@ struct text_re *text_re_compile(const char *pattern, bool whole, char *msg, size
 		char *w = xmalloc(n);
 		pcre2_code_free(code);
 		snprintf(w, n, "^(?:%s)\\z", pattern);
-		code = compile_code(w, why, sizeof(why), &off);
+		code = compile_code(w, true, why, sizeof(why), &off);
 		free(w);
 		if (code == NULL) {
 			snprintf(msg, msgsz, "正则表达式无法编译：%s", why);
@@ -111,17 +129,50 @@ struct text_re *text_re_compile(const char *pattern, bool whole, char *msg, size
 		}
 	}
 	re = xcalloc(1, sizeof(*re));
-	re->code = code;
+	atomic_init(&re->code, code);
+	atomic_init(&re->work, RE_JIT_AFTER); /* already JIT-compiled */
 	re->limited = true;
 	return re;
+}
+
+static void re_free_codes(struct text_re *re)
+{
+	pcre2_code_free(atomic_load(&re->code));
+	pcre2_code_free(re->interp);
 }
 
 void text_re_free(struct text_re *re)
 {
 	if (re == NULL)
 		return;
-	pcre2_code_free(re->code);
+	re_free_codes(re);
 	free(re);
+}
+
+/* The code to match with. Each match adds the length of the text it may
+ * scan to re->work; the caller whose addition crosses RE_JIT_AFTER makes
+ * the JIT copy and publishes it. */
+static pcre2_code *re_code(struct text_re *re, size_t len)
+{
+	pcre2_code *code = atomic_load_explicit(&re->code, memory_order_acquire);
+	unsigned add = len < RE_JIT_AFTER ? (unsigned)len + 1 : RE_JIT_AFTER;
+	unsigned n;
+
+	if (atomic_load_explicit(&re->work, memory_order_relaxed) >= RE_JIT_AFTER)
+		return code;
+	n = atomic_fetch_add_explicit(&re->work, add, memory_order_relaxed);
+	if (n < RE_JIT_AFTER && n + add >= RE_JIT_AFTER) {
+		pcre2_code *jit = pcre2_code_copy(code);
+
+		if (jit != NULL && pcre2_jit_compile(jit, PCRE2_JIT_COMPLETE) == 0) {
+			re->interp = code;
+			atomic_store_explicit(&re->code, jit, memory_order_release);
+			code = jit;
+		} else {
+			pcre2_code_free(jit); /* no JIT here: interpret, as before */
+		}
+	}
+	return code;
 }
 
 static size_t ptr_hash(const char *p)
@@ -215,8 +266,8 @@ bool text_re_search(struct text_re *re, const uint32_t *p, size_t n, size_t from
 		pcre2_set_match_limit(tls_mc, 200000);
 		pcre2_set_depth_limit(tls_mc, 2000);
 	}
-	rc = pcre2_match(re->code, (PCRE2_SPTR)(p ? p : empty), n, from, PCRE2_NO_UTF_CHECK, md,
-			 re->limited ? tls_mc : NULL);
+	rc = pcre2_match(re_code(re, n - from), (PCRE2_SPTR)(p ? p : empty), n, from,
+			 PCRE2_NO_UTF_CHECK, md, re->limited ? tls_mc : NULL);
 	if (rc < 0)
 		return false;
 	ov = pcre2_get_ovector_pointer(md);
@@ -236,6 +287,14 @@ bool text_re_search(struct text_re *re, const uint32_t *p, size_t n, size_t from
 	return true;
 }
 
+bool text_re_jitted(struct text_re *re)
+{
+	size_t size = 0;
+
+	return pcre2_pattern_info(atomic_load(&re->code), PCRE2_INFO_JITSIZE, &size) == 0 &&
+	       size > 0;
+}
+
 bool text_re_has(const char *pattern, const uint32_t *p, size_t n)
 {
 	size_t s;
@@ -250,7 +309,7 @@ void text_re_cleanup(void)
 	while (cache != NULL) {
 		struct text_re *next = cache->next;
 
-		pcre2_code_free(cache->code);
+		re_free_codes(cache);
 		free(cache);
 		cache = next;
 	}

@@ -4,7 +4,9 @@
  *
  * Patterns are UTF-8 literals compiled once (text_re_get caches by pointer;
  * callers pass string literals). Compile failures are programming errors and
- * abort with the pattern and PCRE2's message.
+ * abort with the pattern and PCRE2's message. A cached pattern is
+ * interpreted until a few hundred characters have been matched against it,
+ * then JIT-compiled (same matches, faster).
  */
 #ifndef SHUZHI_TEXT_REGEX_H
 #define SHUZHI_TEXT_REGEX_H
@@ -31,6 +33,9 @@ struct text_re *text_re_compile(const char *pattern, bool whole, char *msg, size
 void text_re_free(struct text_re *re);
 /* Convenience: does pattern match anywhere in p[0..n)? */
 bool text_re_has(const char *pattern, const uint32_t *p, size_t n);
+/* Whether re's code is JIT-compiled now (cached patterns are once enough
+ * text has been matched against them; see regex.c). For tests. */
+bool text_re_jitted(struct text_re *re);
 /* Free the cache (tests, leak checking). */
 void text_re_cleanup(void);
 

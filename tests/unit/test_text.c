@@ -1,7 +1,9 @@
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "test.h"
+#include "text/regex.h"
 #include "text/text.h"
 
 TEST(text_utf8_validation)
@@ -221,4 +223,47 @@ TEST(text_ucs_chr_find_same_as_scan)
 			ASSERT_EQ(text_ucs_find(t, n, from, lit), want);
 		}
 	}
+}
+
+/* A cached pattern is interpreted at first and JIT-compiled once enough
+ * text has gone through it: every search gives the same answer either
+ * side of the switch (regex.c RE_JIT_AFTER). */
+TEST(text_re_lazy_jit_same_matches)
+{
+	static const char pat[] = "([一二三四五六七八九十]+)、(\\S{1,6}?)[。；]";
+	struct text_re *re = text_re_get(pat);
+	struct ustr u;
+	size_t s0 = 0, e0 = 0;
+	long g0[4] = {0};
+	bool was_jitted = text_re_jitted(re);
+	bool switched = false;
+
+	ustr_init(&u);
+	ustr_add_cstr(&u, "根据有关规定，现通知如下：三、加强组织领导；四、其他。");
+	ASSERT(!was_jitted);
+	for (int i = 0; i < 64; i++) {
+		size_t s, e;
+		long g[4];
+
+		ASSERT(text_re_search(re, u.p, u.len, 0, &s, &e, g, 2));
+		if (i == 0) {
+			s0 = s;
+			e0 = e;
+			memcpy(g0, g, sizeof(g));
+		}
+		ASSERT_EQ(s, s0);
+		ASSERT_EQ(e, e0);
+		ASSERT(memcmp(g, g0, sizeof(g)) == 0);
+		ASSERT(!text_re_search(re, u.p, u.len, e0 + 4, &s, &e, g, 2));
+		switched = switched || text_re_jitted(re);
+	}
+	ASSERT_EQ(s0, 13);
+	ASSERT_EQ(g0[0], 13);
+	ASSERT_EQ(g0[1], 14);
+	ASSERT_EQ(g0[2], 15);
+	ASSERT_EQ(g0[3], 21);
+	ASSERT_EQ(e0, 22);
+	/* where this machine has a JIT (x86-64 does), the switch happened */
+	ASSERT(switched);
+	ustr_free(&u);
 }
