@@ -316,6 +316,26 @@ static const char *next_cut(const char *p, const char *end, const char *open_sty
 	return NULL;
 }
 
+/* The first type_attr (PFX:type=", tlen bytes) in the start tag [p, gt):
+ * what find_bytes() finds, by the '=' each one has at tlen - 2 (a start
+ * tag has few; memmem's set-up cost more than the search). */
+static const char *find_type_attr(const char *p, const char *gt, const char *type_attr, size_t tlen)
+{
+	const char *q = p;
+
+	while (q < gt) {
+		const char *eq = memchr(q, '=', (size_t)(gt - q));
+
+		if (eq == NULL)
+			return NULL;
+		if ((size_t)(eq - p) >= tlen - 2 && (size_t)(gt - eq) >= 2 && eq[1] == '"' &&
+		    memcmp(eq - (tlen - 2), type_attr, tlen - 2) == 0)
+			return eq - (tlen - 2);
+		q = eq + 1;
+	}
+	return NULL;
+}
+
 /* Table and numbering styles and w:latentStyles are ~90% of a typical
  * styles.xml and carry nothing the checks read. Cut them out textually
  * before parsing (style elements never nest). Returns NULL when the input
@@ -334,6 +354,9 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 	char open_latent[48];
 	char close_latent[48];
 	char type_attr[48];
+	size_t tlen;
+	size_t close_style_len;
+	size_t close_latent_len;
 	size_t k_open, k_close, k_latent, k_close_latent;
 	struct buf out;
 	const char *p = data;
@@ -353,6 +376,9 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 	snprintf(open_latent, sizeof(open_latent), "<%s:latentStyles", prefix);
 	snprintf(close_latent, sizeof(close_latent), "</%s:latentStyles>", prefix);
 	snprintf(type_attr, sizeof(type_attr), "%s:type=\"", prefix);
+	tlen = strlen(type_attr);
+	close_style_len = strlen(close_style);
+	close_latent_len = strlen(close_latent);
 	k_open = doc_docx_rare_at(open_style);
 	k_close = doc_docx_rare_at(close_style);
 	k_latent = doc_docx_rare_at(open_latent);
@@ -375,21 +401,20 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 		if (gt == NULL)
 			goto out_fail;
 		if (!latent) {
-			const char *t = find_bytes(p, gt, type_attr);
+			const char *t = find_type_attr(p, gt, type_attr, tlen);
 
 			/* (a match ends before gt: neither word holds a '>') */
-			if (t != NULL &&
-			    (((size_t)(gt - t) >= strlen(type_attr) + 6 &&
-			      memcmp(t + strlen(type_attr), "table\"", 6) == 0) ||
-			     ((size_t)(gt - t) >= strlen(type_attr) + 10 &&
-			      memcmp(t + strlen(type_attr), "numbering\"", 10) == 0))) {
+			if (t != NULL && (((size_t)(gt - t) >= tlen + 6 &&
+					   memcmp(t + tlen, "table\"", 6) == 0) ||
+					  ((size_t)(gt - t) >= tlen + 10 &&
+					   memcmp(t + tlen, "numbering\"", 10) == 0))) {
 				if (gt[-1] == '/') {
 					skip_to = gt + 1;
 				} else {
 					skip_to = doc_docx_find_by(gt, end, close_style, k_close);
 					if (skip_to == NULL)
 						goto out_fail;
-					skip_to += strlen(close_style);
+					skip_to += close_style_len;
 				}
 			}
 		} else if (gt[-1] == '/') {
@@ -398,7 +423,7 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 			skip_to = doc_docx_find_by(gt, end, close_latent, k_close_latent);
 			if (skip_to == NULL)
 				goto out_fail;
-			skip_to += strlen(close_latent);
+			skip_to += close_latent_len;
 		}
 		if (skip_to != NULL) {
 			p = skip_to;
