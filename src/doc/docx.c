@@ -357,7 +357,7 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 	size_t tlen;
 	size_t close_style_len;
 	size_t close_latent_len;
-	size_t k_open, k_close, k_latent, k_close_latent;
+	size_t k_open, k_latent;
 	struct buf out;
 	const char *p = data;
 
@@ -380,9 +380,7 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 	close_style_len = strlen(close_style);
 	close_latent_len = strlen(close_latent);
 	k_open = doc_docx_rare_at(open_style);
-	k_close = doc_docx_rare_at(close_style);
 	k_latent = doc_docx_rare_at(open_latent);
-	k_close_latent = doc_docx_rare_at(close_latent);
 	buf_init(&out, len + 1);
 	while (p < end) {
 		bool latent = false;
@@ -411,7 +409,8 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 				if (gt[-1] == '/') {
 					skip_to = gt + 1;
 				} else {
-					skip_to = doc_docx_find_by(gt, end, close_style, k_close);
+					skip_to = doc_docx_find_end_tag(gt, end, close_style,
+									close_style_len);
 					if (skip_to == NULL)
 						goto out_fail;
 					skip_to += close_style_len;
@@ -420,7 +419,7 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 		} else if (gt[-1] == '/') {
 			skip_to = gt + 1;
 		} else {
-			skip_to = doc_docx_find_by(gt, end, close_latent, k_close_latent);
+			skip_to = doc_docx_find_end_tag(gt, end, close_latent, close_latent_len);
 			if (skip_to == NULL)
 				goto out_fail;
 			skip_to += close_latent_len;

@@ -1,13 +1,74 @@
 /* doc/docx_styles: styles parsed on first use. See docx_styles.h. */
 #include "doc/docx_styles.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define STYLES_AVX2 1
+#endif
 
 #include "doc/xmlfast.h"
 
 #define NS_W	  "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define MAX_ATTRS 32
+
+#if defined(STYLES_AVX2)
+/* doc_docx_find_end_tag() while 64 candidates and their last two bytes fit
+ * before end; *p ends where the caller goes on. */
+__attribute__((target("avx2"))) static const char *find_end_avx2(const char **pp, const char *end,
+								 const char *needle, size_t n)
+{
+	const __m256i b0 = _mm256_set1_epi8(needle[n - 2]);
+	const __m256i b1 = _mm256_set1_epi8(needle[n - 1]);
+	const char *p = *pp;
+
+	/* candidates p .. p + 63 read up to p + 63 + n - 1 */
+	while ((size_t)(end - p) >= n + 63) {
+		const char *q = p + n - 2;
+		__m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)q);
+		__m256i y0 = _mm256_loadu_si256((const __m256i *)(const void *)(q + 1));
+		__m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(q + 32));
+		__m256i y1 = _mm256_loadu_si256((const __m256i *)(const void *)(q + 33));
+		__m256i m0 = _mm256_and_si256(_mm256_cmpeq_epi8(x0, b0), _mm256_cmpeq_epi8(y0, b1));
+		__m256i m1 = _mm256_and_si256(_mm256_cmpeq_epi8(x1, b0), _mm256_cmpeq_epi8(y1, b1));
+
+		if (!_mm256_testz_si256(_mm256_or_si256(m0, m1), _mm256_or_si256(m0, m1))) {
+			uint64_t bits = (uint32_t)_mm256_movemask_epi8(m0) |
+					(uint64_t)(uint32_t)_mm256_movemask_epi8(m1) << 32;
+
+			while (bits != 0) {
+				const char *c = p + __builtin_ctzll(bits);
+
+				if (memcmp(c, needle, n - 2) == 0) {
+					*pp = p;
+					return c;
+				}
+				bits &= bits - 1;
+			}
+		}
+		p += 64;
+	}
+	*pp = p;
+	return NULL;
+}
+#endif
+
+const char *doc_docx_find_end_tag(const char *p, const char *end, const char *needle, size_t n)
+{
+	if (p >= end || n < 2)
+		return NULL;
+#if defined(STYLES_AVX2)
+	if (__builtin_cpu_supports("avx2")) {
+		const char *r = find_end_avx2(&p, end, needle, n);
+
+		if (r != NULL)
+			return r;
+	}
+#endif
+	return doc_docx_find_by(p, end, needle, doc_docx_rare_at(needle));
+}
 
 /* Where one kept child element of the root lies in the text. */
 struct styles_src {
