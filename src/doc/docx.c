@@ -358,7 +358,8 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 	size_t close_style_len;
 	size_t close_latent_len;
 	size_t k_open, k_latent;
-	struct buf out;
+	char *out; /* what is kept, never more than the input */
+	size_t n = 0;
 	const char *p = data;
 
 	if (ns == NULL)
@@ -381,7 +382,7 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 	close_latent_len = strlen(close_latent);
 	k_open = doc_docx_rare_at(open_style);
 	k_latent = doc_docx_rare_at(open_latent);
-	buf_init(&out, len + 1);
+	out = xmalloc(len + 1);
 	while (p < end) {
 		bool latent = false;
 		const char *at =
@@ -390,10 +391,12 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 		const char *skip_to = NULL;
 
 		if (at == NULL) {
-			buf_add(&out, p, (size_t)(end - p));
+			memcpy(out + n, p, (size_t)(end - p));
+			n += (size_t)(end - p);
 			break;
 		}
-		buf_add(&out, p, (size_t)(at - p));
+		memcpy(out + n, p, (size_t)(at - p));
+		n += (size_t)(at - p);
 		p = at;
 		gt = memchr(p, '>', (size_t)(end - p));
 		if (gt == NULL)
@@ -428,12 +431,14 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 			p = skip_to;
 			continue;
 		}
-		buf_addc(&out, '<');
+		out[n++] = '<';
 		p++;
 	}
-	return buf_detach(&out, out_len);
+	out[n] = '\0';
+	*out_len = n;
+	return out;
 out_fail:
-	buf_free(&out);
+	free(out);
 	return NULL;
 }
 
