@@ -111,10 +111,23 @@ static bool is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Byte classes: C_VSTOP the bytes an attribute value's scan stops at
+ * (quotes, '<', '&', tab, LF, CR); C_NAME ASCII letters and digits, ':',
+ * '_', '-', '.' and every non-ASCII byte. */
+enum { C_VSTOP = 1, C_NAME = 2 };
+static const unsigned char cls[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 1, 0, 0, 0,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 2,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+
 static inline bool is_name_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == ':' || c == '_' || c == '-' || c == '.' || c >= 0x80;
+	return (cls[c] & C_NAME) != 0;
 }
 
 static const char *skip_ws(const char *p, const char *end)
@@ -166,13 +179,19 @@ static const char *scan_attrs(const char *p, const char *end, struct tag_attr *a
 			return NULL;
 		quote = *p++;
 		q = p;
-		while (q < end && *q != quote) {
-			if (*q == '<' || *q == '&' || *q == '\t' || *q == '\n' || *q == '\r')
+		/* up to the quote; the other one is plain, the rest of C_VSTOP is
+		 * not taken */
+		for (;;) {
+			while (q < end && (cls[(unsigned char)*q] & C_VSTOP) == 0)
+				q++;
+			if (q >= end)
+				return NULL;
+			if (*q == quote)
+				break;
+			if (*q != '"' && *q != '\'')
 				return NULL;
 			q++;
 		}
-		if (q >= end)
-			return NULL;
 		a[*na].val = p;
 		a[*na].vlen = (size_t)(q - p);
 		(*na)++;
