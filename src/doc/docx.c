@@ -669,7 +669,15 @@ static int docx_load(struct doc_docx *d, struct err *e)
 	load_styles(d);
 	collect_paras(d);
 	if (d->readonly) {
-		d->style_base = xcalloc(d->nstyles + 1, sizeof(*d->style_base));
+		/* filled on first use (have_p, have_r): only the flags need
+		 * clearing, not the whole of every base (a large calloc) */
+		size_t base_cap = 0;
+
+		d->style_base = xgrow(NULL, &base_cap, d->nstyles + 1, sizeof(*d->style_base));
+		for (size_t i = 0; i <= d->nstyles; i++) {
+			d->style_base[i].have_p = false;
+			d->style_base[i].have_r = false;
+		}
 		d->pp_cache = xcalloc(1, sizeof(*d->pp_cache));
 		d->pp_cache->cap = 64;
 		while (d->pp_cache->cap < 2 * (d->npara + 1))
