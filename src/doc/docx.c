@@ -13,43 +13,57 @@
 
 #define MAX_STYLE_DEPTH 32
 
-/* Resolve a relationship target against the source part's folder. */
-static char *resolve_target(const char *base_dir, const char *target)
+/* The relationship target's path as the source part's folder and the
+ * target name it: '/' splits; empty and "." segments go, ".." drops the one
+ * before; at most MAX_SEGS segments are kept (the rest are dropped, though
+ * a ".." still drops the last one kept), joined by '/' while the result
+ * stays within MAX_RESOLVED bytes (a piece that would not fit is left out,
+ * later ones that do fit are kept). One pass, no copy of the input. */
+#define MAX_SEGS     256
+#define MAX_RESOLVED 4096
+
+char *doc_docx_resolve_target(const char *base_dir, const char *target)
 {
-	char *joined;
-	char *segs[256];
+	const char *src[2] = {target + 1, NULL};
+	const char *segs[MAX_SEGS];
+	size_t seglen[MAX_SEGS];
 	size_t nseg = 0;
-	struct buf out;
-	char *save = NULL;
-	char *tok;
+	size_t n = 0;
+	char *out;
 
-	if (target[0] == '/') {
-		joined = xstrdup(target + 1);
-	} else {
-		size_t n = strlen(base_dir) + strlen(target) + 2;
-
-		joined = xmalloc(n);
-		snprintf(joined, n, "%s%s%s", base_dir, base_dir[0] ? "/" : "", target);
+	if (target[0] != '/') {
+		src[0] = base_dir;
+		src[1] = target;
 	}
-	for (tok = strtok_r(joined, "/", &save); tok != NULL; tok = strtok_r(NULL, "/", &save)) {
-		if (strcmp(tok, ".") == 0 || tok[0] == '\0')
-			continue;
-		if (strcmp(tok, "..") == 0) {
-			if (nseg > 0)
-				nseg--;
-			continue;
+	for (size_t k = 0; k < 2 && src[k] != NULL; k++) {
+		const char *p = src[k];
+
+		while (*p != '\0') {
+			size_t len = strcspn(p, "/");
+
+			if (len == 2 && p[0] == '.' && p[1] == '.') {
+				if (nseg > 0)
+					nseg--;
+			} else if (len > 0 && !(len == 1 && p[0] == '.') && nseg < MAX_SEGS) {
+				segs[nseg] = p;
+				seglen[nseg++] = len;
+			}
+			p += len;
+			if (*p == '/')
+				p++;
 		}
-		if (nseg < ARRAY_LEN(segs))
-			segs[nseg++] = tok;
 	}
-	buf_init(&out, 4096);
+	out = xmalloc(strlen(base_dir) + strlen(target) + 2);
 	for (size_t i = 0; i < nseg; i++) {
-		if (i > 0)
-			buf_addc(&out, '/');
-		buf_adds(&out, segs[i]);
+		if (i > 0 && n + 1 <= MAX_RESOLVED)
+			out[n++] = '/';
+		if (n + seglen[i] <= MAX_RESOLVED) {
+			memcpy(out + n, segs[i], seglen[i]);
+			n += seglen[i];
+		}
 	}
-	free(joined);
-	return buf_detach(&out, NULL);
+	out[n] = '\0';
+	return out;
 }
 
 static char *dir_of(const char *name)
@@ -151,7 +165,7 @@ static int load_main_name(struct doc_docx *d, struct err *e)
 		if (type != NULL && target != NULL && strlen(type) > 15 &&
 		    strcmp(type + strlen(type) - 15, "/officeDocument") == 0 &&
 		    d->main_name == NULL)
-			d->main_name = resolve_target("", target);
+			d->main_name = doc_docx_resolve_target("", target);
 		free(type);
 		free(target);
 	}
@@ -190,7 +204,7 @@ static void load_rels(struct doc_docx *d)
 			if (target == NULL || doc_xml_attr_eq(r, NULL, "TargetMode", "External"))
 				rel->target = xstrdup("");
 			else
-				rel->target = resolve_target(dir, target);
+				rel->target = doc_docx_resolve_target(dir, target);
 			free(target);
 		}
 	}
