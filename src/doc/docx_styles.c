@@ -8,6 +8,9 @@
 #include <immintrin.h>
 #define STYLES_AVX2 1
 #endif
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "doc/xmlfast.h"
 
@@ -130,6 +133,38 @@ static inline bool is_name_char(unsigned char c)
 	return (cls[c] & C_NAME) != 0;
 }
 
+/* Past the bytes of an attribute value at q that are not C_VSTOP: 16 a
+ * step with SSE2 up to a quote, '<', '&', a control or a non-ASCII byte
+ * (signed, below a space), then byte by byte from there. */
+static inline const char *skip_value(const char *q, const char *end)
+{
+#if defined(__SSE2__)
+	const __m128i dq = _mm_set1_epi8('"');
+	const __m128i sq = _mm_set1_epi8('\'');
+	const __m128i lt = _mm_set1_epi8('<');
+	const __m128i amp = _mm_set1_epi8('&');
+	const __m128i space = _mm_set1_epi8(0x20);
+
+	while (end - q >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		__m128i m = _mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq)),
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)),
+				 _mm_cmplt_epi8(v, space)));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+
+		if (bits != 0) {
+			q += __builtin_ctz(bits);
+			break;
+		}
+		q += 16;
+	}
+#endif
+	while (q < end && (cls[(unsigned char)*q] & C_VSTOP) == 0)
+		q++;
+	return q;
+}
+
 static const char *skip_ws(const char *p, const char *end)
 {
 	while (p < end && is_ws(*p))
@@ -182,8 +217,7 @@ static const char *scan_attrs(const char *p, const char *end, struct tag_attr *a
 		/* up to the quote; the other one is plain, the rest of C_VSTOP is
 		 * not taken */
 		for (;;) {
-			while (q < end && (cls[(unsigned char)*q] & C_VSTOP) == 0)
-				q++;
+			q = skip_value(q, end);
 			if (q >= end)
 				return NULL;
 			if (*q == quote)
