@@ -13,43 +13,57 @@
 
 #define MAX_STYLE_DEPTH 32
 
-/* Resolve a relationship target against the source part's folder. */
-static char *resolve_target(const char *base_dir, const char *target)
+/* The relationship target's path as the source part's folder and the
+ * target name it: '/' splits; empty and "." segments go, ".." drops the one
+ * before; at most MAX_SEGS segments are kept (the rest are dropped, though
+ * a ".." still drops the last one kept), joined by '/' while the result
+ * stays within MAX_RESOLVED bytes (a piece that would not fit is left out,
+ * later ones that do fit are kept). One pass, no copy of the input. */
+#define MAX_SEGS     256
+#define MAX_RESOLVED 4096
+
+char *doc_docx_resolve_target(const char *base_dir, const char *target)
 {
-	char *joined;
-	char *segs[256];
+	const char *src[2] = {target + 1, NULL};
+	const char *segs[MAX_SEGS];
+	size_t seglen[MAX_SEGS];
 	size_t nseg = 0;
-	struct buf out;
-	char *save = NULL;
-	char *tok;
+	size_t n = 0;
+	char *out;
 
-	if (target[0] == '/') {
-		joined = xstrdup(target + 1);
-	} else {
-		size_t n = strlen(base_dir) + strlen(target) + 2;
-
-		joined = xmalloc(n);
-		snprintf(joined, n, "%s%s%s", base_dir, base_dir[0] ? "/" : "", target);
+	if (target[0] != '/') {
+		src[0] = base_dir;
+		src[1] = target;
 	}
-	for (tok = strtok_r(joined, "/", &save); tok != NULL; tok = strtok_r(NULL, "/", &save)) {
-		if (strcmp(tok, ".") == 0 || tok[0] == '\0')
-			continue;
-		if (strcmp(tok, "..") == 0) {
-			if (nseg > 0)
-				nseg--;
-			continue;
+	for (size_t k = 0; k < 2 && src[k] != NULL; k++) {
+		const char *p = src[k];
+
+		while (*p != '\0') {
+			size_t len = strcspn(p, "/");
+
+			if (len == 2 && p[0] == '.' && p[1] == '.') {
+				if (nseg > 0)
+					nseg--;
+			} else if (len > 0 && !(len == 1 && p[0] == '.') && nseg < MAX_SEGS) {
+				segs[nseg] = p;
+				seglen[nseg++] = len;
+			}
+			p += len;
+			if (*p == '/')
+				p++;
 		}
-		if (nseg < ARRAY_LEN(segs))
-			segs[nseg++] = tok;
 	}
-	buf_init(&out, 4096);
+	out = xmalloc(strlen(base_dir) + strlen(target) + 2);
 	for (size_t i = 0; i < nseg; i++) {
-		if (i > 0)
-			buf_addc(&out, '/');
-		buf_adds(&out, segs[i]);
+		if (i > 0 && n + 1 <= MAX_RESOLVED)
+			out[n++] = '/';
+		if (n + seglen[i] <= MAX_RESOLVED) {
+			memcpy(out + n, segs[i], seglen[i]);
+			n += seglen[i];
+		}
 	}
-	free(joined);
-	return buf_detach(&out, NULL);
+	out[n] = '\0';
+	return out;
 }
 
 static char *dir_of(const char *name)
@@ -151,7 +165,7 @@ static int load_main_name(struct doc_docx *d, struct err *e)
 		if (type != NULL && target != NULL && strlen(type) > 15 &&
 		    strcmp(type + strlen(type) - 15, "/officeDocument") == 0 &&
 		    d->main_name == NULL)
-			d->main_name = resolve_target("", target);
+			d->main_name = doc_docx_resolve_target("", target);
 		free(type);
 		free(target);
 	}
@@ -190,7 +204,7 @@ static void load_rels(struct doc_docx *d)
 			if (target == NULL || doc_xml_attr_eq(r, NULL, "TargetMode", "External"))
 				rel->target = xstrdup("");
 			else
-				rel->target = resolve_target(dir, target);
+				rel->target = doc_docx_resolve_target(dir, target);
 			free(target);
 		}
 	}
@@ -316,6 +330,26 @@ static const char *next_cut(const char *p, const char *end, const char *open_sty
 	return NULL;
 }
 
+/* The first type_attr (PFX:type=", tlen bytes) in the start tag [p, gt):
+ * what find_bytes() finds, by the '=' each one has at tlen - 2 (a start
+ * tag has few; memmem's set-up cost more than the search). */
+static const char *find_type_attr(const char *p, const char *gt, const char *type_attr, size_t tlen)
+{
+	const char *q = p;
+
+	while (q < gt) {
+		const char *eq = memchr(q, '=', (size_t)(gt - q));
+
+		if (eq == NULL)
+			return NULL;
+		if ((size_t)(eq - p) >= tlen - 2 && (size_t)(gt - eq) >= 2 && eq[1] == '"' &&
+		    memcmp(eq - (tlen - 2), type_attr, tlen - 2) == 0)
+			return eq - (tlen - 2);
+		q = eq + 1;
+	}
+	return NULL;
+}
+
 /* Table and numbering styles and w:latentStyles are ~90% of a typical
  * styles.xml and carry nothing the checks read. Cut them out textually
  * before parsing (style elements never nest). Returns NULL when the input
@@ -334,8 +368,12 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 	char open_latent[48];
 	char close_latent[48];
 	char type_attr[48];
-	size_t k_open, k_close, k_latent, k_close_latent;
-	struct buf out;
+	size_t tlen;
+	size_t close_style_len;
+	size_t close_latent_len;
+	size_t k_open, k_latent;
+	char *out; /* what is kept, never more than the input */
+	size_t n = 0;
 	const char *p = data;
 
 	if (ns == NULL)
@@ -353,11 +391,12 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 	snprintf(open_latent, sizeof(open_latent), "<%s:latentStyles", prefix);
 	snprintf(close_latent, sizeof(close_latent), "</%s:latentStyles>", prefix);
 	snprintf(type_attr, sizeof(type_attr), "%s:type=\"", prefix);
+	tlen = strlen(type_attr);
+	close_style_len = strlen(close_style);
+	close_latent_len = strlen(close_latent);
 	k_open = doc_docx_rare_at(open_style);
-	k_close = doc_docx_rare_at(close_style);
 	k_latent = doc_docx_rare_at(open_latent);
-	k_close_latent = doc_docx_rare_at(close_latent);
-	buf_init(&out, len + 1);
+	out = xmalloc(len + 1);
 	while (p < end) {
 		bool latent = false;
 		const char *at =
@@ -366,50 +405,54 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 		const char *skip_to = NULL;
 
 		if (at == NULL) {
-			buf_add(&out, p, (size_t)(end - p));
+			memcpy(out + n, p, (size_t)(end - p));
+			n += (size_t)(end - p);
 			break;
 		}
-		buf_add(&out, p, (size_t)(at - p));
+		memcpy(out + n, p, (size_t)(at - p));
+		n += (size_t)(at - p);
 		p = at;
 		gt = memchr(p, '>', (size_t)(end - p));
 		if (gt == NULL)
 			goto out_fail;
 		if (!latent) {
-			const char *t = find_bytes(p, gt, type_attr);
+			const char *t = find_type_attr(p, gt, type_attr, tlen);
 
 			/* (a match ends before gt: neither word holds a '>') */
-			if (t != NULL &&
-			    (((size_t)(gt - t) >= strlen(type_attr) + 6 &&
-			      memcmp(t + strlen(type_attr), "table\"", 6) == 0) ||
-			     ((size_t)(gt - t) >= strlen(type_attr) + 10 &&
-			      memcmp(t + strlen(type_attr), "numbering\"", 10) == 0))) {
+			if (t != NULL && (((size_t)(gt - t) >= tlen + 6 &&
+					   memcmp(t + tlen, "table\"", 6) == 0) ||
+					  ((size_t)(gt - t) >= tlen + 10 &&
+					   memcmp(t + tlen, "numbering\"", 10) == 0))) {
 				if (gt[-1] == '/') {
 					skip_to = gt + 1;
 				} else {
-					skip_to = doc_docx_find_by(gt, end, close_style, k_close);
+					skip_to = doc_docx_find_end_tag(gt, end, close_style,
+									close_style_len);
 					if (skip_to == NULL)
 						goto out_fail;
-					skip_to += strlen(close_style);
+					skip_to += close_style_len;
 				}
 			}
 		} else if (gt[-1] == '/') {
 			skip_to = gt + 1;
 		} else {
-			skip_to = doc_docx_find_by(gt, end, close_latent, k_close_latent);
+			skip_to = doc_docx_find_end_tag(gt, end, close_latent, close_latent_len);
 			if (skip_to == NULL)
 				goto out_fail;
-			skip_to += strlen(close_latent);
+			skip_to += close_latent_len;
 		}
 		if (skip_to != NULL) {
 			p = skip_to;
 			continue;
 		}
-		buf_addc(&out, '<');
+		out[n++] = '<';
 		p++;
 	}
-	return buf_detach(&out, out_len);
+	out[n] = '\0';
+	*out_len = n;
+	return out;
 out_fail:
-	buf_free(&out);
+	free(out);
 	return NULL;
 }
 
@@ -640,7 +683,15 @@ static int docx_load(struct doc_docx *d, struct err *e)
 	load_styles(d);
 	collect_paras(d);
 	if (d->readonly) {
-		d->style_base = xcalloc(d->nstyles + 1, sizeof(*d->style_base));
+		/* filled on first use (have_p, have_r): only the flags need
+		 * clearing, not the whole of every base (a large calloc) */
+		size_t base_cap = 0;
+
+		d->style_base = xgrow(NULL, &base_cap, d->nstyles + 1, sizeof(*d->style_base));
+		for (size_t i = 0; i <= d->nstyles; i++) {
+			d->style_base[i].have_p = false;
+			d->style_base[i].have_r = false;
+		}
 		d->pp_cache = xcalloc(1, sizeof(*d->pp_cache));
 		d->pp_cache->cap = 64;
 		while (d->pp_cache->cap < 2 * (d->npara + 1))

@@ -149,6 +149,11 @@ int doc_docx_open_check_mem(const void *data, size_t len, const char *label, str
  * defaults, property subtrees) and document defaults: the read-only open
  * against the DOM open in the differential unit test and fuzz target. */
 bool doc_docx_same_styles(const struct doc_docx *a, const struct doc_docx *b);
+/* A relationship's target resolved against the source part's folder
+ * (base_dir, "" for the package root; a target starting with '/' is from
+ * the root): "." and empty segments dropped, ".." going up (never above the
+ * root). malloc'd. Exposed for tests. */
+char *doc_docx_resolve_target(const char *base_dir, const char *target);
 /* styles.xml without its table and numbering styles and w:latentStyles, cut
  * textually (what checking parses); NULL when the input does not look as
  * expected. Exposed for tests. */

@@ -1,13 +1,77 @@
 /* doc/docx_styles: styles parsed on first use. See docx_styles.h. */
 #include "doc/docx_styles.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define STYLES_AVX2 1
+#endif
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "doc/xmlfast.h"
 
 #define NS_W	  "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define MAX_ATTRS 32
+
+#if defined(STYLES_AVX2)
+/* doc_docx_find_end_tag() while 64 candidates and their last two bytes fit
+ * before end; *p ends where the caller goes on. */
+__attribute__((target("avx2"))) static const char *find_end_avx2(const char **pp, const char *end,
+								 const char *needle, size_t n)
+{
+	const __m256i b0 = _mm256_set1_epi8(needle[n - 2]);
+	const __m256i b1 = _mm256_set1_epi8(needle[n - 1]);
+	const char *p = *pp;
+
+	/* candidates p .. p + 63 read up to p + 63 + n - 1 */
+	while ((size_t)(end - p) >= n + 63) {
+		const char *q = p + n - 2;
+		__m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)q);
+		__m256i y0 = _mm256_loadu_si256((const __m256i *)(const void *)(q + 1));
+		__m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(q + 32));
+		__m256i y1 = _mm256_loadu_si256((const __m256i *)(const void *)(q + 33));
+		__m256i m0 = _mm256_and_si256(_mm256_cmpeq_epi8(x0, b0), _mm256_cmpeq_epi8(y0, b1));
+		__m256i m1 = _mm256_and_si256(_mm256_cmpeq_epi8(x1, b0), _mm256_cmpeq_epi8(y1, b1));
+
+		if (!_mm256_testz_si256(_mm256_or_si256(m0, m1), _mm256_or_si256(m0, m1))) {
+			uint64_t bits = (uint32_t)_mm256_movemask_epi8(m0) |
+					(uint64_t)(uint32_t)_mm256_movemask_epi8(m1) << 32;
+
+			while (bits != 0) {
+				const char *c = p + __builtin_ctzll(bits);
+
+				if (memcmp(c, needle, n - 2) == 0) {
+					*pp = p;
+					return c;
+				}
+				bits &= bits - 1;
+			}
+		}
+		p += 64;
+	}
+	*pp = p;
+	return NULL;
+}
+#endif
+
+const char *doc_docx_find_end_tag(const char *p, const char *end, const char *needle, size_t n)
+{
+	if (p >= end || n < 2)
+		return NULL;
+#if defined(STYLES_AVX2)
+	if (__builtin_cpu_supports("avx2")) {
+		const char *r = find_end_avx2(&p, end, needle, n);
+
+		if (r != NULL)
+			return r;
+	}
+#endif
+	return doc_docx_find_by(p, end, needle, doc_docx_rare_at(needle));
+}
 
 /* Where one kept child element of the root lies in the text. */
 struct styles_src {
@@ -50,10 +114,55 @@ static bool is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Byte classes: C_VSTOP the bytes an attribute value's scan stops at
+ * (quotes, '<', '&', tab, LF, CR); C_NAME ASCII letters and digits, ':',
+ * '_', '-', '.' and every non-ASCII byte. */
+enum { C_VSTOP = 1, C_NAME = 2 };
+static const unsigned char cls[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 1, 0, 0, 0,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 2,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+
 static inline bool is_name_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == ':' || c == '_' || c == '-' || c == '.' || c >= 0x80;
+	return (cls[c] & C_NAME) != 0;
+}
+
+/* Past the bytes of an attribute value at q that are not C_VSTOP: 16 a
+ * step with SSE2 up to a quote, '<', '&', a control or a non-ASCII byte
+ * (signed, below a space), then byte by byte from there. */
+static inline const char *skip_value(const char *q, const char *end)
+{
+#if defined(__SSE2__)
+	const __m128i dq = _mm_set1_epi8('"');
+	const __m128i sq = _mm_set1_epi8('\'');
+	const __m128i lt = _mm_set1_epi8('<');
+	const __m128i amp = _mm_set1_epi8('&');
+	const __m128i space = _mm_set1_epi8(0x20);
+
+	while (end - q >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		__m128i m = _mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq)),
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)),
+				 _mm_cmplt_epi8(v, space)));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+
+		if (bits != 0) {
+			q += __builtin_ctz(bits);
+			break;
+		}
+		q += 16;
+	}
+#endif
+	while (q < end && (cls[(unsigned char)*q] & C_VSTOP) == 0)
+		q++;
+	return q;
 }
 
 static const char *skip_ws(const char *p, const char *end)
@@ -105,13 +214,18 @@ static const char *scan_attrs(const char *p, const char *end, struct tag_attr *a
 			return NULL;
 		quote = *p++;
 		q = p;
-		while (q < end && *q != quote) {
-			if (*q == '<' || *q == '&' || *q == '\t' || *q == '\n' || *q == '\r')
+		/* up to the quote; the other one is plain, the rest of C_VSTOP is
+		 * not taken */
+		for (;;) {
+			q = skip_value(q, end);
+			if (q >= end)
+				return NULL;
+			if (*q == quote)
+				break;
+			if (*q != '"' && *q != '\'')
 				return NULL;
 			q++;
 		}
-		if (q >= end)
-			return NULL;
 		a[*na].val = p;
 		a[*na].vlen = (size_t)(q - p);
 		(*na)++;

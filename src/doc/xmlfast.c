@@ -176,12 +176,35 @@ static void *xf_zalloc(struct xf_arena *a, size_t n)
 	return r;
 }
 
-/* Zeroed nodes without a memset call per node. */
+/* Every field of a node set one by one: zeroing the struct first is a
+ * `rep stos` (one instruction per word), these are a few wide stores. */
+static inline void xf_node_init(xmlNodePtr n, xmlElementType type, const xmlChar *name,
+				xmlDocPtr doc)
+{
+	n->_private = NULL;
+	n->type = type;
+	n->name = name;
+	n->children = NULL;
+	n->last = NULL;
+	n->parent = NULL;
+	n->next = NULL;
+	n->prev = NULL;
+	n->doc = doc;
+	n->ns = NULL;
+	n->content = NULL;
+	n->properties = NULL;
+	n->nsDef = NULL;
+	n->psvi = NULL;
+	n->line = 0;
+	n->extra = 0;
+}
+
+/* An element with no name, links or content yet. */
 static xmlNodePtr xf_node(struct xf_arena *a)
 {
 	xmlNodePtr n = xf_alloc(a, sizeof(*n));
 
-	*n = (xmlNode){0};
+	xf_node_init(n, XML_ELEMENT_NODE, NULL, &a->doc);
 	return n;
 }
 
@@ -887,12 +910,10 @@ static void append_child(xmlNodePtr parent, xmlNodePtr n)
 
 static xmlNodePtr new_text(struct xf *x, char *content)
 {
-	xmlNodePtr t = xf_node(x->a);
+	xmlNodePtr t = xf_alloc(x->a, sizeof(*t));
 
-	t->type = XML_TEXT_NODE;
-	t->name = xmlStringText;
+	xf_node_init(t, XML_TEXT_NODE, xmlStringText, &x->a->doc);
 	t->content = (xmlChar *)content;
-	t->doc = &x->a->doc;
 	return t;
 }
 
@@ -1052,8 +1073,6 @@ static bool start_tag(struct xf *x)
 	if (x->depth >= XF_MAX_DEPTH || x->a->total > x->a->budget)
 		return false;
 	el = xf_node(x->a);
-	el->type = XML_ELEMENT_NODE;
-	el->doc = &x->a->doc;
 	/* namespace declarations first: they apply to the element and its attributes */
 	for (size_t i = 0; any_xmlns && i < nattr; i++) {
 		struct xf_attr *at = &x->attrs[i];
@@ -1110,11 +1129,17 @@ static bool start_tag(struct xf *x)
 			continue;
 		/* the attribute and its text node (new_text()) */
 		pair = xf_alloc(x->a, sizeof(*pair));
-		*pair = (struct xf_attr_pair){0};
 		a = &pair->a;
+		a->_private = NULL;
 		a->type = XML_ATTRIBUTE_NODE;
-		a->doc = &x->a->doc;
+		a->children = NULL;
+		a->last = NULL;
 		a->parent = el;
+		a->next = NULL;
+		a->prev = NULL;
+		a->doc = &x->a->doc;
+		a->atype = 0;
+		a->psvi = NULL;
 		if (!qname(x, at->qn, at->qlen, at->colon, at->hash, true, &a->name, &a->ns,
 			   at->slot, at->stamp))
 			return false;
@@ -1137,10 +1162,8 @@ static bool start_tag(struct xf *x)
 			}
 		}
 		t = &pair->t;
-		t->type = XML_TEXT_NODE;
-		t->name = xmlStringText;
+		xf_node_init(t, XML_TEXT_NODE, xmlStringText, &x->a->doc);
 		t->content = (xmlChar *)at->value;
-		t->doc = &x->a->doc;
 		t->parent = (xmlNodePtr)a;
 		a->children = t;
 		a->last = t;

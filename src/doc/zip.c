@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <libdeflate.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -329,6 +330,28 @@ int doc_zip_open_file(const char *path, const struct doc_zip_limits *l, struct d
 	return doc_zip_open_owned(data, len, path, l, out, e);
 }
 
+/* One decompressor kept between archives: libdeflate_alloc_decompressor()
+ * zeroes ~11 KB, more than inflating a small part costs, and a decompressor
+ * carries nothing from one call to the next. Taken and given back
+ * atomically (from any thread; a decompressor is used by one at a time);
+ * at most one is kept, reachable until exit. */
+static _Atomic(struct libdeflate_decompressor *) spare_dec;
+
+static struct libdeflate_decompressor *dec_take(void)
+{
+	struct libdeflate_decompressor *d = atomic_exchange(&spare_dec, NULL);
+
+	return d != NULL ? d : libdeflate_alloc_decompressor();
+}
+
+static void dec_give(struct libdeflate_decompressor *d)
+{
+	struct libdeflate_decompressor *none = NULL;
+
+	if (!atomic_compare_exchange_strong(&spare_dec, &none, d))
+		libdeflate_free_decompressor(d);
+}
+
 void doc_zip_close(struct doc_zip *z)
 {
 	if (z == NULL)
@@ -336,7 +359,7 @@ void doc_zip_close(struct doc_zip *z)
 	if (z->za != NULL)
 		zip_discard(z->za);
 	if (z->dec != NULL)
-		libdeflate_free_decompressor(z->dec);
+		dec_give(z->dec);
 	for (size_t i = 0; i < z->n; i++)
 		free(z->entries[i].name);
 	free(z->entries);
@@ -409,7 +432,7 @@ static bool read_direct(struct doc_zip *z, const struct zentry *ent, char *p)
 	    (!ent->deflated && ent->comp_size != ent->size))
 		return false;
 	if (ent->deflated && z->dec == NULL) {
-		z->dec = libdeflate_alloc_decompressor();
+		z->dec = dec_take();
 		if (z->dec == NULL)
 			return false;
 	}

@@ -186,14 +186,18 @@ static void load_docx_texts(struct gw_doc *doc)
 
 	/* room for two segments per paragraph before the pool grows */
 	doc->seg_pool = xgrow(NULL, &segcap, 2 * doc->docx->npara + 8, sizeof(*doc->seg_pool));
+	doc->paras = xgrow(NULL, &cap, doc->docx->npara + 1, sizeof(*doc->paras));
 	doc_ptext_init(&pt);
 	for (size_t i = 0; i < doc->docx->npara; i++) {
 		struct gw_para *p;
 
+		/* the text is decoded straight into the paragraph's (empty) buffer,
+		 * which then moves to it: no copy */
+		ustr_init(&pt.text);
 		doc_docx_para_text(doc->docx->paras[i], &pt);
 		add_para(doc, &cap, NULL, 0, doc->docx->paras[i]);
 		p = &doc->paras[doc->n - 1];
-		ustr_add(&p->text, pt.text.p, pt.text.len);
+		p->text = pt.text;
 		doc->seg_pool =
 		    xgrow(doc->seg_pool, &segcap, nseg + pt.nsegs + 1, sizeof(*doc->seg_pool));
 		if (pt.nsegs > 0)
@@ -208,6 +212,7 @@ static void load_docx_texts(struct gw_doc *doc)
 		doc->paras[i].segs_shared = true;
 	}
 	free(off);
+	ustr_init(&pt.text); /* (the last paragraph's) */
 	doc_ptext_free(&pt);
 }
 

@@ -1,6 +1,8 @@
 /* The .docx model: style chain, theme fonts, indents, numbering labels,
  * text across runs, editing and saving. Fixtures are written with the
  * project's own zip writer into a temporary directory. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -224,4 +226,120 @@ TEST(docx_split_run_keeps_text_and_format)
 	ASSERT(doc_docx_split_run(r, 5) == NULL);
 	doc_docx_free(d);
 	cleanup();
+}
+
+/* The relationship target resolution before it was one pass (strtok_r over
+ * a joined copy, a bounded buffer), kept as the reference. */
+static char *ref_resolve_target(const char *base_dir, const char *target)
+{
+	char *joined;
+	char *segs[256];
+	size_t nseg = 0;
+	struct buf out;
+	char *save = NULL;
+	char *tok;
+
+	if (target[0] == '/') {
+		joined = xstrdup(target + 1);
+	} else {
+		size_t n = strlen(base_dir) + strlen(target) + 2;
+
+		joined = xmalloc(n);
+		snprintf(joined, n, "%s%s%s", base_dir, base_dir[0] ? "/" : "", target);
+	}
+	for (tok = strtok_r(joined, "/", &save); tok != NULL; tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0 || tok[0] == '\0')
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			if (nseg > 0)
+				nseg--;
+			continue;
+		}
+		if (nseg < ARRAY_LEN(segs))
+			segs[nseg++] = tok;
+	}
+	buf_init(&out, 4096);
+	for (size_t i = 0; i < nseg; i++) {
+		if (i > 0)
+			buf_addc(&out, '/');
+		buf_adds(&out, segs[i]);
+	}
+	free(joined);
+	return buf_detach(&out, NULL);
+}
+
+static void same_resolution(const char *base, const char *target)
+{
+	char *want = ref_resolve_target(base, target);
+	char *got = doc_docx_resolve_target(base, target);
+
+	if (strcmp(want, got) != 0)
+		TEST_FAIL_AT("\"%.40s\" + \"%.40s\": \"%.60s\", reference \"%.60s\"", base, target,
+			     got, want);
+	free(want);
+	free(got);
+}
+
+TEST(docx_resolve_target_same_as_reference)
+{
+	static const char *const bases[] = {"", "word", "word/sub", "/word/", "a//b", ".", ".."};
+	static const char *const targets[] = {"styles.xml",
+					      "../customXml/item1.xml",
+					      "/word/document.xml",
+					      "./a/./b",
+					      "a//b/",
+					      "../../../x",
+					      "..",
+					      "/",
+					      "",
+					      "...",
+					      "x/../../y/.",
+					      "media/../media/i.png"};
+	static const char alphabet[] = "ab./";
+	uint64_t seed = 0x2545F4914F6CDD1Du;
+	char *big;
+
+	for (size_t i = 0; i < ARRAY_LEN(bases); i++) {
+		for (size_t j = 0; j < ARRAY_LEN(targets); j++)
+			same_resolution(bases[i], targets[j]);
+	}
+	/* random paths of a, b, '.', '/' */
+	for (int trial = 0; trial < 4000; trial++) {
+		char base[24], target[40];
+		size_t nb = (size_t)trial % sizeof(base), nt = (size_t)trial * 7 % sizeof(target);
+
+		for (size_t k = 0; k < nb + nt; k++) {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			if (k < nb)
+				base[k] = alphabet[seed % 4];
+			else
+				target[k - nb] = alphabet[seed % 4];
+		}
+		base[nb] = '\0';
+		target[nt] = '\0';
+		same_resolution(base, target);
+	}
+	/* past 256 segments, then "..": and past 4096 bytes, pieces that no
+	 * longer fit left out while shorter ones after them still do */
+	big = xmalloc(20000);
+	for (size_t k = 0; k < 300; k++)
+		memcpy(big + k * 2, "s/", 2);
+	memcpy(big + 600, "../../t", 8);
+	same_resolution("w", big);
+	for (size_t k = 0; k < 5000; k++)
+		big[k] = k % 1000 == 999 ? '/' : 'x';
+	memcpy(big + 5000, "/yy/z", 6);
+	same_resolution("", big);
+	big[4094] = '/';
+	same_resolution("ab", big);
+	/* one segment of exactly 4096 bytes, and of 4097 */
+	memset(big, 'q', 4097);
+	big[4096] = '\0';
+	same_resolution("", big);
+	big[4096] = 'q';
+	big[4097] = '\0';
+	same_resolution("", big);
+	free(big);
 }

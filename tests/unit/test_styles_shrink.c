@@ -4,11 +4,14 @@
  * of them give byte-identical output (or both NULL). */
 #define _GNU_SOURCE /* memmem */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
 #include "doc/docx.h"
+#include "doc/docx_styles.h"
 #include "doc/zip.h"
 #include "test.h"
 
@@ -224,4 +227,66 @@ TEST(styles_shrink_same_as_tag_scan_dev_set)
 		return;
 	fprintf(stderr, "  %zu styles.xml\n", docs);
 	ASSERT(docs >= 100);
+}
+
+/* doc_docx_find_end_tag() (64 candidates a step where the CPU allows)
+ * against memmem: random markup-like bytes of every length around the
+ * step, needles planted anywhere (also ending at the last byte), buffers
+ * allocated to the byte so that ASan sees any read past the end. */
+TEST(styles_find_end_tag_same_as_memmem)
+{
+	static const char *const needles[] = {"</w:style>", "</w:latentStyles>", "</ay:style>",
+					      "e>"};
+	static const char alphabet[] = "<>/:wstyle\"= ";
+	uint64_t seed = 0x9E3779B97F4A7C15u;
+	size_t found = 0, missed = 0;
+
+	for (size_t k = 0; k < ARRAY_LEN(needles); k++) {
+		const char *needle = needles[k];
+		size_t n = strlen(needle);
+
+		for (size_t len = 0; len < 300; len++) {
+			for (int trial = 0; trial < 6; trial++) {
+				char *b = xmalloc(len ? len : 1);
+				size_t off;
+				const char *want;
+				const char *got;
+
+				for (size_t i = 0; i < len; i++) {
+					seed ^= seed << 13;
+					seed ^= seed >> 7;
+					seed ^= seed << 17;
+					b[i] = alphabet[seed % (sizeof(alphabet) - 1)];
+				}
+				/* trial 0: none planted; 1: at the end; else anywhere */
+				if (trial >= 1 && len >= n) {
+					size_t at = trial == 1
+							? len - n
+							: (size_t)(seed >> 20) % (len - n + 1);
+
+					memcpy(b + at, needle, n);
+				}
+				/* trials 3, 4: a near miss (one byte changed) somewhere */
+				if ((trial == 3 || trial == 4) && len >= n) {
+					size_t at = (size_t)(seed >> 30) % (len - n + 1);
+
+					memcpy(b + at, needle, n);
+					b[at + (size_t)(seed >> 8) % n] = 'x';
+				}
+				off = len > 0 && trial == 5 ? (size_t)(seed >> 40) % len : 0;
+				want =
+				    len - off >= n ? memmem(b + off, len - off, needle, n) : NULL;
+				got = doc_docx_find_end_tag(b + off, b + len, needle, n);
+				if (got != want)
+					TEST_FAIL_AT("%s in %zu bytes from %zu: at %td, memmem %td",
+						     needle, len, off, got ? got - b : -1,
+						     want ? want - b : -1);
+				found += want != NULL;
+				missed += want == NULL;
+				free(b);
+			}
+		}
+	}
+	ASSERT(found > 1000);
+	ASSERT(missed > 1000);
 }

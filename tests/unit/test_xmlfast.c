@@ -476,3 +476,46 @@ TEST(xmlfast_check_styles_same_as_filtered_parse)
 	ASSERT((c.fast + c.lazy) * 10 >= c.docs * 9);
 	ASSERT(c.lazy * 10 >= c.docs * 9); /* the dev set's styles.xml is plain */
 }
+
+/* What the parse does not set must be what libxml2 leaves there: no
+ * private data, line 0, no content on elements, no children, attributes or
+ * declarations on text, nothing left over on attributes (each field is
+ * written one by one, not zeroed first: a forgotten one would hold what the
+ * arena's memory held). */
+static int stray_fields(const xmlNode *n)
+{
+	int bad = 0;
+
+	for (; n != NULL; n = n->next) {
+		bad += n->_private != NULL || n->psvi != NULL || n->line != 0 || n->extra != 0;
+		if (n->type == XML_TEXT_NODE) {
+			bad += n->children != NULL || n->last != NULL || n->properties != NULL ||
+			       n->nsDef != NULL || n->ns != NULL || n->content == NULL;
+			continue;
+		}
+		bad += n->content != NULL;
+		for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+			bad += a->_private != NULL || a->psvi != NULL || a->atype != 0 ||
+			       a->parent != n || a->children == NULL || a->children != a->last ||
+			       a->children->parent != (const xmlNode *)a ||
+			       a->children->next != NULL || a->children->prev != NULL;
+			bad += stray_fields(a->children);
+		}
+		bad += stray_fields(n->children);
+	}
+	return bad;
+}
+
+TEST(xmlfast_nodes_have_no_stray_fields)
+{
+	/* (the first nodes sit in the part of the arena ASan fills with 0xbe) */
+	static const char doc[] =
+	    "<?xml version=\"1.0\"?><w:document xmlns:w=\"" NS_W "\" xmlns:x=\"urn:x\">"
+	    "<w:body><w:p w:rsidR=\"1\" x:a=\"2\"><w:r><w:t xml:space=\"preserve\">文 &amp; t</w:t>"
+	    "</w:r><w:r><w:tab/><w:t>b</w:t></w:r></w:p>tail<x:e x:k=\"v\"/></w:body></w:document>";
+	xmlDocPtr d = NULL;
+
+	ASSERT_EQ(doc_xmlfast_parse(doc, sizeof(doc) - 1, &d), 0);
+	ASSERT_EQ(stray_fields(xmlDocGetRootElement(d)), 0);
+	doc_xml_free_doc(d);
+}

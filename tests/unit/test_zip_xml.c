@@ -844,3 +844,56 @@ TEST(xml_attr_long_same_as_strtod)
 		xmlFreeDoc(doc);
 	}
 }
+
+/* Archives open at the same time each inflate with their own decompressor
+ * (one is kept between archives: see doc_zip_close): reads interleaved
+ * across them, and in an archive opened after others were closed, give
+ * each part's own bytes. */
+TEST(zip_archives_open_together_read_their_own_parts)
+{
+	struct doc_zip *z[3] = {NULL, NULL, NULL};
+	char *pkg[3];
+	size_t plen[3];
+	char text[3][4096];
+	struct err e = {0};
+
+	for (size_t k = 0; k < 3; k++) {
+		struct doc_zip_writer *w = doc_zip_writer_new();
+		size_t n = 0;
+
+		/* compressible, and different in every archive */
+		while (n + 40 < sizeof(text[k]))
+			n += (size_t)snprintf(text[k] + n, sizeof(text[k]) - n, "<p>%zu-%zu</p>", k,
+					      n % (97 + k));
+		doc_zip_writer_add(w, "word/document.xml", text[k], n);
+		ASSERT_EQ(doc_zip_writer_bytes(w, &pkg[k], &plen[k], &e), 0);
+		ASSERT(plen[k] < n / 2); /* deflated: read through a decompressor */
+		doc_zip_writer_free(w);
+	}
+	for (int round = 0; round < 2; round++) {
+		for (size_t k = 0; k < 3; k++)
+			ASSERT_EQ(doc_zip_open_mem(pkg[k], plen[k], MEM_LABEL, NULL, &z[k], &e), 0);
+		for (size_t step = 0; step < 6; step++) {
+			size_t k = (step * 2 + (size_t)round) % 3;
+			char *data;
+			size_t len;
+
+			ASSERT_EQ(doc_zip_read(z[k], "word/document.xml", &data, &len, &e), 0);
+			ASSERT_STR_EQ(data, text[k]);
+			free(data);
+			if (step == 2) { /* one closed, opened again while the others read */
+				doc_zip_close(z[k]);
+				ASSERT_EQ(
+				    doc_zip_open_mem(pkg[k], plen[k], MEM_LABEL, NULL, &z[k], &e),
+				    0);
+			}
+		}
+		ASSERT(doc_zip_direct_reads(z[0]) + doc_zip_direct_reads(z[1]) +
+			   doc_zip_direct_reads(z[2]) >
+		       0);
+		for (size_t k = 0; k < 3; k++)
+			doc_zip_close(z[k]);
+	}
+	for (size_t k = 0; k < 3; k++)
+		free(pkg[k]);
+}
