@@ -448,6 +448,10 @@ struct doc_pp_cache {
 	struct doc_pprops *pp; /* dense, in order of first use */
 	size_t n;
 	size_t pp_cap;
+	const xmlNode *last_p;	       /* the paragraph last asked for run properties */
+	struct doc_style_base *last_b; /* and its style base */
+	char last_sid[96];	       /* and its style id, when last_sid_ok */
+	bool last_sid_ok;
 };
 
 static void load_styles(struct doc_docx *d)
@@ -877,70 +881,6 @@ static void copy_str(char *out, size_t outsz, const char *s)
 	out[n] = '\0';
 }
 
-static char *para_style_id(const struct doc_docx *d, xmlNodePtr p, char *out, size_t outsz)
-{
-	xmlNodePtr ppr = doc_xml_child(p, NS_W, "pPr");
-	xmlNodePtr ps = ppr ? doc_xml_child(ppr, NS_W, "pStyle") : NULL;
-
-	out[0] = '\0';
-	if (ps != NULL) {
-		xmlChar *owned;
-		const char *v = doc_xml_attr_ref(ps, NS_W, "val", &owned);
-
-		if (v != NULL) {
-			copy_str(out, outsz, v);
-			xmlFree(owned);
-			return out;
-		}
-	}
-	if (d->default_pstyle != NULL) {
-		copy_str(out, outsz, d->default_pstyle);
-		return out;
-	}
-	return NULL;
-}
-
-static void copy_attr(const xmlNode *n, const char *local, char *out, size_t outsz)
-{
-	xmlChar *owned;
-	const char *v = doc_xml_attr_ref(n, NS_W, local, &owned);
-
-	if (v != NULL) {
-		copy_str(out, outsz, v);
-		xmlFree(owned);
-	}
-}
-
-static const char *theme_lookup(const struct doc_docx *d, const char *th)
-{
-	const char *v = NULL;
-
-	if (!d->theme_loaded) /* a cache filled on demand: the model is not changed */
-		load_theme((struct doc_docx *)d);
-	if (strcmp(th, "minorEastAsia") == 0)
-		v = d->theme_minor_ea;
-	else if (strcmp(th, "majorEastAsia") == 0)
-		v = d->theme_major_ea;
-	else if (strcmp(th, "minorHAnsi") == 0 || strcmp(th, "minorAscii") == 0)
-		v = d->theme_minor_latin;
-	else if (strcmp(th, "majorHAnsi") == 0 || strcmp(th, "majorAscii") == 0)
-		v = d->theme_major_latin;
-	return v ? v : th;
-}
-
-static bool on_off(const xmlNode *n)
-{
-	xmlChar *owned;
-	const char *v = doc_xml_attr_ref(n, NS_W, "val", &owned);
-	bool on = true;
-
-	if (v != NULL) {
-		on = !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0);
-		xmlFree(owned);
-	}
-	return on;
-}
-
 /* ns is WordprocessingML's (doc/xmlfast keeps the NS_W constant itself). */
 static bool ns_is_w(const xmlNs *ns)
 {
@@ -962,27 +902,192 @@ static inline bool same_name(const xmlChar *name, const char *local)
 	return name[i] == '\0';
 }
 
-/* The values of n's w: attributes names[0..k) (NULL: absent) in one pass
- * over its attributes, as doc_xml_attr_ref gives them, for a doc/xmlfast
- * tree (no DTD, every value one text node); false for any other tree, whose
- * attributes are then asked for one by one (w_attr). */
-static bool w_attrs(const xmlNode *n, const char *const *names, size_t k, const char **v)
+/* xmlFree(o), not called for the usual NULL (a borrowed value). */
+static inline void free_owned(xmlChar *o)
 {
-	if (n->type != XML_ELEMENT_NODE || !doc_xmlfast_is(n->doc))
+	if (o != NULL)
+		xmlFree(o);
+}
+
+/* doc_xml_child(n, NS_W, local), inlined for constant names. */
+static inline xmlNodePtr w_child(const xmlNode *n, const char *local)
+{
+	if (n == NULL)
+		return NULL;
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE && c->name[0] == (xmlChar)local[0] &&
+		    same_name(c->name, local) && ns_is_w(c->ns))
+			return c;
+	}
+	return NULL;
+}
+
+/* The style id of the paragraph whose w:pPr is ppr (NULL: none) into out,
+ * else the default paragraph style's; NULL when neither. */
+static char *para_style_id(const struct doc_docx *d, xmlNodePtr ppr, char *out, size_t outsz)
+{
+	xmlNodePtr ps = w_child(ppr, "pStyle");
+
+	out[0] = '\0';
+	if (ps != NULL) {
+		xmlChar *owned;
+		const char *v = doc_xml_attr_ref(ps, NS_W, "val", &owned);
+
+		if (v != NULL) {
+			copy_str(out, outsz, v);
+			free_owned(owned);
+			return out;
+		}
+	}
+	if (d->default_pstyle != NULL) {
+		copy_str(out, outsz, d->default_pstyle);
+		return out;
+	}
+	return NULL;
+}
+
+static const char *theme_lookup(const struct doc_docx *d, const char *th)
+{
+	const char *v = NULL;
+
+	if (!d->theme_loaded) /* a cache filled on demand: the model is not changed */
+		load_theme((struct doc_docx *)d);
+	if (strcmp(th, "minorEastAsia") == 0)
+		v = d->theme_minor_ea;
+	else if (strcmp(th, "majorEastAsia") == 0)
+		v = d->theme_major_ea;
+	else if (strcmp(th, "minorHAnsi") == 0 || strcmp(th, "minorAscii") == 0)
+		v = d->theme_minor_latin;
+	else if (strcmp(th, "majorHAnsi") == 0 || strcmp(th, "majorAscii") == 0)
+		v = d->theme_major_latin;
+	return v ? v : th;
+}
+
+/* The value of n's w:name attribute as doc_xml_attr_ref() gives it; fast:
+ * n is in a doc/xmlfast tree (no DTD, every value one text node), whose
+ * attributes are looked through here without the general checks. */
+static const char *w_val(const xmlNode *n, bool fast, const char *name, xmlChar **owned)
+{
+	*owned = NULL;
+	if (!fast)
+		return doc_xml_attr_ref(n, NS_W, name, owned);
+	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+		if (a->name[0] == (xmlChar)name[0] && same_name(a->name, name) && ns_is_w(a->ns))
+			return a->children == NULL ? "" : (const char *)a->children->content;
+	}
+	return NULL;
+}
+
+static void copy_attr(const xmlNode *n, bool fast, const char *local, char *out, size_t outsz)
+{
+	xmlChar *owned;
+	const char *v = w_val(n, fast, local, &owned);
+
+	if (v != NULL) {
+		copy_str(out, outsz, v);
+		if (owned != NULL)
+			free_owned(owned);
+	}
+}
+
+static bool on_off(const xmlNode *n, bool fast)
+{
+	xmlChar *owned;
+	const char *v = w_val(n, fast, "val", &owned);
+	bool on = true;
+
+	if (v != NULL) {
+		on = !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0);
+		free_owned(owned);
+	}
+	return on;
+}
+
+static bool w_val_long(const xmlNode *n, bool fast, const char *name, long *out)
+{
+	xmlChar *owned;
+	const char *v = w_val(n, fast, name, &owned);
+	bool ok;
+
+	if (v == NULL)
+		return false;
+	ok = doc_xml_str_long(v, out);
+	free_owned(owned);
+	return ok;
+}
+
+/* nm is stem (then plain) or stem + suffix (then with); else -1. */
+static inline int stem_is(const xmlChar *nm, const char *stem, const char *suffix, int plain,
+			  int with)
+{
+	size_t i = 0;
+
+	for (; stem[i] != '\0'; i++) {
+		if (nm[i] != (xmlChar)stem[i])
+			return -1;
+	}
+	if (nm[i] == '\0')
+		return plain;
+	return same_name(nm + i, suffix) ? with : -1;
+}
+
+/* The index of a w:rFonts attribute name in rfonts_names, else -1. */
+static int rfonts_index(const xmlChar *nm)
+{
+	switch (nm[0]) {
+	case 'e':
+		return stem_is(nm, "eastAsia", "Theme", 1, 0);
+	case 'a':
+		return stem_is(nm, "ascii", "Theme", 3, 2);
+	case 'h':
+		return nm[1] == 'i' ? (same_name(nm, "hint") ? 6 : -1)
+				    : stem_is(nm, "hAnsi", "Theme", 5, 4);
+	default:
+		return -1;
+	}
+}
+
+/* The index of a w:ind attribute name in apply_ind()'s names, else -1. */
+static int ind_index(const xmlChar *nm)
+{
+	switch (nm[0]) {
+	case 'l':
+		return stem_is(nm, "left", "Chars", 4, 0);
+	case 'r':
+		return stem_is(nm, "right", "Chars", 6, 1);
+	case 'h':
+		return stem_is(nm, "hanging", "Chars", 8, 2);
+	case 'f':
+		return stem_is(nm, "firstLine", "Chars", 9, 3);
+	case 's':
+		return same_name(nm, "start") ? 5 : -1;
+	case 'e':
+		return same_name(nm, "end") ? 7 : -1;
+	default:
+		return -1;
+	}
+}
+
+/* The values of n's w: attributes (NULL: absent) by the index that
+ * index_of gives their names (k of them; the first of a name wins) in one
+ * pass over its attributes, as doc_xml_attr_ref gives them, for a
+ * doc/xmlfast tree; false for any other tree, whose attributes are then
+ * asked for one by one (w_attr). */
+static bool w_attrs(const xmlNode *n, bool fast, int (*index_of)(const xmlChar *), size_t k,
+		    const char **v)
+{
+	if (!fast || n->type != XML_ELEMENT_NODE)
 		return false;
 	for (size_t i = 0; i < k; i++)
 		v[i] = NULL;
 	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+		int i;
+
 		if (!ns_is_w(a->ns))
 			continue;
-		for (size_t i = 0; i < k; i++) {
-			if (v[i] == NULL && a->name[0] == (xmlChar)names[i][0] &&
-			    same_name(a->name, names[i])) {
-				v[i] =
-				    a->children != NULL ? (const char *)a->children->content : "";
-				break;
-			}
-		}
+		i = index_of(a->name);
+		if (i >= 0 && v[i] == NULL)
+			v[i] = a->children != NULL ? (const char *)a->children->content : "";
 	}
 	return true;
 }
@@ -1019,14 +1124,14 @@ static void font_slot(const struct doc_docx *d, xmlNodePtr rf, const char *const
 
 	if (th != NULL && th[0] != '\0') {
 		copy_str(out, outsz, theme_lookup(d, th));
-		xmlFree(owned);
+		free_owned(owned);
 		return;
 	}
-	xmlFree(owned);
+	free_owned(owned);
 	f = w_attr(rf, v, i + 1, rfonts_names[i + 1], &owned);
 	if (f != NULL) {
 		copy_str(out, outsz, f);
-		xmlFree(owned);
+		free_owned(owned);
 	}
 }
 
@@ -1045,6 +1150,8 @@ static bool name_is(const xmlNode *c, const char *local)
 
 static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprops *o)
 {
+	bool fast = doc_xmlfast_is(rpr->doc);
+
 	for (xmlNodePtr c = rpr->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || !is_w(c))
 			continue;
@@ -1063,7 +1170,8 @@ static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprop
 		}
 		if (name_is(c, "rFonts")) {
 			const char *vals[7];
-			const char *const *v = w_attrs(c, rfonts_names, 7, vals) ? vals : NULL;
+			const char *const *v =
+			    w_attrs(c, fast, rfonts_index, 7, vals) ? vals : NULL;
 			xmlChar *owned;
 			const char *hint;
 
@@ -1073,24 +1181,24 @@ static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprop
 			hint = w_attr(c, v, 6, "hint", &owned);
 			if (hint != NULL && strcmp(hint, "eastAsia") == 0)
 				o->hint_ea = true;
-			xmlFree(owned);
+			free_owned(owned);
 		} else if (name_is(c, "sz")) {
 			long v;
 
-			if (doc_xml_attr_long(c, NS_W, "val", &v))
+			if (w_val_long(c, fast, "val", &v))
 				o->sz = (int)v;
 		} else if (name_is(c, "b")) {
-			o->bold = on_off(c);
+			o->bold = on_off(c, fast);
 		} else if (name_is(c, "i")) {
-			o->italic = on_off(c);
+			o->italic = on_off(c, fast);
 		} else if (name_is(c, "strike")) {
-			o->strike = on_off(c);
+			o->strike = on_off(c, fast);
 		} else if (name_is(c, "u")) {
 			o->underline = !doc_xml_attr_eq(c, NS_W, "val", "none");
 		} else if (name_is(c, "color")) {
-			copy_attr(c, "val", o->color, sizeof(o->color));
+			copy_attr(c, fast, "val", o->color, sizeof(o->color));
 		} else if (name_is(c, "highlight")) {
-			copy_attr(c, "val", o->highlight, sizeof(o->highlight));
+			copy_attr(c, fast, "val", o->highlight, sizeof(o->highlight));
 		}
 	}
 }
@@ -1120,55 +1228,82 @@ static void run_base(const struct doc_docx *d, const char *sid, struct doc_rprop
 	}
 }
 
+/* The run's own properties (its w:rStyle chain, then its w:rPr) over out. */
+static void run_own(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprops *out)
+{
+	const struct doc_style *chain[MAX_STYLE_DEPTH];
+	xmlNodePtr rs = w_child(rpr, "rStyle");
+
+	if (rs != NULL) {
+		xmlChar *owned;
+		const char *v = doc_xml_attr_ref(rs, NS_W, "val", &owned);
+		size_t n = style_chain(d, v, chain);
+
+		for (size_t i = 0; i < n; i++) {
+			if (chain[i]->rpr != NULL)
+				apply_rpr(d, chain[i]->rpr, out);
+		}
+		free_owned(owned);
+	}
+	apply_rpr(d, rpr, out);
+}
+
+/* The style base of paragraph p with its run properties filled
+ * (read-only documents; a paragraph's runs are asked for one after
+ * another, so the last paragraph's base is kept). */
+static struct doc_style_base *run_base_of(const struct doc_docx *d, xmlNodePtr p)
+{
+	struct doc_pp_cache *c = d->pp_cache;
+	char sid[96];
+	const char *id;
+	struct doc_style_base *b;
+
+	if (p != NULL && c->last_p == p)
+		return c->last_b;
+	id = para_style_id(d, w_child(p, "pPr"), sid, sizeof(sid));
+	if (c->last_sid_ok && id != NULL && strcmp(id, c->last_sid) == 0) {
+		c->last_p = p;
+		return c->last_b;
+	}
+	b = style_base(d, id);
+	c->last_sid_ok = id != NULL;
+	if (id != NULL)
+		copy_str(c->last_sid, sizeof(c->last_sid), id);
+	if (!b->have_r) {
+		run_base(d, id, &b->r);
+		b->have_r = true;
+	}
+	c->last_p = p;
+	c->last_b = b;
+	return b;
+}
+
 void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
 			struct doc_rprops *out)
 {
-	const struct doc_style *chain[MAX_STYLE_DEPTH];
-	char sid[96];
-	const char *id = para_style_id(d, p, sid, sizeof(sid));
-	xmlNodePtr rpr;
-	size_t n;
+	xmlNodePtr rpr = w_child(r, "rPr");
 
-	if (d->style_base != NULL) {
+	if (d->style_base != NULL && d->pp_cache != NULL) {
 		/* the trees never change: the base is the same for every run */
-		struct doc_style_base *b = style_base(d, id);
-
-		if (!b->have_r) {
-			run_base(d, id, &b->r);
-			b->have_r = true;
-		}
-		*out = b->r;
+		*out = run_base_of(d, p)->r;
 	} else {
-		run_base(d, id, out);
-	}
-	rpr = r ? doc_xml_child(r, NS_W, "rPr") : NULL;
-	if (rpr != NULL) {
-		xmlNodePtr rs = doc_xml_child(rpr, NS_W, "rStyle");
+		char sid[96];
 
-		if (rs != NULL) {
-			xmlChar *owned;
-			const char *v = doc_xml_attr_ref(rs, NS_W, "val", &owned);
-
-			n = style_chain(d, v, chain);
-			for (size_t i = 0; i < n; i++) {
-				if (chain[i]->rpr != NULL)
-					apply_rpr(d, chain[i]->rpr, out);
-			}
-			xmlFree(owned);
-		}
-		apply_rpr(d, rpr, out);
+		run_base(d, para_style_id(d, w_child(p, "pPr"), sid, sizeof(sid)), out);
 	}
+	if (rpr != NULL)
+		run_own(d, rpr, out);
 }
 
 /* One level's w:ind (oracle semantics: the properties it mentions override;
  * non-zero *Chars win over twips; hanging wins over firstLine). */
-static void apply_ind(xmlNodePtr ind, struct doc_pprops *o)
+static void apply_ind(xmlNodePtr ind, bool fast, struct doc_pprops *o)
 {
 	static const char *const names[] = {
 	    "leftChars", "rightChars", "hangingChars", "firstLineChars", "left",
 	    "start",	 "right",      "end",	       "hanging",	 "firstLine"};
 	const char *vals[10];
-	const char *const *a = w_attrs(ind, names, 10, vals) ? vals : NULL;
+	const char *const *a = w_attrs(ind, fast, ind_index, 10, vals) ? vals : NULL;
 	long v;
 	long lc = 0;
 	long rc = 0;
@@ -1211,6 +1346,8 @@ static void apply_ind(xmlNodePtr ind, struct doc_pprops *o)
 
 static void apply_ppr(xmlNodePtr ppr, struct doc_pprops *o)
 {
+	bool fast = doc_xmlfast_is(ppr->doc);
+
 	for (xmlNodePtr c = ppr->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || !is_w(c))
 			continue;
@@ -1218,26 +1355,26 @@ static void apply_ppr(xmlNodePtr ppr, struct doc_pprops *o)
 		    c->name[0] != 'n')
 			continue; /* none of the names below */
 		if (name_is(c, "jc")) {
-			copy_attr(c, "val", o->jc, sizeof(o->jc));
+			copy_attr(c, fast, "val", o->jc, sizeof(o->jc));
 		} else if (name_is(c, "ind")) {
-			apply_ind(c, o);
+			apply_ind(c, fast, o);
 		} else if (name_is(c, "spacing")) {
 			long v;
 
-			if (doc_xml_attr_long(c, NS_W, "line", &v)) {
+			if (w_val_long(c, fast, "line", &v)) {
 				o->line = v;
 				o->has_line = true;
 				copy_str(o->line_rule, sizeof(o->line_rule), "auto");
 			}
-			copy_attr(c, "lineRule", o->line_rule, sizeof(o->line_rule));
+			copy_attr(c, fast, "lineRule", o->line_rule, sizeof(o->line_rule));
 		} else if (name_is(c, "numPr")) {
-			xmlNodePtr x = doc_xml_child(c, NS_W, "numId");
+			xmlNodePtr x = w_child(c, "numId");
 			long v;
 
-			if (x != NULL && doc_xml_attr_long(x, NS_W, "val", &v))
+			if (x != NULL && w_val_long(x, fast, "val", &v))
 				o->num_id = (int)v;
-			x = doc_xml_child(c, NS_W, "ilvl");
-			if (x != NULL && doc_xml_attr_long(x, NS_W, "val", &v))
+			x = w_child(c, "ilvl");
+			if (x != NULL && w_val_long(x, fast, "val", &v))
 				o->num_ilvl = (int)v;
 		}
 	}
@@ -1304,8 +1441,8 @@ void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_ppro
 static void para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
 {
 	char sid[sizeof(out->style_id)] = {0};
-	const char *id = para_style_id(d, p, sid, sizeof(sid));
-	xmlNodePtr ppr;
+	xmlNodePtr ppr = w_child(p, "pPr");
+	const char *id = para_style_id(d, ppr, sid, sizeof(sid));
 
 	if (d->style_base != NULL) {
 		struct doc_style_base *b = style_base(d, id);
@@ -1319,7 +1456,6 @@ static void para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops
 		para_base(d, id, out);
 	}
 	memcpy(out->style_id, sid, sizeof(sid));
-	ppr = doc_xml_child(p, NS_W, "pPr");
 	if (ppr != NULL)
 		apply_ppr(ppr, out);
 }
