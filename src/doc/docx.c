@@ -524,15 +524,27 @@ struct doc_pp_slot {
 	const xmlNode *node; /* NULL: free */
 	size_t at;	     /* index into pp */
 };
+/* The last few distinct w:pPr contents of a read-only document and their
+ * paragraph properties: real documents repeat the same direct formatting
+ * on nearly every paragraph. An entry is used only for a pPr whose content
+ * equals its representative's exactly (memo_same). */
+#define PP_RECENT 4
+struct doc_pp_recent {
+	const xmlNode *ppr; /* the representative; NULL: empty */
+	struct doc_pprops pp;
+};
 struct doc_pp_cache {
 	struct doc_pp_slot *v; /* sized for the body at load: few pages touched */
 	size_t cap;	       /* a power of two, at most half full */
 	struct doc_pprops *pp; /* dense, in order of first use */
 	size_t n;
 	size_t pp_cap;
-	const xmlNode *last_p;	       /* the paragraph last asked for run properties */
-	struct doc_style_base *last_b; /* and its style base */
-	char last_sid[96];	       /* and its style id, when last_sid_ok */
+	bool recent_ok; /* the body is a doc/xmlfast tree: recent[] is used */
+	struct doc_pp_recent recent[PP_RECENT];
+	unsigned char order[PP_RECENT]; /* recent[] indices, most recently used first */
+	const xmlNode *last_p;		/* the paragraph last asked for run properties */
+	struct doc_style_base *last_b;	/* and its style base */
+	char last_sid[96];		/* and its style id, when last_sid_ok */
 	bool last_sid_ok;
 };
 
@@ -735,6 +747,9 @@ static int docx_load(struct doc_docx *d, struct err *e)
 		/* every body paragraph is usually asked for: no regrowing */
 		d->pp_cache->pp =
 		    xgrow(NULL, &d->pp_cache->pp_cap, d->npara + 1, sizeof(*d->pp_cache->pp));
+		d->pp_cache->recent_ok = doc_xmlfast_is(d->doc);
+		for (unsigned char k = 0; k < PP_RECENT; k++)
+			d->pp_cache->order[k] = k;
 	}
 	return 0;
 }
@@ -1462,6 +1477,89 @@ static void apply_ppr(xmlNodePtr ppr, struct doc_pprops *o)
 	}
 }
 
+/* --- recent w:pPr contents (read-only documents) ---------------- */
+
+/* w:rPr below a w:pPr is the paragraph mark's: apply_ppr() and
+ * para_style_id() never look at it (nor at any element so named). */
+static bool memo_skipped(const xmlNode *c, bool skip_rpr)
+{
+	return skip_rpr && c->type == XML_ELEMENT_NODE && same_name(c->name, "rPr");
+}
+
+/* Equal strings (or both NULL); inlined: names and values are short. */
+static inline bool memo_same_str(const xmlChar *a, const xmlChar *b)
+{
+	if (a == b)
+		return true;
+	if (a == NULL || b == NULL)
+		return false;
+	for (; *a == *b; a++, b++) {
+		if (*a == '\0')
+			return true;
+	}
+	return false;
+}
+
+static inline bool memo_same_ns(const xmlNs *a, const xmlNs *b)
+{
+	return a == b || (a != NULL && b != NULL && memo_same_str(a->href, b->href));
+}
+
+/* Two attribute values or text node lists (doc/xmlfast: one text node). */
+static bool memo_same_text(const xmlNode *x, const xmlNode *y)
+{
+	for (; x != NULL && y != NULL; x = x->next, y = y->next) {
+		if (x->type != y->type || x->children != NULL || y->children != NULL ||
+		    !memo_same_str(x->content, y->content))
+			return false;
+	}
+	return x == y;
+}
+
+static bool memo_same_attrs(const xmlAttr *a, const xmlAttr *b)
+{
+	for (; a != NULL && b != NULL; a = a->next, b = b->next) {
+		if (!memo_same_str(a->name, b->name) || !memo_same_ns(a->ns, b->ns) ||
+		    !memo_same_text(a->children, b->children))
+			return false;
+	}
+	return a == b;
+}
+
+/* a's and b's children are the same: node types, names, namespace URIs,
+ * attributes (names, URIs, values, in order), text, all the way down
+ * (less a pPr's own w:rPr children: memo_skipped). What the property
+ * readers give is a function of this content, the style base and the
+ * document's styles and theme. */
+static bool memo_same(const xmlNode *a, const xmlNode *b, bool skip_rpr)
+{
+	const xmlNode *x = a->children;
+	const xmlNode *y = b->children;
+
+	for (;; x = x->next, y = y->next) {
+		if (skip_rpr) {
+			while (x != NULL && memo_skipped(x, true))
+				x = x->next;
+			while (y != NULL && memo_skipped(y, true))
+				y = y->next;
+		}
+		if (x == NULL || y == NULL)
+			return x == y;
+		if (x->type != y->type || !memo_same_str(x->name, y->name))
+			return false;
+		if (x->type != XML_ELEMENT_NODE) {
+			if (x->children != NULL || y->children != NULL ||
+			    !memo_same_str(x->content, y->content))
+				return false;
+			continue;
+		}
+		if (!memo_same_ns(x->ns, y->ns) || !memo_same_attrs(x->properties, y->properties))
+			return false;
+		if ((x->children != NULL || y->children != NULL) && !memo_same(x, y, false))
+			return false;
+	}
+}
+
 /* docDefaults, then the paragraph style chain's pPr (style_id untouched). */
 static void para_base(const struct doc_docx *d, const char *sid, struct doc_pprops *out)
 {
@@ -1520,10 +1618,10 @@ void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_ppro
 	*out = c->pp[c->v[i].at];
 }
 
-static void para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
+/* Paragraph properties from the style chain of w:pPr ppr (NULL: none). */
+static void para_compute(const struct doc_docx *d, xmlNodePtr ppr, struct doc_pprops *out)
 {
 	char sid[sizeof(out->style_id)] = {0};
-	xmlNodePtr ppr = w_child(p, "pPr");
 	const char *id = para_style_id(d, ppr, sid, sizeof(sid));
 
 	if (d->style_base != NULL) {
@@ -1540,6 +1638,37 @@ static void para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops
 	memcpy(out->style_id, sid, sizeof(sid));
 	if (ppr != NULL)
 		apply_ppr(ppr, out);
+}
+
+/* para_compute of p's w:pPr; a read-only document's recent[] answers for
+ * a pPr with a representative's content. */
+static void para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
+{
+	struct doc_pp_cache *c = d->pp_cache;
+	xmlNodePtr ppr = w_child(p, "pPr");
+	unsigned char slot;
+	size_t j;
+
+	if (c == NULL || !c->recent_ok || ppr == NULL || ppr->doc != d->doc) {
+		para_compute(d, ppr, out);
+		return;
+	}
+	for (j = 0; j < PP_RECENT; j++) {
+		const struct doc_pp_recent *e = &c->recent[c->order[j]];
+
+		if (e->ppr == NULL || memo_same(e->ppr, ppr, true))
+			break;
+	}
+	if (j == PP_RECENT || c->recent[c->order[j]].ppr == NULL) {
+		j = j < PP_RECENT ? j : PP_RECENT - 1; /* a free entry, else the oldest */
+		c->recent[c->order[j]].ppr = ppr;
+		para_compute(d, ppr, &c->recent[c->order[j]].pp);
+	}
+	slot = c->order[j];
+	for (; j > 0; j--)
+		c->order[j] = c->order[j - 1];
+	c->order[0] = slot;
+	*out = c->recent[slot].pp;
 }
 
 void doc_ptext_init(struct doc_ptext *t)

@@ -368,3 +368,61 @@ TEST(docx_check_run_base_follows_paragraph_styles)
 	doc_docx_free(b);
 	free(data);
 }
+
+/* The checking open reuses the properties of a recent paragraph whose w:pPr
+ * has the same content (its own w:rPr aside): pPr that differ only late, in
+ * a nested element, in a namespace, in the style, or after more distinct
+ * ones than it keeps, give their own properties. */
+TEST(docx_check_recent_ppr_only_for_equal_content)
+{
+#define PPR_A	  "<w:spacing w:line=\"579\" w:lineRule=\"exact\"/><w:ind w:firstLine=\"640\"/>"
+#define PARA(ppr) "<w:p><w:pPr>" ppr "</w:pPr><w:r><w:t>文</w:t></w:r></w:p>"
+	static const char doc_recent[] =
+	    "<w:document " W_NS " xmlns:x=\"urn:x\" xmlns:w2=\"http://schemas.openxmlformats.org/"
+	    "wordprocessingml/2006/main\"><w:body>" PARA(
+		PPR_A "<w:jc w:val=\"both\"/><w:rPr><w:sz w:val=\"32\"/></w:rPr>") /* 0 */
+	    PARA(PPR_A "<w:jc w:val=\"both\"/><w:rPr><w:sz w:val=\"28\"/></w:rPr>")
+		PARA(PPR_A "<w:jc w:val=\"center\"/>") /* 2 */
+	    PARA("<w:spacing w:line=\"579\" w:lineRule=\"exact\"/><w:ind w:firstLine=\"641\"/>"
+		 "<w:jc w:val=\"both\"/>")
+		PARA(PPR_A "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr>") /* 4 */
+	    PARA(PPR_A "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"2\"/></w:numPr>")
+		PARA(PPR_A "<x:jc w:val=\"center\"/>")					   /* 6 */
+	    PARA(PPR_A "<w2:jc w:val=\"center\"/>") PARA(PPR_A "<w:jc x:val=\"center\"/>") /* 8 */
+	    PARA("<w:pStyle w:val=\"t\"/>" PPR_A "<w:jc w:val=\"both\"/>")
+		PARA(PPR_A "<w:rPr/><w:jc w:val=\"both\"/>")			/* 10: as 0 */
+	    PARA(PPR_A "<w:jc w:val=\"both\"/><w:jc w:val=\"left\"/>") PARA("") /* 12 */
+	    "<w:p><w:r><w:t>无</w:t></w:r></w:p>"
+	    "<w:sectPr/></w:body></w:document>";
+	static const struct {
+		const char *jc;
+		long first;
+		int num_id;
+		const char *style;
+	} want[] = {{"both", 640, 0, "a"}, {"both", 640, 0, "a"},   {"center", 640, 0, "a"},
+		    {"both", 641, 0, "a"}, {"", 640, 1, "a"},	    {"", 640, 2, "a"},
+		    {"", 640, 0, "a"},	   {"center", 640, 0, "a"}, {"", 640, 0, "a"},
+		    {"both", 640, 0, "t"}, {"both", 640, 0, "a"},   {"left", 640, 0, "a"},
+		    {"", 320 * 2, 0, "a"}, {"", 320 * 2, 0, "a"}};
+	size_t len;
+	char *data = make(doc_recent, &len);
+	struct doc_docx *a, *b;
+
+	open_both(data, len, &a, &b);
+	ASSERT_EQ(b->npara, ARRAY_LEN(want));
+	ASSERT_EQ(same_props(a, b), ARRAY_LEN(want));
+	for (size_t i = 0; i < b->npara; i++) {
+		struct doc_pprops pp;
+
+		doc_docx_para_props(b, b->paras[i], &pp);
+		ASSERT_STR_EQ(pp.jc, want[i].jc);
+		ASSERT_EQ(pp.first, want[i].first);
+		ASSERT_EQ(pp.num_id, want[i].num_id);
+		ASSERT_STR_EQ(pp.style_id, want[i].style);
+	}
+	doc_docx_free(a);
+	doc_docx_free(b);
+	free(data);
+#undef PARA
+#undef PPR_A
+}
