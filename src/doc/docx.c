@@ -6,10 +6,16 @@
 
 #include "doc/xmlfast.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define FIND_BY_AVX2 1
+#endif
 
 #define MAX_STYLE_DEPTH 32
 
@@ -268,13 +274,89 @@ static const char *find_bytes(const char *p, const char *end, const char *needle
 	return memmem(p, (size_t)(end - p), needle, strlen(needle));
 }
 
+#ifdef FIND_BY_AVX2
+/* 0xFF at each of the 32 starts s at p with s[0] == needle[0] (first) and
+ * s[k] == needle[k] (rare); reads [p, p + 32 + k). */
+__attribute__((target("avx2"))) static inline __m256i pair_hits(const char *p, __m256i first,
+								__m256i rare, size_t k)
+{
+	__m256i a = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), first);
+	__m256i b =
+	    _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + k)), rare);
+
+	return _mm256_and_si256(a, b);
+}
+
+/* The first start p + i (bit i of m set) where needle is, else NULL. */
+static const char *first_match(const char *p, uint64_t m, const char *needle, size_t n)
+{
+	while (m != 0) {
+		const char *c = p + __builtin_ctzll(m);
+
+		if (memcmp(c, needle, n) == 0)
+			return c;
+		m &= m - 1;
+	}
+	return NULL;
+}
+
+/* doc_docx_find_by() over the starts in whole blocks of 128 that lie at
+ * least n bytes before end: a start is compared only when its first byte
+ * and its byte k both match, so the rare byte's neighbours in table styles
+ * ("tblStyle", "w:type" for "</w:style>") cost nothing. Returns the match,
+ * or NULL with *next at the first start not looked at. */
+__attribute__((target("avx2"))) static const char *find_by_avx2(const char *p, const char *end,
+								const char *needle, size_t n,
+								size_t k, const char **next)
+{
+	const __m256i first = _mm256_set1_epi8(needle[0]);
+	const __m256i rare = _mm256_set1_epi8(needle[k]);
+
+	/* a block reads [p, p + 128 + k) and compares [s, s + n) for s < p + 128:
+	 * both inside [p, end) when end - p >= 128 + n (k < n) */
+	while ((size_t)(end - p) >= 128 + n) {
+		__m256i h0 = pair_hits(p, first, rare, k);
+		__m256i h1 = pair_hits(p + 32, first, rare, k);
+		__m256i h2 = pair_hits(p + 64, first, rare, k);
+		__m256i h3 = pair_hits(p + 96, first, rare, k);
+		__m256i any = _mm256_or_si256(_mm256_or_si256(h0, h1), _mm256_or_si256(h2, h3));
+
+		if (!_mm256_testz_si256(any, any)) {
+			uint64_t lo = (uint32_t)_mm256_movemask_epi8(h0) |
+				      (uint64_t)(uint32_t)_mm256_movemask_epi8(h1) << 32;
+			uint64_t hi = (uint32_t)_mm256_movemask_epi8(h2) |
+				      (uint64_t)(uint32_t)_mm256_movemask_epi8(h3) << 32;
+			const char *c = first_match(p, lo, needle, n);
+
+			if (c == NULL)
+				c = first_match(p + 64, hi, needle, n);
+			if (c != NULL)
+				return c;
+		}
+		p += 128;
+	}
+	*next = p;
+	return NULL;
+}
+#endif
+
 /* Find needle in [p,end) by memchr on needle[k] (a byte that is rare in
  * styles.xml), then comparing the rest: several times faster than memmem
- * over the ~300 KB of table styles a shrink skips. */
+ * over the ~300 KB of table styles a shrink skips. With AVX2 (k > 0), the
+ * starts are first filtered 64 at a time by their bytes 0 and k together
+ * (find_by_avx2), the rest as before. */
 const char *doc_docx_find_by(const char *p, const char *end, const char *needle, size_t k)
 {
 	size_t n = strlen(needle);
 
+#ifdef FIND_BY_AVX2
+	if (k > 0 && k < n && p < end && __builtin_cpu_supports("avx2")) {
+		const char *hit = find_by_avx2(p, end, needle, n, k, &p);
+
+		if (hit != NULL)
+			return hit;
+	}
+#endif
 	while (p < end && (size_t)(end - p) >= n) {
 		const char *q = memchr(p + k, needle[k], (size_t)(end - p) - n + 1);
 
@@ -485,12 +567,28 @@ struct doc_pp_slot {
 	const xmlNode *node; /* NULL: free */
 	size_t at;	     /* index into pp */
 };
+/* The last few distinct w:pPr contents of a read-only document and their
+ * paragraph properties: real documents repeat the same direct formatting
+ * on nearly every paragraph. An entry is used only for a pPr whose content
+ * equals its representative's exactly (memo_same). */
+#define PP_RECENT 4
+struct doc_pp_recent {
+	const xmlNode *ppr; /* the representative; NULL: empty */
+	struct doc_pprops pp;
+};
 struct doc_pp_cache {
 	struct doc_pp_slot *v; /* sized for the body at load: few pages touched */
 	size_t cap;	       /* a power of two, at most half full */
 	struct doc_pprops *pp; /* dense, in order of first use */
 	size_t n;
 	size_t pp_cap;
+	bool recent_ok; /* the body is a doc/xmlfast tree: recent[] is used */
+	struct doc_pp_recent recent[PP_RECENT];
+	unsigned char order[PP_RECENT]; /* recent[] indices, most recently used first */
+	const xmlNode *last_p;		/* the paragraph last asked for run properties */
+	struct doc_style_base *last_b;	/* and its style base */
+	char last_sid[96];		/* and its style id, when last_sid_ok */
+	bool last_sid_ok;
 };
 
 static void load_styles(struct doc_docx *d)
@@ -700,6 +798,9 @@ static int docx_load(struct doc_docx *d, struct err *e)
 		/* every body paragraph is usually asked for: no regrowing */
 		d->pp_cache->pp =
 		    xgrow(NULL, &d->pp_cache->pp_cap, d->npara + 1, sizeof(*d->pp_cache->pp));
+		d->pp_cache->recent_ok = doc_xmlfast_is(d->doc);
+		for (unsigned char k = 0; k < PP_RECENT; k++)
+			d->pp_cache->order[k] = k;
 	}
 	return 0;
 }
@@ -928,70 +1029,6 @@ static void copy_str(char *out, size_t outsz, const char *s)
 	out[n] = '\0';
 }
 
-static char *para_style_id(const struct doc_docx *d, xmlNodePtr p, char *out, size_t outsz)
-{
-	xmlNodePtr ppr = doc_xml_child(p, NS_W, "pPr");
-	xmlNodePtr ps = ppr ? doc_xml_child(ppr, NS_W, "pStyle") : NULL;
-
-	out[0] = '\0';
-	if (ps != NULL) {
-		xmlChar *owned;
-		const char *v = doc_xml_attr_ref(ps, NS_W, "val", &owned);
-
-		if (v != NULL) {
-			copy_str(out, outsz, v);
-			xmlFree(owned);
-			return out;
-		}
-	}
-	if (d->default_pstyle != NULL) {
-		copy_str(out, outsz, d->default_pstyle);
-		return out;
-	}
-	return NULL;
-}
-
-static void copy_attr(const xmlNode *n, const char *local, char *out, size_t outsz)
-{
-	xmlChar *owned;
-	const char *v = doc_xml_attr_ref(n, NS_W, local, &owned);
-
-	if (v != NULL) {
-		copy_str(out, outsz, v);
-		xmlFree(owned);
-	}
-}
-
-static const char *theme_lookup(const struct doc_docx *d, const char *th)
-{
-	const char *v = NULL;
-
-	if (!d->theme_loaded) /* a cache filled on demand: the model is not changed */
-		load_theme((struct doc_docx *)d);
-	if (strcmp(th, "minorEastAsia") == 0)
-		v = d->theme_minor_ea;
-	else if (strcmp(th, "majorEastAsia") == 0)
-		v = d->theme_major_ea;
-	else if (strcmp(th, "minorHAnsi") == 0 || strcmp(th, "minorAscii") == 0)
-		v = d->theme_minor_latin;
-	else if (strcmp(th, "majorHAnsi") == 0 || strcmp(th, "majorAscii") == 0)
-		v = d->theme_major_latin;
-	return v ? v : th;
-}
-
-static bool on_off(const xmlNode *n)
-{
-	xmlChar *owned;
-	const char *v = doc_xml_attr_ref(n, NS_W, "val", &owned);
-	bool on = true;
-
-	if (v != NULL) {
-		on = !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0);
-		xmlFree(owned);
-	}
-	return on;
-}
-
 /* ns is WordprocessingML's (doc/xmlfast keeps the NS_W constant itself). */
 static bool ns_is_w(const xmlNs *ns)
 {
@@ -1013,27 +1050,192 @@ static inline bool same_name(const xmlChar *name, const char *local)
 	return name[i] == '\0';
 }
 
-/* The values of n's w: attributes names[0..k) (NULL: absent) in one pass
- * over its attributes, as doc_xml_attr_ref gives them, for a doc/xmlfast
- * tree (no DTD, every value one text node); false for any other tree, whose
- * attributes are then asked for one by one (w_attr). */
-static bool w_attrs(const xmlNode *n, const char *const *names, size_t k, const char **v)
+/* xmlFree(o), not called for the usual NULL (a borrowed value). */
+static inline void free_owned(xmlChar *o)
 {
-	if (n->type != XML_ELEMENT_NODE || !doc_xmlfast_is(n->doc))
+	if (o != NULL)
+		xmlFree(o);
+}
+
+/* doc_xml_child(n, NS_W, local), inlined for constant names. */
+static inline xmlNodePtr w_child(const xmlNode *n, const char *local)
+{
+	if (n == NULL)
+		return NULL;
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE && c->name[0] == (xmlChar)local[0] &&
+		    same_name(c->name, local) && ns_is_w(c->ns))
+			return c;
+	}
+	return NULL;
+}
+
+/* The style id of the paragraph whose w:pPr is ppr (NULL: none) into out,
+ * else the default paragraph style's; NULL when neither. */
+static char *para_style_id(const struct doc_docx *d, xmlNodePtr ppr, char *out, size_t outsz)
+{
+	xmlNodePtr ps = w_child(ppr, "pStyle");
+
+	out[0] = '\0';
+	if (ps != NULL) {
+		xmlChar *owned;
+		const char *v = doc_xml_attr_ref(ps, NS_W, "val", &owned);
+
+		if (v != NULL) {
+			copy_str(out, outsz, v);
+			free_owned(owned);
+			return out;
+		}
+	}
+	if (d->default_pstyle != NULL) {
+		copy_str(out, outsz, d->default_pstyle);
+		return out;
+	}
+	return NULL;
+}
+
+static const char *theme_lookup(const struct doc_docx *d, const char *th)
+{
+	const char *v = NULL;
+
+	if (!d->theme_loaded) /* a cache filled on demand: the model is not changed */
+		load_theme((struct doc_docx *)d);
+	if (strcmp(th, "minorEastAsia") == 0)
+		v = d->theme_minor_ea;
+	else if (strcmp(th, "majorEastAsia") == 0)
+		v = d->theme_major_ea;
+	else if (strcmp(th, "minorHAnsi") == 0 || strcmp(th, "minorAscii") == 0)
+		v = d->theme_minor_latin;
+	else if (strcmp(th, "majorHAnsi") == 0 || strcmp(th, "majorAscii") == 0)
+		v = d->theme_major_latin;
+	return v ? v : th;
+}
+
+/* The value of n's w:name attribute as doc_xml_attr_ref() gives it; fast:
+ * n is in a doc/xmlfast tree (no DTD, every value one text node), whose
+ * attributes are looked through here without the general checks. */
+static const char *w_val(const xmlNode *n, bool fast, const char *name, xmlChar **owned)
+{
+	*owned = NULL;
+	if (!fast)
+		return doc_xml_attr_ref(n, NS_W, name, owned);
+	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+		if (a->name[0] == (xmlChar)name[0] && same_name(a->name, name) && ns_is_w(a->ns))
+			return a->children == NULL ? "" : (const char *)a->children->content;
+	}
+	return NULL;
+}
+
+static void copy_attr(const xmlNode *n, bool fast, const char *local, char *out, size_t outsz)
+{
+	xmlChar *owned;
+	const char *v = w_val(n, fast, local, &owned);
+
+	if (v != NULL) {
+		copy_str(out, outsz, v);
+		if (owned != NULL)
+			free_owned(owned);
+	}
+}
+
+static bool on_off(const xmlNode *n, bool fast)
+{
+	xmlChar *owned;
+	const char *v = w_val(n, fast, "val", &owned);
+	bool on = true;
+
+	if (v != NULL) {
+		on = !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0);
+		free_owned(owned);
+	}
+	return on;
+}
+
+static bool w_val_long(const xmlNode *n, bool fast, const char *name, long *out)
+{
+	xmlChar *owned;
+	const char *v = w_val(n, fast, name, &owned);
+	bool ok;
+
+	if (v == NULL)
+		return false;
+	ok = doc_xml_str_long(v, out);
+	free_owned(owned);
+	return ok;
+}
+
+/* nm is stem (then plain) or stem + suffix (then with); else -1. */
+static inline int stem_is(const xmlChar *nm, const char *stem, const char *suffix, int plain,
+			  int with)
+{
+	size_t i = 0;
+
+	for (; stem[i] != '\0'; i++) {
+		if (nm[i] != (xmlChar)stem[i])
+			return -1;
+	}
+	if (nm[i] == '\0')
+		return plain;
+	return same_name(nm + i, suffix) ? with : -1;
+}
+
+/* The index of a w:rFonts attribute name in rfonts_names, else -1. */
+static int rfonts_index(const xmlChar *nm)
+{
+	switch (nm[0]) {
+	case 'e':
+		return stem_is(nm, "eastAsia", "Theme", 1, 0);
+	case 'a':
+		return stem_is(nm, "ascii", "Theme", 3, 2);
+	case 'h':
+		return nm[1] == 'i' ? (same_name(nm, "hint") ? 6 : -1)
+				    : stem_is(nm, "hAnsi", "Theme", 5, 4);
+	default:
+		return -1;
+	}
+}
+
+/* The index of a w:ind attribute name in apply_ind()'s names, else -1. */
+static int ind_index(const xmlChar *nm)
+{
+	switch (nm[0]) {
+	case 'l':
+		return stem_is(nm, "left", "Chars", 4, 0);
+	case 'r':
+		return stem_is(nm, "right", "Chars", 6, 1);
+	case 'h':
+		return stem_is(nm, "hanging", "Chars", 8, 2);
+	case 'f':
+		return stem_is(nm, "firstLine", "Chars", 9, 3);
+	case 's':
+		return same_name(nm, "start") ? 5 : -1;
+	case 'e':
+		return same_name(nm, "end") ? 7 : -1;
+	default:
+		return -1;
+	}
+}
+
+/* The values of n's w: attributes (NULL: absent) by the index that
+ * index_of gives their names (k of them; the first of a name wins) in one
+ * pass over its attributes, as doc_xml_attr_ref gives them, for a
+ * doc/xmlfast tree; false for any other tree, whose attributes are then
+ * asked for one by one (w_attr). */
+static bool w_attrs(const xmlNode *n, bool fast, int (*index_of)(const xmlChar *), size_t k,
+		    const char **v)
+{
+	if (!fast || n->type != XML_ELEMENT_NODE)
 		return false;
 	for (size_t i = 0; i < k; i++)
 		v[i] = NULL;
 	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+		int i;
+
 		if (!ns_is_w(a->ns))
 			continue;
-		for (size_t i = 0; i < k; i++) {
-			if (v[i] == NULL && a->name[0] == (xmlChar)names[i][0] &&
-			    same_name(a->name, names[i])) {
-				v[i] =
-				    a->children != NULL ? (const char *)a->children->content : "";
-				break;
-			}
-		}
+		i = index_of(a->name);
+		if (i >= 0 && v[i] == NULL)
+			v[i] = a->children != NULL ? (const char *)a->children->content : "";
 	}
 	return true;
 }
@@ -1070,14 +1272,14 @@ static void font_slot(const struct doc_docx *d, xmlNodePtr rf, const char *const
 
 	if (th != NULL && th[0] != '\0') {
 		copy_str(out, outsz, theme_lookup(d, th));
-		xmlFree(owned);
+		free_owned(owned);
 		return;
 	}
-	xmlFree(owned);
+	free_owned(owned);
 	f = w_attr(rf, v, i + 1, rfonts_names[i + 1], &owned);
 	if (f != NULL) {
 		copy_str(out, outsz, f);
-		xmlFree(owned);
+		free_owned(owned);
 	}
 }
 
@@ -1096,6 +1298,8 @@ static bool name_is(const xmlNode *c, const char *local)
 
 static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprops *o)
 {
+	bool fast = doc_xmlfast_is(rpr->doc);
+
 	for (xmlNodePtr c = rpr->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || !is_w(c))
 			continue;
@@ -1114,7 +1318,8 @@ static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprop
 		}
 		if (name_is(c, "rFonts")) {
 			const char *vals[7];
-			const char *const *v = w_attrs(c, rfonts_names, 7, vals) ? vals : NULL;
+			const char *const *v =
+			    w_attrs(c, fast, rfonts_index, 7, vals) ? vals : NULL;
 			xmlChar *owned;
 			const char *hint;
 
@@ -1124,24 +1329,24 @@ static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprop
 			hint = w_attr(c, v, 6, "hint", &owned);
 			if (hint != NULL && strcmp(hint, "eastAsia") == 0)
 				o->hint_ea = true;
-			xmlFree(owned);
+			free_owned(owned);
 		} else if (name_is(c, "sz")) {
 			long v;
 
-			if (doc_xml_attr_long(c, NS_W, "val", &v))
+			if (w_val_long(c, fast, "val", &v))
 				o->sz = (int)v;
 		} else if (name_is(c, "b")) {
-			o->bold = on_off(c);
+			o->bold = on_off(c, fast);
 		} else if (name_is(c, "i")) {
-			o->italic = on_off(c);
+			o->italic = on_off(c, fast);
 		} else if (name_is(c, "strike")) {
-			o->strike = on_off(c);
+			o->strike = on_off(c, fast);
 		} else if (name_is(c, "u")) {
 			o->underline = !doc_xml_attr_eq(c, NS_W, "val", "none");
 		} else if (name_is(c, "color")) {
-			copy_attr(c, "val", o->color, sizeof(o->color));
+			copy_attr(c, fast, "val", o->color, sizeof(o->color));
 		} else if (name_is(c, "highlight")) {
-			copy_attr(c, "val", o->highlight, sizeof(o->highlight));
+			copy_attr(c, fast, "val", o->highlight, sizeof(o->highlight));
 		}
 	}
 }
@@ -1171,55 +1376,82 @@ static void run_base(const struct doc_docx *d, const char *sid, struct doc_rprop
 	}
 }
 
+/* The run's own properties (its w:rStyle chain, then its w:rPr) over out. */
+static void run_own(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprops *out)
+{
+	const struct doc_style *chain[MAX_STYLE_DEPTH];
+	xmlNodePtr rs = w_child(rpr, "rStyle");
+
+	if (rs != NULL) {
+		xmlChar *owned;
+		const char *v = doc_xml_attr_ref(rs, NS_W, "val", &owned);
+		size_t n = style_chain(d, v, chain);
+
+		for (size_t i = 0; i < n; i++) {
+			if (chain[i]->rpr != NULL)
+				apply_rpr(d, chain[i]->rpr, out);
+		}
+		free_owned(owned);
+	}
+	apply_rpr(d, rpr, out);
+}
+
+/* The style base of paragraph p with its run properties filled
+ * (read-only documents; a paragraph's runs are asked for one after
+ * another, so the last paragraph's base is kept). */
+static struct doc_style_base *run_base_of(const struct doc_docx *d, xmlNodePtr p)
+{
+	struct doc_pp_cache *c = d->pp_cache;
+	char sid[96];
+	const char *id;
+	struct doc_style_base *b;
+
+	if (p != NULL && c->last_p == p)
+		return c->last_b;
+	id = para_style_id(d, w_child(p, "pPr"), sid, sizeof(sid));
+	if (c->last_sid_ok && id != NULL && strcmp(id, c->last_sid) == 0) {
+		c->last_p = p;
+		return c->last_b;
+	}
+	b = style_base(d, id);
+	c->last_sid_ok = id != NULL;
+	if (id != NULL)
+		copy_str(c->last_sid, sizeof(c->last_sid), id);
+	if (!b->have_r) {
+		run_base(d, id, &b->r);
+		b->have_r = true;
+	}
+	c->last_p = p;
+	c->last_b = b;
+	return b;
+}
+
 void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
 			struct doc_rprops *out)
 {
-	const struct doc_style *chain[MAX_STYLE_DEPTH];
-	char sid[96];
-	const char *id = para_style_id(d, p, sid, sizeof(sid));
-	xmlNodePtr rpr;
-	size_t n;
+	xmlNodePtr rpr = w_child(r, "rPr");
 
-	if (d->style_base != NULL) {
+	if (d->style_base != NULL && d->pp_cache != NULL) {
 		/* the trees never change: the base is the same for every run */
-		struct doc_style_base *b = style_base(d, id);
-
-		if (!b->have_r) {
-			run_base(d, id, &b->r);
-			b->have_r = true;
-		}
-		*out = b->r;
+		*out = run_base_of(d, p)->r;
 	} else {
-		run_base(d, id, out);
-	}
-	rpr = r ? doc_xml_child(r, NS_W, "rPr") : NULL;
-	if (rpr != NULL) {
-		xmlNodePtr rs = doc_xml_child(rpr, NS_W, "rStyle");
+		char sid[96];
 
-		if (rs != NULL) {
-			xmlChar *owned;
-			const char *v = doc_xml_attr_ref(rs, NS_W, "val", &owned);
-
-			n = style_chain(d, v, chain);
-			for (size_t i = 0; i < n; i++) {
-				if (chain[i]->rpr != NULL)
-					apply_rpr(d, chain[i]->rpr, out);
-			}
-			xmlFree(owned);
-		}
-		apply_rpr(d, rpr, out);
+		run_base(d, para_style_id(d, w_child(p, "pPr"), sid, sizeof(sid)), out);
 	}
+	if (rpr != NULL)
+		run_own(d, rpr, out);
 }
 
 /* One level's w:ind (oracle semantics: the properties it mentions override;
  * non-zero *Chars win over twips; hanging wins over firstLine). */
-static void apply_ind(xmlNodePtr ind, struct doc_pprops *o)
+static void apply_ind(xmlNodePtr ind, bool fast, struct doc_pprops *o)
 {
 	static const char *const names[] = {
 	    "leftChars", "rightChars", "hangingChars", "firstLineChars", "left",
 	    "start",	 "right",      "end",	       "hanging",	 "firstLine"};
 	const char *vals[10];
-	const char *const *a = w_attrs(ind, names, 10, vals) ? vals : NULL;
+	const char *const *a = w_attrs(ind, fast, ind_index, 10, vals) ? vals : NULL;
 	long v;
 	long lc = 0;
 	long rc = 0;
@@ -1262,6 +1494,8 @@ static void apply_ind(xmlNodePtr ind, struct doc_pprops *o)
 
 static void apply_ppr(xmlNodePtr ppr, struct doc_pprops *o)
 {
+	bool fast = doc_xmlfast_is(ppr->doc);
+
 	for (xmlNodePtr c = ppr->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || !is_w(c))
 			continue;
@@ -1269,28 +1503,111 @@ static void apply_ppr(xmlNodePtr ppr, struct doc_pprops *o)
 		    c->name[0] != 'n')
 			continue; /* none of the names below */
 		if (name_is(c, "jc")) {
-			copy_attr(c, "val", o->jc, sizeof(o->jc));
+			copy_attr(c, fast, "val", o->jc, sizeof(o->jc));
 		} else if (name_is(c, "ind")) {
-			apply_ind(c, o);
+			apply_ind(c, fast, o);
 		} else if (name_is(c, "spacing")) {
 			long v;
 
-			if (doc_xml_attr_long(c, NS_W, "line", &v)) {
+			if (w_val_long(c, fast, "line", &v)) {
 				o->line = v;
 				o->has_line = true;
 				copy_str(o->line_rule, sizeof(o->line_rule), "auto");
 			}
-			copy_attr(c, "lineRule", o->line_rule, sizeof(o->line_rule));
+			copy_attr(c, fast, "lineRule", o->line_rule, sizeof(o->line_rule));
 		} else if (name_is(c, "numPr")) {
-			xmlNodePtr x = doc_xml_child(c, NS_W, "numId");
+			xmlNodePtr x = w_child(c, "numId");
 			long v;
 
-			if (x != NULL && doc_xml_attr_long(x, NS_W, "val", &v))
+			if (x != NULL && w_val_long(x, fast, "val", &v))
 				o->num_id = (int)v;
-			x = doc_xml_child(c, NS_W, "ilvl");
-			if (x != NULL && doc_xml_attr_long(x, NS_W, "val", &v))
+			x = w_child(c, "ilvl");
+			if (x != NULL && w_val_long(x, fast, "val", &v))
 				o->num_ilvl = (int)v;
 		}
+	}
+}
+
+/* --- recent w:pPr contents (read-only documents) ---------------- */
+
+/* w:rPr below a w:pPr is the paragraph mark's: apply_ppr() and
+ * para_style_id() never look at it (nor at any element so named). */
+static bool memo_skipped(const xmlNode *c, bool skip_rpr)
+{
+	return skip_rpr && c->type == XML_ELEMENT_NODE && same_name(c->name, "rPr");
+}
+
+/* Equal strings (or both NULL); inlined: names and values are short. */
+static inline bool memo_same_str(const xmlChar *a, const xmlChar *b)
+{
+	if (a == b)
+		return true;
+	if (a == NULL || b == NULL)
+		return false;
+	for (; *a == *b; a++, b++) {
+		if (*a == '\0')
+			return true;
+	}
+	return false;
+}
+
+static inline bool memo_same_ns(const xmlNs *a, const xmlNs *b)
+{
+	return a == b || (a != NULL && b != NULL && memo_same_str(a->href, b->href));
+}
+
+/* Two attribute values or text node lists (doc/xmlfast: one text node). */
+static bool memo_same_text(const xmlNode *x, const xmlNode *y)
+{
+	for (; x != NULL && y != NULL; x = x->next, y = y->next) {
+		if (x->type != y->type || x->children != NULL || y->children != NULL ||
+		    !memo_same_str(x->content, y->content))
+			return false;
+	}
+	return x == y;
+}
+
+static bool memo_same_attrs(const xmlAttr *a, const xmlAttr *b)
+{
+	for (; a != NULL && b != NULL; a = a->next, b = b->next) {
+		if (!memo_same_str(a->name, b->name) || !memo_same_ns(a->ns, b->ns) ||
+		    !memo_same_text(a->children, b->children))
+			return false;
+	}
+	return a == b;
+}
+
+/* a's and b's children are the same: node types, names, namespace URIs,
+ * attributes (names, URIs, values, in order), text, all the way down
+ * (less a pPr's own w:rPr children: memo_skipped). What the property
+ * readers give is a function of this content, the style base and the
+ * document's styles and theme. */
+static bool memo_same(const xmlNode *a, const xmlNode *b, bool skip_rpr)
+{
+	const xmlNode *x = a->children;
+	const xmlNode *y = b->children;
+
+	for (;; x = x->next, y = y->next) {
+		if (skip_rpr) {
+			while (x != NULL && memo_skipped(x, true))
+				x = x->next;
+			while (y != NULL && memo_skipped(y, true))
+				y = y->next;
+		}
+		if (x == NULL || y == NULL)
+			return x == y;
+		if (x->type != y->type || !memo_same_str(x->name, y->name))
+			return false;
+		if (x->type != XML_ELEMENT_NODE) {
+			if (x->children != NULL || y->children != NULL ||
+			    !memo_same_str(x->content, y->content))
+				return false;
+			continue;
+		}
+		if (!memo_same_ns(x->ns, y->ns) || !memo_same_attrs(x->properties, y->properties))
+			return false;
+		if ((x->children != NULL || y->children != NULL) && !memo_same(x, y, false))
+			return false;
 	}
 }
 
@@ -1352,11 +1669,11 @@ void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_ppro
 	*out = c->pp[c->v[i].at];
 }
 
-static void para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
+/* Paragraph properties from the style chain of w:pPr ppr (NULL: none). */
+static void para_compute(const struct doc_docx *d, xmlNodePtr ppr, struct doc_pprops *out)
 {
 	char sid[sizeof(out->style_id)] = {0};
-	const char *id = para_style_id(d, p, sid, sizeof(sid));
-	xmlNodePtr ppr;
+	const char *id = para_style_id(d, ppr, sid, sizeof(sid));
 
 	if (d->style_base != NULL) {
 		struct doc_style_base *b = style_base(d, id);
@@ -1370,9 +1687,39 @@ static void para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops
 		para_base(d, id, out);
 	}
 	memcpy(out->style_id, sid, sizeof(sid));
-	ppr = doc_xml_child(p, NS_W, "pPr");
 	if (ppr != NULL)
 		apply_ppr(ppr, out);
+}
+
+/* para_compute of p's w:pPr; a read-only document's recent[] answers for
+ * a pPr with a representative's content. */
+static void para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out)
+{
+	struct doc_pp_cache *c = d->pp_cache;
+	xmlNodePtr ppr = w_child(p, "pPr");
+	unsigned char slot;
+	size_t j;
+
+	if (c == NULL || !c->recent_ok || ppr == NULL || ppr->doc != d->doc) {
+		para_compute(d, ppr, out);
+		return;
+	}
+	for (j = 0; j < PP_RECENT; j++) {
+		const struct doc_pp_recent *e = &c->recent[c->order[j]];
+
+		if (e->ppr == NULL || memo_same(e->ppr, ppr, true))
+			break;
+	}
+	if (j == PP_RECENT || c->recent[c->order[j]].ppr == NULL) {
+		j = j < PP_RECENT ? j : PP_RECENT - 1; /* a free entry, else the oldest */
+		c->recent[c->order[j]].ppr = ppr;
+		para_compute(d, ppr, &c->recent[c->order[j]].pp);
+	}
+	slot = c->order[j];
+	for (; j > 0; j--)
+		c->order[j] = c->order[j - 1];
+	c->order[0] = slot;
+	*out = c->recent[slot].pp;
 }
 
 void doc_ptext_init(struct doc_ptext *t)

@@ -84,7 +84,9 @@ struct doc_docx {
 	/* read-only: docDefaults + style chain properties per paragraph style
 	 * (nstyles + 1 slots, the last for none), filled on first use */
 	struct doc_style_base *style_base;
-	struct doc_pp_cache *pp_cache; /* read-only: paragraph properties by node */
+	/* read-only: paragraph properties by node and by recent w:pPr content,
+	 * the last paragraph's style base for its runs (doc/docx.c) */
+	struct doc_pp_cache *pp_cache;
 };
 
 /* Effective run properties. Strings are "" when unset. */

@@ -16,8 +16,10 @@ static size_t collect_sects(xmlNodePtr root, xmlNodePtr *out, size_t max)
 
 	while (c != NULL) {
 		if (c->type == XML_ELEMENT_NODE) {
-			/* first letter before doc_xml_is */
-			if (c->name[0] == 's' && doc_xml_is(c, NS_W, "sectPr")) {
+			/* two letters before doc_xml_is (sz, szCs, spacing, shd
+			 * start with 's' too) */
+			if (c->name[0] == 's' && c->name[1] == 'e' &&
+			    doc_xml_is(c, NS_W, "sectPr")) {
 				if (k < max)
 					out[k++] = c;
 			} else if (c->children != NULL) {

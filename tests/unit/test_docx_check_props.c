@@ -266,3 +266,163 @@ TEST(docx_check_props_same_as_dom_on_dev_set)
 	fprintf(stderr, "  %zu runs compared\n", runs);
 	ASSERT(runs >= 1000);
 }
+
+/* The checking open's attribute readers pick w:rFonts and w:ind names by
+ * their first bytes and stems (eastAsia/eastAsiaTheme, ascii/asciiTheme,
+ * hAnsi/hAnsiTheme/hint, left/leftChars ...): names that only start or end
+ * like one of them, or are one of them in another namespace, are not it. */
+static const char doc_stems[] =
+    "<w:document " W_NS " xmlns:x=\"urn:x\"><w:body>"
+    "<w:p><w:r><w:rPr><w:rFonts w:eastAsiaThemes=\"minorEastAsia\" w:eastAsi=\"宋体\" "
+    "w:eastAsia=\"黑体\" w:asciiThem=\"majorHAnsi\" w:asciiTheme=\"\" w:ascii=\"A\" "
+    "w:asci=\"B\" w:hAnsiThemeX=\"majorHAnsi\" w:hAnsi=\"C\" w:h=\"D\" w:hin=\"eastAsia\" "
+    "x:hint=\"eastAsia\"/><w:sz w:val=\"30\" w:vals=\"20\"/><w:b w:va=\"0\"/>"
+    "<w:i w:val=\"false\"/><w:color x:val=\"FF0000\" w:val=\"00FF00\"/>"
+    "</w:rPr><w:t>一</w:t></w:r><w:r><w:rPr><w:rFonts w:hint=\"eastAsia\" "
+    "w:hAnsiTheme=\"minorHAnsi\" w:hAnsi=\"E\"/><w:u w:val=\"none\"/></w:rPr><w:t>二</w:t>"
+    "</w:r></w:p>"
+    "<w:p><w:pPr><w:ind w:lef=\"1\" w:leftChar=\"2\" w:leftCharsX=\"3\" w:left=\"400\" "
+    "w:rightChars=\"10\" w:righ=\"5\" w:hangingChar=\"7\" w:hanging=\"80\" w:firstLin=\"9\" "
+    "w:starts=\"11\" w:en=\"12\"/><w:jc x:val=\"left\" w:val=\"center\"/>"
+    "<w:spacing w:lin=\"1\" w:line=\"579\" w:lineRul=\"x\" w:lineRule=\"exact\"/>"
+    "</w:pPr><w:r><w:t>三</w:t></w:r></w:p>"
+    "<w:p><w:pPr><w:ind w:firstLineChars=\"0\" w:firstLine=\"640\" w:start=\"20\" "
+    "w:end=\"30\"/></w:pPr><w:r><w:t>四</w:t></w:r></w:p>"
+    "<w:sectPr/></w:body></w:document>";
+
+TEST(docx_check_props_attribute_name_stems_same_as_dom)
+{
+	size_t len;
+	char *data = make(doc_stems, &len);
+	struct doc_docx *a, *b;
+	struct doc_rprops rp;
+	struct doc_pprops pp;
+	xmlNodePtr r;
+
+	open_both(data, len, &a, &b);
+	ASSERT_EQ(same_props(a, b), 4);
+	r = doc_xml_child(b->paras[0], NS_W, "r");
+	doc_docx_run_props(b, b->paras[0], r, &rp);
+	ASSERT_STR_EQ(rp.ea, "黑体");
+	ASSERT_STR_EQ(rp.ascii, "A");
+	ASSERT_STR_EQ(rp.hansi, "C");
+	ASSERT(!rp.hint_ea);
+	ASSERT_EQ(rp.sz, 30);
+	ASSERT(rp.bold); /* w:va is not w:val */
+	ASSERT(!rp.italic);
+	ASSERT_STR_EQ(rp.color, "00FF00");
+	doc_docx_run_props(b, b->paras[0], doc_xml_next(r, NS_W, "r"), &rp);
+	ASSERT(rp.hint_ea);
+	ASSERT_STR_EQ(rp.hansi, "Calibri");
+	ASSERT(!rp.underline);
+	doc_docx_para_props(b, b->paras[1], &pp);
+	ASSERT_EQ(pp.left, 400);
+	ASSERT_EQ(pp.right, 32);
+	ASSERT_EQ(pp.first, -80);
+	ASSERT_STR_EQ(pp.jc, "center");
+	ASSERT_EQ(pp.line, 579);
+	ASSERT_STR_EQ(pp.line_rule, "exact");
+	doc_docx_para_props(b, b->paras[2], &pp);
+	ASSERT_EQ(pp.left, 20);
+	ASSERT_EQ(pp.right, 30);
+	ASSERT_EQ(pp.first, 640);
+	doc_docx_free(a);
+	doc_docx_free(b);
+	free(data);
+}
+
+/* Run properties start from the paragraph's style base, kept from one
+ * paragraph to the next with the same style id: paragraphs of the same,
+ * another, an unknown and no style, in an order that returns to each. */
+TEST(docx_check_run_base_follows_paragraph_styles)
+{
+	static const char doc_styles_mix[] =
+	    "<w:document " W_NS "><w:body>"
+	    "<w:p><w:pPr><w:pStyle w:val=\"t\"/></w:pPr><w:r><w:t>一</w:t></w:r>"
+	    "<w:r><w:t>二</w:t></w:r></w:p>"
+	    "<w:p><w:pPr><w:pStyle w:val=\"t\"/></w:pPr><w:r><w:t>三</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>四</w:t></w:r></w:p>"
+	    "<w:p><w:pPr><w:pStyle w:val=\"nosuch\"/></w:pPr><w:r><w:t>五</w:t></w:r></w:p>"
+	    "<w:p><w:pPr><w:pStyle w:val=\"t\"/></w:pPr><w:r><w:t>六</w:t></w:r></w:p>"
+	    "<w:p><w:pPr><w:pStyle w:val=\"a\"/></w:pPr><w:r><w:t>七</w:t></w:r></w:p>"
+	    "<w:p><w:pPr><w:pStyle w:val=\"nosuch\"/></w:pPr><w:r><w:t>八</w:t></w:r></w:p>"
+	    "<w:sectPr/></w:body></w:document>";
+	static const char *const want_ea[] = {"黑体", "黑体", "宋体", "宋体",
+					      "黑体", "宋体", "宋体"};
+	size_t len;
+	char *data = make(doc_styles_mix, &len);
+	struct doc_docx *a, *b;
+
+	open_both(data, len, &a, &b);
+	ASSERT_EQ(same_props(a, b), 8);
+	ASSERT_EQ(b->npara, ARRAY_LEN(want_ea));
+	/* and asked for out of order, each paragraph again */
+	for (size_t k = 0; k < 2 * b->npara; k++) {
+		size_t i = (k * 5) % b->npara;
+		struct doc_rprops rp;
+
+		doc_docx_run_props(b, b->paras[i], doc_xml_child(b->paras[i], NS_W, "r"), &rp);
+		ASSERT_STR_EQ(rp.ea, want_ea[i]);
+	}
+	doc_docx_free(a);
+	doc_docx_free(b);
+	free(data);
+}
+
+/* The checking open reuses the properties of a recent paragraph whose w:pPr
+ * has the same content (its own w:rPr aside): pPr that differ only late, in
+ * a nested element, in a namespace, in the style, or after more distinct
+ * ones than it keeps, give their own properties. */
+TEST(docx_check_recent_ppr_only_for_equal_content)
+{
+#define PPR_A	  "<w:spacing w:line=\"579\" w:lineRule=\"exact\"/><w:ind w:firstLine=\"640\"/>"
+#define PARA(ppr) "<w:p><w:pPr>" ppr "</w:pPr><w:r><w:t>文</w:t></w:r></w:p>"
+	static const char doc_recent[] =
+	    "<w:document " W_NS " xmlns:x=\"urn:x\" xmlns:w2=\"http://schemas.openxmlformats.org/"
+	    "wordprocessingml/2006/main\"><w:body>" PARA(
+		PPR_A "<w:jc w:val=\"both\"/><w:rPr><w:sz w:val=\"32\"/></w:rPr>") /* 0 */
+	    PARA(PPR_A "<w:jc w:val=\"both\"/><w:rPr><w:sz w:val=\"28\"/></w:rPr>")
+		PARA(PPR_A "<w:jc w:val=\"center\"/>") /* 2 */
+	    PARA("<w:spacing w:line=\"579\" w:lineRule=\"exact\"/><w:ind w:firstLine=\"641\"/>"
+		 "<w:jc w:val=\"both\"/>")
+		PARA(PPR_A "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr>") /* 4 */
+	    PARA(PPR_A "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"2\"/></w:numPr>")
+		PARA(PPR_A "<x:jc w:val=\"center\"/>")					   /* 6 */
+	    PARA(PPR_A "<w2:jc w:val=\"center\"/>") PARA(PPR_A "<w:jc x:val=\"center\"/>") /* 8 */
+	    PARA("<w:pStyle w:val=\"t\"/>" PPR_A "<w:jc w:val=\"both\"/>")
+		PARA(PPR_A "<w:rPr/><w:jc w:val=\"both\"/>")			/* 10: as 0 */
+	    PARA(PPR_A "<w:jc w:val=\"both\"/><w:jc w:val=\"left\"/>") PARA("") /* 12 */
+	    "<w:p><w:r><w:t>无</w:t></w:r></w:p>"
+	    "<w:sectPr/></w:body></w:document>";
+	static const struct {
+		const char *jc;
+		long first;
+		int num_id;
+		const char *style;
+	} want[] = {{"both", 640, 0, "a"}, {"both", 640, 0, "a"},   {"center", 640, 0, "a"},
+		    {"both", 641, 0, "a"}, {"", 640, 1, "a"},	    {"", 640, 2, "a"},
+		    {"", 640, 0, "a"},	   {"center", 640, 0, "a"}, {"", 640, 0, "a"},
+		    {"both", 640, 0, "t"}, {"both", 640, 0, "a"},   {"left", 640, 0, "a"},
+		    {"", 320 * 2, 0, "a"}, {"", 320 * 2, 0, "a"}};
+	size_t len;
+	char *data = make(doc_recent, &len);
+	struct doc_docx *a, *b;
+
+	open_both(data, len, &a, &b);
+	ASSERT_EQ(b->npara, ARRAY_LEN(want));
+	ASSERT_EQ(same_props(a, b), ARRAY_LEN(want));
+	for (size_t i = 0; i < b->npara; i++) {
+		struct doc_pprops pp;
+
+		doc_docx_para_props(b, b->paras[i], &pp);
+		ASSERT_STR_EQ(pp.jc, want[i].jc);
+		ASSERT_EQ(pp.first, want[i].first);
+		ASSERT_EQ(pp.num_id, want[i].num_id);
+		ASSERT_STR_EQ(pp.style_id, want[i].style);
+	}
+	doc_docx_free(a);
+	doc_docx_free(b);
+	free(data);
+#undef PARA
+#undef PPR_A
+}
