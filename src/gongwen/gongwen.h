@@ -86,6 +86,7 @@ struct gw_para {
 	bool label_ok;
 	size_t label_len; /* headings: gw_parse_label's label_len of text (set with level) */
 	unsigned chars;	  /* GW_C_* bits: which character classes occur (rule prefilter) */
+	unsigned dunhao;  /* GW_DH_* bits: what surrounds its 、 (set with chars) */
 	uint64_t cps[16]; /* code points present, 1024-bit Bloom filter (gw_para_may_have) */
 	xmlNodePtr node;  /* NULL for .txt */
 	/* .docx: the runs behind text (doc_docx_para_text's segments), kept so
@@ -115,6 +116,17 @@ enum {
 	GW_C_NIAN_DIG = 1u << 13, /* 0-9 */
 	GW_C_NIAN_CN = 1u << 14,  /* 〇 零 or text_cn_digit 1-10 (一 … 九 十) */
 	GW_C_NIAN_OTH = 1u << 15  /* O or ０ */
+};
+
+/* What surrounds a 、 (U+3001) somewhere in a paragraph: each bit is set
+ * when one 、 has both neighbours named (a missing neighbour fails its
+ * test). The rules about 、 test a bit instead of scanning every 、 again. */
+enum {
+	GW_DH_ORDINAL = 1u << 0, /* after 一-九 十 先 次 (第一、 首先、 其次、) */
+	GW_DH_CN19 = 1u << 1,	 /* between two of 一二三四五六七八九 */
+	GW_DH_DIG19 = 1u << 2,	 /* between two of 1-9 */
+	GW_DH_DENG = 1u << 3,	 /* before 等 or a character below U+3001 */
+	GW_DH_BOOK = 1u << 4	 /* after one of 》” and before one of 《“ */
 };
 
 /* The bit of code point c in gw_para.cps (10 bits: one of 1024). */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "gongwen/gongwen.h"
+#include "gongwen/rules_common.h"
 #include "text/regex.h"
 
 static const char *const role_names[] = {"blank", "mark",   "copyno", "secret", "urgency", "docno",
@@ -426,10 +427,33 @@ static unsigned nian_bits(uint32_t b)
 	return c;
 }
 
-/* The GW_C_* summary of a text, and its code points added to the Bloom
- * filter cps. Most characters are Han and only need the filter and the
- * neighbour comparisons. */
-static unsigned para_chars(const struct ustr *u, uint64_t *cps)
+/* The GW_DH_* bits of the 、 at t[k] (n characters). */
+static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
+{
+	bool has_b = k > 0;
+	bool has_a = k + 1 < n;
+	uint32_t b = has_b ? t[k - 1] : 0;
+	uint32_t a = has_a ? t[k + 1] : 0;
+	unsigned c = 0;
+
+	/* GW-BODY-015: 第一、 首先、 其次、 */
+	if (has_b && (gw_is_cn_digit19(b) || b == 0x5341 || b == 0x5148 || b == 0x6B21))
+		c |= GW_DH_ORDINAL;
+	if (has_b && has_a && gw_is_cn_digit19(b) && gw_is_cn_digit19(a)) /* GW-PUNC-009 */
+		c |= GW_DH_CN19;
+	if (has_b && has_a && gw_is_digit19(b) && gw_is_digit19(a)) /* GW-NUM-006 */
+		c |= GW_DH_DIG19;
+	if (has_a && (a == 0x7B49 || a < 0x3001)) /* GW-PUNC-007: 、等 */
+		c |= GW_DH_DENG;
+	if (has_b && has_a && (b == 0x300B || b == 0x201D) && (a == 0x300A || a == 0x201C))
+		c |= GW_DH_BOOK; /* GW-PUNC-008: 》、《 */
+	return c;
+}
+
+/* The GW_C_* summary of a text (and in *dh the GW_DH_* bits), and its code
+ * points added to the Bloom filter cps. Most characters are Han and only
+ * need the filter and the neighbour comparisons. */
+static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh)
 {
 	const uint32_t *t = u->p;
 	size_t n = u->len;
@@ -451,6 +475,8 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 			c |= char_bits(ch, j >= 1 ? t[j - 1] : 0);
 		if (ch == 0x5E74 && j >= 1)
 			c |= nian_bits(t[j - 1]);
+		if (ch == 0x3001)
+			*dh |= dunhao_bits(t, n, j);
 	}
 	for (size_t j = head; j < n; j++) {
 		uint32_t ch = t[j];
@@ -477,6 +503,8 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 		c |= char_bits(ch, t[j - 1]);
 		if (ch == 0x5E74)
 			c |= nian_bits(t[j - 1]);
+		else if (ch == 0x3001)
+			*dh |= dunhao_bits(t, n, j);
 	}
 	return c;
 }
@@ -504,7 +532,8 @@ void gw_detect_roles(struct gw_doc *doc)
 		unsigned c = 0;
 
 		memset(P[i].cps, 0, sizeof(P[i].cps));
-		c = para_chars(&P[i].text, P[i].cps);
+		P[i].dunhao = 0;
+		c = para_chars(&P[i].text, P[i].cps, &P[i].dunhao);
 		P[i].chars = c;
 		P[i].role = is_blank(&P[i].text) ? GW_ROLE_BLANK : -1;
 		P[i].level = 0;

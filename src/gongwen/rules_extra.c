@@ -209,22 +209,16 @@ static void rule_heading_end(struct gw_doc *doc, size_t i, struct gw_findings *o
 		      "独立成段的标题末尾一般不加句号；标题与正文同段时，标题后用句号");
 }
 
-/* The character before the 、: the end of 第[一-十]{1,2}, 首先 or 其次. */
-static bool ends_ordinal(uint32_t c)
-{
-	return gw_is_cn_digit19(c) || c == 0x5341 || c == 0x5148 || c == 0x6B21;
-}
-
 /* GW-BODY-015: "第一，" "首先，" take a comma (GB/T 15834 序次语). */
 static void rule_enumerators(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	const struct gw_para *p = &doc->paras[i];
 
-	/* the pattern replaces a 、 after 第, 首先 or 其次 */
-	if (!(p->chars & GW_C_DUNHAO) ||
+	/* the pattern replaces a 、 after 第, 首先 or 其次: a 、 after the end
+	 * of 第[一-十]{1,2}, 首先 or 其次 */
+	if (!(p->dunhao & GW_DH_ORDINAL) ||
 	    !(gw_para_may_have(p, 0x7B2C) || gw_para_may_have(p, 0x9996) ||
-	      gw_para_may_have(p, 0x5176)) ||
-	    !gw_has_around(p, 0x3001, ends_ordinal, NULL))
+	      gw_para_may_have(p, 0x5176)))
 		return;
 	gw_replace_all(out, doc, i,
 		       "(?<![^。；：！？，）\\s])(?:第[一二三四五六七八九十]{1,2}|首先|其次)\\K、"
@@ -705,8 +699,7 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 	nest_pair(doc, i, books, "〈", "〉", &fd, out);
 	nest_pair(doc, i, quotes, "‘", "’", &fd, out);
 	/* GW-PUNC-009: "三五天", not "三、五天" (abbreviations like 第一、二季度 keep it). */
-	while ((p->chars & GW_C_DUNHAO) &&
-	       gw_has_around(p, 0x3001, gw_is_cn_digit19, gw_is_cn_digit19) &&
+	while ((p->dunhao & GW_DH_CN19) &&
 	       gw_re("(?<![第0-9一二三四五六七八九十百千])([一二三四五六七八九])、"
 		     "([一二三四五六七八九])(?=[十百千万]?(?:天|个|名|人|种|次|倍|岁|户|家|吨|斤))",
 		     p, from, &s, &e, g, 2)) {
@@ -888,8 +881,7 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t from = 0;
 
 	/* GW-NUM-006: approximations with adjacent numbers are Chinese. */
-	while ((p->chars & (GW_C_DUNHAO | GW_C_DIGIT)) == (GW_C_DUNHAO | GW_C_DIGIT) &&
-	       gw_has_around(p, 0x3001, gw_is_digit19, gw_is_digit19) &&
+	while ((p->dunhao & GW_DH_DIG19) &&
 	       gw_re("(?<![0-9.、])([1-9])、([1-9])(?![0-9])(?=(?:个月|天|个|名|人|种|次|倍|岁))",
 		     p, from, &s, &e, g, 2)) {
 		if (p->text.p[g[2]] == p->text.p[g[0]] + 1) {

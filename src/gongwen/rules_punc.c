@@ -317,33 +317,15 @@ static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
 }
 
 /* 等, or a character \s may match (every Unicode space is below U+3001) */
-static bool deng_or_space(uint32_t c)
-{
-	return c == 0x7B49 || c < 0x3001;
-}
-
-static bool book_quote_close(uint32_t c)
-{
-	return c == 0x300B || c == 0x201D; /* 》” */
-}
-
-static bool book_quote_open(uint32_t c)
-{
-	return c == 0x300A || c == 0x201C; /* 《“ */
-}
-
 /* GW-PUNC-007: no 顿号 before 等. GW-PUNC-008: none between 》《 / ”“. */
 static void rule_dunhao(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	const struct gw_para *p = &doc->paras[i];
 
-	if (!(p->chars & GW_C_DUNHAO)) /* every rule here needs a 、 */
-		return;
-	if (gw_has_around(p, 0x3001, NULL, deng_or_space)) /* 、 then 等 or a space */
+	if (p->dunhao & GW_DH_DENG) /* 、 then 等 or a space */
 		gw_replace_all(out, doc, i, "、\\s*(?=等)", "", "GW-PUNC-007", E, "“等”前不加顿号");
-	/* one of 》” before the 、 and one of 《“ after it (all GW_C_PAIRMARK) */
-	if ((p->chars & GW_C_PAIRMARK) &&
-	    gw_has_around(p, 0x3001, book_quote_close, book_quote_open))
+	/* one of 》” before the 、 and one of 《“ after it */
+	if (p->dunhao & GW_DH_BOOK)
 		gw_replace_all(out, doc, i, "(?<=[》”])、(?=[《“])", "", "GW-PUNC-008", W,
 			       "并列的书名号、引号之间一般不用顿号");
 }

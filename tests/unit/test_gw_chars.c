@@ -134,3 +134,74 @@ TEST(gw_chars_before_nian_match_definition)
 	for (int k = 0; k < 3; k++)
 		ASSERT(seen[k] > 100);
 }
+
+static bool ends_ordinal(uint32_t c)
+{
+	return gw_is_cn_digit19(c) || c == 0x5341 || c == 0x5148 || c == 0x6B21;
+}
+
+static bool deng_or_space(uint32_t c)
+{
+	return c == 0x7B49 || c < 0x3001;
+}
+
+static bool book_quote_close(uint32_t c)
+{
+	return c == 0x300B || c == 0x201D;
+}
+
+static bool book_quote_open(uint32_t c)
+{
+	return c == 0x300A || c == 0x201C;
+}
+
+/* The neighbours of a 、 (gw_para.dunhao) against the scan of every 、
+ * (gw_has_around) that the rules ran before. */
+TEST(gw_chars_dunhao_bits_match_scan)
+{
+	/* 、 一 五 十 先 次 3 7 0 等 space 》 ” 《 “ 中 */
+	static const uint32_t alpha[] = {0x3001, 0x3001, 0x4E00, 0x4E94, 0x5341, 0x5148,
+					 0x6B21, '3',	 '7',	 '0',	 0x7B49, ' ',
+					 0x300B, 0x201D, 0x300A, 0x201C, 0x4E2D};
+	static const unsigned bits[] = {GW_DH_ORDINAL, GW_DH_CN19, GW_DH_DIG19, GW_DH_DENG,
+					GW_DH_BOOK};
+	struct gw_profile prof;
+	uint32_t seed = 9091;
+	int seen[5] = {0, 0, 0, 0, 0};
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 20000; round++) {
+		struct ustr u;
+		char *utf8;
+		struct gw_doc doc;
+		struct err e = {0};
+		size_t n = 1 + (size_t)(round % 8);
+		bool want[5];
+
+		ustr_init(&u);
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
+		}
+		utf8 = ustr_to_utf8(&u, 0, u.len);
+		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		if (doc.n == 1) {
+			const struct gw_para *p = &doc.paras[0];
+
+			want[0] = gw_has_around(p, 0x3001, ends_ordinal, NULL);
+			want[1] = gw_has_around(p, 0x3001, gw_is_cn_digit19, gw_is_cn_digit19);
+			want[2] = gw_has_around(p, 0x3001, gw_is_digit19, gw_is_digit19);
+			want[3] = gw_has_around(p, 0x3001, NULL, deng_or_space);
+			want[4] = gw_has_around(p, 0x3001, book_quote_close, book_quote_open);
+			for (int k = 0; k < 5; k++) {
+				ASSERT_EQ((p->dunhao & bits[k]) != 0, want[k]);
+				seen[k] += want[k];
+			}
+		}
+		gw_doc_free(&doc);
+		free(utf8);
+		ustr_free(&u);
+	}
+	for (int k = 0; k < 5; k++)
+		ASSERT(seen[k] > 20);
+}
