@@ -77,6 +77,8 @@ bool gw_digit_sep_digit(const struct gw_para *p, const uint32_t *seps, size_t n)
 	if (!(p->chars & GW_C_DIGIT))
 		return false;
 	for (size_t q = 0; q < n; q++) {
+		if (!gw_para_may_have(p, seps[q]))
+			continue;
 		for (long at = text_ucs_chr(t, len, 1, seps[q]); at >= 0;
 		     at = text_ucs_chr(t, len, (size_t)at + 1, seps[q])) {
 			size_t a = (size_t)at;

@@ -205,3 +205,57 @@ TEST(gw_chars_dunhao_bits_match_scan)
 	for (int k = 0; k < 5; k++)
 		ASSERT(seen[k] > 20);
 }
+
+/* GW-NUM-008 (a range whose first number lacks the unit) reports exactly
+ * where its pattern matches: the scan that decides whether to run the
+ * pattern at all may not miss a match. */
+TEST(gw_chars_range_unit_prefilter_misses_no_match)
+{
+	/* 1 2 0 . space tab U+3000 ~ - ～ 至 % ％ 万 亿 中 a */
+	static const uint32_t alpha[] = {'1',	 '2',	 '0',	 '.',	 ' ',	 '\t',
+					 0x3000, '~',	 '-',	 0xFF5E, 0x81F3, '%',
+					 0xFF05, 0x4E07, 0x4EBF, 0x4E2D, 'a'};
+	static const char pat[] = "(?<![0-9.])([0-9]+(?:\\.[0-9]+)?)\\s*[～~\\-－—至到]\\s*[0-9]+"
+				  "(?:\\.[0-9]+)?\\s*([%％万亿])";
+	struct gw_profile prof;
+	uint32_t seed = 31337;
+	int seen = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 20000; round++) {
+		struct ustr u;
+		char *utf8;
+		struct gw_doc doc;
+		struct gw_findings f;
+		struct err e = {0};
+		size_t n = 3 + (size_t)(round % 9);
+
+		ustr_init(&u);
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
+		}
+		utf8 = ustr_to_utf8(&u, 0, u.len);
+		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		gw_findings_init(&f);
+		gw_rules_num(&doc, &f);
+		for (size_t i = 0; i < doc.n; i++) {
+			size_t s;
+			size_t en;
+			bool want = doc.paras[i].role != GW_ROLE_BLANK &&
+				    gw_re(pat, &doc.paras[i], 0, &s, &en, NULL, 0);
+			bool got = false;
+
+			for (size_t k = 0; k < f.n; k++)
+				got = got || (f.v[k].para == (long)i &&
+					      strcmp(f.v[k].rule, "GW-NUM-008") == 0);
+			ASSERT_EQ(got, want);
+			seen += want;
+		}
+		gw_findings_free(&f);
+		gw_doc_free(&doc);
+		free(utf8);
+		ustr_free(&u);
+	}
+	ASSERT(seen > 100);
+}
