@@ -211,6 +211,25 @@ static bool has_three(const struct gw_para *p, uint32_t c)
 	return false;
 }
 
+/* Can the ellipsis pattern match in m? Each of its branches needs a run
+ * of "." or "。" three long, or a run of … whose length is not two. */
+static bool dots_may_match(const struct ustr *m)
+{
+	for (size_t k = 0; k < m->len; k++) {
+		uint32_t c = m->p[k];
+		size_t j = k + 1;
+
+		if (c != '.' && c != 0x3002 && c != 0x2026)
+			continue;
+		while (j < m->len && m->p[j] == c)
+			j++;
+		if (c == 0x2026 ? j - k != 2 : j - k >= 3)
+			return true;
+		k = j - 1;
+	}
+	return false;
+}
+
 /* GW-PUNC-004: 省略号 is two U+2026. GW-PUNC-005: 破折号 is two U+2014. */
 static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *m,
 			       struct gw_findings *out)
@@ -221,8 +240,11 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	size_t s;
 	size_t e;
 	/* URL masking only writes spaces, so what p lacks m lacks too: the
-	 * pattern needs "...", "。。。" or a … */
-	bool may_dots = gw_para_may_have(p, 0x2026) || has_three(p, '.') || has_three(p, 0x3002);
+	 * pattern needs "...", "。。。" or a … (cheap tests on p first), and
+	 * then the runs dots_may_match looks for in m */
+	bool may_dots =
+	    (gw_para_may_have(p, 0x2026) || has_three(p, '.') || has_three(p, 0x3002)) &&
+	    dots_may_match(m);
 	static const uint32_t dashes[] = {'-', 0xFF0D /* － */, 0x2015 /* ― */, 0x2014 /* — */};
 
 	while (may_dots &&

@@ -259,3 +259,64 @@ TEST(gw_chars_range_unit_prefilter_misses_no_match)
 	}
 	ASSERT(seen > 100);
 }
+
+/* GW-PUNC-004's ellipsis forms are reported exactly where its pattern
+ * matches next to CJK text: the run scan that decides whether to run the
+ * pattern may not miss a match. */
+TEST(gw_chars_ellipsis_prefilter_misses_no_match)
+{
+	/* . 。 … 1 中 space */
+	static const uint32_t alpha[] = {'.', '.', 0x3002, 0x2026, 0x2026, '1', 0x4E2D, ' '};
+	struct text_re *re = text_re_get("(?<![.0-9A-Za-z])\\.{3,6}(?![.0-9A-Za-z])|。{3,}|"
+					 "(?<!…)…(?!…)|…{3,}");
+	struct gw_profile prof;
+	uint32_t seed = 2026;
+	int seen = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 20000; round++) {
+		struct ustr u;
+		char *utf8;
+		struct gw_doc doc;
+		struct gw_findings f;
+		struct err e = {0};
+		size_t n = 2 + (size_t)(round % 10);
+
+		ustr_init(&u);
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
+		}
+		utf8 = ustr_to_utf8(&u, 0, u.len);
+		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		gw_findings_init(&f);
+		gw_rules_punc(&doc, &f);
+		for (size_t i = 0; i < doc.n; i++) {
+			const struct ustr *t = &doc.paras[i].text;
+			bool want = false;
+			bool got = false;
+			size_t from = 0;
+			size_t s;
+			size_t en;
+
+			while (doc.paras[i].role != GW_ROLE_BLANK &&
+			       text_re_search(re, t->p, t->len, from, &s, &en, NULL, 0)) {
+				want = want || (s > 0 && text_is_cjk(t->p[s - 1])) ||
+				       (en < t->len && text_is_cjk(t->p[en])) || t->p[s] != '.';
+				from = en;
+			}
+			for (size_t k = 0; k < f.n; k++)
+				got = got || (f.v[k].para == (long)i &&
+					      strcmp(f.v[k].rule, "GW-PUNC-004") == 0 &&
+					      f.v[k].severity == GW_SEV_ERROR &&
+					      f.v[k].fix == GW_FIX_AUTO);
+			ASSERT_EQ(got, want);
+			seen += want;
+		}
+		gw_findings_free(&f);
+		gw_doc_free(&doc);
+		free(utf8);
+		ustr_free(&u);
+	}
+	ASSERT(seen > 100);
+}
