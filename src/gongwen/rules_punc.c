@@ -404,6 +404,41 @@ static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		      GW_FIX_MANUAL, "成对标点缺少后半部分");
 }
 
+/* What may stand before a stray space: the look-behind class of GW-PUNC-018,
+ * U+4E00-U+9FFF or ，。；：、. */
+static bool before_stray_space(uint32_t c)
+{
+	return (c >= 0x4E00 && c <= 0x9FFF) || c == 0xFF0C || c == 0x3002 || c == 0xFF1B ||
+	       c == 0xFF1A || c == 0x3001;
+}
+
+/* Does GW-PUNC-018's pattern match from offset 1: a run of spaces and
+ * U+3000 with one of before_stray_space before it and U+4E00-U+9FFF after
+ * it? (The run is whole: neither neighbour is a space.) */
+static bool has_stray_space(const struct gw_para *p)
+{
+	static const uint32_t spaces[] = {' ', 0x3000};
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+
+	for (size_t q = 0; q < ARRAY_LEN(spaces); q++) {
+		if (!gw_para_may_have(p, spaces[q]))
+			continue;
+		for (long at = text_ucs_chr(t, n, 1, spaces[q]); at >= 0;
+		     at = text_ucs_chr(t, n, (size_t)at + 1, spaces[q])) {
+			size_t j = (size_t)at;
+
+			if (!before_stray_space(t[j - 1]))
+				continue;
+			while (j < n && (t[j] == ' ' || t[j] == 0x3000))
+				j++;
+			if (j < n && t[j] >= 0x4E00 && t[j] <= 0x9FFF)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* GW-PUNC-016: 间隔号 is U+00B7. GW-PUNC-018: stray spaces between Han chars. */
 static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
@@ -412,7 +447,6 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 	size_t e;
 
 	static const uint32_t bullets[] = {0x2022 /* • */, 0x30FB /* ・ */};
-	static const uint32_t spaces[] = {' ', 0x3000};
 
 	if (gw_para_may_have_cps(p, bullets, ARRAY_LEN(bullets)) &&
 	    (text_ucs_chr(p->text.p, p->text.len, 0, 0x2022) >= 0 ||
@@ -423,7 +457,7 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 	if (p->role == GW_ROLE_DOCNO || p->role == GW_ROLE_MARK || p->role == GW_ROLE_SIG ||
 	    p->role == GW_ROLE_PRINT || p->role == GW_ROLE_ATTEND || p->role == GW_ROLE_TITLE)
 		return;
-	if (gw_para_may_have_cps(p, spaces, ARRAY_LEN(spaces)) &&
+	if (has_stray_space(p) &&
 	    gw_re("(?<=[\\x{4E00}-\\x{9FFF}，。；：、])[ \\x{3000}]+(?=[\\x{4E00}-\\x{9FFF}])", p,
 		  1, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-018", W, GW_FIX_SUGGEST, "汉字之间有多余空格");

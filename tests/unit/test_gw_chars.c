@@ -320,3 +320,61 @@ TEST(gw_chars_ellipsis_prefilter_misses_no_match)
 	}
 	ASSERT(seen > 100);
 }
+
+/* GW-PUNC-018 (stray spaces between Han characters) reports exactly where
+ * its pattern matches: the run scan before it may not miss a match. */
+TEST(gw_chars_stray_space_prefilter_misses_no_match)
+{
+	/* space U+3000 中 ， 、 1 a “ */
+	static const uint32_t alpha[] = {' ',	 ' ',	 0x3000, 0x4E2D, 0x4E2D,
+					 0xFF0C, 0x3001, '1',	 'a',	 0x201C};
+	struct text_re *re = text_re_get(
+	    "(?<=[\\x{4E00}-\\x{9FFF}，。；：、])[ \\x{3000}]+(?=[\\x{4E00}-\\x{9FFF}])");
+	struct gw_profile prof;
+	uint32_t seed = 1818;
+	int seen = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 20000; round++) {
+		struct ustr u;
+		char *utf8;
+		struct gw_doc doc;
+		struct gw_findings f;
+		struct err e = {0};
+		size_t n = 2 + (size_t)(round % 10);
+
+		/* a first line takes the title, so the random one is prose */
+		ustr_init(&u);
+		ustr_add_cstr(&u, "关于开展检查的通知\n");
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
+		}
+		utf8 = ustr_to_utf8(&u, 0, u.len);
+		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		gw_findings_init(&f);
+		gw_rules_punc(&doc, &f);
+		for (size_t i = 0; i < doc.n; i++) {
+			const struct gw_para *p = &doc.paras[i];
+			int r = p->role;
+			size_t s;
+			size_t en;
+			bool want = r != GW_ROLE_BLANK && r != GW_ROLE_DOCNO && r != GW_ROLE_MARK &&
+				    r != GW_ROLE_SIG && r != GW_ROLE_PRINT && r != GW_ROLE_ATTEND &&
+				    r != GW_ROLE_TITLE &&
+				    text_re_search(re, p->text.p, p->text.len, 1, &s, &en, NULL, 0);
+			bool got = false;
+
+			for (size_t k = 0; k < f.n; k++)
+				got = got || (f.v[k].para == (long)i &&
+					      strcmp(f.v[k].rule, "GW-PUNC-018") == 0);
+			ASSERT_EQ(got, want);
+			seen += want;
+		}
+		gw_findings_free(&f);
+		gw_doc_free(&doc);
+		free(utf8);
+		ustr_free(&u);
+	}
+	ASSERT(seen > 100);
+}
