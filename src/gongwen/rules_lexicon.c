@@ -1251,8 +1251,9 @@ static void ctx_scan(struct para_scan *ps)
 			has[r] = has[ctx_need_first[r]];
 			if (has[r] == 0)
 				has[r] =
-				    may_have_need(p, r) && text_ucs_find(p->text.p, p->text.len, 0,
-									 ctx_need[r]) >= 0
+				    may_have_need(p, r) &&
+					    text_ucs_find_ucs(p->text.p, p->text.len, 0,
+							      ctx_need_cp[r], ctx_need_n[r]) >= 0
 					? 1
 					: -1;
 			if (has[r] < 0)
