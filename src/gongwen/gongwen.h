@@ -115,7 +115,10 @@ enum {
 	/* what directly precedes a 年 somewhere (gw_digit_before, gw_cn_numeral_before_nian) */
 	GW_C_NIAN_DIG = 1u << 13, /* 0-9 */
 	GW_C_NIAN_CN = 1u << 14,  /* 〇 零 or text_cn_digit 1-10 (一 … 九 十) */
-	GW_C_NIAN_OTH = 1u << 15  /* O or ０ */
+	GW_C_NIAN_OTH = 1u << 15, /* O or ０ */
+	/* the paired marks of GW-PUNC-011 nest and balance (gw_pairs_feed
+	 * finds no fault and ends at depth 0; also set without any mark) */
+	GW_C_PAIRS_OK = 1u << 16
 };
 
 /* What surrounds a 、 (U+3001) somewhere in a paragraph: each bit is set

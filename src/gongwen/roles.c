@@ -452,14 +452,18 @@ static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
 
 /* The GW_C_* summary of a text (and in *dh the GW_DH_* bits), and its code
  * points added to the Bloom filter cps. Most characters are Han and only
- * need the filter and the neighbour comparisons. */
+ * need the filter and the neighbour comparisons; the paired marks are fed
+ * to gw_pairs_feed on the way (GW_C_PAIRS_OK). */
 static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh)
 {
 	const uint32_t *t = u->p;
 	size_t n = u->len;
 	size_t head = n < 5 ? n : 5;
 	unsigned c = 0;
+	struct gw_pairs pairs;
+	bool pairs_bad = false;
 
+	pairs.depth = 0;
 	/* the first five characters: the neighbour tests look back only as
 	 * far as there are characters */
 	for (size_t j = 0; j < head; j++) {
@@ -471,8 +475,13 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh)
 			c |= rep_bits(ch);
 		if (j >= 3 && ch == t[j - 2] && t[j - 1] == t[j - 3])
 			c |= GW_C_WORDREP;
-		if (ch - 0x4E00 > 0x9FFF - 0x4E00 || ch == 0x5E74)
-			c |= char_bits(ch, j >= 1 ? t[j - 1] : 0);
+		if (ch - 0x4E00 > 0x9FFF - 0x4E00 || ch == 0x5E74) {
+			unsigned b = char_bits(ch, j >= 1 ? t[j - 1] : 0);
+
+			c |= b;
+			if ((b & GW_C_PAIRMARK) && !pairs_bad)
+				pairs_bad = gw_pairs_feed(&pairs, ch) == GW_PAIR_BAD;
+		}
 		if (ch == 0x5E74 && j >= 1)
 			c |= nian_bits(t[j - 1]);
 		if (ch == 0x3001)
@@ -481,6 +490,7 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh)
 	for (size_t j = head; j < n; j++) {
 		uint32_t ch = t[j];
 		unsigned h = gw_cp_hash(ch);
+		unsigned b;
 
 		cps[h >> 6] |= (uint64_t)1 << (h & 63);
 		/* both repetition tests need ch to equal one of the three
@@ -500,12 +510,17 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh)
 		/* a Han character other than 年: nothing else to note */
 		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74)
 			continue;
-		c |= char_bits(ch, t[j - 1]);
+		b = char_bits(ch, t[j - 1]);
+		c |= b;
+		if ((b & GW_C_PAIRMARK) && !pairs_bad)
+			pairs_bad = gw_pairs_feed(&pairs, ch) == GW_PAIR_BAD;
 		if (ch == 0x5E74)
 			c |= nian_bits(t[j - 1]);
 		else if (ch == 0x3001)
 			*dh |= dunhao_bits(t, n, j);
 	}
+	if (!pairs_bad && pairs.depth == 0)
+		c |= GW_C_PAIRS_OK;
 	return c;
 }
 

@@ -130,6 +130,31 @@ bool gw_is_cn_digit19(uint32_t c)
 	       c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D;
 }
 
+int gw_pairs_feed(struct gw_pairs *ps, uint32_t c)
+{
+	static const uint32_t open[] = {0x201C, 0x2018, 0x300A, 0x3008, 0xFF08, 0x3014, 0x3010};
+	static const uint32_t close[] = {0x201D, 0x2019, 0x300B, 0x3009, 0xFF09, 0x3015, 0x3011};
+
+	for (size_t t = 0; t < ARRAY_LEN(open); t++) {
+		if (c == open[t]) {
+			if (ps->depth < ARRAY_LEN(ps->stack))
+				ps->stack[ps->depth] = close[t];
+			ps->depth++;
+			return GW_PAIR_OPEN;
+		}
+	}
+	for (size_t t = 0; t < ARRAY_LEN(close); t++) {
+		if (c != close[t])
+			continue;
+		if (ps->depth == 0 || ps->depth > ARRAY_LEN(ps->stack) ||
+		    ps->stack[ps->depth - 1] != c)
+			return GW_PAIR_BAD;
+		ps->depth--;
+		return GW_PAIR_CLOSE;
+	}
+	return GW_PAIR_NONE;
+}
+
 bool gw_role_is_text(int role)
 {
 	return role != GW_ROLE_BLANK;

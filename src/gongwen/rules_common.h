@@ -38,6 +38,18 @@ bool gw_has_around(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_
 bool gw_is_digit19(uint32_t c);	   /* 1-9 */
 bool gw_is_digit09(uint32_t c);	   /* 0-9 */
 bool gw_is_cn_digit19(uint32_t c); /* 一二三四五六七八九 */
+/* The nesting of GW-PUNC-011's paired marks (“‘《〈（〔【 and their closing
+ * marks), fed one character at a time by gw_pairs_feed; start with depth 0.
+ * Only the innermost 64 levels are kept (a deeper closing mark is BAD). */
+struct gw_pairs {
+	uint32_t stack[64]; /* the closing mark each open level expects */
+	size_t depth;
+};
+enum { GW_PAIR_NONE, GW_PAIR_OPEN, GW_PAIR_CLOSE, GW_PAIR_BAD };
+/* Feed c: GW_PAIR_OPEN (depth grew), GW_PAIR_CLOSE (depth shrank),
+ * GW_PAIR_BAD (a closing mark without its opening one, or crossing; depth
+ * unchanged) or GW_PAIR_NONE (not one of the marks). */
+int gw_pairs_feed(struct gw_pairs *ps, uint32_t c);
 /* True for roles whose text is prose (rules of GB/T 15834/15835 apply). */
 bool gw_role_is_text(int role);
 

@@ -355,52 +355,38 @@ static void rule_dunhao(struct gw_doc *doc, size_t i, struct gw_findings *out)
 /* GW-PUNC-011: paired marks balanced and properly nested. */
 static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
-	static const uint32_t open[] = {0x201C, 0x2018, 0x300A, 0x3008, 0xFF08, 0x3014, 0x3010};
-	static const uint32_t close[] = {0x201D, 0x2019, 0x300B, 0x3009, 0xFF09, 0x3015, 0x3011};
 	const struct gw_para *p = &doc->paras[i];
 	const uint32_t *txt = p->text.p;
 	size_t n = p->text.len;
-	uint32_t stack[64];
-	size_t pos[64];
-	size_t depth = 0;
+	struct gw_pairs ps;
+	size_t pos[ARRAY_LEN(ps.stack)]; /* where each kept level opened */
 
-	/* every mark of open[] and close[] is a GW_C_PAIRMARK */
-	if (!(p->chars & GW_C_PAIRMARK))
+	/* every mark gw_pairs_feed reads is a GW_C_PAIRMARK; GW_C_PAIRS_OK:
+	 * gw_detect_roles fed them all without a fault, ending at depth 0 */
+	if (!(p->chars & GW_C_PAIRMARK) || (p->chars & GW_C_PAIRS_OK))
 		return;
+	ps.depth = 0;
 	for (size_t k = 0; k < n; k++) {
 		uint32_t c = txt[k];
+		int r;
 
-		/* every mark of open[] and close[] lies in one of these ranges;
-		 * the first test passes over Han characters (U+3016-FF07) */
+		/* every mark lies in one of these ranges; the first test
+		 * passes over Han characters (U+3016-FF07) */
 		if (c - 0x3016u < 0xFF08u - 0x3016u ||
 		    (!(c >= 0x2018 && c <= 0x201D) && !(c >= 0x3008 && c <= 0x3015) &&
 		     c != 0xFF08 && c != 0xFF09))
 			continue;
-		for (size_t t = 0; t < ARRAY_LEN(open); t++) {
-			if (c == open[t]) {
-				if (depth < ARRAY_LEN(stack)) {
-					stack[depth] = close[t];
-					pos[depth] = k;
-				}
-				depth++;
-				goto next;
-			}
+		r = gw_pairs_feed(&ps, c);
+		if (r == GW_PAIR_OPEN && ps.depth <= ARRAY_LEN(pos)) {
+			pos[ps.depth - 1] = k;
+		} else if (r == GW_PAIR_BAD) {
+			gw_at(out, doc, i, k, k + 1, "GW-PUNC-011", E, GW_FIX_MANUAL,
+			      ps.depth == 0 ? "成对标点缺少前半部分" : "成对标点交叉或不匹配");
+			return;
 		}
-		for (size_t t = 0; t < ARRAY_LEN(close); t++) {
-			if (c != close[t])
-				continue;
-			if (depth == 0 || depth > ARRAY_LEN(stack) || stack[depth - 1] != c) {
-				gw_at(out, doc, i, k, k + 1, "GW-PUNC-011", E, GW_FIX_MANUAL,
-				      depth == 0 ? "成对标点缺少前半部分" : "成对标点交叉或不匹配");
-				return;
-			}
-			depth--;
-			goto next;
-		}
-	next:;
 	}
-	if (depth > 0 && depth <= ARRAY_LEN(stack))
-		gw_at(out, doc, i, pos[depth - 1], pos[depth - 1] + 1, "GW-PUNC-011", E,
+	if (ps.depth > 0 && ps.depth <= ARRAY_LEN(pos))
+		gw_at(out, doc, i, pos[ps.depth - 1], pos[ps.depth - 1] + 1, "GW-PUNC-011", E,
 		      GW_FIX_MANUAL, "成对标点缺少后半部分");
 }
 

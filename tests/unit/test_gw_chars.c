@@ -378,3 +378,118 @@ TEST(gw_chars_stray_space_prefilter_misses_no_match)
 	}
 	ASSERT(seen > 100);
 }
+
+/* GW-PUNC-011 as it was written before the nesting moved to gw_pairs_feed:
+ * 0 no fault, 1 a closing mark without an opening one, 2 crossing, 3 an
+ * opening mark left open; *at: where. */
+static int pairs_reference(const uint32_t *txt, size_t n, size_t *at)
+{
+	static const uint32_t open[] = {0x201C, 0x2018, 0x300A, 0x3008, 0xFF08, 0x3014, 0x3010};
+	static const uint32_t close[] = {0x201D, 0x2019, 0x300B, 0x3009, 0xFF09, 0x3015, 0x3011};
+	uint32_t stack[64];
+	size_t pos[64];
+	size_t depth = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		for (size_t t = 0; t < ARRAY_LEN(open); t++) {
+			if (txt[k] == open[t]) {
+				if (depth < ARRAY_LEN(stack)) {
+					stack[depth] = close[t];
+					pos[depth] = k;
+				}
+				depth++;
+			}
+		}
+		for (size_t t = 0; t < ARRAY_LEN(close); t++) {
+			if (txt[k] != close[t])
+				continue;
+			if (depth == 0 || depth > ARRAY_LEN(stack) || stack[depth - 1] != txt[k]) {
+				*at = k;
+				return depth == 0 ? 1 : 2;
+			}
+			depth--;
+		}
+	}
+	if (depth > 0 && depth <= ARRAY_LEN(stack)) {
+		*at = pos[depth - 1];
+		return 3;
+	}
+	return 0;
+}
+
+/* GW-PUNC-011 and GW_C_PAIRS_OK against the reference, on random texts of
+ * paired marks (some nested deeper than the 64 levels kept). */
+TEST(gw_chars_pairs_match_reference)
+{
+	/* “ ” ‘ ’ 《 》 （ ） 〔 〕 【 】 「 中 */
+	static const uint32_t alpha[] = {0x201C, 0x201D, 0x2018, 0x2019, 0x300A, 0x300B, 0xFF08,
+					 0xFF09, 0x3014, 0x3015, 0x3010, 0x3011, 0x300C, 0x4E2D};
+	static const char *const msg[] = {NULL, "成对标点缺少前半部分", "成对标点交叉或不匹配",
+					  "成对标点缺少后半部分"};
+	struct gw_profile prof;
+	uint32_t seed = 6464;
+	int seen[4] = {0, 0, 0, 0};
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 20000; round++) {
+		struct ustr u;
+		char *utf8;
+		struct gw_doc doc;
+		struct gw_findings f;
+		struct err e = {0};
+		size_t n = 1 + (size_t)(round % 12);
+		size_t deep = round % 50 == 0 ? 60 + (size_t)(round % 9) : 0;
+
+		ustr_init(&u);
+		ustr_add_cstr(&u, "关于开展检查的通知\n");
+		for (size_t k = 0; k < deep; k++)
+			ustr_push(&u, 0x300A);
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			/* half the rounds pair the marks up more often */
+			if (round % 2 == 0 && k > 0 && (seed >> 20) % 3 == 0 &&
+			    u.p[u.len - 1] % 2 == 0 && u.p[u.len - 1] != 0x4E2D)
+				ustr_push(&u, u.p[u.len - 1] + 1);
+			else
+				ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
+		}
+		for (size_t k = 0; k < deep; k++)
+			ustr_push(&u, 0x300B);
+		utf8 = ustr_to_utf8(&u, 0, u.len);
+		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		gw_findings_init(&f);
+		gw_rules_punc(&doc, &f);
+		for (size_t i = 0; i < doc.n; i++) {
+			const struct gw_para *p = &doc.paras[i];
+			size_t at = 0;
+			int want = p->role == GW_ROLE_BLANK
+				       ? 0
+				       : pairs_reference(p->text.p, p->text.len, &at);
+			const struct gw_finding *got = NULL;
+
+			for (size_t k = 0; k < f.n; k++) {
+				if (f.v[k].para == (long)i &&
+				    strcmp(f.v[k].rule, "GW-PUNC-011") == 0)
+					got = &f.v[k];
+			}
+			ASSERT_EQ(got != NULL, want != 0);
+			if (want != 0) {
+				char *ex = gw_excerpt(p, at, at + 1);
+
+				ASSERT_STR_EQ(got->message, msg[want]);
+				ASSERT_STR_EQ(got->excerpt, ex);
+				free(ex);
+			}
+			/* the bit: no fault and nothing left open */
+			if (p->chars & GW_C_PAIRS_OK)
+				ASSERT_EQ(want, 0);
+			seen[want]++;
+		}
+		gw_findings_free(&f);
+		gw_doc_free(&doc);
+		free(utf8);
+		ustr_free(&u);
+	}
+	for (int k = 0; k < 4; k++)
+		ASSERT(seen[k] > 100);
+}
