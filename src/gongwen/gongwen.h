@@ -125,11 +125,13 @@ enum {
  * when one 、 has both neighbours named (a missing neighbour fails its
  * test). The rules about 、 test a bit instead of scanning every 、 again. */
 enum {
-	GW_DH_ORDINAL = 1u << 0, /* after 一-九 十 先 次 (第一、 首先、 其次、) */
-	GW_DH_CN19 = 1u << 1,	 /* between two of 一二三四五六七八九 */
-	GW_DH_DIG19 = 1u << 2,	 /* between two of 1-9 */
-	GW_DH_DENG = 1u << 3,	 /* before 等 or a character below U+3001 */
-	GW_DH_BOOK = 1u << 4	 /* after one of 》” and before one of 《“ */
+	/* a 、 GW-BODY-015's pattern may replace (第一、 首先、 其次、 at the
+	 * start of a clause; set wherever the pattern matches) */
+	GW_DH_ORDINAL = 1u << 0,
+	GW_DH_CN19 = 1u << 1,  /* between two of 一二三四五六七八九 */
+	GW_DH_DIG19 = 1u << 2, /* between two of 1-9 */
+	GW_DH_DENG = 1u << 3,  /* before 等 or a character below U+3001 */
+	GW_DH_BOOK = 1u << 4   /* after one of 》” and before one of 《“ */
 };
 
 /* The bit of code point c in gw_para.cps (10 bits: one of 1024). */

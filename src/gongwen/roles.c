@@ -427,6 +427,43 @@ static unsigned nian_bits(uint32_t b)
 	return c;
 }
 
+/* 一 to 十 */
+static bool is_cn_digit10(uint32_t c)
+{
+	return gw_is_cn_digit19(c) || c == 0x5341;
+}
+
+/* May an enumerator (第一, 首先 …) start at t[s]? GW-BODY-015 wants the
+ * start of the text or one of 。；：！？，） or \s before it (every Unicode
+ * space is below U+3001, so all of those are allowed here). */
+static bool enumerator_start(const uint32_t *t, size_t s)
+{
+	uint32_t c;
+
+	if (s == 0)
+		return true;
+	c = t[s - 1];
+	return c <= 0x3000 || c == 0x3002 || c == 0xFF1B || c == 0xFF1A || c == 0xFF01 ||
+	       c == 0xFF1F || c == 0xFF0C || c == 0xFF09;
+}
+
+/* Is the 、 at t[k] one GW-BODY-015's pattern replaces: after 第[一-十]{1,2},
+ * 首先 or 其次 at an enumerator_start, and not before [一-十第]? */
+static bool enumerator_dunhao(const uint32_t *t, size_t n, size_t k)
+{
+	if (k + 1 < n && (is_cn_digit10(t[k + 1]) || t[k + 1] == 0x7B2C))
+		return false;
+	if (k >= 2 && ((t[k - 2] == 0x9996 && t[k - 1] == 0x5148) ||
+		       (t[k - 2] == 0x5176 && t[k - 1] == 0x6B21)))
+		return enumerator_start(t, k - 2);
+	if (k < 2 || !is_cn_digit10(t[k - 1]))
+		return false;
+	if (t[k - 2] == 0x7B2C && enumerator_start(t, k - 2))
+		return true;
+	return k >= 3 && is_cn_digit10(t[k - 2]) && t[k - 3] == 0x7B2C &&
+	       enumerator_start(t, k - 3);
+}
+
 /* The GW_DH_* bits of the 、 at t[k] (n characters). */
 static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
 {
@@ -436,8 +473,7 @@ static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
 	uint32_t a = has_a ? t[k + 1] : 0;
 	unsigned c = 0;
 
-	/* GW-BODY-015: 第一、 首先、 其次、 */
-	if (has_b && (gw_is_cn_digit19(b) || b == 0x5341 || b == 0x5148 || b == 0x6B21))
+	if (enumerator_dunhao(t, n, k)) /* GW-BODY-015: 第一、 首先、 其次、 */
 		c |= GW_DH_ORDINAL;
 	if (has_b && has_a && gw_is_cn_digit19(b) && gw_is_cn_digit19(a)) /* GW-PUNC-009 */
 		c |= GW_DH_CN19;

@@ -214,11 +214,8 @@ static void rule_enumerators(struct gw_doc *doc, size_t i, struct gw_findings *o
 {
 	const struct gw_para *p = &doc->paras[i];
 
-	/* the pattern replaces a 、 after 第, 首先 or 其次: a 、 after the end
-	 * of 第[一-十]{1,2}, 首先 or 其次 */
-	if (!(p->dunhao & GW_DH_ORDINAL) ||
-	    !(gw_para_may_have(p, 0x7B2C) || gw_para_may_have(p, 0x9996) ||
-	      gw_para_may_have(p, 0x5176)))
+	/* GW_DH_ORDINAL: a 、 the pattern replaces (noted by gw_detect_roles) */
+	if (!(p->dunhao & GW_DH_ORDINAL))
 		return;
 	gw_replace_all(out, doc, i,
 		       "(?<![^。；：！？，）\\s])(?:第[一二三四五六七八九十]{1,2}|首先|其次)\\K、"

@@ -135,11 +135,6 @@ TEST(gw_chars_before_nian_match_definition)
 		ASSERT(seen[k] > 100);
 }
 
-static bool ends_ordinal(uint32_t c)
-{
-	return gw_is_cn_digit19(c) || c == 0x5341 || c == 0x5148 || c == 0x6B21;
-}
-
 static bool deng_or_space(uint32_t c)
 {
 	return c == 0x7B49 || c < 0x3001;
@@ -156,13 +151,17 @@ static bool book_quote_open(uint32_t c)
 }
 
 /* The neighbours of a 、 (gw_para.dunhao) against the scan of every 、
- * (gw_has_around) that the rules ran before. */
+ * (gw_has_around) that the rules ran before, and GW_DH_ORDINAL against
+ * GW-BODY-015's pattern (set wherever it matches). */
 TEST(gw_chars_dunhao_bits_match_scan)
 {
-	/* 、 一 五 十 先 次 3 7 0 等 space 》 ” 《 “ 中 */
-	static const uint32_t alpha[] = {0x3001, 0x3001, 0x4E00, 0x4E94, 0x5341, 0x5148,
-					 0x6B21, '3',	 '7',	 '0',	 0x7B49, ' ',
-					 0x300B, 0x201D, 0x300A, 0x201C, 0x4E2D};
+	/* 、 一 五 十 先 次 3 7 0 等 space 》 ” 《 “ 中 第 首 其 ， */
+	static const uint32_t alpha[] = {0x3001, 0x3001, 0x4E00, 0x4E94, 0x5341, 0x5148, 0x6B21,
+					 '3',	 '7',	 '0',	 0x7B49, ' ',	 0x300B, 0x201D,
+					 0x300A, 0x201C, 0x4E2D, 0x7B2C, 0x9996, 0x5176, 0xFF0C};
+	static const char enumerator[] =
+	    "(?<![^。；：！？，）\\s])(?:第[一二三四五六七八九十]{1,2}|首先|其次)\\K、"
+	    "(?![一二三四五六七八九十第])";
 	static const unsigned bits[] = {GW_DH_ORDINAL, GW_DH_CN19, GW_DH_DIG19, GW_DH_DENG,
 					GW_DH_BOOK};
 	struct gw_profile prof;
@@ -170,7 +169,7 @@ TEST(gw_chars_dunhao_bits_match_scan)
 	int seen[5] = {0, 0, 0, 0, 0};
 
 	gw_profile_national(&prof);
-	for (int round = 0; round < 20000; round++) {
+	for (int round = 0; round < 40000; round++) {
 		struct ustr u;
 		char *utf8;
 		struct gw_doc doc;
@@ -188,12 +187,20 @@ TEST(gw_chars_dunhao_bits_match_scan)
 		if (doc.n == 1) {
 			const struct gw_para *p = &doc.paras[0];
 
-			want[0] = gw_has_around(p, 0x3001, ends_ordinal, NULL);
+			size_t s;
+			size_t en;
+
+			want[0] = gw_re(enumerator, p, 0, &s, &en, NULL, 0);
 			want[1] = gw_has_around(p, 0x3001, gw_is_cn_digit19, gw_is_cn_digit19);
 			want[2] = gw_has_around(p, 0x3001, gw_is_digit19, gw_is_digit19);
 			want[3] = gw_has_around(p, 0x3001, NULL, deng_or_space);
 			want[4] = gw_has_around(p, 0x3001, book_quote_close, book_quote_open);
-			for (int k = 0; k < 5; k++) {
+			/* GW_DH_ORDINAL may also be set where a character below
+			 * U+3001 that is no \s stands before the enumerator */
+			if (want[0])
+				ASSERT(p->dunhao & GW_DH_ORDINAL);
+			seen[0] += want[0];
+			for (int k = 1; k < 5; k++) {
 				ASSERT_EQ((p->dunhao & bits[k]) != 0, want[k]);
 				seen[k] += want[k];
 			}
