@@ -118,7 +118,9 @@ enum {
 	GW_C_NIAN_OTH = 1u << 15, /* O or ０ */
 	/* the paired marks of GW-PUNC-011 nest and balance (gw_pairs_feed
 	 * finds no fault and ends at depth 0; also set without any mark) */
-	GW_C_PAIRS_OK = 1u << 16
+	GW_C_PAIRS_OK = 1u << 16,
+	/* four of 〇零一二三四五六七八九 directly before a 年 (GW-NUM-002) */
+	GW_C_NIAN_CN4 = 1u << 17
 };
 
 /* What surrounds a 、 (U+3001) somewhere in a paragraph: each bit is set

@@ -464,6 +464,21 @@ static bool enumerator_dunhao(const uint32_t *t, size_t n, size_t k)
 	       enumerator_start(t, k - 3);
 }
 
+/* 〇零一二三四五六七八九: the digits of a year GW-NUM-002 reads */
+static bool is_year_cn_digit(uint32_t c)
+{
+	return c == 0x3007 || c == 0x96F6 || gw_is_cn_digit19(c);
+}
+
+/* GW_C_NIAN_CN4 when the 年 at t[j] follows four is_year_cn_digit. */
+static unsigned nian_cn4_bit(const uint32_t *t, size_t j)
+{
+	return j >= 4 && is_year_cn_digit(t[j - 1]) && is_year_cn_digit(t[j - 2]) &&
+		       is_year_cn_digit(t[j - 3]) && is_year_cn_digit(t[j - 4])
+		   ? GW_C_NIAN_CN4
+		   : 0;
+}
+
 /* The GW_DH_* bits of the 、 at t[k] (n characters). */
 static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
 {
@@ -519,7 +534,7 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh)
 				pairs_bad = gw_pairs_feed(&pairs, ch) == GW_PAIR_BAD;
 		}
 		if (ch == 0x5E74 && j >= 1)
-			c |= nian_bits(t[j - 1]);
+			c |= nian_bits(t[j - 1]) | nian_cn4_bit(t, j);
 		if (ch == 0x3001)
 			*dh |= dunhao_bits(t, n, j);
 	}
@@ -551,7 +566,7 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh)
 		if ((b & GW_C_PAIRMARK) && !pairs_bad)
 			pairs_bad = gw_pairs_feed(&pairs, ch) == GW_PAIR_BAD;
 		if (ch == 0x5E74)
-			c |= nian_bits(t[j - 1]);
+			c |= nian_bits(t[j - 1]) | nian_cn4_bit(t, j);
 		else if (ch == 0x3001)
 			*dh |= dunhao_bits(t, n, j);
 	}

@@ -737,7 +737,8 @@ static void rule_cn_dates(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t e;
 	size_t from = 0;
 
-	if (!gw_cn_numeral_before_nian(p, false))
+	/* the pattern needs four of [〇零一二三四五六七八九] before a 年 */
+	if (!(p->chars & GW_C_NIAN_CN4))
 		return;
 	while (gw_re("(?<!农历)(?<!民国)(?<!光绪)(?<!宣统)(?<!乾隆)(?<!康熙)(?<!道光)(?<!咸丰)"
 		     "([〇零一二三四五六七八九]{4})年(?:([一二三四五六七八九十]{1,2})月"

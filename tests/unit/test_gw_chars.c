@@ -500,3 +500,45 @@ TEST(gw_chars_pairs_match_reference)
 	for (int k = 0; k < 4; k++)
 		ASSERT(seen[k] > 100);
 }
+
+/* GW_C_NIAN_CN4 against its definition, a 年 after four of
+ * [〇零一二三四五六七八九]. */
+TEST(gw_chars_nian_cn4_matches_pattern)
+{
+	/* 年 〇 零 二 五 九 十 2 中 */
+	static const uint32_t alpha[] = {0x5E74, 0x3007, 0x96F6, 0x4E8C, 0x4E94,
+					 0x4E5D, 0x5341, '2',	 0x4E2D};
+	struct gw_profile prof;
+	uint32_t seed = 2025;
+	int seen = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 20000; round++) {
+		struct ustr u;
+		char *utf8;
+		struct gw_doc doc;
+		struct err e = {0};
+		size_t n = 1 + (size_t)(round % 9);
+
+		ustr_init(&u);
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
+		}
+		utf8 = ustr_to_utf8(&u, 0, u.len);
+		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		for (size_t i = 0; i < doc.n; i++) {
+			size_t s;
+			size_t en;
+			bool want = gw_re("[〇零一二三四五六七八九]{4}年", &doc.paras[i], 0, &s,
+					  &en, NULL, 0);
+
+			ASSERT_EQ((doc.paras[i].chars & GW_C_NIAN_CN4) != 0, want);
+			seen += want;
+		}
+		gw_doc_free(&doc);
+		free(utf8);
+		ustr_free(&u);
+	}
+	ASSERT(seen > 100);
+}
