@@ -232,6 +232,20 @@ struct att_list {
 	long last;    /* last 附件说明 paragraph, -1 none */
 };
 
+/* The first character of p that is an ASCII digit or not below U+3001 (0
+ * if none). Every \s is below U+3001, so a pattern "^\s*X" can match only
+ * where this is X (X a digit or at least U+3001). */
+static uint32_t lead_char(const struct gw_para *p)
+{
+	for (size_t k = 0; k < p->text.len; k++) {
+		uint32_t c = p->text.p[k];
+
+		if (c > 0x3000 || gw_is_digit09(c))
+			return c;
+	}
+	return 0;
+}
+
 static void att_collect(const struct gw_doc *doc, struct att_list *al)
 {
 	long first = -1;
@@ -274,11 +288,16 @@ static void att_collect(const struct gw_doc *doc, struct att_list *al)
 		size_t e;
 		int num = 0;
 
+		/* both patterns start with \\s* and 附 or (the second) a digit */
+		uint32_t lead = lead_char(p);
+
 		if (p->role == GW_ROLE_SIG || p->role == GW_ROLE_DATE ||
-		    gw_re("^\\s*附\\s*件\\s*[0-9０-９一二三四五六七八九十]*\\s*[:：]?\\s*$", p, 0,
-			  &s, &e, NULL, 0))
+		    (lead == 0x9644 &&
+		     gw_re("^\\s*附\\s*件\\s*[0-9０-９一二三四五六七八九十]*\\s*[:：]?\\s*$", p, 0,
+			   &s, &e, NULL, 0)))
 			break;
-		if (!gw_re("^\\s*(?:附\\s*件\\s*[:：]\\s*)?([0-9]{1,2})\\s*[.．、]", p, 0, &s, &e,
+		if ((lead != 0x9644 && !gw_is_digit09(lead)) ||
+		    !gw_re("^\\s*(?:附\\s*件\\s*[:：]\\s*)?([0-9]{1,2})\\s*[.．、]", p, 0, &s, &e,
 			   g, 1))
 			continue;
 		for (long k = g[0]; k < g[1]; k++)
@@ -398,14 +417,12 @@ static bool att_on_new_page(const struct gw_doc *doc, size_t i)
 	return false;
 }
 
-static void rule_attachment_pages(struct gw_doc *doc, struct gw_findings *out)
+static void rule_attachment_pages(struct gw_doc *doc, const struct att_list *al,
+				  struct gw_findings *out)
 {
-	struct att_list al;
-
-	att_collect(doc, &al);
-	if (al.last < 0)
-		goto out;
-	for (size_t i = (size_t)al.last + 1; i < doc->n; i++) {
+	if (al->last < 0)
+		return;
+	for (size_t i = (size_t)al->last + 1; i < doc->n; i++) {
 		const struct gw_para *p = &doc->paras[i];
 		long g[4];
 		size_t a;
@@ -418,7 +435,7 @@ static void rule_attachment_pages(struct gw_doc *doc, struct gw_findings *out)
 		long t;
 
 		gw_strip(p, &a, &b);
-		if (b <= a ||
+		if (b <= a || p->text.p[a] != 0x9644 /* the pattern starts with 附 */ ||
 		    !text_re_search(text_re_get("^附\\s*件\\s*([0-9０-９]{1,3}|[一二三四五"
 						"六七八九十]{1,3})?\\s*([:：])?$"),
 				    p->text.p + a, b - a, 0, &s, &e, g, 2))
@@ -441,19 +458,19 @@ static void rule_attachment_pages(struct gw_doc *doc, struct gw_findings *out)
 			gw_at(out, doc, i, a, b, "GW-ATT-005", E, GW_FIX_AUTO,
 			      "附件应另面编排：附件标签前应插入分页符");
 		/* GW-ATT-007: number and title as in the 附件说明. */
-		if ((num > 0 && (size_t)num > al.count) || (num == 0 && al.count != 1)) {
+		if ((num > 0 && (size_t)num > al->count) || (num == 0 && al->count != 1)) {
 			if (num > 0)
 				gw_at(out, doc, i, a, b, "GW-ATT-007", E, GW_FIX_MANUAL,
-				      "附件说明中只列出%zu个附件，没有“%s”", al.count, want);
+				      "附件说明中只列出%zu个附件，没有“%s”", al->count, want);
 			continue;
 		}
-		if ((size_t)(num > 0 ? num : 1) > al.n)
+		if ((size_t)(num > 0 ? num : 1) > al->n)
 			continue;
 		t = next_nonblank(doc, i);
 		if (t < 0)
 			continue;
 		{
-			const struct ustr *nm = &al.names[num > 0 ? num - 1 : 0];
+			const struct ustr *nm = &al->names[num > 0 ? num - 1 : 0];
 			long t2 = next_nonblank(doc, (size_t)t);
 			bool ok;
 
@@ -476,18 +493,13 @@ static void rule_attachment_pages(struct gw_doc *doc, struct gw_findings *out)
 			ustr_free(&w);
 		}
 	}
-out:
-	att_free(&al);
 }
 
 /* GW-ATT-009: references to attachments the 附件说明 does not list. */
-static void rule_att_refs(struct gw_doc *doc, struct gw_findings *out)
+static void rule_att_refs(struct gw_doc *doc, const struct att_list *al, struct gw_findings *out)
 {
-	struct att_list al;
-
-	att_collect(doc, &al);
-	if (al.last < 0 || al.count == 0)
-		goto out;
+	if (al->last < 0 || al->count == 0)
+		return;
 	for (size_t i = 0; i < doc->n; i++) {
 		const struct gw_para *p = &doc->paras[i];
 		long g[2];
@@ -505,16 +517,15 @@ static void rule_att_refs(struct gw_doc *doc, struct gw_findings *out)
 
 			for (long k = g[0]; k < g[1]; k++)
 				num = num * 10 + (int)(p->text.p[k] - '0');
-			if ((size_t)num > al.count && al.count > 1) {
+			if ((size_t)num > al->count && al->count > 1) {
 				gw_at(out, doc, i, s, e, "GW-ATT-009", W, GW_FIX_MANUAL,
-				      "正文引用“附件%d”，但附件说明只列出%zu个附件", num, al.count);
+				      "正文引用“附件%d”，但附件说明只列出%zu个附件", num,
+				      al->count);
 				break;
 			}
 			from = e;
 		}
 	}
-out:
-	att_free(&al);
 }
 
 /* --- 署名, 附注, 版记 ---------------------------------------------------- */
@@ -1438,8 +1449,14 @@ void gw_rules_extra(struct gw_doc *doc, struct gw_findings *out)
 {
 	rule_title_text(doc, out);
 	rule_to_separators(doc, out);
-	rule_attachment_pages(doc, out);
-	rule_att_refs(doc, out);
+	{
+		struct att_list al; /* the 附件说明, read once for both rules */
+
+		att_collect(doc, &al);
+		rule_attachment_pages(doc, &al, out);
+		rule_att_refs(doc, &al, out);
+		att_free(&al);
+	}
 	rule_sig_text(doc, out);
 	rule_note_order(doc, out);
 	for (size_t i = 0; i < doc->n; i++) {

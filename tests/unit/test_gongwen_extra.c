@@ -144,6 +144,14 @@ TEST(gwx_att_009_reference_beyond_list)
 	x_expect("请按附件3格式报送。\n附件：1.防汛责任清单\n2.值班表\n", "GW-ATT-009", true);
 	x_expect("请按附件2格式报送。\n附件：1.防汛责任清单\n2.值班表\n", "GW-ATT-009", false);
 	x_expect("按《办法》附件3执行。\n附件：1.防汛责任清单\n2.值班表\n", "GW-ATT-009", false);
+	/* numbered lines indented with spaces and U+3000 count too */
+	x_expect("请按附件3格式报送。\n附件：1.防汛责任清单\n　　2.值班表\n \t3.物资表\n",
+		 "GW-ATT-009", false);
+	x_expect("请按附件4格式报送。\n附件：1.防汛责任清单\n　　2.值班表\n \t3.物资表\n",
+		 "GW-ATT-009", true);
+	/* an indented label line ends the list: what follows is no item */
+	x_expect("请按附件3格式报送。\n附件：1.防汛责任清单\n2.值班表\n　附件\n1.甲\n2.乙\n3.丙\n",
+		 "GW-ATT-009", true);
 }
 
 TEST(gwx_sign_009_request_contact)
