@@ -1127,14 +1127,23 @@ static bool cp_followed_by(const uint32_t *t, size_t n, uint32_t c, const char *
 struct de_next {
 	int n;
 	uint32_t c[DE_NEXT_MAX];
+	uint64_t bloom; /* bit de_bloom_bit(f) of every f in c */
 };
 
+static unsigned de_bloom_bit(uint32_t c)
+{
+	return (unsigned)((c * 0x9E3779B1u) >> 26);
+}
+
 /* Is 的 directly followed by one of the characters of set somewhere in p?
- * (cp_followed_by, with the followers collected once in de.) */
-static bool de_followed_by(const struct gw_para *p, struct de_next *de, const char *set)
+ * (cp_followed_by, with the followers collected once in de.) set_cp[0..
+ * set_n): the code points of set. */
+static bool de_followed_by(const struct gw_para *p, struct de_next *de, const char *set,
+			   const uint32_t *set_cp, size_t set_n)
 {
 	if (de->n < 0) {
 		de->n = 0;
+		de->bloom = 0;
 		/* from one 的 to the next (text_ucs_chr), one not last */
 		for (long at = text_ucs_chr(p->text.p, p->text.len, 0, 0x7684 /* 的 */);
 		     at >= 0 && (size_t)at + 1 < p->text.len && de->n <= DE_NEXT_MAX;
@@ -1146,17 +1155,23 @@ static bool de_followed_by(const struct gw_para *p, struct de_next *de, const ch
 				k++;
 			if (k < de->n)
 				continue;
-			if (de->n == DE_NEXT_MAX)
+			if (de->n == DE_NEXT_MAX) {
 				de->n++;
-			else
+			} else {
 				de->c[de->n++] = f;
+				de->bloom |= (uint64_t)1 << de_bloom_bit(f);
+			}
 		}
 	}
 	if (de->n > DE_NEXT_MAX)
 		return cp_followed_by(p->text.p, p->text.len, 0x7684, set);
-	for (int k = 0; k < de->n; k++) {
-		if (cp_in(set, de->c[k]))
-			return true;
+	for (size_t j = 0; j < set_n; j++) {
+		if (!((de->bloom >> de_bloom_bit(set_cp[j])) & 1))
+			continue;
+		for (int k = 0; k < de->n; k++) {
+			if (de->c[k] == set_cp[j])
+				return true;
+		}
 	}
 	return false;
 }
@@ -1164,8 +1179,11 @@ static bool de_followed_by(const struct gw_para *p, struct de_next *de, const ch
 /* ctx_need decoded once (ctx_build): the code points of each literal, and
  * the first context rule with the same literal. */
 #define CTX_NEED_MAX 4
+#define CTX_NEXT_MAX 16
 static uint32_t ctx_need_cp[ARRAY_LEN(ctx_rules)][CTX_NEED_MAX];
 static unsigned char ctx_need_n[ARRAY_LEN(ctx_rules)];
+static uint32_t ctx_next_cp[ARRAY_LEN(ctx_rules)][CTX_NEXT_MAX]; /* ctx_next decoded */
+static unsigned char ctx_next_n[ARRAY_LEN(ctx_rules)];
 static unsigned char ctx_need_first[ARRAY_LEN(ctx_rules)];
 static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
 
@@ -1185,6 +1203,16 @@ static void ctx_build(void)
 				abort();
 			at += text_utf8_decode(s + at, n - at, &cp);
 			ctx_need_cp[r][ctx_need_n[r]++] = cp;
+		}
+		for (size_t m = ctx_next[r] ? strlen(ctx_next[r]) : 0, at2 = 0; at2 < m;) {
+			uint32_t cp;
+
+			/* a longer set: raise CTX_NEXT_MAX */
+			assert(ctx_next_n[r] < CTX_NEXT_MAX);
+			if (ctx_next_n[r] >= CTX_NEXT_MAX)
+				abort();
+			at2 += text_utf8_decode(ctx_next[r] + at2, m - at2, &cp);
+			ctx_next_cp[r][ctx_next_n[r]++] = cp;
 		}
 		ctx_need_first[r] = (unsigned char)r;
 		for (size_t q = 0; q < r && s != NULL; q++) {
@@ -1258,7 +1286,8 @@ static void ctx_scan(struct para_scan *ps)
 					: -1;
 			if (has[r] < 0)
 				continue;
-			if (ctx_next[r] != NULL && !de_followed_by(p, &de, ctx_next[r]))
+			if (ctx_next[r] != NULL &&
+			    !de_followed_by(p, &de, ctx_next[r], ctx_next_cp[r], ctx_next_n[r]))
 				continue;
 		}
 		if (r == CTX_XIANG && !xiang_cue(p))
