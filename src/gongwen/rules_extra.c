@@ -738,6 +738,29 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 
 /* --- numbers ------------------------------------------------------------- */
 
+/* A necessary condition of GW-NUM-017's pattern "(?<=[0-9])\s?(?:KV|…|kwh)":
+ * a K or k after a digit, or after one character below U+3001 (every \s
+ * is) after a digit. */
+static bool unit_after_digit(const struct gw_para *p)
+{
+	static const uint32_t ks[] = {'K', 'k'};
+	const uint32_t *t = p->text.p;
+
+	for (size_t q = 0; q < ARRAY_LEN(ks); q++) {
+		if (!gw_para_may_have(p, ks[q]))
+			continue;
+		for (long at = text_ucs_chr(t, p->text.len, 1, ks[q]); at >= 0;
+		     at = text_ucs_chr(t, p->text.len, (size_t)at + 1, ks[q])) {
+			size_t k = (size_t)at;
+
+			if (gw_is_digit09(t[k - 1]) ||
+			    (k >= 2 && t[k - 1] < 0x3001 && gw_is_digit09(t[k - 2])))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* GW-NUM-002: 公历 dates in Arabic numerals (GB/T 15835 §4.1.1). */
 static void rule_cn_dates(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
@@ -917,7 +940,7 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	    gw_re("(?<![0-9,])[12],[0-9]{3}年", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-013", I, GW_FIX_SUGGEST, "年份不使用千分撇分节");
 	/* GW-NUM-017: unit symbols per GB 3100-3102. */
-	if ((p->chars & GW_C_ALPHA) &&
+	if ((p->chars & GW_C_ALPHA) && unit_after_digit(p) &&
 	    gw_re("(?<=[0-9])\\s?(?:KV|Kv|KM|Km|Kg|KG|KW|Kw|KWh|Kwh|kwh|KWH)(?![A-Za-z])", p, 0, &s,
 		  &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-017", I, GW_FIX_SUGGEST,

@@ -542,3 +542,60 @@ TEST(gw_chars_nian_cn4_matches_pattern)
 	}
 	ASSERT(seen > 100);
 }
+
+/* GW-NUM-017 (unit symbols in the wrong case) reports exactly where its
+ * pattern matches in a body paragraph: the K-after-digit scan before it
+ * may not miss a match. */
+TEST(gw_chars_unit_symbol_prefilter_misses_no_match)
+{
+	/* K k V W h m g 3 space U+3000 中 */
+	static const uint32_t alpha[] = {'K', 'k', 'V', 'W',	'h',   'm',
+					 'g', '3', ' ', 0x3000, 0x4E2D};
+	static const char pat[] =
+	    "(?<=[0-9])\\s?(?:KV|Kv|KM|Km|Kg|KG|KW|Kw|KWh|Kwh|kwh|KWH)(?![A-Za-z])";
+	struct gw_profile prof;
+	uint32_t seed = 17;
+	int seen = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 20000; round++) {
+		struct ustr u;
+		char *utf8;
+		struct gw_doc doc;
+		struct gw_findings f;
+		struct err e = {0};
+		size_t n = 2 + (size_t)(round % 8);
+
+		ustr_init(&u);
+		ustr_add_cstr(&u, "关于开展检查的通知\n各单位：\n现将有关事项通知如下");
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
+		}
+		ustr_add_cstr(&u, "。\n");
+		utf8 = ustr_to_utf8(&u, 0, u.len);
+		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		gw_findings_init(&f);
+		gw_rules_extra(&doc, &f);
+		for (size_t i = 0; i < doc.n; i++) {
+			size_t s;
+			size_t en;
+			bool want;
+			bool got = false;
+
+			if (doc.paras[i].role != GW_ROLE_BODY)
+				continue;
+			want = gw_re(pat, &doc.paras[i], 0, &s, &en, NULL, 0);
+			for (size_t k = 0; k < f.n; k++)
+				got = got || (f.v[k].para == (long)i &&
+					      strcmp(f.v[k].rule, "GW-NUM-017") == 0);
+			ASSERT_EQ(got, want);
+			seen += want;
+		}
+		gw_findings_free(&f);
+		gw_doc_free(&doc);
+		free(utf8);
+		ustr_free(&u);
+	}
+	ASSERT(seen > 100);
+}
