@@ -59,6 +59,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uchar.h>
 
 #include "gongwen/docx_util.h"
 #include "gongwen/rules_common.h"
@@ -824,28 +825,38 @@ static void rule_cn_dates(struct gw_doc *doc, size_t i, struct gw_findings *out)
 }
 
 /* GW-NUM-007: fixed expressions keep their Chinese numerals. */
+/* Length of a UTF-32 literal. */
+static size_t u32_len(const char32_t *s)
+{
+	size_t n = 0;
+
+	while (s[n] != 0)
+		n++;
+	return n;
+}
+
 static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	static const struct {
 		const char *pat;
 		const char *rep;
-		uint32_t need;	 /* a character the pattern cannot match without */
-		const char *lit; /* a literal every match contains */
+		uint32_t need;	     /* a character the pattern cannot match without */
+		const char32_t *lit; /* a literal every match contains (decoded) */
 	} fx[] = {
-	    {"(?<![0-9.０-９])1律", "一律", 0x5F8B, "1律"},
-	    {"(?<![0-9.０-９])1方面", "一方面", 0x65B9, "1方面"},
-	    {"(?<![0-9.０-９])1旦", "一旦", 0x65E6, "1旦"},
-	    {"(?<![0-9.０-９])1般(?![0-9])", "一般", 0x822C, "1般"},
-	    {"(?<![0-9.０-９])1切", "一切", 0x5207, "1切"},
-	    {"(?<![0-9.０-９])1致(?![0-9])", "一致", 0x81F4, "1致"},
-	    {"统1(?![0-9])", "统一", 0x7EDF, "统1"},
-	    {"唯1(?![0-9])", "唯一", 0x552F, "唯1"},
-	    {"第1书记", "第一书记", 0x4E66, "第1书记"},
-	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五", 0x4E94, "14五"},
-	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五", 0x4E94, "15五"},
-	    {"(?<![0-9.])5四运动", "五四运动", 0x56DB, "5四运动"},
-	    {"(?<![0-9.])9三学社", "九三学社", 0x4E09, "9三学社"},
-	    {"1带1路", "一带一路", 0x5E26, "1带1路"},
+	    {"(?<![0-9.０-９])1律", "一律", 0x5F8B, U"1律"},
+	    {"(?<![0-9.０-９])1方面", "一方面", 0x65B9, U"1方面"},
+	    {"(?<![0-9.０-９])1旦", "一旦", 0x65E6, U"1旦"},
+	    {"(?<![0-9.０-９])1般(?![0-9])", "一般", 0x822C, U"1般"},
+	    {"(?<![0-9.０-９])1切", "一切", 0x5207, U"1切"},
+	    {"(?<![0-9.０-９])1致(?![0-9])", "一致", 0x81F4, U"1致"},
+	    {"统1(?![0-9])", "统一", 0x7EDF, U"统1"},
+	    {"唯1(?![0-9])", "唯一", 0x552F, U"唯1"},
+	    {"第1书记", "第一书记", 0x4E66, U"第1书记"},
+	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五", 0x4E94, U"14五"},
+	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五", 0x4E94, U"15五"},
+	    {"(?<![0-9.])5四运动", "五四运动", 0x56DB, U"5四运动"},
+	    {"(?<![0-9.])9三学社", "九三学社", 0x4E09, U"9三学社"},
+	    {"1带1路", "一带一路", 0x5E26, U"1带1路"},
 	};
 	struct gw_finding *fd = NULL;
 
@@ -856,7 +867,8 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 		size_t e;
 
 		while (gw_para_may_have(p, fx[k].need) &&
-		       text_ucs_find(p->text.p, p->text.len, from, fx[k].lit) >= 0 &&
+		       text_ucs_find_ucs(p->text.p, p->text.len, from, fx[k].lit,
+					 u32_len(fx[k].lit)) >= 0 &&
 		       gw_re(fx[k].pat, p, from, &s, &e, NULL, 0)) {
 			if (fd == NULL)
 				fd = gw_at(out, doc, i, s, e, "GW-NUM-007", E, GW_FIX_AUTO,
