@@ -114,22 +114,6 @@ bool gw_has_around(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_
 	return false;
 }
 
-bool gw_is_digit19(uint32_t c)
-{
-	return c >= '1' && c <= '9';
-}
-
-bool gw_is_digit09(uint32_t c)
-{
-	return c >= '0' && c <= '9';
-}
-
-bool gw_is_cn_digit19(uint32_t c)
-{
-	return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
-	       c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D;
-}
-
 int gw_pairs_feed(struct gw_pairs *ps, uint32_t c)
 {
 	static const uint32_t open[] = {0x201C, 0x2018, 0x300A, 0x3008, 0xFF08, 0x3014, 0x3010};
