@@ -797,7 +797,16 @@ static void mark_quoted(struct para_scan *ps, const struct gw_para *p)
 	ps->quoted_ready = true;
 	ps->quoted = xgrow(ps->quoted, &ps->quoted_cap, p->text.len + 1, 1);
 	for (size_t k = 0; k < p->text.len; k++) {
-		int q = quote_mark(p->text.p[k]);
+		uint32_t c = p->text.p[k];
+		int q;
+
+		/* every mark quote_mark knows lies in U+2018-U+201D or
+		 * U+3008-U+300F: Han characters take the short way */
+		if (c - 0x3010u < 0xFFFFu - 0x3010u) {
+			ps->quoted[k] = depth > 0;
+			continue;
+		}
+		q = quote_mark(c);
 
 		if (q > 0)
 			depth++;
@@ -809,6 +818,9 @@ static void mark_quoted(struct para_scan *ps, const struct gw_para *p)
 
 static bool span_quoted(struct para_scan *ps, size_t s, size_t e)
 {
+	/* every mark quote_mark knows is a GW_C_PAIRMARK */
+	if (!(ps->doc->paras[ps->i].chars & GW_C_PAIRMARK))
+		return false;
 	if (!ps->quoted_ready)
 		mark_quoted(ps, &ps->doc->paras[ps->i]);
 	for (size_t k = s; k < e; k++) {
