@@ -120,7 +120,11 @@ enum {
 	 * finds no fault and ends at depth 0; also set without any mark) */
 	GW_C_PAIRS_OK = 1u << 16,
 	/* four of 〇零一二三四五六七八九 directly before a 年 (GW-NUM-002) */
-	GW_C_NIAN_CN4 = 1u << 17
+	GW_C_NIAN_CN4 = 1u << 17,
+	/* GW-PUNC-012: a 《 opened directly inside a 《 (counting 《》〈〉
+	 * only), or a “ inside a “ (counting “”‘’ only); or too deep to tell */
+	GW_C_NEST_BOOK = 1u << 18,
+	GW_C_NEST_QUOTE = 1u << 19
 };
 
 /* What surrounds a 、 (U+3001) somewhere in a paragraph: each bit is set

@@ -480,6 +480,55 @@ static unsigned nian_cn4_bit(const uint32_t *t, size_t j)
 		   : 0;
 }
 
+/* The marks of one family of GW-PUNC-012 (outer open, outer close, inner
+ * open, inner close) seen so far: bit k of open0 is set when level k was
+ * opened by fam[0]. Closing marks pop a level whatever they are: where the
+ * rule reports, the family's marks balance and nest, so this is its stack. */
+struct fam_nest {
+	uint64_t open0;
+	unsigned depth;
+	bool deep; /* more than 64 levels: note the bit without knowing */
+};
+
+/* Feed c; true when c is fam[0] opened directly inside fam[0]. */
+static bool fam_feed(struct fam_nest *f, uint32_t c, const uint32_t fam[4])
+{
+	bool inner;
+
+	if (c == fam[1] || c == fam[3]) {
+		if (f->depth > 0)
+			f->depth--;
+		return false;
+	}
+	if (c != fam[0] && c != fam[2])
+		return false;
+	if (f->depth >= 64)
+		f->deep = true;
+	if (f->deep)
+		return true;
+	inner = c == fam[0] && f->depth > 0 && ((f->open0 >> (f->depth - 1)) & 1);
+	if (c == fam[0])
+		f->open0 |= (uint64_t)1 << f->depth;
+	else
+		f->open0 &= ~((uint64_t)1 << f->depth);
+	f->depth++;
+	return inner;
+}
+
+/* The GW_C_NEST_* bits of the paired mark ch. */
+static unsigned nest_bits(struct fam_nest *books, struct fam_nest *quotes, uint32_t ch)
+{
+	static const uint32_t book_fam[4] = {0x300A, 0x300B, 0x3008, 0x3009};
+	static const uint32_t quote_fam[4] = {0x201C, 0x201D, 0x2018, 0x2019};
+	unsigned c = 0;
+
+	if (fam_feed(books, ch, book_fam))
+		c |= GW_C_NEST_BOOK;
+	if (fam_feed(quotes, ch, quote_fam))
+		c |= GW_C_NEST_QUOTE;
+	return c;
+}
+
 /* The GW_DH_* bits of the 、 at t[k] (n characters). */
 static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
 {
@@ -514,6 +563,8 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh)
 	unsigned c = 0;
 	struct gw_pairs pairs;
 	bool pairs_bad = false;
+	struct fam_nest books = {0, 0, false};
+	struct fam_nest quotes = {0, 0, false};
 
 	pairs.depth = 0;
 	/* the first five characters: the neighbour tests look back only as
@@ -531,8 +582,11 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh)
 			unsigned b = char_bits(ch, j >= 1 ? t[j - 1] : 0);
 
 			c |= b;
-			if ((b & GW_C_PAIRMARK) && !pairs_bad)
-				pairs_bad = gw_pairs_feed(&pairs, ch) == GW_PAIR_BAD;
+			if (b & GW_C_PAIRMARK) {
+				c |= nest_bits(&books, &quotes, ch);
+				if (!pairs_bad)
+					pairs_bad = gw_pairs_feed(&pairs, ch) == GW_PAIR_BAD;
+			}
 		}
 		if (ch == 0x5E74 && j >= 1)
 			c |= nian_bits(t[j - 1]) | nian_cn4_bit(t, j);
@@ -564,8 +618,11 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh)
 			continue;
 		b = char_bits(ch, t[j - 1]);
 		c |= b;
-		if ((b & GW_C_PAIRMARK) && !pairs_bad)
-			pairs_bad = gw_pairs_feed(&pairs, ch) == GW_PAIR_BAD;
+		if (b & GW_C_PAIRMARK) {
+			c |= nest_bits(&books, &quotes, ch);
+			if (!pairs_bad)
+				pairs_bad = gw_pairs_feed(&pairs, ch) == GW_PAIR_BAD;
+		}
 		if (ch == 0x5E74)
 			c |= nian_bits(t[j - 1]) | nian_cn4_bit(t, j);
 		else if (ch == 0x3001)

@@ -636,8 +636,9 @@ static void rule_attend(struct gw_doc *doc, size_t i, struct gw_findings *out)
 
 /* GW-PUNC-012: same-type nesting goes 《〈〉》 and “‘’” (a third level may
  * reuse the outer form, so only a mark directly inside its twin counts). */
-static void nest_pair(struct gw_doc *doc, size_t i, const uint32_t fam[4], const char *in_open,
-		      const char *in_close, struct gw_finding **fd, struct gw_findings *out)
+static void nest_pair(struct gw_doc *doc, size_t i, const uint32_t fam[4], unsigned nest_bit,
+		      const char *in_open, const char *in_close, struct gw_finding **fd,
+		      struct gw_findings *out)
 {
 	const struct gw_para *p = &doc->paras[i];
 	uint32_t st_c[16];
@@ -650,7 +651,8 @@ static void nest_pair(struct gw_doc *doc, size_t i, const uint32_t fam[4], const
 	/* an inner pair is a fam[0] inside a fam[0]: nothing to report without two */
 	long first;
 
-	if (!gw_para_may_have(p, fam[0]) ||
+	/* nest_bit (gw_detect_roles): some fam[0] directly inside a fam[0] */
+	if (!(p->chars & nest_bit) || !gw_para_may_have(p, fam[0]) ||
 	    (first = text_ucs_chr(p->text.p, p->text.len, 0, fam[0])) < 0 ||
 	    text_ucs_chr(p->text.p, p->text.len, (size_t)first + 1, fam[0]) < 0)
 		return;
@@ -705,8 +707,8 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 	static const uint32_t books[4] = {0x300A, 0x300B, 0x3008, 0x3009};
 	static const uint32_t quotes[4] = {0x201C, 0x201D, 0x2018, 0x2019};
 
-	nest_pair(doc, i, books, "〈", "〉", &fd, out);
-	nest_pair(doc, i, quotes, "‘", "’", &fd, out);
+	nest_pair(doc, i, books, GW_C_NEST_BOOK, "〈", "〉", &fd, out);
+	nest_pair(doc, i, quotes, GW_C_NEST_QUOTE, "‘", "’", &fd, out);
 	/* GW-PUNC-009: "三五天", not "三、五天" (abbreviations like 第一、二季度 keep it). */
 	while ((p->dunhao & GW_DH_CN19) &&
 	       gw_re("(?<![第0-9一二三四五六七八九十百千])([一二三四五六七八九])、"

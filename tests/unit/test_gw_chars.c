@@ -599,3 +599,110 @@ TEST(gw_chars_unit_symbol_prefilter_misses_no_match)
 	}
 	ASSERT(seen > 100);
 }
+
+/* For a family of GW-PUNC-012 (outer open, outer close, inner open, inner
+ * close): 1 when some fam[0] opens directly inside a fam[0], 0 when none
+ * does, -1 when the family's marks do not balance. */
+static int nested_same(const struct ustr *u, const uint32_t fam[4])
+{
+	uint32_t st[64];
+	size_t depth = 0;
+	int found = 0;
+
+	for (size_t k = 0; k < u->len; k++) {
+		uint32_t c = u->p[k];
+
+		if (c == fam[0] || c == fam[2]) {
+			if (depth == ARRAY_LEN(st))
+				return -1;
+			if (c == fam[0] && depth > 0 && st[depth - 1] == fam[0])
+				found = 1;
+			st[depth++] = c;
+		} else if (c == fam[1] || c == fam[3]) {
+			if (depth == 0 || st[depth - 1] != (c == fam[1] ? fam[0] : fam[2]))
+				return -1;
+			depth--;
+		}
+	}
+	return depth == 0 ? found : -1;
+}
+
+/* GW-PUNC-012 (same-type nesting) reports only where gw_detect_roles noted
+ * a 《 directly inside a 《 or a “ inside a “ (GW_C_NEST_*), on random texts
+ * of the two families' marks; where a family balances, its bit is exactly
+ * nested_same. */
+TEST(gw_chars_nest_bits_cover_reports)
+{
+	/* 《 》 〈 〉 “ ” ‘ ’ 中 */
+	static const uint32_t alpha[] = {0x300A, 0x300B, 0x3008, 0x3009, 0x201C,
+					 0x201D, 0x2018, 0x2019, 0x4E2D};
+	struct gw_profile prof;
+	uint32_t seed = 1212;
+	int seen = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 30000; round++) {
+		struct ustr u;
+		char *utf8;
+		struct gw_doc doc;
+		struct gw_findings f;
+		struct err e = {0};
+		size_t n = 4 + (size_t)(round % 13);
+		uint32_t open[16];
+		size_t depth = 0;
+
+		/* marks nested properly (a stray one now and then), so that the
+		 * rule, which wants each family balanced, has something to say */
+		ustr_init(&u);
+		ustr_add_cstr(&u, "关于开展检查的通知\n各单位：\n现将有关事项通知如下");
+		for (size_t k = 0; k < n; k++) {
+			unsigned r;
+
+			seed = seed * 1103515245u + 12345u;
+			r = (seed >> 16) % 16;
+			if (r < 6 && depth < ARRAY_LEN(open)) {
+				open[depth] = alpha[2 * (r % 4)];
+				ustr_push(&u, open[depth++]);
+			} else if (r < 11 && depth > 0) {
+				ustr_push(&u, open[--depth] + 1);
+			} else if (r == 11) {
+				ustr_push(&u, alpha[(seed >> 8) % ARRAY_LEN(alpha)]);
+			} else {
+				ustr_push(&u, 0x4E2D);
+			}
+		}
+		while (depth > 0)
+			ustr_push(&u, open[--depth] + 1);
+		ustr_add_cstr(&u, "。\n");
+		utf8 = ustr_to_utf8(&u, 0, u.len);
+		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		for (size_t i = 0; i < doc.n; i++) {
+			static const uint32_t books[4] = {0x300A, 0x300B, 0x3008, 0x3009};
+			static const uint32_t quotes[4] = {0x201C, 0x201D, 0x2018, 0x2019};
+			int b = nested_same(&doc.paras[i].text, books);
+			int q = nested_same(&doc.paras[i].text, quotes);
+
+			/* where a family balances, its bit is exact */
+			if (b >= 0)
+				ASSERT_EQ((doc.paras[i].chars & GW_C_NEST_BOOK) != 0, b == 1);
+			if (q >= 0)
+				ASSERT_EQ((doc.paras[i].chars & GW_C_NEST_QUOTE) != 0, q == 1);
+		}
+		gw_findings_init(&f);
+		gw_rules_extra(&doc, &f);
+		for (size_t k = 0; k < f.n; k++) {
+			const struct gw_para *p;
+
+			if (strcmp(f.v[k].rule, "GW-PUNC-012") != 0 || f.v[k].para < 0)
+				continue;
+			p = &doc.paras[f.v[k].para];
+			ASSERT((p->chars & (GW_C_NEST_BOOK | GW_C_NEST_QUOTE)) != 0);
+			seen++;
+		}
+		gw_findings_free(&f);
+		gw_doc_free(&doc);
+		free(utf8);
+		ustr_free(&u);
+	}
+	ASSERT(seen > 100);
+}
