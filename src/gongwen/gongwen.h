@@ -87,6 +87,9 @@ struct gw_para {
 	size_t label_len; /* headings: gw_parse_label's label_len of text (set with level) */
 	unsigned chars;	  /* GW_C_* bits: which character classes occur (rule prefilter) */
 	unsigned dunhao;  /* GW_DH_* bits: what surrounds its 、 (set with chars) */
+	/* [apunct_lo, apunct_hi): from the first to the last GW_C_APUNCT
+	 * character (empty without one; set with chars) */
+	size_t apunct_lo, apunct_hi;
 	uint64_t cps[16]; /* code points present, 1024-bit Bloom filter (gw_para_may_have) */
 	xmlNodePtr node;  /* NULL for .txt */
 	/* .docx: the runs behind text (doc_docx_para_text's segments), kept so

@@ -551,11 +551,13 @@ static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
 	return c;
 }
 
-/* The GW_C_* summary of a text (and in *dh the GW_DH_* bits), and its code
- * points added to the Bloom filter cps. Most characters are Han and only
+/* The GW_C_* summary of a text (and in *dh the GW_DH_* bits, in [*ap_lo,
+ * *ap_hi) the span of its GW_C_APUNCT characters), and its code points
+ * added to the Bloom filter cps. Most characters are Han and only
  * need the filter and the neighbour comparisons; the paired marks are fed
  * to gw_pairs_feed on the way (GW_C_PAIRS_OK). */
-static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh)
+static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh, size_t *ap_lo,
+			   size_t *ap_hi)
 {
 	const uint32_t *t = u->p;
 	size_t n = u->len;
@@ -586,6 +588,11 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh)
 				c |= nest_bits(&books, &quotes, ch);
 				if (!pairs_bad)
 					pairs_bad = gw_pairs_feed(&pairs, ch) == GW_PAIR_BAD;
+			}
+			if (b & GW_C_APUNCT) {
+				if (*ap_hi == 0)
+					*ap_lo = j;
+				*ap_hi = j + 1;
 			}
 		}
 		if (ch == 0x5E74 && j >= 1)
@@ -623,6 +630,11 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh)
 			if (!pairs_bad)
 				pairs_bad = gw_pairs_feed(&pairs, ch) == GW_PAIR_BAD;
 		}
+		if (b & GW_C_APUNCT) {
+			if (*ap_hi == 0)
+				*ap_lo = j;
+			*ap_hi = j + 1;
+		}
 		if (ch == 0x5E74)
 			c |= nian_bits(t[j - 1]) | nian_cn4_bit(t, j);
 		else if (ch == 0x3001)
@@ -657,7 +669,9 @@ void gw_detect_roles(struct gw_doc *doc)
 
 		memset(P[i].cps, 0, sizeof(P[i].cps));
 		P[i].dunhao = 0;
-		c = para_chars(&P[i].text, P[i].cps, &P[i].dunhao);
+		P[i].apunct_lo = P[i].apunct_hi = 0;
+		c = para_chars(&P[i].text, P[i].cps, &P[i].dunhao, &P[i].apunct_lo,
+			       &P[i].apunct_hi);
 		P[i].chars = c;
 		P[i].role = is_blank(&P[i].text) ? GW_ROLE_BLANK : -1;
 		P[i].level = 0;

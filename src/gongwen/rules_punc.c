@@ -76,12 +76,12 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
 	size_t s;
 	size_t e;
 	/* Every mark handled is a GW_C_APUNCT (m is p's text, URLs blanked):
-	 * without one, nothing to scan. */
+	 * outside the span of those of p, nothing to do. */
 	const uint32_t *mt = m->p;
-	size_t mn = (p->chars & GW_C_APUNCT) ? m->len : 0;
+	size_t mn = p->apunct_hi <= m->len ? p->apunct_hi : m->len;
 
 	/* Count straight quotes already open before deciding curly direction. */
-	for (size_t k = 0; k < mn; k++) {
+	for (size_t k = p->apunct_lo; k < mn; k++) {
 		uint32_t c = mt[k];
 		const char *rep = NULL;
 

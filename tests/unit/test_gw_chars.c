@@ -706,3 +706,67 @@ TEST(gw_chars_nest_bits_cover_reports)
 	}
 	ASSERT(seen > 100);
 }
+
+/* The half-width punctuation rule reads only the span of a paragraph's
+ * GW_C_APUNCT characters (apunct_lo, apunct_hi): its findings and edits are
+ * the same as when it reads the whole paragraph. */
+TEST(gw_chars_apunct_span_same_as_whole_text)
+{
+	/* , . " ' ( ) : 中 1 space “ a */
+	static const uint32_t alpha[] = {',',	 '.',	 '"', '\'', '(',    ')', ':',
+					 0x4E2D, 0x4E2D, '1', ' ',  0x201C, 'a'};
+	struct gw_profile prof;
+	uint32_t seed = 404;
+	int seen = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 10000; round++) {
+		struct ustr u;
+		char *utf8;
+		struct gw_doc doc;
+		struct gw_findings f1;
+		struct gw_findings f2;
+		struct err e = {0};
+		size_t n = 1 + (size_t)(round % 12);
+
+		ustr_init(&u);
+		ustr_add_cstr(&u, "关于开展检查的通知\n");
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
+		}
+		utf8 = ustr_to_utf8(&u, 0, u.len);
+		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		gw_findings_init(&f1);
+		gw_rules_punc(&doc, &f1);
+		for (size_t i = 0; i < doc.n; i++) {
+			doc.paras[i].apunct_lo = 0;
+			doc.paras[i].apunct_hi = doc.paras[i].text.len;
+		}
+		gw_findings_init(&f2);
+		gw_rules_punc(&doc, &f2);
+		ASSERT_EQ(f1.n, f2.n);
+		for (size_t k = 0; k < f1.n; k++) {
+			ASSERT_STR_EQ(f1.v[k].rule, f2.v[k].rule);
+			ASSERT_EQ(f1.v[k].para, f2.v[k].para);
+			ASSERT_EQ(f1.v[k].nedits, f2.v[k].nedits);
+			for (size_t j = 0; j < f1.v[k].nedits; j++) {
+				const struct gw_edit *a = &f1.v[k].edits[j];
+				const struct gw_edit *b = &f2.v[k].edits[j];
+
+				ASSERT_EQ(a->start, b->start);
+				ASSERT_EQ(a->end, b->end);
+				ASSERT_EQ(a->nrep, b->nrep);
+				ASSERT(a->nrep == 0 ||
+				       memcmp(a->rep, b->rep, a->nrep * sizeof(uint32_t)) == 0);
+			}
+			seen += strcmp(f1.v[k].rule, "GW-PUNC-001") == 0;
+		}
+		gw_findings_free(&f1);
+		gw_findings_free(&f2);
+		gw_doc_free(&doc);
+		free(utf8);
+		ustr_free(&u);
+	}
+	ASSERT(seen > 100);
+}
