@@ -551,24 +551,62 @@ static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
 	return c;
 }
 
-/* The GW_C_* summary of a text (and in *dh the GW_DH_* bits, in [*ap_lo,
- * *ap_hi) the span of its GW_C_APUNCT characters), and its code points
- * added to the Bloom filter cps. Most characters are Han and only
- * need the filter and the neighbour comparisons; the paired marks are fed
- * to gw_pairs_feed on the way (GW_C_PAIRS_OK). */
-static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh, size_t *ap_lo,
-			   size_t *ap_hi)
-{
-	const uint32_t *t = u->p;
-	size_t n = u->len;
-	size_t head = n < 5 ? n : 5;
-	unsigned c = 0;
-	struct gw_pairs pairs;
-	bool pairs_bad = false;
-	struct fam_nest books = {0, 0, false};
-	struct fam_nest quotes = {0, 0, false};
+/* What para_chars notes besides the GW_C_* bits, in locals of its own
+ * until the end of the text. */
+struct mark_state {
+	struct gw_pairs pairs; /* GW-PUNC-011's nesting (GW_C_PAIRS_OK) */
+	bool pairs_bad;
+	struct fam_nest books, quotes; /* GW_C_NEST_BOOK, GW_C_NEST_QUOTE */
+	unsigned dunhao;	       /* gw_para.dunhao */
+	size_t ap_lo, ap_hi;	       /* gw_para.apunct_lo, apunct_hi */
+};
 
-	pairs.depth = 0;
+/* The GW_C_* bits of t[j] (of n), a character that is not a Han character
+ * other than 年; notes its GW_DH_* bits and the GW_C_APUNCT span in ms. */
+static inline __attribute__((always_inline)) unsigned
+other_char(struct mark_state *ms, const uint32_t *t, size_t n, size_t j)
+{
+	uint32_t ch = t[j];
+	unsigned c = char_bits(ch, j >= 1 ? t[j - 1] : 0);
+
+	if (c & GW_C_PAIRMARK) {
+		c |= nest_bits(&ms->books, &ms->quotes, ch);
+		if (!ms->pairs_bad)
+			ms->pairs_bad = gw_pairs_feed(&ms->pairs, ch) == GW_PAIR_BAD;
+	}
+	if (c & GW_C_APUNCT) {
+		if (ms->ap_hi == 0)
+			ms->ap_lo = j;
+		ms->ap_hi = j + 1;
+	}
+	if (ch == 0x5E74) {
+		if (j >= 1)
+			c |= nian_bits(t[j - 1]) | nian_cn4_bit(t, j);
+	} else if (ch == 0x3001) {
+		ms->dunhao |= dunhao_bits(t, n, j);
+	}
+	return c;
+}
+
+/* The GW_C_* summary of p's text; sets p's Bloom filter cps, its GW_DH_*
+ * bits and its GW_C_APUNCT span. Most characters are Han and only need the
+ * filter and the neighbour comparisons; the others go through other_char. */
+static unsigned para_chars(struct gw_para *p)
+{
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+	size_t head = n < 5 ? n : 5;
+	uint64_t *cps = p->cps;
+	unsigned c = 0;
+	struct mark_state ms;
+
+	memset(p->cps, 0, sizeof(p->cps));
+	ms.pairs.depth = 0;
+	ms.pairs_bad = false;
+	ms.books = (struct fam_nest){0, 0, false};
+	ms.quotes = (struct fam_nest){0, 0, false};
+	ms.dunhao = 0;
+	ms.ap_lo = ms.ap_hi = 0;
 	/* the first five characters: the neighbour tests look back only as
 	 * far as there are characters */
 	for (size_t j = 0; j < head; j++) {
@@ -580,30 +618,12 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh, si
 			c |= rep_bits(ch);
 		if (j >= 3 && ch == t[j - 2] && t[j - 1] == t[j - 3])
 			c |= GW_C_WORDREP;
-		if (ch - 0x4E00 > 0x9FFF - 0x4E00 || ch == 0x5E74) {
-			unsigned b = char_bits(ch, j >= 1 ? t[j - 1] : 0);
-
-			c |= b;
-			if (b & GW_C_PAIRMARK) {
-				c |= nest_bits(&books, &quotes, ch);
-				if (!pairs_bad)
-					pairs_bad = gw_pairs_feed(&pairs, ch) == GW_PAIR_BAD;
-			}
-			if (b & GW_C_APUNCT) {
-				if (*ap_hi == 0)
-					*ap_lo = j;
-				*ap_hi = j + 1;
-			}
-		}
-		if (ch == 0x5E74 && j >= 1)
-			c |= nian_bits(t[j - 1]) | nian_cn4_bit(t, j);
-		if (ch == 0x3001)
-			*dh |= dunhao_bits(t, n, j);
+		if (ch - 0x4E00 > 0x9FFF - 0x4E00 || ch == 0x5E74)
+			c |= other_char(&ms, t, n, j);
 	}
 	for (size_t j = head; j < n; j++) {
 		uint32_t ch = t[j];
 		unsigned h = gw_cp_hash(ch);
-		unsigned b;
 
 		cps[h >> 6] |= (uint64_t)1 << (h & 63);
 		/* both repetition tests need ch to equal one of the three
@@ -623,25 +643,13 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps, unsigned *dh, si
 		/* a Han character other than 年: nothing else to note */
 		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74)
 			continue;
-		b = char_bits(ch, t[j - 1]);
-		c |= b;
-		if (b & GW_C_PAIRMARK) {
-			c |= nest_bits(&books, &quotes, ch);
-			if (!pairs_bad)
-				pairs_bad = gw_pairs_feed(&pairs, ch) == GW_PAIR_BAD;
-		}
-		if (b & GW_C_APUNCT) {
-			if (*ap_hi == 0)
-				*ap_lo = j;
-			*ap_hi = j + 1;
-		}
-		if (ch == 0x5E74)
-			c |= nian_bits(t[j - 1]) | nian_cn4_bit(t, j);
-		else if (ch == 0x3001)
-			*dh |= dunhao_bits(t, n, j);
+		c |= other_char(&ms, t, n, j);
 	}
-	if (!pairs_bad && pairs.depth == 0)
+	if (!ms.pairs_bad && ms.pairs.depth == 0)
 		c |= GW_C_PAIRS_OK;
+	p->dunhao = ms.dunhao;
+	p->apunct_lo = ms.ap_lo;
+	p->apunct_hi = ms.ap_hi;
 	return c;
 }
 
@@ -667,11 +675,7 @@ void gw_detect_roles(struct gw_doc *doc)
 	for (size_t i = 0; i < n; i++) {
 		unsigned c = 0;
 
-		memset(P[i].cps, 0, sizeof(P[i].cps));
-		P[i].dunhao = 0;
-		P[i].apunct_lo = P[i].apunct_hi = 0;
-		c = para_chars(&P[i].text, P[i].cps, &P[i].dunhao, &P[i].apunct_lo,
-			       &P[i].apunct_hi);
+		c = para_chars(&P[i]);
 		P[i].chars = c;
 		P[i].role = is_blank(&P[i].text) ? GW_ROLE_BLANK : -1;
 		P[i].level = 0;
