@@ -135,6 +135,28 @@ TEST(gw_chars_before_nian_match_definition)
 		ASSERT(seen[k] > 100);
 }
 
+/* Open as .txt: head, then n characters drawn from alpha[0..na) with
+ * *seed, then tail. */
+static void random_doc(struct gw_doc *doc, const struct gw_profile *prof, const char *head,
+		       const uint32_t *alpha, size_t na, size_t n, uint32_t *seed, const char *tail)
+{
+	struct ustr u;
+	char *utf8;
+	struct err e = {0};
+
+	ustr_init(&u);
+	ustr_add_cstr(&u, head);
+	for (size_t k = 0; k < n; k++) {
+		*seed = *seed * 1103515245u + 12345u;
+		ustr_push(&u, alpha[(*seed >> 16) % na]);
+	}
+	ustr_add_cstr(&u, tail);
+	utf8 = ustr_to_utf8(&u, 0, u.len);
+	ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), prof, doc, &e), 0);
+	free(utf8);
+	ustr_free(&u);
+}
+
 static bool deng_or_space(uint32_t c)
 {
 	return c == 0x7B49 || c < 0x3001;
@@ -170,20 +192,11 @@ TEST(gw_chars_dunhao_bits_match_scan)
 
 	gw_profile_national(&prof);
 	for (int round = 0; round < 40000; round++) {
-		struct ustr u;
-		char *utf8;
 		struct gw_doc doc;
-		struct err e = {0};
 		size_t n = 1 + (size_t)(round % 8);
 		bool want[5];
 
-		ustr_init(&u);
-		for (size_t k = 0; k < n; k++) {
-			seed = seed * 1103515245u + 12345u;
-			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
-		}
-		utf8 = ustr_to_utf8(&u, 0, u.len);
-		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		random_doc(&doc, &prof, "", alpha, ARRAY_LEN(alpha), n, &seed, "");
 		if (doc.n == 1) {
 			const struct gw_para *p = &doc.paras[0];
 
@@ -206,8 +219,6 @@ TEST(gw_chars_dunhao_bits_match_scan)
 			}
 		}
 		gw_doc_free(&doc);
-		free(utf8);
-		ustr_free(&u);
 	}
 	for (int k = 0; k < 5; k++)
 		ASSERT(seen[k] > 20);
@@ -230,20 +241,11 @@ TEST(gw_chars_range_unit_prefilter_misses_no_match)
 
 	gw_profile_national(&prof);
 	for (int round = 0; round < 20000; round++) {
-		struct ustr u;
-		char *utf8;
 		struct gw_doc doc;
 		struct gw_findings f;
-		struct err e = {0};
 		size_t n = 3 + (size_t)(round % 9);
 
-		ustr_init(&u);
-		for (size_t k = 0; k < n; k++) {
-			seed = seed * 1103515245u + 12345u;
-			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
-		}
-		utf8 = ustr_to_utf8(&u, 0, u.len);
-		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		random_doc(&doc, &prof, "", alpha, ARRAY_LEN(alpha), n, &seed, "");
 		gw_findings_init(&f);
 		gw_rules_num(&doc, &f);
 		for (size_t i = 0; i < doc.n; i++) {
@@ -261,8 +263,6 @@ TEST(gw_chars_range_unit_prefilter_misses_no_match)
 		}
 		gw_findings_free(&f);
 		gw_doc_free(&doc);
-		free(utf8);
-		ustr_free(&u);
 	}
 	ASSERT(seen > 100);
 }
@@ -282,20 +282,11 @@ TEST(gw_chars_ellipsis_prefilter_misses_no_match)
 
 	gw_profile_national(&prof);
 	for (int round = 0; round < 20000; round++) {
-		struct ustr u;
-		char *utf8;
 		struct gw_doc doc;
 		struct gw_findings f;
-		struct err e = {0};
 		size_t n = 2 + (size_t)(round % 10);
 
-		ustr_init(&u);
-		for (size_t k = 0; k < n; k++) {
-			seed = seed * 1103515245u + 12345u;
-			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
-		}
-		utf8 = ustr_to_utf8(&u, 0, u.len);
-		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		random_doc(&doc, &prof, "", alpha, ARRAY_LEN(alpha), n, &seed, "");
 		gw_findings_init(&f);
 		gw_rules_punc(&doc, &f);
 		for (size_t i = 0; i < doc.n; i++) {
@@ -322,8 +313,6 @@ TEST(gw_chars_ellipsis_prefilter_misses_no_match)
 		}
 		gw_findings_free(&f);
 		gw_doc_free(&doc);
-		free(utf8);
-		ustr_free(&u);
 	}
 	ASSERT(seen > 100);
 }
@@ -343,22 +332,13 @@ TEST(gw_chars_stray_space_prefilter_misses_no_match)
 
 	gw_profile_national(&prof);
 	for (int round = 0; round < 20000; round++) {
-		struct ustr u;
-		char *utf8;
 		struct gw_doc doc;
 		struct gw_findings f;
-		struct err e = {0};
 		size_t n = 2 + (size_t)(round % 10);
 
 		/* a first line takes the title, so the random one is prose */
-		ustr_init(&u);
-		ustr_add_cstr(&u, "关于开展检查的通知\n");
-		for (size_t k = 0; k < n; k++) {
-			seed = seed * 1103515245u + 12345u;
-			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
-		}
-		utf8 = ustr_to_utf8(&u, 0, u.len);
-		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		random_doc(&doc, &prof, "关于开展检查的通知\n", alpha, ARRAY_LEN(alpha), n, &seed,
+			   "");
 		gw_findings_init(&f);
 		gw_rules_punc(&doc, &f);
 		for (size_t i = 0; i < doc.n; i++) {
@@ -380,8 +360,6 @@ TEST(gw_chars_stray_space_prefilter_misses_no_match)
 		}
 		gw_findings_free(&f);
 		gw_doc_free(&doc);
-		free(utf8);
-		ustr_free(&u);
 	}
 	ASSERT(seen > 100);
 }
@@ -514,19 +492,10 @@ TEST(gw_chars_nian_cn4_matches_pattern)
 
 	gw_profile_national(&prof);
 	for (int round = 0; round < 20000; round++) {
-		struct ustr u;
-		char *utf8;
 		struct gw_doc doc;
-		struct err e = {0};
 		size_t n = 1 + (size_t)(round % 9);
 
-		ustr_init(&u);
-		for (size_t k = 0; k < n; k++) {
-			seed = seed * 1103515245u + 12345u;
-			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
-		}
-		utf8 = ustr_to_utf8(&u, 0, u.len);
-		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		random_doc(&doc, &prof, "", alpha, ARRAY_LEN(alpha), n, &seed, "");
 		for (size_t i = 0; i < doc.n; i++) {
 			size_t s;
 			size_t en;
@@ -537,8 +506,6 @@ TEST(gw_chars_nian_cn4_matches_pattern)
 			seen += want;
 		}
 		gw_doc_free(&doc);
-		free(utf8);
-		ustr_free(&u);
 	}
 	ASSERT(seen > 100);
 }
@@ -559,22 +526,12 @@ TEST(gw_chars_unit_symbol_prefilter_misses_no_match)
 
 	gw_profile_national(&prof);
 	for (int round = 0; round < 20000; round++) {
-		struct ustr u;
-		char *utf8;
 		struct gw_doc doc;
 		struct gw_findings f;
-		struct err e = {0};
 		size_t n = 2 + (size_t)(round % 8);
 
-		ustr_init(&u);
-		ustr_add_cstr(&u, "关于开展检查的通知\n各单位：\n现将有关事项通知如下");
-		for (size_t k = 0; k < n; k++) {
-			seed = seed * 1103515245u + 12345u;
-			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
-		}
-		ustr_add_cstr(&u, "。\n");
-		utf8 = ustr_to_utf8(&u, 0, u.len);
-		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		random_doc(&doc, &prof, "关于开展检查的通知\n各单位：\n现将有关事项通知如下", alpha,
+			   ARRAY_LEN(alpha), n, &seed, "。\n");
 		gw_findings_init(&f);
 		gw_rules_extra(&doc, &f);
 		for (size_t i = 0; i < doc.n; i++) {
@@ -594,8 +551,6 @@ TEST(gw_chars_unit_symbol_prefilter_misses_no_match)
 		}
 		gw_findings_free(&f);
 		gw_doc_free(&doc);
-		free(utf8);
-		ustr_free(&u);
 	}
 	ASSERT(seen > 100);
 }
@@ -721,22 +676,13 @@ TEST(gw_chars_apunct_span_same_as_whole_text)
 
 	gw_profile_national(&prof);
 	for (int round = 0; round < 10000; round++) {
-		struct ustr u;
-		char *utf8;
 		struct gw_doc doc;
 		struct gw_findings f1;
 		struct gw_findings f2;
-		struct err e = {0};
 		size_t n = 1 + (size_t)(round % 12);
 
-		ustr_init(&u);
-		ustr_add_cstr(&u, "关于开展检查的通知\n");
-		for (size_t k = 0; k < n; k++) {
-			seed = seed * 1103515245u + 12345u;
-			ustr_push(&u, alpha[(seed >> 16) % ARRAY_LEN(alpha)]);
-		}
-		utf8 = ustr_to_utf8(&u, 0, u.len);
-		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
+		random_doc(&doc, &prof, "关于开展检查的通知\n", alpha, ARRAY_LEN(alpha), n, &seed,
+			   "");
 		gw_findings_init(&f1);
 		gw_rules_punc(&doc, &f1);
 		for (size_t i = 0; i < doc.n; i++) {
@@ -765,8 +711,6 @@ TEST(gw_chars_apunct_span_same_as_whole_text)
 		gw_findings_free(&f1);
 		gw_findings_free(&f2);
 		gw_doc_free(&doc);
-		free(utf8);
-		ustr_free(&u);
 	}
 	ASSERT(seen > 100);
 }
