@@ -86,6 +86,10 @@ struct gw_para {
 	bool label_ok;
 	size_t label_len; /* headings: gw_parse_label's label_len of text (set with level) */
 	unsigned chars;	  /* GW_C_* bits: which character classes occur (rule prefilter) */
+	unsigned dunhao;  /* GW_DH_* bits: what surrounds its 、 (set with chars) */
+	/* [apunct_lo, apunct_hi): from the first to the last GW_C_APUNCT
+	 * character (empty without one; set with chars) */
+	size_t apunct_lo, apunct_hi;
 	uint64_t cps[16]; /* code points present, 1024-bit Bloom filter (gw_para_may_have) */
 	xmlNodePtr node;  /* NULL for .txt */
 	/* .docx: the runs behind text (doc_docx_para_text's segments), kept so
@@ -114,7 +118,29 @@ enum {
 	/* what directly precedes a 年 somewhere (gw_digit_before, gw_cn_numeral_before_nian) */
 	GW_C_NIAN_DIG = 1u << 13, /* 0-9 */
 	GW_C_NIAN_CN = 1u << 14,  /* 〇 零 or text_cn_digit 1-10 (一 … 九 十) */
-	GW_C_NIAN_OTH = 1u << 15  /* O or ０ */
+	GW_C_NIAN_OTH = 1u << 15, /* O or ０ */
+	/* the paired marks of GW-PUNC-011 nest and balance (gw_pairs_feed
+	 * finds no fault and ends at depth 0; also set without any mark) */
+	GW_C_PAIRS_OK = 1u << 16,
+	/* four of 〇零一二三四五六七八九 directly before a 年 (GW-NUM-002) */
+	GW_C_NIAN_CN4 = 1u << 17,
+	/* GW-PUNC-012: a 《 opened directly inside a 《 (counting 《》〈〉
+	 * only), or a “ inside a “ (counting “”‘’ only); or too deep to tell */
+	GW_C_NEST_BOOK = 1u << 18,
+	GW_C_NEST_QUOTE = 1u << 19
+};
+
+/* What surrounds a 、 (U+3001) somewhere in a paragraph: each bit is set
+ * when one 、 has both neighbours named (a missing neighbour fails its
+ * test). The rules about 、 test a bit instead of scanning every 、 again. */
+enum {
+	/* a 、 GW-BODY-015's pattern may replace (第一、 首先、 其次、 at the
+	 * start of a clause; set wherever the pattern matches) */
+	GW_DH_ORDINAL = 1u << 0,
+	GW_DH_CN19 = 1u << 1,  /* between two of 一二三四五六七八九 */
+	GW_DH_DIG19 = 1u << 2, /* between two of 1-9 */
+	GW_DH_DENG = 1u << 3,  /* before 等 or a character below U+3001 */
+	GW_DH_BOOK = 1u << 4   /* after one of 》” and before one of 《“ */
 };
 
 /* The bit of code point c in gw_para.cps (10 bits: one of 1024). */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "gongwen/gongwen.h"
+#include "gongwen/rules_common.h"
 #include "text/regex.h"
 
 static const char *const role_names[] = {"blank", "mark",   "copyno", "secret", "urgency", "docno",
@@ -367,8 +368,9 @@ static bool is_point_mark(uint32_t c)
 }
 
 /* The GW_C_* bits of one character that is not a Han character other than
- * 年 (prev: the character before it, 0 at the start). */
-static unsigned char_bits(uint32_t ch, uint32_t prev)
+ * 年 (prev: the character before it, 0 at the start). Inlined into both
+ * loops of para_chars: it runs for every such character of the document. */
+static inline __attribute__((always_inline)) unsigned char_bits(uint32_t ch, uint32_t prev)
 {
 	/* , ; : ? ! . " ' ( ) as bits of a mask (all below 64) */
 	static const uint64_t apunct =
@@ -426,16 +428,185 @@ static unsigned nian_bits(uint32_t b)
 	return c;
 }
 
-/* The GW_C_* summary of a text, and its code points added to the Bloom
- * filter cps. Most characters are Han and only need the filter and the
- * neighbour comparisons. */
-static unsigned para_chars(const struct ustr *u, uint64_t *cps)
+/* 一 to 十 */
+static bool is_cn_digit10(uint32_t c)
 {
-	const uint32_t *t = u->p;
-	size_t n = u->len;
-	size_t head = n < 5 ? n : 5;
+	return gw_is_cn_digit19(c) || c == 0x5341;
+}
+
+/* May an enumerator (第一, 首先 …) start at t[s]? GW-BODY-015 wants the
+ * start of the text or one of 。；：！？，） or \s before it (every Unicode
+ * space is below U+3001, so all of those are allowed here). */
+static bool enumerator_start(const uint32_t *t, size_t s)
+{
+	uint32_t c;
+
+	if (s == 0)
+		return true;
+	c = t[s - 1];
+	return c <= 0x3000 || c == 0x3002 || c == 0xFF1B || c == 0xFF1A || c == 0xFF01 ||
+	       c == 0xFF1F || c == 0xFF0C || c == 0xFF09;
+}
+
+/* Is the 、 at t[k] one GW-BODY-015's pattern replaces: after 第[一-十]{1,2},
+ * 首先 or 其次 at an enumerator_start, and not before [一-十第]? */
+static bool enumerator_dunhao(const uint32_t *t, size_t n, size_t k)
+{
+	if (k + 1 < n && (is_cn_digit10(t[k + 1]) || t[k + 1] == 0x7B2C))
+		return false;
+	if (k >= 2 && ((t[k - 2] == 0x9996 && t[k - 1] == 0x5148) ||
+		       (t[k - 2] == 0x5176 && t[k - 1] == 0x6B21)))
+		return enumerator_start(t, k - 2);
+	if (k < 2 || !is_cn_digit10(t[k - 1]))
+		return false;
+	if (t[k - 2] == 0x7B2C && enumerator_start(t, k - 2))
+		return true;
+	return k >= 3 && is_cn_digit10(t[k - 2]) && t[k - 3] == 0x7B2C &&
+	       enumerator_start(t, k - 3);
+}
+
+/* 〇零一二三四五六七八九: the digits of a year GW-NUM-002 reads */
+static bool is_year_cn_digit(uint32_t c)
+{
+	return c == 0x3007 || c == 0x96F6 || gw_is_cn_digit19(c);
+}
+
+/* GW_C_NIAN_CN4 when the 年 at t[j] follows four is_year_cn_digit. */
+static unsigned nian_cn4_bit(const uint32_t *t, size_t j)
+{
+	return j >= 4 && is_year_cn_digit(t[j - 1]) && is_year_cn_digit(t[j - 2]) &&
+		       is_year_cn_digit(t[j - 3]) && is_year_cn_digit(t[j - 4])
+		   ? GW_C_NIAN_CN4
+		   : 0;
+}
+
+/* The marks of one family of GW-PUNC-012 (outer open, outer close, inner
+ * open, inner close) seen so far: bit k of open0 is set when level k was
+ * opened by fam[0]. Closing marks pop a level whatever they are: where the
+ * rule reports, the family's marks balance and nest, so this is its stack. */
+struct fam_nest {
+	uint64_t open0;
+	unsigned depth;
+	bool deep; /* more than 64 levels: note the bit without knowing */
+};
+
+/* Feed c; true when c is fam[0] opened directly inside fam[0]. */
+static bool fam_feed(struct fam_nest *f, uint32_t c, const uint32_t fam[4])
+{
+	bool inner;
+
+	if (c == fam[1] || c == fam[3]) {
+		if (f->depth > 0)
+			f->depth--;
+		return false;
+	}
+	if (c != fam[0] && c != fam[2])
+		return false;
+	if (f->depth >= 64)
+		f->deep = true;
+	if (f->deep)
+		return true;
+	inner = c == fam[0] && f->depth > 0 && ((f->open0 >> (f->depth - 1)) & 1);
+	if (c == fam[0])
+		f->open0 |= (uint64_t)1 << f->depth;
+	else
+		f->open0 &= ~((uint64_t)1 << f->depth);
+	f->depth++;
+	return inner;
+}
+
+/* The GW_C_NEST_* bits of the paired mark ch. */
+static unsigned nest_bits(struct fam_nest *books, struct fam_nest *quotes, uint32_t ch)
+{
+	static const uint32_t book_fam[4] = {0x300A, 0x300B, 0x3008, 0x3009};
+	static const uint32_t quote_fam[4] = {0x201C, 0x201D, 0x2018, 0x2019};
 	unsigned c = 0;
 
+	if (fam_feed(books, ch, book_fam))
+		c |= GW_C_NEST_BOOK;
+	if (fam_feed(quotes, ch, quote_fam))
+		c |= GW_C_NEST_QUOTE;
+	return c;
+}
+
+/* The GW_DH_* bits of the 、 at t[k] (n characters). */
+static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
+{
+	bool has_b = k > 0;
+	bool has_a = k + 1 < n;
+	uint32_t b = has_b ? t[k - 1] : 0;
+	uint32_t a = has_a ? t[k + 1] : 0;
+	unsigned c = 0;
+
+	if (enumerator_dunhao(t, n, k)) /* GW-BODY-015: 第一、 首先、 其次、 */
+		c |= GW_DH_ORDINAL;
+	if (has_b && has_a && gw_is_cn_digit19(b) && gw_is_cn_digit19(a)) /* GW-PUNC-009 */
+		c |= GW_DH_CN19;
+	if (has_b && has_a && gw_is_digit19(b) && gw_is_digit19(a)) /* GW-NUM-006 */
+		c |= GW_DH_DIG19;
+	if (has_a && (a == 0x7B49 || a < 0x3001)) /* GW-PUNC-007: 、等 */
+		c |= GW_DH_DENG;
+	if (has_b && has_a && (b == 0x300B || b == 0x201D) && (a == 0x300A || a == 0x201C))
+		c |= GW_DH_BOOK; /* GW-PUNC-008: 》、《 */
+	return c;
+}
+
+/* What para_chars notes besides the GW_C_* bits, in locals of its own
+ * until the end of the text. */
+struct mark_state {
+	struct gw_pairs pairs; /* GW-PUNC-011's nesting (GW_C_PAIRS_OK) */
+	bool pairs_bad;
+	struct fam_nest books, quotes; /* GW_C_NEST_BOOK, GW_C_NEST_QUOTE */
+	unsigned dunhao;	       /* gw_para.dunhao */
+	size_t ap_lo, ap_hi;	       /* gw_para.apunct_lo, apunct_hi */
+};
+
+/* The GW_C_* bits of t[j] (of n), a character that is not a Han character
+ * other than 年; notes its GW_DH_* bits and the GW_C_APUNCT span in ms. */
+static inline __attribute__((always_inline)) unsigned
+other_char(struct mark_state *ms, const uint32_t *t, size_t n, size_t j)
+{
+	uint32_t ch = t[j];
+	unsigned c = char_bits(ch, j >= 1 ? t[j - 1] : 0);
+
+	if (c & GW_C_PAIRMARK) {
+		c |= nest_bits(&ms->books, &ms->quotes, ch);
+		if (!ms->pairs_bad)
+			ms->pairs_bad = gw_pairs_feed(&ms->pairs, ch) == GW_PAIR_BAD;
+	}
+	if (c & GW_C_APUNCT) {
+		if (ms->ap_hi == 0)
+			ms->ap_lo = j;
+		ms->ap_hi = j + 1;
+	}
+	if (ch == 0x5E74) {
+		if (j >= 1)
+			c |= nian_bits(t[j - 1]) | nian_cn4_bit(t, j);
+	} else if (ch == 0x3001) {
+		ms->dunhao |= dunhao_bits(t, n, j);
+	}
+	return c;
+}
+
+/* The GW_C_* summary of p's text; sets p's Bloom filter cps, its GW_DH_*
+ * bits and its GW_C_APUNCT span. Most characters are Han and only need the
+ * filter and the neighbour comparisons; the others go through other_char. */
+static unsigned para_chars(struct gw_para *p)
+{
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+	size_t head = n < 5 ? n : 5;
+	uint64_t *cps = p->cps;
+	unsigned c = 0;
+	struct mark_state ms;
+
+	memset(p->cps, 0, sizeof(p->cps));
+	ms.pairs.depth = 0;
+	ms.pairs_bad = false;
+	ms.books = (struct fam_nest){0, 0, false};
+	ms.quotes = (struct fam_nest){0, 0, false};
+	ms.dunhao = 0;
+	ms.ap_lo = ms.ap_hi = 0;
 	/* the first five characters: the neighbour tests look back only as
 	 * far as there are characters */
 	for (size_t j = 0; j < head; j++) {
@@ -448,9 +619,7 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 		if (j >= 3 && ch == t[j - 2] && t[j - 1] == t[j - 3])
 			c |= GW_C_WORDREP;
 		if (ch - 0x4E00 > 0x9FFF - 0x4E00 || ch == 0x5E74)
-			c |= char_bits(ch, j >= 1 ? t[j - 1] : 0);
-		if (ch == 0x5E74 && j >= 1)
-			c |= nian_bits(t[j - 1]);
+			c |= other_char(&ms, t, n, j);
 	}
 	for (size_t j = head; j < n; j++) {
 		uint32_t ch = t[j];
@@ -474,10 +643,13 @@ static unsigned para_chars(const struct ustr *u, uint64_t *cps)
 		/* a Han character other than 年: nothing else to note */
 		if (ch - 0x4E00 <= 0x9FFF - 0x4E00 && ch != 0x5E74)
 			continue;
-		c |= char_bits(ch, t[j - 1]);
-		if (ch == 0x5E74)
-			c |= nian_bits(t[j - 1]);
+		c |= other_char(&ms, t, n, j);
 	}
+	if (!ms.pairs_bad && ms.pairs.depth == 0)
+		c |= GW_C_PAIRS_OK;
+	p->dunhao = ms.dunhao;
+	p->apunct_lo = ms.ap_lo;
+	p->apunct_hi = ms.ap_hi;
 	return c;
 }
 
@@ -503,8 +675,7 @@ void gw_detect_roles(struct gw_doc *doc)
 	for (size_t i = 0; i < n; i++) {
 		unsigned c = 0;
 
-		memset(P[i].cps, 0, sizeof(P[i].cps));
-		c = para_chars(&P[i].text, P[i].cps);
+		c = para_chars(&P[i]);
 		P[i].chars = c;
 		P[i].role = is_blank(&P[i].text) ? GW_ROLE_BLANK : -1;
 		P[i].level = 0;

@@ -77,6 +77,8 @@ bool gw_digit_sep_digit(const struct gw_para *p, const uint32_t *seps, size_t n)
 	if (!(p->chars & GW_C_DIGIT))
 		return false;
 	for (size_t q = 0; q < n; q++) {
+		if (!gw_para_may_have(p, seps[q]))
+			continue;
 		for (long at = text_ucs_chr(t, len, 1, seps[q]); at >= 0;
 		     at = text_ucs_chr(t, len, (size_t)at + 1, seps[q])) {
 			size_t a = (size_t)at;
@@ -112,20 +114,29 @@ bool gw_has_around(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_
 	return false;
 }
 
-bool gw_is_digit19(uint32_t c)
+int gw_pairs_feed(struct gw_pairs *ps, uint32_t c)
 {
-	return c >= '1' && c <= '9';
-}
+	static const uint32_t open[] = {0x201C, 0x2018, 0x300A, 0x3008, 0xFF08, 0x3014, 0x3010};
+	static const uint32_t close[] = {0x201D, 0x2019, 0x300B, 0x3009, 0xFF09, 0x3015, 0x3011};
 
-bool gw_is_digit09(uint32_t c)
-{
-	return c >= '0' && c <= '9';
-}
-
-bool gw_is_cn_digit19(uint32_t c)
-{
-	return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
-	       c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D;
+	for (size_t t = 0; t < ARRAY_LEN(open); t++) {
+		if (c == open[t]) {
+			if (ps->depth < ARRAY_LEN(ps->stack))
+				ps->stack[ps->depth] = close[t];
+			ps->depth++;
+			return GW_PAIR_OPEN;
+		}
+	}
+	for (size_t t = 0; t < ARRAY_LEN(close); t++) {
+		if (c != close[t])
+			continue;
+		if (ps->depth == 0 || ps->depth > ARRAY_LEN(ps->stack) ||
+		    ps->stack[ps->depth - 1] != c)
+			return GW_PAIR_BAD;
+		ps->depth--;
+		return GW_PAIR_CLOSE;
+	}
+	return GW_PAIR_NONE;
 }
 
 bool gw_role_is_text(int role)

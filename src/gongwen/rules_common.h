@@ -34,10 +34,36 @@ bool gw_digit_sep_digit(const struct gw_para *p, const uint32_t *seps, size_t n)
  * patterns that need e.g. "[1-9]、[1-9]". */
 bool gw_has_around(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_t),
 		   bool (*after)(uint32_t));
-/* Character tests for gw_has_around. */
-bool gw_is_digit19(uint32_t c);	   /* 1-9 */
-bool gw_is_digit09(uint32_t c);	   /* 0-9 */
-bool gw_is_cn_digit19(uint32_t c); /* 一二三四五六七八九 */
+/* Character tests for gw_has_around (inline: the per-character summaries
+ * of gw_detect_roles use them too). */
+static inline bool gw_is_digit19(uint32_t c) /* 1-9 */
+{
+	return c >= '1' && c <= '9';
+}
+
+static inline bool gw_is_digit09(uint32_t c) /* 0-9 */
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline bool gw_is_cn_digit19(uint32_t c) /* 一二三四五六七八九 */
+{
+	return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
+	       c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D;
+}
+
+/* The nesting of GW-PUNC-011's paired marks (“‘《〈（〔【 and their closing
+ * marks), fed one character at a time by gw_pairs_feed; start with depth 0.
+ * Only the innermost 64 levels are kept (a deeper closing mark is BAD). */
+struct gw_pairs {
+	uint32_t stack[64]; /* the closing mark each open level expects */
+	size_t depth;
+};
+enum { GW_PAIR_NONE, GW_PAIR_OPEN, GW_PAIR_CLOSE, GW_PAIR_BAD };
+/* Feed c: GW_PAIR_OPEN (depth grew), GW_PAIR_CLOSE (depth shrank),
+ * GW_PAIR_BAD (a closing mark without its opening one, or crossing; depth
+ * unchanged) or GW_PAIR_NONE (not one of the marks). */
+int gw_pairs_feed(struct gw_pairs *ps, uint32_t c);
 /* True for roles whose text is prose (rules of GB/T 15834/15835 apply). */
 bool gw_role_is_text(int role);
 

@@ -59,6 +59,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uchar.h>
 
 #include "gongwen/docx_util.h"
 #include "gongwen/rules_common.h"
@@ -209,22 +210,13 @@ static void rule_heading_end(struct gw_doc *doc, size_t i, struct gw_findings *o
 		      "独立成段的标题末尾一般不加句号；标题与正文同段时，标题后用句号");
 }
 
-/* The character before the 、: the end of 第[一-十]{1,2}, 首先 or 其次. */
-static bool ends_ordinal(uint32_t c)
-{
-	return gw_is_cn_digit19(c) || c == 0x5341 || c == 0x5148 || c == 0x6B21;
-}
-
 /* GW-BODY-015: "第一，" "首先，" take a comma (GB/T 15834 序次语). */
 static void rule_enumerators(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	const struct gw_para *p = &doc->paras[i];
 
-	/* the pattern replaces a 、 after 第, 首先 or 其次 */
-	if (!(p->chars & GW_C_DUNHAO) ||
-	    !(gw_para_may_have(p, 0x7B2C) || gw_para_may_have(p, 0x9996) ||
-	      gw_para_may_have(p, 0x5176)) ||
-	    !gw_has_around(p, 0x3001, ends_ordinal, NULL))
+	/* GW_DH_ORDINAL: a 、 the pattern replaces (noted by gw_detect_roles) */
+	if (!(p->dunhao & GW_DH_ORDINAL))
 		return;
 	gw_replace_all(out, doc, i,
 		       "(?<![^。；：！？，）\\s])(?:第[一二三四五六七八九十]{1,2}|首先|其次)\\K、"
@@ -240,6 +232,20 @@ struct att_list {
 	size_t count; /* attachments listed (highest "N." seen, wrapped lines too) */
 	long last;    /* last 附件说明 paragraph, -1 none */
 };
+
+/* The first character of p that is an ASCII digit or not below U+3001 (0
+ * if none). Every \s is below U+3001, so a pattern "^\s*X" can match only
+ * where this is X (X a digit or at least U+3001). */
+static uint32_t lead_char(const struct gw_para *p)
+{
+	for (size_t k = 0; k < p->text.len; k++) {
+		uint32_t c = p->text.p[k];
+
+		if (c > 0x3000 || gw_is_digit09(c))
+			return c;
+	}
+	return 0;
+}
 
 static void att_collect(const struct gw_doc *doc, struct att_list *al)
 {
@@ -283,11 +289,16 @@ static void att_collect(const struct gw_doc *doc, struct att_list *al)
 		size_t e;
 		int num = 0;
 
+		/* both patterns start with \\s* and 附 or (the second) a digit */
+		uint32_t lead = lead_char(p);
+
 		if (p->role == GW_ROLE_SIG || p->role == GW_ROLE_DATE ||
-		    gw_re("^\\s*附\\s*件\\s*[0-9０-９一二三四五六七八九十]*\\s*[:：]?\\s*$", p, 0,
-			  &s, &e, NULL, 0))
+		    (lead == 0x9644 &&
+		     gw_re("^\\s*附\\s*件\\s*[0-9０-９一二三四五六七八九十]*\\s*[:：]?\\s*$", p, 0,
+			   &s, &e, NULL, 0)))
 			break;
-		if (!gw_re("^\\s*(?:附\\s*件\\s*[:：]\\s*)?([0-9]{1,2})\\s*[.．、]", p, 0, &s, &e,
+		if ((lead != 0x9644 && !gw_is_digit09(lead)) ||
+		    !gw_re("^\\s*(?:附\\s*件\\s*[:：]\\s*)?([0-9]{1,2})\\s*[.．、]", p, 0, &s, &e,
 			   g, 1))
 			continue;
 		for (long k = g[0]; k < g[1]; k++)
@@ -407,14 +418,12 @@ static bool att_on_new_page(const struct gw_doc *doc, size_t i)
 	return false;
 }
 
-static void rule_attachment_pages(struct gw_doc *doc, struct gw_findings *out)
+static void rule_attachment_pages(struct gw_doc *doc, const struct att_list *al,
+				  struct gw_findings *out)
 {
-	struct att_list al;
-
-	att_collect(doc, &al);
-	if (al.last < 0)
-		goto out;
-	for (size_t i = (size_t)al.last + 1; i < doc->n; i++) {
+	if (al->last < 0)
+		return;
+	for (size_t i = (size_t)al->last + 1; i < doc->n; i++) {
 		const struct gw_para *p = &doc->paras[i];
 		long g[4];
 		size_t a;
@@ -427,7 +436,7 @@ static void rule_attachment_pages(struct gw_doc *doc, struct gw_findings *out)
 		long t;
 
 		gw_strip(p, &a, &b);
-		if (b <= a ||
+		if (b <= a || p->text.p[a] != 0x9644 /* the pattern starts with 附 */ ||
 		    !text_re_search(text_re_get("^附\\s*件\\s*([0-9０-９]{1,3}|[一二三四五"
 						"六七八九十]{1,3})?\\s*([:：])?$"),
 				    p->text.p + a, b - a, 0, &s, &e, g, 2))
@@ -450,19 +459,19 @@ static void rule_attachment_pages(struct gw_doc *doc, struct gw_findings *out)
 			gw_at(out, doc, i, a, b, "GW-ATT-005", E, GW_FIX_AUTO,
 			      "附件应另面编排：附件标签前应插入分页符");
 		/* GW-ATT-007: number and title as in the 附件说明. */
-		if ((num > 0 && (size_t)num > al.count) || (num == 0 && al.count != 1)) {
+		if ((num > 0 && (size_t)num > al->count) || (num == 0 && al->count != 1)) {
 			if (num > 0)
 				gw_at(out, doc, i, a, b, "GW-ATT-007", E, GW_FIX_MANUAL,
-				      "附件说明中只列出%zu个附件，没有“%s”", al.count, want);
+				      "附件说明中只列出%zu个附件，没有“%s”", al->count, want);
 			continue;
 		}
-		if ((size_t)(num > 0 ? num : 1) > al.n)
+		if ((size_t)(num > 0 ? num : 1) > al->n)
 			continue;
 		t = next_nonblank(doc, i);
 		if (t < 0)
 			continue;
 		{
-			const struct ustr *nm = &al.names[num > 0 ? num - 1 : 0];
+			const struct ustr *nm = &al->names[num > 0 ? num - 1 : 0];
 			long t2 = next_nonblank(doc, (size_t)t);
 			bool ok;
 
@@ -485,18 +494,13 @@ static void rule_attachment_pages(struct gw_doc *doc, struct gw_findings *out)
 			ustr_free(&w);
 		}
 	}
-out:
-	att_free(&al);
 }
 
 /* GW-ATT-009: references to attachments the 附件说明 does not list. */
-static void rule_att_refs(struct gw_doc *doc, struct gw_findings *out)
+static void rule_att_refs(struct gw_doc *doc, const struct att_list *al, struct gw_findings *out)
 {
-	struct att_list al;
-
-	att_collect(doc, &al);
-	if (al.last < 0 || al.count == 0)
-		goto out;
+	if (al->last < 0 || al->count == 0)
+		return;
 	for (size_t i = 0; i < doc->n; i++) {
 		const struct gw_para *p = &doc->paras[i];
 		long g[2];
@@ -514,16 +518,15 @@ static void rule_att_refs(struct gw_doc *doc, struct gw_findings *out)
 
 			for (long k = g[0]; k < g[1]; k++)
 				num = num * 10 + (int)(p->text.p[k] - '0');
-			if ((size_t)num > al.count && al.count > 1) {
+			if ((size_t)num > al->count && al->count > 1) {
 				gw_at(out, doc, i, s, e, "GW-ATT-009", W, GW_FIX_MANUAL,
-				      "正文引用“附件%d”，但附件说明只列出%zu个附件", num, al.count);
+				      "正文引用“附件%d”，但附件说明只列出%zu个附件", num,
+				      al->count);
 				break;
 			}
 			from = e;
 		}
 	}
-out:
-	att_free(&al);
 }
 
 /* --- 署名, 附注, 版记 ---------------------------------------------------- */
@@ -633,8 +636,9 @@ static void rule_attend(struct gw_doc *doc, size_t i, struct gw_findings *out)
 
 /* GW-PUNC-012: same-type nesting goes 《〈〉》 and “‘’” (a third level may
  * reuse the outer form, so only a mark directly inside its twin counts). */
-static void nest_pair(struct gw_doc *doc, size_t i, const uint32_t fam[4], const char *in_open,
-		      const char *in_close, struct gw_finding **fd, struct gw_findings *out)
+static void nest_pair(struct gw_doc *doc, size_t i, const uint32_t fam[4], unsigned nest_bit,
+		      const char *in_open, const char *in_close, struct gw_finding **fd,
+		      struct gw_findings *out)
 {
 	const struct gw_para *p = &doc->paras[i];
 	uint32_t st_c[16];
@@ -647,7 +651,8 @@ static void nest_pair(struct gw_doc *doc, size_t i, const uint32_t fam[4], const
 	/* an inner pair is a fam[0] inside a fam[0]: nothing to report without two */
 	long first;
 
-	if (!gw_para_may_have(p, fam[0]) ||
+	/* nest_bit (gw_detect_roles): some fam[0] directly inside a fam[0] */
+	if (!(p->chars & nest_bit) || !gw_para_may_have(p, fam[0]) ||
 	    (first = text_ucs_chr(p->text.p, p->text.len, 0, fam[0])) < 0 ||
 	    text_ucs_chr(p->text.p, p->text.len, (size_t)first + 1, fam[0]) < 0)
 		return;
@@ -702,11 +707,10 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 	static const uint32_t books[4] = {0x300A, 0x300B, 0x3008, 0x3009};
 	static const uint32_t quotes[4] = {0x201C, 0x201D, 0x2018, 0x2019};
 
-	nest_pair(doc, i, books, "〈", "〉", &fd, out);
-	nest_pair(doc, i, quotes, "‘", "’", &fd, out);
+	nest_pair(doc, i, books, GW_C_NEST_BOOK, "〈", "〉", &fd, out);
+	nest_pair(doc, i, quotes, GW_C_NEST_QUOTE, "‘", "’", &fd, out);
 	/* GW-PUNC-009: "三五天", not "三、五天" (abbreviations like 第一、二季度 keep it). */
-	while ((p->chars & GW_C_DUNHAO) &&
-	       gw_has_around(p, 0x3001, gw_is_cn_digit19, gw_is_cn_digit19) &&
+	while ((p->dunhao & GW_DH_CN19) &&
 	       gw_re("(?<![第0-9一二三四五六七八九十百千])([一二三四五六七八九])、"
 		     "([一二三四五六七八九])(?=[十百千万]?(?:天|个|名|人|种|次|倍|岁|户|家|吨|斤))",
 		     p, from, &s, &e, g, 2)) {
@@ -737,6 +741,29 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 
 /* --- numbers ------------------------------------------------------------- */
 
+/* A necessary condition of GW-NUM-017's pattern "(?<=[0-9])\s?(?:KV|…|kwh)":
+ * a K or k after a digit, or after one character below U+3001 (every \s
+ * is) after a digit. */
+static bool unit_after_digit(const struct gw_para *p)
+{
+	static const uint32_t ks[] = {'K', 'k'};
+	const uint32_t *t = p->text.p;
+
+	for (size_t q = 0; q < ARRAY_LEN(ks); q++) {
+		if (!gw_para_may_have(p, ks[q]))
+			continue;
+		for (long at = text_ucs_chr(t, p->text.len, 1, ks[q]); at >= 0;
+		     at = text_ucs_chr(t, p->text.len, (size_t)at + 1, ks[q])) {
+			size_t k = (size_t)at;
+
+			if (gw_is_digit09(t[k - 1]) ||
+			    (k >= 2 && t[k - 1] < 0x3001 && gw_is_digit09(t[k - 2])))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* GW-NUM-002: 公历 dates in Arabic numerals (GB/T 15835 §4.1.1). */
 static void rule_cn_dates(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
@@ -747,7 +774,8 @@ static void rule_cn_dates(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t e;
 	size_t from = 0;
 
-	if (!gw_cn_numeral_before_nian(p, false))
+	/* the pattern needs four of [〇零一二三四五六七八九] before a 年 */
+	if (!(p->chars & GW_C_NIAN_CN4))
 		return;
 	while (gw_re("(?<!农历)(?<!民国)(?<!光绪)(?<!宣统)(?<!乾隆)(?<!康熙)(?<!道光)(?<!咸丰)"
 		     "([〇零一二三四五六七八九]{4})年(?:([一二三四五六七八九十]{1,2})月"
@@ -799,28 +827,38 @@ static void rule_cn_dates(struct gw_doc *doc, size_t i, struct gw_findings *out)
 }
 
 /* GW-NUM-007: fixed expressions keep their Chinese numerals. */
+/* Length of a UTF-32 literal. */
+static size_t u32_len(const char32_t *s)
+{
+	size_t n = 0;
+
+	while (s[n] != 0)
+		n++;
+	return n;
+}
+
 static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	static const struct {
 		const char *pat;
 		const char *rep;
-		uint32_t need;	 /* a character the pattern cannot match without */
-		const char *lit; /* a literal every match contains */
+		uint32_t need;	     /* a character the pattern cannot match without */
+		const char32_t *lit; /* a literal every match contains (decoded) */
 	} fx[] = {
-	    {"(?<![0-9.０-９])1律", "一律", 0x5F8B, "1律"},
-	    {"(?<![0-9.０-９])1方面", "一方面", 0x65B9, "1方面"},
-	    {"(?<![0-9.０-９])1旦", "一旦", 0x65E6, "1旦"},
-	    {"(?<![0-9.０-９])1般(?![0-9])", "一般", 0x822C, "1般"},
-	    {"(?<![0-9.０-９])1切", "一切", 0x5207, "1切"},
-	    {"(?<![0-9.０-９])1致(?![0-9])", "一致", 0x81F4, "1致"},
-	    {"统1(?![0-9])", "统一", 0x7EDF, "统1"},
-	    {"唯1(?![0-9])", "唯一", 0x552F, "唯1"},
-	    {"第1书记", "第一书记", 0x4E66, "第1书记"},
-	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五", 0x4E94, "14五"},
-	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五", 0x4E94, "15五"},
-	    {"(?<![0-9.])5四运动", "五四运动", 0x56DB, "5四运动"},
-	    {"(?<![0-9.])9三学社", "九三学社", 0x4E09, "9三学社"},
-	    {"1带1路", "一带一路", 0x5E26, "1带1路"},
+	    {"(?<![0-9.０-９])1律", "一律", 0x5F8B, U"1律"},
+	    {"(?<![0-9.０-９])1方面", "一方面", 0x65B9, U"1方面"},
+	    {"(?<![0-9.０-９])1旦", "一旦", 0x65E6, U"1旦"},
+	    {"(?<![0-9.０-９])1般(?![0-9])", "一般", 0x822C, U"1般"},
+	    {"(?<![0-9.０-９])1切", "一切", 0x5207, U"1切"},
+	    {"(?<![0-9.０-９])1致(?![0-9])", "一致", 0x81F4, U"1致"},
+	    {"统1(?![0-9])", "统一", 0x7EDF, U"统1"},
+	    {"唯1(?![0-9])", "唯一", 0x552F, U"唯1"},
+	    {"第1书记", "第一书记", 0x4E66, U"第1书记"},
+	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五", 0x4E94, U"14五"},
+	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五", 0x4E94, U"15五"},
+	    {"(?<![0-9.])5四运动", "五四运动", 0x56DB, U"5四运动"},
+	    {"(?<![0-9.])9三学社", "九三学社", 0x4E09, U"9三学社"},
+	    {"1带1路", "一带一路", 0x5E26, U"1带1路"},
 	};
 	struct gw_finding *fd = NULL;
 
@@ -831,7 +869,8 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 		size_t e;
 
 		while (gw_para_may_have(p, fx[k].need) &&
-		       text_ucs_find(p->text.p, p->text.len, from, fx[k].lit) >= 0 &&
+		       text_ucs_find_ucs(p->text.p, p->text.len, from, fx[k].lit,
+					 u32_len(fx[k].lit)) >= 0 &&
 		       gw_re(fx[k].pat, p, from, &s, &e, NULL, 0)) {
 			if (fd == NULL)
 				fd = gw_at(out, doc, i, s, e, "GW-NUM-007", E, GW_FIX_AUTO,
@@ -888,8 +927,7 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	size_t from = 0;
 
 	/* GW-NUM-006: approximations with adjacent numbers are Chinese. */
-	while ((p->chars & (GW_C_DUNHAO | GW_C_DIGIT)) == (GW_C_DUNHAO | GW_C_DIGIT) &&
-	       gw_has_around(p, 0x3001, gw_is_digit19, gw_is_digit19) &&
+	while ((p->dunhao & GW_DH_DIG19) &&
 	       gw_re("(?<![0-9.、])([1-9])、([1-9])(?![0-9])(?=(?:个月|天|个|名|人|种|次|倍|岁))",
 		     p, from, &s, &e, g, 2)) {
 		if (p->text.p[g[2]] == p->text.p[g[0]] + 1) {
@@ -916,7 +954,7 @@ static void rule_num_text(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	    gw_re("(?<![0-9,])[12],[0-9]{3}年", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-013", I, GW_FIX_SUGGEST, "年份不使用千分撇分节");
 	/* GW-NUM-017: unit symbols per GB 3100-3102. */
-	if ((p->chars & GW_C_ALPHA) &&
+	if ((p->chars & GW_C_ALPHA) && unit_after_digit(p) &&
 	    gw_re("(?<=[0-9])\\s?(?:KV|Kv|KM|Km|Kg|KG|KW|Kw|KWh|Kwh|kwh|KWH)(?![A-Za-z])", p, 0, &s,
 		  &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-NUM-017", I, GW_FIX_SUGGEST,
@@ -1448,8 +1486,14 @@ void gw_rules_extra(struct gw_doc *doc, struct gw_findings *out)
 {
 	rule_title_text(doc, out);
 	rule_to_separators(doc, out);
-	rule_attachment_pages(doc, out);
-	rule_att_refs(doc, out);
+	{
+		struct att_list al; /* the 附件说明, read once for both rules */
+
+		att_collect(doc, &al);
+		rule_attachment_pages(doc, &al, out);
+		rule_att_refs(doc, &al, out);
+		att_free(&al);
+	}
 	rule_sig_text(doc, out);
 	rule_note_order(doc, out);
 	for (size_t i = 0; i < doc->n; i++) {

@@ -797,7 +797,16 @@ static void mark_quoted(struct para_scan *ps, const struct gw_para *p)
 	ps->quoted_ready = true;
 	ps->quoted = xgrow(ps->quoted, &ps->quoted_cap, p->text.len + 1, 1);
 	for (size_t k = 0; k < p->text.len; k++) {
-		int q = quote_mark(p->text.p[k]);
+		uint32_t c = p->text.p[k];
+		int q;
+
+		/* every mark quote_mark knows lies in U+2018-U+201D or
+		 * U+3008-U+300F: Han characters take the short way */
+		if (c - 0x3010u < 0xFFFFu - 0x3010u) {
+			ps->quoted[k] = depth > 0;
+			continue;
+		}
+		q = quote_mark(c);
 
 		if (q > 0)
 			depth++;
@@ -809,6 +818,9 @@ static void mark_quoted(struct para_scan *ps, const struct gw_para *p)
 
 static bool span_quoted(struct para_scan *ps, size_t s, size_t e)
 {
+	/* every mark quote_mark knows is a GW_C_PAIRMARK */
+	if (!(ps->doc->paras[ps->i].chars & GW_C_PAIRMARK))
+		return false;
 	if (!ps->quoted_ready)
 		mark_quoted(ps, &ps->doc->paras[ps->i]);
 	for (size_t k = s; k < e; k++) {
@@ -1127,14 +1139,23 @@ static bool cp_followed_by(const uint32_t *t, size_t n, uint32_t c, const char *
 struct de_next {
 	int n;
 	uint32_t c[DE_NEXT_MAX];
+	uint64_t bloom; /* bit de_bloom_bit(f) of every f in c */
 };
 
+static unsigned de_bloom_bit(uint32_t c)
+{
+	return (unsigned)((c * 0x9E3779B1u) >> 26);
+}
+
 /* Is 的 directly followed by one of the characters of set somewhere in p?
- * (cp_followed_by, with the followers collected once in de.) */
-static bool de_followed_by(const struct gw_para *p, struct de_next *de, const char *set)
+ * (cp_followed_by, with the followers collected once in de.) set_cp[0..
+ * set_n): the code points of set. */
+static bool de_followed_by(const struct gw_para *p, struct de_next *de, const char *set,
+			   const uint32_t *set_cp, size_t set_n)
 {
 	if (de->n < 0) {
 		de->n = 0;
+		de->bloom = 0;
 		/* from one 的 to the next (text_ucs_chr), one not last */
 		for (long at = text_ucs_chr(p->text.p, p->text.len, 0, 0x7684 /* 的 */);
 		     at >= 0 && (size_t)at + 1 < p->text.len && de->n <= DE_NEXT_MAX;
@@ -1146,17 +1167,23 @@ static bool de_followed_by(const struct gw_para *p, struct de_next *de, const ch
 				k++;
 			if (k < de->n)
 				continue;
-			if (de->n == DE_NEXT_MAX)
+			if (de->n == DE_NEXT_MAX) {
 				de->n++;
-			else
+			} else {
 				de->c[de->n++] = f;
+				de->bloom |= (uint64_t)1 << de_bloom_bit(f);
+			}
 		}
 	}
 	if (de->n > DE_NEXT_MAX)
 		return cp_followed_by(p->text.p, p->text.len, 0x7684, set);
-	for (int k = 0; k < de->n; k++) {
-		if (cp_in(set, de->c[k]))
-			return true;
+	for (size_t j = 0; j < set_n; j++) {
+		if (!((de->bloom >> de_bloom_bit(set_cp[j])) & 1))
+			continue;
+		for (int k = 0; k < de->n; k++) {
+			if (de->c[k] == set_cp[j])
+				return true;
+		}
 	}
 	return false;
 }
@@ -1164,8 +1191,11 @@ static bool de_followed_by(const struct gw_para *p, struct de_next *de, const ch
 /* ctx_need decoded once (ctx_build): the code points of each literal, and
  * the first context rule with the same literal. */
 #define CTX_NEED_MAX 4
+#define CTX_NEXT_MAX 16
 static uint32_t ctx_need_cp[ARRAY_LEN(ctx_rules)][CTX_NEED_MAX];
 static unsigned char ctx_need_n[ARRAY_LEN(ctx_rules)];
+static uint32_t ctx_next_cp[ARRAY_LEN(ctx_rules)][CTX_NEXT_MAX]; /* ctx_next decoded */
+static unsigned char ctx_next_n[ARRAY_LEN(ctx_rules)];
 static unsigned char ctx_need_first[ARRAY_LEN(ctx_rules)];
 static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
 
@@ -1185,6 +1215,16 @@ static void ctx_build(void)
 				abort();
 			at += text_utf8_decode(s + at, n - at, &cp);
 			ctx_need_cp[r][ctx_need_n[r]++] = cp;
+		}
+		for (size_t m = ctx_next[r] ? strlen(ctx_next[r]) : 0, at2 = 0; at2 < m;) {
+			uint32_t cp;
+
+			/* a longer set: raise CTX_NEXT_MAX */
+			assert(ctx_next_n[r] < CTX_NEXT_MAX);
+			if (ctx_next_n[r] >= CTX_NEXT_MAX)
+				abort();
+			at2 += text_utf8_decode(ctx_next[r] + at2, m - at2, &cp);
+			ctx_next_cp[r][ctx_next_n[r]++] = cp;
 		}
 		ctx_need_first[r] = (unsigned char)r;
 		for (size_t q = 0; q < r && s != NULL; q++) {
@@ -1251,13 +1291,15 @@ static void ctx_scan(struct para_scan *ps)
 			has[r] = has[ctx_need_first[r]];
 			if (has[r] == 0)
 				has[r] =
-				    may_have_need(p, r) && text_ucs_find(p->text.p, p->text.len, 0,
-									 ctx_need[r]) >= 0
+				    may_have_need(p, r) &&
+					    text_ucs_find_ucs(p->text.p, p->text.len, 0,
+							      ctx_need_cp[r], ctx_need_n[r]) >= 0
 					? 1
 					: -1;
 			if (has[r] < 0)
 				continue;
-			if (ctx_next[r] != NULL && !de_followed_by(p, &de, ctx_next[r]))
+			if (ctx_next[r] != NULL &&
+			    !de_followed_by(p, &de, ctx_next[r], ctx_next_cp[r], ctx_next_n[r]))
 				continue;
 		}
 		if (r == CTX_XIANG && !xiang_cue(p))

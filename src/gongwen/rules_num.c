@@ -79,9 +79,61 @@ static void rule_zero_pad(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		       "GW-NUM-004", E, "月、日不编虚位（如“3月5日”，不写“03月05日”）");
 }
 
-static bool digit_or_space(uint32_t c)
+/* %％万亿: the units GW-NUM-008 reads */
+static bool is_range_unit(uint32_t c)
 {
-	return gw_is_digit09(c) || c < 0x3001;
+	return c == '%' || c == 0xFF05 || c == 0x4E07 || c == 0x4EBF;
+}
+
+/* What "\s*" may pass over, and more: below U+3001 (every Unicode space
+ * is) and neither a digit nor a unit. */
+static bool skip_range_space(uint32_t c)
+{
+	return c < 0x3001 && !gw_is_digit09(c) && c != '%';
+}
+
+/* A necessary condition of GW-NUM-008's pattern "[0-9]\s*SEP\s*
+ * [0-9]+(?:\.[0-9]+)?\s*UNIT": one of seps[0..n) with a digit before it
+ * past spaces, and after it past spaces a number and, past spaces, a unit.
+ * The skips pass over more than spaces but never over a digit or a unit,
+ * so wherever the pattern matches this holds. */
+static bool may_range_unit(const struct gw_para *p, const uint32_t *seps, size_t n)
+{
+	const uint32_t *t = p->text.p;
+	size_t len = p->text.len;
+
+	if (!(p->chars & GW_C_DIGIT))
+		return false;
+	for (size_t q = 0; q < n; q++) {
+		if (!gw_para_may_have(p, seps[q]))
+			continue;
+		for (long at = text_ucs_chr(t, len, 1, seps[q]); at >= 0;
+		     at = text_ucs_chr(t, len, (size_t)at + 1, seps[q])) {
+			size_t a = (size_t)at;
+			size_t b = (size_t)at + 1;
+
+			while (a > 0 && skip_range_space(t[a - 1]))
+				a--;
+			if (a == 0 || !gw_is_digit09(t[a - 1]))
+				continue;
+			while (b < len && skip_range_space(t[b]))
+				b++;
+			if (b >= len || !gw_is_digit09(t[b]))
+				continue;
+			while (b < len && gw_is_digit09(t[b]))
+				b++;
+			if (b + 1 < len && t[b] == '.' && gw_is_digit09(t[b + 1])) {
+				b++;
+				while (b < len && gw_is_digit09(t[b]))
+					b++;
+			}
+			while (b < len && skip_range_space(t[b]))
+				b++;
+			if (b < len && is_range_unit(t[b]))
+				return true;
+		}
+	}
+	return false;
 }
 
 /* GW-NUM-008: ranges keep the unit on both numbers ("15%～30%", "3万～5万"). */
@@ -94,16 +146,10 @@ static void rule_range_units(struct gw_doc *doc, size_t i, struct gw_findings *o
 	size_t e;
 	long g[6];
 
-	/* the unit follows a digit or a space (\\s: every Unicode space is
-	 * below U+3001) */
 	static const uint32_t sep_cps[] = {0xFF5E, '~', '-', 0xFF0D, 0x2014, 0x81F3, 0x5230};
 
 	while (gw_para_may_have_cps(p, sep_cps, ARRAY_LEN(sep_cps)) &&
-	       gw_digit_sep_digit(p, sep_cps, ARRAY_LEN(sep_cps)) &&
-	       (gw_has_around(p, '%', digit_or_space, NULL) ||
-		gw_has_around(p, 0xFF05, digit_or_space, NULL) ||
-		gw_has_around(p, 0x4E07, digit_or_space, NULL) ||
-		gw_has_around(p, 0x4EBF, digit_or_space, NULL)) &&
+	       may_range_unit(p, sep_cps, ARRAY_LEN(sep_cps)) &&
 	       gw_re("(?<![0-9.])([0-9]+(?:\\.[0-9]+)?)\\s*[～~\\-－—至到]\\s*[0-9]+(?:\\.[0-9]+)?"
 		     "\\s*([%％万亿])",
 		     p, from, &s, &e, g, 2)) {

@@ -76,12 +76,12 @@ static void rule_halfwidth(struct gw_doc *doc, size_t i, const struct ustr *m,
 	size_t s;
 	size_t e;
 	/* Every mark handled is a GW_C_APUNCT (m is p's text, URLs blanked):
-	 * without one, nothing to scan. */
+	 * outside the span of those of p, nothing to do. */
 	const uint32_t *mt = m->p;
-	size_t mn = (p->chars & GW_C_APUNCT) ? m->len : 0;
+	size_t mn = p->apunct_hi <= m->len ? p->apunct_hi : m->len;
 
 	/* Count straight quotes already open before deciding curly direction. */
-	for (size_t k = 0; k < mn; k++) {
+	for (size_t k = p->apunct_lo; k < mn; k++) {
 		uint32_t c = mt[k];
 		const char *rep = NULL;
 
@@ -211,6 +211,25 @@ static bool has_three(const struct gw_para *p, uint32_t c)
 	return false;
 }
 
+/* Can the ellipsis pattern match in m? Each of its branches needs a run
+ * of "." or "。" three long, or a run of … whose length is not two. */
+static bool dots_may_match(const struct ustr *m)
+{
+	for (size_t k = 0; k < m->len; k++) {
+		uint32_t c = m->p[k];
+		size_t j = k + 1;
+
+		if (c != '.' && c != 0x3002 && c != 0x2026)
+			continue;
+		while (j < m->len && m->p[j] == c)
+			j++;
+		if (c == 0x2026 ? j - k != 2 : j - k >= 3)
+			return true;
+		k = j - 1;
+	}
+	return false;
+}
+
 /* GW-PUNC-004: 省略号 is two U+2026. GW-PUNC-005: 破折号 is two U+2014. */
 static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *m,
 			       struct gw_findings *out)
@@ -221,8 +240,11 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	size_t s;
 	size_t e;
 	/* URL masking only writes spaces, so what p lacks m lacks too: the
-	 * pattern needs "...", "。。。" or a … */
-	bool may_dots = gw_para_may_have(p, 0x2026) || has_three(p, '.') || has_three(p, 0x3002);
+	 * pattern needs "...", "。。。" or a … (cheap tests on p first), and
+	 * then the runs dots_may_match looks for in m */
+	bool may_dots =
+	    (gw_para_may_have(p, 0x2026) || has_three(p, '.') || has_three(p, 0x3002)) &&
+	    dots_may_match(m);
 	static const uint32_t dashes[] = {'-', 0xFF0D /* － */, 0x2015 /* ― */, 0x2014 /* — */};
 
 	while (may_dots &&
@@ -317,33 +339,15 @@ static void rule_range(struct gw_doc *doc, size_t i, struct gw_findings *out)
 }
 
 /* 等, or a character \s may match (every Unicode space is below U+3001) */
-static bool deng_or_space(uint32_t c)
-{
-	return c == 0x7B49 || c < 0x3001;
-}
-
-static bool book_quote_close(uint32_t c)
-{
-	return c == 0x300B || c == 0x201D; /* 》” */
-}
-
-static bool book_quote_open(uint32_t c)
-{
-	return c == 0x300A || c == 0x201C; /* 《“ */
-}
-
 /* GW-PUNC-007: no 顿号 before 等. GW-PUNC-008: none between 》《 / ”“. */
 static void rule_dunhao(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	const struct gw_para *p = &doc->paras[i];
 
-	if (!(p->chars & GW_C_DUNHAO)) /* every rule here needs a 、 */
-		return;
-	if (gw_has_around(p, 0x3001, NULL, deng_or_space)) /* 、 then 等 or a space */
+	if (p->dunhao & GW_DH_DENG) /* 、 then 等 or a space */
 		gw_replace_all(out, doc, i, "、\\s*(?=等)", "", "GW-PUNC-007", E, "“等”前不加顿号");
-	/* one of 》” before the 、 and one of 《“ after it (all GW_C_PAIRMARK) */
-	if ((p->chars & GW_C_PAIRMARK) &&
-	    gw_has_around(p, 0x3001, book_quote_close, book_quote_open))
+	/* one of 》” before the 、 and one of 《“ after it */
+	if (p->dunhao & GW_DH_BOOK)
 		gw_replace_all(out, doc, i, "(?<=[》”])、(?=[《“])", "", "GW-PUNC-008", W,
 			       "并列的书名号、引号之间一般不用顿号");
 }
@@ -351,53 +355,74 @@ static void rule_dunhao(struct gw_doc *doc, size_t i, struct gw_findings *out)
 /* GW-PUNC-011: paired marks balanced and properly nested. */
 static void rule_pairs(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
-	static const uint32_t open[] = {0x201C, 0x2018, 0x300A, 0x3008, 0xFF08, 0x3014, 0x3010};
-	static const uint32_t close[] = {0x201D, 0x2019, 0x300B, 0x3009, 0xFF09, 0x3015, 0x3011};
 	const struct gw_para *p = &doc->paras[i];
 	const uint32_t *txt = p->text.p;
 	size_t n = p->text.len;
-	uint32_t stack[64];
-	size_t pos[64];
-	size_t depth = 0;
+	struct gw_pairs ps;
+	size_t pos[ARRAY_LEN(ps.stack)]; /* where each kept level opened */
 
-	/* every mark of open[] and close[] is a GW_C_PAIRMARK */
-	if (!(p->chars & GW_C_PAIRMARK))
+	/* every mark gw_pairs_feed reads is a GW_C_PAIRMARK; GW_C_PAIRS_OK:
+	 * gw_detect_roles fed them all without a fault, ending at depth 0 */
+	if (!(p->chars & GW_C_PAIRMARK) || (p->chars & GW_C_PAIRS_OK))
 		return;
+	ps.depth = 0;
 	for (size_t k = 0; k < n; k++) {
 		uint32_t c = txt[k];
+		int r;
 
-		/* every mark of open[] and close[] lies in one of these ranges;
-		 * the first test passes over Han characters (U+3016-FF07) */
+		/* every mark lies in one of these ranges; the first test
+		 * passes over Han characters (U+3016-FF07) */
 		if (c - 0x3016u < 0xFF08u - 0x3016u ||
 		    (!(c >= 0x2018 && c <= 0x201D) && !(c >= 0x3008 && c <= 0x3015) &&
 		     c != 0xFF08 && c != 0xFF09))
 			continue;
-		for (size_t t = 0; t < ARRAY_LEN(open); t++) {
-			if (c == open[t]) {
-				if (depth < ARRAY_LEN(stack)) {
-					stack[depth] = close[t];
-					pos[depth] = k;
-				}
-				depth++;
-				goto next;
-			}
+		r = gw_pairs_feed(&ps, c);
+		if (r == GW_PAIR_OPEN && ps.depth <= ARRAY_LEN(pos)) {
+			pos[ps.depth - 1] = k;
+		} else if (r == GW_PAIR_BAD) {
+			gw_at(out, doc, i, k, k + 1, "GW-PUNC-011", E, GW_FIX_MANUAL,
+			      ps.depth == 0 ? "成对标点缺少前半部分" : "成对标点交叉或不匹配");
+			return;
 		}
-		for (size_t t = 0; t < ARRAY_LEN(close); t++) {
-			if (c != close[t])
-				continue;
-			if (depth == 0 || depth > ARRAY_LEN(stack) || stack[depth - 1] != c) {
-				gw_at(out, doc, i, k, k + 1, "GW-PUNC-011", E, GW_FIX_MANUAL,
-				      depth == 0 ? "成对标点缺少前半部分" : "成对标点交叉或不匹配");
-				return;
-			}
-			depth--;
-			goto next;
-		}
-	next:;
 	}
-	if (depth > 0 && depth <= ARRAY_LEN(stack))
-		gw_at(out, doc, i, pos[depth - 1], pos[depth - 1] + 1, "GW-PUNC-011", E,
+	if (ps.depth > 0 && ps.depth <= ARRAY_LEN(pos))
+		gw_at(out, doc, i, pos[ps.depth - 1], pos[ps.depth - 1] + 1, "GW-PUNC-011", E,
 		      GW_FIX_MANUAL, "成对标点缺少后半部分");
+}
+
+/* What may stand before a stray space: the look-behind class of GW-PUNC-018,
+ * U+4E00-U+9FFF or ，。；：、. */
+static bool before_stray_space(uint32_t c)
+{
+	return (c >= 0x4E00 && c <= 0x9FFF) || c == 0xFF0C || c == 0x3002 || c == 0xFF1B ||
+	       c == 0xFF1A || c == 0x3001;
+}
+
+/* Does GW-PUNC-018's pattern match from offset 1: a run of spaces and
+ * U+3000 with one of before_stray_space before it and U+4E00-U+9FFF after
+ * it? (The run is whole: neither neighbour is a space.) */
+static bool has_stray_space(const struct gw_para *p)
+{
+	static const uint32_t spaces[] = {' ', 0x3000};
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+
+	for (size_t q = 0; q < ARRAY_LEN(spaces); q++) {
+		if (!gw_para_may_have(p, spaces[q]))
+			continue;
+		for (long at = text_ucs_chr(t, n, 1, spaces[q]); at >= 0;
+		     at = text_ucs_chr(t, n, (size_t)at + 1, spaces[q])) {
+			size_t j = (size_t)at;
+
+			if (!before_stray_space(t[j - 1]))
+				continue;
+			while (j < n && (t[j] == ' ' || t[j] == 0x3000))
+				j++;
+			if (j < n && t[j] >= 0x4E00 && t[j] <= 0x9FFF)
+				return true;
+		}
+	}
+	return false;
 }
 
 /* GW-PUNC-016: 间隔号 is U+00B7. GW-PUNC-018: stray spaces between Han chars. */
@@ -408,7 +433,6 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 	size_t e;
 
 	static const uint32_t bullets[] = {0x2022 /* • */, 0x30FB /* ・ */};
-	static const uint32_t spaces[] = {' ', 0x3000};
 
 	if (gw_para_may_have_cps(p, bullets, ARRAY_LEN(bullets)) &&
 	    (text_ucs_chr(p->text.p, p->text.len, 0, 0x2022) >= 0 ||
@@ -419,7 +443,7 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 	if (p->role == GW_ROLE_DOCNO || p->role == GW_ROLE_MARK || p->role == GW_ROLE_SIG ||
 	    p->role == GW_ROLE_PRINT || p->role == GW_ROLE_ATTEND || p->role == GW_ROLE_TITLE)
 		return;
-	if (gw_para_may_have_cps(p, spaces, ARRAY_LEN(spaces)) &&
+	if (has_stray_space(p) &&
 	    gw_re("(?<=[\\x{4E00}-\\x{9FFF}，。；：、])[ \\x{3000}]+(?=[\\x{4E00}-\\x{9FFF}])", p,
 		  1, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-018", W, GW_FIX_SUGGEST, "汉字之间有多余空格");

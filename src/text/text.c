@@ -370,10 +370,9 @@ long text_ucs_chr(const uint32_t *p, size_t n, size_t from, uint32_t c)
 	return h != NULL ? (long)(h - (const wchar_t *)p) : -1;
 }
 
-long text_ucs_find(const uint32_t *p, size_t n, size_t from, const char *utf8)
+/* text_ucs_find_ucs, inlined into text_ucs_find */
+static inline long find_ucs(const uint32_t *p, size_t n, size_t from, const uint32_t *lit, size_t k)
 {
-	uint32_t lit[128];
-	size_t k = lit_decode(utf8, lit, ARRAY_LEN(lit));
 	long i = (long)from;
 
 	if (k == 0)
@@ -386,6 +385,19 @@ long text_ucs_find(const uint32_t *p, size_t n, size_t from, const char *utf8)
 		i++;
 	}
 	return -1;
+}
+
+long text_ucs_find_ucs(const uint32_t *p, size_t n, size_t from, const uint32_t *lit, size_t k)
+{
+	return find_ucs(p, n, from, lit, k);
+}
+
+long text_ucs_find(const uint32_t *p, size_t n, size_t from, const char *utf8)
+{
+	uint32_t lit[128];
+	size_t k = lit_decode(utf8, lit, ARRAY_LEN(lit));
+
+	return find_ucs(p, n, from, lit, k);
 }
 
 bool text_is_han(uint32_t c)

@@ -49,6 +49,8 @@ bool text_ucs_has_prefix(const uint32_t *p, size_t n, const char *utf8);
 bool text_ucs_has_suffix(const uint32_t *p, size_t n, const char *utf8);
 /* Index of the first occurrence of a UTF-8 literal in p[from..n), or -1. */
 long text_ucs_find(const uint32_t *p, size_t n, size_t from, const char *utf8);
+/* The same for a decoded literal lit[0..k) (k == 0 finds from). */
+long text_ucs_find_ucs(const uint32_t *p, size_t n, size_t from, const uint32_t *lit, size_t k);
 /* Index of the first code point c in p[from..n), -1 if none (vectorised:
  * the hot scan of the rule prefilters). */
 long text_ucs_chr(const uint32_t *p, size_t n, size_t from, uint32_t c);

@@ -144,6 +144,14 @@ TEST(gwx_att_009_reference_beyond_list)
 	x_expect("请按附件3格式报送。\n附件：1.防汛责任清单\n2.值班表\n", "GW-ATT-009", true);
 	x_expect("请按附件2格式报送。\n附件：1.防汛责任清单\n2.值班表\n", "GW-ATT-009", false);
 	x_expect("按《办法》附件3执行。\n附件：1.防汛责任清单\n2.值班表\n", "GW-ATT-009", false);
+	/* numbered lines indented with spaces and U+3000 count too */
+	x_expect("请按附件3格式报送。\n附件：1.防汛责任清单\n　　2.值班表\n \t3.物资表\n",
+		 "GW-ATT-009", false);
+	x_expect("请按附件4格式报送。\n附件：1.防汛责任清单\n　　2.值班表\n \t3.物资表\n",
+		 "GW-ATT-009", true);
+	/* an indented label line ends the list: what follows is no item */
+	x_expect("请按附件3格式报送。\n附件：1.防汛责任清单\n2.值班表\n　附件\n1.甲\n2.乙\n3.丙\n",
+		 "GW-ATT-009", true);
 }
 
 TEST(gwx_sign_009_request_contact)
@@ -237,6 +245,9 @@ TEST(gwx_num_007_fixed_expressions)
 	x_expect_fix("各单位1律按“14五”规划执行，星期5报送。\n",
 		     "各单位一律按“十四五”规划执行，星期五报送。");
 	x_expect("各单位11月1日前报送。\n", "GW-NUM-007", false);
+	x_expect_fix(
+	    "全市统1部署，第1书记负责，推进1带1路建设，9三学社参与，1方面加强领导。\n",
+	    "全市统一部署，第一书记负责，推进一带一路建设，九三学社参与，一方面加强领导。");
 }
 
 TEST(gwx_num_009_013_017_number_forms)

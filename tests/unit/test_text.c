@@ -174,7 +174,7 @@ TEST(base_tz_pin_same_zone)
 	free(saved);
 }
 
-/* text_ucs_chr (wmemchr) and text_ucs_find against a plain scan, on random
+/* text_ucs_chr (wmemchr), text_ucs_find and text_ucs_find_ucs against a plain scan, on random
  * texts of a few code points (BMP, astral, 0, the largest) and every start. */
 TEST(text_ucs_chr_find_same_as_scan)
 {
@@ -221,6 +221,12 @@ TEST(text_ucs_chr_find_same_as_scan)
 				}
 			}
 			ASSERT_EQ(text_ucs_find(t, n, from, lit), want);
+			{
+				const uint32_t ucs[2] = {c, 0x7684};
+
+				ASSERT_EQ(text_ucs_find_ucs(t, n, from, ucs, 2), want);
+				ASSERT_EQ(text_ucs_find_ucs(t, n, from, ucs, 0), (long)from);
+			}
 		}
 	}
 }
