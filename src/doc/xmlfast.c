@@ -265,19 +265,15 @@ static char *xf_string_slow(struct xf *x, const unsigned char *s, size_t n)
 	return xf_strndup(x->a, s, n);
 }
 
-static bool is_space(unsigned char c)
-{
-	return c <= ' ' && (c == ' ' || c == '\t' || c == '\n');
-}
-
 /* Byte classes: C_START ASCII letters and '_'; C_NAME those, digits, '-'
  * and '.'; C_TEXT bytes text scanning must look at (controls, '&', '<', ']',
  * non-ASCII); C_ATTR those of attribute values (controls, '&', '<', quotes,
- * non-ASCII); C_COLON ':'. */
-enum { C_START = 1, C_NAME = 2, C_TEXT = 4, C_ATTR = 8, C_COLON = 16 };
+ * non-ASCII); C_COLON ':'; C_SPACE the white space is_space() takes (space,
+ * tab, line feed: a carriage return is handled where it may occur). */
+enum { C_START = 1, C_NAME = 2, C_TEXT = 4, C_ATTR = 8, C_COLON = 16, C_SPACE = 32 };
 static const unsigned char cls[256] = {
-    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-    12, 12, 12, 12, 12, 12, 12, 12, 0,	0,  8,	0,  0,	0,  12, 8,  0,	0,  0,	0,  0,	2,  2,	0,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 44, 44, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 32, 0,  8,	0,  0,	0,  12, 8,  0,	0,  0,	0,  0,	2,  2,	0,
     2,	2,  2,	2,  2,	2,  2,	2,  2,	2,  16, 0,  12, 0,  0,	0,  0,	3,  3,	3,  3,	3,  3,	3,
     3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	0,  0,	4,  0,	3,
     0,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,
@@ -288,6 +284,11 @@ static const unsigned char cls[256] = {
     12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
     12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
 };
+
+static inline bool is_space(unsigned char c)
+{
+	return (cls[c] & C_SPACE) != 0;
+}
 
 static bool is_name_start(unsigned char c)
 {
