@@ -1334,6 +1334,21 @@ static bool end_tag(struct xf *x)
 	size_t qlen, colon;
 	unsigned hash;
 
+	/* the open element's name (checked when its start tag was read) and
+	 * '>' right after it: what the scan below finds, without the scan */
+	if (x->depth > 0) {
+		size_t n = x->stack[x->depth - 1].qlen;
+
+		if ((size_t)(x->end - x->p) > n && x->p[n] == '>' &&
+		    same_bytes(x, x->p, x->stack[x->depth - 1].qn, n)) {
+			x->depth--;
+			x->p += n + 1;
+			if (x->nscope != x->stack[x->depth].nscope)
+				x->gen++;
+			x->nscope = x->stack[x->depth].nscope;
+			return true;
+		}
+	}
 	if (x->depth == 0 || !scan_qname(x, &qn, &qlen, &colon, &hash))
 		return false;
 	x->depth--;

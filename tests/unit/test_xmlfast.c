@@ -567,3 +567,29 @@ TEST(xmlfast_repeated_start_tags_same_tree)
 			TEST_FAIL_AT("accepted: %s", no[i]);
 	}
 }
+
+TEST(xmlfast_end_tags_checked_against_the_open_element)
+{
+	/* an end tag naming the open element, '>' right after: taken without
+	 * scanning the name; every other form as before */
+	static const char *const ok[] = {
+	    "<a></a>",
+	    "<w:p xmlns:w=\"W\"><w:r><w:t>x</w:t></w:r><w:r ></w:r ><w:r/></w:p>",
+	    "<a><bb></bb ><b></b\n></a>",
+	    "<averyveryverylongname-over-16><x></x></averyveryverylongname-over-16>",
+	};
+	static const char *const no[] = {
+	    "<ab></a>", "<a></ab>",	  "<a></a",
+	    "<a></A>",	"<a><b></a></b>", "<p:a xmlns:p=\"P\"></a>",
+	    "<a></a:>", "<a></a/>",	  "<a></ a>",
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (!both_s(ok[i]))
+			TEST_FAIL_AT("declined: %s", ok[i]);
+	}
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		if (both_s(no[i]))
+			TEST_FAIL_AT("accepted: %s", no[i]);
+	}
+}
