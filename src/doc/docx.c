@@ -97,8 +97,9 @@ xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e)
 	char *data;
 	size_t len;
 	xmlDocPtr doc;
-	struct err local = {0};
+	struct err local; /* (err_clear: zeroing all 516 bytes is a rep stos) */
 
+	err_clear(&local);
 	for (size_t i = 0; i < d->nparts; i++) {
 		if (strcasecmp(d->parts[i].name, name) == 0)
 			return d->parts[i].doc;
@@ -946,6 +947,15 @@ void doc_docx_free(struct doc_docx *d)
 	}
 	free(d->parts);
 	doc_xml_free_doc(d->styles_doc);
+	for (size_t i = 0; i < d->nstyles; i++) {
+		if (d->styles_lazy == NULL) { /* else in it (doc_docx_styles_index) */
+			free(d->styles[i].id);
+			free(d->styles[i].type);
+		}
+		free(d->styles[i].based_on);
+		free(d->styles[i].name);
+	}
+	free(d->styles);
 	doc_docx_styles_free(d->styles_lazy);
 	doc_numbering_free(d->numbering);
 	for (size_t i = 0; i < d->nrels; i++) {
@@ -954,13 +964,6 @@ void doc_docx_free(struct doc_docx *d)
 		free(d->rels[i].target);
 	}
 	free(d->rels);
-	for (size_t i = 0; i < d->nstyles; i++) {
-		free(d->styles[i].id);
-		free(d->styles[i].type);
-		free(d->styles[i].based_on);
-		free(d->styles[i].name);
-	}
-	free(d->styles);
 	free(d->style_base);
 	if (d->pp_cache != NULL) {
 		free(d->pp_cache->v);

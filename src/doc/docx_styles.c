@@ -85,6 +85,9 @@ struct doc_styles_lazy {
 	size_t head;	/* [0, head): declaration and root start tag */
 	char tail[264]; /* "</root-qname>" */
 	size_t tail_len;
+	/* every style's id and type, NUL after each (d->styles[i].id and .type
+	 * point here: one allocation instead of two per style) */
+	char *strs;
 	struct styles_src *src; /* one per d->styles[i] */
 	xmlDocPtr *docs;	/* the trees parsed so far */
 	size_t ndocs;
@@ -294,19 +297,13 @@ struct pending {
 	size_t at;
 	size_t len;
 	bool defaults; /* w:docDefaults, else a kept w:style */
-	char *id;
-	char *type;
+	/* the values of w:styleId and w:type in the text, NULL when absent */
+	const char *id;
+	size_t idlen;
+	const char *type;
+	size_t typelen;
 	bool is_default;
 };
-
-static void pending_free(struct pending *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].id);
-		free(v[i].type);
-	}
-	free(v);
-}
 
 /* The root start tag: its qualified name and the prefix bound to NS_W
  * (exactly one binding, no default namespace). */
@@ -418,10 +415,14 @@ static const char *scan_child(const char *p, const char *end, const struct scan_
 		bytes_eq(val[0]->val, val[0]->vlen, "character");
 	if (defaults || !*kept)
 		return after;
-	if (val[0] != NULL)
-		out->type = xstrndup(val[0]->val, val[0]->vlen);
-	if (val[1] != NULL)
-		out->id = xstrndup(val[1]->val, val[1]->vlen);
+	if (val[0] != NULL) {
+		out->type = val[0]->val;
+		out->typelen = val[0]->vlen;
+	}
+	if (val[1] != NULL) {
+		out->id = val[1]->val;
+		out->idlen = val[1]->vlen;
+	}
 	out->is_default = val[2] != NULL && (bytes_eq(val[2]->val, val[2]->vlen, "1") ||
 					     bytes_eq(val[2]->val, val[2]->vlen, "true") ||
 					     bytes_eq(val[2]->val, val[2]->vlen, "on"));
@@ -530,6 +531,39 @@ bool doc_docx_styles_index(struct doc_docx *d, char *text, size_t len)
 	d->styles = xcalloc(nkept + 1, sizeof(*d->styles));
 	d->nstyles = 0;
 	d->styles_lazy = l;
+	{
+		/* ids and types in one allocation: the values (an absent id is "",
+		 * an absent type "paragraph"), a NUL after each; both at most the
+		 * text's length */
+		size_t room = 1;
+		char *s;
+
+		for (size_t i = 0; i < nv; i++) {
+			if (!v[i].defaults)
+				room += (v[i].id ? v[i].idlen : 0) + 1 +
+					(v[i].type ? v[i].typelen : sizeof("paragraph") - 1) + 1;
+		}
+		s = l->strs = xmalloc(room);
+		for (size_t i = 0; i < nv; i++) {
+			if (v[i].defaults)
+				continue;
+			if (v[i].id == NULL)
+				v[i].idlen = 0;
+			else
+				memcpy(s, v[i].id, v[i].idlen);
+			s[v[i].idlen] = '\0';
+			v[i].id = s;
+			s += v[i].idlen + 1;
+			if (v[i].type == NULL) {
+				v[i].type = "paragraph";
+				v[i].typelen = sizeof("paragraph") - 1;
+			}
+			memcpy(s, v[i].type, v[i].typelen);
+			s[v[i].typelen] = '\0';
+			v[i].type = s;
+			s += v[i].typelen + 1;
+		}
+	}
 	for (size_t i = 0; i < nv; i++) {
 		struct doc_style *st;
 
@@ -544,17 +578,16 @@ bool doc_docx_styles_index(struct doc_docx *d, char *text, size_t len)
 		l->src[d->nstyles].at = v[i].at;
 		l->src[d->nstyles].len = v[i].len;
 		d->nstyles++;
-		st->id = v[i].id ? v[i].id : xstrdup("");
-		st->type = v[i].type ? v[i].type : xstrdup("paragraph");
-		v[i].id = v[i].type = NULL;
+		st->id = (char *)v[i].id; /* in l->strs */
+		st->type = (char *)v[i].type;
 		st->is_default = v[i].is_default;
 		if (st->is_default && strcmp(st->type, "paragraph") == 0)
 			d->default_pstyle = st->id;
 	}
-	pending_free(v, nv);
+	free(v);
 	return true;
 decline:
-	pending_free(v, nv);
+	free(v);
 	free(l);
 	return false;
 }
@@ -580,6 +613,7 @@ void doc_docx_styles_free(struct doc_styles_lazy *l)
 		doc_xml_free_doc(l->docs[i]);
 	free(l->docs);
 	free(l->src);
+	free(l->strs);
 	free(l->text);
 	free(l);
 }

@@ -25,6 +25,8 @@
 #define XF_CHUNK	  (64u << 10)
 #define XF_ARENA_PER_BYTE 24
 #define XF_QC		  512 /* scan_qname()'s cache: two ways of 256 sets */
+#define XF_TMPL		  64  /* start tags remembered (struct xf_tmpl) */
+#define XF_TMPL_ATTRS	  8
 #define XF_XML_NS	  "http://www.w3.org/XML/1998/namespace"
 #define XF_XMLNS_NS	  "http://www.w3.org/2000/xmlns/"
 
@@ -63,6 +65,29 @@ struct xf_scope {
 	const unsigned char *prefix; /* NULL: default namespace */
 	size_t plen;
 	xmlNsPtr ns;
+};
+
+/* A start tag parsed in this parse (gen) whose bytes after the element's
+ * name (src, len: up to and with its '>') a later tag repeats: the same
+ * bytes in the same namespace scope give the same names, namespaces and
+ * values (in place, at the same offsets), and passed every test then.
+ * Only tags without namespace declarations or references, values in place. */
+struct xf_tmpl {
+	uint64_t gen; /* 0: unused */
+	int slot;     /* the element name's scan_qname() slot and stamp */
+	unsigned stamp;
+	const unsigned char *src;
+	size_t len;
+	bool empty;
+	const xmlChar *name;
+	xmlNsPtr ns;
+	size_t nattr;
+	struct {
+		const xmlChar *name;
+		xmlNsPtr ns;
+		uint32_t off; /* the value's offset from src */
+		uint32_t vlen;
+	} at[XF_TMPL_ATTRS];
 };
 
 struct xf {
@@ -113,6 +138,7 @@ struct xf {
 	/* the slot (or -1) and its stamp of the name scan_qname() returned last */
 	int last_slot;
 	unsigned last_stamp;
+	struct xf_tmpl tmpl[XF_TMPL]; /* by the element name's slot */
 };
 
 /* scan_qname()'s fast path: names of at most 16 bytes seen before,
@@ -265,19 +291,15 @@ static char *xf_string_slow(struct xf *x, const unsigned char *s, size_t n)
 	return xf_strndup(x->a, s, n);
 }
 
-static bool is_space(unsigned char c)
-{
-	return c <= ' ' && (c == ' ' || c == '\t' || c == '\n');
-}
-
 /* Byte classes: C_START ASCII letters and '_'; C_NAME those, digits, '-'
  * and '.'; C_TEXT bytes text scanning must look at (controls, '&', '<', ']',
  * non-ASCII); C_ATTR those of attribute values (controls, '&', '<', quotes,
- * non-ASCII); C_COLON ':'. */
-enum { C_START = 1, C_NAME = 2, C_TEXT = 4, C_ATTR = 8, C_COLON = 16 };
+ * non-ASCII); C_COLON ':'; C_SPACE the white space is_space() takes (space,
+ * tab, line feed: a carriage return is handled where it may occur). */
+enum { C_START = 1, C_NAME = 2, C_TEXT = 4, C_ATTR = 8, C_COLON = 16, C_SPACE = 32 };
 static const unsigned char cls[256] = {
-    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-    12, 12, 12, 12, 12, 12, 12, 12, 0,	0,  8,	0,  0,	0,  12, 8,  0,	0,  0,	0,  0,	2,  2,	0,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 44, 44, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 32, 0,  8,	0,  0,	0,  12, 8,  0,	0,  0,	0,  0,	2,  2,	0,
     2,	2,  2,	2,  2,	2,  2,	2,  2,	2,  16, 0,  12, 0,  0,	0,  0,	3,  3,	3,  3,	3,  3,	3,
     3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	0,  0,	4,  0,	3,
     0,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,  3,	3,
@@ -288,6 +310,11 @@ static const unsigned char cls[256] = {
     12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
     12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
 };
+
+static inline bool is_space(unsigned char c)
+{
+	return (cls[c] & C_SPACE) != 0;
+}
 
 static bool is_name_start(unsigned char c)
 {
@@ -993,6 +1020,117 @@ static bool qname_slow(struct xf *x, const unsigned char *qn, size_t qlen, size_
 	return true;
 }
 
+/* el, made, goes into the tree (and on the stack unless empty). */
+static inline __attribute__((always_inline)) bool place_element(struct xf *x, xmlNodePtr el,
+								bool empty, const unsigned char *qn,
+								size_t qlen, size_t scope0)
+{
+	if (x->depth == 0) {
+		if (x->a->doc.children != NULL)
+			return false;
+		el->parent = (xmlNodePtr)&x->a->doc;
+		x->a->doc.children = el;
+		x->a->doc.last = el;
+	} else {
+		append_child(x->stack[x->depth - 1].node, el);
+	}
+	if (empty) {
+		if (x->nscope != scope0)
+			x->gen++;
+		x->nscope = scope0;
+		return true;
+	}
+	x->stack[x->depth].node = el;
+	x->stack[x->depth].qn = qn;
+	x->stack[x->depth].qlen = qlen;
+	x->stack[x->depth].nscope = scope0;
+	x->depth++;
+	return true;
+}
+
+/* start_tag() for a tag that repeats template t from x->p on (after the
+ * element's name qn): the nodes start_tag() would make. */
+static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned char *qn,
+			   size_t qlen) __attribute__((noinline));
+
+static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned char *qn,
+			   size_t qlen)
+{
+	const unsigned char *rest = x->p;
+	xmlAttrPtr lastprop = NULL;
+	xmlNodePtr el;
+
+	if (x->depth >= XF_MAX_DEPTH || x->a->total > x->a->budget)
+		return false;
+	el = xf_alloc(x->a, sizeof(*el));
+	xf_node_init(el, XML_ELEMENT_NODE, t->name, &x->a->doc);
+	el->ns = t->ns;
+	for (size_t i = 0; i < t->nattr; i++) {
+		struct xf_attr_pair *pair = xf_alloc(x->a, sizeof(*pair));
+		xmlAttrPtr a = &pair->a;
+		xmlNodePtr tx = &pair->t;
+
+		a->_private = NULL;
+		a->type = XML_ATTRIBUTE_NODE;
+		a->name = t->at[i].name;
+		a->parent = el;
+		a->next = NULL;
+		a->prev = NULL;
+		a->doc = &x->a->doc;
+		a->ns = t->at[i].ns;
+		a->atype = 0;
+		a->psvi = NULL;
+		xf_node_init(tx, XML_TEXT_NODE, xmlStringText, &x->a->doc);
+		tx->content = (xmlChar *)xf_string(x, rest + t->at[i].off, t->at[i].vlen);
+		tx->parent = (xmlNodePtr)a;
+		a->children = tx;
+		a->last = tx;
+		if (lastprop == NULL) {
+			el->properties = a;
+		} else {
+			lastprop->next = a;
+			a->prev = lastprop;
+		}
+		lastprop = a;
+	}
+	x->p = rest + t->len;
+	return place_element(x, el, t->empty, qn, qlen, x->nscope);
+}
+
+/* Keep the start tag just parsed (x->p after it) as the template of its
+ * element name's slot when its values all lie in place. */
+static void remember_tag(struct xf *x, int eslot, unsigned estamp, const unsigned char *rest,
+			 const xmlNode *el, size_t nattr, bool empty)
+{
+	struct xf_tmpl *t = &x->tmpl[(unsigned)eslot % XF_TMPL];
+	uintptr_t base = (uintptr_t)(x->inplace + (rest - x->start));
+	size_t len = (size_t)(x->p - rest);
+	const xmlAttr *a = el->properties;
+
+	for (size_t i = 0; i < nattr; i++, a = a->next) {
+		uintptr_t v = (uintptr_t)a->children->content;
+
+		/* in place, inside the tag (not copied: a reference, no room) */
+		if (x->attrs[i].refs || v < base || v - base >= len) {
+			t->gen = 0;
+			return;
+		}
+		t->at[i].name = a->name;
+		t->at[i].ns = a->ns;
+		t->at[i].off = (uint32_t)(v - base);
+		t->at[i].vlen = (uint32_t)x->attrs[i].vlen;
+	}
+	t->gen = x->gen;
+	t->slot = eslot;
+	t->stamp = estamp;
+	t->src = rest;
+	t->len = len;
+	t->empty = empty;
+	t->name = el->name;
+	t->ns = el->ns;
+	t->nattr = nattr;
+}
+
 /* A start tag after '<'. Returns false to decline. */
 static bool start_tag(struct xf *x)
 {
@@ -1011,11 +1149,20 @@ static bool start_tag(struct xf *x)
 
 	int eslot;
 	unsigned estamp;
+	const unsigned char *rest; /* after the element's name */
 
 	if (!scan_qname(x, &qn, &qlen, &colon, &hash))
 		return false;
 	eslot = x->last_slot;
 	estamp = x->last_stamp;
+	rest = x->p;
+	if (eslot >= 0) {
+		const struct xf_tmpl *t = &x->tmpl[(unsigned)eslot % XF_TMPL];
+
+		if (t->gen == x->gen && t->slot == eslot && t->stamp == estamp &&
+		    t->len <= (size_t)(x->end - rest) && same_bytes(x, rest, t->src, t->len))
+			return start_tag_tmpl(x, t, qn, qlen);
+	}
 	for (;;) {
 		struct xf_attr *at;
 		const unsigned char *before = x->p;
@@ -1175,27 +1322,10 @@ static bool start_tag(struct xf *x)
 		}
 		lastprop = a;
 	}
-	if (x->depth == 0) {
-		if (x->a->doc.children != NULL)
-			return false;
-		el->parent = (xmlNodePtr)&x->a->doc;
-		x->a->doc.children = el;
-		x->a->doc.last = el;
-	} else {
-		append_child(x->stack[x->depth - 1].node, el);
-	}
-	if (empty) {
-		if (x->nscope != scope0)
-			x->gen++;
-		x->nscope = scope0;
-		return true;
-	}
-	x->stack[x->depth].node = el;
-	x->stack[x->depth].qn = qn;
-	x->stack[x->depth].qlen = qlen;
-	x->stack[x->depth].nscope = scope0;
-	x->depth++;
-	return true;
+	if (eslot >= 0 && x->inplace != NULL && !any_xmlns && nattr <= XF_TMPL_ATTRS &&
+	    x->depth > 0)
+		remember_tag(x, eslot, estamp, rest, el, nattr, empty);
+	return place_element(x, el, empty, qn, qlen, scope0);
 }
 
 static bool end_tag(struct xf *x)
@@ -1204,6 +1334,21 @@ static bool end_tag(struct xf *x)
 	size_t qlen, colon;
 	unsigned hash;
 
+	/* the open element's name (checked when its start tag was read) and
+	 * '>' right after it: what the scan below finds, without the scan */
+	if (x->depth > 0) {
+		size_t n = x->stack[x->depth - 1].qlen;
+
+		if ((size_t)(x->end - x->p) > n && x->p[n] == '>' &&
+		    same_bytes(x, x->p, x->stack[x->depth - 1].qn, n)) {
+			x->depth--;
+			x->p += n + 1;
+			if (x->nscope != x->stack[x->depth].nscope)
+				x->gen++;
+			x->nscope = x->stack[x->depth].nscope;
+			return true;
+		}
+	}
 	if (x->depth == 0 || !scan_qname(x, &qn, &qlen, &colon, &hash))
 		return false;
 	x->depth--;
@@ -1305,6 +1450,8 @@ static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDoc
 	x->qc = xf_qc;
 	x->last_slot = -1;
 	x->last_stamp = 0;
+	for (size_t i = 0; i < XF_TMPL; i++)
+		x->tmpl[i].gen = 0;
 	x->gen = xf_gen;
 	ok = parse(x);
 	xf_gen = x->gen + 1;

@@ -105,6 +105,12 @@ TEST(docx_styles_plain_part_parsed_on_first_use)
 	ASSERT(same_as_dom("<w:styles " W_NS " >\r\n " DD "\t<w:style w:styleId = 'e' />" NORMAL
 			   " </w:styles >\n",
 			   2));
+	/* ids and types kept side by side: absent, empty, long and in any order */
+	ASSERT(same_as_dom("<w:styles " W_NS ">" DD "<w:style w:type=\"character\"/>"
+			   "<w:style w:styleId=\"\"/>" TABLE
+			   "<w:style w:styleId=\"a-rather-long-style-identifier-of-many-bytes\" "
+			   "w:type=\"paragraph\"><w:pPr/></w:style><w:style/>" CHAR "</w:styles>",
+			   5));
 }
 
 TEST(docx_styles_unusual_parts_parsed_whole)

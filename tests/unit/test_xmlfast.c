@@ -519,3 +519,77 @@ TEST(xmlfast_nodes_have_no_stray_fields)
 	ASSERT_EQ(stray_fields(xmlDocGetRootElement(d)), 0);
 	doc_xml_free_doc(d);
 }
+
+TEST(xmlfast_repeated_start_tags_same_tree)
+{
+	/* a start tag that repeats one before it is built from it (the owned
+	 * variant): the same tree as parsing it, in every namespace scope */
+	static const char *const ok[] = {
+	    "<w:d xmlns:w=\"W\"><w:p><w:r w:a=\"1\" w:b=\"xy\"/><w:r w:a=\"1\" w:b=\"xy\"/>"
+	    "<w:r w:a=\"1\" w:b=\"xy\"></w:r><w:r w:a=\"1\" w:b=\"xy\"><w:t>t</w:t></w:r>"
+	    "<w:r w:a=\"1\" w:b=\"xy\"><w:t>u</w:t></w:r><w:r w:a=\"2\" w:b=\"xy\"/></w:p>"
+	    "<w:p><w:r w:a=\"1\" w:b=\"xy\"/></w:p></w:d>",
+	    /* the prefix or the default namespace bound anew between repeats */
+	    "<r xmlns:p=\"A\"><p:x p:y=\"1\"/><s xmlns:p=\"B\"><p:x p:y=\"1\"/></s>"
+	    "<p:x p:y=\"1\"/></r>",
+	    "<r><x a=\"1\"/><s xmlns=\"D\"><x a=\"1\"/><x a=\"1\"/></s><x a=\"1\"/></r>",
+	    /* references (decoded, not in place), empty values, more attributes
+	     * than a remembered tag holds, xml:space */
+	    "<r><x a=\"&amp;\" b=\"1\"/><x a=\"&amp;\" b=\"1\"/><x a=\"\" b=\"\"/><x a=\"\" "
+	    "b=\"\"/>"
+	    "<y a=\"1\" b=\"2\" c=\"3\" d=\"4\" e=\"5\" f=\"6\" g=\"7\" h=\"8\" i=\"9\"/>"
+	    "<y a=\"1\" b=\"2\" c=\"3\" d=\"4\" e=\"5\" f=\"6\" g=\"7\" h=\"8\" i=\"9\"/>"
+	    "<t xml:space=\"preserve\"> a </t><t xml:space=\"preserve\"> b </t></r>",
+	    /* white space inside tags, single quotes, no attributes */
+	    "<r><x  a = '1' /><x  a = '1' /><x\n\ta='1'/><q><q><q/></q></q><q><q/></q></r>",
+	    /* repeats within 16 bytes of the end */
+	    "<r><x/><x/><x/></r>",
+	    "<r><x a='1'/><x a='1'/></r>",
+	};
+	static const char *const no[] = {
+	    "<r><x a=\"1\" a=\"1\"/><x a=\"1\" a=\"1\"/></r>",
+	    "<r xmlns:p=\"A\"><p:x p:y=\"1\"/><p:x p:y=\"1\"/><q:x p:y=\"1\"/></r>",
+	    "<r><x a=\"1\"/><x a=\"1\"/></s>",
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		char *copy = xstrdup(ok[i]);
+		xmlDocPtr d = NULL;
+
+		if (!both_s(ok[i]))
+			TEST_FAIL_AT("declined: %s", ok[i]);
+		ASSERT_EQ(doc_xmlfast_parse_owned(copy, strlen(ok[i]), &d), 0);
+		ASSERT_EQ(stray_fields(xmlDocGetRootElement(d)), 0);
+		doc_xml_free_doc(d); /* frees copy */
+	}
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		if (both_s(no[i]))
+			TEST_FAIL_AT("accepted: %s", no[i]);
+	}
+}
+
+TEST(xmlfast_end_tags_checked_against_the_open_element)
+{
+	/* an end tag naming the open element, '>' right after: taken without
+	 * scanning the name; every other form as before */
+	static const char *const ok[] = {
+	    "<a></a>",
+	    "<w:p xmlns:w=\"W\"><w:r><w:t>x</w:t></w:r><w:r ></w:r ><w:r/></w:p>",
+	    "<a><bb></bb ><b></b\n></a>",
+	    "<averyveryverylongname-over-16><x></x></averyveryverylongname-over-16>",
+	};
+	static const char *const no[] = {
+	    "<ab></a>", "<a></ab>",	  "<a></a",
+	    "<a></A>",	"<a><b></a></b>", "<p:a xmlns:p=\"P\"></a>",
+	    "<a></a:>", "<a></a/>",	  "<a></ a>",
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (!both_s(ok[i]))
+			TEST_FAIL_AT("declined: %s", ok[i]);
+	}
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		if (both_s(no[i]))
+			TEST_FAIL_AT("accepted: %s", no[i]);
+	}
+}
