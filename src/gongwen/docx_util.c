@@ -183,15 +183,12 @@ void gw_para_props(const struct gw_doc *doc, xmlNodePtr p, struct doc_pprops *ou
 
 static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max);
 
-size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max)
+/* Paragraph i's runs in the check cache cc, computed on first use. */
+static const struct gw_run_info *runs_cached(const struct gw_doc *doc, struct check_cache *cc,
+					     size_t i, size_t *n)
 {
-	struct check_cache *cc = doc->run_cache;
-	struct run_cache_entry *c;
-	size_t n;
+	struct run_cache_entry *c = cc->paras;
 
-	if (cc == NULL)
-		return runs_compute(doc, i, out, max);
-	c = cc->paras;
 	if (!c[i].valid) {
 		/* computed in one buffer for all paragraphs, kept one after
 		 * another in runv (one allocation, not one per paragraph) */
@@ -205,10 +202,36 @@ size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out,
 		cc->runv_n += c[i].n;
 		c[i].valid = true;
 	}
-	n = c[i].n < max ? c[i].n : max;
+	*n = c[i].n;
+	return cc->runv + c[i].off;
+}
+
+size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max)
+{
+	const struct gw_run_info *v;
+	size_t n;
+
+	if (doc->run_cache == NULL)
+		return runs_compute(doc, i, out, max);
+	v = runs_cached(doc, doc->run_cache, i, &n);
+	n = n < max ? n : max;
 	if (n > 0)
-		memcpy(out, cc->runv + c[i].off, n * sizeof(*out));
+		memcpy(out, v, n * sizeof(*out));
 	return n;
+}
+
+const struct gw_run_info *gw_docx_runs_ref(const struct gw_doc *doc, size_t i,
+					   struct gw_run_info *buf, size_t max, size_t *n)
+{
+	const struct gw_run_info *v;
+
+	if (doc->run_cache == NULL) {
+		*n = runs_compute(doc, i, buf, max);
+		return buf;
+	}
+	v = runs_cached(doc, doc->run_cache, i, n);
+	*n = *n < max ? *n : max;
+	return v;
 }
 
 /* Runs with visible text of paragraph node p, from its text and segments. */

@@ -90,8 +90,9 @@ static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	const struct gw_profile *pf = doc->profile;
 	struct gw_para *p = &doc->paras[i];
-	struct gw_run_info runs[GW_MAX_RUNS];
-	size_t nr = gw_docx_runs(doc, i, runs, GW_MAX_RUNS);
+	struct gw_run_info buf[GW_MAX_RUNS];
+	size_t nr;
+	const struct gw_run_info *runs = gw_docx_runs_ref(doc, i, buf, GW_MAX_RUNS, &nr);
 	int r = p->role;
 	struct doc_pprops pp;
 

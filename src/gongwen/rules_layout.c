@@ -34,13 +34,14 @@ static void rule_mark(struct gw_doc *doc, struct gw_findings *out)
 {
 	for (size_t i = 0; i < doc->n; i++) {
 		struct gw_para *p = &doc->paras[i];
-		struct gw_run_info runs[GW_MAX_RUNS];
+		struct gw_run_info buf[GW_MAX_RUNS];
+		const struct gw_run_info *runs;
 		struct doc_pprops pp;
 		size_t nr;
 
 		if (p->role != GW_ROLE_MARK)
 			continue;
-		nr = gw_docx_runs(doc, i, runs, GW_MAX_RUNS);
+		runs = gw_docx_runs_ref(doc, i, buf, GW_MAX_RUNS, &nr);
 		gw_para_props(doc, p->node, &pp);
 		for (size_t k = 0; k < nr; k++) {
 			if (!is_red(runs[k].props.color)) {
