@@ -48,6 +48,7 @@ size_t gw_docx_all_sections(const struct doc_docx *d, xmlNodePtr *out, size_t ma
 
 struct run_cache_entry {
 	bool valid;
+	bool pp_valid; /* check_cache.ppi[i] holds the paragraph's properties */
 	size_t n;
 	size_t off; /* into check_cache.runv */
 };
@@ -64,6 +65,7 @@ struct check_cache {
 	size_t pps_n;		/* entries, = used part of ppv */
 	struct doc_pprops *ppv; /* the properties (the slots stay small) */
 	size_t ppv_cap;
+	struct doc_pprops *ppi;	     /* by paragraph index (gw_para_props_at), made on first use */
 	struct gw_run_info *scratch; /* GW_MAX_RUNS runs: where a paragraph's are computed */
 	struct gw_run_info *runv;    /* every paragraph's runs, one after another */
 	size_t runv_n;
@@ -136,6 +138,7 @@ void gw_run_cache_end(struct gw_doc *doc)
 	free(c->scratch);
 	free(c->pps);
 	free(c->ppv);
+	free(c->ppi);
 	free(c);
 	doc->run_cache = NULL;
 }
@@ -179,6 +182,24 @@ void gw_para_props(const struct gw_doc *doc, xmlNodePtr p, struct doc_pprops *ou
 		c->pps[i].idx = c->pps_n++;
 	}
 	*out = c->ppv[c->pps[i].idx];
+}
+
+const struct doc_pprops *gw_para_props_at(const struct gw_doc *doc, size_t i,
+					  struct doc_pprops *buf)
+{
+	struct check_cache *c = doc->run_cache;
+
+	if (c == NULL) {
+		gw_para_props(doc, doc->paras[i].node, buf);
+		return buf;
+	}
+	if (!c->paras[i].pp_valid) {
+		if (c->ppi == NULL)
+			c->ppi = xmalloc((doc->n ? doc->n : 1) * sizeof(*c->ppi));
+		gw_para_props(doc, doc->paras[i].node, &c->ppi[i]);
+		c->paras[i].pp_valid = true;
+	}
+	return &c->ppi[i];
 }
 
 static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max);

@@ -1,6 +1,8 @@
 /* gw_docx_runs_ref (the runs of a paragraph without copying them) gives
- * the runs gw_docx_runs gives: inside the check cache and without it, with
- * the count capped at max, on direct-formatted and styled dev documents. */
+ * the runs gw_docx_runs gives, and gw_para_props_at (kept by paragraph
+ * index) what gw_para_props gives: inside the check cache and without it,
+ * with the count capped at max, on direct-formatted and styled dev
+ * documents. */
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +21,49 @@ static void same_run(const struct gw_run_info *a, const struct gw_run_info *b)
 	ASSERT_EQ(a->props.sz, b->props.sz);
 	ASSERT_EQ(a->props.bold, b->props.bold);
 	ASSERT_EQ(a->props.hint_ea, b->props.hint_ea);
+}
+
+static void same_pp(const struct doc_pprops *a, const struct doc_pprops *b)
+{
+	ASSERT_STR_EQ(a->jc, b->jc);
+	ASSERT_EQ(a->left, b->left);
+	ASSERT_EQ(a->first, b->first);
+	ASSERT_EQ(a->right, b->right);
+	ASSERT_EQ(a->line, b->line);
+	ASSERT_STR_EQ(a->line_rule, b->line_rule);
+	ASSERT_EQ(a->has_line, b->has_line);
+	ASSERT_STR_EQ(a->style_id, b->style_id);
+	ASSERT_EQ(a->num_id, b->num_id);
+	ASSERT_EQ(a->num_ilvl, b->num_ilvl);
+}
+
+/* Paragraph properties by index against by node, with and without the
+ * cache (asked twice: the second answer is the kept one). */
+static void pp_at_same(struct gw_doc *doc)
+{
+	struct doc_pprops want;
+	struct doc_pprops buf;
+	const struct doc_pprops *v;
+
+	for (size_t i = 0; i < doc->n; i++) {
+		gw_para_props(doc, doc->paras[i].node, &want);
+		v = gw_para_props_at(doc, i, &buf);
+		ASSERT(v == &buf);
+		same_pp(v, &want);
+	}
+	gw_run_cache_begin(doc);
+	for (size_t pass = 0; pass < 2; pass++) {
+		/* backwards, then forwards: the index, not the order, decides */
+		for (size_t k = 0; k < doc->n; k++) {
+			size_t i = pass == 0 ? doc->n - 1 - k : k;
+
+			gw_para_props(doc, doc->paras[i].node, &want);
+			v = gw_para_props_at(doc, i, &buf);
+			ASSERT(v != &buf);
+			same_pp(v, &want);
+		}
+	}
+	gw_run_cache_end(doc);
 }
 
 /* Runs of every paragraph of one document; the number of runs seen. */
@@ -69,6 +114,7 @@ static size_t runs_ref_same(const char *name)
 		gw_run_cache_end(&doc);
 		total += nw;
 	}
+	pp_at_same(&doc);
 	gw_doc_free(&doc);
 	return total;
 }
