@@ -242,8 +242,13 @@ static void rule_indents(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	const struct gw_profile *pf = doc->profile;
 	struct gw_para *p = &doc->paras[i];
 	struct doc_pprops ppbuf;
-	const struct doc_pprops *pp = gw_para_props_at(doc, i, &ppbuf);
+	const struct doc_pprops *pp;
 
+	/* only these roles have indent rules: the others' properties are
+	 * resolved only where a rule asks for them */
+	if (p->role != GW_ROLE_BODY && p->role != GW_ROLE_TO && p->role != GW_ROLE_ATT)
+		return;
+	pp = gw_para_props_at(doc, i, &ppbuf);
 	if (p->role == GW_ROLE_BODY) {
 		if (pp->first < pf->first_line_min || pp->first > pf->first_line_max ||
 		    labs_(pp->left) > 40)
