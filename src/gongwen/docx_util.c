@@ -210,9 +210,20 @@ static const struct gw_run_info *runs_cached(const struct gw_doc *doc, struct ch
 {
 	struct run_cache_entry *c = cc->paras;
 
-	if (!c[i].valid) {
-		/* computed in one buffer for all paragraphs, kept one after
-		 * another in runv (one allocation, not one per paragraph) */
+	if (!c[i].valid && doc->paras[i].segs != NULL) {
+		/* kept one after another in runv (one allocation, not one per
+		 * paragraph); from the segments there are at most as many
+		 * runs as segments, so they are computed in place */
+		size_t bound =
+		    doc->paras[i].nsegs < GW_MAX_RUNS ? doc->paras[i].nsegs : GW_MAX_RUNS;
+
+		cc->runv = xgrow(cc->runv, &cc->runv_cap, cc->runv_n + bound, sizeof(*cc->runv));
+		c[i].n = runs_compute(doc, i, cc->runv + cc->runv_n, bound);
+		c[i].off = cc->runv_n;
+		cc->runv_n += c[i].n;
+		c[i].valid = true;
+	} else if (!c[i].valid) {
+		/* else computed in one buffer for all such paragraphs */
 		if (cc->scratch == NULL)
 			cc->scratch = xmalloc(GW_MAX_RUNS * sizeof(*cc->scratch));
 		c[i].n = runs_compute(doc, i, cc->scratch, GW_MAX_RUNS);
