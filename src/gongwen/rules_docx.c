@@ -93,6 +93,7 @@ static bool role_is_fangsong(int r)
 struct font_memo {
 	size_t n;    /* entries in use */
 	size_t next; /* the entry replaced when all are in use */
+	size_t last; /* the entry that answered last: asked first */
 	int cat[FONT_MEMO];
 	char name[FONT_MEMO][sizeof(((struct doc_rprops *)0)->ea)];
 };
@@ -102,9 +103,13 @@ static int font_cat(struct font_memo *m, const char *name)
 	size_t len;
 	size_t k;
 
+	if (m->n > 0 && strcmp(m->name[m->last], name) == 0)
+		return m->cat[m->last];
 	for (k = 0; k < m->n; k++) {
-		if (strcmp(m->name[k], name) == 0)
+		if (k != m->last && strcmp(m->name[k], name) == 0) {
+			m->last = k;
 			return m->cat[k];
+		}
 	}
 	len = strlen(name);
 	if (len >= sizeof(m->name[0]))
@@ -117,6 +122,7 @@ static int font_cat(struct font_memo *m, const char *name)
 	}
 	memcpy(m->name[k], name, len + 1);
 	m->cat[k] = gw_font_category(name);
+	m->last = k;
 	return m->cat[k];
 }
 
