@@ -48,6 +48,7 @@ size_t gw_docx_all_sections(const struct doc_docx *d, xmlNodePtr *out, size_t ma
 
 struct run_cache_entry {
 	bool valid;
+	bool pp_valid; /* check_cache.ppi[i] holds the paragraph's properties */
 	size_t n;
 	size_t off; /* into check_cache.runv */
 };
@@ -64,6 +65,7 @@ struct check_cache {
 	size_t pps_n;		/* entries, = used part of ppv */
 	struct doc_pprops *ppv; /* the properties (the slots stay small) */
 	size_t ppv_cap;
+	struct doc_pprops *ppi;	     /* by paragraph index (gw_para_props_at), made on first use */
 	struct gw_run_info *scratch; /* GW_MAX_RUNS runs: where a paragraph's are computed */
 	struct gw_run_info *runv;    /* every paragraph's runs, one after another */
 	size_t runv_n;
@@ -136,6 +138,7 @@ void gw_run_cache_end(struct gw_doc *doc)
 	free(c->scratch);
 	free(c->pps);
 	free(c->ppv);
+	free(c->ppi);
 	free(c);
 	doc->run_cache = NULL;
 }
@@ -181,20 +184,46 @@ void gw_para_props(const struct gw_doc *doc, xmlNodePtr p, struct doc_pprops *ou
 	*out = c->ppv[c->pps[i].idx];
 }
 
+const struct doc_pprops *gw_para_props_at(const struct gw_doc *doc, size_t i,
+					  struct doc_pprops *buf)
+{
+	struct check_cache *c = doc->run_cache;
+
+	if (c == NULL) {
+		gw_para_props(doc, doc->paras[i].node, buf);
+		return buf;
+	}
+	if (!c->paras[i].pp_valid) {
+		if (c->ppi == NULL)
+			c->ppi = xmalloc((doc->n ? doc->n : 1) * sizeof(*c->ppi));
+		gw_para_props(doc, doc->paras[i].node, &c->ppi[i]);
+		c->paras[i].pp_valid = true;
+	}
+	return &c->ppi[i];
+}
+
 static size_t runs_compute(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max);
 
-size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max)
+/* Paragraph i's runs in the check cache cc, computed on first use. */
+static const struct gw_run_info *runs_cached(const struct gw_doc *doc, struct check_cache *cc,
+					     size_t i, size_t *n)
 {
-	struct check_cache *cc = doc->run_cache;
-	struct run_cache_entry *c;
-	size_t n;
+	struct run_cache_entry *c = cc->paras;
 
-	if (cc == NULL)
-		return runs_compute(doc, i, out, max);
-	c = cc->paras;
-	if (!c[i].valid) {
-		/* computed in one buffer for all paragraphs, kept one after
-		 * another in runv (one allocation, not one per paragraph) */
+	if (!c[i].valid && doc->paras[i].segs != NULL) {
+		/* kept one after another in runv (one allocation, not one per
+		 * paragraph); from the segments there are at most as many
+		 * runs as segments, so they are computed in place */
+		size_t bound =
+		    doc->paras[i].nsegs < GW_MAX_RUNS ? doc->paras[i].nsegs : GW_MAX_RUNS;
+
+		cc->runv = xgrow(cc->runv, &cc->runv_cap, cc->runv_n + bound, sizeof(*cc->runv));
+		c[i].n = runs_compute(doc, i, cc->runv + cc->runv_n, bound);
+		c[i].off = cc->runv_n;
+		cc->runv_n += c[i].n;
+		c[i].valid = true;
+	} else if (!c[i].valid) {
+		/* else computed in one buffer for all such paragraphs */
 		if (cc->scratch == NULL)
 			cc->scratch = xmalloc(GW_MAX_RUNS * sizeof(*cc->scratch));
 		c[i].n = runs_compute(doc, i, cc->scratch, GW_MAX_RUNS);
@@ -205,10 +234,36 @@ size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out,
 		cc->runv_n += c[i].n;
 		c[i].valid = true;
 	}
-	n = c[i].n < max ? c[i].n : max;
+	*n = c[i].n;
+	return cc->runv + c[i].off;
+}
+
+size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max)
+{
+	const struct gw_run_info *v;
+	size_t n;
+
+	if (doc->run_cache == NULL)
+		return runs_compute(doc, i, out, max);
+	v = runs_cached(doc, doc->run_cache, i, &n);
+	n = n < max ? n : max;
 	if (n > 0)
-		memcpy(out, cc->runv + c[i].off, n * sizeof(*out));
+		memcpy(out, v, n * sizeof(*out));
 	return n;
+}
+
+const struct gw_run_info *gw_docx_runs_ref(const struct gw_doc *doc, size_t i,
+					   struct gw_run_info *buf, size_t max, size_t *n)
+{
+	const struct gw_run_info *v;
+
+	if (doc->run_cache == NULL) {
+		*n = runs_compute(doc, i, buf, max);
+		return buf;
+	}
+	v = runs_cached(doc, doc->run_cache, i, n);
+	*n = *n < max ? *n : max;
+	return v;
 }
 
 /* Runs with visible text of paragraph node p, from its text and segments. */

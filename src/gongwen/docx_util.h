@@ -40,8 +40,18 @@ void gw_run_cache_end(struct gw_doc *doc);
 /* doc_docx_para_props of paragraph node p, computed once per node inside
  * gw_check. */
 void gw_para_props(const struct gw_doc *doc, xmlNodePtr p, struct doc_pprops *out);
+/* gw_para_props of paragraph i's node without copying: inside gw_check
+ * kept by paragraph index (read-only, valid until gw_run_cache_end); else
+ * computed into buf. */
+const struct doc_pprops *gw_para_props_at(const struct gw_doc *doc, size_t i,
+					  struct doc_pprops *buf);
 /* Runs whose text is not only whitespace (at most max). */
 size_t gw_docx_runs(const struct gw_doc *doc, size_t i, struct gw_run_info *out, size_t max);
+/* The same runs without copying them (*n of them, at most max): inside
+ * gw_check the cached list itself, read-only and valid until runs of
+ * another paragraph are asked for; else computed into buf (max entries). */
+const struct gw_run_info *gw_docx_runs_ref(const struct gw_doc *doc, size_t i,
+					   struct gw_run_info *buf, size_t max, size_t *n);
 /* Heading part of a run-in heading: up to and including the first "。". */
 size_t gw_heading_span(const struct gw_para *p);
 bool gw_run_has_ambiguous_punct(const struct gw_para *p, const struct gw_run_info *r);

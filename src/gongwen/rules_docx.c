@@ -86,18 +86,60 @@ static bool role_is_fangsong(int r)
 	       r == GW_ROLE_NOTE || r == GW_ROLE_ATT;
 }
 
-static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
+/* gw_font_category of the last few distinct names asked for, kept: runs
+ * and paragraphs mostly repeat a handful of fonts. */
+#define FONT_MEMO 4
+
+struct font_memo {
+	size_t n;    /* entries in use */
+	size_t next; /* the entry replaced when all are in use */
+	size_t last; /* the entry that answered last: asked first */
+	int cat[FONT_MEMO];
+	char name[FONT_MEMO][sizeof(((struct doc_rprops *)0)->ea)];
+};
+
+static int font_cat(struct font_memo *m, const char *name)
+{
+	size_t len;
+	size_t k;
+
+	if (m->n > 0 && strcmp(m->name[m->last], name) == 0)
+		return m->cat[m->last];
+	for (k = 0; k < m->n; k++) {
+		if (k != m->last && strcmp(m->name[k], name) == 0) {
+			m->last = k;
+			return m->cat[k];
+		}
+	}
+	len = strlen(name);
+	if (len >= sizeof(m->name[0]))
+		return gw_font_category(name);
+	if (m->n < FONT_MEMO) {
+		k = m->n++;
+	} else {
+		k = m->next;
+		m->next = (m->next + 1) % FONT_MEMO;
+	}
+	memcpy(m->name[k], name, len + 1);
+	m->cat[k] = gw_font_category(name);
+	m->last = k;
+	return m->cat[k];
+}
+
+/* fm: memos for East Asian [0] and hAnsi [1] font names */
+static void rule_fonts(struct gw_doc *doc, size_t i, struct font_memo *fm, struct gw_findings *out)
 {
 	const struct gw_profile *pf = doc->profile;
 	struct gw_para *p = &doc->paras[i];
-	struct gw_run_info runs[GW_MAX_RUNS];
-	size_t nr = gw_docx_runs(doc, i, runs, GW_MAX_RUNS);
+	struct gw_run_info buf[GW_MAX_RUNS];
+	size_t nr;
+	const struct gw_run_info *runs = gw_docx_runs_ref(doc, i, buf, GW_MAX_RUNS, &nr);
 	int r = p->role;
-	struct doc_pprops pp;
+	struct doc_pprops ppbuf;
 
 	if (role_is_fangsong(r)) {
 		for (size_t k = 0; k < nr; k++) {
-			if (gw_font_category(runs[k].props.ea) != GW_FONT_FANGSONG ||
+			if (font_cat(&fm[0], runs[k].props.ea) != GW_FONT_FANGSONG ||
 			    runs[k].props.sz != pf->body_sz) {
 				gw_at(out, doc, i, runs[k].start, runs[k].end, "GW-FONT-001", W,
 				      GW_FIX_AUTO, "应为3号仿宋，实为%s %.1f磅",
@@ -108,10 +150,10 @@ static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		}
 	} else if (r == GW_ROLE_TITLE) {
 		char why[256] = "";
+		const struct doc_pprops *pp = gw_para_props_at(doc, i, &ppbuf);
 
-		gw_para_props(doc, p->node, &pp);
 		for (size_t k = 0; k < nr; k++) {
-			if (gw_font_category(runs[k].props.ea) != GW_FONT_XBS) {
+			if (font_cat(&fm[0], runs[k].props.ea) != GW_FONT_XBS) {
 				snprintf(why + strlen(why), sizeof(why) - strlen(why), "字体%s；",
 					 runs[k].props.ea[0] ? runs[k].props.ea : "未设置");
 				break;
@@ -130,7 +172,7 @@ static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
 				break;
 			}
 		}
-		if (strcmp(pp.jc, "center") != 0)
+		if (strcmp(pp->jc, "center") != 0)
 			snprintf(why + strlen(why), sizeof(why) - strlen(why), "未居中；");
 		if (why[0] != '\0')
 			gw_at(out, doc, i, 0, p->text.len, "GW-FONT-002", W, GW_FIX_AUTO,
@@ -142,7 +184,7 @@ static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		for (size_t k = 0; k < nr; k++) {
 			if (runs[k].start >= span)
 				continue;
-			if (gw_font_category(runs[k].props.ea) != want ||
+			if (font_cat(&fm[0], runs[k].props.ea) != want ||
 			    runs[k].props.sz != pf->heading_sz) {
 				gw_at(out, doc, i, runs[k].start, runs[k].end,
 				      r == GW_ROLE_H1 ? "GW-FONT-003" : "GW-FONT-004", W,
@@ -156,7 +198,7 @@ static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		}
 		/* GW-BODY-016: the run-in text after the heading stays 仿宋. */
 		for (size_t k = 0; k < nr; k++) {
-			if (runs[k].start >= span && gw_font_category(runs[k].props.ea) == want) {
+			if (runs[k].start >= span && font_cat(&fm[0], runs[k].props.ea) == want) {
 				gw_at(out, doc, i, runs[k].start, runs[k].end, "GW-BODY-016", W,
 				      GW_FIX_MANUAL, "标题后的正文文字应为仿宋，不随标题字体");
 				break;
@@ -164,7 +206,7 @@ static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
 		}
 	} else if (r == GW_ROLE_H3 || r == GW_ROLE_H4) {
 		for (size_t k = 0; k < nr; k++) {
-			if (gw_font_category(runs[k].props.ea) != GW_FONT_FANGSONG) {
+			if (font_cat(&fm[0], runs[k].props.ea) != GW_FONT_FANGSONG) {
 				gw_at(out, doc, i, runs[k].start, runs[k].end, "GW-FONT-005", W,
 				      GW_FIX_SUGGEST, "三、四级标题应为3号仿宋，实为%s",
 				      runs[k].props.ea[0] ? runs[k].props.ea : "（未设置字体）");
@@ -176,7 +218,7 @@ static void rule_fonts(struct gw_doc *doc, size_t i, struct gw_findings *out)
 	if (r != GW_ROLE_BLANK) {
 		for (size_t k = 0; k < nr; k++) {
 			if (!runs[k].props.hint_ea && gw_run_has_ambiguous_punct(p, &runs[k]) &&
-			    gw_font_category(runs[k].props.hansi) == GW_FONT_OTHER) {
+			    font_cat(&fm[1], runs[k].props.hansi) == GW_FONT_OTHER) {
 				gw_at(
 				    out, doc, i, runs[k].start, runs[k].end, "GW-FONT-007", W,
 				    GW_FIX_AUTO,
@@ -205,21 +247,27 @@ static void rule_indents(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	const struct gw_profile *pf = doc->profile;
 	struct gw_para *p = &doc->paras[i];
-	struct doc_pprops pp;
+	struct doc_pprops ppbuf;
+	const struct doc_pprops *pp;
 
-	gw_para_props(doc, p->node, &pp);
+	/* only these roles have indent rules: the others' properties are
+	 * resolved only where a rule asks for them */
+	if (p->role != GW_ROLE_BODY && p->role != GW_ROLE_TO && p->role != GW_ROLE_ATT)
+		return;
+	pp = gw_para_props_at(doc, i, &ppbuf);
 	if (p->role == GW_ROLE_BODY) {
-		if (pp.first < pf->first_line_min || pp.first > pf->first_line_max ||
-		    labs_(pp.left) > 40)
+		if (pp->first < pf->first_line_min || pp->first > pf->first_line_max ||
+		    labs_(pp->left) > 40)
 			gw_at(out, doc, i, 0, 0, "GW-BODY-010", W, GW_FIX_AUTO,
 			      "正文段落应首行缩进2字、回行顶格（实为首行%ld、左缩进%ld twips）",
-			      pp.first, pp.left);
+			      pp->first, pp->left);
 	} else if (p->role == GW_ROLE_TO) {
-		if (labs_(pp.first) > 40 || labs_(pp.left) > 40)
+		if (labs_(pp->first) > 40 || labs_(pp->left) > 40)
 			gw_at(out, doc, i, 0, 0, "GW-BODY-006", E, GW_FIX_AUTO,
-			      "主送机关应顶格（实为首行%ld、左缩进%ld twips）", pp.first, pp.left);
+			      "主送机关应顶格（实为首行%ld、左缩进%ld twips）", pp->first,
+			      pp->left);
 	} else if (p->role == GW_ROLE_ATT && (i == 0 || doc->paras[i - 1].role != GW_ROLE_ATT)) {
-		long start = pp.left + pp.first;
+		long start = pp->left + pp->first;
 
 		if (start < pf->first_line_min || start > pf->first_line_max)
 			gw_at(out, doc, i, 0, 0, "GW-ATT-001", E, GW_FIX_AUTO,
@@ -256,12 +304,14 @@ static void rule_pgno(struct gw_doc *doc, struct gw_findings *out)
 
 void gw_rules_docx(struct gw_doc *doc, struct gw_findings *out)
 {
+	struct font_memo fm[2] = {{.n = 0}, {.n = 0}};
+
 	rule_page(doc, out);
 	rule_pgno(doc, out);
 	for (size_t i = 0; i < doc->n; i++) {
 		if (doc->paras[i].role == GW_ROLE_BLANK)
 			continue;
-		rule_fonts(doc, i, out);
+		rule_fonts(doc, i, fm, out);
 		rule_indents(doc, i, out);
 	}
 }

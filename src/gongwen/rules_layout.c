@@ -34,14 +34,14 @@ static void rule_mark(struct gw_doc *doc, struct gw_findings *out)
 {
 	for (size_t i = 0; i < doc->n; i++) {
 		struct gw_para *p = &doc->paras[i];
-		struct gw_run_info runs[GW_MAX_RUNS];
-		struct doc_pprops pp;
+		struct gw_run_info buf[GW_MAX_RUNS];
+		const struct gw_run_info *runs;
+		struct doc_pprops ppbuf;
 		size_t nr;
 
 		if (p->role != GW_ROLE_MARK)
 			continue;
-		nr = gw_docx_runs(doc, i, runs, GW_MAX_RUNS);
-		gw_para_props(doc, p->node, &pp);
+		runs = gw_docx_runs_ref(doc, i, buf, GW_MAX_RUNS, &nr);
 		for (size_t k = 0; k < nr; k++) {
 			if (!is_red(runs[k].props.color)) {
 				gw_at(out, doc, i, runs[k].start, runs[k].end, "GW-HEAD-005", W,
@@ -49,7 +49,7 @@ static void rule_mark(struct gw_doc *doc, struct gw_findings *out)
 				break;
 			}
 		}
-		if (nr > 0 && strcmp(pp.jc, "center") != 0)
+		if (nr > 0 && strcmp(gw_para_props_at(doc, i, &ppbuf)->jc, "center") != 0)
 			gw_at(out, doc, i, 0, p->text.len, "GW-HEAD-005", W, GW_FIX_AUTO,
 			      "发文机关标志应居中排布");
 	}
@@ -94,16 +94,17 @@ static bool para_has_red_rule(xmlNodePtr p)
 
 static void rule_docno_line(struct gw_doc *doc, struct gw_findings *out)
 {
-	struct doc_pprops pp;
+	struct doc_pprops ppbuf;
+	const struct doc_pprops *pp;
 	size_t i;
 	bool red = false;
 
 	if (doc->docno < 0)
 		return;
 	i = (size_t)doc->docno;
-	gw_para_props(doc, doc->paras[i].node, &pp);
+	pp = gw_para_props_at(doc, i, &ppbuf);
 	if (!gw_doc_type_upward(doc->doc_type) && doc->doc_type != 2 &&
-	    strcmp(pp.jc, "center") != 0 &&
+	    strcmp(pp->jc, "center") != 0 &&
 	    text_ucs_find(doc->paras[i].text.p, doc->paras[i].text.len, 0, "签发人") < 0)
 		gw_at(out, doc, i, 0, doc->paras[i].text.len, "GW-HEAD-008", W, GW_FIX_AUTO,
 		      "下行文、平行文的发文字号应居中排布");
@@ -128,20 +129,21 @@ static void rule_grid(struct gw_doc *doc, struct gw_findings *out)
 	bool non_exact = false;
 
 	for (size_t i = 0; i < doc->n; i++) {
-		struct doc_pprops pp;
+		struct doc_pprops ppbuf;
+		const struct doc_pprops *pp;
 		size_t k;
 
 		if (doc->paras[i].role != GW_ROLE_BODY)
 			continue;
-		gw_para_props(doc, doc->paras[i].node, &pp);
-		if (!pp.has_line || strcmp(pp.line_rule, "exact") != 0) {
+		pp = gw_para_props_at(doc, i, &ppbuf);
+		if (!pp->has_line || strcmp(pp->line_rule, "exact") != 0) {
 			non_exact = true;
 			continue;
 		}
-		for (k = 0; k < nk && counts_line[k] != pp.line; k++)
+		for (k = 0; k < nk && counts_line[k] != pp->line; k++)
 			;
 		if (k == nk && nk < ARRAY_LEN(counts_line))
-			counts_line[nk++] = pp.line;
+			counts_line[nk++] = pp->line;
 		if (k < ARRAY_LEN(counts_n))
 			counts_n[k]++;
 	}
@@ -274,6 +276,11 @@ static void rule_auto_numbering(struct gw_doc *doc, struct gw_findings *out)
 	for (size_t i = 0; i < doc->n && i < doc->docx->npara && !any; i++) {
 		struct doc_pprops pp;
 
+		/* the same node as paragraph i's (as usual): kept by index */
+		if (doc->paras[i].node == doc->docx->paras[i]) {
+			any = gw_para_props_at(doc, i, &pp)->num_id > 0;
+			continue;
+		}
 		gw_para_props(doc, doc->docx->paras[i], &pp);
 		any = pp.num_id > 0;
 	}
