@@ -781,3 +781,47 @@ TEST(gw_chars_fixed_expr_prefilter_misses_no_match)
 	}
 	ASSERT(seen > 100);
 }
+
+/* GW-NUM-004 (a leading zero in a month or day) reports exactly where its
+ * pattern matches: the tests that decide whether to run the pattern (a 0
+ * and a 月 in the Bloom filter, a 0 then 1-9 then 月 or 日) may not miss a
+ * match. */
+TEST(gw_chars_zero_pad_prefilter_misses_no_match)
+{
+	/* 0 1 5 月 日 年 中 */
+	static const uint32_t alpha[] = {'0', '1', '5', 0x6708, 0x65E5, 0x5E74, 0x4E2D};
+	static const char pat[] = "(?<=年)0(?=[1-9]月)|(?<![0-9])0(?=[1-9]月)|(?<=月)0(?=[1-9]日)";
+	struct gw_profile prof;
+	uint32_t seed = 2468;
+	int seen = 0;
+	int miss = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 20000; round++) {
+		struct gw_doc doc;
+		struct gw_findings f;
+		size_t n = 2 + (size_t)(round % 8);
+
+		random_doc(&doc, &prof, "", alpha, ARRAY_LEN(alpha), n, &seed, "");
+		gw_findings_init(&f);
+		gw_rules_num(&doc, &f);
+		for (size_t i = 0; i < doc.n; i++) {
+			size_t s;
+			size_t en;
+			bool want = doc.paras[i].role != GW_ROLE_BLANK &&
+				    gw_re(pat, &doc.paras[i], 0, &s, &en, NULL, 0);
+			bool got = false;
+
+			for (size_t k = 0; k < f.n; k++)
+				got = got || (f.v[k].para == (long)i &&
+					      strcmp(f.v[k].rule, "GW-NUM-004") == 0);
+			ASSERT_EQ(got, want);
+			seen += want;
+			miss += !want && (doc.paras[i].chars & GW_C_DIGIT);
+		}
+		gw_findings_free(&f);
+		gw_doc_free(&doc);
+	}
+	ASSERT(seen > 100);
+	ASSERT(miss > 100);
+}
