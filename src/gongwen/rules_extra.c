@@ -837,6 +837,17 @@ static size_t u32_len(const char32_t *s)
 	return n;
 }
 
+/* May every character of lit (0-terminated) occur in p? (Bloom filter: a
+ * false answer is exact, so text_ucs_find_ucs could not find lit.) */
+static bool may_have_lit(const struct gw_para *p, const char32_t *lit)
+{
+	for (; *lit != 0; lit++) {
+		if (!gw_para_may_have(p, (uint32_t)*lit))
+			return false;
+	}
+	return true;
+}
+
 static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *out)
 {
 	static const struct {
@@ -868,7 +879,7 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 		size_t s;
 		size_t e;
 
-		while (gw_para_may_have(p, fx[k].need) &&
+		while (gw_para_may_have(p, fx[k].need) && may_have_lit(p, fx[k].lit) &&
 		       text_ucs_find_ucs(p->text.p, p->text.len, from, fx[k].lit,
 					 u32_len(fx[k].lit)) >= 0 &&
 		       gw_re(fx[k].pat, p, from, &s, &e, NULL, 0)) {

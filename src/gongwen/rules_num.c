@@ -38,7 +38,9 @@ static bool zero_pad_before_month_day(const struct gw_para *p)
 {
 	const uint32_t *t = p->text.p;
 
-	if (!(p->chars & GW_C_DIGIT))
+	/* every alternative has a 月, before the 0 or after it (Bloom filter:
+	 * a false answer is exact) */
+	if (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, 0x6708))
 		return false;
 	for (long at = text_ucs_chr(t, p->text.len, 0, '0'); at >= 0;
 	     at = text_ucs_chr(t, p->text.len, (size_t)at + 1, '0')) {

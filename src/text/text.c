@@ -141,6 +141,97 @@ void ustr_push(struct ustr *u, uint32_t cp)
 	u->p[u->len++] = cp;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <tmmintrin.h>
+#define UTF8_SSSE3 1
+
+/* ustr_add_utf8's loop while 16 bytes remain, 16 bytes at a time: at an
+ * ASCII byte the whole run of ASCII in the block (all 16 widened, the run's
+ * count kept); else as many whole 3-byte sequences (up to four) as the
+ * inline case below accepts: lead E1-EC or EE-EF, both continuations
+ * 10xxxxxx (all four lanes stored, the valid count kept: the caller's
+ * buffer holds a code point per remaining byte, at least 16); else one
+ * sequence through text_utf8_decode, as below. Returns where it stopped. */
+__attribute__((target("ssse3"))) static const unsigned char *
+utf8_ssse3(const unsigned char *b, const unsigned char *end, uint32_t **op)
+{
+	const __m128i form_mask = _mm_setr_epi8(
+	    (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
+	    (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, 0, 0, 0, 0);
+	const __m128i form_val = _mm_setr_epi8(
+	    (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
+	    (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, 0, 0, 0, 0);
+	/* the lead's low nibble; 0xFF where there is no lead never matches */
+	const __m128i nib_mask =
+	    _mm_setr_epi8(0x0F, 0, 0, 0x0F, 0, 0, 0x0F, 0, 0, 0x0F, 0, 0, 0, 0, 0, 0);
+	const __m128i nib_e0 =
+	    _mm_setr_epi8(0, -1, -1, 0, -1, -1, 0, -1, -1, 0, -1, -1, -1, -1, -1, -1);
+	const __m128i nib_ed =
+	    _mm_setr_epi8(0x0D, -1, -1, 0x0D, -1, -1, 0x0D, -1, -1, 0x0D, -1, -1, -1, -1, -1, -1);
+	/* lane i: bytes 3i+2, 3i+1, 3i, zero */
+	const __m128i gather = _mm_setr_epi8(2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1);
+	const __m128i zero = _mm_setzero_si128();
+	uint32_t *o = *op;
+
+	while (end - b >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
+		unsigned high = (unsigned)_mm_movemask_epi8(v);
+
+		if ((high & 1) == 0) {
+			__m128i lo = _mm_unpacklo_epi8(v, zero);
+			__m128i hi = _mm_unpackhi_epi8(v, zero);
+			unsigned n = (unsigned)__builtin_ctz(high | 0x10000u);
+
+			_mm_storeu_si128((__m128i *)(void *)o, _mm_unpacklo_epi16(lo, zero));
+			_mm_storeu_si128((__m128i *)(void *)(o + 4), _mm_unpackhi_epi16(lo, zero));
+			_mm_storeu_si128((__m128i *)(void *)(o + 8), _mm_unpacklo_epi16(hi, zero));
+			_mm_storeu_si128((__m128i *)(void *)(o + 12), _mm_unpackhi_epi16(hi, zero));
+			o += n;
+			b += n;
+			continue;
+		}
+		{
+			__m128i nib = _mm_and_si128(v, nib_mask);
+			__m128i form = _mm_cmpeq_epi8(_mm_and_si128(v, form_mask), form_val);
+			__m128i bad =
+			    _mm_or_si128(_mm_cmpeq_epi8(nib, nib_e0), _mm_cmpeq_epi8(nib, nib_ed));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(bad, form));
+			unsigned k = 4;
+
+			if (m != 0xFFFFu) {
+				/* bit 3i: lane i's three bytes all fit; the
+				 * first lane that does not ends the run */
+				unsigned lanes = m & m >> 1 & m >> 2 & 0x249u;
+
+				k = (unsigned)__builtin_ctz((~lanes & 0x249u) | 0x1000u) / 3;
+			}
+			if (k > 0) {
+				__m128i x = _mm_shuffle_epi8(v, gather);
+				__m128i r = _mm_or_si128(
+				    _mm_and_si128(x, _mm_set1_epi32(0x3F)),
+				    _mm_or_si128(
+					_mm_srli_epi32(_mm_and_si128(x, _mm_set1_epi32(0x3F00)), 2),
+					_mm_srli_epi32(_mm_and_si128(x, _mm_set1_epi32(0x0F0000)),
+						       4)));
+
+				_mm_storeu_si128((__m128i *)(void *)o, r);
+				o += k;
+				b += 3 * k;
+				continue;
+			}
+		}
+		{
+			uint32_t cp;
+
+			b += text_utf8_decode((const char *)b, (size_t)(end - b), &cp);
+			*o++ = cp;
+		}
+	}
+	*op = o;
+	return b;
+}
+#endif
+
 void ustr_add_utf8(struct ustr *u, const char *s, size_t len)
 {
 	const unsigned char *b = (const unsigned char *)s;
@@ -152,6 +243,10 @@ void ustr_add_utf8(struct ustr *u, const char *s, size_t len)
 	end = b + len;
 	u->p = xgrow(u->p, &u->cap, u->len + len, sizeof(uint32_t));
 	o = u->p + u->len;
+#if defined(UTF8_SSSE3)
+	if (len >= 16 && __builtin_cpu_supports("ssse3"))
+		b = utf8_ssse3(b, end, &o);
+#endif
 	/* While three bytes remain: the bytes are read into locals before the
 	 * store (a store through o may alias them), the 3-byte test is one
 	 * range check of the lead and one of both continuation bytes. */

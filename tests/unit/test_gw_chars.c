@@ -714,3 +714,114 @@ TEST(gw_chars_apunct_span_same_as_whole_text)
 	}
 	ASSERT(seen > 100);
 }
+
+/* GW-NUM-007 (fixed expressions written with an Arabic digit) reports
+ * exactly where one of its patterns matches in prose: the Bloom filter
+ * tests on every character of each pattern's literal, which decide whether
+ * to look for the literal at all, may not miss a match. */
+TEST(gw_chars_fixed_expr_prefilter_misses_no_match)
+{
+	/* 1 4 5 9 0 . 律 方 面 旦 致 统 唯 第 书 记 五 四 运 动 带 路 星 期 规 划 */
+	static const uint32_t alpha[] = {'1',	 '4',	 '5',	 '9',	 '0',	 '.',	 0x5F8B,
+					 0x65B9, 0x9762, 0x65E6, 0x81F4, 0x7EDF, 0x552F, 0x7B2C,
+					 0x4E66, 0x8BB0, 0x4E94, 0x56DB, 0x8FD0, 0x52A8, 0x5E26,
+					 0x8DEF, 0x661F, 0x671F, 0x89C4, 0x5212};
+	static const char *const pats[] = {
+	    "(?<![0-9.０-９])1律",
+	    "(?<![0-9.０-９])1方面",
+	    "(?<![0-9.０-９])1旦",
+	    "(?<![0-9.０-９])1般(?![0-9])",
+	    "(?<![0-9.０-９])1切",
+	    "(?<![0-9.０-９])1致(?![0-9])",
+	    "统1(?![0-9])",
+	    "唯1(?![0-9])",
+	    "第1书记",
+	    "(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))",
+	    "(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))",
+	    "(?<![0-9.])5四运动",
+	    "(?<![0-9.])9三学社",
+	    "1带1路",
+	    "星期\\K[1-6](?![0-9])",
+	};
+	struct gw_profile prof;
+	uint32_t seed = 777;
+	int seen = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 30000; round++) {
+		struct gw_doc doc;
+		struct gw_findings f;
+		size_t n = 2 + (size_t)(round % 9);
+
+		random_doc(&doc, &prof, "关于加强管理的通知\n各单位：\n各单位要", alpha,
+			   ARRAY_LEN(alpha), n, &seed, "。");
+		gw_findings_init(&f);
+		gw_rules_extra(&doc, &f);
+		for (size_t i = 0; i < doc.n; i++) {
+			int r = doc.paras[i].role;
+			bool want = false;
+			bool got = false;
+
+			if (r == GW_ROLE_BODY || (r >= GW_ROLE_H1 && r <= GW_ROLE_H4)) {
+				for (size_t k = 0; k < ARRAY_LEN(pats) && !want; k++) {
+					size_t s;
+					size_t en;
+
+					want = gw_re(pats[k], &doc.paras[i], 0, &s, &en, NULL, 0);
+				}
+			}
+			for (size_t k = 0; k < f.n; k++)
+				got = got || (f.v[k].para == (long)i &&
+					      strcmp(f.v[k].rule, "GW-NUM-007") == 0);
+			ASSERT_EQ(got, want);
+			seen += want;
+		}
+		gw_findings_free(&f);
+		gw_doc_free(&doc);
+	}
+	ASSERT(seen > 100);
+}
+
+/* GW-NUM-004 (a leading zero in a month or day) reports exactly where its
+ * pattern matches: the tests that decide whether to run the pattern (a 0
+ * and a 月 in the Bloom filter, a 0 then 1-9 then 月 or 日) may not miss a
+ * match. */
+TEST(gw_chars_zero_pad_prefilter_misses_no_match)
+{
+	/* 0 1 5 月 日 年 中 */
+	static const uint32_t alpha[] = {'0', '1', '5', 0x6708, 0x65E5, 0x5E74, 0x4E2D};
+	static const char pat[] = "(?<=年)0(?=[1-9]月)|(?<![0-9])0(?=[1-9]月)|(?<=月)0(?=[1-9]日)";
+	struct gw_profile prof;
+	uint32_t seed = 2468;
+	int seen = 0;
+	int miss = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 20000; round++) {
+		struct gw_doc doc;
+		struct gw_findings f;
+		size_t n = 2 + (size_t)(round % 8);
+
+		random_doc(&doc, &prof, "", alpha, ARRAY_LEN(alpha), n, &seed, "");
+		gw_findings_init(&f);
+		gw_rules_num(&doc, &f);
+		for (size_t i = 0; i < doc.n; i++) {
+			size_t s;
+			size_t en;
+			bool want = doc.paras[i].role != GW_ROLE_BLANK &&
+				    gw_re(pat, &doc.paras[i], 0, &s, &en, NULL, 0);
+			bool got = false;
+
+			for (size_t k = 0; k < f.n; k++)
+				got = got || (f.v[k].para == (long)i &&
+					      strcmp(f.v[k].rule, "GW-NUM-004") == 0);
+			ASSERT_EQ(got, want);
+			seen += want;
+			miss += !want && (doc.paras[i].chars & GW_C_DIGIT);
+		}
+		gw_findings_free(&f);
+		gw_doc_free(&doc);
+	}
+	ASSERT(seen > 100);
+	ASSERT(miss > 100);
+}

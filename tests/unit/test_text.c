@@ -146,6 +146,70 @@ TEST(text_ustr_add_utf8_pairs_same_as_decode)
 	ASSERT(fast > 100000);
 }
 
+/* The same on texts of up to 300 bytes made of runs: ASCII runs, whole
+ * 3-byte sequences (every lead E0-EF), 2- and 4-byte sequences, and now
+ * and then a damaged sequence or stray byte. ustr_add_utf8 decodes 16
+ * bytes at a time (ASCII runs, up to four 3-byte sequences) while 16 bytes
+ * remain; every block boundary and damaged lane must agree with
+ * text_utf8_decode. */
+TEST(text_ustr_add_utf8_long_runs_same_as_decode)
+{
+	static const unsigned char lead[] = {0xE0, 0xE1, 0xE4, 0xE9, 0xEC, 0xED, 0xEE, 0xEF};
+	static const unsigned char cont[] = {0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xAB, 0xBF, 0xB0};
+	static const unsigned char other[] = {0x41, 0x00, 0xC2, 0xC0, 0xF0, 0xFF,
+					      0x7F, 0xE5, 0x80, 0xBF, 0xF4, 0xDF};
+	uint32_t seed = 24681357u;
+	size_t han = 0;
+
+	for (int round = 0; round < 6000; round++) {
+		char s[320];
+		size_t len = 0;
+		size_t want = (size_t)(round % 300);
+
+		while (len + 12 <= want) {
+			unsigned r;
+			unsigned run;
+
+			seed = seed * 1103515245u + 12345u;
+			r = seed >> 4;
+			run = 1 + (r >> 8) % 12;
+			switch (r % 8) {
+			case 0: /* ASCII */
+			case 1:
+				for (unsigned i = 0; i < run; i++)
+					s[len++] = (char)(0x20 + (r >> (i % 16)) % 0x5F);
+				break;
+			case 2: /* 2-byte, 4-byte */
+				s[len++] = (char)0xC3;
+				s[len++] = (char)0xA9;
+				s[len++] = (char)0xF0;
+				s[len++] = (char)0x9F;
+				s[len++] = (char)0x98;
+				s[len++] = (char)0x80;
+				break;
+			case 3: /* a stray byte */
+				s[len++] = (char)other[(r >> 8) % sizeof(other)];
+				break;
+			default: /* 3-byte sequences, mostly whole */
+				for (unsigned i = 0; i < run / 3 + 1; i++) {
+					seed = seed * 1103515245u + 12345u;
+					r = seed >> 4;
+					s[len++] = (char)(r % 64 ? 0xE4 + (r >> 6) % 6
+								 : lead[(r >> 6) % 8]);
+					s[len++] = (char)((r >> 9) % 64 ? cont[(r >> 15) % 8]
+									: other[(r >> 15) % 12]);
+					s[len++] = (char)((r >> 18) % 64 ? cont[(r >> 21) % 8]
+									 : other[(r >> 21) % 12]);
+					han++;
+				}
+				break;
+			}
+		}
+		same_as_decode(s, len);
+	}
+	ASSERT(han > 100000);
+}
+
 /* base_tz_pin: TZ set to the same zone (local times unchanged), or kept. */
 TEST(base_tz_pin_same_zone)
 {
