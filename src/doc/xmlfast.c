@@ -1057,16 +1057,27 @@ static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned
 			   size_t qlen)
 {
 	const unsigned char *rest = x->p;
+	/* the element and its attributes in one allocation (each part aligned
+	 * as xf_alloc() would), the values' NULs in x->fix: room made once */
+	const size_t el_size =
+	    (sizeof(xmlNode) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+	const size_t pair_size =
+	    (sizeof(struct xf_attr_pair) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+	const uint32_t at0 = (uint32_t)(rest - x->start);
 	xmlAttrPtr lastprop = NULL;
+	unsigned char *mem;
 	xmlNodePtr el;
 
 	if (x->depth >= XF_MAX_DEPTH || x->a->total > x->a->budget)
 		return false;
-	el = xf_alloc(x->a, sizeof(*el));
+	if (x->fixcap - x->nfix < t->nattr)
+		x->fix = xgrow(x->fix, &x->fixcap, x->nfix + t->nattr, sizeof(*x->fix));
+	mem = xf_alloc(x->a, el_size + t->nattr * pair_size);
+	el = (xmlNodePtr)mem;
 	xf_node_init(el, XML_ELEMENT_NODE, t->name, &x->a->doc);
 	el->ns = t->ns;
 	for (size_t i = 0; i < t->nattr; i++) {
-		struct xf_attr_pair *pair = xf_alloc(x->a, sizeof(*pair));
+		struct xf_attr_pair *pair = (struct xf_attr_pair *)(mem + el_size + i * pair_size);
 		xmlAttrPtr a = &pair->a;
 		xmlNodePtr tx = &pair->t;
 
@@ -1081,7 +1092,10 @@ static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned
 		a->atype = 0;
 		a->psvi = NULL;
 		xf_node_init(tx, XML_TEXT_NODE, xmlStringText, &x->a->doc);
-		tx->content = (xmlChar *)xf_string(x, rest + t->at[i].off, t->at[i].vlen);
+		/* (xf_string(): the template's values lie in the owned input,
+		 * inside the tag, so before its end) */
+		x->fix[x->nfix++] = at0 + t->at[i].off + t->at[i].vlen;
+		tx->content = (xmlChar *)(x->inplace + at0 + t->at[i].off);
 		tx->parent = (xmlNodePtr)a;
 		a->children = tx;
 		a->last = tx;
@@ -1146,6 +1160,7 @@ static bool start_tag(struct xf *x)
 	bool ns_mixed = false;
 	bool any_xmlns = false;
 	bool empty = false;
+	uint64_t seen = 0; /* the attribute names' hashes (see below) */
 
 	int eslot;
 	unsigned estamp;
@@ -1210,11 +1225,15 @@ static bool start_tag(struct xf *x)
 				    xf_strndup(x->a, (const unsigned char *)at->value, vlen);
 			}
 		}
-		for (size_t i = 0; i < nattr; i++) {
-			if (x->attrs[i].hash == at->hash && x->attrs[i].qlen == at->qlen &&
-			    same_bytes(x, x->attrs[i].qn, at->qn, at->qlen))
-				return false;
+		/* (seen: a bit per hash's low 6 bits; no bit, no equal name before) */
+		if ((seen >> (at->hash & 63u) & 1u) != 0) {
+			for (size_t i = 0; i < nattr; i++) {
+				if (x->attrs[i].hash == at->hash && x->attrs[i].qlen == at->qlen &&
+				    same_bytes(x, x->attrs[i].qn, at->qn, at->qlen))
+					return false;
+			}
 		}
+		seen |= (uint64_t)1 << (at->hash & 63u);
 		nattr++;
 	}
 	if (x->depth >= XF_MAX_DEPTH || x->a->total > x->a->budget)
@@ -1244,14 +1263,9 @@ static bool start_tag(struct xf *x)
 				return false;
 			ns->prefix = (const xmlChar *)xf_strndup(x->a, at->qn + 6, plen);
 		}
-		/* (the duplicate attribute test above already refuses these) */
-		for (size_t k = scope0; k < x->nscope; k++) {
-			if ((ns->prefix == NULL) == (x->scope[k].prefix == NULL) &&
-			    (ns->prefix == NULL ||
-			     (x->scope[k].plen == at->qlen - 6 &&
-			      memcmp(x->scope[k].prefix, at->qn + 6, at->qlen - 6) == 0)))
-				return false; /* declared twice on one element */
-		}
+		/* a prefix (or the default) declared twice on one element is the
+		 * same attribute name twice, which the duplicate attribute test
+		 * above refused: no need to look through scope0..nscope */
 		x->scope[x->nscope].prefix = dflt ? NULL : at->qn + 6;
 		x->scope[x->nscope].plen = dflt ? 0 : at->qlen - 6;
 		x->scope[x->nscope].ns = ns;

@@ -593,3 +593,43 @@ TEST(xmlfast_end_tags_checked_against_the_open_element)
 			TEST_FAIL_AT("accepted: %s", no[i]);
 	}
 }
+
+TEST(xmlfast_duplicate_attributes_and_declarations_refused)
+{
+	/* the duplicate attribute test only looks back when an earlier name
+	 * shares its hash bit; a prefix declared twice is refused by it too */
+	static const char *const ok[] = {
+	    "<a xmlns:p=\"P\" xmlns:q=\"P\" xmlns=\"D\" p:x=\"1\" y=\"2\"/>",
+	    "<a a=\"1\" b=\"1\" c=\"1\" d=\"1\" e=\"1\" f=\"1\" g=\"1\" h=\"1\" i=\"1\" j=\"1\" "
+	    "k=\"1\" l=\"1\" m=\"1\" n=\"1\" o=\"1\" p=\"1\" q=\"1\" r=\"1\" s=\"1\" t=\"1\" "
+	    "u=\"1\" v=\"1\" w=\"1\" x=\"1\" y=\"1\" z=\"1\" A=\"1\" B=\"1\" C=\"1\" D=\"1\" "
+	    "E=\"1\" F=\"1\" G=\"1\" H=\"1\" I=\"1\" J=\"1\" K=\"1\" L=\"1\" M=\"1\" N=\"1\" "
+	    "O=\"1\" P=\"1\" Q=\"1\" R=\"1\" S=\"1\" T=\"1\" U=\"1\" V=\"1\" W=\"1\" X=\"1\" "
+	    "Y=\"1\" Z=\"1\" aa=\"1\" ab=\"1\" ac=\"1\" ad=\"1\" ae=\"1\" af=\"1\" ag=\"1\" "
+	    "ah=\"1\" ai=\"1\" aj=\"1\" ak=\"1\" al=\"1\"/>",
+	};
+	static const char *const no[] = {
+	    "<a xmlns:p=\"P\" xmlns:p=\"P\"/>",
+	    "<a xmlns:p=\"P\" xmlns:q=\"Q\" xmlns:p=\"Q\"/>",
+	    "<a xmlns=\"D\" xmlns=\"D\"/>",
+	    "<a xmlns=\"D\" xmlns:p=\"P\" xmlns=\"E\"/>",
+	    "<a x=\"1\" y=\"2\" x=\"3\"/>",
+	    "<a a=\"1\" b=\"1\" c=\"1\" d=\"1\" e=\"1\" f=\"1\" g=\"1\" h=\"1\" i=\"1\" j=\"1\" "
+	    "k=\"1\" l=\"1\" m=\"1\" n=\"1\" o=\"1\" p=\"1\" q=\"1\" r=\"1\" s=\"1\" t=\"1\" "
+	    "u=\"1\" v=\"1\" w=\"1\" x=\"1\" y=\"1\" z=\"1\" A=\"1\" B=\"1\" C=\"1\" D=\"1\" "
+	    "E=\"1\" F=\"1\" G=\"1\" H=\"1\" I=\"1\" J=\"1\" K=\"1\" L=\"1\" M=\"1\" N=\"1\" "
+	    "O=\"1\" P=\"1\" Q=\"1\" R=\"1\" S=\"1\" T=\"1\" U=\"1\" V=\"1\" W=\"1\" X=\"1\" "
+	    "Y=\"1\" Z=\"1\" aa=\"1\" ab=\"1\" ac=\"1\" ad=\"1\" ae=\"1\" af=\"1\" ag=\"1\" "
+	    "ah=\"1\" ai=\"1\" aj=\"1\" ak=\"1\" c=\"1\"/>",
+	    "<a xmlns:p=\"P\" xmlns:q=\"P\" p:x=\"1\" q:x=\"2\"/>",
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (!both_s(ok[i]))
+			TEST_FAIL_AT("declined: %s", ok[i]);
+	}
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		if (both_s(no[i]))
+			TEST_FAIL_AT("accepted: %s", no[i]);
+	}
+}
