@@ -3,11 +3,14 @@
 # Idempotent and quiet when nothing is missing.
 set -euo pipefail
 
+# fonts-liberation2: metric-compatible Times New Roman / Arial / Courier New, so
+# LibreOffice lays out what we write as Word does (without it, DejaVu stands in
+# and wider Latin text wraps: e.g. a drill script's "T+00:00" time column).
 pkgs=(
 	build-essential pkg-config clang libclang-rt-14-dev clang-format
 	libzip-dev zlib1g-dev libdeflate-dev libxml2-dev libxml2-utils libjansson-dev libpcre2-dev
 	python3 python3-lxml python3-docx python3-jieba
-	libreoffice-writer-nogui libreoffice-impress-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk
+	libreoffice-writer-nogui libreoffice-impress-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk fonts-liberation2
 	zip unzip
 	libsqlite3-dev libsodium-dev sqlite3
 	libevent-dev curl libcurl4-openssl-dev
