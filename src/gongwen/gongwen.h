@@ -127,7 +127,12 @@ enum {
 	/* GW-PUNC-012: a 《 opened directly inside a 《 (counting 《》〈〉
 	 * only), or a “ inside a “ (counting “”‘’ only); or too deep to tell */
 	GW_C_NEST_BOOK = 1u << 18,
-	GW_C_NEST_QUOTE = 1u << 19
+	GW_C_NEST_QUOTE = 1u << 19,
+	/* GW-NUM-005: a 年 between one of 〇零一-九 and a 0-9, or between a
+	 * 0-9 and one of 一-十 */
+	GW_C_NIAN_MIX = 1u << 20,
+	/* GW-NUM-005: a 年 after one of 〇零一-九O0０ */
+	GW_C_NIAN_ZERO = 1u << 21
 };
 
 /* What surrounds a 、 (U+3001) somewhere in a paragraph: each bit is set

@@ -434,6 +434,21 @@ static bool is_cn_digit10(uint32_t c)
 	return gw_is_cn_digit19(c) || c == 0x5341;
 }
 
+/* GW_C_NIAN_MIX and GW_C_NIAN_ZERO of the 年 at t[j] (j >= 1). */
+static unsigned nian_mix_bits(const uint32_t *t, size_t n, size_t j)
+{
+	uint32_t b = t[j - 1];
+	uint32_t a = j + 1 < n ? t[j + 1] : 0;
+	bool cn_b = b == 0x3007 || b == 0x96F6 || gw_is_cn_digit19(b);
+	unsigned c = 0;
+
+	if ((cn_b && gw_is_digit09(a)) || (gw_is_digit09(b) && is_cn_digit10(a)))
+		c |= GW_C_NIAN_MIX;
+	if (cn_b || b == 'O' || b == '0' || b == 0xFF10)
+		c |= GW_C_NIAN_ZERO;
+	return c;
+}
+
 /* May an enumerator (第一, 首先 …) start at t[s]? GW-BODY-015 wants the
  * start of the text or one of 。；：！？，） or \s before it (every Unicode
  * space is below U+3001, so all of those are allowed here). */
@@ -581,7 +596,7 @@ other_char(struct mark_state *ms, const uint32_t *t, size_t n, size_t j)
 	}
 	if (ch == 0x5E74) {
 		if (j >= 1)
-			c |= nian_bits(t[j - 1]) | nian_cn4_bit(t, j);
+			c |= nian_bits(t[j - 1]) | nian_cn4_bit(t, j) | nian_mix_bits(t, n, j);
 	} else if (ch == 0x3001) {
 		ms->dunhao |= dunhao_bits(t, n, j);
 	}

@@ -1329,8 +1329,10 @@ static void rule_para_props(struct gw_doc *doc, size_t i, struct gw_findings *ou
 {
 	const struct gw_profile *pf = doc->profile;
 	const struct gw_para *p = &doc->paras[i];
-	struct doc_pprops pp;
-	struct gw_run_info runs[GW_MAX_RUNS];
+	struct doc_pprops ppbuf;
+	const struct doc_pprops *pp;
+	struct gw_run_info buf[GW_MAX_RUNS];
+	const struct gw_run_info *runs;
 	size_t nr;
 
 	if (kinsoku_off(p->node) != NULL)
@@ -1338,13 +1340,15 @@ static void rule_para_props(struct gw_doc *doc, size_t i, struct gw_findings *ou
 		      "段落关闭了“按中文习惯控制首尾字符”（避头尾），标点可能出现在行首");
 	if (!is_prose(p->role))
 		return;
-	gw_para_props(doc, p->node, &pp);
-	if (p->level > 0 && pp.num_id <= 0 &&
-	    (pp.first < pf->first_line_min || pp.first > pf->first_line_max || labs_(pp.left) > 40))
+	/* read in place (check cache), neither copied */
+	pp = gw_para_props_at(doc, i, &ppbuf);
+	if (p->level > 0 && pp->num_id <= 0 &&
+	    (pp->first < pf->first_line_min || pp->first > pf->first_line_max ||
+	     labs_(pp->left) > 40))
 		gw_at(out, doc, i, 0, 0, "GW-FONT-006", W, GW_FIX_AUTO,
 		      "各级标题与正文一样首行缩进2字、回行顶格（实为首行%ld、左缩进%ld twips）",
-		      pp.first, pp.left);
-	nr = gw_docx_runs(doc, i, runs, GW_MAX_RUNS);
+		      pp->first, pp->left);
+	runs = gw_docx_runs_ref(doc, i, buf, GW_MAX_RUNS, &nr);
 	for (size_t k = 0; k < nr; k++) {
 		const struct doc_rprops *rp = &runs[k].props;
 

@@ -235,25 +235,12 @@ static void rule_mixed_date(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	size_t s;
 	size_t e;
 
-	bool may_a = false; /* a 年 between a Chinese numeral and a digit, or the reverse */
-	bool may_b = false; /* a 年 after one of 一-九〇零O0０ (and a 二 somewhere) */
+	/* the 年s were looked at by gw_detect_roles (GW_C_NIAN_MIX, _ZERO) */
+	bool may_a = (p->chars & GW_C_NIAN_MIX) != 0;
+	bool may_b = (p->chars & GW_C_NIAN_ZERO) != 0 && gw_para_may_have(p, 0x4E8C);
 
-	if (p->role == GW_ROLE_DATE || !gw_cn_numeral_before_nian(p, true))
+	if (p->role == GW_ROLE_DATE)
 		return;
-	for (long at = text_ucs_chr(p->text.p, p->text.len, 1, 0x5E74 /* 年 */); at >= 0;
-	     at = text_ucs_chr(p->text.p, p->text.len, (size_t)at + 1, 0x5E74)) {
-		size_t k = (size_t)at;
-		uint32_t b = p->text.p[k - 1];
-		uint32_t a = k + 1 < p->text.len ? p->text.p[k + 1] : 0;
-		bool cn_b = b == 0x3007 || b == 0x96F6 || gw_is_cn_digit19(b);
-
-		if ((cn_b && gw_is_digit09(a)) ||
-		    (gw_is_digit09(b) && (gw_is_cn_digit19(a) || a == 0x5341)))
-			may_a = true;
-		if (cn_b || b == 'O' || b == '0' || b == 0xFF10)
-			may_b = true;
-	}
-	may_b = may_b && gw_para_may_have(p, 0x4E8C);
 	if ((may_a &&
 	     gw_re("[〇零一二三四五六七八九]{4}年[0-9]|[0-9]{4}年[一二三四五六七八九十]{1,2}月", p,
 		   0, &s, &e, NULL, 0)) ||

@@ -825,3 +825,72 @@ TEST(gw_chars_zero_pad_prefilter_misses_no_match)
 	ASSERT(seen > 100);
 	ASSERT(miss > 100);
 }
+
+/* GW_C_NIAN_MIX and GW_C_NIAN_ZERO against the scan of every 年 that
+ * GW-NUM-005 made before them, and GW-NUM-005 reported exactly where one
+ * of its patterns matches outside a date line. */
+TEST(gw_chars_nian_mix_matches_scan)
+{
+	/* 年 〇 零 二 五 十 O 0 ０ 2 月 newline */
+	static const uint32_t alpha[] = {0x5E74, 0x3007, 0x96F6, '2',	 0x4E8C, 0x4E94,
+					 0x5341, 'O',	 '0',	 0xFF10, 0x6708, '\n'};
+	struct gw_profile prof;
+	uint32_t seed = 55;
+	int seen_mix = 0;
+	int seen_zero = 0;
+	int seen_find = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 40000; round++) {
+		struct gw_doc doc;
+		struct gw_findings f;
+		size_t n = 4 + (size_t)(round % 24);
+
+		random_doc(&doc, &prof, "", alpha, ARRAY_LEN(alpha), n, &seed, "");
+		gw_findings_init(&f);
+		gw_rules_num(&doc, &f);
+		for (size_t i = 0; i < doc.n; i++) {
+			const struct gw_para *p = &doc.paras[i];
+			bool mix = false;
+			bool zero = false;
+			bool got = false;
+			bool want;
+			size_t s;
+			size_t en;
+
+			for (size_t k = 1; k < p->text.len; k++) {
+				uint32_t b = p->text.p[k - 1];
+				uint32_t a = k + 1 < p->text.len ? p->text.p[k + 1] : 0;
+				bool cn_b = b == 0x3007 || b == 0x96F6 || gw_is_cn_digit19(b);
+
+				if (p->text.p[k] != 0x5E74)
+					continue;
+				if ((cn_b && gw_is_digit09(a)) ||
+				    (gw_is_digit09(b) && (gw_is_cn_digit19(a) || a == 0x5341)))
+					mix = true;
+				if (cn_b || b == 'O' || b == '0' || b == 0xFF10)
+					zero = true;
+			}
+			ASSERT_EQ((p->chars & GW_C_NIAN_MIX) != 0, mix);
+			ASSERT_EQ((p->chars & GW_C_NIAN_ZERO) != 0, zero);
+			seen_mix += mix;
+			seen_zero += zero;
+			want = p->role != GW_ROLE_DATE && p->role != GW_ROLE_BLANK &&
+			       (gw_re("[〇零一二三四五六七八九]{4}年[0-9]|[0-9]{4}年["
+				      "一二三四五六七八九十]{1,2}月",
+				      p, 0, &s, &en, NULL, 0) ||
+				gw_re("二[O0０零][一二三四五六七八九〇零O0０]{2}年", p, 0, &s, &en,
+				      NULL, 0));
+			for (size_t k = 0; k < f.n; k++)
+				got = got || (f.v[k].para == (long)i &&
+					      strcmp(f.v[k].rule, "GW-NUM-005") == 0);
+			ASSERT_EQ(got, want);
+			seen_find += want;
+		}
+		gw_findings_free(&f);
+		gw_doc_free(&doc);
+	}
+	ASSERT(seen_mix > 100);
+	ASSERT(seen_zero > 100);
+	ASSERT(seen_find > 10);
+}
