@@ -225,6 +225,41 @@ static inline void xf_node_init(xmlNodePtr n, xmlElementType type, const xmlChar
 	n->extra = 0;
 }
 
+/* An attribute of el (name and ns set by the caller), field by field as
+ * xf_node_init(). */
+static inline void xf_attr_init(xmlAttrPtr a, xmlNodePtr el, xmlDocPtr doc)
+{
+	a->_private = NULL;
+	a->type = XML_ATTRIBUTE_NODE;
+	a->children = NULL;
+	a->last = NULL;
+	a->parent = el;
+	a->next = NULL;
+	a->prev = NULL;
+	a->doc = doc;
+	a->atype = 0;
+	a->psvi = NULL;
+}
+
+/* Give a its value as the text node tx and append a to el's attributes
+ * after *last (NULL: a is the first). */
+static inline void xf_attr_attach(xmlNodePtr el, xmlAttrPtr a, xmlNodePtr tx, const char *value,
+				  xmlAttrPtr *last)
+{
+	xf_node_init(tx, XML_TEXT_NODE, xmlStringText, a->doc);
+	tx->content = (xmlChar *)value;
+	tx->parent = (xmlNodePtr)a;
+	a->children = tx;
+	a->last = tx;
+	if (*last == NULL) {
+		el->properties = a;
+	} else {
+		(*last)->next = a;
+		a->prev = *last;
+	}
+	*last = a;
+}
+
 /* An element with no name, links or content yet. */
 static xmlNodePtr xf_node(struct xf_arena *a)
 {
@@ -1081,31 +1116,13 @@ static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned
 		xmlAttrPtr a = &pair->a;
 		xmlNodePtr tx = &pair->t;
 
-		a->_private = NULL;
-		a->type = XML_ATTRIBUTE_NODE;
+		xf_attr_init(a, el, &x->a->doc);
 		a->name = t->at[i].name;
-		a->parent = el;
-		a->next = NULL;
-		a->prev = NULL;
-		a->doc = &x->a->doc;
 		a->ns = t->at[i].ns;
-		a->atype = 0;
-		a->psvi = NULL;
-		xf_node_init(tx, XML_TEXT_NODE, xmlStringText, &x->a->doc);
 		/* (xf_string(): the template's values lie in the owned input,
 		 * inside the tag, so before its end) */
 		x->fix[x->nfix++] = at0 + t->at[i].off + t->at[i].vlen;
-		tx->content = (xmlChar *)(x->inplace + at0 + t->at[i].off);
-		tx->parent = (xmlNodePtr)a;
-		a->children = tx;
-		a->last = tx;
-		if (lastprop == NULL) {
-			el->properties = a;
-		} else {
-			lastprop->next = a;
-			a->prev = lastprop;
-		}
-		lastprop = a;
+		xf_attr_attach(el, a, tx, (const char *)x->inplace + at0 + t->at[i].off, &lastprop);
 	}
 	x->p = rest + t->len;
 	return place_element(x, el, t->empty, qn, qlen, x->nscope);
@@ -1284,23 +1301,13 @@ static bool start_tag(struct xf *x)
 		struct xf_attr *at = &x->attrs[i];
 		struct xf_attr_pair *pair;
 		xmlAttrPtr a;
-		xmlNodePtr t;
 
 		if (at->xmlns)
 			continue;
 		/* the attribute and its text node (new_text()) */
 		pair = xf_alloc(x->a, sizeof(*pair));
 		a = &pair->a;
-		a->_private = NULL;
-		a->type = XML_ATTRIBUTE_NODE;
-		a->children = NULL;
-		a->last = NULL;
-		a->parent = el;
-		a->next = NULL;
-		a->prev = NULL;
-		a->doc = &x->a->doc;
-		a->atype = 0;
-		a->psvi = NULL;
+		xf_attr_init(a, el, &x->a->doc);
 		if (!qname(x, at->qn, at->qlen, at->colon, at->hash, true, &a->name, &a->ns,
 			   at->slot, at->stamp))
 			return false;
@@ -1322,19 +1329,7 @@ static bool start_tag(struct xf *x)
 					return false;
 			}
 		}
-		t = &pair->t;
-		xf_node_init(t, XML_TEXT_NODE, xmlStringText, &x->a->doc);
-		t->content = (xmlChar *)at->value;
-		t->parent = (xmlNodePtr)a;
-		a->children = t;
-		a->last = t;
-		if (lastprop == NULL) {
-			el->properties = a;
-		} else {
-			lastprop->next = a;
-			a->prev = lastprop;
-		}
-		lastprop = a;
+		xf_attr_attach(el, a, &pair->t, at->value, &lastprop);
 	}
 	if (eslot >= 0 && x->inplace != NULL && !any_xmlns && nattr <= XF_TMPL_ATTRS &&
 	    x->depth > 0)
