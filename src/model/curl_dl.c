@@ -7,7 +7,8 @@
 
 #include "model/curl_dl.h"
 
-/* Debian's libcurl4 (and libcurl3-gnutls' sibling) keep this soname. */
+/* Debian's libcurl4 package (OpenSSL) provides this soname; libcurl3-gnutls
+ * ships libcurl-gnutls.so.4 instead, which this build does not use. */
 #define CURL_DL_SONAME "libcurl.so.4"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
