@@ -294,10 +294,17 @@ static bool bytes_eq(const char *a, size_t alen, const char *b)
 	return alen == strlen(b) && memcmp(a, b, alen) == 0;
 }
 
+/* Does name start with the prefix pfx (plen bytes, usually one: compared
+ * in place, not by a call)? */
+static inline bool has_prefix(const char *name, const char *pfx, size_t plen)
+{
+	return plen == 1 ? name[0] == pfx[0] : memcmp(name, pfx, plen) == 0;
+}
+
 /* The local name of a when its prefix is pfx (else NULL). */
 static const char *local_of(const struct tag_attr *a, const char *pfx, size_t plen, size_t *llen)
 {
-	if (a->nlen <= plen + 1 || memcmp(a->name, pfx, plen) != 0 || a->name[plen] != ':')
+	if (a->nlen <= plen + 1 || a->name[plen] != ':' || !has_prefix(a->name, pfx, plen))
 		return NULL;
 	*llen = a->nlen - plen - 1;
 	return a->name + plen + 1;
@@ -480,7 +487,7 @@ static const char *scan_child(const char *p, const char *end, const struct scan_
 	while (q < end && is_name_char((unsigned char)*q))
 		q++;
 	nl = (size_t)(q - p - 1);
-	if (nl <= plen || memcmp(p + 1, pfx, plen) != 0 || p[1 + plen] != ':')
+	if (nl <= plen || p[1 + plen] != ':' || !has_prefix(p + 1, pfx, plen))
 		return NULL;
 	if (bytes_eq(p + 2 + plen, nl - plen - 1, "docDefaults"))
 		defaults = true;
@@ -513,9 +520,13 @@ static const char *scan_child(const char *p, const char *end, const struct scan_
 		if (after == NULL)
 			return NULL;
 	}
-	memset(out, 0, sizeof(*out));
 	out->len = (size_t)(after - p);
 	out->defaults = defaults;
+	out->id = NULL;
+	out->idlen = 0;
+	out->type = NULL;
+	out->typelen = 0;
+	out->is_default = false;
 	*kept = defaults || val[0] == NULL || bytes_eq(val[0]->val, val[0]->vlen, "paragraph") ||
 		bytes_eq(val[0]->val, val[0]->vlen, "character");
 	if (defaults || !*kept)
