@@ -378,48 +378,157 @@ size_t doc_docx_rare_at(const char *s)
 	return y != NULL ? (size_t)(y - s) : 0;
 }
 
-/* The first place at or after p where the shrink cuts: a "<PFX:style"
- * followed by a space or '>' (*latent false) or a "<PFX:latentStyles"
- * (*latent true), each with at least one byte after it. One pass over the
- * 'y' both names contain: two such starts never overlap (neither has a '<'
- * after its first byte), so the first 'y' belongs to the first start. */
-static const char *next_cut(const char *p, const char *end, const char *open_style, size_t ks,
-			    const char *open_latent, size_t kl, bool *latent)
+/* The tags the shrink looks for, with the prefix bound to wordprocessingml
+ * ("<w:style", "</w:style>", ...), their lengths and where the 'y' of
+ * "style" and "latentStyles" is in the start tags. */
+struct shrink_tags {
+	char open_style[48];
+	char close_style[48];
+	char open_latent[48];
+	char close_latent[48];
+	char type_attr[48]; /* PFX:type=" */
+	size_t open_style_len;
+	size_t close_style_len;
+	size_t open_latent_len;
+	size_t close_latent_len;
+	size_t tlen;
+	size_t ks; /* the 'y' of open_style */
+	size_t kl; /* the 'y' of open_latent (kl > ks) */
+};
+
+/* out = lead pfx local (NUL-terminated, out has 48 bytes; plen < 32);
+ * returns its length. */
+static size_t shrink_tag(char *out, const char *lead, const char *pfx, size_t plen,
+			 const char *local)
 {
-	size_t ns = strlen(open_style);
-	size_t nl = strlen(open_latent);
-	const char *q = p;
+	size_t n = strlen(lead);
+	size_t l = strlen(local);
+
+	memcpy(out, lead, n);
+	memcpy(out + n, pfx, plen);
+	memcpy(out + n + plen, local, l + 1);
+	return n + plen + l;
+}
+
+/* Is the 'y' at y the one of a cut (see next_cut)? p: where the search
+ * began; y - p >= the tag's k is checked here. */
+static bool cut_at(const char *p, const char *end, const char *y, const struct shrink_tags *t,
+		   bool *latent)
+{
+	size_t at = (size_t)(y - p); /* candidates start at p + at - k */
+	size_t ns = t->open_style_len;
+	size_t nl = t->open_latent_len;
+
+	if (at >= t->ks && y[-(ptrdiff_t)t->ks] == '<' && (size_t)(end - (y - t->ks)) > ns &&
+	    memcmp(y - t->ks, t->open_style, ns) == 0 &&
+	    (y[ns - t->ks] == ' ' || y[ns - t->ks] == '>')) {
+		*latent = false;
+		return true;
+	}
+	if (at >= t->kl && y[-(ptrdiff_t)t->kl] == '<' && (size_t)(end - (y - t->kl)) > nl &&
+	    memcmp(y - t->kl, t->open_latent, nl) == 0) {
+		*latent = true;
+		return true;
+	}
+	return false;
+}
+
+#ifdef FIND_BY_AVX2
+/* doc_docx_next_lt_y() over whole blocks of 32 from q (q - lo >= the
+ * larger k); NULL with *next at the first byte not looked at. */
+__attribute__((target("avx2"))) static const char *
+next_lt_y_avx2(const char *q, const char *end, size_t k1, size_t k2, const char **next)
+{
+	const __m256i y = _mm256_set1_epi8('y');
+	const __m256i lt = _mm256_set1_epi8('<');
+
+	for (; end - q >= 32; q += 32) {
+		__m256i at_y =
+		    _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)q), y);
+		__m256i lt1 = _mm256_cmpeq_epi8(
+		    _mm256_loadu_si256((const __m256i *)(const void *)(q - k1)), lt);
+		__m256i lt2 = _mm256_cmpeq_epi8(
+		    _mm256_loadu_si256((const __m256i *)(const void *)(q - k2)), lt);
+		uint32_t bits = (uint32_t)_mm256_movemask_epi8(
+		    _mm256_and_si256(at_y, _mm256_or_si256(lt1, lt2)));
+
+		if (bits != 0)
+			return q + __builtin_ctz(bits);
+	}
+	*next = q;
+	return NULL;
+}
+#endif
+
+/* Has y a '<' k bytes before it, not before lo? */
+static bool lt_before(const char *lo, const char *y, size_t k)
+{
+	return (size_t)(y - lo) >= k && y[-(ptrdiff_t)k] == '<';
+}
+
+const char *doc_docx_next_lt_y(const char *lo, const char *q, const char *end, size_t k1, size_t k2)
+{
+	size_t kmax = k1 > k2 ? k1 : k2;
 
 	while (q < end) {
-		const char *y = memchr(q, 'y', (size_t)(end - q));
-		size_t at;
+		const char *y;
 
+#ifdef FIND_BY_AVX2
+		/* (the 'y's of kept styles' w:type, w:styleId, w:rStyle seldom
+		 * have the '<': skipped 32 at a time) */
+		if ((size_t)(q - lo) >= kmax && end - q >= 32 && __builtin_cpu_supports("avx2")) {
+			y = next_lt_y_avx2(q, end, k1, k2, &q);
+			if (y != NULL)
+				return y;
+			if (q >= end)
+				break;
+		}
+#endif
+		y = memchr(q, 'y', (size_t)(end - q));
 		if (y == NULL)
 			return NULL;
-		at = (size_t)(y - p); /* candidates start at p + at - k */
-		if (at >= ks && p[at - ks] == '<' && (size_t)(end - (y - ks)) > ns &&
-		    memcmp(y - ks, open_style, ns) == 0 &&
-		    (y[ns - ks] == ' ' || y[ns - ks] == '>')) {
-			*latent = false;
-			return y - ks;
-		}
-		if (at >= kl && p[at - kl] == '<' && (size_t)(end - (y - kl)) > nl &&
-		    memcmp(y - kl, open_latent, nl) == 0) {
-			*latent = true;
-			return y - kl;
-		}
+		if (lt_before(lo, y, k1) || lt_before(lo, y, k2))
+			return y;
 		q = y + 1;
 	}
 	return NULL;
 }
 
-/* The first type_attr (PFX:type=", tlen bytes) in the start tag [p, gt):
- * what find_bytes() finds, by the '=' each one has at tlen - 2 (a start
- * tag has few; memmem's set-up cost more than the search). */
-static const char *find_type_attr(const char *p, const char *gt, const char *type_attr, size_t tlen)
+/* The first place at or after p where the shrink cuts: a "<PFX:style"
+ * followed by a space or '>' (*latent false) or a "<PFX:latentStyles"
+ * (*latent true), each with at least one byte after it. One pass over the
+ * 'y' both names contain: two such starts never overlap (neither has a '<'
+ * after its first byte), so the first 'y' belongs to the first start. */
+static const char *next_cut(const char *p, const char *end, const struct shrink_tags *t,
+			    bool *latent)
 {
 	const char *q = p;
 
+	for (;;) {
+		const char *y = doc_docx_next_lt_y(p, q, end, t->ks, t->kl);
+
+		if (y == NULL)
+			return NULL;
+		if (cut_at(p, end, y, t, latent))
+			return y - (*latent ? t->kl : t->ks);
+		q = y + 1;
+	}
+}
+
+/* The first type_attr (PFX:type=", tlen bytes) in the start tag [p, gt)
+ * of a "<PFX:style": what find_bytes() finds, by the '=' each one has at
+ * tlen - 2 (a start tag has few; memmem's set-up cost more than the
+ * search). Usually it is the first attribute, and then its '=' is the
+ * tag's first (the tag's name has none): looked at before any search. */
+static const char *find_type_attr(const char *p, const char *gt, const struct shrink_tags *t)
+{
+	const char *type_attr = t->type_attr;
+	size_t tlen = t->tlen;
+	const char *first = p + t->open_style_len + 1;
+	const char *q = p;
+
+	if (gt - first >= (ptrdiff_t)tlen && memcmp(first, type_attr, tlen) == 0)
+		return first;
 	while (q < gt) {
 		const char *eq = memchr(q, '=', (size_t)(gt - q));
 
@@ -445,16 +554,8 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 	const char *end = data + len;
 	const char *ns = find_bytes(data, end, "=\"" NS_W "\"");
 	const char *q;
-	char prefix[32];
-	char open_style[48];
-	char close_style[48];
-	char open_latent[48];
-	char close_latent[48];
-	char type_attr[48];
-	size_t tlen;
-	size_t close_style_len;
-	size_t close_latent_len;
-	size_t k_open, k_latent;
+	struct shrink_tags t;
+	size_t plen;
 	char *out; /* what is kept, never more than the input */
 	size_t n = 0;
 	const char *p = data;
@@ -465,25 +566,25 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 	q = ns;
 	while (q > data && q[-1] != ':' && q[-1] != ' ' && ns - q < 30)
 		q--;
-	if (q <= data || q[-1] != ':' || (size_t)(ns - q) >= sizeof(prefix))
+	plen = (size_t)(ns - q);
+	if (q <= data || q[-1] != ':' || plen >= 32)
 		return NULL;
-	memcpy(prefix, q, (size_t)(ns - q));
-	prefix[ns - q] = '\0';
-	snprintf(open_style, sizeof(open_style), "<%s:style", prefix);
-	snprintf(close_style, sizeof(close_style), "</%s:style>", prefix);
-	snprintf(open_latent, sizeof(open_latent), "<%s:latentStyles", prefix);
-	snprintf(close_latent, sizeof(close_latent), "</%s:latentStyles>", prefix);
-	snprintf(type_attr, sizeof(type_attr), "%s:type=\"", prefix);
-	tlen = strlen(type_attr);
-	close_style_len = strlen(close_style);
-	close_latent_len = strlen(close_latent);
-	k_open = doc_docx_rare_at(open_style);
-	k_latent = doc_docx_rare_at(open_latent);
+	/* the tags hold the prefix up to a NUL, as when made with "%s" (not
+	 * XML either way: whatever is cut, the parse fails) */
+	plen = strnlen(q, plen);
+	t.open_style_len = shrink_tag(t.open_style, "<", q, plen, ":style");
+	t.close_style_len = shrink_tag(t.close_style, "</", q, plen, ":style>");
+	t.open_latent_len = shrink_tag(t.open_latent, "<", q, plen, ":latentStyles");
+	t.close_latent_len = shrink_tag(t.close_latent, "</", q, plen, ":latentStyles>");
+	t.tlen = shrink_tag(t.type_attr, "", q, plen, ":type=\"");
+	/* the 'y' of "style" and of "latentStyles" (not one of the prefix's:
+	 * any byte of the tag would do, a start has one candidate either way) */
+	t.ks = t.open_style_len - 3;
+	t.kl = t.open_latent_len - 4;
 	out = xmalloc(len + 1);
 	while (p < end) {
 		bool latent = false;
-		const char *at =
-		    next_cut(p, end, open_style, k_open, open_latent, k_latent, &latent);
+		const char *at = next_cut(p, end, &t, &latent);
 		const char *gt;
 		const char *skip_to = NULL;
 
@@ -499,30 +600,32 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len)
 		if (gt == NULL)
 			goto out_fail;
 		if (!latent) {
-			const char *t = find_type_attr(p, gt, type_attr, tlen);
+			const char *ty = find_type_attr(p, gt, &t);
+			size_t tlen = t.tlen;
 
 			/* (a match ends before gt: neither word holds a '>') */
-			if (t != NULL && (((size_t)(gt - t) >= tlen + 6 &&
-					   memcmp(t + tlen, "table\"", 6) == 0) ||
-					  ((size_t)(gt - t) >= tlen + 10 &&
-					   memcmp(t + tlen, "numbering\"", 10) == 0))) {
+			if (ty != NULL && (((size_t)(gt - ty) >= tlen + 6 &&
+					    memcmp(ty + tlen, "table\"", 6) == 0) ||
+					   ((size_t)(gt - ty) >= tlen + 10 &&
+					    memcmp(ty + tlen, "numbering\"", 10) == 0))) {
 				if (gt[-1] == '/') {
 					skip_to = gt + 1;
 				} else {
-					skip_to = doc_docx_find_end_tag(gt, end, close_style,
-									close_style_len);
+					skip_to = doc_docx_find_end_tag(gt, end, t.close_style,
+									t.close_style_len);
 					if (skip_to == NULL)
 						goto out_fail;
-					skip_to += close_style_len;
+					skip_to += t.close_style_len;
 				}
 			}
 		} else if (gt[-1] == '/') {
 			skip_to = gt + 1;
 		} else {
-			skip_to = doc_docx_find_end_tag(gt, end, close_latent, close_latent_len);
+			skip_to =
+			    doc_docx_find_end_tag(gt, end, t.close_latent, t.close_latent_len);
 			if (skip_to == NULL)
 				goto out_fail;
-			skip_to += close_latent_len;
+			skip_to += t.close_latent_len;
 		}
 		if (skip_to != NULL) {
 			p = skip_to;

@@ -44,11 +44,18 @@ void doc_docx_dd_fill(struct doc_docx *d, xmlNodePtr n);
 const char *doc_docx_find_by(const char *p, const char *end, const char *needle, size_t k);
 /* the index of the first 'y' in s, else 0 */
 size_t doc_docx_rare_at(const char *s);
+/* The first 'y' in [q, end) with a '<' k1 or k2 bytes before it, not
+ * before lo (lo <= q), else NULL: where a tag whose name holds a 'y' (at
+ * k1 or k2) may start, for a caller that then compares the whole tag.
+ * Markup between such tags costs few instructions a byte (AVX2 where the
+ * CPU has it). */
+const char *doc_docx_next_lt_y(const char *lo, const char *q, const char *end, size_t k1,
+			       size_t k2);
 /* The first needle (NUL-terminated, n = strlen(needle) >= 2) in [p, end),
  * else NULL: doc_docx_find_by()'s answer. Made for end tags skipped over
  * long runs of markup (table styles, w:latentStyles): candidates are the
  * places where needle's last two bytes ("e>", "s>") are, which markup
- * rarely has side by side, 64 a step with AVX2 when the CPU has it
+ * rarely has side by side, 128 a step with AVX2 when the CPU has it
  * (doc_docx_find_by() otherwise, and for the last bytes). */
 const char *doc_docx_find_end_tag(const char *p, const char *end, const char *needle, size_t n);
 

@@ -105,6 +105,16 @@ TEST(docx_styles_plain_part_parsed_on_first_use)
 	ASSERT(same_as_dom("<w:styles " W_NS " >\r\n " DD "\t<w:style w:styleId = 'e' />" NORMAL
 			   " </w:styles >\n",
 			   2));
+	/* end tags with white space before '>', after content long enough for
+	 * whole blocks of the search and 'y's that start nothing */
+	ASSERT(
+	    same_as_dom("<w:styles " W_NS ">" DD
+			"<w:style w:type=\"paragraph\" w:styleId=\"y\"><w:name w:val=\"yy\"/>"
+			"<w:rPr><w:rStyle w:val=\"yyyyyyyy\"/><w:rStyle w:val=\"y\"/><w:b/><w:i/>"
+			"<w:rStyle w:val=\"yyyyyyyy\"/></w:rPr><w:styleLink w:val=\"y\"/>"
+			"</w:style \r\n>" HEADING "<w:style w:styleId=\"z\"><w:pPr/></w:style\t>"
+			"</w:styles>",
+			3));
 	/* ids and types kept side by side: absent, empty, long and in any order */
 	ASSERT(same_as_dom("<w:styles " W_NS ">" DD "<w:style w:type=\"character\"/>"
 			   "<w:style w:styleId=\"\"/>" TABLE
@@ -137,6 +147,15 @@ TEST(docx_styles_unusual_parts_parsed_whole)
 	    /* a style inside a style */
 	    "<w:styles " W_NS ">" DD "<w:style w:styleId=\"a\"><w:style w:styleId=\"b\"/><w:pPr/>"
 	    "</w:style></w:styles>",
+	    /* ... opened by a self-closing tag, or with a tab or a line break */
+	    "<w:styles " W_NS ">" DD "<w:style w:styleId=\"a\"><w:style/><w:pPr/>"
+	    "</w:style></w:styles>",
+	    "<w:styles " W_NS ">" DD "<w:style w:styleId=\"a\"><w:style\tw:styleId=\"b\"/>"
+	    "</w:style></w:styles>",
+	    /* ... after content of many blocks */
+	    "<w:styles " W_NS ">" DD "<w:style w:styleId=\"a\"><w:rPr><w:rStyle w:val=\"y\"/>"
+	    "<w:rStyle w:val=\"yyyyyyyyyyyyyyyy\"/><w:rStyle w:val=\"yyyyyyyyyyyyyyyy\"/>"
+	    "<w:rStyle w:val=\"yyyyyyyyyyyyyyyy\"/></w:rPr><w:style\n/></w:style></w:styles>",
 	    /* another element at the top */
 	    "<w:styles " W_NS ">" DD "<w:other/><w:style w:styleId=\"a\"/></w:styles>",
 	};

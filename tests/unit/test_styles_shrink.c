@@ -166,6 +166,16 @@ TEST(styles_shrink_same_as_tag_scan_crafted)
 	    /* type attribute forms that are not the cut's */
 	    "<P:style type=\"table\"></P:style><P:style P:type='table'></P:style>"
 	    "<P:style P:type=\"tablex\"></P:style><P:style P:type=\"table\">y</P:style>yyy",
+	    /* kept and cut content long enough for whole blocks of the search,
+	     * with 'y's that start nothing (w:rStyle, w:type, text) */
+	    "<P:style P:type=\"paragraph\" P:styleId=\"yy\"><P:rPr><P:rStyle P:val=\"y\"/>"
+	    "<P:rStyle P:val=\"yyyy\"/><P:rStyle P:val=\"yyyy\"/><P:rStyle P:val=\"yyyy\"/>"
+	    "<P:rStyle P:val=\"yyyy\"/></P:rPr><P:styleX/> y <y/><yy/></P:style>"
+	    "<P:style P:styleId=\"x\" P:type=\"table\"><P:tblPr><P:tblStyleRowBandSize/>"
+	    "<P:tblStyleColBandSize/><P:tblStyleRowBandSize/><P:tblStyleColBandSize/>"
+	    "<P:tblStyleRowBandSize/><P:tblStyleColBandSize/><P:tblStyleRowBandSize/>"
+	    "</P:tblPr>e> e> e></P:style e></P:style><P:style>yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+	    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy<P:style/></P:style>",
 	};
 	size_t cut = 0, cases = 0;
 
@@ -229,7 +239,74 @@ TEST(styles_shrink_same_as_tag_scan_dev_set)
 	ASSERT(docs >= 100);
 }
 
-/* doc_docx_find_end_tag() (64 candidates a step where the CPU allows)
+/* A NUL inside the prefix: the tags hold it up to the NUL, as the
+ * reference's "%s" does. */
+TEST(styles_shrink_prefix_with_nul)
+{
+	static const char xml[] =
+	    "<w\0x:styles xmlns:w\0x=\"http://schemas.openxmlformats.org/wordprocessingml/2006/"
+	    "main\"><w:style w:type=\"table\"><w:tblPr/></w:style><w:style><w:pPr/></w:style>"
+	    "</w\0x:styles>";
+	size_t cut = 0;
+
+	for (size_t n = 0; n <= sizeof(xml) - 1; n++)
+		cut += same_shrink(xml, n);
+	ASSERT(cut > 0);
+}
+
+/* doc_docx_next_lt_y() against a byte-by-byte search: random bytes of the
+ * tags' alphabet at every length around the 32-byte blocks, from every
+ * start, buffers allocated to the byte for ASan. */
+TEST(styles_next_lt_y_same_as_bytewise)
+{
+	static const size_t ks[][2] = {{5, 11}, {11, 5}, {6, 7}, {3, 3}, {0, 1}};
+	static const char alphabet[] = "<y<yw:st le>/";
+	uint64_t seed = 0x2545F4914F6CDD1Du;
+	size_t hits = 0;
+
+	for (size_t k = 0; k < ARRAY_LEN(ks); k++) {
+		for (size_t len = 0; len < 200; len++) {
+			char *b = xmalloc(len ? len : 1);
+
+			for (size_t i = 0; i < len; i++) {
+				seed ^= seed << 13;
+				seed ^= seed >> 7;
+				seed ^= seed << 17;
+				/* runs without a 'y' now and then, for whole empty blocks */
+				b[i] = (seed >> 32) % 5 == 0
+					   ? 'x'
+					   : alphabet[seed % (sizeof(alphabet) - 1)];
+			}
+			for (size_t lo = 0; lo <= len && lo < 40; lo += 3) {
+				for (size_t q = lo; q <= len; q += 7) {
+					const char *want = NULL;
+					const char *got;
+
+					for (size_t i = q; i < len && want == NULL; i++) {
+						if (b[i] == 'y' && ((i - lo >= ks[k][0] &&
+								     b[i - ks[k][0]] == '<') ||
+								    (i - lo >= ks[k][1] &&
+								     b[i - ks[k][1]] == '<')))
+							want = b + i;
+					}
+					got = doc_docx_next_lt_y(b + lo, b + q, b + len, ks[k][0],
+								 ks[k][1]);
+					if (got != want)
+						TEST_FAIL_AT(
+						    "k %zu/%zu, %zu bytes, lo %zu, from %zu: %td, "
+						    "want %td",
+						    ks[k][0], ks[k][1], len, lo, q,
+						    got ? got - b : -1, want ? want - b : -1);
+					hits += want != NULL;
+				}
+			}
+			free(b);
+		}
+	}
+	ASSERT(hits > 1000);
+}
+
+/* doc_docx_find_end_tag() (128 candidates a step where the CPU allows)
  * against memmem: random markup-like bytes of every length around the
  * step, needles planted anywhere (also ending at the last byte), buffers
  * allocated to the byte so that ASan sees any read past the end. */
@@ -245,7 +322,7 @@ TEST(styles_find_end_tag_same_as_memmem)
 		const char *needle = needles[k];
 		size_t n = strlen(needle);
 
-		for (size_t len = 0; len < 300; len++) {
+		for (size_t len = 0; len < 560; len++) {
 			for (int trial = 0; trial < 6; trial++) {
 				char *b = xmalloc(len ? len : 1);
 				size_t off;
