@@ -847,15 +847,51 @@ static void mark_quoted(struct para_scan *ps, const struct gw_para *p)
 	}
 }
 
+/* Is position k of p inside 《》 or quotation marks? (The depth
+ * mark_quoted has reached before k.) Every mark quote_mark knows lies in
+ * U+2018-U+300F: other characters take the short way. */
+static bool pos_quoted(const struct gw_para *p, size_t k)
+{
+	int depth = 0;
+
+	for (size_t j = 0; j < k && j < p->text.len; j++) {
+		uint32_t c = p->text.p[j];
+		int q;
+
+		if (c - 0x2018u > 0x300Fu - 0x2018u)
+			continue;
+		q = quote_mark(c);
+		if (q > 0)
+			depth++;
+		else if (q < 0 && depth > 0)
+			depth--;
+	}
+	return depth > 0;
+}
+
+/* Does [s,e) of the paragraph touch a quoted character (mark_quoted)? It
+ * does when quoted at s, or else at its first quotation mark, opening or
+ * closing, if it has one. */
 static bool span_quoted(struct para_scan *ps, size_t s, size_t e)
 {
-	/* every mark quote_mark knows is a GW_C_PAIRMARK */
-	if (!ps->reference && !(ps->doc->paras[ps->i].chars & GW_C_PAIRMARK))
+	const struct gw_para *p = &ps->doc->paras[ps->i];
+
+	if (ps->reference) {
+		if (!ps->quoted_ready)
+			mark_quoted(ps, p);
+		for (size_t k = s; k < e; k++) {
+			if (ps->quoted[k])
+				return true;
+		}
 		return false;
-	if (!ps->quoted_ready)
-		mark_quoted(ps, &ps->doc->paras[ps->i]);
+	}
+	/* every mark quote_mark knows is a GW_C_PAIRMARK */
+	if (!(p->chars & GW_C_PAIRMARK))
+		return false;
+	if (pos_quoted(p, s))
+		return true;
 	for (size_t k = s; k < e; k++) {
-		if (ps->quoted[k])
+		if (quote_mark(p->text.p[k]) != 0)
 			return true;
 	}
 	return false;
@@ -1764,7 +1800,13 @@ static void rule_internal_organ(struct gw_doc *doc, struct gw_findings *out)
 		gw_strip(p, &a, &b);
 		if (p->role == GW_ROLE_MARK && text_ucs_has_suffix(p->text.p + a, b - a, "文件"))
 			b -= 2;
-		/* An organ name, then a unit of it: "示例市财政局预算处". */
+		/* An organ name, then a unit of it: "示例市财政局预算处". The
+		 * pattern ends in "[处科股室]$", and "$" may stand only before
+		 * a final newline besides the end: a Han last character
+		 * other than those four ends no match. */
+		if (b > a && gw_lexicon_path != 2 && text_is_han(p->text.p[b - 1]) &&
+		    !cp_in("处科股室", p->text.p[b - 1]))
+			continue;
 		if (b > a &&
 		    text_re_search(text_re_get("(?:局|厅|委|部|院|署|办|政府|公司|大学|学院|"
 					       "学校|中心|集团|银行)[^\\s局厅委部院署]{1,10}"
@@ -1913,6 +1955,9 @@ static void rule_closing(struct gw_doc *doc, struct gw_findings *out)
 	if (last < 0)
 		return;
 	p = &doc->paras[last];
+	/* both alternatives of the pattern have a 此 */
+	if (gw_lexicon_path != 2 && !gw_para_may_have(p, 0x6B64 /* 此 */))
+		return;
 	if (!gw_re("(?:特此(报告|请示|函告|函复|函达|批复|通知|通报|公告|通告|决定)|(此复))[。！]?"
 		   "\\s*$",
 		   p, 0, &s, &e, g, 2))
@@ -1950,22 +1995,6 @@ static void rule_minutes(struct gw_doc *doc, struct gw_findings *out)
 	gw_at(out, doc, (size_t)doc->title, 0, doc->paras[doc->title].text.len, "GW-TYPE-013", I,
 	      GW_FIX_MANUAL,
 	      "纪要应写明会议议定事项（“会议议定/决定/同意/要求……”），区分讨论情况与决定事项");
-}
-
-/* Is position k of p inside 《》 or quotation marks? (As mark_quoted.) */
-static bool pos_quoted(const struct gw_para *p, size_t k)
-{
-	int depth = 0;
-
-	for (size_t j = 0; j < k && j < p->text.len; j++) {
-		int q = quote_mark(p->text.p[j]);
-
-		if (q > 0)
-			depth++;
-		else if (q < 0 && depth > 0)
-			depth--;
-	}
-	return depth > 0;
 }
 
 static long ucs_find(const uint32_t *hay, size_t n, const uint32_t *needle, size_t m, size_t from)

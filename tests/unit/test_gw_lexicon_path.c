@@ -125,16 +125,26 @@ static const char *const lx_pieces[] = {
  * followers the prefilters test, marks, digits and characters outside
  * the BMP (U+20000 and U+2A6A5 are Han, U+1F600 is not). */
 static const uint32_t lx_chars[] = {
-    0x7684, 0x5F88, 0x975E, 0x5341, 0x7279, 0x6BD4, 0x8F83, 0x76F8, 0x66F4,  0x6700,  0x4E0D,
-    0x63A8, 0x843D, 0x505A, 0x4EE5, 0x5EA6, 0x53CD, 0x8D77, 0x8C61, 0x622A,  0x5FC5,  0x6CC4,
-    0x8003, 0x542F, 0x6E21, 0x4E2D, 0x56FD, 0x53D1, 0x5C55, 0x5DE5, 0x4F5C,  0x662F,  0x5728,
-    0x4E86, 0x4E00, 0x4E8C, 0x53F7, 0x5E74, 0x300A, 0x300B, 0x201C, 0x201D,  0x2018,  0x2019,
-    0x3008, 0x3009, 0x300C, 0x300D, 0x3014, 0x3015, 0x3010, 0x3011, 0xFF0C,  0x3002,  0xFF1B,
-    0x3001, 0xFF1A, '2',    '0',    '1',    '5',    'a',    ' ',    0x20000, 0x2A6A5, 0x1F600,
+    0x7684, 0x5F88, 0x975E, 0x5341, 0x7279, 0x6BD4,  0x8F83,  0x76F8,  0x66F4, 0x6700,
+    0x4E0D, 0x63A8, 0x843D, 0x505A, 0x4EE5, 0x5EA6,  0x53CD,  0x8D77,  0x8C61, 0x622A,
+    0x5FC5, 0x6CC4, 0x8003, 0x542F, 0x6E21, 0x4E2D,  0x56FD,  0x53D1,  0x5C55, 0x5DE5,
+    0x4F5C, 0x662F, 0x5728, 0x4E86, 0x4E00, 0x4E8C,  0x53F7,  0x5E74,  0x300A, 0x300B,
+    0x201C, 0x201D, 0x2018, 0x2019, 0x3008, 0x3009,  0x300C,  0x300D,  0x300E, 0x300F,
+    0x3014, 0x3015, 0x3010, 0x3011, 0xFF0C, 0x3002,  0xFF1B,  0x3001,  0xFF1A, '2',
+    '0',    '1',    '5',    'a',    ' ',    0x20000, 0x2A6A5, 0x1F600,
 };
 
 static const char *const lx_types[] = {"通知", "函",   "请示", "报告", "决定",
 				       "批复", "通报", "意见", "纪要"};
+/* 版头, last body line and signature: GW-TYPE-008 (a 处 or 科 issuing) and
+ * GW-TYPE-010 (the closing formula) */
+static const char *const lx_marks[] = {"", "示例市财政局预算处文件\n", "示例市人民政府文件\n",
+				       "示例市教育局基建科\n"};
+static const char *const lx_closings[] = {
+    "",		  "特此报告。\n",    "特此通知。\n", "此复。\n", "特此函告！\n",
+    "特此请示\n", "以上意见此复。\n"};
+static const char *const lx_signers[] = {"示例市人民政府", "示例市财政局预算处",
+					 "示例市教育局办公室", "示例市公安局治安科"};
 
 static uint32_t lx_rand(uint32_t *seed)
 {
@@ -180,7 +190,8 @@ TEST(gw_lexicon_prefilters_match_reference)
 {
 	static const char *const counted[] = {"GW-LANG-001", "GW-LANG-002", "GW-LANG-003",
 					      "GW-LANG-004", "GW-LANG-005", "GW-LANG-006",
-					      "GW-TYPE-015", "GW-TYPE-011", "GW-TYPE-017"};
+					      "GW-TYPE-015", "GW-TYPE-011", "GW-TYPE-017",
+					      "GW-TYPE-008", "GW-TYPE-010"};
 	struct gw_profile prof;
 	uint32_t seed = 20261130;
 	size_t seen[ARRAY_LEN(counted)] = {0};
@@ -196,12 +207,15 @@ TEST(gw_lexicon_prefilters_match_reference)
 		size_t lines = 1 + lx_rand(&seed) % 4;
 
 		ustr_init(&u);
+		ustr_add_cstr(&u, lx_marks[lx_rand(&seed) % ARRAY_LEN(lx_marks)]);
 		ustr_add_cstr(&u, "示例市人民政府关于加强安全生产工作的");
 		ustr_add_cstr(&u, lx_types[lx_rand(&seed) % ARRAY_LEN(lx_types)]);
 		ustr_add_cstr(&u, "\n各区县人民政府：\n");
 		for (size_t l = 0; l < lines; l++)
 			lx_line(&u, 1 + lx_rand(&seed) % 200, &seed);
-		ustr_add_cstr(&u, "示例市人民政府\n2025年3月12日\n");
+		ustr_add_cstr(&u, lx_closings[lx_rand(&seed) % ARRAY_LEN(lx_closings)]);
+		ustr_add_cstr(&u, lx_signers[lx_rand(&seed) % ARRAY_LEN(lx_signers)]);
+		ustr_add_cstr(&u, "\n2025年3月12日\n");
 		utf8 = ustr_to_utf8(&u, 0, u.len);
 		ASSERT_EQ(gw_doc_from_text("t.txt", utf8, strlen(utf8), &prof, &doc, &e), 0);
 		for (int path = 0; path < 3; path++) {
