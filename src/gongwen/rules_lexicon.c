@@ -597,16 +597,13 @@ static uint16_t lex_first_start[ARRAY_LEN(lex_table)];
  * LEX_SECOND marks the second character of every longer key: lex_scan
  * looks at a LEX_FIRST position only when it has LEX_SINGLE or the next
  * character has LEX_SECOND. The context rules (ctx_build) add LEX_CTX where
- * one of their literals starts, and bit LEX_NEXT_SHIFT + q on the
- * characters of the q-th distinct set of ctx_next (what must follow a 的).
- * Four bytes more: the AVX2 scan reads four from each index. */
-#define LEX_FIRST      1u
-#define LEX_SINGLE     2u
-#define LEX_CTX	       4u
-#define LEX_NEXT_SHIFT 3
-#define LEX_NEXT_SETS  4
-#define LEX_SECOND     0x80u
-#define LEX_PAIR_BITS  8192
+ * one of their literals starts. Four bytes more: the AVX2 scan reads four
+ * from each index. */
+#define LEX_FIRST     1u
+#define LEX_SINGLE    2u
+#define LEX_CTX	      4u
+#define LEX_SECOND    0x80u
+#define LEX_PAIR_BITS 8192
 static uint8_t lex_first_tab[65536 + 4];
 static uint64_t lex_pair_bits[LEX_PAIR_BITS / 64];
 static bool lex_avx2; /* the CPU has AVX2 (lex_masks_avx2) */
@@ -1071,12 +1068,13 @@ struct ctx_rule {
 #define DI_ADV	    "(?:" DI_ADV_ALTS ")"
 /* The same words as a lookbehind (top-level branches of fixed length), so
  * the match starts at "的" and PCRE2 can skip ahead to it. */
-#define DE_VERB_LB                                                                                                                 \
-	"(?<=做|干|办|抓|搞|写|讲|学|完成|落实|执行|开展|推进|进行|准备|处理|解决|组织|安排|发挥|" \
-	"贯彻|宣传|配合|衔接|掌握|把握|领会|体现|整改)"
-#define DI_ADV_LB "(?<=" DI_ADV_ALTS ")"
-#define DI_VERB	  "(?:推进|开展|落实|做好|抓好|加强|推动|解决|完成|实施|执行|贯彻|处理|整改)"
-#define DI_OBJECT "(?=了|着|过|各|有关|相关|这|此|该|好|中央|上级|党|国家|省|市|县|区|全|我|其)"
+#define DE_VERB_ALTS                                                                                                           \
+	"做|干|办|抓|搞|写|讲|学|完成|落实|执行|开展|推进|进行|准备|处理|解决|组织|安排|发挥|" \
+	"贯彻|宣传|配合|衔接|掌握|把握|领会|体现|整改"
+#define DE_VERB_LB "(?<=" DE_VERB_ALTS ")"
+#define DI_ADV_LB  "(?<=" DI_ADV_ALTS ")"
+#define DI_VERB	   "(?:推进|开展|落实|做好|抓好|加强|推动|解决|完成|实施|执行|贯彻|处理|整改)"
+#define DI_OBJECT  "(?=了|着|过|各|有关|相关|这|此|该|好|中央|上级|党|国家|省|市|县|区|全|我|其)"
 
 static const struct ctx_rule ctx_rules[] = {
     /* GW-LANG-003: 截至 takes a time object, 截止 none ("截止到" is
@@ -1166,23 +1164,22 @@ static const char *const ctx_next[] = {
 };
 _Static_assert(ARRAY_LEN(ctx_next) == ARRAY_LEN(ctx_rules), "one entry per context rule");
 
-/* Does code point c occur directly followed by one of the characters of set?
- * (The reference of LEX_NEXT_SHIFT's bits, for gw_lexicon_path 2.) */
-static bool cp_followed_by(const uint32_t *t, size_t n, uint32_t c, const char *set)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (t[i] == c && cp_in(set, t[i + 1]))
-			return true;
-	}
-	return false;
-}
+/* For the same rules: the words one of which must directly precede the 的
+ * ("|" between them; only their last characters are tested). */
+static const char *const ctx_prev[] = {
+    NULL, NULL, NULL, NULL, NULL,	  NULL,		NULL,	     NULL,	  NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, DE_VERB_ALTS, DE_VERB_ALTS, DI_ADV_ALTS, DI_ADV_ALTS, NULL, NULL,
+};
+_Static_assert(ARRAY_LEN(ctx_prev) == ARRAY_LEN(ctx_rules), "one entry per context rule");
 
 /* The distinct literals of ctx_need, decoded once (ctx_build) and grouped by
  * first character; ctx_slots finds a first character's group (open
  * addressing, looked up only for a character with LEX_CTX, which is in it).
- * ctx_next_rules: the rules with a ctx_next; ctx_set_rules[q]: those whose
- * ctx_next is the q-th distinct set (bit LEX_NEXT_SHIFT + q); ctx_free: the
- * rules without a literal. */
+ * ctx_de_rules: the rules with a ctx_next (the 的 rules); ctx_pair_rules[q]:
+ * those with the q-th distinct pair of ctx_prev and ctx_next, whose
+ * characters have bit q (ctx_next) or bit 4 + q (last characters of
+ * ctx_prev) in de_tab: a 的 between two characters whose bits meet is one
+ * the rules of the pair may match. ctx_free: the rules without a literal. */
 #define CTX_NEED_MAX 4
 #define CTX_SLOTS    64
 struct ctx_lit {
@@ -1197,13 +1194,13 @@ struct ctx_slot {
 static struct ctx_lit ctx_lits[ARRAY_LEN(ctx_rules)];
 static size_t ctx_nlits;
 static struct ctx_slot ctx_slots[CTX_SLOTS];
-static uint32_t ctx_next_rules;
-static uint32_t ctx_set_rules[LEX_NEXT_SETS];
+#define CTX_DE_PAIRS 4
+static uint8_t de_tab[65536];
+static uint32_t ctx_de_rules;
+static uint32_t ctx_pair_rules[CTX_DE_PAIRS];
 static uint32_t ctx_free;
 static size_t ctx_type015; /* the GW-TYPE-015 rule */
 _Static_assert(ARRAY_LEN(ctx_rules) <= 32, "a context rule is a bit of a uint32_t");
-_Static_assert((1u << (LEX_NEXT_SHIFT + LEX_NEXT_SETS)) <= LEX_SECOND,
-	       "the follower sets fit lex_first_tab below LEX_SECOND");
 
 static unsigned ctx_slot_hash(uint32_t c)
 {
@@ -1254,35 +1251,51 @@ static void ctx_add_lit(size_t r)
 	lex_first_tab[lit.cp[0]] |= LEX_CTX;
 }
 
-/* The follower set of rule r (a 的 rule) gets its LEX_NEXT bit. */
-static void ctx_add_next(size_t r)
+/* The characters around the 的 of rule r (a 的 rule) get their de_tab
+ * bits. */
+static void ctx_add_de(size_t r)
 {
-	uint32_t cp[16];
-	size_t n = ctx_decode(ctx_next[r], cp, ARRAY_LEN(cp));
+	uint32_t cp[128];
+	size_t n;
 	size_t q = 0;
+	uint32_t prev_last = 0;
 
-	/* lex_scan reads the followers of 的 only */
-	if (strcmp(ctx_need[r], "的") != 0)
+	/* lex_scan reads the neighbours of 的 only, and every 的 rule has both */
+	if (strcmp(ctx_need[r], "的") != 0 || ctx_prev[r] == NULL)
 		abort();
-	ctx_next_rules |= (uint32_t)1 << r;
+	ctx_de_rules |= (uint32_t)1 << r;
 	for (size_t r2 = 0; r2 < r; r2++) {
-		if (ctx_next[r2] != NULL && strcmp(ctx_next[r2], ctx_next[r]) == 0) {
-			for (q = 0; !(ctx_set_rules[q] >> r2 & 1); q++)
+		if (ctx_next[r2] != NULL && strcmp(ctx_next[r2], ctx_next[r]) == 0 &&
+		    strcmp(ctx_prev[r2], ctx_prev[r]) == 0) {
+			for (q = 0; !(ctx_pair_rules[q] >> r2 & 1); q++)
 				;
-			ctx_set_rules[q] |= (uint32_t)1 << r;
+			ctx_pair_rules[q] |= (uint32_t)1 << r;
 			return;
 		}
 	}
-	while (q < LEX_NEXT_SETS && ctx_set_rules[q] != 0)
+	while (q < CTX_DE_PAIRS && ctx_pair_rules[q] != 0)
 		q++;
-	/* more distinct sets than bits: raise LEX_NEXT_SETS */
-	if (q == LEX_NEXT_SETS)
+	/* more distinct pairs than bits: raise CTX_DE_PAIRS */
+	if (q == CTX_DE_PAIRS)
 		abort();
-	ctx_set_rules[q] = (uint32_t)1 << r;
+	ctx_pair_rules[q] = (uint32_t)1 << r;
+	n = ctx_decode(ctx_next[r], cp, ARRAY_LEN(cp));
 	for (size_t k = 0; k < n; k++) {
 		if (cp[k] > 0xFFFF)
 			abort();
-		lex_first_tab[cp[k]] |= (uint8_t)(1u << (LEX_NEXT_SHIFT + q));
+		de_tab[cp[k]] |= (uint8_t)(1u << q);
+	}
+	/* the last character of each word of ctx_prev ('|' between them) */
+	n = ctx_decode(ctx_prev[r], cp, ARRAY_LEN(cp));
+	for (size_t k = 0; k <= n; k++) {
+		if (k < n && cp[k] != '|') {
+			prev_last = cp[k];
+			continue;
+		}
+		if (prev_last == 0 || prev_last > 0xFFFF)
+			abort();
+		de_tab[prev_last] |= (uint8_t)(1u << (4 + q));
+		prev_last = 0;
 	}
 }
 
@@ -1294,7 +1307,7 @@ static void ctx_build(void)
 		else
 			ctx_add_lit(r);
 		if (ctx_next[r] != NULL)
-			ctx_add_next(r);
+			ctx_add_de(r);
 		if (strcmp(ctx_rules[r].rule, "GW-TYPE-015") == 0)
 			ctx_type015 = r;
 	}
@@ -1443,9 +1456,9 @@ static uint64_t lex_stops(const uint32_t *t, size_t m, size_t avail)
 }
 
 /* A stop with LEX_CTX at position k: the context literals that start there,
- * and for a 的 the follower sets of the next character. */
+ * and for a 的 the pairs of ctx_prev and ctx_next around it (de_tab). */
 static void ctx_mark(struct para_scan *ps, const uint32_t *t, size_t n, size_t k,
-		     unsigned *next_sets)
+		     unsigned *de_pairs)
 {
 	const struct ctx_slot *sl = ctx_slot_of(t[k]);
 
@@ -1460,8 +1473,9 @@ static void ctx_mark(struct para_scan *ps, const uint32_t *t, size_t n, size_t k
 		if (m == lit->n)
 			ps->ctx_cand |= lit->rules;
 	}
-	if (t[k] == 0x7684 /* 的 */ && k + 1 < n && t[k + 1] <= 0xFFFF)
-		*next_sets |= (unsigned)lex_first_tab[t[k + 1]] >> LEX_NEXT_SHIFT;
+	if (t[k] == 0x7684 /* 的 */ && k > 0 && k + 1 < n && t[k - 1] <= 0xFFFF &&
+	    t[k + 1] <= 0xFFFF)
+		*de_pairs |= de_tab[t[k + 1]] & (unsigned)(de_tab[t[k - 1]] >> 4);
 }
 
 /* One pass over the paragraph: the word table's keys (lex_keys_at) and the
@@ -1474,7 +1488,7 @@ static void lex_scan(struct para_scan *ps)
 	const uint32_t *t = p->text.p;
 	size_t n = p->text.len;
 	size_t last_end[LX_NCLASS] = {0};
-	unsigned next_sets = 0;
+	unsigned de_pairs = 0;
 
 	ps->ctx_cand = 0;
 	for (size_t base = 0; base < n; base += 64) {
@@ -1487,7 +1501,7 @@ static void lex_scan(struct para_scan *ps)
 			unsigned f = c <= 0xFFFF ? lex_first_tab[c] : LEX_FIRST;
 
 			if (f & LEX_CTX)
-				ctx_mark(ps, t, n, k, &next_sets);
+				ctx_mark(ps, t, n, k, &de_pairs);
 			/* every key of two or more characters needs the next one */
 			if (!(f & LEX_FIRST) ||
 			    (c <= 0xFFFF && !lex_pair_may(c, k + 1 < n ? t[k + 1] : 0)))
@@ -1495,20 +1509,20 @@ static void lex_scan(struct para_scan *ps)
 			lex_keys_at(ps, t, n, k, lex_first_key(c), last_end);
 		}
 	}
-	/* a 的 rule needs its follower set too */
-	if (ps->ctx_cand & ctx_next_rules) {
-		uint32_t keep = ps->ctx_cand & ~ctx_next_rules;
+	/* a 的 rule needs its neighbours too */
+	if (ps->ctx_cand & ctx_de_rules) {
+		uint32_t keep = ps->ctx_cand & ~ctx_de_rules;
 
-		for (unsigned q = 0; q < LEX_NEXT_SETS; q++) {
-			if (next_sets >> q & 1)
-				keep |= ps->ctx_cand & ctx_set_rules[q];
+		for (unsigned q = 0; q < CTX_DE_PAIRS; q++) {
+			if (de_pairs >> q & 1)
+				keep |= ps->ctx_cand & ctx_pair_rules[q];
 		}
 		ps->ctx_cand = keep;
 	}
 }
 
 /* lex_scan without a prefilter (gw_lexicon_path 2): every Han character
- * looked up by binary search, every literal and follower searched for. */
+ * looked up by binary search, every context rule run. */
 static void lex_scan_reference(struct para_scan *ps)
 {
 	const struct gw_para *p = &ps->doc->paras[ps->i];
@@ -1520,14 +1534,7 @@ static void lex_scan_reference(struct para_scan *ps)
 		if (text_is_han(t[k]))
 			lex_keys_at(ps, t, n, k, lex_lower_bound(t[k]), last_end);
 	}
-	ps->ctx_cand = 0;
-	for (size_t r = 0; r < ARRAY_LEN(ctx_rules); r++) {
-		if (ctx_need[r] == NULL || text_ucs_find(t, n, 0, ctx_need[r]) < 0)
-			continue;
-		if (ctx_next[r] != NULL && !cp_followed_by(t, n, 0x7684 /* 的 */, ctx_next[r]))
-			continue;
-		ps->ctx_cand |= (uint32_t)1 << r;
-	}
+	ps->ctx_cand = (uint32_t)((1ull << ARRAY_LEN(ctx_rules)) - 1);
 }
 
 /* The 象 rule (GW-LANG-002, the rule whose literal is 象) needs a 象 at the
