@@ -953,10 +953,19 @@ static void lex_hit(struct para_scan *ps, int cls, size_t s, size_t e, const cha
 	fd = &ps->out->v[ps->fidx[cls]];
 	if (ci->fix == GW_FIX_AUTO && right != NULL)
 		gw_finding_edit(fd, s, e, right);
+	/* at most 8 short items: far below the buffer's maximum, so the
+	 * pieces are appended whole */
 	if (ps->nitems[cls] < 8) {
-		buf_addf(&ps->items[cls], "%s“%s”", ps->nitems[cls] ? "，" : "", wrong);
-		if (ci->arrow && right != NULL)
-			buf_addf(&ps->items[cls], "→“%s”", right);
+		struct buf *it = &ps->items[cls];
+
+		buf_adds(it, ps->nitems[cls] ? "，“" : "“");
+		buf_adds(it, wrong);
+		buf_adds(it, "”");
+		if (ci->arrow && right != NULL) {
+			buf_adds(it, "→“");
+			buf_adds(it, right);
+			buf_adds(it, "”");
+		}
 	}
 	ps->nitems[cls]++;
 }
@@ -972,8 +981,10 @@ static void lex_finish(struct para_scan *ps)
 
 		fd = &ps->out->v[ps->fidx[c]];
 		buf_init(&b, 8192);
-		buf_addf(&b, "%s%s%s%s", ci->prefix, ps->items[c].p ? ps->items[c].p : "",
-			 ps->nitems[c] > 8 ? "等" : "", ci->suffix);
+		buf_adds(&b, ci->prefix);
+		buf_adds(&b, ps->items[c].p ? ps->items[c].p : "");
+		buf_adds(&b, ps->nitems[c] > 8 ? "等" : "");
+		buf_adds(&b, ci->suffix);
 		free(fd->message);
 		fd->message = buf_detach(&b, NULL);
 		if (ci->arrow)
@@ -1333,10 +1344,13 @@ static void ctx_build(void)
 	}
 }
 
+static void dup_build(void);
+
 static void lexicon_build(void)
 {
 	lex_build();
 	ctx_build();
+	dup_build();
 }
 
 /* --- the scan ---------------------------------------------------------------- */
@@ -1638,6 +1652,18 @@ static const struct dup_guard dup_guards[] = {
      "气美睦谐顺平解约善蔼煦缓局声弦田亲"},
 };
 
+/* dup_guards[g].ch decoded (lexicon_build). */
+static uint32_t dup_cp[ARRAY_LEN(dup_guards)];
+
+static void dup_build(void)
+{
+	for (size_t g = 0; g < ARRAY_LEN(dup_guards); g++) {
+		/* one character each */
+		if (ctx_decode(dup_guards[g].ch, &dup_cp[g], 1) != 1)
+			abort();
+	}
+}
+
 static void dup_scan(struct para_scan *ps)
 {
 	const struct gw_para *p = &ps->doc->paras[ps->i];
@@ -1653,7 +1679,7 @@ static void dup_scan(struct para_scan *ps)
 			const struct dup_guard *dg = &dup_guards[g];
 			struct gw_finding *fd;
 
-			if (!cp_in(dg->ch, t[k]))
+			if (ps->reference ? !cp_in(dg->ch, t[k]) : dup_cp[g] != t[k])
 				continue;
 			if ((k > 0 && cp_in(dg->not_before, t[k - 1])) ||
 			    (k + 2 < n && (cp_in(dg->not_after, t[k + 2]) || t[k + 2] == t[k])) ||
