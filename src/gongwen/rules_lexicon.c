@@ -606,7 +606,7 @@ static uint16_t lex_first_start[ARRAY_LEN(lex_table)];
 #define LEX_PAIR_BITS 8192
 static uint8_t lex_first_tab[65536 + 4];
 static uint64_t lex_pair_bits[LEX_PAIR_BITS / 64];
-static bool lex_avx2; /* the CPU has AVX2 (lex_masks_avx2) */
+static bool lex_avx2; /* the CPU has AVX2 (lex_stops_avx2) */
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
 
 int gw_lexicon_path;
@@ -1382,16 +1382,37 @@ static void lex_masks_scalar(const uint32_t *t, size_t from, size_t m, struct le
 	}
 }
 
+/* Bit j: position j of t[0..m) (m <= 64, avail >= m characters readable)
+ * is one lex_scan looks at: it starts a context literal, or a key: it has
+ * LEX_FIRST and either LEX_SINGLE or a next character with LEX_SECOND
+ * (every longer key's second character has it). Outside the BMP always. */
+static inline uint64_t lex_stops_of(const struct lex_masks *mk, const uint32_t *t, size_t m,
+				    size_t avail)
+{
+	uint64_t next = mk->second >> 1;
+
+	if (m < avail && (lex_flags(t[m]) & LEX_SECOND))
+		next |= (uint64_t)1 << (m - 1);
+	return mk->ctx | (mk->first & (mk->single | next));
+}
+
+static uint64_t lex_stops_scalar(const uint32_t *t, size_t m, size_t avail)
+{
+	struct lex_masks mk = {0, 0, 0, 0};
+
+	lex_masks_scalar(t, 0, m, &mk);
+	return lex_stops_of(&mk, t, m, avail);
+}
+
 #if defined(LEX_AVX2)
-/* lex_masks_scalar of positions [0, m): a gather of the lex_first_tab
- * bytes of eight characters at a time (the low byte of the four read at
- * each index; outside the BMP the index is clamped to 0xFFFF and the byte
- * made 0xFF), the last eight loaded under a mask (lanes past m read nothing
- * and give character 0, which has no flag). The 64 bytes are packed in
- * order, and each flag is a byte's top bit after a shift (LEX_SECOND is bit
- * 7). */
-__attribute__((target("avx2"))) static void lex_masks_avx2(const uint32_t *t, size_t m,
-							   struct lex_masks *mk)
+/* lex_stops_scalar, the masks made by a gather of the lex_first_tab bytes
+ * of eight characters at a time (the low byte of the four read at each
+ * index; outside the BMP the index is clamped to 0xFFFF and the byte made
+ * 0xFF), the last eight loaded under a mask (lanes past m read nothing and
+ * give character 0, which has no flag). The 64 bytes are packed in order,
+ * and each flag is a byte's top bit after a shift (LEX_SECOND is bit 7). */
+__attribute__((target("avx2"))) static uint64_t lex_stops_avx2(const uint32_t *t, size_t m,
+							       size_t avail)
 {
 	const __m256i bmp_max = _mm256_set1_epi32(0xFFFF);
 	const __m256i low = _mm256_set1_epi32(0xFF);
@@ -1399,7 +1420,9 @@ __attribute__((target("avx2"))) static void lex_masks_avx2(const uint32_t *t, si
 	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
 	__m256i v[8];
 	__m256i half[2];
+	struct lex_masks mk;
 
+#pragma GCC unroll 8
 	for (size_t b = 0; b < 8; b++) {
 		__m256i c;
 		__m256i idx;
@@ -1437,36 +1460,26 @@ __attribute__((target("avx2"))) static void lex_masks_avx2(const uint32_t *t, si
 		__m256i s6[2] = {_mm256_slli_epi16(half[0], 6), _mm256_slli_epi16(half[1], 6)};
 		__m256i s5[2] = {_mm256_slli_epi16(half[0], 5), _mm256_slli_epi16(half[1], 5)};
 
-		mk->first = LEX_TOP_BITS(s7);
-		mk->single = LEX_TOP_BITS(s6);
-		mk->ctx = LEX_TOP_BITS(s5);
-		mk->second = LEX_TOP_BITS(half);
+		mk.first = LEX_TOP_BITS(s7);
+		mk.single = LEX_TOP_BITS(s6);
+		mk.ctx = LEX_TOP_BITS(s5);
+		mk.second = LEX_TOP_BITS(half);
 	}
 #undef LEX_TOP_BITS
+	return lex_stops_of(&mk, t, m, avail);
 }
 #endif
 
-/* Bit j: position j of t[0..m) (m <= 64, avail >= m characters readable)
- * is one lex_scan looks at: it starts a context literal, or a key: it has
- * LEX_FIRST and either LEX_SINGLE or a next character with LEX_SECOND
- * (every longer key's second character has it). Outside the BMP always. */
+/* lex_stops_of, with AVX2 where the CPU has it. */
 static uint64_t lex_stops(const uint32_t *t, size_t m, size_t avail)
 {
-	struct lex_masks mk = {0, 0, 0, 0};
-	uint64_t next;
-
 	_Static_assert(LEX_FIRST == 1u && LEX_SINGLE == 2u && LEX_CTX == 4u && LEX_SECOND == 0x80u,
-		       "lex_masks_avx2 shifts each flag to the top bit");
+		       "lex_stops_avx2 shifts each flag to the top bit");
 #if defined(LEX_AVX2)
 	if (lex_avx2 && gw_lexicon_path == 0)
-		lex_masks_avx2(t, m, &mk);
-	else
+		return lex_stops_avx2(t, m, avail);
 #endif
-		lex_masks_scalar(t, 0, m, &mk);
-	next = mk.second >> 1;
-	if (m < avail && (lex_flags(t[m]) & LEX_SECOND))
-		next |= (uint64_t)1 << (m - 1);
-	return mk.ctx | (mk.first & (mk.single | next));
+	return lex_stops_scalar(t, m, avail);
 }
 
 /* A stop with LEX_CTX at position k: the context literals that start there,
