@@ -1677,6 +1677,41 @@ static void dup_build(void)
 	}
 }
 
+/* The first j >= k with t[j] == t[j + 1] (j + 1 < n), or n. */
+static size_t next_repeat_scalar(const uint32_t *t, size_t k, size_t n)
+{
+	while (k + 1 < n && t[k] != t[k + 1])
+		k++;
+	return k + 1 < n ? k : n;
+}
+
+#if defined(LEX_AVX2)
+/* next_repeat_scalar comparing eight neighbours at a time. */
+__attribute__((target("avx2"))) static size_t next_repeat_avx2(const uint32_t *t, size_t k,
+							       size_t n)
+{
+	for (; k + 9 <= n; k += 8) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(t + k));
+		__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(t + k + 1));
+		unsigned eq =
+		    (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(a, b)));
+
+		if (eq != 0)
+			return k + (size_t)__builtin_ctz(eq);
+	}
+	return next_repeat_scalar(t, k, n);
+}
+#endif
+
+static size_t next_repeat(const uint32_t *t, size_t k, size_t n)
+{
+#if defined(LEX_AVX2)
+	if (lex_avx2 && gw_lexicon_path == 0)
+		return next_repeat_avx2(t, k, n);
+#endif
+	return next_repeat_scalar(t, k, n);
+}
+
 static void dup_scan(struct para_scan *ps)
 {
 	const struct gw_para *p = &ps->doc->paras[ps->i];
@@ -1685,8 +1720,8 @@ static void dup_scan(struct para_scan *ps)
 
 	if (!ps->reference && !(p->chars & GW_C_HANREP))
 		return;
-	for (size_t k = 0; k + 1 < n; k++) {
-		if (t[k] != t[k + 1] || !text_is_han(t[k]))
+	for (size_t k = next_repeat(t, 0, n); k < n; k = next_repeat(t, k + 1, n)) {
+		if (!text_is_han(t[k]))
 			continue;
 		for (size_t g = 0; g < ARRAY_LEN(dup_guards); g++) {
 			const struct dup_guard *dg = &dup_guards[g];
