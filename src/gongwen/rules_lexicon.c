@@ -571,7 +571,8 @@ static const struct lex_entry lex_table[] = {
 #define LEX_POOL_MAX 4096
 struct lex_key {
 	uint32_t first;
-	uint16_t off; /* into lex_pool */
+	uint32_t second; /* the second code point, 0 for a one-character key */
+	uint16_t off;	 /* into lex_pool */
 	uint16_t len;
 	uint16_t entry;
 };
@@ -677,6 +678,7 @@ static void lex_build(void)
 		}
 		lex_keys[k].len = (uint16_t)(used - lex_keys[k].off);
 		lex_keys[k].first = lex_pool[lex_keys[k].off];
+		lex_keys[k].second = lex_keys[k].len > 1 ? lex_pool[lex_keys[k].off + 1] : 0;
 	}
 	qsort(lex_keys, ARRAY_LEN(lex_keys), sizeof(lex_keys[0]), cmp_key);
 	for (size_t k = 0; k < ARRAY_LEN(lex_keys); k++) {
@@ -1026,11 +1028,19 @@ static bool key_rest_at(const uint32_t *t, const struct lex_key *key)
 static void lex_keys_at(struct para_scan *ps, const uint32_t *t, size_t n, size_t k, size_t j,
 			size_t *last_end)
 {
+	uint32_t next = k + 1 < n ? t[k + 1] : 0;
+
 	for (; j < ARRAY_LEN(lex_keys) && lex_keys[j].first == t[k]; j++) {
 		const struct lex_key *key = &lex_keys[j];
-		const struct lex_entry *en = &lex_table[key->entry];
+		const struct lex_entry *en;
 		size_t e = k + key->len;
 
+		/* a longer key whose second character is not next does not
+		 * match (the first test of key_rest_at, before the entry is
+		 * read) */
+		if (key->len > 1 && key->second != next)
+			continue;
+		en = &lex_table[key->entry];
 		if (e > n || last_end[en->cls] > k || !key_rest_at(t + k, key))
 			continue;
 		if (k > 0 && cp_in(en->not_before, t[k - 1]))
