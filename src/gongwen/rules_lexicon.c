@@ -780,7 +780,8 @@ struct para_scan {
 	struct gw_doc *doc;
 	struct gw_findings *out;
 	size_t i;
-	unsigned char *quoted; /* 1 inside 《》〈〉 or quotation marks */
+	/* reference path: 1 inside 《》〈〉 or quotation marks (mark_quoted) */
+	unsigned char *quoted;
 	size_t quoted_cap;
 	bool quoted_ready;    /* quoted[] is for paragraph i (built on first use) */
 	bool han_down;	      /* a 函 answering a subordinate's 请示/报告 */
@@ -788,7 +789,8 @@ struct para_scan {
 	long fidx[LX_NCLASS]; /* finding of each class in this paragraph, -1 none */
 	unsigned opened;      /* bit c: fidx[c] >= 0 */
 	/* bit r: context rule r may match in this paragraph (its literal
-	 * occurs, and for a 的 rule a 的 is followed by one of its ctx_next) */
+	 * occurs, and for a 的 rule a 的 stands between a character of its
+	 * ctx_prev and one of its ctx_next) */
 	uint32_t ctx_cand;
 	struct buf items[LX_NCLASS];
 	size_t nitems[LX_NCLASS];
@@ -819,7 +821,8 @@ static int quote_mark(uint32_t c)
 
 /* Mark the characters inside 《》〈〉 “”‘’「」『』 (delimiters included). A
  * quotation left open runs to the end of the paragraph (a quotation over
- * several paragraphs opens each of them). */
+ * several paragraphs opens each of them). The definition span_quoted
+ * answers from without the array; the reference path uses the array. */
 static void mark_quoted(struct para_scan *ps, const struct gw_para *p)
 {
 	int depth = 0;
