@@ -67,4 +67,10 @@ int gw_pairs_feed(struct gw_pairs *ps, uint32_t c);
 /* True for roles whose text is prose (rules of GB/T 15834/15835 apply). */
 bool gw_role_is_text(int role);
 
+/* How gw_rules_lexicon scans (for its differential test; 0 outside tests):
+ * 0 with its prefilters (AVX2 where the CPU has it), 1 the same without
+ * AVX2, 2 without any prefilter (every position looked up, every context
+ * literal searched for): the reference the other two must equal. */
+extern int gw_lexicon_path;
+
 #endif

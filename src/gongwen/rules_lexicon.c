@@ -6,7 +6,10 @@
  * (binary search on the first code point, longest entry first), so a
  * paragraph costs one pass whatever the table size. Context rules that need
  * more than a neighbour-character guard are PCRE2 patterns (a few dozen,
- * compiled once by text_re_get).
+ * compiled once by text_re_get), each run only on paragraphs where the
+ * same pass saw its literal. The pass looks at a character only where the
+ * per-character flags (lex_first_tab, read eight at a time with AVX2)
+ * say a key or a literal may start.
  *
  * Precision over recall: every table entry is either a non-word or carries
  * guards (characters that may not precede / follow it) for the legitimate
@@ -19,6 +22,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define LEX_AVX2 1
+#endif
 
 #include "gongwen/rules_common.h"
 
@@ -564,7 +571,8 @@ static const struct lex_entry lex_table[] = {
 #define LEX_POOL_MAX 4096
 struct lex_key {
 	uint32_t first;
-	uint16_t off; /* into lex_pool */
+	uint32_t second; /* the second code point, 0 for a one-character key */
+	uint16_t off;	 /* into lex_pool */
 	uint16_t len;
 	uint16_t entry;
 };
@@ -586,13 +594,23 @@ static uint16_t lex_first_start[ARRAY_LEN(lex_table)];
  * where a one-character key starts with it. A second filter: a bit of
  * lex_pair_bits for the hash of the first two characters of every longer
  * key. A position whose first character has no one-character key, and whose
- * two characters' bit is clear, starts no key. */
+ * two characters' bit is clear, starts no key.
+ * LEX_SECOND marks the second character of every longer key: lex_scan
+ * looks at a LEX_FIRST position only when it has LEX_SINGLE or the next
+ * character has LEX_SECOND. The context rules (ctx_build) add LEX_CTX where
+ * one of their literals starts. Four bytes more: the AVX2 scan reads four
+ * from each index. */
 #define LEX_FIRST     1u
 #define LEX_SINGLE    2u
+#define LEX_CTX	      4u
+#define LEX_SECOND    0x80u
 #define LEX_PAIR_BITS 8192
-static uint8_t lex_first_tab[65536];
+static uint8_t lex_first_tab[65536 + 4];
 static uint64_t lex_pair_bits[LEX_PAIR_BITS / 64];
+static bool lex_avx2; /* the CPU has AVX2 (lex_stops_avx2) */
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
+
+int gw_lexicon_path;
 
 static unsigned lex_pair_hash(uint32_t a, uint32_t b)
 {
@@ -660,6 +678,7 @@ static void lex_build(void)
 		}
 		lex_keys[k].len = (uint16_t)(used - lex_keys[k].off);
 		lex_keys[k].first = lex_pool[lex_keys[k].off];
+		lex_keys[k].second = lex_keys[k].len > 1 ? lex_pool[lex_keys[k].off + 1] : 0;
 	}
 	qsort(lex_keys, ARRAY_LEN(lex_keys), sizeof(lex_keys[0]), cmp_key);
 	for (size_t k = 0; k < ARRAY_LEN(lex_keys); k++) {
@@ -672,9 +691,12 @@ static void lex_build(void)
 		if (c <= 0xFFFF && lex_keys[k].len < 2) {
 			lex_first_tab[c] |= LEX_SINGLE;
 		} else if (c <= 0xFFFF) {
-			unsigned h = lex_pair_hash(c, lex_pool[lex_keys[k].off + 1]);
+			uint32_t c2 = lex_pool[lex_keys[k].off + 1];
+			unsigned h = lex_pair_hash(c, c2);
 
 			lex_pair_bits[h >> 6] |= (uint64_t)1 << (h & 63);
+			if (c2 <= 0xFFFF)
+				lex_first_tab[c2] |= LEX_SECOND;
 		}
 	}
 	for (unsigned b = 0; b < 256; b++)
@@ -690,6 +712,9 @@ static void lex_build(void)
 			continue;
 		lex_first_start[r++] = (uint16_t)k;
 	}
+#if defined(LEX_AVX2)
+	lex_avx2 = __builtin_cpu_supports("avx2");
+#endif
 }
 
 /* First key starting with code point c, or ARRAY_LEN(lex_keys) if none. */
@@ -755,11 +780,18 @@ struct para_scan {
 	struct gw_doc *doc;
 	struct gw_findings *out;
 	size_t i;
-	unsigned char *quoted; /* 1 inside 《》〈〉 or quotation marks */
+	/* reference path: 1 inside 《》〈〉 or quotation marks (mark_quoted) */
+	unsigned char *quoted;
 	size_t quoted_cap;
 	bool quoted_ready;    /* quoted[] is for paragraph i (built on first use) */
 	bool han_down;	      /* a 函 answering a subordinate's 请示/报告 */
+	bool reference;	      /* gw_lexicon_path 2: no prefilter */
 	long fidx[LX_NCLASS]; /* finding of each class in this paragraph, -1 none */
+	unsigned opened;      /* bit c: fidx[c] >= 0 */
+	/* bit r: context rule r may match in this paragraph (its literal
+	 * occurs, and for a 的 rule a 的 stands between a character of its
+	 * ctx_prev and one of its ctx_next) */
+	uint32_t ctx_cand;
 	struct buf items[LX_NCLASS];
 	size_t nitems[LX_NCLASS];
 };
@@ -789,7 +821,8 @@ static int quote_mark(uint32_t c)
 
 /* Mark the characters inside 《》〈〉 “”‘’「」『』 (delimiters included). A
  * quotation left open runs to the end of the paragraph (a quotation over
- * several paragraphs opens each of them). */
+ * several paragraphs opens each of them). The definition span_quoted
+ * answers from without the array; the reference path uses the array. */
 static void mark_quoted(struct para_scan *ps, const struct gw_para *p)
 {
 	int depth = 0;
@@ -816,15 +849,51 @@ static void mark_quoted(struct para_scan *ps, const struct gw_para *p)
 	}
 }
 
+/* Is position k of p inside 《》 or quotation marks? (The depth
+ * mark_quoted has reached before k.) Every mark quote_mark knows lies in
+ * U+2018-U+300F: other characters take the short way. */
+static bool pos_quoted(const struct gw_para *p, size_t k)
+{
+	int depth = 0;
+
+	for (size_t j = 0; j < k && j < p->text.len; j++) {
+		uint32_t c = p->text.p[j];
+		int q;
+
+		if (c - 0x2018u > 0x300Fu - 0x2018u)
+			continue;
+		q = quote_mark(c);
+		if (q > 0)
+			depth++;
+		else if (q < 0 && depth > 0)
+			depth--;
+	}
+	return depth > 0;
+}
+
+/* Does [s,e) of the paragraph touch a quoted character (mark_quoted)? It
+ * does when quoted at s, or else at its first quotation mark, opening or
+ * closing, if it has one. */
 static bool span_quoted(struct para_scan *ps, size_t s, size_t e)
 {
-	/* every mark quote_mark knows is a GW_C_PAIRMARK */
-	if (!(ps->doc->paras[ps->i].chars & GW_C_PAIRMARK))
+	const struct gw_para *p = &ps->doc->paras[ps->i];
+
+	if (ps->reference) {
+		if (!ps->quoted_ready)
+			mark_quoted(ps, p);
+		for (size_t k = s; k < e; k++) {
+			if (ps->quoted[k])
+				return true;
+		}
 		return false;
-	if (!ps->quoted_ready)
-		mark_quoted(ps, &ps->doc->paras[ps->i]);
+	}
+	/* every mark quote_mark knows is a GW_C_PAIRMARK */
+	if (!(p->chars & GW_C_PAIRMARK))
+		return false;
+	if (pos_quoted(p, s))
+		return true;
 	for (size_t k = s; k < e; k++) {
-		if (ps->quoted[k])
+		if (quote_mark(p->text.p[k]) != 0)
 			return true;
 	}
 	return false;
@@ -882,16 +951,26 @@ static void lex_hit(struct para_scan *ps, int cls, size_t s, size_t e, const cha
 	if (ps->fidx[cls] < 0) {
 		gw_at(ps->out, ps->doc, ps->i, s, e, ci->rule, ci->sev, ci->fix, "%s", "");
 		ps->fidx[cls] = (long)ps->out->n - 1;
+		ps->opened |= 1u << cls;
 		buf_reset(&ps->items[cls]);
 		ps->nitems[cls] = 0;
 	}
 	fd = &ps->out->v[ps->fidx[cls]];
 	if (ci->fix == GW_FIX_AUTO && right != NULL)
 		gw_finding_edit(fd, s, e, right);
+	/* at most 8 short items: far below the buffer's maximum, so the
+	 * pieces are appended whole */
 	if (ps->nitems[cls] < 8) {
-		buf_addf(&ps->items[cls], "%s“%s”", ps->nitems[cls] ? "，" : "", wrong);
-		if (ci->arrow && right != NULL)
-			buf_addf(&ps->items[cls], "→“%s”", right);
+		struct buf *it = &ps->items[cls];
+
+		buf_adds(it, ps->nitems[cls] ? "，“" : "“");
+		buf_adds(it, wrong);
+		buf_adds(it, "”");
+		if (ci->arrow && right != NULL) {
+			buf_adds(it, "→“");
+			buf_adds(it, right);
+			buf_adds(it, "”");
+		}
 	}
 	ps->nitems[cls]++;
 }
@@ -899,17 +978,18 @@ static void lex_hit(struct para_scan *ps, int cls, size_t s, size_t e, const cha
 /* Write the messages of the findings lex_hit opened in this paragraph. */
 static void lex_finish(struct para_scan *ps)
 {
-	for (int c = 0; c < LX_NCLASS; c++) {
+	for (; ps->opened != 0; ps->opened &= ps->opened - 1) {
+		int c = __builtin_ctz(ps->opened);
 		const struct lex_class_info *ci = &lex_classes[c];
 		struct gw_finding *fd;
 		struct buf b;
 
-		if (ps->fidx[c] < 0)
-			continue;
 		fd = &ps->out->v[ps->fidx[c]];
 		buf_init(&b, 8192);
-		buf_addf(&b, "%s%s%s%s", ci->prefix, ps->items[c].p ? ps->items[c].p : "",
-			 ps->nitems[c] > 8 ? "等" : "", ci->suffix);
+		buf_adds(&b, ci->prefix);
+		buf_adds(&b, ps->items[c].p ? ps->items[c].p : "");
+		buf_adds(&b, ps->nitems[c] > 8 ? "等" : "");
+		buf_adds(&b, ci->suffix);
 		free(fd->message);
 		fd->message = buf_detach(&b, NULL);
 		if (ci->arrow)
@@ -946,59 +1026,47 @@ static bool key_rest_at(const uint32_t *t, const struct lex_key *key)
 	return true;
 }
 
-/* The first position from k on that is outside the BMP or whose character
- * starts a key (LEX_FIRST), or n: most characters start none, and this
- * loop passes over them on its own. */
-static size_t lex_skip(const uint32_t *t, size_t k, size_t n)
+/* Report the keys lex_keys[j..] that start at position k (those whose
+ * first character is t[k]). */
+static void lex_keys_at(struct para_scan *ps, const uint32_t *t, size_t n, size_t k, size_t j,
+			size_t *last_end)
 {
-	while (k < n && t[k] <= 0xFFFF && !(lex_first_tab[t[k]] & LEX_FIRST))
-		k++;
-	return k;
-}
+	uint32_t next = k + 1 < n ? t[k + 1] : 0;
 
-static void lex_scan(struct para_scan *ps)
-{
-	const struct gw_para *p = &ps->doc->paras[ps->i];
-	const uint32_t *t = p->text.p;
-	size_t n = p->text.len;
-	size_t last_end[LX_NCLASS] = {0};
+	for (; j < ARRAY_LEN(lex_keys) && lex_keys[j].first == t[k]; j++) {
+		const struct lex_key *key = &lex_keys[j];
+		const struct lex_entry *en;
+		size_t e = k + key->len;
 
-	for (size_t k = lex_skip(t, 0, n); k < n; k = lex_skip(t, k + 1, n)) {
-		if (t[k] <= 0xFFFF) {
-			/* every key of two or more characters needs the next one */
-			if (!lex_pair_may(t[k], k + 1 < n ? t[k + 1] : 0))
-				continue;
-		}
-		for (size_t j = lex_first_key(t[k]);
-		     j < ARRAY_LEN(lex_keys) && lex_keys[j].first == t[k]; j++) {
-			const struct lex_key *key = &lex_keys[j];
-			const struct lex_entry *en = &lex_table[key->entry];
-			size_t e = k + key->len;
-
-			if (e > n || last_end[en->cls] > k || !key_rest_at(t + k, key))
-				continue;
-			if (k > 0 && cp_in(en->not_before, t[k - 1]))
-				continue;
-			if (e < n && cp_in(en->not_after, t[e]))
-				continue;
-			if ((en->flags & LEXF_END) && e < n && text_is_han(t[e]))
-				continue;
-			if ((en->flags & LEXF_AFTER_ORGAN) && k > 0 &&
-			    (text_is_han(t[k - 1]) || text_is_digit(t[k - 1]) ||
-			     text_is_fullwidth_digit(t[k - 1]) || t[k - 1] == 0x3007) &&
-			    !cp_in(ORGAN_END, t[k - 1]))
-				continue;
-			if ((en->flags & LEXF_UPWARD) && !gw_doc_type_upward(ps->doc->doc_type))
-				continue;
-			if ((en->flags & LEXF_REPORT) && ps->doc->doc_type != DT_BAOGAO)
-				continue;
-			if (en->cls == LX_RELTIME && recurring(t, k))
-				continue;
-			if (span_quoted(ps, k, e) || !class_applies(ps, en->cls))
-				continue;
-			lex_hit(ps, en->cls, k, e, en->wrong, en->right);
-			last_end[en->cls] = e;
-		}
+		/* a longer key whose second character is not next does not
+		 * match (the first test of key_rest_at, before the entry is
+		 * read) */
+		if (key->len > 1 && key->second != next)
+			continue;
+		en = &lex_table[key->entry];
+		if (e > n || last_end[en->cls] > k || !key_rest_at(t + k, key))
+			continue;
+		if (k > 0 && cp_in(en->not_before, t[k - 1]))
+			continue;
+		if (e < n && cp_in(en->not_after, t[e]))
+			continue;
+		if ((en->flags & LEXF_END) && e < n && text_is_han(t[e]))
+			continue;
+		if ((en->flags & LEXF_AFTER_ORGAN) && k > 0 &&
+		    (text_is_han(t[k - 1]) || text_is_digit(t[k - 1]) ||
+		     text_is_fullwidth_digit(t[k - 1]) || t[k - 1] == 0x3007) &&
+		    !cp_in(ORGAN_END, t[k - 1]))
+			continue;
+		if ((en->flags & LEXF_UPWARD) && !gw_doc_type_upward(ps->doc->doc_type))
+			continue;
+		if ((en->flags & LEXF_REPORT) && ps->doc->doc_type != DT_BAOGAO)
+			continue;
+		if (en->cls == LX_RELTIME && recurring(t, k))
+			continue;
+		if (span_quoted(ps, k, e) || !class_applies(ps, en->cls))
+			continue;
+		lex_hit(ps, en->cls, k, e, en->wrong, en->right);
+		last_end[en->cls] = e;
 	}
 }
 
@@ -1024,12 +1092,13 @@ struct ctx_rule {
 #define DI_ADV	    "(?:" DI_ADV_ALTS ")"
 /* The same words as a lookbehind (top-level branches of fixed length), so
  * the match starts at "的" and PCRE2 can skip ahead to it. */
-#define DE_VERB_LB                                                                                                                 \
-	"(?<=做|干|办|抓|搞|写|讲|学|完成|落实|执行|开展|推进|进行|准备|处理|解决|组织|安排|发挥|" \
-	"贯彻|宣传|配合|衔接|掌握|把握|领会|体现|整改)"
-#define DI_ADV_LB "(?<=" DI_ADV_ALTS ")"
-#define DI_VERB	  "(?:推进|开展|落实|做好|抓好|加强|推动|解决|完成|实施|执行|贯彻|处理|整改)"
-#define DI_OBJECT "(?=了|着|过|各|有关|相关|这|此|该|好|中央|上级|党|国家|省|市|县|区|全|我|其)"
+#define DE_VERB_ALTS                                                                                                           \
+	"做|干|办|抓|搞|写|讲|学|完成|落实|执行|开展|推进|进行|准备|处理|解决|组织|安排|发挥|" \
+	"贯彻|宣传|配合|衔接|掌握|把握|领会|体现|整改"
+#define DE_VERB_LB "(?<=" DE_VERB_ALTS ")"
+#define DI_ADV_LB  "(?<=" DI_ADV_ALTS ")"
+#define DI_VERB	   "(?:推进|开展|落实|做好|抓好|加强|推动|解决|完成|实施|执行|贯彻|处理|整改)"
+#define DI_OBJECT  "(?=了|着|过|各|有关|相关|这|此|该|好|中央|上级|党|国家|省|市|县|区|全|我|其)"
 
 static const struct ctx_rule ctx_rules[] = {
     /* GW-LANG-003: 截至 takes a time object, 截止 none ("截止到" is
@@ -1108,7 +1177,6 @@ static const char *const ctx_need[] = {
     "考查", "起用", "启用",   "象",   "的",   "的",   "的",   "的",   NULL,   "《",
 };
 _Static_assert(ARRAY_LEN(ctx_need) == ARRAY_LEN(ctx_rules), "one literal per context rule");
-_Static_assert(ARRAY_LEN(ctx_rules) <= 255, "ctx_need_first holds every context rule");
 
 /* For the 的 rules: the characters one of which must directly follow the
  * 的 (the first characters of the alternatives after "(的)"); NULL: none. */
@@ -1120,131 +1188,393 @@ static const char *const ctx_next[] = {
 };
 _Static_assert(ARRAY_LEN(ctx_next) == ARRAY_LEN(ctx_rules), "one entry per context rule");
 
-/* Does code point c occur directly followed by one of the characters of set? */
-static bool cp_followed_by(const uint32_t *t, size_t n, uint32_t c, const char *set);
-
-static bool cp_followed_by(const uint32_t *t, size_t n, uint32_t c, const char *set)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (t[i] == c && cp_in(set, t[i + 1]))
-			return true;
-	}
-	return false;
-}
-
-/* The distinct characters that directly follow a 的 in a paragraph,
- * collected once for the 的 rules (n = -1: not yet; DE_NEXT_MAX + 1: too
- * many, scan the paragraph instead). */
-#define DE_NEXT_MAX 32
-struct de_next {
-	int n;
-	uint32_t c[DE_NEXT_MAX];
-	uint64_t bloom; /* bit de_bloom_bit(f) of every f in c */
+/* For the same rules: the words one of which must directly precede the 的
+ * ("|" between them; only their last characters are tested). */
+static const char *const ctx_prev[] = {
+    NULL, NULL, NULL, NULL, NULL,	  NULL,		NULL,	     NULL,	  NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, DE_VERB_ALTS, DE_VERB_ALTS, DI_ADV_ALTS, DI_ADV_ALTS, NULL, NULL,
 };
+_Static_assert(ARRAY_LEN(ctx_prev) == ARRAY_LEN(ctx_rules), "one entry per context rule");
 
-static unsigned de_bloom_bit(uint32_t c)
-{
-	return (unsigned)((c * 0x9E3779B1u) >> 26);
-}
-
-/* Is 的 directly followed by one of the characters of set somewhere in p?
- * (cp_followed_by, with the followers collected once in de.) set_cp[0..
- * set_n): the code points of set. */
-static bool de_followed_by(const struct gw_para *p, struct de_next *de, const char *set,
-			   const uint32_t *set_cp, size_t set_n)
-{
-	if (de->n < 0) {
-		de->n = 0;
-		de->bloom = 0;
-		/* from one 的 to the next (text_ucs_chr), one not last */
-		for (long at = text_ucs_chr(p->text.p, p->text.len, 0, 0x7684 /* 的 */);
-		     at >= 0 && (size_t)at + 1 < p->text.len && de->n <= DE_NEXT_MAX;
-		     at = text_ucs_chr(p->text.p, p->text.len, (size_t)at + 1, 0x7684)) {
-			uint32_t f = p->text.p[at + 1];
-			int k = 0;
-
-			while (k < de->n && de->c[k] != f)
-				k++;
-			if (k < de->n)
-				continue;
-			if (de->n == DE_NEXT_MAX) {
-				de->n++;
-			} else {
-				de->c[de->n++] = f;
-				de->bloom |= (uint64_t)1 << de_bloom_bit(f);
-			}
-		}
-	}
-	if (de->n > DE_NEXT_MAX)
-		return cp_followed_by(p->text.p, p->text.len, 0x7684, set);
-	for (size_t j = 0; j < set_n; j++) {
-		if (!((de->bloom >> de_bloom_bit(set_cp[j])) & 1))
-			continue;
-		for (int k = 0; k < de->n; k++) {
-			if (de->c[k] == set_cp[j])
-				return true;
-		}
-	}
-	return false;
-}
-
-/* ctx_need decoded once (ctx_build): the code points of each literal, and
- * the first context rule with the same literal. */
+/* The distinct literals of ctx_need, decoded once (ctx_build) and grouped by
+ * first character; ctx_slots finds a first character's group (open
+ * addressing, looked up only for a character with LEX_CTX, which is in it).
+ * ctx_de_rules: the rules with a ctx_next (the 的 rules); ctx_pair_rules[q]:
+ * those with the q-th distinct pair of ctx_prev and ctx_next, whose
+ * characters have bit q (ctx_next) or bit 4 + q (last characters of
+ * ctx_prev) in de_tab: a 的 between two characters whose bits meet is one
+ * the rules of the pair may match. ctx_free: the rules without a literal. */
 #define CTX_NEED_MAX 4
-#define CTX_NEXT_MAX 16
-static uint32_t ctx_need_cp[ARRAY_LEN(ctx_rules)][CTX_NEED_MAX];
-static unsigned char ctx_need_n[ARRAY_LEN(ctx_rules)];
-static uint32_t ctx_next_cp[ARRAY_LEN(ctx_rules)][CTX_NEXT_MAX]; /* ctx_next decoded */
-static unsigned char ctx_next_n[ARRAY_LEN(ctx_rules)];
-static unsigned char ctx_need_first[ARRAY_LEN(ctx_rules)];
-static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
+#define CTX_SLOTS    64
+struct ctx_lit {
+	uint32_t cp[CTX_NEED_MAX];
+	unsigned char n;
+	uint32_t rules; /* bit r: ctx_need[r] is this literal */
+};
+struct ctx_slot {
+	uint32_t c;	      /* 0: empty */
+	unsigned char lo, hi; /* ctx_lits[lo, hi) start with c */
+};
+static struct ctx_lit ctx_lits[ARRAY_LEN(ctx_rules)];
+static size_t ctx_nlits;
+static struct ctx_slot ctx_slots[CTX_SLOTS];
+#define CTX_DE_PAIRS 4
+static uint8_t de_tab[65536];
+static uint32_t ctx_de_rules;
+static uint32_t ctx_pair_rules[CTX_DE_PAIRS];
+static uint32_t ctx_free;
+static size_t ctx_type015; /* the GW-TYPE-015 rule */
+_Static_assert(ARRAY_LEN(ctx_rules) <= 32, "a context rule is a bit of a uint32_t");
+
+static unsigned ctx_slot_hash(uint32_t c)
+{
+	return (unsigned)((c * 0x9E3779B1u) >> 26) & (CTX_SLOTS - 1);
+}
+
+static const struct ctx_slot *ctx_slot_of(uint32_t c)
+{
+	unsigned h = ctx_slot_hash(c);
+
+	while (ctx_slots[h].c != c)
+		h = (h + 1) & (CTX_SLOTS - 1);
+	return &ctx_slots[h];
+}
+
+/* Decode the UTF-8 string s into at most max code points of cp; abort when
+ * it has more (a table outgrew its array: raise the maximum). */
+static size_t ctx_decode(const char *s, uint32_t *cp, size_t max)
+{
+	size_t n = strlen(s);
+	size_t used = 0;
+
+	for (size_t at = 0; at < n; used++) {
+		assert(used < max);
+		if (used >= max)
+			abort();
+		at += text_utf8_decode(s + at, n - at, &cp[used]);
+	}
+	return used;
+}
+
+/* The literal rule r needs, added to ctx_lits (or the same one before). */
+static void ctx_add_lit(size_t r)
+{
+	struct ctx_lit lit = {.n = 0};
+	size_t q = 0;
+
+	lit.n = (unsigned char)ctx_decode(ctx_need[r], lit.cp, CTX_NEED_MAX);
+	while (q < ctx_nlits &&
+	       (ctx_lits[q].n != lit.n || memcmp(ctx_lits[q].cp, lit.cp, sizeof(lit.cp)) != 0))
+		q++;
+	if (q == ctx_nlits)
+		ctx_lits[ctx_nlits++] = lit;
+	ctx_lits[q].rules |= (uint32_t)1 << r;
+	/* lex_scan's stops are BMP characters */
+	if (lit.cp[0] > 0xFFFF)
+		abort();
+	lex_first_tab[lit.cp[0]] |= LEX_CTX;
+}
+
+/* The characters around the 的 of rule r (a 的 rule) get their de_tab
+ * bits. */
+static void ctx_add_de(size_t r)
+{
+	uint32_t cp[128];
+	size_t n;
+	size_t q = 0;
+	uint32_t prev_last = 0;
+
+	/* lex_scan reads the neighbours of 的 only, and every 的 rule has both */
+	if (strcmp(ctx_need[r], "的") != 0 || ctx_prev[r] == NULL)
+		abort();
+	ctx_de_rules |= (uint32_t)1 << r;
+	for (size_t r2 = 0; r2 < r; r2++) {
+		if (ctx_next[r2] != NULL && strcmp(ctx_next[r2], ctx_next[r]) == 0 &&
+		    strcmp(ctx_prev[r2], ctx_prev[r]) == 0) {
+			for (q = 0; !(ctx_pair_rules[q] >> r2 & 1); q++)
+				;
+			ctx_pair_rules[q] |= (uint32_t)1 << r;
+			return;
+		}
+	}
+	while (q < CTX_DE_PAIRS && ctx_pair_rules[q] != 0)
+		q++;
+	/* more distinct pairs than bits: raise CTX_DE_PAIRS */
+	if (q == CTX_DE_PAIRS)
+		abort();
+	ctx_pair_rules[q] = (uint32_t)1 << r;
+	n = ctx_decode(ctx_next[r], cp, ARRAY_LEN(cp));
+	for (size_t k = 0; k < n; k++) {
+		if (cp[k] > 0xFFFF)
+			abort();
+		de_tab[cp[k]] |= (uint8_t)(1u << q);
+	}
+	/* the last character of each word of ctx_prev ('|' between them) */
+	n = ctx_decode(ctx_prev[r], cp, ARRAY_LEN(cp));
+	for (size_t k = 0; k <= n; k++) {
+		if (k < n && cp[k] != '|') {
+			prev_last = cp[k];
+			continue;
+		}
+		if (prev_last == 0 || prev_last > 0xFFFF)
+			abort();
+		de_tab[prev_last] |= (uint8_t)(1u << (4 + q));
+		prev_last = 0;
+	}
+}
 
 static void ctx_build(void)
 {
 	for (size_t r = 0; r < ARRAY_LEN(ctx_rules); r++) {
-		const char *s = ctx_need[r];
-		size_t n = s ? strlen(s) : 0;
-		size_t at = 0;
+		if (ctx_need[r] == NULL)
+			ctx_free |= (uint32_t)1 << r;
+		else
+			ctx_add_lit(r);
+		if (ctx_next[r] != NULL)
+			ctx_add_de(r);
+		if (strcmp(ctx_rules[r].rule, "GW-TYPE-015") == 0)
+			ctx_type015 = r;
+	}
+	/* group by first character (insertion sort: stable, a few dozen) */
+	for (size_t a = 1; a < ctx_nlits; a++) {
+		struct ctx_lit x = ctx_lits[a];
+		size_t b = a;
 
-		while (at < n) {
-			uint32_t cp;
+		for (; b > 0 && ctx_lits[b - 1].cp[0] > x.cp[0]; b--)
+			ctx_lits[b] = ctx_lits[b - 1];
+		ctx_lits[b] = x;
+	}
+	for (size_t a = 0; a < ctx_nlits; a++) {
+		unsigned h = ctx_slot_hash(ctx_lits[a].cp[0]);
 
-			/* a longer literal: raise CTX_NEED_MAX */
-			assert(ctx_need_n[r] < CTX_NEED_MAX);
-			if (ctx_need_n[r] >= CTX_NEED_MAX)
-				abort();
-			at += text_utf8_decode(s + at, n - at, &cp);
-			ctx_need_cp[r][ctx_need_n[r]++] = cp;
+		while (ctx_slots[h].c != 0 && ctx_slots[h].c != ctx_lits[a].cp[0])
+			h = (h + 1) & (CTX_SLOTS - 1);
+		if (ctx_slots[h].c == 0) {
+			ctx_slots[h].c = ctx_lits[a].cp[0];
+			ctx_slots[h].lo = (unsigned char)a;
 		}
-		for (size_t m = ctx_next[r] ? strlen(ctx_next[r]) : 0, at2 = 0; at2 < m;) {
-			uint32_t cp;
-
-			/* a longer set: raise CTX_NEXT_MAX */
-			assert(ctx_next_n[r] < CTX_NEXT_MAX);
-			if (ctx_next_n[r] >= CTX_NEXT_MAX)
-				abort();
-			at2 += text_utf8_decode(ctx_next[r] + at2, m - at2, &cp);
-			ctx_next_cp[r][ctx_next_n[r]++] = cp;
-		}
-		ctx_need_first[r] = (unsigned char)r;
-		for (size_t q = 0; q < r && s != NULL; q++) {
-			if (ctx_need[q] != NULL && strcmp(ctx_need[q], s) == 0) {
-				ctx_need_first[r] = (unsigned char)q;
-				break;
-			}
-		}
+		ctx_slots[h].hi = (unsigned char)(a + 1);
 	}
 }
 
-/* May every code point of context rule r's literal occur in p? (Bloom
- * filter) */
-static bool may_have_need(const struct gw_para *p, size_t r)
+static void dup_build(void);
+
+static void lexicon_build(void)
 {
-	for (size_t k = 0; k < ctx_need_n[r]; k++) {
-		if (!gw_para_may_have(p, ctx_need_cp[r][k]))
-			return false;
+	lex_build();
+	ctx_build();
+	dup_build();
+}
+
+/* --- the scan ---------------------------------------------------------------- */
+
+/* The lex_first_tab byte of c; outside the BMP every bit (a stop whatever
+ * its neighbours). */
+static unsigned lex_flags(uint32_t c)
+{
+	return c <= 0xFFFF ? lex_first_tab[c] : 0xFFu;
+}
+
+/* Bit j of each: position j of a window of up to 64 characters has
+ * LEX_FIRST, LEX_SINGLE, LEX_CTX, LEX_SECOND (lex_flags). */
+struct lex_masks {
+	uint64_t first, single, ctx, second;
+};
+
+/* The masks of positions [from, m). */
+static void lex_masks_scalar(const uint32_t *t, size_t from, size_t m, struct lex_masks *mk)
+{
+	for (size_t j = from; j < m; j++) {
+		unsigned f = lex_flags(t[j]);
+		uint64_t bit = (uint64_t)1 << j;
+
+		mk->first |= f & LEX_FIRST ? bit : 0;
+		mk->single |= f & LEX_SINGLE ? bit : 0;
+		mk->ctx |= f & LEX_CTX ? bit : 0;
+		mk->second |= f & LEX_SECOND ? bit : 0;
 	}
-	return true;
+}
+
+/* Bit j: position j of t[0..m) (m <= 64, avail >= m characters readable)
+ * is one lex_scan looks at: it starts a context literal, or a key: it has
+ * LEX_FIRST and either LEX_SINGLE or a next character with LEX_SECOND
+ * (every longer key's second character has it). Outside the BMP always. */
+static inline uint64_t lex_stops_of(const struct lex_masks *mk, const uint32_t *t, size_t m,
+				    size_t avail)
+{
+	uint64_t next = mk->second >> 1;
+
+	if (m < avail && (lex_flags(t[m]) & LEX_SECOND))
+		next |= (uint64_t)1 << (m - 1);
+	return mk->ctx | (mk->first & (mk->single | next));
+}
+
+static uint64_t lex_stops_scalar(const uint32_t *t, size_t m, size_t avail)
+{
+	struct lex_masks mk = {0, 0, 0, 0};
+
+	lex_masks_scalar(t, 0, m, &mk);
+	return lex_stops_of(&mk, t, m, avail);
+}
+
+#if defined(LEX_AVX2)
+/* lex_stops_scalar, the masks made by a gather of the lex_first_tab bytes
+ * of eight characters at a time (the low byte of the four read at each
+ * index; outside the BMP the index is clamped to 0xFFFF and the byte made
+ * 0xFF), the last eight loaded under a mask (lanes past m read nothing and
+ * give character 0, which has no flag). The 64 bytes are packed in order,
+ * and each flag is a byte's top bit after a shift (LEX_SECOND is bit 7). */
+__attribute__((target("avx2"))) static uint64_t lex_stops_avx2(const uint32_t *t, size_t m,
+							       size_t avail)
+{
+	const __m256i bmp_max = _mm256_set1_epi32(0xFFFF);
+	const __m256i low = _mm256_set1_epi32(0xFF);
+	const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+	__m256i v[8];
+	__m256i half[2];
+	struct lex_masks mk;
+
+#pragma GCC unroll 8
+	for (size_t b = 0; b < 8; b++) {
+		__m256i c;
+		__m256i idx;
+		__m256i f;
+
+		if (8 * b + 8 <= m) {
+			c = _mm256_loadu_si256((const __m256i *)(const void *)(t + 8 * b));
+		} else if (8 * b < m) {
+			__m256i live =
+			    _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(m - 8 * b)), lane);
+
+			c = _mm256_maskload_epi32((const int *)(const void *)(t + 8 * b), live);
+		} else {
+			v[b] = _mm256_setzero_si256();
+			continue;
+		}
+		idx = _mm256_min_epu32(c, bmp_max);
+		f = _mm256_i32gather_epi32((const int *)(const void *)lex_first_tab, idx, 1);
+		v[b] = _mm256_or_si256(_mm256_and_si256(f, low),
+				       _mm256_andnot_si256(_mm256_cmpeq_epi32(idx, c), low));
+	}
+	/* packs work within each 128-bit half: bytes come out in groups of four
+	 * characters 0-3 of v[0] v[1] v[2] v[3], then 4-7 of each */
+	for (size_t h = 0; h < 2; h++) {
+		__m256i w0 = _mm256_packus_epi32(v[4 * h], v[4 * h + 1]);
+		__m256i w1 = _mm256_packus_epi32(v[4 * h + 2], v[4 * h + 3]);
+
+		half[h] = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(w0, w1), order);
+	}
+#define LEX_TOP_BITS(x)                                                                            \
+	((uint64_t)(uint32_t)_mm256_movemask_epi8(x[0]) |                                          \
+	 (uint64_t)(uint32_t)_mm256_movemask_epi8(x[1]) << 32)
+	{
+		__m256i s7[2] = {_mm256_slli_epi16(half[0], 7), _mm256_slli_epi16(half[1], 7)};
+		__m256i s6[2] = {_mm256_slli_epi16(half[0], 6), _mm256_slli_epi16(half[1], 6)};
+		__m256i s5[2] = {_mm256_slli_epi16(half[0], 5), _mm256_slli_epi16(half[1], 5)};
+
+		mk.first = LEX_TOP_BITS(s7);
+		mk.single = LEX_TOP_BITS(s6);
+		mk.ctx = LEX_TOP_BITS(s5);
+		mk.second = LEX_TOP_BITS(half);
+	}
+#undef LEX_TOP_BITS
+	return lex_stops_of(&mk, t, m, avail);
+}
+#endif
+
+/* lex_stops_of, with AVX2 where the CPU has it. */
+static uint64_t lex_stops(const uint32_t *t, size_t m, size_t avail)
+{
+	_Static_assert(LEX_FIRST == 1u && LEX_SINGLE == 2u && LEX_CTX == 4u && LEX_SECOND == 0x80u,
+		       "lex_stops_avx2 shifts each flag to the top bit");
+#if defined(LEX_AVX2)
+	if (lex_avx2 && gw_lexicon_path == 0)
+		return lex_stops_avx2(t, m, avail);
+#endif
+	return lex_stops_scalar(t, m, avail);
+}
+
+/* A stop with LEX_CTX at position k: the context literals that start there,
+ * and for a 的 the pairs of ctx_prev and ctx_next around it (de_tab). */
+static void ctx_mark(struct para_scan *ps, const uint32_t *t, size_t n, size_t k,
+		     unsigned *de_pairs)
+{
+	const struct ctx_slot *sl = ctx_slot_of(t[k]);
+
+	for (size_t a = sl->lo; a < sl->hi; a++) {
+		const struct ctx_lit *lit = &ctx_lits[a];
+		size_t m = 1;
+
+		if (k + lit->n > n)
+			continue;
+		while (m < lit->n && t[k + m] == lit->cp[m])
+			m++;
+		if (m == lit->n)
+			ps->ctx_cand |= lit->rules;
+	}
+	if (t[k] == 0x7684 /* 的 */ && k > 0 && k + 1 < n && t[k - 1] <= 0xFFFF &&
+	    t[k + 1] <= 0xFFFF)
+		*de_pairs |= de_tab[t[k + 1]] & (unsigned)(de_tab[t[k - 1]] >> 4);
+}
+
+/* One pass over the paragraph: the word table's keys (lex_keys_at) and the
+ * context rules' candidates (ps->ctx_cand), both at the stops of
+ * lex_stops: a character starting no key and no literal is passed over 64
+ * at a time. */
+static void lex_scan(struct para_scan *ps)
+{
+	const struct gw_para *p = &ps->doc->paras[ps->i];
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+	size_t last_end[LX_NCLASS] = {0};
+	unsigned de_pairs = 0;
+
+	ps->ctx_cand = 0;
+	for (size_t base = 0; base < n; base += 64) {
+		size_t m = n - base < 64 ? n - base : 64;
+
+		for (uint64_t bits = lex_stops(t + base, m, n - base); bits != 0;
+		     bits &= bits - 1) {
+			size_t k = base + (size_t)__builtin_ctzll(bits);
+			uint32_t c = t[k];
+			unsigned f = c <= 0xFFFF ? lex_first_tab[c] : LEX_FIRST;
+
+			if (f & LEX_CTX)
+				ctx_mark(ps, t, n, k, &de_pairs);
+			/* every key of two or more characters needs the next one */
+			if (!(f & LEX_FIRST) ||
+			    (c <= 0xFFFF && !lex_pair_may(c, k + 1 < n ? t[k + 1] : 0)))
+				continue;
+			lex_keys_at(ps, t, n, k, lex_first_key(c), last_end);
+		}
+	}
+	/* a 的 rule needs its neighbours too */
+	if (ps->ctx_cand & ctx_de_rules) {
+		uint32_t keep = ps->ctx_cand & ~ctx_de_rules;
+
+		for (unsigned q = 0; q < CTX_DE_PAIRS; q++) {
+			if (de_pairs >> q & 1)
+				keep |= ps->ctx_cand & ctx_pair_rules[q];
+		}
+		ps->ctx_cand = keep;
+	}
+}
+
+/* lex_scan without a prefilter (gw_lexicon_path 2): every Han character
+ * looked up by binary search, every context rule run. */
+static void lex_scan_reference(struct para_scan *ps)
+{
+	const struct gw_para *p = &ps->doc->paras[ps->i];
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+	size_t last_end[LX_NCLASS] = {0};
+
+	for (size_t k = 0; k < n; k++) {
+		if (text_is_han(t[k]))
+			lex_keys_at(ps, t, n, k, lex_lower_bound(t[k]), last_end);
+	}
+	ps->ctx_cand = (uint32_t)((1ull << ARRAY_LEN(ctx_rules)) - 1);
 }
 
 /* The 象 rule (GW-LANG-002, the rule whose literal is 象) needs a 象 at the
@@ -1274,45 +1604,30 @@ static const uint32_t type015_open[] = {0x3014 /* 〔 */, '[', 0x3010 /* 【 */}
 static void ctx_scan(struct para_scan *ps)
 {
 	const struct gw_para *p = &ps->doc->paras[ps->i];
-	/* whether ctx_need[r] occurs in p: 0 not known yet, 1 yes, -1 no (the
-	 * same literal serves several rules) */
-	signed char has[ARRAY_LEN(ctx_rules)];
-	struct de_next de = {.n = -1};
 
-	memset(has, 0, sizeof(has));
-	for (size_t r = 0; r < ARRAY_LEN(ctx_rules); r++) {
+	/* the rules in order, those whose literal lex_scan saw (ctx_cand) and
+	 * those without one */
+	for (uint32_t todo = ps->ctx_cand | ctx_free; todo != 0; todo &= todo - 1) {
+		size_t r = (size_t)__builtin_ctz(todo);
 		const struct ctx_rule *cr = &ctx_rules[r];
 		size_t from = 0;
 		size_t s;
 		size_t e;
 		long g[2];
 
-		if (ctx_need[r] != NULL) {
-			has[r] = has[ctx_need_first[r]];
-			if (has[r] == 0)
-				has[r] =
-				    may_have_need(p, r) &&
-					    text_ucs_find_ucs(p->text.p, p->text.len, 0,
-							      ctx_need_cp[r], ctx_need_n[r]) >= 0
-					? 1
-					: -1;
-			if (has[r] < 0)
+		if (!ps->reference) {
+			if (r == CTX_XIANG && !xiang_cue(p))
 				continue;
-			if (ctx_next[r] != NULL &&
-			    !de_followed_by(p, &de, ctx_next[r], ctx_next_cp[r], ctx_next_n[r]))
+			/* GW-TYPE-015 needs a 〔[【 year 〕]】 number 号 */
+			if (r == ctx_type015 &&
+			    (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, 0x53F7) ||
+			     !gw_para_may_have_cps(p, type015_open, ARRAY_LEN(type015_open))))
+				continue;
+			/* the word-doubling rule (GW-LANG-005, the rule without
+			 * a literal) needs "ABAB" or "ABCABC" */
+			if (ctx_need[r] == NULL && !(p->chars & GW_C_WORDREP))
 				continue;
 		}
-		if (r == CTX_XIANG && !xiang_cue(p))
-			continue;
-		/* GW-TYPE-015 needs a 〔[【 year 〕]】 number 号 */
-		if (strcmp(cr->rule, "GW-TYPE-015") == 0 &&
-		    (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, 0x53F7) ||
-		     !gw_para_may_have_cps(p, type015_open, ARRAY_LEN(type015_open))))
-			continue;
-		/* the word-doubling rule (GW-LANG-005, the rule without a
-		 * literal) needs "ABAB" or "ABCABC" */
-		if (ctx_need[r] == NULL && !(p->chars & GW_C_WORDREP))
-			continue;
 
 		while (from <= p->text.len && gw_re(cr->pattern, p, from, &s, &e, g, 1)) {
 			bool dup = strcmp(cr->rule, "GW-LANG-005") == 0;
@@ -1363,22 +1678,69 @@ static const struct dup_guard dup_guards[] = {
      "气美睦谐顺平解约善蔼煦缓局声弦田亲"},
 };
 
+/* dup_guards[g].ch decoded (lexicon_build). */
+static uint32_t dup_cp[ARRAY_LEN(dup_guards)];
+
+static void dup_build(void)
+{
+	for (size_t g = 0; g < ARRAY_LEN(dup_guards); g++) {
+		/* one character each */
+		if (ctx_decode(dup_guards[g].ch, &dup_cp[g], 1) != 1)
+			abort();
+	}
+}
+
+/* The first j >= k with t[j] == t[j + 1] (j + 1 < n), or n. */
+static size_t next_repeat_scalar(const uint32_t *t, size_t k, size_t n)
+{
+	while (k + 1 < n && t[k] != t[k + 1])
+		k++;
+	return k + 1 < n ? k : n;
+}
+
+#if defined(LEX_AVX2)
+/* next_repeat_scalar comparing eight neighbours at a time. */
+__attribute__((target("avx2"))) static size_t next_repeat_avx2(const uint32_t *t, size_t k,
+							       size_t n)
+{
+	for (; k + 9 <= n; k += 8) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(t + k));
+		__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(t + k + 1));
+		unsigned eq =
+		    (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(a, b)));
+
+		if (eq != 0)
+			return k + (size_t)__builtin_ctz(eq);
+	}
+	return next_repeat_scalar(t, k, n);
+}
+#endif
+
+static size_t next_repeat(const uint32_t *t, size_t k, size_t n)
+{
+#if defined(LEX_AVX2)
+	if (lex_avx2 && gw_lexicon_path == 0)
+		return next_repeat_avx2(t, k, n);
+#endif
+	return next_repeat_scalar(t, k, n);
+}
+
 static void dup_scan(struct para_scan *ps)
 {
 	const struct gw_para *p = &ps->doc->paras[ps->i];
 	const uint32_t *t = p->text.p;
 	size_t n = p->text.len;
 
-	if (!(p->chars & GW_C_HANREP))
+	if (!ps->reference && !(p->chars & GW_C_HANREP))
 		return;
-	for (size_t k = 0; k + 1 < n; k++) {
-		if (t[k] != t[k + 1] || !text_is_han(t[k]))
+	for (size_t k = next_repeat(t, 0, n); k < n; k = next_repeat(t, k + 1, n)) {
+		if (!text_is_han(t[k]))
 			continue;
 		for (size_t g = 0; g < ARRAY_LEN(dup_guards); g++) {
 			const struct dup_guard *dg = &dup_guards[g];
 			struct gw_finding *fd;
 
-			if (!cp_in(dg->ch, t[k]))
+			if (ps->reference ? !cp_in(dg->ch, t[k]) : dup_cp[g] != t[k])
 				continue;
 			if ((k > 0 && cp_in(dg->not_before, t[k - 1])) ||
 			    (k + 2 < n && (cp_in(dg->not_after, t[k + 2]) || t[k + 2] == t[k])) ||
@@ -1532,7 +1894,13 @@ static void rule_internal_organ(struct gw_doc *doc, struct gw_findings *out)
 		gw_strip(p, &a, &b);
 		if (p->role == GW_ROLE_MARK && text_ucs_has_suffix(p->text.p + a, b - a, "文件"))
 			b -= 2;
-		/* An organ name, then a unit of it: "示例市财政局预算处". */
+		/* An organ name, then a unit of it: "示例市财政局预算处". The
+		 * pattern ends in "[处科股室]$", and "$" may stand only before
+		 * a final newline besides the end: a Han last character
+		 * other than those four ends no match. */
+		if (b > a && gw_lexicon_path != 2 && text_is_han(p->text.p[b - 1]) &&
+		    !cp_in("处科股室", p->text.p[b - 1]))
+			continue;
 		if (b > a &&
 		    text_re_search(text_re_get("(?:局|厅|委|部|院|署|办|政府|公司|大学|学院|"
 					       "学校|中心|集团|银行)[^\\s局厅委部院署]{1,10}"
@@ -1681,6 +2049,9 @@ static void rule_closing(struct gw_doc *doc, struct gw_findings *out)
 	if (last < 0)
 		return;
 	p = &doc->paras[last];
+	/* both alternatives of the pattern have a 此 */
+	if (gw_lexicon_path != 2 && !gw_para_may_have(p, 0x6B64 /* 此 */))
+		return;
 	if (!gw_re("(?:特此(报告|请示|函告|函复|函达|批复|通知|通报|公告|通告|决定)|(此复))[。！]?"
 		   "\\s*$",
 		   p, 0, &s, &e, g, 2))
@@ -1718,22 +2089,6 @@ static void rule_minutes(struct gw_doc *doc, struct gw_findings *out)
 	gw_at(out, doc, (size_t)doc->title, 0, doc->paras[doc->title].text.len, "GW-TYPE-013", I,
 	      GW_FIX_MANUAL,
 	      "纪要应写明会议议定事项（“会议议定/决定/同意/要求……”），区分讨论情况与决定事项");
-}
-
-/* Is position k of p inside 《》 or quotation marks? (As mark_quoted.) */
-static bool pos_quoted(const struct gw_para *p, size_t k)
-{
-	int depth = 0;
-
-	for (size_t j = 0; j < k && j < p->text.len; j++) {
-		int q = quote_mark(p->text.p[j]);
-
-		if (q > 0)
-			depth++;
-		else if (q < 0 && depth > 0)
-			depth--;
-	}
-	return depth > 0;
 }
 
 static long ucs_find(const uint32_t *hay, size_t n, const uint32_t *needle, size_t m, size_t from)
@@ -1812,11 +2167,11 @@ void gw_rules_lexicon(struct gw_doc *doc, struct gw_findings *out)
 
 	/* xiang_cue guards the rule at CTX_XIANG */
 	assert(strcmp(ctx_need[CTX_XIANG], "象") == 0);
-	pthread_once(&lex_once, lex_build);
-	pthread_once(&ctx_once, ctx_build);
+	pthread_once(&lex_once, lexicon_build);
 	memset(&ps, 0, sizeof(ps));
 	ps.doc = doc;
 	ps.out = out;
+	ps.reference = gw_lexicon_path == 2;
 	ps.han_down = han_answers_subordinate(doc);
 	for (int c = 0; c < LX_NCLASS; c++) {
 		ps.fidx[c] = -1;
@@ -1829,7 +2184,10 @@ void gw_rules_lexicon(struct gw_doc *doc, struct gw_findings *out)
 			continue;
 		ps.i = i;
 		ps.quoted_ready = false;
-		lex_scan(&ps);
+		if (ps.reference)
+			lex_scan_reference(&ps);
+		else
+			lex_scan(&ps);
 		lex_finish(&ps);
 		ctx_scan(&ps);
 		dup_scan(&ps);
