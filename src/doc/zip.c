@@ -4,13 +4,16 @@
  * Opening: a plain package (one end record, no ZIP64, every central record
  * agreeing with its local header, nothing unusual) is read by read_plain()
  * straight from the bytes; anything else goes through libzip
- * (ZIP_CHECKCONS) and scan_entries() exactly as before, so every refusal
- * still comes from the one libzip path with its message.
+ * (ZIP_CHECKCONS, loaded on first need) and scan_entries() exactly as
+ * before, so every refusal still comes from the one libzip path with its
+ * message.
  */
 #include "doc/zip.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <libdeflate.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +23,78 @@
 #include <unistd.h>
 #include <zip.h>
 #include <zlib.h>
+
+/*
+ * libzip, loaded with dlopen() the first time a package is not plain (or a
+ * part of a plain one cannot be read directly). Linked, it brought libcrypto
+ * and libbz2 into every process: loading and relocating them was about 5 M
+ * instructions of each start (a 20-page `gongwen check` process 17.3 ->
+ * 12.1 M), for a library plain packages no longer use. The calls are
+ * libzip's own (its header is still compiled against), as in
+ * model/curl_dl.c.
+ */
+#define LIBZIP_SONAME "libzip.so.4"
+
+static struct {
+	__typeof__(zip_error_init) *error_init;
+	__typeof__(zip_error_fini) *error_fini;
+	__typeof__(zip_error_code_zip) *error_code_zip;
+	__typeof__(zip_source_buffer_create) *source_buffer_create;
+	__typeof__(zip_source_free) *source_free;
+	__typeof__(zip_open_from_source) *open_from_source;
+	__typeof__(zip_discard) *discard;
+	__typeof__(zip_get_num_entries) *get_num_entries;
+	__typeof__(zip_stat_init) *stat_init;
+	__typeof__(zip_stat_index) *stat_index;
+	__typeof__(zip_fopen_index) *fopen_index;
+	__typeof__(zip_fread) *fread;
+	__typeof__(zip_fclose) *fclose;
+} lz;
+static pthread_once_t lz_once = PTHREAD_ONCE_INIT;
+static bool lz_loaded;
+static char lz_why[200];
+
+static void lz_load(void)
+{
+	void *lib = dlopen(LIBZIP_SONAME, RTLD_NOW | RTLD_LOCAL);
+	const struct {
+		const char *name;
+		void *slot;
+	} want[] = {
+	    {"zip_error_init", &lz.error_init},
+	    {"zip_error_fini", &lz.error_fini},
+	    {"zip_error_code_zip", &lz.error_code_zip},
+	    {"zip_source_buffer_create", &lz.source_buffer_create},
+	    {"zip_source_free", &lz.source_free},
+	    {"zip_open_from_source", &lz.open_from_source},
+	    {"zip_discard", &lz.discard},
+	    {"zip_get_num_entries", &lz.get_num_entries},
+	    {"zip_stat_init", &lz.stat_init},
+	    {"zip_stat_index", &lz.stat_index},
+	    {"zip_fopen_index", &lz.fopen_index},
+	    {"zip_fread", &lz.fread},
+	    {"zip_fclose", &lz.fclose},
+	};
+
+	if (lib == NULL) {
+		const char *d = dlerror();
+
+		snprintf(lz_why, sizeof(lz_why), "%s", d != NULL ? d : "dlopen 失败");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		void *f = dlsym(lib, want[i].name);
+
+		if (f == NULL) {
+			snprintf(lz_why, sizeof(lz_why), "缺少函数 %s", want[i].name);
+			dlclose(lib);
+			return;
+		}
+		/* POSIX guarantees a function's address converts through void *. */
+		memcpy(want[i].slot, &f, sizeof(f));
+	}
+	lz_loaded = true; /* stays loaded for the life of the process */
+}
 
 struct zentry {
 	char *name;
@@ -141,7 +216,7 @@ static int check_sizes(const struct doc_zip *z, const struct doc_zip_limits *l, 
 
 static int scan_entries(struct doc_zip *z, const struct doc_zip_limits *l, struct err *e)
 {
-	zip_int64_t n = zip_get_num_entries(z->za, 0);
+	zip_int64_t n = lz.get_num_entries(z->za, 0);
 	size_t total = 0;
 	const char *dup;
 	int rc;
@@ -156,8 +231,8 @@ static int scan_entries(struct doc_zip *z, const struct doc_zip_limits *l, struc
 		zip_stat_t st;
 		const char *why;
 
-		zip_stat_init(&st);
-		if (zip_stat_index(z->za, (zip_uint64_t)i, 0, &st) != 0 ||
+		lz.stat_init(&st);
+		if (lz.stat_index(z->za, (zip_uint64_t)i, 0, &st) != 0 ||
 		    !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE))
 			return err_set(e, BASE_E_FORMAT, "%s: ZIP目录损坏", z->label);
 		why = bad_name_reason(st.name);
@@ -471,25 +546,29 @@ out_not_plain:
 }
 
 /* libzip's handle on the archive bytes (ZIP_CHECKCONS): 0, the libzip
- * error code, or -1 when libzip could not even make a source. */
+ * error code, -1 when libzip could not even make a source, -2 when libzip
+ * cannot be loaded (lz_why says why). */
 static int libzip_open(struct doc_zip *z)
 {
 	zip_source_t *src;
 	zip_error_t zerr;
 	int ze = 0;
 
-	zip_error_init(&zerr);
-	src = zip_source_buffer_create(z->mem, z->len, 0, &zerr);
+	pthread_once(&lz_once, lz_load);
+	if (!lz_loaded)
+		return -2;
+	lz.error_init(&zerr);
+	src = lz.source_buffer_create(z->mem, z->len, 0, &zerr);
 	if (src == NULL) {
 		ze = -1;
 	} else {
-		z->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+		z->za = lz.open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
 		if (z->za == NULL) {
-			ze = zip_error_code_zip(&zerr);
-			zip_source_free(src);
+			ze = lz.error_code_zip(&zerr);
+			lz.source_free(src);
 		}
 	}
-	zip_error_fini(&zerr);
+	lz.error_fini(&zerr);
 	return ze;
 }
 
@@ -532,6 +611,9 @@ static int open_mem(const void *data, size_t len, bool own, const char *label,
 	ze = libzip_open(z);
 	if (ze != 0) {
 		doc_zip_close(z);
+		if (ze == -2)
+			return err_set(e, BASE_E_INTERNAL, "%s: 无法读取ZIP（无法加载 %s：%s）",
+				       label, LIBZIP_SONAME, lz_why);
 		if (ze < 0)
 			return err_set(e, BASE_E_INTERNAL, "%s: 无法读取ZIP", label);
 		/* ZIP_CHECKCONS makes libzip fail on an exact duplicate name before
@@ -611,7 +693,7 @@ void doc_zip_close(struct doc_zip *z)
 	if (z == NULL)
 		return;
 	if (z->za != NULL)
-		zip_discard(z->za);
+		lz.discard(z->za);
 	if (z->dec != NULL)
 		dec_give(z->dec);
 	if (z->names == NULL) {
@@ -704,18 +786,18 @@ static bool read_direct(struct doc_zip *z, const struct zentry *ent, char *p)
 		}
 		return ok && libdeflate_crc32(0, p, ent->size) == ent->crc;
 	}
-	f = z->za != NULL ? zip_fopen_index(z->za, ent->index, ZIP_FL_COMPRESSED) : NULL;
+	f = z->za != NULL ? lz.fopen_index(z->za, ent->index, ZIP_FL_COMPRESSED) : NULL;
 	if (f == NULL)
 		return false;
 	raw = ent->deflated ? xmalloc(ent->comp_size + 1) : (unsigned char *)p;
 	while (got < ent->comp_size) {
-		zip_int64_t n = zip_fread(f, raw + got, ent->comp_size - got);
+		zip_int64_t n = lz.fread(f, raw + got, ent->comp_size - got);
 
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	if (got == ent->comp_size && zip_fread(f, &extra, 1) == 0) {
+	if (got == ent->comp_size && lz.fread(f, &extra, 1) == 0) {
 		if (ent->deflated) {
 			ok = inflate_exact(z->dec, raw, ent->comp_size, p, ent->size);
 		} else {
@@ -723,7 +805,7 @@ static bool read_direct(struct doc_zip *z, const struct zentry *ent, char *p)
 		}
 		ok = ok && libdeflate_crc32(0, p, ent->size) == ent->crc;
 	}
-	zip_fclose(f);
+	lz.fclose(f);
 	if (ent->deflated)
 		free(raw);
 	return ok;
@@ -753,20 +835,20 @@ int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, st
 		free(p);
 	}
 	/* read_plain() opened it: libzip now, to find and report the problem */
-	f = z->za != NULL || libzip_open(z) == 0 ? zip_fopen_index(z->za, ent->index, 0) : NULL;
+	f = z->za != NULL || libzip_open(z) == 0 ? lz.fopen_index(z->za, ent->index, 0) : NULL;
 	if (f == NULL)
 		return err_set(e, BASE_E_FORMAT, "%s: 无法读取部件 %.*s", z->label,
 			       quote_len(ent->name), ent->name);
 	p = xmalloc(ent->size + 1);
 	if (!ent->has_off && read_direct(z, ent, p)) {
-		zip_fclose(f);
+		lz.fclose(f);
 		p[ent->size] = '\0';
 		*data = p;
 		*len = ent->size;
 		return 0;
 	}
 	while (got < ent->size) {
-		zip_int64_t n = zip_fread(f, p + got, ent->size - got);
+		zip_int64_t n = lz.fread(f, p + got, ent->size - got);
 
 		if (n <= 0)
 			break;
@@ -774,9 +856,9 @@ int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, st
 	}
 	/* Output past the declared size is a bomb (libzip does not stop at it);
 	 * short output or a CRC error at the end is corruption. */
-	more = got == ent->size ? zip_fread(f, &extra, 1) : -1;
+	more = got == ent->size ? lz.fread(f, &extra, 1) : -1;
 	if (more != 0) {
-		zip_fclose(f);
+		lz.fclose(f);
 		free(p);
 		if (more > 0)
 			return err_set(e, BASE_E_UNSAFE,
@@ -785,7 +867,7 @@ int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, st
 		return err_set(e, BASE_E_FORMAT, "%s: 部件 %.*s 数据损坏（大小或校验和不符）",
 			       z->label, quote_len(ent->name), ent->name);
 	}
-	if (zip_fclose(f) != 0) {
+	if (lz.fclose(f) != 0) {
 		free(p);
 		return err_set(e, BASE_E_FORMAT, "%s: 部件 %.*s 校验和错误", z->label,
 			       quote_len(ent->name), ent->name);
