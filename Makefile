@@ -4,9 +4,11 @@
 comma := ,
 # Linked at build time; libcurl is compiled against but loaded with dlopen()
 # by src/model/curl_dl.c when a model is first called (it pulls in ~27 more
-# shared libraries that every other command would map at start-up).
-PKGS_LINKED := libzip zlib libdeflate libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent icu-uc
-PKGS_DLOPEN := libcurl
+# shared libraries that every other command would map at start-up), libzip
+# likewise by src/doc/zip.c when a package is not plain (it pulls in
+# libcrypto and libbz2: ~3 M instructions of relocation at every start).
+PKGS_LINKED := zlib libdeflate libxml-2.0 jansson libpcre2-32 sqlite3 libsodium libevent icu-uc
+PKGS_DLOPEN := libcurl libzip
 PKGS      := $(PKGS_LINKED) $(PKGS_DLOPEN)
 CC        ?= cc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

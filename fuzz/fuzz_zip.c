@@ -6,7 +6,10 @@
  * is broken: a refusal must carry a negative code and name the label; an
  * accepted package has no absolute, "..", backslash or case-duplicate names;
  * a part is never longer than the per-part limit, the parts together never
- * exceed the total, and every buffer is NUL-terminated.
+ * exceed the total, and every buffer is NUL-terminated. And the plain
+ * reader (a package opened without libzip) must agree with the libzip path
+ * in every detail: the same refusal, or the same entries and the same bytes
+ * or refusal for every part.
  */
 #include "doc/xml.h"
 #include "doc/zip.h"
@@ -71,6 +74,46 @@ static void parse_part(const char *name, const char *data, size_t len)
 		check_refusal(rc, &e, name);
 }
 
+/* The same bytes opened with and without the plain reader. */
+static void same_as_libzip(const uint8_t *data, size_t size, const struct doc_zip_limits *l)
+{
+	struct doc_zip *a = NULL, *b = NULL;
+	struct err ea = {0}, eb = {0};
+	int ra, rb;
+
+	doc_zip_set_plain_reader(true);
+	ra = doc_zip_open_mem(data, size, LABEL, l, &a, &ea);
+	doc_zip_set_plain_reader(false);
+	rb = doc_zip_open_mem(data, size, LABEL, l, &b, &eb);
+	doc_zip_set_plain_reader(true);
+	if (ra != rb || strcmp(ea.msg, eb.msg) != 0)
+		fuzz_fail("plain reader and libzip disagree on opening", ea.msg);
+	if (ra != 0)
+		return;
+	if (doc_zip_count(a) != doc_zip_count(b))
+		fuzz_fail("plain reader and libzip disagree on the count", "");
+	for (size_t i = 0; i < doc_zip_count(a); i++) {
+		char *da = NULL, *db = NULL;
+		size_t la = 0, lb = 0;
+
+		if (strcmp(doc_zip_name(a, i), doc_zip_name(b, i)) != 0)
+			fuzz_fail("plain reader and libzip disagree on a name", doc_zip_name(a, i));
+		err_clear(&ea);
+		err_clear(&eb);
+		ra = doc_zip_read_index(a, i, &da, &la, &ea);
+		rb = doc_zip_read_index(b, i, &db, &lb, &eb);
+		if (ra != rb || strcmp(ea.msg, eb.msg) != 0 || la != lb ||
+		    (ra == 0 && memcmp(da, db, la) != 0))
+			fuzz_fail("plain reader and libzip disagree on a part", doc_zip_name(a, i));
+		free(da);
+		free(db);
+	}
+	if (doc_zip_direct_reads(a) != doc_zip_direct_reads(b))
+		fuzz_fail("plain reader and libzip disagree on direct reads", "");
+	doc_zip_close(a);
+	doc_zip_close(b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -89,6 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	doc_xml_init();
+	same_as_libzip(data, size, &l);
 	rc = doc_zip_open_mem(data, size, LABEL, &l, &z, &e);
 	if (rc != 0) {
 		check_refusal(rc, &e, LABEL);

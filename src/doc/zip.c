@@ -1,8 +1,19 @@
-/* doc/zip: safe ZIP reading (libzip) and atomic writing. See zip.h. */
+/*
+ * doc/zip: safe ZIP reading and atomic writing. See zip.h.
+ *
+ * Opening: a plain package (one end record, no ZIP64, every central record
+ * agreeing with its local header, nothing unusual) is read by read_plain()
+ * straight from the bytes; anything else goes through libzip
+ * (ZIP_CHECKCONS, loaded on first need) and scan_entries() exactly as
+ * before, so every refusal still comes from the one libzip path with its
+ * message.
+ */
 #include "doc/zip.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <libdeflate.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,6 +23,78 @@
 #include <unistd.h>
 #include <zip.h>
 #include <zlib.h>
+
+/*
+ * libzip, loaded with dlopen() the first time a package is not plain (or a
+ * part of a plain one cannot be read directly). Linked, it brought libcrypto
+ * and libbz2 into every process: loading and relocating them was about 5 M
+ * instructions of each start (a 20-page `gongwen check` process 17.3 ->
+ * 12.1 M), for a library plain packages no longer use. The calls are
+ * libzip's own (its header is still compiled against), as in
+ * model/curl_dl.c.
+ */
+#define LIBZIP_SONAME "libzip.so.4"
+
+static struct {
+	__typeof__(zip_error_init) *error_init;
+	__typeof__(zip_error_fini) *error_fini;
+	__typeof__(zip_error_code_zip) *error_code_zip;
+	__typeof__(zip_source_buffer_create) *source_buffer_create;
+	__typeof__(zip_source_free) *source_free;
+	__typeof__(zip_open_from_source) *open_from_source;
+	__typeof__(zip_discard) *discard;
+	__typeof__(zip_get_num_entries) *get_num_entries;
+	__typeof__(zip_stat_init) *stat_init;
+	__typeof__(zip_stat_index) *stat_index;
+	__typeof__(zip_fopen_index) *fopen_index;
+	__typeof__(zip_fread) *fread;
+	__typeof__(zip_fclose) *fclose;
+} lz;
+static pthread_once_t lz_once = PTHREAD_ONCE_INIT;
+static bool lz_loaded;
+static char lz_why[200];
+
+static void lz_load(void)
+{
+	void *lib = dlopen(LIBZIP_SONAME, RTLD_NOW | RTLD_LOCAL);
+	const struct {
+		const char *name;
+		void *slot;
+	} want[] = {
+	    {"zip_error_init", &lz.error_init},
+	    {"zip_error_fini", &lz.error_fini},
+	    {"zip_error_code_zip", &lz.error_code_zip},
+	    {"zip_source_buffer_create", &lz.source_buffer_create},
+	    {"zip_source_free", &lz.source_free},
+	    {"zip_open_from_source", &lz.open_from_source},
+	    {"zip_discard", &lz.discard},
+	    {"zip_get_num_entries", &lz.get_num_entries},
+	    {"zip_stat_init", &lz.stat_init},
+	    {"zip_stat_index", &lz.stat_index},
+	    {"zip_fopen_index", &lz.fopen_index},
+	    {"zip_fread", &lz.fread},
+	    {"zip_fclose", &lz.fclose},
+	};
+
+	if (lib == NULL) {
+		const char *d = dlerror();
+
+		snprintf(lz_why, sizeof(lz_why), "%s", d != NULL ? d : "dlopen 失败");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		void *f = dlsym(lib, want[i].name);
+
+		if (f == NULL) {
+			snprintf(lz_why, sizeof(lz_why), "缺少函数 %s", want[i].name);
+			dlclose(lib);
+			return;
+		}
+		/* POSIX guarantees a function's address converts through void *. */
+		memcpy(want[i].slot, &f, sizeof(f));
+	}
+	lz_loaded = true; /* stays loaded for the life of the process */
+}
 
 struct zentry {
 	char *name;
@@ -32,9 +115,10 @@ struct doc_zip {
 	char *label;
 	char *mem; /* the archive bytes; libzip reads from them */
 	size_t len;
-	zip_t *za;
+	zip_t *za; /* NULL after read_plain() until a part needs it */
 	struct zentry *entries;
 	size_t n;
+	char *names;			     /* read_plain(): all names in one block; else NULL */
 	struct libdeflate_decompressor *dec; /* read_direct(); made on first use */
 	size_t direct;			     /* parts read without libzip (tests) */
 };
@@ -91,11 +175,51 @@ static int cmp_entry_name(const void *a, const void *b)
 	return strcasecmp(x->name, y->name);
 }
 
+/* A name that two entries share (OPC names are case-insensitive), or NULL.
+ * The returned name is the later one in name order. */
+static const char *find_duplicate(const struct doc_zip *z)
+{
+	struct zentry *sorted;
+	const char *dup = NULL;
+
+	if (z->n < 2)
+		return NULL;
+	sorted = xmalloc(z->n * sizeof(*sorted));
+	memcpy(sorted, z->entries, z->n * sizeof(*sorted));
+	qsort(sorted, z->n, sizeof(*sorted), cmp_entry_name);
+	for (size_t i = 1; i < z->n && dup == NULL; i++) {
+		if (strcasecmp(sorted[i - 1].name, sorted[i].name) == 0)
+			dup = sorted[i].name;
+	}
+	free(sorted);
+	return dup;
+}
+
+/* The size checks of one entry, in this order: compression ratio (a 200 MB
+ * part of zeros is a bomb, not just a big part), part size, running total. */
+static int check_sizes(const struct doc_zip *z, const struct doc_zip_limits *l, const char *name,
+		       uint64_t size, bool has_comp, uint64_t comp_size, size_t *total,
+		       struct err *e)
+{
+	if (size > (1u << 20) && has_comp && size / (comp_size ? comp_size : 1) > l->max_ratio)
+		return err_set(e, BASE_E_UNSAFE, "%s: 疑似ZIP炸弹（%.*s 压缩比过高）", z->label,
+			       quote_len(name), name);
+	if (size > l->max_part)
+		return err_set(e, BASE_E_LIMIT, "%s: 部件 %.*s 解压后过大（%llu 字节）", z->label,
+			       quote_len(name), name, (unsigned long long)size);
+	*total += (size_t)size;
+	if (*total > l->max_total)
+		return err_set(e, BASE_E_UNSAFE, "%s: 疑似ZIP炸弹（解压总量超过 %zu 字节）",
+			       z->label, l->max_total);
+	return 0;
+}
+
 static int scan_entries(struct doc_zip *z, const struct doc_zip_limits *l, struct err *e)
 {
-	zip_int64_t n = zip_get_num_entries(z->za, 0);
+	zip_int64_t n = lz.get_num_entries(z->za, 0);
 	size_t total = 0;
-	struct zentry *sorted;
+	const char *dup;
+	int rc;
 
 	if (n < 0)
 		return err_set(e, BASE_E_FORMAT, "%s: 不是有效的ZIP文件", z->label);
@@ -107,8 +231,8 @@ static int scan_entries(struct doc_zip *z, const struct doc_zip_limits *l, struc
 		zip_stat_t st;
 		const char *why;
 
-		zip_stat_init(&st);
-		if (zip_stat_index(z->za, (zip_uint64_t)i, 0, &st) != 0 ||
+		lz.stat_init(&st);
+		if (lz.stat_index(z->za, (zip_uint64_t)i, 0, &st) != 0 ||
 		    !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE))
 			return err_set(e, BASE_E_FORMAT, "%s: ZIP目录损坏", z->label);
 		why = bad_name_reason(st.name);
@@ -122,19 +246,10 @@ static int scan_entries(struct doc_zip *z, const struct doc_zip_limits *l, struc
 		    st.comp_method != ZIP_CM_DEFLATE)
 			return err_set(e, BASE_E_FORMAT, "%s: 不支持的压缩方式（%.*s）", z->label,
 				       quote_len(st.name), st.name);
-		/* Ratio first: a 200 MB part of zeros is a bomb, not just a big part. */
-		if (st.size > (1u << 20) && (st.valid & ZIP_STAT_COMP_SIZE) &&
-		    st.size / (st.comp_size ? st.comp_size : 1) > l->max_ratio)
-			return err_set(e, BASE_E_UNSAFE, "%s: 疑似ZIP炸弹（%.*s 压缩比过高）",
-				       z->label, quote_len(st.name), st.name);
-		if (st.size > l->max_part)
-			return err_set(e, BASE_E_LIMIT, "%s: 部件 %.*s 解压后过大（%llu 字节）",
-				       z->label, quote_len(st.name), st.name,
-				       (unsigned long long)st.size);
-		total += (size_t)st.size;
-		if (total > l->max_total)
-			return err_set(e, BASE_E_UNSAFE, "%s: 疑似ZIP炸弹（解压总量超过 %zu 字节）",
-				       z->label, l->max_total);
+		rc = check_sizes(z, l, st.name, st.size, (st.valid & ZIP_STAT_COMP_SIZE) != 0,
+				 st.comp_size, &total, e);
+		if (rc != 0)
+			return rc;
 		z->entries[z->n].name = xstrdup(st.name);
 		z->entries[z->n].index = (zip_uint64_t)i;
 		z->entries[z->n].size = (size_t)st.size;
@@ -146,19 +261,10 @@ static int scan_entries(struct doc_zip *z, const struct doc_zip_limits *l, struc
 		z->entries[z->n].crc = st.crc;
 		z->n++;
 	}
-	sorted = xmalloc((z->n ? z->n : 1) * sizeof(*sorted));
-	if (z->n > 0)
-		memcpy(sorted, z->entries, z->n * sizeof(*sorted));
-	qsort(sorted, z->n, sizeof(*sorted), cmp_entry_name);
-	for (size_t i = 1; i < z->n; i++) {
-		if (strcasecmp(sorted[i - 1].name, sorted[i].name) == 0) {
-			err_set(e, BASE_E_UNSAFE, "%s: 部件名称重复（%.*s）", z->label,
-				quote_len(sorted[i].name), sorted[i].name);
-			free(sorted);
-			return BASE_E_UNSAFE;
-		}
-	}
-	free(sorted);
+	dup = find_duplicate(z);
+	if (dup != NULL)
+		return err_set(e, BASE_E_UNSAFE, "%s: 部件名称重复（%.*s）", z->label,
+			       quote_len(dup), dup);
 	return 0;
 }
 
@@ -231,6 +337,241 @@ static void find_data(struct doc_zip *z)
 	}
 }
 
+/* Set by doc_zip_set_plain_reader() (tests and fuzzers only). */
+static bool plain_reader_off;
+
+void doc_zip_set_plain_reader(bool on)
+{
+	plain_reader_off = !on;
+}
+
+bool doc_zip_opened_plain(const struct doc_zip *z)
+{
+	return z->names != NULL;
+}
+
+/*
+ * The end-of-central-directory record (APPNOTE 4.3.16) when the tail of the
+ * file libzip searches for one (the last 22 + 65535 + 20 bytes) holds the
+ * signature "PK\5\6" exactly once and that record's comment ends exactly at
+ * the end of the file (what ZIP_CHECKCONS demands); SIZE_MAX otherwise.
+ * With a second candidate libzip weighs them against each other, so such a
+ * file is left to libzip.
+ */
+static size_t plain_eocd(const unsigned char *m, size_t len)
+{
+	const unsigned char *p = m + (len > 22 + 0xFFFF + 20 ? len - (22 + 0xFFFF + 20) : 0);
+	const unsigned char *end = m + len;
+	size_t found = SIZE_MAX;
+
+	while (end - p >= 4) {
+		p = memchr(p, 'P', (size_t)(end - p) - 3);
+		if (p == NULL)
+			break;
+		if (p[1] == 'K' && p[2] == 5 && p[3] == 6) {
+			if (found != SIZE_MAX)
+				return SIZE_MAX;
+			found = (size_t)(p - m);
+		}
+		p++;
+	}
+	if (found == SIZE_MAX || len - found < 22 || le16(m + found + 20) != len - found - 22)
+		return SIZE_MAX;
+	return found;
+}
+
+/* A name libzip hands out unchanged: printable ASCII and well-formed UTF-8
+ * sequences only (libzip would convert anything else from CP437, and NUL
+ * or control characters get the libzip path's messages). */
+static bool plain_name(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t more;
+
+		if (p[i] >= 0x20 && p[i] < 0x7F)
+			continue;
+		if (p[i] >= 0xC2 && p[i] <= 0xDF)
+			more = 1;
+		else if (p[i] >= 0xE0 && p[i] <= 0xEF)
+			more = 2;
+		else if (p[i] >= 0xF0 && p[i] <= 0xF4)
+			more = 3;
+		else
+			return false;
+		if (n - i - 1 < more)
+			return false;
+		for (; more > 0; more--) {
+			i++;
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* An extra field (APPNOTE 4.5) made of whole (id, length, data) blocks,
+ * none of those that change what libzip reports: ZIP64 sizes (0x0001),
+ * Info-ZIP Unicode path and comment (0x7075, 0x6375), WinZip AES (0x9901). */
+static bool plain_extra(const unsigned char *p, size_t n)
+{
+	while (n >= 4) {
+		uint32_t id = le16(p);
+		size_t sz = le16(p + 2);
+
+		if (sz > n - 4 || id == 0x0001 || id == 0x7075 || id == 0x6375 || id == 0x9901)
+			return false;
+		p += 4 + sz;
+		n -= 4 + sz;
+	}
+	return n == 0;
+}
+
+/* CRC-32 and sizes of a local header lh as libzip accepts them against the
+ * central record h: the same, or all three zero with a data descriptor
+ * announced (flag bit 3). */
+static bool plain_sizes(const unsigned char *lh, const unsigned char *h)
+{
+	if (le32(lh + 14) == le32(h + 16) && le32(lh + 18) == le32(h + 20) &&
+	    le32(lh + 22) == le32(h + 24))
+		return true;
+	return (le16(lh + 6) & 0x0008) != 0 && le32(lh + 14) == 0 && le32(lh + 18) == 0 &&
+	       le32(lh + 22) == 0;
+}
+
+/*
+ * One central directory record (APPNOTE 4.3.12) at *at, before cd_end, and
+ * its local header (4.3.7), appended to z->entries with its name copied to
+ * *names. False when anything is not plain: encryption (flag bits 0, 6,
+ * 13), a method other than store/deflate, a ZIP64 marker, a file comment,
+ * another disk, a name libzip would convert or scan_entries() refuse,
+ * unusual extra fields, a local header disagreeing with the record (libzip's
+ * ZIP_CHECKCONS: version needed, method, time, name, CRC and sizes), the
+ * local header, name and data not before the directory (cd), or sizes over
+ * the limits.
+ */
+static bool plain_entry(struct doc_zip *z, const struct doc_zip_limits *l, size_t cd, size_t cd_end,
+			size_t *at, char **names, size_t *total)
+{
+	const unsigned char *m = (const unsigned char *)z->mem;
+	const unsigned char *h = m + *at;
+	const unsigned char *lh;
+	struct zentry *ent = &z->entries[z->n];
+	uint32_t method, comp, size, lho;
+	size_t nlen, xlen, data;
+
+	if (cd_end - *at < 46 || le32(h) != 0x02014b50u)
+		return false;
+	method = le16(h + 10);
+	comp = le32(h + 20);
+	size = le32(h + 24);
+	nlen = le16(h + 28);
+	xlen = le16(h + 30);
+	lho = le32(h + 42);
+	if ((le16(h + 8) & 0x2041) != 0 || (method != 0 && method != 8) || comp == UINT32_MAX ||
+	    size == UINT32_MAX || lho == UINT32_MAX || le16(h + 32) != 0 || le16(h + 34) != 0 ||
+	    nlen == 0 || cd_end - *at - 46 < nlen + xlen || !plain_name(h + 46, nlen) ||
+	    !plain_extra(h + 46 + nlen, xlen))
+		return false;
+	*at += 46 + nlen + xlen;
+	if ((size_t)lho + 30 + nlen + comp > cd)
+		return false;
+	lh = m + lho;
+	data = (size_t)lho + 30 + nlen + le16(lh + 28);
+	if (le32(lh) != 0x04034b50u || le16(lh + 4) > le16(h + 6) || le16(lh + 8) != method ||
+	    le32(lh + 10) != le32(h + 12) || le16(lh + 26) != nlen ||
+	    memcmp(lh + 30, h + 46, nlen) != 0 || !plain_sizes(lh, h) || data > z->len ||
+	    z->len - data < comp || !plain_extra(lh + 30 + nlen, le16(lh + 28)))
+		return false;
+	ent->name = *names;
+	memcpy(ent->name, h + 46, nlen);
+	ent->name[nlen] = '\0';
+	*names += nlen + 1;
+	if (bad_name_reason(ent->name) != NULL ||
+	    check_sizes(z, l, ent->name, size, true, comp, total, NULL) != 0)
+		return false;
+	ent->index = z->n;
+	ent->size = size;
+	ent->has_raw = true;
+	ent->deflated = method == 8;
+	ent->comp_size = comp;
+	ent->crc = le32(h + 16);
+	ent->has_off = true;
+	ent->data_off = data;
+	z->n++;
+	return true;
+}
+
+/*
+ * The entries of a plain package read straight from its bytes, without
+ * libzip: exactly what libzip + scan_entries() + find_data() would make of
+ * it (unit tests and fuzz_zip compare the two). An end record without
+ * ZIP64 locator, on disk 0, with its directory right before it, entry
+ * counts agreeing and the directory holding exactly that many plain
+ * records (plain_entry()) and no duplicate names. False leaves z as it was,
+ * for the libzip path to open and refuse with its messages.
+ */
+static bool read_plain(struct doc_zip *z, const struct doc_zip_limits *l)
+{
+	const unsigned char *m = (const unsigned char *)z->mem;
+	size_t eocd = plain_eocd(m, z->len);
+	size_t n, cd, at, total = 0;
+	char *names;
+
+	if (eocd == SIZE_MAX || (eocd >= 20 && le32(m + eocd - 20) == 0x07064b50u) ||
+	    le32(m + eocd + 4) != 0 || le16(m + eocd + 8) != le16(m + eocd + 10))
+		return false;
+	n = le16(m + eocd + 8);
+	cd = le32(m + eocd + 16);
+	if (n == 0 || n == 0xFFFF || n > l->max_entries || cd > eocd ||
+	    le32(m + eocd + 12) != eocd - cd || eocd - cd < 46 * n)
+		return false;
+	/* names with their NULs take less room than the records holding them */
+	z->names = xmalloc(eocd - cd);
+	z->entries = xcalloc(n, sizeof(*z->entries));
+	names = z->names;
+	at = cd;
+	for (size_t i = 0; i < n; i++) {
+		if (!plain_entry(z, l, cd, eocd, &at, &names, &total))
+			goto out_not_plain;
+	}
+	if (at == eocd && find_duplicate(z) == NULL)
+		return true;
+out_not_plain:
+	free(z->entries);
+	free(z->names);
+	z->entries = NULL;
+	z->names = NULL;
+	z->n = 0;
+	return false;
+}
+
+/* libzip's handle on the archive bytes (ZIP_CHECKCONS): 0, the libzip
+ * error code, -1 when libzip could not even make a source, -2 when libzip
+ * cannot be loaded (lz_why says why). */
+static int libzip_open(struct doc_zip *z)
+{
+	zip_source_t *src;
+	zip_error_t zerr;
+	int ze = 0;
+
+	pthread_once(&lz_once, lz_load);
+	if (!lz_loaded)
+		return -2;
+	lz.error_init(&zerr);
+	src = lz.source_buffer_create(z->mem, z->len, 0, &zerr);
+	if (src == NULL) {
+		ze = -1;
+	} else {
+		z->za = lz.open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+		if (z->za == NULL) {
+			ze = lz.error_code_zip(&zerr);
+			lz.source_free(src);
+		}
+	}
+	lz.error_fini(&zerr);
+	return ze;
+}
+
 /* doc_zip_open_mem() and doc_zip_open_owned(): data is copied unless own
  * (then it is the reader's, freed on every error). */
 static int open_mem(const void *data, size_t len, bool own, const char *label,
@@ -238,9 +579,7 @@ static int open_mem(const void *data, size_t len, bool own, const char *label,
 {
 	struct doc_zip_limits def;
 	struct doc_zip *z;
-	zip_source_t *src;
-	zip_error_t zerr;
-	int rc;
+	int ze, rc;
 
 	if (l == NULL) {
 		doc_zip_default_limits(&def);
@@ -265,20 +604,18 @@ static int open_mem(const void *data, size_t len, bool own, const char *label,
 		z->mem = xmalloc(len);
 		memcpy(z->mem, data, len);
 	}
-	zip_error_init(&zerr);
-	src = zip_source_buffer_create(z->mem, len, 0, &zerr);
-	if (src == NULL) {
-		zip_error_fini(&zerr);
-		doc_zip_close(z);
-		return err_set(e, BASE_E_INTERNAL, "%s: 无法读取ZIP", label);
+	if (!plain_reader_off && read_plain(z, l)) {
+		*out = z;
+		return 0;
 	}
-	z->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
-	if (z->za == NULL) {
-		int ze = zip_error_code_zip(&zerr);
-
-		zip_source_free(src);
-		zip_error_fini(&zerr);
+	ze = libzip_open(z);
+	if (ze != 0) {
 		doc_zip_close(z);
+		if (ze == -2)
+			return err_set(e, BASE_E_INTERNAL, "%s: 无法读取ZIP（无法加载 %s：%s）",
+				       label, LIBZIP_SONAME, lz_why);
+		if (ze < 0)
+			return err_set(e, BASE_E_INTERNAL, "%s: 无法读取ZIP", label);
 		/* ZIP_CHECKCONS makes libzip fail on an exact duplicate name before
 		 * scan_entries() can see it; report it like a case-only duplicate. */
 		if (ze == ZIP_ER_EXISTS)
@@ -288,7 +625,6 @@ static int open_mem(const void *data, size_t len, bool own, const char *label,
 		return err_set(e, BASE_E_FORMAT, "%s: 不是有效的ZIP文件（%s）", label,
 			       ze == ZIP_ER_SEEK || ze == ZIP_ER_READ ? "文件被截断" : "结构错误");
 	}
-	zip_error_fini(&zerr);
 	rc = scan_entries(z, l, e);
 	if (rc != 0) {
 		doc_zip_close(z);
@@ -357,11 +693,14 @@ void doc_zip_close(struct doc_zip *z)
 	if (z == NULL)
 		return;
 	if (z->za != NULL)
-		zip_discard(z->za);
+		lz.discard(z->za);
 	if (z->dec != NULL)
 		dec_give(z->dec);
-	for (size_t i = 0; i < z->n; i++)
-		free(z->entries[i].name);
+	if (z->names == NULL) {
+		for (size_t i = 0; i < z->n; i++)
+			free(z->entries[i].name);
+	}
+	free(z->names);
 	free(z->entries);
 	free(z->mem);
 	free(z->label);
@@ -447,18 +786,18 @@ static bool read_direct(struct doc_zip *z, const struct zentry *ent, char *p)
 		}
 		return ok && libdeflate_crc32(0, p, ent->size) == ent->crc;
 	}
-	f = zip_fopen_index(z->za, ent->index, ZIP_FL_COMPRESSED);
+	f = z->za != NULL ? lz.fopen_index(z->za, ent->index, ZIP_FL_COMPRESSED) : NULL;
 	if (f == NULL)
 		return false;
 	raw = ent->deflated ? xmalloc(ent->comp_size + 1) : (unsigned char *)p;
 	while (got < ent->comp_size) {
-		zip_int64_t n = zip_fread(f, raw + got, ent->comp_size - got);
+		zip_int64_t n = lz.fread(f, raw + got, ent->comp_size - got);
 
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	if (got == ent->comp_size && zip_fread(f, &extra, 1) == 0) {
+	if (got == ent->comp_size && lz.fread(f, &extra, 1) == 0) {
 		if (ent->deflated) {
 			ok = inflate_exact(z->dec, raw, ent->comp_size, p, ent->size);
 		} else {
@@ -466,7 +805,7 @@ static bool read_direct(struct doc_zip *z, const struct zentry *ent, char *p)
 		}
 		ok = ok && libdeflate_crc32(0, p, ent->size) == ent->crc;
 	}
-	zip_fclose(f);
+	lz.fclose(f);
 	if (ent->deflated)
 		free(raw);
 	return ok;
@@ -495,20 +834,21 @@ int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, st
 		}
 		free(p);
 	}
-	f = zip_fopen_index(z->za, ent->index, 0);
+	/* read_plain() opened it: libzip now, to find and report the problem */
+	f = z->za != NULL || libzip_open(z) == 0 ? lz.fopen_index(z->za, ent->index, 0) : NULL;
 	if (f == NULL)
 		return err_set(e, BASE_E_FORMAT, "%s: 无法读取部件 %.*s", z->label,
 			       quote_len(ent->name), ent->name);
 	p = xmalloc(ent->size + 1);
 	if (!ent->has_off && read_direct(z, ent, p)) {
-		zip_fclose(f);
+		lz.fclose(f);
 		p[ent->size] = '\0';
 		*data = p;
 		*len = ent->size;
 		return 0;
 	}
 	while (got < ent->size) {
-		zip_int64_t n = zip_fread(f, p + got, ent->size - got);
+		zip_int64_t n = lz.fread(f, p + got, ent->size - got);
 
 		if (n <= 0)
 			break;
@@ -516,9 +856,9 @@ int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, st
 	}
 	/* Output past the declared size is a bomb (libzip does not stop at it);
 	 * short output or a CRC error at the end is corruption. */
-	more = got == ent->size ? zip_fread(f, &extra, 1) : -1;
+	more = got == ent->size ? lz.fread(f, &extra, 1) : -1;
 	if (more != 0) {
-		zip_fclose(f);
+		lz.fclose(f);
 		free(p);
 		if (more > 0)
 			return err_set(e, BASE_E_UNSAFE,
@@ -527,7 +867,7 @@ int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, st
 		return err_set(e, BASE_E_FORMAT, "%s: 部件 %.*s 数据损坏（大小或校验和不符）",
 			       z->label, quote_len(ent->name), ent->name);
 	}
-	if (zip_fclose(f) != 0) {
+	if (lz.fclose(f) != 0) {
 		free(p);
 		return err_set(e, BASE_E_FORMAT, "%s: 部件 %.*s 校验和错误", z->label,
 			       quote_len(ent->name), ent->name);

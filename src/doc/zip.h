@@ -15,6 +15,7 @@
 #ifndef SHUZHI_DOC_ZIP_H
 #define SHUZHI_DOC_ZIP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,12 @@ size_t doc_zip_count(const struct doc_zip *z);
 /* Parts read so far straight from the archive bytes, without libzip (the
  * common case; for tests). */
 size_t doc_zip_direct_reads(const struct doc_zip *z);
+/* Whether the archive was opened without libzip: a plain package read
+ * straight from its bytes (for tests). */
+bool doc_zip_opened_plain(const struct doc_zip *z);
+/* Tests and fuzzers only (not thread-safe): false sends every open through
+ * libzip, the reference the plain reader must agree with; default true. */
+void doc_zip_set_plain_reader(bool on);
 const char *doc_zip_name(const struct doc_zip *z, size_t i);
 /* Index of a part by name (case-insensitive, leading "/" ignored), or -1. */
 long doc_zip_find(const struct doc_zip *z, const char *name);
