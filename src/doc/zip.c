@@ -11,7 +11,6 @@
 #include "doc/zip.h"
 
 #include <ctype.h>
-#include <dlfcn.h>
 #include <libdeflate.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -23,6 +22,8 @@
 #include <unistd.h>
 #include <zip.h>
 #include <zlib.h>
+
+#include "base/dl.h"
 
 /*
  * libzip, loaded with dlopen() the first time a package is not plain (or a
@@ -56,11 +57,7 @@ static char lz_why[200];
 
 static void lz_load(void)
 {
-	void *lib = dlopen(LIBZIP_SONAME, RTLD_NOW | RTLD_LOCAL);
-	const struct {
-		const char *name;
-		void *slot;
-	} want[] = {
+	const struct base_dl_sym want[] = {
 	    {"zip_error_init", &lz.error_init},
 	    {"zip_error_fini", &lz.error_fini},
 	    {"zip_error_code_zip", &lz.error_code_zip},
@@ -76,23 +73,9 @@ static void lz_load(void)
 	    {"zip_fclose", &lz.fclose},
 	};
 
-	if (lib == NULL) {
-		const char *d = dlerror();
-
-		snprintf(lz_why, sizeof(lz_why), "%s", d != NULL ? d : "dlopen 失败");
+	if (base_dl_load(LIBZIP_SONAME, want, sizeof(want) / sizeof(want[0]), lz_why,
+			 sizeof(lz_why)) == NULL)
 		return;
-	}
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		void *f = dlsym(lib, want[i].name);
-
-		if (f == NULL) {
-			snprintf(lz_why, sizeof(lz_why), "缺少函数 %s", want[i].name);
-			dlclose(lib);
-			return;
-		}
-		/* POSIX guarantees a function's address converts through void *. */
-		memcpy(want[i].slot, &f, sizeof(f));
-	}
 	lz_loaded = true; /* stays loaded for the life of the process */
 }
 

@@ -3,8 +3,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "base/dl.h"
 #include "model/curl_dl.h"
 
 /* Debian's libcurl4 package (OpenSSL) provides this soname; libcurl3-gnutls
@@ -16,27 +16,11 @@ struct curl_api curl_fn;
 static bool loaded;
 static char why[256];
 
-static bool sym(void *lib, const char *name, void *slot)
-{
-	void *f = dlsym(lib, name);
-
-	if (f == NULL) {
-		snprintf(why, sizeof(why), "缺少函数 %s", name);
-		return false;
-	}
-	/* POSIX guarantees a function's address converts through void *. */
-	memcpy(slot, &f, sizeof(f));
-	return true;
-}
-
 static void load(void)
 {
-	void *lib = dlopen(CURL_DL_SONAME, RTLD_NOW | RTLD_LOCAL);
 	CURLcode (*global_init)(long flags) = NULL;
-	struct {
-		const char *name;
-		void *slot;
-	} const want[] = {
+	void *lib;
+	const struct base_dl_sym want[] = {
 	    {"curl_global_init", &global_init},
 	    {"curl_easy_init", &curl_fn.easy_init},
 	    {"curl_easy_setopt", &curl_fn.easy_setopt},
@@ -56,18 +40,9 @@ static void load(void)
 	    {"curl_multi_cleanup", &curl_fn.multi_cleanup},
 	};
 
-	if (lib == NULL) {
-		const char *d = dlerror();
-
-		snprintf(why, sizeof(why), "%s", d != NULL ? d : "dlopen 失败");
+	lib = base_dl_load(CURL_DL_SONAME, want, sizeof(want) / sizeof(want[0]), why, sizeof(why));
+	if (lib == NULL)
 		return;
-	}
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		if (!sym(lib, want[i].name, want[i].slot)) {
-			dlclose(lib);
-			return;
-		}
-	}
 	if (global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(why, sizeof(why), "curl_global_init 失败");
 		dlclose(lib);
