@@ -21,6 +21,9 @@ check cli_bad_usage_exit_2 test $? = 2
 # (src/model/curl_dl.c): a 公文 check never maps it.
 LD_DEBUG=files "$BIN" gongwen check "$dev/clean/b01-direct.docx" >/dev/null 2>"$TMP/ld"
 check cli_check_loads_no_libcurl sh -c '! grep -q "file=libcurl" "$1" && grep -q "file=libxml2" "$1"' _ "$TMP/ld"
+# libzip likewise only for packages our own reader does not take (src/doc/zip.c):
+# a plain Word package is read without it.
+check cli_check_plain_loads_no_libzip sh -c '! grep -q "file=libzip" "$1" && grep -q "file=libdeflate" "$1"' _ "$TMP/ld"
 
 # JSON shape: the exact keys of the issue
 "$BIN" gongwen check "$dev/docs/gwd-0002.docx" --format json >"$TMP/out.json"
