@@ -1738,26 +1738,29 @@ void doc_ptext_free(struct doc_ptext *t)
 	doc_ptext_init(t);
 }
 
-static void add_seg(struct doc_ptext *t, xmlNodePtr run, xmlNodePtr node, size_t start, int kind)
-{
-	struct doc_seg *s;
-
-	t->segs = xgrow(t->segs, &t->segs_cap, t->nsegs + 1, sizeof(*t->segs));
-	s = &t->segs[t->nsegs++];
-	s->run = run;
-	s->node = node;
-	s->start = start;
-	s->len = t->text.len - start;
-	s->kind = kind;
-}
-
 /* The walk over a paragraph: the text so far and the last namespace found
  * to be WordprocessingML's (xmlfast trees share one per prefix), so most
  * elements are recognised without comparing the URI. */
 struct text_walk {
 	struct doc_ptext *t;
 	const xmlNs *wns;
+	size_t base; /* where the paragraph's text starts in t->text */
 };
+
+/* A segment for what the walk added to its text from start on. */
+static void add_seg(struct text_walk *w, xmlNodePtr run, xmlNodePtr node, size_t start, int kind)
+{
+	struct doc_ptext *t = w->t;
+	struct doc_seg *s;
+
+	t->segs = xgrow(t->segs, &t->segs_cap, t->nsegs + 1, sizeof(*t->segs));
+	s = &t->segs[t->nsegs++];
+	s->run = run;
+	s->node = node;
+	s->start = start - w->base;
+	s->len = t->text.len - start;
+	s->kind = kind;
+}
 
 /* doc_xml_is(c, NS_W, local) for an element c. */
 static inline bool walk_is(struct text_walk *w, const xmlNode *c, const char *local)
@@ -1799,13 +1802,13 @@ static void run_text(xmlNodePtr r, struct text_walk *w)
 					xmlFree(s);
 				}
 			}
-			add_seg(t, r, c, start, DOC_SEG_TEXT);
+			add_seg(w, r, c, start, DOC_SEG_TEXT);
 		} else if (walk_is(w, c, "tab")) {
 			ustr_push(&t->text, '\t');
-			add_seg(t, r, c, start, DOC_SEG_TAB);
+			add_seg(w, r, c, start, DOC_SEG_TAB);
 		} else if (walk_is(w, c, "br") || walk_is(w, c, "cr")) {
 			ustr_push(&t->text, '\n');
-			add_seg(t, r, c, start, DOC_SEG_BREAK);
+			add_seg(w, r, c, start, DOC_SEG_BREAK);
 		}
 	}
 }
@@ -1830,13 +1833,18 @@ static void walk_text(xmlNodePtr n, bool deleted, struct text_walk *w)
 	}
 }
 
+void doc_docx_para_text_add(xmlNodePtr p, struct doc_ptext *out)
+{
+	struct text_walk w = {out, NULL, out->text.len};
+
+	walk_text(p, false, &w);
+}
+
 void doc_docx_para_text(xmlNodePtr p, struct doc_ptext *out)
 {
-	struct text_walk w = {out, NULL};
-
 	out->text.len = 0; /* the buffers are reused */
 	out->nsegs = 0;
-	walk_text(p, false, &w);
+	doc_docx_para_text_add(p, out);
 }
 
 size_t doc_docx_sections(const struct doc_docx *d, xmlNodePtr *out, size_t max)

@@ -203,6 +203,9 @@ struct gw_doc {
 	bool fixing;		  /* set by gw_fix: rules may plan fixes beyond what they report */
 	void *run_cache;	  /* per-paragraph run properties, alive only inside gw_check */
 	struct doc_seg *seg_pool; /* every paragraph's segs as loaded, one allocation */
+	/* a read-only .docx: every paragraph's text as loaded, one after
+	 * another (their buffers are not grown or freed alone); else NULL */
+	uint32_t *text_pool;
 };
 
 /* The 15 法定文种 (条例 第八条), in gw_doc_types order. */

@@ -1,0 +1,215 @@
+/* Paragraph texts as loaded for checking: doc_docx_para_text_add (many
+ * paragraphs into one text buffer and one segment array, segment starts
+ * counted from each paragraph's own start) gives what doc_docx_para_text
+ * gives paragraph by paragraph, and a read-only gw_doc (texts in one pool)
+ * has the texts and segments of the DOM open's gw_doc (a buffer each),
+ * also after gw_doc_refresh moves them out of the pool. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc/docx.h"
+#include "docx_fixture.h"
+#include "gongwen/gongwen.h"
+#include "test.h"
+
+#define W_NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+
+static const char rels[] = TEST_PACKAGE_RELS;
+static const char doc_rels[] = TEST_DOC_RELS_HEAD "</Relationships>";
+static const char styles[] = "<w:styles " W_NS "/>";
+static const char theme[] = "<a:theme "
+			    "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\"/>";
+
+/* Runs, tabs and breaks, empty paragraphs (first, between, last), deleted
+ * text, a run inside a hyperlink, text split over runs. */
+static const char doc_texts[] =
+    "<w:document " W_NS "><w:body>"
+    "<w:p/>"
+    "<w:p><w:r><w:t>一二</w:t><w:tab/><w:t>三</w:t></w:r><w:r><w:br/><w:t>abc</w:t></w:r></w:p>"
+    "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr></w:p>"
+    "<w:p><w:r><w:t>甲</w:t></w:r><w:del><w:r><w:t>删</w:t></w:r></w:del>"
+    "<w:hyperlink><w:r><w:t>乙丙</w:t></w:r></w:hyperlink><w:r><w:cr/></w:r></w:p>"
+    "<w:p><w:r><w:t></w:t></w:r></w:p>"
+    "<w:p><w:r><w:t>末</w:t></w:r></w:p>"
+    "<w:p/>"
+    "<w:sectPr/></w:body></w:document>";
+
+static void add(struct doc_zip_writer *w, const char *name, const char *s)
+{
+	doc_zip_writer_add(w, name, s, strlen(s));
+}
+
+static char *make(const char *document, size_t *len)
+{
+	struct doc_zip_writer *w = doc_zip_writer_new();
+	struct err e = {0};
+	char *data;
+
+	add(w, "_rels/.rels", rels);
+	add(w, "word/_rels/document.xml.rels", doc_rels);
+	add(w, "word/document.xml", document);
+	add(w, "word/styles.xml", styles);
+	add(w, "word/theme/theme1.xml", theme);
+	ASSERT_EQ(doc_zip_writer_bytes(w, &data, len, &e), 0);
+	doc_zip_writer_free(w);
+	return data;
+}
+
+static void same_seg(const struct doc_seg *a, const struct doc_seg *b)
+{
+	ASSERT(a->run == b->run);
+	ASSERT(a->node == b->node);
+	ASSERT_EQ(a->start, b->start);
+	ASSERT_EQ(a->len, b->len);
+	ASSERT_EQ(a->kind, b->kind);
+}
+
+TEST(docx_para_text_add_same_as_one_paragraph_at_a_time)
+{
+	size_t len;
+	char *data = make(doc_texts, &len);
+	struct doc_docx *d;
+	struct err e = {0};
+	struct doc_ptext one;
+	struct doc_ptext all;
+	size_t toff = 0;
+	size_t soff = 0;
+
+	ASSERT_EQ(doc_docx_open_check_mem(data, len, "t.docx", &d, &e), 0);
+	ASSERT_EQ(d->npara, 7);
+	doc_ptext_init(&one);
+	doc_ptext_init(&all);
+	for (size_t i = 0; i < d->npara; i++)
+		doc_docx_para_text_add(d->paras[i], &all);
+	/* 一二\t三\nabc, 甲乙丙\n, 末; the empty w:t a segment too */
+	ASSERT_EQ(all.text.len, 8 + 4 + 1);
+	ASSERT_EQ(all.nsegs, 5 + 3 + 1 + 1);
+	for (size_t i = 0; i < d->npara; i++) {
+		doc_docx_para_text(d->paras[i], &one);
+		ASSERT(toff + one.text.len <= all.text.len);
+		ASSERT(one.text.len == 0 ||
+		       memcmp(all.text.p + toff, one.text.p, one.text.len * sizeof(uint32_t)) == 0);
+		ASSERT(soff + one.nsegs <= all.nsegs);
+		for (size_t k = 0; k < one.nsegs; k++)
+			same_seg(&all.segs[soff + k], &one.segs[k]);
+		toff += one.text.len;
+		soff += one.nsegs;
+	}
+	ASSERT_EQ(toff, all.text.len);
+	ASSERT_EQ(soff, all.nsegs);
+	/* the second paragraph's segments start from its own text's start */
+	ASSERT_EQ(all.segs[0].start, 0);
+	ASSERT_EQ(all.segs[1].start, 2);
+	ASSERT_EQ(all.segs[1].kind, DOC_SEG_TAB);
+	/* the fourth's (after the third, empty) too: 甲 at 0, 乙丙 at 1 */
+	ASSERT_EQ(all.segs[5].start, 0);
+	ASSERT_EQ(all.segs[6].start, 1);
+	ASSERT_EQ(all.segs[6].len, 2);
+	ASSERT_EQ(all.segs[7].kind, DOC_SEG_BREAK);
+	doc_ptext_free(&one);
+	doc_ptext_free(&all);
+	doc_docx_free(d);
+	free(data);
+}
+
+/* Texts and segments of two gw_docs of the same package agree (the
+ * segments' nodes lie in different trees: their offsets and kinds). */
+static void same_texts(const struct gw_doc *a, const struct gw_doc *b)
+{
+	ASSERT_EQ(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct gw_para *x = &a->paras[i];
+		const struct gw_para *y = &b->paras[i];
+
+		ASSERT_EQ(x->text.len, y->text.len);
+		ASSERT(x->text.len > 0 || (x->text.p == NULL && y->text.p == NULL));
+		ASSERT(x->text.len == 0 ||
+		       memcmp(x->text.p, y->text.p, x->text.len * sizeof(uint32_t)) == 0);
+		ASSERT_EQ(x->nsegs, y->nsegs);
+		for (size_t k = 0; k < x->nsegs; k++) {
+			ASSERT_EQ(x->segs[k].start, y->segs[k].start);
+			ASSERT_EQ(x->segs[k].len, y->segs[k].len);
+			ASSERT_EQ(x->segs[k].kind, y->segs[k].kind);
+		}
+		ASSERT_EQ(x->role, y->role);
+	}
+}
+
+static void pooled_same_as_dom(const char *data, size_t len)
+{
+	struct gw_profile prof;
+	struct doc_docx *da;
+	struct doc_docx *db;
+	struct gw_doc a;
+	struct gw_doc b;
+	struct err e = {0};
+
+	gw_profile_national(&prof);
+	ASSERT_EQ(doc_docx_open_mem(data, len, "a.docx", &da, &e), 0);
+	ASSERT_EQ(doc_docx_open_check_mem(data, len, "b.docx", &db, &e), 0);
+	gw_doc_from_docx(da, "a.docx", &prof, &a);
+	gw_doc_from_docx(db, "b.docx", &prof, &b);
+	ASSERT(a.text_pool == NULL);
+	same_texts(&a, &b);
+	/* the pooled texts lie one after another in the pool */
+	for (size_t i = 0, off = 0; i < b.n; i++) {
+		ASSERT(b.paras[i].text.len == 0 || b.paras[i].text.p == b.text_pool + off);
+		off += b.paras[i].text.len;
+	}
+	/* refreshed, each text has a buffer of its own (ASan: none freed twice) */
+	gw_doc_refresh(&b);
+	ASSERT(b.text_pool == NULL);
+	same_texts(&a, &b);
+	gw_doc_free(&a);
+	gw_doc_free(&b);
+}
+
+TEST(gw_doc_check_texts_pooled_same_as_dom_open)
+{
+	size_t len;
+	char *data = make(doc_texts, &len);
+	struct doc_docx *d;
+	struct gw_profile prof;
+	struct gw_doc doc;
+	struct err e = {0};
+	static const uint32_t want[] = {0x7532, 0x4E59, 0x4E19, '\n'}; /* 甲乙丙\n */
+
+	pooled_same_as_dom(data, len);
+	gw_profile_national(&prof);
+	ASSERT_EQ(doc_docx_open_check_mem(data, len, "t.docx", &d, &e), 0);
+	gw_doc_from_docx(d, "t.docx", &prof, &doc);
+	ASSERT(doc.text_pool != NULL);
+	ASSERT_EQ(doc.n, 7);
+	ASSERT_EQ(doc.paras[3].text.len, 4);
+	ASSERT(memcmp(doc.paras[3].text.p, want, sizeof(want)) == 0);
+	ASSERT(doc.paras[0].text.p == NULL && doc.paras[2].text.p == NULL);
+	ASSERT_EQ(doc.paras[3].nsegs, 3);
+	ASSERT_EQ(doc.paras[3].segs[1].start, 1);
+	gw_doc_free(&doc);
+	free(data);
+}
+
+static void dev_pooled(const char *path, void *arg)
+{
+	size_t *n = arg;
+	char *data;
+	size_t len;
+	struct err e = {0};
+
+	if (base_read_file(path, 64 << 20, &data, &len, &e) != 0) {
+		err_clear(&e);
+		return;
+	}
+	pooled_same_as_dom(data, len);
+	free(data);
+	(*n)++;
+}
+
+TEST(gw_doc_check_texts_pooled_same_as_dom_on_dev_set)
+{
+	size_t n = 0;
+
+	if (test_each_dev_docx(dev_pooled, &n) < 0)
+		return;
+	ASSERT(n >= 10);
+}
