@@ -1735,6 +1735,7 @@ void doc_ptext_free(struct doc_ptext *t)
 {
 	ustr_free(&t->text);
 	free(t->segs);
+	free(t->sects);
 	doc_ptext_init(t);
 }
 
@@ -1813,23 +1814,37 @@ static void run_text(xmlNodePtr r, struct text_walk *w)
 	}
 }
 
-static void walk_text(xmlNodePtr n, bool deleted, struct text_walk *w)
+/* walk_text's state below an element */
+enum {
+	WALK_DEL = 1u << 0,  /* inside w:del or w:moveFrom: no text */
+	WALK_SECT = 1u << 1, /* inside a w:sectPr (or not keeping them) */
+};
+
+static void walk_text(xmlNodePtr n, unsigned flags, struct text_walk *w)
 {
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
-		bool del = deleted;
+		unsigned f = flags;
 
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		/* (first bytes before the names: most elements are none of them) */
 		if ((c->name[0] == 'd' || c->name[0] == 'm') &&
 		    (walk_is(w, c, "del") || walk_is(w, c, "moveFrom")))
-			del = true;
-		if (!del && c->name[0] == 'r' && walk_is(w, c, "r"))
+			f |= WALK_DEL;
+		if (!(f & WALK_DEL) && c->name[0] == 'r' && walk_is(w, c, "r")) {
 			run_text(c, w);
+		} else if (!(f & WALK_SECT) && c->name[0] == 's' && c->name[1] == 'e' &&
+			   walk_is(w, c, "sectPr")) {
+			struct doc_ptext *t = w->t;
+
+			t->sects = xgrow(t->sects, &t->sects_cap, t->nsects + 1, sizeof(*t->sects));
+			t->sects[t->nsects++] = c;
+			f |= WALK_SECT;
+		}
 		/* (a lone text child, as in w:t, holds no element) */
 		if (c->children != NULL &&
 		    (c->children->type == XML_ELEMENT_NODE || c->children->next != NULL))
-			walk_text(c, del, w);
+			walk_text(c, f, w);
 	}
 }
 
@@ -1837,13 +1852,14 @@ void doc_docx_para_text_add(xmlNodePtr p, struct doc_ptext *out)
 {
 	struct text_walk w = {out, NULL, out->text.len};
 
-	walk_text(p, false, &w);
+	walk_text(p, out->keep_sects ? 0 : WALK_SECT, &w);
 }
 
 void doc_docx_para_text(xmlNodePtr p, struct doc_ptext *out)
 {
 	out->text.len = 0; /* the buffers are reused */
 	out->nsegs = 0;
+	out->nsects = 0;
 	doc_docx_para_text_add(p, out);
 }
 

@@ -134,6 +134,14 @@ struct doc_ptext {
 	struct doc_seg *segs;
 	size_t nsegs;
 	size_t segs_cap;
+	/* keep_sects set by the caller: the walk also appends the w:sectPr
+	 * it meets below the paragraph, in document order, not looking
+	 * inside one (what a walk of the whole body for sections finds
+	 * there) */
+	bool keep_sects;
+	xmlNodePtr *sects;
+	size_t nsects;
+	size_t sects_cap;
 };
 
 /* Open and parse a .docx. Errors name the file and the reason. */

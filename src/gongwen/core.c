@@ -195,6 +195,7 @@ static void load_docx_texts(struct gw_doc *doc)
 	pt.segs = xgrow(NULL, &pt.segs_cap, 2 * npara + 8, sizeof(*pt.segs));
 	if (pool)
 		pt.text.p = xgrow(NULL, &pt.text.cap, 64 * npara + 64, sizeof(*pt.text.p));
+	pt.keep_sects = pool;
 	for (size_t i = 0; i < npara; i++) {
 		struct gw_para *p;
 		size_t t0 = pt.text.len;
@@ -231,6 +232,9 @@ static void load_docx_texts(struct gw_doc *doc)
 	doc->seg_pool = pt.segs;
 	doc->text_pool = pool ? pt.text.p : NULL;
 	/* (else pt.text is the last paragraph's) */
+	doc->para_sects_ok = pool;
+	doc->para_sects = pt.sects;
+	doc->npara_sects = pt.nsects;
 }
 
 static bool has_suffix(const char *s, const char *suf)
@@ -310,6 +314,9 @@ void gw_doc_free(struct gw_doc *doc)
 	doc->seg_pool = NULL;
 	free(doc->text_pool);
 	doc->text_pool = NULL;
+	free(doc->para_sects);
+	doc->para_sects = NULL;
+	doc->para_sects_ok = false;
 	doc_docx_free(doc->docx);
 	doc->paras = NULL;
 	doc->docx = NULL;
@@ -334,6 +341,11 @@ void gw_doc_refresh(struct gw_doc *doc)
 		doc_ptext_free(&pt);
 		free(doc->text_pool);
 		doc->text_pool = NULL;
+		/* (the body may have changed: sections are walked for again) */
+		free(doc->para_sects);
+		doc->para_sects = NULL;
+		doc->npara_sects = 0;
+		doc->para_sects_ok = false;
 	}
 	gw_detect_roles(doc);
 }

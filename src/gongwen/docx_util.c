@@ -42,6 +42,48 @@ size_t gw_docx_all_sections(const struct doc_docx *d, xmlNodePtr *out, size_t ma
 	return collect_sects(d->body, out, max);
 }
 
+/* The child of the body that n lies below (NULL: none). */
+static xmlNodePtr body_child_of(xmlNodePtr n, const xmlNode *body)
+{
+	while (n != NULL && n->parent != body)
+		n = n->parent;
+	return n;
+}
+
+/* gw_docx_all_sections of a document whose body paragraphs' w:sectPr the
+ * text walk kept (doc->para_sects, in document order): those are taken as
+ * kept, the body's other children walked as collect_sects would. */
+static size_t sections_from_paras(const struct gw_doc *doc, xmlNodePtr *out, size_t max)
+{
+	const xmlNode *body = doc->docx->body;
+	size_t k = 0;
+	size_t j = 0; /* the next body paragraph */
+	size_t s = 0; /* the next kept sectPr */
+	xmlNodePtr top = doc->npara_sects > 0 ? body_child_of(doc->para_sects[0], body) : NULL;
+
+	for (xmlNodePtr c = body->children; c != NULL; c = c->next) {
+		if (j < doc->n && c == doc->paras[j].node) {
+			j++;
+			while (s < doc->npara_sects && top == c) {
+				if (k < max)
+					out[k++] = doc->para_sects[s];
+				s++;
+				top = s < doc->npara_sects ? body_child_of(doc->para_sects[s], body)
+							   : NULL;
+			}
+		} else if (c->type == XML_ELEMENT_NODE) {
+			if (c->name[0] == 's' && c->name[1] == 'e' &&
+			    doc_xml_is(c, NS_W, "sectPr")) {
+				if (k < max)
+					out[k++] = c;
+			} else if (c->children != NULL) {
+				k += collect_sects(c, out + k, max - k);
+			}
+		}
+	}
+	return k;
+}
+
 /* What gw_check computes once and the rule groups share (doc->run_cache):
  * the body does not change while the rules run. */
 #define SECT_CACHE_MAX 256
@@ -83,7 +125,9 @@ size_t gw_doc_sections(const struct gw_doc *doc, xmlNodePtr *out, size_t max)
 	if (c == NULL || max > SECT_CACHE_MAX)
 		return gw_docx_all_sections(doc->docx, out, max);
 	if (!c->sects_valid) {
-		c->nsects = gw_docx_all_sections(doc->docx, c->sects, SECT_CACHE_MAX);
+		c->nsects = doc->para_sects_ok
+				? sections_from_paras(doc, c->sects, SECT_CACHE_MAX)
+				: gw_docx_all_sections(doc->docx, c->sects, SECT_CACHE_MAX);
 		c->sects_valid = true;
 	}
 	n = c->nsects < max ? c->nsects : max;

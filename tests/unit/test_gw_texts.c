@@ -3,12 +3,15 @@
  * counted from each paragraph's own start) gives what doc_docx_para_text
  * gives paragraph by paragraph, and a read-only gw_doc (texts in one pool)
  * has the texts and segments of the DOM open's gw_doc (a buffer each),
- * also after gw_doc_refresh moves them out of the pool. */
+ * also after gw_doc_refresh moves them out of the pool. Its sections (the
+ * paragraphs' w:sectPr kept by the text walk, the rest of the body walked)
+ * are those of a walk of the whole body. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "doc/docx.h"
 #include "docx_fixture.h"
+#include "gongwen/docx_util.h"
 #include "gongwen/gongwen.h"
 #include "test.h"
 
@@ -210,6 +213,135 @@ TEST(gw_doc_check_texts_pooled_same_as_dom_on_dev_set)
 	size_t n = 0;
 
 	if (test_each_dev_docx(dev_pooled, &n) < 0)
+		return;
+	ASSERT(n >= 10);
+}
+
+/* gw_doc_sections inside the check cache (read-only: from the kept
+ * paragraph sections) against gw_docx_all_sections, for max 1, 3, 64 and
+ * the cache's own 256; returns how many sections the document has. */
+static size_t sections_same(struct gw_doc *doc)
+{
+	static xmlNodePtr want[256];
+	static xmlNodePtr got[256];
+	static const size_t maxes[] = {1, 3, 64, 256};
+	size_t all = gw_docx_all_sections(doc->docx, want, 256);
+
+	gw_run_cache_begin(doc);
+	for (size_t m = 0; m < ARRAY_LEN(maxes); m++) {
+		size_t nw = gw_docx_all_sections(doc->docx, want, maxes[m]);
+		size_t n = gw_doc_sections(doc, got, maxes[m]);
+
+		ASSERT_EQ(n, nw);
+		for (size_t k = 0; k < n; k++)
+			ASSERT(got[k] == want[k]);
+	}
+	gw_run_cache_end(doc);
+	return all;
+}
+
+static void open_gw(const char *data, size_t len, bool check, struct gw_doc *doc)
+{
+	struct gw_profile prof;
+	struct doc_docx *d;
+	struct err e = {0};
+
+	gw_profile_national(&prof);
+	ASSERT_EQ(check ? doc_docx_open_check_mem(data, len, "s.docx", &d, &e)
+			: doc_docx_open_mem(data, len, "s.docx", &d, &e),
+		  0);
+	gw_doc_from_docx(d, "s.docx", &prof, doc);
+}
+
+/* w:sectPr in a paragraph's pPr, in a run, inside another (not taken),
+ * inside w:del (taken), in another namespace (not taken) and under another
+ * prefix of WordprocessingML's (taken), in a table, between paragraphs and
+ * at the end of the body. */
+TEST(gw_doc_sections_from_text_walk_same_as_body_walk)
+{
+	static const char doc_sects[] =
+	    "<w:document " W_NS " xmlns:x=\"urn:x\" xmlns:w2=\"http://schemas.openxmlformats.org/"
+	    "wordprocessingml/2006/main\"><w:body>"
+	    "<w:p><w:pPr><w:sectPr><w:pgSz w:w=\"1\"/></w:sectPr></w:pPr></w:p>"
+	    "<w:p><w:r><w:sectPr><w:sectPr/></w:sectPr><w:t>一</w:t></w:r></w:p>"
+	    "<w:p/>"
+	    "<w:p><w:del><w:r><w:sectPr/></w:r></w:del><x:sectPr/><w2:sectPr/></w:p>"
+	    "<w:tbl><w:tr><w:tc><w:p><w:pPr><w:sectPr/></w:pPr></w:p></w:tc></w:tr></w:tbl>"
+	    "<w:sectPr><w:pgSz w:w=\"2\"/></w:sectPr>"
+	    "<w:p><w:pPr><w:spacing w:line=\"1\"/></w:pPr><w:r><w:t>二</w:t></w:r></w:p>"
+	    "<w:p><w:pPr><w:sectPr/></w:pPr></w:p>"
+	    "<w:sectPr/></w:body></w:document>";
+	size_t len;
+	char *data = make(doc_sects, &len);
+	struct gw_doc a;
+	struct gw_doc b;
+
+	open_gw(data, len, false, &a);
+	open_gw(data, len, true, &b);
+	ASSERT(!a.para_sects_ok);
+	ASSERT(b.para_sects_ok);
+	/* pPr, run, del, w2, paragraph after the table's: the kept ones */
+	ASSERT_EQ(b.npara_sects, 5);
+	/* and the table's and the two of the body */
+	ASSERT_EQ(sections_same(&a), 8);
+	ASSERT_EQ(sections_same(&b), 8);
+	gw_doc_free(&a);
+	gw_doc_free(&b);
+	free(data);
+}
+
+/* More sections than the cache keeps, paragraphs' and tables' in turn:
+ * the first ones in document order. */
+TEST(gw_doc_sections_from_text_walk_capped_in_document_order)
+{
+	struct buf xml;
+	char *data;
+	size_t len;
+	struct gw_doc b;
+
+	buf_init(&xml, 1 << 20);
+	buf_adds(&xml, "<w:document " W_NS "><w:body>");
+	for (int i = 0; i < 150; i++) {
+		buf_adds(&xml, "<w:p><w:pPr><w:sectPr/></w:pPr></w:p><w:p/>");
+		buf_adds(&xml,
+			 "<w:tbl><w:tr><w:tc><w:p><w:pPr><w:sectPr/></w:pPr></w:p></w:tc></w:tr>"
+			 "</w:tbl>");
+	}
+	buf_adds(&xml, "<w:sectPr/></w:body></w:document>");
+	data = make(xml.p, &len);
+	open_gw(data, len, true, &b);
+	ASSERT(b.para_sects_ok);
+	ASSERT_EQ(b.npara_sects, 150);
+	ASSERT_EQ(sections_same(&b), 256);
+	gw_doc_free(&b);
+	free(data);
+	buf_free(&xml);
+}
+
+static void dev_sections(const char *path, void *arg)
+{
+	size_t *n = arg;
+	char *data;
+	size_t len;
+	struct err e = {0};
+	struct gw_doc b;
+
+	if (base_read_file(path, 64 << 20, &data, &len, &e) != 0) {
+		err_clear(&e);
+		return;
+	}
+	open_gw(data, len, true, &b);
+	ASSERT(b.para_sects_ok);
+	*n += sections_same(&b);
+	gw_doc_free(&b);
+	free(data);
+}
+
+TEST(gw_doc_sections_from_text_walk_same_on_dev_set)
+{
+	size_t n = 0;
+
+	if (test_each_dev_docx(dev_sections, &n) < 0)
 		return;
 	ASSERT(n >= 10);
 }
