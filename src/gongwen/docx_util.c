@@ -404,54 +404,64 @@ struct fld_state {
 	size_t depth;
 };
 
+/* footer_walk at element c; false: not below it. */
+static bool footer_elem(xmlNodePtr c, struct fld_state *st)
+{
+	if (doc_xml_is(c, NS_W, "fldSimple")) {
+		xmlChar *ins = doc_xml_attr(c, NS_W, "instr");
+
+		field_code(ins ? (const char *)ins : "", st->out);
+		xmlFree(ins);
+		return false; /* its result text is not part of the pattern */
+	}
+	if (doc_xml_is(c, NS_W, "fldChar")) {
+		xmlChar *t = doc_xml_attr(c, NS_W, "fldCharType");
+
+		if (t != NULL && strcmp((const char *)t, "begin") == 0) {
+			if (st->depth < ARRAY_LEN(st->instr))
+				buf_reset(&st->instr[st->depth]);
+			st->depth++;
+		} else if (t != NULL && strcmp((const char *)t, "end") == 0 && st->depth > 0) {
+			st->depth--;
+			if (st->depth < ARRAY_LEN(st->instr))
+				field_code(st->instr[st->depth].p ? st->instr[st->depth].p : "",
+					   st->out);
+		}
+		xmlFree(t);
+	} else if (doc_xml_is(c, NS_W, "instrText")) {
+		if (st->depth > 0 && st->depth <= ARRAY_LEN(st->instr)) {
+			xmlChar *s = xmlNodeGetContent(c);
+
+			buf_adds(&st->instr[st->depth - 1], s ? (const char *)s : "");
+			xmlFree(s);
+		}
+	} else if (doc_xml_is(c, NS_W, "t")) {
+		if (st->depth == 0) {
+			xmlChar *s = xmlNodeGetContent(c);
+
+			buf_adds(st->out, s ? (const char *)s : "");
+			xmlFree(s);
+		}
+	} else if (doc_xml_is(c, NS_W, "tab") && c->parent != NULL &&
+		   doc_xml_is(c->parent, NS_W, "r")) {
+		if (st->depth == 0)
+			buf_addc(st->out, '\t');
+	}
+	return true;
+}
+
 static void footer_walk(xmlNodePtr n, struct fld_state *st)
 {
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (doc_xml_is(c, NS_W, "fldSimple")) {
-			xmlChar *ins = doc_xml_attr(c, NS_W, "instr");
-
-			field_code(ins ? (const char *)ins : "", st->out);
-			xmlFree(ins);
-			continue; /* its result text is not part of the pattern */
-		}
-		if (doc_xml_is(c, NS_W, "fldChar")) {
-			xmlChar *t = doc_xml_attr(c, NS_W, "fldCharType");
-
-			if (t != NULL && strcmp((const char *)t, "begin") == 0) {
-				if (st->depth < ARRAY_LEN(st->instr))
-					buf_reset(&st->instr[st->depth]);
-				st->depth++;
-			} else if (t != NULL && strcmp((const char *)t, "end") == 0 &&
-				   st->depth > 0) {
-				st->depth--;
-				if (st->depth < ARRAY_LEN(st->instr))
-					field_code(st->instr[st->depth].p ? st->instr[st->depth].p
-									  : "",
-						   st->out);
-			}
-			xmlFree(t);
-		} else if (doc_xml_is(c, NS_W, "instrText")) {
-			if (st->depth > 0 && st->depth <= ARRAY_LEN(st->instr)) {
-				xmlChar *s = xmlNodeGetContent(c);
-
-				buf_adds(&st->instr[st->depth - 1], s ? (const char *)s : "");
-				xmlFree(s);
-			}
-		} else if (doc_xml_is(c, NS_W, "t")) {
-			if (st->depth == 0) {
-				xmlChar *s = xmlNodeGetContent(c);
-
-				buf_adds(st->out, s ? (const char *)s : "");
-				xmlFree(s);
-			}
-		} else if (doc_xml_is(c, NS_W, "tab") && c->parent != NULL &&
-			   doc_xml_is(c->parent, NS_W, "r")) {
-			if (st->depth == 0)
-				buf_addc(st->out, '\t');
-		}
-		footer_walk(c, st);
+		/* (fldSimple, fldChar, instrText, t, tab: the first byte rules
+		 * out most elements) */
+		if ((c->name[0] == 'f' || c->name[0] == 'i' || c->name[0] == 't') &&
+		    !footer_elem(c, st))
+			continue;
+		if (c->children != NULL)
+			footer_walk(c, st);
 	}
 }
 

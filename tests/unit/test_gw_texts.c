@@ -5,11 +5,13 @@
  * has the texts and segments of the DOM open's gw_doc (a buffer each),
  * also after gw_doc_refresh moves them out of the pool. Its sections (the
  * paragraphs' w:sectPr kept by the text walk, the rest of the body walked)
- * are those of a walk of the whole body. */
+ * are those of a walk of the whole body. And the footer pattern the page
+ * number rule reads. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "doc/docx.h"
+#include "doc/xmlfast.h"
 #include "docx_fixture.h"
 #include "gongwen/docx_util.h"
 #include "gongwen/gongwen.h"
@@ -344,4 +346,37 @@ TEST(gw_doc_sections_from_text_walk_same_on_dev_set)
 	if (test_each_dev_docx(dev_sections, &n) < 0)
 		return;
 	ASSERT(n >= 10);
+}
+
+/* gw_footer_pattern: page fields (complex, nested, simple; the simple
+ * one's result skipped), text, tabs in runs only, other namespaces'
+ * elements of the same names ignored, text below other elements found;
+ * one line per paragraph with text. */
+TEST(gw_footer_pattern_fields_text_and_tabs)
+{
+	static const char ftr[] =
+	    "<w:ftr " W_NS " xmlns:x=\"urn:x\">"
+	    "<w:p><w:pPr><w:tabs><w:tab w:val=\"center\"/></w:tabs><w:jc w:val=\"center\"/>"
+	    "</w:pPr><w:r><w:t>— </w:t></w:r><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+	    "<w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar "
+	    "w:fldCharType=\"separate\"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar "
+	    "w:fldCharType=\"end\"/></w:r><w:r><w:t> —</w:t><x:t>x</x:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>第</w:t><w:tab/></w:r><w:fldSimple w:instr=\" NUMPAGES \"><w:r><w:t>9"
+	    "</w:t></w:r></w:fldSimple><w:sdt><w:sdtContent><w:r><w:t>页</w:t></w:r></w:sdtContent>"
+	    "</w:sdt></w:p>"
+	    "<w:p><w:r><w:t> </w:t></w:r></w:p>"
+	    "<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/><w:instrText>IF </w:instrText>"
+	    "<w:fldChar w:fldCharType=\"begin\"/><w:instrText>page</w:instrText>"
+	    "<w:fldChar w:fldCharType=\"end\"/><w:instrText> x</w:instrText>"
+	    "<w:fldChar w:fldCharType=\"end\"/><w:t>尾</w:t></w:r></w:p>"
+	    "</w:ftr>";
+	xmlDocPtr doc;
+	char *pat;
+
+	ASSERT_EQ(doc_xmlfast_parse(ftr, strlen(ftr), &doc), 0);
+	pat = gw_footer_pattern(xmlDocGetRootElement(doc));
+	ASSERT_STR_EQ(pat, "— # —\n第\t%页\n#?尾");
+	ASSERT(gw_pgno_pattern_ok("— # —"));
+	free(pat);
+	doc_xml_free_doc(doc);
 }
