@@ -75,18 +75,24 @@ const char *gw_severity_name(int sev)
 
 /* --- documents -------------------------------------------------------- */
 
+/* A new paragraph of node node (NULL for .txt), its text empty. */
+static inline void para_init(struct gw_para *p, xmlNodePtr node)
+{
+	memset(p, 0, sizeof(*p));
+	ustr_init(&p->text);
+	p->node = node;
+	p->number = -1;
+}
+
 static void add_para(struct gw_doc *doc, size_t *cap, const char *s, size_t len, xmlNodePtr node)
 {
 	struct gw_para *p;
 
 	doc->paras = xgrow(doc->paras, cap, doc->n + 1, sizeof(*doc->paras));
 	p = &doc->paras[doc->n++];
-	memset(p, 0, sizeof(*p));
-	ustr_init(&p->text);
+	para_init(p, node);
 	if (s != NULL)
 		ustr_add_utf8(&p->text, s, len);
-	p->node = node;
-	p->number = -1;
 }
 
 /* Split UTF-8 text into paragraphs (one per line); label names it in errors. */
@@ -207,8 +213,8 @@ static void load_docx_texts(struct gw_doc *doc)
 			t0 = 0;
 		}
 		doc_docx_para_text_add(doc->docx->paras[i], &pt);
-		add_para(doc, &cap, NULL, 0, doc->docx->paras[i]);
-		p = &doc->paras[doc->n - 1];
+		p = &doc->paras[doc->n++]; /* (room for all of them) */
+		para_init(p, doc->docx->paras[i]);
 		if (pool)
 			p->text.len = pt.text.len - t0; /* (p set below) */
 		else
