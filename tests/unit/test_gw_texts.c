@@ -19,11 +19,7 @@
 
 #define W_NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
 
-static const char rels[] = TEST_PACKAGE_RELS;
-static const char doc_rels[] = TEST_DOC_RELS_HEAD "</Relationships>";
 static const char styles[] = "<w:styles " W_NS "/>";
-static const char theme[] = "<a:theme "
-			    "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\"/>";
 
 /* Runs, tabs and breaks, empty paragraphs (first, between, last), deleted
  * text, a run inside a hyperlink, text split over runs. */
@@ -39,25 +35,9 @@ static const char doc_texts[] =
     "<w:p/>"
     "<w:sectPr/></w:body></w:document>";
 
-static void add(struct doc_zip_writer *w, const char *name, const char *s)
-{
-	doc_zip_writer_add(w, name, s, strlen(s));
-}
-
 static char *make(const char *document, size_t *len)
 {
-	struct doc_zip_writer *w = doc_zip_writer_new();
-	struct err e = {0};
-	char *data;
-
-	add(w, "_rels/.rels", rels);
-	add(w, "word/_rels/document.xml.rels", doc_rels);
-	add(w, "word/document.xml", document);
-	add(w, "word/styles.xml", styles);
-	add(w, "word/theme/theme1.xml", theme);
-	ASSERT_EQ(doc_zip_writer_bytes(w, &data, len, &e), 0);
-	doc_zip_writer_free(w);
-	return data;
+	return test_docx_package(document, styles, len);
 }
 
 static void same_seg(const struct doc_seg *a, const struct doc_seg *b)
