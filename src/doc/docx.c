@@ -1838,20 +1838,8 @@ void doc_ptext_free(struct doc_ptext *t)
 {
 	ustr_free(&t->text);
 	free(t->segs);
+	free(t->sects);
 	doc_ptext_init(t);
-}
-
-static void add_seg(struct doc_ptext *t, xmlNodePtr run, xmlNodePtr node, size_t start, int kind)
-{
-	struct doc_seg *s;
-
-	t->segs = xgrow(t->segs, &t->segs_cap, t->nsegs + 1, sizeof(*t->segs));
-	s = &t->segs[t->nsegs++];
-	s->run = run;
-	s->node = node;
-	s->start = start;
-	s->len = t->text.len - start;
-	s->kind = kind;
 }
 
 /* The walk over a paragraph: the text so far and the last namespace found
@@ -1860,7 +1848,23 @@ static void add_seg(struct doc_ptext *t, xmlNodePtr run, xmlNodePtr node, size_t
 struct text_walk {
 	struct doc_ptext *t;
 	const xmlNs *wns;
+	size_t base; /* where the paragraph's text starts in t->text */
 };
+
+/* A segment for what the walk added to its text from start on. */
+static void add_seg(struct text_walk *w, xmlNodePtr run, xmlNodePtr node, size_t start, int kind)
+{
+	struct doc_ptext *t = w->t;
+	struct doc_seg *s;
+
+	t->segs = xgrow(t->segs, &t->segs_cap, t->nsegs + 1, sizeof(*t->segs));
+	s = &t->segs[t->nsegs++];
+	s->run = run;
+	s->node = node;
+	s->start = start - w->base;
+	s->len = t->text.len - start;
+	s->kind = kind;
+}
 
 /* doc_xml_is(c, NS_W, local) for an element c. */
 static inline bool walk_is(struct text_walk *w, const xmlNode *c, const char *local)
@@ -1902,44 +1906,64 @@ static void run_text(xmlNodePtr r, struct text_walk *w)
 					xmlFree(s);
 				}
 			}
-			add_seg(t, r, c, start, DOC_SEG_TEXT);
+			add_seg(w, r, c, start, DOC_SEG_TEXT);
 		} else if (walk_is(w, c, "tab")) {
 			ustr_push(&t->text, '\t');
-			add_seg(t, r, c, start, DOC_SEG_TAB);
+			add_seg(w, r, c, start, DOC_SEG_TAB);
 		} else if (walk_is(w, c, "br") || walk_is(w, c, "cr")) {
 			ustr_push(&t->text, '\n');
-			add_seg(t, r, c, start, DOC_SEG_BREAK);
+			add_seg(w, r, c, start, DOC_SEG_BREAK);
 		}
 	}
 }
 
-static void walk_text(xmlNodePtr n, bool deleted, struct text_walk *w)
+/* walk_text's state below an element */
+enum {
+	WALK_DEL = 1u << 0,  /* inside w:del or w:moveFrom: no text */
+	WALK_SECT = 1u << 1, /* inside a w:sectPr (or not keeping them) */
+};
+
+static void walk_text(xmlNodePtr n, unsigned flags, struct text_walk *w)
 {
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
-		bool del = deleted;
+		unsigned f = flags;
 
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		/* (first bytes before the names: most elements are none of them) */
 		if ((c->name[0] == 'd' || c->name[0] == 'm') &&
 		    (walk_is(w, c, "del") || walk_is(w, c, "moveFrom")))
-			del = true;
-		if (!del && c->name[0] == 'r' && walk_is(w, c, "r"))
+			f |= WALK_DEL;
+		if (!(f & WALK_DEL) && c->name[0] == 'r' && walk_is(w, c, "r")) {
 			run_text(c, w);
+		} else if (!(f & WALK_SECT) && c->name[0] == 's' && c->name[1] == 'e' &&
+			   walk_is(w, c, "sectPr")) {
+			struct doc_ptext *t = w->t;
+
+			t->sects = xgrow(t->sects, &t->sects_cap, t->nsects + 1, sizeof(*t->sects));
+			t->sects[t->nsects++] = c;
+			f |= WALK_SECT;
+		}
 		/* (a lone text child, as in w:t, holds no element) */
 		if (c->children != NULL &&
 		    (c->children->type == XML_ELEMENT_NODE || c->children->next != NULL))
-			walk_text(c, del, w);
+			walk_text(c, f, w);
 	}
+}
+
+void doc_docx_para_text_add(xmlNodePtr p, struct doc_ptext *out)
+{
+	struct text_walk w = {out, NULL, out->text.len};
+
+	walk_text(p, out->keep_sects ? 0 : WALK_SECT, &w);
 }
 
 void doc_docx_para_text(xmlNodePtr p, struct doc_ptext *out)
 {
-	struct text_walk w = {out, NULL};
-
 	out->text.len = 0; /* the buffers are reused */
 	out->nsegs = 0;
-	walk_text(p, false, &w);
+	out->nsects = 0;
+	doc_docx_para_text_add(p, out);
 }
 
 size_t doc_docx_sections(const struct doc_docx *d, xmlNodePtr *out, size_t max)

@@ -134,6 +134,14 @@ struct doc_ptext {
 	struct doc_seg *segs;
 	size_t nsegs;
 	size_t segs_cap;
+	/* keep_sects set by the caller: the walk also appends the w:sectPr
+	 * it meets below the paragraph, in document order, not looking
+	 * inside one (what a walk of the whole body for sections finds
+	 * there) */
+	bool keep_sects;
+	xmlNodePtr *sects;
+	size_t nsects;
+	size_t sects_cap;
 };
 
 /* Open and parse a .docx. Errors name the file and the reason. */
@@ -166,6 +174,10 @@ char *doc_docx_shrink_styles(const char *data, size_t len, size_t *out_len);
 void doc_ptext_init(struct doc_ptext *t);
 void doc_ptext_free(struct doc_ptext *t);
 void doc_docx_para_text(xmlNodePtr p, struct doc_ptext *out);
+/* The same appended to out: p's text after out->text, its segments after
+ * out->segs, their starts counted from where p's text begins (so many
+ * paragraphs can share one text buffer and one segment array). */
+void doc_docx_para_text_add(xmlNodePtr p, struct doc_ptext *out);
 
 void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
 			struct doc_rprops *out);

@@ -75,18 +75,24 @@ const char *gw_severity_name(int sev)
 
 /* --- documents -------------------------------------------------------- */
 
+/* A new paragraph of node node (NULL for .txt), its text empty. */
+static inline void para_init(struct gw_para *p, xmlNodePtr node)
+{
+	memset(p, 0, sizeof(*p));
+	ustr_init(&p->text);
+	p->node = node;
+	p->number = -1;
+}
+
 static void add_para(struct gw_doc *doc, size_t *cap, const char *s, size_t len, xmlNodePtr node)
 {
 	struct gw_para *p;
 
 	doc->paras = xgrow(doc->paras, cap, doc->n + 1, sizeof(*doc->paras));
 	p = &doc->paras[doc->n++];
-	memset(p, 0, sizeof(*p));
-	ustr_init(&p->text);
+	para_init(p, node);
 	if (s != NULL)
 		ustr_add_utf8(&p->text, s, len);
-	p->node = node;
-	p->number = -1;
 }
 
 /* Split UTF-8 text into paragraphs (one per line); label names it in errors. */
@@ -173,47 +179,68 @@ static void keep_segs(struct gw_para *p, const struct doc_ptext *pt)
 	p->nsegs = pt->nsegs;
 }
 
-/* The paragraphs' texts, and their segments one after another in
- * doc->seg_pool (one allocation instead of one per paragraph; a paragraph
- * refreshed later gets its own, see keep_segs). */
+/* The paragraphs' texts and segments, decoded one paragraph after another
+ * into one buffer each: the segments become doc->seg_pool (one allocation
+ * instead of one per paragraph; a paragraph refreshed later gets its own,
+ * see keep_segs), a read-only document's texts doc->text_pool (never
+ * edited: gw_fix refuses such a document); other documents' texts are
+ * decoded straight into each paragraph's own buffer. */
 static void load_docx_texts(struct gw_doc *doc)
 {
 	struct doc_ptext pt;
 	size_t cap = 0;
-	size_t *off = xmalloc((doc->docx->npara ? doc->docx->npara : 1) * sizeof(*off));
-	size_t nseg = 0;
-	size_t segcap = 0;
+	size_t npara = doc->docx->npara;
+	bool pool = doc->docx->readonly;
+	size_t toff = 0;
+	size_t soff = 0;
 
-	/* room for two segments per paragraph before the pool grows */
-	doc->seg_pool = xgrow(NULL, &segcap, 2 * doc->docx->npara + 8, sizeof(*doc->seg_pool));
-	doc->paras = xgrow(NULL, &cap, doc->docx->npara + 1, sizeof(*doc->paras));
+	doc->paras = xgrow(NULL, &cap, npara + 1, sizeof(*doc->paras));
 	doc_ptext_init(&pt);
-	for (size_t i = 0; i < doc->docx->npara; i++) {
+	/* room for two segments and 64 characters per paragraph before the
+	 * buffers grow */
+	pt.segs = xgrow(NULL, &pt.segs_cap, 2 * npara + 8, sizeof(*pt.segs));
+	if (pool)
+		pt.text.p = xgrow(NULL, &pt.text.cap, 64 * npara + 64, sizeof(*pt.text.p));
+	pt.keep_sects = pool;
+	for (size_t i = 0; i < npara; i++) {
 		struct gw_para *p;
+		size_t t0 = pt.text.len;
+		size_t s0 = pt.nsegs;
 
-		/* the text is decoded straight into the paragraph's (empty) buffer,
-		 * which then moves to it: no copy */
-		ustr_init(&pt.text);
-		doc_docx_para_text(doc->docx->paras[i], &pt);
-		add_para(doc, &cap, NULL, 0, doc->docx->paras[i]);
-		p = &doc->paras[doc->n - 1];
-		p->text = pt.text;
-		doc->seg_pool =
-		    xgrow(doc->seg_pool, &segcap, nseg + pt.nsegs + 1, sizeof(*doc->seg_pool));
-		if (pt.nsegs > 0)
-			memcpy(doc->seg_pool + nseg, pt.segs, pt.nsegs * sizeof(*doc->seg_pool));
-		off[i] = nseg;
-		p->nsegs = pt.nsegs;
-		nseg += pt.nsegs;
+		if (!pool) {
+			/* the paragraph's (empty) buffer, which then moves to it */
+			ustr_init(&pt.text);
+			t0 = 0;
+		}
+		doc_docx_para_text_add(doc->docx->paras[i], &pt);
+		p = &doc->paras[doc->n++]; /* (room for all of them) */
+		para_init(p, doc->docx->paras[i]);
+		if (pool)
+			p->text.len = pt.text.len - t0; /* (p set below) */
+		else
+			p->text = pt.text;
+		p->nsegs = pt.nsegs - s0;
 	}
-	/* the pool has stopped moving: point the paragraphs into it */
+	/* the buffers have stopped moving: point the paragraphs into them */
 	for (size_t i = 0; i < doc->n; i++) {
-		doc->paras[i].segs = doc->seg_pool + off[i];
-		doc->paras[i].segs_shared = true;
+		struct gw_para *p = &doc->paras[i];
+
+		p->segs = pt.segs + soff;
+		p->segs_shared = true;
+		soff += p->nsegs;
+		if (pool) {
+			/* (an empty text stays NULL, as ustr_init leaves it) */
+			p->text.p = p->text.len > 0 ? pt.text.p + toff : NULL;
+			p->text.cap = p->text.len;
+			toff += p->text.len;
+		}
 	}
-	free(off);
-	ustr_init(&pt.text); /* (the last paragraph's) */
-	doc_ptext_free(&pt);
+	doc->seg_pool = pt.segs;
+	doc->text_pool = pool ? pt.text.p : NULL;
+	/* (else pt.text is the last paragraph's) */
+	doc->para_sects_ok = pool;
+	doc->para_sects = pt.sects;
+	doc->npara_sects = pt.nsects;
 }
 
 static bool has_suffix(const char *s, const char *suf)
@@ -283,13 +310,19 @@ void gw_doc_from_docx(struct doc_docx *d, const char *label, const struct gw_pro
 void gw_doc_free(struct gw_doc *doc)
 {
 	for (size_t i = 0; i < doc->n; i++) {
-		ustr_free(&doc->paras[i].text);
+		if (doc->text_pool == NULL)
+			ustr_free(&doc->paras[i].text);
 		if (!doc->paras[i].segs_shared)
 			free(doc->paras[i].segs);
 	}
 	free(doc->paras);
 	free(doc->seg_pool);
 	doc->seg_pool = NULL;
+	free(doc->text_pool);
+	doc->text_pool = NULL;
+	free(doc->para_sects);
+	doc->para_sects = NULL;
+	doc->para_sects_ok = false;
 	doc_docx_free(doc->docx);
 	doc->paras = NULL;
 	doc->docx = NULL;
@@ -303,12 +336,22 @@ void gw_doc_refresh(struct gw_doc *doc)
 
 		doc_ptext_init(&pt);
 		for (size_t i = 0; i < doc->n; i++) {
+			/* a pooled text is not grown: each gets its own buffer */
+			if (doc->text_pool != NULL)
+				ustr_init(&doc->paras[i].text);
 			doc_docx_para_text(doc->paras[i].node, &pt);
 			doc->paras[i].text.len = 0;
 			ustr_add(&doc->paras[i].text, pt.text.p, pt.text.len);
 			keep_segs(&doc->paras[i], &pt);
 		}
 		doc_ptext_free(&pt);
+		free(doc->text_pool);
+		doc->text_pool = NULL;
+		/* (the body may have changed: sections are walked for again) */
+		free(doc->para_sects);
+		doc->para_sects = NULL;
+		doc->npara_sects = 0;
+		doc->para_sects_ok = false;
 	}
 	gw_detect_roles(doc);
 }

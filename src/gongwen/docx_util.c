@@ -42,6 +42,48 @@ size_t gw_docx_all_sections(const struct doc_docx *d, xmlNodePtr *out, size_t ma
 	return collect_sects(d->body, out, max);
 }
 
+/* The child of the body that n lies below (NULL: none). */
+static xmlNodePtr body_child_of(xmlNodePtr n, const xmlNode *body)
+{
+	while (n != NULL && n->parent != body)
+		n = n->parent;
+	return n;
+}
+
+/* gw_docx_all_sections of a document whose body paragraphs' w:sectPr the
+ * text walk kept (doc->para_sects, in document order): those are taken as
+ * kept, the body's other children walked as collect_sects would. */
+static size_t sections_from_paras(const struct gw_doc *doc, xmlNodePtr *out, size_t max)
+{
+	const xmlNode *body = doc->docx->body;
+	size_t k = 0;
+	size_t j = 0; /* the next body paragraph */
+	size_t s = 0; /* the next kept sectPr */
+	xmlNodePtr top = doc->npara_sects > 0 ? body_child_of(doc->para_sects[0], body) : NULL;
+
+	for (xmlNodePtr c = body->children; c != NULL; c = c->next) {
+		if (j < doc->n && c == doc->paras[j].node) {
+			j++;
+			while (s < doc->npara_sects && top == c) {
+				if (k < max)
+					out[k++] = doc->para_sects[s];
+				s++;
+				top = s < doc->npara_sects ? body_child_of(doc->para_sects[s], body)
+							   : NULL;
+			}
+		} else if (c->type == XML_ELEMENT_NODE) {
+			if (c->name[0] == 's' && c->name[1] == 'e' &&
+			    doc_xml_is(c, NS_W, "sectPr")) {
+				if (k < max)
+					out[k++] = c;
+			} else if (c->children != NULL) {
+				k += collect_sects(c, out + k, max - k);
+			}
+		}
+	}
+	return k;
+}
+
 /* What gw_check computes once and the rule groups share (doc->run_cache):
  * the body does not change while the rules run. */
 #define SECT_CACHE_MAX 256
@@ -83,7 +125,9 @@ size_t gw_doc_sections(const struct gw_doc *doc, xmlNodePtr *out, size_t max)
 	if (c == NULL || max > SECT_CACHE_MAX)
 		return gw_docx_all_sections(doc->docx, out, max);
 	if (!c->sects_valid) {
-		c->nsects = gw_docx_all_sections(doc->docx, c->sects, SECT_CACHE_MAX);
+		c->nsects = doc->para_sects_ok
+				? sections_from_paras(doc, c->sects, SECT_CACHE_MAX)
+				: gw_docx_all_sections(doc->docx, c->sects, SECT_CACHE_MAX);
 		c->sects_valid = true;
 	}
 	n = c->nsects < max ? c->nsects : max;
@@ -360,54 +404,64 @@ struct fld_state {
 	size_t depth;
 };
 
+/* footer_walk at element c; false: not below it. */
+static bool footer_elem(xmlNodePtr c, struct fld_state *st)
+{
+	if (doc_xml_is(c, NS_W, "fldSimple")) {
+		xmlChar *ins = doc_xml_attr(c, NS_W, "instr");
+
+		field_code(ins ? (const char *)ins : "", st->out);
+		xmlFree(ins);
+		return false; /* its result text is not part of the pattern */
+	}
+	if (doc_xml_is(c, NS_W, "fldChar")) {
+		xmlChar *t = doc_xml_attr(c, NS_W, "fldCharType");
+
+		if (t != NULL && strcmp((const char *)t, "begin") == 0) {
+			if (st->depth < ARRAY_LEN(st->instr))
+				buf_reset(&st->instr[st->depth]);
+			st->depth++;
+		} else if (t != NULL && strcmp((const char *)t, "end") == 0 && st->depth > 0) {
+			st->depth--;
+			if (st->depth < ARRAY_LEN(st->instr))
+				field_code(st->instr[st->depth].p ? st->instr[st->depth].p : "",
+					   st->out);
+		}
+		xmlFree(t);
+	} else if (doc_xml_is(c, NS_W, "instrText")) {
+		if (st->depth > 0 && st->depth <= ARRAY_LEN(st->instr)) {
+			xmlChar *s = xmlNodeGetContent(c);
+
+			buf_adds(&st->instr[st->depth - 1], s ? (const char *)s : "");
+			xmlFree(s);
+		}
+	} else if (doc_xml_is(c, NS_W, "t")) {
+		if (st->depth == 0) {
+			xmlChar *s = xmlNodeGetContent(c);
+
+			buf_adds(st->out, s ? (const char *)s : "");
+			xmlFree(s);
+		}
+	} else if (doc_xml_is(c, NS_W, "tab") && c->parent != NULL &&
+		   doc_xml_is(c->parent, NS_W, "r")) {
+		if (st->depth == 0)
+			buf_addc(st->out, '\t');
+	}
+	return true;
+}
+
 static void footer_walk(xmlNodePtr n, struct fld_state *st)
 {
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (doc_xml_is(c, NS_W, "fldSimple")) {
-			xmlChar *ins = doc_xml_attr(c, NS_W, "instr");
-
-			field_code(ins ? (const char *)ins : "", st->out);
-			xmlFree(ins);
-			continue; /* its result text is not part of the pattern */
-		}
-		if (doc_xml_is(c, NS_W, "fldChar")) {
-			xmlChar *t = doc_xml_attr(c, NS_W, "fldCharType");
-
-			if (t != NULL && strcmp((const char *)t, "begin") == 0) {
-				if (st->depth < ARRAY_LEN(st->instr))
-					buf_reset(&st->instr[st->depth]);
-				st->depth++;
-			} else if (t != NULL && strcmp((const char *)t, "end") == 0 &&
-				   st->depth > 0) {
-				st->depth--;
-				if (st->depth < ARRAY_LEN(st->instr))
-					field_code(st->instr[st->depth].p ? st->instr[st->depth].p
-									  : "",
-						   st->out);
-			}
-			xmlFree(t);
-		} else if (doc_xml_is(c, NS_W, "instrText")) {
-			if (st->depth > 0 && st->depth <= ARRAY_LEN(st->instr)) {
-				xmlChar *s = xmlNodeGetContent(c);
-
-				buf_adds(&st->instr[st->depth - 1], s ? (const char *)s : "");
-				xmlFree(s);
-			}
-		} else if (doc_xml_is(c, NS_W, "t")) {
-			if (st->depth == 0) {
-				xmlChar *s = xmlNodeGetContent(c);
-
-				buf_adds(st->out, s ? (const char *)s : "");
-				xmlFree(s);
-			}
-		} else if (doc_xml_is(c, NS_W, "tab") && c->parent != NULL &&
-			   doc_xml_is(c->parent, NS_W, "r")) {
-			if (st->depth == 0)
-				buf_addc(st->out, '\t');
-		}
-		footer_walk(c, st);
+		/* (fldSimple, fldChar, instrText, t, tab: the first byte rules
+		 * out most elements) */
+		if ((c->name[0] == 'f' || c->name[0] == 'i' || c->name[0] == 't') &&
+		    !footer_elem(c, st))
+			continue;
+		if (c->children != NULL)
+			footer_walk(c, st);
 	}
 }
 

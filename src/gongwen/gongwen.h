@@ -203,6 +203,15 @@ struct gw_doc {
 	bool fixing;		  /* set by gw_fix: rules may plan fixes beyond what they report */
 	void *run_cache;	  /* per-paragraph run properties, alive only inside gw_check */
 	struct doc_seg *seg_pool; /* every paragraph's segs as loaded, one allocation */
+	/* a read-only .docx: every paragraph's text as loaded, one after
+	 * another (their buffers are not grown or freed alone); else NULL */
+	uint32_t *text_pool;
+	/* a read-only .docx: the w:sectPr below its body paragraphs, as
+	 * the text walk met them (doc_ptext.keep_sects), so that
+	 * gw_doc_sections walks only the body's other children */
+	bool para_sects_ok;
+	xmlNodePtr *para_sects;
+	size_t npara_sects;
 };
 
 /* The 15 法定文种 (条例 第八条), in gw_doc_types order. */

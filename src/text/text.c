@@ -142,92 +142,145 @@ void ustr_push(struct ustr *u, uint32_t cp)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#include <tmmintrin.h>
+#include <immintrin.h>
 #define UTF8_SSSE3 1
 
-/* ustr_add_utf8's loop while 16 bytes remain, 16 bytes at a time: at an
- * ASCII byte the whole run of ASCII in the block (all 16 widened, the run's
- * count kept); else as many whole 3-byte sequences (up to four) as the
- * inline case below accepts: lead E1-EC or EE-EF, both continuations
- * 10xxxxxx (all four lanes stored, the valid count kept: the caller's
- * buffer holds a code point per remaining byte, at least 16); else one
- * sequence through text_utf8_decode, as below. Returns where it stopped. */
+/* The lanes of a 16-byte block of four 3-byte sequences (bytes 0-11):
+ * the form of each byte (lead 1110xxxx, continuation 10xxxxxx), the lead's
+ * low nibble (0 and D excluded: E0 may be overlong, ED a surrogate; 0xFF
+ * where there is no lead never matches), and where each sequence's bytes
+ * go in its 32-bit lane (bytes 3i+2, 3i+1, 3i, zero). */
+#define UTF8_FORM_MASK                                                                             \
+	(char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,        \
+	    (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, 0, 0, 0, 0
+#define UTF8_FORM_VAL                                                                              \
+	(char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,        \
+	    (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, 0, 0, 0, 0
+#define UTF8_NIB_MASK 0x0F, 0, 0, 0x0F, 0, 0, 0x0F, 0, 0, 0x0F, 0, 0, 0, 0, 0, 0
+#define UTF8_NIB_E0   0, -1, -1, 0, -1, -1, 0, -1, -1, 0, -1, -1, -1, -1, -1, -1
+#define UTF8_NIB_ED   0x0D, -1, -1, 0x0D, -1, -1, 0x0D, -1, -1, 0x0D, -1, -1, -1, -1, -1, -1
+#define UTF8_GATHER   2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1
+
+/* One step of ustr_add_utf8's loop while 16 bytes remain, 16 bytes at a
+ * time: at an ASCII byte the whole run of ASCII in the block (all 16
+ * widened, the run's count kept); else as many whole 3-byte sequences (up
+ * to four) as the inline case below accepts: lead E1-EC or EE-EF, both
+ * continuations 10xxxxxx (all four lanes stored, the valid count kept: the
+ * caller's buffer holds a code point per remaining byte, at least 16); else
+ * one sequence through text_utf8_decode, as below. Returns where it
+ * stopped. */
+__attribute__((target("ssse3"), always_inline)) static inline const unsigned char *
+utf8_step16(const unsigned char *b, const unsigned char *end, uint32_t **op)
+{
+	const __m128i zero = _mm_setzero_si128();
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
+	unsigned high = (unsigned)_mm_movemask_epi8(v);
+	uint32_t *o = *op;
+
+	if ((high & 1) == 0) {
+		__m128i lo = _mm_unpacklo_epi8(v, zero);
+		__m128i hi = _mm_unpackhi_epi8(v, zero);
+		unsigned n = (unsigned)__builtin_ctz(high | 0x10000u);
+
+		_mm_storeu_si128((__m128i *)(void *)o, _mm_unpacklo_epi16(lo, zero));
+		_mm_storeu_si128((__m128i *)(void *)(o + 4), _mm_unpackhi_epi16(lo, zero));
+		_mm_storeu_si128((__m128i *)(void *)(o + 8), _mm_unpacklo_epi16(hi, zero));
+		_mm_storeu_si128((__m128i *)(void *)(o + 12), _mm_unpackhi_epi16(hi, zero));
+		*op = o + n;
+		return b + n;
+	}
+	{
+		__m128i nib = _mm_and_si128(v, _mm_setr_epi8(UTF8_NIB_MASK));
+		__m128i form = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_setr_epi8(UTF8_FORM_MASK)),
+					      _mm_setr_epi8(UTF8_FORM_VAL));
+		__m128i bad = _mm_or_si128(_mm_cmpeq_epi8(nib, _mm_setr_epi8(UTF8_NIB_E0)),
+					   _mm_cmpeq_epi8(nib, _mm_setr_epi8(UTF8_NIB_ED)));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(bad, form));
+		unsigned k = 4;
+
+		if (m != 0xFFFFu) {
+			/* bit 3i: lane i's three bytes all fit; the first lane
+			 * that does not ends the run */
+			unsigned lanes = m & m >> 1 & m >> 2 & 0x249u;
+
+			k = (unsigned)__builtin_ctz((~lanes & 0x249u) | 0x1000u) / 3;
+		}
+		if (k > 0) {
+			__m128i x = _mm_shuffle_epi8(v, _mm_setr_epi8(UTF8_GATHER));
+			__m128i r = _mm_or_si128(
+			    _mm_and_si128(x, _mm_set1_epi32(0x3F)),
+			    _mm_or_si128(
+				_mm_srli_epi32(_mm_and_si128(x, _mm_set1_epi32(0x3F00)), 2),
+				_mm_srli_epi32(_mm_and_si128(x, _mm_set1_epi32(0x0F0000)), 4)));
+
+			_mm_storeu_si128((__m128i *)(void *)o, r);
+			*op = o + k;
+			return b + 3 * k;
+		}
+	}
+	{
+		uint32_t cp;
+
+		b += text_utf8_decode((const char *)b, (size_t)(end - b), &cp);
+		*o = cp;
+		*op = o + 1;
+		return b;
+	}
+}
+
+/* utf8_step16 until fewer than 16 bytes remain. */
 __attribute__((target("ssse3"))) static const unsigned char *
 utf8_ssse3(const unsigned char *b, const unsigned char *end, uint32_t **op)
 {
-	const __m128i form_mask = _mm_setr_epi8(
-	    (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
-	    (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, 0, 0, 0, 0);
-	const __m128i form_val = _mm_setr_epi8(
-	    (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
-	    (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, 0, 0, 0, 0);
-	/* the lead's low nibble; 0xFF where there is no lead never matches */
-	const __m128i nib_mask =
-	    _mm_setr_epi8(0x0F, 0, 0, 0x0F, 0, 0, 0x0F, 0, 0, 0x0F, 0, 0, 0, 0, 0, 0);
-	const __m128i nib_e0 =
-	    _mm_setr_epi8(0, -1, -1, 0, -1, -1, 0, -1, -1, 0, -1, -1, -1, -1, -1, -1);
-	const __m128i nib_ed =
-	    _mm_setr_epi8(0x0D, -1, -1, 0x0D, -1, -1, 0x0D, -1, -1, 0x0D, -1, -1, -1, -1, -1, -1);
-	/* lane i: bytes 3i+2, 3i+1, 3i, zero */
-	const __m128i gather = _mm_setr_epi8(2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1);
-	const __m128i zero = _mm_setzero_si128();
-	uint32_t *o = *op;
+	while (end - b >= 16)
+		b = utf8_step16(b, end, op);
+	return b;
+}
+
+/* The same, first trying eight whole 3-byte sequences at once where a
+ * block starts with a byte above ASCII and 28 bytes remain: bytes 0-11 and
+ * 12-23 as two blocks of utf8_step16's four lanes (the two 128-bit halves,
+ * read from b and b + 12); when any of the eight does not fit, utf8_step16
+ * takes the block as before. The caller's buffer holds a code point per
+ * remaining byte: at least 28. */
+__attribute__((target("avx2"))) static const unsigned char *
+utf8_avx2(const unsigned char *b, const unsigned char *end, uint32_t **op)
+{
+	const __m256i form_mask = _mm256_setr_epi8(UTF8_FORM_MASK, UTF8_FORM_MASK);
+	const __m256i form_val = _mm256_setr_epi8(UTF8_FORM_VAL, UTF8_FORM_VAL);
+	const __m256i nib_mask = _mm256_setr_epi8(UTF8_NIB_MASK, UTF8_NIB_MASK);
+	const __m256i nib_e0 = _mm256_setr_epi8(UTF8_NIB_E0, UTF8_NIB_E0);
+	const __m256i nib_ed = _mm256_setr_epi8(UTF8_NIB_ED, UTF8_NIB_ED);
+	const __m256i gather = _mm256_setr_epi8(UTF8_GATHER, UTF8_GATHER);
 
 	while (end - b >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
-		unsigned high = (unsigned)_mm_movemask_epi8(v);
+		if (end - b >= 28 && b[0] >= 0x80) {
+			__m256i v = _mm256_loadu2_m128i((const __m128i *)(const void *)(b + 12),
+							(const __m128i *)(const void *)b);
+			__m256i nib = _mm256_and_si256(v, nib_mask);
+			__m256i form = _mm256_cmpeq_epi8(_mm256_and_si256(v, form_mask), form_val);
+			__m256i bad = _mm256_or_si256(_mm256_cmpeq_epi8(nib, nib_e0),
+						      _mm256_cmpeq_epi8(nib, nib_ed));
 
-		if ((high & 1) == 0) {
-			__m128i lo = _mm_unpacklo_epi8(v, zero);
-			__m128i hi = _mm_unpackhi_epi8(v, zero);
-			unsigned n = (unsigned)__builtin_ctz(high | 0x10000u);
+			if ((unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(bad, form)) ==
+			    0xFFFFFFFFu) {
+				__m256i x = _mm256_shuffle_epi8(v, gather);
+				__m256i r = _mm256_or_si256(
+				    _mm256_and_si256(x, _mm256_set1_epi32(0x3F)),
+				    _mm256_or_si256(
+					_mm256_srli_epi32(
+					    _mm256_and_si256(x, _mm256_set1_epi32(0x3F00)), 2),
+					_mm256_srli_epi32(
+					    _mm256_and_si256(x, _mm256_set1_epi32(0x0F0000)), 4)));
 
-			_mm_storeu_si128((__m128i *)(void *)o, _mm_unpacklo_epi16(lo, zero));
-			_mm_storeu_si128((__m128i *)(void *)(o + 4), _mm_unpackhi_epi16(lo, zero));
-			_mm_storeu_si128((__m128i *)(void *)(o + 8), _mm_unpacklo_epi16(hi, zero));
-			_mm_storeu_si128((__m128i *)(void *)(o + 12), _mm_unpackhi_epi16(hi, zero));
-			o += n;
-			b += n;
-			continue;
-		}
-		{
-			__m128i nib = _mm_and_si128(v, nib_mask);
-			__m128i form = _mm_cmpeq_epi8(_mm_and_si128(v, form_mask), form_val);
-			__m128i bad =
-			    _mm_or_si128(_mm_cmpeq_epi8(nib, nib_e0), _mm_cmpeq_epi8(nib, nib_ed));
-			unsigned m = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(bad, form));
-			unsigned k = 4;
-
-			if (m != 0xFFFFu) {
-				/* bit 3i: lane i's three bytes all fit; the
-				 * first lane that does not ends the run */
-				unsigned lanes = m & m >> 1 & m >> 2 & 0x249u;
-
-				k = (unsigned)__builtin_ctz((~lanes & 0x249u) | 0x1000u) / 3;
-			}
-			if (k > 0) {
-				__m128i x = _mm_shuffle_epi8(v, gather);
-				__m128i r = _mm_or_si128(
-				    _mm_and_si128(x, _mm_set1_epi32(0x3F)),
-				    _mm_or_si128(
-					_mm_srli_epi32(_mm_and_si128(x, _mm_set1_epi32(0x3F00)), 2),
-					_mm_srli_epi32(_mm_and_si128(x, _mm_set1_epi32(0x0F0000)),
-						       4)));
-
-				_mm_storeu_si128((__m128i *)(void *)o, r);
-				o += k;
-				b += 3 * k;
+				_mm256_storeu_si256((__m256i *)(void *)*op, r);
+				*op += 8;
+				b += 24;
 				continue;
 			}
 		}
-		{
-			uint32_t cp;
-
-			b += text_utf8_decode((const char *)b, (size_t)(end - b), &cp);
-			*o++ = cp;
-		}
+		b = utf8_step16(b, end, op);
 	}
-	*op = o;
 	return b;
 }
 #endif
@@ -244,7 +297,9 @@ void ustr_add_utf8(struct ustr *u, const char *s, size_t len)
 	u->p = xgrow(u->p, &u->cap, u->len + len, sizeof(uint32_t));
 	o = u->p + u->len;
 #if defined(UTF8_SSSE3)
-	if (len >= 16 && __builtin_cpu_supports("ssse3"))
+	if (len >= 16 && __builtin_cpu_supports("avx2"))
+		b = utf8_avx2(b, end, &o);
+	else if (len >= 16 && __builtin_cpu_supports("ssse3"))
 		b = utf8_ssse3(b, end, &o);
 #endif
 	/* While three bytes remain: the bytes are read into locals before the

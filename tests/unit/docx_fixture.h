@@ -19,4 +19,12 @@
 	"styles\" Target=\"styles.xml\"/><Relationship Id=\"rId2\" Type=\"" TEST_OFFICE_RT         \
 	"theme\" Target=\"theme/theme1.xml\"/>"
 
+#include <stddef.h>
+
+/* A .docx in memory (malloc'd, *len bytes): the package and document
+ * relationships above, document and styles_part as word/document.xml and
+ * word/styles.xml, and a theme with major/minor Latin and East Asian
+ * fonts (test_docx_check_props.c). */
+char *test_docx_package(const char *document, const char *styles_part, size_t *len);
+
 #endif

@@ -60,7 +60,7 @@ static void add(struct doc_zip_writer *w, const char *name, const char *s)
 	doc_zip_writer_add(w, name, s, strlen(s));
 }
 
-static char *make_styled(const char *document, const char *styles_part, size_t *len)
+char *test_docx_package(const char *document, const char *styles_part, size_t *len)
 {
 	struct doc_zip_writer *w = doc_zip_writer_new();
 	struct err e = {0};
@@ -78,7 +78,7 @@ static char *make_styled(const char *document, const char *styles_part, size_t *
 
 static char *make(const char *document, size_t *len)
 {
-	return make_styled(document, styles, len);
+	return test_docx_package(document, styles, len);
 }
 
 static void same_rprops(const struct doc_rprops *a, const struct doc_rprops *b)
@@ -209,7 +209,7 @@ TEST(docx_check_styles_foreign_elements_same_as_dom)
 	    "w:left=\"100\"/></w:pPr><w:rPr><w14:cntxtAlts/><w:sz w:val=\"32\"/></w:rPr>"
 	    "</w:style></w:styles>";
 	size_t len;
-	char *data = make_styled(doc_plain, styles_foreign, &len);
+	char *data = test_docx_package(doc_plain, styles_foreign, &len);
 	struct doc_docx *a, *b;
 	struct doc_pprops pp;
 

@@ -210,6 +210,57 @@ TEST(text_ustr_add_utf8_long_runs_same_as_decode)
 	ASSERT(han > 100000);
 }
 
+/* Long runs of 3-byte sequences (where ustr_add_utf8 decodes eight at a
+ * time on AVX2: 24 bytes from a lead, 28 remaining), each damaged now and
+ * then at any of its lanes (an E0 or ED lead, a 2- or 4-byte sequence, a
+ * bad continuation, ASCII), at every offset from the text's start and end:
+ * the same as text_utf8_decode. */
+TEST(text_ustr_add_utf8_long_han_runs_same_as_decode)
+{
+	static const unsigned char damage[][3] = {
+	    {0xE0, 0xA0, 0x80}, {0xED, 0x9F, 0xBF}, {0xED, 0xA0, 0x80}, {0xC3, 0xA9, 0x41},
+	    {0xE4, 0x41, 0x80}, {0xE4, 0xB8, 0xC0}, {0x41, 0x42, 0x43}, {0xF0, 0x9F, 0x98},
+	    {0xEF, 0xBF, 0xBF}, {0xE1, 0x80, 0x80}};
+	uint32_t seed = 13572468u;
+	size_t long_runs = 0;
+
+	for (int round = 0; round < 4000; round++) {
+		char s[400];
+		size_t len = 0;
+		size_t lead_in = (size_t)(round % 5);
+		size_t run = 0;
+		size_t want = 16 + (size_t)round % 370; /* texts of every length */
+
+		for (size_t i = 0; i < lead_in; i++)
+			s[len++] = 'a';
+		while (len + 3 <= want) {
+			unsigned r;
+
+			seed = seed * 1103515245u + 12345u;
+			r = seed >> 4;
+			if (r % 23 == 0) {
+				memcpy(s + len, damage[(r >> 8) % ARRAY_LEN(damage)], 3);
+				run = 0;
+			} else {
+				/* 一 (E4 B8 80) .. 鿿, and the edges E1/EC/EE/EF */
+				s[len] =
+				    (char)(r % 7 == 0 ? 0xE1 + (r >> 5) % 15 : 0xE4 + (r >> 5) % 6);
+				if ((unsigned char)s[len] == 0xED)
+					s[len] = (char)0xEC;
+				s[len + 1] = (char)(0x80 + (r >> 9) % 64);
+				s[len + 2] = (char)(0x80 + (r >> 15) % 64);
+				if (++run == 8)
+					long_runs++;
+			}
+			len += 3;
+		}
+		for (size_t i = 0; i < (size_t)(round % 3); i++)
+			s[len++] = 'z';
+		same_as_decode(s, len);
+	}
+	ASSERT(long_runs > 5000);
+}
+
 /* base_tz_pin: TZ set to the same zone (local times unchanged), or kept. */
 TEST(base_tz_pin_same_zone)
 {
