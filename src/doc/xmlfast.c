@@ -537,6 +537,32 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
  * when there is none). */
 static inline const unsigned char *skip_cjk3(const unsigned char *p, const unsigned char *end)
 {
+#if defined(__SSE2__)
+	/* five characters a step: lead bytes E1..EC, or EF not before BF, at
+	 * 0, 3, 6, 9, 12, continuation bytes between (bit i: byte i) */
+	while (end - p >= 16) {
+		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8((char)0xE1));
+		const unsigned lead = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(11)), d));
+		const unsigned ef =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xEF)));
+		const unsigned bf =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xBF)));
+		const unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_and_si128(v, _mm_set1_epi8((char)0xC0)), _mm_set1_epi8((char)0x80)));
+		const unsigned good = ((lead | (ef & ~(bf >> 1))) & 0x1249u) | (cont & 0x6DB6u);
+		const unsigned bad = ~good & 0x7FFFu;
+
+		if (bad == 0) {
+			p += 15;
+			continue;
+		}
+		/* the characters before the first bad byte (n / 3 for n < 15) */
+		p += (((unsigned)__builtin_ctz(bad) * 11u) >> 5) * 3u;
+		break;
+	}
+#endif
 	while (end - p >= 3) {
 		unsigned char c = p[0];
 		uint16_t t;

@@ -185,13 +185,17 @@ TEST(xmlfast_special_bytes_at_every_offset)
 	    {"\xF4\x90\x80\x80", 0, 0},
 	    {"\xFF", 0, 0},
 	    {"\x80", 0, 0},
+	    {"\x80\x80\x80", 0, 0},
+	    {"\xEC\xBF\xBF", 1, 1},
+	    {"\xEF\xBF\xBF", 0, 0},
 	};
-	static const char *const fill[] = {"x", "\xE4\xB8\xAD"};
+	/* (CJK and full-width forms: scanned five characters at a time) */
+	static const char *const fill[] = {"x", "\xE4\xB8\xAD", "\xEF\xBC\x8C"};
 	struct buf b;
 
 	buf_init(&b, 1 << 16);
 	for (size_t i = 0; i < sizeof(sp) / sizeof(sp[0]); i++) {
-		for (size_t f = 0; f < 2; f++) {
+		for (size_t f = 0; f < sizeof(fill) / sizeof(fill[0]); f++) {
 			for (size_t k = 0; k < 40; k++) {
 				for (size_t m = 0; m < 40; m += 13) {
 					for (int attr = 0; attr < 2; attr++) {
