@@ -27,6 +27,7 @@
 #define XF_QC		  512 /* scan_qname()'s cache: two ways of 256 sets */
 #define XF_TMPL		  64  /* start tags remembered (struct xf_tmpl) */
 #define XF_TMPL_ATTRS	  8
+#define XF_SUB		  64 /* whole elements remembered (struct xf_sub) */
 #define XF_XML_NS	  "http://www.w3.org/XML/1998/namespace"
 #define XF_XMLNS_NS	  "http://www.w3.org/2000/xmlns/"
 
@@ -90,6 +91,28 @@ struct xf_tmpl {
 	} at[XF_TMPL_ATTRS];
 };
 
+/* An element parsed in this parse (gen) with its end tag, whose bytes after
+ * its name (src, len: up to and with its end tag's '>') a later element at
+ * the same depth repeats: the same bytes in the same namespace scope give
+ * the same subtree, and passed every test then. Its nodes are the arena
+ * bytes [blk, blk + size) (the element first), copied and their links moved
+ * (xf_clone()); the NULs its strings in the input need are x->fix[fix0,
+ * fix0 + nfix). Only elements without namespace declarations inside, all of
+ * whose nodes were made in one chunk. */
+struct xf_sub {
+	uint64_t gen; /* 0: unused */
+	int slot;     /* the element name's scan_qname() slot and stamp */
+	unsigned stamp;
+	int depth;
+	const unsigned char *src;
+	size_t len;
+	const unsigned char *blk;
+	size_t size;
+	size_t fix0;
+	size_t nfix;
+	unsigned fails; /* tries in a row that failed (see try_clone()) */
+};
+
 struct xf {
 	const unsigned char *p;
 	const unsigned char *end;
@@ -103,11 +126,19 @@ struct xf {
 	size_t fixcap;
 	struct xf_arena *a;
 	xmlNsPtr xml_ns;
-	struct {
+	struct xf_open {
 		xmlNodePtr node;
 		const unsigned char *qn;
 		size_t qlen;
 		size_t nscope; /* scope depth before this element's declarations */
+		/* for struct xf_sub: the element name's slot and stamp, the arena's
+		 * chunk after its start tag, x->nfix before the tag and x->taint
+		 * after it */
+		int slot;
+		unsigned stamp;
+		const struct xf_chunk *chunk;
+		size_t nfix;
+		uint64_t taint;
 	} stack[XF_MAX_DEPTH];
 	int depth;
 	struct xf_attr attrs[XF_MAX_ATTRS];
@@ -139,6 +170,10 @@ struct xf {
 	int last_slot;
 	unsigned last_stamp;
 	struct xf_tmpl tmpl[XF_TMPL]; /* by the element name's slot */
+	struct xf_sub sub[XF_SUB];    /* by the element name's slot */
+	/* counts what an element's nodes may not be copied with (namespace
+	 * structs made: declarations, the xml namespace) */
+	uint64_t taint;
 };
 
 /* scan_qname()'s fast path: names of at most 16 bytes seen before,
@@ -1081,10 +1116,11 @@ static bool qname_slow(struct xf *x, const unsigned char *qn, size_t qlen, size_
 	return true;
 }
 
-/* el, made, goes into the tree (and on the stack unless empty). */
-static inline __attribute__((always_inline)) bool place_element(struct xf *x, xmlNodePtr el,
-								bool empty, const unsigned char *qn,
-								size_t qlen, size_t scope0)
+/* el, made, goes into the tree (and on the stack unless empty); slot and
+ * stamp its name's (see struct xf_tmpl), nfix0 x->nfix before its start tag. */
+static inline __attribute__((always_inline)) bool
+place_element(struct xf *x, xmlNodePtr el, bool empty, const unsigned char *qn, size_t qlen,
+	      size_t scope0, int slot, unsigned stamp, size_t nfix0)
 {
 	if (x->depth == 0) {
 		if (x->a->doc.children != NULL)
@@ -1105,8 +1141,182 @@ static inline __attribute__((always_inline)) bool place_element(struct xf *x, xm
 	x->stack[x->depth].qn = qn;
 	x->stack[x->depth].qlen = qlen;
 	x->stack[x->depth].nscope = scope0;
+	x->stack[x->depth].slot = slot;
+	x->stack[x->depth].stamp = stamp;
+	x->stack[x->depth].chunk = x->a->chunks;
+	x->stack[x->depth].nfix = nfix0;
+	x->stack[x->depth].taint = x->taint;
 	x->depth++;
 	return true;
+}
+
+/* Where xf_clone() moves what a struct xf_sub's nodes point to: the arena
+ * block [blk, blk + size) by bd, the input [src, src + len) (text and
+ * values left in place) by sd; the rest (names and strings made before the
+ * element, namespaces, constants) stays shared. */
+struct xf_move {
+	uintptr_t blk;
+	size_t size;
+	uintptr_t bd;
+	uintptr_t src;
+	size_t len;
+	uintptr_t sd;
+};
+
+/* A link to a node in the block, or NULL. */
+static inline void *mv_link(const struct xf_move *m, void *p)
+{
+	return p != NULL ? (void *)((uintptr_t)p + m->bd) : NULL;
+}
+
+static inline const void *mv_str(const struct xf_move *m, const void *p)
+{
+	uintptr_t v = (uintptr_t)p;
+
+	if (v - m->blk < m->size)
+		return (const void *)(v + m->bd);
+	if (v - m->src < m->len)
+		return (const void *)(v + m->sd);
+	return p;
+}
+
+/* The links and strings of a copied block's nodes, root (its parent and
+ * siblings left to the caller) first, in document order. */
+static void xf_move_nodes(xmlNodePtr root, const struct xf_move *m)
+{
+	xmlNodePtr n = root;
+
+	for (;;) {
+		if (n->type == XML_ELEMENT_NODE) {
+			xmlAttrPtr prev = NULL;
+
+			n->name = mv_str(m, n->name);
+			n->children = mv_link(m, n->children);
+			n->last = mv_link(m, n->last);
+			n->properties = mv_link(m, n->properties);
+			for (xmlAttrPtr a = n->properties; a != NULL; a = a->next) {
+				xmlNodePtr t = mv_link(m, a->children);
+
+				a->name = mv_str(m, a->name);
+				a->parent = n;
+				a->prev = prev;
+				a->next = mv_link(m, a->next);
+				a->children = t;
+				a->last = t;
+				t->parent = (xmlNodePtr)a;
+				t->content = (xmlChar *)mv_str(m, t->content);
+				prev = a;
+			}
+		} else {
+			n->content = (xmlChar *)mv_str(m, n->content);
+		}
+		if (n->children != NULL) {
+			xmlNodePtr c = n->children;
+
+			c->parent = n;
+			c->next = mv_link(m, c->next);
+			n = c;
+			continue;
+		}
+		while (n != root && n->next == NULL)
+			n = n->parent;
+		if (n == root)
+			return;
+		{
+			xmlNodePtr nx = n->next;
+
+			nx->parent = n->parent;
+			nx->prev = n;
+			nx->next = mv_link(m, nx->next);
+			n = nx;
+		}
+	}
+}
+
+/* start_tag() for an element that repeats s from x->p on (after its name
+ * rest): a copy of s's nodes, x->p past its end tag. */
+static bool xf_clone(struct xf *x, const struct xf_sub *s) __attribute__((noinline));
+
+static bool xf_clone(struct xf *x, const struct xf_sub *s)
+{
+	const unsigned char *rest = x->p;
+	const uint32_t sd = (uint32_t)(rest - s->src);
+	struct xf_move m;
+	unsigned char *mem;
+	xmlNodePtr el;
+
+	if (x->a->total > x->a->budget)
+		return false;
+	if (x->fixcap - x->nfix < s->nfix)
+		x->fix = xgrow(x->fix, &x->fixcap, x->nfix + s->nfix, sizeof(*x->fix));
+	for (size_t i = 0; i < s->nfix; i++)
+		x->fix[x->nfix + i] = x->fix[s->fix0 + i] + sd;
+	x->nfix += s->nfix;
+	mem = xf_alloc(x->a, s->size);
+	memcpy(mem, s->blk, s->size);
+	m.blk = (uintptr_t)s->blk;
+	m.size = s->size;
+	m.bd = (uintptr_t)mem - (uintptr_t)s->blk;
+	m.src = x->inplace != NULL ? (uintptr_t)(x->inplace + (s->src - x->start)) : 0;
+	m.len = x->inplace != NULL ? s->len : 0;
+	m.sd = sd;
+	el = (xmlNodePtr)mem;
+	xf_move_nodes(el, &m);
+	el->next = NULL;
+	el->prev = NULL;
+	append_child(x->stack[x->depth - 1].node, el);
+	x->p = rest + s->len;
+	return true;
+}
+
+/* The element at x->p (after its name, of slot and stamp) repeats the
+ * struct xf_sub of the slot. Elements of a name that failed to repeat the
+ * one before them (runs with text: paragraphs) are only tried now and then
+ * (the comparison costs as much as the bytes they share). */
+static inline bool try_clone(struct xf *x, int slot, unsigned stamp)
+{
+	struct xf_sub *s = &x->sub[(unsigned)slot % XF_SUB];
+
+	if (s->gen != x->gen || s->slot != slot || s->stamp != stamp || s->depth != x->depth)
+		return false;
+	/* (after 8 tries in a row that failed, only every 8th) */
+	if (s->fails >= 8 && (++s->fails & 7u) != 0)
+		return false;
+	if (s->len <= (size_t)(x->end - x->p) && memcmp(x->p, s->src, s->len) == 0) {
+		s->fails = 0;
+		return true;
+	}
+	s->fails++;
+	return false;
+}
+
+/* The element closed last (x->stack[x->depth], x->p after its end tag) as
+ * the struct xf_sub of its name's slot when it may be copied. */
+static inline void remember_sub(struct xf *x)
+{
+	const struct xf_open *e = &x->stack[x->depth];
+	const struct xf_chunk *c = x->a->chunks;
+	struct xf_sub *s;
+
+	/* (the chunk the element's parts were made in last, and the element in
+	 * it: a chunk may end between the element and its attributes) */
+	if (e->slot < 0 || x->depth == 0 || e->taint != x->taint || e->chunk != c ||
+	    (uintptr_t)e->node - (uintptr_t)c->data >= c->used)
+		return;
+	s = &x->sub[(unsigned)e->slot % XF_SUB];
+	if (s->gen != x->gen || s->slot != e->slot || s->stamp != e->stamp) {
+		s->fails = 0; /* another name's, or an earlier scope's */
+	}
+	s->gen = x->gen;
+	s->slot = e->slot;
+	s->stamp = e->stamp;
+	s->depth = x->depth;
+	s->src = e->qn + e->qlen;
+	s->len = (size_t)(x->p - s->src);
+	s->blk = (const unsigned char *)e->node;
+	s->size = (size_t)(c->data + c->used - s->blk);
+	s->fix0 = e->nfix;
+	s->nfix = x->nfix - e->nfix;
 }
 
 /* start_tag() for a tag that repeats template t from x->p on (after the
@@ -1125,6 +1335,7 @@ static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned
 	const size_t pair_size =
 	    (sizeof(struct xf_attr_pair) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
 	const uint32_t at0 = (uint32_t)(rest - x->start);
+	const size_t nfix0 = x->nfix;
 	xmlAttrPtr lastprop = NULL;
 	unsigned char *mem;
 	xmlNodePtr el;
@@ -1151,7 +1362,7 @@ static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned
 		xf_attr_attach(el, a, tx, (const char *)x->inplace + at0 + t->at[i].off, &lastprop);
 	}
 	x->p = rest + t->len;
-	return place_element(x, el, t->empty, qn, qlen, x->nscope);
+	return place_element(x, el, t->empty, qn, qlen, x->nscope, t->slot, t->stamp, nfix0);
 }
 
 /* Keep the start tag just parsed (x->p after it) as the template of its
@@ -1192,7 +1403,7 @@ static void remember_tag(struct xf *x, int eslot, unsigned estamp, const unsigne
 static bool start_tag(struct xf *x)
 {
 	const unsigned char *qn;
-	size_t qlen, colon, nattr = 0, scope0 = x->nscope;
+	size_t qlen, colon, nattr = 0, scope0 = x->nscope, nfix0 = x->nfix;
 	unsigned hash;
 	xmlNodePtr el;
 	xmlNsPtr lastdef = NULL;
@@ -1217,6 +1428,8 @@ static bool start_tag(struct xf *x)
 	if (eslot >= 0) {
 		const struct xf_tmpl *t = &x->tmpl[(unsigned)eslot % XF_TMPL];
 
+		if (try_clone(x, eslot, estamp))
+			return xf_clone(x, &x->sub[(unsigned)eslot % XF_SUB]);
 		if (t->gen == x->gen && t->slot == eslot && t->stamp == estamp &&
 		    t->len <= (size_t)(x->end - rest) && same_bytes(x, rest, t->src, t->len))
 			return start_tag_tmpl(x, t, qn, qlen);
@@ -1360,7 +1573,12 @@ static bool start_tag(struct xf *x)
 	if (eslot >= 0 && x->inplace != NULL && !any_xmlns && nattr <= XF_TMPL_ATTRS &&
 	    x->depth > 0)
 		remember_tag(x, eslot, estamp, rest, el, nattr, empty);
-	return place_element(x, el, empty, qn, qlen, scope0);
+	if (!place_element(x, el, empty, qn, qlen, scope0, eslot, estamp, nfix0))
+		return false;
+	/* (after place_element(): the element's own declarations count too) */
+	if (any_xmlns)
+		x->taint++;
+	return true;
 }
 
 static bool end_tag(struct xf *x)
@@ -1381,6 +1599,7 @@ static bool end_tag(struct xf *x)
 			if (x->nscope != x->stack[x->depth].nscope)
 				x->gen++;
 			x->nscope = x->stack[x->depth].nscope;
+			remember_sub(x);
 			return true;
 		}
 	}
@@ -1396,6 +1615,7 @@ static bool end_tag(struct xf *x)
 	if (x->nscope != x->stack[x->depth].nscope)
 		x->gen++;
 	x->nscope = x->stack[x->depth].nscope;
+	remember_sub(x);
 	return true;
 }
 
@@ -1487,6 +1707,9 @@ static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDoc
 	x->last_stamp = 0;
 	for (size_t i = 0; i < XF_TMPL; i++)
 		x->tmpl[i].gen = 0;
+	for (size_t i = 0; i < XF_SUB; i++)
+		x->sub[i].gen = 0;
+	x->taint = 0;
 	x->gen = xf_gen;
 	ok = parse(x);
 	xf_gen = x->gen + 1;
