@@ -96,9 +96,9 @@ struct xf_tmpl {
  * the same depth repeats: the same bytes in the same namespace scope give
  * the same subtree, and passed every test then. Its nodes are the arena
  * bytes [blk, blk + size) (the element first), copied and their links moved
- * (xf_clone()); the NULs its strings in the input need are x->fix[fix0,
- * fix0 + nfix). Only elements without namespace declarations inside, all of
- * whose nodes were made in one chunk. */
+ * (xf_clone()); the copy shares their names, namespaces and strings. Only
+ * elements without namespace declarations inside, all of whose nodes were
+ * made in one chunk. */
 struct xf_sub {
 	uint64_t gen; /* 0: unused */
 	int slot;     /* the element name's scan_qname() slot and stamp */
@@ -108,8 +108,6 @@ struct xf_sub {
 	size_t len;
 	const unsigned char *blk;
 	size_t size;
-	size_t fix0;
-	size_t nfix;
 	unsigned fails; /* tries in a row that failed (see try_clone()) */
 };
 
@@ -132,12 +130,10 @@ struct xf {
 		size_t qlen;
 		size_t nscope; /* scope depth before this element's declarations */
 		/* for struct xf_sub: the element name's slot and stamp, the arena's
-		 * chunk after its start tag, x->nfix before the tag and x->taint
-		 * after it */
+		 * chunk and x->taint after its start tag */
 		int slot;
 		unsigned stamp;
 		const struct xf_chunk *chunk;
-		size_t nfix;
 		uint64_t taint;
 	} stack[XF_MAX_DEPTH];
 	int depth;
@@ -172,7 +168,7 @@ struct xf {
 	struct xf_tmpl tmpl[XF_TMPL]; /* by the element name's slot */
 	struct xf_sub sub[XF_SUB];    /* by the element name's slot */
 	/* counts what an element's nodes may not be copied with (namespace
-	 * structs made: declarations, the xml namespace) */
+	 * declarations) */
 	uint64_t taint;
 };
 
@@ -1117,10 +1113,11 @@ static bool qname_slow(struct xf *x, const unsigned char *qn, size_t qlen, size_
 }
 
 /* el, made, goes into the tree (and on the stack unless empty); slot and
- * stamp its name's (see struct xf_tmpl), nfix0 x->nfix before its start tag. */
-static inline __attribute__((always_inline)) bool
-place_element(struct xf *x, xmlNodePtr el, bool empty, const unsigned char *qn, size_t qlen,
-	      size_t scope0, int slot, unsigned stamp, size_t nfix0)
+ * stamp its name's (see struct xf_tmpl). */
+static inline __attribute__((always_inline)) bool place_element(struct xf *x, xmlNodePtr el,
+								bool empty, const unsigned char *qn,
+								size_t qlen, size_t scope0,
+								int slot, unsigned stamp)
 {
 	if (x->depth == 0) {
 		if (x->a->doc.children != NULL)
@@ -1144,45 +1141,23 @@ place_element(struct xf *x, xmlNodePtr el, bool empty, const unsigned char *qn, 
 	x->stack[x->depth].slot = slot;
 	x->stack[x->depth].stamp = stamp;
 	x->stack[x->depth].chunk = x->a->chunks;
-	x->stack[x->depth].nfix = nfix0;
 	x->stack[x->depth].taint = x->taint;
 	x->depth++;
 	return true;
 }
 
-/* Where xf_clone() moves what a struct xf_sub's nodes point to: the arena
- * block [blk, blk + size) by bd, the input [src, src + len) (text and
- * values left in place) by sd; the rest (names and strings made before the
- * element, namespaces, constants) stays shared. */
-struct xf_move {
-	uintptr_t blk;
-	size_t size;
-	uintptr_t bd;
-	uintptr_t src;
-	size_t len;
-	uintptr_t sd;
-};
-
-/* A link to a node in the block, or NULL. */
-static inline void *mv_link(const struct xf_move *m, void *p)
+/* A link of a node copied with its block to another node in it (moved by
+ * d), or NULL. */
+static inline void *mv_link(void *p, uintptr_t d)
 {
-	return p != NULL ? (void *)((uintptr_t)p + m->bd) : NULL;
+	return p != NULL ? (void *)((uintptr_t)p + d) : NULL;
 }
 
-static inline const void *mv_str(const struct xf_move *m, const void *p)
-{
-	uintptr_t v = (uintptr_t)p;
-
-	if (v - m->blk < m->size)
-		return (const void *)(v + m->bd);
-	if (v - m->src < m->len)
-		return (const void *)(v + m->sd);
-	return p;
-}
-
-/* The links and strings of a copied block's nodes, root (its parent and
- * siblings left to the caller) first, in document order. */
-static void xf_move_nodes(xmlNodePtr root, const struct xf_move *m)
+/* The links of a block's nodes copied d bytes on, root (its parent and
+ * siblings left to the caller) first, in document order. Their names and
+ * strings stay those of the nodes copied: never changed, equal, and where
+ * in the input their NULs go (a copy's bytes in the input get none). */
+static void xf_move_nodes(xmlNodePtr root, uintptr_t d)
 {
 	xmlNodePtr n = root;
 
@@ -1190,31 +1165,26 @@ static void xf_move_nodes(xmlNodePtr root, const struct xf_move *m)
 		if (n->type == XML_ELEMENT_NODE) {
 			xmlAttrPtr prev = NULL;
 
-			n->name = mv_str(m, n->name);
-			n->children = mv_link(m, n->children);
-			n->last = mv_link(m, n->last);
-			n->properties = mv_link(m, n->properties);
+			n->children = mv_link(n->children, d);
+			n->last = mv_link(n->last, d);
+			n->properties = mv_link(n->properties, d);
 			for (xmlAttrPtr a = n->properties; a != NULL; a = a->next) {
-				xmlNodePtr t = mv_link(m, a->children);
+				xmlNodePtr t = mv_link(a->children, d);
 
-				a->name = mv_str(m, a->name);
 				a->parent = n;
 				a->prev = prev;
-				a->next = mv_link(m, a->next);
+				a->next = mv_link(a->next, d);
 				a->children = t;
 				a->last = t;
 				t->parent = (xmlNodePtr)a;
-				t->content = (xmlChar *)mv_str(m, t->content);
 				prev = a;
 			}
-		} else {
-			n->content = (xmlChar *)mv_str(m, n->content);
 		}
 		if (n->children != NULL) {
 			xmlNodePtr c = n->children;
 
 			c->parent = n;
-			c->next = mv_link(m, c->next);
+			c->next = mv_link(c->next, d);
 			n = c;
 			continue;
 		}
@@ -1227,45 +1197,31 @@ static void xf_move_nodes(xmlNodePtr root, const struct xf_move *m)
 
 			nx->parent = n->parent;
 			nx->prev = n;
-			nx->next = mv_link(m, nx->next);
+			nx->next = mv_link(nx->next, d);
 			n = nx;
 		}
 	}
 }
 
-/* start_tag() for an element that repeats s from x->p on (after its name
- * rest): a copy of s's nodes, x->p past its end tag. */
+/* start_tag() for an element that repeats s from x->p on (after its name):
+ * a copy of s's nodes, x->p past its end tag. */
 static bool xf_clone(struct xf *x, const struct xf_sub *s) __attribute__((noinline));
 
 static bool xf_clone(struct xf *x, const struct xf_sub *s)
 {
-	const unsigned char *rest = x->p;
-	const uint32_t sd = (uint32_t)(rest - s->src);
-	struct xf_move m;
 	unsigned char *mem;
 	xmlNodePtr el;
 
 	if (x->a->total > x->a->budget)
 		return false;
-	if (x->fixcap - x->nfix < s->nfix)
-		x->fix = xgrow(x->fix, &x->fixcap, x->nfix + s->nfix, sizeof(*x->fix));
-	for (size_t i = 0; i < s->nfix; i++)
-		x->fix[x->nfix + i] = x->fix[s->fix0 + i] + sd;
-	x->nfix += s->nfix;
 	mem = xf_alloc(x->a, s->size);
 	memcpy(mem, s->blk, s->size);
-	m.blk = (uintptr_t)s->blk;
-	m.size = s->size;
-	m.bd = (uintptr_t)mem - (uintptr_t)s->blk;
-	m.src = x->inplace != NULL ? (uintptr_t)(x->inplace + (s->src - x->start)) : 0;
-	m.len = x->inplace != NULL ? s->len : 0;
-	m.sd = sd;
 	el = (xmlNodePtr)mem;
-	xf_move_nodes(el, &m);
+	xf_move_nodes(el, (uintptr_t)mem - (uintptr_t)s->blk);
 	el->next = NULL;
 	el->prev = NULL;
 	append_child(x->stack[x->depth - 1].node, el);
-	x->p = rest + s->len;
+	x->p += s->len;
 	return true;
 }
 
@@ -1315,8 +1271,6 @@ static inline void remember_sub(struct xf *x)
 	s->len = (size_t)(x->p - s->src);
 	s->blk = (const unsigned char *)e->node;
 	s->size = (size_t)(c->data + c->used - s->blk);
-	s->fix0 = e->nfix;
-	s->nfix = x->nfix - e->nfix;
 }
 
 /* start_tag() for a tag that repeats template t from x->p on (after the
@@ -1335,7 +1289,6 @@ static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned
 	const size_t pair_size =
 	    (sizeof(struct xf_attr_pair) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
 	const uint32_t at0 = (uint32_t)(rest - x->start);
-	const size_t nfix0 = x->nfix;
 	xmlAttrPtr lastprop = NULL;
 	unsigned char *mem;
 	xmlNodePtr el;
@@ -1362,7 +1315,7 @@ static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned
 		xf_attr_attach(el, a, tx, (const char *)x->inplace + at0 + t->at[i].off, &lastprop);
 	}
 	x->p = rest + t->len;
-	return place_element(x, el, t->empty, qn, qlen, x->nscope, t->slot, t->stamp, nfix0);
+	return place_element(x, el, t->empty, qn, qlen, x->nscope, t->slot, t->stamp);
 }
 
 /* Keep the start tag just parsed (x->p after it) as the template of its
@@ -1403,7 +1356,7 @@ static void remember_tag(struct xf *x, int eslot, unsigned estamp, const unsigne
 static bool start_tag(struct xf *x)
 {
 	const unsigned char *qn;
-	size_t qlen, colon, nattr = 0, scope0 = x->nscope, nfix0 = x->nfix;
+	size_t qlen, colon, nattr = 0, scope0 = x->nscope;
 	unsigned hash;
 	xmlNodePtr el;
 	xmlNsPtr lastdef = NULL;
@@ -1573,7 +1526,7 @@ static bool start_tag(struct xf *x)
 	if (eslot >= 0 && x->inplace != NULL && !any_xmlns && nattr <= XF_TMPL_ATTRS &&
 	    x->depth > 0)
 		remember_tag(x, eslot, estamp, rest, el, nattr, empty);
-	if (!place_element(x, el, empty, qn, qlen, scope0, eslot, estamp, nfix0))
+	if (!place_element(x, el, empty, qn, qlen, scope0, eslot, estamp))
 		return false;
 	/* (after place_element(): the element's own declarations count too) */
 	if (any_xmlns)

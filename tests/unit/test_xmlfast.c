@@ -491,6 +491,13 @@ static int stray_fields(const xmlNode *n)
 	int bad = 0;
 
 	for (; n != NULL; n = n->next) {
+		/* (and links both ways: a node's neighbours and children point
+		 * back at it, not at the nodes it may have been copied from) */
+		bad += (n->next != NULL && (n->next->prev != n || n->next->parent != n->parent)) ||
+		       (n->prev != NULL && n->prev->next != n);
+		bad += n->children != NULL &&
+		       (n->children->parent != n || n->children->prev != NULL || n->last == NULL ||
+			n->last->parent != n || n->last->next != NULL);
 		bad += n->_private != NULL || n->psvi != NULL || n->line != 0 || n->extra != 0;
 		if (n->type == XML_TEXT_NODE) {
 			bad += n->children != NULL || n->last != NULL || n->properties != NULL ||
@@ -502,7 +509,9 @@ static int stray_fields(const xmlNode *n)
 			bad += a->_private != NULL || a->psvi != NULL || a->atype != 0 ||
 			       a->parent != n || a->children == NULL || a->children != a->last ||
 			       a->children->parent != (const xmlNode *)a ||
-			       a->children->next != NULL || a->children->prev != NULL;
+			       a->children->next != NULL || a->children->prev != NULL ||
+			       (a->next != NULL && a->next->prev != a) ||
+			       (a->prev != NULL && a->prev->next != a);
 			bad += stray_fields(a->children);
 		}
 		bad += stray_fields(n->children);
