@@ -71,8 +71,8 @@ struct xf_scope {
 /* A start tag parsed in this parse (gen) whose bytes after the element's
  * name (src, len: up to and with its '>') a later tag repeats: the same
  * bytes in the same namespace scope give the same names, namespaces and
- * values (in place, at the same offsets), and passed every test then.
- * Only tags without namespace declarations or references, values in place. */
+ * values (the tags made from it share them), and passed every test then.
+ * Only tags without namespace declarations. */
 struct xf_tmpl {
 	uint64_t gen; /* 0: unused */
 	int slot;     /* the element name's scan_qname() slot and stamp */
@@ -86,8 +86,7 @@ struct xf_tmpl {
 	struct {
 		const xmlChar *name;
 		xmlNsPtr ns;
-		uint32_t off; /* the value's offset from src */
-		uint32_t vlen;
+		const char *value; /* shared by the tags made from it */
 	} at[XF_TMPL_ATTRS];
 };
 
@@ -1283,20 +1282,17 @@ static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned
 {
 	const unsigned char *rest = x->p;
 	/* the element and its attributes in one allocation (each part aligned
-	 * as xf_alloc() would), the values' NULs in x->fix: room made once */
+	 * as xf_alloc() would) */
 	const size_t el_size =
 	    (sizeof(xmlNode) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
 	const size_t pair_size =
 	    (sizeof(struct xf_attr_pair) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
-	const uint32_t at0 = (uint32_t)(rest - x->start);
 	xmlAttrPtr lastprop = NULL;
 	unsigned char *mem;
 	xmlNodePtr el;
 
 	if (x->depth >= XF_MAX_DEPTH || x->a->total > x->a->budget)
 		return false;
-	if (x->fixcap - x->nfix < t->nattr)
-		x->fix = xgrow(x->fix, &x->fixcap, x->nfix + t->nattr, sizeof(*x->fix));
 	mem = xf_alloc(x->a, el_size + t->nattr * pair_size);
 	el = (xmlNodePtr)mem;
 	xf_node_init(el, XML_ELEMENT_NODE, t->name, &x->a->doc);
@@ -1309,10 +1305,7 @@ static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned
 		xf_attr_init(a, el, &x->a->doc);
 		a->name = t->at[i].name;
 		a->ns = t->at[i].ns;
-		/* (xf_string(): the template's values lie in the owned input,
-		 * inside the tag, so before its end) */
-		x->fix[x->nfix++] = at0 + t->at[i].off + t->at[i].vlen;
-		xf_attr_attach(el, a, tx, (const char *)x->inplace + at0 + t->at[i].off, &lastprop);
+		xf_attr_attach(el, a, tx, t->at[i].value, &lastprop);
 	}
 	x->p = rest + t->len;
 	return place_element(x, el, t->empty, qn, qlen, x->nscope, t->slot, t->stamp);
@@ -1324,22 +1317,13 @@ static void remember_tag(struct xf *x, int eslot, unsigned estamp, const unsigne
 			 const xmlNode *el, size_t nattr, bool empty)
 {
 	struct xf_tmpl *t = &x->tmpl[(unsigned)eslot % XF_TMPL];
-	uintptr_t base = (uintptr_t)(x->inplace + (rest - x->start));
 	size_t len = (size_t)(x->p - rest);
 	const xmlAttr *a = el->properties;
 
 	for (size_t i = 0; i < nattr; i++, a = a->next) {
-		uintptr_t v = (uintptr_t)a->children->content;
-
-		/* in place, inside the tag (not copied: a reference, no room) */
-		if (x->attrs[i].refs || v < base || v - base >= len) {
-			t->gen = 0;
-			return;
-		}
 		t->at[i].name = a->name;
 		t->at[i].ns = a->ns;
-		t->at[i].off = (uint32_t)(v - base);
-		t->at[i].vlen = (uint32_t)x->attrs[i].vlen;
+		t->at[i].value = (const char *)a->children->content;
 	}
 	t->gen = x->gen;
 	t->slot = eslot;
@@ -1523,8 +1507,7 @@ static bool start_tag(struct xf *x)
 		}
 		xf_attr_attach(el, a, &pair->t, at->value, &lastprop);
 	}
-	if (eslot >= 0 && x->inplace != NULL && !any_xmlns && nattr <= XF_TMPL_ATTRS &&
-	    x->depth > 0)
+	if (eslot >= 0 && !any_xmlns && nattr <= XF_TMPL_ATTRS && x->depth > 0)
 		remember_tag(x, eslot, estamp, rest, el, nattr, empty);
 	if (!place_element(x, el, empty, qn, qlen, scope0, eslot, estamp))
 		return false;
