@@ -27,6 +27,7 @@
 #define XF_QC		  512 /* scan_qname()'s cache: two ways of 256 sets */
 #define XF_TMPL		  64  /* start tags remembered (struct xf_tmpl) */
 #define XF_TMPL_ATTRS	  8
+#define XF_SUB		  64 /* whole elements remembered (struct xf_sub) */
 #define XF_XML_NS	  "http://www.w3.org/XML/1998/namespace"
 #define XF_XMLNS_NS	  "http://www.w3.org/2000/xmlns/"
 
@@ -70,8 +71,8 @@ struct xf_scope {
 /* A start tag parsed in this parse (gen) whose bytes after the element's
  * name (src, len: up to and with its '>') a later tag repeats: the same
  * bytes in the same namespace scope give the same names, namespaces and
- * values (in place, at the same offsets), and passed every test then.
- * Only tags without namespace declarations or references, values in place. */
+ * values (the tags made from it share them), and passed every test then.
+ * Only tags without namespace declarations. */
 struct xf_tmpl {
 	uint64_t gen; /* 0: unused */
 	int slot;     /* the element name's scan_qname() slot and stamp */
@@ -85,9 +86,28 @@ struct xf_tmpl {
 	struct {
 		const xmlChar *name;
 		xmlNsPtr ns;
-		uint32_t off; /* the value's offset from src */
-		uint32_t vlen;
+		const char *value; /* shared by the tags made from it */
 	} at[XF_TMPL_ATTRS];
+};
+
+/* An element parsed in this parse (gen) with its end tag, whose bytes after
+ * its name (src, len: up to and with its end tag's '>') a later element at
+ * the same depth repeats: the same bytes in the same namespace scope give
+ * the same subtree, and passed every test then. Its nodes are the arena
+ * bytes [blk, blk + size) (the element first), copied and their links moved
+ * (xf_clone()); the copy shares their names, namespaces and strings. Only
+ * elements without namespace declarations inside, all of whose nodes were
+ * made in one chunk. */
+struct xf_sub {
+	uint64_t gen; /* 0: unused */
+	int slot;     /* the element name's scan_qname() slot and stamp */
+	unsigned stamp;
+	int depth;
+	const unsigned char *src;
+	size_t len;
+	const unsigned char *blk;
+	size_t size;
+	unsigned fails; /* tries in a row that failed (see try_clone()) */
 };
 
 struct xf {
@@ -103,11 +123,17 @@ struct xf {
 	size_t fixcap;
 	struct xf_arena *a;
 	xmlNsPtr xml_ns;
-	struct {
+	struct xf_open {
 		xmlNodePtr node;
 		const unsigned char *qn;
 		size_t qlen;
 		size_t nscope; /* scope depth before this element's declarations */
+		/* for struct xf_sub: the element name's slot and stamp, the arena's
+		 * chunk and x->taint after its start tag */
+		int slot;
+		unsigned stamp;
+		const struct xf_chunk *chunk;
+		uint64_t taint;
 	} stack[XF_MAX_DEPTH];
 	int depth;
 	struct xf_attr attrs[XF_MAX_ATTRS];
@@ -139,6 +165,10 @@ struct xf {
 	int last_slot;
 	unsigned last_stamp;
 	struct xf_tmpl tmpl[XF_TMPL]; /* by the element name's slot */
+	struct xf_sub sub[XF_SUB];    /* by the element name's slot */
+	/* counts what an element's nodes may not be copied with (namespace
+	 * declarations) */
+	uint64_t taint;
 };
 
 /* scan_qname()'s fast path: names of at most 16 bytes seen before,
@@ -537,6 +567,32 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
  * when there is none). */
 static inline const unsigned char *skip_cjk3(const unsigned char *p, const unsigned char *end)
 {
+#if defined(__SSE2__)
+	/* five characters a step: lead bytes E1..EC, or EF not before BF, at
+	 * 0, 3, 6, 9, 12, continuation bytes between (bit i: byte i) */
+	while (end - p >= 16) {
+		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8((char)0xE1));
+		const unsigned lead = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(11)), d));
+		const unsigned ef =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xEF)));
+		const unsigned bf =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xBF)));
+		const unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_and_si128(v, _mm_set1_epi8((char)0xC0)), _mm_set1_epi8((char)0x80)));
+		const unsigned good = ((lead | (ef & ~(bf >> 1))) & 0x1249u) | (cont & 0x6DB6u);
+		const unsigned bad = ~good & 0x7FFFu;
+
+		if (bad == 0) {
+			p += 15;
+			continue;
+		}
+		/* the characters before the first bad byte (n / 3 for n < 15) */
+		p += (((unsigned)__builtin_ctz(bad) * 11u) >> 5) * 3u;
+		break;
+	}
+#endif
 	while (end - p >= 3) {
 		unsigned char c = p[0];
 		uint16_t t;
@@ -1055,10 +1111,12 @@ static bool qname_slow(struct xf *x, const unsigned char *qn, size_t qlen, size_
 	return true;
 }
 
-/* el, made, goes into the tree (and on the stack unless empty). */
+/* el, made, goes into the tree (and on the stack unless empty); slot and
+ * stamp its name's (see struct xf_tmpl). */
 static inline __attribute__((always_inline)) bool place_element(struct xf *x, xmlNodePtr el,
 								bool empty, const unsigned char *qn,
-								size_t qlen, size_t scope0)
+								size_t qlen, size_t scope0,
+								int slot, unsigned stamp)
 {
 	if (x->depth == 0) {
 		if (x->a->doc.children != NULL)
@@ -1079,8 +1137,139 @@ static inline __attribute__((always_inline)) bool place_element(struct xf *x, xm
 	x->stack[x->depth].qn = qn;
 	x->stack[x->depth].qlen = qlen;
 	x->stack[x->depth].nscope = scope0;
+	x->stack[x->depth].slot = slot;
+	x->stack[x->depth].stamp = stamp;
+	x->stack[x->depth].chunk = x->a->chunks;
+	x->stack[x->depth].taint = x->taint;
 	x->depth++;
 	return true;
+}
+
+/* A link of a node copied with its block to another node in it (moved by
+ * d), or NULL. */
+static inline void *mv_link(void *p, uintptr_t d)
+{
+	return p != NULL ? (void *)((uintptr_t)p + d) : NULL;
+}
+
+/* The links of a block's nodes copied d bytes on, root (its parent and
+ * siblings left to the caller) first, in document order. Their names and
+ * strings stay those of the nodes copied: never changed, equal, and where
+ * in the input their NULs go (a copy's bytes in the input get none). */
+static void xf_move_nodes(xmlNodePtr root, uintptr_t d)
+{
+	xmlNodePtr n = root;
+
+	for (;;) {
+		if (n->type == XML_ELEMENT_NODE) {
+			xmlAttrPtr prev = NULL;
+
+			n->children = mv_link(n->children, d);
+			n->last = mv_link(n->last, d);
+			n->properties = mv_link(n->properties, d);
+			for (xmlAttrPtr a = n->properties; a != NULL; a = a->next) {
+				xmlNodePtr t = mv_link(a->children, d);
+
+				a->parent = n;
+				a->prev = prev;
+				a->next = mv_link(a->next, d);
+				a->children = t;
+				a->last = t;
+				t->parent = (xmlNodePtr)a;
+				prev = a;
+			}
+		}
+		if (n->children != NULL) {
+			xmlNodePtr c = n->children;
+
+			c->parent = n;
+			c->next = mv_link(c->next, d);
+			n = c;
+			continue;
+		}
+		while (n != root && n->next == NULL)
+			n = n->parent;
+		if (n == root)
+			return;
+		{
+			xmlNodePtr nx = n->next;
+
+			nx->parent = n->parent;
+			nx->prev = n;
+			nx->next = mv_link(nx->next, d);
+			n = nx;
+		}
+	}
+}
+
+/* start_tag() for an element that repeats s from x->p on (after its name):
+ * a copy of s's nodes, x->p past its end tag. */
+static bool xf_clone(struct xf *x, const struct xf_sub *s) __attribute__((noinline));
+
+static bool xf_clone(struct xf *x, const struct xf_sub *s)
+{
+	unsigned char *mem;
+	xmlNodePtr el;
+
+	if (x->a->total > x->a->budget)
+		return false;
+	mem = xf_alloc(x->a, s->size);
+	memcpy(mem, s->blk, s->size);
+	el = (xmlNodePtr)mem;
+	xf_move_nodes(el, (uintptr_t)mem - (uintptr_t)s->blk);
+	el->next = NULL;
+	el->prev = NULL;
+	append_child(x->stack[x->depth - 1].node, el);
+	x->p += s->len;
+	return true;
+}
+
+/* The element at x->p (after its name, of slot and stamp) repeats the
+ * struct xf_sub of the slot. Elements of a name that failed to repeat the
+ * one before them (runs with text: paragraphs) are only tried now and then
+ * (the comparison costs as much as the bytes they share). */
+static inline bool try_clone(struct xf *x, int slot, unsigned stamp)
+{
+	struct xf_sub *s = &x->sub[(unsigned)slot % XF_SUB];
+
+	if (s->gen != x->gen || s->slot != slot || s->stamp != stamp || s->depth != x->depth)
+		return false;
+	/* (after 8 tries in a row that failed, only every 8th) */
+	if (s->fails >= 8 && (++s->fails & 7u) != 0)
+		return false;
+	if (s->len <= (size_t)(x->end - x->p) && memcmp(x->p, s->src, s->len) == 0) {
+		s->fails = 0;
+		return true;
+	}
+	s->fails++;
+	return false;
+}
+
+/* The element closed last (x->stack[x->depth], x->p after its end tag) as
+ * the struct xf_sub of its name's slot when it may be copied. */
+static inline void remember_sub(struct xf *x)
+{
+	const struct xf_open *e = &x->stack[x->depth];
+	const struct xf_chunk *c = x->a->chunks;
+	struct xf_sub *s;
+
+	/* (the chunk the element's parts were made in last, and the element in
+	 * it: a chunk may end between the element and its attributes) */
+	if (e->slot < 0 || x->depth == 0 || e->taint != x->taint || e->chunk != c ||
+	    (uintptr_t)e->node - (uintptr_t)c->data >= c->used)
+		return;
+	s = &x->sub[(unsigned)e->slot % XF_SUB];
+	if (s->gen != x->gen || s->slot != e->slot || s->stamp != e->stamp) {
+		s->fails = 0; /* another name's, or an earlier scope's */
+	}
+	s->gen = x->gen;
+	s->slot = e->slot;
+	s->stamp = e->stamp;
+	s->depth = x->depth;
+	s->src = e->qn + e->qlen;
+	s->len = (size_t)(x->p - s->src);
+	s->blk = (const unsigned char *)e->node;
+	s->size = (size_t)(c->data + c->used - s->blk);
 }
 
 /* start_tag() for a tag that repeats template t from x->p on (after the
@@ -1093,20 +1282,17 @@ static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned
 {
 	const unsigned char *rest = x->p;
 	/* the element and its attributes in one allocation (each part aligned
-	 * as xf_alloc() would), the values' NULs in x->fix: room made once */
+	 * as xf_alloc() would) */
 	const size_t el_size =
 	    (sizeof(xmlNode) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
 	const size_t pair_size =
 	    (sizeof(struct xf_attr_pair) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
-	const uint32_t at0 = (uint32_t)(rest - x->start);
 	xmlAttrPtr lastprop = NULL;
 	unsigned char *mem;
 	xmlNodePtr el;
 
 	if (x->depth >= XF_MAX_DEPTH || x->a->total > x->a->budget)
 		return false;
-	if (x->fixcap - x->nfix < t->nattr)
-		x->fix = xgrow(x->fix, &x->fixcap, x->nfix + t->nattr, sizeof(*x->fix));
 	mem = xf_alloc(x->a, el_size + t->nattr * pair_size);
 	el = (xmlNodePtr)mem;
 	xf_node_init(el, XML_ELEMENT_NODE, t->name, &x->a->doc);
@@ -1119,13 +1305,10 @@ static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned
 		xf_attr_init(a, el, &x->a->doc);
 		a->name = t->at[i].name;
 		a->ns = t->at[i].ns;
-		/* (xf_string(): the template's values lie in the owned input,
-		 * inside the tag, so before its end) */
-		x->fix[x->nfix++] = at0 + t->at[i].off + t->at[i].vlen;
-		xf_attr_attach(el, a, tx, (const char *)x->inplace + at0 + t->at[i].off, &lastprop);
+		xf_attr_attach(el, a, tx, t->at[i].value, &lastprop);
 	}
 	x->p = rest + t->len;
-	return place_element(x, el, t->empty, qn, qlen, x->nscope);
+	return place_element(x, el, t->empty, qn, qlen, x->nscope, t->slot, t->stamp);
 }
 
 /* Keep the start tag just parsed (x->p after it) as the template of its
@@ -1134,22 +1317,13 @@ static void remember_tag(struct xf *x, int eslot, unsigned estamp, const unsigne
 			 const xmlNode *el, size_t nattr, bool empty)
 {
 	struct xf_tmpl *t = &x->tmpl[(unsigned)eslot % XF_TMPL];
-	uintptr_t base = (uintptr_t)(x->inplace + (rest - x->start));
 	size_t len = (size_t)(x->p - rest);
 	const xmlAttr *a = el->properties;
 
 	for (size_t i = 0; i < nattr; i++, a = a->next) {
-		uintptr_t v = (uintptr_t)a->children->content;
-
-		/* in place, inside the tag (not copied: a reference, no room) */
-		if (x->attrs[i].refs || v < base || v - base >= len) {
-			t->gen = 0;
-			return;
-		}
 		t->at[i].name = a->name;
 		t->at[i].ns = a->ns;
-		t->at[i].off = (uint32_t)(v - base);
-		t->at[i].vlen = (uint32_t)x->attrs[i].vlen;
+		t->at[i].value = (const char *)a->children->content;
 	}
 	t->gen = x->gen;
 	t->slot = eslot;
@@ -1191,6 +1365,8 @@ static bool start_tag(struct xf *x)
 	if (eslot >= 0) {
 		const struct xf_tmpl *t = &x->tmpl[(unsigned)eslot % XF_TMPL];
 
+		if (try_clone(x, eslot, estamp))
+			return xf_clone(x, &x->sub[(unsigned)eslot % XF_SUB]);
 		if (t->gen == x->gen && t->slot == eslot && t->stamp == estamp &&
 		    t->len <= (size_t)(x->end - rest) && same_bytes(x, rest, t->src, t->len))
 			return start_tag_tmpl(x, t, qn, qlen);
@@ -1331,10 +1507,14 @@ static bool start_tag(struct xf *x)
 		}
 		xf_attr_attach(el, a, &pair->t, at->value, &lastprop);
 	}
-	if (eslot >= 0 && x->inplace != NULL && !any_xmlns && nattr <= XF_TMPL_ATTRS &&
-	    x->depth > 0)
+	if (eslot >= 0 && !any_xmlns && nattr <= XF_TMPL_ATTRS && x->depth > 0)
 		remember_tag(x, eslot, estamp, rest, el, nattr, empty);
-	return place_element(x, el, empty, qn, qlen, scope0);
+	if (!place_element(x, el, empty, qn, qlen, scope0, eslot, estamp))
+		return false;
+	/* (after place_element(): the element's own declarations count too) */
+	if (any_xmlns)
+		x->taint++;
+	return true;
 }
 
 static bool end_tag(struct xf *x)
@@ -1355,6 +1535,7 @@ static bool end_tag(struct xf *x)
 			if (x->nscope != x->stack[x->depth].nscope)
 				x->gen++;
 			x->nscope = x->stack[x->depth].nscope;
+			remember_sub(x);
 			return true;
 		}
 	}
@@ -1370,6 +1551,7 @@ static bool end_tag(struct xf *x)
 	if (x->nscope != x->stack[x->depth].nscope)
 		x->gen++;
 	x->nscope = x->stack[x->depth].nscope;
+	remember_sub(x);
 	return true;
 }
 
@@ -1461,6 +1643,9 @@ static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDoc
 	x->last_stamp = 0;
 	for (size_t i = 0; i < XF_TMPL; i++)
 		x->tmpl[i].gen = 0;
+	for (size_t i = 0; i < XF_SUB; i++)
+		x->sub[i].gen = 0;
+	x->taint = 0;
 	x->gen = xf_gen;
 	ok = parse(x);
 	xf_gen = x->gen + 1;
