@@ -236,6 +236,11 @@ void gw_doc_refresh(struct gw_doc *doc);
 /* Role detection (gongwen-rules.md §4). */
 void gw_detect_roles(struct gw_doc *doc);
 const char *gw_role_name(int role);
+/* The character summary gw_detect_roles gives p: returns its GW_C_* bits
+ * (the caller stores them in p->chars) and sets p->dunhao, apunct_lo,
+ * apunct_hi and cps. vector: eight characters at a time where the CPU has
+ * AVX2; false: one at a time (the reference; both give the same). */
+unsigned gw_para_chars(struct gw_para *p, bool vector);
 /* Heading label parsing: returns level 1..4 or 0; sets number / form ok. */
 int gw_parse_label(const uint32_t *p, size_t n, int *number, bool *ok, size_t *label_len);
 

@@ -14,6 +14,10 @@
  *   body: everything else, headings by their 序号.
  */
 #include <string.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define ROLES_AVX2 1
+#endif
 
 #include "gongwen/gongwen.h"
 #include "gongwen/rules_common.h"
@@ -603,10 +607,32 @@ other_char(struct mark_state *ms, const uint32_t *t, size_t n, size_t j)
 	return c;
 }
 
+static void mark_state_init(struct mark_state *ms)
+{
+	ms->pairs.depth = 0;
+	ms->pairs_bad = false;
+	ms->books = (struct fam_nest){0, 0, false};
+	ms->quotes = (struct fam_nest){0, 0, false};
+	ms->dunhao = 0;
+	ms->ap_lo = ms->ap_hi = 0;
+}
+
+/* Store what ms noted in p; returns c with GW_C_PAIRS_OK added when due. */
+static unsigned mark_state_done(const struct mark_state *ms, struct gw_para *p, unsigned c)
+{
+	if (!ms->pairs_bad && ms->pairs.depth == 0)
+		c |= GW_C_PAIRS_OK;
+	p->dunhao = ms->dunhao;
+	p->apunct_lo = ms->ap_lo;
+	p->apunct_hi = ms->ap_hi;
+	return c;
+}
+
 /* The GW_C_* summary of p's text; sets p's Bloom filter cps, its GW_DH_*
  * bits and its GW_C_APUNCT span. Most characters are Han and only need the
- * filter and the neighbour comparisons; the others go through other_char. */
-static unsigned para_chars(struct gw_para *p)
+ * filter and the neighbour comparisons; the others go through other_char.
+ * The reference for para_chars_avx2. */
+static unsigned para_chars_scalar(struct gw_para *p)
 {
 	const uint32_t *t = p->text.p;
 	size_t n = p->text.len;
@@ -616,12 +642,7 @@ static unsigned para_chars(struct gw_para *p)
 	struct mark_state ms;
 
 	memset(p->cps, 0, sizeof(p->cps));
-	ms.pairs.depth = 0;
-	ms.pairs_bad = false;
-	ms.books = (struct fam_nest){0, 0, false};
-	ms.quotes = (struct fam_nest){0, 0, false};
-	ms.dunhao = 0;
-	ms.ap_lo = ms.ap_hi = 0;
+	mark_state_init(&ms);
 	/* the first five characters: the neighbour tests look back only as
 	 * far as there are characters */
 	for (size_t j = 0; j < head; j++) {
@@ -660,12 +681,221 @@ static unsigned para_chars(struct gw_para *p)
 			continue;
 		c |= other_char(&ms, t, n, j);
 	}
-	if (!ms.pairs_bad && ms.pairs.depth == 0)
-		c |= GW_C_PAIRS_OK;
-	p->dunhao = ms.dunhao;
-	p->apunct_lo = ms.ap_lo;
-	p->apunct_hi = ms.ap_hi;
+	return mark_state_done(&ms, p, c);
+}
+
+#if defined(ROLES_AVX2)
+/* The repetition bits of t[q] (GW_C_ADJREP, _HANREP, _DOTREP, _WORDREP),
+ * looking back only as far as there are characters. */
+static inline __attribute__((always_inline)) unsigned rep_at(const uint32_t *t, size_t q)
+{
+	uint32_t ch = t[q];
+	unsigned c = 0;
+
+	if (q >= 1 && ch == t[q - 1])
+		c |= rep_bits(ch);
+	if (q >= 3 && ch == t[q - 2] && t[q - 1] == t[q - 3])
+		c |= GW_C_WORDREP;
+	if (q >= 5 && ch == t[q - 3] && t[q - 1] == t[q - 4] && t[q - 2] == t[q - 5])
+		c |= GW_C_WORDREP;
 	return c;
+}
+
+/* Stands for the characters before the text in the vectors of the first
+ * block: above every code point, so it equals no character. */
+#define ROLES_NO_CHAR 0xFFFFFFFFu
+
+/* The constants of block_avx2, read from memory by the instructions that
+ * use them (the calls in its loop would clobber registers holding them).
+ * A range test lo <= c <= hi is one signed comparison after adding
+ * 0x80000000 - lo: the range becomes the lowest values. */
+enum {
+	ROLES_K_HAN,
+	ROLES_K_HAN_END,
+	ROLES_K_DIG,
+	ROLES_K_DIG_END,
+	ROLES_K_NIAN,
+	ROLES_K_HASH,
+	ROLES_K_63,
+	ROLES_K_ONE64,
+	ROLES_K_COMMA,
+	ROLES_K_STOP,
+	ROLES_K_N
+};
+#define ROLES_K8(x)                                                                                \
+	{                                                                                          \
+		x, x, x, x, x, x, x, x                                                             \
+	}
+static const uint32_t roles_k[ROLES_K_N][8] __attribute__((aligned(32))) = {
+    [ROLES_K_HAN] = ROLES_K8(0x80000000u - 0x4E00),
+    [ROLES_K_HAN_END] = ROLES_K8(0x80000000u + (0x9FFF - 0x4E00) + 1),
+    [ROLES_K_DIG] = ROLES_K8(0x80000000u - '0'),
+    [ROLES_K_DIG_END] = ROLES_K8(0x80000000u + 10),
+    [ROLES_K_NIAN] = ROLES_K8(0x5E74),
+    [ROLES_K_HASH] = ROLES_K8(0x9E3779B1u),
+    [ROLES_K_63] = ROLES_K8(63),
+    [ROLES_K_ONE64] = {1, 0, 1, 0, 1, 0, 1, 0}, /* four 64-bit 1s */
+    [ROLES_K_COMMA] = ROLES_K8(0xFF0C),
+    [ROLES_K_STOP] = ROLES_K8(0x3002),
+};
+#undef ROLES_K8
+
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) __m256i
+roles_k_vec(int k)
+{
+	return _mm256_load_si256((const __m256i *)(const void *)roles_k[k]);
+}
+
+/* Lanes of v in [lo, hi] given roles_k bias = 0x80000000 - lo and
+ * end = 0x80000000 + hi - lo + 1 (exact for every 32-bit value). */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) __m256i
+in_range_avx2(__m256i v, int bias, int end)
+{
+	return _mm256_cmpgt_epi32(roles_k_vec(end), _mm256_add_epi32(v, roles_k_vec(bias)));
+}
+
+/* One block of eight characters t[j .. j + 8) for para_chars_avx2: v holds
+ * them, v1 v2 v3 the characters one, two and three before each (or
+ * ROLES_NO_CHAR before the text); only the lanes in valid count. Adds them
+ * to p's filter and returns their GW_C_* bits (other_char, in text order,
+ * for the characters the vector tests cannot settle). */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) unsigned
+block_avx2(uint64_t *cps, struct mark_state *ms, const uint32_t *t, size_t n, size_t j, __m256i v,
+	   __m256i v1, __m256i v2, __m256i v3, unsigned valid)
+{
+	__m256i rep =
+	    _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi32(v, v1), _mm256_cmpeq_epi32(v, v2)),
+			    _mm256_cmpeq_epi32(v, v3));
+	/* a Han character other than 年 needs nothing but the filter */
+	__m256i quiet_han = _mm256_andnot_si256(_mm256_cmpeq_epi32(v, roles_k_vec(ROLES_K_NIAN)),
+						in_range_avx2(v, ROLES_K_HAN, ROLES_K_HAN_END));
+	__m256i h = _mm256_srli_epi32(_mm256_mullo_epi32(v, roles_k_vec(ROLES_K_HASH)), 22);
+	__m256i sh = _mm256_and_si256(h, roles_k_vec(ROLES_K_63));
+	__m256i one = roles_k_vec(ROLES_K_ONE64);
+	uint32_t word[8];
+	uint64_t bit[8];
+	unsigned repm = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(rep)) & valid;
+	unsigned othm = ~(unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(quiet_han)) & valid;
+	unsigned c = 0;
+
+	_mm256_storeu_si256((__m256i *)(void *)word, _mm256_srli_epi32(h, 6));
+	_mm256_storeu_si256(
+	    (__m256i *)(void *)bit,
+	    _mm256_sllv_epi64(one, _mm256_cvtepu32_epi64(_mm256_castsi256_si128(sh))));
+	_mm256_storeu_si256(
+	    (__m256i *)(void *)(bit + 4),
+	    _mm256_sllv_epi64(one, _mm256_cvtepu32_epi64(_mm256_extracti128_si256(sh, 1))));
+	if (valid != 0xFF) {
+		for (unsigned k = 0; k < 8; k++) {
+			if (!((valid >> k) & 1))
+				bit[k] = 0;
+		}
+	}
+#pragma GCC unroll 8
+	for (unsigned k = 0; k < 8; k++)
+		cps[word[k]] |= bit[k];
+	while (repm != 0) {
+		c |= rep_at(t, j + (size_t)__builtin_ctz(repm));
+		repm &= repm - 1;
+	}
+	if (othm != 0) {
+		/* 0-9 add GW_C_DIGIT only; ， and 。 after a Han character
+		 * (no point mark) add nothing */
+		__m256i stop = _mm256_or_si256(_mm256_cmpeq_epi32(v, roles_k_vec(ROLES_K_COMMA)),
+					       _mm256_cmpeq_epi32(v, roles_k_vec(ROLES_K_STOP)));
+		__m256i dig = in_range_avx2(v, ROLES_K_DIG, ROLES_K_DIG_END);
+		__m256i han1 = in_range_avx2(v1, ROLES_K_HAN, ROLES_K_HAN_END);
+		unsigned digm = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(dig)) & othm;
+		unsigned quiet =
+		    (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(stop, han1)));
+
+		if (digm != 0)
+			c |= GW_C_DIGIT;
+		othm &= ~(digm | quiet);
+		while (othm != 0) {
+			c |= other_char(ms, t, n, j + (size_t)__builtin_ctz(othm));
+			othm &= othm - 1;
+		}
+	}
+	return c;
+}
+
+/* block_avx2 on the eight characters at b, which are t[j .. j + 8) or a
+ * padded copy of them, with the characters before them at b - 3 .. b - 1. */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) unsigned
+block_at_avx2(uint64_t *cps, struct mark_state *ms, const uint32_t *t, size_t n, size_t j,
+	      const uint32_t *b, unsigned valid)
+{
+	return block_avx2(cps, ms, t, n, j, _mm256_loadu_si256((const __m256i *)(const void *)b),
+			  _mm256_loadu_si256((const __m256i *)(const void *)(b - 1)),
+			  _mm256_loadu_si256((const __m256i *)(const void *)(b - 2)),
+			  _mm256_loadu_si256((const __m256i *)(const void *)(b - 3)), valid);
+}
+
+/* para_chars_scalar eight characters at a time. A text of at least 16
+ * characters: the first block takes the characters before each from its
+ * own vector (ROLES_NO_CHAR before the text), the middle ones load them,
+ * the last one overlaps the one before and counts only its new lanes. A
+ * shorter text is copied between ROLES_NO_CHARs first. */
+__attribute__((target("avx2"))) static unsigned para_chars_avx2(struct gw_para *p)
+{
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+	uint64_t *cps = p->cps;
+	const __m256i none = _mm256_set1_epi32((int)ROLES_NO_CHAR);
+	unsigned c;
+	struct mark_state ms;
+	size_t j;
+
+	memset(p->cps, 0, sizeof(p->cps));
+	mark_state_init(&ms);
+	if (n < 16) {
+		uint32_t buf[3 + 16];
+
+		_mm256_storeu_si256((__m256i *)(void *)buf, none);
+		_mm256_storeu_si256((__m256i *)(void *)(buf + 8), none);
+		_mm256_storeu_si256((__m256i *)(void *)(buf + 11), none);
+		for (size_t k = 0; k < n; k++)
+			buf[3 + k] = t[k];
+		c = 0;
+		for (j = 0; j < n; j += 8)
+			c |= block_at_avx2(cps, &ms, t, n, j, buf + 3 + j,
+					   n - j >= 8 ? 0xFFu : (1u << (n - j)) - 1);
+		return mark_state_done(&ms, p, c);
+	}
+	{
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)t);
+		/* lane k of vd: lane k - d of v, none below d */
+		__m256i v1 = _mm256_blend_epi32(
+		    _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 0, 1, 2, 3, 4, 5, 6)), none,
+		    0x01);
+		__m256i v2 = _mm256_blend_epi32(
+		    _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 0, 0, 1, 2, 3, 4, 5)), none,
+		    0x03);
+		__m256i v3 = _mm256_blend_epi32(
+		    _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 0, 0, 0, 1, 2, 3, 4)), none,
+		    0x07);
+
+		c = block_avx2(cps, &ms, t, n, 0, v, v1, v2, v3, 0xFF);
+	}
+	for (j = 8; j + 8 <= n; j += 8)
+		c |= block_at_avx2(cps, &ms, t, n, j, t + j, 0xFF);
+	if (j < n) /* lanes from j - (n - 8) on are new */
+		c |= block_at_avx2(cps, &ms, t, n, n - 8, t + n - 8,
+				   0xFFu & ~((1u << (j - (n - 8))) - 1));
+	return mark_state_done(&ms, p, c);
+}
+#endif
+
+unsigned gw_para_chars(struct gw_para *p, bool vector)
+{
+#if defined(ROLES_AVX2)
+	if (vector && __builtin_cpu_supports("avx2"))
+		return para_chars_avx2(p);
+#else
+	(void)vector;
+#endif
+	return para_chars_scalar(p);
 }
 
 void gw_detect_roles(struct gw_doc *doc)
@@ -690,7 +920,7 @@ void gw_detect_roles(struct gw_doc *doc)
 	for (size_t i = 0; i < n; i++) {
 		unsigned c = 0;
 
-		c = para_chars(&P[i]);
+		c = gw_para_chars(&P[i], true);
 		P[i].chars = c;
 		P[i].role = is_blank(&P[i].text) ? GW_ROLE_BLANK : -1;
 		P[i].level = 0;
