@@ -58,14 +58,6 @@ static bool is_blank(const struct ustr *u)
 	return true;
 }
 
-static bool re_match_range(const char *pat, const uint32_t *p, size_t a, size_t b)
-{
-	size_t s;
-	size_t e;
-
-	return text_re_search(text_re_get(pat), p + a, b - a, 0, &s, &e, NULL, 0);
-}
-
 /* A superset of the characters PCRE2's \s matches (with PCRE2_UCP): the
  * guards below let a pattern run whenever \s might match. */
 static bool maybe_re_space(uint32_t c)
@@ -80,6 +72,308 @@ static size_t skip_maybe_space(const uint32_t *p, size_t n, size_t k)
 	while (k < n && maybe_re_space(p[k]))
 		k++;
 	return k;
+}
+
+/* A superset of the characters that end a line under any of PCRE2's
+ * newline conventions (LF, CR, CRLF, ANY, ANYCRLF, NUL): where "." may not
+ * match and before which "$" may match at the end of the text. */
+static bool maybe_newline(uint32_t c)
+{
+	return c < 0x20 || c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+/* 0-9 */
+static bool is_ascii_digit(uint32_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* 一 to 十 */
+static bool is_cn_digit10(uint32_t c)
+{
+	return gw_is_cn_digit19(c) || c == 0x5341;
+}
+
+/* [0-9０-９] */
+static bool is_any_digit(uint32_t c)
+{
+	return is_ascii_digit(c) || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+const char *const gw_role_patterns[GW_RP_N] = {
+    [GW_RP_DOCNO] = "^\\S.{0,24}?[0-9０-９〇零一二三四五六七八九十]+\\s*号$",
+    [GW_RP_SPACES] = "\\s{2,}",
+    [GW_RP_COPYNO] = "^[0-9]{3,6}$",
+    [GW_RP_SECRET] = "^(绝|机|秘)\\s*密(★.*)?$",
+    [GW_RP_URGENCY] = "^(特\\s*急|加\\s*急|特\\s*提|平\\s*急|急\\s*件)$",
+    [GW_RP_CC] = "^抄\\s*送\\s*[:：]?",
+    [GW_RP_PRINT] = "印发$",
+    [GW_RP_ATTEND] = "^(出席|请假|列席)\\s*[:：]",
+    [GW_RP_NOTE] = "^[（(].*[)）]$",
+    [GW_RP_DATE] = "^([0-9０-９]{2,4}|[〇零○Ｏ一二三四五六七八九]{2,4})\\s*(年|[-./／])\\s*"
+		   "([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*(月|[-./／])\\s*"
+		   "([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*日?$",
+    [GW_RP_ATT] = "^附\\s*件\\s*[:：]",
+    [GW_RP_ATT_ITEM] = "^[0-9]{1,2}\\s*[.．、]",
+    [GW_RP_END_PUNCT] = "[。：:；;，,]$",
+};
+
+/* The deciders of gw_role_match: 1 the pattern matches p[0..n), 0 it does
+ * not, -1 PCRE2 must tell (a character that may be \s or a newline stands
+ * where the answer depends on it). Every character that is not
+ * maybe_re_space is neither \s nor a newline. */
+
+/* ^\S.{0,24}?[0-9０-９〇零一二三四五六七八九十]+\s*号$ */
+static bool docno_digit(uint32_t c)
+{
+	return is_any_digit(c) || c == 0x3007 || c == 0x96F6 || is_cn_digit10(c);
+}
+
+static int docno_decide(const uint32_t *p, size_t n)
+{
+	size_t k = n - 1; /* 号, unless a final newline follows it */
+	size_t r;
+	size_t st;
+
+	if (n == 0)
+		return 0;
+	if (p[k] != 0x53F7)
+		return (n >= 2 && p[n - 2] == 0x53F7) || (n >= 3 && p[n - 3] == 0x53F7) ? -1 : 0;
+	if (k < 2) /* \S, a digit and 号 at least */
+		return 0;
+	if (maybe_re_space(p[0]) || maybe_re_space(p[k - 1]))
+		return -1;
+	/* no \s before 号: the digits end there; they start at r at the
+	 * earliest, and not before 1 (after the \S) */
+	r = k;
+	while (r > 0 && docno_digit(p[r - 1]))
+		r--;
+	st = r > 1 ? r : 1;
+	if (r == k || st >= k || st - 1 > 24)
+		return 0;
+	for (size_t i = 1; i < st; i++) {
+		if (maybe_re_space(p[i]))
+			return -1;
+	}
+	return 1;
+}
+
+/* \s{2,}: two characters in a row that may be \s */
+static int spaces_decide(const uint32_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (maybe_re_space(p[i]) && maybe_re_space(p[i + 1]))
+			return -1;
+	}
+	return 0;
+}
+
+/* ^[0-9]{3,6}$ */
+static int copyno_decide(const uint32_t *p, size_t n)
+{
+	size_t r = 0;
+
+	while (r < n && is_ascii_digit(p[r]))
+		r++;
+	if (r < 3 || r > 6)
+		return 0;
+	if (r == n)
+		return 1;
+	return n - r <= 2 ? -1 : 0;
+}
+
+/* ^抄\s*送, ^附\s*件\s*[:：], ^(出席|请假|列席)\s*[:：]: after the head
+ * p[0..h), the characters c1 (and c2 when not 0) follow, each after what
+ * may be \s: 1 with nothing in between, 0 when a character other than the
+ * one wanted comes first. */
+static int head_then_decide(const uint32_t *p, size_t n, size_t h, uint32_t c1, uint32_t c1b,
+			    bool two)
+{
+	size_t j = skip_maybe_space(p, n, h);
+	size_t k;
+
+	if (j >= n || !(p[j] == c1 || p[j] == c1b))
+		return 0;
+	if (!two)
+		return j == h ? 1 : -1;
+	k = skip_maybe_space(p, n, j + 1);
+	if (k >= n || !(p[k] == ':' || p[k] == 0xFF1A))
+		return 0;
+	return j == h && k == j + 1 ? 1 : -1;
+}
+
+/* ^[（(].*[)）]$ */
+static int note_decide(const uint32_t *p, size_t n)
+{
+	if (n == 0 || !(p[0] == 0xFF08 || p[0] == '('))
+		return 0;
+	if (p[n - 1] == 0xFF09 || p[n - 1] == ')') {
+		for (size_t i = 1; i + 1 < n; i++) {
+			if (maybe_newline(p[i]))
+				return -1;
+		}
+		return 1;
+	}
+	return maybe_newline(p[n - 1]) ? -1 : 0;
+}
+
+/* 〇零○Ｏ一二三四五六七八九 */
+static bool date_cn_year_digit(uint32_t c)
+{
+	return c == 0x3007 || c == 0x96F6 || c == 0x25CB || c == 0xFF2F || gw_is_cn_digit19(c);
+}
+
+/* 年 or 月 (mark), or one of -./／ */
+static bool date_sep(uint32_t c, uint32_t mark)
+{
+	return c == mark || c == '-' || c == '.' || c == '/' || c == 0xFF0F;
+}
+
+static size_t run_from(const uint32_t *p, size_t n, size_t i, bool (*is)(uint32_t))
+{
+	size_t j = i;
+
+	while (j < n && is(p[j]))
+		j++;
+	return j - i;
+}
+
+/* ([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}) at p[i] followed by
+ * date_sep(mark) (0: end of text or 日 at the end): the index after
+ * it, or 0 when it does not match. Each class is disjoint from the
+ * others and from what follows it, so each run must be taken whole. */
+static size_t date_part(const uint32_t *p, size_t n, size_t i, uint32_t mark)
+{
+	size_t r = run_from(p, n, i, is_any_digit);
+
+	if (r == 0) {
+		r = run_from(p, n, i, is_cn_digit10);
+		if (r == 0 || r > 3)
+			return 0;
+	} else if (r > 2) {
+		return 0;
+	}
+	i += r;
+	if (mark == 0)
+		return i == n || (i + 1 == n && p[i] == 0x65E5) ? n : 0;
+	return i < n && date_sep(p[i], mark) ? i + 1 : 0;
+}
+
+/* gw_role_patterns[GW_RP_DATE]: without a character that may be \s or a
+ * newline, every \s* is empty and "$" is the end, and the pattern is the
+ * plain sequence date_part checks. */
+static int date_decide(const uint32_t *p, size_t n)
+{
+	size_t r;
+	size_t i;
+
+	for (size_t k = 0; k < n; k++) {
+		if (maybe_re_space(p[k]))
+			return -1;
+	}
+	r = run_from(p, n, 0, is_any_digit);
+	if (r == 0)
+		r = run_from(p, n, 0, date_cn_year_digit);
+	if (r < 2 || r > 4 || r >= n || !date_sep(p[r], 0x5E74))
+		return 0;
+	i = date_part(p, n, r + 1, 0x6708);
+	return i > 0 && date_part(p, n, i, 0) == n;
+}
+
+/* ^[0-9]{1,2}\s*[.．、] */
+static int att_item_decide(const uint32_t *p, size_t n)
+{
+	size_t r = run_from(p, n, 0, is_ascii_digit);
+	size_t j;
+
+	if (r == 0 || r > 2)
+		return 0;
+	j = skip_maybe_space(p, n, r);
+	if (j >= n || !(p[j] == '.' || p[j] == 0xFF0E || p[j] == 0x3001))
+		return 0;
+	return j == r ? 1 : -1;
+}
+
+/* 。：:；;，, */
+static bool end_punct(uint32_t c)
+{
+	return c == 0x3002 || c == 0xFF1A || c == ':' || c == 0xFF1B || c == ';' || c == 0xFF0C ||
+	       c == ',';
+}
+
+static inline int role_decide(int k, const uint32_t *p, size_t n)
+{
+	switch (k) {
+	case GW_RP_DOCNO:
+		return docno_decide(p, n);
+	case GW_RP_SPACES:
+		return spaces_decide(p, n);
+	case GW_RP_COPYNO:
+		return copyno_decide(p, n);
+	case GW_RP_SECRET: /* 绝 机 秘 */
+		return n > 0 && (p[0] == 0x7EDD || p[0] == 0x673A || p[0] == 0x79D8) ? -1 : 0;
+	case GW_RP_URGENCY: /* 特 加 平 急 */
+		return n > 0 && (p[0] == 0x7279 || p[0] == 0x52A0 || p[0] == 0x5E73 ||
+				 p[0] == 0x6025)
+			   ? -1
+			   : 0;
+	case GW_RP_CC: /* 抄 送 */
+		return n > 0 && p[0] == 0x6284 ? head_then_decide(p, n, 1, 0x9001, 0x9001, false)
+					       : 0;
+	case GW_RP_PRINT: /* 印发 at the end, or before a final newline */
+		if (n >= 2 && p[n - 2] == 0x5370 && p[n - 1] == 0x53D1)
+			return 1;
+		return (n >= 3 && p[n - 3] == 0x5370 && p[n - 2] == 0x53D1) ||
+			       (n >= 4 && p[n - 4] == 0x5370 && p[n - 3] == 0x53D1)
+			   ? -1
+			   : 0;
+	case GW_RP_ATTEND: /* 出席 请假 列席 */
+		if (n < 2 ||
+		    !((p[0] == 0x51FA && p[1] == 0x5E2D) || (p[0] == 0x8BF7 && p[1] == 0x5047) ||
+		      (p[0] == 0x5217 && p[1] == 0x5E2D)))
+			return 0;
+		return head_then_decide(p, n, 2, ':', 0xFF1A, false);
+	case GW_RP_NOTE:
+		return note_decide(p, n);
+	case GW_RP_DATE:
+		return date_decide(p, n);
+	case GW_RP_ATT: /* 附 件 */
+		return n > 0 && p[0] == 0x9644 ? head_then_decide(p, n, 1, 0x4EF6, 0x4EF6, true)
+					       : 0;
+	case GW_RP_ATT_ITEM:
+		return att_item_decide(p, n);
+	case GW_RP_END_PUNCT:
+		if (n == 0)
+			return 0;
+		if (end_punct(p[n - 1]))
+			return 1;
+		return maybe_newline(p[n - 1]) ? -1 : 0;
+	default:
+		return -1;
+	}
+}
+
+/* gw_role_match (inlined where k is a constant: the switch folds away) */
+static inline bool role_match(int k, const uint32_t *p, size_t n)
+{
+	int r = role_decide(k, p, n);
+	size_t s;
+	size_t e;
+
+	if (r >= 0)
+		return r == 1;
+	return text_re_search(text_re_get(gw_role_patterns[k]), p, n, 0, &s, &e, NULL, 0);
+}
+
+bool gw_role_match(int k, const uint32_t *p, size_t n)
+{
+	return role_match(k, p, n);
+}
+
+/* role_match on p[a..b) */
+static inline bool role_match_range(int k, const uint32_t *p, size_t a, size_t b)
+{
+	return role_match(k, p + a, b - a);
 }
 
 /* Is c one of the label separators the label patterns accept after a
@@ -101,11 +395,6 @@ static bool is_cn_one_to_ten(uint32_t c)
 {
 	return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
 	       c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D || c == 0x5341;
-}
-
-static bool is_ascii_digit(uint32_t c)
-{
-	return c >= '0' && c <= '9';
 }
 
 /* Length of the run of characters with is(c) at the start of p[0..n), at
@@ -297,7 +586,9 @@ static size_t docno_head_end(const struct ustr *u)
 			break;
 		}
 	}
-	if (text_re_search(text_re_get("\\s{2,}"), u->p, end, 0, &s, &e, NULL, 0))
+	if (spaces_decide(u->p, end) != 0 &&
+	    text_re_search(text_re_get(gw_role_patterns[GW_RP_SPACES]), u->p, end, 0, &s, &e, NULL,
+			   0))
 		end = s;
 	return end;
 }
@@ -311,14 +602,8 @@ static bool looks_like_docno(const struct ustr *u)
 		a++;
 	while (end > a && text_is_ws(u->p[end - 1]))
 		end--;
-	return re_match_range("^\\S.{0,24}?[0-9０-９〇零一二三四五六七八九十]+\\s*号$", u->p, a,
-			      end);
+	return role_match_range(GW_RP_DOCNO, u->p, a, end);
 }
-
-static const char *const date_lenient =
-    "^([0-9０-９]{2,4}|[〇零○Ｏ一二三四五六七八九]{2,4})\\s*(年|[-./／])\\s*"
-    "([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*(月|[-./／])\\s*"
-    "([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*日?$";
 
 static void detect_doc_type(struct gw_doc *doc)
 {
@@ -355,12 +640,11 @@ static void classify_mark(struct gw_para *p)
 	size_t b;
 
 	strip_ws(&p->text, &a, &b);
-	if (re_match_range("^[0-9]{3,6}$", p->text.p, a, b))
+	if (role_match_range(GW_RP_COPYNO, p->text.p, a, b))
 		p->role = GW_ROLE_COPYNO;
-	else if (re_match_range("^(绝|机|秘)\\s*密(★.*)?$", p->text.p, a, b))
+	else if (role_match_range(GW_RP_SECRET, p->text.p, a, b))
 		p->role = GW_ROLE_SECRET;
-	else if (re_match_range("^(特\\s*急|加\\s*急|特\\s*提|平\\s*急|急\\s*件)$", p->text.p, a,
-				b))
+	else if (role_match_range(GW_RP_URGENCY, p->text.p, a, b))
 		p->role = GW_ROLE_URGENCY;
 }
 
@@ -430,12 +714,6 @@ static unsigned nian_bits(uint32_t b)
 	else if (b == 0x3007 || b == 0x96F6 || text_cn_digit(b) >= 1)
 		c |= GW_C_NIAN_CN;
 	return c;
-}
-
-/* 一 to 十 */
-static bool is_cn_digit10(uint32_t c)
-{
-	return gw_is_cn_digit19(c) || c == 0x5341;
 }
 
 /* GW_C_NIAN_MIX and GW_C_NIAN_ZERO of the 年 at t[j] (j >= 1). */
@@ -977,7 +1255,6 @@ void gw_detect_roles(struct gw_doc *doc)
 		size_t a;
 		size_t b;
 		uint32_t c0;
-		bool ends_fa;
 
 		if (i < body_start)
 			continue;
@@ -985,17 +1262,12 @@ void gw_detect_roles(struct gw_doc *doc)
 		if (b == a)
 			continue; /* none of the patterns matches an empty range */
 		c0 = P[i].text.p[a];
-		/* 印发$: a 发 at the end or before a final newline (at most two
-		 * code points, whatever PCRE2's newline convention) */
-		ends_fa = P[i].text.p[b - 1] == 0x53D1 ||
-			  (b - a >= 2 && P[i].text.p[b - 2] == 0x53D1) ||
-			  (b - a >= 3 && P[i].text.p[b - 3] == 0x53D1);
-		if (c0 == 0x6284 && re_match_range("^抄\\s*送\\s*[:：]?", P[i].text.p, a, b)) {
+		if (c0 == 0x6284 && role_match_range(GW_RP_CC, P[i].text.p, a, b)) {
 			P[i].role = GW_ROLE_CC;
-		} else if (ends_fa && re_match_range("印发$", P[i].text.p, a, b) && b - a < 60) {
+		} else if (b - a < 60 && role_match_range(GW_RP_PRINT, P[i].text.p, a, b)) {
 			P[i].role = GW_ROLE_PRINT;
 		} else if ((c0 == 0x51FA || c0 == 0x8BF7 || c0 == 0x5217) &&
-			   re_match_range("^(出席|请假|列席)\\s*[:：]", P[i].text.p, a, b)) {
+			   role_match_range(GW_RP_ATTEND, P[i].text.p, a, b)) {
 			P[i].role = GW_ROLE_ATTEND;
 		} else {
 			continue;
@@ -1014,7 +1286,7 @@ void gw_detect_roles(struct gw_doc *doc)
 		size_t i = cand[ncand - 1];
 
 		strip_ws(&P[i].text, &a, &b);
-		if (!re_match_range("^[（(].*[)）]$", P[i].text.p, a, b))
+		if (!role_match_range(GW_RP_NOTE, P[i].text.p, a, b))
 			break;
 		notes[nnotes++] = i;
 		ncand--;
@@ -1026,7 +1298,7 @@ void gw_detect_roles(struct gw_doc *doc)
 		size_t b;
 
 		strip_ws(&P[i].text, &a, &b);
-		if (re_match_range(date_lenient, P[i].text.p, a, b)) {
+		if (role_match_range(GW_RP_DATE, P[i].text.p, a, b)) {
 			ncand--;
 			P[i].role = GW_ROLE_DATE;
 			doc->date = (long)i;
@@ -1042,7 +1314,7 @@ void gw_detect_roles(struct gw_doc *doc)
 
 				strip_ws(t, &a, &b);
 				if (b - a <= 30 && b > a &&
-				    !text_re_has("[。：:；;，,]$", t->p + a, b - a) &&
+				    !role_match_range(GW_RP_END_PUNCT, t->p, a, b) &&
 				    gw_parse_label(t->p + a, b - a, &num, &ok, &ll) == 0) {
 					P[s].role = GW_ROLE_SIG;
 					doc->sig = (long)s;
@@ -1060,7 +1332,7 @@ void gw_detect_roles(struct gw_doc *doc)
 
 		strip_ws(&P[i].text, &a, &b);
 		if (b > a && P[i].text.p[a] == 0x9644 && /* 附 */
-		    re_match_range("^附\\s*件\\s*[:：]", P[i].text.p, a, b)) {
+		    role_match_range(GW_RP_ATT, P[i].text.p, a, b)) {
 			att_first = (long)i;
 			break;
 		}
@@ -1074,7 +1346,7 @@ void gw_detect_roles(struct gw_doc *doc)
 			size_t b;
 
 			strip_ws(&P[j].text, &a, &b);
-			if (!re_match_range("^[0-9]{1,2}\\s*[.．、]", P[j].text.p, a, b))
+			if (!role_match_range(GW_RP_ATT_ITEM, P[j].text.p, a, b))
 				break;
 			P[j].role = GW_ROLE_ATT;
 			j++;
