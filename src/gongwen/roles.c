@@ -60,14 +60,14 @@ static bool is_blank(const struct ustr *u)
 
 /* A superset of the characters PCRE2's \s matches (with PCRE2_UCP): the
  * guards below let a pattern run whenever \s might match. */
-static bool maybe_re_space(uint32_t c)
+static inline bool maybe_re_space(uint32_t c)
 {
 	return c <= 0x20 || (c >= 0x85 && c <= 0xA0) || c == 0x1680 || c == 0x180E ||
 	       (c >= 0x2000 && c <= 0x205F) || c == 0x3000;
 }
 
 /* Index of the first character at or after k that cannot be \s (n if none). */
-static size_t skip_maybe_space(const uint32_t *p, size_t n, size_t k)
+static inline size_t skip_maybe_space(const uint32_t *p, size_t n, size_t k)
 {
 	while (k < n && maybe_re_space(p[k]))
 		k++;
@@ -391,7 +391,7 @@ static bool dot_sep(uint32_t c)
 }
 
 /* 一 二 三 四 五 六 七 八 九 十 */
-static bool is_cn_one_to_ten(uint32_t c)
+static inline bool is_cn_one_to_ten(uint32_t c)
 {
 	return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
 	       c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D || c == 0x5341;
@@ -399,7 +399,9 @@ static bool is_cn_one_to_ten(uint32_t c)
 
 /* Length of the run of characters with is(c) at the start of p[0..n), at
  * most max + 1 (one more than a pattern's {1,max} accepts). */
-static size_t run_len(const uint32_t *p, size_t n, bool (*is)(uint32_t), size_t max)
+/* (inlined, so that is() is too) */
+static inline __attribute__((always_inline)) size_t run_len(const uint32_t *p, size_t n,
+							    bool (*is)(uint32_t), size_t max)
 {
 	size_t r = 0;
 
@@ -711,7 +713,7 @@ static unsigned nian_bits(uint32_t b)
 		c |= GW_C_NIAN_DIG;
 	else if (b == 'O' || b == 0xFF10)
 		c |= GW_C_NIAN_OTH;
-	else if (b == 0x3007 || b == 0x96F6 || text_cn_digit(b) >= 1)
+	else if (b == 0x3007 || b == 0x96F6 || is_cn_digit10(b)) /* text_cn_digit(b) >= 1 */
 		c |= GW_C_NIAN_CN;
 	return c;
 }
@@ -817,13 +819,13 @@ static unsigned nest_bits(struct fam_nest *books, struct fam_nest *quotes, uint3
 {
 	static const uint32_t book_fam[4] = {0x300A, 0x300B, 0x3008, 0x3009};
 	static const uint32_t quote_fam[4] = {0x201C, 0x201D, 0x2018, 0x2019};
-	unsigned c = 0;
 
-	if (fam_feed(books, ch, book_fam))
-		c |= GW_C_NEST_BOOK;
-	if (fam_feed(quotes, ch, quote_fam))
-		c |= GW_C_NEST_QUOTE;
-	return c;
+	/* each family reads only its own marks: 《》〈〉 and “”‘’ */
+	if (ch - 0x3008 <= 0x300B - 0x3008)
+		return fam_feed(books, ch, book_fam) ? GW_C_NEST_BOOK : 0;
+	if (ch - 0x2018 <= 0x201D - 0x2018)
+		return fam_feed(quotes, ch, quote_fam) ? GW_C_NEST_QUOTE : 0;
+	return 0;
 }
 
 /* The GW_DH_* bits of the 、 at t[k] (n characters). */
@@ -835,6 +837,11 @@ static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
 	uint32_t a = has_a ? t[k + 1] : 0;
 	unsigned c = 0;
 
+	/* Between two Han characters, as most are: every bit wants b to be
+	 * 一 to 十, 先, 次 or no Han character, or a to be 等 or below U+3001 */
+	if (b - 0x4E00 <= 0x9FFF - 0x4E00 && !is_cn_digit10(b) && b != 0x5148 && b != 0x6B21 &&
+	    (!has_a || (a >= 0x3001 && a != 0x7B49)))
+		return 0;
 	if (enumerator_dunhao(t, n, k)) /* GW-BODY-015: 第一、 首先、 其次、 */
 		c |= GW_DH_ORDINAL;
 	if (has_b && has_a && gw_is_cn_digit19(b) && gw_is_cn_digit19(a)) /* GW-PUNC-009 */
