@@ -1003,6 +1003,8 @@ enum {
 	ROLES_K_HASH,
 	ROLES_K_63,
 	ROLES_K_ONE64,
+	ROLES_K_ONE32,
+	ROLES_K_LANE,
 	ROLES_K_COMMA,
 	ROLES_K_STOP,
 	ROLES_K_N
@@ -1020,62 +1022,71 @@ static const uint32_t roles_k[ROLES_K_N][8] __attribute__((aligned(32))) = {
     [ROLES_K_HASH] = ROLES_K8(0x9E3779B1u),
     [ROLES_K_63] = ROLES_K8(63),
     [ROLES_K_ONE64] = {1, 0, 1, 0, 1, 0, 1, 0}, /* four 64-bit 1s */
+    [ROLES_K_ONE32] = ROLES_K8(1),
+    [ROLES_K_LANE] = {0, 1, 2, 3, 4, 5, 6, 7},
     [ROLES_K_COMMA] = ROLES_K8(0xFF0C),
     [ROLES_K_STOP] = ROLES_K8(0x3002),
 };
 #undef ROLES_K8
 
-__attribute__((target("avx2"))) static inline __attribute__((always_inline)) __m256i
-roles_k_vec(int k)
+/* The constants of para_chars_avx2, an opaque pointer to roles_k: with
+ * their values hidden, the compiler has the instructions read them from
+ * memory rather than build each one anew after every call in the loop. */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) const __m256i *
+roles_k_hidden(void)
 {
-	return _mm256_load_si256((const __m256i *)(const void *)roles_k[k]);
+	const __m256i *kv = (const __m256i *)(const void *)roles_k;
+
+	__asm__("" : "+r"(kv));
+	return kv;
 }
 
 /* Lanes of v in [lo, hi] given roles_k bias = 0x80000000 - lo and
  * end = 0x80000000 + hi - lo + 1 (exact for every 32-bit value). */
 __attribute__((target("avx2"))) static inline __attribute__((always_inline)) __m256i
-in_range_avx2(__m256i v, int bias, int end)
+in_range_avx2(const __m256i *kv, __m256i v, int bias, int end)
 {
-	return _mm256_cmpgt_epi32(roles_k_vec(end), _mm256_add_epi32(v, roles_k_vec(bias)));
+	return _mm256_cmpgt_epi32(kv[end], _mm256_add_epi32(v, kv[bias]));
 }
 
 /* One block of eight characters t[j .. j + 8) for para_chars_avx2: v holds
  * them, v1 v2 v3 the characters one, two and three before each (or
- * ROLES_NO_CHAR before the text); only the lanes in valid count. Adds them
+ * ROLES_NO_CHAR before the text); only the lanes in valid count, and the
+ * lanes in pad hold ROLES_NO_CHAR, no character. Adds the characters
  * to p's filter and returns their GW_C_* bits (other_char, in text order,
  * for the characters the vector tests cannot settle). */
 __attribute__((target("avx2"))) static inline __attribute__((always_inline)) unsigned
-block_avx2(uint64_t *cps, struct mark_state *ms, const uint32_t *t, size_t n, size_t j, __m256i v,
-	   __m256i v1, __m256i v2, __m256i v3, unsigned valid)
+block_avx2(const __m256i *kv, uint64_t *cps, struct mark_state *ms, const uint32_t *t, size_t n,
+	   size_t j, __m256i v, __m256i v1, __m256i v2, __m256i v3, unsigned valid, unsigned pad)
 {
 	__m256i rep =
 	    _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi32(v, v1), _mm256_cmpeq_epi32(v, v2)),
 			    _mm256_cmpeq_epi32(v, v3));
 	/* a Han character other than 年 needs nothing but the filter */
-	__m256i quiet_han = _mm256_andnot_si256(_mm256_cmpeq_epi32(v, roles_k_vec(ROLES_K_NIAN)),
-						in_range_avx2(v, ROLES_K_HAN, ROLES_K_HAN_END));
-	__m256i h = _mm256_srli_epi32(_mm256_mullo_epi32(v, roles_k_vec(ROLES_K_HASH)), 22);
-	__m256i sh = _mm256_and_si256(h, roles_k_vec(ROLES_K_63));
-	__m256i one = roles_k_vec(ROLES_K_ONE64);
+	__m256i quiet_han = _mm256_andnot_si256(_mm256_cmpeq_epi32(v, kv[ROLES_K_NIAN]),
+						in_range_avx2(kv, v, ROLES_K_HAN, ROLES_K_HAN_END));
+	__m256i h = _mm256_srli_epi32(_mm256_mullo_epi32(v, kv[ROLES_K_HASH]), 22);
+	__m256i sh = _mm256_and_si256(h, kv[ROLES_K_63]);
+	__m256i one = kv[ROLES_K_ONE64];
+	/* a shift by 64 or more leaves no bit: none for the lanes in pad */
+	__m256i no_bit = _mm256_slli_epi32(
+	    _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32((int)pad), kv[ROLES_K_LANE]),
+			     kv[ROLES_K_ONE32]),
+	    6);
 	uint32_t word[8];
 	uint64_t bit[8];
 	unsigned repm = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(rep)) & valid;
 	unsigned othm = ~(unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(quiet_han)) & valid;
 	unsigned c = 0;
+	__m256i shp = pad != 0 ? _mm256_or_si256(sh, no_bit) : sh;
 
 	_mm256_storeu_si256((__m256i *)(void *)word, _mm256_srli_epi32(h, 6));
 	_mm256_storeu_si256(
 	    (__m256i *)(void *)bit,
-	    _mm256_sllv_epi64(one, _mm256_cvtepu32_epi64(_mm256_castsi256_si128(sh))));
+	    _mm256_sllv_epi64(one, _mm256_cvtepu32_epi64(_mm256_castsi256_si128(shp))));
 	_mm256_storeu_si256(
 	    (__m256i *)(void *)(bit + 4),
-	    _mm256_sllv_epi64(one, _mm256_cvtepu32_epi64(_mm256_extracti128_si256(sh, 1))));
-	if (valid != 0xFF) {
-		for (unsigned k = 0; k < 8; k++) {
-			if (!((valid >> k) & 1))
-				bit[k] = 0;
-		}
-	}
+	    _mm256_sllv_epi64(one, _mm256_cvtepu32_epi64(_mm256_extracti128_si256(shp, 1))));
 #pragma GCC unroll 8
 	for (unsigned k = 0; k < 8; k++)
 		cps[word[k]] |= bit[k];
@@ -1086,10 +1097,10 @@ block_avx2(uint64_t *cps, struct mark_state *ms, const uint32_t *t, size_t n, si
 	if (othm != 0) {
 		/* 0-9 add GW_C_DIGIT only; ， and 。 after a Han character
 		 * (no point mark) add nothing */
-		__m256i stop = _mm256_or_si256(_mm256_cmpeq_epi32(v, roles_k_vec(ROLES_K_COMMA)),
-					       _mm256_cmpeq_epi32(v, roles_k_vec(ROLES_K_STOP)));
-		__m256i dig = in_range_avx2(v, ROLES_K_DIG, ROLES_K_DIG_END);
-		__m256i han1 = in_range_avx2(v1, ROLES_K_HAN, ROLES_K_HAN_END);
+		__m256i stop = _mm256_or_si256(_mm256_cmpeq_epi32(v, kv[ROLES_K_COMMA]),
+					       _mm256_cmpeq_epi32(v, kv[ROLES_K_STOP]));
+		__m256i dig = in_range_avx2(kv, v, ROLES_K_DIG, ROLES_K_DIG_END);
+		__m256i han1 = in_range_avx2(kv, v1, ROLES_K_HAN, ROLES_K_HAN_END);
 		unsigned digm = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(dig)) & othm;
 		unsigned quiet =
 		    (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(stop, han1)));
@@ -1108,13 +1119,14 @@ block_avx2(uint64_t *cps, struct mark_state *ms, const uint32_t *t, size_t n, si
 /* block_avx2 on the eight characters at b, which are t[j .. j + 8) or a
  * padded copy of them, with the characters before them at b - 3 .. b - 1. */
 __attribute__((target("avx2"))) static inline __attribute__((always_inline)) unsigned
-block_at_avx2(uint64_t *cps, struct mark_state *ms, const uint32_t *t, size_t n, size_t j,
-	      const uint32_t *b, unsigned valid)
+block_at_avx2(const __m256i *kv, uint64_t *cps, struct mark_state *ms, const uint32_t *t, size_t n,
+	      size_t j, const uint32_t *b, unsigned valid, unsigned pad)
 {
-	return block_avx2(cps, ms, t, n, j, _mm256_loadu_si256((const __m256i *)(const void *)b),
+	return block_avx2(kv, cps, ms, t, n, j,
+			  _mm256_loadu_si256((const __m256i *)(const void *)b),
 			  _mm256_loadu_si256((const __m256i *)(const void *)(b - 1)),
 			  _mm256_loadu_si256((const __m256i *)(const void *)(b - 2)),
-			  _mm256_loadu_si256((const __m256i *)(const void *)(b - 3)), valid);
+			  _mm256_loadu_si256((const __m256i *)(const void *)(b - 3)), valid, pad);
 }
 
 /* para_chars_scalar eight characters at a time. A text of at least 16
@@ -1127,12 +1139,14 @@ __attribute__((target("avx2"))) static unsigned para_chars_avx2(struct gw_para *
 	const uint32_t *t = p->text.p;
 	size_t n = p->text.len;
 	uint64_t *cps = p->cps;
+	const __m256i *kv = roles_k_hidden();
 	const __m256i none = _mm256_set1_epi32((int)ROLES_NO_CHAR);
 	unsigned c;
 	struct mark_state ms;
 	size_t j;
 
-	memset(p->cps, 0, sizeof(p->cps));
+	for (size_t q = 0; q < ARRAY_LEN(p->cps); q += 4)
+		_mm256_storeu_si256((__m256i *)(void *)(p->cps + q), _mm256_setzero_si256());
 	mark_state_init(&ms);
 	if (n < 16) {
 		uint32_t buf[3 + 16];
@@ -1143,9 +1157,12 @@ __attribute__((target("avx2"))) static unsigned para_chars_avx2(struct gw_para *
 		for (size_t k = 0; k < n; k++)
 			buf[3 + k] = t[k];
 		c = 0;
-		for (j = 0; j < n; j += 8)
-			c |= block_at_avx2(cps, &ms, t, n, j, buf + 3 + j,
-					   n - j >= 8 ? 0xFFu : (1u << (n - j)) - 1);
+		for (j = 0; j < n; j += 8) {
+			unsigned valid = n - j >= 8 ? 0xFFu : (1u << (n - j)) - 1;
+
+			c |=
+			    block_at_avx2(kv, cps, &ms, t, n, j, buf + 3 + j, valid, ~valid & 0xFF);
+		}
 		return mark_state_done(&ms, p, c);
 	}
 	{
@@ -1161,13 +1178,13 @@ __attribute__((target("avx2"))) static unsigned para_chars_avx2(struct gw_para *
 		    _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 0, 0, 0, 1, 2, 3, 4)), none,
 		    0x07);
 
-		c = block_avx2(cps, &ms, t, n, 0, v, v1, v2, v3, 0xFF);
+		c = block_avx2(kv, cps, &ms, t, n, 0, v, v1, v2, v3, 0xFF, 0);
 	}
 	for (j = 8; j + 8 <= n; j += 8)
-		c |= block_at_avx2(cps, &ms, t, n, j, t + j, 0xFF);
-	if (j < n) /* lanes from j - (n - 8) on are new */
-		c |= block_at_avx2(cps, &ms, t, n, n - 8, t + n - 8,
-				   0xFFu & ~((1u << (j - (n - 8))) - 1));
+		c |= block_at_avx2(kv, cps, &ms, t, n, j, t + j, 0xFF, 0);
+	if (j < n) /* lanes from j - (n - 8) on are new (the filter takes all) */
+		c |= block_at_avx2(kv, cps, &ms, t, n, n - 8, t + n - 8,
+				   0xFFu & ~((1u << (j - (n - 8))) - 1), 0);
 	return mark_state_done(&ms, p, c);
 }
 #endif
