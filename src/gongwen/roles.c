@@ -828,8 +828,8 @@ static unsigned nest_bits(struct fam_nest *books, struct fam_nest *quotes, uint3
 	return 0;
 }
 
-/* The GW_DH_* bits of the 、 at t[k] (n characters). */
-static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
+/* dunhao_bits where the neighbours may matter */
+static unsigned dunhao_bits_slow(const uint32_t *t, size_t n, size_t k)
 {
 	bool has_b = k > 0;
 	bool has_a = k + 1 < n;
@@ -837,11 +837,6 @@ static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
 	uint32_t a = has_a ? t[k + 1] : 0;
 	unsigned c = 0;
 
-	/* Between two Han characters, as most are: every bit wants b to be
-	 * 一 to 十, 先, 次 or no Han character, or a to be 等 or below U+3001 */
-	if (b - 0x4E00 <= 0x9FFF - 0x4E00 && !is_cn_digit10(b) && b != 0x5148 && b != 0x6B21 &&
-	    (!has_a || (a >= 0x3001 && a != 0x7B49)))
-		return 0;
 	if (enumerator_dunhao(t, n, k)) /* GW-BODY-015: 第一、 首先、 其次、 */
 		c |= GW_DH_ORDINAL;
 	if (has_b && has_a && gw_is_cn_digit19(b) && gw_is_cn_digit19(a)) /* GW-PUNC-009 */
@@ -853,6 +848,19 @@ static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
 	if (has_b && has_a && (b == 0x300B || b == 0x201D) && (a == 0x300A || a == 0x201C))
 		c |= GW_DH_BOOK; /* GW-PUNC-008: 》、《 */
 	return c;
+}
+
+/* The GW_DH_* bits of the 、 at t[k] (n characters). */
+static inline unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
+{
+	uint32_t b = k > 0 ? t[k - 1] : 0;
+
+	/* Between two Han characters, as most are: every bit wants b to be
+	 * 一 to 十, 先, 次 or no Han character, or a to be 等 or below U+3001 */
+	if (b - 0x4E00 <= 0x9FFF - 0x4E00 && !is_cn_digit10(b) && b != 0x5148 && b != 0x6B21 &&
+	    (k + 1 >= n || (t[k + 1] >= 0x3001 && t[k + 1] != 0x7B49)))
+		return 0;
+	return dunhao_bits_slow(t, n, k);
 }
 
 /* What para_chars notes besides the GW_C_* bits, in locals of its own
@@ -871,8 +879,29 @@ static inline __attribute__((always_inline)) unsigned
 other_char(struct mark_state *ms, const uint32_t *t, size_t n, size_t j)
 {
 	uint32_t ch = t[j];
-	unsigned c = char_bits(ch, j >= 1 ? t[j - 1] : 0);
+	uint32_t prev = j >= 1 ? t[j - 1] : 0;
+	unsigned c;
 
+	/* the usual ones first, with char_bits' answer for them */
+	switch (ch) {
+	case 0xFF0C: /* ，。；：！？ */
+	case 0x3002:
+	case 0xFF1B:
+	case 0xFF1A:
+	case 0xFF01:
+	case 0xFF1F:
+		return is_point_mark(prev) ? GW_C_PUNCPAIR : 0;
+	case 0x3001: /* 、 */
+		ms->dunhao |= dunhao_bits(t, n, j);
+		return GW_C_DUNHAO | (is_point_mark(prev) ? GW_C_PUNCPAIR : 0);
+	case 0x5E74: /* 年 */
+		if (j == 0)
+			return GW_C_NIAN;
+		return GW_C_NIAN | nian_bits(prev) | nian_cn4_bit(t, j) | nian_mix_bits(t, n, j);
+	default:
+		break;
+	}
+	c = char_bits(ch, prev);
 	if (c & GW_C_PAIRMARK) {
 		c |= nest_bits(&ms->books, &ms->quotes, ch);
 		if (!ms->pairs_bad)
@@ -882,12 +911,6 @@ other_char(struct mark_state *ms, const uint32_t *t, size_t n, size_t j)
 		if (ms->ap_hi == 0)
 			ms->ap_lo = j;
 		ms->ap_hi = j + 1;
-	}
-	if (ch == 0x5E74) {
-		if (j >= 1)
-			c |= nian_bits(t[j - 1]) | nian_cn4_bit(t, j) | nian_mix_bits(t, n, j);
-	} else if (ch == 0x3001) {
-		ms->dunhao |= dunhao_bits(t, n, j);
 	}
 	return c;
 }
