@@ -245,6 +245,33 @@ void gw_doc_refresh(struct gw_doc *doc);
 /* Role detection (gongwen-rules.md §4). */
 void gw_detect_roles(struct gw_doc *doc);
 const char *gw_role_name(int role);
+/* The character summary gw_detect_roles gives p: returns its GW_C_* bits
+ * (the caller stores them in p->chars) and sets p->dunhao, apunct_lo,
+ * apunct_hi and cps. vector: eight characters at a time where the CPU has
+ * AVX2; false: one at a time (the reference; both give the same). */
+unsigned gw_para_chars(struct gw_para *p, bool vector);
+/* The patterns role detection tests texts against (gongwen-rules.md §4):
+ * gw_role_match(k, p, n) is whether gw_role_patterns[k] matches p[0..n)
+ * (searched from 0, as text_re_search), decided without PCRE2 where no
+ * character that may be \s or a newline makes the answer doubtful. */
+enum gw_role_pat {
+	GW_RP_DOCNO,	 /* 发文字号 */
+	GW_RP_SPACES,	 /* two spaces: the end of the 发文字号 */
+	GW_RP_COPYNO,	 /* 份号 */
+	GW_RP_SECRET,	 /* 密级 */
+	GW_RP_URGENCY,	 /* 紧急程度 */
+	GW_RP_CC,	 /* 抄送 */
+	GW_RP_PRINT,	 /* …印发 */
+	GW_RP_ATTEND,	 /* 出席/请假/列席： */
+	GW_RP_NOTE,	 /* （附注） */
+	GW_RP_DATE,	 /* 成文日期, any form */
+	GW_RP_ATT,	 /* 附件： */
+	GW_RP_ATT_ITEM,	 /* 1. (附件说明 continued) */
+	GW_RP_END_PUNCT, /* ends with a point mark: no 署名 */
+	GW_RP_N
+};
+extern const char *const gw_role_patterns[GW_RP_N];
+bool gw_role_match(int k, const uint32_t *p, size_t n);
 /* Heading label parsing: returns level 1..4 or 0; sets number / form ok. */
 int gw_parse_label(const uint32_t *p, size_t n, int *number, bool *ok, size_t *label_len);
 

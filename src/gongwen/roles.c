@@ -14,6 +14,10 @@
  *   body: everything else, headings by their 序号.
  */
 #include <string.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define ROLES_AVX2 1
+#endif
 
 #include "gongwen/gongwen.h"
 #include "gongwen/rules_common.h"
@@ -54,28 +58,322 @@ static bool is_blank(const struct ustr *u)
 	return true;
 }
 
-static bool re_match_range(const char *pat, const uint32_t *p, size_t a, size_t b)
-{
-	size_t s;
-	size_t e;
-
-	return text_re_search(text_re_get(pat), p + a, b - a, 0, &s, &e, NULL, 0);
-}
-
 /* A superset of the characters PCRE2's \s matches (with PCRE2_UCP): the
  * guards below let a pattern run whenever \s might match. */
-static bool maybe_re_space(uint32_t c)
+static inline bool maybe_re_space(uint32_t c)
 {
 	return c <= 0x20 || (c >= 0x85 && c <= 0xA0) || c == 0x1680 || c == 0x180E ||
 	       (c >= 0x2000 && c <= 0x205F) || c == 0x3000;
 }
 
 /* Index of the first character at or after k that cannot be \s (n if none). */
-static size_t skip_maybe_space(const uint32_t *p, size_t n, size_t k)
+static inline size_t skip_maybe_space(const uint32_t *p, size_t n, size_t k)
 {
 	while (k < n && maybe_re_space(p[k]))
 		k++;
 	return k;
+}
+
+/* A superset of the characters that end a line under any of PCRE2's
+ * newline conventions (LF, CR, CRLF, ANY, ANYCRLF, NUL): where "." may not
+ * match and before which "$" may match at the end of the text. */
+static bool maybe_newline(uint32_t c)
+{
+	return c < 0x20 || c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+/* 0-9 */
+static bool is_ascii_digit(uint32_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* 一 to 十 */
+static bool is_cn_digit10(uint32_t c)
+{
+	return gw_is_cn_digit19(c) || c == 0x5341;
+}
+
+/* [0-9０-９] */
+static bool is_any_digit(uint32_t c)
+{
+	return is_ascii_digit(c) || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+const char *const gw_role_patterns[GW_RP_N] = {
+    [GW_RP_DOCNO] = "^\\S.{0,24}?[0-9０-９〇零一二三四五六七八九十]+\\s*号$",
+    [GW_RP_SPACES] = "\\s{2,}",
+    [GW_RP_COPYNO] = "^[0-9]{3,6}$",
+    [GW_RP_SECRET] = "^(绝|机|秘)\\s*密(★.*)?$",
+    [GW_RP_URGENCY] = "^(特\\s*急|加\\s*急|特\\s*提|平\\s*急|急\\s*件)$",
+    [GW_RP_CC] = "^抄\\s*送\\s*[:：]?",
+    [GW_RP_PRINT] = "印发$",
+    [GW_RP_ATTEND] = "^(出席|请假|列席)\\s*[:：]",
+    [GW_RP_NOTE] = "^[（(].*[)）]$",
+    [GW_RP_DATE] = "^([0-9０-９]{2,4}|[〇零○Ｏ一二三四五六七八九]{2,4})\\s*(年|[-./／])\\s*"
+		   "([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*(月|[-./／])\\s*"
+		   "([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*日?$",
+    [GW_RP_ATT] = "^附\\s*件\\s*[:：]",
+    [GW_RP_ATT_ITEM] = "^[0-9]{1,2}\\s*[.．、]",
+    [GW_RP_END_PUNCT] = "[。：:；;，,]$",
+};
+
+/* The deciders of gw_role_match: 1 the pattern matches p[0..n), 0 it does
+ * not, -1 PCRE2 must tell (a character that may be \s or a newline stands
+ * where the answer depends on it). Every character that is not
+ * maybe_re_space is neither \s nor a newline. */
+
+/* ^\S.{0,24}?[0-9０-９〇零一二三四五六七八九十]+\s*号$ */
+static bool docno_digit(uint32_t c)
+{
+	return is_any_digit(c) || c == 0x3007 || c == 0x96F6 || is_cn_digit10(c);
+}
+
+static int docno_decide(const uint32_t *p, size_t n)
+{
+	size_t k = n - 1; /* 号, unless a final newline follows it */
+	size_t r;
+	size_t st;
+
+	if (n == 0)
+		return 0;
+	if (p[k] != 0x53F7)
+		return (n >= 2 && p[n - 2] == 0x53F7) || (n >= 3 && p[n - 3] == 0x53F7) ? -1 : 0;
+	if (k < 2) /* \S, a digit and 号 at least */
+		return 0;
+	if (maybe_re_space(p[0]) || maybe_re_space(p[k - 1]))
+		return -1;
+	/* no \s before 号: the digits end there; they start at r at the
+	 * earliest, and not before 1 (after the \S) */
+	r = k;
+	while (r > 0 && docno_digit(p[r - 1]))
+		r--;
+	st = r > 1 ? r : 1;
+	if (r == k || st >= k || st - 1 > 24)
+		return 0;
+	for (size_t i = 1; i < st; i++) {
+		if (maybe_re_space(p[i]))
+			return -1;
+	}
+	return 1;
+}
+
+/* \s{2,}: two characters in a row that may be \s */
+static int spaces_decide(const uint32_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (maybe_re_space(p[i]) && maybe_re_space(p[i + 1]))
+			return -1;
+	}
+	return 0;
+}
+
+/* ^[0-9]{3,6}$ */
+static int copyno_decide(const uint32_t *p, size_t n)
+{
+	size_t r = 0;
+
+	while (r < n && is_ascii_digit(p[r]))
+		r++;
+	if (r < 3 || r > 6)
+		return 0;
+	if (r == n)
+		return 1;
+	return n - r <= 2 ? -1 : 0;
+}
+
+/* ^抄\s*送, ^附\s*件\s*[:：], ^(出席|请假|列席)\s*[:：]: after the head
+ * p[0..h), the characters c1 (and c2 when not 0) follow, each after what
+ * may be \s: 1 with nothing in between, 0 when a character other than the
+ * one wanted comes first. */
+static int head_then_decide(const uint32_t *p, size_t n, size_t h, uint32_t c1, uint32_t c1b,
+			    bool two)
+{
+	size_t j = skip_maybe_space(p, n, h);
+	size_t k;
+
+	if (j >= n || !(p[j] == c1 || p[j] == c1b))
+		return 0;
+	if (!two)
+		return j == h ? 1 : -1;
+	k = skip_maybe_space(p, n, j + 1);
+	if (k >= n || !(p[k] == ':' || p[k] == 0xFF1A))
+		return 0;
+	return j == h && k == j + 1 ? 1 : -1;
+}
+
+/* ^[（(].*[)）]$ */
+static int note_decide(const uint32_t *p, size_t n)
+{
+	if (n == 0 || !(p[0] == 0xFF08 || p[0] == '('))
+		return 0;
+	if (p[n - 1] == 0xFF09 || p[n - 1] == ')') {
+		for (size_t i = 1; i + 1 < n; i++) {
+			if (maybe_newline(p[i]))
+				return -1;
+		}
+		return 1;
+	}
+	return maybe_newline(p[n - 1]) ? -1 : 0;
+}
+
+/* 〇零○Ｏ一二三四五六七八九 */
+static bool date_cn_year_digit(uint32_t c)
+{
+	return c == 0x3007 || c == 0x96F6 || c == 0x25CB || c == 0xFF2F || gw_is_cn_digit19(c);
+}
+
+/* 年 or 月 (mark), or one of -./／ */
+static bool date_sep(uint32_t c, uint32_t mark)
+{
+	return c == mark || c == '-' || c == '.' || c == '/' || c == 0xFF0F;
+}
+
+static size_t run_from(const uint32_t *p, size_t n, size_t i, bool (*is)(uint32_t))
+{
+	size_t j = i;
+
+	while (j < n && is(p[j]))
+		j++;
+	return j - i;
+}
+
+/* ([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}) at p[i] followed by
+ * date_sep(mark) (0: end of text or 日 at the end): the index after
+ * it, or 0 when it does not match. Each class is disjoint from the
+ * others and from what follows it, so each run must be taken whole. */
+static size_t date_part(const uint32_t *p, size_t n, size_t i, uint32_t mark)
+{
+	size_t r = run_from(p, n, i, is_any_digit);
+
+	if (r == 0) {
+		r = run_from(p, n, i, is_cn_digit10);
+		if (r == 0 || r > 3)
+			return 0;
+	} else if (r > 2) {
+		return 0;
+	}
+	i += r;
+	if (mark == 0)
+		return i == n || (i + 1 == n && p[i] == 0x65E5) ? n : 0;
+	return i < n && date_sep(p[i], mark) ? i + 1 : 0;
+}
+
+/* gw_role_patterns[GW_RP_DATE]: without a character that may be \s or a
+ * newline, every \s* is empty and "$" is the end, and the pattern is the
+ * plain sequence date_part checks. */
+static int date_decide(const uint32_t *p, size_t n)
+{
+	size_t r;
+	size_t i;
+
+	for (size_t k = 0; k < n; k++) {
+		if (maybe_re_space(p[k]))
+			return -1;
+	}
+	r = run_from(p, n, 0, is_any_digit);
+	if (r == 0)
+		r = run_from(p, n, 0, date_cn_year_digit);
+	if (r < 2 || r > 4 || r >= n || !date_sep(p[r], 0x5E74))
+		return 0;
+	i = date_part(p, n, r + 1, 0x6708);
+	return i > 0 && date_part(p, n, i, 0) == n;
+}
+
+/* ^[0-9]{1,2}\s*[.．、] */
+static int att_item_decide(const uint32_t *p, size_t n)
+{
+	size_t r = run_from(p, n, 0, is_ascii_digit);
+	size_t j;
+
+	if (r == 0 || r > 2)
+		return 0;
+	j = skip_maybe_space(p, n, r);
+	if (j >= n || !(p[j] == '.' || p[j] == 0xFF0E || p[j] == 0x3001))
+		return 0;
+	return j == r ? 1 : -1;
+}
+
+/* 。：:；;，, */
+static bool end_punct(uint32_t c)
+{
+	return c == 0x3002 || c == 0xFF1A || c == ':' || c == 0xFF1B || c == ';' || c == 0xFF0C ||
+	       c == ',';
+}
+
+static inline int role_decide(int k, const uint32_t *p, size_t n)
+{
+	switch (k) {
+	case GW_RP_DOCNO:
+		return docno_decide(p, n);
+	case GW_RP_SPACES:
+		return spaces_decide(p, n);
+	case GW_RP_COPYNO:
+		return copyno_decide(p, n);
+	case GW_RP_SECRET: /* 绝 机 秘 */
+		return n > 0 && (p[0] == 0x7EDD || p[0] == 0x673A || p[0] == 0x79D8) ? -1 : 0;
+	case GW_RP_URGENCY: /* 特 加 平 急 */
+		return n > 0 && (p[0] == 0x7279 || p[0] == 0x52A0 || p[0] == 0x5E73 ||
+				 p[0] == 0x6025)
+			   ? -1
+			   : 0;
+	case GW_RP_CC: /* 抄 送 */
+		return n > 0 && p[0] == 0x6284 ? head_then_decide(p, n, 1, 0x9001, 0x9001, false)
+					       : 0;
+	case GW_RP_PRINT: /* 印发 at the end, or before a final newline */
+		if (n >= 2 && p[n - 2] == 0x5370 && p[n - 1] == 0x53D1)
+			return 1;
+		return (n >= 3 && p[n - 3] == 0x5370 && p[n - 2] == 0x53D1) ||
+			       (n >= 4 && p[n - 4] == 0x5370 && p[n - 3] == 0x53D1)
+			   ? -1
+			   : 0;
+	case GW_RP_ATTEND: /* 出席 请假 列席 */
+		if (n < 2 ||
+		    !((p[0] == 0x51FA && p[1] == 0x5E2D) || (p[0] == 0x8BF7 && p[1] == 0x5047) ||
+		      (p[0] == 0x5217 && p[1] == 0x5E2D)))
+			return 0;
+		return head_then_decide(p, n, 2, ':', 0xFF1A, false);
+	case GW_RP_NOTE:
+		return note_decide(p, n);
+	case GW_RP_DATE:
+		return date_decide(p, n);
+	case GW_RP_ATT: /* 附 件 */
+		return n > 0 && p[0] == 0x9644 ? head_then_decide(p, n, 1, 0x4EF6, 0x4EF6, true)
+					       : 0;
+	case GW_RP_ATT_ITEM:
+		return att_item_decide(p, n);
+	case GW_RP_END_PUNCT:
+		if (n == 0)
+			return 0;
+		if (end_punct(p[n - 1]))
+			return 1;
+		return maybe_newline(p[n - 1]) ? -1 : 0;
+	default:
+		return -1;
+	}
+}
+
+/* gw_role_match (inlined where k is a constant: the switch folds away) */
+static inline bool role_match(int k, const uint32_t *p, size_t n)
+{
+	int r = role_decide(k, p, n);
+	size_t s;
+	size_t e;
+
+	if (r >= 0)
+		return r == 1;
+	return text_re_search(text_re_get(gw_role_patterns[k]), p, n, 0, &s, &e, NULL, 0);
+}
+
+bool gw_role_match(int k, const uint32_t *p, size_t n)
+{
+	return role_match(k, p, n);
+}
+
+/* role_match on p[a..b) */
+static inline bool role_match_range(int k, const uint32_t *p, size_t a, size_t b)
+{
+	return role_match(k, p + a, b - a);
 }
 
 /* Is c one of the label separators the label patterns accept after a
@@ -93,20 +391,17 @@ static bool dot_sep(uint32_t c)
 }
 
 /* 一 二 三 四 五 六 七 八 九 十 */
-static bool is_cn_one_to_ten(uint32_t c)
+static inline bool is_cn_one_to_ten(uint32_t c)
 {
 	return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
 	       c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D || c == 0x5341;
 }
 
-static bool is_ascii_digit(uint32_t c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Length of the run of characters with is(c) at the start of p[0..n), at
  * most max + 1 (one more than a pattern's {1,max} accepts). */
-static size_t run_len(const uint32_t *p, size_t n, bool (*is)(uint32_t), size_t max)
+/* (inlined, so that is() is too) */
+static inline __attribute__((always_inline)) size_t run_len(const uint32_t *p, size_t n,
+							    bool (*is)(uint32_t), size_t max)
 {
 	size_t r = 0;
 
@@ -293,7 +588,9 @@ static size_t docno_head_end(const struct ustr *u)
 			break;
 		}
 	}
-	if (text_re_search(text_re_get("\\s{2,}"), u->p, end, 0, &s, &e, NULL, 0))
+	if (spaces_decide(u->p, end) != 0 &&
+	    text_re_search(text_re_get(gw_role_patterns[GW_RP_SPACES]), u->p, end, 0, &s, &e, NULL,
+			   0))
 		end = s;
 	return end;
 }
@@ -307,14 +604,8 @@ static bool looks_like_docno(const struct ustr *u)
 		a++;
 	while (end > a && text_is_ws(u->p[end - 1]))
 		end--;
-	return re_match_range("^\\S.{0,24}?[0-9０-９〇零一二三四五六七八九十]+\\s*号$", u->p, a,
-			      end);
+	return role_match_range(GW_RP_DOCNO, u->p, a, end);
 }
-
-static const char *const date_lenient =
-    "^([0-9０-９]{2,4}|[〇零○Ｏ一二三四五六七八九]{2,4})\\s*(年|[-./／])\\s*"
-    "([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*(月|[-./／])\\s*"
-    "([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\\s*日?$";
 
 static void detect_doc_type(struct gw_doc *doc)
 {
@@ -351,12 +642,11 @@ static void classify_mark(struct gw_para *p)
 	size_t b;
 
 	strip_ws(&p->text, &a, &b);
-	if (re_match_range("^[0-9]{3,6}$", p->text.p, a, b))
+	if (role_match_range(GW_RP_COPYNO, p->text.p, a, b))
 		p->role = GW_ROLE_COPYNO;
-	else if (re_match_range("^(绝|机|秘)\\s*密(★.*)?$", p->text.p, a, b))
+	else if (role_match_range(GW_RP_SECRET, p->text.p, a, b))
 		p->role = GW_ROLE_SECRET;
-	else if (re_match_range("^(特\\s*急|加\\s*急|特\\s*提|平\\s*急|急\\s*件)$", p->text.p, a,
-				b))
+	else if (role_match_range(GW_RP_URGENCY, p->text.p, a, b))
 		p->role = GW_ROLE_URGENCY;
 }
 
@@ -423,15 +713,9 @@ static unsigned nian_bits(uint32_t b)
 		c |= GW_C_NIAN_DIG;
 	else if (b == 'O' || b == 0xFF10)
 		c |= GW_C_NIAN_OTH;
-	else if (b == 0x3007 || b == 0x96F6 || text_cn_digit(b) >= 1)
+	else if (b == 0x3007 || b == 0x96F6 || is_cn_digit10(b)) /* text_cn_digit(b) >= 1 */
 		c |= GW_C_NIAN_CN;
 	return c;
-}
-
-/* 一 to 十 */
-static bool is_cn_digit10(uint32_t c)
-{
-	return gw_is_cn_digit19(c) || c == 0x5341;
 }
 
 /* GW_C_NIAN_MIX and GW_C_NIAN_ZERO of the 年 at t[j] (j >= 1). */
@@ -535,17 +819,17 @@ static unsigned nest_bits(struct fam_nest *books, struct fam_nest *quotes, uint3
 {
 	static const uint32_t book_fam[4] = {0x300A, 0x300B, 0x3008, 0x3009};
 	static const uint32_t quote_fam[4] = {0x201C, 0x201D, 0x2018, 0x2019};
-	unsigned c = 0;
 
-	if (fam_feed(books, ch, book_fam))
-		c |= GW_C_NEST_BOOK;
-	if (fam_feed(quotes, ch, quote_fam))
-		c |= GW_C_NEST_QUOTE;
-	return c;
+	/* each family reads only its own marks: 《》〈〉 and “”‘’ */
+	if (ch - 0x3008 <= 0x300B - 0x3008)
+		return fam_feed(books, ch, book_fam) ? GW_C_NEST_BOOK : 0;
+	if (ch - 0x2018 <= 0x201D - 0x2018)
+		return fam_feed(quotes, ch, quote_fam) ? GW_C_NEST_QUOTE : 0;
+	return 0;
 }
 
-/* The GW_DH_* bits of the 、 at t[k] (n characters). */
-static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
+/* dunhao_bits where the neighbours may matter */
+static unsigned dunhao_bits_slow(const uint32_t *t, size_t n, size_t k)
 {
 	bool has_b = k > 0;
 	bool has_a = k + 1 < n;
@@ -566,6 +850,19 @@ static unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
 	return c;
 }
 
+/* The GW_DH_* bits of the 、 at t[k] (n characters). */
+static inline unsigned dunhao_bits(const uint32_t *t, size_t n, size_t k)
+{
+	uint32_t b = k > 0 ? t[k - 1] : 0;
+
+	/* Between two Han characters, as most are: every bit wants b to be
+	 * 一 to 十, 先, 次 or no Han character, or a to be 等 or below U+3001 */
+	if (b - 0x4E00 <= 0x9FFF - 0x4E00 && !is_cn_digit10(b) && b != 0x5148 && b != 0x6B21 &&
+	    (k + 1 >= n || (t[k + 1] >= 0x3001 && t[k + 1] != 0x7B49)))
+		return 0;
+	return dunhao_bits_slow(t, n, k);
+}
+
 /* What para_chars notes besides the GW_C_* bits, in locals of its own
  * until the end of the text. */
 struct mark_state {
@@ -582,8 +879,29 @@ static inline __attribute__((always_inline)) unsigned
 other_char(struct mark_state *ms, const uint32_t *t, size_t n, size_t j)
 {
 	uint32_t ch = t[j];
-	unsigned c = char_bits(ch, j >= 1 ? t[j - 1] : 0);
+	uint32_t prev = j >= 1 ? t[j - 1] : 0;
+	unsigned c;
 
+	/* the usual ones first, with char_bits' answer for them */
+	switch (ch) {
+	case 0xFF0C: /* ，。；：！？ */
+	case 0x3002:
+	case 0xFF1B:
+	case 0xFF1A:
+	case 0xFF01:
+	case 0xFF1F:
+		return is_point_mark(prev) ? GW_C_PUNCPAIR : 0;
+	case 0x3001: /* 、 */
+		ms->dunhao |= dunhao_bits(t, n, j);
+		return GW_C_DUNHAO | (is_point_mark(prev) ? GW_C_PUNCPAIR : 0);
+	case 0x5E74: /* 年 */
+		if (j == 0)
+			return GW_C_NIAN;
+		return GW_C_NIAN | nian_bits(prev) | nian_cn4_bit(t, j) | nian_mix_bits(t, n, j);
+	default:
+		break;
+	}
+	c = char_bits(ch, prev);
 	if (c & GW_C_PAIRMARK) {
 		c |= nest_bits(&ms->books, &ms->quotes, ch);
 		if (!ms->pairs_bad)
@@ -594,19 +912,35 @@ other_char(struct mark_state *ms, const uint32_t *t, size_t n, size_t j)
 			ms->ap_lo = j;
 		ms->ap_hi = j + 1;
 	}
-	if (ch == 0x5E74) {
-		if (j >= 1)
-			c |= nian_bits(t[j - 1]) | nian_cn4_bit(t, j) | nian_mix_bits(t, n, j);
-	} else if (ch == 0x3001) {
-		ms->dunhao |= dunhao_bits(t, n, j);
-	}
+	return c;
+}
+
+static void mark_state_init(struct mark_state *ms)
+{
+	ms->pairs.depth = 0;
+	ms->pairs_bad = false;
+	ms->books = (struct fam_nest){0, 0, false};
+	ms->quotes = (struct fam_nest){0, 0, false};
+	ms->dunhao = 0;
+	ms->ap_lo = ms->ap_hi = 0;
+}
+
+/* Store what ms noted in p; returns c with GW_C_PAIRS_OK added when due. */
+static unsigned mark_state_done(const struct mark_state *ms, struct gw_para *p, unsigned c)
+{
+	if (!ms->pairs_bad && ms->pairs.depth == 0)
+		c |= GW_C_PAIRS_OK;
+	p->dunhao = ms->dunhao;
+	p->apunct_lo = ms->ap_lo;
+	p->apunct_hi = ms->ap_hi;
 	return c;
 }
 
 /* The GW_C_* summary of p's text; sets p's Bloom filter cps, its GW_DH_*
  * bits and its GW_C_APUNCT span. Most characters are Han and only need the
- * filter and the neighbour comparisons; the others go through other_char. */
-static unsigned para_chars(struct gw_para *p)
+ * filter and the neighbour comparisons; the others go through other_char.
+ * The reference for para_chars_avx2. */
+static unsigned para_chars_scalar(struct gw_para *p)
 {
 	const uint32_t *t = p->text.p;
 	size_t n = p->text.len;
@@ -616,12 +950,7 @@ static unsigned para_chars(struct gw_para *p)
 	struct mark_state ms;
 
 	memset(p->cps, 0, sizeof(p->cps));
-	ms.pairs.depth = 0;
-	ms.pairs_bad = false;
-	ms.books = (struct fam_nest){0, 0, false};
-	ms.quotes = (struct fam_nest){0, 0, false};
-	ms.dunhao = 0;
-	ms.ap_lo = ms.ap_hi = 0;
+	mark_state_init(&ms);
 	/* the first five characters: the neighbour tests look back only as
 	 * far as there are characters */
 	for (size_t j = 0; j < head; j++) {
@@ -660,12 +989,238 @@ static unsigned para_chars(struct gw_para *p)
 			continue;
 		c |= other_char(&ms, t, n, j);
 	}
-	if (!ms.pairs_bad && ms.pairs.depth == 0)
-		c |= GW_C_PAIRS_OK;
-	p->dunhao = ms.dunhao;
-	p->apunct_lo = ms.ap_lo;
-	p->apunct_hi = ms.ap_hi;
+	return mark_state_done(&ms, p, c);
+}
+
+#if defined(ROLES_AVX2)
+/* The repetition bits of t[q] (GW_C_ADJREP, _HANREP, _DOTREP, _WORDREP),
+ * looking back only as far as there are characters. */
+static inline __attribute__((always_inline)) unsigned rep_at(const uint32_t *t, size_t q)
+{
+	uint32_t ch = t[q];
+	unsigned c = 0;
+
+	if (q >= 1 && ch == t[q - 1])
+		c |= rep_bits(ch);
+	if (q >= 3 && ch == t[q - 2] && t[q - 1] == t[q - 3])
+		c |= GW_C_WORDREP;
+	if (q >= 5 && ch == t[q - 3] && t[q - 1] == t[q - 4] && t[q - 2] == t[q - 5])
+		c |= GW_C_WORDREP;
 	return c;
+}
+
+/* Stands for the characters before the text in the vectors of the first
+ * block: above every code point, so it equals no character. */
+#define ROLES_NO_CHAR 0xFFFFFFFFu
+
+/* The constants of block_avx2, read from memory by the instructions that
+ * use them (the calls in its loop would clobber registers holding them).
+ * A range test lo <= c <= hi is one signed comparison after adding
+ * 0x80000000 - lo: the range becomes the lowest values. */
+enum {
+	ROLES_K_HAN,
+	ROLES_K_HAN_END,
+	ROLES_K_DIG,
+	ROLES_K_DIG_END,
+	ROLES_K_NIAN,
+	ROLES_K_HASH,
+	ROLES_K_63,
+	ROLES_K_ONE64,
+	ROLES_K_ONE32,
+	ROLES_K_LANE,
+	ROLES_K_COMMA,
+	ROLES_K_STOP,
+	ROLES_K_N
+};
+#define ROLES_K8(x)                                                                                \
+	{                                                                                          \
+		x, x, x, x, x, x, x, x                                                             \
+	}
+static const uint32_t roles_k[ROLES_K_N][8] __attribute__((aligned(32))) = {
+    [ROLES_K_HAN] = ROLES_K8(0x80000000u - 0x4E00),
+    [ROLES_K_HAN_END] = ROLES_K8(0x80000000u + (0x9FFF - 0x4E00) + 1),
+    [ROLES_K_DIG] = ROLES_K8(0x80000000u - '0'),
+    [ROLES_K_DIG_END] = ROLES_K8(0x80000000u + 10),
+    [ROLES_K_NIAN] = ROLES_K8(0x5E74),
+    [ROLES_K_HASH] = ROLES_K8(0x9E3779B1u),
+    [ROLES_K_63] = ROLES_K8(63),
+    [ROLES_K_ONE64] = {1, 0, 1, 0, 1, 0, 1, 0}, /* four 64-bit 1s */
+    [ROLES_K_ONE32] = ROLES_K8(1),
+    [ROLES_K_LANE] = {0, 1, 2, 3, 4, 5, 6, 7},
+    [ROLES_K_COMMA] = ROLES_K8(0xFF0C),
+    [ROLES_K_STOP] = ROLES_K8(0x3002),
+};
+#undef ROLES_K8
+
+/* The constants of para_chars_avx2, an opaque pointer to roles_k: with
+ * their values hidden, the compiler has the instructions read them from
+ * memory rather than build each one anew after every call in the loop. */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) const __m256i *
+roles_k_hidden(void)
+{
+	const __m256i *kv = (const __m256i *)(const void *)roles_k;
+
+	__asm__("" : "+r"(kv));
+	return kv;
+}
+
+/* Lanes of v in [lo, hi] given roles_k bias = 0x80000000 - lo and
+ * end = 0x80000000 + hi - lo + 1 (exact for every 32-bit value). */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) __m256i
+in_range_avx2(const __m256i *kv, __m256i v, int bias, int end)
+{
+	return _mm256_cmpgt_epi32(kv[end], _mm256_add_epi32(v, kv[bias]));
+}
+
+/* One block of eight characters t[j .. j + 8) for para_chars_avx2: v holds
+ * them, v1 v2 v3 the characters one, two and three before each (or
+ * ROLES_NO_CHAR before the text); only the lanes in valid count, and the
+ * lanes in pad hold ROLES_NO_CHAR, no character. Adds the characters
+ * to p's filter and returns their GW_C_* bits (other_char, in text order,
+ * for the characters the vector tests cannot settle). */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) unsigned
+block_avx2(const __m256i *kv, uint64_t *cps, struct mark_state *ms, const uint32_t *t, size_t n,
+	   size_t j, __m256i v, __m256i v1, __m256i v2, __m256i v3, unsigned valid, unsigned pad)
+{
+	__m256i rep =
+	    _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi32(v, v1), _mm256_cmpeq_epi32(v, v2)),
+			    _mm256_cmpeq_epi32(v, v3));
+	/* a Han character other than 年 needs nothing but the filter */
+	__m256i quiet_han = _mm256_andnot_si256(_mm256_cmpeq_epi32(v, kv[ROLES_K_NIAN]),
+						in_range_avx2(kv, v, ROLES_K_HAN, ROLES_K_HAN_END));
+	__m256i h = _mm256_srli_epi32(_mm256_mullo_epi32(v, kv[ROLES_K_HASH]), 22);
+	__m256i sh = _mm256_and_si256(h, kv[ROLES_K_63]);
+	__m256i one = kv[ROLES_K_ONE64];
+	/* a shift by 64 or more leaves no bit: none for the lanes in pad */
+	__m256i no_bit = _mm256_slli_epi32(
+	    _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32((int)pad), kv[ROLES_K_LANE]),
+			     kv[ROLES_K_ONE32]),
+	    6);
+	uint32_t word[8];
+	uint64_t bit[8];
+	unsigned repm = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(rep)) & valid;
+	unsigned othm = ~(unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(quiet_han)) & valid;
+	unsigned c = 0;
+	__m256i shp = pad != 0 ? _mm256_or_si256(sh, no_bit) : sh;
+
+	_mm256_storeu_si256((__m256i *)(void *)word, _mm256_srli_epi32(h, 6));
+	_mm256_storeu_si256(
+	    (__m256i *)(void *)bit,
+	    _mm256_sllv_epi64(one, _mm256_cvtepu32_epi64(_mm256_castsi256_si128(shp))));
+	_mm256_storeu_si256(
+	    (__m256i *)(void *)(bit + 4),
+	    _mm256_sllv_epi64(one, _mm256_cvtepu32_epi64(_mm256_extracti128_si256(shp, 1))));
+#pragma GCC unroll 8
+	for (unsigned k = 0; k < 8; k++)
+		cps[word[k]] |= bit[k];
+	while (repm != 0) {
+		c |= rep_at(t, j + (size_t)__builtin_ctz(repm));
+		repm &= repm - 1;
+	}
+	if (othm != 0) {
+		/* 0-9 add GW_C_DIGIT only; ， and 。 after a Han character
+		 * (no point mark) add nothing */
+		__m256i stop = _mm256_or_si256(_mm256_cmpeq_epi32(v, kv[ROLES_K_COMMA]),
+					       _mm256_cmpeq_epi32(v, kv[ROLES_K_STOP]));
+		__m256i dig = in_range_avx2(kv, v, ROLES_K_DIG, ROLES_K_DIG_END);
+		__m256i han1 = in_range_avx2(kv, v1, ROLES_K_HAN, ROLES_K_HAN_END);
+		unsigned digm = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(dig)) & othm;
+		unsigned quiet =
+		    (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(stop, han1)));
+
+		if (digm != 0)
+			c |= GW_C_DIGIT;
+		othm &= ~(digm | quiet);
+		while (othm != 0) {
+			c |= other_char(ms, t, n, j + (size_t)__builtin_ctz(othm));
+			othm &= othm - 1;
+		}
+	}
+	return c;
+}
+
+/* block_avx2 on the eight characters at b, which are t[j .. j + 8) or a
+ * padded copy of them, with the characters before them at b - 3 .. b - 1. */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) unsigned
+block_at_avx2(const __m256i *kv, uint64_t *cps, struct mark_state *ms, const uint32_t *t, size_t n,
+	      size_t j, const uint32_t *b, unsigned valid, unsigned pad)
+{
+	return block_avx2(kv, cps, ms, t, n, j,
+			  _mm256_loadu_si256((const __m256i *)(const void *)b),
+			  _mm256_loadu_si256((const __m256i *)(const void *)(b - 1)),
+			  _mm256_loadu_si256((const __m256i *)(const void *)(b - 2)),
+			  _mm256_loadu_si256((const __m256i *)(const void *)(b - 3)), valid, pad);
+}
+
+/* para_chars_scalar eight characters at a time. A text of at least 16
+ * characters: the first block takes the characters before each from its
+ * own vector (ROLES_NO_CHAR before the text), the middle ones load them,
+ * the last one overlaps the one before and counts only its new lanes. A
+ * shorter text is copied between ROLES_NO_CHARs first. */
+__attribute__((target("avx2"))) static unsigned para_chars_avx2(struct gw_para *p)
+{
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+	uint64_t *cps = p->cps;
+	const __m256i *kv = roles_k_hidden();
+	const __m256i none = _mm256_set1_epi32((int)ROLES_NO_CHAR);
+	unsigned c;
+	struct mark_state ms;
+	size_t j;
+
+	for (size_t q = 0; q < ARRAY_LEN(p->cps); q += 4)
+		_mm256_storeu_si256((__m256i *)(void *)(p->cps + q), _mm256_setzero_si256());
+	mark_state_init(&ms);
+	if (n < 16) {
+		uint32_t buf[3 + 16];
+
+		_mm256_storeu_si256((__m256i *)(void *)buf, none);
+		_mm256_storeu_si256((__m256i *)(void *)(buf + 8), none);
+		_mm256_storeu_si256((__m256i *)(void *)(buf + 11), none);
+		for (size_t k = 0; k < n; k++)
+			buf[3 + k] = t[k];
+		c = 0;
+		for (j = 0; j < n; j += 8) {
+			unsigned valid = n - j >= 8 ? 0xFFu : (1u << (n - j)) - 1;
+
+			c |=
+			    block_at_avx2(kv, cps, &ms, t, n, j, buf + 3 + j, valid, ~valid & 0xFF);
+		}
+		return mark_state_done(&ms, p, c);
+	}
+	{
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)t);
+		/* lane k of vd: lane k - d of v, none below d */
+		__m256i v1 = _mm256_blend_epi32(
+		    _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 0, 1, 2, 3, 4, 5, 6)), none,
+		    0x01);
+		__m256i v2 = _mm256_blend_epi32(
+		    _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 0, 0, 1, 2, 3, 4, 5)), none,
+		    0x03);
+		__m256i v3 = _mm256_blend_epi32(
+		    _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 0, 0, 0, 1, 2, 3, 4)), none,
+		    0x07);
+
+		c = block_avx2(kv, cps, &ms, t, n, 0, v, v1, v2, v3, 0xFF, 0);
+	}
+	for (j = 8; j + 8 <= n; j += 8)
+		c |= block_at_avx2(kv, cps, &ms, t, n, j, t + j, 0xFF, 0);
+	if (j < n) /* lanes from j - (n - 8) on are new (the filter takes all) */
+		c |= block_at_avx2(kv, cps, &ms, t, n, n - 8, t + n - 8,
+				   0xFFu & ~((1u << (j - (n - 8))) - 1), 0);
+	return mark_state_done(&ms, p, c);
+}
+#endif
+
+unsigned gw_para_chars(struct gw_para *p, bool vector)
+{
+#if defined(ROLES_AVX2)
+	if (vector && __builtin_cpu_supports("avx2"))
+		return para_chars_avx2(p);
+#else
+	(void)vector;
+#endif
+	return para_chars_scalar(p);
 }
 
 void gw_detect_roles(struct gw_doc *doc)
@@ -690,7 +1245,7 @@ void gw_detect_roles(struct gw_doc *doc)
 	for (size_t i = 0; i < n; i++) {
 		unsigned c = 0;
 
-		c = para_chars(&P[i]);
+		c = gw_para_chars(&P[i], true);
 		P[i].chars = c;
 		P[i].role = is_blank(&P[i].text) ? GW_ROLE_BLANK : -1;
 		P[i].level = 0;
@@ -747,7 +1302,6 @@ void gw_detect_roles(struct gw_doc *doc)
 		size_t a;
 		size_t b;
 		uint32_t c0;
-		bool ends_fa;
 
 		if (i < body_start)
 			continue;
@@ -755,17 +1309,12 @@ void gw_detect_roles(struct gw_doc *doc)
 		if (b == a)
 			continue; /* none of the patterns matches an empty range */
 		c0 = P[i].text.p[a];
-		/* 印发$: a 发 at the end or before a final newline (at most two
-		 * code points, whatever PCRE2's newline convention) */
-		ends_fa = P[i].text.p[b - 1] == 0x53D1 ||
-			  (b - a >= 2 && P[i].text.p[b - 2] == 0x53D1) ||
-			  (b - a >= 3 && P[i].text.p[b - 3] == 0x53D1);
-		if (c0 == 0x6284 && re_match_range("^抄\\s*送\\s*[:：]?", P[i].text.p, a, b)) {
+		if (c0 == 0x6284 && role_match_range(GW_RP_CC, P[i].text.p, a, b)) {
 			P[i].role = GW_ROLE_CC;
-		} else if (ends_fa && re_match_range("印发$", P[i].text.p, a, b) && b - a < 60) {
+		} else if (b - a < 60 && role_match_range(GW_RP_PRINT, P[i].text.p, a, b)) {
 			P[i].role = GW_ROLE_PRINT;
 		} else if ((c0 == 0x51FA || c0 == 0x8BF7 || c0 == 0x5217) &&
-			   re_match_range("^(出席|请假|列席)\\s*[:：]", P[i].text.p, a, b)) {
+			   role_match_range(GW_RP_ATTEND, P[i].text.p, a, b)) {
 			P[i].role = GW_ROLE_ATTEND;
 		} else {
 			continue;
@@ -784,7 +1333,7 @@ void gw_detect_roles(struct gw_doc *doc)
 		size_t i = cand[ncand - 1];
 
 		strip_ws(&P[i].text, &a, &b);
-		if (!re_match_range("^[（(].*[)）]$", P[i].text.p, a, b))
+		if (!role_match_range(GW_RP_NOTE, P[i].text.p, a, b))
 			break;
 		notes[nnotes++] = i;
 		ncand--;
@@ -796,7 +1345,7 @@ void gw_detect_roles(struct gw_doc *doc)
 		size_t b;
 
 		strip_ws(&P[i].text, &a, &b);
-		if (re_match_range(date_lenient, P[i].text.p, a, b)) {
+		if (role_match_range(GW_RP_DATE, P[i].text.p, a, b)) {
 			ncand--;
 			P[i].role = GW_ROLE_DATE;
 			doc->date = (long)i;
@@ -812,7 +1361,7 @@ void gw_detect_roles(struct gw_doc *doc)
 
 				strip_ws(t, &a, &b);
 				if (b - a <= 30 && b > a &&
-				    !text_re_has("[。：:；;，,]$", t->p + a, b - a) &&
+				    !role_match_range(GW_RP_END_PUNCT, t->p, a, b) &&
 				    gw_parse_label(t->p + a, b - a, &num, &ok, &ll) == 0) {
 					P[s].role = GW_ROLE_SIG;
 					doc->sig = (long)s;
@@ -830,7 +1379,7 @@ void gw_detect_roles(struct gw_doc *doc)
 
 		strip_ws(&P[i].text, &a, &b);
 		if (b > a && P[i].text.p[a] == 0x9644 && /* 附 */
-		    re_match_range("^附\\s*件\\s*[:：]", P[i].text.p, a, b)) {
+		    role_match_range(GW_RP_ATT, P[i].text.p, a, b)) {
 			att_first = (long)i;
 			break;
 		}
@@ -844,7 +1393,7 @@ void gw_detect_roles(struct gw_doc *doc)
 			size_t b;
 
 			strip_ws(&P[j].text, &a, &b);
-			if (!re_match_range("^[0-9]{1,2}\\s*[.．、]", P[j].text.p, a, b))
+			if (!role_match_range(GW_RP_ATT_ITEM, P[j].text.p, a, b))
 				break;
 			P[j].role = GW_ROLE_ATT;
 			j++;

@@ -116,27 +116,35 @@ bool gw_has_around(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_
 
 int gw_pairs_feed(struct gw_pairs *ps, uint32_t c)
 {
-	static const uint32_t open[] = {0x201C, 0x2018, 0x300A, 0x3008, 0xFF08, 0x3014, 0x3010};
-	static const uint32_t close[] = {0x201D, 0x2019, 0x300B, 0x3009, 0xFF09, 0x3015, 0x3011};
-
-	for (size_t t = 0; t < ARRAY_LEN(open); t++) {
-		if (c == open[t]) {
-			if (ps->depth < ARRAY_LEN(ps->stack))
-				ps->stack[ps->depth] = close[t];
-			ps->depth++;
-			return GW_PAIR_OPEN;
-		}
-	}
-	for (size_t t = 0; t < ARRAY_LEN(close); t++) {
-		if (c != close[t])
-			continue;
+	/* the marks in pairs, each closing mark right after its opening one:
+	 * “” ‘’ 《》 〈〉 （） 〔〕 【】 */
+	switch (c) {
+	case 0x201C:
+	case 0x2018:
+	case 0x300A:
+	case 0x3008:
+	case 0xFF08:
+	case 0x3014:
+	case 0x3010:
+		if (ps->depth < ARRAY_LEN(ps->stack))
+			ps->stack[ps->depth] = c + 1;
+		ps->depth++;
+		return GW_PAIR_OPEN;
+	case 0x201D:
+	case 0x2019:
+	case 0x300B:
+	case 0x3009:
+	case 0xFF09:
+	case 0x3015:
+	case 0x3011:
 		if (ps->depth == 0 || ps->depth > ARRAY_LEN(ps->stack) ||
 		    ps->stack[ps->depth - 1] != c)
 			return GW_PAIR_BAD;
 		ps->depth--;
 		return GW_PAIR_CLOSE;
+	default:
+		return GW_PAIR_NONE;
 	}
-	return GW_PAIR_NONE;
 }
 
 bool gw_role_is_text(int role)

@@ -569,11 +569,6 @@ bool text_is_cjk(uint32_t c)
 	return text_is_han(c) || text_is_cjk_punct(c);
 }
 
-bool text_is_ws(uint32_t c)
-{
-	return c == ' ' || c == '\t' || c == 0x3000 || c == 0x00A0;
-}
-
 bool text_is_digit(uint32_t c)
 {
 	return c >= '0' && c <= '9';

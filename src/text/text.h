@@ -62,8 +62,12 @@ bool text_is_han(uint32_t c);
 bool text_is_cjk_punct(uint32_t c);
 /* Han or CJK punctuation (the "Chinese context" of GB/T 15834 checks). */
 bool text_is_cjk(uint32_t c);
-/* Space, tab, U+3000 ideographic space, U+00A0. */
-bool text_is_ws(uint32_t c);
+/* Space, tab, U+3000 ideographic space, U+00A0. (Inline: the rules and
+ * role detection strip every paragraph with it.) */
+static inline bool text_is_ws(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == 0x3000 || c == 0x00A0;
+}
 bool text_is_digit(uint32_t c);
 bool text_is_fullwidth_digit(uint32_t c);
 /* 一..九 -> 1..9, 十 -> 10, 〇/零 -> 0, else -1. */
