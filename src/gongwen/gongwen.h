@@ -115,7 +115,7 @@ enum {
 	GW_C_AMBIG = 1u << 10, /* “”‘’—…· (width depends on the font: gw_run_has_ambiguous_punct) */
 	GW_C_HANREP = 1u << 11, /* a Han character (text_is_han) twice in a row */
 	GW_C_DOTREP = 1u << 12, /* "." or "。" twice in a row */
-	/* what directly precedes a 年 somewhere (gw_digit_before, gw_cn_numeral_before_nian) */
+	/* what directly precedes a 年 somewhere (gw_digit_before) */
 	GW_C_NIAN_DIG = 1u << 13, /* 0-9 */
 	GW_C_NIAN_CN = 1u << 14,  /* 〇 零 or text_cn_digit 1-10 (一 … 九 十) */
 	GW_C_NIAN_OTH = 1u << 15, /* O or ０ */

@@ -42,14 +42,6 @@ bool gw_re(const char *pat, const struct gw_para *p, size_t from, size_t *s, siz
 			      ngroups);
 }
 
-bool gw_cn_numeral_before_nian(const struct gw_para *p, bool also_digits)
-{
-	/* noted for every 年 by gw_detect_roles (GW_C_NIAN_*) */
-	unsigned want = GW_C_NIAN_CN | (also_digits ? GW_C_NIAN_DIG | GW_C_NIAN_OTH : 0u);
-
-	return (p->chars & want) != 0;
-}
-
 bool gw_digit_before(const struct gw_para *p, uint32_t c)
 {
 	if (c == 0x5E74) /* 年: noted by gw_detect_roles */

@@ -19,9 +19,6 @@ bool gw_re(const char *pat, const struct gw_para *p, size_t from, size_t *s, siz
 struct gw_finding *gw_replace_all(struct gw_findings *out, const struct gw_doc *doc, size_t i,
 				  const char *pat, const char *rep, const char *rule, int sev,
 				  const char *msg);
-/* Is there a 年 right after one of 〇零一二三四五六七八九 (with also_digits:
- * or 0-9, O, ０)? Every Chinese-numeral year pattern needs one. */
-bool gw_cn_numeral_before_nian(const struct gw_para *p, bool also_digits);
 /* Is some c right after an ASCII digit 0-9? (Exact; for patterns that
  * need "[0-9]c".) */
 bool gw_digit_before(const struct gw_para *p, uint32_t c);
