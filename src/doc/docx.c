@@ -1176,28 +1176,37 @@ static inline xmlNodePtr w_child(const xmlNode *n, const char *local)
 	return NULL;
 }
 
-/* The style id of the paragraph whose w:pPr is ppr (NULL: none) into out,
- * else the default paragraph style's; NULL when neither. */
-static char *para_style_id(const struct doc_docx *d, xmlNodePtr ppr, char *out, size_t outsz)
+/* The style id of the paragraph whose w:pPr is ppr (NULL: none), else the
+ * default paragraph style's; NULL when neither. Borrowed (*owned, when
+ * not NULL, is to be freed with free_owned() after use). */
+static const char *para_style_ref(const struct doc_docx *d, xmlNodePtr ppr, xmlChar **owned)
 {
 	xmlNodePtr ps = w_child(ppr, "pStyle");
 
-	out[0] = '\0';
+	*owned = NULL;
 	if (ps != NULL) {
-		xmlChar *owned;
-		const char *v = doc_xml_attr_ref(ps, NS_W, "val", &owned);
+		const char *v = doc_xml_attr_ref(ps, NS_W, "val", owned);
 
-		if (v != NULL) {
-			copy_str(out, outsz, v);
-			free_owned(owned);
-			return out;
-		}
+		if (v != NULL)
+			return v;
+		free_owned(*owned);
+		*owned = NULL;
 	}
-	if (d->default_pstyle != NULL) {
-		copy_str(out, outsz, d->default_pstyle);
-		return out;
-	}
-	return NULL;
+	return d->default_pstyle;
+}
+
+/* para_style_ref() copied into out (cut to outsz); NULL when none. */
+static char *para_style_id(const struct doc_docx *d, xmlNodePtr ppr, char *out, size_t outsz)
+{
+	xmlChar *owned;
+	const char *v = para_style_ref(d, ppr, &owned);
+
+	out[0] = '\0';
+	if (v == NULL)
+		return NULL;
+	copy_str(out, outsz, v);
+	free_owned(owned);
+	return out;
 }
 
 static const char *theme_lookup(const struct doc_docx *d, const char *th)
@@ -1514,6 +1523,19 @@ static struct doc_style_base *run_base_of(const struct doc_docx *d, xmlNodePtr p
 
 	if (p != NULL && c->last_p == p)
 		return c->last_b;
+	/* the same style id as the last paragraph's, without the copy (one
+	 * equal to last_sid is shorter than sid: the copy would be the same) */
+	if (c->last_sid_ok) {
+		xmlChar *owned;
+		const char *v = para_style_ref(d, w_child(p, "pPr"), &owned);
+		bool same = v != NULL && strcmp(v, c->last_sid) == 0;
+
+		free_owned(owned);
+		if (same) {
+			c->last_p = p;
+			return c->last_b;
+		}
+	}
 	id = para_style_id(d, w_child(p, "pPr"), sid, sizeof(sid));
 	if (c->last_sid_ok && id != NULL && strcmp(id, c->last_sid) == 0) {
 		c->last_p = p;

@@ -381,12 +381,11 @@ void gw_findings_free(struct gw_findings *f)
 	gw_findings_init(f);
 }
 
-struct gw_finding *gw_add(struct gw_findings *f, const char *rule, int sev, long para, int fix,
-			  const char *excerpt, const char *fmt, ...)
+struct gw_finding *gw_vadd_owned(struct gw_findings *f, const char *rule, int sev, long para,
+				 int fix, char *excerpt, const char *fmt, va_list ap)
 {
 	struct gw_finding *fd;
 	struct buf b;
-	va_list ap;
 
 	f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof(*f->v));
 	fd = &f->v[f->n++];
@@ -395,12 +394,22 @@ struct gw_finding *gw_add(struct gw_findings *f, const char *rule, int sev, long
 	fd->severity = sev;
 	fd->para = para;
 	fd->fix = fix;
-	fd->excerpt = xstrdup(excerpt ? excerpt : "");
+	fd->excerpt = excerpt != NULL ? excerpt : xstrdup("");
 	buf_init(&b, 4096);
-	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
-	va_end(ap);
 	fd->message = buf_detach(&b, NULL);
+	return fd;
+}
+
+struct gw_finding *gw_add(struct gw_findings *f, const char *rule, int sev, long para, int fix,
+			  const char *excerpt, const char *fmt, ...)
+{
+	struct gw_finding *fd;
+	va_list ap;
+
+	va_start(ap, fmt);
+	fd = gw_vadd_owned(f, rule, sev, para, fix, xstrdup(excerpt ? excerpt : ""), fmt, ap);
+	va_end(ap);
 	return fd;
 }
 
@@ -446,12 +455,22 @@ char *gw_excerpt(const struct gw_para *p, size_t start, size_t end)
 {
 	size_t a = start > 8 ? start - 8 : 0;
 	size_t b = end + 8 < p->text.len ? end + 8 : p->text.len;
+	size_t n = 0;
+	char *s;
 
-	if (end > p->text.len)
-		end = p->text.len;
 	if (b - a > 60)
 		b = a + 60;
-	return ustr_to_utf8(&p->text, a, b);
+	if (b > p->text.len) /* a start past the text (b - a wrapped above) */
+		b = p->text.len;
+	if (a >= b)
+		return xcalloc(1, 1);
+	/* at most 60 code points of at most 4 bytes: encoded in place, not
+	 * grown a code point at a time (what ustr_to_utf8 gives) */
+	s = xmalloc(4 * (b - a) + 1);
+	for (size_t k = a; k < b; k++)
+		n += text_utf8_encode(p->text.p[k], s + n);
+	s[n] = '\0';
+	return s;
 }
 
 static int cmp_finding(const void *x, const void *y)

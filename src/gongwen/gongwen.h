@@ -280,6 +280,11 @@ void gw_findings_free(struct gw_findings *f);
 struct gw_finding *gw_add(struct gw_findings *f, const char *rule, int sev, long para, int fix,
 			  const char *excerpt, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
+/* gw_add taking ownership of excerpt (malloc'd, NULL: ""), the message
+ * formatted from fmt and ap. */
+struct gw_finding *gw_vadd_owned(struct gw_findings *f, const char *rule, int sev, long para,
+				 int fix, char *excerpt, const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
 void gw_finding_edit(struct gw_finding *fd, size_t start, size_t end, const char *rep_utf8);
 void gw_finding_edit_ucs(struct gw_finding *fd, size_t start, size_t end, const uint32_t *rep,
 			 size_t n);

@@ -7,18 +7,14 @@
 struct gw_finding *gw_at(struct gw_findings *out, const struct gw_doc *doc, size_t i, size_t start,
 			 size_t end, const char *rule, int sev, int fix, const char *fmt, ...)
 {
-	char *ex = gw_excerpt(&doc->paras[i], start, end);
-	struct gw_finding *fd = gw_add(out, rule, sev, (long)i, fix, ex, "%s", "");
-	struct buf b;
+	struct gw_finding *fd;
 	va_list ap;
 
-	free(ex);
-	buf_init(&b, 4096);
+	/* the excerpt handed over, the message formatted once */
 	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
+	fd = gw_vadd_owned(out, rule, sev, (long)i, fix, gw_excerpt(&doc->paras[i], start, end),
+			   fmt, ap);
 	va_end(ap);
-	free(fd->message);
-	fd->message = buf_detach(&b, NULL);
 	return fd;
 }
 

@@ -426,3 +426,88 @@ TEST(docx_check_recent_ppr_only_for_equal_content)
 #undef PARA
 #undef PPR_A
 }
+
+/* The run base of a paragraph whose style id is the last one's is reused
+ * without copying the id: ids past the copy's 95 bytes (cut as before, so
+ * two long ids with one prefix name the same style), an empty w:val, no
+ * pPr (the default style), asked in order and out of order, agree with
+ * the DOM open. */
+TEST(docx_check_run_base_long_and_empty_style_ids)
+{
+	char x95[96];
+	char styles_long[4096];
+	char doc_long[8192];
+	size_t len;
+	char *data;
+	struct doc_docx *a, *b;
+	struct doc_rprops first[8];
+	size_t distinct = 0;
+
+	memset(x95, 'x', 95);
+	x95[95] = '\0';
+	snprintf(styles_long, sizeof(styles_long),
+		 "<w:styles " W_NS "><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts "
+		 "w:eastAsia=\"宋体\"/></w:rPr></w:rPrDefault></w:docDefaults>"
+		 "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"a\"><w:rPr><w:rFonts "
+		 "w:eastAsia=\"仿宋\"/></w:rPr></w:style>"
+		 "<w:style w:type=\"paragraph\" w:styleId=\"%s\"><w:rPr><w:rFonts "
+		 "w:eastAsia=\"楷体\"/></w:rPr></w:style>"
+		 "<w:style w:type=\"paragraph\" w:styleId=\"%s1\"><w:rPr><w:rFonts "
+		 "w:eastAsia=\"隶书\"/></w:rPr></w:style>"
+		 "<w:style w:type=\"paragraph\" w:styleId=\"s\"><w:rPr><w:rFonts "
+		 "w:eastAsia=\"黑体\"/></w:rPr></w:style></w:styles>",
+		 x95, x95);
+	{
+		static const char *const kinds[] = {"L1", "L1", "X", "s", "", "L2", "s", NULL};
+		size_t at = 0;
+
+		at += (size_t)snprintf(doc_long + at, sizeof(doc_long) - at,
+				       "<w:document " W_NS "><w:body>");
+		for (size_t k = 0; k < ARRAY_LEN(kinds); k++) {
+			char id[128];
+
+			if (kinds[k] == NULL) {
+				at += (size_t)snprintf(doc_long + at, sizeof(doc_long) - at,
+						       "<w:p><w:r><w:t>无</w:t></w:r></w:p>");
+				continue;
+			}
+			if (kinds[k][0] == 'L')
+				snprintf(id, sizeof(id), "%s%s", x95, kinds[k] + 1);
+			else if (kinds[k][0] == 'X')
+				snprintf(id, sizeof(id), "%s", x95);
+			else
+				snprintf(id, sizeof(id), "%s", kinds[k]);
+			at += (size_t)snprintf(doc_long + at, sizeof(doc_long) - at,
+					       "<w:p><w:pPr><w:pStyle w:val=\"%s\"/></w:pPr><w:r>"
+					       "<w:t>字</w:t></w:r><w:r><w:t>二</w:t></w:r></w:p>",
+					       id);
+		}
+		snprintf(doc_long + at, sizeof(doc_long) - at, "<w:sectPr/></w:body></w:document>");
+	}
+	data = test_docx_package(doc_long, styles_long, &len);
+	open_both(data, len, &a, &b);
+	ASSERT_EQ(same_props(a, b), 15);
+	ASSERT_EQ(b->npara, 8);
+	for (size_t i = 0; i < b->npara; i++) {
+		doc_docx_run_props(a, a->paras[i], doc_xml_child(a->paras[i], NS_W, "r"),
+				   &first[i]);
+		for (size_t k = 0; k < i; k++) {
+			if (strcmp(first[k].ea, first[i].ea) == 0)
+				break;
+			if (k == i - 1)
+				distinct++;
+		}
+	}
+	ASSERT(distinct >= 3);
+	/* out of order, each paragraph again, against the DOM open's */
+	for (size_t k = 0; k < 3 * b->npara; k++) {
+		size_t i = (k * 5) % b->npara;
+		struct doc_rprops rp;
+
+		doc_docx_run_props(b, b->paras[i], doc_xml_child(b->paras[i], NS_W, "r"), &rp);
+		same_rprops(&rp, &first[i]);
+	}
+	doc_docx_free(a);
+	doc_docx_free(b);
+	free(data);
+}

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "gongwen/gongwen.h"
+#include "gongwen/rules_common.h"
 #include "gwtest.h"
 #include "test.h"
 
@@ -237,4 +238,79 @@ TEST(gw_upward_document_needs_signer)
 	ASSERT(gwtest_find(&c, "GW-HEAD-009", 1) == NULL);
 	ASSERT(gwtest_find(&c, "GW-HEAD-010", 1) == NULL);
 	gwtest_close(&c);
+}
+
+/* gw_excerpt encodes its window in place: the same bytes as the window
+ * through ustr_to_utf8 (code point by code point), for every start and
+ * end, past the text too, over code points of every UTF-8 length and
+ * ones it replaces (surrogates, past U+10FFFF). */
+TEST(gw_excerpt_matches_ustr_window)
+{
+	static const uint32_t alpha[] = {'a', 0xE9, 0x4E2D, 0x1F600, 0xD800, 0xDFFF, 0x110000, 0};
+	uint32_t seed = 7;
+
+	for (size_t len = 0; len < 90; len += 1 + len / 8) {
+		struct gw_para p;
+
+		memset(&p, 0, sizeof(p));
+		ustr_init(&p.text);
+		for (size_t k = 0; k < len; k++) {
+			seed = seed * 1103515245u + 12345u;
+			ustr_push(&p.text,
+				  alpha[(seed >> 16) % (sizeof(alpha) / sizeof(alpha[0]))]);
+		}
+		for (size_t s = 0; s < len + 12; s += 1 + s / 16) {
+			for (size_t e = s; e < len + 12; e += 1 + e / 16) {
+				size_t a = s > 8 ? s - 8 : 0;
+				size_t b = e + 8 < len ? e + 8 : len;
+				char *want;
+				char *got = gw_excerpt(&p, s, e);
+
+				if (b - a > 60)
+					b = a + 60;
+				want = ustr_to_utf8(&p.text, a, b);
+				ASSERT_STR_EQ(got, want);
+				free(got);
+				free(want);
+			}
+		}
+		ustr_free(&p.text);
+	}
+}
+
+/* gw_at hands its excerpt over and formats the message once: the same
+ * finding as gw_add with gw_excerpt's excerpt, a message of 4096 bytes
+ * kept and a longer one left empty as before. */
+TEST(gw_at_same_as_gw_add)
+{
+	struct gw_doc doc;
+	struct gw_para para;
+	struct gw_findings f;
+	char *big = malloc(5000);
+
+	memset(&doc, 0, sizeof(doc));
+	memset(&para, 0, sizeof(para));
+	ustr_init(&para.text);
+	ustr_add_cstr(&para.text, "第一段文字，用于摘录的测试文本内容。");
+	doc.paras = &para;
+	doc.n = 1;
+	gw_findings_init(&f);
+	for (size_t n = 4090; n < 4100; n++) {
+		char *ex = gw_excerpt(&para, 2, 5);
+
+		memset(big, 'x', n);
+		big[n] = '\0';
+		gw_at(&f, &doc, 0, 2, 5, "GW-T-001", 1, GW_FIX_MANUAL, "m%s", big + 1);
+		gw_add(&f, "GW-T-001", 1, 0, GW_FIX_MANUAL, ex, "m%s", big + 1);
+		free(ex);
+		ASSERT_EQ(f.n % 2, 0);
+		ASSERT_STR_EQ(f.v[f.n - 2].message, f.v[f.n - 1].message);
+		ASSERT_STR_EQ(f.v[f.n - 2].excerpt, f.v[f.n - 1].excerpt);
+		ASSERT_EQ(f.v[f.n - 2].para, 0);
+		ASSERT_EQ(strlen(f.v[f.n - 2].message), n <= 4096 ? n : 0);
+	}
+	ASSERT(strlen(f.v[0].excerpt) > 0);
+	gw_findings_free(&f);
+	ustr_free(&para.text);
+	free(big);
 }
