@@ -589,6 +589,45 @@ TEST(xmlfast_repeated_start_tags_same_tree)
 	same_tree_or_declined(ok, sizeof(ok) / sizeof(ok[0]), no, sizeof(no) / sizeof(no[0]));
 }
 
+TEST(xmlfast_alternating_start_tags_same_tree)
+{
+	/* a name keeps its last two start tags (w:rPr alternates between a
+	 * paragraph mark's and a run's): two or three forms in turn, the
+	 * namespace bound anew between them, many names sharing sets */
+	static const char *const ok[] = {
+	    "<r xmlns:p=\"A\"><p:x p:a=\"1\"/><p:x p:a=\"2\"/><p:x p:a=\"1\"/><p:x "
+	    "p:a=\"2\"/><s xmlns:p=\"B\"><p:x p:a=\"2\"/><p:x p:a=\"1\"/><p:x "
+	    "p:a=\"2\"/></s><p:x p:a=\"1\"/><p:x p:a=\"2\"/><q xmlns:p=\"C\"><p:x "
+	    "p:a=\"1\"/></q><p:x p:a=\"1\"/></r>",
+	    "<r><x a='1'/><x b='2'/><x c='3'/><x a='1'/><x b='2'/><x c='3'/><x b='2'/>"
+	    "<x b='2'><y/></x><x a='1'>t</x><x c='3'/><x a='1'/><x/><x/><x a='1'/></r>",
+	    "<r xmlns='D'><x a='1'/><x a='2'/><s xmlns='E'><x a='2'/><x a='1'/></s>"
+	    "<x a='1'/><x a='2'/><s xmlns='F'><x a='2'/><x a='1'/></s><x a='2'/></r>",
+	};
+	static const char *const no[] = {
+	    "<r><x a='1'/><x a='2'/><x a='1'/><x a='2' a='2'/></r>",
+	    "<r xmlns:p='A'><p:x p:a='1'/><p:x p:a='2'/><s><p:x p:a='1' xmlns:p=''/></s></r>",
+	};
+	char many[8192];
+	size_t n = 0;
+
+	same_tree_or_declined(ok, sizeof(ok) / sizeof(ok[0]), no, sizeof(no) / sizeof(no[0]));
+	/* 100 names in turn, each in two forms: sets shared, ways evicted */
+	n += (size_t)snprintf(many + n, sizeof(many) - n, "<r xmlns:w='W'>");
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 100; i++)
+			n += (size_t)snprintf(many + n, sizeof(many) - n, "<w:e%d w:v='%d'/>", i,
+					      (round + i) % 2);
+	}
+	n += (size_t)snprintf(many + n, sizeof(many) - n, "</r>");
+	ASSERT(n < sizeof(many));
+	{
+		const char *const big[] = {many};
+
+		same_tree_or_declined(big, 1, NULL, 0);
+	}
+}
+
 TEST(xmlfast_end_tags_checked_against_the_open_element)
 {
 	/* an end tag naming the open element, '>' right after: taken without
