@@ -201,6 +201,11 @@ static _Thread_local unsigned xf_stamp;
 /* the next parse's first generation: generations grow across parses, so
  * what a slot says about an earlier parse's tree is never taken as current */
 static _Thread_local uint64_t xf_gen = 1;
+/* the parser's state, kept by the thread: what its lookups (cache, tmpl,
+ * sub: see struct xf) remember is of a generation (gen) and only current
+ * while it is the parse's, which no earlier parse's ever is; a parse never
+ * starts another on its thread */
+static _Thread_local struct xf xf_state;
 
 static void *xf_alloc_chunk(struct xf_arena *a, size_t n)
 {
@@ -1636,7 +1641,8 @@ static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDoc
 	/* memory in proportion to the input, about what libxml2's DOM takes
 	 * (OOXML parts take 8-15x); past it libxml2 decides */
 	a->budget = len * XF_ARENA_PER_BYTE + ((size_t)1 << 20);
-	x = xmalloc(sizeof(*x));
+	x = &xf_state;
+	__asm__("" : "+r"(x)); /* (code as for any struct xf) */
 	x->p = (const unsigned char *)data;
 	x->end = x->p + len;
 	x->start = x->p;
@@ -1651,7 +1657,6 @@ static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDoc
 	x->xml_ns = NULL;
 	x->depth = 0;
 	x->nscope = 0;
-	memset(x->cache, 0, sizeof(x->cache));
 	memset(x->names_used, 0, sizeof(x->names_used));
 	if (!xf_qc_ready) {
 		for (size_t i = 0; i < XF_QC; i++) {
@@ -1664,13 +1669,6 @@ static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDoc
 	x->qc = xf_qc;
 	x->last_slot = -1;
 	x->last_stamp = 0;
-	for (size_t i = 0; i < XF_TMPL; i++) {
-		for (size_t w = 0; w < XF_TMPL_WAYS; w++)
-			x->tmpl[i][w].gen = 0;
-		x->tmpl_mru[i] = 0;
-	}
-	for (size_t i = 0; i < XF_SUB; i++)
-		x->sub[i].gen = 0;
 	x->taint = 0;
 	x->gen = xf_gen;
 	ok = parse(x);
@@ -1681,7 +1679,7 @@ static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDoc
 		a->input = (char *)inplace;
 	}
 	free(x->fix);
-	free(x);
+	x->fix = NULL;
 	if (!ok) {
 		xf_arena_free(a);
 		return DOC_XMLFAST_DECLINE;

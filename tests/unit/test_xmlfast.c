@@ -246,6 +246,31 @@ TEST(xmlfast_names_remembered_across_parses)
 	}
 }
 
+TEST(xmlfast_repeats_remembered_only_within_a_parse)
+{
+	/* the parser's state is the thread's and outlives a parse: the start
+	 * tags, elements and lookups one parse remembered never serve the next
+	 * (the same bytes, other namespaces; a declined parse in between) */
+	static const char *const seq[] = {
+	    "<r xmlns:p=\"A\"><p:x p:a=\"1\"/><p:x p:a=\"2\"/><p:y><p:z p:a=\"1\"/></p:y>"
+	    "<p:y><p:z p:a=\"1\"/></p:y></r>",
+	    "<r xmlns:p=\"B\"><p:x p:a=\"1\"/><p:x p:a=\"2\"/><p:y><p:z p:a=\"1\"/></p:y>"
+	    "<p:y><p:z p:a=\"1\"/></p:y></r>",
+	    "<r xmlns:p=\"C\"><p:x p:a=\"1\"/><p:x p:a=\"2\"/><p:y><p:z p:a=\"1\"/></p:y>"
+	    "<p:y><p:z p:a=\"1\"/></p:y><p:x p:a=\"1\" p:a=\"1\"/></r>", /* declined */
+	    "<r xmlns=\"D\"><x a=\"1\"/><x a=\"2\"/><y><z a=\"1\"/></y><y><z a=\"1\"/></y></r>",
+	    "<r xmlns:p=\"E\"><p:y><p:z p:a=\"1\"/></p:y><p:x p:a=\"2\"/><p:x p:a=\"1\"/></r>",
+	};
+	static const bool accepted[] = {true, true, false, true, true};
+
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+			if (both_s(seq[i]) != accepted[i])
+				TEST_FAIL_AT("round %d #%zu: %s", round, i, seq[i]);
+		}
+	}
+}
+
 TEST(xmlfast_limits_depth_attribute_name_memory)
 {
 	struct buf b;
