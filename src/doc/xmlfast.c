@@ -25,7 +25,8 @@
 #define XF_CHUNK	  (64u << 10)
 #define XF_ARENA_PER_BYTE 24
 #define XF_QC		  512 /* scan_qname()'s cache: two ways of 256 sets */
-#define XF_TMPL		  64  /* start tags remembered (struct xf_tmpl) */
+#define XF_TMPL		  64  /* sets of start tags remembered (struct xf_tmpl) */
+#define XF_TMPL_WAYS	  2   /* start tags per set: an element name's last two */
 #define XF_TMPL_ATTRS	  8
 #define XF_SUB		  64 /* whole elements remembered (struct xf_sub) */
 #define XF_XML_NS	  "http://www.w3.org/XML/1998/namespace"
@@ -72,7 +73,9 @@ struct xf_scope {
  * name (src, len: up to and with its '>') a later tag repeats: the same
  * bytes in the same namespace scope give the same names, namespaces and
  * values (the tags made from it share them), and passed every test then.
- * Only tags without namespace declarations. */
+ * Only tags without namespace declarations. A name keeps two (the ways of its
+ * slot's set): w:rPr, for one, alternates between a paragraph mark's and a
+ * run's. */
 struct xf_tmpl {
 	uint64_t gen; /* 0: unused */
 	int slot;     /* the element name's scan_qname() slot and stamp */
@@ -164,8 +167,9 @@ struct xf {
 	/* the slot (or -1) and its stamp of the name scan_qname() returned last */
 	int last_slot;
 	unsigned last_stamp;
-	struct xf_tmpl tmpl[XF_TMPL]; /* by the element name's slot */
-	struct xf_sub sub[XF_SUB];    /* by the element name's slot */
+	struct xf_tmpl tmpl[XF_TMPL][XF_TMPL_WAYS]; /* by the element name's slot */
+	unsigned char tmpl_mru[XF_TMPL];	    /* the way of each set used last */
+	struct xf_sub sub[XF_SUB];		    /* by the element name's slot */
 	/* counts what an element's nodes may not be copied with (namespace
 	 * declarations) */
 	uint64_t taint;
@@ -197,6 +201,11 @@ static _Thread_local unsigned xf_stamp;
 /* the next parse's first generation: generations grow across parses, so
  * what a slot says about an earlier parse's tree is never taken as current */
 static _Thread_local uint64_t xf_gen = 1;
+/* the parser's state, kept by the thread: what its lookups (cache, tmpl,
+ * sub: see struct xf) remember is of a generation (gen) and only current
+ * while it is the parse's, which no earlier parse's ever is; a parse never
+ * starts another on its thread */
+static _Thread_local struct xf xf_state;
 
 static void *xf_alloc_chunk(struct xf_arena *a, size_t n)
 {
@@ -1316,8 +1325,18 @@ static bool start_tag_tmpl(struct xf *x, const struct xf_tmpl *t, const unsigned
 static void remember_tag(struct xf *x, int eslot, unsigned estamp, const unsigned char *rest,
 			 const xmlNode *el, size_t nattr, bool empty)
 {
-	struct xf_tmpl *t = &x->tmpl[(unsigned)eslot % XF_TMPL];
+	unsigned set = (unsigned)eslot % XF_TMPL;
+	/* (the way used less recently; a way another name's or an earlier
+	 * scope's first) */
+	unsigned way = x->tmpl_mru[set] ^ 1u;
+	const struct xf_tmpl *o = &x->tmpl[set][way ^ 1u];
+	struct xf_tmpl *t;
 	size_t len = (size_t)(x->p - rest);
+
+	if (o->gen != x->gen || o->slot != eslot || o->stamp != estamp)
+		way ^= 1u;
+	t = &x->tmpl[set][way];
+	x->tmpl_mru[set] = (unsigned char)way;
 	const xmlAttr *a = el->properties;
 
 	for (size_t i = 0; i < nattr; i++, a = a->next) {
@@ -1363,13 +1382,22 @@ static bool start_tag(struct xf *x)
 	estamp = x->last_stamp;
 	rest = x->p;
 	if (eslot >= 0) {
-		const struct xf_tmpl *t = &x->tmpl[(unsigned)eslot % XF_TMPL];
+		unsigned set = (unsigned)eslot % XF_TMPL;
 
 		if (try_clone(x, eslot, estamp))
 			return xf_clone(x, &x->sub[(unsigned)eslot % XF_SUB]);
-		if (t->gen == x->gen && t->slot == eslot && t->stamp == estamp &&
-		    t->len <= (size_t)(x->end - rest) && same_bytes(x, rest, t->src, t->len))
-			return start_tag_tmpl(x, t, qn, qlen);
+		for (unsigned w = 0; w < XF_TMPL_WAYS; w++) {
+			/* (the way used last first) */
+			unsigned way = x->tmpl_mru[set] ^ w;
+			const struct xf_tmpl *t = &x->tmpl[set][way];
+
+			if (t->gen == x->gen && t->slot == eslot && t->stamp == estamp &&
+			    t->len <= (size_t)(x->end - rest) &&
+			    same_bytes(x, rest, t->src, t->len)) {
+				x->tmpl_mru[set] = (unsigned char)way;
+				return start_tag_tmpl(x, t, qn, qlen);
+			}
+		}
 	}
 	for (;;) {
 		struct xf_attr *at;
@@ -1613,7 +1641,8 @@ static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDoc
 	/* memory in proportion to the input, about what libxml2's DOM takes
 	 * (OOXML parts take 8-15x); past it libxml2 decides */
 	a->budget = len * XF_ARENA_PER_BYTE + ((size_t)1 << 20);
-	x = xmalloc(sizeof(*x));
+	x = &xf_state;
+	__asm__("" : "+r"(x)); /* (code as for any struct xf) */
 	x->p = (const unsigned char *)data;
 	x->end = x->p + len;
 	x->start = x->p;
@@ -1628,7 +1657,6 @@ static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDoc
 	x->xml_ns = NULL;
 	x->depth = 0;
 	x->nscope = 0;
-	memset(x->cache, 0, sizeof(x->cache));
 	memset(x->names_used, 0, sizeof(x->names_used));
 	if (!xf_qc_ready) {
 		for (size_t i = 0; i < XF_QC; i++) {
@@ -1641,10 +1669,6 @@ static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDoc
 	x->qc = xf_qc;
 	x->last_slot = -1;
 	x->last_stamp = 0;
-	for (size_t i = 0; i < XF_TMPL; i++)
-		x->tmpl[i].gen = 0;
-	for (size_t i = 0; i < XF_SUB; i++)
-		x->sub[i].gen = 0;
 	x->taint = 0;
 	x->gen = xf_gen;
 	ok = parse(x);
@@ -1655,7 +1679,7 @@ static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDoc
 		a->input = (char *)inplace;
 	}
 	free(x->fix);
-	free(x);
+	x->fix = NULL;
 	if (!ok) {
 		xf_arena_free(a);
 		return DOC_XMLFAST_DECLINE;

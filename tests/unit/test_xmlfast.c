@@ -246,6 +246,31 @@ TEST(xmlfast_names_remembered_across_parses)
 	}
 }
 
+TEST(xmlfast_repeats_remembered_only_within_a_parse)
+{
+	/* the parser's state is the thread's and outlives a parse: the start
+	 * tags, elements and lookups one parse remembered never serve the next
+	 * (the same bytes, other namespaces; a declined parse in between) */
+	static const char *const seq[] = {
+	    "<r xmlns:p=\"A\"><p:x p:a=\"1\"/><p:x p:a=\"2\"/><p:y><p:z p:a=\"1\"/></p:y>"
+	    "<p:y><p:z p:a=\"1\"/></p:y></r>",
+	    "<r xmlns:p=\"B\"><p:x p:a=\"1\"/><p:x p:a=\"2\"/><p:y><p:z p:a=\"1\"/></p:y>"
+	    "<p:y><p:z p:a=\"1\"/></p:y></r>",
+	    "<r xmlns:p=\"C\"><p:x p:a=\"1\"/><p:x p:a=\"2\"/><p:y><p:z p:a=\"1\"/></p:y>"
+	    "<p:y><p:z p:a=\"1\"/></p:y><p:x p:a=\"1\" p:a=\"1\"/></r>", /* declined */
+	    "<r xmlns=\"D\"><x a=\"1\"/><x a=\"2\"/><y><z a=\"1\"/></y><y><z a=\"1\"/></y></r>",
+	    "<r xmlns:p=\"E\"><p:y><p:z p:a=\"1\"/></p:y><p:x p:a=\"2\"/><p:x p:a=\"1\"/></r>",
+	};
+	static const bool accepted[] = {true, true, false, true, true};
+
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+			if (both_s(seq[i]) != accepted[i])
+				TEST_FAIL_AT("round %d #%zu: %s", round, i, seq[i]);
+		}
+	}
+}
+
 TEST(xmlfast_limits_depth_attribute_name_memory)
 {
 	struct buf b;
@@ -587,6 +612,45 @@ TEST(xmlfast_repeated_start_tags_same_tree)
 	};
 
 	same_tree_or_declined(ok, sizeof(ok) / sizeof(ok[0]), no, sizeof(no) / sizeof(no[0]));
+}
+
+TEST(xmlfast_alternating_start_tags_same_tree)
+{
+	/* a name keeps its last two start tags (w:rPr alternates between a
+	 * paragraph mark's and a run's): two or three forms in turn, the
+	 * namespace bound anew between them, many names sharing sets */
+	static const char *const ok[] = {
+	    "<r xmlns:p=\"A\"><p:x p:a=\"1\"/><p:x p:a=\"2\"/><p:x p:a=\"1\"/><p:x "
+	    "p:a=\"2\"/><s xmlns:p=\"B\"><p:x p:a=\"2\"/><p:x p:a=\"1\"/><p:x "
+	    "p:a=\"2\"/></s><p:x p:a=\"1\"/><p:x p:a=\"2\"/><q xmlns:p=\"C\"><p:x "
+	    "p:a=\"1\"/></q><p:x p:a=\"1\"/></r>",
+	    "<r><x a='1'/><x b='2'/><x c='3'/><x a='1'/><x b='2'/><x c='3'/><x b='2'/>"
+	    "<x b='2'><y/></x><x a='1'>t</x><x c='3'/><x a='1'/><x/><x/><x a='1'/></r>",
+	    "<r xmlns='D'><x a='1'/><x a='2'/><s xmlns='E'><x a='2'/><x a='1'/></s>"
+	    "<x a='1'/><x a='2'/><s xmlns='F'><x a='2'/><x a='1'/></s><x a='2'/></r>",
+	};
+	static const char *const no[] = {
+	    "<r><x a='1'/><x a='2'/><x a='1'/><x a='2' a='2'/></r>",
+	    "<r xmlns:p='A'><p:x p:a='1'/><p:x p:a='2'/><s><p:x p:a='1' xmlns:p=''/></s></r>",
+	};
+	char many[8192];
+	size_t n = 0;
+
+	same_tree_or_declined(ok, sizeof(ok) / sizeof(ok[0]), no, sizeof(no) / sizeof(no[0]));
+	/* 100 names in turn, each in two forms: sets shared, ways evicted */
+	n += (size_t)snprintf(many + n, sizeof(many) - n, "<r xmlns:w='W'>");
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 100; i++)
+			n += (size_t)snprintf(many + n, sizeof(many) - n, "<w:e%d w:v='%d'/>", i,
+					      (round + i) % 2);
+	}
+	n += (size_t)snprintf(many + n, sizeof(many) - n, "</r>");
+	ASSERT(n < sizeof(many));
+	{
+		const char *const big[] = {many};
+
+		same_tree_or_declined(big, 1, NULL, 0);
+	}
 }
 
 TEST(xmlfast_end_tags_checked_against_the_open_element)
