@@ -27,4 +27,9 @@
  * fonts (test_docx_check_props.c). */
 char *test_docx_package(const char *document, const char *styles_part, size_t *len);
 
+struct doc_pprops;
+/* Asserts that two effective paragraph properties are the same, field by
+ * field (test_docx_check_props.c, test_gw_runs_ref.c). */
+void test_same_pprops(const struct doc_pprops *a, const struct doc_pprops *b);
+
 #endif

@@ -96,7 +96,7 @@ static void same_rprops(const struct doc_rprops *a, const struct doc_rprops *b)
 	ASSERT_EQ(a->hint_ea, b->hint_ea);
 }
 
-static void same_pprops(const struct doc_pprops *a, const struct doc_pprops *b)
+void test_same_pprops(const struct doc_pprops *a, const struct doc_pprops *b)
 {
 	ASSERT_STR_EQ(a->jc, b->jc);
 	ASSERT_EQ(a->left, b->left);
@@ -124,7 +124,7 @@ static size_t same_props(struct doc_docx *a, struct doc_docx *b)
 
 		doc_docx_para_props(a, a->paras[i], &pa);
 		doc_docx_para_props(b, b->paras[i], &pb);
-		same_pprops(&pa, &pb);
+		test_same_pprops(&pa, &pb);
 		for (; ra != NULL && rb != NULL;
 		     ra = doc_xml_next(ra, NS_W, "r"), rb = doc_xml_next(rb, NS_W, "r")) {
 			struct doc_rprops xa, xb;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "docx_fixture.h"
 #include "gongwen/docx_util.h"
 #include "test.h"
 
@@ -23,20 +24,6 @@ static void same_run(const struct gw_run_info *a, const struct gw_run_info *b)
 	ASSERT_EQ(a->props.hint_ea, b->props.hint_ea);
 }
 
-static void same_pp(const struct doc_pprops *a, const struct doc_pprops *b)
-{
-	ASSERT_STR_EQ(a->jc, b->jc);
-	ASSERT_EQ(a->left, b->left);
-	ASSERT_EQ(a->first, b->first);
-	ASSERT_EQ(a->right, b->right);
-	ASSERT_EQ(a->line, b->line);
-	ASSERT_STR_EQ(a->line_rule, b->line_rule);
-	ASSERT_EQ(a->has_line, b->has_line);
-	ASSERT_STR_EQ(a->style_id, b->style_id);
-	ASSERT_EQ(a->num_id, b->num_id);
-	ASSERT_EQ(a->num_ilvl, b->num_ilvl);
-}
-
 /* Paragraph properties by index against by node, with and without the
  * cache (asked twice: the second answer is the kept one). */
 static void pp_at_same(struct gw_doc *doc)
@@ -49,7 +36,7 @@ static void pp_at_same(struct gw_doc *doc)
 		gw_para_props(doc, doc->paras[i].node, &want);
 		v = gw_para_props_at(doc, i, &buf);
 		ASSERT(v == &buf);
-		same_pp(v, &want);
+		test_same_pprops(v, &want);
 	}
 	gw_run_cache_begin(doc);
 	for (size_t pass = 0; pass < 2; pass++) {
@@ -60,7 +47,7 @@ static void pp_at_same(struct gw_doc *doc)
 			gw_para_props(doc, doc->paras[i].node, &want);
 			v = gw_para_props_at(doc, i, &buf);
 			ASSERT(v != &buf);
-			same_pp(v, &want);
+			test_same_pprops(v, &want);
 		}
 	}
 	gw_run_cache_end(doc);
