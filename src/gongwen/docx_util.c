@@ -402,49 +402,76 @@ struct fld_state {
 	struct buf *out;
 	struct buf instr[8];
 	size_t depth;
+	size_t ninit; /* instr[0..ninit) initialised (only fields use them) */
 };
 
-/* footer_walk at element c; false: not below it. */
-static bool footer_elem(xmlNodePtr c, struct fld_state *st)
+/* xmlNodeGetContent(c) appended to b: the common case, one text child,
+ * read in place. */
+static void add_content(struct buf *b, xmlNodePtr c)
+{
+	xmlChar *s;
+
+	if (c->children == NULL)
+		return;
+	if (c->children->next == NULL && c->children->type == XML_TEXT_NODE) {
+		if (c->children->content != NULL)
+			buf_adds(b, (const char *)c->children->content);
+		return;
+	}
+	s = xmlNodeGetContent(c);
+	buf_adds(b, s ? (const char *)s : "");
+	xmlFree(s);
+}
+
+/* footer_elem for w:fldSimple and w:fldChar. */
+static bool footer_field(xmlNodePtr c, struct fld_state *st)
 {
 	if (doc_xml_is(c, NS_W, "fldSimple")) {
-		xmlChar *ins = doc_xml_attr(c, NS_W, "instr");
+		xmlChar *owned;
+		const char *ins = doc_xml_attr_ref(c, NS_W, "instr", &owned);
 
-		field_code(ins ? (const char *)ins : "", st->out);
-		xmlFree(ins);
+		field_code(ins ? ins : "", st->out);
+		xmlFree(owned);
 		return false; /* its result text is not part of the pattern */
 	}
 	if (doc_xml_is(c, NS_W, "fldChar")) {
-		xmlChar *t = doc_xml_attr(c, NS_W, "fldCharType");
+		xmlChar *owned;
+		const char *t = doc_xml_attr_ref(c, NS_W, "fldCharType", &owned);
 
-		if (t != NULL && strcmp((const char *)t, "begin") == 0) {
-			if (st->depth < ARRAY_LEN(st->instr))
+		if (t != NULL && strcmp(t, "begin") == 0) {
+			if (st->depth < ARRAY_LEN(st->instr)) {
+				if (st->depth == st->ninit)
+					buf_init(&st->instr[st->ninit++], 4096);
 				buf_reset(&st->instr[st->depth]);
+			}
 			st->depth++;
-		} else if (t != NULL && strcmp((const char *)t, "end") == 0 && st->depth > 0) {
+		} else if (t != NULL && strcmp(t, "end") == 0 && st->depth > 0) {
 			st->depth--;
 			if (st->depth < ARRAY_LEN(st->instr))
 				field_code(st->instr[st->depth].p ? st->instr[st->depth].p : "",
 					   st->out);
 		}
-		xmlFree(t);
-	} else if (doc_xml_is(c, NS_W, "instrText")) {
-		if (st->depth > 0 && st->depth <= ARRAY_LEN(st->instr)) {
-			xmlChar *s = xmlNodeGetContent(c);
+		xmlFree(owned);
+	}
+	return true;
+}
 
-			buf_adds(&st->instr[st->depth - 1], s ? (const char *)s : "");
-			xmlFree(s);
-		}
-	} else if (doc_xml_is(c, NS_W, "t")) {
-		if (st->depth == 0) {
-			xmlChar *s = xmlNodeGetContent(c);
-
-			buf_adds(st->out, s ? (const char *)s : "");
-			xmlFree(s);
-		}
-	} else if (doc_xml_is(c, NS_W, "tab") && c->parent != NULL &&
-		   doc_xml_is(c->parent, NS_W, "r")) {
-		if (st->depth == 0)
+/* footer_walk at element c; false: not below it. */
+static bool footer_elem(xmlNodePtr c, struct fld_state *st)
+{
+	/* (fldSimple, fldChar, instrText, t, tab: the first byte rules out
+	 * most elements and picks the names to compare) */
+	if (c->name[0] == 'f')
+		return footer_field(c, st);
+	if (c->name[0] == 'i') {
+		if (st->depth > 0 && st->depth <= ARRAY_LEN(st->instr) &&
+		    doc_xml_is(c, NS_W, "instrText"))
+			add_content(&st->instr[st->depth - 1], c);
+	} else if (c->name[0] == 't' && st->depth == 0) {
+		if (doc_xml_is(c, NS_W, "t"))
+			add_content(st->out, c);
+		else if (doc_xml_is(c, NS_W, "tab") && c->parent != NULL &&
+			 doc_xml_is(c->parent, NS_W, "r"))
 			buf_addc(st->out, '\t');
 	}
 	return true;
@@ -455,8 +482,6 @@ static void footer_walk(xmlNodePtr n, struct fld_state *st)
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		/* (fldSimple, fldChar, instrText, t, tab: the first byte rules
-		 * out most elements) */
 		if ((c->name[0] == 'f' || c->name[0] == 'i' || c->name[0] == 't') &&
 		    !footer_elem(c, st))
 			continue;
@@ -470,9 +495,11 @@ static void collect_paras(xmlNodePtr n, xmlNodePtr *out, size_t max, size_t *k)
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (doc_xml_is(c, NS_W, "p") && *k < max)
+		/* (the name test first: most elements are not "p") */
+		if (c->name[0] == 'p' && c->name[1] == '\0' && doc_xml_is(c, NS_W, "p") && *k < max)
 			out[(*k)++] = c;
-		collect_paras(c, out, max, k);
+		if (c->children != NULL)
+			collect_paras(c, out, max, k);
 	}
 }
 
@@ -509,13 +536,12 @@ char *gw_footer_pattern(xmlNodePtr root)
 	for (size_t k = 0; k < np; k++) {
 		struct fld_state st;
 
-		memset(&st, 0, sizeof(st));
 		st.out = &line;
-		for (size_t j = 0; j < ARRAY_LEN(st.instr); j++)
-			buf_init(&st.instr[j], 4096);
+		st.depth = 0;
+		st.ninit = 0;
 		buf_reset(&line);
 		footer_walk(paras[k], &st);
-		for (size_t j = 0; j < ARRAY_LEN(st.instr); j++)
+		for (size_t j = 0; j < st.ninit; j++)
 			buf_free(&st.instr[j]);
 		if (line.p != NULL && !blank_utf8(line.p)) {
 			if (all.len > 0)
@@ -547,16 +573,17 @@ size_t gw_docx_footers(struct gw_doc *doc, struct gw_footer *out, size_t max)
 
 	for (size_t k = 0; k < ns; k++) {
 		for (xmlNodePtr c = sects[k]->children; c != NULL; c = c->next) {
-			xmlChar *rid;
+			xmlChar *owned;
+			const char *rid;
 			const char *target;
 			xmlDocPtr fdoc;
 			bool dup = false;
 
 			if (!doc_xml_is(c, NS_W, "footerReference"))
 				continue;
-			rid = doc_xml_attr(c, NS_R, "id");
-			target = rid ? doc_docx_rel_target(doc->docx, (const char *)rid) : NULL;
-			xmlFree(rid);
+			rid = doc_xml_attr_ref(c, NS_R, "id", &owned);
+			target = rid ? doc_docx_rel_target(doc->docx, rid) : NULL;
+			xmlFree(owned);
 			if (target == NULL)
 				continue;
 			for (size_t j = 0; j < n; j++)
