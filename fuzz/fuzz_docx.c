@@ -11,7 +11,9 @@
  * (doc_docx_open_check_mem: doc/xmlfast trees, styles.xml included, cached
  * style and paragraph properties): it must open when the DOM opens, list the
  * same styles and give byte-identical findings (unless the DOM open could not
- * parse styles.xml at all: see doc/docx_styles.h).
+ * parse styles.xml at all: see doc/docx_styles.h). And doc_docx_has_elem
+ * (the prefilter of the parts the rules read) must not say "none" of a part
+ * text in which either parser finds such an element.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +22,8 @@
 #include <zlib.h>
 
 #include "doc/docx.h"
+#include "doc/xmlfast.h"
+#include "gongwen/docx_util.h"
 #include "gongwen/gongwen.h"
 
 #define W_NS                                                                                       \
@@ -210,6 +214,47 @@ static void check_readonly(const struct zbuf *z, const struct doc_docx *dom,
 	gw_doc_free(&b);
 }
 
+static bool tree_has(const xmlNode *n, const char *const *names, size_t nn)
+{
+	for (const xmlNode *c = n; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		for (size_t k = 0; k < nn; k++) {
+			if (strcmp((const char *)c->name, names[k]) == 0)
+				return true;
+		}
+		if (tree_has(c->children, names, nn))
+			return true;
+	}
+	return false;
+}
+
+static void check_has_elem(const char *text, size_t len)
+{
+	static const char *const body[] = {"p", "sectPr", "evenAndOddHeaders"};
+	const char *const *sets[2] = {gw_pattern_elems, body};
+	size_t nsets[2] = {GW_PATTERN_NELEMS, 3};
+	xmlDocPtr fast = NULL;
+	xmlDocPtr dom = NULL;
+	struct err e = {0};
+
+	if (doc_xmlfast_parse(text, len, &fast) != 0)
+		fast = NULL;
+	if (doc_xml_parse(text, len, "fuzz-part", &dom, &e) != 0)
+		dom = NULL;
+	for (int k = 0; k < 2; k++) {
+		if (doc_docx_has_elem(text, len, sets[k], nsets[k]))
+			continue;
+		if ((fast && tree_has(xmlDocGetRootElement(fast), sets[k], nsets[k])) ||
+		    (dom && tree_has(xmlDocGetRootElement(dom), sets[k], nsets[k]))) {
+			fprintf(stderr, "doc_docx_has_elem missed %s\n", sets[k][0]);
+			abort();
+		}
+	}
+	doc_xml_free_doc(fast);
+	xmlFreeDoc(dom);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -240,6 +285,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		parts[k].data = p;
 		parts[k].len = len;
+		check_has_elem(p, len);
 		p = next;
 	}
 	make_zip(parts, 6, &z);

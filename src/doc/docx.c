@@ -92,7 +92,61 @@ static char *xml_strdup_attr(const xmlNode *n, const char *ns, const char *local
 	return s;
 }
 
-xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e)
+/* A byte of a qualified name: what XML allows in ASCII, any byte of a
+ * multi-byte character. */
+static inline bool qname_byte(unsigned char c)
+{
+	return c >= 0x80 || (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u ||
+	       c == ':' || c == '_' || c == '-' || c == '.';
+}
+
+bool doc_docx_has_elem(const char *data, size_t len, const char *const *locals, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)data;
+	const char *p = data;
+	const char *end = data + len;
+
+	/* Only text read as UTF-8 is looked at: it starts with '<', white
+	 * space or a byte order mark, and no NUL follows a '<' there. Else
+	 * (UTF-16 converted first by doc_xml_parse: a BOM, or '<' '?' with
+	 * NULs; anything a parser might decode otherwise) "maybe". */
+	if (len >= 1 && u[0] != '<' && u[0] != ' ' && u[0] != '\t' && u[0] != '\r' &&
+	    u[0] != '\n' && u[0] != 0xEF)
+		return true;
+	if (len >= 2 && u[1] == 0)
+		return true;
+	for (;;) {
+		const char *lt = memchr(p, '<', (size_t)(end - p));
+		const char *q;
+		const char *local;
+
+		if (lt == NULL)
+			return false;
+		/* the qname: up to the first ASCII byte no name has */
+		q = lt + 1;
+		local = q;
+		while (q < end && qname_byte((unsigned char)*q)) {
+			if (*q == ':')
+				local = q + 1;
+			q++;
+		}
+		for (size_t k = 0; k < n && q > local; k++) {
+			size_t ll = (size_t)(q - local);
+
+			/* (strncmp stops at the NUL of locals[k] or where they
+			 * differ, so at most ll bytes of local are read) */
+			if (locals[k][0] == local[0] && strncmp(local, locals[k], ll) == 0 &&
+			    locals[k][ll] == '\0')
+				return true;
+		}
+		p = q;
+	}
+}
+
+/* doc_docx_part; with n > 0, a part none of whose start tags has one of
+ * the local names is neither parsed nor kept (NULL, *absent set). */
+static xmlDocPtr part_load(struct doc_docx *d, const char *name, const char *const *locals,
+			   size_t n, bool *absent, struct err *e)
 {
 	char *data;
 	size_t len;
@@ -106,6 +160,11 @@ xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e)
 	}
 	if (doc_zip_read(d->zip, name, &data, &len, e ? e : &local) != 0)
 		return NULL;
+	if (n > 0 && !doc_docx_has_elem(data, len, locals, n)) {
+		free(data);
+		*absent = true;
+		return NULL;
+	}
 	{
 		int rc;
 
@@ -133,6 +192,18 @@ xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e)
 	d->parts[d->nparts].dirty = false;
 	d->nparts++;
 	return doc;
+}
+
+xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e)
+{
+	return part_load(d, name, NULL, 0, NULL, e);
+}
+
+xmlDocPtr doc_docx_part_with(struct doc_docx *d, const char *name, const char *const *locals,
+			     size_t n, bool *absent)
+{
+	*absent = false;
+	return part_load(d, name, locals, n, absent, NULL);
 }
 
 void doc_docx_part_dirty(struct doc_docx *d, const char *name)

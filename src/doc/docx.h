@@ -197,6 +197,17 @@ const char *doc_docx_rel_target(const struct doc_docx *d, const char *rid);
 const struct doc_rel *doc_docx_rel_by_type(const struct doc_docx *d, const char *suffix, size_t i);
 /* Load (once) and return an XML part; NULL with e set when absent/bad. */
 xmlDocPtr doc_docx_part(struct doc_docx *d, const char *name, struct err *e);
+/* doc_docx_part for a caller that only looks at elements with one of the
+ * local names locals[0..n) (any namespace): a part not yet loaded whose
+ * text has no start tag with such a name is neither parsed nor kept —
+ * NULL and *absent true (else *absent false, NULL when absent/bad). Exact:
+ * element names come only from their bytes (DTDs, hence entities, are
+ * refused; UTF-16 text is left to the parser). */
+xmlDocPtr doc_docx_part_with(struct doc_docx *d, const char *name, const char *const *locals,
+			     size_t n, bool *absent);
+/* Whether data (len bytes) may have a start tag whose local name is one of
+ * locals[0..n): false only when no parse of it can give such an element. */
+bool doc_docx_has_elem(const char *data, size_t len, const char *const *locals, size_t n);
 void doc_docx_part_dirty(struct doc_docx *d, const char *name);
 /* All w:sectPr of the body (paragraph-level first, the body's last). */
 size_t doc_docx_sections(const struct doc_docx *d, xmlNodePtr *out, size_t max);

@@ -565,6 +565,10 @@ bool gw_pgno_pattern_ok(const char *pattern)
 	return ok;
 }
 
+/* The elements gw_footer_pattern takes text from (footer_elem): a part
+ * without any has the empty pattern. */
+const char *const gw_pattern_elems[GW_PATTERN_NELEMS] = {"t", "tab", "fldSimple", "fldChar"};
+
 size_t gw_docx_footers(struct gw_doc *doc, struct gw_footer *out, size_t max)
 {
 	xmlNodePtr sects[64];
@@ -590,6 +594,8 @@ size_t gw_docx_footers(struct gw_doc *doc, struct gw_footer *out, size_t max)
 				dup = dup || strcmp(out[j].part, target) == 0;
 			if (dup || n >= max)
 				continue;
+			/* (no prefilter as for headers: a 公文's footers have the
+			 * page number, the scan would only add to the parse) */
 			fdoc = doc_docx_part(doc->docx, target, NULL);
 			if (fdoc == NULL)
 				continue;

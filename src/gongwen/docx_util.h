@@ -59,6 +59,10 @@ bool gw_run_has_ambiguous_punct(const struct gw_para *p, const struct gw_run_inf
 size_t gw_docx_footers(struct gw_doc *doc, struct gw_footer *out, size_t max);
 void gw_footer_free(struct gw_footer *f);
 char *gw_footer_pattern(xmlNodePtr root);
+/* The local names of the elements gw_footer_pattern takes text from (any
+ * namespace; it needs w:): a part without them has the empty pattern. */
+#define GW_PATTERN_NELEMS 4
+extern const char *const gw_pattern_elems[GW_PATTERN_NELEMS];
 /* Every w:p below root (any depth: content controls, tables), in order. */
 size_t gw_xml_paras(xmlNodePtr root, xmlNodePtr *out, size_t max);
 bool gw_pgno_pattern_ok(const char *pattern);

@@ -177,10 +177,12 @@ static void rule_header_area(struct gw_doc *doc, struct gw_findings *out)
 		xmlDocPtr h;
 		char *pat;
 		bool has_text;
+		bool absent; /* (no text: as a header that fails to parse) */
 
 		if (rel == NULL)
 			break;
-		h = doc_docx_part(doc->docx, rel->target, NULL);
+		h = doc_docx_part_with(doc->docx, rel->target, gw_pattern_elems, GW_PATTERN_NELEMS,
+				       &absent);
 		if (h == NULL)
 			continue;
 		pat = gw_footer_pattern(xmlDocGetRootElement(h));
@@ -194,13 +196,26 @@ static void rule_header_area(struct gw_doc *doc, struct gw_findings *out)
 	}
 }
 
+/* Whether settings.xml asks for different odd and even page headers. */
+static bool odd_even_headers(struct gw_doc *doc)
+{
+	static const char *const names[] = {"evenAndOddHeaders"};
+	const struct doc_rel *rel = doc_docx_rel_by_type(doc->docx, "/settings", 0);
+	xmlDocPtr st;
+	bool absent;
+
+	if (rel == NULL)
+		return false;
+	st = doc_docx_part_with(doc->docx, rel->target, names, ARRAY_LEN(names), &absent);
+	return st && doc_xml_child(xmlDocGetRootElement(st), NS_W, names[0]);
+}
+
 static void rule_pgno_sides(struct gw_doc *doc, struct gw_findings *out)
 {
-	const struct doc_rel *rel = doc_docx_rel_by_type(doc->docx, "/settings", 0);
-	xmlDocPtr st = rel ? doc_docx_part(doc->docx, rel->target, NULL) : NULL;
 	xmlNodePtr sects[64];
 	size_t ns = gw_doc_sections(doc, sects, ARRAY_LEN(sects));
-	bool odd_even = st && doc_xml_child(xmlDocGetRootElement(st), NS_W, "evenAndOddHeaders");
+	/* (without sections, nothing to say about the sides) */
+	bool odd_even = ns > 0 && odd_even_headers(doc);
 	bool restart = false;
 
 	for (size_t k = 1; k < ns; k++) {

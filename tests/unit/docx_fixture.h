@@ -26,6 +26,12 @@
  * word/styles.xml, and a theme with major/minor Latin and East Asian
  * fonts (test_docx_check_props.c). */
 char *test_docx_package(const char *document, const char *styles_part, size_t *len);
+/* The same with document_rels as word/_rels/document.xml.rels (starting with
+ * TEST_DOC_RELS_HEAD) and nmore more parts: names and texts in turn, in
+ * more[0..2*nmore). */
+char *test_docx_package_parts(const char *document_rels, const char *document,
+			      const char *styles_part, const char *const *more, size_t nmore,
+			      size_t *len);
 
 struct doc_pprops;
 /* Asserts that two effective paragraph properties are the same, field by

@@ -60,20 +60,29 @@ static void add(struct doc_zip_writer *w, const char *name, const char *s)
 	doc_zip_writer_add(w, name, s, strlen(s));
 }
 
-char *test_docx_package(const char *document, const char *styles_part, size_t *len)
+char *test_docx_package_parts(const char *document_rels, const char *document,
+			      const char *styles_part, const char *const *more, size_t nmore,
+			      size_t *len)
 {
 	struct doc_zip_writer *w = doc_zip_writer_new();
 	struct err e = {0};
 	char *data;
 
 	add(w, "_rels/.rels", rels);
-	add(w, "word/_rels/document.xml.rels", doc_rels);
+	add(w, "word/_rels/document.xml.rels", document_rels);
 	add(w, "word/document.xml", document);
 	add(w, "word/styles.xml", styles_part);
 	add(w, "word/theme/theme1.xml", theme);
+	for (size_t k = 0; k + 1 < 2 * nmore; k += 2)
+		add(w, more[k], more[k + 1]);
 	ASSERT_EQ(doc_zip_writer_bytes(w, &data, len, &e), 0);
 	doc_zip_writer_free(w);
 	return data;
+}
+
+char *test_docx_package(const char *document, const char *styles_part, size_t *len)
+{
+	return test_docx_package_parts(doc_rels, document, styles_part, NULL, 0, len);
 }
 
 static char *make(const char *document, size_t *len)
