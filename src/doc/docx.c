@@ -1484,7 +1484,8 @@ static inline unsigned char rpr_name(struct doc_name_cache *nc, const xmlChar *n
 }
 
 /* w_val(n, fast, "val", owned); with nc (a doc/xmlfast tree), names through it. */
-static const char *rpr_val(const xmlNode *n, bool fast, struct doc_name_cache *nc, xmlChar **owned)
+static inline const char *rpr_val(const xmlNode *n, bool fast, struct doc_name_cache *nc,
+				  xmlChar **owned)
 {
 	if (nc == NULL)
 		return w_val(n, fast, "val", owned);
@@ -1494,6 +1495,22 @@ static const char *rpr_val(const xmlNode *n, bool fast, struct doc_name_cache *n
 			return a->children == NULL ? "" : (const char *)a->children->content;
 	}
 	return NULL;
+}
+
+/* doc_xml_str_long(v, out), the usual one or two digits (a w:sz) inlined. */
+static inline bool rpr_long(const char *v, long *out)
+{
+	if (v[0] >= '0' && v[0] <= '9') {
+		if (v[1] == '\0') {
+			*out = v[0] - '0';
+			return true;
+		}
+		if (v[1] >= '0' && v[1] <= '9' && v[2] == '\0') {
+			*out = (v[0] - '0') * 10 + (v[1] - '0');
+			return true;
+		}
+	}
+	return doc_xml_str_long(v, out);
 }
 
 /* n's w:val (as rpr_val gives it) as an on/off value; absent: on. */
@@ -1566,10 +1583,13 @@ static void apply_rfonts(const struct doc_docx *d, xmlNodePtr c, bool fast,
 
 static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprops *o)
 {
-	bool fast = doc_xmlfast_is(rpr->doc);
-	/* (names by address only in the body's tree: see struct doc_name_cache) */
+	/* (names by address only in the body's tree, a doc/xmlfast one when
+	 * recent_ok: see struct doc_name_cache) */
 	struct doc_name_cache *nc =
-	    fast && d->pp_cache != NULL && rpr->doc == d->doc ? &d->pp_cache->names : NULL;
+	    d->pp_cache != NULL && d->pp_cache->recent_ok && rpr->doc == d->doc
+		? &d->pp_cache->names
+		: NULL;
+	bool fast = nc != NULL || doc_xmlfast_is(rpr->doc);
 
 	for (xmlNodePtr c = rpr->children; c != NULL; c = c->next) {
 		xmlChar *owned;
@@ -1584,7 +1604,7 @@ static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprop
 			break;
 		case RN_SZ:
 			v = rpr_val(c, fast, nc, &owned);
-			if (v != NULL && doc_xml_str_long(v, &n))
+			if (v != NULL && rpr_long(v, &n))
 				o->sz = (int)n;
 			free_owned(owned);
 			break;

@@ -609,3 +609,44 @@ TEST(docx_check_run_names_by_address_same_as_dom)
 	doc_docx_free(b);
 	free(data);
 }
+
+/* w:sz values: one or two digits (read inline), and every other form as
+ * doc_xml_str_long reads it, in both opens. */
+TEST(docx_check_run_sizes_every_form)
+{
+	static const struct {
+		const char *val;
+		int sz;
+	} want[] = {{"7", 7},  {"0", 0},   {"07", 7},	 {"32", 32},  {"-2", -2},
+		    {"2x", 2}, {"9a", 9},  {"100", 100}, {" 32", 32}, {"", 24},
+		    {"x", 24}, {"3.5", 3}, {"1e1", 10},	 {"+5", 5},   {"99", 99}};
+	char doc_sizes[8192];
+	size_t at = 0;
+	size_t len;
+	char *data;
+	struct doc_docx *a, *b;
+
+	at += (size_t)snprintf(doc_sizes + at, sizeof(doc_sizes) - at,
+			       "<w:document " W_NS "><w:body>");
+	for (size_t k = 0; k < ARRAY_LEN(want); k++)
+		at += (size_t)snprintf(doc_sizes + at, sizeof(doc_sizes) - at,
+				       "<w:p><w:r><w:rPr><w:sz w:val=\"%s\"/></w:rPr><w:t>字</w:t>"
+				       "</w:r></w:p>",
+				       want[k].val);
+	snprintf(doc_sizes + at, sizeof(doc_sizes) - at, "<w:sectPr/></w:body></w:document>");
+	ASSERT(at < sizeof(doc_sizes) - 64);
+	data = make(doc_sizes, &len);
+	open_both(data, len, &a, &b);
+	ASSERT_EQ(same_props(a, b), ARRAY_LEN(want));
+	for (size_t k = 0; k < ARRAY_LEN(want); k++) {
+		struct doc_rprops rp;
+
+		doc_docx_run_props(b, b->paras[k], doc_xml_child(b->paras[k], NS_W, "r"), &rp);
+		ASSERT_EQ(rp.sz, want[k].sz);
+		doc_docx_run_props(a, a->paras[k], doc_xml_child(a->paras[k], NS_W, "r"), &rp);
+		ASSERT_EQ(rp.sz, want[k].sz);
+	}
+	doc_docx_free(a);
+	doc_docx_free(b);
+	free(data);
+}
