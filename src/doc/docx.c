@@ -1434,32 +1434,27 @@ enum rpr_name {
 	RN_RF /* to RN_RF + 6 */
 };
 
+/* (kept out of line: the cache answers nearly every name) */
+static unsigned char rpr_name_of(const xmlChar *nm) __attribute__((noinline));
+
 static unsigned char rpr_name_of(const xmlChar *nm)
 {
+	static const struct {
+		const char *name;
+		unsigned char kind;
+	} names[] = {
+	    {"rFonts", RN_RFONTS}, {"sz", RN_SZ}, {"b", RN_B},	       {"i", RN_I},
+	    {"strike", RN_STRIKE}, {"u", RN_U},	  {"color", RN_COLOR}, {"highlight", RN_HIGHLIGHT},
+	    {"val", RN_VAL}};
 	int rf = rfonts_index(nm);
 
 	if (rf >= 0)
 		return (unsigned char)(RN_RF + rf);
-	switch (nm[0]) {
-	case 'r':
-		return same_name(nm, "rFonts") ? RN_RFONTS : RN_OTHER;
-	case 's':
-		return same_name(nm, "sz") ? RN_SZ : same_name(nm, "strike") ? RN_STRIKE : RN_OTHER;
-	case 'b':
-		return same_name(nm, "b") ? RN_B : RN_OTHER;
-	case 'i':
-		return same_name(nm, "i") ? RN_I : RN_OTHER;
-	case 'u':
-		return same_name(nm, "u") ? RN_U : RN_OTHER;
-	case 'c':
-		return same_name(nm, "color") ? RN_COLOR : RN_OTHER;
-	case 'h':
-		return same_name(nm, "highlight") ? RN_HIGHLIGHT : RN_OTHER;
-	case 'v':
-		return same_name(nm, "val") ? RN_VAL : RN_OTHER;
-	default:
-		return RN_OTHER;
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		if (nm[0] == (xmlChar)names[k].name[0] && same_name(nm, names[k].name))
+			return names[k].kind;
 	}
+	return RN_OTHER;
 }
 
 /* rpr_name_of(nm), through nc when not NULL. */
