@@ -751,6 +751,16 @@ struct doc_pp_recent {
 	const xmlNode *ppr; /* the representative; NULL: empty */
 	struct doc_pprops pp;
 };
+/* The names apply_rpr() asks about, recognised by their address: a
+ * doc/xmlfast tree keeps one copy of most names, and an address once seen
+ * holds the same bytes for as long as the tree that showed it lives (only
+ * the body's tree, which lives as long as the document, is asked through
+ * it). Two-way sets by address; an entry with p NULL is empty. */
+#define NAME_CACHE 64 /* two-way sets */
+struct doc_name_cache {
+	const xmlChar *p[NAME_CACHE];
+	unsigned char kind[NAME_CACHE]; /* enum rpr_name */
+};
 struct doc_pp_cache {
 	struct doc_pp_slot *v; /* sized for the body at load: few pages touched */
 	size_t cap;	       /* a power of two, at most half full */
@@ -764,6 +774,7 @@ struct doc_pp_cache {
 	struct doc_style_base *last_b;	/* and its style base */
 	char last_sid[96];		/* and its style id, when last_sid_ok */
 	bool last_sid_ok;
+	struct doc_name_cache names; /* zeroed at load: all empty */
 };
 
 static void load_styles(struct doc_docx *d)
@@ -1324,19 +1335,6 @@ static void copy_attr(const xmlNode *n, bool fast, const char *local, char *out,
 	}
 }
 
-static bool on_off(const xmlNode *n, bool fast)
-{
-	xmlChar *owned;
-	const char *v = w_val(n, fast, "val", &owned);
-	bool on = true;
-
-	if (v != NULL) {
-		on = !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0);
-		free_owned(owned);
-	}
-	return on;
-}
-
 static bool w_val_long(const xmlNode *n, bool fast, const char *name, long *out)
 {
 	xmlChar *owned;
@@ -1469,6 +1467,16 @@ static void font_slot(const struct doc_docx *d, xmlNodePtr rf, const char *const
 	}
 }
 
+/* font_slot() from the values w_attrs() gave (inlined: three per w:rFonts) */
+static inline void font_slot_v(const struct doc_docx *d, const char *const *v, size_t i, char *out,
+			       size_t outsz)
+{
+	const char *f = v[i] != NULL && v[i][0] != '\0' ? theme_lookup(d, v[i]) : v[i + 1];
+
+	if (f != NULL)
+		copy_str(out, outsz, f);
+}
+
 /* c is in WordprocessingML's namespace (doc/xmlfast keeps the NS_W
  * constant itself as the URI: equal pointers usually answer). */
 static bool is_w(const xmlNode *c)
@@ -1482,57 +1490,210 @@ static bool name_is(const xmlNode *c, const char *local)
 	return same_name(c->name, local);
 }
 
+/* The names apply_rpr() reads: RN_RF + rfonts_index() for w:rFonts'. */
+enum rpr_name {
+	RN_OTHER,
+	RN_RFONTS,
+	RN_SZ,
+	RN_B,
+	RN_I,
+	RN_STRIKE,
+	RN_U,
+	RN_COLOR,
+	RN_HIGHLIGHT,
+	RN_VAL,
+	RN_RF /* to RN_RF + 6 */
+};
+
+/* (kept out of line: the cache answers nearly every name) */
+static unsigned char rpr_name_of(const xmlChar *nm) __attribute__((noinline));
+
+static unsigned char rpr_name_of(const xmlChar *nm)
+{
+	static const struct {
+		const char *name;
+		unsigned char kind;
+	} names[] = {
+	    {"rFonts", RN_RFONTS}, {"sz", RN_SZ}, {"b", RN_B},	       {"i", RN_I},
+	    {"strike", RN_STRIKE}, {"u", RN_U},	  {"color", RN_COLOR}, {"highlight", RN_HIGHLIGHT},
+	    {"val", RN_VAL}};
+	int rf = rfonts_index(nm);
+
+	if (rf >= 0)
+		return (unsigned char)(RN_RF + rf);
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		if (nm[0] == (xmlChar)names[k].name[0] && same_name(nm, names[k].name))
+			return names[k].kind;
+	}
+	return RN_OTHER;
+}
+
+/* rpr_name_of(nm), through nc when not NULL. */
+static inline unsigned char rpr_name(struct doc_name_cache *nc, const xmlChar *nm)
+{
+	size_t i;
+
+	if (nc == NULL)
+		return rpr_name_of(nm);
+	/* (names are mostly 16-byte aligned and near each other) */
+	i = 2 * ((((uintptr_t)nm >> 4) ^ ((uintptr_t)nm >> 9)) & (NAME_CACHE / 2 - 1));
+	if (nc->p[i] == nm)
+		return nc->kind[i];
+	if (nc->p[i + 1] == nm)
+		return nc->kind[i + 1];
+	/* the set's other entry becomes its older one */
+	nc->p[i + 1] = nc->p[i];
+	nc->kind[i + 1] = nc->kind[i];
+	nc->p[i] = nm;
+	nc->kind[i] = rpr_name_of(nm);
+	return nc->kind[i];
+}
+
+/* w_val(n, fast, "val", owned); with nc (a doc/xmlfast tree), names through it. */
+static inline const char *rpr_val(const xmlNode *n, bool fast, struct doc_name_cache *nc,
+				  xmlChar **owned)
+{
+	if (nc == NULL)
+		return w_val(n, fast, "val", owned);
+	*owned = NULL;
+	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+		if (rpr_name(nc, a->name) == RN_VAL && ns_is_w(a->ns))
+			return a->children == NULL ? "" : (const char *)a->children->content;
+	}
+	return NULL;
+}
+
+/* doc_xml_str_long(v, out), the usual one or two digits (a w:sz) inlined. */
+static inline bool rpr_long(const char *v, long *out)
+{
+	if (v[0] >= '0' && v[0] <= '9') {
+		if (v[1] == '\0') {
+			*out = v[0] - '0';
+			return true;
+		}
+		if (v[1] >= '0' && v[1] <= '9' && v[2] == '\0') {
+			*out = (v[0] - '0') * 10 + (v[1] - '0');
+			return true;
+		}
+	}
+	return doc_xml_str_long(v, out);
+}
+
+/* n's w:val (as rpr_val gives it) as an on/off value; absent: on. */
+static bool rpr_on_off(const xmlNode *n, bool fast, struct doc_name_cache *nc)
+{
+	xmlChar *owned;
+	const char *v = rpr_val(n, fast, nc, &owned);
+	bool on = true;
+
+	if (v != NULL) {
+		on = !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0);
+		free_owned(owned);
+	}
+	return on;
+}
+
+/* n's w:val (as rpr_val gives it) copied into out when present. */
+static void rpr_copy_val(const xmlNode *n, bool fast, struct doc_name_cache *nc, char *out,
+			 size_t outsz)
+{
+	xmlChar *owned;
+	const char *v = rpr_val(n, fast, nc, &owned);
+
+	if (v != NULL) {
+		copy_str(out, outsz, v);
+		free_owned(owned);
+	}
+}
+
+/* w_attrs(n, true, rfonts_index, 7, v) with the names through nc. */
+static void rfonts_attrs(const xmlNode *n, struct doc_name_cache *nc, const char **v)
+{
+	for (size_t i = 0; i < 7; i++)
+		v[i] = NULL;
+	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+		unsigned k = rpr_name(nc, a->name);
+
+		if (k >= RN_RF && ns_is_w(a->ns) && v[k - RN_RF] == NULL)
+			v[k - RN_RF] =
+			    a->children != NULL ? (const char *)a->children->content : "";
+	}
+}
+
+static void apply_rfonts(const struct doc_docx *d, xmlNodePtr c, bool fast,
+			 struct doc_name_cache *nc, struct doc_rprops *o)
+{
+	const char *vals[7];
+	const char *const *v = vals;
+	xmlChar *owned;
+	const char *hint;
+
+	if (nc != NULL)
+		rfonts_attrs(c, nc, vals);
+	else if (!w_attrs(c, fast, rfonts_index, 7, vals))
+		v = NULL;
+	if (v != NULL) {
+		font_slot_v(d, v, 0, o->ea, sizeof(o->ea));
+		font_slot_v(d, v, 2, o->ascii, sizeof(o->ascii));
+		font_slot_v(d, v, 4, o->hansi, sizeof(o->hansi));
+	} else {
+		font_slot(d, c, v, 0, o->ea, sizeof(o->ea));
+		font_slot(d, c, v, 2, o->ascii, sizeof(o->ascii));
+		font_slot(d, c, v, 4, o->hansi, sizeof(o->hansi));
+	}
+	hint = w_attr(c, v, 6, "hint", &owned);
+	if (hint != NULL && strcmp(hint, "eastAsia") == 0)
+		o->hint_ea = true;
+	free_owned(owned);
+}
+
 static void apply_rpr(const struct doc_docx *d, xmlNodePtr rpr, struct doc_rprops *o)
 {
-	bool fast = doc_xmlfast_is(rpr->doc);
+	/* (names by address only in the body's tree, a doc/xmlfast one when
+	 * recent_ok: see struct doc_name_cache) */
+	struct doc_name_cache *nc =
+	    d->pp_cache != NULL && d->pp_cache->recent_ok && rpr->doc == d->doc
+		? &d->pp_cache->names
+		: NULL;
+	bool fast = nc != NULL || doc_xmlfast_is(rpr->doc);
 
 	for (xmlNodePtr c = rpr->children; c != NULL; c = c->next) {
+		xmlChar *owned;
+		const char *v;
+		long n;
+
 		if (c->type != XML_ELEMENT_NODE || !is_w(c))
 			continue;
-		/* (the first byte picks the one name worth comparing) */
-		switch (c->name[0]) {
-		case 'r':
-		case 's':
-		case 'b':
-		case 'i':
-		case 'u':
-		case 'c':
-		case 'h':
+		switch (rpr_name(nc, c->name)) {
+		case RN_RFONTS:
+			apply_rfonts(d, c, fast, nc, o);
+			break;
+		case RN_SZ:
+			v = rpr_val(c, fast, nc, &owned);
+			if (v != NULL && rpr_long(v, &n))
+				o->sz = (int)n;
+			free_owned(owned);
+			break;
+		case RN_B:
+			o->bold = rpr_on_off(c, fast, nc);
+			break;
+		case RN_I:
+			o->italic = rpr_on_off(c, fast, nc);
+			break;
+		case RN_STRIKE:
+			o->strike = rpr_on_off(c, fast, nc);
+			break;
+		case RN_U:
+			o->underline = !doc_xml_attr_eq(c, NS_W, "val", "none");
+			break;
+		case RN_COLOR:
+			rpr_copy_val(c, fast, nc, o->color, sizeof(o->color));
+			break;
+		case RN_HIGHLIGHT:
+			rpr_copy_val(c, fast, nc, o->highlight, sizeof(o->highlight));
 			break;
 		default:
-			continue;
-		}
-		if (name_is(c, "rFonts")) {
-			const char *vals[7];
-			const char *const *v =
-			    w_attrs(c, fast, rfonts_index, 7, vals) ? vals : NULL;
-			xmlChar *owned;
-			const char *hint;
-
-			font_slot(d, c, v, 0, o->ea, sizeof(o->ea));
-			font_slot(d, c, v, 2, o->ascii, sizeof(o->ascii));
-			font_slot(d, c, v, 4, o->hansi, sizeof(o->hansi));
-			hint = w_attr(c, v, 6, "hint", &owned);
-			if (hint != NULL && strcmp(hint, "eastAsia") == 0)
-				o->hint_ea = true;
-			free_owned(owned);
-		} else if (name_is(c, "sz")) {
-			long v;
-
-			if (w_val_long(c, fast, "val", &v))
-				o->sz = (int)v;
-		} else if (name_is(c, "b")) {
-			o->bold = on_off(c, fast);
-		} else if (name_is(c, "i")) {
-			o->italic = on_off(c, fast);
-		} else if (name_is(c, "strike")) {
-			o->strike = on_off(c, fast);
-		} else if (name_is(c, "u")) {
-			o->underline = !doc_xml_attr_eq(c, NS_W, "val", "none");
-		} else if (name_is(c, "color")) {
-			copy_attr(c, fast, "val", o->color, sizeof(o->color));
-		} else if (name_is(c, "highlight")) {
-			copy_attr(c, fast, "val", o->highlight, sizeof(o->highlight));
+			break;
 		}
 	}
 }
@@ -1769,9 +1930,19 @@ static bool memo_same_text(const xmlNode *x, const xmlNode *y)
 static bool memo_same_attrs(const xmlAttr *a, const xmlAttr *b)
 {
 	for (; a != NULL && b != NULL; a = a->next, b = b->next) {
-		if (!memo_same_str(a->name, b->name) || !memo_same_ns(a->ns, b->ns) ||
-		    !memo_same_text(a->children, b->children))
+		const xmlNode *x = a->children;
+		const xmlNode *y = b->children;
+
+		if (!memo_same_str(a->name, b->name) || !memo_same_ns(a->ns, b->ns))
 			return false;
+		/* (doc/xmlfast: the value is the one text node, whose content
+		 * is all that the readers take) */
+		if (x != NULL && y != NULL && x->next == NULL && y->next == NULL) {
+			if (!memo_same_str(x->content, y->content))
+				return false;
+		} else if (!memo_same_text(x, y)) {
+			return false;
+		}
 	}
 	return a == b;
 }

@@ -98,15 +98,24 @@ struct font_memo {
 	char name[FONT_MEMO][sizeof(((struct doc_rprops *)0)->ea)];
 };
 
+/* name is the memo's entry k (the first two bytes, inlined, tell most
+ * names apart: the CJK ones start with different characters). */
+static inline bool font_memo_is(const struct font_memo *m, size_t k, const char *name)
+{
+	const char *e = m->name[k];
+
+	return e[0] == name[0] && (name[0] == '\0' || (e[1] == name[1] && strcmp(e, name) == 0));
+}
+
 static int font_cat(struct font_memo *m, const char *name)
 {
 	size_t len;
 	size_t k;
 
-	if (m->n > 0 && strcmp(m->name[m->last], name) == 0)
+	if (m->n > 0 && font_memo_is(m, m->last, name))
 		return m->cat[m->last];
 	for (k = 0; k < m->n; k++) {
-		if (k != m->last && strcmp(m->name[k], name) == 0) {
+		if (k != m->last && font_memo_is(m, k, name)) {
 			m->last = k;
 			return m->cat[k];
 		}

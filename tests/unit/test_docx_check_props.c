@@ -520,3 +520,142 @@ TEST(docx_check_run_base_long_and_empty_style_ids)
 	doc_docx_free(b);
 	free(data);
 }
+
+/* The checking open recognises the run property names of the body by their
+ * address once seen (a small cache, two entries per set): near-miss names
+ * (szCs, bCs, colorX, vals), names in another namespace, on/off and
+ * underline values, theme fonts, and more distinct names than the cache
+ * holds between runs that use the real ones, in runs asked for again out
+ * of order, give what the DOM open gives. */
+TEST(docx_check_run_names_by_address_same_as_dom)
+{
+	static const char *const rprs[] = {
+	    "<w:b/><w:i w:val=\"0\"/><w:strike w:val=\"false\"/><w:u w:val=\"none\"/>"
+	    "<w:color w:val=\"FF0000\"/><w:highlight w:val=\"yellow\"/><w:sz w:val=\"28\"/>",
+	    "<w:bCs/><w:iCs/><w:szCs w:val=\"40\"/><w:colorX w:val=\"00FF00\"/>"
+	    "<w:b x:val=\"0\"/><w:u x:val=\"none\"/><w:color w:vals=\"0000FF\"/>",
+	    "<w:rFonts w:eastAsiaTheme=\"minorEastAsia\" w:ascii=\"Arial\" x:hAnsi=\"Wrong\" "
+	    "w:hAnsi=\"Courier\" w:hint=\"eastAsia\"/><w:sz w:val=\"1.5e2\"/>",
+	    "<x:b/><w:b w:val=\"off\"/><w:i/><w:sz x:val=\"99\" w:val=\"30\"/><x:sz w:val=\"8\"/>"
+	    "<w:strike/><w:u w:val=\"single\"/>",
+	    NULL, /* many distinct names around the real ones */
+	    "<w:rFonts w:eastAsia=\"楷体\" w:eastAsia2=\"x\" w:hintX=\"eastAsia\"/><w:highlight/>"
+	    "<w:color/><w:sz w:val=\"\"/>",
+	};
+	char many[8192];
+	char doc_names[32768];
+	size_t at = 0;
+	size_t len;
+	char *data;
+	struct doc_docx *a, *b;
+	struct doc_rprops rp;
+
+	for (int k = 0; k < 100; k++) {
+		if (k == 50)
+			at += (size_t)snprintf(many + at, sizeof(many) - at,
+					       "<w:b/><w:n%d w:val=\"1\"/><w:sz w:val=\"36\"/>", k);
+		else
+			at += (size_t)snprintf(many + at, sizeof(many) - at, "<w:n%d w:v%d=\"1\"/>",
+					       k, k);
+	}
+	ASSERT(at < sizeof(many) - 1);
+	at = (size_t)snprintf(doc_names, sizeof(doc_names),
+			      "<w:document " W_NS " xmlns:x=\"urn:x\"><w:body>");
+	/* every rPr three times: in turn, then in reverse, then in turn */
+	for (size_t pass = 0; pass < 3; pass++) {
+		for (size_t j = 0; j < ARRAY_LEN(rprs); j++) {
+			size_t k = pass == 1 ? ARRAY_LEN(rprs) - 1 - j : j;
+
+			at += (size_t)snprintf(doc_names + at, sizeof(doc_names) - at,
+					       "<w:p><w:r><w:rPr>%s</w:rPr><w:t>字</w:t></w:r>"
+					       "<w:r><w:rPr><w:sz w:val=\"32\"/></w:rPr><w:t>文"
+					       "</w:t></w:r></w:p>",
+					       rprs[k] ? rprs[k] : many);
+		}
+	}
+	snprintf(doc_names + at, sizeof(doc_names) - at, "<w:sectPr/></w:body></w:document>");
+	ASSERT(at < sizeof(doc_names) - 64);
+	data = make(doc_names, &len);
+	open_both(data, len, &a, &b);
+	ASSERT_EQ(same_props(a, b), 2 * 3 * ARRAY_LEN(rprs));
+	/* again, out of order, against the DOM open's */
+	for (size_t k = 0; k < 2 * b->npara; k++) {
+		size_t i = (k * 7) % b->npara;
+		struct doc_rprops ra;
+
+		doc_docx_run_props(a, a->paras[i], doc_xml_child(a->paras[i], NS_W, "r"), &ra);
+		doc_docx_run_props(b, b->paras[i], doc_xml_child(b->paras[i], NS_W, "r"), &rp);
+		same_rprops(&ra, &rp);
+	}
+	/* and the values are the expected ones, not just equal */
+	doc_docx_run_props(b, b->paras[0], doc_xml_child(b->paras[0], NS_W, "r"), &rp);
+	ASSERT(rp.bold && !rp.italic && !rp.strike && !rp.underline);
+	ASSERT_STR_EQ(rp.color, "FF0000");
+	ASSERT_STR_EQ(rp.highlight, "yellow");
+	ASSERT_EQ(rp.sz, 28);
+	doc_docx_run_props(b, b->paras[1], doc_xml_child(b->paras[1], NS_W, "r"), &rp);
+	ASSERT(rp.bold && rp.underline && !rp.italic);
+	ASSERT_STR_EQ(rp.color, "");
+	ASSERT_EQ(rp.sz, 24);
+	doc_docx_run_props(b, b->paras[2], doc_xml_child(b->paras[2], NS_W, "r"), &rp);
+	ASSERT_STR_EQ(rp.ea, "仿宋_GB2312");
+	ASSERT_STR_EQ(rp.ascii, "Arial");
+	ASSERT_STR_EQ(rp.hansi, "Courier");
+	ASSERT(rp.hint_ea);
+	ASSERT_EQ(rp.sz, 150);
+	doc_docx_run_props(b, b->paras[3], doc_xml_child(b->paras[3], NS_W, "r"), &rp);
+	ASSERT(!rp.bold && rp.italic && rp.strike && rp.underline);
+	ASSERT_EQ(rp.sz, 30);
+	doc_docx_run_props(b, b->paras[4], doc_xml_child(b->paras[4], NS_W, "r"), &rp);
+	ASSERT(rp.bold);
+	ASSERT_EQ(rp.sz, 36);
+	doc_docx_run_props(b, b->paras[5], doc_xml_child(b->paras[5], NS_W, "r"), &rp);
+	ASSERT_STR_EQ(rp.ea, "楷体");
+	ASSERT(!rp.hint_ea);
+	ASSERT_STR_EQ(rp.highlight, "");
+	ASSERT_EQ(rp.sz, 24);
+	doc_docx_free(a);
+	doc_docx_free(b);
+	free(data);
+}
+
+/* w:sz values: one or two digits (read inline), and every other form as
+ * doc_xml_str_long reads it, in both opens. */
+TEST(docx_check_run_sizes_every_form)
+{
+	static const struct {
+		const char *val;
+		int sz;
+	} want[] = {{"7", 7},  {"0", 0},   {"07", 7},	 {"32", 32},  {"-2", -2},
+		    {"2x", 2}, {"9a", 9},  {"100", 100}, {" 32", 32}, {"", 24},
+		    {"x", 24}, {"3.5", 3}, {"1e1", 10},	 {"+5", 5},   {"99", 99}};
+	char doc_sizes[8192];
+	size_t at = 0;
+	size_t len;
+	char *data;
+	struct doc_docx *a, *b;
+
+	at += (size_t)snprintf(doc_sizes + at, sizeof(doc_sizes) - at,
+			       "<w:document " W_NS "><w:body>");
+	for (size_t k = 0; k < ARRAY_LEN(want); k++)
+		at += (size_t)snprintf(doc_sizes + at, sizeof(doc_sizes) - at,
+				       "<w:p><w:r><w:rPr><w:sz w:val=\"%s\"/></w:rPr><w:t>字</w:t>"
+				       "</w:r></w:p>",
+				       want[k].val);
+	snprintf(doc_sizes + at, sizeof(doc_sizes) - at, "<w:sectPr/></w:body></w:document>");
+	ASSERT(at < sizeof(doc_sizes) - 64);
+	data = make(doc_sizes, &len);
+	open_both(data, len, &a, &b);
+	ASSERT_EQ(same_props(a, b), ARRAY_LEN(want));
+	for (size_t k = 0; k < ARRAY_LEN(want); k++) {
+		struct doc_rprops rp;
+
+		doc_docx_run_props(b, b->paras[k], doc_xml_child(b->paras[k], NS_W, "r"), &rp);
+		ASSERT_EQ(rp.sz, want[k].sz);
+		doc_docx_run_props(a, a->paras[k], doc_xml_child(a->paras[k], NS_W, "r"), &rp);
+		ASSERT_EQ(rp.sz, want[k].sz);
+	}
+	doc_docx_free(a);
+	doc_docx_free(b);
+	free(data);
+}
