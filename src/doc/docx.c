@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "doc/docx.h"
 
+#include "base/side.h"
 #include "doc/docx_styles.h"
 
 #include "doc/xmlfast.h"
@@ -695,7 +696,63 @@ struct doc_pp_cache {
 	bool last_sid_ok;
 };
 
-static void load_styles(struct doc_docx *d)
+/*
+ * Checking: styles.xml (often the largest part: a template's 300 KB of
+ * styles) is read, inflated and shrunk on base/side's helper thread while
+ * docx_load() parses document.xml. The same bytes as doc_zip_read() when
+ * doc_zip_read_side() succeeds; load_styles() reads the part itself
+ * otherwise.
+ */
+struct styles_pre {
+	struct doc_docx *d; /* only its style fields (doc_docx_styles_index) */
+	long index;	    /* of the styles part; -1 none */
+	bool ok;
+	bool indexed; /* doc_docx_styles_index() took small; data freed */
+	char *data;
+	size_t len;
+	char *small; /* doc_docx_shrink_styles(data) */
+	size_t slen;
+	struct base_side_job job;
+};
+
+static void styles_pre_run(void *arg)
+{
+	struct styles_pre *p = arg;
+
+	p->ok = p->index >= 0 && doc_zip_read_side(p->d->zip, (size_t)p->index, &p->data, &p->len);
+	if (!p->ok)
+		return;
+	p->small = doc_docx_shrink_styles(p->data, p->len, &p->slen);
+	/* d->styles, nstyles, styles_lazy, default_pstyle, dd_rpr, dd_ppr:
+	 * nothing else of d, and none of these does load_document() touch */
+	if (p->small != NULL && doc_docx_styles_index(p->d, p->small, p->slen)) {
+		p->indexed = true;
+		p->small = NULL;
+		free(p->data);
+		p->data = NULL;
+	}
+}
+
+static void styles_pre_start(struct doc_docx *d, struct styles_pre *p)
+{
+	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/styles", 0);
+
+	memset(p, 0, sizeof(*p));
+	p->d = d;
+	p->index = rel != NULL ? doc_zip_find(d->zip, rel->target) : -1;
+	doc_xml_init(); /* libxml2 set up on this thread (the index may fall back to it) */
+	base_side_start(&p->job, styles_pre_run, p);
+}
+
+static void styles_pre_drop(struct styles_pre *p)
+{
+	base_side_finish(&p->job);
+	free(p->data);
+	free(p->small);
+}
+
+/* pre: styles_pre_start()'s job, finished here; NULL reads the part here. */
+static void load_styles(struct doc_docx *d, struct styles_pre *pre)
 {
 	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/styles", 0);
 	xmlDocPtr doc;
@@ -704,38 +761,48 @@ static void load_styles(struct doc_docx *d)
 	char *data;
 	size_t len;
 	bool fast = false;
+	size_t slen = 0;
+	char *small = NULL;
 
-	if (rel == NULL || doc_zip_read(d->zip, rel->target, &data, &len, NULL) != 0)
-		return;
-	{
-		size_t slen;
-		char *small = doc_docx_shrink_styles(data, len, &slen);
-
-		/* Checking, plain part: each style is parsed when first asked for */
-		if (d->readonly && small != NULL && doc_docx_styles_index(d, small, slen)) {
-			free(data);
+	if (pre != NULL) {
+		base_side_finish(&pre->job);
+		if (pre->indexed)
 			return;
+		if (pre->ok) {
+			data = pre->data;
+			len = pre->len;
+			small = pre->small;
+			slen = pre->slen;
 		}
-		/* Checking: doc/xmlfast builds the whole (shrunk) tree, and the loop
-		 * below skips what keep_style_parts() would have dropped; whatever
-		 * xmlfast declines takes the filtered libxml2 parse as before. */
-		if (d->readonly &&
-		    doc_xmlfast_parse_owned(small ? small : data, small ? slen : len, &doc) == 0) {
-			fast = true;
-			if (small != NULL) /* the tree keeps what it parsed */
-				small = NULL;
-			else
-				data = NULL;
-		} else if (small == NULL || doc_xml_parse_filtered(small, slen, rel->target,
-								   doc_docx_keep_style_parts, NULL,
-								   &doc, NULL) != 0) {
-			if (doc_xml_parse_filtered(data, len, rel->target,
-						   doc_docx_keep_style_parts, NULL, &doc,
-						   NULL) != 0)
-				doc = NULL;
-		}
-		free(small);
 	}
+	if (pre == NULL || !pre->ok) {
+		if (rel == NULL || doc_zip_read(d->zip, rel->target, &data, &len, NULL) != 0)
+			return;
+		small = doc_docx_shrink_styles(data, len, &slen);
+	}
+	/* Checking, plain part: each style is parsed when first asked for */
+	if (d->readonly && small != NULL && doc_docx_styles_index(d, small, slen)) {
+		free(data);
+		return;
+	}
+	/* Checking: doc/xmlfast builds the whole (shrunk) tree, and the loop
+	 * below skips what keep_style_parts() would have dropped; whatever
+	 * xmlfast declines takes the filtered libxml2 parse as before. */
+	if (d->readonly &&
+	    doc_xmlfast_parse_owned(small ? small : data, small ? slen : len, &doc) == 0) {
+		fast = true;
+		if (small != NULL) /* the tree keeps what it parsed */
+			small = NULL;
+		else
+			data = NULL;
+	} else if (small == NULL ||
+		   doc_xml_parse_filtered(small, slen, rel->target, doc_docx_keep_style_parts, NULL,
+					  &doc, NULL) != 0) {
+		if (doc_xml_parse_filtered(data, len, rel->target, doc_docx_keep_style_parts, NULL,
+					   &doc, NULL) != 0)
+			doc = NULL;
+	}
+	free(small);
 	free(data);
 	if (doc == NULL)
 		return;
@@ -864,14 +931,11 @@ static void collect_paras(struct doc_docx *d)
 	}
 }
 
-static int docx_load(struct doc_docx *d, struct err *e)
+/* The main document part, its root and body; d->doc, d->body. */
+static int load_document(struct doc_docx *d, struct err *e)
 {
 	xmlNodePtr root;
-	int rc;
 
-	rc = load_main_name(d, e);
-	if (rc != 0)
-		return rc;
 	d->doc = doc_docx_part(d, d->main_name, e);
 	if (d->doc == NULL)
 		return e && e->code ? e->code : BASE_E_FORMAT;
@@ -881,8 +945,27 @@ static int docx_load(struct doc_docx *d, struct err *e)
 	d->body = doc_xml_child(root, NS_W, "body");
 	if (d->body == NULL)
 		return err_set(e, BASE_E_FORMAT, "%s: 文档缺少正文（w:body）", d->path);
-	load_rels(d);
-	load_styles(d);
+	return 0;
+}
+
+static int docx_load(struct doc_docx *d, struct err *e)
+{
+	struct styles_pre pre[1];
+	int rc;
+
+	rc = load_main_name(d, e);
+	if (rc != 0)
+		return rc;
+	load_rels(d); /* the styles part's name, before the main part */
+	if (d->readonly)
+		styles_pre_start(d, pre);
+	rc = load_document(d, e);
+	if (rc != 0) {
+		if (d->readonly)
+			styles_pre_drop(pre);
+		return rc;
+	}
+	load_styles(d, d->readonly ? pre : NULL);
 	collect_paras(d);
 	if (d->readonly) {
 		/* filled on first use (have_p, have_r): only the flags need
