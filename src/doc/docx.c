@@ -1123,10 +1123,43 @@ bool doc_docx_same_styles(const struct doc_docx *a, const struct doc_docx *b)
 	return true;
 }
 
+struct doc_warm {
+	struct doc_docx *d;
+	struct base_side_job job;
+};
+
+static void warm_run(void *arg)
+{
+	struct doc_docx *d = ((struct doc_warm *)arg)->d;
+	struct doc_pprops pp;
+
+	for (size_t i = 0; i < d->npara; i++)
+		doc_docx_para_props(d, d->paras[i], &pp);
+}
+
+void doc_docx_warm_start(struct doc_docx *d)
+{
+	if (d->pp_cache == NULL || d->warm != NULL)
+		return;
+	d->warm = xmalloc(sizeof(*d->warm));
+	d->warm->d = d;
+	base_side_start(&d->warm->job, warm_run, d->warm);
+}
+
+void doc_docx_warm_finish(struct doc_docx *d)
+{
+	if (d->warm == NULL)
+		return;
+	base_side_finish(&d->warm->job);
+	free(d->warm);
+	d->warm = NULL;
+}
+
 void doc_docx_free(struct doc_docx *d)
 {
 	if (d == NULL)
 		return;
+	doc_docx_warm_finish(d);
 	for (size_t i = 0; i < d->nparts; i++) {
 		doc_xml_free_doc(d->parts[i].doc);
 		free(d->parts[i].name);

@@ -303,8 +303,12 @@ void gw_doc_from_docx(struct doc_docx *d, const char *label, const struct gw_pro
 	doc->profile = prof;
 	doc->is_docx = true;
 	doc->docx = d;
+	/* paragraph properties on the helper thread meanwhile: texts and roles
+	 * read only d's tree */
+	doc_docx_warm_start(d);
 	load_docx_texts(doc);
 	gw_detect_roles(doc);
+	doc_docx_warm_finish(d);
 }
 
 void gw_doc_free(struct gw_doc *doc)

@@ -626,3 +626,46 @@ TEST(docx_check_bad_main_part_with_styles_on_side_thread)
 		free(data);
 	}
 }
+
+/* Paragraph properties warmed on the helper thread while the caller reads
+ * the texts: the same properties as a cold cache; a document freed while
+ * the job runs waits for it (ASan); a DOM open has nothing to warm. */
+TEST(docx_warm_props_same_as_cold)
+{
+	size_t len;
+	char *data = make(doc_theme, &len);
+	struct doc_docx *a, *b, *c;
+	struct err e = {0};
+	unsigned long before;
+
+	base_side_enable(false);
+	ASSERT_EQ(doc_docx_open_check_mem(data, len, "a.docx", &a, &e), 0);
+	base_side_enable(true);
+	ASSERT_EQ(doc_docx_open_check_mem(data, len, "b.docx", &b, &e), 0);
+	before = base_side_handed();
+	doc_docx_warm_start(b);
+	doc_docx_warm_start(b); /* (once) */
+	for (size_t i = 0; i < b->npara; i++) {
+		struct doc_ptext t;
+
+		doc_ptext_init(&t);
+		doc_docx_para_text(b->paras[i], &t);
+		ASSERT(t.text.len > 0);
+		doc_ptext_free(&t);
+	}
+	doc_docx_warm_finish(b);
+	ASSERT(b->warm == NULL);
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && getenv("SHUZHI_THREADS") == NULL)
+		ASSERT_EQ(base_side_handed() - before, 1);
+	ASSERT_EQ(same_props(a, b), 5);
+	doc_docx_free(a);
+	doc_docx_free(b);
+	ASSERT_EQ(doc_docx_open_check_mem(data, len, "c.docx", &c, &e), 0);
+	doc_docx_warm_start(c);
+	doc_docx_free(c);
+	ASSERT_EQ(doc_docx_open_mem(data, len, "d.docx", &c, &e), 0);
+	doc_docx_warm_start(c);
+	ASSERT(c->warm == NULL);
+	doc_docx_free(c);
+	free(data);
+}
