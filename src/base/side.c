@@ -97,17 +97,26 @@ void base_side_start(struct base_side_job *j, void (*fn)(void *), void *arg)
 	pthread_mutex_unlock(&side_mu);
 }
 
+static inline void side_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
 void base_side_finish(struct base_side_job *j)
 {
 	if (!j->handed) {
 		j->fn(j->arg);
 		return;
 	}
-	/* the job usually ends while the caller does its own part: a short
-	 * look before sleeping */
-	for (int i = 0; i < 2000; i++) {
+	/* the job usually ends while the caller does its own part, else soon:
+	 * a look of some 50-100 us before sleeping (a wake-up from the
+	 * condition variable costs tens of microseconds on a VM) */
+	for (int i = 0; i < 4000; i++) {
 		if (atomic_load_explicit(&j->done, memory_order_acquire))
 			return;
+		side_pause();
 	}
 	pthread_mutex_lock(&side_mu);
 	while (!atomic_load_explicit(&j->done, memory_order_acquire))

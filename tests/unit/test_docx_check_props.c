@@ -534,6 +534,8 @@ static void open_check_both_ways(const char *data, size_t len, struct doc_docx *
 	ASSERT(doc_docx_same_styles(*a, *b));
 }
 
+static size_t footers;
+
 static void dev_side_same(const char *path, void *arg)
 {
 	size_t *runs = arg;
@@ -545,6 +547,19 @@ static void dev_side_same(const char *path, void *arg)
 	ASSERT_EQ(base_read_file(path, 50u << 20, &data, &len, &e), 0);
 	open_check_both_ways(data, len, &a, &b, true);
 	ASSERT(a->nstyles > 0);
+	/* warmed: the footers are loaded already (no new part when asked) */
+	doc_docx_warm_start(b);
+	doc_docx_warm_finish(b);
+	for (size_t i = 0;; i++) {
+		const struct doc_rel *rel = doc_docx_rel_by_type(b, "/footer", i);
+		size_t had = b->nparts;
+
+		if (rel == NULL)
+			break;
+		ASSERT(doc_docx_part(b, rel->target, NULL) != NULL);
+		ASSERT_EQ(b->nparts, had);
+		footers++;
+	}
 	*runs += same_props(a, b);
 	doc_docx_free(a);
 	doc_docx_free(b);
@@ -558,6 +573,7 @@ TEST(docx_check_styles_on_side_thread_same_as_inline_on_dev_set)
 	if (test_each_dev_docx(dev_side_same, &runs) < 0)
 		return;
 	ASSERT(runs >= 1000);
+	ASSERT(footers >= 10);
 }
 
 TEST(docx_check_styles_on_side_thread_same_as_inline_fixtures)
