@@ -365,8 +365,9 @@ TEST(gw_footer_pattern_fields_text_and_tabs)
 }
 
 /* A check with base/side's helper thread (styles.xml read beside
- * document.xml, paragraph properties beside the texts and roles) finds
- * exactly what the same check finds on one thread. */
+ * document.xml, paragraph properties beside the texts and roles, the text
+ * rules beside the property rules) finds exactly what the same check finds
+ * on one thread. */
 static void check_json(const char *data, size_t len, bool side, struct buf *out)
 {
 	struct gw_profile prof; /* (open_gw's is gone once it returns) */
@@ -387,6 +388,8 @@ static void check_json(const char *data, size_t len, bool side, struct buf *out)
 		ASSERT_EQ(base_side_handed() - before, 2); /* the styles, the properties */
 	gw_check(&doc, &f);
 	ASSERT(f.n > 0);
+	if (side && sysconf(_SC_NPROCESSORS_ONLN) > 1 && getenv("SHUZHI_THREADS") == NULL)
+		ASSERT_EQ(base_side_handed() - before, 3); /* and the text rules */
 	gw_report_json(&doc, &f, out);
 	gw_findings_free(&f);
 	gw_doc_free(&doc);
