@@ -703,9 +703,21 @@ struct doc_pp_cache {
  * doc_zip_read_side() succeeds; load_styles() reads the part itself
  * otherwise.
  */
+/* Small parts a check reads (settings, headers, footers), parsed beside
+ * document.xml and added to d->parts as doc_docx_part() would add them. */
+#define PRE_PARTS_MAX 16
+
+struct pre_part {
+	const char *name; /* the relationship's target (d->rels) */
+	long index;	  /* in the package */
+	xmlDocPtr doc;	  /* NULL: left to doc_docx_part() */
+};
+
 struct styles_pre {
 	struct doc_docx *d; /* only its style fields (doc_docx_styles_index) */
-	long index;	    /* of the styles part; -1 none */
+	struct pre_part parts[PRE_PARTS_MAX];
+	size_t nparts;
+	long index; /* of the styles part; -1 none */
 	bool ok;
 	bool indexed; /* doc_docx_styles_index() took small; data freed */
 	char *data;
@@ -715,10 +727,29 @@ struct styles_pre {
 	struct base_side_job job;
 };
 
+/* The tree doc_docx_part() makes of part i when it reads it straight from
+ * the package bytes and xmlfast takes it; else NULL. */
+static xmlDocPtr pre_parse(const struct doc_zip *z, long i)
+{
+	char *data;
+	size_t len;
+	xmlDocPtr doc;
+
+	if (i < 0 || !doc_zip_read_side(z, (size_t)i, &data, &len))
+		return NULL;
+	if (doc_xmlfast_parse_owned(data, len, &doc) != 0) {
+		free(data);
+		return NULL;
+	}
+	return doc;
+}
+
 static void styles_pre_run(void *arg)
 {
 	struct styles_pre *p = arg;
 
+	for (size_t k = 0; k < p->nparts; k++)
+		p->parts[k].doc = pre_parse(p->d->zip, p->parts[k].index);
 	p->ok = p->index >= 0 && doc_zip_read_side(p->d->zip, (size_t)p->index, &p->data, &p->len);
 	if (!p->ok)
 		return;
@@ -740,6 +771,24 @@ static void styles_pre_start(struct doc_docx *d, struct styles_pre *p)
 	memset(p, 0, sizeof(*p));
 	p->d = d;
 	p->index = rel != NULL ? doc_zip_find(d->zip, rel->target) : -1;
+	for (size_t k = 0; k < d->nrels && p->nparts < PRE_PARTS_MAX; k++) {
+		const char *t = d->rels[k].type;
+		const char *n = d->rels[k].target;
+		size_t tl = strlen(t);
+		bool dup = strcasecmp(n, d->main_name) == 0;
+
+		if (n[0] == '\0' || tl < 7 ||
+		    (strcmp(t + tl - 7, "/footer") != 0 && strcmp(t + tl - 7, "/header") != 0 &&
+		     (tl < 9 || strcmp(t + tl - 9, "/settings") != 0)))
+			continue;
+		for (size_t j = 0; j < p->nparts && !dup; j++)
+			dup = strcasecmp(p->parts[j].name, n) == 0;
+		if (!dup) {
+			p->parts[p->nparts].name = n;
+			p->parts[p->nparts].index = doc_zip_find(d->zip, n);
+			p->nparts++;
+		}
+	}
 	doc_xml_init(); /* libxml2 set up on this thread (the index may fall back to it) */
 	base_side_start(&p->job, styles_pre_run, p);
 }
@@ -747,8 +796,27 @@ static void styles_pre_start(struct doc_docx *d, struct styles_pre *p)
 static void styles_pre_drop(struct styles_pre *p)
 {
 	base_side_finish(&p->job);
+	for (size_t k = 0; k < p->nparts; k++)
+		doc_xml_free_doc(p->parts[k].doc);
 	free(p->data);
 	free(p->small);
+}
+
+/* The parsed small parts into d->parts (the job has finished). */
+static void pre_parts_adopt(struct doc_docx *d, struct styles_pre *p)
+{
+	for (size_t k = 0; k < p->nparts; k++) {
+		struct doc_part *dp;
+
+		if (p->parts[k].doc == NULL)
+			continue;
+		d->parts = xgrow(d->parts, &d->parts_cap, d->nparts + 1, sizeof(*d->parts));
+		dp = &d->parts[d->nparts++];
+		dp->name = xstrdup(p->parts[k].name);
+		dp->doc = p->parts[k].doc;
+		dp->dirty = false;
+		p->parts[k].doc = NULL;
+	}
 }
 
 /* pre: styles_pre_start()'s job, finished here; NULL reads the part here. */
@@ -766,6 +834,7 @@ static void load_styles(struct doc_docx *d, struct styles_pre *pre)
 
 	if (pre != NULL) {
 		base_side_finish(&pre->job);
+		pre_parts_adopt(d, pre);
 		if (pre->indexed)
 			return;
 		if (pre->ok) {
