@@ -9,7 +9,8 @@
  * exceed the total, and every buffer is NUL-terminated. And the plain
  * reader (a package opened without libzip) must agree with the libzip path
  * in every detail: the same refusal, or the same entries and the same bytes
- * or refusal for every part.
+ * or refusal for every part; and doc_zip_read_side() (the helper thread's
+ * read) gives a part's very bytes or nothing.
  */
 #include "doc/xml.h"
 #include "doc/zip.h"
@@ -93,8 +94,8 @@ static void same_as_libzip(const uint8_t *data, size_t size, const struct doc_zi
 	if (doc_zip_count(a) != doc_zip_count(b))
 		fuzz_fail("plain reader and libzip disagree on the count", "");
 	for (size_t i = 0; i < doc_zip_count(a); i++) {
-		char *da = NULL, *db = NULL;
-		size_t la = 0, lb = 0;
+		char *da = NULL, *db = NULL, *ds = NULL;
+		size_t la = 0, lb = 0, ls = 0;
 
 		if (strcmp(doc_zip_name(a, i), doc_zip_name(b, i)) != 0)
 			fuzz_fail("plain reader and libzip disagree on a name", doc_zip_name(a, i));
@@ -105,6 +106,13 @@ static void same_as_libzip(const uint8_t *data, size_t size, const struct doc_zi
 		if (ra != rb || strcmp(ea.msg, eb.msg) != 0 || la != lb ||
 		    (ra == 0 && memcmp(da, db, la) != 0))
 			fuzz_fail("plain reader and libzip disagree on a part", doc_zip_name(a, i));
+		/* the helper thread's read: the same bytes, or nothing */
+		if (doc_zip_read_side(a, i, &ds, &ls)) {
+			if (ra != 0 || ls != la || memcmp(ds, da, la + 1) != 0)
+				fuzz_fail("doc_zip_read_side differs from doc_zip_read_index",
+					  doc_zip_name(a, i));
+			free(ds);
+		}
 		free(da);
 		free(db);
 	}

@@ -91,16 +91,21 @@ if [ -x "$INPROC" ]; then
     # This VM's speed drifts by up to 2x within minutes, so both sides are
     # measured in alternation, INPROC_ROUNDS times (default 3), and each
     # round gives its own ratios; the summary is the median round.
+    # A check reads styles.xml on a second thread while it parses
+    # document.xml (base/side); check_1t is the same check on one thread
+    # (SHUZHI_THREADS=1) and x_fast_1t its ratio, for comparison.
     ROUNDS=${INPROC_ROUNDS:-3}
     echo "in-process (no start-up), 30 checks / 30 python-docx walks in one interpreter, $ROUNDS rounds:"
-    printf '%-24s %5s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n' document round check_med check_mean \
-        fix_med walk_med walk_mean walk_min wfree_med x_median x_mean x_free x_fast
+    printf '%-24s %5s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n' document round check_med check_mean \
+        check_1t fix_med walk_med walk_mean walk_min wfree_med x_median x_mean x_free x_fast x_fast_1t
     for f in "$OUT/gongwen-20p.docx" "$OUT/gongwen-100p.docx" "$CORPUS/docs/gwd-0001.docx"; do
         ratios=()
+        ratios1=()
         for ((round = 1; round <= ROUNDS; round++)); do
             cl=$("$INPROC" --iters 30 "$f")
             c=$(sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p' <<<"$cl")
             cm=$(sed -n 's/.*mean_ms=\([0-9.]*\).*/\1/p' <<<"$cl")
+            c1=$(SHUZHI_THREADS=1 "$INPROC" --iters 30 "$f" | sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p')
             x=$("$INPROC" --fix --iters 10 "$f" | sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p')
             read -r w wm wn < <("$PY" "$HERE/pydocx_walk.py" --iterations 30 "$f" |
                 "$PY" -c 'import json,sys; o=json.load(sys.stdin)["files"][0]; print("%.3f %.3f %.3f" % (o["median_ms"], o["mean_ms"], o["min_ms"]))' 2>/dev/null ||
@@ -112,12 +117,16 @@ if [ -x "$INPROC" ]; then
             rm=$(awk -v a="$wm" -v b="$cm" 'BEGIN{ if (b > 0) printf "%.1fx", a / b; else print "-" }')
             rf=$(awk -v a="$wf" -v b="$c" 'BEGIN{ if (b > 0) printf "%.1f", a / b; else print "nan" }')
             rn=$(awk -v a="$wn" -v b="$c" 'BEGIN{ if (b > 0) printf "%.1f", a / b; else print "nan" }')
+            rn1=$(awk -v a="$wn" -v b="$c1" 'BEGIN{ if (b > 0) printf "%.1f", a / b; else print "nan" }')
             ratios+=("$rn")
-            printf '%-24s %5s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n' "$(basename "$f")" "$round" "$c" "$cm" \
-                "$x" "$w" "$wm" "$wn" "$wf" "$r" "$rm" "${rf}x" "${rn}x"
+            ratios1+=("$rn1")
+            printf '%-24s %5s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n' "$(basename "$f")" "$round" "$c" "$cm" \
+                "$c1" "$x" "$w" "$wm" "$wn" "$wf" "$r" "$rm" "${rf}x" "${rn}x" "${rn1}x"
         done
         printf '%-24s walk fast mode / check, median round: %sx (rounds: %s)\n' "$(basename "$f")" \
             "$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}')" "${ratios[*]}"
+        printf '%-24s one thread (SHUZHI_THREADS=1), median round: %sx (rounds: %s)\n' "$(basename "$f")" \
+            "$(printf '%s\n' "${ratios1[@]}" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}')" "${ratios1[*]}"
     done
 fi
 exit "${rc:-0}"

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "doc/docx.h"
 
+#include "base/side.h"
 #include "doc/docx_styles.h"
 
 #include "doc/xmlfast.h"
@@ -777,7 +778,131 @@ struct doc_pp_cache {
 	struct doc_name_cache names; /* zeroed at load: all empty */
 };
 
-static void load_styles(struct doc_docx *d)
+/*
+ * Checking: styles.xml (often the largest part: a template's 300 KB of
+ * styles) is read, inflated and shrunk on base/side's helper thread while
+ * docx_load() parses document.xml. The same bytes as doc_zip_read() when
+ * doc_zip_read_side() succeeds; load_styles() reads the part itself
+ * otherwise.
+ */
+/* Small parts a check reads (settings, headers, footers), parsed beside
+ * document.xml and added to d->parts as doc_docx_part() would add them. */
+#define PRE_PARTS_MAX 16
+
+struct pre_part {
+	const char *name; /* the relationship's target (d->rels) */
+	long index;	  /* in the package */
+	xmlDocPtr doc;	  /* NULL: left to doc_docx_part() */
+};
+
+struct styles_pre {
+	struct doc_docx *d; /* only its style fields (doc_docx_styles_index) */
+	struct pre_part parts[PRE_PARTS_MAX];
+	size_t nparts;
+	long index; /* of the styles part; -1 none */
+	bool ok;
+	bool indexed; /* doc_docx_styles_index() took small; data freed */
+	char *data;
+	size_t len;
+	char *small; /* doc_docx_shrink_styles(data) */
+	size_t slen;
+	struct base_side_job job;
+};
+
+/* The tree doc_docx_part() makes of part i when it reads it straight from
+ * the package bytes and xmlfast takes it; else NULL. */
+static xmlDocPtr pre_parse(const struct doc_zip *z, long i)
+{
+	char *data;
+	size_t len;
+	xmlDocPtr doc;
+
+	if (i < 0 || !doc_zip_read_side(z, (size_t)i, &data, &len))
+		return NULL;
+	if (doc_xmlfast_parse_owned(data, len, &doc) != 0) {
+		free(data);
+		return NULL;
+	}
+	return doc;
+}
+
+static void styles_pre_run(void *arg)
+{
+	struct styles_pre *p = arg;
+
+	for (size_t k = 0; k < p->nparts; k++)
+		p->parts[k].doc = pre_parse(p->d->zip, p->parts[k].index);
+	p->ok = p->index >= 0 && doc_zip_read_side(p->d->zip, (size_t)p->index, &p->data, &p->len);
+	if (!p->ok)
+		return;
+	p->small = doc_docx_shrink_styles(p->data, p->len, &p->slen);
+	/* d->styles, nstyles, styles_lazy, default_pstyle, dd_rpr, dd_ppr:
+	 * nothing else of d, and none of these does load_document() touch */
+	if (p->small != NULL && doc_docx_styles_index(p->d, p->small, p->slen)) {
+		p->indexed = true;
+		p->small = NULL;
+		free(p->data);
+		p->data = NULL;
+	}
+}
+
+static void styles_pre_start(struct doc_docx *d, struct styles_pre *p)
+{
+	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/styles", 0);
+
+	memset(p, 0, sizeof(*p));
+	p->d = d;
+	p->index = rel != NULL ? doc_zip_find(d->zip, rel->target) : -1;
+	for (size_t k = 0; k < d->nrels && p->nparts < PRE_PARTS_MAX; k++) {
+		const char *t = d->rels[k].type;
+		const char *n = d->rels[k].target;
+		size_t tl = strlen(t);
+		bool dup = strcasecmp(n, d->main_name) == 0;
+
+		if (n[0] == '\0' || tl < 7 ||
+		    (strcmp(t + tl - 7, "/footer") != 0 && strcmp(t + tl - 7, "/header") != 0 &&
+		     (tl < 9 || strcmp(t + tl - 9, "/settings") != 0)))
+			continue;
+		for (size_t j = 0; j < p->nparts && !dup; j++)
+			dup = strcasecmp(p->parts[j].name, n) == 0;
+		if (!dup) {
+			p->parts[p->nparts].name = n;
+			p->parts[p->nparts].index = doc_zip_find(d->zip, n);
+			p->nparts++;
+		}
+	}
+	doc_xml_init(); /* libxml2 set up on this thread (the index may fall back to it) */
+	base_side_start(&p->job, styles_pre_run, p);
+}
+
+static void styles_pre_drop(struct styles_pre *p)
+{
+	base_side_finish(&p->job);
+	for (size_t k = 0; k < p->nparts; k++)
+		doc_xml_free_doc(p->parts[k].doc);
+	free(p->data);
+	free(p->small);
+}
+
+/* The parsed small parts into d->parts (the job has finished). */
+static void pre_parts_adopt(struct doc_docx *d, struct styles_pre *p)
+{
+	for (size_t k = 0; k < p->nparts; k++) {
+		struct doc_part *dp;
+
+		if (p->parts[k].doc == NULL)
+			continue;
+		d->parts = xgrow(d->parts, &d->parts_cap, d->nparts + 1, sizeof(*d->parts));
+		dp = &d->parts[d->nparts++];
+		dp->name = xstrdup(p->parts[k].name);
+		dp->doc = p->parts[k].doc;
+		dp->dirty = false;
+		p->parts[k].doc = NULL;
+	}
+}
+
+/* pre: styles_pre_start()'s job, finished here; NULL reads the part here. */
+static void load_styles(struct doc_docx *d, struct styles_pre *pre)
 {
 	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/styles", 0);
 	xmlDocPtr doc;
@@ -786,38 +911,49 @@ static void load_styles(struct doc_docx *d)
 	char *data;
 	size_t len;
 	bool fast = false;
+	size_t slen = 0;
+	char *small = NULL;
 
-	if (rel == NULL || doc_zip_read(d->zip, rel->target, &data, &len, NULL) != 0)
-		return;
-	{
-		size_t slen;
-		char *small = doc_docx_shrink_styles(data, len, &slen);
-
-		/* Checking, plain part: each style is parsed when first asked for */
-		if (d->readonly && small != NULL && doc_docx_styles_index(d, small, slen)) {
-			free(data);
+	if (pre != NULL) {
+		base_side_finish(&pre->job);
+		pre_parts_adopt(d, pre);
+		if (pre->indexed)
 			return;
+		if (pre->ok) {
+			data = pre->data;
+			len = pre->len;
+			small = pre->small;
+			slen = pre->slen;
 		}
-		/* Checking: doc/xmlfast builds the whole (shrunk) tree, and the loop
-		 * below skips what keep_style_parts() would have dropped; whatever
-		 * xmlfast declines takes the filtered libxml2 parse as before. */
-		if (d->readonly &&
-		    doc_xmlfast_parse_owned(small ? small : data, small ? slen : len, &doc) == 0) {
-			fast = true;
-			if (small != NULL) /* the tree keeps what it parsed */
-				small = NULL;
-			else
-				data = NULL;
-		} else if (small == NULL || doc_xml_parse_filtered(small, slen, rel->target,
-								   doc_docx_keep_style_parts, NULL,
-								   &doc, NULL) != 0) {
-			if (doc_xml_parse_filtered(data, len, rel->target,
-						   doc_docx_keep_style_parts, NULL, &doc,
-						   NULL) != 0)
-				doc = NULL;
-		}
-		free(small);
 	}
+	if (pre == NULL || !pre->ok) {
+		if (rel == NULL || doc_zip_read(d->zip, rel->target, &data, &len, NULL) != 0)
+			return;
+		small = doc_docx_shrink_styles(data, len, &slen);
+	}
+	/* Checking, plain part: each style is parsed when first asked for */
+	if (d->readonly && small != NULL && doc_docx_styles_index(d, small, slen)) {
+		free(data);
+		return;
+	}
+	/* Checking: doc/xmlfast builds the whole (shrunk) tree, and the loop
+	 * below skips what keep_style_parts() would have dropped; whatever
+	 * xmlfast declines takes the filtered libxml2 parse as before. */
+	if (d->readonly &&
+	    doc_xmlfast_parse_owned(small ? small : data, small ? slen : len, &doc) == 0) {
+		fast = true;
+		if (small != NULL) /* the tree keeps what it parsed */
+			small = NULL;
+		else
+			data = NULL;
+	} else if (small == NULL ||
+		   doc_xml_parse_filtered(small, slen, rel->target, doc_docx_keep_style_parts, NULL,
+					  &doc, NULL) != 0) {
+		if (doc_xml_parse_filtered(data, len, rel->target, doc_docx_keep_style_parts, NULL,
+					   &doc, NULL) != 0)
+			doc = NULL;
+	}
+	free(small);
 	free(data);
 	if (doc == NULL)
 		return;
@@ -946,14 +1082,11 @@ static void collect_paras(struct doc_docx *d)
 	}
 }
 
-static int docx_load(struct doc_docx *d, struct err *e)
+/* The main document part, its root and body; d->doc, d->body. */
+static int load_document(struct doc_docx *d, struct err *e)
 {
 	xmlNodePtr root;
-	int rc;
 
-	rc = load_main_name(d, e);
-	if (rc != 0)
-		return rc;
 	d->doc = doc_docx_part(d, d->main_name, e);
 	if (d->doc == NULL)
 		return e && e->code ? e->code : BASE_E_FORMAT;
@@ -963,8 +1096,27 @@ static int docx_load(struct doc_docx *d, struct err *e)
 	d->body = doc_xml_child(root, NS_W, "body");
 	if (d->body == NULL)
 		return err_set(e, BASE_E_FORMAT, "%s: 文档缺少正文（w:body）", d->path);
-	load_rels(d);
-	load_styles(d);
+	return 0;
+}
+
+static int docx_load(struct doc_docx *d, struct err *e)
+{
+	struct styles_pre pre[1];
+	int rc;
+
+	rc = load_main_name(d, e);
+	if (rc != 0)
+		return rc;
+	load_rels(d); /* the styles part's name, before the main part */
+	if (d->readonly)
+		styles_pre_start(d, pre);
+	rc = load_document(d, e);
+	if (rc != 0) {
+		if (d->readonly)
+			styles_pre_drop(pre);
+		return rc;
+	}
+	load_styles(d, d->readonly ? pre : NULL);
 	collect_paras(d);
 	if (d->readonly) {
 		/* filled on first use (have_p, have_r): only the flags need
@@ -1122,10 +1274,54 @@ bool doc_docx_same_styles(const struct doc_docx *a, const struct doc_docx *b)
 	return true;
 }
 
+struct doc_warm {
+	struct doc_docx *d;
+	struct base_side_job job;
+};
+
+static void warm_run(void *arg)
+{
+	struct doc_docx *d = ((struct doc_warm *)arg)->d;
+	struct doc_pprops pp;
+
+	for (size_t i = 0; i < d->npara; i++)
+		doc_docx_para_props(d, d->paras[i], &pp);
+	/* the headers and footers a check reads (page numbers, an empty header
+	 * area): parsed into d->parts as doc_docx_part() would on first use */
+	for (size_t k = 0; k < d->nrels; k++) {
+		const char *t = d->rels[k].type;
+		size_t tl = strlen(t);
+
+		if (d->rels[k].target[0] != '\0' &&
+		    ((tl >= 7 && strcmp(t + tl - 7, "/footer") == 0) ||
+		     (tl >= 7 && strcmp(t + tl - 7, "/header") == 0)))
+			doc_docx_part(d, d->rels[k].target, NULL);
+	}
+}
+
+void doc_docx_warm_start(struct doc_docx *d)
+{
+	if (d->pp_cache == NULL || d->warm != NULL)
+		return;
+	d->warm = xmalloc(sizeof(*d->warm));
+	d->warm->d = d;
+	base_side_start(&d->warm->job, warm_run, d->warm);
+}
+
+void doc_docx_warm_finish(struct doc_docx *d)
+{
+	if (d->warm == NULL)
+		return;
+	base_side_finish(&d->warm->job);
+	free(d->warm);
+	d->warm = NULL;
+}
+
 void doc_docx_free(struct doc_docx *d)
 {
 	if (d == NULL)
 		return;
+	doc_docx_warm_finish(d);
 	for (size_t i = 0; i < d->nparts; i++) {
 		doc_xml_free_doc(d->parts[i].doc);
 		free(d->parts[i].name);

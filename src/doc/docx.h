@@ -87,6 +87,8 @@ struct doc_docx {
 	/* read-only: paragraph properties by node and by recent w:pPr content,
 	 * the last paragraph's style base for its runs (doc/docx.c) */
 	struct doc_pp_cache *pp_cache;
+	/* read-only: doc_docx_warm_start()'s job while it runs, else NULL */
+	struct doc_warm *warm;
 };
 
 /* Effective run properties. Strings are "" when unset. */
@@ -182,6 +184,16 @@ void doc_docx_para_text_add(xmlNodePtr p, struct doc_ptext *out);
 void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
 			struct doc_rprops *out);
 void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out);
+/* Opened for checking: the effective properties of every body paragraph
+ * are computed on base/side's helper thread into the cache
+ * doc_docx_para_props() answers from, and the header and footer parts
+ * loaded as doc_docx_part() loads them, while the caller does other work.
+ * Until doc_docx_warm_finish(d) the caller may only read d's tree (d->doc,
+ * d->body, d->paras, d->npara): no other doc_docx_* call on d. Without a
+ * pp_cache (not opened for checking) both do nothing; doc_docx_free()
+ * finishes a job still running. */
+void doc_docx_warm_start(struct doc_docx *d);
+void doc_docx_warm_finish(struct doc_docx *d);
 const struct doc_style *doc_docx_style(const struct doc_docx *d, const char *id);
 
 /* Automatic numbering (doc/numbering.c): the rendered label of every body

@@ -649,26 +649,34 @@ int doc_zip_open_file(const char *path, const struct doc_zip_limits *l, struct d
 	return doc_zip_open_owned(data, len, path, l, out, e);
 }
 
-/* One decompressor kept between archives: libdeflate_alloc_decompressor()
+/* Decompressors kept between archives: libdeflate_alloc_decompressor()
  * zeroes ~11 KB, more than inflating a small part costs, and a decompressor
  * carries nothing from one call to the next. Taken and given back
  * atomically (from any thread; a decompressor is used by one at a time);
- * at most one is kept, reachable until exit. */
-static _Atomic(struct libdeflate_decompressor *) spare_dec;
+ * at most two are kept (an archive's and doc_zip_read_side()'s), reachable
+ * until exit. */
+static _Atomic(struct libdeflate_decompressor *) spare_dec[2];
 
 static struct libdeflate_decompressor *dec_take(void)
 {
-	struct libdeflate_decompressor *d = atomic_exchange(&spare_dec, NULL);
+	for (size_t i = 0; i < 2; i++) {
+		struct libdeflate_decompressor *d = atomic_exchange(&spare_dec[i], NULL);
 
-	return d != NULL ? d : libdeflate_alloc_decompressor();
+		if (d != NULL)
+			return d;
+	}
+	return libdeflate_alloc_decompressor();
 }
 
 static void dec_give(struct libdeflate_decompressor *d)
 {
-	struct libdeflate_decompressor *none = NULL;
+	for (size_t i = 0; i < 2; i++) {
+		struct libdeflate_decompressor *none = NULL;
 
-	if (!atomic_compare_exchange_strong(&spare_dec, &none, d))
-		libdeflate_free_decompressor(d);
+		if (atomic_compare_exchange_strong(&spare_dec[i], &none, d))
+			return;
+	}
+	libdeflate_free_decompressor(d);
 }
 
 void doc_zip_close(struct doc_zip *z)
@@ -742,6 +750,19 @@ static bool inflate_exact(struct libdeflate_decompressor *dec, const void *in, s
  * block header — but only data that also matches the declared size and
  * CRC-32 gets through here.)
  */
+static bool direct_in_mem(const struct doc_zip *z, const struct zentry *ent,
+			  struct libdeflate_decompressor *dec, char *p)
+{
+	const unsigned char *in = (const unsigned char *)z->mem + ent->data_off;
+	bool ok = true;
+
+	if (ent->deflated)
+		ok = inflate_exact(dec, in, ent->comp_size, p, ent->size);
+	else
+		memcpy(p, in, ent->size);
+	return ok && libdeflate_crc32(0, p, ent->size) == ent->crc;
+}
+
 static bool read_direct(struct doc_zip *z, const struct zentry *ent, char *p)
 {
 	zip_file_t *f;
@@ -758,17 +779,8 @@ static bool read_direct(struct doc_zip *z, const struct zentry *ent, char *p)
 		if (z->dec == NULL)
 			return false;
 	}
-	if (ent->has_off) { /* the raw bytes where they are */
-		const unsigned char *in = (const unsigned char *)z->mem + ent->data_off;
-
-		if (ent->deflated) {
-			ok = inflate_exact(z->dec, in, ent->comp_size, p, ent->size);
-		} else {
-			memcpy(p, in, ent->size);
-			ok = true;
-		}
-		return ok && libdeflate_crc32(0, p, ent->size) == ent->crc;
-	}
+	if (ent->has_off) /* the raw bytes where they are */
+		return direct_in_mem(z, ent, z->dec, p);
 	f = z->za != NULL ? lz.fopen_index(z->za, ent->index, ZIP_FL_COMPRESSED) : NULL;
 	if (f == NULL)
 		return false;
@@ -859,6 +871,34 @@ int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, st
 	*data = p;
 	*len = got;
 	return 0;
+}
+
+bool doc_zip_read_side(const struct doc_zip *z, size_t i, char **data, size_t *len)
+{
+	const struct zentry *ent = i < z->n ? &z->entries[i] : NULL;
+	struct libdeflate_decompressor *dec;
+	char *p;
+	bool ok;
+
+	/* read_direct()'s in-memory case, with a decompressor of its own */
+	if (ent == NULL || !ent->has_off || !ent->has_raw || ent->size > UINT32_MAX ||
+	    ent->comp_size > UINT32_MAX || (!ent->deflated && ent->comp_size != ent->size))
+		return false;
+	dec = ent->deflated ? dec_take() : NULL;
+	if (ent->deflated && dec == NULL)
+		return false;
+	p = xmalloc(ent->size + 1);
+	ok = direct_in_mem(z, ent, dec, p);
+	if (dec != NULL)
+		dec_give(dec);
+	if (!ok) {
+		free(p);
+		return false;
+	}
+	p[ent->size] = '\0';
+	*data = p;
+	*len = ent->size;
+	return true;
 }
 
 int doc_zip_read(struct doc_zip *z, const char *name, char **data, size_t *len, struct err *e)

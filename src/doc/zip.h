@@ -62,6 +62,13 @@ long doc_zip_find(const struct doc_zip *z, const char *name);
 /* Read a part. Returns BASE_E_FORMAT if absent. */
 int doc_zip_read(struct doc_zip *z, const char *name, char **data, size_t *len, struct err *e);
 int doc_zip_read_index(struct doc_zip *z, size_t i, char **data, size_t *len, struct err *e);
+/* Part i exactly as doc_zip_read_index() returns it, but only when that
+ * read would succeed straight from the archive bytes (a plain package, the
+ * exact declared size and CRC-32); false otherwise, with nothing to report
+ * (doc_zip_read_index() then reads the part and says what is wrong). Reads
+ * z without changing it: callable from another thread while z's owner reads
+ * other parts. */
+bool doc_zip_read_side(const struct doc_zip *z, size_t i, char **data, size_t *len);
 
 /* Writer: collects parts in memory and writes a deflated ZIP atomically. */
 struct doc_zip_writer;

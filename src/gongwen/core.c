@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/side.h"
 #include "gongwen/docx_util.h"
 #include "text/regex.h"
 
@@ -303,8 +304,12 @@ void gw_doc_from_docx(struct doc_docx *d, const char *label, const struct gw_pro
 	doc->profile = prof;
 	doc->is_docx = true;
 	doc->docx = d;
+	/* paragraph properties on the helper thread meanwhile: texts and roles
+	 * read only d's tree */
+	doc_docx_warm_start(d);
 	load_docx_texts(doc);
 	gw_detect_roles(doc);
+	doc_docx_warm_finish(d);
 }
 
 void gw_doc_free(struct gw_doc *doc)
@@ -487,21 +492,70 @@ static int cmp_finding(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-void gw_check(struct gw_doc *doc, struct gw_findings *out)
+/* The rules that read only the paragraphs' texts and roles (rules_struct,
+ * rules_punc, rules_num, rules_lexicon): nothing else of doc, no cache. */
+static void text_rules(struct gw_doc *doc, struct gw_findings *out)
 {
-	size_t w = 0;
-
-	gw_run_cache_begin(doc);
 	gw_rules_head(doc, out);
 	gw_rules_body(doc, out);
 	gw_rules_tail(doc, out);
 	gw_rules_punc(doc, out);
 	gw_rules_num(doc, out);
 	gw_rules_lexicon(doc, out);
-	if (doc->is_docx)
-		gw_rules_docx(doc, out);
-	gw_rules_layout(doc, out);
-	gw_rules_extra(doc, out);
+}
+
+struct text_rules_job {
+	struct gw_doc *doc;
+	struct gw_findings out;
+};
+
+static void text_rules_run(void *arg)
+{
+	struct text_rules_job *t = arg;
+
+	text_rules(t->doc, &t->out);
+}
+
+/* Move the findings of from to the end of out, in order. */
+static void findings_move(struct gw_findings *out, struct gw_findings *from)
+{
+	if (from->n > 0) {
+		out->v = xgrow(out->v, &out->cap, out->n + from->n, sizeof(*out->v));
+		memcpy(out->v + out->n, from->v, from->n * sizeof(*out->v));
+		out->n += from->n;
+	}
+	free(from->v);
+	gw_findings_init(from);
+}
+
+void gw_check(struct gw_doc *doc, struct gw_findings *out)
+{
+	size_t w = 0;
+
+	gw_run_cache_begin(doc);
+	if (doc->is_docx && doc->docx->readonly) {
+		/* Checking a .docx: the text rules on base/side's helper thread
+		 * while this one runs the property and layout rules (which use
+		 * the caches); their findings then in the order of one thread */
+		struct text_rules_job tj = {.doc = doc};
+		struct gw_findings dx;
+		struct base_side_job job;
+
+		gw_findings_init(&dx);
+		base_side_start(&job, text_rules_run, &tj);
+		gw_rules_docx(doc, &dx);
+		gw_rules_layout(doc, &dx);
+		gw_rules_extra(doc, &dx);
+		base_side_finish(&job);
+		findings_move(out, &tj.out);
+		findings_move(out, &dx);
+	} else {
+		text_rules(doc, out);
+		if (doc->is_docx)
+			gw_rules_docx(doc, out);
+		gw_rules_layout(doc, out);
+		gw_rules_extra(doc, out);
+	}
 	gw_run_cache_end(doc);
 	/* Stable order; keep the first finding of each (rule, paragraph) but
 	 * merge the edits of later duplicates into it. */

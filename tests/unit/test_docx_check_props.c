@@ -1,12 +1,17 @@
 /* The .docx model opened for checking (doc/xmlfast trees, the theme read on
  * first use, w:rFonts and w:ind attributes read in one pass) gives the same
  * effective run and paragraph properties as the DOM open: on a fixture
- * with theme fonts, hints and every kind of indent, and on the dev set. */
+ * with theme fonts, hints and every kind of indent, and on the dev set;
+ * and with styles.xml read on base/side's helper thread or inline. */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base/side.h"
 #include "doc/docx.h"
 #include "doc/xmlfast.h"
+#include "doc/zip.h"
 #include "docx_fixture.h"
 #include "test.h"
 
@@ -657,5 +662,217 @@ TEST(docx_check_run_sizes_every_form)
 	}
 	doc_docx_free(a);
 	doc_docx_free(b);
+	free(data);
+}
+
+/* Checking opens read styles.xml on base/side's helper thread while they
+ * parse document.xml: the same styles and properties as reading it inline. */
+static void open_check_both_ways(const char *data, size_t len, struct doc_docx **a,
+				 struct doc_docx **b, bool want_handed)
+{
+	struct err e = {0};
+	unsigned long before;
+
+	base_side_enable(false);
+	ASSERT_EQ(doc_docx_open_check_mem(data, len, "a.docx", a, &e), 0);
+	base_side_enable(true);
+	before = base_side_handed();
+	ASSERT_EQ(doc_docx_open_check_mem(data, len, "b.docx", b, &e), 0);
+	if (want_handed && sysconf(_SC_NPROCESSORS_ONLN) > 1 && getenv("SHUZHI_THREADS") == NULL)
+		ASSERT_EQ(base_side_handed() - before, 1);
+	ASSERT(doc_docx_same_styles(*a, *b));
+}
+
+static size_t footers;
+
+static size_t footers_in(const struct doc_docx *d)
+{
+	size_t n = 0;
+
+	while (doc_docx_rel_by_type(d, "/footer", n) != NULL)
+		n++;
+	return n;
+}
+
+static char *dump(xmlDocPtr doc)
+{
+	xmlBufferPtr b = xmlBufferCreate();
+	char *s;
+
+	ASSERT(xmlNodeDump(b, doc, xmlDocGetRootElement(doc), 0, 0) > 0);
+	s = xstrdup((const char *)xmlBufferContent(b));
+	xmlBufferFree(b);
+	return s;
+}
+
+/* Part name of d is in d->parts already, the tree xmlfast makes of it. */
+static void same_part_as_own_read(struct doc_docx *d, const char *name)
+{
+	size_t had = d->nparts;
+	xmlDocPtr t = doc_docx_part(d, name, NULL);
+	xmlDocPtr own;
+	char *data;
+	size_t len;
+	struct err e = {0};
+	char *x, *y;
+
+	ASSERT(t != NULL);
+	ASSERT_EQ(d->nparts, had);
+	ASSERT_EQ(doc_zip_read(d->zip, name, &data, &len, &e), 0);
+	ASSERT_EQ(doc_xmlfast_parse_owned(data, len, &own), 0);
+	x = dump(t);
+	y = dump(own);
+	ASSERT_STR_EQ(x, y);
+	free(x);
+	free(y);
+	doc_xml_free_doc(own);
+}
+
+static void dev_side_same(const char *path, void *arg)
+{
+	size_t *runs = arg;
+	size_t len;
+	char *data;
+	struct doc_docx *a, *b;
+	struct err e = {0};
+
+	ASSERT_EQ(base_read_file(path, 50u << 20, &data, &len, &e), 0);
+	open_check_both_ways(data, len, &a, &b, true);
+	ASSERT(a->nstyles > 0);
+	/* the footers and settings were loaded beside document.xml (no new
+	 * part when asked), the trees a read of their own makes */
+	for (size_t i = 0;; i++) {
+		const struct doc_rel *rel = doc_docx_rel_by_type(b, "/footer", i);
+
+		if (rel == NULL)
+			rel = doc_docx_rel_by_type(b, "/settings", i - footers_in(b));
+		if (rel == NULL)
+			break;
+		same_part_as_own_read(b, rel->target);
+		footers++;
+	}
+	*runs += same_props(a, b);
+	doc_docx_free(a);
+	doc_docx_free(b);
+	free(data);
+}
+
+TEST(docx_check_styles_on_side_thread_same_as_inline_on_dev_set)
+{
+	size_t runs = 0;
+
+	if (test_each_dev_docx(dev_side_same, &runs) < 0)
+		return;
+	ASSERT(runs >= 1000);
+	ASSERT(footers >= 10);
+}
+
+TEST(docx_check_styles_on_side_thread_same_as_inline_fixtures)
+{
+	const char *docs[] = {doc_plain, doc_theme, doc_stems};
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		size_t len;
+		char *data = make(docs[i], &len);
+		struct doc_docx *a, *b;
+
+		open_check_both_ways(data, len, &a, &b, true);
+		ASSERT_EQ(a->nstyles, 2);
+		ASSERT(same_props(a, b) > 0);
+		doc_docx_free(a);
+		doc_docx_free(b);
+		free(data);
+	}
+}
+
+/* A damaged styles part: the helper's read fails, the part is read again
+ * inline and refused as before: no styles either way, the document opens. */
+TEST(docx_check_damaged_styles_part_same_on_side_thread)
+{
+	size_t len;
+	char *data = make(doc_plain, &len);
+	char *name = memmem(data, len, "word/styles.xml", 15); /* the local header's */
+	unsigned char *lh = (unsigned char *)name - 30;
+	size_t at = (size_t)(name - data) + 15 + (lh[28] | (size_t)lh[29] << 8);
+	struct doc_docx *a, *b;
+
+	ASSERT(name != NULL && lh[0] == 'P' && lh[1] == 'K');
+	data[at + 6] ^= 0x21;
+	open_check_both_ways(data, len, &a, &b, false);
+	ASSERT_EQ(a->nstyles, 0);
+	ASSERT_EQ(same_props(a, b), 2);
+	doc_docx_free(a);
+	doc_docx_free(b);
+	free(data);
+}
+
+/* The main part is refused while the helper reads styles.xml: the same
+ * error, and nothing the helper read is leaked (ASan). */
+TEST(docx_check_bad_main_part_with_styles_on_side_thread)
+{
+	static const char not_w[] = "<x:document xmlns:x=\"urn:x\"><x:body/></x:document>";
+	static const char no_body[] = "<w:document " W_NS "><w:bodyx/></w:document>";
+	const char *docs[] = {not_w, no_body, "<w:document"};
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		size_t len;
+		char *data = make(docs[i], &len);
+		struct doc_docx *d = NULL;
+		struct err ea = {0}, eb = {0};
+		int ra, rb;
+
+		base_side_enable(false);
+		ra = doc_docx_open_check_mem(data, len, "x.docx", &d, &ea);
+		ASSERT(d == NULL);
+		base_side_enable(true);
+		rb = doc_docx_open_check_mem(data, len, "x.docx", &d, &eb);
+		ASSERT(d == NULL);
+		ASSERT(ra != 0);
+		ASSERT_EQ(ra, rb);
+		ASSERT_STR_EQ(ea.msg, eb.msg);
+		free(data);
+	}
+}
+
+/* Paragraph properties warmed on the helper thread while the caller reads
+ * the texts: the same properties as a cold cache; a document freed while
+ * the job runs waits for it (ASan); a DOM open has nothing to warm. */
+TEST(docx_warm_props_same_as_cold)
+{
+	size_t len;
+	char *data = make(doc_theme, &len);
+	struct doc_docx *a, *b, *c;
+	struct err e = {0};
+	unsigned long before;
+
+	base_side_enable(false);
+	ASSERT_EQ(doc_docx_open_check_mem(data, len, "a.docx", &a, &e), 0);
+	base_side_enable(true);
+	ASSERT_EQ(doc_docx_open_check_mem(data, len, "b.docx", &b, &e), 0);
+	before = base_side_handed();
+	doc_docx_warm_start(b);
+	doc_docx_warm_start(b); /* (once) */
+	for (size_t i = 0; i < b->npara; i++) {
+		struct doc_ptext t;
+
+		doc_ptext_init(&t);
+		doc_docx_para_text(b->paras[i], &t);
+		ASSERT(t.text.len > 0);
+		doc_ptext_free(&t);
+	}
+	doc_docx_warm_finish(b);
+	ASSERT(b->warm == NULL);
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && getenv("SHUZHI_THREADS") == NULL)
+		ASSERT_EQ(base_side_handed() - before, 1);
+	ASSERT_EQ(same_props(a, b), 5);
+	doc_docx_free(a);
+	doc_docx_free(b);
+	ASSERT_EQ(doc_docx_open_check_mem(data, len, "c.docx", &c, &e), 0);
+	doc_docx_warm_start(c);
+	doc_docx_free(c);
+	ASSERT_EQ(doc_docx_open_mem(data, len, "d.docx", &c, &e), 0);
+	doc_docx_warm_start(c);
+	ASSERT(c->warm == NULL);
+	doc_docx_free(c);
 	free(data);
 }

@@ -171,7 +171,16 @@ TEST(docx_part_with_keeps_no_part_without_the_names)
 	bool absent = false;
 	size_t nparts;
 
+	/* (the checking open loads settings and headers beside document.xml:
+	 * then the whole part is there and returned) */
 	ASSERT_EQ(doc_docx_open_check_mem(data, len, "a.docx", &d, &e), 0);
+	nparts = d->nparts;
+	ASSERT(doc_docx_part_with(d, "word/settings.xml", odd, 1, &absent) != NULL);
+	ASSERT(!absent);
+	ASSERT_EQ(d->nparts, nparts);
+	doc_docx_free(d);
+	/* the DOM open loads a part on first use */
+	ASSERT_EQ(doc_docx_open_mem(data, len, "a.docx", &d, &e), 0);
 	nparts = d->nparts;
 	ASSERT(doc_docx_part_with(d, "word/settings.xml", odd, 1, &absent) == NULL);
 	ASSERT(absent);

@@ -6,10 +6,13 @@
  * also after gw_doc_refresh moves them out of the pool. Its sections (the
  * paragraphs' w:sectPr kept by the text walk, the rest of the body walked)
  * are those of a walk of the whole body. And the footer pattern the page
- * number rule reads. */
+ * number rule reads. And a check with the helper thread finds what one on
+ * one thread finds. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base/side.h"
 #include "doc/docx.h"
 #include "doc/xmlfast.h"
 #include "docx_fixture.h"
@@ -359,4 +362,67 @@ TEST(gw_footer_pattern_fields_text_and_tabs)
 	ASSERT(gw_pgno_pattern_ok("— # —"));
 	free(pat);
 	doc_xml_free_doc(doc);
+}
+
+/* A check with base/side's helper thread (styles.xml read beside
+ * document.xml, paragraph properties beside the texts and roles, the text
+ * rules beside the property rules) finds exactly what the same check finds
+ * on one thread. */
+static void check_json(const char *data, size_t len, bool side, struct buf *out)
+{
+	struct gw_profile prof; /* (open_gw's is gone once it returns) */
+	struct gw_doc doc;
+	struct gw_findings f = {0};
+	struct doc_docx *d;
+	struct err e = {0};
+	unsigned long before;
+
+	gw_profile_national(&prof);
+	base_side_enable(side);
+	before = base_side_handed();
+	ASSERT_EQ(doc_docx_open_check_mem(data, len, "s.docx", &d, &e), 0);
+	gw_doc_from_docx(d, "s.docx", &prof, &doc);
+	if (!side)
+		ASSERT_EQ(base_side_handed(), before);
+	else if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && getenv("SHUZHI_THREADS") == NULL)
+		ASSERT_EQ(base_side_handed() - before, 2); /* the styles, the properties */
+	gw_check(&doc, &f);
+	ASSERT(f.n > 0);
+	if (side && sysconf(_SC_NPROCESSORS_ONLN) > 1 && getenv("SHUZHI_THREADS") == NULL)
+		ASSERT_EQ(base_side_handed() - before, 3); /* and the text rules */
+	gw_report_json(&doc, &f, out);
+	gw_findings_free(&f);
+	gw_doc_free(&doc);
+	base_side_enable(true);
+}
+
+static void dev_side_same(const char *path, void *arg)
+{
+	size_t *n = arg;
+	size_t len;
+	char *data;
+	struct err e = {0};
+	struct buf a, b;
+
+	ASSERT_EQ(base_read_file(path, 50u << 20, &data, &len, &e), 0);
+	buf_init(&a, 1u << 24);
+	buf_init(&b, 1u << 24);
+	check_json(data, len, false, &a);
+	check_json(data, len, true, &b);
+	ASSERT(a.len > 0);
+	ASSERT_EQ(a.len, b.len);
+	ASSERT(memcmp(a.p, b.p, a.len) == 0);
+	buf_free(&a);
+	buf_free(&b);
+	free(data);
+	(*n)++;
+}
+
+TEST(gw_check_with_side_thread_same_findings_on_dev_set)
+{
+	size_t n = 0;
+
+	if (test_each_dev_docx(dev_side_same, &n) < 0)
+		return;
+	ASSERT(n >= 10);
 }

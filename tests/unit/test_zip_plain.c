@@ -82,6 +82,9 @@ static int open_both(const char *buf, size_t len, enum want want)
 	struct doc_zip *a = NULL, *b = NULL;
 	struct err ea = {0}, eb = {0};
 	int ra, rb;
+	size_t sides = 0;
+	char *ds = NULL;
+	size_t ls = 0;
 
 	doc_zip_set_plain_reader(true);
 	ra = doc_zip_open_mem(buf, len, MEM_LABEL, NULL, &a, &ea);
@@ -117,9 +120,22 @@ static int open_both(const char *buf, size_t len, enum want want)
 			ASSERT_EQ(la, lb);
 			ASSERT(memcmp(da, db, la) == 0);
 		}
+		/* the helper thread's read: the same bytes or nothing */
+		if (doc_zip_read_side(a, i, &ds, &ls)) {
+			ASSERT_EQ(ra, 0);
+			ASSERT_EQ(ls, la);
+			ASSERT(memcmp(ds, da, la + 1) == 0);
+			sides++;
+			free(ds);
+		}
 		free(da);
 		free(db);
 	}
+	ASSERT(!doc_zip_read_side(a, doc_zip_count(a), &ds, &ls));
+	/* a plain package's every part is read straight from its bytes */
+	if (doc_zip_opened_plain(a) && doc_zip_direct_reads(a) == doc_zip_count(a))
+		ASSERT_EQ(sides, doc_zip_count(a));
+	ASSERT(sides <= doc_zip_direct_reads(a));
 	ASSERT_EQ(doc_zip_direct_reads(a), doc_zip_direct_reads(b));
 	doc_zip_close(a);
 	doc_zip_close(b);
