@@ -29,8 +29,8 @@
 #define XF_CHUNK	  (64u << 10)
 #define XF_ARENA_PER_BYTE 24
 #define XF_QC		  512 /* scan_qname()'s cache: two ways of 256 sets */
-#define XF_TMPL		  64  /* sets of start tags remembered (struct xf_tmpl) */
-#define XF_TMPL_WAYS	  2   /* start tags per set: an element name's last two */
+#define XF_TMPL		  32  /* sets of start tags remembered (struct xf_tmpl) */
+#define XF_TMPL_WAYS	  4   /* start tags per set (see struct xf_tmpl) */
 #define XF_TMPL_ATTRS	  8
 #define XF_SUB		  64 /* whole elements remembered (struct xf_sub) */
 #define XF_XML_NS	  "http://www.w3.org/XML/1998/namespace"
@@ -77,9 +77,9 @@ struct xf_scope {
  * name (src, len: up to and with its '>') a later tag repeats: the same
  * bytes in the same namespace scope give the same names, namespaces and
  * values (the tags made from it share them), and passed every test then.
- * Only tags without namespace declarations. A name keeps two (the ways of its
- * slot's set): w:rPr, for one, alternates between a paragraph mark's and a
- * run's. */
+ * Only tags without namespace declarations. A name keeps up to four (the
+ * ways of its slot's set): w:rPr, for one, alternates between a paragraph
+ * mark's and a run's, and w:rFonts takes a few fonts in turn. */
 struct xf_tmpl {
 	uint64_t gen; /* 0: unused */
 	int slot;     /* the element name's scan_qname() slot and stamp */
@@ -174,6 +174,7 @@ struct xf {
 	unsigned last_stamp;
 	struct xf_tmpl tmpl[XF_TMPL][XF_TMPL_WAYS]; /* by the element name's slot */
 	unsigned char tmpl_mru[XF_TMPL];	    /* the way of each set used last */
+	unsigned char tmpl_next[XF_TMPL];	    /* each set's next way to replace */
 	struct xf_sub sub[XF_SUB];		    /* by the element name's slot */
 	/* counts what an element's nodes may not be copied with (namespace
 	 * declarations) */
@@ -1386,15 +1387,13 @@ static void remember_tag(struct xf *x, int eslot, unsigned estamp, const unsigne
 			 const xmlNode *el, size_t nattr, bool empty)
 {
 	unsigned set = (unsigned)eslot % XF_TMPL;
-	/* (the way used less recently; a way another name's or an earlier
-	 * scope's first) */
-	unsigned way = x->tmpl_mru[set] ^ 1u;
-	const struct xf_tmpl *o = &x->tmpl[set][way ^ 1u];
+	/* (the ways in turn, but never the one used last) */
+	unsigned way = x->tmpl_next[set]++ % XF_TMPL_WAYS;
 	struct xf_tmpl *t;
 	size_t len = (size_t)(x->p - rest);
 
-	if (o->gen != x->gen || o->slot != eslot || o->stamp != estamp)
-		way ^= 1u;
+	if (way == x->tmpl_mru[set])
+		way = x->tmpl_next[set]++ % XF_TMPL_WAYS;
 	t = &x->tmpl[set][way];
 	x->tmpl_mru[set] = (unsigned char)way;
 	const xmlAttr *a = el->properties;
@@ -1446,8 +1445,10 @@ static bool start_tag(struct xf *x)
 
 		if (try_clone(x, eslot, estamp))
 			return xf_clone(x, &x->sub[(unsigned)eslot % XF_SUB]);
+#pragma GCC unroll 4
 		for (unsigned w = 0; w < XF_TMPL_WAYS; w++) {
-			/* (the way used last first) */
+			/* (the way used last first; unrolled: the loop's own
+			 * instructions cost more than the ways it looks at) */
 			unsigned way = x->tmpl_mru[set] ^ w;
 			const struct xf_tmpl *t = &x->tmpl[set][way];
 

@@ -626,9 +626,10 @@ TEST(xmlfast_repeated_start_tags_same_tree)
 
 TEST(xmlfast_alternating_start_tags_same_tree)
 {
-	/* a name keeps its last two start tags (w:rPr alternates between a
-	 * paragraph mark's and a run's): two or three forms in turn, the
-	 * namespace bound anew between them, many names sharing sets */
+	/* a name keeps up to four start tags (w:rPr alternates between a
+	 * paragraph mark's and a run's, w:rFonts takes a few fonts in turn):
+	 * two to five forms in turn, the namespace bound anew between them,
+	 * many names sharing sets */
 	static const char *const ok[] = {
 	    "<r xmlns:p=\"A\"><p:x p:a=\"1\"/><p:x p:a=\"2\"/><p:x p:a=\"1\"/><p:x "
 	    "p:a=\"2\"/><s xmlns:p=\"B\"><p:x p:a=\"2\"/><p:x p:a=\"1\"/><p:x "
@@ -660,6 +661,29 @@ TEST(xmlfast_alternating_start_tags_same_tree)
 		const char *const big[] = {many};
 
 		same_tree_or_declined(big, 1, NULL, 0);
+	}
+	/* 3 to 5 forms of 40 names in turn (more than a set's ways), of
+	 * different lengths and numbers of attributes, some with children */
+	for (int forms = 3; forms <= 5; forms++) {
+		n = (size_t)snprintf(many, sizeof(many), "<r xmlns:w='W'>");
+		for (int round = 0; round < 3; round++) {
+			for (int i = 0; i < 40; i++) {
+				int f = (round + i) % forms;
+
+				n += (size_t)snprintf(many + n, sizeof(many) - n,
+						      f % 2 != 0
+							  ? "<w:e%d w:v='%d' w:x='%d'/>"
+							  : "<w:e%d w:v='%d%d'><w:c/></w:e%d>",
+						      i, f, f * 7, i);
+			}
+		}
+		n += (size_t)snprintf(many + n, sizeof(many) - n, "</r>");
+		ASSERT(n < sizeof(many));
+		{
+			const char *const big[] = {many};
+
+			same_tree_or_declined(big, 1, NULL, 0);
+		}
 	}
 }
 
