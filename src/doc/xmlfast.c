@@ -10,6 +10,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define XF_AVX2 1
+#endif
 
 #include "base/base.h"
 #include "doc/xml.h"
@@ -25,8 +29,8 @@
 #define XF_CHUNK	  (64u << 10)
 #define XF_ARENA_PER_BYTE 24
 #define XF_QC		  512 /* scan_qname()'s cache: two ways of 256 sets */
-#define XF_TMPL		  64  /* sets of start tags remembered (struct xf_tmpl) */
-#define XF_TMPL_WAYS	  2   /* start tags per set: an element name's last two */
+#define XF_TMPL		  32  /* sets of start tags remembered (struct xf_tmpl) */
+#define XF_TMPL_WAYS	  4   /* start tags per set (see struct xf_tmpl) */
 #define XF_TMPL_ATTRS	  8
 #define XF_SUB		  64 /* whole elements remembered (struct xf_sub) */
 #define XF_XML_NS	  "http://www.w3.org/XML/1998/namespace"
@@ -73,9 +77,9 @@ struct xf_scope {
  * name (src, len: up to and with its '>') a later tag repeats: the same
  * bytes in the same namespace scope give the same names, namespaces and
  * values (the tags made from it share them), and passed every test then.
- * Only tags without namespace declarations. A name keeps two (the ways of its
- * slot's set): w:rPr, for one, alternates between a paragraph mark's and a
- * run's. */
+ * Only tags without namespace declarations. A name keeps up to four (the
+ * ways of its slot's set): w:rPr, for one, alternates between a paragraph
+ * mark's and a run's, and w:rFonts takes a few fonts in turn. */
 struct xf_tmpl {
 	uint64_t gen; /* 0: unused */
 	int slot;     /* the element name's scan_qname() slot and stamp */
@@ -125,6 +129,7 @@ struct xf {
 	size_t nfix;
 	size_t fixcap;
 	struct xf_arena *a;
+	bool avx2; /* the CPU has AVX2 (skip_cjk3()) */
 	xmlNsPtr xml_ns;
 	struct xf_open {
 		xmlNodePtr node;
@@ -169,6 +174,7 @@ struct xf {
 	unsigned last_stamp;
 	struct xf_tmpl tmpl[XF_TMPL][XF_TMPL_WAYS]; /* by the element name's slot */
 	unsigned char tmpl_mru[XF_TMPL];	    /* the way of each set used last */
+	unsigned char tmpl_next[XF_TMPL];	    /* each set's next way to replace */
 	struct xf_sub sub[XF_SUB];		    /* by the element name's slot */
 	/* counts what an element's nodes may not be copied with (namespace
 	 * declarations) */
@@ -206,6 +212,8 @@ static _Thread_local uint64_t xf_gen = 1;
  * while it is the parse's, which no earlier parse's ever is; a parse never
  * starts another on its thread */
 static _Thread_local struct xf xf_state;
+/* doc_xmlfast_allow_avx2() */
+static _Thread_local bool xf_no_avx2;
 
 static void *xf_alloc_chunk(struct xf_arena *a, size_t n)
 {
@@ -571,10 +579,39 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
 	return 0;
 }
 
+/* skip_cjk3() from where its SIMD step stops: two, then one character a
+ * step (p itself when there is none). */
+static inline __attribute__((always_inline)) const unsigned char *
+skip_cjk3_tail(const unsigned char *p, const unsigned char *end)
+{
+	while (end - p >= 3) {
+		unsigned char c = p[0];
+		uint16_t t;
+		uint64_t w;
+
+		/* two E1..EC characters a step (one 8-byte load) */
+		if (end - p >= 8) {
+			memcpy(&w, p, 8);
+			if ((w & UINT64_C(0x0000C0C000C0C000)) == UINT64_C(0x0000808000808000) &&
+			    (unsigned char)((unsigned char)w - 0xE1) < 12 &&
+			    (unsigned char)((unsigned char)(w >> 24) - 0xE1) < 12) {
+				p += 6;
+				continue;
+			}
+		}
+		memcpy(&t, p + 1, 2);
+		if ((t & 0xC0C0u) != 0x8080u ||
+		    !((unsigned char)(c - 0xE1) < 12 || (c == 0xEF && p[1] <= 0xBE)))
+			break;
+		p += 3;
+	}
+	return p;
+}
+
 /* Past a run of characters at p for which utf8_seq(p, end) == 3 in its
  * common cases (most of CJK, full-width forms), without the call (p itself
  * when there is none). */
-static inline const unsigned char *skip_cjk3(const unsigned char *p, const unsigned char *end)
+static inline const unsigned char *skip_cjk3_sse2(const unsigned char *p, const unsigned char *end)
 {
 #if defined(__SSE2__)
 	/* five characters a step: lead bytes E1..EC, or EF not before BF, at
@@ -598,32 +635,56 @@ static inline const unsigned char *skip_cjk3(const unsigned char *p, const unsig
 			continue;
 		}
 		/* the characters before the first bad byte (n / 3 for n < 15) */
-		p += (((unsigned)__builtin_ctz(bad) * 11u) >> 5) * 3u;
-		break;
+		return p + (((unsigned)__builtin_ctz(bad) * 11u) >> 5) * 3u;
 	}
 #endif
-	while (end - p >= 3) {
-		unsigned char c = p[0];
-		uint16_t t;
-		uint64_t w;
+	return skip_cjk3_tail(p, end);
+}
 
-		/* two E1..EC characters a step (one 8-byte load) */
-		if (end - p >= 8) {
-			memcpy(&w, p, 8);
-			if ((w & UINT64_C(0x0000C0C000C0C000)) == UINT64_C(0x0000808000808000) &&
-			    (unsigned char)((unsigned char)w - 0xE1) < 12 &&
-			    (unsigned char)((unsigned char)(w >> 24) - 0xE1) < 12) {
-				p += 6;
-				continue;
-			}
+#if defined(XF_AVX2)
+/* skip_cjk3_sse2() ten characters a step: the same tests on 32 bytes,
+ * lead bytes at 0, 3, ..., 27. */
+__attribute__((target("avx2"))) static const unsigned char *skip_cjk3_avx2(const unsigned char *p,
+									   const unsigned char *end)
+{
+	while (end - p >= 32) {
+		const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+		const __m256i d = _mm256_sub_epi8(v, _mm256_set1_epi8((char)0xE1));
+		const uint32_t lead = (uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(11)), d));
+		const uint32_t ef = (uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xEF)));
+		const uint32_t bf = (uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xBF)));
+		const uint32_t cont = (uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(_mm256_and_si256(v, _mm256_set1_epi8((char)0xC0)),
+				      _mm256_set1_epi8((char)0x80)));
+		const uint32_t good = ((lead | (ef & ~(bf >> 1))) & UINT32_C(0x09249249)) |
+				      (cont & UINT32_C(0x36DB6DB6));
+		const uint32_t bad = ~good & UINT32_C(0x3FFFFFFF);
+
+		if (bad == 0) {
+			p += 30;
+			continue;
 		}
-		memcpy(&t, p + 1, 2);
-		if ((t & 0xC0C0u) != 0x8080u ||
-		    !((unsigned char)(c - 0xE1) < 12 || (c == 0xEF && p[1] <= 0xBE)))
-			break;
-		p += 3;
+		/* the characters before the first bad byte */
+		return p + ((unsigned)__builtin_ctz(bad) / 3u) * 3u;
 	}
-	return p;
+	return skip_cjk3_sse2(p, end);
+}
+#endif
+
+/* skip_cjk3_sse2(), or its AVX2 form when avx2 (the CPU has it). */
+static inline const unsigned char *skip_cjk3(const unsigned char *p, const unsigned char *end,
+					     bool avx2)
+{
+#if defined(XF_AVX2)
+	if (avx2)
+		return skip_cjk3_avx2(p, end);
+#else
+	(void)avx2;
+#endif
+	return skip_cjk3_sse2(p, end);
 }
 
 /* Past the bytes at p that the scalar loops `while (p < end && (cls[*p] &
@@ -740,7 +801,7 @@ static bool scan_text(struct xf *x, char **out, size_t *len)
 			break;
 		c = *p;
 		if (c >= 0x80) {
-			const unsigned char *q = skip_cjk3(p, end);
+			const unsigned char *q = skip_cjk3(p, end, x->avx2);
 			size_t k;
 
 			if (q != p) {
@@ -810,7 +871,7 @@ static bool scan_attr_value(struct xf *x, char **out, size_t *vlen, bool *had_re
 			break;
 		c = *p;
 		if (c >= 0x80) {
-			const unsigned char *r = skip_cjk3(p, x->end);
+			const unsigned char *r = skip_cjk3(p, x->end, x->avx2);
 			size_t k;
 
 			if (r != p) {
@@ -1326,15 +1387,13 @@ static void remember_tag(struct xf *x, int eslot, unsigned estamp, const unsigne
 			 const xmlNode *el, size_t nattr, bool empty)
 {
 	unsigned set = (unsigned)eslot % XF_TMPL;
-	/* (the way used less recently; a way another name's or an earlier
-	 * scope's first) */
-	unsigned way = x->tmpl_mru[set] ^ 1u;
-	const struct xf_tmpl *o = &x->tmpl[set][way ^ 1u];
+	/* (the ways in turn, but never the one used last) */
+	unsigned way = x->tmpl_next[set]++ % XF_TMPL_WAYS;
 	struct xf_tmpl *t;
 	size_t len = (size_t)(x->p - rest);
 
-	if (o->gen != x->gen || o->slot != eslot || o->stamp != estamp)
-		way ^= 1u;
+	if (way == x->tmpl_mru[set])
+		way = x->tmpl_next[set]++ % XF_TMPL_WAYS;
 	t = &x->tmpl[set][way];
 	x->tmpl_mru[set] = (unsigned char)way;
 	const xmlAttr *a = el->properties;
@@ -1386,8 +1445,10 @@ static bool start_tag(struct xf *x)
 
 		if (try_clone(x, eslot, estamp))
 			return xf_clone(x, &x->sub[(unsigned)eslot % XF_SUB]);
+#pragma GCC unroll 4
 		for (unsigned w = 0; w < XF_TMPL_WAYS; w++) {
-			/* (the way used last first) */
+			/* (the way used last first; unrolled: the loop's own
+			 * instructions cost more than the ways it looks at) */
 			unsigned way = x->tmpl_mru[set] ^ w;
 			const struct xf_tmpl *t = &x->tmpl[set][way];
 
@@ -1653,7 +1714,11 @@ static int xf_parse(const char *data, size_t len, unsigned char *inplace, xmlDoc
 	if (inplace != NULL) /* OOXML: about one string per 25 bytes */
 		x->fix = xgrow(NULL, &x->fixcap, len / 16 + 16, sizeof(*x->fix));
 	x->a = a;
-
+#if defined(XF_AVX2)
+	x->avx2 = !xf_no_avx2 && __builtin_cpu_supports("avx2");
+#else
+	x->avx2 = false;
+#endif
 	x->xml_ns = NULL;
 	x->depth = 0;
 	x->nscope = 0;
@@ -1696,6 +1761,14 @@ int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out)
 int doc_xmlfast_parse_owned(char *data, size_t len, xmlDocPtr *out)
 {
 	return xf_parse(data, len, (unsigned char *)data, out);
+}
+
+bool doc_xmlfast_allow_avx2(bool allow)
+{
+	bool was = !xf_no_avx2;
+
+	xf_no_avx2 = !allow;
+	return was;
 }
 
 bool doc_xmlfast_is(const xmlDoc *doc)

@@ -37,6 +37,9 @@ int doc_xmlfast_parse(const char *data, size_t len, xmlDocPtr *out);
  * freed with the tree); on a decline data is unchanged and still the
  * caller's. */
 int doc_xmlfast_parse_owned(char *data, size_t len, xmlDocPtr *out);
+/* Whether this thread's parses may use AVX2 where the CPU has it (they do
+ * by default); returns the setting before. For tests of the other path. */
+bool doc_xmlfast_allow_avx2(bool allow);
 /* Was doc built by doc_xmlfast_parse? */
 bool doc_xmlfast_is(const xmlDoc *doc);
 /* Free a tree of doc_xmlfast_parse or of doc_xml_parse (NULL is fine). */

@@ -148,8 +148,9 @@ TEST(xmlfast_declines_hostile_and_unusual_input)
  * whatever a special byte or sequence is, where it stands relative to the
  * start of a text or attribute value (and to the end of the input) must not
  * change whether the input is accepted, nor the tree (both() compares it
- * with libxml2's). */
-TEST(xmlfast_special_bytes_at_every_offset)
+ * with libxml2's). Each sequence after 0 to 39 plain, CJK or full-width
+ * characters, in text and in an attribute value. */
+static void special_bytes_at_every_offset(void)
 {
 	static const struct {
 		const char *s;
@@ -189,7 +190,7 @@ TEST(xmlfast_special_bytes_at_every_offset)
 	    {"\xEC\xBF\xBF", 1, 1},
 	    {"\xEF\xBF\xBF", 0, 0},
 	};
-	/* (CJK and full-width forms: scanned five characters at a time) */
+	/* (CJK and full-width forms: scanned five or ten characters at a time) */
 	static const char *const fill[] = {"x", "\xE4\xB8\xAD", "\xEF\xBC\x8C"};
 	struct buf b;
 
@@ -220,6 +221,15 @@ TEST(xmlfast_special_bytes_at_every_offset)
 		}
 	}
 	buf_free(&b);
+}
+
+TEST(xmlfast_special_bytes_at_every_offset)
+{
+	/* both scans of CJK runs: with AVX2 (where the CPU has it), then without */
+	special_bytes_at_every_offset();
+	doc_xmlfast_allow_avx2(false);
+	special_bytes_at_every_offset();
+	doc_xmlfast_allow_avx2(true);
 }
 
 /* Names are remembered from one parse to the next (the scan's cache): the
@@ -616,9 +626,10 @@ TEST(xmlfast_repeated_start_tags_same_tree)
 
 TEST(xmlfast_alternating_start_tags_same_tree)
 {
-	/* a name keeps its last two start tags (w:rPr alternates between a
-	 * paragraph mark's and a run's): two or three forms in turn, the
-	 * namespace bound anew between them, many names sharing sets */
+	/* a name keeps up to four start tags (w:rPr alternates between a
+	 * paragraph mark's and a run's, w:rFonts takes a few fonts in turn):
+	 * two to five forms in turn, the namespace bound anew between them,
+	 * many names sharing sets */
 	static const char *const ok[] = {
 	    "<r xmlns:p=\"A\"><p:x p:a=\"1\"/><p:x p:a=\"2\"/><p:x p:a=\"1\"/><p:x "
 	    "p:a=\"2\"/><s xmlns:p=\"B\"><p:x p:a=\"2\"/><p:x p:a=\"1\"/><p:x "
@@ -650,6 +661,29 @@ TEST(xmlfast_alternating_start_tags_same_tree)
 		const char *const big[] = {many};
 
 		same_tree_or_declined(big, 1, NULL, 0);
+	}
+	/* 3 to 5 forms of 40 names in turn (more than a set's ways), of
+	 * different lengths and numbers of attributes, some with children */
+	for (int forms = 3; forms <= 5; forms++) {
+		n = (size_t)snprintf(many, sizeof(many), "<r xmlns:w='W'>");
+		for (int round = 0; round < 3; round++) {
+			for (int i = 0; i < 40; i++) {
+				int f = (round + i) % forms;
+
+				n += (size_t)snprintf(many + n, sizeof(many) - n,
+						      f % 2 != 0
+							  ? "<w:e%d w:v='%d' w:x='%d'/>"
+							  : "<w:e%d w:v='%d%d'><w:c/></w:e%d>",
+						      i, f, f * 7, i);
+			}
+		}
+		n += (size_t)snprintf(many + n, sizeof(many) - n, "</r>");
+		ASSERT(n < sizeof(many));
+		{
+			const char *const big[] = {many};
+
+			same_tree_or_declined(big, 1, NULL, 0);
+		}
 	}
 }
 
