@@ -15,6 +15,7 @@ static bool side_running;				    /* the helper thread exists */
 static int side_mode;					    /* 0 unknown, 1 on, -1 off */
 static bool side_forks;					    /* side_after_fork registered */
 static atomic_ulong side_count;
+static atomic_ulong side_taken_back;
 
 /* A fork's child has no helper thread: it starts its own when it needs one. */
 static void side_after_fork(void)
@@ -110,6 +111,18 @@ void base_side_finish(struct base_side_job *j)
 		j->fn(j->arg);
 		return;
 	}
+	/* not taken yet (the helper's CPU busy elsewhere): take it back, so a
+	 * job never waits longer than running it here would take */
+	pthread_mutex_lock(&side_mu);
+	if (side_pending == j) {
+		side_pending = NULL;
+		side_busy = false;
+		pthread_mutex_unlock(&side_mu);
+		atomic_fetch_add_explicit(&side_taken_back, 1, memory_order_relaxed);
+		j->fn(j->arg);
+		return;
+	}
+	pthread_mutex_unlock(&side_mu);
 	/* the job usually ends while the caller does its own part, else soon:
 	 * a look of some 50-100 us before sleeping (a wake-up from the
 	 * condition variable costs tens of microseconds on a VM) */
@@ -136,4 +149,9 @@ void base_side_enable(bool on)
 unsigned long base_side_handed(void)
 {
 	return atomic_load_explicit(&side_count, memory_order_relaxed);
+}
+
+unsigned long base_side_taken_back(void)
+{
+	return atomic_load_explicit(&side_taken_back, memory_order_relaxed);
 }

@@ -24,13 +24,16 @@ struct base_side_job {
  * base_side_finish() returns. */
 void base_side_start(struct base_side_job *j, void (*fn)(void *), void *arg);
 
-/* Return once fn(arg) has run: waits for the helper, or runs it here. */
+/* Return once fn(arg) has run: waits for the helper, or runs it here (also
+ * when the helper has not taken it yet). */
 void base_side_finish(struct base_side_job *j);
 
 /* Tests: false runs every job on its caller's thread from now on. */
 void base_side_enable(bool on);
 
-/* Jobs the helper ran (tests). */
+/* Jobs handed to the helper, and of them the ones base_side_finish() took
+ * back before the helper started them (tests). */
 unsigned long base_side_handed(void);
+unsigned long base_side_taken_back(void);
 
 #endif

@@ -24,9 +24,18 @@ static void count_run(void *arg)
 	atomic_fetch_add(&c->runs, 1);
 }
 
+static bool helper_expected(void)
+{
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1 && getenv("SHUZHI_THREADS") == NULL;
+}
+
+/* Finished at once: the helper runs it, or the caller takes it back before
+ * the helper starts it; either way once. */
 TEST(side_job_runs_once_and_finish_waits)
 {
 	unsigned long before = base_side_handed();
+	unsigned long back = base_side_taken_back();
+	int here = 0;
 
 	for (int i = 0; i < 50; i++) {
 		struct count_job c = {0};
@@ -36,11 +45,32 @@ TEST(side_job_runs_once_and_finish_waits)
 		base_side_finish(&j);
 		ASSERT_EQ(atomic_load(&c.runs), 1);
 		ASSERT_EQ(c.value, 42);
-		ASSERT_EQ(pthread_equal(c.ran_on, pthread_self()) != 0, !j.handed);
+		if (!j.handed)
+			ASSERT(pthread_equal(c.ran_on, pthread_self()));
+		here += pthread_equal(c.ran_on, pthread_self()) != 0;
 	}
 	/* an idle helper takes every job when there is a second CPU */
-	if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && getenv("SHUZHI_THREADS") == NULL)
+	if (helper_expected()) {
 		ASSERT_EQ(base_side_handed() - before, 50);
+		ASSERT_EQ((unsigned long)here, base_side_taken_back() - back);
+	}
+}
+
+/* Finished later: the helper has run it, on its own thread. */
+TEST(side_job_runs_on_the_helper)
+{
+	struct count_job c = {0};
+	struct base_side_job j;
+
+	base_side_start(&j, count_run, &c);
+	usleep(20000);
+	base_side_finish(&j);
+	ASSERT_EQ(atomic_load(&c.runs), 1);
+	ASSERT_EQ(c.value, 42);
+	if (helper_expected()) {
+		ASSERT(j.handed);
+		ASSERT(!pthread_equal(c.ran_on, pthread_self()));
+	}
 }
 
 TEST(side_disabled_runs_on_the_caller)
