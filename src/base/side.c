@@ -9,11 +9,13 @@
 static pthread_mutex_t side_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t side_wake = PTHREAD_COND_INITIALIZER; /* a job for the helper */
 static pthread_cond_t side_done = PTHREAD_COND_INITIALIZER; /* a job finished */
-static struct base_side_job *side_pending;		    /* guarded by side_mu */
-static bool side_busy;					    /* pending or running */
-static bool side_running;				    /* the helper thread exists */
-static int side_mode;					    /* 0 unknown, 1 on, -1 off */
-static bool side_forks;					    /* side_after_fork registered */
+/* written under side_mu; read without it by the helper's look */
+static struct base_side_job *_Atomic side_pending;
+static bool side_sleeping; /* the helper waits on side_wake */
+static bool side_busy;	   /* pending or running */
+static bool side_running;  /* the helper thread exists */
+static int side_mode;	   /* 0 unknown, 1 on, -1 off */
+static bool side_forks;	   /* side_after_fork registered */
 static atomic_ulong side_count;
 static atomic_ulong side_taken_back;
 
@@ -25,8 +27,21 @@ static void side_after_fork(void)
 	pthread_cond_init(&side_done, NULL);
 	side_pending = NULL;
 	side_busy = false;
+	side_sleeping = false;
 	side_running = false;
 }
+
+static inline void side_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+/* After a job the helper looks for the next one for some 100-200 us before
+ * it sleeps: a check hands over its jobs within a millisecond, and waking a
+ * sleeping thread costs tens of microseconds on a VM. */
+#define SIDE_LOOK 8000
 
 static void *side_main(void *unused)
 {
@@ -35,8 +50,11 @@ static void *side_main(void *unused)
 	for (;;) {
 		struct base_side_job *j;
 
-		while (side_pending == NULL)
+		while (side_pending == NULL) {
+			side_sleeping = true;
 			pthread_cond_wait(&side_wake, &side_mu);
+			side_sleeping = false;
+		}
 		j = side_pending;
 		side_pending = NULL;
 		pthread_mutex_unlock(&side_mu);
@@ -45,6 +63,12 @@ static void *side_main(void *unused)
 		atomic_store_explicit(&j->done, true, memory_order_release);
 		side_busy = false;
 		pthread_cond_broadcast(&side_done);
+		pthread_mutex_unlock(&side_mu);
+		for (int i = 0; i < SIDE_LOOK &&
+				atomic_load_explicit(&side_pending, memory_order_relaxed) == NULL;
+		     i++)
+			side_pause();
+		pthread_mutex_lock(&side_mu);
 	}
 	return NULL;
 }
@@ -93,16 +117,10 @@ void base_side_start(struct base_side_job *j, void (*fn)(void *), void *arg)
 		side_pending = j;
 		j->handed = true;
 		atomic_fetch_add_explicit(&side_count, 1, memory_order_relaxed);
-		pthread_cond_signal(&side_wake);
+		if (side_sleeping) /* else it is looking, or busy until the look */
+			pthread_cond_signal(&side_wake);
 	}
 	pthread_mutex_unlock(&side_mu);
-}
-
-static inline void side_pause(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#endif
 }
 
 void base_side_finish(struct base_side_job *j)

@@ -7,6 +7,7 @@
 
 #include "doc/xmlfast.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -799,7 +800,8 @@ struct styles_pre {
 	struct doc_docx *d; /* only its style fields (doc_docx_styles_index) */
 	struct pre_part parts[PRE_PARTS_MAX];
 	size_t nparts;
-	long index; /* of the styles part; -1 none */
+	atomic_size_t next_part; /* parts[] are claimed by both threads */
+	long index;		 /* of the styles part; -1 none */
 	bool ok;
 	bool indexed; /* doc_docx_styles_index() took small; data freed */
 	char *data;
@@ -826,16 +828,26 @@ static xmlDocPtr pre_parse(const struct doc_zip *z, long i)
 	return doc;
 }
 
+/* Parse the small parts not yet claimed: the helper after the styles, the
+ * caller once its document is parsed, whichever comes first. */
+static void pre_parts_claim(struct styles_pre *p)
+{
+	for (;;) {
+		size_t k = atomic_fetch_add_explicit(&p->next_part, 1, memory_order_relaxed);
+
+		if (k >= p->nparts)
+			return;
+		p->parts[k].doc = pre_parse(p->d->zip, p->parts[k].index);
+	}
+}
+
 static void styles_pre_run(void *arg)
 {
 	struct styles_pre *p = arg;
 
-	for (size_t k = 0; k < p->nparts; k++)
-		p->parts[k].doc = pre_parse(p->d->zip, p->parts[k].index);
 	p->ok = p->index >= 0 && doc_zip_read_side(p->d->zip, (size_t)p->index, &p->data, &p->len);
-	if (!p->ok)
-		return;
-	p->small = doc_docx_shrink_styles(p->data, p->len, &p->slen);
+	if (p->ok)
+		p->small = doc_docx_shrink_styles(p->data, p->len, &p->slen);
 	/* d->styles, nstyles, styles_lazy, default_pstyle, dd_rpr, dd_ppr:
 	 * nothing else of d, and none of these does load_document() touch */
 	if (p->small != NULL && doc_docx_styles_index(p->d, p->small, p->slen)) {
@@ -844,6 +856,7 @@ static void styles_pre_run(void *arg)
 		free(p->data);
 		p->data = NULL;
 	}
+	pre_parts_claim(p);
 }
 
 static void styles_pre_start(struct doc_docx *d, struct styles_pre *p)
@@ -851,6 +864,7 @@ static void styles_pre_start(struct doc_docx *d, struct styles_pre *p)
 	const struct doc_rel *rel = doc_docx_rel_by_type(d, "/styles", 0);
 
 	memset(p, 0, sizeof(*p));
+	atomic_init(&p->next_part, 0);
 	p->d = d;
 	p->index = rel != NULL ? doc_zip_find(d->zip, rel->target) : -1;
 	for (size_t k = 0; k < d->nrels && p->nparts < PRE_PARTS_MAX; k++) {
@@ -877,7 +891,7 @@ static void styles_pre_start(struct doc_docx *d, struct styles_pre *p)
 
 static void styles_pre_drop(struct styles_pre *p)
 {
-	base_side_finish(&p->job);
+	base_side_finish(&p->job); /* (the job claims what is left) */
 	for (size_t k = 0; k < p->nparts; k++)
 		doc_xml_free_doc(p->parts[k].doc);
 	free(p->data);
@@ -915,6 +929,8 @@ static void load_styles(struct doc_docx *d, struct styles_pre *pre)
 	char *small = NULL;
 
 	if (pre != NULL) {
+		if (pre->job.handed)
+			pre_parts_claim(pre);
 		base_side_finish(&pre->job);
 		pre_parts_adopt(d, pre);
 		if (pre->indexed)
