@@ -1337,10 +1337,36 @@ static void rule_note_lines(struct gw_doc *doc, struct gw_findings *out)
 	}
 }
 
+/* doc_xml_child(n, uri, local) inlined for the two lookups every
+ * paragraph makes, without its calls (strcmp through the PLT): the name
+ * compared in place, then the namespace as doc_xml_is does (the parser
+ * keeps NS_W's URI as that constant: usually the pointers are equal). */
+static inline xmlNodePtr w_child(const xmlNode *n, const char *uri, const char *local)
+{
+	if (n == NULL)
+		return NULL;
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		const xmlChar *a = c->name;
+		const xmlNs *ns = c->ns;
+		size_t k = 0;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		while (local[k] != '\0' && a[k] == (xmlChar)local[k])
+			k++;
+		if (local[k] != '\0' || a[k] != '\0')
+			continue;
+		if (ns != NULL && ns->href != NULL &&
+		    ((const char *)ns->href == uri || strcmp((const char *)ns->href, uri) == 0))
+			return c;
+	}
+	return NULL;
+}
+
 static xmlNodePtr kinsoku_off(xmlNodePtr p)
 {
-	xmlNodePtr ppr = doc_xml_child(p, NS_W, "pPr");
-	xmlNodePtr k = ppr ? doc_xml_child(ppr, NS_W, "kinsoku") : NULL;
+	xmlNodePtr ppr = w_child(p, NS_W, "pPr");
+	xmlNodePtr k = ppr ? w_child(ppr, NS_W, "kinsoku") : NULL;
 
 	if (k != NULL &&
 	    (doc_xml_attr_eq(k, NS_W, "val", "0") || doc_xml_attr_eq(k, NS_W, "val", "false") ||
