@@ -33,21 +33,23 @@ static bool two_digits_before_nian(const struct gw_para *p)
 	return false;
 }
 
-/* A "0" then 1-9 then 月 or 日 (what every leading-zero pattern needs)? */
+/* "0[1-9]月" or "月0[1-9]日" (what each leading-zero pattern needs)? Found
+ * from the 月s, fewer than the 0s of most texts. */
 static bool zero_pad_before_month_day(const struct gw_para *p)
 {
 	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
 
-	/* every alternative has a 月, before the 0 or after it (Bloom filter:
-	 * a false answer is exact) */
+	/* (Bloom filter: a false answer is exact) */
 	if (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, 0x6708))
 		return false;
-	for (long at = text_ucs_chr(t, p->text.len, 0, '0'); at >= 0;
-	     at = text_ucs_chr(t, p->text.len, (size_t)at + 1, '0')) {
+	for (long at = text_ucs_chr(t, n, 0, 0x6708); at >= 0;
+	     at = text_ucs_chr(t, n, (size_t)at + 1, 0x6708)) {
 		size_t k = (size_t)at;
 
-		if (k + 2 < p->text.len && t[k + 1] >= '1' && t[k + 1] <= '9' &&
-		    (t[k + 2] == 0x6708 || t[k + 2] == 0x65E5))
+		if (k >= 2 && t[k - 2] == '0' && gw_is_digit19(t[k - 1]))
+			return true;
+		if (k + 3 < n && t[k + 1] == '0' && gw_is_digit19(t[k + 2]) && t[k + 3] == 0x65E5)
 			return true;
 	}
 	return false;

@@ -782,8 +782,8 @@ TEST(gw_chars_fixed_expr_prefilter_misses_no_match)
 
 /* GW-NUM-004 (a leading zero in a month or day) reports exactly where its
  * pattern matches: the tests that decide whether to run the pattern (a 0
- * and a 月 in the Bloom filter, a 0 then 1-9 then 月 or 日) may not miss a
- * match. */
+ * and a 月 in the Bloom filter, "0[1-9]月" or "月0[1-9]日" found from the
+ * 月s) may not miss a match. */
 TEST(gw_chars_zero_pad_prefilter_misses_no_match)
 {
 	/* 0 1 5 月 日 年 中 */
