@@ -461,7 +461,9 @@ static int label_fast(const uint32_t *p, size_t n, size_t off, int *number, bool
 		if (j > 1)
 			return -1;
 		cn = is_cn_one_to_ten(p[1]);
-		r = run_len(p + 1, n - 1, cn ? is_cn_one_to_ten : is_ascii_digit, cn ? 3 : 2);
+		/* two calls, so that each inlines its test */
+		r = cn ? run_len(p + 1, n - 1, is_cn_one_to_ten, 3)
+		       : run_len(p + 1, n - 1, is_ascii_digit, 2);
 		k = 1 + r; /* the closing bracket */
 		if (r > (cn ? 3u : 2u) || k >= n || !(p[k] == 0xFF09 || p[k] == ')') ||
 		    (k + 1 < n && maybe_re_space(p[k + 1])))
