@@ -14,6 +14,15 @@
 static const char *const url_re = "(https?://[\\x21-\\x7e]+|www\\.[A-Za-z0-9.\\-/_%?=&]+|"
 				  "[A-Za-z0-9._%+\\-]+@[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,})";
 
+/* May url_re match in p? Each alternative needs an ASCII letter and
+ * "://", "www." or "@" (Bloom filter: a false answer is exact). */
+static bool may_have_url(const struct gw_para *p)
+{
+	return (p->chars & GW_C_ALPHA) &&
+	       ((gw_para_may_have(p, ':') && gw_para_may_have(p, '/')) ||
+		(gw_para_may_have(p, 'w') && gw_para_may_have(p, '.')) || gw_para_may_have(p, '@'));
+}
+
 /* Copy of the text with URLs/e-mails blanked to spaces (same length). */
 /* m is p's text with the URLs blanked: p->text itself (shared, not to be
  * freed) when there is none; returns whether m is a copy to free. */
@@ -25,8 +34,7 @@ static bool mask_urls(const struct gw_para *p, struct ustr *m)
 	bool copy = false;
 
 	*m = p->text;
-	/* every alternative of url_re contains an ASCII letter */
-	while ((p->chars & GW_C_ALPHA) && from < m->len &&
+	while (may_have_url(p) && from < m->len &&
 	       text_re_search(text_re_get(url_re), m->p, m->len, from, &s, &e, NULL, 0)) {
 		if (!copy) {
 			ustr_init(m);
