@@ -56,6 +56,7 @@
  *                red lines; no reliable detection of the 信函 layout yet
  *   GW-SPEC-004  命令 令号 is exempted in GW-HEAD-007; positions are R
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -837,15 +838,18 @@ static size_t u32_len(const char32_t *s)
 	return n;
 }
 
-/* Does lit (len characters, lit[at] == need) occur in t[from..n)? As
+/* Does lit (len characters, need among them) occur in t[from..n)? As
  * text_ucs_find_ucs(t, n, from, lit, len) >= 0, but searching for need,
  * a Han character, rather than lit[0], often a digit seen all over the
- * text: every match has need at its start + at. */
+ * text: every match has need where lit has it. */
 static bool has_lit_from(const uint32_t *t, size_t n, size_t from, const char32_t *lit, size_t len,
-			 size_t at)
+			 uint32_t need)
 {
-	uint32_t need = (uint32_t)lit[at];
+	size_t at = 0;
 
+	while (at < len && (uint32_t)lit[at] != need)
+		at++;
+	assert(at < len); /* (the table of rule_fixed_expr) */
 	for (long q = text_ucs_chr(t, n, from + at, need); q >= 0;
 	     q = text_ucs_chr(t, n, (size_t)q + 1, need)) {
 		size_t st = (size_t)q - at;
@@ -877,36 +881,42 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	static const struct {
 		const char *pat;
 		const char *rep;
+		uint32_t need;	     /* a character the pattern cannot match without */
 		const char32_t *lit; /* a literal every match contains (decoded) */
-		size_t at;	     /* lit[at]: a Han character the pattern needs */
 	} fx[] = {
-	    {"(?<![0-9.０-９])1律", "一律", U"1律", 1},
-	    {"(?<![0-9.０-９])1方面", "一方面", U"1方面", 1},
-	    {"(?<![0-9.０-９])1旦", "一旦", U"1旦", 1},
-	    {"(?<![0-9.０-９])1般(?![0-9])", "一般", U"1般", 1},
-	    {"(?<![0-9.０-９])1切", "一切", U"1切", 1},
-	    {"(?<![0-9.０-９])1致(?![0-9])", "一致", U"1致", 1},
-	    {"统1(?![0-9])", "统一", U"统1", 0},
-	    {"唯1(?![0-9])", "唯一", U"唯1", 0},
-	    {"第1书记", "第一书记", U"第1书记", 2},
-	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五", U"14五", 2},
-	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五", U"15五", 2},
-	    {"(?<![0-9.])5四运动", "五四运动", U"5四运动", 1},
-	    {"(?<![0-9.])9三学社", "九三学社", U"9三学社", 1},
-	    {"1带1路", "一带一路", U"1带1路", 1},
+	    {"(?<![0-9.０-９])1律", "一律", 0x5F8B, U"1律"},
+	    {"(?<![0-9.０-９])1方面", "一方面", 0x65B9, U"1方面"},
+	    {"(?<![0-9.０-９])1旦", "一旦", 0x65E6, U"1旦"},
+	    {"(?<![0-9.０-９])1般(?![0-9])", "一般", 0x822C, U"1般"},
+	    {"(?<![0-9.０-９])1切", "一切", 0x5207, U"1切"},
+	    {"(?<![0-9.０-９])1致(?![0-9])", "一致", 0x81F4, U"1致"},
+	    {"统1(?![0-9])", "统一", 0x7EDF, U"统1"},
+	    {"唯1(?![0-9])", "唯一", 0x552F, U"唯1"},
+	    {"第1书记", "第一书记", 0x4E66, U"第1书记"},
+	    {"(?<![0-9.])14五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十四五", 0x4E94, U"14五"},
+	    {"(?<![0-9.])15五(?=[”’\"]?(?:规划|时期|期间|以来|末))", "十五五", 0x4E94, U"15五"},
+	    {"(?<![0-9.])5四运动", "五四运动", 0x56DB, U"5四运动"},
+	    {"(?<![0-9.])9三学社", "九三学社", 0x4E09, U"9三学社"},
+	    {"1带1路", "一带一路", 0x5E26, U"1带1路"},
 	};
 	struct gw_finding *fd = NULL;
+	unsigned cand = 0; /* bit k: fx[k].need may occur */
 
-	for (size_t k = 0; k < ARRAY_LEN(fx); k++) {
+	/* unrolled: each need a constant, its filter bit found at compile time */
+#pragma GCC unroll 16
+	for (size_t k = 0; k < ARRAY_LEN(fx); k++)
+		cand |= (unsigned)gw_para_may_have(&doc->paras[i], fx[k].need) << k;
+	/* in table order, the order of the findings */
+	for (; cand != 0; cand &= cand - 1) {
+		size_t k = (size_t)__builtin_ctz(cand);
 		const struct gw_para *p = &doc->paras[i];
 		size_t from = 0;
 		size_t s;
 		size_t e;
 
-		while (gw_para_may_have(p, (uint32_t)fx[k].lit[fx[k].at]) &&
-		       may_have_lit(p, fx[k].lit) &&
+		while (may_have_lit(p, fx[k].lit) &&
 		       has_lit_from(p->text.p, p->text.len, from, fx[k].lit, u32_len(fx[k].lit),
-				    fx[k].at) &&
+				    fx[k].need) &&
 		       gw_re(fx[k].pat, p, from, &s, &e, NULL, 0)) {
 			if (fd == NULL)
 				fd = gw_at(out, doc, i, s, e, "GW-NUM-007", E, GW_FIX_AUTO,

@@ -255,6 +255,9 @@ TEST(gwx_num_007_fixed_expressions)
 	x_expect("材料交给第1书\n", "GW-NUM-007", false);
 	x_expect("书记说，第1书\n", "GW-NUM-007", false);
 	x_expect("第1书记\n", "GW-NUM-007", true);
+	/* every expression of the table */
+	x_expect_fix("1旦发现，1般情况1切从简，意见1致，唯1标准，“15五”时期，5四运动。\n",
+		     "一旦发现，一般情况一切从简，意见一致，唯一标准，“十五五”时期，五四运动。");
 }
 
 TEST(gwx_num_009_013_017_number_forms)
