@@ -162,9 +162,12 @@ static inline bool gw_para_may_have(const struct gw_para *p, uint32_t c)
 
 	return (p->cps[h >> 6] >> (h & 63)) & 1;
 }
-/* The same for n code points: false when none of them can occur. */
+/* The same for n code points: false when none of them can occur.
+ * (Unrolled: with cps a constant array, each bit is known at compile
+ * time rather than hashed per paragraph.) */
 static inline bool gw_para_may_have_cps(const struct gw_para *p, const uint32_t *cps, size_t n)
 {
+#pragma GCC unroll 8
 	for (size_t k = 0; k < n; k++) {
 		if (gw_para_may_have(p, cps[k]))
 			return true;
