@@ -1228,12 +1228,19 @@ unsigned gw_para_chars(struct gw_para *p, bool vector)
 void gw_detect_roles(struct gw_doc *doc)
 {
 	size_t n = doc->n;
-	size_t *ne = xmalloc((n ? n : 1) * sizeof(size_t));
+	size_t n1 = n ? n : 1;
+	/* one allocation: ne, cand, notes, then the stripped ranges [sa, sb)
+	 * of the non-empty paragraphs from body_start on (strip_ws, made by
+	 * the 版记 loop for the loops after it) */
+	size_t *idx = xmalloc(5 * n1 * sizeof(size_t));
+	size_t *ne = idx;
 	size_t nne = 0;
-	size_t *cand = xmalloc((n ? n : 1) * sizeof(size_t));
+	size_t *cand = idx + n1;
 	size_t ncand = 0;
-	size_t *notes = xmalloc((n ? n : 1) * sizeof(size_t));
+	size_t *notes = idx + 2 * n1;
 	size_t nnotes = 0;
+	size_t *sa = idx + 3 * n1;
+	size_t *sb = idx + 4 * n1;
 	long docno = -1;
 	size_t start = 0;
 	size_t body_start;
@@ -1308,6 +1315,8 @@ void gw_detect_roles(struct gw_doc *doc)
 		if (i < body_start)
 			continue;
 		strip_ws(&P[i].text, &a, &b);
+		sa[i] = a;
+		sb[i] = b;
 		if (b == a)
 			continue; /* none of the patterns matches an empty range */
 		c0 = P[i].text.p[a];
@@ -1330,12 +1339,9 @@ void gw_detect_roles(struct gw_doc *doc)
 	}
 	/* 附注 lines, then 成文日期 and 署名 */
 	while (ncand > 1) {
-		size_t a;
-		size_t b;
 		size_t i = cand[ncand - 1];
 
-		strip_ws(&P[i].text, &a, &b);
-		if (!role_match_range(GW_RP_NOTE, P[i].text.p, a, b))
+		if (!role_match_range(GW_RP_NOTE, P[i].text.p, sa[i], sb[i]))
 			break;
 		notes[nnotes++] = i;
 		ncand--;
@@ -1343,11 +1349,8 @@ void gw_detect_roles(struct gw_doc *doc)
 	end_body = tail_start;
 	if (ncand > 0) {
 		size_t i = cand[ncand - 1];
-		size_t a;
-		size_t b;
 
-		strip_ws(&P[i].text, &a, &b);
-		if (role_match_range(GW_RP_DATE, P[i].text.p, a, b)) {
+		if (role_match_range(GW_RP_DATE, P[i].text.p, sa[i], sb[i])) {
 			ncand--;
 			P[i].role = GW_ROLE_DATE;
 			doc->date = (long)i;
@@ -1357,11 +1360,12 @@ void gw_detect_roles(struct gw_doc *doc)
 			if (ncand > 0) {
 				size_t s = cand[ncand - 1];
 				const struct ustr *t = &P[s].text;
+				size_t a = sa[s];
+				size_t b = sb[s];
 				int num;
 				bool ok;
 				size_t ll;
 
-				strip_ws(t, &a, &b);
 				if (b - a <= 30 && b > a &&
 				    !role_match_range(GW_RP_END_PUNCT, t->p, a, b) &&
 				    gw_parse_label(t->p + a, b - a, &num, &ok, &ll) == 0) {
@@ -1375,13 +1379,10 @@ void gw_detect_roles(struct gw_doc *doc)
 	}
 	/* 附件说明 */
 	for (k = 0; k < ncand; k++) {
-		size_t a;
-		size_t b;
 		size_t i = cand[k];
 
-		strip_ws(&P[i].text, &a, &b);
-		if (b > a && P[i].text.p[a] == 0x9644 && /* 附 */
-		    role_match_range(GW_RP_ATT, P[i].text.p, a, b)) {
+		if (sb[i] > sa[i] && P[i].text.p[sa[i]] == 0x9644 && /* 附 */
+		    role_match_range(GW_RP_ATT, P[i].text.p, sa[i], sb[i])) {
 			att_first = (long)i;
 			break;
 		}
@@ -1391,11 +1392,7 @@ void gw_detect_roles(struct gw_doc *doc)
 
 		P[att_first].role = GW_ROLE_ATT;
 		while (j < end_body && P[j].role < 0) {
-			size_t a;
-			size_t b;
-
-			strip_ws(&P[j].text, &a, &b);
-			if (!role_match_range(GW_RP_ATT_ITEM, P[j].text.p, a, b))
+			if (!role_match_range(GW_RP_ATT_ITEM, P[j].text.p, sa[j], sb[j]))
 				break;
 			P[j].role = GW_ROLE_ATT;
 			j++;
@@ -1429,7 +1426,5 @@ out:
 			P[i].role = GW_ROLE_OTHER;
 	}
 	detect_doc_type(doc);
-	free(ne);
-	free(cand);
-	free(notes);
+	free(idx);
 }
