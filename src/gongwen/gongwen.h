@@ -132,7 +132,10 @@ enum {
 	 * 0-9 and one of 一-十 */
 	GW_C_NIAN_MIX = 1u << 20,
 	/* GW-NUM-005: a 年 after one of 〇零一-九O0０ */
-	GW_C_NIAN_ZERO = 1u << 21
+	GW_C_NIAN_ZERO = 1u << 21,
+	/* GW-NUM-003: a 年 after exactly two 0-9 (not after a 0-9, 〔 or 第)
+	 * and before one of 0-9 底末初度上下 */
+	GW_C_NIAN_SHORT = 1u << 22
 };
 
 /* What surrounds a 、 (U+3001) somewhere in a paragraph: each bit is set

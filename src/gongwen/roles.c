@@ -781,6 +781,23 @@ static unsigned nian_cn4_bit(const uint32_t *t, size_t j)
 		   : 0;
 }
 
+/* GW_C_NIAN_SHORT when the 年 at t[j] (of n) follows exactly two 0-9, not
+ * after a 0-9, 〔 or 第, and comes before one of 0-9 底末初度上下. */
+static unsigned nian_short_bit(const uint32_t *t, size_t n, size_t j)
+{
+	uint32_t a;
+
+	if (j < 2 || !gw_is_digit09(t[j - 1]) || !gw_is_digit09(t[j - 2]))
+		return 0;
+	if (j >= 3 && (gw_is_digit09(t[j - 3]) || t[j - 3] == 0x3014 || t[j - 3] == 0x7B2C))
+		return 0;
+	a = j + 1 < n ? t[j + 1] : 0;
+	return gw_is_digit09(a) || a == 0x5E95 || a == 0x672B || a == 0x521D || a == 0x5EA6 ||
+		       a == 0x4E0A || a == 0x4E0B
+		   ? GW_C_NIAN_SHORT
+		   : 0;
+}
+
 /* The marks of one family of GW-PUNC-012 (outer open, outer close, inner
  * open, inner close) seen so far: bit k of open0 is set when level k was
  * opened by fam[0]. Closing marks pop a level whatever they are: where the
@@ -899,7 +916,8 @@ other_char(struct mark_state *ms, const uint32_t *t, size_t n, size_t j)
 	case 0x5E74: /* 年 */
 		if (j == 0)
 			return GW_C_NIAN;
-		return GW_C_NIAN | nian_bits(prev) | nian_cn4_bit(t, j) | nian_mix_bits(t, n, j);
+		return GW_C_NIAN | nian_bits(prev) | nian_cn4_bit(t, j) | nian_mix_bits(t, n, j) |
+		       nian_short_bit(t, n, j);
 	default:
 		break;
 	}

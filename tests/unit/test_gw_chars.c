@@ -508,6 +508,76 @@ TEST(gw_chars_nian_cn4_matches_pattern)
 	ASSERT(seen > 100);
 }
 
+/* The scan of every 年 GW-NUM-003 made before GW_C_NIAN_SHORT: two 0-9
+ * right before a 年 (not after a 0-9, 〔 or 第), one of 0-9 底末初度上下
+ * after it. */
+static bool short_year_scan(const struct gw_para *p)
+{
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+
+	for (size_t k = 2; k < n; k++) {
+		uint32_t a = k + 1 < n ? t[k + 1] : 0;
+
+		if (t[k] != 0x5E74 || !gw_is_digit09(t[k - 1]) || !gw_is_digit09(t[k - 2]) ||
+		    (k >= 3 &&
+		     (gw_is_digit09(t[k - 3]) || t[k - 3] == 0x3014 || t[k - 3] == 0x7B2C)))
+			continue;
+		if (gw_is_digit09(a) || a == 0x5E95 || a == 0x672B || a == 0x521D || a == 0x5EA6 ||
+		    a == 0x4E0A || a == 0x4E0B)
+			return true;
+	}
+	return false;
+}
+
+/* GW_C_NIAN_SHORT against the scan it replaced (texts short and long, so
+ * both block paths of gw_para_chars, and the scalar one), and GW-NUM-003
+ * reported exactly where its pattern matches. */
+TEST(gw_chars_nian_short_matches_scan)
+{
+	/* 年 2 5 〔 第 底 上 半 月 中 */
+	static const uint32_t alpha[] = {0x5E74, '2',	 '5',	 0x3014, 0x7B2C,
+					 0x5E95, 0x4E0A, 0x534A, 0x6708, 0x4E2D};
+	static const char pat[] =
+	    "(?<![0-9〔第])[0-9]{2}年(?=[0-9]{1,2}月|底|末|初|度|上半年|下半年)";
+	struct gw_profile prof;
+	uint32_t seed = 1503;
+	int seen = 0;
+	int seen_find = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 20000; round++) {
+		struct gw_doc doc;
+		struct gw_findings f;
+		size_t n = 3 + (size_t)(round % 40);
+
+		random_doc(&doc, &prof, "", alpha, ARRAY_LEN(alpha), n, &seed, "");
+		gw_findings_init(&f);
+		gw_rules_num(&doc, &f);
+		for (size_t i = 0; i < doc.n; i++) {
+			struct gw_para *p = &doc.paras[i];
+			bool want = short_year_scan(p);
+			size_t s;
+			size_t en;
+			bool find = p->role != GW_ROLE_BLANK && gw_re(pat, p, 0, &s, &en, NULL, 0);
+			bool got = false;
+
+			ASSERT_EQ((p->chars & GW_C_NIAN_SHORT) != 0, want);
+			ASSERT_EQ((gw_para_chars(p, false) & GW_C_NIAN_SHORT) != 0, want);
+			for (size_t k = 0; k < f.n; k++)
+				got = got || (f.v[k].para == (long)i &&
+					      strcmp(f.v[k].rule, "GW-NUM-003") == 0);
+			ASSERT_EQ(got, find);
+			seen += want;
+			seen_find += find;
+		}
+		gw_findings_free(&f);
+		gw_doc_free(&doc);
+	}
+	ASSERT(seen > 100);
+	ASSERT(seen_find > 100);
+}
+
 /* GW-NUM-017 (unit symbols in the wrong case) reports exactly where its
  * pattern matches in a body paragraph: the K-after-digit scan before it
  * may not miss a match. */
