@@ -135,7 +135,8 @@ enum {
 	GW_C_NIAN_ZERO = 1u << 21,
 	/* GW-NUM-003: a 年 after exactly two 0-9 (not after a 0-9, 〔 or 第)
 	 * and before one of 0-9 底末初度上下 */
-	GW_C_NIAN_SHORT = 1u << 22
+	GW_C_NIAN_SHORT = 1u << 22,
+	GW_C_ELLIPSIS = 1u << 23 /* … (GW-PUNC-004) */
 };
 
 /* What surrounds a 、 (U+3001) somewhere in a paragraph: each bit is set

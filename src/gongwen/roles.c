@@ -693,6 +693,8 @@ static inline __attribute__((always_inline)) unsigned char_bits(uint32_t ch, uin
 		c |= GW_C_NIAN;
 	else if (ch == 0x3001)
 		c |= GW_C_DUNHAO;
+	else if (ch == 0x2026)
+		c |= GW_C_ELLIPSIS;
 	return c;
 }
 

@@ -250,9 +250,8 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	/* URL masking only writes spaces, so what p lacks m lacks too: the
 	 * pattern needs "...", "。。。" or a … (cheap tests on p first), and
 	 * then the runs dots_may_match looks for in m */
-	bool may_dots =
-	    (gw_para_may_have(p, 0x2026) || has_three(p, '.') || has_three(p, 0x3002)) &&
-	    dots_may_match(m);
+	bool may_dots = ((p->chars & GW_C_ELLIPSIS) || has_three(p, '.') || has_three(p, 0x3002)) &&
+			dots_may_match(m);
 	static const uint32_t dashes[] = {'-', 0xFF0D /* － */, 0x2015 /* ― */, 0x2014 /* — */};
 
 	while (may_dots &&
@@ -270,7 +269,7 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 		}
 		from = e;
 	}
-	if (gw_para_may_have(p, 0x2026) && text_ucs_find(p->text.p, p->text.len, 0, "……等") >= 0 &&
+	if ((p->chars & GW_C_ELLIPSIS) && text_ucs_find(p->text.p, p->text.len, 0, "……等") >= 0 &&
 	    gw_re("……等", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-004", E, GW_FIX_SUGGEST, "省略号后不再用“等”");
 	fd = NULL;
@@ -442,9 +441,11 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 
 	static const uint32_t bullets[] = {0x2022 /* • */, 0x30FB /* ・ */};
 
-	if (gw_para_may_have_cps(p, bullets, ARRAY_LEN(bullets)) &&
-	    (text_ucs_chr(p->text.p, p->text.len, 0, 0x2022) >= 0 ||
-	     text_ucs_chr(p->text.p, p->text.len, 0, 0x30FB) >= 0))
+	/* each searched for only where the filter has it */
+	if ((gw_para_may_have(p, bullets[0]) &&
+	     text_ucs_chr(p->text.p, p->text.len, 0, bullets[0]) >= 0) ||
+	    (gw_para_may_have(p, bullets[1]) &&
+	     text_ucs_chr(p->text.p, p->text.len, 0, bullets[1]) >= 0))
 		gw_replace_all(out, doc, i,
 			       "(?<=[\\x{4E00}-\\x{9FFF}])[•・](?=[\\x{4E00}-\\x{9FFF}])", "·",
 			       "GW-PUNC-016", W, "间隔号应为“·”");

@@ -578,6 +578,41 @@ TEST(gw_chars_nian_short_matches_scan)
 	ASSERT(seen_find > 100);
 }
 
+/* GW_C_ELLIPSIS is set exactly when the text has a … (vector and scalar
+ * paths, short and long texts, … among the characters the vector tests
+ * settle themselves). */
+TEST(gw_chars_ellipsis_bit_exact)
+{
+	/* … 。 . 中 年 、 “ 1 ， */
+	static const uint32_t alpha[] = {0x2026, 0x3002, '.',	 0x4E2D, 0x4E2D,
+					 0x4E2D, 0x5E74, 0x3001, 0x201C, '1',
+					 0xFF0C, 0x4E2D, 0x4E2D, 0x4E2D, 0x4E2D};
+	struct gw_profile prof;
+	uint32_t seed = 2026;
+	int seen = 0;
+	int unseen = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 10000; round++) {
+		struct gw_doc doc;
+		size_t n = 1 + (size_t)(round % 40);
+
+		random_doc(&doc, &prof, "", alpha, ARRAY_LEN(alpha), n, &seed, "");
+		for (size_t i = 0; i < doc.n; i++) {
+			struct gw_para *p = &doc.paras[i];
+			bool want = text_ucs_chr(p->text.p, p->text.len, 0, 0x2026) >= 0;
+
+			ASSERT_EQ((p->chars & GW_C_ELLIPSIS) != 0, want);
+			ASSERT_EQ((gw_para_chars(p, false) & GW_C_ELLIPSIS) != 0, want);
+			seen += want;
+			unseen += !want;
+		}
+		gw_doc_free(&doc);
+	}
+	ASSERT(seen > 100);
+	ASSERT(unseen > 100);
+}
+
 /* GW-NUM-017 (unit symbols in the wrong case) reports exactly where its
  * pattern matches in a body paragraph: the K-after-digit scan before it
  * may not miss a match. */
