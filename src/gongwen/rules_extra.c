@@ -950,9 +950,14 @@ static bool grouped_year(const struct gw_para *p)
 {
 	const uint32_t *t = p->text.p;
 	size_t n = p->text.len;
+	/* a "," is a GW_C_APUNCT: it lies in [apunct_lo, apunct_hi) */
+	size_t lo = p->apunct_lo > 1 ? p->apunct_lo : 1;
+	size_t hi = p->apunct_hi < n ? p->apunct_hi : n;
 
-	for (long at = text_ucs_chr(t, n, 1, ','); at >= 0;
-	     at = text_ucs_chr(t, n, (size_t)at + 1, ',')) {
+	if (!(p->chars & GW_C_APUNCT))
+		return false;
+	for (long at = text_ucs_chr(t, hi, lo, ','); at >= 0;
+	     at = text_ucs_chr(t, hi, (size_t)at + 1, ',')) {
 		size_t k = (size_t)at;
 
 		if ((t[k - 1] == '1' || t[k - 1] == '2') &&
