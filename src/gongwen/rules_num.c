@@ -173,7 +173,8 @@ static void rule_decimal(struct gw_doc *doc, size_t i, struct gw_findings *out)
 
 	/* both need an ASCII digit on each side (GW_C_DIGIT) */
 	if ((p->chars & GW_C_DIGIT) &&
-	    (gw_has_around(p, 0x00B7, gw_is_digit09, gw_is_digit09) ||
+	    (((p->chars & GW_C_AMBIG) && /* · is a GW_C_AMBIG */
+	      gw_has_around(p, 0x00B7, gw_is_digit09, gw_is_digit09)) ||
 	     gw_has_around(p, 0xFF0E, gw_is_digit09, gw_is_digit09)) &&
 	    gw_re("(?<=[0-9])[·．](?=[0-9])", p, 0, &s, &e, NULL, 0)) {
 		struct gw_finding *fd =

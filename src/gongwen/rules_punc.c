@@ -277,7 +277,8 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	while (gw_para_may_have_cps(p, dashes, ARRAY_LEN(dashes)) &&
 	       (gw_has_around(p, '-', is_urhan, NULL) || gw_has_around(p, 0xFF0D, is_urhan, NULL) ||
 		gw_has_around(p, 0x2015, is_urhan, NULL) ||
-		gw_has_around(p, 0x2014, is_urhan, NULL)) &&
+		/* — is a GW_C_AMBIG */
+		((p->chars & GW_C_AMBIG) && gw_has_around(p, 0x2014, is_urhan, NULL))) &&
 	       text_re_search(text_re_get("(?<=[\\x{4E00}-\\x{9FFF}])(--|－－|―{1,2}|—(?!—))"
 					  "(?=[\\x{4E00}-\\x{9FFF}“])"),
 			      m->p, m->len, from, &s, &e, NULL, 0)) {

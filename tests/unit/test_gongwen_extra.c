@@ -260,6 +260,17 @@ TEST(gwx_num_007_fixed_expressions)
 		     "一旦发现，一般情况一切从简，意见一致，唯一标准，“十五五”时期，五四运动。");
 }
 
+TEST(gwx_num_010_punc_005_marks_of_two_widths)
+{
+	x_expect("增长3·5个百分点。\n", "GW-NUM-010", true);
+	x_expect("增长3．5个百分点。\n", "GW-NUM-010", true);
+	x_expect("增长3.5个百分点，约翰·史密斯出席。\n", "GW-NUM-010", false);
+	x_expect("这是问题--关键所在。\n", "GW-PUNC-005", true);
+	x_expect("这是问题―关键所在。\n", "GW-PUNC-005", true);
+	x_expect("这是问题——关键所在。\n", "GW-PUNC-005", false);
+	x_expect("北京—上海航线。\n", "GW-PUNC-005", false);
+}
+
 TEST(gwx_num_009_013_017_number_forms)
 {
 	x_expect("补助5千元。\n", "GW-NUM-009", true);
