@@ -708,8 +708,11 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 	static const uint32_t books[4] = {0x300A, 0x300B, 0x3008, 0x3009};
 	static const uint32_t quotes[4] = {0x201C, 0x201D, 0x2018, 0x2019};
 
-	nest_pair(doc, i, books, GW_C_NEST_BOOK, "〈", "〉", &fd, out);
-	nest_pair(doc, i, quotes, GW_C_NEST_QUOTE, "‘", "’", &fd, out);
+	/* (nest_pair's first test, here: most paragraphs have neither bit) */
+	if (p->chars & GW_C_NEST_BOOK)
+		nest_pair(doc, i, books, GW_C_NEST_BOOK, "〈", "〉", &fd, out);
+	if (p->chars & GW_C_NEST_QUOTE)
+		nest_pair(doc, i, quotes, GW_C_NEST_QUOTE, "‘", "’", &fd, out);
 	/* GW-PUNC-009: "三五天", not "三、五天" (abbreviations like 第一、二季度 keep it). */
 	while ((p->dunhao & GW_DH_CN19) &&
 	       gw_re("(?<![第0-9一二三四五六七八九十百千])([一二三四五六七八九])、"
