@@ -476,7 +476,9 @@ void gw_rules_punc(struct gw_doc *doc, struct gw_findings *out)
 			rule_range(doc, i, out);
 		if (doc->paras[i].chars & GW_C_DUNHAO)
 			rule_dunhao(doc, i, out);
-		rule_pairs(doc, i, out);
+		/* rule_pairs' own first test, before the call (and its frame) */
+		if ((doc->paras[i].chars & (GW_C_PAIRMARK | GW_C_PAIRS_OK)) == GW_C_PAIRMARK)
+			rule_pairs(doc, i, out);
 		rule_dots_spaces(doc, i, out);
 		if (copy)
 			ustr_free(&m);
