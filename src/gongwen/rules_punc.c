@@ -250,7 +250,9 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	/* URL masking only writes spaces, so what p lacks m lacks too: the
 	 * pattern needs "...", "。。。" or a … (cheap tests on p first), and
 	 * then the runs dots_may_match looks for in m */
-	bool may_dots = ((p->chars & GW_C_ELLIPSIS) || has_three(p, '.') || has_three(p, 0x3002)) &&
+	bool may_dots = ((p->chars & GW_C_ELLIPSIS) ||
+			 ((p->chars & GW_C_DOTREP) && /* (has_three's first test) */
+			  (has_three(p, '.') || has_three(p, 0x3002)))) &&
 			dots_may_match(m);
 	static const uint32_t dashes[] = {'-', 0xFF0D /* － */, 0x2015 /* ― */, 0x2014 /* — */};
 
