@@ -132,7 +132,11 @@ enum {
 	 * 0-9 and one of 一-十 */
 	GW_C_NIAN_MIX = 1u << 20,
 	/* GW-NUM-005: a 年 after one of 〇零一-九O0０ */
-	GW_C_NIAN_ZERO = 1u << 21
+	GW_C_NIAN_ZERO = 1u << 21,
+	/* GW-NUM-003: a 年 after exactly two 0-9 (not after a 0-9, 〔 or 第)
+	 * and before one of 0-9 底末初度上下 */
+	GW_C_NIAN_SHORT = 1u << 22,
+	GW_C_ELLIPSIS = 1u << 23 /* … (GW-PUNC-004) */
 };
 
 /* What surrounds a 、 (U+3001) somewhere in a paragraph: each bit is set
@@ -162,9 +166,12 @@ static inline bool gw_para_may_have(const struct gw_para *p, uint32_t c)
 
 	return (p->cps[h >> 6] >> (h & 63)) & 1;
 }
-/* The same for n code points: false when none of them can occur. */
+/* The same for n code points: false when none of them can occur.
+ * (Unrolled: with cps a constant array, each bit is known at compile
+ * time rather than hashed per paragraph.) */
 static inline bool gw_para_may_have_cps(const struct gw_para *p, const uint32_t *cps, size_t n)
 {
+#pragma GCC unroll 8
 	for (size_t k = 0; k < n; k++) {
 		if (gw_para_may_have(p, cps[k]))
 			return true;

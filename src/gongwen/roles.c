@@ -461,7 +461,9 @@ static int label_fast(const uint32_t *p, size_t n, size_t off, int *number, bool
 		if (j > 1)
 			return -1;
 		cn = is_cn_one_to_ten(p[1]);
-		r = run_len(p + 1, n - 1, cn ? is_cn_one_to_ten : is_ascii_digit, cn ? 3 : 2);
+		/* two calls, so that each inlines its test */
+		r = cn ? run_len(p + 1, n - 1, is_cn_one_to_ten, 3)
+		       : run_len(p + 1, n - 1, is_ascii_digit, 2);
 		k = 1 + r; /* the closing bracket */
 		if (r > (cn ? 3u : 2u) || k >= n || !(p[k] == 0xFF09 || p[k] == ')') ||
 		    (k + 1 < n && maybe_re_space(p[k + 1])))
@@ -691,6 +693,8 @@ static inline __attribute__((always_inline)) unsigned char_bits(uint32_t ch, uin
 		c |= GW_C_NIAN;
 	else if (ch == 0x3001)
 		c |= GW_C_DUNHAO;
+	else if (ch == 0x2026)
+		c |= GW_C_ELLIPSIS;
 	return c;
 }
 
@@ -776,6 +780,23 @@ static unsigned nian_cn4_bit(const uint32_t *t, size_t j)
 	return j >= 4 && is_year_cn_digit(t[j - 1]) && is_year_cn_digit(t[j - 2]) &&
 		       is_year_cn_digit(t[j - 3]) && is_year_cn_digit(t[j - 4])
 		   ? GW_C_NIAN_CN4
+		   : 0;
+}
+
+/* GW_C_NIAN_SHORT when the 年 at t[j] (of n) follows exactly two 0-9, not
+ * after a 0-9, 〔 or 第, and comes before one of 0-9 底末初度上下. */
+static unsigned nian_short_bit(const uint32_t *t, size_t n, size_t j)
+{
+	uint32_t a;
+
+	if (j < 2 || !gw_is_digit09(t[j - 1]) || !gw_is_digit09(t[j - 2]))
+		return 0;
+	if (j >= 3 && (gw_is_digit09(t[j - 3]) || t[j - 3] == 0x3014 || t[j - 3] == 0x7B2C))
+		return 0;
+	a = j + 1 < n ? t[j + 1] : 0;
+	return gw_is_digit09(a) || a == 0x5E95 || a == 0x672B || a == 0x521D || a == 0x5EA6 ||
+		       a == 0x4E0A || a == 0x4E0B
+		   ? GW_C_NIAN_SHORT
 		   : 0;
 }
 
@@ -897,7 +918,8 @@ other_char(struct mark_state *ms, const uint32_t *t, size_t n, size_t j)
 	case 0x5E74: /* 年 */
 		if (j == 0)
 			return GW_C_NIAN;
-		return GW_C_NIAN | nian_bits(prev) | nian_cn4_bit(t, j) | nian_mix_bits(t, n, j);
+		return GW_C_NIAN | nian_bits(prev) | nian_cn4_bit(t, j) | nian_mix_bits(t, n, j) |
+		       nian_short_bit(t, n, j);
 	default:
 		break;
 	}
@@ -1226,12 +1248,19 @@ unsigned gw_para_chars(struct gw_para *p, bool vector)
 void gw_detect_roles(struct gw_doc *doc)
 {
 	size_t n = doc->n;
-	size_t *ne = xmalloc((n ? n : 1) * sizeof(size_t));
+	size_t n1 = n ? n : 1;
+	/* one allocation: ne, cand, notes, then the stripped ranges [sa, sb)
+	 * of the non-empty paragraphs from body_start on (strip_ws, made by
+	 * the 版记 loop for the loops after it) */
+	size_t *idx = xmalloc(5 * n1 * sizeof(size_t));
+	size_t *ne = idx;
 	size_t nne = 0;
-	size_t *cand = xmalloc((n ? n : 1) * sizeof(size_t));
+	size_t *cand = idx + n1;
 	size_t ncand = 0;
-	size_t *notes = xmalloc((n ? n : 1) * sizeof(size_t));
+	size_t *notes = idx + 2 * n1;
 	size_t nnotes = 0;
+	size_t *sa = idx + 3 * n1;
+	size_t *sb = idx + 4 * n1;
 	long docno = -1;
 	size_t start = 0;
 	size_t body_start;
@@ -1306,6 +1335,8 @@ void gw_detect_roles(struct gw_doc *doc)
 		if (i < body_start)
 			continue;
 		strip_ws(&P[i].text, &a, &b);
+		sa[i] = a;
+		sb[i] = b;
 		if (b == a)
 			continue; /* none of the patterns matches an empty range */
 		c0 = P[i].text.p[a];
@@ -1328,12 +1359,9 @@ void gw_detect_roles(struct gw_doc *doc)
 	}
 	/* 附注 lines, then 成文日期 and 署名 */
 	while (ncand > 1) {
-		size_t a;
-		size_t b;
 		size_t i = cand[ncand - 1];
 
-		strip_ws(&P[i].text, &a, &b);
-		if (!role_match_range(GW_RP_NOTE, P[i].text.p, a, b))
+		if (!role_match_range(GW_RP_NOTE, P[i].text.p, sa[i], sb[i]))
 			break;
 		notes[nnotes++] = i;
 		ncand--;
@@ -1341,11 +1369,8 @@ void gw_detect_roles(struct gw_doc *doc)
 	end_body = tail_start;
 	if (ncand > 0) {
 		size_t i = cand[ncand - 1];
-		size_t a;
-		size_t b;
 
-		strip_ws(&P[i].text, &a, &b);
-		if (role_match_range(GW_RP_DATE, P[i].text.p, a, b)) {
+		if (role_match_range(GW_RP_DATE, P[i].text.p, sa[i], sb[i])) {
 			ncand--;
 			P[i].role = GW_ROLE_DATE;
 			doc->date = (long)i;
@@ -1355,11 +1380,12 @@ void gw_detect_roles(struct gw_doc *doc)
 			if (ncand > 0) {
 				size_t s = cand[ncand - 1];
 				const struct ustr *t = &P[s].text;
+				size_t a = sa[s];
+				size_t b = sb[s];
 				int num;
 				bool ok;
 				size_t ll;
 
-				strip_ws(t, &a, &b);
 				if (b - a <= 30 && b > a &&
 				    !role_match_range(GW_RP_END_PUNCT, t->p, a, b) &&
 				    gw_parse_label(t->p + a, b - a, &num, &ok, &ll) == 0) {
@@ -1373,13 +1399,10 @@ void gw_detect_roles(struct gw_doc *doc)
 	}
 	/* 附件说明 */
 	for (k = 0; k < ncand; k++) {
-		size_t a;
-		size_t b;
 		size_t i = cand[k];
 
-		strip_ws(&P[i].text, &a, &b);
-		if (b > a && P[i].text.p[a] == 0x9644 && /* 附 */
-		    role_match_range(GW_RP_ATT, P[i].text.p, a, b)) {
+		if (sb[i] > sa[i] && P[i].text.p[sa[i]] == 0x9644 && /* 附 */
+		    role_match_range(GW_RP_ATT, P[i].text.p, sa[i], sb[i])) {
 			att_first = (long)i;
 			break;
 		}
@@ -1389,11 +1412,7 @@ void gw_detect_roles(struct gw_doc *doc)
 
 		P[att_first].role = GW_ROLE_ATT;
 		while (j < end_body && P[j].role < 0) {
-			size_t a;
-			size_t b;
-
-			strip_ws(&P[j].text, &a, &b);
-			if (!role_match_range(GW_RP_ATT_ITEM, P[j].text.p, a, b))
+			if (!role_match_range(GW_RP_ATT_ITEM, P[j].text.p, sa[j], sb[j]))
 				break;
 			P[j].role = GW_ROLE_ATT;
 			j++;
@@ -1427,7 +1446,5 @@ out:
 			P[i].role = GW_ROLE_OTHER;
 	}
 	detect_doc_type(doc);
-	free(ne);
-	free(cand);
-	free(notes);
+	free(idx);
 }

@@ -38,12 +38,8 @@ bool gw_re(const char *pat, const struct gw_para *p, size_t from, size_t *s, siz
 			      ngroups);
 }
 
-bool gw_digit_before(const struct gw_para *p, uint32_t c)
+bool gw_digit_before_scan(const struct gw_para *p, uint32_t c)
 {
-	if (c == 0x5E74) /* 年: noted by gw_detect_roles */
-		return (p->chars & GW_C_NIAN_DIG) != 0;
-	if (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, c))
-		return false;
 	for (long k = text_ucs_chr(p->text.p, p->text.len, 1, c); k >= 0;
 	     k = text_ucs_chr(p->text.p, p->text.len, (size_t)k + 1, c)) {
 		if (p->text.p[k - 1] >= '0' && p->text.p[k - 1] <= '9')
@@ -84,11 +80,9 @@ bool gw_digit_sep_digit(const struct gw_para *p, const uint32_t *seps, size_t n)
 	return false;
 }
 
-bool gw_has_around(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_t),
-		   bool (*after)(uint32_t))
+bool gw_has_around_scan(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_t),
+			bool (*after)(uint32_t))
 {
-	if (!gw_para_may_have(p, mid))
-		return false;
 	for (long at = text_ucs_chr(p->text.p, p->text.len, 0, mid); at >= 0;
 	     at = text_ucs_chr(p->text.p, p->text.len, (size_t)at + 1, mid)) {
 		size_t k = (size_t)at;

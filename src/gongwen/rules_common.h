@@ -19,18 +19,34 @@ bool gw_re(const char *pat, const struct gw_para *p, size_t from, size_t *s, siz
 struct gw_finding *gw_replace_all(struct gw_findings *out, const struct gw_doc *doc, size_t i,
 				  const char *pat, const char *rep, const char *rule, int sev,
 				  const char *msg);
+/* gw_digit_before past its filters: the scan of p's text for the cs. */
+bool gw_digit_before_scan(const struct gw_para *p, uint32_t c);
 /* Is some c right after an ASCII digit 0-9? (Exact; for patterns that
- * need "[0-9]c".) */
-bool gw_digit_before(const struct gw_para *p, uint32_t c);
+ * need "[0-9]c".) Inline: with c a constant its filter bit is too, and
+ * most paragraphs are answered without a call. */
+static inline bool gw_digit_before(const struct gw_para *p, uint32_t c)
+{
+	if (c == 0x5E74) /* 年: noted by gw_detect_roles */
+		return (p->chars & GW_C_NIAN_DIG) != 0;
+	if (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, c))
+		return false;
+	return gw_digit_before_scan(p, c);
+}
 /* Is one of seps[0..n) between two ASCII digits, with only characters below
  * U+3001 that are not digits (every Unicode space is one) in between? A
  * necessary condition of "[0-9]\s*SEP\s*[0-9]" (allows more than spaces). */
 bool gw_digit_sep_digit(const struct gw_para *p, const uint32_t *seps, size_t n);
+/* gw_has_around past its filter: the scan of p's text for the mids. */
+bool gw_has_around_scan(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_t),
+			bool (*after)(uint32_t));
 /* Is there a mid with before(the character before it) and after(the one
  * after it)? A NULL test accepts anything, even no character. Exact; for
- * patterns that need e.g. "[1-9]、[1-9]". */
-bool gw_has_around(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_t),
-		   bool (*after)(uint32_t));
+ * patterns that need e.g. "[1-9]、[1-9]". Inline as gw_digit_before. */
+static inline bool gw_has_around(const struct gw_para *p, uint32_t mid, bool (*before)(uint32_t),
+				 bool (*after)(uint32_t))
+{
+	return gw_para_may_have(p, mid) && gw_has_around_scan(p, mid, before, after);
+}
 /* Character tests for gw_has_around (inline: the per-character summaries
  * of gw_detect_roles use them too). */
 static inline bool gw_is_digit19(uint32_t c) /* 1-9 */

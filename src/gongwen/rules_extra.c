@@ -56,6 +56,7 @@
  *                red lines; no reliable detection of the 信函 layout yet
  *   GW-SPEC-004  命令 令号 is exempted in GW-HEAD-007; positions are R
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -707,8 +708,11 @@ static void rule_punc_text(struct gw_doc *doc, size_t i, struct gw_findings *out
 	static const uint32_t books[4] = {0x300A, 0x300B, 0x3008, 0x3009};
 	static const uint32_t quotes[4] = {0x201C, 0x201D, 0x2018, 0x2019};
 
-	nest_pair(doc, i, books, GW_C_NEST_BOOK, "〈", "〉", &fd, out);
-	nest_pair(doc, i, quotes, GW_C_NEST_QUOTE, "‘", "’", &fd, out);
+	/* (nest_pair's first test, here: most paragraphs have neither bit) */
+	if (p->chars & GW_C_NEST_BOOK)
+		nest_pair(doc, i, books, GW_C_NEST_BOOK, "〈", "〉", &fd, out);
+	if (p->chars & GW_C_NEST_QUOTE)
+		nest_pair(doc, i, quotes, GW_C_NEST_QUOTE, "‘", "’", &fd, out);
 	/* GW-PUNC-009: "三五天", not "三、五天" (abbreviations like 第一、二季度 keep it). */
 	while ((p->dunhao & GW_DH_CN19) &&
 	       gw_re("(?<![第0-9一二三四五六七八九十百千])([一二三四五六七八九])、"
@@ -837,6 +841,33 @@ static size_t u32_len(const char32_t *s)
 	return n;
 }
 
+/* Does lit (len characters, need among them) occur in t[from..n)? As
+ * text_ucs_find_ucs(t, n, from, lit, len) >= 0, but searching for need,
+ * a Han character, rather than lit[0], often a digit seen all over the
+ * text: every match has need where lit has it. */
+static bool has_lit_from(const uint32_t *t, size_t n, size_t from, const char32_t *lit, size_t len,
+			 uint32_t need)
+{
+	size_t at = 0;
+
+	while (at < len && (uint32_t)lit[at] != need)
+		at++;
+	assert(at < len); /* (the table of rule_fixed_expr) */
+	for (long q = text_ucs_chr(t, n, from + at, need); q >= 0;
+	     q = text_ucs_chr(t, n, (size_t)q + 1, need)) {
+		size_t st = (size_t)q - at;
+		size_t k = 0;
+
+		if (st + len > n)
+			return false;
+		while (k < len && t[st + k] == (uint32_t)lit[k])
+			k++;
+		if (k == len)
+			return true;
+	}
+	return false;
+}
+
 /* May every character of lit (0-terminated) occur in p? (Bloom filter: a
  * false answer is exact, so text_ucs_find_ucs could not find lit.) */
 static bool may_have_lit(const struct gw_para *p, const char32_t *lit)
@@ -872,16 +903,23 @@ static void rule_fixed_expr(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	    {"1带1路", "一带一路", 0x5E26, U"1带1路"},
 	};
 	struct gw_finding *fd = NULL;
+	unsigned cand = 0; /* bit k: fx[k].need may occur */
 
-	for (size_t k = 0; k < ARRAY_LEN(fx); k++) {
+	/* unrolled: each need a constant, its filter bit found at compile time */
+#pragma GCC unroll 16
+	for (size_t k = 0; k < ARRAY_LEN(fx); k++)
+		cand |= (unsigned)gw_para_may_have(&doc->paras[i], fx[k].need) << k;
+	/* in table order, the order of the findings */
+	for (; cand != 0; cand &= cand - 1) {
+		size_t k = (size_t)__builtin_ctz(cand);
 		const struct gw_para *p = &doc->paras[i];
 		size_t from = 0;
 		size_t s;
 		size_t e;
 
-		while (gw_para_may_have(p, fx[k].need) && may_have_lit(p, fx[k].lit) &&
-		       text_ucs_find_ucs(p->text.p, p->text.len, from, fx[k].lit,
-					 u32_len(fx[k].lit)) >= 0 &&
+		while (may_have_lit(p, fx[k].lit) &&
+		       has_lit_from(p->text.p, p->text.len, from, fx[k].lit, u32_len(fx[k].lit),
+				    fx[k].need) &&
 		       gw_re(fx[k].pat, p, from, &s, &e, NULL, 0)) {
 			if (fd == NULL)
 				fd = gw_at(out, doc, i, s, e, "GW-NUM-007", E, GW_FIX_AUTO,
@@ -915,9 +953,14 @@ static bool grouped_year(const struct gw_para *p)
 {
 	const uint32_t *t = p->text.p;
 	size_t n = p->text.len;
+	/* a "," is a GW_C_APUNCT: it lies in [apunct_lo, apunct_hi) */
+	size_t lo = p->apunct_lo > 1 ? p->apunct_lo : 1;
+	size_t hi = p->apunct_hi < n ? p->apunct_hi : n;
 
-	for (long at = text_ucs_chr(t, n, 1, ','); at >= 0;
-	     at = text_ucs_chr(t, n, (size_t)at + 1, ',')) {
+	if (!(p->chars & GW_C_APUNCT))
+		return false;
+	for (long at = text_ucs_chr(t, hi, lo, ','); at >= 0;
+	     at = text_ucs_chr(t, hi, (size_t)at + 1, ',')) {
 		size_t k = (size_t)at;
 
 		if ((t[k - 1] == '1' || t[k - 1] == '2') &&
@@ -1312,10 +1355,36 @@ static void rule_note_lines(struct gw_doc *doc, struct gw_findings *out)
 	}
 }
 
+/* doc_xml_child(n, uri, local) inlined for the two lookups every
+ * paragraph makes, without its calls (strcmp through the PLT): the name
+ * compared in place, then the namespace as doc_xml_is does (the parser
+ * keeps NS_W's URI as that constant: usually the pointers are equal). */
+static inline xmlNodePtr w_child(const xmlNode *n, const char *uri, const char *local)
+{
+	if (n == NULL)
+		return NULL;
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		const xmlChar *a = c->name;
+		const xmlNs *ns = c->ns;
+		size_t k = 0;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		while (local[k] != '\0' && a[k] == (xmlChar)local[k])
+			k++;
+		if (local[k] != '\0' || a[k] != '\0')
+			continue;
+		if (ns != NULL && ns->href != NULL &&
+		    ((const char *)ns->href == uri || strcmp((const char *)ns->href, uri) == 0))
+			return c;
+	}
+	return NULL;
+}
+
 static xmlNodePtr kinsoku_off(xmlNodePtr p)
 {
-	xmlNodePtr ppr = doc_xml_child(p, NS_W, "pPr");
-	xmlNodePtr k = ppr ? doc_xml_child(ppr, NS_W, "kinsoku") : NULL;
+	xmlNodePtr ppr = w_child(p, NS_W, "pPr");
+	xmlNodePtr k = ppr ? w_child(ppr, NS_W, "kinsoku") : NULL;
 
 	if (k != NULL &&
 	    (doc_xml_attr_eq(k, NS_W, "val", "0") || doc_xml_attr_eq(k, NS_W, "val", "false") ||

@@ -9,45 +9,23 @@
 #define W GW_SEV_WARNING
 #define I GW_SEV_INFO
 
-/* Two ASCII digits right before a 年? */
-static bool two_digits_before_nian(const struct gw_para *p)
-{
-	if (!gw_digit_before(p, 0x5E74))
-		return false;
-	for (long at = text_ucs_chr(p->text.p, p->text.len, 2, 0x5E74); at >= 0;
-	     at = text_ucs_chr(p->text.p, p->text.len, (size_t)at + 1, 0x5E74)) {
-		const uint32_t *t = p->text.p;
-		size_t k = (size_t)at;
-		uint32_t a = k + 1 < p->text.len ? t[k + 1] : 0;
-
-		/* exactly two: not after a digit, 〔 or 第 (the lookbehind) */
-		if (!gw_is_digit09(t[k - 1]) || !gw_is_digit09(t[k - 2]) ||
-		    (k >= 3 &&
-		     (gw_is_digit09(t[k - 3]) || t[k - 3] == 0x3014 || t[k - 3] == 0x7B2C)))
-			continue;
-		/* the lookahead: [0-9] 底 末 初 度 上(半年) 下(半年) */
-		if (gw_is_digit09(a) || a == 0x5E95 || a == 0x672B || a == 0x521D || a == 0x5EA6 ||
-		    a == 0x4E0A || a == 0x4E0B)
-			return true;
-	}
-	return false;
-}
-
-/* A "0" then 1-9 then 月 or 日 (what every leading-zero pattern needs)? */
+/* "0[1-9]月" or "月0[1-9]日" (what each leading-zero pattern needs)? Found
+ * from the 月s, fewer than the 0s of most texts. */
 static bool zero_pad_before_month_day(const struct gw_para *p)
 {
 	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
 
-	/* every alternative has a 月, before the 0 or after it (Bloom filter:
-	 * a false answer is exact) */
+	/* (Bloom filter: a false answer is exact) */
 	if (!(p->chars & GW_C_DIGIT) || !gw_para_may_have(p, 0x6708))
 		return false;
-	for (long at = text_ucs_chr(t, p->text.len, 0, '0'); at >= 0;
-	     at = text_ucs_chr(t, p->text.len, (size_t)at + 1, '0')) {
+	for (long at = text_ucs_chr(t, n, 0, 0x6708); at >= 0;
+	     at = text_ucs_chr(t, n, (size_t)at + 1, 0x6708)) {
 		size_t k = (size_t)at;
 
-		if (k + 2 < p->text.len && t[k + 1] >= '1' && t[k + 1] <= '9' &&
-		    (t[k + 2] == 0x6708 || t[k + 2] == 0x65E5))
+		if (k >= 2 && t[k - 2] == '0' && gw_is_digit19(t[k - 1]))
+			return true;
+		if (k + 3 < n && t[k + 1] == '0' && gw_is_digit19(t[k + 2]) && t[k + 3] == 0x65E5)
 			return true;
 	}
 	return false;
@@ -60,7 +38,8 @@ static void rule_short_year(struct gw_doc *doc, size_t i, struct gw_findings *ou
 	size_t s;
 	size_t e;
 
-	if (two_digits_before_nian(p) &&
+	/* the 年s were looked at by gw_detect_roles (GW_C_NIAN_SHORT) */
+	if ((p->chars & GW_C_NIAN_SHORT) &&
 	    gw_re("(?<![0-9〔第])[0-9]{2}年(?=[0-9]{1,2}月|底|末|初|度|上半年|下半年)", p, 0, &s,
 		  &e, NULL, 0)) {
 		struct gw_finding *fd = gw_at(out, doc, i, s, e, "GW-NUM-003", E, GW_FIX_SUGGEST,
@@ -194,7 +173,8 @@ static void rule_decimal(struct gw_doc *doc, size_t i, struct gw_findings *out)
 
 	/* both need an ASCII digit on each side (GW_C_DIGIT) */
 	if ((p->chars & GW_C_DIGIT) &&
-	    (gw_has_around(p, 0x00B7, gw_is_digit09, gw_is_digit09) ||
+	    (((p->chars & GW_C_AMBIG) && /* · is a GW_C_AMBIG */
+	      gw_has_around(p, 0x00B7, gw_is_digit09, gw_is_digit09)) ||
 	     gw_has_around(p, 0xFF0E, gw_is_digit09, gw_is_digit09)) &&
 	    gw_re("(?<=[0-9])[·．](?=[0-9])", p, 0, &s, &e, NULL, 0)) {
 		struct gw_finding *fd =

@@ -14,6 +14,15 @@
 static const char *const url_re = "(https?://[\\x21-\\x7e]+|www\\.[A-Za-z0-9.\\-/_%?=&]+|"
 				  "[A-Za-z0-9._%+\\-]+@[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,})";
 
+/* May url_re match in p? Each alternative needs an ASCII letter and
+ * "://", "www." or "@" (Bloom filter: a false answer is exact). */
+static bool may_have_url(const struct gw_para *p)
+{
+	return (p->chars & GW_C_ALPHA) &&
+	       ((gw_para_may_have(p, ':') && gw_para_may_have(p, '/')) ||
+		(gw_para_may_have(p, 'w') && gw_para_may_have(p, '.')) || gw_para_may_have(p, '@'));
+}
+
 /* Copy of the text with URLs/e-mails blanked to spaces (same length). */
 /* m is p's text with the URLs blanked: p->text itself (shared, not to be
  * freed) when there is none; returns whether m is a copy to free. */
@@ -25,8 +34,7 @@ static bool mask_urls(const struct gw_para *p, struct ustr *m)
 	bool copy = false;
 
 	*m = p->text;
-	/* every alternative of url_re contains an ASCII letter */
-	while ((p->chars & GW_C_ALPHA) && from < m->len &&
+	while (may_have_url(p) && from < m->len &&
 	       text_re_search(text_re_get(url_re), m->p, m->len, from, &s, &e, NULL, 0)) {
 		if (!copy) {
 			ustr_init(m);
@@ -242,9 +250,10 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	/* URL masking only writes spaces, so what p lacks m lacks too: the
 	 * pattern needs "...", "。。。" or a … (cheap tests on p first), and
 	 * then the runs dots_may_match looks for in m */
-	bool may_dots =
-	    (gw_para_may_have(p, 0x2026) || has_three(p, '.') || has_three(p, 0x3002)) &&
-	    dots_may_match(m);
+	bool may_dots = ((p->chars & GW_C_ELLIPSIS) ||
+			 ((p->chars & GW_C_DOTREP) && /* (has_three's first test) */
+			  (has_three(p, '.') || has_three(p, 0x3002)))) &&
+			dots_may_match(m);
 	static const uint32_t dashes[] = {'-', 0xFF0D /* － */, 0x2015 /* ― */, 0x2014 /* — */};
 
 	while (may_dots &&
@@ -262,7 +271,7 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 		}
 		from = e;
 	}
-	if (gw_para_may_have(p, 0x2026) && text_ucs_find(p->text.p, p->text.len, 0, "……等") >= 0 &&
+	if ((p->chars & GW_C_ELLIPSIS) && text_ucs_find(p->text.p, p->text.len, 0, "……等") >= 0 &&
 	    gw_re("……等", p, 0, &s, &e, NULL, 0))
 		gw_at(out, doc, i, s, e, "GW-PUNC-004", E, GW_FIX_SUGGEST, "省略号后不再用“等”");
 	fd = NULL;
@@ -270,7 +279,8 @@ static void rule_ellipsis_dash(struct gw_doc *doc, size_t i, const struct ustr *
 	while (gw_para_may_have_cps(p, dashes, ARRAY_LEN(dashes)) &&
 	       (gw_has_around(p, '-', is_urhan, NULL) || gw_has_around(p, 0xFF0D, is_urhan, NULL) ||
 		gw_has_around(p, 0x2015, is_urhan, NULL) ||
-		gw_has_around(p, 0x2014, is_urhan, NULL)) &&
+		/* — is a GW_C_AMBIG */
+		((p->chars & GW_C_AMBIG) && gw_has_around(p, 0x2014, is_urhan, NULL))) &&
 	       text_re_search(text_re_get("(?<=[\\x{4E00}-\\x{9FFF}])(--|－－|―{1,2}|—(?!—))"
 					  "(?=[\\x{4E00}-\\x{9FFF}“])"),
 			      m->p, m->len, from, &s, &e, NULL, 0)) {
@@ -434,9 +444,11 @@ static void rule_dots_spaces(struct gw_doc *doc, size_t i, struct gw_findings *o
 
 	static const uint32_t bullets[] = {0x2022 /* • */, 0x30FB /* ・ */};
 
-	if (gw_para_may_have_cps(p, bullets, ARRAY_LEN(bullets)) &&
-	    (text_ucs_chr(p->text.p, p->text.len, 0, 0x2022) >= 0 ||
-	     text_ucs_chr(p->text.p, p->text.len, 0, 0x30FB) >= 0))
+	/* each searched for only where the filter has it */
+	if ((gw_para_may_have(p, bullets[0]) &&
+	     text_ucs_chr(p->text.p, p->text.len, 0, bullets[0]) >= 0) ||
+	    (gw_para_may_have(p, bullets[1]) &&
+	     text_ucs_chr(p->text.p, p->text.len, 0, bullets[1]) >= 0))
 		gw_replace_all(out, doc, i,
 			       "(?<=[\\x{4E00}-\\x{9FFF}])[•・](?=[\\x{4E00}-\\x{9FFF}])", "·",
 			       "GW-PUNC-016", W, "间隔号应为“·”");
@@ -466,7 +478,9 @@ void gw_rules_punc(struct gw_doc *doc, struct gw_findings *out)
 			rule_range(doc, i, out);
 		if (doc->paras[i].chars & GW_C_DUNHAO)
 			rule_dunhao(doc, i, out);
-		rule_pairs(doc, i, out);
+		/* rule_pairs' own first test, before the call (and its frame) */
+		if ((doc->paras[i].chars & (GW_C_PAIRMARK | GW_C_PAIRS_OK)) == GW_C_PAIRMARK)
+			rule_pairs(doc, i, out);
 		rule_dots_spaces(doc, i, out);
 		if (copy)
 			ustr_free(&m);

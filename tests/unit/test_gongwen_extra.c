@@ -248,6 +248,27 @@ TEST(gwx_num_007_fixed_expressions)
 	x_expect_fix(
 	    "全市统1部署，第1书记负责，推进1带1路建设，9三学社参与，1方面加强领导。\n",
 	    "全市统一部署，第一书记负责，推进一带一路建设，九三学社参与，一方面加强领导。");
+	/* the Han character of a literal before, between and after its
+	 * matches, a match at the very end, a literal cut off by the end */
+	x_expect_fix("律师说，统筹统1安排，全体1律执行，他们1律遵守规则律1统1\n",
+		     "律师说，统筹统一安排，全体一律执行，他们一律遵守规则律1统一");
+	x_expect("材料交给第1书\n", "GW-NUM-007", false);
+	x_expect("书记说，第1书\n", "GW-NUM-007", false);
+	x_expect("第1书记\n", "GW-NUM-007", true);
+	/* every expression of the table */
+	x_expect_fix("1旦发现，1般情况1切从简，意见1致，唯1标准，“15五”时期，5四运动。\n",
+		     "一旦发现，一般情况一切从简，意见一致，唯一标准，“十五五”时期，五四运动。");
+}
+
+TEST(gwx_num_010_punc_005_marks_of_two_widths)
+{
+	x_expect("增长3·5个百分点。\n", "GW-NUM-010", true);
+	x_expect("增长3．5个百分点。\n", "GW-NUM-010", true);
+	x_expect("增长3.5个百分点，约翰·史密斯出席。\n", "GW-NUM-010", false);
+	x_expect("这是问题--关键所在。\n", "GW-PUNC-005", true);
+	x_expect("这是问题―关键所在。\n", "GW-PUNC-005", true);
+	x_expect("这是问题——关键所在。\n", "GW-PUNC-005", false);
+	x_expect("北京—上海航线。\n", "GW-PUNC-005", false);
 }
 
 TEST(gwx_num_009_013_017_number_forms)

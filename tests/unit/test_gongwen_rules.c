@@ -197,6 +197,31 @@ TEST(gw_punctuation_fixes_keep_urls)
 	gwtest_close(&c);
 }
 
+/* Paragraph 6 of HEAD + line fixed. */
+static void expect_fixed_line6(const char *line, const char *fixed)
+{
+	struct gwtest c;
+	char text[1024];
+	char *s;
+
+	snprintf(text, sizeof(text), "%s%s\n", HEAD, line);
+	gwtest_open(&c, text);
+	s = gwtest_fixed_line(&c, 6);
+	ASSERT_STR_EQ(s, fixed);
+	free(s);
+	gwtest_close(&c);
+}
+
+/* A www. address is left alone too (a "?" before a Han character), as
+ * is one with "://" alone; text with neither "://", "www." nor "@" is no
+ * URL. */
+TEST(gw_punctuation_fixes_keep_www)
+{
+	expect_fixed_line6("见www.gov.cn/a?请办理。", "见www.gov.cn/a?请办理。");
+	expect_fixed_line6("见http://gov.cn/b?请办理。", "见http://gov.cn/b?请办理。");
+	expect_fixed_line6("见gov.cn/c?请办理。", "见gov.cn/c？请办理。");
+}
+
 TEST(gw_tail_fixes)
 {
 	struct gwtest c;

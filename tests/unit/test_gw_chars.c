@@ -508,28 +508,128 @@ TEST(gw_chars_nian_cn4_matches_pattern)
 	ASSERT(seen > 100);
 }
 
-/* GW-NUM-017 (unit symbols in the wrong case) reports exactly where its
- * pattern matches in a body paragraph: the K-after-digit scan before it
- * may not miss a match. */
-TEST(gw_chars_unit_symbol_prefilter_misses_no_match)
+/* The scan of every 年 GW-NUM-003 made before GW_C_NIAN_SHORT: two 0-9
+ * right before a 年 (not after a 0-9, 〔 or 第), one of 0-9 底末初度上下
+ * after it. */
+static bool short_year_scan(const struct gw_para *p)
 {
-	/* K k V W h m g 3 space U+3000 中 */
-	static const uint32_t alpha[] = {'K', 'k', 'V', 'W',	'h',   'm',
-					 'g', '3', ' ', 0x3000, 0x4E2D};
+	const uint32_t *t = p->text.p;
+	size_t n = p->text.len;
+
+	for (size_t k = 2; k < n; k++) {
+		uint32_t a = k + 1 < n ? t[k + 1] : 0;
+
+		if (t[k] != 0x5E74 || !gw_is_digit09(t[k - 1]) || !gw_is_digit09(t[k - 2]) ||
+		    (k >= 3 &&
+		     (gw_is_digit09(t[k - 3]) || t[k - 3] == 0x3014 || t[k - 3] == 0x7B2C)))
+			continue;
+		if (gw_is_digit09(a) || a == 0x5E95 || a == 0x672B || a == 0x521D || a == 0x5EA6 ||
+		    a == 0x4E0A || a == 0x4E0B)
+			return true;
+	}
+	return false;
+}
+
+/* GW_C_NIAN_SHORT against the scan it replaced (texts short and long, so
+ * both block paths of gw_para_chars, and the scalar one), and GW-NUM-003
+ * reported exactly where its pattern matches. */
+TEST(gw_chars_nian_short_matches_scan)
+{
+	/* 年 2 5 〔 第 底 上 半 月 中 */
+	static const uint32_t alpha[] = {0x5E74, '2',	 '5',	 0x3014, 0x7B2C,
+					 0x5E95, 0x4E0A, 0x534A, 0x6708, 0x4E2D};
 	static const char pat[] =
-	    "(?<=[0-9])\\s?(?:KV|Kv|KM|Km|Kg|KG|KW|Kw|KWh|Kwh|kwh|KWH)(?![A-Za-z])";
+	    "(?<![0-9〔第])[0-9]{2}年(?=[0-9]{1,2}月|底|末|初|度|上半年|下半年)";
 	struct gw_profile prof;
-	uint32_t seed = 17;
+	uint32_t seed = 1503;
+	int seen = 0;
+	int seen_find = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 20000; round++) {
+		struct gw_doc doc;
+		struct gw_findings f;
+		size_t n = 3 + (size_t)(round % 40);
+
+		random_doc(&doc, &prof, "", alpha, ARRAY_LEN(alpha), n, &seed, "");
+		gw_findings_init(&f);
+		gw_rules_num(&doc, &f);
+		for (size_t i = 0; i < doc.n; i++) {
+			struct gw_para *p = &doc.paras[i];
+			bool want = short_year_scan(p);
+			size_t s;
+			size_t en;
+			bool find = p->role != GW_ROLE_BLANK && gw_re(pat, p, 0, &s, &en, NULL, 0);
+			bool got = false;
+
+			ASSERT_EQ((p->chars & GW_C_NIAN_SHORT) != 0, want);
+			ASSERT_EQ((gw_para_chars(p, false) & GW_C_NIAN_SHORT) != 0, want);
+			for (size_t k = 0; k < f.n; k++)
+				got = got || (f.v[k].para == (long)i &&
+					      strcmp(f.v[k].rule, "GW-NUM-003") == 0);
+			ASSERT_EQ(got, find);
+			seen += want;
+			seen_find += find;
+		}
+		gw_findings_free(&f);
+		gw_doc_free(&doc);
+	}
+	ASSERT(seen > 100);
+	ASSERT(seen_find > 100);
+}
+
+/* GW_C_ELLIPSIS is set exactly when the text has a … (vector and scalar
+ * paths, short and long texts, … among the characters the vector tests
+ * settle themselves). */
+TEST(gw_chars_ellipsis_bit_exact)
+{
+	/* … 。 . 中 年 、 “ 1 ， */
+	static const uint32_t alpha[] = {0x2026, 0x3002, '.',	 0x4E2D, 0x4E2D,
+					 0x4E2D, 0x5E74, 0x3001, 0x201C, '1',
+					 0xFF0C, 0x4E2D, 0x4E2D, 0x4E2D, 0x4E2D};
+	struct gw_profile prof;
+	uint32_t seed = 2026;
+	int seen = 0;
+	int unseen = 0;
+
+	gw_profile_national(&prof);
+	for (int round = 0; round < 10000; round++) {
+		struct gw_doc doc;
+		size_t n = 1 + (size_t)(round % 40);
+
+		random_doc(&doc, &prof, "", alpha, ARRAY_LEN(alpha), n, &seed, "");
+		for (size_t i = 0; i < doc.n; i++) {
+			struct gw_para *p = &doc.paras[i];
+			bool want = text_ucs_chr(p->text.p, p->text.len, 0, 0x2026) >= 0;
+
+			ASSERT_EQ((p->chars & GW_C_ELLIPSIS) != 0, want);
+			ASSERT_EQ((gw_para_chars(p, false) & GW_C_ELLIPSIS) != 0, want);
+			seen += want;
+			unseen += !want;
+		}
+		gw_doc_free(&doc);
+	}
+	ASSERT(seen > 100);
+	ASSERT(unseen > 100);
+}
+
+/* Random body paragraphs of alpha's characters (2 to n_max + 1 of them,
+ * from seed), checked by gw_rules_extra: rule reported on a paragraph
+ * exactly where pat matches it; returns the number of matches. */
+static int extra_rule_exact(const uint32_t *alpha, size_t na, uint32_t seed, size_t n_max,
+			    const char *pat, const char *rule)
+{
+	struct gw_profile prof;
 	int seen = 0;
 
 	gw_profile_national(&prof);
 	for (int round = 0; round < 20000; round++) {
 		struct gw_doc doc;
 		struct gw_findings f;
-		size_t n = 2 + (size_t)(round % 8);
+		size_t n = 2 + (size_t)round % n_max;
 
 		random_doc(&doc, &prof, "关于开展检查的通知\n各单位：\n现将有关事项通知如下", alpha,
-			   ARRAY_LEN(alpha), n, &seed, "。\n");
+			   na, n, &seed, "。\n");
 		gw_findings_init(&f);
 		gw_rules_extra(&doc, &f);
 		for (size_t i = 0; i < doc.n; i++) {
@@ -542,15 +642,42 @@ TEST(gw_chars_unit_symbol_prefilter_misses_no_match)
 				continue;
 			want = gw_re(pat, &doc.paras[i], 0, &s, &en, NULL, 0);
 			for (size_t k = 0; k < f.n; k++)
-				got = got || (f.v[k].para == (long)i &&
-					      strcmp(f.v[k].rule, "GW-NUM-017") == 0);
+				got = got ||
+				      (f.v[k].para == (long)i && strcmp(f.v[k].rule, rule) == 0);
 			ASSERT_EQ(got, want);
 			seen += want;
 		}
 		gw_findings_free(&f);
 		gw_doc_free(&doc);
 	}
-	ASSERT(seen > 100);
+	return seen;
+}
+
+/* GW-NUM-017 (unit symbols in the wrong case) reports exactly where its
+ * pattern matches in a body paragraph: the K-after-digit scan before it
+ * may not miss a match. */
+TEST(gw_chars_unit_symbol_prefilter_misses_no_match)
+{
+	/* K k V W h m g 3 space U+3000 中 */
+	static const uint32_t alpha[] = {'K', 'k', 'V', 'W',	'h',   'm',
+					 'g', '3', ' ', 0x3000, 0x4E2D};
+
+	ASSERT(extra_rule_exact(
+		   alpha, ARRAY_LEN(alpha), 17, 8,
+		   "(?<=[0-9])\\s?(?:KV|Kv|KM|Km|Kg|KG|KW|Kw|KWh|Kwh|kwh|KWH)(?![A-Za-z])",
+		   "GW-NUM-017") > 100);
+}
+
+/* GW-NUM-013 (a grouped year) reports exactly where its pattern matches
+ * in a body paragraph: the comma search before it, kept to the span of
+ * the ASCII marks, may not miss a match. */
+TEST(gw_chars_grouped_year_prefilter_misses_no_match)
+{
+	/* 1 2 , 年 中 . (the digits more often) */
+	static const uint32_t alpha[] = {'1', '2', '1', '2', ',', 0x5E74, 0x4E2D, '.'};
+
+	ASSERT(extra_rule_exact(alpha, ARRAY_LEN(alpha), 1998, 30, "(?<![0-9,])[12],[0-9]{3}年",
+				"GW-NUM-013") > 50);
 }
 
 /* For a family of GW-PUNC-012 (outer open, outer close, inner open, inner
@@ -782,8 +909,8 @@ TEST(gw_chars_fixed_expr_prefilter_misses_no_match)
 
 /* GW-NUM-004 (a leading zero in a month or day) reports exactly where its
  * pattern matches: the tests that decide whether to run the pattern (a 0
- * and a 月 in the Bloom filter, a 0 then 1-9 then 月 or 日) may not miss a
- * match. */
+ * and a 月 in the Bloom filter, "0[1-9]月" or "月0[1-9]日" found from the
+ * 月s) may not miss a match. */
 TEST(gw_chars_zero_pad_prefilter_misses_no_match)
 {
 	/* 0 1 5 月 日 年 中 */
