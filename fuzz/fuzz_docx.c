@@ -214,21 +214,6 @@ static void check_readonly(const struct zbuf *z, const struct doc_docx *dom,
 	gw_doc_free(&b);
 }
 
-static bool tree_has(const xmlNode *n, const char *const *names, size_t nn)
-{
-	for (const xmlNode *c = n; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		for (size_t k = 0; k < nn; k++) {
-			if (strcmp((const char *)c->name, names[k]) == 0)
-				return true;
-		}
-		if (tree_has(c->children, names, nn))
-			return true;
-	}
-	return false;
-}
-
 static void check_has_elem(const char *text, size_t len)
 {
 	static const char *const body[] = {"p", "sectPr", "evenAndOddHeaders"};
@@ -245,8 +230,8 @@ static void check_has_elem(const char *text, size_t len)
 	for (int k = 0; k < 2; k++) {
 		if (doc_docx_has_elem(text, len, sets[k], nsets[k]))
 			continue;
-		if ((fast && tree_has(xmlDocGetRootElement(fast), sets[k], nsets[k])) ||
-		    (dom && tree_has(xmlDocGetRootElement(dom), sets[k], nsets[k]))) {
+		if ((fast && doc_xml_has_local(xmlDocGetRootElement(fast), sets[k], nsets[k])) ||
+		    (dom && doc_xml_has_local(xmlDocGetRootElement(dom), sets[k], nsets[k]))) {
 			fprintf(stderr, "doc_docx_has_elem missed %s\n", sets[k][0]);
 			abort();
 		}

@@ -378,6 +378,32 @@ static bool href_is(const xmlNs *ns, const char *uri)
 	       ((const char *)ns->href == uri || strcmp((const char *)ns->href, uri) == 0);
 }
 
+bool doc_xml_has_local(const xmlNode *n, const char *const *names, size_t nn)
+{
+	const xmlNode *top = n != NULL ? n->parent : NULL;
+	const xmlNode *c = n;
+
+	while (c != NULL) {
+		if (c->type == XML_ELEMENT_NODE) {
+			for (size_t k = 0; k < nn; k++) {
+				if (strcmp((const char *)c->name, names[k]) == 0)
+					return true;
+			}
+			if (c->children != NULL) {
+				c = c->children;
+				continue;
+			}
+		}
+		while (c->next == NULL) {
+			c = c->parent;
+			if (c == NULL || c == top)
+				return false;
+		}
+		c = c->next;
+	}
+	return false;
+}
+
 bool doc_xml_is(const xmlNode *n, const char *ns, const char *local)
 {
 	if (n == NULL || n->type != XML_ELEMENT_NODE)

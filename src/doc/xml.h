@@ -39,6 +39,10 @@ int doc_xml_parse_filtered(const char *data, size_t len, const char *label, doc_
 int doc_xml_serialize(xmlDocPtr doc, char **data, size_t *len, struct err *e);
 
 bool doc_xml_is(const xmlNode *n, const char *ns, const char *local);
+/* Whether n, its following siblings or any element below them is an
+ * element whose local name is one of names[0..nn) (any namespace); an
+ * iterative walk (tests and fuzzers compare doc_docx_has_elem with it). */
+bool doc_xml_has_local(const xmlNode *n, const char *const *names, size_t nn);
 /* First element child (ns, local), or NULL. */
 xmlNodePtr doc_xml_child(const xmlNode *n, const char *ns, const char *local);
 /* Next element sibling after n with (ns, local), or NULL. */

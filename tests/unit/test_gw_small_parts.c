@@ -24,23 +24,6 @@
 #define ENDH  "</w:hdr>"
 #define ENDST "</w:settings>"
 
-/* Whether the tree below n has an element whose local name is one of
- * names[0..n). */
-static bool tree_has(const xmlNode *n, const char *const *names, size_t nn)
-{
-	for (const xmlNode *c = n; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		for (size_t k = 0; k < nn; k++) {
-			if (strcmp((const char *)c->name, names[k]) == 0)
-				return true;
-		}
-		if (tree_has(c->children, names, nn))
-			return true;
-	}
-	return false;
-}
-
 /* has_elem's answer, checked against both parsers; returns it. */
 static bool checked_has(const char *xml, size_t len, const char *const *names, size_t nn)
 {
@@ -49,12 +32,12 @@ static bool checked_has(const char *xml, size_t len, const char *const *names, s
 	xmlDocPtr d;
 
 	if (doc_xmlfast_parse(xml, len, &d) == 0) {
-		if (tree_has(xmlDocGetRootElement(d), names, nn) && !has)
+		if (doc_xml_has_local(xmlDocGetRootElement(d), names, nn) && !has)
 			TEST_FAIL_AT("xmlfast finds %s in %.*s", names[0], (int)len, xml);
 		doc_xml_free_doc(d);
 	}
 	if (doc_xml_parse(xml, len, "t.xml", &d, &e) == 0) {
-		if (tree_has(xmlDocGetRootElement(d), names, nn) && !has)
+		if (doc_xml_has_local(xmlDocGetRootElement(d), names, nn) && !has)
 			TEST_FAIL_AT("libxml2 finds %s in %.*s", names[0], (int)len, xml);
 		xmlFreeDoc(d);
 	}
@@ -280,4 +263,32 @@ TEST(gw_settings_and_header_rules_see_what_the_parts_say)
 			TEST_FAIL_AT("case %zu: GW-PGNO-003 %d GW-PAGE-010 %d", i, pgno003,
 				     page010);
 	}
+}
+
+/* doc_xml_has_local, which the tests above and fuzz_docx compare
+ * doc_docx_has_elem with: elements at any depth, after the start, in any
+ * namespace; not text, not attributes, not the start's parent's siblings. */
+TEST(xml_has_local_walks_the_subtree)
+{
+	static const char xml[] = "<r xmlns:x=\"urn:x\"><a><b><c/>text<x:d k=\"e\"/></b></a>"
+				  "<f>g</f></r>";
+	static const char *const c[] = {"c"}, *const d[] = {"d"}, *const f[] = {"f"};
+	static const char *const none[] = {"e", "g", "text", "k"};
+	static const char *const two[] = {"zz", "c"};
+	xmlDocPtr doc = NULL;
+	struct err e = {0};
+	xmlNodePtr r, a;
+
+	ASSERT_EQ(doc_xml_parse(xml, strlen(xml), "t.xml", &doc, &e), 0);
+	r = xmlDocGetRootElement(doc);
+	a = r->children;
+	ASSERT(doc_xml_has_local(r, c, 1));
+	ASSERT(doc_xml_has_local(r, d, 1));
+	ASSERT(doc_xml_has_local(r, two, 2));
+	ASSERT(!doc_xml_has_local(r, none, 4));
+	ASSERT(doc_xml_has_local(a, f, 1));	       /* a following sibling */
+	ASSERT(!doc_xml_has_local(a->children, f, 1)); /* b: not its parent's sibling */
+	ASSERT(doc_xml_has_local(a->children, d, 1));
+	ASSERT(!doc_xml_has_local(NULL, c, 1));
+	doc_xml_free_doc(doc);
 }
