@@ -63,7 +63,9 @@ TEST(side_job_runs_on_the_helper)
 	struct base_side_job j;
 
 	base_side_start(&j, count_run, &c);
-	usleep(20000);
+	/* until the helper has run it (at most 10 s, on a busy machine) */
+	for (int i = 0; i < 1000 && j.handed && !atomic_load(&j.done); i++)
+		usleep(10000);
 	base_side_finish(&j);
 	ASSERT_EQ(atomic_load(&c.runs), 1);
 	ASSERT_EQ(c.value, 42);
