@@ -1302,17 +1302,6 @@ static void warm_run(void *arg)
 
 	for (size_t i = 0; i < d->npara; i++)
 		doc_docx_para_props(d, d->paras[i], &pp);
-	/* the headers and footers a check reads (page numbers, an empty header
-	 * area): parsed into d->parts as doc_docx_part() would on first use */
-	for (size_t k = 0; k < d->nrels; k++) {
-		const char *t = d->rels[k].type;
-		size_t tl = strlen(t);
-
-		if (d->rels[k].target[0] != '\0' &&
-		    ((tl >= 7 && strcmp(t + tl - 7, "/footer") == 0) ||
-		     (tl >= 7 && strcmp(t + tl - 7, "/header") == 0)))
-			doc_docx_part(d, d->rels[k].target, NULL);
-	}
 }
 
 void doc_docx_warm_start(struct doc_docx *d)

@@ -186,8 +186,7 @@ void doc_docx_run_props(const struct doc_docx *d, xmlNodePtr p, xmlNodePtr r,
 void doc_docx_para_props(const struct doc_docx *d, xmlNodePtr p, struct doc_pprops *out);
 /* Opened for checking: the effective properties of every body paragraph
  * are computed on base/side's helper thread into the cache
- * doc_docx_para_props() answers from, and the header and footer parts
- * loaded as doc_docx_part() loads them, while the caller does other work.
+ * doc_docx_para_props() answers from, while the caller does other work.
  * Until doc_docx_warm_finish(d) the caller may only read d's tree (d->doc,
  * d->body, d->paras, d->npara): no other doc_docx_* call on d. Without a
  * pp_cache (not opened for checking) both do nothing; doc_docx_free()

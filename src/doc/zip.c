@@ -763,6 +763,14 @@ static bool direct_in_mem(const struct doc_zip *z, const struct zentry *ent,
 	return ok && libdeflate_crc32(0, p, ent->size) == ent->crc;
 }
 
+/* Whether ent's raw bytes can be inflated (or copied) in one call and
+ * checked against its declared size and CRC. */
+static bool direct_possible(const struct zentry *ent)
+{
+	return ent->has_raw && ent->size <= UINT32_MAX && ent->comp_size <= UINT32_MAX &&
+	       (ent->deflated || ent->comp_size == ent->size);
+}
+
 static bool read_direct(struct doc_zip *z, const struct zentry *ent, char *p)
 {
 	zip_file_t *f;
@@ -771,8 +779,7 @@ static bool read_direct(struct doc_zip *z, const struct zentry *ent, char *p)
 	bool ok = false;
 	char extra;
 
-	if (!ent->has_raw || ent->size > UINT32_MAX || ent->comp_size > UINT32_MAX ||
-	    (!ent->deflated && ent->comp_size != ent->size))
+	if (!direct_possible(ent))
 		return false;
 	if (ent->deflated && z->dec == NULL) {
 		z->dec = dec_take();
@@ -881,8 +888,7 @@ bool doc_zip_read_side(const struct doc_zip *z, size_t i, char **data, size_t *l
 	bool ok;
 
 	/* read_direct()'s in-memory case, with a decompressor of its own */
-	if (ent == NULL || !ent->has_off || !ent->has_raw || ent->size > UINT32_MAX ||
-	    ent->comp_size > UINT32_MAX || (!ent->deflated && ent->comp_size != ent->size))
+	if (ent == NULL || !ent->has_off || !direct_possible(ent))
 		return false;
 	dec = ent->deflated ? dec_take() : NULL;
 	if (ent->deflated && dec == NULL)
