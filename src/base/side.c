@@ -73,8 +73,8 @@ static void *side_main(void *unused)
 	return NULL;
 }
 
-/* Called with side_mu held. */
-static bool side_usable(void)
+/* Called with side_mu held: side_mode decided (1 or -1). */
+static void side_decide(void)
 {
 	if (side_mode == 0) {
 		const char *t = getenv("SHUZHI_THREADS");
@@ -87,6 +87,12 @@ static bool side_usable(void)
 		if (!side_forks)
 			side_mode = -1; /* a child could wait for a helper it lacks */
 	}
+}
+
+/* Called with side_mu held. */
+static bool side_usable(void)
+{
+	side_decide();
 	if (side_mode != 1)
 		return false;
 	if (!side_running) {
@@ -162,6 +168,17 @@ void base_side_enable(bool on)
 	if (!on)
 		side_mode = -1;
 	pthread_mutex_unlock(&side_mu);
+}
+
+bool base_side_on(void)
+{
+	bool on;
+
+	pthread_mutex_lock(&side_mu);
+	side_decide();
+	on = side_mode == 1;
+	pthread_mutex_unlock(&side_mu);
+	return on;
 }
 
 unsigned long base_side_handed(void)

@@ -31,6 +31,10 @@ void base_side_finish(struct base_side_job *j);
 /* Tests: false runs every job on its caller's thread from now on. */
 void base_side_enable(bool on);
 
+/* Whether base_side_start() hands jobs to a helper at all: more than one
+ * CPU, SHUZHI_THREADS not 1, not disabled (tests). */
+bool base_side_on(void);
+
 /* Jobs handed to the helper, and of them the ones base_side_finish() took
  * back before the helper started them (tests). */
 unsigned long base_side_handed(void);
